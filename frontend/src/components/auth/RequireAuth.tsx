@@ -1,0 +1,23 @@
+import type { ReactNode } from "react";
+import { Navigate, useLocation } from "react-router";
+import { PageSpinner } from "@/components/ui";
+import { useAuth } from "./auth-context";
+
+/** Render children for signed-in users; send others to /login and back here afterwards. */
+export function RequireAuth({ children }: { children: ReactNode }) {
+  const { status } = useAuth();
+  const location = useLocation();
+  if (status === "loading") return <PageSpinner label="Restoring your session" />;
+  if (status === "anonymous") {
+    const next = location.pathname + location.search;
+    return <Navigate to={`/login?next=${encodeURIComponent(next)}`} replace />;
+  }
+  return <>{children}</>;
+}
+
+/** Only allow local paths as a post-login destination (no open redirects). */
+export function safeNext(next: string | null): string {
+  if (!next || !next.startsWith("/") || next.startsWith("//")) return "/dashboard";
+  if (next.startsWith("/login") || next.startsWith("/register")) return "/dashboard";
+  return next;
+}

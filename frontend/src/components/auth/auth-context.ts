@@ -1,0 +1,23 @@
+import { createContext, useContext } from "react";
+import type { Me } from "@/lib/types";
+
+export type AuthStatus = "loading" | "authenticated" | "anonymous";
+
+export interface AuthContextValue {
+  status: AuthStatus;
+  user: Me | null;
+  /** Store a fresh access token and load the profile. */
+  startSession: (token: string) => Promise<Me>;
+  /** Forget the session locally (after logout, deletion or a failed refresh). */
+  endSession: () => void;
+  /** Reload the profile (e.g. after an update). */
+  reloadUser: () => Promise<void>;
+}
+
+export const AuthContext = createContext<AuthContextValue | null>(null);
+
+export function useAuth(): AuthContextValue {
+  const ctx = useContext(AuthContext);
+  if (!ctx) throw new Error("useAuth must be used inside <AuthProvider>");
+  return ctx;
+}

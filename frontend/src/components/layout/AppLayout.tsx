@@ -1,0 +1,33 @@
+import { Suspense } from "react";
+import { Link, Outlet } from "react-router";
+import { PageSpinner } from "@/components/ui";
+import { Header } from "./Header";
+
+export function AppLayout() {
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:z-50 focus:rounded-lg focus:bg-white focus:px-4 focus:py-2 focus:shadow">
+        Skip to content
+      </a>
+      <Header />
+      <main id="main" className="mx-auto w-full max-w-7xl flex-1 px-4 py-8 sm:px-6">
+        <Suspense fallback={<PageSpinner />}>
+          <Outlet />
+        </Suspense>
+      </main>
+      <footer className="border-t border-stone-200 bg-white">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-3 px-4 py-6 text-sm text-stone-500 sm:px-6">
+          <p>© {new Date().getFullYear()} FabricLoop — circular textiles, traceable by design.</p>
+          <nav aria-label="Footer" className="flex gap-4">
+            <Link to="/materials" className="hover:text-stone-800">
+              Browse materials
+            </Link>
+            <a href="/api/docs" className="hover:text-stone-800">
+              API
+            </a>
+          </nav>
+        </div>
+      </footer>
+    </div>
+  );
+}

@@ -1,0 +1,138 @@
+import { useEffect, useState } from "react";
+import { Link, NavLink, useLocation, useNavigate } from "react-router";
+import { useAuth, useLogout } from "@/hooks/auth";
+import { useUnreadCount } from "@/hooks/messages";
+import { ButtonLink, CountBadge, cx } from "@/components/ui";
+import { Logo } from "./Logo";
+
+const navClass = ({ isActive }: { isActive: boolean }) =>
+  cx(
+    "inline-flex items-center gap-1.5 rounded-lg px-3 py-2 text-sm font-medium transition-colors",
+    isActive ? "bg-brand-50 text-brand-800" : "text-stone-600 hover:bg-stone-100 hover:text-stone-900",
+  );
+
+function MessagesLink({ onClick }: { onClick?: () => void }) {
+  const unread = useUnreadCount();
+  const count = unread.data?.unread_count ?? 0;
+  return (
+    <NavLink to="/messages" className={navClass} onClick={onClick}>
+      Messages
+      <CountBadge count={count} label={`${count} unread messages`} />
+    </NavLink>
+  );
+}
+
+export function Header() {
+  const { status, user } = useAuth();
+  const logout = useLogout();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [open, setOpen] = useState(false);
+  useEffect(() => setOpen(false), [location.pathname]);
+  const close = () => setOpen(false);
+
+  const signedIn = status === "authenticated" && user;
+  const links = (
+    <>
+      <NavLink to="/materials" end className={navClass} onClick={close}>
+        Browse materials
+      </NavLink>
+      {signedIn && (
+        <>
+          <NavLink to="/dashboard" className={navClass} onClick={close}>
+            Dashboard
+          </NavLink>
+          <NavLink to="/transactions" className={navClass} onClick={close}>
+            Orders
+          </NavLink>
+          <MessagesLink onClick={close} />
+          <NavLink to="/reports" className={navClass} onClick={close}>
+            Reports
+          </NavLink>
+        </>
+      )}
+    </>
+  );
+
+  const onLogout = () => logout.mutate(undefined, { onSettled: () => navigate("/", { replace: true }) });
+
+  return (
+    <header className="sticky top-0 z-30 border-b border-stone-200 bg-white/90 backdrop-blur">
+      <div className="mx-auto flex h-16 max-w-7xl items-center gap-4 px-4 sm:px-6">
+        <Logo to={signedIn ? "/dashboard" : "/"} />
+        <nav aria-label="Main" className="ml-4 hidden items-center gap-1 lg:flex">
+          {links}
+        </nav>
+        <div className="ml-auto hidden items-center gap-2 lg:flex">
+          {signedIn ? (
+            <>
+              {user.role === "manufacturer" && (
+                <ButtonLink to="/materials/new" size="sm">
+                  + List material
+                </ButtonLink>
+              )}
+              <NavLink to="/account" className={navClass} title={user.email}>
+                <span className="max-w-40 truncate">{user.company_name}</span>
+              </NavLink>
+              <button type="button" onClick={onLogout} className="rounded-lg px-3 py-2 text-sm font-medium text-stone-600 hover:bg-stone-100">
+                Log out
+              </button>
+            </>
+          ) : status === "anonymous" ? (
+            <>
+              <Link to="/login" className="rounded-lg px-3 py-2 text-sm font-medium text-stone-700 hover:bg-stone-100">
+                Log in
+              </Link>
+              <ButtonLink to="/register" size="sm">
+                Create account
+              </ButtonLink>
+            </>
+          ) : null}
+        </div>
+        <button
+          type="button"
+          className="ml-auto inline-flex size-10 items-center justify-center rounded-lg text-stone-700 hover:bg-stone-100 lg:hidden"
+          aria-expanded={open}
+          aria-controls="mobile-nav"
+          aria-label={open ? "Close menu" : "Open menu"}
+          onClick={() => setOpen((o) => !o)}
+        >
+          <svg viewBox="0 0 24 24" className="size-6" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
+            {open ? <path d="M6 6l12 12M18 6 6 18" strokeLinecap="round" /> : <path d="M4 7h16M4 12h16M4 17h16" strokeLinecap="round" />}
+          </svg>
+        </button>
+      </div>
+      {open && (
+        <nav id="mobile-nav" aria-label="Mobile" className="border-t border-stone-200 bg-white px-4 py-3 lg:hidden">
+          <div className="flex flex-col gap-1">
+            {links}
+            {signedIn ? (
+              <>
+                {user.role === "manufacturer" && (
+                  <NavLink to="/materials/new" className={navClass} onClick={close}>
+                    + List material
+                  </NavLink>
+                )}
+                <NavLink to="/account" className={navClass} onClick={close}>
+                  Account ({user.company_name})
+                </NavLink>
+                <button type="button" onClick={onLogout} className="rounded-lg px-3 py-2 text-left text-sm font-medium text-stone-600 hover:bg-stone-100">
+                  Log out
+                </button>
+              </>
+            ) : (
+              <>
+                <NavLink to="/login" className={navClass} onClick={close}>
+                  Log in
+                </NavLink>
+                <NavLink to="/register" className={navClass} onClick={close}>
+                  Create account
+                </NavLink>
+              </>
+            )}
+          </div>
+        </nav>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,67 @@
+import { Link } from "react-router";
+import { Badge } from "@/components/ui";
+import { countryName, formatMoney, formatNumber, formatQuantity, humanize, unitLabel } from "@/lib/format";
+import type { MaterialSummary } from "@/lib/types";
+
+export function MaterialThumb({ src, alt, className = "" }: { src: string | null | undefined; alt: string; className?: string }) {
+  if (!src) {
+    return (
+      <div className={`flex items-center justify-center bg-gradient-to-br from-brand-50 to-stone-100 text-brand-300 ${className}`} aria-hidden="true">
+        <svg viewBox="0 0 24 24" className="size-10" fill="none" stroke="currentColor" strokeWidth="1.5">
+          <path d="M4 6c4 0 4 3 8 3s4-3 8-3M4 12c4 0 4 3 8 3s4-3 8-3M4 18c4 0 4 3 8 3s4-3 8-3" strokeLinecap="round" />
+        </svg>
+      </div>
+    );
+  }
+  return <img src={src} alt={alt} loading="lazy" className={`object-cover ${className}`} />;
+}
+
+export function MaterialCard({ material }: { material: MaterialSummary & { origin_country?: string | null } }) {
+  return (
+    <Link
+      to={`/materials/${material.material_id}`}
+      className="group flex flex-col overflow-hidden rounded-2xl border border-stone-200 bg-white shadow-sm transition hover:-translate-y-0.5 hover:shadow-md"
+    >
+      <MaterialThumb src={material.thumbnail_url} alt={material.title} className="aspect-[4/3] w-full" />
+      <div className="flex flex-1 flex-col gap-2 p-4">
+        <div className="flex flex-wrap gap-1.5">
+          <Badge tone="brand">{humanize(material.material_type)}</Badge>
+          <Badge>{humanize(material.source_type)}</Badge>
+        </div>
+        <h3 className="line-clamp-2 font-semibold text-stone-900 group-hover:text-brand-800">{material.title}</h3>
+        <p className="truncate text-sm text-stone-500">
+          {material.seller.company_name}
+          {material.origin_country ? ` · ${countryName(material.origin_country)}` : ""}
+        </p>
+        <div className="mt-auto flex items-end justify-between gap-2 pt-2">
+          <div>
+            <p className="text-lg font-semibold text-stone-900">
+              {formatMoney(material.price, material.currency)}
+              <span className="text-sm font-normal text-stone-500"> / {unitLabel(material.unit)}</span>
+            </p>
+            <p className="text-xs text-stone-500">{formatQuantity(material.quantity, material.unit)} available</p>
+          </div>
+          {material.carbon_footprint !== null && material.carbon_footprint !== undefined && (
+            <p className="text-right text-xs text-stone-600" title="Carbon footprint, kg CO₂e per kg">
+              <span className="block font-semibold text-brand-800">{formatNumber(material.carbon_footprint, 2)}</span>
+              kg CO₂e/kg
+            </p>
+          )}
+        </div>
+      </div>
+    </Link>
+  );
+}
+
+export function MaterialCardSkeleton() {
+  return (
+    <div className="overflow-hidden rounded-2xl border border-stone-200 bg-white" aria-hidden="true">
+      <div className="aspect-[4/3] animate-pulse bg-stone-100" />
+      <div className="space-y-2 p-4">
+        <div className="h-4 w-1/3 animate-pulse rounded bg-stone-100" />
+        <div className="h-5 w-3/4 animate-pulse rounded bg-stone-100" />
+        <div className="h-4 w-1/2 animate-pulse rounded bg-stone-100" />
+      </div>
+    </div>
+  );
+}

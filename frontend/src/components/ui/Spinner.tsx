@@ -1,0 +1,20 @@
+import { cx } from "./cx";
+
+export function Spinner({ className, label = "Loading" }: { className?: string; label?: string }) {
+  return (
+    <span role="status" aria-label={label} className={cx("inline-block", className)}>
+      <svg className="size-5 animate-spin text-current" viewBox="0 0 24 24" fill="none" aria-hidden="true">
+        <circle cx="12" cy="12" r="10" stroke="currentColor" strokeOpacity="0.25" strokeWidth="3" />
+        <path d="M22 12a10 10 0 0 0-10-10" stroke="currentColor" strokeWidth="3" strokeLinecap="round" />
+      </svg>
+    </span>
+  );
+}
+
+export function PageSpinner({ label = "Loading" }: { label?: string }) {
+  return (
+    <div className="flex min-h-[40vh] items-center justify-center text-brand-700">
+      <Spinner label={label} className="scale-150" />
+    </div>
+  );
+}

@@ -1,0 +1,11 @@
+export { Badge, CountBadge, type Tone } from "./Badge";
+export { Button, ButtonLink, buttonClass } from "./Button";
+export { Card, CardBody, CardHeader } from "./Card";
+export { cx } from "./cx";
+export { EmptyState } from "./EmptyState";
+export { ErrorBanner, SuccessBanner } from "./ErrorBanner";
+export { Field, Input, Select, Textarea, controlClass } from "./Field";
+export { PageHeader } from "./PageHeader";
+export { Pagination } from "./Pagination";
+export { PageSpinner, Spinner } from "./Spinner";
+export { Stat } from "./Stat";

@@ -1,0 +1,57 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api } from "@/api/client";
+import { useAuth } from "@/components/auth/auth-context";
+import { call } from "@/lib/api";
+import type { MessageBody } from "@/lib/types";
+
+export const POLL_MS = 4000;
+
+export const messageKeys = {
+  all: ["messages"] as const,
+  unread: () => ["messages", "unread"] as const,
+  conversations: () => ["messages", "conversations"] as const,
+  thread: (userId: string, limit: number) => ["messages", "thread", userId, limit] as const,
+};
+
+export function useUnreadCount() {
+  const { status } = useAuth();
+  return useQuery({
+    queryKey: messageKeys.unread(),
+    queryFn: () => call(() => api.GET("/api/messages/unread-count")),
+    enabled: status === "authenticated",
+    refetchInterval: POLL_MS,
+  });
+}
+
+export function useConversations(options: { poll?: boolean } = {}) {
+  return useQuery({
+    queryKey: messageKeys.conversations(),
+    queryFn: () => call(() => api.GET("/api/messages/conversations")),
+    refetchInterval: options.poll === false ? false : POLL_MS,
+  });
+}
+
+/** The latest `limit` messages with a user (oldest first); polled. Reading marks them read. */
+export function useThread(userId: string | undefined, limit: number) {
+  const qc = useQueryClient();
+  return useQuery({
+    queryKey: messageKeys.thread(userId ?? "", limit),
+    queryFn: async () => {
+      const data = await call(() =>
+        api.GET("/api/messages/{user_id}", { params: { path: { user_id: userId! }, query: { limit } } }),
+      );
+      void qc.invalidateQueries({ queryKey: messageKeys.unread() });
+      return data;
+    },
+    enabled: Boolean(userId),
+    refetchInterval: POLL_MS,
+  });
+}
+
+export function useSendMessage() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: MessageBody) => call(() => api.POST("/api/messages", { body })),
+    onSuccess: () => qc.invalidateQueries({ queryKey: messageKeys.all }),
+  });
+}

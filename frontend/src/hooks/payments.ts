@@ -1,0 +1,56 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { api } from "@/api/client";
+import { call } from "@/lib/api";
+import type { PaymentBody } from "@/lib/types";
+import { transactionKeys } from "./transactions";
+
+/** Sandbox test payment methods from API.md. */
+export const TEST_PAYMENT_METHODS = [
+  { value: "pm_card_visa", label: "Visa •••• 4242 (succeeds)" },
+  { value: "pm_card_mastercard", label: "Mastercard •••• 4444 (succeeds)" },
+  { value: "pm_card_visa_chargeDeclined", label: "Visa — declined (generic decline)" },
+  { value: "pm_card_visa_chargeDeclinedInsufficientFunds", label: "Visa — declined (insufficient funds)" },
+  { value: "pm_card_chargeDeclinedExpiredCard", label: "Card — declined (expired card)" },
+  { value: "pm_card_authenticationRequired", label: "Card — requires authentication (3-D Secure)" },
+] as const;
+
+export const DECLINE_MESSAGES: Record<string, string> = {
+  generic_decline: "The card was declined by the issuer.",
+  insufficient_funds: "The card has insufficient funds.",
+  expired_card: "The card has expired.",
+};
+
+export interface PayInput extends PaymentBody {
+  /** One key per attempt (crypto.randomUUID()); the same key replays the first answer. */
+  idempotencyKey: string;
+}
+
+export interface PayResult {
+  payment_id?: string | null;
+  status: string;
+  transaction_id?: string;
+  amount?: number | string;
+  currency?: string;
+}
+
+export function newIdempotencyKey(): string {
+  if (typeof crypto !== "undefined" && "randomUUID" in crypto) return crypto.randomUUID();
+  return `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+export function usePay() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ idempotencyKey, ...body }: PayInput): Promise<PayResult> =>
+      call(() =>
+        api.POST("/api/payments", {
+          body,
+          params: { header: { "Idempotency-Key": idempotencyKey } },
+        }),
+      ) as Promise<PayResult>,
+    onSettled: (_data, _err, vars) => {
+      void qc.invalidateQueries({ queryKey: transactionKeys.detail(vars.transaction_id) });
+      void qc.invalidateQueries({ queryKey: transactionKeys.all });
+    },
+  });
+}

@@ -1,0 +1,29 @@
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
+import { api } from "@/api/client";
+import { call } from "@/lib/api";
+import { downloadWithAuth } from "@/lib/download";
+
+export interface ReportRange {
+  start_date?: string;
+  end_date?: string;
+}
+
+export function useSustainabilityReport(range: ReportRange, options: { enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: ["reports", "sustainability", range] as const,
+    queryFn: () => call(() => api.GET("/api/reports/sustainability", { params: { query: range } })),
+    placeholderData: keepPreviousData,
+    enabled: options.enabled ?? true,
+  });
+}
+
+export function useExportReport() {
+  return useMutation({
+    mutationFn: ({ format, ...range }: ReportRange & { format: "csv" | "pdf" }) => {
+      const qs = new URLSearchParams({ format });
+      if (range.start_date) qs.set("start_date", range.start_date);
+      if (range.end_date) qs.set("end_date", range.end_date);
+      return downloadWithAuth(`/api/reports/export?${qs.toString()}`, `fabricloop-sustainability-report.${format}`);
+    },
+  });
+}

@@ -1,0 +1,86 @@
+/** Display formatting. Numbers may arrive as JSON numbers or decimal strings. */
+type Numeric = number | string | null | undefined;
+
+export function toNumber(v: Numeric): number | null {
+  if (v === null || v === undefined || v === "") return null;
+  const n = typeof v === "number" ? v : Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+export function formatMoney(amount: Numeric, currency: string): string {
+  const n = toNumber(amount);
+  if (n === null) return "—";
+  try {
+    return new Intl.NumberFormat(undefined, { style: "currency", currency }).format(n);
+  } catch {
+    return `${n.toFixed(2)} ${currency}`;
+  }
+}
+
+export function formatNumber(v: Numeric, maxFractionDigits = 2): string {
+  const n = toNumber(v);
+  if (n === null) return "—";
+  return new Intl.NumberFormat(undefined, { maximumFractionDigits: maxFractionDigits }).format(n);
+}
+
+export function formatQuantity(v: Numeric, unit: string): string {
+  return `${formatNumber(v, 3)} ${unitLabel(unit)}`;
+}
+
+export function unitLabel(unit: string): string {
+  return unit === "m2" ? "m²" : unit;
+}
+
+export function formatDate(v: string | null | undefined): string {
+  if (!v) return "—";
+  const d = new Date(v.length === 10 ? `${v}T00:00:00Z` : v);
+  if (Number.isNaN(d.getTime())) return v;
+  return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeZone: v.length === 10 ? "UTC" : undefined }).format(d);
+}
+
+export function formatDateTime(v: string | null | undefined): string {
+  if (!v) return "—";
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) return v;
+  return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(d);
+}
+
+export function formatRelative(v: string | null | undefined): string {
+  if (!v) return "";
+  const d = new Date(v);
+  const diff = (Date.now() - d.getTime()) / 1000;
+  if (Number.isNaN(diff)) return "";
+  if (diff < 60) return "just now";
+  if (diff < 3600) return `${Math.floor(diff / 60)} min ago`;
+  if (diff < 86400) return `${Math.floor(diff / 3600)} h ago`;
+  if (diff < 7 * 86400) return `${Math.floor(diff / 86400)} d ago`;
+  return formatDate(v);
+}
+
+/** "recycled_polyester" -> "Recycled polyester" */
+export function humanize(v: string | null | undefined): string {
+  if (!v) return "—";
+  const s = v.replace(/_/g, " ");
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+export function countryName(code: string | null | undefined): string {
+  if (!code) return "—";
+  try {
+    return new Intl.DisplayNames(undefined, { type: "region" }).of(code.toUpperCase()) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+export function formatKg(v: Numeric): string {
+  return `${formatNumber(v, 1)} kg`;
+}
+
+export function formatCo2(v: Numeric): string {
+  return `${formatNumber(v, 1)} kg CO₂e`;
+}
+
+export function formatLitres(v: Numeric): string {
+  return `${formatNumber(v, 0)} L`;
+}

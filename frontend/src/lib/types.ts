@@ -1,0 +1,61 @@
+/**
+ * Domain types derived from the generated schema by path (not by component name), so they follow
+ * whatever the backend names its models.
+ */
+import type { paths } from "@/api/schema";
+
+type Json<T> = T extends { content: { "application/json": infer B } } ? B : never;
+type Ok<P extends keyof paths, M extends keyof paths[P], C extends number = 200> = paths[P][M] extends {
+  responses: infer R;
+}
+  ? C extends keyof R
+    ? Json<R[C]>
+    : never
+  : never;
+type Body<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { requestBody?: infer B }
+  ? Json<NonNullable<B>>
+  : never;
+type Query<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { parameters: { query?: infer Q } }
+  ? NonNullable<Q>
+  : never;
+
+export type Me = Ok<"/api/auth/me", "get">;
+export type Role = Me["role"];
+export type RegisterBody = Body<"/api/auth/register", "post">;
+export type LoginBody = Body<"/api/auth/login", "post">;
+export type TokenPair = Ok<"/api/auth/login", "post">;
+export type DeletionScheduled = Ok<"/api/auth/delete", "delete", 202>;
+
+export type ImageUploaded = Ok<"/api/images", "post", 201>;
+
+export type MaterialTypes = Ok<"/api/materials/types", "get">;
+export type MaterialSearch = Ok<"/api/materials", "get">;
+export type MaterialSummary = MaterialSearch["materials"][number];
+export type MaterialQuery = Query<"/api/materials", "get">;
+export type MaterialDetail = Ok<"/api/materials/{material_id}", "get">;
+export type MaterialCreateBody = Body<"/api/materials", "post">;
+export type MaterialUpdateBody = Body<"/api/materials/{material_id}", "put">;
+export type MaterialStatus = MaterialDetail["status"];
+
+export type TransactionList = Ok<"/api/transactions", "get">;
+export type TransactionSummary = TransactionList["transactions"][number];
+export type TransactionQuery = Query<"/api/transactions", "get">;
+export type TransactionDetail = Ok<"/api/transactions/{transaction_id}", "get">;
+export type TransactionCreateBody = Body<"/api/transactions", "post">;
+export type ShippingAddress = TransactionCreateBody["shipping_address"];
+export type StatusChangeBody = Body<"/api/transactions/{transaction_id}/status", "post">;
+export type TransactionStatus = TransactionDetail["status"];
+
+export type PaymentBody = Body<"/api/payments", "post">;
+export type Payment = Ok<"/api/payments", "post", 201>;
+
+export type Passport = Ok<"/api/passports/{material_id}", "get">;
+export type MetricsBody = Body<"/api/passports/{material_id}/metrics", "post">;
+
+export type Conversation = Ok<"/api/messages/conversations", "get">["conversations"][number];
+export type Message = Ok<"/api/messages/{user_id}", "get">["messages"][number];
+export type MessageBody = Body<"/api/messages", "post">;
+
+export type Report = Ok<"/api/reports/sustainability", "get">;
+export type ReportMonth = Report["by_month"][number];
+export type ReportMaterialType = Report["by_material_type"][number];

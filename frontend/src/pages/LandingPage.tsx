@@ -1,0 +1,105 @@
+import { Navigate, useNavigate } from "react-router";
+import { MaterialCard, MaterialCardSkeleton } from "@/components/materials/MaterialCard";
+import { SearchBox } from "@/components/materials/SearchBox";
+import { ButtonLink, ErrorBanner } from "@/components/ui";
+import { useAuth } from "@/hooks/auth";
+import { useMaterialSearch } from "@/hooks/materials";
+
+const FEATURES = [
+  {
+    title: "List surplus in minutes",
+    text: "Manufacturers publish deadstock, surplus and post-industrial fabric, yarn and fibre with photos, composition and certifications.",
+  },
+  {
+    title: "Digital Product Passport",
+    text: "Every listing carries a public, QR-linked passport: composition, certifications, supply chain and impact metrics with history.",
+  },
+  {
+    title: "Buy with confidence",
+    text: "Message sellers, reserve stock, and pay securely. Orders move from paid to shipped to completed with a full audit trail.",
+  },
+  {
+    title: "Scope 3 ready reporting",
+    text: "Brands get carbon and water savings versus virgin material, with Scope 3 category 1 emissions reported beside them — never netted.",
+  },
+];
+
+export default function LandingPage() {
+  const { status } = useAuth();
+  const navigate = useNavigate();
+  const latest = useMaterialSearch({ sort: "newest", limit: 4 });
+  if (status === "authenticated") return <Navigate to="/dashboard" replace />;
+
+  return (
+    <div className="-mt-8 space-y-16">
+      <section className="relative -mx-4 overflow-hidden bg-gradient-to-br from-brand-900 via-brand-800 to-brand-700 px-4 py-16 text-white sm:-mx-6 sm:px-6 sm:py-24">
+        <div className="mx-auto max-w-3xl text-center">
+          <p className="text-sm font-semibold uppercase tracking-widest text-brand-200">The circular textiles marketplace</p>
+          <h1 className="mt-3 text-4xl font-semibold tracking-tight sm:text-5xl">Give surplus fabric a second life — and prove it.</h1>
+          <p className="mt-5 text-lg text-brand-100">
+            FabricLoop connects manufacturers with deadstock and recycled materials to brands that want them, with a Digital Product
+            Passport for every listing and carbon, water and Scope 3 reporting for every purchase.
+          </p>
+          <div className="mx-auto mt-8 max-w-xl rounded-xl bg-white/10 p-2 backdrop-blur">
+            <SearchBox size="lg" onSearch={(q) => navigate(q ? `/materials?q=${encodeURIComponent(q)}` : "/materials")} />
+          </div>
+          <div className="mt-8 flex flex-wrap justify-center gap-3">
+            <ButtonLink to="/register" size="lg" className="bg-white !text-brand-900 hover:bg-brand-50">
+              Create a free account
+            </ButtonLink>
+            <ButtonLink to="/materials" size="lg" variant="ghost" className="!text-white ring-1 ring-white/40 hover:bg-white/10">
+              Browse materials
+            </ButtonLink>
+          </div>
+        </div>
+      </section>
+
+      <section aria-labelledby="how">
+        <h2 id="how" className="text-center text-2xl font-semibold tracking-tight text-stone-900">
+          Built for circular sourcing
+        </h2>
+        <div className="mt-8 grid gap-5 sm:grid-cols-2 lg:grid-cols-4">
+          {FEATURES.map((f) => (
+            <div key={f.title} className="rounded-2xl border border-stone-200 bg-white p-6 shadow-sm">
+              <div className="mb-3 size-9 rounded-lg bg-brand-100" aria-hidden="true" />
+              <h3 className="font-semibold text-stone-900">{f.title}</h3>
+              <p className="mt-2 text-sm text-stone-600">{f.text}</p>
+            </div>
+          ))}
+        </div>
+      </section>
+
+      <section aria-labelledby="latest">
+        <div className="flex flex-wrap items-end justify-between gap-3">
+          <h2 id="latest" className="text-2xl font-semibold tracking-tight text-stone-900">
+            Recently listed
+          </h2>
+          <ButtonLink to="/materials" variant="secondary" size="sm">
+            See all materials →
+          </ButtonLink>
+        </div>
+        <div className="mt-6">
+          {latest.isError ? (
+            <ErrorBanner error={latest.error} title="Could not load listings" onRetry={() => void latest.refetch()} />
+          ) : latest.isPending ? (
+            <div className="grid gap-5 sm:grid-cols-2 lg:grid-cols-4">
+              {Array.from({ length: 4 }, (_, i) => (
+                <MaterialCardSkeleton key={i} />
+              ))}
+            </div>
+          ) : latest.data.materials.length === 0 ? (
+            <p className="rounded-2xl border border-dashed border-stone-300 bg-white p-8 text-center text-stone-500">
+              No materials are listed yet. Manufacturers: be the first to list your surplus.
+            </p>
+          ) : (
+            <div className="grid gap-5 sm:grid-cols-2 lg:grid-cols-4">
+              {latest.data.materials.map((m) => (
+                <MaterialCard key={m.material_id} material={m} />
+              ))}
+            </div>
+          )}
+        </div>
+      </section>
+    </div>
+  );
+}

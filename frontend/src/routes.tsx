@@ -1,0 +1,39 @@
+import { lazy, type ReactNode } from "react";
+import { createBrowserRouter, Outlet, ScrollRestoration } from "react-router";
+import { AuthProvider } from "@/components/auth/AuthProvider";
+import { RequireAuth } from "@/components/auth/RequireAuth";
+import { AppLayout } from "@/components/layout/AppLayout";
+
+const LandingPage = lazy(() => import("@/pages/LandingPage"));
+const LoginPage = lazy(() => import("@/pages/LoginPage"));
+const RegisterPage = lazy(() => import("@/pages/RegisterPage"));
+const NotFoundPage = lazy(() => import("@/pages/NotFoundPage"));
+
+function Root() {
+  return (
+    <AuthProvider>
+      <ScrollRestoration />
+      <Outlet />
+    </AuthProvider>
+  );
+}
+
+const protect = (el: ReactNode) => <RequireAuth>{el}</RequireAuth>;
+void protect;
+
+export const router = createBrowserRouter([
+  {
+    element: <Root />,
+    children: [
+      {
+        element: <AppLayout />,
+        children: [
+          { index: true, element: <LandingPage /> },
+          { path: "login", element: <LoginPage /> },
+          { path: "register", element: <RegisterPage /> },
+          { path: "*", element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+]);
