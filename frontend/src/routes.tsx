@@ -8,6 +8,8 @@ const LandingPage = lazy(() => import("@/pages/LandingPage"));
 const LoginPage = lazy(() => import("@/pages/LoginPage"));
 const RegisterPage = lazy(() => import("@/pages/RegisterPage"));
 const NotFoundPage = lazy(() => import("@/pages/NotFoundPage"));
+const MaterialsPage = lazy(() => import("@/pages/MaterialsPage"));
+const MaterialDetailPage = lazy(() => import("@/pages/MaterialDetailPage"));
 
 function Root() {
   return (
@@ -31,6 +33,8 @@ export const router = createBrowserRouter([
           { index: true, element: <LandingPage /> },
           { path: "login", element: <LoginPage /> },
           { path: "register", element: <RegisterPage /> },
+          { path: "materials", element: <MaterialsPage /> },
+          { path: "materials/:id", element: <MaterialDetailPage /> },
           { path: "*", element: <NotFoundPage /> },
         ],
       },

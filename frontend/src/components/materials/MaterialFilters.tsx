@@ -1,0 +1,117 @@
+import { type FormEvent, useEffect, useState } from "react";
+import { Button, Input, Select } from "@/components/ui";
+import { useMaterialTypes } from "@/hooks/materials";
+import { humanize } from "@/lib/format";
+
+interface Props {
+  params: URLSearchParams;
+  onChange: (updates: Record<string, string | string[] | null>) => void;
+  onReset: () => void;
+}
+
+const opts = (values: string[] | undefined) => (values ?? []).map((v) => ({ value: v, label: humanize(v) }));
+
+export function MaterialFilters({ params, onChange, onReset }: Props) {
+  const types = useMaterialTypes();
+  const selected = params.getAll("material_type");
+  const [draft, setDraft] = useState({ min_price: "", max_price: "", quantity: "", origin_country: "" });
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    setDraft({
+      min_price: params.get("min_price") ?? "",
+      max_price: params.get("max_price") ?? "",
+      quantity: params.get("quantity") ?? "",
+      origin_country: params.get("origin_country") ?? "",
+    });
+  }, [params]);
+
+  const applyDraft = (e?: FormEvent) => {
+    e?.preventDefault();
+    const bad = (["min_price", "max_price", "quantity"] as const).find((k) => draft[k] && !(Number(draft[k]) >= 0));
+    if (bad) return setError(`${humanize(bad)} must be a non-negative number.`);
+    if (draft.min_price && draft.max_price && Number(draft.min_price) > Number(draft.max_price))
+      return setError("Minimum price must not exceed the maximum price.");
+    if (draft.origin_country && !/^[A-Za-z]{2}$/.test(draft.origin_country)) return setError("Origin: use a 2-letter country code, e.g. PT.");
+    setError(null);
+    onChange({
+      min_price: draft.min_price || null,
+      max_price: draft.max_price || null,
+      quantity: draft.quantity || null,
+      origin_country: draft.origin_country ? draft.origin_country.toUpperCase() : null,
+    });
+  };
+
+  const toggleType = (t: string) => {
+    const next = selected.includes(t) ? selected.filter((x) => x !== t) : [...selected, t];
+    onChange({ material_type: next });
+  };
+
+  return (
+    <form onSubmit={applyDraft} noValidate className="space-y-5" aria-label="Filters">
+      <fieldset>
+        <legend className="mb-2 text-sm font-semibold text-stone-900">Material type</legend>
+        {types.isPending ? (
+          <p className="text-sm text-stone-500">Loading…</p>
+        ) : (
+          <div className="grid max-h-64 grid-cols-2 gap-x-3 gap-y-1.5 overflow-y-auto pr-1 lg:grid-cols-1">
+            {(types.data?.material_types ?? []).map((t) => (
+              <label key={t} className="flex items-center gap-2 text-sm text-stone-700">
+                <input type="checkbox" className="size-4 rounded accent-brand-700" checked={selected.includes(t)} onChange={() => toggleType(t)} />
+                {humanize(t)}
+              </label>
+            ))}
+          </div>
+        )}
+      </fieldset>
+      <Select
+        label="Source"
+        value={params.get("source_type") ?? ""}
+        onChange={(e) => onChange({ source_type: e.target.value || null })}
+        options={opts(types.data?.source_types)}
+        placeholder="Any source"
+      />
+      <Select
+        label="Certification"
+        value={params.get("certification") ?? ""}
+        onChange={(e) => onChange({ certification: e.target.value || null })}
+        options={(types.data?.certification_schemes ?? []).map((c) => ({ value: c, label: c }))}
+        placeholder="Any certification"
+      />
+      <Select
+        label="Currency"
+        value={params.get("currency") ?? ""}
+        onChange={(e) => onChange({ currency: e.target.value || null })}
+        options={(types.data?.currencies ?? []).map((c) => ({ value: c, label: c }))}
+        placeholder="Any currency"
+      />
+      <div className="grid grid-cols-2 gap-3">
+        <Input label="Min price" inputMode="decimal" value={draft.min_price} onChange={(e) => setDraft((d) => ({ ...d, min_price: e.target.value }))} onBlur={() => applyDraft()} />
+        <Input label="Max price" inputMode="decimal" value={draft.max_price} onChange={(e) => setDraft((d) => ({ ...d, max_price: e.target.value }))} onBlur={() => applyDraft()} />
+      </div>
+      <Input label="Min. quantity available" inputMode="decimal" value={draft.quantity} onChange={(e) => setDraft((d) => ({ ...d, quantity: e.target.value }))} onBlur={() => applyDraft()} />
+      <Input
+        label="Origin country"
+        placeholder="e.g. PT"
+        maxLength={2}
+        value={draft.origin_country}
+        onChange={(e) => setDraft((d) => ({ ...d, origin_country: e.target.value }))}
+        onBlur={() => applyDraft()}
+        hint="2-letter ISO code"
+      />
+      {error && (
+        <p role="alert" className="text-sm font-medium text-red-600">
+          {error}
+        </p>
+      )}
+      <div className="flex gap-2">
+        <Button type="submit" size="sm">
+          Apply
+        </Button>
+        <Button type="button" size="sm" variant="ghost" onClick={onReset}>
+          Clear all
+        </Button>
+      </div>
+    </form>
+  );
+}

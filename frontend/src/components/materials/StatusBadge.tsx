@@ -1,0 +1,21 @@
+import { Badge, type Tone } from "@/components/ui";
+import { humanize } from "@/lib/format";
+
+const TONES: Record<string, Tone> = {
+  active: "green",
+  draft: "neutral",
+  sold_out: "amber",
+  archived: "neutral",
+  pending: "amber",
+  paid: "blue",
+  shipped: "violet",
+  completed: "green",
+  cancelled: "red",
+  succeeded: "green",
+  failed: "red",
+  requires_action: "amber",
+};
+
+export function StatusBadge({ status }: { status: string }) {
+  return <Badge tone={TONES[status] ?? "neutral"}>{humanize(status)}</Badge>;
+}

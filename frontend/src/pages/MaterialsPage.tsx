@@ -1,0 +1,104 @@
+import { useSearchParams } from "react-router";
+import { MaterialCard, MaterialCardSkeleton } from "@/components/materials/MaterialCard";
+import { MaterialFilters } from "@/components/materials/MaterialFilters";
+import { SearchBox } from "@/components/materials/SearchBox";
+import { SORTS, activeFilterCount, toMaterialQuery } from "@/components/materials/searchParams";
+import { Badge, EmptyState, ErrorBanner, PageHeader, Pagination, controlClass } from "@/components/ui";
+import { useMaterialSearch } from "@/hooks/materials";
+
+export default function MaterialsPage() {
+  const [params, setParams] = useSearchParams();
+  const query = toMaterialQuery(params);
+  const search = useMaterialSearch(query);
+  const filterCount = activeFilterCount(params);
+
+  const update = (updates: Record<string, string | string[] | null>, resetPage = true) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(updates)) {
+      next.delete(k);
+      if (Array.isArray(v)) v.forEach((x) => next.append(k, x));
+      else if (v !== null && v !== "") next.set(k, v);
+    }
+    if (resetPage) next.delete("page");
+    setParams(next);
+  };
+
+  const sortValue = query.sort ?? (query.q ? "relevance" : "newest");
+
+  return (
+    <div>
+      <PageHeader title="Browse materials" description="Deadstock, surplus and recycled textiles from verified manufacturers." />
+      <div className="mb-6 max-w-2xl">
+        <SearchBox initial={query.q ?? ""} onSearch={(q) => update({ q: q || null })} />
+      </div>
+      <div className="grid gap-8 lg:grid-cols-[16rem_1fr]">
+        <aside>
+          <details className="group rounded-2xl border border-stone-200 bg-white p-4 lg:hidden">
+            <summary className="flex cursor-pointer items-center justify-between text-sm font-semibold text-stone-900">
+              Filters {filterCount > 0 && <Badge tone="brand">{filterCount} active</Badge>}
+            </summary>
+            <div className="mt-4">
+              <MaterialFilters params={params} onChange={update} onReset={() => setParams(query.q ? { q: query.q } : {})} />
+            </div>
+          </details>
+          <div className="hidden rounded-2xl border border-stone-200 bg-white p-5 lg:block">
+            <MaterialFilters params={params} onChange={update} onReset={() => setParams(query.q ? { q: query.q } : {})} />
+          </div>
+        </aside>
+        <section aria-label="Results" aria-busy={search.isFetching}>
+          <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
+            <p className="text-sm text-stone-600" aria-live="polite">
+              {search.data ? `${search.data.total} material${search.data.total === 1 ? "" : "s"} found` : "Searching…"}
+            </p>
+            <label className="flex items-center gap-2 text-sm text-stone-600">
+              Sort by
+              <select className={controlClass(null, "w-auto py-1.5")} value={sortValue} onChange={(e) => update({ sort: e.target.value })}>
+                {SORTS.filter((s) => s.value !== "relevance" || query.q).map((s) => (
+                  <option key={s.value} value={s.value}>
+                    {s.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          {search.isError ? (
+            <ErrorBanner error={search.error} title="Search failed" onRetry={() => void search.refetch()} />
+          ) : search.isPending ? (
+            <div className="grid gap-5 sm:grid-cols-2 xl:grid-cols-3">
+              {Array.from({ length: 6 }, (_, i) => (
+                <MaterialCardSkeleton key={i} />
+              ))}
+            </div>
+          ) : search.data.materials.length === 0 ? (
+            <EmptyState
+              title="No materials match"
+              description="Try fewer filters or a broader search term."
+              action={
+                <button type="button" className="text-sm font-medium text-brand-700 hover:underline" onClick={() => setParams({})}>
+                  Clear search and filters
+                </button>
+              }
+            />
+          ) : (
+            <>
+              <div className={`grid gap-5 sm:grid-cols-2 xl:grid-cols-3 ${search.isPlaceholderData ? "opacity-60" : ""}`}>
+                {search.data.materials.map((m) => (
+                  <MaterialCard key={m.material_id} material={m} />
+                ))}
+              </div>
+              <Pagination
+                page={search.data.page}
+                limit={search.data.limit}
+                total={search.data.total}
+                onPageChange={(p) => {
+                  update({ page: String(p) }, false);
+                  window.scrollTo({ top: 0, behavior: "smooth" });
+                }}
+              />
+            </>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
