@@ -1,0 +1,88 @@
+# FabricLoop: `make run` serves the app, `make test` runs every test. Both set up what is
+# missing first (virtual environment, pinned packages, the built web app).
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.12 || command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/package.json frontend/vite.config.ts frontend/public -type f 2>/dev/null)
+PYTEST_ARGS ?=
+
+.PHONY: run test test-backend test-e2e lint format openapi check-openapi bench screenshots lock install frontend browser clean help
+
+help:
+	@echo "make run     set up and serve on http://127.0.0.1:8000 (HOST, PORT configurable)"
+	@echo "make test    set up and run every test (backend, then browser journeys)"
+	@echo "make lint    ruff, mypy, migrations drift, TypeScript"
+	@echo "make bench   benchmarks; figures written to bench/results/"
+	@echo "make openapi regenerate frontend/openapi.json and the typed client"
+
+$(STAMP): backend/requirements.lock backend/pyproject.toml
+	@$(PYTHON) -c 'import sys; assert (3, 11) <= sys.version_info[:2] < (3, 13), "FabricLoop needs Python 3.11 or 3.12 (pgserver has wheels for those only)"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r backend/requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e backend
+	touch $(STAMP)
+
+install: $(STAMP)
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+
+frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SOURCES)
+	cd frontend && npm run build
+
+frontend:
+	@if [ -f frontend/package.json ]; then $(MAKE) --no-print-directory frontend/dist/index.html; \
+	else echo "frontend/ not present yet: serving the API only"; fi
+
+run: install frontend
+	$(BIN)/fabricloop serve
+
+browser:
+	@command -v chromium >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+		else echo "Chromium is needed for the browser tests: sudo apt-get install -y chromium"; exit 1; fi; }
+
+test: install frontend browser
+	cd backend && ../$(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS) tests
+	@if [ -d e2e ] && ls e2e/test_*.py >/dev/null 2>&1; then $(MAKE) --no-print-directory test-e2e; fi
+
+test-backend: install
+	cd backend && ../$(BIN)/pytest $(PYTEST_ARGS) tests
+
+test-e2e: install frontend browser
+	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS) e2e
+
+lint: install
+	cd backend && ../$(BIN)/ruff check . ../bench ../e2e && ../$(BIN)/ruff format --check . ../bench ../e2e
+	cd backend && ../$(BIN)/mypy
+	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent typecheck; fi
+
+format: install
+	cd backend && ../$(BIN)/ruff check --fix . ../bench ../e2e && ../$(BIN)/ruff format . ../bench ../e2e
+
+openapi: install
+	$(BIN)/fabricloop openapi --output frontend/openapi.json
+	cd frontend && npm run --silent gen:api
+
+# Fails when the committed schema or the generated client differ from the code.
+check-openapi: install frontend/node_modules/.package-lock.json
+	$(BIN)/fabricloop openapi --output /tmp/fabricloop-openapi.json
+	diff -u frontend/openapi.json /tmp/fabricloop-openapi.json || { echo "frontend/openapi.json is stale: run make openapi"; exit 1; }
+	cd frontend && npx openapi-typescript /tmp/fabricloop-openapi.json -o /tmp/fabricloop-schema.d.ts >/dev/null
+	diff -q frontend/src/api/schema.d.ts /tmp/fabricloop-schema.d.ts || { echo "the generated client is stale: run make openapi"; exit 1; }
+
+bench: install frontend
+	$(BIN)/python -m bench
+
+screenshots: install frontend browser
+	$(BIN)/python -m e2e.screenshots
+
+lock: install
+	$(BIN)/python -m pip freeze --exclude-editable | grep -vi '^fabricloop' > backend/requirements.lock
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist

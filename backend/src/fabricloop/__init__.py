@@ -1,0 +1,3 @@
+"""FabricLoop: a marketplace for circular textiles."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,95 @@
+"""create_app(): middleware, routers and the lifespan that owns pools and caches."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.staticfiles import StaticFiles
+
+from fabricloop import __version__
+from fabricloop.auth.router import router as auth_router
+from fabricloop.config import Settings, get_settings
+from fabricloop.core.cache import Cache
+from fabricloop.core.db import create_engine, create_sessionmaker
+from fabricloop.core.errors import install_error_handlers
+from fabricloop.core.logging import configure_logging
+from fabricloop.core.middleware import RequestContextMiddleware
+from fabricloop.core.ratelimit import RateLimitMiddleware
+from fabricloop.core.redis import create_redis
+from fabricloop.core.spa import install_spa
+from fabricloop.health.router import router as health_router
+
+ROUTERS: list[APIRouter] = [
+    health_router,
+    auth_router,
+]
+
+DESCRIPTION = """FabricLoop connects textile manufacturers with surplus, deadstock and waste
+material to brands that need low-impact material and report Scope 3 emissions.
+
+Errors always have the body `{"error": {"code", "message", "details"?, "request_id"}}`.
+Pagination: `page` (>= 1) and `limit` (default 20; above 100 clamped to 100); a non-integer or
+a value below 1 is a 400 `invalid_query`."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.redis_url is None:
+            raise RuntimeError("REDIS_URL is not set")
+        app.state.engine = create_engine(settings)
+        app.state.sessionmaker = create_sessionmaker(app.state.engine)
+        app.state.redis = create_redis(settings.redis_url)
+        app.state.cache = Cache(app.state.redis)
+        try:
+            yield
+        finally:
+            await app.state.redis.aclose()
+            await app.state.engine.dispose()
+
+    app = FastAPI(
+        title="FabricLoop API",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    settings.media_path.mkdir(parents=True, exist_ok=True)
+    app.mount("/media", StaticFiles(directory=settings.media_path), name="media")
+    install_spa(app, settings.web_dist_dir)
+
+    # Added innermost first: the request context wraps everything, so every response (a 429
+    # or a 500 included) carries its request id and security headers.
+    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=True,
+        allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+        expose_headers=["X-Request-ID", "Retry-After", "Content-Disposition"],
+    )
+    app.add_middleware(
+        RateLimitMiddleware,
+        limit=settings.rate_limit_per_minute,
+        proxies=settings.trusted_proxies,
+    )
+    app.add_middleware(RequestContextMiddleware, hsts=settings.env == "production")
+    return app
+
+
+def create_configured_app() -> FastAPI:
+    """Factory for the ASGI server: configure logging, then build the app."""
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_path)
+    return create_app(settings)

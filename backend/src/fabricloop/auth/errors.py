@@ -1,0 +1,21 @@
+from fabricloop.core.errors import BadRequest, Conflict, RateLimited, Unauthorized
+
+
+class InvalidEmail(BadRequest):
+    code, message = "invalid_email", "The email address is not valid."
+
+
+class EmailTaken(Conflict):
+    code, message = "email_taken", "An account with this email already exists."
+
+
+class InvalidCredentials(Unauthorized):
+    message = "Email or password is incorrect."
+
+
+class InvalidSession(Unauthorized):
+    message = "The token is missing, invalid, expired or revoked."
+
+
+class TooManyLoginAttempts(RateLimited):
+    message = "Too many failed logins for this account; try again later."

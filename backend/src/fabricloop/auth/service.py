@@ -1,0 +1,164 @@
+"""Accounts: registration, login with lockout, rotating refresh tokens, logout."""
+
+import hashlib
+import uuid
+from datetime import UTC, datetime
+
+from anyio import to_thread
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fabricloop.auth import repository, tokens
+from fabricloop.auth.emails import normalise_email
+from fabricloop.auth.errors import (
+    EmailTaken,
+    InvalidCredentials,
+    InvalidEmail,
+    InvalidSession,
+    TooManyLoginAttempts,
+)
+from fabricloop.auth.models import RefreshToken, User
+from fabricloop.auth.passwords import dummy_hash, hash_password, verify_password
+from fabricloop.auth.schemas import RegisterRequest, TokenPair
+from fabricloop.config import Settings
+from fabricloop.core.cache import Cache
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def register(session: AsyncSession, settings: Settings, data: RegisterRequest) -> User:
+    email = normalise_email(data.email)
+    if email is None:
+        raise InvalidEmail()
+    if await repository.email_exists(session, email):
+        raise EmailTaken()
+    password_hash = await to_thread.run_sync(hash_password, data.password, settings.bcrypt_rounds)
+    user = User(
+        email=email,
+        password_hash=password_hash,
+        company_name=data.company_name,
+        role=data.role,
+        phone=data.phone,
+    )
+    try:
+        async with session.begin_nested():
+            return await repository.add_user(session, user)
+    except IntegrityError as error:  # a concurrent registration of the same email won
+        raise EmailTaken() from error
+
+
+def _failures_key(email: str) -> str:
+    digest = hashlib.sha256(email.encode()).hexdigest()[:32]
+    return f"login_failures:{digest}"
+
+
+async def _failure_count(cache: Cache, key: str) -> int:
+    raw = await cache.get_raw(key)
+    return int(raw) if raw is not None else 0
+
+
+async def login(
+    session: AsyncSession, settings: Settings, cache: Cache, email: str, password: str
+) -> TokenPair:
+    normalised = normalise_email(email) or email.strip().lower()
+    key = _failures_key(normalised)
+    if await _failure_count(cache, key) >= settings.login_max_failures:
+        raise TooManyLoginAttempts(headers={"Retry-After": str(settings.login_window_seconds)})
+    user = await repository.get_user_by_email(session, normalised)
+    # Unknown accounts are checked against a dummy hash: same answer, same time.
+    stored = user.password_hash if user is not None else dummy_hash(settings.bcrypt_rounds)
+    matches = await to_thread.run_sync(verify_password, password[:1024], stored)
+    if user is None or not matches or not user.is_active:
+        await cache.hit(key, settings.login_window_seconds)
+        raise InvalidCredentials()
+    return await _issue_pair(session, settings, user, family_id=uuid.uuid4())
+
+
+async def _issue_pair(
+    session: AsyncSession, settings: Settings, user: User, family_id: uuid.UUID
+) -> TokenPair:
+    access, _ = tokens.issue(
+        settings.jwt_secret, user.id, "access", settings.access_token_ttl_seconds
+    )
+    refresh, claims = tokens.issue(
+        settings.jwt_secret,
+        user.id,
+        "refresh",
+        settings.refresh_token_ttl_seconds,
+        family_id=family_id,
+    )
+    await repository.add_refresh_token(
+        session,
+        RefreshToken(
+            jti=claims.jti,
+            user_id=user.id,
+            family_id=family_id,
+            expires_at=claims.expires_at,
+            revoked_at=None,
+        ),
+    )
+    return TokenPair(
+        token=access,
+        refresh_token=refresh,
+        expires_in=settings.access_token_ttl_seconds,
+        user_id=user.id,
+        email=user.email,
+        role=user.role,
+    )
+
+
+async def _consume_refresh_token(
+    session: AsyncSession, settings: Settings, token: str
+) -> tuple[User, RefreshToken]:
+    try:
+        claims = tokens.decode(settings.jwt_secret, token, "refresh")
+    except tokens.InvalidToken as error:
+        raise InvalidSession() from error
+    stored = await repository.lock_refresh_token(session, claims.jti)
+    if stored is None or stored.user_id != claims.user_id:
+        raise InvalidSession()
+    now = _now()
+    if stored.revoked_at is not None or stored.used_at is not None:
+        # A used token presented again means it leaked: end the whole login.
+        await repository.revoke_family(session, stored.family_id, now)
+        raise InvalidSession(commit_changes=True)
+    user = await repository.get_user(session, stored.user_id)
+    if user is None or not user.is_active or stored.expires_at <= now:
+        raise InvalidSession()
+    stored.used_at = now
+    stored.revoked_at = now
+    return user, stored
+
+
+async def refresh(session: AsyncSession, settings: Settings, token: str) -> TokenPair:
+    user, used = await _consume_refresh_token(session, settings, token)
+    return await _issue_pair(session, settings, user, family_id=used.family_id)
+
+
+async def logout(session: AsyncSession, settings: Settings, user: User, token: str) -> None:
+    try:
+        claims = tokens.decode(settings.jwt_secret, token, "refresh")
+    except tokens.InvalidToken as error:
+        raise InvalidSession() from error
+    stored = await repository.lock_refresh_token(session, claims.jti)
+    if stored is None or stored.user_id != user.id:
+        raise InvalidSession()
+    await repository.revoke_family(session, stored.family_id, _now())
+
+
+async def authenticate(session: AsyncSession, settings: Settings, token: str) -> User:
+    """The active user an access token belongs to."""
+    try:
+        claims = tokens.decode(settings.jwt_secret, token, "access")
+    except tokens.InvalidToken as error:
+        raise InvalidSession() from error
+    user = await repository.get_user(session, claims.user_id)
+    if user is None or not user.is_active:
+        raise InvalidSession()
+    return user
+
+
+async def deactivate_sessions(session: AsyncSession, user_id: uuid.UUID) -> None:
+    await repository.revoke_all_for_user(session, user_id, _now())

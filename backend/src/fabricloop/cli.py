@@ -1,0 +1,120 @@
+"""The `fabricloop` command."""
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+
+from fabricloop.config import Settings, get_settings
+
+
+def _settings_with_services() -> Settings:
+    """Settings after embedded servers have filled in any unset DATABASE_URL / REDIS_URL."""
+    from fabricloop.core.embedded import ensure_services
+
+    ensure_services(get_settings().var_dir)
+    get_settings.cache_clear()
+    return get_settings()
+
+
+def _database_url(settings: Settings) -> str:
+    assert settings.database_url is not None
+    return settings.database_url
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from fabricloop.core import migrate
+
+    settings = _settings_with_services()
+    migrate.upgrade(_database_url(settings))
+    if args.check:
+        migrate.check(_database_url(settings))
+    print("database is at the latest migration")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from fabricloop.core import migrate
+    from fabricloop.core.logging import configure_logging
+
+    if args.host:
+        os.environ["HOST"] = args.host
+    if args.port:
+        os.environ["PORT"] = str(args.port)
+    if args.workers:
+        os.environ["WORKERS"] = str(args.workers)
+    get_settings.cache_clear()
+    settings = _settings_with_services()
+    configure_logging(settings.log_level, settings.log_path)
+    migrate.upgrade(_database_url(settings))
+    for hook in STARTUP_HOOKS:
+        hook(settings, args)
+    print(f"FabricLoop is serving on http://{settings.host}:{settings.port}", flush=True)
+    uvicorn.run(
+        "fabricloop.app:create_configured_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        loop="uvloop",
+        http="httptools",
+        log_config=None,
+        # X-Forwarded-For is judged by our own middleware against TRUSTED_PROXIES.
+        proxy_headers=False,
+        server_header=False,
+        timeout_graceful_shutdown=10,
+    )
+    return 0
+
+
+def cmd_openapi(args: argparse.Namespace) -> int:
+    from fabricloop.app import create_app
+
+    schema = create_app().openapi()
+    text = json.dumps(schema, indent=2, sort_keys=False) + "\n"
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+# Work `serve` does after migrating and before listening (e.g. loading demo data).
+STARTUP_HOOKS: list[Callable[[Settings, argparse.Namespace], None]] = []
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fabricloop", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="migrate, then serve the API and the web app")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int)
+    serve.add_argument("--no-seed", action="store_true", help="don't load demo data")
+    serve.set_defaults(handler=cmd_serve)
+
+    migrate = commands.add_parser("migrate", help="apply the database migrations")
+    migrate.add_argument(
+        "--check", action="store_true", help="fail if models and migrations differ"
+    )
+    migrate.set_defaults(handler=cmd_migrate)
+
+    openapi = commands.add_parser("openapi", help="print the OpenAPI schema")
+    openapi.add_argument("--output", "-o")
+    openapi.set_defaults(handler=cmd_openapi)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,149 @@
+"""One Settings class, read from the environment (and `.env`), validated at start-up."""
+
+import secrets
+import sys
+from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+DEV_SECRET_PLACEHOLDER = "change-me"  # noqa: S105 - the value production must refuse
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    env: Literal["development", "test", "production"] = "development"
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    workers: int = Field(1, ge=1, le=64)
+
+    var_dir: Path = REPO_ROOT / "var"
+    database_url: str | None = None
+    database_read_url: str | None = None
+    redis_url: str | None = None
+    db_pool_size: int = Field(20, ge=1, le=200)
+    db_max_overflow: int = Field(10, ge=0, le=200)
+    db_pool_timeout_seconds: float = Field(5.0, gt=0)
+    db_statement_timeout_ms: int = Field(15000, ge=100)
+
+    jwt_secret: str = ""
+    access_token_ttl_seconds: int = Field(24 * 3600, ge=60)
+    refresh_token_ttl_seconds: int = Field(30 * 24 * 3600, ge=60)
+    bcrypt_rounds: int = Field(12, ge=12, le=16)
+    login_max_failures: int = Field(10, ge=1)
+    login_window_seconds: int = Field(15 * 60, ge=1)
+
+    rate_limit_per_minute: int = Field(100, ge=1)
+    cors_origins: Annotated[list[str], NoDecode] = []
+    trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = []
+
+    stripe_secret_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_api_base: str | None = None
+    order_expiry_minutes: int = Field(30, ge=1)
+    idempotency_ttl_hours: int = Field(24, ge=24)
+
+    public_base_url: str = "http://127.0.0.1:8000"
+    media_dir: Path | None = None
+    web_dist_dir: Path = REPO_ROOT / "frontend" / "dist"
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_file: Path | None = None
+    metrics_token: str | None = None
+    deletion_grace_days: int = Field(30, ge=0)
+    seed_demo: bool = True
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [o.strip() for o in value.split(",") if o.strip()]
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [ip_network(p.strip(), strict=False) for p in value.split(",") if p.strip()]
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _lower_level(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.lower()
+            return "warning" if value == "warn" else value
+        return value
+
+    @field_validator("database_url", "database_read_url", "redis_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_url", "database_read_url")
+    @classmethod
+    def _postgres_scheme(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("postgresql://", "postgres://", "postgresql+asyncpg://")):
+            raise ValueError("must be a postgresql:// URL")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis://, rediss:// or unix:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _secret(self) -> "Settings":
+        if self.env == "production":
+            if not self.jwt_secret or self.jwt_secret == DEV_SECRET_PLACEHOLDER:
+                raise ValueError("JWT_SECRET must be set to a random value in production")
+            if len(self.jwt_secret) < 32:
+                raise ValueError("JWT_SECRET must be at least 32 characters in production")
+        elif not self.jwt_secret or self.jwt_secret == DEV_SECRET_PLACEHOLDER:
+            self.jwt_secret = _development_secret(self.var_dir)
+        return self
+
+    @property
+    def media_path(self) -> Path:
+        return self.media_dir or self.var_dir / "media"
+
+    @property
+    def log_path(self) -> Path:
+        return self.log_file or self.var_dir / "log" / "fabricloop.log"
+
+
+def _development_secret(var_dir: Path) -> str:
+    """A random secret made once per checkout, so development tokens survive restarts."""
+    path = var_dir / "jwt_secret"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret
+
+
+def describe_error(error: ValidationError) -> str:
+    lines = ["Invalid configuration:"]
+    for item in error.errors():
+        name = "_".join(str(p) for p in item["loc"]).upper() or "SETTINGS"
+        lines.append(f"  {name}: {item['msg']}")
+    return "\n".join(lines)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        print(describe_error(error), file=sys.stderr)
+        raise SystemExit(2) from None

@@ -1,0 +1,92 @@
+"""Engine, sessions, and the one-transaction-per-request session dependency."""
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Annotated
+
+import structlog
+from fastapi import Depends, Request
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from fabricloop.config import Settings
+from fabricloop.core.errors import AppError
+
+log = structlog.get_logger(__name__)
+
+AfterCommit = Callable[[], Awaitable[None]]
+
+
+def async_url(url: str) -> str:
+    """Any PostgreSQL URL, in the asyncpg dialect SQLAlchemy needs."""
+    parsed = make_url(url)
+    return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+
+
+def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
+    target = url or settings.database_url
+    if target is None:
+        raise RuntimeError("DATABASE_URL is not set")
+    return create_async_engine(
+        async_url(target),
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout_seconds,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        connect_args={
+            "timeout": 5,
+            "command_timeout": settings.db_statement_timeout_ms / 1000,
+            "server_settings": {
+                "statement_timeout": str(settings.db_statement_timeout_ms),
+                "application_name": "fabricloop",
+            },
+        },
+    )
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+def after_commit(session: AsyncSession, action: AfterCommit) -> None:
+    """Run `action` once the request's transaction has committed (e.g. cache invalidation)."""
+    session.info.setdefault("after_commit", []).append(action)
+
+
+async def run_after_commit(session: AsyncSession) -> None:
+    actions: list[AfterCommit] = session.info.pop("after_commit", [])
+    for action in actions:
+        try:
+            await action()
+        except Exception:
+            log.exception("after-commit action failed")
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    async with sessionmaker() as session:
+        try:
+            yield session
+            await session.commit()
+        except AppError as error:
+            if not error.commit_changes:
+                await session.rollback()
+                session.info.pop("after_commit", None)
+                raise
+            await session.commit()
+            await run_after_commit(session)
+            raise
+        except BaseException:
+            await session.rollback()
+            session.info.pop("after_commit", None)
+            raise
+        await run_after_commit(session)
+
+
+# scope="function": commit before the response is sent, so a client always reads its writes.
+DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]

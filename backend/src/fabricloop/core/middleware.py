@@ -1,0 +1,123 @@
+"""Pure ASGI middleware: request ids, security headers, access logs, and the last-resort
+handler that turns any unexpected exception into a plain 500 without leaking a traceback."""
+
+import re
+import time
+import uuid
+
+import orjson
+import structlog
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from fabricloop.core import metrics
+from fabricloop.core.context import request_id_var, user_id_var
+from fabricloop.core.errors import error_body
+
+log = structlog.get_logger("fabricloop.access")
+
+REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+APP_CSP = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; connect-src 'self'; font-src 'self' data:; object-src 'none'; "
+    "base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+)
+DOCS_PREFIX = "/api/docs"
+
+
+def _incoming_request_id(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"x-request-id":
+            candidate = value.decode("latin-1")
+            return candidate if REQUEST_ID_PATTERN.match(candidate) else None
+    return None
+
+
+def route_template(scope: Scope) -> str:
+    route = scope.get("route")
+    path: str | None = getattr(route, "path", None)
+    if path:
+        return path
+    return "/media/*" if scope["path"].startswith("/media/") else "unmatched"
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
+        self.app = app
+        self.headers = dict(SECURITY_HEADERS)
+        if hsts:
+            self.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _incoming_request_id(scope) or uuid.uuid4().hex
+        request_token = request_id_var.set(request_id)
+        user_token = user_id_var.set(None)
+        started = time.perf_counter()
+        status = 500
+        response_started = False
+        path: str = scope["path"]
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+                status = message["status"]
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = request_id
+                for name, value in self.headers.items():
+                    headers.setdefault(name, value)
+                if not path.startswith(DOCS_PREFIX):
+                    headers.setdefault("Content-Security-Policy", APP_CSP)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            log.exception("unhandled error", method=scope["method"], endpoint=path)
+            if response_started:
+                raise
+            status = 500
+            body = orjson.dumps(
+                error_body("internal_error", "Something went wrong; the error has been logged.")
+            )
+            await send_with_headers(
+                {
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+        finally:
+            duration_ms = round((time.perf_counter() - started) * 1000, 2)
+            endpoint = route_template(scope)
+            metrics.observe_request(scope["method"], endpoint, status, duration_ms / 1000)
+            level = "error" if status >= 500 else "warning" if status >= 400 else "info"
+            log.log(
+                _LEVELS[level],
+                "request",
+                method=scope["method"],
+                endpoint=endpoint,
+                path=path,
+                status_code=status,
+                duration_ms=duration_ms,
+                user_id=user_id_var.get(),
+            )
+            request_id_var.reset(request_token)
+            user_id_var.reset(user_token)
+
+
+_LEVELS = {"info": 20, "warning": 30, "error": 40}

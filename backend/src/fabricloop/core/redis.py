@@ -1,0 +1,27 @@
+"""The shared Redis client. Redis only holds caches and counters: when it is down, callers
+degrade (cache misses, rate limits open) instead of failing the request."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from redis.asyncio import Redis
+
+REDIS_SOCKET_TIMEOUT = 0.5
+
+
+def create_redis(url: str) -> "Redis":
+    return Redis.from_url(
+        url,
+        socket_timeout=REDIS_SOCKET_TIMEOUT,
+        socket_connect_timeout=REDIS_SOCKET_TIMEOUT,
+        health_check_interval=30,
+        decode_responses=False,
+    )
+
+
+def get_redis(request: Request) -> "Redis":
+    redis: Redis = request.app.state.redis
+    return redis
+
+
+RedisClient = Annotated["Redis", Depends(get_redis)]

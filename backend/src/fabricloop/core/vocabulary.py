@@ -1,0 +1,72 @@
+"""Closed vocabularies shared by the API, the database CHECK constraints and the UI."""
+
+ROLES = ("manufacturer", "brand")
+MATERIAL_TYPES = (
+    "cotton",
+    "organic_cotton",
+    "recycled_cotton",
+    "polyester",
+    "recycled_polyester",
+    "nylon",
+    "recycled_nylon",
+    "wool",
+    "recycled_wool",
+    "viscose",
+    "lyocell",
+    "linen",
+    "hemp",
+    "silk",
+    "acrylic",
+    "elastane",
+    "blend",
+    "other",
+)
+SOURCE_TYPES = ("deadstock", "surplus", "post_industrial", "post_consumer", "recycled")
+UNITS = ("kg", "m", "m2", "yd", "roll", "piece")
+WHOLE_UNITS = ("roll", "piece")
+CURRENCIES = (
+    "EUR",
+    "USD",
+    "GBP",
+    "CHF",
+    "SEK",
+    "DKK",
+    "NOK",
+    "PLN",
+    "CZK",
+    "CNY",
+    "INR",
+    "TRY",
+    "BDT",
+    "VND",
+    "PKR",
+    "CAD",
+    "AUD",
+)
+CERTIFICATION_SCHEMES = (
+    "GOTS",
+    "GRS",
+    "RCS",
+    "OEKO-TEX",
+    "bluesign",
+    "OCS",
+    "FSC",
+    "Cradle to Cradle",
+    "EU Ecolabel",
+    "RWS",
+    "other",
+)
+SUPPLY_CHAIN_STAGES = (
+    "fibre",
+    "spinning",
+    "weaving",
+    "knitting",
+    "dyeing",
+    "finishing",
+    "cutting",
+    "warehouse",
+    "other",
+)
+MATERIAL_STATUSES = ("draft", "active", "sold_out", "archived")
+TRANSACTION_STATUSES = ("pending", "paid", "shipped", "completed", "cancelled")
+PAYMENT_STATUSES = ("succeeded", "failed", "requires_action", "processing")

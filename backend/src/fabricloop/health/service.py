@@ -1,0 +1,65 @@
+"""Each dependency checked with a short timeout; only the database is essential."""
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from fabricloop import __version__
+from fabricloop.core.cache import Cache
+from fabricloop.health.schemas import Check, Health, HealthChecks
+
+CHECK_TIMEOUT_SECONDS = 1.0
+
+
+class GatewayProbe(Protocol):
+    name: str
+
+    async def check(self) -> None: ...
+
+
+async def _timed(probe: Callable[[], Awaitable[Any]], detail: str | None = None) -> Check:
+    started = time.perf_counter()
+    try:
+        await asyncio.wait_for(probe(), CHECK_TIMEOUT_SECONDS)
+        status: Any = "ok"
+        error = None
+    except Exception as exc:
+        status = "down"
+        error = type(exc).__name__ if not str(exc) else f"{type(exc).__name__}: {exc}"[:200]
+    latency = round((time.perf_counter() - started) * 1000, 2)
+    return Check(status=status, latency_ms=latency, detail=error or detail)
+
+
+async def check_all(engine: AsyncEngine, cache: Cache, gateway: GatewayProbe | None) -> Health:
+    async def database() -> None:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    async def redis() -> None:
+        await cache.redis.ping()
+
+    async def payment_gateway() -> None:
+        if gateway is None:
+            raise RuntimeError("no payment gateway configured")
+        await gateway.check()
+
+    db_check, redis_check, gateway_check = await asyncio.gather(
+        _timed(database),
+        _timed(redis),
+        _timed(payment_gateway, gateway.name if gateway else None),
+    )
+    if db_check.status != "ok":
+        overall: Any = "unavailable"
+    elif redis_check.status != "ok" or gateway_check.status != "ok":
+        overall = "degraded"
+    else:
+        overall = "ok"
+    return Health(
+        status=overall,
+        checks=HealthChecks(database=db_check, redis=redis_check, payment_gateway=gateway_check),
+        version=__version__,
+    )

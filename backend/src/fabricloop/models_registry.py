@@ -1,0 +1,26 @@
+"""Imports every table so that Alembic and the tests see the whole schema."""
+
+from fabricloop.auth.models import RefreshToken, User
+from fabricloop.core.models import Base
+from fabricloop.images.models import Image
+from fabricloop.materials.models import Material, SustainabilityMetric
+from fabricloop.messages.models import Message
+from fabricloop.passports.models import DigitalProductPassport, PassportChange
+from fabricloop.payments.models import IdempotencyKey, Payment, WebhookEvent
+from fabricloop.transactions.models import Transaction
+
+__all__ = [
+    "Base",
+    "DigitalProductPassport",
+    "IdempotencyKey",
+    "Image",
+    "Material",
+    "Message",
+    "PassportChange",
+    "Payment",
+    "RefreshToken",
+    "SustainabilityMetric",
+    "Transaction",
+    "User",
+    "WebhookEvent",
+]

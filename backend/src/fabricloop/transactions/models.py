@@ -1,0 +1,50 @@
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fabricloop.core.models import Base, Timestamps, UUIDPrimaryKey, in_list
+from fabricloop.core.vocabulary import TRANSACTION_STATUSES, UNITS
+
+
+class Transaction(UUIDPrimaryKey, Timestamps, Base):
+    __tablename__ = "transactions"
+    __table_args__ = (
+        CheckConstraint(in_list("status", TRANSACTION_STATUSES), name="status_known"),
+        CheckConstraint(in_list("unit", UNITS), name="unit_known"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("quantity_kg >= 0", name="quantity_kg_not_negative"),
+        CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
+        CheckConstraint("total >= 0", name="total_not_negative"),
+        CheckConstraint("buyer_id <> seller_id", name="not_self_purchase"),
+        Index("ix_transactions_buyer_id_created_at", "buyer_id", "created_at"),
+        Index("ix_transactions_seller_id_created_at", "seller_id", "created_at"),
+        Index("ix_transactions_material_id", "material_id"),
+        Index("ix_transactions_buyer_id_paid_at", "buyer_id", "paid_at"),
+        Index(
+            "ix_transactions_pending_expires_at",
+            "expires_at",
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
+
+    material_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("materials.id", ondelete="RESTRICT"))
+    buyer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    seller_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(14, 3))
+    unit: Mapped[str] = mapped_column(String(8))
+    # Mass at the time of purchase, so reports don't change when the listing is edited later.
+    quantity_kg: Mapped[Decimal] = mapped_column(Numeric(16, 4))
+    unit_price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    total: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(16), server_default="pending")
+    shipping_address: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    tracking_number: Mapped[str | None] = mapped_column(String(100))
+    status_history: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default="[]")
+    expires_at: Mapped[datetime]
+    paid_at: Mapped[datetime | None]

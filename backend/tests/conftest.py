@@ -1,0 +1,158 @@
+"""Test fixtures: real PostgreSQL and Redis, the schema built by the migrations, and every
+test inside a transaction that is rolled back (concurrency tests commit and clean up)."""
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+
+from fabricloop.app import create_app
+from fabricloop.config import REPO_ROOT, Settings
+from fabricloop.core import migrate
+from fabricloop.core.db import async_url
+from fabricloop.models_registry import Base
+from tests.factories import TEST_SECRET
+
+
+def _embedded_urls() -> tuple[str, str]:
+    from fabricloop.core.embedded import start_postgres, start_redis
+
+    var_dir = REPO_ROOT / "var" / "test"
+    return start_postgres(var_dir, "fabricloop_test"), start_redis(var_dir)
+
+
+async def _recreate_schema(url: str) -> None:
+    """Create the test database if needed and empty it, so the migrations build it anew."""
+    parsed = make_url(url)
+    server = parsed.set(drivername="postgresql", database="postgres")
+    dsn = server.render_as_string(hide_password=False)
+    connection = await asyncpg.connect(dsn)
+    try:
+        exists = await connection.fetchval(
+            "SELECT 1 FROM pg_database WHERE datname = $1", parsed.database
+        )
+        if not exists:
+            await connection.execute(f'CREATE DATABASE "{parsed.database}"')
+    finally:
+        await connection.close()
+    target = await asyncpg.connect(parsed.set(drivername="postgresql").render_as_string(False))
+    try:
+        await target.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
+    finally:
+        await target.close()
+
+
+@pytest.fixture(scope="session")
+def service_urls() -> tuple[str, str]:
+    database_url = os.environ.get("TEST_DATABASE_URL")
+    redis_url = os.environ.get("TEST_REDIS_URL") or os.environ.get("REDIS_URL")
+    if not database_url or not redis_url:
+        embedded_db, embedded_redis = _embedded_urls()
+        database_url = database_url or embedded_db
+        redis_url = redis_url or embedded_redis
+    return async_url(database_url), redis_url
+
+
+@pytest.fixture(scope="session")
+def settings(service_urls: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    var_dir: Path = tmp_path_factory.mktemp("var")
+    return Settings(
+        env="test",
+        database_url=service_urls[0],
+        redis_url=service_urls[1],
+        jwt_secret=TEST_SECRET,
+        rate_limit_per_minute=1_000_000,
+        var_dir=var_dir,
+        media_dir=var_dir / "media",
+        public_base_url="http://testserver",
+        seed_demo=False,
+    )
+
+
+@pytest.fixture(scope="session")
+async def migrated(settings: Settings) -> str:
+    assert settings.database_url is not None
+    await _recreate_schema(settings.database_url)
+    # Alembic's env runs its own event loop: give it a thread of its own.
+    from anyio import to_thread
+
+    await to_thread.run_sync(migrate.upgrade, settings.database_url)
+    return settings.database_url
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings, migrated: str) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        application.state.committing_sessionmaker = application.state.sessionmaker
+        yield application
+
+
+@pytest.fixture
+async def redis(app: FastAPI) -> Redis:
+    client: Redis = app.state.redis
+    await client.flushdb()
+    app.state.cache._down_until = 0.0
+    return client
+
+
+@pytest.fixture
+async def connection(app: FastAPI) -> AsyncIterator[AsyncConnection]:
+    async with app.state.engine.connect() as conn:
+        outer = await conn.begin()
+        try:
+            yield conn
+        finally:
+            await outer.rollback()
+
+
+@pytest.fixture
+async def session(
+    app: FastAPI, connection: AsyncConnection, redis: Redis
+) -> AsyncIterator[AsyncSession]:
+    """A session for the test itself; the app's request sessions share its transaction (as
+    savepoints), so everything the test and the app write is rolled back at the end."""
+    maker = async_sessionmaker(
+        bind=connection,
+        expire_on_commit=False,
+        autoflush=False,
+        join_transaction_mode="create_savepoint",
+    )
+    app.state.sessionmaker = maker
+    async with maker() as test_session:
+        try:
+            yield test_session
+        finally:
+            app.state.sessionmaker = app.state.committing_sessionmaker
+
+
+@pytest.fixture
+async def client(app: FastAPI, session: AsyncSession) -> AsyncIterator[AsyncClient]:
+    transport = ASGITransport(app=app, client=("203.0.113.10", 50000))
+    async with AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+async def committed(app: FastAPI, redis: Redis) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """For concurrency tests: real commits on separate connections, tables emptied after."""
+    app.state.sessionmaker = app.state.committing_sessionmaker
+    yield app.state.committing_sessionmaker
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    async with app.state.engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {tables} CASCADE"))
+
+
+@pytest.fixture
+async def committed_client(app: FastAPI, committed: object) -> AsyncIterator[AsyncClient]:
+    transport = ASGITransport(app=app, client=("203.0.113.11", 50000))
+    async with AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http

@@ -1,0 +1,150 @@
+"""One place that makes test data, straight into the database through the models."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fabricloop.auth import tokens
+from fabricloop.auth.models import User
+from fabricloop.auth.passwords import hash_password
+from fabricloop.materials.models import Material, SustainabilityMetric
+from fabricloop.messages.models import Message
+from fabricloop.passports.models import DigitalProductPassport
+from fabricloop.transactions.models import Transaction
+
+DEFAULT_PASSWORD = "Str0ngPassword"
+TEST_SECRET = "test-secret-" + "x" * 40
+
+
+@lru_cache
+def _default_password_hash() -> str:
+    return hash_password(DEFAULT_PASSWORD, 12)
+
+
+async def make_user(session: AsyncSession, **overrides: Any) -> User:
+    values: dict[str, Any] = {
+        "email": f"user-{uuid.uuid4().hex[:12]}@example.com",
+        "password_hash": _default_password_hash(),
+        "company_name": "Test Mills Ltd",
+        "role": "manufacturer",
+        "phone": None,
+    }
+    values.update(overrides)
+    user = User(**values)
+    session.add(user)
+    await session.flush()
+    await session.refresh(user)
+    return user
+
+
+def auth_headers(user: User, *, ttl_seconds: int = 3600) -> dict[str, str]:
+    token, _ = tokens.issue(TEST_SECRET, user.id, "access", ttl_seconds)
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def make_material(
+    session: AsyncSession,
+    seller: User,
+    *,
+    carbon_footprint: Decimal | None = None,
+    water_usage: Decimal | None = None,
+    **overrides: Any,
+) -> Material:
+    values: dict[str, Any] = {
+        "seller_id": seller.id,
+        "title": "Organic cotton jersey deadstock",
+        "description": "Soft single jersey, 180 gsm, left over from a cancelled order.",
+        "material_type": "organic_cotton",
+        "source_type": "deadstock",
+        "quantity": Decimal("100.000"),
+        "unit": "kg",
+        "kg_per_unit": None,
+        "price": Decimal("8.50"),
+        "currency": "EUR",
+        "composition": [{"fibre": "organic_cotton", "percent": 100}],
+        "certifications": [],
+        "supply_chain": [],
+        "status": "active",
+    }
+    values.update(overrides)
+    material = Material(**values)
+    session.add(material)
+    await session.flush()
+    session.add(DigitalProductPassport(material_id=material.id))
+    if carbon_footprint is not None or water_usage is not None:
+        session.add(
+            SustainabilityMetric(
+                material_id=material.id,
+                carbon_footprint=carbon_footprint,
+                water_usage=water_usage,
+                chemical_composition=[],
+                recorded_by=seller.id,
+            )
+        )
+    await session.flush()
+    await session.refresh(material)
+    return material
+
+
+async def make_transaction(
+    session: AsyncSession,
+    material: Material,
+    buyer: User,
+    *,
+    quantity: Decimal = Decimal("10"),
+    status: str = "pending",
+    paid_at: datetime | None = None,
+    **overrides: Any,
+) -> Transaction:
+    """A transaction row; it does not touch the material's stock (tests of stock go through
+    the API)."""
+    now = datetime.now(UTC)
+    kg_per_unit = material.kg_per_unit or Decimal(1)
+    total = (material.price * quantity).quantize(Decimal("0.01"))
+    if status in ("paid", "shipped", "completed") and paid_at is None:
+        paid_at = now
+    history = [{"status": "pending", "at": now.isoformat()}]
+    if status != "pending":
+        history.append({"status": status, "at": now.isoformat()})
+    values: dict[str, Any] = {
+        "material_id": material.id,
+        "buyer_id": buyer.id,
+        "seller_id": material.seller_id,
+        "quantity": quantity,
+        "unit": material.unit,
+        "quantity_kg": quantity * kg_per_unit,
+        "unit_price": material.price,
+        "total": total,
+        "currency": material.currency,
+        "status": status,
+        "shipping_address": {
+            "recipient_name": "Receiving dock",
+            "line1": "1 Mill Street",
+            "city": "Porto",
+            "postal_code": "4000-001",
+            "country": "PT",
+        },
+        "status_history": history,
+        "expires_at": now + timedelta(minutes=30),
+        "paid_at": paid_at,
+    }
+    values.update(overrides)
+    transaction = Transaction(**values)
+    session.add(transaction)
+    await session.flush()
+    await session.refresh(transaction)
+    return transaction
+
+
+async def make_message(
+    session: AsyncSession, sender: User, recipient: User, content: str = "Hello", **overrides: Any
+) -> Message:
+    message = Message(sender_id=sender.id, recipient_id=recipient.id, content=content, **overrides)
+    session.add(message)
+    await session.flush()
+    await session.refresh(message)
+    return message

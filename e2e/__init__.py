@@ -1,0 +1,1 @@
+"""Browser tests of the user journeys, in Debian's Chromium."""
