@@ -89,6 +89,12 @@ class Cache:
         except (RedisError, OSError) as error:
             self.mark_failed("incr", error)
 
+    async def invalidate_material(self, material_id: object) -> None:
+        """After any change to a listing (fields, quantity, status): drop its cached detail and
+        every cached search, so no client sees the old state once the change has returned."""
+        await self.delete(material_key(material_id))
+        await self.bump_search_generation()
+
 
 def material_key(material_id: object) -> str:
     return f"material:{material_id}"
