@@ -10,6 +10,8 @@ const RegisterPage = lazy(() => import("@/pages/RegisterPage"));
 const NotFoundPage = lazy(() => import("@/pages/NotFoundPage"));
 const MaterialsPage = lazy(() => import("@/pages/MaterialsPage"));
 const MaterialDetailPage = lazy(() => import("@/pages/MaterialDetailPage"));
+const MaterialNewPage = lazy(() => import("@/pages/MaterialNewPage"));
+const MaterialEditPage = lazy(() => import("@/pages/MaterialEditPage"));
 
 function Root() {
   return (
@@ -21,7 +23,6 @@ function Root() {
 }
 
 const protect = (el: ReactNode) => <RequireAuth>{el}</RequireAuth>;
-void protect;
 
 export const router = createBrowserRouter([
   {
@@ -34,7 +35,9 @@ export const router = createBrowserRouter([
           { path: "login", element: <LoginPage /> },
           { path: "register", element: <RegisterPage /> },
           { path: "materials", element: <MaterialsPage /> },
+          { path: "materials/new", element: protect(<MaterialNewPage />) },
           { path: "materials/:id", element: <MaterialDetailPage /> },
+          { path: "materials/:id/edit", element: protect(<MaterialEditPage />) },
           { path: "*", element: <NotFoundPage /> },
         ],
       },

@@ -39,9 +39,10 @@ export class ApiError extends Error {
     const out: Record<string, string> = {};
     for (const d of this.details) {
       if (!d.field) continue;
-      out[d.field] ??= d.message;
-      const last = d.field.split(".").pop();
-      if (last && last !== d.field) out[last] ??= d.message;
+      const field = d.field.replace(/^(body|query|path)\./, "");
+      out[field] ??= d.message;
+      const last = field.split(".").pop();
+      if (last && last !== field && !/^\d+$/.test(last)) out[last] ??= d.message;
     }
     return out;
   }

@@ -1,0 +1,148 @@
+import type { MaterialCreateBody, MaterialDetail, MetricsBody } from "@/lib/types";
+import { type Errors, parseDecimal, validateCountry, validateLength } from "@/lib/validation";
+
+export interface CompositionRow { fibre: string; percent: string }
+export interface CertificationRow { scheme: string; certificate_id: string; valid_until: string }
+export interface SupplyRow { stage: string; company: string; country: string; date: string }
+export interface ChemicalRow { name: string; cas_number: string; concentration_ppm: string }
+export interface FormImage { image_id: string; url: string; thumbnail_url: string }
+
+export interface MaterialFormState {
+  title: string;
+  description: string;
+  material_type: string;
+  source_type: string;
+  quantity: string;
+  unit: string;
+  kg_per_unit: string;
+  price: string;
+  currency: string;
+  min_order_quantity: string;
+  color: string;
+  origin_country: string;
+  manufacture_date: string;
+  status: string;
+  composition: CompositionRow[];
+  certifications: CertificationRow[];
+  supply_chain: SupplyRow[];
+  images: FormImage[];
+  carbon_footprint: string;
+  water_usage: string;
+  chemicals: ChemicalRow[];
+}
+
+export const MAX_IMAGES = 10;
+const s = (v: unknown): string => (v === null || v === undefined ? "" : String(v));
+
+export function emptyForm(): MaterialFormState {
+  return {
+    title: "", description: "", material_type: "", source_type: "deadstock", quantity: "", unit: "m", kg_per_unit: "",
+    price: "", currency: "EUR", min_order_quantity: "", color: "", origin_country: "", manufacture_date: "", status: "active",
+    composition: [], certifications: [], supply_chain: [], images: [], carbon_footprint: "", water_usage: "", chemicals: [],
+  };
+}
+
+export function formFromMaterial(m: MaterialDetail): MaterialFormState {
+  const metrics = m.sustainability_metrics;
+  return {
+    title: m.title, description: s(m.description), material_type: m.material_type, source_type: m.source_type,
+    quantity: s(m.quantity), unit: m.unit, kg_per_unit: s(m.kg_per_unit), price: s(m.price), currency: m.currency,
+    min_order_quantity: s(m.min_order_quantity), color: s(m.color), origin_country: s(m.origin_country),
+    manufacture_date: s(m.manufacture_date), status: m.status,
+    composition: (m.composition ?? []).map((c) => ({ fibre: c.fibre, percent: s(c.percent) })),
+    certifications: (m.certifications ?? []).map((c) => ({ scheme: c.scheme, certificate_id: c.certificate_id, valid_until: s(c.valid_until) })),
+    supply_chain: (m.supply_chain ?? []).map((r) => ({ stage: r.stage, company: r.company, country: r.country, date: s(r.date) })),
+    images: m.images.map((i) => ({ image_id: i.image_id, url: i.url, thumbnail_url: i.thumbnail_url })),
+    carbon_footprint: s(metrics?.carbon_footprint), water_usage: s(metrics?.water_usage),
+    chemicals: (metrics?.chemical_composition ?? []).map((c) => ({ name: c.name, cas_number: s(c.cas_number), concentration_ppm: s(c.concentration_ppm) })),
+  };
+}
+
+const WHOLE_UNITS = ["roll", "piece"];
+
+/** Validate and build the request body; returns [body, errors]. */
+export function buildBody(f: MaterialFormState): [MaterialCreateBody | null, Errors] {
+  const e: Errors = {};
+  const put = (k: string, msg: string | null) => { if (msg) e[k] = msg; };
+  put("title", validateLength(f.title, 3, 200, "Title"));
+  if (f.description.length > 5000) e.description = "Description must be at most 5000 characters.";
+  if (!f.material_type) e.material_type = "Choose a material type.";
+  if (!f.unit) e.unit = "Choose a unit.";
+  if (!f.currency) e.currency = "Choose a currency.";
+  const whole = WHOLE_UNITS.includes(f.unit);
+  const [quantity, qErr] = parseDecimal(f.quantity, { decimals: 3, min: 0, exclusiveMin: true, label: "Quantity", required: true, integer: whole });
+  put("quantity", qErr);
+  const [price, pErr] = parseDecimal(f.price, { decimals: 2, min: 0, label: "Price", required: true });
+  put("price", pErr);
+  const [kgPerUnit, kErr] = parseDecimal(f.kg_per_unit, { decimals: 3, min: 0, exclusiveMin: true, label: "Weight per unit", required: f.unit !== "kg" });
+  put("kg_per_unit", kErr);
+  const [moq, mErr] = parseDecimal(f.min_order_quantity, { decimals: 3, min: 0, exclusiveMin: true, label: "Minimum order", integer: whole });
+  put("min_order_quantity", mErr);
+  if (moq !== null && quantity !== null && moq > quantity) e.min_order_quantity = "Minimum order cannot exceed the quantity.";
+  put("origin_country", validateCountry(f.origin_country));
+
+  if (f.composition.length) {
+    let sum = 0;
+    f.composition.forEach((c, i) => {
+      if (!c.fibre.trim()) e[`composition.${i}.fibre`] = "Fibre is required.";
+      const [p, err] = parseDecimal(c.percent, { decimals: 2, min: 0, exclusiveMin: true, label: "Percent", required: true });
+      if (err) e[`composition.${i}.percent`] = err;
+      else if (p !== null) { if (p > 100) e[`composition.${i}.percent`] = "At most 100."; sum += p; }
+    });
+    if (Math.abs(sum - 100) > 0.001) e.composition = `Percentages must add up to 100 (now ${Math.round(sum * 100) / 100}).`;
+  }
+  f.certifications.forEach((c, i) => {
+    if (!c.scheme.trim()) e[`certifications.${i}.scheme`] = "Scheme is required.";
+    if (!c.certificate_id.trim()) e[`certifications.${i}.certificate_id`] = "Certificate ID is required.";
+  });
+  f.supply_chain.forEach((r, i) => {
+    if (!r.stage) e[`supply_chain.${i}.stage`] = "Stage is required.";
+    if (!r.company.trim()) e[`supply_chain.${i}.company`] = "Company is required.";
+    const cErr = validateCountry(r.country, true);
+    if (cErr) e[`supply_chain.${i}.country`] = cErr;
+  });
+  const [metrics, metricErrors] = buildMetrics(f);
+  Object.assign(e, metricErrors);
+  if (f.images.length > MAX_IMAGES) e.images = `At most ${MAX_IMAGES} images.`;
+  if (Object.keys(e).length || quantity === null || price === null) return [null, e];
+
+  const body: MaterialCreateBody = {
+    title: f.title.trim(),
+    description: f.description,
+    material_type: f.material_type,
+    source_type: f.source_type || "deadstock",
+    quantity,
+    unit: f.unit,
+    price,
+    currency: f.currency,
+    composition: f.composition.map((c) => ({ fibre: c.fibre.trim(), percent: Number(c.percent) })),
+    certifications: f.certifications.map((c) => ({ scheme: c.scheme.trim(), certificate_id: c.certificate_id.trim(), ...(c.valid_until ? { valid_until: c.valid_until } : {}) })),
+    supply_chain: f.supply_chain.map((r) => ({ stage: r.stage, company: r.company.trim(), country: r.country.toUpperCase(), ...(r.date ? { date: r.date } : {}) })),
+    images: f.images.map((i) => i.image_id),
+  };
+  if (f.unit !== "kg" && kgPerUnit !== null) body.kg_per_unit = kgPerUnit;
+  if (moq !== null) body.min_order_quantity = moq;
+  if (f.color.trim()) body.color = f.color.trim();
+  if (f.origin_country) body.origin_country = f.origin_country.toUpperCase();
+  if (f.manufacture_date) body.manufacture_date = f.manufacture_date;
+  if (metrics) body.sustainability_metrics = metrics;
+  return [body, e];
+}
+
+/** Metrics part of the form, or null when nothing was entered. */
+export function buildMetrics(f: MaterialFormState): [MetricsBody | null, Errors] {
+  const e: Errors = {};
+  const [carbon, cErr] = parseDecimal(f.carbon_footprint, { decimals: 4, min: 0, label: "Carbon footprint" });
+  if (cErr) e.carbon_footprint = cErr;
+  const [water, wErr] = parseDecimal(f.water_usage, { decimals: 4, min: 0, label: "Water usage" });
+  if (wErr) e.water_usage = wErr;
+  const chemicals = f.chemicals.map((c, i) => {
+    if (!c.name.trim()) e[`chemical_composition.${i}.name`] = "Name is required.";
+    if (c.cas_number && !/^\d{2,7}-\d{2}-\d$/.test(c.cas_number.trim())) e[`chemical_composition.${i}.cas_number`] = "Format like 50-00-0.";
+    const [ppm, pErr] = parseDecimal(c.concentration_ppm, { decimals: 4, min: 0, label: "Concentration" });
+    if (pErr) e[`chemical_composition.${i}.concentration_ppm`] = pErr;
+    return { name: c.name.trim(), ...(c.cas_number.trim() ? { cas_number: c.cas_number.trim() } : {}), ...(ppm !== null ? { concentration_ppm: ppm } : {}) };
+  });
+  if (carbon === null && water === null && chemicals.length === 0) return [null, e];
+  return [{ carbon_footprint: carbon, water_usage: water, chemical_composition: chemicals }, e];
+}
