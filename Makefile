@@ -2,7 +2,8 @@
 # missing first (virtual environment, pinned packages, the built web app).
 
 SHELL := /bin/bash
-PYTHON ?= $(shell command -v python3.12 || command -v python3.11 || command -v python3)
+# The first Python 3.11/3.12 that actually runs (pyenv shims exist for versions not selected).
+PYTHON ?= $(shell for p in python3.12 python3.11 python3; do $$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 13))' 2>/dev/null && { command -v $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -19,11 +20,11 @@ help:
 	@echo "make openapi regenerate frontend/openapi.json and the typed client"
 
 $(STAMP): backend/requirements.lock backend/pyproject.toml
-	@$(PYTHON) -c 'import sys; assert (3, 11) <= sys.version_info[:2] < (3, 13), "FabricLoop needs Python 3.11 or 3.12 (pgserver has wheels for those only)"'
+	@test -n "$(PYTHON)" || { echo "FabricLoop needs Python 3.11 or 3.12 (pgserver has wheels for those only)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r backend/requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e backend
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e backend
 	touch $(STAMP)
 
 install: $(STAMP)
