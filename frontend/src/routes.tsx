@@ -12,6 +12,9 @@ const MaterialsPage = lazy(() => import("@/pages/MaterialsPage"));
 const MaterialDetailPage = lazy(() => import("@/pages/MaterialDetailPage"));
 const MaterialNewPage = lazy(() => import("@/pages/MaterialNewPage"));
 const MaterialEditPage = lazy(() => import("@/pages/MaterialEditPage"));
+const CheckoutPage = lazy(() => import("@/pages/CheckoutPage"));
+const TransactionsPage = lazy(() => import("@/pages/TransactionsPage"));
+const TransactionDetailPage = lazy(() => import("@/pages/TransactionDetailPage"));
 
 function Root() {
   return (
@@ -38,6 +41,9 @@ export const router = createBrowserRouter([
           { path: "materials/new", element: protect(<MaterialNewPage />) },
           { path: "materials/:id", element: <MaterialDetailPage /> },
           { path: "materials/:id/edit", element: protect(<MaterialEditPage />) },
+          { path: "checkout/:materialId", element: protect(<CheckoutPage />) },
+          { path: "transactions", element: protect(<TransactionsPage />) },
+          { path: "transactions/:id", element: protect(<TransactionDetailPage />) },
           { path: "*", element: <NotFoundPage /> },
         ],
       },

@@ -1,0 +1,94 @@
+import { type FormEvent, useState } from "react";
+import { PaymentPanel } from "@/components/payments/PaymentPanel";
+import { Button, Card, CardBody, CardHeader, ErrorBanner, Input, SuccessBanner } from "@/components/ui";
+import { useChangeTransactionStatus } from "@/hooks/transactions";
+import type { TransactionDetail } from "@/lib/types";
+
+export function TransactionActions({ tx, viewerId }: { tx: TransactionDetail; viewerId: string }) {
+  const change = useChangeTransactionStatus(tx.transaction_id);
+  const [tracking, setTracking] = useState("");
+  const [trackingError, setTrackingError] = useState<string | null>(null);
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  const [paidNotice, setPaidNotice] = useState(false);
+  const isBuyer = tx.buyer.user_id === viewerId;
+  const isSeller = tx.seller.user_id === viewerId;
+
+  const ship = (e: FormEvent) => {
+    e.preventDefault();
+    if (tracking.length > 100) return setTrackingError("At most 100 characters.");
+    setTrackingError(null);
+    change.mutate({ status: "shipped", ...(tracking.trim() ? { tracking_number: tracking.trim() } : {}) });
+  };
+
+  const blocks = [];
+  if (isBuyer && tx.status === "pending") {
+    blocks.push(
+      <Card key="pay">
+        <CardHeader title="Pay for this order" description="Stock stays reserved for 30 minutes after the order is placed." />
+        <CardBody>
+          <PaymentPanel transactionId={tx.transaction_id} total={tx.total} currency={tx.currency} onPaid={() => setPaidNotice(true)} />
+        </CardBody>
+      </Card>,
+    );
+  }
+  if (isSeller && tx.status === "paid") {
+    blocks.push(
+      <Card key="ship">
+        <CardHeader title="Ship this order" description="Add the carrier's tracking number if you have one." />
+        <CardBody>
+          <form onSubmit={ship} noValidate className="space-y-3">
+            <Input label="Tracking number (optional)" value={tracking} onChange={(e) => setTracking(e.target.value)} error={trackingError} maxLength={100} />
+            <Button type="submit" loading={change.isPending} className="w-full">
+              Mark as shipped
+            </Button>
+          </form>
+        </CardBody>
+      </Card>,
+    );
+  }
+  if (isBuyer && tx.status === "shipped") {
+    blocks.push(
+      <Card key="receive">
+        <CardHeader title="Received your order?" description="Confirming completes the order." />
+        <CardBody>
+          <Button className="w-full" loading={change.isPending} onClick={() => change.mutate({ status: "completed" })}>
+            Confirm receipt
+          </Button>
+        </CardBody>
+      </Card>,
+    );
+  }
+  if (tx.status === "pending" && (isBuyer || isSeller)) {
+    blocks.push(
+      <Card key="cancel">
+        <CardBody>
+          {!confirmCancel ? (
+            <Button variant="ghost" className="w-full text-red-700" onClick={() => setConfirmCancel(true)}>
+              Cancel order
+            </Button>
+          ) : (
+            <div role="alertdialog" aria-label="Confirm cancellation" className="space-y-3 text-sm">
+              <p className="text-stone-700">Cancel this order? The reserved stock is released.</p>
+              <div className="flex gap-2">
+                <Button variant="danger" loading={change.isPending} onClick={() => change.mutate({ status: "cancelled" }, { onSettled: () => setConfirmCancel(false) })}>
+                  Yes, cancel
+                </Button>
+                <Button variant="secondary" onClick={() => setConfirmCancel(false)}>
+                  Keep order
+                </Button>
+              </div>
+            </div>
+          )}
+        </CardBody>
+      </Card>,
+    );
+  }
+
+  return (
+    <div className="space-y-4">
+      {change.error && <ErrorBanner error={change.error} title="The order could not be updated" />}
+      {paidNotice && tx.status !== "pending" && <SuccessBanner>Payment confirmed. The seller will ship your order.</SuccessBanner>}
+      {blocks}
+    </div>
+  );
+}

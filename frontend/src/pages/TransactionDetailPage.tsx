@@ -1,0 +1,109 @@
+import { Link, useParams } from "react-router";
+import { DataList } from "@/components/materials/DataList";
+import { StatusBadge } from "@/components/materials/StatusBadge";
+import { TransactionActions } from "@/components/transactions/TransactionActions";
+import { ButtonLink, Card, CardBody, CardHeader, ErrorBanner, PageHeader, PageSpinner } from "@/components/ui";
+import { useAuth } from "@/hooks/auth";
+import { useTransaction } from "@/hooks/transactions";
+import { ApiError } from "@/lib/errors";
+import { countryName, formatDateTime, formatMoney, formatQuantity, humanize, unitLabel } from "@/lib/format";
+import NotFoundPage from "./NotFoundPage";
+
+export default function TransactionDetailPage() {
+  const { id } = useParams();
+  const { user } = useAuth();
+  const q = useTransaction(id);
+
+  if (q.isPending) return <PageSpinner label="Loading order" />;
+  if (q.isError) {
+    if (q.error instanceof ApiError && q.error.status === 404) return <NotFoundPage />;
+    return <ErrorBanner error={q.error} title="Could not load this order" onRetry={() => void q.refetch()} />;
+  }
+  const tx = q.data;
+  const isBuyer = tx.buyer.user_id === user?.user_id;
+  const other = isBuyer ? tx.seller : tx.buyer;
+  const a = tx.shipping_address;
+  const tracking = (tx as { tracking_number?: string | null }).tracking_number;
+
+  return (
+    <div>
+      <nav aria-label="Breadcrumb" className="mb-3 text-sm text-stone-500">
+        <Link to={`/transactions?role=${isBuyer ? "buyer" : "seller"}`} className="hover:text-stone-800">
+          Orders
+        </Link>{" "}
+        / <span className="text-stone-700">{tx.transaction_id.slice(0, 8)}</span>
+      </nav>
+      <PageHeader
+        eyebrow={isBuyer ? "Purchase" : "Sale"}
+        title={tx.material_title}
+        description={<>Order {tx.transaction_id}</>}
+        actions={
+          <>
+            <StatusBadge status={tx.status} />
+            <ButtonLink to={`/messages/${other.user_id}`} variant="secondary" size="sm">
+              Message {isBuyer ? "seller" : "buyer"}
+            </ButtonLink>
+          </>
+        }
+      />
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+        <div className="space-y-6">
+          <Card>
+            <CardHeader title="Details" />
+            <CardBody>
+              <DataList
+                items={[
+                  ["Material", <Link key="m" to={`/materials/${tx.material_id}`} className="text-brand-700 hover:underline">{tx.material_title}</Link>],
+                  ["Quantity", formatQuantity(tx.quantity, tx.unit)],
+                  ["Unit price", `${formatMoney(tx.unit_price, tx.currency)} / ${unitLabel(tx.unit)}`],
+                  ["Total", <strong key="t">{formatMoney(tx.total, tx.currency)}</strong>],
+                  ["Buyer", tx.buyer.company_name],
+                  ["Seller", tx.seller.company_name],
+                  ...(tracking ? ([["Tracking number", tracking]] as Array<[string, string]>) : []),
+                  ["Placed", formatDateTime(tx.created_at)],
+                  ["Last update", formatDateTime(tx.updated_at)],
+                ]}
+              />
+            </CardBody>
+          </Card>
+          <Card>
+            <CardHeader title="Shipping address" />
+            <CardBody>
+              <address className="text-sm not-italic leading-relaxed text-stone-700">
+                {a.recipient_name}
+                <br />
+                {a.line1}
+                {a.line2 && (
+                  <>
+                    <br />
+                    {a.line2}
+                  </>
+                )}
+                <br />
+                {a.postal_code} {a.city}
+                {a.region ? `, ${a.region}` : ""}
+                <br />
+                {countryName(a.country)}
+              </address>
+            </CardBody>
+          </Card>
+          <Card>
+            <CardHeader title="Status history" />
+            <CardBody>
+              <ol className="relative space-y-4 border-l-2 border-stone-200 pl-5">
+                {tx.status_history.map((h, i) => (
+                  <li key={i} className="relative">
+                    <span className="absolute -left-[1.6rem] top-1 size-3 rounded-full border-2 border-white bg-brand-500" aria-hidden="true" />
+                    <p className="text-sm font-medium text-stone-900">{humanize(h.status)}</p>
+                    <p className="text-xs text-stone-500">{formatDateTime(h.at)}</p>
+                  </li>
+                ))}
+              </ol>
+            </CardBody>
+          </Card>
+        </div>
+        <div className="lg:sticky lg:top-24 lg:self-start">{user && <TransactionActions tx={tx} viewerId={user.user_id} />}</div>
+      </div>
+    </div>
+  );
+}
