@@ -29,6 +29,12 @@ class Message(UUIDPrimaryKey, Base):
             "recipient_id",
             postgresql_where=text("read_at IS NULL"),
         ),
+        Index(
+            "ix_messages_unread_recipient_id_sender_id",
+            "recipient_id",
+            "sender_id",
+            postgresql_where=text("read_at IS NULL"),
+        ),
     )
 
     sender_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
