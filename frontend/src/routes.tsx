@@ -15,6 +15,8 @@ const MaterialEditPage = lazy(() => import("@/pages/MaterialEditPage"));
 const CheckoutPage = lazy(() => import("@/pages/CheckoutPage"));
 const TransactionsPage = lazy(() => import("@/pages/TransactionsPage"));
 const TransactionDetailPage = lazy(() => import("@/pages/TransactionDetailPage"));
+const MessagesPage = lazy(() => import("@/pages/MessagesPage"));
+const ConversationPage = lazy(() => import("@/pages/ConversationPage"));
 
 function Root() {
   return (
@@ -44,6 +46,8 @@ export const router = createBrowserRouter([
           { path: "checkout/:materialId", element: protect(<CheckoutPage />) },
           { path: "transactions", element: protect(<TransactionsPage />) },
           { path: "transactions/:id", element: protect(<TransactionDetailPage />) },
+          { path: "messages", element: protect(<MessagesPage />) },
+          { path: "messages/:userId", element: protect(<ConversationPage />) },
           { path: "*", element: <NotFoundPage /> },
         ],
       },
