@@ -58,12 +58,12 @@ test-e2e: install frontend browser
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS) e2e
 
 lint: install
-	cd backend && ../$(BIN)/ruff check . ../bench ../e2e && ../$(BIN)/ruff format --check . ../bench ../e2e
+	$(BIN)/ruff check backend bench e2e && $(BIN)/ruff format --check backend bench e2e
 	cd backend && ../$(BIN)/mypy
 	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent typecheck; fi
 
 format: install
-	cd backend && ../$(BIN)/ruff check --fix . ../bench ../e2e && ../$(BIN)/ruff format . ../bench ../e2e
+	$(BIN)/ruff check --fix backend bench e2e && $(BIN)/ruff format backend bench e2e
 
 openapi: install
 	$(BIN)/fabricloop openapi --output frontend/openapi.json

@@ -1,0 +1,193 @@
+"""Browser journeys against the real server: `fabricloop serve` on a fresh test database,
+driven in Debian's Chromium. Any uncaught page error or console error fails the test."""
+
+import asyncio
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from playwright.sync_api import ConsoleMessage, Page
+
+ROOT = Path(__file__).resolve().parents[1]
+FABRICLOOP = Path(sys.executable).parent / "fabricloop"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# The UI shows these API answers to the user (a decline, a wrong password...); Chromium still
+# logs each as a failed resource. Anything else on the console fails the test.
+EXPECTED_HTTP_ERROR = re.compile(
+    r"Failed to load resource: the server responded with a status of 4\d\d"
+)
+PASSWORD = "Demo-Passw0rd"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _fresh_database(url: str) -> None:
+    base, _, _ = url.partition("?")
+    server_url, _, name = base.rpartition("/")
+    connection = await asyncpg.connect(f"{server_url}/postgres")
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+
+
+def _server_env(var_dir: Path, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(
+        ENV="test",
+        PORT=str(port),
+        HOST="127.0.0.1",
+        VAR_DIR=str(var_dir),
+        SEED_DEMO="false",
+        RATE_LIMIT_PER_MINUTE="100000",
+        PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+        LOG_LEVEL="warn",
+    )
+    test_db = os.environ.get("TEST_DATABASE_URL")
+    if test_db:
+        e2e_db = re.sub(r"/([^/?]+)(\?|$)", r"/\1_e2e\2", test_db.replace("+asyncpg", ""), count=1)
+        asyncio.run(_fresh_database(e2e_db))
+        env["DATABASE_URL"] = e2e_db
+    if os.environ.get("REDIS_URL"):
+        env["REDIS_URL"] = os.environ["REDIS_URL"]
+    return env
+
+
+@pytest.fixture(scope="session")
+def base_url() -> Iterator[str]:
+    var_dir = ROOT / "var" / "e2e"
+    shutil.rmtree(var_dir, ignore_errors=True)
+    var_dir.mkdir(parents=True)
+    port = _free_port()
+    log = (var_dir / "server.log").open("w")
+    server = subprocess.Popen(
+        [str(FABRICLOOP), "serve", "--no-seed"],
+        env=_server_env(var_dir, port),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                raise RuntimeError(f"server exited: {(var_dir / 'server.log').read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        else:
+            raise RuntimeError("server did not become healthy")
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(
+    browser_type_launch_args: dict[str, Any],
+) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture
+def page(page: Page) -> Iterator[Page]:
+    problems: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and not EXPECTED_HTTP_ERROR.search(message.text):
+            problems.append(f"console error: {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.set_default_timeout(10_000)
+    yield page
+    assert not problems, "\n".join(problems)
+
+
+class Api:
+    """Sets up data for a journey through the public API, as another client would."""
+
+    def __init__(self, base_url: str) -> None:
+        self.http = httpx.Client(base_url=base_url, timeout=15)
+
+    def register(self, role: str, company: str | None = None) -> dict[str, str]:
+        email = f"{role}-{uuid.uuid4().hex[:10]}@e2e.example"
+        company = company or f"{role.title()} {uuid.uuid4().hex[:4].upper()} Ltd"
+        response = self.http.post(
+            "/api/auth/register",
+            json={
+                "email": email,
+                "password": PASSWORD,
+                "company_name": company,
+                "role": role,
+            },
+        )
+        response.raise_for_status()
+        login = self.http.post("/api/auth/login", json={"email": email, "password": PASSWORD})
+        login.raise_for_status()
+        return {
+            "email": email,
+            "company": company,
+            "token": login.json()["token"],
+            "user_id": login.json()["user_id"],
+        }
+
+    def post(self, user: dict[str, str], path: str, **kwargs: Any) -> httpx.Response:
+        headers = {
+            "Authorization": f"Bearer {user['token']}",
+            **kwargs.pop("headers", {}),
+        }
+        response = self.http.post(path, headers=headers, **kwargs)
+        response.raise_for_status()
+        return response
+
+
+@pytest.fixture(scope="session")
+def api(base_url: str) -> Api:
+    return Api(base_url)
+
+
+def login_in_browser(page: Page, base_url: str, user: dict[str, str]) -> None:
+    page.goto(f"{base_url}/login")
+    page.get_by_label("Email").fill(user["email"])
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("log in|sign in", re.I)).click()
+    page.wait_for_url(re.compile(r"^(?!.*/login).*$"))
