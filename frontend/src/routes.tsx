@@ -17,6 +17,7 @@ const TransactionsPage = lazy(() => import("@/pages/TransactionsPage"));
 const TransactionDetailPage = lazy(() => import("@/pages/TransactionDetailPage"));
 const MessagesPage = lazy(() => import("@/pages/MessagesPage"));
 const ConversationPage = lazy(() => import("@/pages/ConversationPage"));
+const ReportsPage = lazy(() => import("@/pages/ReportsPage"));
 
 function Root() {
   return (
@@ -48,6 +49,7 @@ export const router = createBrowserRouter([
           { path: "transactions/:id", element: protect(<TransactionDetailPage />) },
           { path: "messages", element: protect(<MessagesPage />) },
           { path: "messages/:userId", element: protect(<ConversationPage />) },
+          { path: "reports", element: protect(<ReportsPage />) },
           { path: "*", element: <NotFoundPage /> },
         ],
       },

@@ -1,0 +1,86 @@
+import type { ReactNode } from "react";
+import { humanize } from "@/lib/format";
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function Scalar({ value }: { value: unknown }): ReactNode {
+  if (value === null || value === undefined || value === "") return <span className="text-stone-400">—</span>;
+  if (typeof value === "boolean") return value ? "Yes" : "No";
+  return String(value);
+}
+
+/** A table for a list of flat records (e.g. the factors used), else a list. */
+function ListView({ items }: { items: unknown[] }) {
+  if (items.length && items.every(isRecord)) {
+    const cols = Array.from(new Set(items.flatMap((r) => Object.keys(r as Record<string, unknown>))));
+    return (
+      <div className="overflow-x-auto rounded-xl border border-stone-200">
+        <table className="w-full text-left text-xs">
+          <thead className="bg-stone-50 uppercase tracking-wide text-stone-500">
+            <tr>
+              {cols.map((c) => (
+                <th key={c} scope="col" className="px-3 py-2 font-medium">
+                  {humanize(c)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-stone-100">
+            {items.map((r, i) => (
+              <tr key={i}>
+                {cols.map((c) => {
+                  const v = (r as Record<string, unknown>)[c];
+                  return (
+                    <td key={c} className="px-3 py-2 align-top text-stone-700">
+                      {isRecord(v) || Array.isArray(v) ? <Value value={v} /> : <Scalar value={v} />}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    );
+  }
+  return (
+    <ul className="list-disc space-y-1 pl-5">
+      {items.map((v, i) => (
+        <li key={i}>
+          <Value value={v} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Value({ value }: { value: unknown }): ReactNode {
+  if (Array.isArray(value)) return <ListView items={value} />;
+  if (isRecord(value)) {
+    return (
+      <dl className="space-y-3">
+        {Object.entries(value).map(([k, v]) => (
+          <div key={k}>
+            <dt className="text-xs font-semibold uppercase tracking-wide text-stone-500">{humanize(k)}</dt>
+            <dd className="mt-1 text-sm text-stone-700">
+              <Value value={v} />
+            </dd>
+          </div>
+        ))}
+      </dl>
+    );
+  }
+  if (typeof value === "string") return <span className="whitespace-pre-line">{value}</span>;
+  return <Scalar value={value} />;
+}
+
+/** Renders the report's `methodology` whatever its shape (text, object, factor tables). */
+export function Methodology({ methodology }: { methodology: unknown }) {
+  return (
+    <div className="text-sm text-stone-700">
+      <Value value={methodology} />
+    </div>
+  );
+}

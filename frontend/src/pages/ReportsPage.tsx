@@ -1,0 +1,105 @@
+import { type FormEvent, useEffect, useState } from "react";
+import { useSearchParams } from "react-router";
+import { Methodology } from "@/components/reports/Methodology";
+import { MaterialTypeTable, MonthTable } from "@/components/reports/ReportTables";
+import { Scope3Chart } from "@/components/reports/Scope3Chart";
+import { Button, ButtonLink, Card, CardBody, CardHeader, EmptyState, ErrorBanner, Input, PageHeader, PageSpinner, Stat } from "@/components/ui";
+import { useExportReport, useSustainabilityReport } from "@/hooks/reports";
+import { formatCo2, formatDate, formatKg, formatLitres } from "@/lib/format";
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+export default function ReportsPage() {
+  const [params, setParams] = useSearchParams();
+  const start = params.get("start_date") ?? "";
+  const end = params.get("end_date") ?? "";
+  const range = { ...(DATE_RE.test(start) ? { start_date: start } : {}), ...(DATE_RE.test(end) ? { end_date: end } : {}) };
+  const report = useSustainabilityReport(range);
+  const exporter = useExportReport();
+  const [draft, setDraft] = useState({ start, end });
+  const [rangeError, setRangeError] = useState<string | null>(null);
+  useEffect(() => setDraft({ start, end }), [start, end]);
+
+  const apply = (e: FormEvent) => {
+    e.preventDefault();
+    if (draft.start && draft.end && draft.start > draft.end) return setRangeError("The start date must be on or before the end date.");
+    setRangeError(null);
+    const next = new URLSearchParams();
+    if (draft.start) next.set("start_date", draft.start);
+    if (draft.end) next.set("end_date", draft.end);
+    setParams(next);
+  };
+
+  const r = report.data;
+  return (
+    <div className="space-y-6">
+      <PageHeader
+        title="Sustainability report"
+        description="Impact of the materials you bought: avoided emissions and water versus virgin material, with your Scope 3 category 1 emissions reported beside them."
+        actions={
+          <>
+            <Button variant="secondary" loading={exporter.isPending && exporter.variables?.format === "csv"} onClick={() => exporter.mutate({ format: "csv", ...range })}>
+              Export CSV
+            </Button>
+            <Button variant="secondary" loading={exporter.isPending && exporter.variables?.format === "pdf"} onClick={() => exporter.mutate({ format: "pdf", ...range })}>
+              Export PDF
+            </Button>
+          </>
+        }
+      />
+      <form onSubmit={apply} noValidate className="flex flex-wrap items-end gap-3 rounded-2xl border border-stone-200 bg-white p-4">
+        <Input label="From" type="date" value={draft.start} onChange={(e) => setDraft((d) => ({ ...d, start: e.target.value }))} wrapperClassName="w-44" />
+        <Input label="To" type="date" value={draft.end} onChange={(e) => setDraft((d) => ({ ...d, end: e.target.value }))} wrapperClassName="w-44" />
+        <Button type="submit">Update</Button>
+        {(start || end) && (
+          <Button variant="ghost" onClick={() => setParams({})}>
+            Last 12 months
+          </Button>
+        )}
+        {rangeError && <p role="alert" className="w-full text-sm font-medium text-red-600">{rangeError}</p>}
+        {r && <p className="w-full text-xs text-stone-500">Showing purchases paid {formatDate(r.start_date)} – {formatDate(r.end_date)} (inclusive, UTC).</p>}
+      </form>
+      {exporter.error && <ErrorBanner error={exporter.error} title="Export failed" />}
+      {report.isPending ? (
+        <PageSpinner label="Building report" />
+      ) : report.isError ? (
+        <ErrorBanner error={report.error} title="Could not load the report" onRetry={() => void report.refetch()} />
+      ) : !r ? null : (
+        <div className={report.isPlaceholderData ? "space-y-6 opacity-60" : "space-y-6"}>
+          <dl className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+            <Stat label="Materials purchased" value={r.materials_purchased} hint={`${formatKg(r.total_quantity_kg)} in total`} />
+            <Stat label="Carbon saved" value={formatCo2(r.total_carbon_saved)} hint="Avoided vs virgin material" tone="brand" />
+            <Stat label="Water saved" value={formatLitres(r.total_water_saved)} hint="Blue water vs virgin material" tone="brand" />
+            <Stat label="Scope 3 emissions" value={formatCo2(r.scope3_emissions)} hint="GHG Protocol cat. 1, reported separately — not netted" tone="amber" />
+          </dl>
+          {r.materials_purchased === 0 ? (
+            <EmptyState title="No paid purchases in this period" description="Reports cover purchases that are paid, shipped or completed." action={<ButtonLink to="/materials">Browse materials</ButtonLink>} />
+          ) : (
+            <>
+              <Card>
+                <CardHeader title="Monthly Scope 3 emissions" />
+                <CardBody>
+                  <Scope3Chart months={r.by_month} />
+                </CardBody>
+              </Card>
+              <Card>
+                <CardHeader title="By month" />
+                <MonthTable months={r.by_month} />
+              </Card>
+              <Card>
+                <CardHeader title="By material type" />
+                <MaterialTypeTable types={r.by_material_type} />
+              </Card>
+            </>
+          )}
+          <Card>
+            <CardHeader title="Methodology" description="Factors, sources and method used for these figures." />
+            <CardBody>
+              <Methodology methodology={r.methodology} />
+            </CardBody>
+          </Card>
+        </div>
+      )}
+    </div>
+  );
+}
