@@ -20,10 +20,12 @@ from fabricloop.core.ratelimit import RateLimitMiddleware
 from fabricloop.core.redis import create_redis
 from fabricloop.core.spa import install_spa
 from fabricloop.health.router import router as health_router
+from fabricloop.messages.router import router as messages_router
 
 ROUTERS: list[APIRouter] = [
     health_router,
     auth_router,
+    messages_router,
 ]
 
 DESCRIPTION = """FabricLoop connects textile manufacturers with surplus, deadstock and waste

@@ -1,0 +1,239 @@
+"""Every SQL statement of messaging.
+
+The conversation list is one query: the caller's counterparts come from an index-only scan of
+each direction, and for each counterpart a lateral subquery takes the newest message of each
+direction from its (sender, recipient, created_at) index and counts unread messages from the
+partial unread index, so the cost grows with the caller's own messages, not the table's."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, insert, select, text, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fabricloop.auth.models import User
+from fabricloop.materials.models import Material
+from fabricloop.messages.models import Message
+from fabricloop.messages.schemas import PREVIEW_LENGTH
+
+
+@dataclass(frozen=True)
+class ConversationRow:
+    user_id: uuid.UUID
+    company_name: str
+    preview: str
+    sender_id: uuid.UUID
+    sent_at: datetime
+    unread_count: int
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    id: uuid.UUID
+    sender_id: uuid.UUID
+    recipient_id: uuid.UUID
+    content: str
+    material_id: uuid.UUID | None
+    material_title: str | None
+    created_at: datetime
+    read_at: datetime | None
+
+
+async def active_user_exists(session: AsyncSession, user_id: uuid.UUID) -> bool:
+    result = await session.execute(
+        select(User.id).where(User.id == user_id, User.is_active.is_(True))
+    )
+    return result.first() is not None
+
+
+async def user_exists(session: AsyncSession, user_id: uuid.UUID) -> bool:
+    result = await session.execute(select(User.id).where(User.id == user_id))
+    return result.first() is not None
+
+
+async def material_visible_to(
+    session: AsyncSession, material_id: uuid.UUID, user_id: uuid.UUID
+) -> bool:
+    """A listing anyone may see (not deleted, not someone else's draft)."""
+    result = await session.execute(
+        select(Material.id).where(
+            Material.id == material_id,
+            Material.deleted_at.is_(None),
+            (Material.status != "draft") | (Material.seller_id == user_id),
+        )
+    )
+    return result.first() is not None
+
+
+async def add_message(
+    session: AsyncSession,
+    sender_id: uuid.UUID,
+    recipient_id: uuid.UUID,
+    material_id: uuid.UUID | None,
+    content: str,
+) -> tuple[uuid.UUID, datetime]:
+    # clock_timestamp(), not now(): two messages in one transaction still get an order.
+    result = await session.execute(
+        insert(Message)
+        .values(
+            sender_id=sender_id,
+            recipient_id=recipient_id,
+            material_id=material_id,
+            content=content,
+            created_at=func.clock_timestamp(),
+        )
+        .returning(Message.id, Message.created_at)
+    )
+    row = result.one()
+    return row.id, row.created_at
+
+
+async def unread_count(session: AsyncSession, user_id: uuid.UUID) -> int:
+    result = await session.execute(
+        select(func.count())
+        .select_from(Message)
+        .where(Message.recipient_id == user_id, Message.read_at.is_(None))
+    )
+    return int(result.scalar_one())
+
+
+CONVERSATIONS_SQL = text(
+    f"""
+WITH counterparts AS (
+    SELECT DISTINCT recipient_id AS user_id FROM messages WHERE sender_id = :me
+    UNION
+    SELECT DISTINCT sender_id FROM messages WHERE recipient_id = :me
+)
+SELECT c.user_id, u.company_name, last.preview, last.sender_id, last.created_at,
+       unread.n AS unread_count, count(*) OVER () AS total
+FROM counterparts c
+JOIN users u ON u.id = c.user_id
+CROSS JOIN LATERAL (
+    SELECT newest.* FROM (
+        (SELECT left(m.content, {PREVIEW_LENGTH}) AS preview, m.sender_id, m.created_at, m.id
+         FROM messages m
+         WHERE m.sender_id = :me AND m.recipient_id = c.user_id
+         ORDER BY m.created_at DESC, m.id DESC LIMIT 1)
+        UNION ALL
+        (SELECT left(m.content, {PREVIEW_LENGTH}), m.sender_id, m.created_at, m.id
+         FROM messages m
+         WHERE m.sender_id = c.user_id AND m.recipient_id = :me
+         ORDER BY m.created_at DESC, m.id DESC LIMIT 1)
+    ) newest
+    ORDER BY newest.created_at DESC, newest.id DESC
+    LIMIT 1
+) last
+CROSS JOIN LATERAL (
+    SELECT count(*) AS n FROM messages m
+    WHERE m.recipient_id = :me AND m.sender_id = c.user_id AND m.read_at IS NULL
+) unread
+ORDER BY last.created_at DESC, c.user_id
+LIMIT :limit OFFSET :offset
+"""  # noqa: S608 - PREVIEW_LENGTH is a constant int, everything else is bound
+)
+
+COUNTERPARTS_COUNT_SQL = text(
+    """
+SELECT count(*) FROM (
+    SELECT recipient_id FROM messages WHERE sender_id = :me
+    UNION
+    SELECT sender_id FROM messages WHERE recipient_id = :me
+) c
+"""
+)
+
+
+async def conversations(
+    session: AsyncSession, user_id: uuid.UUID, limit: int, offset: int
+) -> tuple[list[ConversationRow], int]:
+    result = await session.execute(
+        CONVERSATIONS_SQL, {"me": user_id, "limit": limit, "offset": offset}
+    )
+    rows = result.all()
+    if rows:
+        total = int(rows[0].total)
+    else:  # past the last page the window count has no row to ride on
+        total = int((await session.execute(COUNTERPARTS_COUNT_SQL, {"me": user_id})).scalar_one())
+    return [
+        ConversationRow(
+            user_id=r.user_id,
+            company_name=r.company_name,
+            preview=r.preview,
+            sender_id=r.sender_id,
+            sent_at=r.created_at,
+            unread_count=int(r.unread_count),
+        )
+        for r in rows
+    ], total
+
+
+async def message_position(
+    session: AsyncSession, message_id: uuid.UUID, me: uuid.UUID, other: uuid.UUID
+) -> datetime | None:
+    """The time of a message of the conversation between `me` and `other`, else None."""
+    result = await session.execute(
+        select(Message.created_at).where(
+            Message.id == message_id,
+            ((Message.sender_id == me) & (Message.recipient_id == other))
+            | ((Message.sender_id == other) & (Message.recipient_id == me)),
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+async def history(
+    session: AsyncSession,
+    me: uuid.UUID,
+    other: uuid.UUID,
+    limit: int,
+    before: tuple[datetime, uuid.UUID] | None,
+) -> list[HistoryRow]:
+    """The `limit` newest messages between two users before `before` (newest first)."""
+
+    def direction(sender: uuid.UUID, recipient: uuid.UUID) -> Select[Message]:
+        query = select(Message).where(
+            Message.sender_id == sender, Message.recipient_id == recipient
+        )
+        if before is not None:
+            at, message_id = before
+            # The plain bound is what the index can use; the row comparison breaks ties.
+            query = query.where(
+                Message.created_at <= at,
+                tuple_(Message.created_at, Message.id) < tuple_(at, message_id),
+            )
+        return query.order_by(Message.created_at.desc(), Message.id.desc()).limit(limit)
+
+    both = direction(me, other).union_all(direction(other, me)).subquery()
+    query = (
+        select(both, Material.title.label("material_title"))
+        .outerjoin(Material, Material.id == both.c.material_id)
+        .order_by(both.c.created_at.desc(), both.c.id.desc())
+        .limit(limit)
+    )
+    rows = (await session.execute(query)).all()
+    return [
+        HistoryRow(
+            id=r.id,
+            sender_id=r.sender_id,
+            recipient_id=r.recipient_id,
+            content=r.content,
+            material_id=r.material_id,
+            material_title=r.material_title,
+            created_at=r.created_at,
+            read_at=r.read_at,
+        )
+        for r in rows
+    ]
+
+
+async def mark_read(session: AsyncSession, me: uuid.UUID, sender: uuid.UUID) -> None:
+    await session.execute(
+        update(Message)
+        .where(
+            Message.recipient_id == me,
+            Message.sender_id == sender,
+            Message.read_at.is_(None),
+        )
+        .values(read_at=func.clock_timestamp())
+    )

@@ -1,0 +1,128 @@
+"""Messaging rules: who may write to whom, about what, and reading marks messages read."""
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fabricloop.auth.models import User
+from fabricloop.core.pagination import Page
+from fabricloop.messages import repository
+from fabricloop.messages.errors import (
+    InvalidBefore,
+    MessageMaterialNotFound,
+    RecipientNotFound,
+    UserNotFound,
+    message_to_self,
+)
+from fabricloop.messages.schemas import (
+    Conversation,
+    ConversationList,
+    LastMessage,
+    MaterialRef,
+    MessageHistory,
+    MessageOut,
+    SendMessageRequest,
+    SentMessage,
+)
+
+# A timestamp cursor sorts after no message of its instant: (t, the smallest UUID).
+_SMALLEST_ID = uuid.UUID(int=0)
+
+
+async def send(session: AsyncSession, sender: User, data: SendMessageRequest) -> SentMessage:
+    if data.recipient_id == sender.id:
+        raise message_to_self()
+    if not await repository.active_user_exists(session, data.recipient_id):
+        raise RecipientNotFound()
+    if data.material_id is not None and not await repository.material_visible_to(
+        session, data.material_id, sender.id
+    ):
+        raise MessageMaterialNotFound()
+    message_id, sent_at = await repository.add_message(
+        session, sender.id, data.recipient_id, data.material_id, data.content
+    )
+    return SentMessage(message_id=message_id, sent_at=sent_at)
+
+
+async def unread_count(session: AsyncSession, user: User) -> int:
+    return await repository.unread_count(session, user.id)
+
+
+async def conversations(session: AsyncSession, user: User, page: Page) -> ConversationList:
+    rows, total = await repository.conversations(session, user.id, page.limit, page.offset)
+    return ConversationList(
+        conversations=[
+            Conversation(
+                user_id=row.user_id,
+                company_name=row.company_name,
+                last_message=LastMessage(
+                    content=row.preview, sender_id=row.sender_id, sent_at=row.sent_at
+                ),
+                unread_count=row.unread_count,
+                updated_at=row.sent_at,
+            )
+            for row in rows
+        ],
+        total=total,
+        page=page.page,
+        limit=page.limit,
+    )
+
+
+def _parse_timestamp(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value.replace("z", "Z"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:  # a timestamp without offset is read as UTC
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+async def _cursor(
+    session: AsyncSession, me: uuid.UUID, other: uuid.UUID, before: str
+) -> tuple[datetime, uuid.UUID]:
+    try:
+        message_id = uuid.UUID(before)
+    except ValueError:
+        at = _parse_timestamp(before)
+        if at is None:
+            raise InvalidBefore() from None
+        return at, _SMALLEST_ID
+    position = await repository.message_position(session, message_id, me, other)
+    if position is None:
+        raise InvalidBefore()
+    return position, message_id
+
+
+async def history(
+    session: AsyncSession, user: User, other_id: uuid.UUID, limit: int, before: str | None
+) -> MessageHistory:
+    if not await repository.user_exists(session, other_id):
+        raise UserNotFound()
+    cursor = await _cursor(session, user.id, other_id, before) if before is not None else None
+    await repository.mark_read(session, user.id, other_id)
+    rows = await repository.history(session, user.id, other_id, limit + 1, cursor)
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    rows.reverse()
+    return MessageHistory(
+        messages=[
+            MessageOut(
+                message_id=row.id,
+                sender_id=row.sender_id,
+                recipient_id=row.recipient_id,
+                content=row.content,
+                material=(
+                    MaterialRef(material_id=row.material_id, title=row.material_title)
+                    if row.material_id is not None and row.material_title is not None
+                    else None
+                ),
+                sent_at=row.created_at,
+                read_at=row.read_at,
+            )
+            for row in rows
+        ],
+        has_more=has_more,
+    )
