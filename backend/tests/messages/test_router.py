@@ -290,9 +290,7 @@ class TestGetConversation:
         third = await make_user(session)
         material = await make_material(session, other, title="Linen offcuts")
         base = datetime.now(UTC) - timedelta(hours=1)
-        await make_message(
-            session, other, me, "first", created_at=base, material_id=material.id
-        )
+        await make_message(session, other, me, "first", created_at=base, material_id=material.id)
         await make_message(session, me, other, "second", created_at=base + timedelta(seconds=1))
         await make_message(session, other, me, "third", created_at=base + timedelta(seconds=2))
         await make_message(session, third, me, "elsewhere", created_at=base)
@@ -301,7 +299,10 @@ class TestGetConversation:
         assert response.status_code == 200
         messages = response.json()["messages"]
         assert [m["content"] for m in messages] == ["first", "second", "third"]
-        assert messages[0]["material"] == {"material_id": str(material.id), "title": "Linen offcuts"}
+        assert messages[0]["material"] == {
+            "material_id": str(material.id),
+            "title": "Linen offcuts",
+        }
         assert messages[1]["material"] is None
         assert set(messages[0]) == {
             "message_id",
@@ -352,9 +353,7 @@ class TestGetConversation:
         assert [m["content"] for m in oldest["messages"]] == ["m0"]
         assert oldest["has_more"] is False
         at = (base + timedelta(seconds=2)).isoformat().replace("+00:00", "Z")
-        by_time = await client.get(
-            f"{MESSAGES}/{other.id}", params={"before": at}, headers=headers
-        )
+        by_time = await client.get(f"{MESSAGES}/{other.id}", params={"before": at}, headers=headers)
         assert [m["content"] for m in by_time.json()["messages"]] == ["m0", "m1"]
 
     async def test_same_instant_is_ordered_by_id(
