@@ -1,0 +1,227 @@
+"""The impact method of data/README.md, implemented once: per-kg figures of a listing, used by
+the material detail, the passport, the sustainability report and its exports."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from fabricloop.impact.factors import (
+    FABRIC_STAGE_CO2E,
+    FABRIC_STAGE_WATER,
+    Factor,
+    factor_for_fibre,
+    factor_for_type,
+)
+from fabricloop.impact.rounding import optional_co2e, optional_water
+from fabricloop.impact.schemas import ImpactOut
+
+# Material that already exists: buying it causes no new production.
+EXISTING_SOURCES = frozenset({"deadstock", "surplus", "post_industrial"})
+RECYCLED_SOURCES = frozenset({"recycled", "post_consumer"})
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class PerKgImpact:
+    """Figures per kg of the listing; None when no sourced figure allows one.
+
+    The *_share fields give the share of the listing's mass (0..1) a figure covers: a blend
+    with fibres without factors covers only the rest, and claims nothing for it."""
+
+    carbon_footprint_per_kg: Decimal | None
+    carbon_footprint_share: Decimal
+    carbon_footprint_from_seller: bool
+    water_per_kg: Decimal | None
+    water_share: Decimal
+    water_from_seller: bool
+    baseline: str | None
+    baseline_carbon_per_kg: Decimal | None
+    baseline_water_per_kg: Decimal | None
+    carbon_saved_per_kg: Decimal | None
+    carbon_saved_share: Decimal
+    water_saved_per_kg: Decimal | None
+    water_saved_share: Decimal
+    factors: tuple[Factor, ...]
+
+
+@dataclass(frozen=True)
+class _Component:
+    factor: Factor | None
+    share: Decimal
+
+
+@dataclass(frozen=True)
+class _Metric:
+    own: Decimal | None
+    own_share: Decimal
+    baseline: Decimal | None
+    saved: Decimal | None
+    saved_share: Decimal
+
+
+def _share(percent: Any) -> Decimal | None:
+    try:
+        value = Decimal(str(percent))
+    except ArithmeticError:
+        return None
+    if not value.is_finite() or value <= 0:
+        return None
+    return value / HUNDRED
+
+
+def _components(material_type: str, composition: Iterable[Mapping[str, Any]]) -> list[_Component]:
+    if material_type != "blend":
+        # A single-type listing uses its type's row; its composition is descriptive only.
+        return [_Component(factor_for_type(material_type), ONE)]
+    components = []
+    for item in composition:
+        share = _share(item.get("percent"))
+        fibre = item.get("fibre")
+        if share is None or not isinstance(fibre, str):
+            continue
+        components.append(_Component(factor_for_fibre(fibre), share))
+    return components
+
+
+def _metric(
+    components: list[_Component],
+    source_type: str,
+    seller_value: Decimal | None,
+    virgin_of: str,
+    recycled_of: str,
+    stage: Decimal,
+) -> _Metric:
+    existing = source_type in EXISTING_SOURCES
+    own_sum = base_sum = saved_sum = ZERO
+    own_share = base_share = saved_share = ZERO
+    for component in components:
+        factor, share = component.factor, component.share
+        if factor is None:
+            continue
+        virgin: Decimal | None = getattr(factor, virgin_of)
+        recycled: Decimal | None = getattr(factor, recycled_of)
+        own_column = recycled if factor.is_recycled_type or not existing else virgin
+        own = None if own_column is None else own_column + stage
+        base = None if virgin is None else virgin + stage
+        if own is not None:
+            own_sum += share * own
+            own_share += share
+        if base is None:
+            continue
+        base_sum += share * base
+        base_share += share
+        if seller_value is None:
+            new = ZERO if existing else own
+            if new is not None:
+                saved_sum += share * (base - new)
+                saved_share += share
+    if seller_value is not None:
+        # The seller's figure is the whole listing's own footprint; the baseline still needs
+        # a sourced virgin factor, so only the mass with one can claim a saving.
+        own_sum, own_share = seller_value, ONE
+        new_per_kg = ZERO if existing else seller_value
+        saved_sum, saved_share = base_sum - base_share * new_per_kg, base_share
+    return _Metric(
+        own=own_sum if own_share > 0 else None,
+        own_share=own_share,
+        baseline=base_sum if base_share > 0 else None,
+        saved=max(ZERO, saved_sum) if saved_share > 0 else None,
+        saved_share=saved_share,
+    )
+
+
+def _baseline_name(components: list[_Component]) -> str | None:
+    names: list[str] = []
+    for component in components:
+        factor = component.factor
+        if factor is None or factor.virgin_co2e_per_kg is None:
+            continue
+        name = factor.baseline_name.removeprefix("virgin ")
+        if name not in names:
+            names.append(name)
+    return "virgin " + " + ".join(names) if names else None
+
+
+def per_kg_impact(
+    material_type: str,
+    source_type: str,
+    composition: Iterable[Mapping[str, Any]],
+    carbon_footprint: Decimal | None,
+    water_usage: Decimal | None,
+) -> PerKgImpact:
+    """The listing's own footprint, its virgin baseline and the saving, per kg."""
+    if source_type not in EXISTING_SOURCES | RECYCLED_SOURCES:
+        raise ValueError(f"unknown source_type {source_type!r}")
+    components = _components(material_type, composition)
+    carbon = _metric(
+        components,
+        source_type,
+        carbon_footprint,
+        "virgin_co2e_per_kg",
+        "recycled_co2e_per_kg",
+        FABRIC_STAGE_CO2E,
+    )
+    water = _metric(
+        components,
+        source_type,
+        water_usage,
+        "virgin_water_l_per_kg",
+        "recycled_water_l_per_kg",
+        FABRIC_STAGE_WATER,
+    )
+    factors: list[Factor] = []
+    for component in components:
+        if component.factor is not None and component.factor not in factors:
+            factors.append(component.factor)
+    return PerKgImpact(
+        carbon_footprint_per_kg=carbon.own,
+        carbon_footprint_share=carbon.own_share,
+        carbon_footprint_from_seller=carbon_footprint is not None,
+        water_per_kg=water.own,
+        water_share=water.own_share,
+        water_from_seller=water_usage is not None,
+        baseline=_baseline_name(components),
+        baseline_carbon_per_kg=carbon.baseline,
+        baseline_water_per_kg=water.baseline,
+        carbon_saved_per_kg=carbon.saved,
+        carbon_saved_share=carbon.saved_share,
+        water_saved_per_kg=water.saved,
+        water_saved_share=water.saved_share,
+        factors=tuple(factors),
+    )
+
+
+@dataclass(frozen=True)
+class PurchaseImpact:
+    """The figures of a purchase of `quantity_kg` of a listing (unrounded)."""
+
+    quantity_kg: Decimal
+    scope3_emissions: Decimal
+    carbon_saved: Decimal
+    water_saved: Decimal
+    quantity_kg_without_factors: Decimal
+    quantity_kg_without_footprint: Decimal
+
+
+def purchase_impact(quantity_kg: Decimal, impact: PerKgImpact) -> PurchaseImpact:
+    """kg x the per-kg figures; what has no figure counts as zero and as uncovered mass."""
+    return PurchaseImpact(
+        quantity_kg=quantity_kg,
+        scope3_emissions=quantity_kg * (impact.carbon_footprint_per_kg or ZERO),
+        carbon_saved=quantity_kg * (impact.carbon_saved_per_kg or ZERO),
+        water_saved=quantity_kg * (impact.water_saved_per_kg or ZERO),
+        quantity_kg_without_factors=quantity_kg * (ONE - impact.carbon_saved_share),
+        quantity_kg_without_footprint=quantity_kg * (ONE - impact.carbon_footprint_share),
+    )
+
+
+def impact_out(impact: PerKgImpact) -> ImpactOut:
+    """The material detail's `impact`, rounded for output."""
+    return ImpactOut(
+        carbon_saved_per_kg=optional_co2e(impact.carbon_saved_per_kg),
+        water_saved_per_kg=optional_water(impact.water_saved_per_kg),
+        baseline=impact.baseline,
+    )
