@@ -18,6 +18,7 @@ const TransactionDetailPage = lazy(() => import("@/pages/TransactionDetailPage")
 const MessagesPage = lazy(() => import("@/pages/MessagesPage"));
 const ConversationPage = lazy(() => import("@/pages/ConversationPage"));
 const ReportsPage = lazy(() => import("@/pages/ReportsPage"));
+const PassportPage = lazy(() => import("@/pages/PassportPage"));
 
 function Root() {
   return (
@@ -50,6 +51,7 @@ export const router = createBrowserRouter([
           { path: "messages", element: protect(<MessagesPage />) },
           { path: "messages/:userId", element: protect(<ConversationPage />) },
           { path: "reports", element: protect(<ReportsPage />) },
+          { path: "passport/:materialId", element: <PassportPage /> },
           { path: "*", element: <NotFoundPage /> },
         ],
       },
