@@ -83,8 +83,28 @@ def cmd_openapi(args: argparse.Namespace) -> int:
     return 0
 
 
-# Work `serve` does after migrating and before listening (e.g. loading demo data).
-STARTUP_HOOKS: list[Callable[[Settings, argparse.Namespace], None]] = []
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from fabricloop.core import migrate
+    from fabricloop.demo import seed
+
+    settings = _settings_with_services()
+    migrate.upgrade(_database_url(settings))
+    if seed.seed(settings):
+        print("Loaded the demo marketplace.")
+        print(seed.demo_logins_text())
+    else:
+        print("The database already has accounts: demo data is only loaded into an empty one.")
+    return 0
+
+
+def _seed_demo_at_start(settings: Settings, args: argparse.Namespace) -> None:
+    from fabricloop.demo import seed
+
+    seed.startup_hook(settings, no_seed=args.no_seed)
+
+
+# Work `serve` does after migrating and before listening.
+STARTUP_HOOKS: list[Callable[[Settings, argparse.Namespace], None]] = [_seed_demo_at_start]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -103,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="fail if models and migrations differ"
     )
     migrate.set_defaults(handler=cmd_migrate)
+
+    seed_demo = commands.add_parser("seed-demo", help="load demo data into an empty database")
+    seed_demo.set_defaults(handler=cmd_seed_demo)
 
     openapi = commands.add_parser("openapi", help="print the OpenAPI schema")
     openapi.add_argument("--output", "-o")
