@@ -1,0 +1,94 @@
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fabricloop.auth.models import User
+from fabricloop.materials.models import Material, SustainabilityMetric
+from fabricloop.passports.models import DigitalProductPassport, PassportChange
+
+
+async def add_passport(session: AsyncSession, material_id: uuid.UUID) -> DigitalProductPassport:
+    passport = DigitalProductPassport(material_id=material_id)
+    session.add(passport)
+    await session.flush()
+    await session.refresh(passport)
+    return passport
+
+
+async def get_passport(
+    session: AsyncSession, material_id: uuid.UUID
+) -> DigitalProductPassport | None:
+    result = await session.execute(
+        select(DigitalProductPassport).where(DigitalProductPassport.material_id == material_id)
+    )
+    return result.scalar_one_or_none()
+
+
+async def get_material(
+    session: AsyncSession, material_id: uuid.UUID, *, for_update: bool = False
+) -> Material | None:
+    """The material row, soft-deleted ones included: the passport outlives its listing."""
+    statement = select(Material).where(Material.id == material_id)
+    if for_update:
+        statement = statement.with_for_update()
+    result = await session.execute(statement)
+    return result.scalar_one_or_none()
+
+
+async def get_seller_id(session: AsyncSession, material_id: uuid.UUID) -> uuid.UUID | None:
+    result = await session.execute(select(Material.seller_id).where(Material.id == material_id))
+    return result.scalar_one_or_none()
+
+
+async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def add_change(session: AsyncSession, change: PassportChange) -> PassportChange:
+    session.add(change)
+    await session.flush()
+    await session.refresh(change)
+    return change
+
+
+async def touch_passport(session: AsyncSession, passport_id: uuid.UUID) -> None:
+    # clock_timestamp(), not now(): the change rows use it, and now() is frozen for the
+    # whole transaction.
+    await session.execute(
+        update(DigitalProductPassport)
+        .where(DigitalProductPassport.id == passport_id)
+        .values(updated_at=func.clock_timestamp())
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def list_changes(
+    session: AsyncSession, passport_id: uuid.UUID
+) -> Sequence[tuple[PassportChange, str | None]]:
+    result = await session.execute(
+        select(PassportChange, User.company_name)
+        .outerjoin(User, User.id == PassportChange.changed_by)
+        .where(PassportChange.passport_id == passport_id)
+        .order_by(PassportChange.changed_at, PassportChange.id)
+    )
+    return [(row[0], row[1]) for row in result.all()]
+
+
+async def add_metric(session: AsyncSession, metric: SustainabilityMetric) -> SustainabilityMetric:
+    session.add(metric)
+    await session.flush()
+    await session.refresh(metric)
+    return metric
+
+
+async def list_metrics(
+    session: AsyncSession, material_id: uuid.UUID
+) -> Sequence[SustainabilityMetric]:
+    result = await session.execute(
+        select(SustainabilityMetric)
+        .where(SustainabilityMetric.material_id == material_id)
+        .order_by(SustainabilityMetric.recorded_at.desc(), SustainabilityMetric.id.desc())
+    )
+    return result.scalars().all()

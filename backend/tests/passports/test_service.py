@@ -1,0 +1,87 @@
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fabricloop.materials.models import Material
+from fabricloop.passports import service
+from fabricloop.passports.models import DigitalProductPassport, PassportChange
+from tests.factories import make_material, make_user
+
+
+async def _bare_material(session: AsyncSession) -> Material:
+    seller = await make_user(session)
+    material = Material(
+        seller_id=seller.id,
+        title="Wool melton",
+        material_type="wool",
+        source_type="surplus",
+        quantity=5,
+        unit="kg",
+        price=12,
+        currency="EUR",
+        composition=[{"fibre": "wool", "percent": 100}],
+        origin_country="IT",
+        manufacture_date=date(2025, 3, 1),
+        certifications=[],
+        supply_chain=[{"stage": "weaving", "company": "Lanificio", "country": "IT"}],
+    )
+    session.add(material)
+    await session.flush()
+    return material
+
+
+class TestCreatePassport:
+    async def test_creates_once_with_initial_values(self, session: AsyncSession) -> None:
+        material = await _bare_material(session)
+        passport = await service.create_passport(session, material.id)
+        again = await service.create_passport(session, material.id)
+        assert again.id == passport.id
+        changes = (
+            (
+                await session.execute(
+                    select(PassportChange).where(PassportChange.passport_id == passport.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        assert len(changes) == 1
+        assert changes[0].kind == "created"
+        assert changes[0].changed_by == material.seller_id
+        assert changes[0].changes["origin"] == {"old": None, "new": "IT"}
+        assert changes[0].changes["manufacture_date"]["new"] == "2025-03-01"
+
+
+class TestRecordChange:
+    async def test_records_and_bumps_updated_at(self, session: AsyncSession) -> None:
+        seller = await make_user(session)
+        material = await make_material(session, seller)
+        passport = (
+            await session.execute(
+                select(DigitalProductPassport).where(
+                    DigitalProductPassport.material_id == material.id
+                )
+            )
+        ).scalar_one()
+        before = passport.updated_at
+        change = await service.record_change(
+            session, material.id, seller.id, "material_updated", {"title": {"old": "a", "new": "b"}}
+        )
+        assert change.kind == "material_updated"
+        assert change.changes == {"title": {"old": "a", "new": "b"}}
+        await session.refresh(passport)
+        assert passport.updated_at > before
+
+    async def test_creates_a_missing_passport(self, session: AsyncSession) -> None:
+        material = await _bare_material(session)
+        change = await service.record_change(session, material.id, None, "x" * 40, {})
+        assert change.kind == "x" * 32
+        passport = (
+            await session.execute(
+                select(DigitalProductPassport).where(
+                    DigitalProductPassport.material_id == material.id
+                )
+            )
+        ).scalar_one()
+        assert change.passport_id == passport.id
