@@ -19,6 +19,8 @@ const MessagesPage = lazy(() => import("@/pages/MessagesPage"));
 const ConversationPage = lazy(() => import("@/pages/ConversationPage"));
 const ReportsPage = lazy(() => import("@/pages/ReportsPage"));
 const PassportPage = lazy(() => import("@/pages/PassportPage"));
+const DashboardPage = lazy(() => import("@/pages/DashboardPage"));
+const AccountPage = lazy(() => import("@/pages/AccountPage"));
 
 function Root() {
   return (
@@ -52,6 +54,8 @@ export const router = createBrowserRouter([
           { path: "messages/:userId", element: protect(<ConversationPage />) },
           { path: "reports", element: protect(<ReportsPage />) },
           { path: "passport/:materialId", element: <PassportPage /> },
+          { path: "dashboard", element: protect(<DashboardPage />) },
+          { path: "account", element: protect(<AccountPage />) },
           { path: "*", element: <NotFoundPage /> },
         ],
       },

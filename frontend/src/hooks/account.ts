@@ -1,6 +1,5 @@
 import { useMutation } from "@tanstack/react-query";
 import { api } from "@/api/client";
-import { useAuth } from "@/components/auth/auth-context";
 import { call } from "@/lib/api";
 import { downloadWithAuth } from "@/lib/download";
 
@@ -10,10 +9,9 @@ export function useExportAccountData() {
   });
 }
 
+/** DELETE /api/auth/delete. The caller leaves the protected page, then ends the session. */
 export function useDeleteAccount() {
-  const { endSession } = useAuth();
   return useMutation({
     mutationFn: () => call(() => api.DELETE("/api/auth/delete")),
-    onSuccess: () => endSession(),
   });
 }

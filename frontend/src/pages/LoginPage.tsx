@@ -1,8 +1,8 @@
 import { type FormEvent, useState } from "react";
-import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
+import { Link, Navigate, useLocation, useNavigate, useSearchParams } from "react-router";
 import { AuthCard } from "@/components/auth/AuthCard";
 import { safeNext } from "@/components/auth/RequireAuth";
-import { Button, ErrorBanner, Input } from "@/components/ui";
+import { Button, ErrorBanner, Input, SuccessBanner } from "@/components/ui";
 import { useAuth, useLogin } from "@/hooks/auth";
 import { ApiError } from "@/lib/errors";
 import { type Errors, hasErrors, validateEmail } from "@/lib/validation";
@@ -11,13 +11,14 @@ export default function LoginPage() {
   const [params] = useSearchParams();
   const next = safeNext(params.get("next"));
   const navigate = useNavigate();
+  const notice = (useLocation().state as { notice?: string } | null)?.notice;
   const { status } = useAuth();
   const login = useLogin();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [errors, setErrors] = useState<Errors>({});
 
-  if (status === "authenticated" && !login.isPending) return <Navigate to={next} replace />;
+  if (status === "authenticated" && !login.isPending && !notice) return <Navigate to={next} replace />;
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -62,6 +63,7 @@ export default function LoginPage() {
       }
     >
       <form onSubmit={onSubmit} noValidate className="space-y-4">
+        {notice && !err && <SuccessBanner>{notice}</SuccessBanner>}
         {err && <ErrorBanner error={message} title={title} />}
         <Input label="Email" type="email" name="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.email} required autoFocus />
         <Input label="Password" type="password" name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={errors.password} required />

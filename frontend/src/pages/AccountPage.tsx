@@ -1,0 +1,101 @@
+import { useState } from "react";
+import { useNavigate } from "react-router";
+import { DataList } from "@/components/materials/DataList";
+import { Button, Card, CardBody, CardHeader, ErrorBanner, Input, PageHeader, SuccessBanner } from "@/components/ui";
+import { useDeleteAccount, useExportAccountData } from "@/hooks/account";
+import { useAuth, useLogout } from "@/hooks/auth";
+import { formatDate, formatDateTime, humanize } from "@/lib/format";
+
+export default function AccountPage() {
+  const { user, endSession } = useAuth();
+  const navigate = useNavigate();
+  const exporter = useExportAccountData();
+  const del = useDeleteAccount();
+  const logout = useLogout();
+  const [confirming, setConfirming] = useState(false);
+  const [typed, setTyped] = useState("");
+  if (!user) return null;
+
+  return (
+    <div className="mx-auto max-w-3xl space-y-6">
+      <PageHeader title="Account" description="Your profile, your data and your session." />
+      <Card>
+        <CardHeader title="Profile" />
+        <CardBody>
+          <DataList
+            items={[
+              ["Company", user.company_name],
+              ["Email", user.email],
+              ["Role", humanize(user.role)],
+              ["Phone", user.phone ?? "—"],
+              ["Member since", formatDate(user.created_at)],
+              ["User ID", <span key="id" className="font-mono text-xs">{user.user_id}</span>],
+            ]}
+          />
+        </CardBody>
+      </Card>
+      <Card>
+        <CardHeader title="Export your data" description="Download every record we hold about you as JSON: profile, listings, images, passports, orders, payments and messages." />
+        <CardBody className="space-y-3">
+          {exporter.error && <ErrorBanner error={exporter.error} title="Export failed" />}
+          {exporter.isSuccess && <SuccessBanner>Your export has been downloaded.</SuccessBanner>}
+          <Button variant="secondary" loading={exporter.isPending} onClick={() => exporter.mutate()}>
+            Download my data
+          </Button>
+        </CardBody>
+      </Card>
+      <Card>
+        <CardHeader title="Session" />
+        <CardBody>
+          <Button variant="secondary" loading={logout.isPending} onClick={() => logout.mutate(undefined, { onSettled: () => navigate("/", { replace: true }) })}>
+            Log out
+          </Button>
+        </CardBody>
+      </Card>
+      <Card className="border-red-200">
+        <CardHeader title="Delete account" description="Deactivates your account at once and archives your listings. Personal data is anonymised after a grace period; completed orders are kept, anonymised." />
+        <CardBody className="space-y-3">
+          {del.error && <ErrorBanner error={del.error} title="Could not delete the account" />}
+          {!confirming ? (
+            <Button variant="danger" onClick={() => setConfirming(true)}>
+              Delete my account…
+            </Button>
+          ) : (
+            <form
+              role="alertdialog"
+              aria-label="Confirm account deletion"
+              noValidate
+              className="space-y-3 rounded-xl border border-red-200 bg-red-50 p-4"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (typed.trim().toLowerCase() !== user.email.toLowerCase()) return;
+                del.mutate(undefined, {
+                  onSuccess: (res) => {
+                    navigate("/login", {
+                      replace: true,
+                      state: {
+                        notice: `Your account has been deactivated and your listings archived. Personal data will be anonymised after ${formatDateTime(res.delete_after)}; orders are kept, anonymised.`,
+                      },
+                    });
+                    endSession();
+                  },
+                });
+              }}
+            >
+              <p className="text-sm text-red-900">This cannot be undone from the app. Type your email address to confirm.</p>
+              <Input label="Email address" value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" autoFocus />
+              <div className="flex flex-wrap gap-2">
+                <Button type="submit" variant="danger" loading={del.isPending} disabled={typed.trim().toLowerCase() !== user.email.toLowerCase()}>
+                  Permanently delete account
+                </Button>
+                <Button variant="secondary" onClick={() => setConfirming(false)}>
+                  Cancel
+                </Button>
+              </div>
+            </form>
+          )}
+        </CardBody>
+      </Card>
+    </div>
+  );
+}
