@@ -1,6 +1,18 @@
-"""Prometheus metrics of the app."""
+"""Prometheus metrics of the app.
 
-from prometheus_client import Counter, Histogram
+Request metrics are observed by the request middleware; business outcomes by the services
+(`record_transaction`, `record_payment`); the database pool and the active users are read
+when /metrics is scraped (`refresh_scrape_gauges`), so they cost nothing between scrapes."""
+
+import time
+import uuid
+
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram
+from prometheus_client import generate_latest as _generate_latest
+from redis.exceptions import RedisError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from fabricloop.core.cache import Cache
 
 REQUEST_DURATION = Histogram(
     "fabricloop_http_request_duration_seconds",
@@ -13,9 +25,104 @@ REQUESTS = Counter(
     "HTTP requests by route template, method and status.",
     ["method", "route", "status"],
 )
+TRANSACTIONS = Counter(
+    "fabricloop_transactions_total",
+    "Transaction outcomes: created, paid, shipped, completed, cancelled, expired...",
+    ["outcome"],
+)
+PAYMENTS = Counter(
+    "fabricloop_payments_total",
+    "Payment attempts by outcome: succeeded, failed, requires_action...",
+    ["outcome"],
+)
+ACTIVE_USERS = Gauge(
+    "fabricloop_active_users",
+    "Distinct users who made an authenticated request in the last 15 minutes.",
+)
+DB_POOL_SIZE = Gauge("fabricloop_db_pool_size", "Connections the database pool keeps open.")
+DB_POOL_CHECKED_OUT = Gauge(
+    "fabricloop_db_pool_checked_out", "Database connections in use by requests right now."
+)
+DB_POOL_OVERFLOW = Gauge(
+    "fabricloop_db_pool_overflow", "Connections opened beyond the pool size (negative: unused)."
+)
+
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+ACTIVE_USERS_KEY = "metrics:active_users"
+ACTIVE_WINDOW_SECONDS = 15 * 60
+# Each process writes a user's activity at most once a minute: a request costs no Redis call.
+ACTIVE_WRITE_INTERVAL_SECONDS = 60.0
+_last_written: dict[uuid.UUID, float] = {}
 
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
     labels = (method, route, str(status))
     REQUEST_DURATION.labels(*labels).observe(seconds)
     REQUESTS.labels(*labels).inc()
+
+
+def record_transaction(outcome: str) -> None:
+    TRANSACTIONS.labels(outcome).inc()
+
+
+def record_payment(outcome: str) -> None:
+    PAYMENTS.labels(outcome).inc()
+
+
+async def note_active_user(cache: Cache, user_id: uuid.UUID) -> None:
+    """Remember that `user_id` was active now (a Redis sorted set shared by all processes)."""
+    now = time.monotonic()
+    if now - _last_written.get(user_id, -ACTIVE_WRITE_INTERVAL_SECONDS) < (
+        ACTIVE_WRITE_INTERVAL_SECONDS
+    ):
+        return
+    _last_written[user_id] = now
+    if len(_last_written) > 100_000:  # bound the memory of a long-running process
+        _last_written.clear()
+    if not cache.available:
+        return
+    try:
+        await cache.redis.zadd(ACTIVE_USERS_KEY, {str(user_id): time.time()})
+    except (RedisError, OSError) as error:
+        cache.mark_failed("zadd", error)
+
+
+async def count_active_users(cache: Cache) -> int | None:
+    if not cache.available:
+        return None
+    try:
+        async with cache.redis.pipeline(transaction=True) as pipe:
+            pipe.zremrangebyscore(ACTIVE_USERS_KEY, "-inf", time.time() - ACTIVE_WINDOW_SECONDS)
+            pipe.zcard(ACTIVE_USERS_KEY)
+            _, count = await pipe.execute()
+        return int(count)
+    except (RedisError, OSError) as error:
+        cache.mark_failed("zcard", error)
+        return None
+
+
+def _pool_figures(engine: AsyncEngine) -> tuple[int, int, int] | None:
+    pool = engine.sync_engine.pool
+    size, checked_out, overflow = (
+        getattr(pool, "size", None),
+        getattr(pool, "checkedout", None),
+        getattr(pool, "overflow", None),
+    )
+    if not (callable(size) and callable(checked_out) and callable(overflow)):
+        return None  # a pool without these figures (e.g. NullPool)
+    return int(size()), int(checked_out()), int(overflow())
+
+
+async def refresh_scrape_gauges(engine: AsyncEngine, cache: Cache) -> None:
+    figures = _pool_figures(engine)
+    if figures is not None:
+        DB_POOL_SIZE.set(figures[0])
+        DB_POOL_CHECKED_OUT.set(figures[1])
+        DB_POOL_OVERFLOW.set(figures[2])
+    active = await count_active_users(cache)
+    if active is not None:
+        ACTIVE_USERS.set(active)
+
+
+def generate_latest() -> bytes:
+    return _generate_latest(REGISTRY)
