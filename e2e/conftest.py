@@ -11,6 +11,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +72,9 @@ def _server_env(var_dir: Path, port: int) -> dict[str, str]:
     test_db = os.environ.get("TEST_DATABASE_URL")
     if test_db:
         e2e_db = re.sub(r"/([^/?]+)(\?|$)", r"/\1_e2e\2", test_db.replace("+asyncpg", ""), count=1)
-        asyncio.run(_fresh_database(e2e_db))
+        # Playwright's sync API keeps an event loop running in this thread: use another.
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, _fresh_database(e2e_db)).result()
         env["DATABASE_URL"] = e2e_db
     if os.environ.get("REDIS_URL"):
         env["REDIS_URL"] = os.environ["REDIS_URL"]
