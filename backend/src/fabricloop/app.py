@@ -6,7 +6,6 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.staticfiles import StaticFiles
 
 from fabricloop import __version__
 from fabricloop.auth.router import router as auth_router
@@ -19,12 +18,15 @@ from fabricloop.core.middleware import RequestContextMiddleware
 from fabricloop.core.ratelimit import RateLimitMiddleware
 from fabricloop.core.redis import create_redis
 from fabricloop.core.spa import install_spa
+from fabricloop.core.storage import MediaFiles, create_storage
 from fabricloop.health.router import router as health_router
+from fabricloop.images.router import router as images_router
 from fabricloop.messages.router import router as messages_router
 
 ROUTERS: list[APIRouter] = [
     health_router,
     auth_router,
+    images_router,
     messages_router,
 ]
 
@@ -67,7 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     settings.media_path.mkdir(parents=True, exist_ok=True)
-    app.mount("/media", StaticFiles(directory=settings.media_path), name="media")
+    app.state.storage = create_storage(settings)
+    app.mount("/media", MediaFiles(directory=settings.media_path), name="media")
     install_spa(app, settings.web_dist_dir)
 
     # Added innermost first: the request context wraps everything, so every response (a 429

@@ -50,6 +50,8 @@ class Settings(BaseSettings):
 
     public_base_url: str = "http://127.0.0.1:8000"
     media_dir: Path | None = None
+    # Where uploads are stored; an S3-compatible backend adds its name here.
+    storage_backend: Literal["local"] = "local"
     web_dist_dir: Path = REPO_ROOT / "frontend" / "dist"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_file: Path | None = None

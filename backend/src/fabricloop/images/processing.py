@@ -1,0 +1,141 @@
+"""Pillow work on an untrusted upload: decide what it is by decoding it, refuse bombs before
+any pixel is decoded, and re-encode it (orientation applied, every metadata block dropped)
+together with a WebP thumbnail. Synchronous and CPU-bound: callers run it in a thread."""
+
+import io
+import warnings
+from dataclasses import dataclass
+from typing import IO
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from fabricloop.images.errors import ImageTooLarge, InvalidImage, UnsupportedImage
+
+MAX_PIXELS = 40_000_000
+THUMBNAIL_SIDE = 400
+JPEG_QUALITY = 85
+WEBP_QUALITY = 85
+THUMBNAIL_QUALITY = 80
+
+# Pillow's own guard: it warns above this and raises above twice this; both become a 422.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+# Only these decoders ever see an upload, which keeps Pillow's rarer parsers out of reach.
+# A phone's multi-picture JPEG opens as "MPO" through the JPEG decoder and is stored as JPEG.
+DECODERS = ["JPEG", "PNG", "WEBP"]
+OUTPUTS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP"}
+CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
+@dataclass(frozen=True)
+class Processed:
+    data: bytes
+    thumbnail: bytes
+    content_type: str
+    extension: str
+    width: int
+    height: int
+
+
+def _looks_like_supported(head: bytes) -> bool:
+    """Signature check used only to word a refusal: a file that starts like a JPEG, PNG or WebP
+    but does not decode is corrupt (422); anything else is another media type (415)."""
+    return (
+        head.startswith(b"\xff\xd8\xff")
+        or head.startswith(b"\x89PNG\r\n\x1a\n")
+        or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+    )
+
+
+def _open(source: IO[bytes]) -> Image.Image:
+    source.seek(0)
+    return Image.open(source, formats=DECODERS)
+
+
+def _decode(source: IO[bytes]) -> tuple[Image.Image, str]:
+    head = source.read(16)
+    # Warnings become errors so that Pillow's bomb warning (over MAX_PIXELS) is a refusal.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with _open(source) as probe:
+                kind = probe.format or ""
+                width, height = probe.size
+                if kind not in OUTPUTS:
+                    raise UnsupportedImage()
+                # Header only so far: a tiny file declaring a huge canvas stops here.
+                if width * height > MAX_PIXELS:
+                    raise ImageTooLarge()
+                probe.verify()
+            image = _open(source)
+            image.load()
+            # Orientation is applied to the pixels because the EXIF carrying it is dropped.
+            upright = ImageOps.exif_transpose(image)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            raise ImageTooLarge() from error
+        except (UnsupportedImage, ImageTooLarge):
+            raise
+        except UnidentifiedImageError as error:
+            if _looks_like_supported(head):
+                raise InvalidImage() from error
+            raise UnsupportedImage() from error
+        except Exception as error:
+            # Decoders fail on hostile input in many ways (OSError, SyntaxError, struct.error,
+            # ValueError...); each one means the same thing to the client.
+            raise InvalidImage() from error
+    return upright, OUTPUTS[kind]
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in image.info
+
+
+def _prepare(image: Image.Image, output: str) -> Image.Image:
+    """Convert to a mode the output format stores, then forget every metadata block."""
+    if output == "JPEG":
+        if image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+    elif output == "PNG":
+        if "transparency" in image.info or image.mode not in ("1", "L", "LA", "RGB", "RGBA", "P"):
+            image = image.convert("RGBA" if _has_alpha(image) else "RGB")
+    elif image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA" if _has_alpha(image) else "RGB")
+    # Pillow carries EXIF, ICC profiles, XMP, comments and text chunks in `info` and some
+    # encoders copy them from there; an empty `info` means none of it is written.
+    image.info = {}
+    return image
+
+
+def _encode(image: Image.Image, output: str) -> bytes:
+    buffer = io.BytesIO()
+    if output == "JPEG":
+        image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    elif output == "PNG":
+        image.save(buffer, "PNG", optimize=True)
+    else:
+        image.save(buffer, "WEBP", quality=WEBP_QUALITY)
+    return buffer.getvalue()
+
+
+def _thumbnail(image: Image.Image) -> bytes:
+    # RGB(A) before resizing: palette images would otherwise be resized by nearest neighbour.
+    thumb = _prepare(image.copy(), "WEBP")
+    thumb.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    thumb.save(buffer, "WEBP", quality=THUMBNAIL_QUALITY)
+    return buffer.getvalue()
+
+
+def process(source: IO[bytes]) -> Processed:
+    """Decode, check and re-encode an upload; raises the images errors for the client."""
+    image, output = _decode(source)
+    clean = _prepare(image, output)
+    return Processed(
+        data=_encode(clean, output),
+        thumbnail=_thumbnail(clean),
+        content_type=CONTENT_TYPES[output],
+        extension=EXTENSIONS[output],
+        width=clean.width,
+        height=clean.height,
+    )

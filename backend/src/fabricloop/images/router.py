@@ -1,0 +1,64 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+
+from fabricloop.auth.errors import InvalidSession
+from fabricloop.core.db import DbSession
+from fabricloop.core.deps import Credentials, CurrentUser
+from fabricloop.core.errors import BadRequest, Unauthorized, responses
+from fabricloop.core.storage import AppStorage
+from fabricloop.images import service
+from fabricloop.images.errors import (
+    ImageFileTooLarge,
+    ImageTooLarge,
+    InvalidImage,
+    MissingFile,
+    UnsupportedImage,
+)
+from fabricloop.images.schemas import UPLOAD_REQUEST_BODY, ImageOut
+from fabricloop.images.upload import ReceivedFile, receive_file
+
+router = APIRouter(prefix="/api/images", tags=["images"])
+
+
+def _bearer_present(credentials: Credentials) -> None:
+    """Refuse the anonymous before reading their body; the token itself is checked after."""
+    if credentials is None:
+        raise InvalidSession()
+
+
+# scope="function": the spooled file is closed as soon as the handler returns.
+Upload = Annotated[ReceivedFile, Depends(receive_file, scope="function")]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(_bearer_present)],
+    openapi_extra={"requestBody": UPLOAD_REQUEST_BODY},
+    responses=responses(
+        BadRequest,
+        Unauthorized,
+        ImageFileTooLarge,
+        UnsupportedImage,
+        MissingFile,
+        InvalidImage,
+        ImageTooLarge,
+    ),
+)
+async def create_image(
+    upload: Upload, user: CurrentUser, session: DbSession, storage: AppStorage
+) -> ImageOut:
+    """Upload a JPEG, PNG or WebP image (multipart field `file`); stored re-encoded."""
+    # The body is received before the user is loaded, so no database connection is held
+    # while a slow client uploads.
+    image = await service.upload(session, storage, user.id, upload.file)
+    return ImageOut(
+        image_id=image.id,
+        url=service.url(storage, image),
+        thumbnail_url=service.thumbnail_url(storage, image),
+        width=image.width,
+        height=image.height,
+        content_type=image.content_type,
+        size_bytes=image.size_bytes,
+    )

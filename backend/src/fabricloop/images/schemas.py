@@ -1,0 +1,36 @@
+import uuid
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class ImageOut(BaseModel):
+    image_id: uuid.UUID
+    url: str = Field(description="Public path of the re-encoded image, under /media/.")
+    thumbnail_url: str = Field(description="WebP thumbnail, longest side 400 px, under /media/.")
+    width: int
+    height: int
+    content_type: Literal["image/jpeg", "image/png", "image/webp"]
+    size_bytes: int = Field(description="Size of the stored, re-encoded image.")
+
+
+# The request body, for the OpenAPI schema only: the route reads the stream itself.
+UPLOAD_REQUEST_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "A JPEG, PNG or WebP image of at most 5 MB "
+                        "(5,242,880 bytes) and 40 megapixels.",
+                    }
+                },
+            }
+        }
+    },
+}
