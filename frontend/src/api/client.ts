@@ -7,9 +7,9 @@
  * if that fails it clears the session and hands over to the unauthorized handler (redirect to login).
  */
 import createClient, { type Middleware } from "openapi-fetch";
-import type { components, paths } from "./schema";
+import type { paths } from "./schema";
 
-export type TokenResponse = components["schemas"]["TokenResponse"];
+export type TokenResponse = paths["/api/auth/login"]["post"]["responses"][200]["content"]["application/json"];
 
 let accessToken: string | null = null;
 let onUnauthorized: (() => void) | null = null;

@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Health
+         * @description Liveness and dependencies: 503 when the database is down, `degraded` otherwise.
+         */
+        get: operations["health_health_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/register": {
         parameters: {
             query?: never;
@@ -13,8 +33,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Register a new account */
-        post: operations["register"];
+        /**
+         * Register
+         * @description Create an account.
+         */
+        post: operations["register_api_auth_register_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -30,8 +53,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Log in */
-        post: operations["login"];
+        /**
+         * Login
+         * @description Log in; also sets the refresh token as an httpOnly cookie.
+         */
+        post: operations["login_api_auth_login_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -47,8 +73,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Rotate the refresh token */
-        post: operations["refresh"];
+        /**
+         * Refresh
+         * @description Exchange a refresh token (body or cookie) for a new pair; the old one stops working.
+         */
+        post: operations["refresh_api_auth_refresh_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -64,8 +93,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Log out */
-        post: operations["logout"];
+        /**
+         * Logout
+         * @description Revoke the refresh token (body or cookie) and clear the cookie.
+         */
+        post: operations["logout_api_auth_logout_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -79,10 +111,177 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Current user */
-        get: operations["me"];
+        /**
+         * Me
+         * @description The signed-in account.
+         */
+        get: operations["me_api_auth_me_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Image
+         * @description Upload a JPEG, PNG or WebP image (multipart field `file`); stored re-encoded.
+         */
+        post: operations["create_image_api_images_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Message
+         * @description Send a message to another user, optionally about a listing.
+         */
+        post: operations["create_message_api_messages_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/messages/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Conversations
+         * @description The caller's conversations, most recent activity first, with unread counts.
+         */
+        get: operations["list_conversations_api_messages_conversations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/messages/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Unread Count
+         * @description How many messages the caller has not read yet.
+         */
+        get: operations["get_unread_count_api_messages_unread_count_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/messages/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Conversation
+         * @description The messages with one user, oldest first; marks the caller's incoming ones read.
+         */
+        get: operations["get_conversation_api_messages__user_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Transactions
+         * @description The caller's transactions, newest first.
+         */
+        get: operations["list_transactions_api_transactions_get"];
+        put?: never;
+        /**
+         * Create Transaction
+         * @description Buy a quantity of a listing: reserves the stock; pay within the expiry or it is released.
+         */
+        post: operations["create_transaction_api_transactions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transactions/{transaction_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Transaction
+         * @description One transaction, to its buyer or seller.
+         */
+        get: operations["get_transaction_api_transactions__transaction_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transactions/{transaction_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Update Transaction Status
+         * @description Ship (seller, once paid), complete (buyer, once shipped) or cancel (either, while pending).
+         */
+        post: operations["update_transaction_status_api_transactions__transaction_id__status_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -118,23 +317,6 @@ export interface paths {
         post?: never;
         /** Delete my account */
         delete: operations["delete_account"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/images": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Upload an image */
-        post: operations["upload_image"];
-        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -189,58 +371,6 @@ export interface paths {
         post?: never;
         /** Delete a material */
         delete: operations["delete_material"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/transactions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List my transactions */
-        get: operations["list_transactions"];
-        put?: never;
-        /** Create a transaction */
-        post: operations["create_transaction"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/transactions/{transaction_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get a transaction */
-        get: operations["get_transaction"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/transactions/{transaction_id}/status": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Change status */
-        post: operations["change_transaction_status"];
-        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -332,74 +462,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/messages": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Send a message */
-        post: operations["send_message"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/messages/conversations": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Conversations */
-        get: operations["list_conversations"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/messages/unread-count": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Unread count */
-        get: operations["unread_count"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/messages/{user_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Conversation with a user */
-        get: operations["get_conversation"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/reports/sustainability": {
         parameters: {
             query?: never;
@@ -438,26 +500,598 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Check */
+        Check: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "down";
+            /** Latency Ms */
+            latency_ms: number;
+            /** Detail */
+            detail?: string | null;
+        };
+        /** Conversation */
+        Conversation: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Company Name */
+            company_name: string;
+            last_message: components["schemas"]["LastMessage"];
+            /** Unread Count */
+            unread_count: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** ConversationList */
+        ConversationList: {
+            /**
+             * Conversations
+             * @description Newest activity first.
+             */
+            conversations: components["schemas"]["Conversation"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Limit */
+            limit: number;
+        };
+        /**
+         * ErrorBody
+         * @description The body of every error response.
+         */
+        ErrorBody: {
+            error: components["schemas"]["ErrorInfo"];
+        };
+        /** ErrorDetail */
         ErrorDetail: {
+            /** Field */
+            field: string;
+            /** Message */
+            message: string;
+        };
+        /** ErrorInfo */
+        ErrorInfo: {
+            /** Code */
+            code: string;
+            /** Message */
+            message: string;
+            /** Details */
+            details?: components["schemas"]["ErrorDetail"][] | null;
+            /** Request Id */
+            request_id?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** HTTPValidationError */
+        HTTPValidationError: {
+            /** Detail */
+            detail?: components["schemas"]["ValidationError"][];
+        };
+        /** Health */
+        Health: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "degraded" | "unavailable";
+            checks: components["schemas"]["HealthChecks"];
+            /** Version */
+            version: string;
+        };
+        /** HealthChecks */
+        HealthChecks: {
+            database: components["schemas"]["Check"];
+            redis: components["schemas"]["Check"];
+            payment_gateway: components["schemas"]["Check"];
+        };
+        /** ImageOut */
+        ImageOut: {
+            /**
+             * Image Id
+             * Format: uuid
+             */
+            image_id: string;
+            /**
+             * Url
+             * @description Public path of the re-encoded image, under /media/.
+             */
+            url: string;
+            /**
+             * Thumbnail Url
+             * @description WebP thumbnail, longest side 400 px, under /media/.
+             */
+            thumbnail_url: string;
+            /** Width */
+            width: number;
+            /** Height */
+            height: number;
+            /**
+             * Content Type
+             * @enum {string}
+             */
+            content_type: "image/jpeg" | "image/png" | "image/webp";
+            /**
+             * Size Bytes
+             * @description Size of the stored, re-encoded image.
+             */
+            size_bytes: number;
+        };
+        /** LastMessage */
+        LastMessage: {
+            /**
+             * Content
+             * @description The first 140 characters of the message.
+             */
+            content: string;
+            /**
+             * Sender Id
+             * Format: uuid
+             */
+            sender_id: string;
+            /**
+             * Sent At
+             * Format: date-time
+             */
+            sent_at: string;
+        };
+        /** LoginRequest */
+        LoginRequest: {
+            /** Email */
+            email: string;
+            /** Password */
+            password: string;
+        };
+        /** MaterialRef */
+        MaterialRef: {
+            /**
+             * Material Id
+             * Format: uuid
+             */
+            material_id: string;
+            /** Title */
+            title: string;
+        };
+        /** MessageHistory */
+        MessageHistory: {
+            /**
+             * Messages
+             * @description Oldest first.
+             */
+            messages: components["schemas"]["MessageOut"][];
+            /**
+             * Has More
+             * @description Whether older messages exist before the first one.
+             */
+            has_more: boolean;
+        };
+        /** MessageOut */
+        MessageOut: {
+            /**
+             * Message Id
+             * Format: uuid
+             */
+            message_id: string;
+            /**
+             * Sender Id
+             * Format: uuid
+             */
+            sender_id: string;
+            /**
+             * Recipient Id
+             * Format: uuid
+             */
+            recipient_id: string;
+            /** Content */
+            content: string;
+            material: components["schemas"]["MaterialRef"] | null;
+            /**
+             * Sent At
+             * Format: date-time
+             */
+            sent_at: string;
+            /** Read At */
+            read_at: string | null;
+        };
+        /** Party */
+        Party: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Company Name */
+            company_name: string;
+        };
+        /** RefreshRequest */
+        RefreshRequest: {
+            /**
+             * Refresh Token
+             * @description Optional when the refresh_token cookie is sent.
+             */
+            refresh_token?: string | null;
+        };
+        /** RegisterRequest */
+        RegisterRequest: {
+            /**
+             * Email
+             * @example buyer@brand.example
+             */
+            email: string;
+            /** Password */
+            password: string;
+            /** Company Name */
+            company_name: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "manufacturer" | "brand";
+            /** Phone */
+            phone?: string | null;
+        };
+        /** RegisteredUser */
+        RegisteredUser: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Email */
+            email: string;
+            /** Company Name */
+            company_name: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "manufacturer" | "brand";
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** SendMessageRequest */
+        SendMessageRequest: {
+            /**
+             * Recipient Id
+             * Format: uuid
+             */
+            recipient_id: string;
+            /**
+             * Material Id
+             * @description The listing this message is about (optional).
+             */
+            material_id?: string | null;
+            /**
+             * Content
+             * @description Plain text, stored verbatim.
+             */
+            content: string;
+        };
+        /** SentMessage */
+        SentMessage: {
+            /**
+             * Message Id
+             * Format: uuid
+             */
+            message_id: string;
+            /**
+             * Sent At
+             * Format: date-time
+             */
+            sent_at: string;
+        };
+        /** ShippingAddress */
+        ShippingAddress: {
+            /** Recipient Name */
+            recipient_name: string;
+            /** Line1 */
+            line1: string;
+            /** Line2 */
+            line2?: string | null;
+            /** City */
+            city: string;
+            /** Region */
+            region?: string | null;
+            /** Postal Code */
+            postal_code: string;
+            /**
+             * Country
+             * @example PT
+             */
+            country: string;
+        };
+        /** StatusChange */
+        StatusChange: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "paid" | "shipped" | "completed" | "cancelled";
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
+        /** StatusUpdate */
+        StatusUpdate: {
+            /**
+             * Status
+             * @description `shipped` (seller, from paid), `completed` (buyer, from shipped), `cancelled` (either party, while pending).
+             * @enum {string}
+             */
+            status: "pending" | "paid" | "shipped" | "completed" | "cancelled";
+            /**
+             * Tracking Number
+             * @description Only with `shipped`.
+             */
+            tracking_number?: string | null;
+        };
+        /** StatusUpdated */
+        StatusUpdated: {
+            /**
+             * Transaction Id
+             * Format: uuid
+             */
+            transaction_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "paid" | "shipped" | "completed" | "cancelled";
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** TokenPair */
+        TokenPair: {
+            /** Token */
+            token: string;
+            /** Refresh Token */
+            refresh_token: string;
+            /**
+             * Token Type
+             * @default bearer
+             * @constant
+             */
+            token_type: "bearer";
+            /**
+             * Expires In
+             * @description Lifetime of the access token in seconds.
+             */
+            expires_in: number;
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Email */
+            email: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "manufacturer" | "brand";
+        };
+        /** TransactionCreate */
+        TransactionCreate: {
+            /**
+             * Material Id
+             * Format: uuid
+             */
+            material_id: string;
+            /**
+             * Quantity
+             * @description At most 3 decimals; whole numbers for roll and piece.
+             */
+            quantity: number | string;
+            shipping_address: components["schemas"]["ShippingAddress"];
+        };
+        /** TransactionCreated */
+        TransactionCreated: {
+            /**
+             * Transaction Id
+             * Format: uuid
+             */
+            transaction_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "paid" | "shipped" | "completed" | "cancelled";
+            /** Total */
+            total: number;
+            /** Currency */
+            currency: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** TransactionDetail */
+        TransactionDetail: {
+            /**
+             * Transaction Id
+             * Format: uuid
+             */
+            transaction_id: string;
+            /**
+             * Material Id
+             * Format: uuid
+             */
+            material_id: string;
+            /** Material Title */
+            material_title: string;
+            /** Quantity */
+            quantity: number;
+            /** Unit */
+            unit: string;
+            /** Unit Price */
+            unit_price: number;
+            /** Total */
+            total: number;
+            /** Currency */
+            currency: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "paid" | "shipped" | "completed" | "cancelled";
+            buyer: components["schemas"]["Party"];
+            seller: components["schemas"]["Party"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            shipping_address: components["schemas"]["ShippingAddress"];
+            /** Status History */
+            status_history: components["schemas"]["StatusChange"][];
+            /** Tracking Number */
+            tracking_number: string | null;
+            /**
+             * Expires At
+             * Format: date-time
+             * @description An unpaid (pending) order is cancelled after this.
+             */
+            expires_at: string;
+            /** Paid At */
+            paid_at: string | null;
+        };
+        /** TransactionList */
+        TransactionList: {
+            /** Transactions */
+            transactions: components["schemas"]["TransactionSummary"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Limit */
+            limit: number;
+        };
+        /** TransactionSummary */
+        TransactionSummary: {
+            /**
+             * Transaction Id
+             * Format: uuid
+             */
+            transaction_id: string;
+            /**
+             * Material Id
+             * Format: uuid
+             */
+            material_id: string;
+            /** Material Title */
+            material_title: string;
+            /** Quantity */
+            quantity: number;
+            /** Unit */
+            unit: string;
+            /** Unit Price */
+            unit_price: number;
+            /** Total */
+            total: number;
+            /** Currency */
+            currency: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "paid" | "shipped" | "completed" | "cancelled";
+            buyer: components["schemas"]["Party"];
+            seller: components["schemas"]["Party"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** UnreadCount */
+        UnreadCount: {
+            /** Unread Count */
+            unread_count: number;
+        };
+        /** UserOut */
+        UserOut: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Email */
+            email: string;
+            /** Company Name */
+            company_name: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "manufacturer" | "brand";
+            /** Phone */
+            phone: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** ValidationError */
+        ValidationError: {
+            /** Location */
+            loc: (string | number)[];
+            /** Message */
+            msg: string;
+            /** Error Type */
+            type: string;
+            /** Input */
+            input?: unknown;
+            /** Context */
+            ctx?: Record<string, never>;
+        };
+        ProvisionalErrorDetail: {
             field: string | null;
             message: string;
         };
-        ErrorBody: {
+        ProvisionalErrorBody: {
             error: {
                 code: string;
                 message: string;
-                details: components["schemas"]["ErrorDetail"][];
+                details: components["schemas"]["ProvisionalErrorDetail"][];
                 request_id: string;
                 decline_code?: string | null;
                 payment_id?: string | null;
             };
         };
-        Party: {
+        ProvisionalParty: {
             /** Format: uuid */
             user_id: string;
             company_name: string;
         };
-        RegisterRequest: {
+        ProvisionalRegisterRequest: {
             email: string;
             password: string;
             company_name: string;
@@ -465,7 +1099,7 @@ export interface components {
             role: "manufacturer" | "brand";
             phone?: string | null;
         };
-        UserCreated: {
+        ProvisionalUserCreated: {
             /** Format: uuid */
             user_id: string;
             email: string;
@@ -475,11 +1109,11 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
-        LoginRequest: {
+        ProvisionalLoginRequest: {
             email: string;
             password: string;
         };
-        TokenResponse: {
+        ProvisionalTokenResponse: {
             token: string;
             refresh_token: string;
             token_type: string;
@@ -490,10 +1124,10 @@ export interface components {
             /** @enum {string} */
             role: "manufacturer" | "brand";
         };
-        RefreshRequest: {
+        ProvisionalRefreshRequest: {
             refresh_token?: string | null;
         };
-        Me: {
+        ProvisionalMe: {
             /** Format: uuid */
             user_id: string;
             email: string;
@@ -504,12 +1138,12 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
-        DeletionScheduled: {
+        ProvisionalDeletionScheduled: {
             status: string;
             /** Format: date-time */
             delete_after: string;
         };
-        ImageOut: {
+        ProvisionalImageOut: {
             /** Format: uuid */
             image_id: string;
             url: string;
@@ -519,32 +1153,32 @@ export interface components {
             content_type: string;
             size_bytes: number;
         };
-        CompositionItem: {
+        ProvisionalCompositionItem: {
             fibre: string;
             percent: number;
         };
-        Certification: {
+        ProvisionalCertification: {
             scheme: string;
             certificate_id: string;
             valid_until?: string | null;
         };
-        Chemical: {
+        ProvisionalChemical: {
             name: string;
             cas_number?: string | null;
             concentration_ppm?: number | null;
         };
-        MetricsIn: {
+        ProvisionalMetricsIn: {
             carbon_footprint?: number | null;
             water_usage?: number | null;
-            chemical_composition?: components["schemas"]["Chemical"][];
+            chemical_composition?: components["schemas"]["ProvisionalChemical"][];
         };
-        SupplyChainStep: {
+        ProvisionalSupplyChainStep: {
             stage: string;
             company: string;
             country: string;
             date?: string | null;
         };
-        MaterialCreate: {
+        ProvisionalMaterialCreate: {
             title: string;
             description?: string;
             material_type: string;
@@ -555,16 +1189,16 @@ export interface components {
             price: number;
             currency: string;
             min_order_quantity?: number | null;
-            composition?: components["schemas"]["CompositionItem"][];
+            composition?: components["schemas"]["ProvisionalCompositionItem"][];
             color?: string | null;
             origin_country?: string | null;
             manufacture_date?: string | null;
-            certifications?: components["schemas"]["Certification"][];
+            certifications?: components["schemas"]["ProvisionalCertification"][];
             images?: string[];
-            sustainability_metrics?: components["schemas"]["MetricsIn"] | null;
-            supply_chain?: components["schemas"]["SupplyChainStep"][];
+            sustainability_metrics?: components["schemas"]["ProvisionalMetricsIn"] | null;
+            supply_chain?: components["schemas"]["ProvisionalSupplyChainStep"][];
         };
-        MaterialCreated: {
+        ProvisionalMaterialCreated: {
             /** Format: uuid */
             material_id: string;
             title: string;
@@ -572,7 +1206,7 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
-        MaterialUpdate: {
+        ProvisionalMaterialUpdate: {
             title?: string;
             description?: string;
             material_type?: string;
@@ -583,46 +1217,46 @@ export interface components {
             price?: number;
             currency?: string;
             min_order_quantity?: number | null;
-            composition?: components["schemas"]["CompositionItem"][];
+            composition?: components["schemas"]["ProvisionalCompositionItem"][];
             color?: string | null;
             origin_country?: string | null;
             manufacture_date?: string | null;
-            certifications?: components["schemas"]["Certification"][];
+            certifications?: components["schemas"]["ProvisionalCertification"][];
             images?: string[];
-            sustainability_metrics?: components["schemas"]["MetricsIn"] | null;
-            supply_chain?: components["schemas"]["SupplyChainStep"][];
+            sustainability_metrics?: components["schemas"]["ProvisionalMetricsIn"] | null;
+            supply_chain?: components["schemas"]["ProvisionalSupplyChainStep"][];
             /** @enum {string} */
             status?: "draft" | "active" | "sold_out" | "archived";
         };
-        MaterialUpdated: {
+        ProvisionalMaterialUpdated: {
             /** Format: uuid */
             material_id: string;
             /** Format: date-time */
             updated_at: string;
         };
-        MaterialDeleted: {
+        ProvisionalMaterialDeleted: {
             message: string;
             /** Format: uuid */
             material_id: string;
         };
-        MaterialImage: {
+        ProvisionalMaterialImage: {
             /** Format: uuid */
             image_id: string;
             url: string;
             thumbnail_url: string;
         };
-        MetricsOut: {
+        ProvisionalMetricsOut: {
             carbon_footprint: number | null;
             water_usage: number | null;
-            chemical_composition: components["schemas"]["Chemical"][];
+            chemical_composition: components["schemas"]["ProvisionalChemical"][];
             recorded_at?: string | null;
         };
-        Impact: {
+        ProvisionalImpact: {
             carbon_saved_per_kg: number | null;
             water_saved_per_kg: number | null;
             baseline: string | null;
         };
-        MaterialDetail: {
+        ProvisionalMaterialDetail: {
             /** Format: uuid */
             material_id: string;
             title: string;
@@ -635,14 +1269,14 @@ export interface components {
             price: number;
             currency: string;
             min_order_quantity: number | null;
-            composition: components["schemas"]["CompositionItem"][];
+            composition: components["schemas"]["ProvisionalCompositionItem"][];
             color: string | null;
             origin_country: string | null;
             manufacture_date: string | null;
-            certifications: components["schemas"]["Certification"][];
-            images: components["schemas"]["MaterialImage"][];
-            sustainability_metrics: components["schemas"]["MetricsOut"] | null;
-            supply_chain: components["schemas"]["SupplyChainStep"][];
+            certifications: components["schemas"]["ProvisionalCertification"][];
+            images: components["schemas"]["ProvisionalMaterialImage"][];
+            sustainability_metrics: components["schemas"]["ProvisionalMetricsOut"] | null;
+            supply_chain: components["schemas"]["ProvisionalSupplyChainStep"][];
             /** @enum {string} */
             status: "draft" | "active" | "sold_out" | "archived";
             seller: {
@@ -650,14 +1284,14 @@ export interface components {
                 user_id: string;
                 company_name: string;
             };
-            impact: components["schemas"]["Impact"];
+            impact: components["schemas"]["ProvisionalImpact"];
             passport_id: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             updated_at: string;
         };
-        MaterialSummary: {
+        ProvisionalMaterialSummary: {
             /** Format: uuid */
             material_id: string;
             title: string;
@@ -677,13 +1311,13 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
-        MaterialSearch: {
-            materials: components["schemas"]["MaterialSummary"][];
+        ProvisionalMaterialSearch: {
+            materials: components["schemas"]["ProvisionalMaterialSummary"][];
             total: number;
             page: number;
             limit: number;
         };
-        MaterialTypes: {
+        ProvisionalMaterialTypes: {
             material_types: string[];
             source_types: string[];
             units: string[];
@@ -691,7 +1325,7 @@ export interface components {
             certification_schemes: string[];
             supply_chain_stages: string[];
         };
-        ShippingAddress: {
+        ProvisionalShippingAddress: {
             recipient_name: string;
             line1: string;
             line2?: string | null;
@@ -700,13 +1334,13 @@ export interface components {
             postal_code: string;
             country: string;
         };
-        TransactionCreate: {
+        ProvisionalTransactionCreate: {
             /** Format: uuid */
             material_id: string;
             quantity: number;
-            shipping_address: components["schemas"]["ShippingAddress"];
+            shipping_address: components["schemas"]["ProvisionalShippingAddress"];
         };
-        TransactionCreated: {
+        ProvisionalTransactionCreated: {
             /** Format: uuid */
             transaction_id: string;
             status: string;
@@ -716,8 +1350,8 @@ export interface components {
             created_at: string;
         };
         /** @enum {string} */
-        TransactionStatus: "pending" | "paid" | "shipped" | "completed" | "cancelled";
-        TransactionSummary: {
+        ProvisionalTransactionStatus: "pending" | "paid" | "shipped" | "completed" | "cancelled";
+        ProvisionalTransactionSummary: {
             /** Format: uuid */
             transaction_id: string;
             /** Format: uuid */
@@ -728,7 +1362,7 @@ export interface components {
             unit_price: number;
             total: number;
             currency: string;
-            status: components["schemas"]["TransactionStatus"];
+            status: components["schemas"]["ProvisionalTransactionStatus"];
             buyer: {
                 /** Format: uuid */
                 user_id: string;
@@ -744,18 +1378,18 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
-        TransactionList: {
-            transactions: components["schemas"]["TransactionSummary"][];
+        ProvisionalTransactionList: {
+            transactions: components["schemas"]["ProvisionalTransactionSummary"][];
             total: number;
             page: number;
             limit: number;
         };
-        StatusHistoryItem: {
-            status: components["schemas"]["TransactionStatus"];
+        ProvisionalStatusHistoryItem: {
+            status: components["schemas"]["ProvisionalTransactionStatus"];
             /** Format: date-time */
             at: string;
         };
-        TransactionDetail: {
+        ProvisionalTransactionDetail: {
             /** Format: uuid */
             transaction_id: string;
             /** Format: uuid */
@@ -766,7 +1400,7 @@ export interface components {
             unit_price: number;
             total: number;
             currency: string;
-            status: components["schemas"]["TransactionStatus"];
+            status: components["schemas"]["ProvisionalTransactionStatus"];
             buyer: {
                 /** Format: uuid */
                 user_id: string;
@@ -777,32 +1411,32 @@ export interface components {
                 user_id: string;
                 company_name: string;
             };
-            shipping_address: components["schemas"]["ShippingAddress"];
-            status_history: components["schemas"]["StatusHistoryItem"][];
+            shipping_address: components["schemas"]["ProvisionalShippingAddress"];
+            status_history: components["schemas"]["ProvisionalStatusHistoryItem"][];
             tracking_number?: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             updated_at: string;
         };
-        StatusChange: {
+        ProvisionalStatusChange: {
             /** @enum {string} */
             status: "shipped" | "completed" | "cancelled";
             tracking_number?: string | null;
         };
-        StatusChanged: {
+        ProvisionalStatusChanged: {
             /** Format: uuid */
             transaction_id: string;
-            status: components["schemas"]["TransactionStatus"];
+            status: components["schemas"]["ProvisionalTransactionStatus"];
             /** Format: date-time */
             updated_at: string;
         };
-        PaymentCreate: {
+        ProvisionalPaymentCreate: {
             /** Format: uuid */
             transaction_id: string;
             payment_method: string;
         };
-        PaymentOut: {
+        ProvisionalPaymentOut: {
             /** Format: uuid */
             payment_id: string;
             status: string;
@@ -811,7 +1445,7 @@ export interface components {
             amount: number;
             currency: string;
         };
-        Passport: {
+        ProvisionalPassport: {
             /** Format: uuid */
             passport_id: string;
             /** Format: uuid */
@@ -820,11 +1454,11 @@ export interface components {
             title: string;
             origin: string | null;
             manufacture_date: string | null;
-            composition: components["schemas"]["CompositionItem"][];
-            certifications: components["schemas"]["Certification"][];
-            sustainability_metrics: components["schemas"]["MetricsOut"] | null;
-            metrics_history: components["schemas"]["MetricsOut"][];
-            supply_chain: components["schemas"]["SupplyChainStep"][];
+            composition: components["schemas"]["ProvisionalCompositionItem"][];
+            certifications: components["schemas"]["ProvisionalCertification"][];
+            sustainability_metrics: components["schemas"]["ProvisionalMetricsOut"] | null;
+            metrics_history: components["schemas"]["ProvisionalMetricsOut"][];
+            supply_chain: components["schemas"]["ProvisionalSupplyChainStep"][];
             issuer: {
                 company_name: string;
             };
@@ -834,32 +1468,32 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
-        PassportUpdate: {
+        ProvisionalPassportUpdate: {
             origin?: string | null;
             manufacture_date?: string | null;
-            supply_chain?: components["schemas"]["SupplyChainStep"][];
-            certifications?: components["schemas"]["Certification"][];
-            composition?: components["schemas"]["CompositionItem"][];
+            supply_chain?: components["schemas"]["ProvisionalSupplyChainStep"][];
+            certifications?: components["schemas"]["ProvisionalCertification"][];
+            composition?: components["schemas"]["ProvisionalCompositionItem"][];
         };
-        MetricCreated: {
+        ProvisionalMetricCreated: {
             /** Format: uuid */
             metric_id: string;
             /** Format: date-time */
             created_at: string;
         };
-        MessageCreate: {
+        ProvisionalMessageCreate: {
             /** Format: uuid */
             recipient_id: string;
             material_id?: string | null;
             content: string;
         };
-        MessageCreated: {
+        ProvisionalMessageCreated: {
             /** Format: uuid */
             message_id: string;
             /** Format: date-time */
             sent_at: string;
         };
-        Conversation: {
+        ProvisionalConversation: {
             /** Format: uuid */
             user_id: string;
             company_name: string;
@@ -874,13 +1508,13 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
-        ConversationList: {
-            conversations: components["schemas"]["Conversation"][];
+        ProvisionalConversationList: {
+            conversations: components["schemas"]["ProvisionalConversation"][];
         };
-        UnreadCount: {
+        ProvisionalUnreadCount: {
             unread_count: number;
         };
-        Message: {
+        ProvisionalMessage: {
             /** Format: uuid */
             message_id: string;
             /** Format: uuid */
@@ -897,10 +1531,10 @@ export interface components {
             sent_at: string;
             read_at: string | null;
         };
-        MessageList: {
-            messages: components["schemas"]["Message"][];
+        ProvisionalMessageList: {
+            messages: components["schemas"]["ProvisionalMessage"][];
         };
-        ReportMonth: {
+        ProvisionalReportMonth: {
             month: string;
             materials_purchased: number;
             quantity_kg: number;
@@ -908,7 +1542,7 @@ export interface components {
             water_saved: number;
             scope3_emissions: number;
         };
-        ReportMaterialType: {
+        ProvisionalReportMaterialType: {
             material_type: string;
             materials_purchased: number;
             quantity_kg: number;
@@ -916,7 +1550,7 @@ export interface components {
             water_saved: number;
             scope3_emissions: number;
         };
-        Report: {
+        ProvisionalReport: {
             /** Format: date */
             start_date: string;
             /** Format: date */
@@ -926,8 +1560,8 @@ export interface components {
             total_carbon_saved: number;
             total_water_saved: number;
             scope3_emissions: number;
-            by_month: components["schemas"]["ReportMonth"][];
-            by_material_type: components["schemas"]["ReportMaterialType"][];
+            by_month: components["schemas"]["ProvisionalReportMonth"][];
+            by_material_type: components["schemas"]["ProvisionalReportMaterialType"][];
             methodology: {
                 [key: string]: unknown;
             };
@@ -941,7 +1575,36 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    register: {
+    health_health_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description The database is unreachable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    register_api_auth_register_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -954,16 +1617,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Successful Response */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserCreated"];
+                    "application/json": components["schemas"]["RegisteredUser"];
                 };
             };
-            /** @description Error */
+            /** @description `invalid_email` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -972,7 +1635,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Error */
+            /** @description `email_taken` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -981,17 +1644,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Error */
+            /** @description `validation_error` */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Error */
-            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1001,7 +1655,7 @@ export interface operations {
             };
         };
     };
-    login: {
+    login_api_auth_login_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -1014,16 +1668,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenResponse"];
+                    "application/json": components["schemas"]["TokenPair"];
                 };
             };
-            /** @description Error */
+            /** @description `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1032,7 +1686,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Error */
+            /** @description `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1041,7 +1695,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Error */
+            /** @description `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1052,7 +1706,7 @@ export interface operations {
             };
         };
     };
-    refresh: {
+    refresh_api_auth_refresh_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -1061,20 +1715,20 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["RefreshRequest"];
+                "application/json": components["schemas"]["RefreshRequest"] | null;
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenResponse"];
+                    "application/json": components["schemas"]["TokenPair"];
                 };
             };
-            /** @description Error */
+            /** @description `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1083,7 +1737,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Error */
+            /** @description `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1094,7 +1748,7 @@ export interface operations {
             };
         };
     };
-    logout: {
+    logout_api_auth_logout_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -1103,18 +1757,56 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["RefreshRequest"];
+                "application/json": components["schemas"]["RefreshRequest"] | null;
             };
         };
         responses: {
-            /** @description No Content */
+            /** @description Successful Response */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error */
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    me_api_auth_me_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1125,7 +1817,187 @@ export interface operations {
             };
         };
     };
-    me: {
+    create_image_api_images_post: {
+        parameters: {
+            query?: {
+                name?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description A JPEG, PNG or WebP image of at most 5 MB (5,242,880 bytes) and 40 megapixels.
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageOut"];
+                };
+            };
+            /** @description `bad_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error`, `invalid_image`, `image_too_large` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_message_api_messages_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SentMessage"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`, `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_conversations_api_messages_conversations_get: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size; values above 100 are clamped. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationList"];
+                };
+            };
+            /** @description `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_unread_count_api_messages_unread_count_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -1134,17 +2006,315 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Me"];
+                    "application/json": components["schemas"]["UnreadCount"];
                 };
             };
-            /** @description Error */
+            /** @description `unauthorized` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_conversation_api_messages__user_id__get: {
+        parameters: {
+            query?: {
+                /** @description Return the messages just before this point: a message id of this conversation, or an RFC 3339 timestamp. Omit it for the newest messages. */
+                before?: string | null;
+                /** @description How many messages; values above 100 are clamped. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageHistory"];
+                };
+            };
+            /** @description `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_transactions_api_transactions_get: {
+        parameters: {
+            query?: {
+                /** @description Only purchases (buyer) or sales (seller); both when absent. */
+                role?: ("buyer" | "seller") | null;
+                status?: ("pending" | "paid" | "shipped" | "completed" | "cancelled") | null;
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size; values above 100 are clamped. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransactionList"];
+                };
+            };
+            /** @description `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_transaction_api_transactions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransactionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransactionCreated"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `insufficient_quantity` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `cannot_buy_own_material`, `below_minimum_order`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_transaction_api_transactions__transaction_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                transaction_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransactionDetail"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_transaction_status_api_transactions__transaction_id__status_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                transaction_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusUpdated"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1180,7 +2350,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
         };
@@ -1200,7 +2370,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeletionScheduled"];
+                    "application/json": components["schemas"]["ProvisionalDeletionScheduled"];
                 };
             };
             /** @description Error */
@@ -1209,70 +2379,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    upload_image: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": {
-                    /** Format: binary */
-                    file: string;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ImageOut"];
-                };
-            };
-            /** @description Error */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Error */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Error */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
         };
@@ -1292,7 +2399,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MaterialTypes"];
+                    "application/json": components["schemas"]["ProvisionalMaterialTypes"];
                 };
             };
         };
@@ -1326,7 +2433,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MaterialSearch"];
+                    "application/json": components["schemas"]["ProvisionalMaterialSearch"];
                 };
             };
             /** @description Error */
@@ -1335,7 +2442,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
         };
@@ -1349,7 +2456,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["MaterialCreate"];
+                "application/json": components["schemas"]["ProvisionalMaterialCreate"];
             };
         };
         responses: {
@@ -1359,7 +2466,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MaterialCreated"];
+                    "application/json": components["schemas"]["ProvisionalMaterialCreated"];
                 };
             };
             /** @description Error */
@@ -1368,7 +2475,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
             /** @description Error */
@@ -1377,7 +2484,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
             /** @description Error */
@@ -1386,7 +2493,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
         };
@@ -1408,7 +2515,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MaterialDetail"];
+                    "application/json": components["schemas"]["ProvisionalMaterialDetail"];
                 };
             };
             /** @description Error */
@@ -1417,7 +2524,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
         };
@@ -1433,7 +2540,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["MaterialUpdate"];
+                "application/json": components["schemas"]["ProvisionalMaterialUpdate"];
             };
         };
         responses: {
@@ -1443,7 +2550,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MaterialUpdated"];
+                    "application/json": components["schemas"]["ProvisionalMaterialUpdated"];
                 };
             };
             /** @description Error */
@@ -1452,7 +2559,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
             /** @description Error */
@@ -1461,7 +2568,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
             /** @description Error */
@@ -1470,7 +2577,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
             /** @description Error */
@@ -1479,7 +2586,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
         };
@@ -1501,7 +2608,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MaterialDeleted"];
+                    "application/json": components["schemas"]["ProvisionalMaterialDeleted"];
                 };
             };
             /** @description Error */
@@ -1510,7 +2617,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
             /** @description Error */
@@ -1519,7 +2626,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
             /** @description Error */
@@ -1528,221 +2635,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    list_transactions: {
-        parameters: {
-            query?: {
-                role?: "buyer" | "seller";
-                status?: components["schemas"]["TransactionStatus"];
-                page?: number;
-                limit?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TransactionList"];
-                };
-            };
-            /** @description Error */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Error */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    create_transaction: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TransactionCreate"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TransactionCreated"];
-                };
-            };
-            /** @description Error */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Error */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    get_transaction: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                transaction_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TransactionDetail"];
-                };
-            };
-            /** @description Error */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    change_transaction_status: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                transaction_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["StatusChange"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["StatusChanged"];
-                };
-            };
-            /** @description Error */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Error */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
         };
@@ -1758,7 +2651,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PaymentCreate"];
+                "application/json": components["schemas"]["ProvisionalPaymentCreate"];
             };
         };
         responses: {
@@ -1768,7 +2661,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaymentOut"];
+                    "application/json": components["schemas"]["ProvisionalPaymentOut"];
                 };
             };
             /** @description OK */
@@ -1777,7 +2670,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaymentOut"];
+                    "application/json": components["schemas"]["ProvisionalPaymentOut"];
                 };
             };
             /** @description Error */
@@ -1786,7 +2679,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
             /** @description Error */
@@ -1795,7 +2688,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
             /** @description Error */
@@ -1804,7 +2697,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
             /** @description Error */
@@ -1813,7 +2706,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
             /** @description Error */
@@ -1822,7 +2715,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
         };
@@ -1844,7 +2737,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaymentOut"];
+                    "application/json": components["schemas"]["ProvisionalPaymentOut"];
                 };
             };
             /** @description Error */
@@ -1853,7 +2746,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
             /** @description Error */
@@ -1862,7 +2755,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
         };
@@ -1884,7 +2777,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Passport"];
+                    "application/json": components["schemas"]["ProvisionalPassport"];
                 };
             };
             /** @description Error */
@@ -1893,7 +2786,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
         };
@@ -1909,7 +2802,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PassportUpdate"];
+                "application/json": components["schemas"]["ProvisionalPassportUpdate"];
             };
         };
         responses: {
@@ -1919,7 +2812,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Passport"];
+                    "application/json": components["schemas"]["ProvisionalPassport"];
                 };
             };
             /** @description Error */
@@ -1928,7 +2821,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
             /** @description Error */
@@ -1937,7 +2830,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
             /** @description Error */
@@ -1946,7 +2839,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
             /** @description Error */
@@ -1955,7 +2848,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
         };
@@ -1971,7 +2864,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["MetricsIn"];
+                "application/json": components["schemas"]["ProvisionalMetricsIn"];
             };
         };
         responses: {
@@ -1981,7 +2874,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MetricCreated"];
+                    "application/json": components["schemas"]["ProvisionalMetricCreated"];
                 };
             };
             /** @description Error */
@@ -1990,7 +2883,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
             /** @description Error */
@@ -1999,7 +2892,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
             /** @description Error */
@@ -2008,7 +2901,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
             /** @description Error */
@@ -2017,7 +2910,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
         };
@@ -2048,159 +2941,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    send_message: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["MessageCreate"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MessageCreated"];
-                };
-            };
-            /** @description Error */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    list_conversations: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ConversationList"];
-                };
-            };
-            /** @description Error */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    unread_count: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UnreadCount"];
-                };
-            };
-            /** @description Error */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    get_conversation: {
-        parameters: {
-            query?: {
-                before?: string;
-                limit?: number;
-            };
-            header?: never;
-            path: {
-                user_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MessageList"];
-                };
-            };
-            /** @description Error */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
         };
@@ -2223,7 +2964,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Report"];
+                    "application/json": components["schemas"]["ProvisionalReport"];
                 };
             };
             /** @description Error */
@@ -2232,7 +2973,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
             /** @description Error */
@@ -2241,7 +2982,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
         };
@@ -2275,7 +3016,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
             /** @description Error */
@@ -2284,7 +3025,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ProvisionalErrorBody"];
                 };
             };
         };

@@ -23,7 +23,7 @@ export default function TransactionDetailPage() {
   const isBuyer = tx.buyer.user_id === user?.user_id;
   const other = isBuyer ? tx.seller : tx.buyer;
   const a = tx.shipping_address;
-  const tracking = (tx as { tracking_number?: string | null }).tracking_number;
+  const tracking = tx.tracking_number;
 
   return (
     <div>
@@ -61,6 +61,8 @@ export default function TransactionDetailPage() {
                   ["Seller", tx.seller.company_name],
                   ...(tracking ? ([["Tracking number", tracking]] as Array<[string, string]>) : []),
                   ["Placed", formatDateTime(tx.created_at)],
+                  ...(tx.paid_at ? ([["Paid", formatDateTime(tx.paid_at)]] as Array<[string, string]>) : []),
+                  ...(tx.status === "pending" && tx.expires_at ? ([["Reserved until", formatDateTime(tx.expires_at)]] as Array<[string, string]>) : []),
                   ["Last update", formatDateTime(tx.updated_at)],
                 ]}
               />

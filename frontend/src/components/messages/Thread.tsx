@@ -39,9 +39,9 @@ export function Thread({ userId }: { userId: string }) {
     if (!first) return;
     setOlderState((s) => ({ ...s, loading: true, error: null }));
     try {
-      const res = await call(() => api.GET("/api/messages/{user_id}", { params: { path: { user_id: userId }, query: { before: first.sent_at, limit: PAGE } } }));
+      const res = await call(() => api.GET("/api/messages/{user_id}", { params: { path: { user_id: userId }, query: { before: first.message_id, limit: PAGE } } }));
       setOlder((o) => [...res.messages, ...o]);
-      setOlderState({ loading: false, done: res.messages.length < PAGE, error: null });
+      setOlderState({ loading: false, done: !res.has_more, error: null });
     } catch (e) {
       setOlderState({ loading: false, done: false, error: errorMessage(e) });
     }
@@ -76,7 +76,7 @@ export function Thread({ userId }: { userId: string }) {
           <p className="p-8 text-center text-sm text-stone-500">No messages yet. Say hello below.</p>
         ) : (
           <ol className="space-y-3">
-            {latest.length >= PAGE && !olderState.done && (
+            {(older.length ? !olderState.done : Boolean(thread.data?.has_more)) && (
               <li className="text-center">
                 <button type="button" onClick={() => void loadOlder()} className="text-sm font-medium text-brand-700 hover:underline" disabled={olderState.loading}>
                   {olderState.loading ? "Loading…" : "Load older messages"}
