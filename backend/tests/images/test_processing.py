@@ -1,0 +1,76 @@
+"""The Pillow work alone: modes, formats and the limits, without HTTP."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from fabricloop.images import processing
+from fabricloop.images.errors import ImageTooLarge, InvalidImage, UnsupportedImage
+from tests.images import samples
+
+
+def run(data: bytes) -> processing.Processed:
+    return processing.process(io.BytesIO(data))
+
+
+def test_pillow_limit_is_40_megapixels() -> None:
+    assert Image.MAX_IMAGE_PIXELS == 40_000_000
+
+
+@pytest.mark.parametrize(
+    ("image", "kind", "stored_mode"),
+    [
+        (Image.new("CMYK", (60, 40), (0, 50, 100, 0)), "JPEG", "RGB"),
+        (samples.gradient((60, 40), "L"), "JPEG", "L"),
+        (samples.gradient((60, 40), "L"), "PNG", "L"),
+        (Image.new("LA", (60, 40), (10, 128)), "PNG", "LA"),
+        (Image.new("I;16", (60, 40), 30000), "PNG", "RGB"),
+        (Image.new("1", (60, 40), 1), "PNG", "1"),
+        (samples.gradient((60, 40), "RGBA"), "WEBP", "RGBA"),
+    ],
+)
+def test_modes(image: Image.Image, kind: str, stored_mode: str) -> None:
+    result = run(samples.encode(image, kind))
+    stored = samples.opened(result.data)
+    assert stored.format == kind
+    assert stored.mode == stored_mode
+    assert (result.width, result.height) == (60, 40)
+    assert samples.opened(result.thumbnail).mode in ("RGB", "RGBA")
+
+
+def test_palette_transparency_is_kept_as_alpha() -> None:
+    palette = Image.new("P", (40, 40), 0)
+    palette.putpalette([255, 0, 0, 0, 255, 0] + [0] * 762)
+    palette.paste(1, (0, 0, 20, 40))
+    result = run(samples.encode(palette, "PNG", transparency=0))
+    stored = samples.opened(result.data)
+    assert stored.mode == "RGBA"
+    assert stored.getpixel((30, 5))[3] == 0
+    assert stored.getpixel((5, 5)) == (0, 255, 0, 255)
+
+
+def test_animated_webp_keeps_the_first_frame() -> None:
+    frames = [Image.new("RGB", (50, 50), colour) for colour in ("red", "blue")]
+    data = samples.encode(frames[0], "WEBP", save_all=True, append_images=frames[1:])
+    stored = samples.opened(run(data).data)
+    assert getattr(stored, "n_frames", 1) == 1
+    red, green, blue = stored.getpixel((25, 25))[:3]
+    assert red > 200
+    assert max(green, blue) < 50
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        (samples.gif(), UnsupportedImage),
+        (b"", UnsupportedImage),
+        (samples.png_header_only(6_325, 6_325), ImageTooLarge),
+        (samples.png_header_only(20_000, 20_000), ImageTooLarge),
+        (samples.png_header_only(100, 100), InvalidImage),
+        (samples.jpeg()[:-200], InvalidImage),
+    ],
+)
+def test_refusals(data: bytes, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        run(data)

@@ -1,0 +1,69 @@
+import io
+import uuid
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fabricloop.config import Settings
+from fabricloop.core.storage import Storage
+from fabricloop.images import service
+from tests.factories import make_user
+from tests.images import samples
+
+
+def media_files(settings: Settings) -> set[Path]:
+    return {p for p in settings.media_path.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def storage(app: FastAPI) -> Storage:
+    current: Storage = app.state.storage
+    return current
+
+
+class TestUpload:
+    async def test_stores_both_files_and_the_row(
+        self, session: AsyncSession, storage: Storage
+    ) -> None:
+        user = await make_user(session)
+        image = await service.upload(session, storage, user.id, io.BytesIO(samples.webp()))
+        assert image.content_type == "image/webp"
+        assert (await storage.read(image.storage_key))[:4] == b"RIFF"
+        thumbnail = samples.opened(await storage.read(image.thumbnail_key))
+        assert thumbnail.size == (400, 300)
+        assert service.url(storage, image) == f"/media/{image.storage_key}"
+        assert service.thumbnail_url(storage, image) == f"/media/{image.thumbnail_key}"
+
+    async def test_files_removed_when_the_row_fails(
+        self, session: AsyncSession, storage: Storage, settings: Settings
+    ) -> None:
+        before = media_files(settings)
+        with pytest.raises(IntegrityError):
+            # No such user: the foreign key refuses the row after the files were written.
+            await service.upload(session, storage, uuid.uuid4(), io.BytesIO(samples.png()))
+        assert media_files(settings) == before
+        await session.rollback()
+
+
+class TestOwnedImages:
+    async def test_in_the_order_asked(self, session: AsyncSession, storage: Storage) -> None:
+        user = await make_user(session)
+        first = await service.upload(session, storage, user.id, io.BytesIO(samples.png()))
+        second = await service.upload(session, storage, user.id, io.BytesIO(samples.jpeg()))
+        found = await service.owned_images(session, user.id, [second.id, first.id])
+        assert found is not None
+        assert [i.id for i in found] == [second.id, first.id]
+        assert await service.owned_images(session, user.id, []) == []
+
+    async def test_another_users_or_unknown_image_is_refused(
+        self, session: AsyncSession, storage: Storage
+    ) -> None:
+        owner = await make_user(session)
+        other = await make_user(session)
+        mine = await service.upload(session, storage, owner.id, io.BytesIO(samples.png()))
+        theirs = await service.upload(session, storage, other.id, io.BytesIO(samples.png()))
+        assert await service.owned_images(session, owner.id, [mine.id, theirs.id]) is None
+        assert await service.owned_images(session, owner.id, [mine.id, uuid.uuid4()]) is None
