@@ -8,6 +8,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 
 from fabricloop import __version__
+from fabricloop.account.router import router as account_router
 from fabricloop.auth.router import router as auth_router
 from fabricloop.config import Settings, get_settings
 from fabricloop.core.cache import Cache
@@ -26,6 +27,7 @@ from fabricloop.messages.router import router as messages_router
 ROUTERS: list[APIRouter] = [
     health_router,
     auth_router,
+    account_router,
     images_router,
     messages_router,
 ]

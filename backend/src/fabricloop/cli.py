@@ -103,6 +103,25 @@ def _seed_demo_at_start(settings: Settings, args: argparse.Namespace) -> None:
     seed.startup_hook(settings, no_seed=args.no_seed)
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from fabricloop.account.purge import purge_due_accounts
+    from fabricloop.core.db import create_engine, create_sessionmaker
+
+    settings = _settings_with_services()
+
+    async def run() -> int:
+        engine = create_engine(settings)
+        try:
+            return await purge_due_accounts(create_sessionmaker(engine))
+        finally:
+            await engine.dispose()
+
+    print(f"{asyncio.run(run())} deleted account(s) anonymised")
+    return 0
+
+
 # Work `serve` does after migrating and before listening.
 STARTUP_HOOKS: list[Callable[[Settings, argparse.Namespace], None]] = [_seed_demo_at_start]
 
@@ -126,6 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     seed_demo = commands.add_parser("seed-demo", help="load demo data into an empty database")
     seed_demo.set_defaults(handler=cmd_seed_demo)
+
+    purge = commands.add_parser(
+        "purge", help="anonymise deleted accounts whose grace period is over"
+    )
+    purge.set_defaults(handler=cmd_purge)
 
     openapi = commands.add_parser("openapi", help="print the OpenAPI schema")
     openapi.add_argument("--output", "-o")
