@@ -74,12 +74,13 @@ export function buildBody(f: MaterialFormState): [MaterialCreateBody | null, Err
   put("quantity", qErr);
   const [price, pErr] = parseDecimal(f.price, { decimals: 2, min: 0, label: "Price", required: true });
   put("price", pErr);
-  const [kgPerUnit, kErr] = parseDecimal(f.kg_per_unit, { decimals: 3, min: 0, exclusiveMin: true, label: "Weight per unit", required: f.unit !== "kg" });
+  const [kgPerUnit, kErr] = parseDecimal(f.kg_per_unit, { decimals: 4, min: 0, exclusiveMin: true, label: "Weight per unit", required: f.unit !== "kg" });
   put("kg_per_unit", kErr);
   const [moq, mErr] = parseDecimal(f.min_order_quantity, { decimals: 3, min: 0, exclusiveMin: true, label: "Minimum order", integer: whole });
   put("min_order_quantity", mErr);
   if (moq !== null && quantity !== null && moq > quantity) e.min_order_quantity = "Minimum order cannot exceed the quantity.";
   put("origin_country", validateCountry(f.origin_country));
+  if (f.manufacture_date && f.manufacture_date > new Date().toISOString().slice(0, 10)) e.manufacture_date = "Cannot be in the future.";
 
   if (f.composition.length) {
     let sum = 0;
@@ -138,11 +139,20 @@ export function buildMetrics(f: MaterialFormState): [MetricsBody | null, Errors]
   if (wErr) e.water_usage = wErr;
   const chemicals = f.chemicals.map((c, i) => {
     if (!c.name.trim()) e[`chemical_composition.${i}.name`] = "Name is required.";
-    if (c.cas_number && !/^\d{2,7}-\d{2}-\d$/.test(c.cas_number.trim())) e[`chemical_composition.${i}.cas_number`] = "Format like 50-00-0.";
+    if (c.cas_number.trim() && !validCas(c.cas_number.trim())) e[`chemical_composition.${i}.cas_number`] = "Not a valid CAS number (e.g. 50-00-0).";
     const [ppm, pErr] = parseDecimal(c.concentration_ppm, { decimals: 4, min: 0, label: "Concentration" });
     if (pErr) e[`chemical_composition.${i}.concentration_ppm`] = pErr;
     return { name: c.name.trim(), ...(c.cas_number.trim() ? { cas_number: c.cas_number.trim() } : {}), ...(ppm !== null ? { concentration_ppm: ppm } : {}) };
   });
   if (carbon === null && water === null && chemicals.length === 0) return [null, e];
   return [{ carbon_footprint: carbon, water_usage: water, chemical_composition: chemicals }, e];
+}
+
+/** CAS Registry Number with its check digit, e.g. 50-00-0. */
+export function validCas(v: string): boolean {
+  const m = /^(\d{2,7})-(\d{2})-(\d)$/.exec(v);
+  if (!m) return false;
+  const digits = (m[1]! + m[2]!).split("").reverse();
+  const sum = digits.reduce((acc, d, i) => acc + Number(d) * (i + 1), 0);
+  return sum % 10 === Number(m[3]);
 }
