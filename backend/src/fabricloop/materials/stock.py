@@ -1,0 +1,98 @@
+"""Stock of a listing: reserved atomically when a transaction is created, released once when
+it is cancelled. The transactions domain calls these; every statement on stock lives here."""
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import case, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fabricloop.materials.models import Material
+
+PURCHASABLE = "active"
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a purchase needs to know of a listing, read in one statement."""
+
+    id: uuid.UUID
+    seller_id: uuid.UUID
+    title: str
+    status: str
+    deleted: bool
+    quantity: Decimal
+    unit: str
+    kg_per_unit: Decimal | None
+    price: Decimal
+    currency: str
+    min_order_quantity: Decimal | None
+
+
+_COLUMNS = (
+    Material.id,
+    Material.seller_id,
+    Material.title,
+    Material.status,
+    Material.deleted_at.is_not(None),
+    Material.quantity,
+    Material.unit,
+    Material.kg_per_unit,
+    Material.price,
+    Material.currency,
+    Material.min_order_quantity,
+)
+
+
+async def get_listing(session: AsyncSession, material_id: uuid.UUID) -> Listing | None:
+    row = (await session.execute(select(*_COLUMNS).where(Material.id == material_id))).first()
+    return None if row is None else Listing(*tuple(row))
+
+
+async def reserve(
+    session: AsyncSession, material_id: uuid.UUID, quantity: Decimal
+) -> Listing | None:
+    """Take `quantity` from an active listing in one conditional UPDATE, so concurrent buyers
+    can never together take more than listed; None when the listing can't supply it. The
+    returned price and currency are the ones in force at the moment of reservation."""
+    remaining = Material.quantity - quantity
+    statement = (
+        update(Material)
+        .where(
+            Material.id == material_id,
+            Material.status == PURCHASABLE,
+            Material.deleted_at.is_(None),
+            Material.quantity >= quantity,
+        )
+        .values(
+            quantity=remaining,
+            status=case((remaining == 0, "sold_out"), else_=Material.status),
+        )
+        .returning(*_COLUMNS)
+        .execution_options(synchronize_session=False)
+    )
+    row = (await session.execute(statement)).first()
+    return None if row is None else Listing(*tuple(row))
+
+
+async def release(session: AsyncSession, material_id: uuid.UUID, quantity: Decimal) -> None:
+    """Give `quantity` back. A sold-out listing becomes active again; an archived, draft or
+    deleted one keeps its status (the stock is counted, the listing is not resurrected).
+    Callers guarantee once-only by changing the transaction's status under a row lock."""
+    statement = (
+        update(Material)
+        .where(Material.id == material_id)
+        .values(
+            quantity=Material.quantity + quantity,
+            status=case(
+                (
+                    (Material.status == "sold_out") & Material.deleted_at.is_(None),
+                    PURCHASABLE,
+                ),
+                else_=Material.status,
+            ),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(statement)

@@ -1,0 +1,32 @@
+from fabricloop.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+
+
+class TransactionNotFound(NotFound):
+    message = "The transaction does not exist."
+
+
+class MaterialNotFound(NotFound):
+    message = "The material does not exist or is not for sale."
+
+
+class InsufficientQuantity(Conflict):
+    code, message = "insufficient_quantity", "Not enough of this material is available."
+
+
+class CannotBuyOwnMaterial(Unprocessable):
+    code, message = "cannot_buy_own_material", "You cannot buy your own listing."
+
+
+class BelowMinimumOrder(Unprocessable):
+    code, message = "below_minimum_order", "The quantity is below the listing's minimum order."
+
+
+class InvalidTransition(Conflict):
+    code, message = (
+        "invalid_transition",
+        "This status change is not allowed from the current status.",
+    )
+
+
+class WrongParty(Forbidden):
+    message = "The other party of this transaction makes this status change."

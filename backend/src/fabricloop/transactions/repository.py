@@ -1,0 +1,98 @@
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from fabricloop.auth.models import User
+from fabricloop.materials.models import Material
+from fabricloop.transactions.models import Transaction
+
+Buyer = aliased(User, name="buyer")
+Seller = aliased(User, name="seller")
+
+
+@dataclass(frozen=True)
+class TransactionView:
+    transaction: Transaction
+    material_title: str
+    buyer_company: str
+    seller_company: str
+
+
+def _view_query() -> Select[Transaction, str, str, str]:
+    return (
+        select(Transaction, Material.title, Buyer.company_name, Seller.company_name)
+        .join(Material, Material.id == Transaction.material_id)
+        .join(Buyer, Buyer.id == Transaction.buyer_id)
+        .join(Seller, Seller.id == Transaction.seller_id)
+    )
+
+
+async def add(session: AsyncSession, transaction: Transaction) -> Transaction:
+    session.add(transaction)
+    await session.flush()
+    await session.refresh(transaction)
+    return transaction
+
+
+async def get_view(session: AsyncSession, transaction_id: uuid.UUID) -> TransactionView | None:
+    row = (await session.execute(_view_query().where(Transaction.id == transaction_id))).first()
+    return None if row is None else TransactionView(row[0], row[1], row[2], row[3])
+
+
+async def list_views(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    role: Literal["buyer", "seller"] | None,
+    status: str | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[TransactionView], int]:
+    if role == "buyer":
+        condition = Transaction.buyer_id == user_id
+    elif role == "seller":
+        condition = Transaction.seller_id == user_id
+    else:
+        condition = or_(Transaction.buyer_id == user_id, Transaction.seller_id == user_id)
+    conditions = [condition]
+    if status is not None:
+        conditions.append(Transaction.status == status)
+    total = await session.scalar(select(func.count()).select_from(Transaction).where(*conditions))
+    rows = await session.execute(
+        _view_query()
+        .where(*conditions)
+        .order_by(Transaction.created_at.desc(), Transaction.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return [TransactionView(r[0], r[1], r[2], r[3]) for r in rows], total or 0
+
+
+async def lock(session: AsyncSession, transaction_id: uuid.UUID) -> Transaction | None:
+    """The transaction, locked until the end of the database transaction: status changes are
+    serialised, so of two concurrent changes the second sees the first's result."""
+    result = await session.execute(
+        select(Transaction)
+        .where(Transaction.id == transaction_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return result.scalar_one_or_none()
+
+
+async def lock_overdue(session: AsyncSession, now: datetime, limit: int) -> list[Transaction]:
+    """Pending transactions past their expiry, locked; rows another request is changing right
+    now are skipped (that request decides their fate; the next run sees the rest)."""
+    result = await session.execute(
+        select(Transaction)
+        .where(Transaction.status == "pending", Transaction.expires_at <= now)
+        .order_by(Transaction.expires_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    return list(result.scalars())

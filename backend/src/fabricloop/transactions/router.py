@@ -1,0 +1,140 @@
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, status
+
+from fabricloop.core.db import DbSession
+from fabricloop.core.deps import AppCache, AppSettings, CurrentUser
+from fabricloop.core.errors import InvalidQuery, Unauthorized, Unprocessable, responses
+from fabricloop.core.pagination import Pagination
+from fabricloop.transactions import service
+from fabricloop.transactions.errors import (
+    BelowMinimumOrder,
+    CannotBuyOwnMaterial,
+    InsufficientQuantity,
+    InvalidTransition,
+    MaterialNotFound,
+    TransactionNotFound,
+    WrongParty,
+)
+from fabricloop.transactions.repository import TransactionView
+from fabricloop.transactions.schemas import (
+    Party,
+    StatusUpdate,
+    StatusUpdated,
+    TransactionCreate,
+    TransactionCreated,
+    TransactionDetail,
+    TransactionList,
+    TransactionStatus,
+    TransactionSummary,
+)
+
+router = APIRouter(prefix="/api/transactions", tags=["transactions"])
+
+
+def _summary_fields(view: TransactionView) -> dict[str, object]:
+    t = view.transaction
+    return {
+        "transaction_id": t.id,
+        "material_id": t.material_id,
+        "material_title": view.material_title,
+        "quantity": t.quantity,
+        "unit": t.unit,
+        "unit_price": t.unit_price,
+        "total": t.total,
+        "currency": t.currency,
+        "status": t.status,
+        "buyer": Party(user_id=t.buyer_id, company_name=view.buyer_company),
+        "seller": Party(user_id=t.seller_id, company_name=view.seller_company),
+        "created_at": t.created_at,
+        "updated_at": t.updated_at,
+    }
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses=responses(
+        Unauthorized,
+        MaterialNotFound,
+        InsufficientQuantity,
+        CannotBuyOwnMaterial,
+        BelowMinimumOrder,
+        Unprocessable,
+    ),
+)
+async def create_transaction(
+    data: TransactionCreate,
+    user: CurrentUser,
+    session: DbSession,
+    settings: AppSettings,
+    cache: AppCache,
+) -> TransactionCreated:
+    """Buy a quantity of a listing: reserves the stock; pay within the expiry or it is released."""
+    t = await service.create_transaction(session, settings, cache, user, data)
+    return TransactionCreated(
+        transaction_id=t.id,
+        status=t.status,
+        total=t.total,
+        currency=t.currency,
+        created_at=t.created_at,
+    )
+
+
+@router.get("", responses=responses(Unauthorized, InvalidQuery))
+async def list_transactions(
+    user: CurrentUser,
+    session: DbSession,
+    page: Pagination,
+    role: Annotated[
+        Literal["buyer", "seller"] | None,
+        Query(description="Only purchases (buyer) or sales (seller); both when absent."),
+    ] = None,
+    status: Annotated[TransactionStatus | None, Query()] = None,
+) -> TransactionList:
+    """The caller's transactions, newest first."""
+    views, total = await service.list_transactions(session, user, role, status, page)
+    return TransactionList(
+        transactions=[TransactionSummary.model_validate(_summary_fields(v)) for v in views],
+        total=total,
+        page=page.page,
+        limit=page.limit,
+    )
+
+
+@router.get("/{transaction_id}", responses=responses(Unauthorized, TransactionNotFound))
+async def get_transaction(
+    transaction_id: uuid.UUID, user: CurrentUser, session: DbSession
+) -> TransactionDetail:
+    """One transaction, to its buyer or seller."""
+    view = await service.get_transaction(session, user, transaction_id)
+    t = view.transaction
+    return TransactionDetail.model_validate(
+        {
+            **_summary_fields(view),
+            "shipping_address": t.shipping_address,
+            "status_history": t.status_history,
+            "tracking_number": t.tracking_number,
+            "expires_at": t.expires_at,
+            "paid_at": t.paid_at,
+        }
+    )
+
+
+@router.post(
+    "/{transaction_id}/status",
+    responses=responses(
+        Unauthorized, WrongParty, TransactionNotFound, InvalidTransition, Unprocessable
+    ),
+)
+async def update_transaction_status(
+    transaction_id: uuid.UUID,
+    data: StatusUpdate,
+    user: CurrentUser,
+    session: DbSession,
+    cache: AppCache,
+) -> StatusUpdated:
+    """Ship (seller, once paid), complete (buyer, once shipped), cancel (either, while pending)."""
+    t = await service.change_status(session, cache, user, transaction_id, data)
+    return StatusUpdated(transaction_id=t.id, status=t.status, updated_at=t.updated_at)

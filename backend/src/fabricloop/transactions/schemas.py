@@ -1,0 +1,154 @@
+import unicodedata
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+)
+
+from fabricloop.core.vocabulary import TRANSACTION_STATUSES
+from fabricloop.transactions.countries import ISO_COUNTRIES
+
+TransactionStatus = Literal["pending", "paid", "shipped", "completed", "cancelled"]
+assert set(TransactionStatus.__args__) == set(TRANSACTION_STATUSES)  # type: ignore[attr-defined]
+
+
+def _number_only(value: object) -> object:
+    # Quantities are JSON numbers; "10" or true would be silently coerced otherwise.
+    if isinstance(value, str | bool):
+        raise ValueError("Must be a JSON number.")
+    return value
+
+
+# Money and quantities leave the server as JSON numbers (Decimal would be a string); at these
+# magnitudes (<= 14 significant digits) the float's shortest form is the exact decimal.
+JsonDecimal = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+
+
+def _plain_text(value: str) -> str:
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in value):
+        raise ValueError("Control characters are not allowed.")
+    return value
+
+
+def _blank_is_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _country(value: str) -> str:
+    code = value.upper()
+    if code not in ISO_COUNTRIES:
+        raise ValueError("Must be an ISO 3166-1 alpha-2 country code such as PT.")
+    return code
+
+
+_Stripped = StringConstraints(strip_whitespace=True, min_length=1)
+Text20 = Annotated[str, _Stripped, Field(max_length=20), AfterValidator(_plain_text)]
+Text100 = Annotated[str, _Stripped, Field(max_length=100), AfterValidator(_plain_text)]
+Text200 = Annotated[str, _Stripped, Field(max_length=200), AfterValidator(_plain_text)]
+OptionalText100 = Annotated[Text100 | None, BeforeValidator(_blank_is_none)]
+OptionalText200 = Annotated[Text200 | None, BeforeValidator(_blank_is_none)]
+
+
+class ShippingAddress(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    recipient_name: Text200
+    line1: Text200
+    line2: OptionalText200 = None
+    city: Text100
+    region: OptionalText100 = None
+    postal_code: Text20
+    country: Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_country)] = (
+        Field(examples=["PT"])
+    )
+
+
+class TransactionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    material_id: uuid.UUID
+    quantity: Annotated[
+        Decimal,
+        BeforeValidator(_number_only),
+        Field(
+            gt=0,
+            max_digits=14,
+            decimal_places=3,
+            description="At most 3 decimals; whole numbers for roll and piece.",
+        ),
+    ]
+    shipping_address: ShippingAddress
+
+
+class TransactionCreated(BaseModel):
+    transaction_id: uuid.UUID
+    status: TransactionStatus
+    total: JsonDecimal
+    currency: str
+    created_at: datetime
+
+
+class Party(BaseModel):
+    user_id: uuid.UUID
+    company_name: str
+
+
+class StatusChange(BaseModel):
+    status: TransactionStatus
+    at: datetime
+
+
+class TransactionSummary(BaseModel):
+    transaction_id: uuid.UUID
+    material_id: uuid.UUID
+    material_title: str
+    quantity: JsonDecimal
+    unit: str
+    unit_price: JsonDecimal
+    total: JsonDecimal
+    currency: str
+    status: TransactionStatus
+    buyer: Party
+    seller: Party
+    created_at: datetime
+    updated_at: datetime
+
+
+class TransactionDetail(TransactionSummary):
+    shipping_address: ShippingAddress
+    status_history: list[StatusChange]
+    tracking_number: str | None
+    expires_at: datetime = Field(description="An unpaid (pending) order is cancelled after this.")
+    paid_at: datetime | None
+
+
+class TransactionList(BaseModel):
+    transactions: list[TransactionSummary]
+    total: int
+    page: int
+    limit: int
+
+
+class StatusUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: TransactionStatus = Field(
+        description="`shipped` (seller, from paid), `completed` (buyer, from shipped), "
+        "`cancelled` (either party, while pending)."
+    )
+    tracking_number: Annotated[OptionalText100, Field(description="Only with `shipped`.")] = None
+
+
+class StatusUpdated(BaseModel):
+    transaction_id: uuid.UUID
+    status: TransactionStatus
+    updated_at: datetime

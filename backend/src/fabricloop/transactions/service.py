@@ -1,0 +1,243 @@
+"""Purchases: create with a stock reservation, read as a party, change status through the
+state machine, and expire unpaid orders."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fabricloop.auth.models import User
+from fabricloop.config import Settings
+from fabricloop.core.cache import Cache
+from fabricloop.core.db import after_commit
+from fabricloop.core.errors import field_error
+from fabricloop.core.metrics import record_transaction
+from fabricloop.core.pagination import Page
+from fabricloop.core.vocabulary import WHOLE_UNITS
+from fabricloop.materials import stock
+from fabricloop.transactions import repository
+from fabricloop.transactions.errors import (
+    BelowMinimumOrder,
+    CannotBuyOwnMaterial,
+    InsufficientQuantity,
+    InvalidTransition,
+    MaterialNotFound,
+    TransactionNotFound,
+    WrongParty,
+)
+from fabricloop.transactions.models import Transaction
+from fabricloop.transactions.repository import TransactionView
+from fabricloop.transactions.schemas import StatusUpdate, TransactionCreate
+from fabricloop.transactions.state import Actor, Verdict, judge
+
+CENT = Decimal("0.01")
+MILLI = Decimal("0.001")
+KG_PLACES = Decimal("0.0001")
+# The columns' limits: NUMERIC(14, 2) for the total, NUMERIC(16, 4) for the mass.
+MAX_TOTAL = Decimal("999999999999.99")
+MAX_KG = Decimal("999999999999.9999")
+HIDDEN_STATUSES = ("draft", "archived")
+EXPIRY_BATCH = 500
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def rfc3339(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def order_total(price: Decimal, quantity: Decimal) -> Decimal:
+    return (price * quantity).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def quantity_in_kg(quantity: Decimal, unit: str, kg_per_unit: Decimal | None) -> Decimal:
+    per_unit = Decimal(1) if unit == "kg" or kg_per_unit is None else kg_per_unit
+    return (quantity * per_unit).quantize(KG_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _check_order(listing: stock.Listing, buyer: User, quantity: Decimal) -> None:
+    """Every rule that doesn't depend on the stock left, in the order a buyer fixes them."""
+    if listing.seller_id == buyer.id:
+        raise CannotBuyOwnMaterial()
+    if listing.unit in WHOLE_UNITS and quantity != quantity.to_integral_value():
+        raise field_error("quantity", f"Must be a whole number for the unit {listing.unit}.")
+    if listing.min_order_quantity is not None and quantity < listing.min_order_quantity:
+        raise BelowMinimumOrder(
+            f"The minimum order for this listing is {listing.min_order_quantity.normalize():f} "
+            f"{listing.unit}."
+        )
+    if order_total(listing.price, quantity) > MAX_TOTAL:
+        raise field_error("quantity", "The order total is too large.")
+    if quantity_in_kg(quantity, listing.unit, listing.kg_per_unit) > MAX_KG:
+        raise field_error("quantity", "The order's mass is too large.")
+
+
+def _invalidate(session: AsyncSession, cache: Cache, material_id: uuid.UUID) -> None:
+    async def invalidate() -> None:
+        await cache.invalidate_material(material_id)
+
+    after_commit(session, invalidate)
+
+
+def _count(session: AsyncSession, status: str) -> None:
+    async def record() -> None:
+        record_transaction(status)
+
+    after_commit(session, record)
+
+
+async def create_transaction(
+    session: AsyncSession, settings: Settings, cache: Cache, buyer: User, data: TransactionCreate
+) -> Transaction:
+    quantity = data.quantity.quantize(MILLI)
+    listing = await stock.get_listing(session, data.material_id)
+    if listing is None or listing.deleted:
+        raise MaterialNotFound()
+    if listing.seller_id != buyer.id and listing.status in HIDDEN_STATUSES:
+        raise MaterialNotFound()
+    _check_order(listing, buyer, quantity)
+    reserved = await stock.reserve(session, listing.id, quantity)
+    if reserved is None:
+        # Nothing was changed; say why: gone meanwhile (404) or not enough left (409).
+        current = await stock.get_listing(session, listing.id)
+        if current is None or current.deleted or current.status in HIDDEN_STATUSES:
+            raise MaterialNotFound()
+        raise InsufficientQuantity(
+            f"Only {current.quantity.normalize():f} {current.unit} available."
+        )
+    # Price and unit as they were at the moment of reservation (the listing may be edited).
+    _check_order(reserved, buyer, quantity)
+    now = _now()
+    transaction = await repository.add(
+        session,
+        Transaction(
+            material_id=reserved.id,
+            buyer_id=buyer.id,
+            seller_id=reserved.seller_id,
+            quantity=quantity,
+            unit=reserved.unit,
+            quantity_kg=quantity_in_kg(quantity, reserved.unit, reserved.kg_per_unit),
+            unit_price=reserved.price,
+            total=order_total(reserved.price, quantity),
+            currency=reserved.currency,
+            status="pending",
+            shipping_address=data.shipping_address.model_dump(mode="json"),
+            status_history=[{"status": "pending", "at": rfc3339(now)}],
+            expires_at=now + timedelta(minutes=settings.order_expiry_minutes),
+            created_at=now,
+            updated_at=now,
+        ),
+    )
+    _invalidate(session, cache, reserved.id)
+    _count(session, "pending")
+    return transaction
+
+
+async def get_transaction(
+    session: AsyncSession, user: User, transaction_id: uuid.UUID
+) -> TransactionView:
+    view = await repository.get_view(session, transaction_id)
+    if view is None or user.id not in (view.transaction.buyer_id, view.transaction.seller_id):
+        raise TransactionNotFound()
+    return view
+
+
+async def list_transactions(
+    session: AsyncSession,
+    user: User,
+    role: Literal["buyer", "seller"] | None,
+    status: str | None,
+    page: Page,
+) -> tuple[list[TransactionView], int]:
+    return await repository.list_views(session, user.id, role, status, page.offset, page.limit)
+
+
+def _apply(transaction: Transaction, target: str, now: datetime) -> None:
+    transaction.status = target
+    transaction.updated_at = now
+    transaction.status_history = [
+        *transaction.status_history,
+        {"status": target, "at": rfc3339(now)},
+    ]
+    if target == "paid":
+        transaction.paid_at = now
+
+
+async def _cancel(
+    session: AsyncSession, cache: Cache, transaction: Transaction, now: datetime
+) -> None:
+    """Cancel a locked pending transaction and give its stock back, exactly once: the status
+    change and the release happen under the same row lock."""
+    _apply(transaction, "cancelled", now)
+    await stock.release(session, transaction.material_id, transaction.quantity)
+    _invalidate(session, cache, transaction.material_id)
+    _count(session, "cancelled")
+
+
+async def change_status(
+    session: AsyncSession,
+    cache: Cache,
+    user: User,
+    transaction_id: uuid.UUID,
+    data: StatusUpdate,
+) -> Transaction:
+    transaction = await repository.lock(session, transaction_id)
+    if transaction is None or user.id not in (transaction.buyer_id, transaction.seller_id):
+        raise TransactionNotFound()
+    actor = Actor.BUYER if user.id == transaction.buyer_id else Actor.SELLER
+    verdict = judge(transaction.status, data.status, actor)
+    if verdict is Verdict.INVALID:
+        raise InvalidTransition(f"A {transaction.status} transaction cannot become {data.status}.")
+    if verdict is Verdict.WRONG_PARTY:
+        raise WrongParty()
+    if data.tracking_number is not None and data.status != "shipped":
+        raise field_error("tracking_number", "Only a shipment has a tracking number.")
+    now = _now()
+    if data.status == "cancelled":
+        await _cancel(session, cache, transaction, now)
+    else:
+        _apply(transaction, data.status, now)
+        if data.tracking_number is not None:
+            transaction.tracking_number = data.tracking_number
+        _count(session, data.status)
+    await session.flush()
+    return transaction
+
+
+async def lock_for_payment(
+    session: AsyncSession, buyer: User, transaction_id: uuid.UUID
+) -> Transaction:
+    """The buyer's transaction, locked so that concurrent payments of it are serialised."""
+    transaction = await repository.lock(session, transaction_id)
+    if transaction is None or transaction.buyer_id != buyer.id:
+        raise TransactionNotFound()
+    return transaction
+
+
+async def lock_by_id(session: AsyncSession, transaction_id: uuid.UUID) -> Transaction | None:
+    return await repository.lock(session, transaction_id)
+
+
+async def mark_paid(session: AsyncSession, transaction: Transaction) -> bool:
+    """Make a locked transaction paid if it is still pending; never moves it backwards."""
+    if judge(transaction.status, "paid", Actor.SYSTEM) is not Verdict.ALLOWED:
+        return False
+    _apply(transaction, "paid", _now())
+    _count(session, "paid")
+    await session.flush()
+    return True
+
+
+async def expire_overdue(session: AsyncSession, cache: Cache, now: datetime | None = None) -> int:
+    """Cancel unpaid orders past their expiry and release their stock; returns how many."""
+    now = now or _now()
+    overdue = await repository.lock_overdue(session, now, EXPIRY_BATCH)
+    # Materials in a fixed order, so two runs can't deadlock on each other's listings.
+    for transaction in sorted(overdue, key=lambda t: (str(t.material_id), str(t.id))):
+        await _cancel(session, cache, transaction, now)
+    await session.flush()
+    return len(overdue)

@@ -1,0 +1,42 @@
+"""The transaction state machine: which transitions exist, and who may make each."""
+
+from enum import StrEnum
+
+
+class Actor(StrEnum):
+    BUYER = "buyer"
+    SELLER = "seller"
+    # Payments, webhooks and the expiry job: never a user of the status endpoint.
+    SYSTEM = "system"
+
+
+TRANSITIONS: dict[tuple[str, str], frozenset[Actor]] = {
+    ("pending", "paid"): frozenset({Actor.SYSTEM}),
+    ("pending", "cancelled"): frozenset({Actor.BUYER, Actor.SELLER, Actor.SYSTEM}),
+    ("paid", "shipped"): frozenset({Actor.SELLER}),
+    ("shipped", "completed"): frozenset({Actor.BUYER}),
+}
+PARTIES = frozenset({Actor.BUYER, Actor.SELLER})
+
+
+class Verdict(StrEnum):
+    ALLOWED = "allowed"
+    # The transition exists for a party, but for the other one.
+    WRONG_PARTY = "wrong_party"
+    # No such transition from the current status (for users: none they may make).
+    INVALID = "invalid"
+
+
+def judge(current: str, target: str, actor: Actor) -> Verdict:
+    allowed = TRANSITIONS.get((current, target))
+    if allowed is None:
+        return Verdict.INVALID
+    if actor in allowed:
+        return Verdict.ALLOWED
+    if actor in PARTIES and not allowed & PARTIES:
+        return Verdict.INVALID
+    return Verdict.WRONG_PARTY
+
+
+def is_final(status: str) -> bool:
+    return not any(source == status for source, _ in TRANSITIONS)
