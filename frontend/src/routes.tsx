@@ -3,6 +3,7 @@ import { createBrowserRouter, Outlet, ScrollRestoration } from "react-router";
 import { AuthProvider } from "@/components/auth/AuthProvider";
 import { RequireAuth } from "@/components/auth/RequireAuth";
 import { AppLayout } from "@/components/layout/AppLayout";
+import ErrorPage from "@/pages/ErrorPage";
 
 const LandingPage = lazy(() => import("@/pages/LandingPage"));
 const LoginPage = lazy(() => import("@/pages/LoginPage"));
@@ -36,6 +37,7 @@ const protect = (el: ReactNode) => <RequireAuth>{el}</RequireAuth>;
 export const router = createBrowserRouter([
   {
     element: <Root />,
+    errorElement: <ErrorPage />,
     children: [
       {
         element: <AppLayout />,

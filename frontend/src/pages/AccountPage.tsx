@@ -5,6 +5,7 @@ import { Button, Card, CardBody, CardHeader, ErrorBanner, Input, PageHeader, Suc
 import { useDeleteAccount, useExportAccountData } from "@/hooks/account";
 import { useAuth, useLogout } from "@/hooks/auth";
 import { formatDate, formatDateTime, humanize } from "@/lib/format";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 export default function AccountPage() {
   const { user, endSession } = useAuth();
@@ -12,6 +13,7 @@ export default function AccountPage() {
   const exporter = useExportAccountData();
   const del = useDeleteAccount();
   const logout = useLogout();
+  usePageTitle("Account");
   const [confirming, setConfirming] = useState(false);
   const [typed, setTyped] = useState("");
   if (!user) return null;

@@ -12,12 +12,14 @@ import { ApiError } from "@/lib/errors";
 import { formatMoney, formatQuantity, toNumber, unitLabel } from "@/lib/format";
 import { type Errors, parseDecimal } from "@/lib/validation";
 import NotFoundPage from "./NotFoundPage";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 export default function CheckoutPage() {
   const { materialId = "" } = useParams();
   const { user } = useAuth();
   const material = useMaterial(materialId);
   const createTx = useCreateTransaction();
+  usePageTitle("Checkout");
   const [quantity, setQuantity] = useState("");
   const [address, setAddress] = useState(emptyAddress());
   const [errors, setErrors] = useState<Errors>({});

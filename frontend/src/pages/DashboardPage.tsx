@@ -4,6 +4,7 @@ import { ButtonLink, ErrorBanner, PageHeader, Spinner, Stat } from "@/components
 import { useAuth } from "@/hooks/auth";
 import { useSustainabilityReport } from "@/hooks/reports";
 import { formatCo2, formatLitres } from "@/lib/format";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 function SavingsToDate({ since }: { since: string }) {
   const today = new Date().toISOString().slice(0, 10);
@@ -28,6 +29,7 @@ function SavingsToDate({ since }: { since: string }) {
 
 export default function DashboardPage() {
   const { user } = useAuth();
+  usePageTitle("Dashboard");
   if (!user) return null;
   const seller = user.role === "manufacturer";
   return (

@@ -4,6 +4,7 @@ import { SearchBox } from "@/components/materials/SearchBox";
 import { ButtonLink, ErrorBanner } from "@/components/ui";
 import { useAuth } from "@/hooks/auth";
 import { useMaterialSearch } from "@/hooks/materials";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 const FEATURES = [
   {
@@ -28,6 +29,7 @@ export default function LandingPage() {
   const { status } = useAuth();
   const navigate = useNavigate();
   const latest = useMaterialSearch({ sort: "newest", limit: 4 });
+  usePageTitle(null);
   if (status === "authenticated") return <Navigate to="/dashboard" replace />;
 
   return (

@@ -6,6 +6,7 @@ import { Button, ErrorBanner, Input, SuccessBanner } from "@/components/ui";
 import { useAuth, useLogin } from "@/hooks/auth";
 import { ApiError } from "@/lib/errors";
 import { type Errors, hasErrors, validateEmail } from "@/lib/validation";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 export default function LoginPage() {
   const [params] = useSearchParams();
@@ -14,6 +15,7 @@ export default function LoginPage() {
   const notice = (useLocation().state as { notice?: string } | null)?.notice;
   const { status } = useAuth();
   const login = useLogin();
+  usePageTitle("Sign in");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [errors, setErrors] = useState<Errors>({});

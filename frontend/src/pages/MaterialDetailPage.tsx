@@ -12,12 +12,14 @@ import { useMaterial } from "@/hooks/materials";
 import { ApiError } from "@/lib/errors";
 import { countryName, formatDate, formatMoney, formatNumber, formatQuantity, humanize, unitLabel } from "@/lib/format";
 import NotFoundPage from "./NotFoundPage";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 export default function MaterialDetailPage() {
   const { id } = useParams();
   const location = useLocation();
   const { user, status } = useAuth();
   const q = useMaterial(id);
+  usePageTitle(q.data?.title ?? "Material");
 
   if (q.isPending) return <PageSpinner label="Loading material" />;
   if (q.isError) {

@@ -9,6 +9,7 @@ import { useAddMetrics } from "@/hooks/passports";
 import { ApiError } from "@/lib/errors";
 import type { MaterialStatus, MaterialUpdateBody } from "@/lib/types";
 import NotFoundPage from "./NotFoundPage";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 function metricsChanged(a: MaterialFormState, b: MaterialFormState): boolean {
   return a.carbon_footprint !== b.carbon_footprint || a.water_usage !== b.water_usage || JSON.stringify(a.chemicals) !== JSON.stringify(b.chemicals);
@@ -19,6 +20,7 @@ export default function MaterialEditPage() {
   const navigate = useNavigate();
   const { user } = useAuth();
   const q = useMaterial(id);
+  usePageTitle(q.data ? `Edit ${q.data.title}` : "Edit listing");
   const update = useUpdateMaterial(id);
   const addMetrics = useAddMetrics(id);
   const save = useMutation({

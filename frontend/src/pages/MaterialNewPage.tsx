@@ -4,10 +4,12 @@ import { buildBody, emptyForm } from "@/components/materials/form/formState";
 import { PageHeader } from "@/components/ui";
 import { useCreateMaterial } from "@/hooks/materials";
 import { ApiError } from "@/lib/errors";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 export default function MaterialNewPage() {
   const navigate = useNavigate();
   const create = useCreateMaterial();
+  usePageTitle("List a material");
   const fieldErrors = create.error instanceof ApiError ? create.error.fieldErrors() : {};
 
   return (

@@ -5,11 +5,13 @@ import { SearchBox } from "@/components/materials/SearchBox";
 import { SORTS, activeFilterCount, toMaterialQuery } from "@/components/materials/searchParams";
 import { Badge, EmptyState, ErrorBanner, PageHeader, Pagination, controlClass } from "@/components/ui";
 import { useMaterialSearch } from "@/hooks/materials";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 export default function MaterialsPage() {
   const [params, setParams] = useSearchParams();
   const query = toMaterialQuery(params);
   const search = useMaterialSearch(query);
+  usePageTitle(query.q ? `“${query.q}” — materials` : "Browse materials");
   const filterCount = activeFilterCount(params);
 
   const update = (updates: Record<string, string | string[] | null>, resetPage = true) => {

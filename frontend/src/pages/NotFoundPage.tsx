@@ -1,6 +1,8 @@
 import { ButtonLink } from "@/components/ui";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 export default function NotFoundPage() {
+  usePageTitle("Page not found");
   return (
     <div className="mx-auto flex max-w-lg flex-col items-center py-16 text-center">
       <p className="text-sm font-semibold uppercase tracking-wide text-brand-700">404</p>

@@ -7,10 +7,12 @@ import { passportJsonUrl, passportQrUrl, usePassport } from "@/hooks/passports";
 import { ApiError } from "@/lib/errors";
 import { countryName, formatDate, formatDateTime, formatNumber, humanize } from "@/lib/format";
 import NotFoundPage from "./NotFoundPage";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 export default function PassportPage() {
   const { materialId = "" } = useParams();
   const q = usePassport(materialId);
+  usePageTitle(q.data ? `Passport — ${q.data.title}` : "Digital Product Passport");
 
   if (q.isPending) return <PageSpinner label="Loading passport" />;
   if (q.isError) {

@@ -7,6 +7,7 @@ import { useAuth, useRegister } from "@/hooks/auth";
 import { ApiError } from "@/lib/errors";
 import type { Role } from "@/lib/types";
 import { type Errors, hasErrors, validateEmail, validateLength, validatePassword, validatePhone } from "@/lib/validation";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 const ROLES: Array<{ value: Role; title: string; text: string }> = [
   { value: "manufacturer", title: "Manufacturer", text: "I sell surplus, deadstock or recycled material." },
@@ -19,6 +20,7 @@ export default function RegisterPage() {
   const navigate = useNavigate();
   const { status } = useAuth();
   const register = useRegister();
+  usePageTitle("Create account");
   const [form, setForm] = useState({ email: "", password: "", company_name: "", role: "" as Role | "", phone: "" });
   const [errors, setErrors] = useState<Errors>({});
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));

@@ -6,6 +6,7 @@ import { Scope3Chart } from "@/components/reports/Scope3Chart";
 import { Button, ButtonLink, Card, CardBody, CardHeader, EmptyState, ErrorBanner, Input, PageHeader, PageSpinner, Stat } from "@/components/ui";
 import { useExportReport, useSustainabilityReport } from "@/hooks/reports";
 import { formatCo2, formatDate, formatKg, formatLitres } from "@/lib/format";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -16,6 +17,7 @@ export default function ReportsPage() {
   const range = { ...(DATE_RE.test(start) ? { start_date: start } : {}), ...(DATE_RE.test(end) ? { end_date: end } : {}) };
   const report = useSustainabilityReport(range);
   const exporter = useExportReport();
+  usePageTitle("Sustainability report");
   const [draft, setDraft] = useState({ start, end });
   const [rangeError, setRangeError] = useState<string | null>(null);
   useEffect(() => setDraft({ start, end }), [start, end]);

@@ -8,11 +8,13 @@ import { useTransaction } from "@/hooks/transactions";
 import { ApiError } from "@/lib/errors";
 import { countryName, formatDateTime, formatMoney, formatQuantity, humanize, unitLabel } from "@/lib/format";
 import NotFoundPage from "./NotFoundPage";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 export default function TransactionDetailPage() {
   const { id } = useParams();
   const { user } = useAuth();
   const q = useTransaction(id);
+  usePageTitle(q.data ? `Order — ${q.data.material_title}` : "Order");
 
   if (q.isPending) return <PageSpinner label="Loading order" />;
   if (q.isError) {

@@ -4,6 +4,7 @@ import { ButtonLink, EmptyState, ErrorBanner, PageHeader, Pagination, PageSpinne
 import { useAuth } from "@/hooks/auth";
 import { useTransactions } from "@/hooks/transactions";
 import type { TransactionStatus } from "@/lib/types";
+import { usePageTitle } from "@/lib/usePageTitle";
 
 const STATUSES: TransactionStatus[] = ["pending", "paid", "shipped", "completed", "cancelled"];
 const PAGE_SIZE = 20;
@@ -16,6 +17,7 @@ export default function TransactionsPage() {
   const status = STATUSES.find((s) => s === statusParam);
   const page = Math.max(1, Number(params.get("page")) || 1);
   const q = useTransactions({ role, ...(status ? { status } : {}), page, limit: PAGE_SIZE });
+  usePageTitle("Orders");
 
   const set = (updates: Record<string, string | null>) => {
     const next = new URLSearchParams(params);
