@@ -22,6 +22,7 @@ from fabricloop.core.spa import install_spa
 from fabricloop.core.storage import MediaFiles, create_storage
 from fabricloop.health.router import router as health_router
 from fabricloop.images.router import router as images_router
+from fabricloop.materials.router import router as materials_router
 from fabricloop.messages.router import router as messages_router
 
 ROUTERS: list[APIRouter] = [
@@ -29,6 +30,7 @@ ROUTERS: list[APIRouter] = [
     auth_router,
     account_router,
     images_router,
+    materials_router,
     messages_router,
 ]
 

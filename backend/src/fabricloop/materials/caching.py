@@ -1,0 +1,47 @@
+"""Filling the listing caches without racing invalidations.
+
+A reader that misses reads the search generation first, then the database, and stores its
+result only if no invalidation happened in between (every change bumps the generation after
+its commit). Without the check, a read that began before an update could store the old
+quantity after the update's invalidation and serve it for minutes."""
+
+from redis.exceptions import RedisError
+
+from fabricloop.core.cache import SEARCH_GENERATION_KEY, Cache
+
+# Compare-and-set in one step on the Redis server: KEYS[1] the generation, KEYS[2] the entry;
+# ARGV: the generation read before the database, the value, the TTL in seconds.
+_SET_IF_GENERATION = """
+local current = redis.call('GET', KEYS[1]) or '0'
+if current == ARGV[1] then
+  redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
+  return 1
+end
+return 0
+"""
+
+
+async def generation(cache: Cache) -> int:
+    return await cache.search_generation()
+
+
+async def store_if_unchanged(
+    cache: Cache, generation_seen: int, key: str, value: bytes, ttl_seconds: int
+) -> bool:
+    """Store `value` unless the generation moved since `generation_seen`; never raises."""
+    if not cache.available:
+        return False
+    try:
+        stored = await cache.redis.eval(
+            _SET_IF_GENERATION,
+            2,
+            SEARCH_GENERATION_KEY,
+            key,
+            str(generation_seen),
+            value,
+            str(ttl_seconds),
+        )
+    except (RedisError, OSError) as error:
+        cache.mark_failed("eval", error)
+        return False
+    return bool(stored)

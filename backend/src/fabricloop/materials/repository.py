@@ -1,0 +1,124 @@
+"""Every SQL statement of listings except the search query (search.py)."""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fabricloop.auth.models import User
+from fabricloop.images.models import Image
+from fabricloop.materials.models import Material, SustainabilityMetric
+from fabricloop.passports.models import DigitalProductPassport
+from fabricloop.transactions.models import Transaction
+
+
+@dataclass(frozen=True)
+class MaterialRow:
+    material: Material
+    company_name: str
+    passport_id: uuid.UUID | None
+
+
+async def get_material_row(session: AsyncSession, material_id: uuid.UUID) -> MaterialRow | None:
+    """The material with its seller's name and its passport id; deleted ones included."""
+    result = await session.execute(
+        select(Material, User.company_name, DigitalProductPassport.id)
+        .join(User, User.id == Material.seller_id)
+        .outerjoin(DigitalProductPassport, DigitalProductPassport.material_id == Material.id)
+        .where(Material.id == material_id)
+    )
+    row = result.first()
+    if row is None:
+        return None
+    return MaterialRow(material=row[0], company_name=row[1], passport_id=row[2])
+
+
+async def lock_material(session: AsyncSession, material_id: uuid.UUID) -> Material | None:
+    """The material row locked for this transaction, so stock changes queue behind an edit."""
+    result = await session.execute(
+        select(Material)
+        .where(Material.id == material_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return result.scalar_one_or_none()
+
+
+async def add_material(session: AsyncSession, material: Material) -> Material:
+    session.add(material)
+    await session.flush()
+    await session.refresh(material)
+    return material
+
+
+async def flush_material(session: AsyncSession, material: Material) -> Material:
+    await session.flush()
+    await session.refresh(material)
+    return material
+
+
+async def is_transaction_party(
+    session: AsyncSession, material_id: uuid.UUID, user_id: uuid.UUID
+) -> bool:
+    query = select(
+        exists().where(
+            Transaction.material_id == material_id,
+            (Transaction.buyer_id == user_id) | (Transaction.seller_id == user_id),
+        )
+    )
+    return bool(await session.scalar(query))
+
+
+async def latest_metric(
+    session: AsyncSession, material_id: uuid.UUID
+) -> SustainabilityMetric | None:
+    result = await session.execute(
+        select(SustainabilityMetric)
+        .where(SustainabilityMetric.material_id == material_id)
+        .order_by(SustainabilityMetric.recorded_at.desc(), SustainabilityMetric.id.desc())
+        .limit(1)
+    )
+    return result.scalar_one_or_none()
+
+
+async def add_metric(session: AsyncSession, metric: SustainabilityMetric) -> None:
+    session.add(metric)
+    await session.flush()
+
+
+async def material_images(session: AsyncSession, material_id: uuid.UUID) -> list[Image]:
+    result = await session.execute(
+        select(Image)
+        .where(Image.material_id == material_id)
+        .order_by(Image.position, Image.created_at, Image.id)
+    )
+    return list(result.scalars())
+
+
+async def images_by_id(session: AsyncSession, image_ids: Sequence[uuid.UUID]) -> list[Image]:
+    """The images with these ids, locked so two listings can't claim one image at once."""
+    if not image_ids:
+        return []
+    result = await session.execute(
+        select(Image).where(Image.id.in_(image_ids)).order_by(Image.id).with_for_update()
+    )
+    return list(result.scalars())
+
+
+async def set_images(
+    session: AsyncSession, material_id: uuid.UUID, image_ids: Sequence[uuid.UUID]
+) -> None:
+    """Attach exactly these images, in this order; images no longer listed are released."""
+    await session.execute(
+        update(Image)
+        .where(Image.material_id == material_id, Image.id.not_in(image_ids))
+        .values(material_id=None, position=0)
+    )
+    for position, image_id in enumerate(image_ids):
+        await session.execute(
+            update(Image)
+            .where(Image.id == image_id)
+            .values(material_id=material_id, position=position)
+        )

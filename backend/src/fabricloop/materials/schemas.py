@@ -1,0 +1,447 @@
+"""Request and response models of listings; the field rules of API.md live here."""
+
+import re
+import uuid
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+)
+
+from fabricloop.core.countries import COUNTRY_CODES
+from fabricloop.core.vocabulary import (
+    CERTIFICATION_SCHEMES,
+    CURRENCIES,
+    MATERIAL_TYPES,
+    SOURCE_TYPES,
+    SUPPLY_CHAIN_STAGES,
+    UNITS,
+)
+
+MAX_IMAGES = 10
+Date = date  # the supply-chain field `date` shadows the type inside its class
+CAS_NUMBER = re.compile(r"^(\d{2,7})-(\d{2})-(\d)$")
+_SCHEMES_BY_FOLDED = {s.casefold(): s for s in CERTIFICATION_SCHEMES}
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL text cannot hold NUL: refuse it here instead of failing in the driver.
+    if "\x00" in value:
+        raise ValueError("Must not contain NUL characters.")
+    return value
+
+
+def _country(value: str) -> str:
+    code = value.strip().upper()
+    if code not in COUNTRY_CODES:
+        raise ValueError("Must be an ISO 3166-1 alpha-2 country code such as PT.")
+    return code
+
+
+def _not_future(value: date) -> date:
+    if value > datetime.now(UTC).date():
+        raise ValueError("Must not be in the future.")
+    return value
+
+
+def _scheme(value: str) -> str:
+    canonical = _SCHEMES_BY_FOLDED.get(value.strip().casefold())
+    if canonical is None:
+        raise ValueError(f"Must be one of: {', '.join(CERTIFICATION_SCHEMES)}.")
+    return canonical
+
+
+def _cas_number(value: str | None) -> str | None:
+    if value is None:
+        return None
+    match = CAS_NUMBER.match(value.strip())
+    if not match:
+        raise ValueError("Must be a CAS Registry Number such as 50-00-0.")
+    digits = (match.group(1) + match.group(2))[::-1]
+    checksum = sum(int(d) * (i + 1) for i, d in enumerate(digits)) % 10
+    if checksum != int(match.group(3)):
+        raise ValueError("The CAS number's check digit is wrong.")
+    return match.group(0)
+
+
+def _half_up(places: int) -> Any:
+    quantum = Decimal(1).scaleb(-places)
+
+    def rounder(value: Decimal | None) -> Decimal | None:
+        return None if value is None else value.quantize(quantum, rounding=ROUND_HALF_UP)
+
+    return AfterValidator(rounder)
+
+
+def _number(value: Decimal) -> float | int:
+    # JSON numbers, as API.md asks. NUMERIC columns hold at most 14 significant digits, which
+    # a float's shortest repr reproduces exactly.
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _stripped(min_length: int) -> Any:
+    def check(value: str) -> str:
+        value = _no_nul(value).strip()
+        if len(value) < min_length:
+            raise ValueError(f"Must have at least {min_length} non-blank characters.")
+        return value
+
+    return AfterValidator(check)
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+Title = Annotated[str, Field(min_length=3, max_length=200), _stripped(3)]
+Description = Annotated[Text, Field(max_length=5000)]
+ShortText = Annotated[str, Field(min_length=1, max_length=200), _stripped(1)]
+Country = Annotated[Text, Field(max_length=8), AfterValidator(_country)]
+PastDate = Annotated[date, AfterValidator(_not_future)]
+Quantity = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=3, allow_inf_nan=False)]
+Price = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, allow_inf_nan=False)]
+KgPerUnit = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=4, allow_inf_nan=False)]
+Percent = Annotated[Decimal, Field(gt=0, le=100, decimal_places=2, allow_inf_nan=False)]
+JsonNumber = Annotated[Decimal, PlainSerializer(_number, return_type=float | int)]
+
+MaterialType = Literal[MATERIAL_TYPES]  # type: ignore[valid-type]
+SourceType = Literal[SOURCE_TYPES]  # type: ignore[valid-type]
+Unit = Literal[UNITS]  # type: ignore[valid-type]
+Currency = Literal[CURRENCIES]  # type: ignore[valid-type]
+Stage = Literal[SUPPLY_CHAIN_STAGES]  # type: ignore[valid-type]
+EditableStatus = Literal["draft", "active", "archived"]
+Status = Literal["draft", "active", "sold_out", "archived"]
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CompositionItem(Request):
+    fibre: Annotated[
+        ShortText,
+        Field(
+            max_length=100,
+            description="A fibre name; the material-type names (cotton, recycled_polyester, "
+            "elastane...) are the ones the impact figures recognise, but any name is kept.",
+        ),
+    ]
+    percent: Annotated[Percent, Field(description="Share in percent (> 0, <= 100, 2 decimals).")]
+
+
+class Certification(Request):
+    scheme: Annotated[
+        Text,
+        Field(max_length=50, description="One of `certification_schemes` (case-insensitive)."),
+        AfterValidator(_scheme),
+    ]
+    certificate_id: Annotated[ShortText, Field(max_length=100)]
+    valid_until: date | None = None
+
+
+class Chemical(Request):
+    name: ShortText
+    cas_number: Annotated[
+        Text | None,
+        Field(max_length=20, description="CAS Registry Number, check digit verified."),
+        AfterValidator(_cas_number),
+    ] = None
+    concentration_ppm: Annotated[
+        Decimal | None, Field(ge=0, max_digits=14, allow_inf_nan=False)
+    ] = None
+
+
+class MetricsIn(Request):
+    carbon_footprint: Annotated[
+        Decimal | None,
+        Field(ge=0, le=Decimal("9999999"), allow_inf_nan=False),
+        _half_up(3),
+        Field(description="kg CO2e per kg; rounded half-up to 3 decimals."),
+    ] = None
+    water_usage: Annotated[
+        Decimal | None,
+        Field(ge=0, le=Decimal("9999999999"), allow_inf_nan=False),
+        _half_up(2),
+        Field(description="Litres per kg; rounded half-up to 2 decimals."),
+    ] = None
+    chemical_composition: Annotated[list[Chemical], Field(max_length=100)] = []
+
+
+class SupplyChainStep(Request):
+    stage: Stage
+    company: ShortText
+    country: Country
+    date: Date | None = None
+
+
+def _check_composition(items: list[CompositionItem] | None) -> list[CompositionItem] | None:
+    if not items:
+        return items
+    if sum(item.percent for item in items) != 100:
+        raise ValueError("The percents must add up to 100.")
+    fibres = [item.fibre.casefold() for item in items]
+    if len(set(fibres)) != len(fibres):
+        raise ValueError("Each fibre may appear once.")
+    return items
+
+
+def _unique_images(ids: list[uuid.UUID] | None) -> list[uuid.UUID] | None:
+    if ids is not None and len(set(ids)) != len(ids):
+        raise ValueError("An image may appear once.")
+    return ids
+
+
+Composition = Annotated[
+    list[CompositionItem], Field(max_length=20), AfterValidator(_check_composition)
+]
+Certifications = Annotated[list[Certification], Field(max_length=20)]
+SupplyChain = Annotated[list[SupplyChainStep], Field(max_length=50)]
+ImageIds = Annotated[
+    list[uuid.UUID],
+    Field(
+        max_length=MAX_IMAGES,
+        description="Ids from POST /api/images, uploaded by the caller and not attached to "
+        "another listing; their order is the display order. Unknown ids and other users' "
+        "images are a 404.",
+    ),
+    AfterValidator(_unique_images),
+]
+Color = Annotated[str, Field(min_length=1, max_length=100), _stripped(1)]
+
+
+def whole_unit_problem(unit: str, value: Decimal | None) -> str | None:
+    if value is not None and unit in ("roll", "piece") and value != value.to_integral_value():
+        return f"Must be a whole number for unit {unit}."
+    return None
+
+
+class MaterialCreate(Request):
+    """A new listing. Its status is always `active` (server-owned, per API.md); make a draft
+    by setting `status` with PUT."""
+
+    title: Title
+    description: Description = ""
+    material_type: MaterialType
+    source_type: SourceType = "deadstock"
+    quantity: Annotated[
+        Quantity, Field(description="> 0, at most 3 decimals; whole for roll, piece.")
+    ]
+    unit: Unit
+    kg_per_unit: Annotated[
+        KgPerUnit | None, Field(description="> 0; required unless unit is kg.")
+    ] = None
+    price: Annotated[Price, Field(description="Per unit, >= 0, at most 2 decimals.")]
+    currency: Currency
+    min_order_quantity: Annotated[
+        Quantity | None, Field(description="> 0 and <= quantity; whole for roll, piece.")
+    ] = None
+    composition: Composition = []
+    color: Color | None = None
+    origin_country: Country | None = None
+    manufacture_date: Annotated[PastDate | None, Field(description="Not in the future.")] = None
+    certifications: Certifications = []
+    images: ImageIds = []
+    sustainability_metrics: MetricsIn | None = None
+    supply_chain: SupplyChain = []
+
+
+def listing_problems(
+    *,
+    unit: str,
+    quantity: Decimal | None,
+    kg_per_unit: Decimal | None,
+    min_order_quantity: Decimal | None,
+) -> list[tuple[str, str]]:
+    """The rules that tie fields together, as (field, message); shared by create and update."""
+    problems: list[tuple[str, str]] = []
+    if unit != "kg" and kg_per_unit is None:
+        problems.append(("kg_per_unit", "Required unless the unit is kg."))
+    for field, value in (("quantity", quantity), ("min_order_quantity", min_order_quantity)):
+        problem = whole_unit_problem(unit, value)
+        if problem:
+            problems.append((field, problem))
+    if min_order_quantity is not None and quantity is not None and min_order_quantity > quantity:
+        problems.append(("min_order_quantity", "Must not exceed the quantity."))
+    return problems
+
+
+class MaterialUpdate(Request):
+    """A partial update: only the fields sent change. `images` replaces the list;
+    `sustainability_metrics` appends a new record (the latest applies, earlier ones stay in
+    the passport's history). `status`: `draft`, `active` or `archived` (`sold_out` is set by
+    the server when stock runs out; `active` needs a quantity above 0)."""
+
+    title: Title | None = None
+    description: Description | None = None
+    material_type: MaterialType | None = None
+    source_type: SourceType | None = None
+    quantity: Quantity | None = None
+    unit: Unit | None = None
+    kg_per_unit: KgPerUnit | None = None
+    price: Price | None = None
+    currency: Currency | None = None
+    min_order_quantity: Quantity | None = None
+    composition: Composition | None = None
+    color: Color | None = None
+    origin_country: Country | None = None
+    manufacture_date: PastDate | None = None
+    certifications: Certifications | None = None
+    images: ImageIds | None = None
+    sustainability_metrics: MetricsIn | None = None
+    supply_chain: SupplyChain | None = None
+    status: EditableStatus | None = None
+
+    @field_validator(
+        "title",
+        "material_type",
+        "source_type",
+        "quantity",
+        "unit",
+        "price",
+        "currency",
+        "composition",
+        "certifications",
+        "images",
+        "supply_chain",
+        "status",
+        "description",
+        mode="before",
+    )
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # These columns are never empty: null is refused rather than taken as "unchanged".
+        if value is None:
+            raise ValueError("Must not be null.")
+        return value
+
+
+class MaterialCreated(BaseModel):
+    material_id: uuid.UUID
+    title: str
+    status: Status
+    created_at: datetime
+
+
+class MaterialUpdated(BaseModel):
+    material_id: uuid.UUID
+    updated_at: datetime
+
+
+class MaterialDeleted(BaseModel):
+    message: str
+    material_id: uuid.UUID
+
+
+class Party(BaseModel):
+    user_id: uuid.UUID
+    company_name: str
+
+
+class MaterialImage(BaseModel):
+    image_id: uuid.UUID
+    url: str
+    thumbnail_url: str
+
+
+class CompositionOut(BaseModel):
+    fibre: str
+    percent: JsonNumber
+
+
+class CertificationOut(BaseModel):
+    scheme: str
+    certificate_id: str
+    valid_until: date | None
+
+
+class ChemicalOut(BaseModel):
+    name: str
+    cas_number: str | None
+    concentration_ppm: JsonNumber | None
+
+
+class MetricsOut(BaseModel):
+    carbon_footprint: JsonNumber | None
+    water_usage: JsonNumber | None
+    chemical_composition: list[ChemicalOut]
+    recorded_at: datetime
+
+
+class SupplyChainStepOut(BaseModel):
+    stage: str
+    company: str
+    country: str
+    date: Date | None
+
+
+class Impact(BaseModel):
+    carbon_saved_per_kg: JsonNumber | None = Field(
+        description="kg CO2e avoided per kg versus the virgin baseline; null without a factor."
+    )
+    water_saved_per_kg: JsonNumber | None = Field(
+        description="Litres avoided per kg versus the virgin baseline; null without a factor."
+    )
+    baseline: str | None = Field(description='The virgin material compared, e.g. "virgin cotton".')
+
+
+class MaterialDetail(BaseModel):
+    material_id: uuid.UUID
+    title: str
+    description: str
+    material_type: str
+    source_type: str
+    quantity: JsonNumber
+    unit: str
+    kg_per_unit: JsonNumber | None
+    price: JsonNumber
+    currency: str
+    min_order_quantity: JsonNumber | None
+    composition: list[CompositionOut]
+    color: str | None
+    origin_country: str | None
+    manufacture_date: date | None
+    certifications: list[CertificationOut]
+    images: list[MaterialImage]
+    sustainability_metrics: MetricsOut | None
+    supply_chain: list[SupplyChainStepOut]
+    status: Status
+    seller: Party
+    impact: Impact
+    passport_id: uuid.UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class MaterialSummary(BaseModel):
+    material_id: uuid.UUID
+    title: str
+    material_type: str
+    source_type: str
+    quantity: JsonNumber
+    unit: str
+    price: JsonNumber
+    currency: str
+    thumbnail_url: str | None
+    seller: Party
+    carbon_footprint: JsonNumber | None
+    created_at: datetime
+
+
+class MaterialSearch(BaseModel):
+    materials: list[MaterialSummary]
+    total: int
+    page: int
+    limit: int
+
+
+class MaterialTypes(BaseModel):
+    material_types: list[str]
+    source_types: list[str]
+    units: list[str]
+    currencies: list[str]
+    certification_schemes: list[str]
+    supply_chain_stages: list[str]

@@ -1,0 +1,111 @@
+"""Response models built from rows (schemas never see ORM objects)."""
+
+from decimal import Decimal
+from typing import Any
+
+from fabricloop.images.models import Image
+from fabricloop.impact.schemas import ImpactOut
+from fabricloop.materials.models import SustainabilityMetric
+from fabricloop.materials.repository import MaterialRow
+from fabricloop.materials.schemas import (
+    CertificationOut,
+    ChemicalOut,
+    CompositionOut,
+    Impact,
+    MaterialDetail,
+    MaterialImage,
+    MetricsOut,
+    Party,
+    SupplyChainStepOut,
+)
+
+MEDIA_PREFIX = "/media/"
+
+
+def media_url(key: str) -> str:
+    """The public path of a stored object (the local storage serves them under /media/)."""
+    return MEDIA_PREFIX + key
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _metrics(metric: SustainabilityMetric | None) -> MetricsOut | None:
+    if metric is None:
+        return None
+    return MetricsOut(
+        carbon_footprint=metric.carbon_footprint,
+        water_usage=metric.water_usage,
+        chemical_composition=[
+            ChemicalOut(
+                name=c.get("name", ""),
+                cas_number=c.get("cas_number"),
+                concentration_ppm=_decimal(c.get("concentration_ppm")),
+            )
+            for c in metric.chemical_composition
+        ],
+        recorded_at=metric.recorded_at,
+    )
+
+
+def detail_view(
+    row: MaterialRow,
+    images: list[Image],
+    metric: SustainabilityMetric | None,
+    impact: ImpactOut,
+) -> MaterialDetail:
+    m = row.material
+    return MaterialDetail(
+        material_id=m.id,
+        title=m.title,
+        description=m.description,
+        material_type=m.material_type,
+        source_type=m.source_type,
+        quantity=m.quantity,
+        unit=m.unit,
+        kg_per_unit=m.kg_per_unit,
+        price=m.price,
+        currency=m.currency,
+        min_order_quantity=m.min_order_quantity,
+        composition=[
+            CompositionOut(fibre=c["fibre"], percent=Decimal(str(c["percent"])))
+            for c in m.composition
+        ],
+        color=m.color,
+        origin_country=m.origin_country,
+        manufacture_date=m.manufacture_date,
+        certifications=[
+            CertificationOut(
+                scheme=c["scheme"],
+                certificate_id=c["certificate_id"],
+                valid_until=c.get("valid_until"),
+            )
+            for c in m.certifications
+        ],
+        images=[
+            MaterialImage(
+                image_id=i.id,
+                url=media_url(i.storage_key),
+                thumbnail_url=media_url(i.thumbnail_key),
+            )
+            for i in images
+        ],
+        sustainability_metrics=_metrics(metric),
+        supply_chain=[
+            SupplyChainStepOut(
+                stage=s["stage"], company=s["company"], country=s["country"], date=s.get("date")
+            )
+            for s in m.supply_chain
+        ],
+        status=m.status,
+        seller=Party(user_id=m.seller_id, company_name=row.company_name),
+        impact=Impact(
+            carbon_saved_per_kg=impact.carbon_saved_per_kg,
+            water_saved_per_kg=impact.water_saved_per_kg,
+            baseline=impact.baseline,
+        ),
+        passport_id=row.passport_id,
+        created_at=m.created_at,
+        updated_at=m.updated_at,
+    )
