@@ -24,6 +24,7 @@ from fabricloop.health.router import router as health_router
 from fabricloop.images.router import router as images_router
 from fabricloop.materials.router import router as materials_router
 from fabricloop.messages.router import router as messages_router
+from fabricloop.transactions.router import router as transactions_router
 
 ROUTERS: list[APIRouter] = [
     health_router,
@@ -32,6 +33,7 @@ ROUTERS: list[APIRouter] = [
     images_router,
     materials_router,
     messages_router,
+    transactions_router,
 ]
 
 DESCRIPTION = """FabricLoop connects textile manufacturers with surplus, deadstock and waste
