@@ -14,6 +14,7 @@ from fabricloop.auth.models import User
 from fabricloop.auth.passwords import hash_password
 from fabricloop.config import Settings
 from fabricloop.core.db import create_engine, create_sessionmaker
+from fabricloop.core.storage import create_storage
 from fabricloop.demo.catalogue import COMPANIES, DEMO_PASSWORD, TEMPLATES, Template
 from fabricloop.demo.swatches import encode, swatch
 from fabricloop.images.models import Image
@@ -54,6 +55,7 @@ class DemoSeeder:
         self.settings = settings
         self.rng = random.Random(2026)
         self.now = datetime.now(UTC)
+        self.storage = create_storage(settings)
 
     async def run(self) -> None:
         users = await self._users()
@@ -205,10 +207,10 @@ class DemoSeeder:
         for position in range(1 + index % 2):
             picture = swatch(rgb, pattern if position == 0 else "plain", seed=index * 10 + position)
             name = uuid.uuid4().hex
-            key, thumb_key = f"images/{name}.jpg", f"thumbnails/{name}.webp"
+            key, thumb_key = f"images/{name[:2]}/{name}.jpg", f"images/{name[:2]}/{name}-thumb.webp"
             original = encode(picture, "JPEG")
-            self._store(key, original)
-            self._store(thumb_key, encode(picture, "WEBP", longest_side=400))
+            await self.storage.save(key, original, "image/jpeg")
+            await self.storage.save(thumb_key, encode(picture, "WEBP", 400), "image/webp")
             self.session.add(
                 Image(
                     owner_id=seller.id,
@@ -222,11 +224,6 @@ class DemoSeeder:
                     size_bytes=len(original),
                 )
             )
-
-    def _store(self, key: str, data: bytes) -> None:
-        path = self.settings.media_path / key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
 
     async def _transactions(self, materials: list[Material], buyers: list[User]) -> None:
         active = [m for m in materials if m.status == "active"]
