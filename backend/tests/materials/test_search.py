@@ -1,0 +1,295 @@
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fabricloop.auth.models import User
+from fabricloop.materials.models import Material
+from tests.factories import make_material
+from tests.materials.conftest import MATERIALS, assert_error, error_fields, make_image
+
+NOW = datetime.now(UTC)
+
+
+async def search(client: AsyncClient, **params: Any) -> dict[str, Any]:
+    response = await client.get(MATERIALS, params=params)
+    assert response.status_code == 200, response.text
+    data: dict[str, Any] = response.json()
+    return data
+
+
+def titles(data: dict[str, Any]) -> list[str]:
+    return [m["title"] for m in data["materials"]]
+
+
+@pytest.fixture
+async def catalogue(session: AsyncSession, seller: User, other_seller: User) -> list[Material]:
+    """Five listings with distinct prices, ages, types and words."""
+    specs: list[tuple[User, dict[str, Any]]] = [
+        (
+            seller,
+            {
+                "title": "Organic cotton jersey",
+                "description": "Soft knit for t-shirts",
+                "material_type": "organic_cotton",
+                "price": Decimal("8.00"),
+                "quantity": Decimal("100"),
+                "origin_country": "PT",
+                "certifications": [{"scheme": "GOTS", "certificate_id": "G1"}],
+                "created_at": NOW - timedelta(days=5),
+            },
+        ),
+        (
+            seller,
+            {
+                "title": "Recycled polyester fleece",
+                "description": "Made from bottles; pairs well with cotton linings",
+                "material_type": "recycled_polyester",
+                "source_type": "recycled",
+                "price": Decimal("5.50"),
+                "quantity": Decimal("40"),
+                "currency": "USD",
+                "certifications": [{"scheme": "GRS", "certificate_id": "R1"}],
+                "created_at": NOW - timedelta(days=4),
+            },
+        ),
+        (
+            other_seller,
+            {
+                "title": "Linen canvas deadstock",
+                "description": "Heavy canvas",
+                "material_type": "linen",
+                "price": Decimal("12.00"),
+                "quantity": Decimal("10"),
+                "origin_country": "FR",
+                "created_at": NOW - timedelta(days=3),
+            },
+        ),
+        (
+            other_seller,
+            {
+                "title": "Wool melton offcuts",
+                "description": "Cotton free, pure wool",
+                "material_type": "wool",
+                "source_type": "post_industrial",
+                "price": Decimal("15.00"),
+                "quantity": Decimal("5"),
+                "created_at": NOW - timedelta(days=2),
+            },
+        ),
+        (
+            seller,
+            {
+                "title": "Cotton poplin shirting",
+                "description": "Crisp poplin",
+                "material_type": "cotton",
+                "price": Decimal("0"),
+                "quantity": Decimal("500"),
+                "created_at": NOW - timedelta(days=1),
+            },
+        ),
+    ]
+    return [await make_material(session, owner, **values) for owner, values in specs]
+
+
+class TestSearchMaterials:
+    async def test_newest_by_default(self, client: AsyncClient, catalogue: list[Material]) -> None:
+        data = await search(client)
+        assert data["total"] == 5
+        assert data["page"] == 1
+        assert data["limit"] == 20
+        assert titles(data) == [m.title for m in reversed(catalogue)]
+        first = data["materials"][0]
+        assert set(first) == {
+            "material_id",
+            "title",
+            "material_type",
+            "source_type",
+            "quantity",
+            "unit",
+            "price",
+            "currency",
+            "thumbnail_url",
+            "seller",
+            "carbon_footprint",
+            "created_at",
+        }
+        assert first["price"] == 0
+        assert first["quantity"] == 500
+        assert first["thumbnail_url"] is None
+        assert first["carbon_footprint"] is None
+        assert first["seller"]["company_name"] == "Porto Mills"
+
+    async def test_only_active_and_not_deleted(
+        self, client: AsyncClient, session: AsyncSession, seller: User
+    ) -> None:
+        await make_material(session, seller, title="Visible one")
+        for status in ("draft", "sold_out", "archived"):
+            await make_material(session, seller, title=f"Hidden {status}", status=status)
+        await make_material(session, seller, title="Deleted", deleted_at=NOW, status="archived")
+        data = await search(client)
+        assert titles(data) == ["Visible one"]
+        assert data["total"] == 1
+
+    async def test_text_relevance_title_over_description(
+        self, client: AsyncClient, catalogue: list[Material]
+    ) -> None:
+        data = await search(client, q="cotton")
+        assert data["total"] == 4
+        # Title matches (weight A) rank above description-only ones (weight B).
+        assert set(titles(data)[:2]) == {"Organic cotton jersey", "Cotton poplin shirting"}
+        assert set(titles(data)[2:]) == {"Recycled polyester fleece", "Wool melton offcuts"}
+
+    async def test_web_search_syntax(self, client: AsyncClient, catalogue: list[Material]) -> None:
+        assert titles(await search(client, q="cotton -wool -polyester", sort="newest")) == [
+            "Cotton poplin shirting",
+            "Organic cotton jersey",
+        ]
+        assert set(titles(await search(client, q="linen or melton"))) == {
+            "Linen canvas deadstock",
+            "Wool melton offcuts",
+        }
+        assert titles(await search(client, q='"cotton jersey"')) == ["Organic cotton jersey"]
+        # Stemming: "shirts" finds "t-shirts" and "shirting" alike.
+        assert len((await search(client, q="shirts"))["materials"]) >= 1
+
+    @pytest.mark.parametrize(
+        "q",
+        [
+            "'; DROP TABLE materials; --",
+            "cotton' OR '1'='1",
+            "&|!():*<->",
+            '"unbalanced',
+            "\\",
+            "ü 布料 🧵",
+            "the",
+            "a" * 200,
+        ],
+    )
+    async def test_injection_and_odd_queries_are_harmless(
+        self, client: AsyncClient, catalogue: list[Material], q: str
+    ) -> None:
+        data = await search(client, q=q)
+        assert isinstance(data["materials"], list)
+        assert data["total"] == len(data["materials"])
+        assert (await search(client))["total"] == 5
+
+    async def test_filters(self, client: AsyncClient, catalogue: list[Material]) -> None:
+        assert titles(await search(client, material_type="wool")) == ["Wool melton offcuts"]
+        both = await search(client, material_type=["wool", "linen"])
+        assert set(titles(both)) == {"Wool melton offcuts", "Linen canvas deadstock"}
+        assert titles(await search(client, source_type="recycled")) == ["Recycled polyester fleece"]
+        inclusive = await search(client, min_price="5.50", max_price="12")
+        assert set(titles(inclusive)) == {
+            "Recycled polyester fleece",
+            "Organic cotton jersey",
+            "Linen canvas deadstock",
+        }
+        assert titles(await search(client, max_price=0)) == ["Cotton poplin shirting"]
+        assert set(titles(await search(client, quantity=100))) == {
+            "Organic cotton jersey",
+            "Cotton poplin shirting",
+        }
+        assert titles(await search(client, currency="usd")) == ["Recycled polyester fleece"]
+        assert titles(await search(client, origin_country="fr")) == ["Linen canvas deadstock"]
+        assert titles(await search(client, certification="gots")) == ["Organic cotton jersey"]
+        assert titles(await search(client, certification="GRS")) == ["Recycled polyester fleece"]
+        combined = await search(client, q="cotton", material_type="organic_cotton", max_price=10)
+        assert titles(combined) == ["Organic cotton jersey"]
+        assert combined["total"] == 1
+
+    async def test_seller_filter(
+        self, client: AsyncClient, catalogue: list[Material], other_seller: User
+    ) -> None:
+        data = await search(client, seller_id=str(other_seller.id))
+        assert set(titles(data)) == {"Linen canvas deadstock", "Wool melton offcuts"}
+        assert (await search(client, seller_id=str(uuid.uuid4())))["total"] == 0
+
+    async def test_sorts(self, client: AsyncClient, catalogue: list[Material]) -> None:
+        prices = [m["price"] for m in (await search(client, sort="price_asc"))["materials"]]
+        assert prices == sorted(prices)
+        prices = [m["price"] for m in (await search(client, sort="price_desc"))["materials"]]
+        assert prices == sorted(prices, reverse=True)
+        newest = await search(client, q="cotton", sort="newest")
+        assert titles(newest)[0] == "Cotton poplin shirting"
+
+    async def test_pagination_is_stable_with_ties(
+        self, client: AsyncClient, session: AsyncSession, seller: User
+    ) -> None:
+        # Equal prices and creation times: the id decides, so pages never overlap.
+        for n in range(7):
+            await make_material(
+                session, seller, title=f"Tie {n}", price=Decimal("3"), created_at=NOW
+            )
+        for sort in ("newest", "price_asc", "price_desc"):
+            seen: list[str] = []
+            for page in (1, 2, 3):
+                data = await search(client, sort=sort, limit=3, page=page)
+                assert data["total"] == 7
+                seen += [m["material_id"] for m in data["materials"]]
+            assert len(seen) == len(set(seen)) == 7
+        beyond = await search(client, limit=3, page=4)
+        assert beyond["materials"] == []
+        assert beyond["total"] == 7
+
+    async def test_total_counts_beyond_the_page(
+        self, client: AsyncClient, catalogue: list[Material]
+    ) -> None:
+        data = await search(client, limit=2)
+        assert len(data["materials"]) == 2
+        assert data["total"] == 5
+        data = await search(client, limit=2, page=3)
+        assert len(data["materials"]) == 1
+        assert data["total"] == 5
+
+    async def test_limit_is_clamped(self, client: AsyncClient, catalogue: list[Material]) -> None:
+        assert (await search(client, limit=1000))["limit"] == 100
+
+    async def test_thumbnail_and_carbon(
+        self, client: AsyncClient, session: AsyncSession, seller: User
+    ) -> None:
+        material = await make_material(session, seller, carbon_footprint=Decimal("2.25"))
+        second = await make_image(session, seller, material_id=material.id, position=1)
+        first = await make_image(session, seller, material_id=material.id, position=0)
+        item = (await search(client))["materials"][0]
+        assert item["thumbnail_url"] == f"/media/{first.thumbnail_key}"
+        assert item["thumbnail_url"] != f"/media/{second.thumbnail_key}"
+        assert item["carbon_footprint"] == 2.25
+
+    @pytest.mark.parametrize(
+        ("params", "field"),
+        [
+            ({"material_type": "unobtainium"}, "material_type"),
+            ({"material_type": ["wool", "nope"]}, "material_type"),
+            ({"source_type": "stolen"}, "source_type"),
+            ({"min_price": "-1"}, "min_price"),
+            ({"min_price": "cheap"}, "min_price"),
+            ({"max_price": "NaN"}, "max_price"),
+            ({"max_price": "Infinity"}, "max_price"),
+            ({"min_price": "10", "max_price": "5"}, "min_price"),
+            ({"quantity": "-3"}, "quantity"),
+            ({"currency": "XYZ"}, "currency"),
+            ({"origin_country": "ZZ"}, "origin_country"),
+            ({"certification": "MadeUp"}, "certification"),
+            ({"seller_id": "not-a-uuid"}, "seller_id"),
+            ({"sort": "cheapest"}, "sort"),
+            ({"page": "0"}, "page"),
+            ({"page": "x"}, "page"),
+            ({"limit": "0"}, "limit"),
+            ({"limit": "-5"}, "limit"),
+            ({"q": "x" * 201}, "q"),
+            ({"q": "bad\x00byte"}, "q"),
+            ({"sort": ["newest", "price_asc"]}, "sort"),
+        ],
+    )
+    async def test_invalid_parameters(
+        self, client: AsyncClient, params: dict[str, Any], field: str
+    ) -> None:
+        response = await client.get(MATERIALS, params=params)
+        assert response.status_code == 400, response.text
+        assert_error(response.json(), "invalid_query")
+        assert any(f.startswith(field) for f in error_fields(response.json()))
