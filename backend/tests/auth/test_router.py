@@ -8,6 +8,8 @@ from httpx import AsyncClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fabricloop.auth import service as auth_service
+from fabricloop.auth import tokens
 from fabricloop.auth.models import User
 from tests.factories import DEFAULT_PASSWORD, TEST_SECRET, auth_headers, make_user
 
@@ -410,3 +412,52 @@ async def test_concurrent_registration_of_one_email(committed_client: AsyncClien
     body = registration(email="race@example.com")
     results = await asyncio.gather(*(committed_client.post(REGISTER, json=body) for _ in range(3)))
     assert sorted(r.status_code for r in results) == [201, 409, 409]
+
+
+class TestSessionEdges:
+    async def test_phone_must_be_possible(self, client: AsyncClient) -> None:
+        response = await client.post(REGISTER, json=registration(phone="+1000000"))
+        assert response.status_code == 422
+        assert response.json()["error"]["details"][0]["field"] == "phone"
+
+    async def test_null_phone_is_allowed(self, client: AsyncClient) -> None:
+        response = await client.post(REGISTER, json=registration(phone=None))
+        assert response.status_code == 201
+
+    async def test_refresh_after_deactivation(
+        self, client: AsyncClient, session: AsyncSession
+    ) -> None:
+        user, pair = await login(client, session)
+        client.cookies.clear()
+        user.is_active = False
+        await session.flush()
+        response = await client.post(
+            "/api/auth/refresh", json={"refresh_token": pair["refresh_token"]}
+        )
+        assert response.status_code == 401
+
+    async def test_refresh_token_of_unknown_jti(self, client: AsyncClient) -> None:
+        token, _ = tokens.issue(TEST_SECRET, uuid.uuid4(), "refresh", 60, family_id=uuid.uuid4())
+        response = await client.post("/api/auth/refresh", json={"refresh_token": token})
+        assert response.status_code == 401
+
+    async def test_logout_with_garbage_token(
+        self, client: AsyncClient, session: AsyncSession
+    ) -> None:
+        user = await make_user(session)
+        response = await client.post(
+            "/api/auth/logout", json={"refresh_token": "garbage"}, headers=auth_headers(user)
+        )
+        assert response.status_code == 401
+
+    async def test_deactivate_sessions_revokes_every_refresh_token(
+        self, client: AsyncClient, session: AsyncSession
+    ) -> None:
+        user, pair = await login(client, session)
+        client.cookies.clear()
+        await auth_service.deactivate_sessions(session, user.id)
+        await session.flush()
+        response = await client.post(
+            "/api/auth/refresh", json={"refresh_token": pair["refresh_token"]}
+        )
+        assert response.status_code == 401
