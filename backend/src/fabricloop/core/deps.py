@@ -9,6 +9,7 @@ from fabricloop.auth import service as auth_service
 from fabricloop.auth.errors import InvalidSession
 from fabricloop.auth.models import User
 from fabricloop.config import Settings
+from fabricloop.core import metrics
 from fabricloop.core.cache import Cache
 from fabricloop.core.context import user_id_var
 from fabricloop.core.db import DbSession
@@ -39,6 +40,7 @@ async def get_current_user(
     user = await auth_service.authenticate(session, settings, credentials.credentials)
     user_id_var.set(str(user.id))
     request.state.user_id = user.id
+    await metrics.note_active_user(request.app.state.cache, user.id)
     return user
 
 

@@ -19,4 +19,8 @@ async def health(request: Request) -> JSONResponse:
         state.engine, state.cache, getattr(state, "payment_gateway", None)
     )
     status = 503 if result.status == "unavailable" else 200
-    return JSONResponse(result.model_dump(mode="json"), status_code=status)
+    return JSONResponse(
+        result.model_dump(mode="json"),
+        status_code=status,
+        headers={"Cache-Control": "no-store"},
+    )

@@ -13,6 +13,10 @@ from fabricloop.core.cache import Cache
 from fabricloop.health.schemas import Check, Health, HealthChecks
 
 CHECK_TIMEOUT_SECONDS = 1.0
+# A gateway check is a call to the provider's API: a load balancer polling /health every few
+# seconds must not turn into a stream of Stripe requests, so each process reuses a recent result.
+GATEWAY_CHECK_TTL_SECONDS = 30.0
+_gateway_cache: dict[int, tuple[float, Check]] = {}
 
 
 class GatewayProbe(Protocol):
@@ -47,10 +51,16 @@ async def check_all(engine: AsyncEngine, cache: Cache, gateway: GatewayProbe | N
             raise RuntimeError("no payment gateway configured")
         await gateway.check()
 
+    async def cached_gateway() -> Check:
+        cached = _gateway_cache.get(id(gateway))
+        if cached is not None and time.monotonic() - cached[0] < GATEWAY_CHECK_TTL_SECONDS:
+            return cached[1]
+        result = await _timed(payment_gateway, gateway.name if gateway else None)
+        _gateway_cache[id(gateway)] = (time.monotonic(), result)
+        return result
+
     db_check, redis_check, gateway_check = await asyncio.gather(
-        _timed(database),
-        _timed(redis),
-        _timed(payment_gateway, gateway.name if gateway else None),
+        _timed(database), _timed(redis), cached_gateway()
     )
     if db_check.status != "ok":
         overall: Any = "unavailable"
