@@ -20,8 +20,11 @@ async def add_passport(session: AsyncSession, material_id: uuid.UUID) -> Digital
 async def get_passport(
     session: AsyncSession, material_id: uuid.UUID
 ) -> DigitalProductPassport | None:
+    # populate_existing: updated_at is bumped by a bulk UPDATE the identity map doesn't see.
     result = await session.execute(
-        select(DigitalProductPassport).where(DigitalProductPassport.material_id == material_id)
+        select(DigitalProductPassport)
+        .where(DigitalProductPassport.material_id == material_id)
+        .execution_options(populate_existing=True)
     )
     return result.scalar_one_or_none()
 
@@ -40,6 +43,10 @@ async def get_material(
 async def get_seller_id(session: AsyncSession, material_id: uuid.UUID) -> uuid.UUID | None:
     result = await session.execute(select(Material.seller_id).where(Material.id == material_id))
     return result.scalar_one_or_none()
+
+
+async def flush(session: AsyncSession) -> None:
+    await session.flush()
 
 
 async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:

@@ -2,14 +2,24 @@
 changes, and readable by anyone (a draft's by its owner only)."""
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi.encoders import jsonable_encoder
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fabricloop.materials.models import Material
-from fabricloop.passports import repository
+from fabricloop.auth.models import User
+from fabricloop.core.cache import Cache
+from fabricloop.core.db import after_commit
+from fabricloop.impact.service import per_kg_impact
+from fabricloop.materials.models import Material, SustainabilityMetric
+from fabricloop.passports import repository, rows
+from fabricloop.passports.errors import NotPassportOwner, PassportNotFound
 from fabricloop.passports.models import DigitalProductPassport, PassportChange
+from fabricloop.passports.qr import qr_svg
+from fabricloop.passports.schemas import MetricsCreate, PassportOut, PassportUpdate
+from fabricloop.passports.untp import untp_credential
+from fabricloop.passports.views import passport_out, passport_urls
 
 # The material fields the passport publishes, with their names on the passport.
 PASSPORT_FIELDS = {
@@ -74,3 +84,135 @@ async def record_change(
     )
     await repository.touch_passport(session, passport.id)
     return change
+
+
+async def _load(
+    session: AsyncSession, material_id: uuid.UUID, viewer: User | None, *, for_update: bool
+) -> tuple[DigitalProductPassport, Material]:
+    material = await repository.get_material(session, material_id, for_update=for_update)
+    # A draft is not published yet: 404 to all but its owner. Archived and deleted listings
+    # keep a public passport (it travels with the goods).
+    if material is None or (
+        material.status == "draft" and (viewer is None or viewer.id != material.seller_id)
+    ):
+        raise PassportNotFound()
+    passport = await repository.get_passport(session, material_id)
+    if passport is None:
+        passport = await create_passport(session, material_id)
+    return passport, material
+
+
+async def _owned(
+    session: AsyncSession, user: User, material_id: uuid.UUID
+) -> tuple[DigitalProductPassport, Material]:
+    passport, material = await _load(session, material_id, user, for_update=True)
+    if material.seller_id != user.id:
+        raise NotPassportOwner()
+    return passport, material
+
+
+async def _view(
+    session: AsyncSession, base_url: str, passport: DigitalProductPassport, material: Material
+) -> PassportOut:
+    return passport_out(
+        base_url=base_url,
+        passport=passport,
+        material=material,
+        seller=await repository.get_user(session, material.seller_id),
+        metrics=await repository.list_metrics(session, material.id),
+        changes=await repository.list_changes(session, passport.id),
+    )
+
+
+def _invalidate_after_commit(session: AsyncSession, cache: Cache, material_id: uuid.UUID) -> None:
+    async def invalidate() -> None:
+        await cache.invalidate_material(material_id)
+
+    after_commit(session, invalidate)
+
+
+async def get_passport(
+    session: AsyncSession, base_url: str, material_id: uuid.UUID, viewer: User | None
+) -> PassportOut:
+    passport, material = await _load(session, material_id, viewer, for_update=False)
+    return await _view(session, base_url, passport, material)
+
+
+async def update_passport(
+    session: AsyncSession,
+    cache: Cache,
+    base_url: str,
+    user: User,
+    material_id: uuid.UUID,
+    data: PassportUpdate,
+) -> PassportOut:
+    """Change the passport's fields on the material row and record who changed what."""
+    passport, material = await _owned(session, user, material_id)
+    sent = data.model_fields_set
+    values: dict[str, Any] = {}
+    if "origin" in sent:
+        values["origin_country"] = data.origin
+    if "manufacture_date" in sent:
+        values["manufacture_date"] = data.manufacture_date
+    if data.composition is not None:
+        values["composition"] = rows.composition_json(data.composition)
+    if data.certifications is not None:
+        values["certifications"] = rows.certifications_json(data.certifications)
+    if data.supply_chain is not None:
+        values["supply_chain"] = rows.supply_chain_json(data.supply_chain)
+    changes = {
+        PASSPORT_FIELDS[column]: {"old": getattr(material, column), "new": value}
+        for column, value in values.items()
+        if getattr(material, column) != value
+    }
+    if changes:
+        for column, value in values.items():
+            setattr(material, column, value)
+        material.updated_at = datetime.now(UTC)
+        await repository.flush(session)
+        await record_change(session, material_id, user.id, "passport_updated", changes)
+        _invalidate_after_commit(session, cache, material_id)
+        passport = await repository.get_passport(session, material_id) or passport
+    return await _view(session, base_url, passport, material)
+
+
+async def add_metrics(
+    session: AsyncSession, cache: Cache, user: User, material_id: uuid.UUID, data: MetricsCreate
+) -> SustainabilityMetric:
+    """Append a metrics record (the latest applies; the history is kept)."""
+    _, material = await _owned(session, user, material_id)
+    previous = await repository.list_metrics(session, material_id)
+    metric = await repository.add_metric(session, rows.metric_row(material.id, user.id, data))
+    old = previous[0] if previous else None
+    changes = {
+        field: {"old": getattr(old, field) if old else None, "new": getattr(metric, field)}
+        for field in ("carbon_footprint", "water_usage", "chemical_composition")
+    }
+    await record_change(session, material_id, user.id, "metrics_added", changes)
+    _invalidate_after_commit(session, cache, material_id)
+    return metric
+
+
+async def passport_qr_svg(
+    session: AsyncSession, base_url: str, material_id: uuid.UUID, viewer: User | None
+) -> bytes:
+    """An SVG QR code of the passport's public page."""
+    await _load(session, material_id, viewer, for_update=False)
+    public_url, _, _ = passport_urls(base_url, material_id)
+    return qr_svg(public_url)
+
+
+async def passport_untp(
+    session: AsyncSession, base_url: str, material_id: uuid.UUID, viewer: User | None
+) -> dict[str, Any]:
+    """The passport as a UNTP Digital Product Passport credential (unsigned)."""
+    passport, material = await _load(session, material_id, viewer, for_update=False)
+    view = await _view(session, base_url, passport, material)
+    impact = per_kg_impact(
+        material.material_type,
+        material.source_type,
+        material.composition or [],
+        view.sustainability_metrics.carbon_footprint if view.sustainability_metrics else None,
+        view.sustainability_metrics.water_usage if view.sustainability_metrics else None,
+    )
+    return untp_credential(view, material, impact, base_url)

@@ -1,0 +1,112 @@
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
+
+from fabricloop.core.db import DbSession
+from fabricloop.core.deps import AppCache, AppSettings, CurrentUser, OptionalUser
+from fabricloop.core.errors import Unauthorized, Unprocessable, responses
+from fabricloop.passports import service
+from fabricloop.passports.errors import NotPassportOwner, PassportNotFound
+from fabricloop.passports.schemas import MetricCreated, MetricsCreate, PassportOut, PassportUpdate
+
+router = APIRouter(prefix="/api/passports", tags=["passports"])
+
+PUBLIC_NOTE = (
+    " Public (what a scanned QR code opens); a passport outlives its listing and stays public "
+    "after the listing is archived or deleted, but a draft's passport is 404 to all but its "
+    "owner."
+)
+
+
+@router.get(
+    "/{material_id}",
+    response_model=PassportOut,
+    responses=responses(PassportNotFound),
+    description="The Digital Product Passport of a material." + PUBLIC_NOTE,
+)
+async def get_passport(
+    material_id: uuid.UUID, session: DbSession, settings: AppSettings, viewer: OptionalUser
+) -> PassportOut:
+    """Get a passport"""
+    return await service.get_passport(session, settings.public_base_url, material_id, viewer)
+
+
+@router.put(
+    "/{material_id}",
+    response_model=PassportOut,
+    responses=responses(Unauthorized, NotPassportOwner, PassportNotFound, Unprocessable),
+    description="The seller updates origin, manufacture date, supply chain, certifications "
+    "and composition (the fields sent; validated as at material creation). The change is "
+    "recorded with its old and new values.",
+)
+async def update_passport(
+    material_id: uuid.UUID,
+    body: PassportUpdate,
+    session: DbSession,
+    cache: AppCache,
+    settings: AppSettings,
+    user: CurrentUser,
+) -> PassportOut:
+    """Update a passport"""
+    return await service.update_passport(
+        session, cache, settings.public_base_url, user, material_id, body
+    )
+
+
+@router.post(
+    "/{material_id}/metrics",
+    status_code=201,
+    response_model=MetricCreated,
+    responses=responses(Unauthorized, NotPassportOwner, PassportNotFound, Unprocessable),
+    description="Append a sustainability metrics record; the latest applies and earlier "
+    "records stay in `metrics_history`.",
+)
+async def add_passport_metrics(
+    material_id: uuid.UUID,
+    body: MetricsCreate,
+    session: DbSession,
+    cache: AppCache,
+    user: CurrentUser,
+) -> MetricCreated:
+    """Add sustainability metrics"""
+    metric = await service.add_metrics(session, cache, user, material_id, body)
+    return MetricCreated(metric_id=metric.id, created_at=metric.recorded_at)
+
+
+@router.get(
+    "/{material_id}/qr.svg",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/svg+xml": {}}, "description": "An SVG QR code."},
+        **responses(PassportNotFound),
+    },
+    description="An SVG QR code of the passport's public page URL (`public_url`)." + PUBLIC_NOTE,
+)
+async def get_passport_qr(
+    material_id: uuid.UUID, session: DbSession, settings: AppSettings, viewer: OptionalUser
+) -> Response:
+    """Get the passport's QR code"""
+    svg = await service.passport_qr_svg(session, settings.public_base_url, material_id, viewer)
+    return Response(
+        svg, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=3600"}
+    )
+
+
+@router.get(
+    "/{material_id}/untp.json",
+    response_class=JSONResponse,
+    responses={
+        200: {"content": {"application/json": {}}, "description": "A UNTP DPP credential."},
+        **responses(PassportNotFound),
+    },
+    description="The passport as a UN Transparency Protocol Digital Product Passport (W3C "
+    "Verifiable Credential envelope, UNTP DPP 0.6 subject), unsigned; see docs/untp.md."
+    + PUBLIC_NOTE,
+)
+async def get_passport_untp(
+    material_id: uuid.UUID, session: DbSession, settings: AppSettings, viewer: OptionalUser
+) -> dict[str, Any]:
+    """Get the passport as a UNTP credential"""
+    return await service.passport_untp(session, settings.public_base_url, material_id, viewer)
