@@ -124,6 +124,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Export
+         * @description Download every record of the account as one JSON file.
+         */
+        get: operations["get_export_api_auth_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Account
+         * @description Deactivate the account now and schedule its personal data for anonymisation.
+         */
+        delete: operations["delete_account_api_auth_delete_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/images": {
         parameters: {
             query?: never;
@@ -139,6 +179,88 @@ export interface paths {
          */
         post: operations["create_image_api_images_post"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/materials/types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Material Types
+         * @description The closed vocabularies of listings.
+         */
+        get: operations["list_material_types_api_materials_types_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/materials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Materials
+         * @description Only `active` listings. Parameters (all optional, filters inclusive):
+         *     `q` (full-text over title, weighted above description, web-search syntax: `"exact phrase"`,
+         *     `or`, `-exclude`; at most 200 characters), `material_type` (repeatable: any of them),
+         *     `source_type`, `min_price`, `max_price`, `quantity` (minimum available), `currency`,
+         *     `origin_country` (ISO 3166-1 alpha-2), `certification` (a scheme of `certification_schemes`),
+         *     `seller_id`, `sort` (`relevance`, the default with `q`; `newest`, the default without;
+         *     `price_asc`; `price_desc`), `page`, `limit`. Ties are broken by id, so pages are stable.
+         *     Any invalid value (unknown type, negative or non-numeric price, `min_price > max_price`, bad
+         *     uuid, unknown currency, country or sort, a repeated single-valued parameter) is a 400
+         *     `invalid_query` whose details name the parameter. Results are cached for two minutes; every
+         *     change to a listing invalidates them.
+         */
+        get: operations["list_materials_api_materials_get"];
+        put?: never;
+        /**
+         * Create Material
+         * @description Only `manufacturer` accounts list materials: a `brand` gets 403 `forbidden`. The listing is created `active`, with its Digital Product Passport.
+         */
+        post: operations["create_material_api_materials_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/materials/{material_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Material
+         * @description Public for `active` and `sold_out` listings; a `draft` is 404 to everyone but its seller, an `archived` one to everyone but its seller and the parties of its transactions; a deleted one is 404. Public listings are served from a 5-minute cache that every change invalidates.
+         */
+        get: operations["get_material_api_materials__material_id__get"];
+        /**
+         * Update Material
+         * @description Change some fields of your listing.
+         */
+        put: operations["update_material_api_materials__material_id__put"];
+        post?: never;
+        /**
+         * Delete Material
+         * @description Remove your listing (a soft delete; its passport stays).
+         */
+        delete: operations["delete_material_api_materials__material_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -224,6 +346,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/passports/{material_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Passport
+         * @description The Digital Product Passport of a material. Public (what a scanned QR code opens); a passport outlives its listing and stays public after the listing is archived or deleted, but a draft's passport is 404 to all but its owner.
+         */
+        get: operations["get_passport_api_passports__material_id__get"];
+        /**
+         * Update Passport
+         * @description The seller updates origin, manufacture date, supply chain, certifications and composition (the fields sent; validated as at material creation). The change is recorded with its old and new values.
+         */
+        put: operations["update_passport_api_passports__material_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/passports/{material_id}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Passport Metrics
+         * @description Append a sustainability metrics record; the latest applies and earlier records stay in `metrics_history`.
+         */
+        post: operations["add_passport_metrics_api_passports__material_id__metrics_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/passports/{material_id}/qr.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Passport Qr
+         * @description An SVG QR code of the passport's public page URL (`public_url`). Public (what a scanned QR code opens); a passport outlives its listing and stays public after the listing is archived or deleted, but a draft's passport is 404 to all but its owner.
+         */
+        get: operations["get_passport_qr_api_passports__material_id__qr_svg_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/passports/{material_id}/untp.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Passport Untp
+         * @description The passport as a UN Transparency Protocol Digital Product Passport (W3C Verifiable Credential envelope, UNTP DPP 0.6 subject), unsigned; see docs/untp.md. Public (what a scanned QR code opens); a passport outlives its listing and stays public after the listing is archived or deleted, but a draft's passport is 404 to all but its owner.
+         */
+        get: operations["get_passport_untp_api_passports__material_id__untp_json_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/transactions": {
         parameters: {
             query?: never;
@@ -279,98 +485,10 @@ export interface paths {
         put?: never;
         /**
          * Update Transaction Status
-         * @description Ship (seller, once paid), complete (buyer, once shipped) or cancel (either, while pending).
+         * @description Ship (seller, once paid), complete (buyer, once shipped), cancel (either, while pending).
          */
         post: operations["update_transaction_status_api_transactions__transaction_id__status_post"];
         delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/auth/export": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Export my data */
-        get: operations["export_data"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/auth/delete": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Delete my account */
-        delete: operations["delete_account"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/materials/types": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Vocabularies */
-        get: operations["material_types"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/materials": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Search materials */
-        get: operations["list_materials"];
-        put?: never;
-        /** Create a material */
-        post: operations["create_material"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/materials/{material_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get a material */
-        get: operations["get_material"];
-        /** Update a material */
-        put: operations["update_material"];
-        post?: never;
-        /** Delete a material */
-        delete: operations["delete_material"];
         options?: never;
         head?: never;
         patch?: never;
@@ -402,58 +520,6 @@ export interface paths {
         };
         /** Get a payment */
         get: operations["get_payment"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/passports/{material_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get a passport */
-        get: operations["get_passport"];
-        /** Update a passport */
-        put: operations["update_passport"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/passports/{material_id}/metrics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Record metrics */
-        post: operations["add_passport_metrics"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/passports/{material_id}/qr.svg": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** QR code */
-        get: operations["get_passport_qr"];
         put?: never;
         post?: never;
         delete?: never;
@@ -500,6 +566,105 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AccountExport
+         * @description Everything FabricLoop holds about the account, as one document.
+         */
+        AccountExport: {
+            /**
+             * Exported At
+             * Format: date-time
+             */
+            exported_at: string;
+            /**
+             * Format Version
+             * @default 1
+             * @constant
+             */
+            format_version: 1;
+            /** Profile */
+            profile: {
+                [key: string]: unknown;
+            };
+            /**
+             * Materials
+             * @description The user's listings, each with its metrics, images and passport (with its change history).
+             */
+            materials: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Images
+             * @description Every image the user uploaded.
+             */
+            images: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Transactions
+             * @description Purchases and sales; `role` says which side the user was on. The buyer's shipping address is included on purchases only.
+             */
+            transactions: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Payments
+             * @description Payment attempts of those transactions.
+             */
+            payments: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Messages
+             * @description Messages sent and received.
+             */
+            messages: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Sessions
+             * @description Sign-ins (refresh tokens), without the tokens.
+             */
+            sessions: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Users
+             * @description The other users these records mention: their id and company name only.
+             */
+            users: components["schemas"]["Counterpart"][];
+        };
+        /** Certification */
+        Certification: {
+            /**
+             * Scheme
+             * @description One of `certification_schemes` (case-insensitive).
+             */
+            scheme: string;
+            /** Certificate Id */
+            certificate_id: string;
+            /** Valid Until */
+            valid_until?: string | null;
+        };
+        /** CertificationOut */
+        CertificationOut: {
+            /** Scheme */
+            scheme: string;
+            /** Certificate Id */
+            certificate_id: string;
+            /** Valid Until */
+            valid_until: string | null;
+        };
+        /** ChangedBy */
+        ChangedBy: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Company Name */
+            company_name: string;
+        };
         /** Check */
         Check: {
             /**
@@ -511,6 +676,47 @@ export interface components {
             latency_ms: number;
             /** Detail */
             detail?: string | null;
+        };
+        /** Chemical */
+        Chemical: {
+            /** Name */
+            name: string;
+            /**
+             * Cas Number
+             * @description CAS Registry Number, check digit verified.
+             */
+            cas_number?: string | null;
+            /** Concentration Ppm */
+            concentration_ppm?: number | string | null;
+        };
+        /** ChemicalOut */
+        ChemicalOut: {
+            /** Name */
+            name: string;
+            /** Cas Number */
+            cas_number: string | null;
+            /** Concentration Ppm */
+            concentration_ppm: number | null;
+        };
+        /** CompositionItem */
+        CompositionItem: {
+            /**
+             * Fibre
+             * @description A fibre name; the material-type names (cotton, recycled_polyester, elastane...) are the ones the impact figures recognise, but any name is kept.
+             */
+            fibre: string;
+            /**
+             * Percent
+             * @description Share in percent (> 0, <= 100, 2 decimals).
+             */
+            percent: number | string;
+        };
+        /** CompositionOut */
+        CompositionOut: {
+            /** Fibre */
+            fibre: string;
+            /** Percent */
+            percent: number;
         };
         /** Conversation */
         Conversation: {
@@ -543,6 +749,31 @@ export interface components {
             page: number;
             /** Limit */
             limit: number;
+        };
+        /** Counterpart */
+        Counterpart: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Company Name */
+            company_name: string;
+        };
+        /** DeletionScheduled */
+        DeletionScheduled: {
+            /**
+             * Status
+             * @default scheduled
+             * @constant
+             */
+            status: "scheduled";
+            /**
+             * Delete After
+             * Format: date-time
+             * @description When personal data will be anonymised; the account is inactive already.
+             */
+            delete_after: string;
         };
         /**
          * ErrorBody
@@ -625,6 +856,41 @@ export interface components {
              */
             size_bytes: number;
         };
+        /** Impact */
+        Impact: {
+            /**
+             * Carbon Saved Per Kg
+             * @description kg CO2e avoided per kg versus the virgin baseline; null without a factor.
+             */
+            carbon_saved_per_kg: number | null;
+            /**
+             * Water Saved Per Kg
+             * @description Litres avoided per kg versus the virgin baseline; null without a factor.
+             */
+            water_saved_per_kg: number | null;
+            /**
+             * Baseline
+             * @description The virgin material compared, e.g. "virgin cotton".
+             */
+            baseline: string | null;
+        };
+        /**
+         * ImpactOut
+         * @description A listing's saving per kg against `baseline` (the virgin material compared against).
+         */
+        ImpactOut: {
+            /** Carbon Saved Per Kg */
+            carbon_saved_per_kg: number | null;
+            /** Water Saved Per Kg */
+            water_saved_per_kg: number | null;
+            /** Baseline */
+            baseline: string | null;
+        };
+        /** Issuer */
+        Issuer: {
+            /** Company Name */
+            company_name: string;
+        };
         /** LastMessage */
         LastMessage: {
             /**
@@ -650,6 +916,196 @@ export interface components {
             /** Password */
             password: string;
         };
+        /**
+         * MaterialCreate
+         * @description A new listing. Its status is always `active` (server-owned, per API.md); make a draft
+         *     by setting `status` with PUT.
+         */
+        MaterialCreate: {
+            /** Title */
+            title: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Material Type
+             * @enum {string}
+             */
+            material_type: "cotton" | "organic_cotton" | "recycled_cotton" | "polyester" | "recycled_polyester" | "nylon" | "recycled_nylon" | "wool" | "recycled_wool" | "viscose" | "lyocell" | "linen" | "hemp" | "silk" | "acrylic" | "elastane" | "blend" | "other";
+            /**
+             * Source Type
+             * @default deadstock
+             * @enum {string}
+             */
+            source_type: "deadstock" | "surplus" | "post_industrial" | "post_consumer" | "recycled";
+            /**
+             * Quantity
+             * @description > 0, at most 3 decimals; whole for roll, piece.
+             */
+            quantity: number | string;
+            /**
+             * Unit
+             * @enum {string}
+             */
+            unit: "kg" | "m" | "m2" | "yd" | "roll" | "piece";
+            /**
+             * Kg Per Unit
+             * @description > 0; required unless unit is kg.
+             */
+            kg_per_unit?: number | string | null;
+            /**
+             * Price
+             * @description Per unit, >= 0, at most 2 decimals.
+             */
+            price: number | string;
+            /**
+             * Currency
+             * @enum {string}
+             */
+            currency: "EUR" | "USD" | "GBP" | "CHF" | "SEK" | "DKK" | "NOK" | "PLN" | "CZK" | "CNY" | "INR" | "TRY" | "BDT" | "VND" | "PKR" | "CAD" | "AUD";
+            /**
+             * Min Order Quantity
+             * @description > 0 and <= quantity; whole for roll, piece.
+             */
+            min_order_quantity?: number | string | null;
+            /**
+             * Composition
+             * @default []
+             */
+            composition: components["schemas"]["CompositionItem"][];
+            /** Color */
+            color?: string | null;
+            /** Origin Country */
+            origin_country?: string | null;
+            /**
+             * Manufacture Date
+             * @description Not in the future.
+             */
+            manufacture_date?: string | null;
+            /**
+             * Certifications
+             * @default []
+             */
+            certifications: components["schemas"]["Certification"][];
+            /**
+             * Images
+             * @description Ids from POST /api/images, uploaded by the caller and not attached to another listing; their order is the display order. Unknown ids and other users' images are a 404.
+             * @default []
+             */
+            images: string[];
+            sustainability_metrics?: components["schemas"]["MetricsIn"] | null;
+            /**
+             * Supply Chain
+             * @default []
+             */
+            supply_chain: components["schemas"]["SupplyChainStep"][];
+        };
+        /** MaterialCreated */
+        MaterialCreated: {
+            /**
+             * Material Id
+             * Format: uuid
+             */
+            material_id: string;
+            /** Title */
+            title: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "active" | "sold_out" | "archived";
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** MaterialDeleted */
+        MaterialDeleted: {
+            /** Message */
+            message: string;
+            /**
+             * Material Id
+             * Format: uuid
+             */
+            material_id: string;
+        };
+        /** MaterialDetail */
+        MaterialDetail: {
+            /**
+             * Material Id
+             * Format: uuid
+             */
+            material_id: string;
+            /** Title */
+            title: string;
+            /** Description */
+            description: string;
+            /** Material Type */
+            material_type: string;
+            /** Source Type */
+            source_type: string;
+            /** Quantity */
+            quantity: number;
+            /** Unit */
+            unit: string;
+            /** Kg Per Unit */
+            kg_per_unit: number | null;
+            /** Price */
+            price: number;
+            /** Currency */
+            currency: string;
+            /** Min Order Quantity */
+            min_order_quantity: number | null;
+            /** Composition */
+            composition: components["schemas"]["CompositionOut"][];
+            /** Color */
+            color: string | null;
+            /** Origin Country */
+            origin_country: string | null;
+            /** Manufacture Date */
+            manufacture_date: string | null;
+            /** Certifications */
+            certifications: components["schemas"]["CertificationOut"][];
+            /** Images */
+            images: components["schemas"]["MaterialImage"][];
+            sustainability_metrics: components["schemas"]["MetricsOut"] | null;
+            /** Supply Chain */
+            supply_chain: components["schemas"]["SupplyChainStepOut"][];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "active" | "sold_out" | "archived";
+            seller: components["schemas"]["Party"];
+            impact: components["schemas"]["Impact"];
+            /** Passport Id */
+            passport_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** MaterialImage */
+        MaterialImage: {
+            /**
+             * Image Id
+             * Format: uuid
+             */
+            image_id: string;
+            /** Url */
+            url: string;
+            /** Thumbnail Url */
+            thumbnail_url: string;
+        };
         /** MaterialRef */
         MaterialRef: {
             /**
@@ -659,6 +1115,123 @@ export interface components {
             material_id: string;
             /** Title */
             title: string;
+        };
+        /** MaterialSearch */
+        MaterialSearch: {
+            /** Materials */
+            materials: components["schemas"]["MaterialSummary"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Limit */
+            limit: number;
+        };
+        /** MaterialSummary */
+        MaterialSummary: {
+            /**
+             * Material Id
+             * Format: uuid
+             */
+            material_id: string;
+            /** Title */
+            title: string;
+            /** Material Type */
+            material_type: string;
+            /** Source Type */
+            source_type: string;
+            /** Quantity */
+            quantity: number;
+            /** Unit */
+            unit: string;
+            /** Price */
+            price: number;
+            /** Currency */
+            currency: string;
+            /** Thumbnail Url */
+            thumbnail_url: string | null;
+            seller: components["schemas"]["Party"];
+            /** Carbon Footprint */
+            carbon_footprint: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** MaterialTypes */
+        MaterialTypes: {
+            /** Material Types */
+            material_types: string[];
+            /** Source Types */
+            source_types: string[];
+            /** Units */
+            units: string[];
+            /** Currencies */
+            currencies: string[];
+            /** Certification Schemes */
+            certification_schemes: string[];
+            /** Supply Chain Stages */
+            supply_chain_stages: string[];
+        };
+        /**
+         * MaterialUpdate
+         * @description A partial update: only the fields sent change. `images` replaces the list;
+         *     `sustainability_metrics` appends a new record (the latest applies, earlier ones stay in
+         *     the passport's history). `status`: `draft`, `active` or `archived` (`sold_out` is set by
+         *     the server when stock runs out; `active` needs a quantity above 0).
+         */
+        MaterialUpdate: {
+            /** Title */
+            title?: string | null;
+            /** Description */
+            description?: string | null;
+            /** Material Type */
+            material_type?: ("cotton" | "organic_cotton" | "recycled_cotton" | "polyester" | "recycled_polyester" | "nylon" | "recycled_nylon" | "wool" | "recycled_wool" | "viscose" | "lyocell" | "linen" | "hemp" | "silk" | "acrylic" | "elastane" | "blend" | "other") | null;
+            /** Source Type */
+            source_type?: ("deadstock" | "surplus" | "post_industrial" | "post_consumer" | "recycled") | null;
+            /** Quantity */
+            quantity?: number | string | null;
+            /** Unit */
+            unit?: ("kg" | "m" | "m2" | "yd" | "roll" | "piece") | null;
+            /** Kg Per Unit */
+            kg_per_unit?: number | string | null;
+            /** Price */
+            price?: number | string | null;
+            /** Currency */
+            currency?: ("EUR" | "USD" | "GBP" | "CHF" | "SEK" | "DKK" | "NOK" | "PLN" | "CZK" | "CNY" | "INR" | "TRY" | "BDT" | "VND" | "PKR" | "CAD" | "AUD") | null;
+            /** Min Order Quantity */
+            min_order_quantity?: number | string | null;
+            /** Composition */
+            composition?: components["schemas"]["CompositionItem"][] | null;
+            /** Color */
+            color?: string | null;
+            /** Origin Country */
+            origin_country?: string | null;
+            /** Manufacture Date */
+            manufacture_date?: string | null;
+            /** Certifications */
+            certifications?: components["schemas"]["Certification"][] | null;
+            /** Images */
+            images?: string[] | null;
+            sustainability_metrics?: components["schemas"]["MetricsIn"] | null;
+            /** Supply Chain */
+            supply_chain?: components["schemas"]["SupplyChainStep"][] | null;
+            /** Status */
+            status?: ("draft" | "active" | "archived") | null;
+        };
+        /** MaterialUpdated */
+        MaterialUpdated: {
+            /**
+             * Material Id
+             * Format: uuid
+             */
+            material_id: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /** MessageHistory */
         MessageHistory: {
@@ -701,6 +1274,72 @@ export interface components {
             /** Read At */
             read_at: string | null;
         };
+        /** MetricCreated */
+        MetricCreated: {
+            /**
+             * Metric Id
+             * Format: uuid
+             */
+            metric_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * MetricsCreate
+         * @description A new metrics record; at least one field. Earlier records stay in the history.
+         */
+        MetricsCreate: {
+            /**
+             * Carbon Footprint
+             * @description kg CO2e per kg; rounded half-up to 3 decimals.
+             */
+            carbon_footprint?: number | string | null;
+            /**
+             * Water Usage
+             * @description Litres per kg; rounded half-up to 2 decimals.
+             */
+            water_usage?: number | string | null;
+            /**
+             * Chemical Composition
+             * @default []
+             */
+            chemical_composition: components["schemas"]["Chemical"][];
+        };
+        /** MetricsIn */
+        MetricsIn: {
+            /**
+             * Carbon Footprint
+             * @description kg CO2e per kg; rounded half-up to 3 decimals.
+             */
+            carbon_footprint?: number | string | null;
+            /**
+             * Water Usage
+             * @description Litres per kg; rounded half-up to 2 decimals.
+             */
+            water_usage?: number | string | null;
+            /**
+             * Chemical Composition
+             * @default []
+             */
+            chemical_composition: components["schemas"]["Chemical"][];
+        };
+        /** MetricsOut */
+        MetricsOut: {
+            /** Carbon Footprint */
+            carbon_footprint: number | null;
+            /** Water Usage */
+            water_usage: number | null;
+            /** Chemical Composition */
+            chemical_composition: components["schemas"]["ChemicalOut"][];
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+        };
         /** Party */
         Party: {
             /**
@@ -710,6 +1349,121 @@ export interface components {
             user_id: string;
             /** Company Name */
             company_name: string;
+        };
+        /** PassportChangeOut */
+        PassportChangeOut: {
+            /**
+             * Change Id
+             * Format: uuid
+             */
+            change_id: string;
+            /**
+             * Kind
+             * @description created, passport_updated, metrics_added or material_updated.
+             */
+            kind: string;
+            /** @description null when the account no longer exists. */
+            changed_by: components["schemas"]["ChangedBy"] | null;
+            /**
+             * Changed At
+             * Format: date-time
+             */
+            changed_at: string;
+            /**
+             * Fields
+             * @description What changed, usually `{field: {old, new}}` with passport field names.
+             */
+            fields: {
+                [key: string]: unknown;
+            };
+        };
+        /** PassportOut */
+        PassportOut: {
+            /**
+             * Passport Id
+             * Format: uuid
+             */
+            passport_id: string;
+            /**
+             * Material Id
+             * Format: uuid
+             */
+            material_id: string;
+            /** Material Type */
+            material_type: string;
+            /** Source Type */
+            source_type: string;
+            /** Title */
+            title: string;
+            /**
+             * Origin
+             * @description Country of manufacture, ISO 3166-1 alpha-2.
+             */
+            origin: string | null;
+            /** Manufacture Date */
+            manufacture_date: string | null;
+            /** Composition */
+            composition: components["schemas"]["CompositionOut"][];
+            /** Certifications */
+            certifications: components["schemas"]["CertificationOut"][];
+            /** @description The latest record. */
+            sustainability_metrics: components["schemas"]["MetricsOut"] | null;
+            /**
+             * Metrics History
+             * @description Every record, newest first.
+             */
+            metrics_history: components["schemas"]["MetricsOut"][];
+            /** Supply Chain */
+            supply_chain: components["schemas"]["SupplyChainStepOut"][];
+            impact: components["schemas"]["ImpactOut"];
+            issuer: components["schemas"]["Issuer"];
+            /** Public Url */
+            public_url: string;
+            /** Qr Url */
+            qr_url: string;
+            /** Untp Url */
+            untp_url: string;
+            /**
+             * Changes
+             * @description Every change, oldest first.
+             */
+            changes: components["schemas"]["PassportChangeOut"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * PassportUpdate
+         * @description A partial update: only the fields sent change; `origin` and `manufacture_date` may be
+         *     set to null to clear them, the lists replace the old ones (send `[]` to empty them).
+         */
+        PassportUpdate: {
+            /**
+             * Origin
+             * @description ISO 3166-1 alpha-2.
+             */
+            origin?: string | null;
+            /**
+             * Manufacture Date
+             * @description Not in the future.
+             */
+            manufacture_date?: string | null;
+            /** Supply Chain */
+            supply_chain?: components["schemas"]["SupplyChainStep"][] | null;
+            /** Certifications */
+            certifications?: components["schemas"]["Certification"][] | null;
+            /**
+             * Composition
+             * @description Percents add up to 100.
+             */
+            composition?: components["schemas"]["CompositionItem"][] | null;
         };
         /** RefreshRequest */
         RefreshRequest: {
@@ -855,6 +1609,31 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /** SupplyChainStep */
+        SupplyChainStep: {
+            /**
+             * Stage
+             * @enum {string}
+             */
+            stage: "fibre" | "spinning" | "weaving" | "knitting" | "dyeing" | "finishing" | "cutting" | "warehouse" | "other";
+            /** Company */
+            company: string;
+            /** Country */
+            country: string;
+            /** Date */
+            date?: string | null;
+        };
+        /** SupplyChainStepOut */
+        SupplyChainStepOut: {
+            /** Stage */
+            stage: string;
+            /** Company */
+            company: string;
+            /** Country */
+            country: string;
+            /** Date */
+            date: string | null;
         };
         /** TokenPair */
         TokenPair: {
@@ -1817,6 +2596,66 @@ export interface operations {
             };
         };
     };
+    get_export_api_auth_export_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A JSON attachment (`fabricloop-export-<date>.json`). */
+            200: {
+                headers: {
+                    /** @description attachment; filename=fabricloop-export-YYYY-MM-DD.json */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountExport"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_account_api_auth_delete_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionScheduled"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     create_image_api_images_post: {
         parameters: {
             query?: {
@@ -1890,6 +2729,304 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_material_types_api_materials_types_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaterialTypes"];
+                };
+            };
+        };
+    };
+    list_materials_api_materials_get: {
+        parameters: {
+            query?: {
+                q?: string | null;
+                material_type?: ("cotton" | "organic_cotton" | "recycled_cotton" | "polyester" | "recycled_polyester" | "nylon" | "recycled_nylon" | "wool" | "recycled_wool" | "viscose" | "lyocell" | "linen" | "hemp" | "silk" | "acrylic" | "elastane" | "blend" | "other")[] | null;
+                source_type?: ("deadstock" | "surplus" | "post_industrial" | "post_consumer" | "recycled") | null;
+                min_price?: number | string | null;
+                max_price?: number | string | null;
+                /** @description Minimum available. */
+                quantity?: number | string | null;
+                /** @description ISO 4217, one of `currencies`. */
+                currency?: string | null;
+                /** @description ISO 3166-1 alpha-2. */
+                origin_country?: string | null;
+                /** @description A scheme. */
+                certification?: string | null;
+                seller_id?: string | null;
+                sort?: ("relevance" | "newest" | "price_asc" | "price_desc") | null;
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size; values above 100 are clamped. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaterialSearch"];
+                };
+            };
+            /** @description `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_material_api_materials_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MaterialCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaterialCreated"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_material_api_materials__material_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                material_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaterialDetail"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_material_api_materials__material_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                material_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MaterialUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaterialUpdated"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`, `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_material_api_materials__material_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                material_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaterialDeleted"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -2067,6 +3204,252 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_passport_api_passports__material_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                material_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PassportOut"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_passport_api_passports__material_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                material_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PassportUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PassportOut"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_passport_metrics_api_passports__material_id__metrics_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                material_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MetricsCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricCreated"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_passport_qr_api_passports__material_id__qr_svg_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                material_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An SVG QR code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": unknown;
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_passport_untp_api_passports__material_id__untp_json_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                material_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A UNTP DPP credential. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description `not_found` */
@@ -2324,322 +3707,6 @@ export interface operations {
             };
         };
     };
-    export_data: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description Error */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-        };
-    };
-    delete_account: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalDeletionScheduled"];
-                };
-            };
-            /** @description Error */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-        };
-    };
-    material_types: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalMaterialTypes"];
-                };
-            };
-        };
-    };
-    list_materials: {
-        parameters: {
-            query?: {
-                q?: string;
-                material_type?: string[];
-                source_type?: string;
-                min_price?: number;
-                max_price?: number;
-                quantity?: number;
-                currency?: string;
-                origin_country?: string;
-                certification?: string;
-                seller_id?: string;
-                sort?: "relevance" | "newest" | "price_asc" | "price_desc";
-                page?: number;
-                limit?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalMaterialSearch"];
-                };
-            };
-            /** @description Error */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-        };
-    };
-    create_material: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ProvisionalMaterialCreate"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalMaterialCreated"];
-                };
-            };
-            /** @description Error */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-            /** @description Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-        };
-    };
-    get_material: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                material_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalMaterialDetail"];
-                };
-            };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-        };
-    };
-    update_material: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                material_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ProvisionalMaterialUpdate"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalMaterialUpdated"];
-                };
-            };
-            /** @description Error */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-            /** @description Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-        };
-    };
-    delete_material: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                material_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalMaterialDeleted"];
-                };
-            };
-            /** @description Error */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-        };
-    };
     create_payment: {
         parameters: {
             query?: never;
@@ -2747,192 +3814,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-        };
-    };
-    get_passport: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                material_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalPassport"];
-                };
-            };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-        };
-    };
-    update_passport: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                material_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ProvisionalPassportUpdate"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalPassport"];
-                };
-            };
-            /** @description Error */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-            /** @description Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-        };
-    };
-    add_passport_metrics: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                material_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ProvisionalMetricsIn"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalMetricCreated"];
-                };
-            };
-            /** @description Error */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-            /** @description Error */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-            /** @description Error */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-            /** @description Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-        };
-    };
-    get_passport_qr: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                material_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description SVG */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "image/svg+xml": string;
                 };
             };
             /** @description Error */

@@ -7,7 +7,7 @@ import { useAuth } from "@/hooks/auth";
 import { useMaterial, useUpdateMaterial } from "@/hooks/materials";
 import { useAddMetrics } from "@/hooks/passports";
 import { ApiError } from "@/lib/errors";
-import type { MaterialStatus, MaterialUpdateBody } from "@/lib/types";
+import type { MaterialUpdateBody } from "@/lib/types";
 import NotFoundPage from "./NotFoundPage";
 import { usePageTitle } from "@/lib/usePageTitle";
 
@@ -60,7 +60,7 @@ export default function MaterialEditPage() {
           const { sustainability_metrics: _ignored, ...rest } = body;
           void _ignored;
           const put: MaterialUpdateBody = { ...rest };
-          if (form.status !== initial.status) put.status = form.status as MaterialStatus;
+          if (form.status !== initial.status && form.status !== "sold_out") put.status = form.status as NonNullable<MaterialUpdateBody["status"]>;
           const metricsBody = metricsChanged(form, initial) ? (metrics ?? { carbon_footprint: null, water_usage: null, chemical_composition: [] }) : null;
           save.mutate(
             { body: put, metrics: metricsBody },

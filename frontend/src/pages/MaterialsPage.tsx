@@ -52,7 +52,7 @@ export default function MaterialsPage() {
             <p className="text-sm text-stone-600" aria-live="polite">
               {search.data ? `${search.data.total} material${search.data.total === 1 ? "" : "s"} found` : "Searching…"}
             </p>
-            <label className="flex items-center gap-2 text-sm text-stone-600">
+            <label className="flex items-center gap-2 whitespace-nowrap text-sm text-stone-600">
               Sort by
               <select className={controlClass(null, "w-auto py-1.5")} value={sortValue} onChange={(e) => update({ sort: e.target.value })}>
                 {SORTS.filter((s) => s.value !== "relevance" || query.q).map((s) => (

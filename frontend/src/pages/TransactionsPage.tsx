@@ -44,7 +44,7 @@ export default function TransactionsPage() {
             </button>
           ))}
         </div>
-        <label className="flex items-center gap-2 text-sm text-stone-600">
+        <label className="flex items-center gap-2 whitespace-nowrap text-sm text-stone-600">
           Status
           <select className={controlClass(null, "w-auto py-1.5")} value={status ?? ""} onChange={(e) => set({ status: e.target.value || null })}>
             <option value="">All</option>

@@ -22,10 +22,12 @@ export function toMaterialQuery(params: URLSearchParams): MaterialQuery {
   const text = params.get("q")?.trim();
   if (text) q.q = text;
   const types = params.getAll("material_type").filter(Boolean);
-  if (types.length) q.material_type = types;
-  for (const key of ["source_type", "currency", "origin_country", "certification"] as const) {
+  if (types.length) q.material_type = types as MaterialQuery["material_type"];
+  const source = params.get("source_type")?.trim();
+  if (source) q.source_type = source as MaterialQuery["source_type"];
+  for (const key of ["currency", "origin_country", "certification"] as const) {
     const v = params.get(key)?.trim();
-    if (v) q[key] = v;
+    if (v) q[key] = v as never;
   }
   const minPrice = num(params.get("min_price"));
   if (minPrice !== undefined) q.min_price = minPrice;

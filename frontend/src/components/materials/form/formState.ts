@@ -59,6 +59,8 @@ export function formFromMaterial(m: MaterialDetail): MaterialFormState {
 }
 
 const WHOLE_UNITS = ["roll", "piece"];
+type Create = MaterialCreateBody;
+type Stage = NonNullable<Create["supply_chain"]>[number]["stage"];
 
 /** Validate and build the request body; returns [body, errors]. */
 export function buildBody(f: MaterialFormState): [MaterialCreateBody | null, Errors] {
@@ -110,15 +112,15 @@ export function buildBody(f: MaterialFormState): [MaterialCreateBody | null, Err
   const body: MaterialCreateBody = {
     title: f.title.trim(),
     description: f.description,
-    material_type: f.material_type,
-    source_type: f.source_type || "deadstock",
+    material_type: f.material_type as Create["material_type"],
+    source_type: (f.source_type || "deadstock") as NonNullable<Create["source_type"]>,
     quantity,
-    unit: f.unit,
+    unit: f.unit as Create["unit"],
     price,
-    currency: f.currency,
+    currency: f.currency as Create["currency"],
     composition: f.composition.map((c) => ({ fibre: c.fibre.trim(), percent: Number(c.percent) })),
     certifications: f.certifications.map((c) => ({ scheme: c.scheme.trim(), certificate_id: c.certificate_id.trim(), ...(c.valid_until ? { valid_until: c.valid_until } : {}) })),
-    supply_chain: f.supply_chain.map((r) => ({ stage: r.stage, company: r.company.trim(), country: r.country.toUpperCase(), ...(r.date ? { date: r.date } : {}) })),
+    supply_chain: f.supply_chain.map((r) => ({ stage: r.stage as Stage, company: r.company.trim(), country: r.country.toUpperCase(), ...(r.date ? { date: r.date } : {}) })),
     images: f.images.map((i) => i.image_id),
   };
   if (f.unit !== "kg" && kgPerUnit !== null) body.kg_per_unit = kgPerUnit;
