@@ -24,8 +24,8 @@ from fabricloop.health.router import router as health_router
 from fabricloop.images.router import router as images_router
 from fabricloop.materials.router import router as materials_router
 from fabricloop.messages.router import router as messages_router
-from fabricloop.passports.router import router as passports_router
 from fabricloop.ops.router import router as ops_router
+from fabricloop.passports.router import router as passports_router
 from fabricloop.transactions.router import router as transactions_router
 
 ROUTERS: list[APIRouter] = [
