@@ -122,6 +122,38 @@ def cmd_purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    import asyncio
+    from pathlib import Path
+
+    from fabricloop.ops.backup import create_backup
+
+    settings = _settings_with_services()
+    root = Path(args.output) if args.output else settings.var_dir / "backups"
+    directory = asyncio.run(create_backup(_database_url(settings), settings.media_path, root))
+    print(f"backup written to {directory}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    import asyncio
+    from pathlib import Path
+
+    from fabricloop.ops.backup import BackupError, restore_backup
+
+    settings = _settings_with_services()
+    target = args.database_url or _database_url(settings)
+    media = Path(args.media_dir) if args.media_dir else settings.media_path
+    try:
+        restored = asyncio.run(restore_backup(Path(args.directory), target, media))
+    except BackupError as error:
+        print(f"restore failed: {error}", file=sys.stderr)
+        return 1
+    rows = sum(restored.tables.values())
+    print(f"restored {len(restored.tables)} tables ({rows} rows) and the media files")
+    return 0
+
+
 # Work `serve` does after migrating and before listening.
 STARTUP_HOOKS: list[Callable[[Settings, argparse.Namespace], None]] = [_seed_demo_at_start]
 
@@ -150,6 +182,18 @@ def build_parser() -> argparse.ArgumentParser:
         "purge", help="anonymise deleted accounts whose grace period is over"
     )
     purge.set_defaults(handler=cmd_purge)
+
+    backup = commands.add_parser(
+        "backup", help="pg_dump (custom format) and the media files into var/backups/<time>/"
+    )
+    backup.add_argument("--output", help="directory to create the backup in")
+    backup.set_defaults(handler=cmd_backup)
+
+    restore = commands.add_parser("restore", help="restore a backup into an EMPTY database")
+    restore.add_argument("directory", help="a backup directory made by `fabricloop backup`")
+    restore.add_argument("--database-url", help="the empty database (default: DATABASE_URL)")
+    restore.add_argument("--media-dir", help="where to put the media files (default: MEDIA_DIR)")
+    restore.set_defaults(handler=cmd_restore)
 
     openapi = commands.add_parser("openapi", help="print the OpenAPI schema")
     openapi.add_argument("--output", "-o")
