@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     stripe_api_base: str | None = None
     order_expiry_minutes: int = Field(30, ge=1)
     idempotency_ttl_hours: int = Field(24, ge=24)
+    jobs_enabled: bool = True
+    jobs_interval_seconds: float = Field(45.0, ge=1)
 
     public_base_url: str = "http://127.0.0.1:8000"
     media_dir: Path | None = None

@@ -232,6 +232,12 @@ async def mark_paid(session: AsyncSession, transaction: Transaction) -> bool:
     return True
 
 
+async def expire(session: AsyncSession, cache: Cache, transaction: Transaction) -> None:
+    """Cancel a locked pending transaction found past its expiry before the job got to it."""
+    await _cancel(session, cache, transaction, _now())
+    await session.flush()
+
+
 async def expire_overdue(session: AsyncSession, cache: Cache, now: datetime | None = None) -> int:
     """Cancel unpaid orders past their expiry and release their stock; returns how many."""
     now = now or _now()

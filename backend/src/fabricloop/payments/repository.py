@@ -1,0 +1,119 @@
+import hashlib
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fabricloop.payments.models import IdempotencyKey, Payment, WebhookEvent
+
+IDEMPOTENCY_LOCK_NAMESPACE = b"fabricloop:idempotency:"
+
+
+async def add_payment(session: AsyncSession, payment: Payment) -> Payment:
+    session.add(payment)
+    await session.flush()
+    await session.refresh(payment)
+    return payment
+
+
+async def get_payment(session: AsyncSession, payment_id: uuid.UUID) -> Payment | None:
+    return await session.get(Payment, payment_id)
+
+
+async def count_attempts(session: AsyncSession, transaction_id: uuid.UUID) -> int:
+    query = (
+        select(func.count()).select_from(Payment).where(Payment.transaction_id == transaction_id)
+    )
+    return int(await session.scalar(query) or 0)
+
+
+async def has_success(session: AsyncSession, transaction_id: uuid.UUID) -> bool:
+    query = select(Payment.id).where(
+        Payment.transaction_id == transaction_id, Payment.status == "succeeded"
+    )
+    return (await session.execute(query)).first() is not None
+
+
+async def find_by_reference(session: AsyncSession, reference: str) -> Payment | None:
+    result = await session.execute(
+        select(Payment)
+        .where(Payment.gateway_reference == reference)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return result.scalar_one_or_none()
+
+
+async def try_lock_idempotency_key(session: AsyncSession, user_id: uuid.UUID, key: str) -> bool:
+    """A lock on (user, key) held until this database transaction ends: a second request with
+    the key while the first is running fails to take it. A crashed request's lock dies with
+    its connection, so a key is never stuck."""
+    digest = hashlib.sha256(IDEMPOTENCY_LOCK_NAMESPACE + f"{user_id}:{key}".encode()).digest()
+    lock_id = int.from_bytes(digest[:8], "big", signed=True)
+    return bool(await session.scalar(select(func.pg_try_advisory_xact_lock(lock_id))))
+
+
+async def get_idempotency_key(
+    session: AsyncSession, user_id: uuid.UUID, key: str, now: datetime
+) -> IdempotencyKey | None:
+    result = await session.execute(
+        select(IdempotencyKey).where(
+            IdempotencyKey.user_id == user_id,
+            IdempotencyKey.key == key,
+            IdempotencyKey.expires_at > now,
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+async def save_idempotency_key(
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    key: str,
+    request_hash: str,
+    status: int,
+    body: dict[str, Any],
+    now: datetime,
+    expires_at: datetime,
+) -> None:
+    values = {
+        "user_id": user_id,
+        "key": key,
+        "request_hash": request_hash,
+        "state": "completed",
+        "response_status": status,
+        "response_body": body,
+        "created_at": now,
+        "expires_at": expires_at,
+    }
+    statement = insert(IdempotencyKey).values(values)
+    # An expired row of the same key is replaced; a live one can't exist (checked under lock).
+    statement = statement.on_conflict_do_update(
+        index_elements=[IdempotencyKey.user_id, IdempotencyKey.key],
+        set_={k: statement.excluded[k] for k in values if k not in ("user_id", "key")},
+    )
+    await session.execute(statement)
+
+
+async def purge_idempotency_keys(session: AsyncSession, now: datetime) -> int:
+    result = await session.execute(
+        delete(IdempotencyKey).where(IdempotencyKey.expires_at <= now).returning(IdempotencyKey.id)
+    )
+    return len(result.all())
+
+
+async def record_event(
+    session: AsyncSession, event_id: str, event_type: str, payload: dict[str, Any]
+) -> bool:
+    """Store the event; False when its id was stored before (a duplicate delivery)."""
+    statement = (
+        insert(WebhookEvent)
+        .values(id=event_id, type=event_type, payload=payload)
+        .on_conflict_do_nothing(index_elements=[WebhookEvent.id])
+        .returning(WebhookEvent.id)
+    )
+    return (await session.execute(statement)).first() is not None

@@ -1,0 +1,122 @@
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request, status
+from fastapi.responses import JSONResponse
+
+from fabricloop.core.db import DbSession
+from fabricloop.core.deps import AppCache, AppSettings, CurrentUser
+from fabricloop.core.errors import BadRequest, Unauthorized, Unprocessable, responses
+from fabricloop.payments import service, webhooks
+from fabricloop.payments.errors import (
+    AlreadyPaid,
+    GatewayDown,
+    IdempotencyKeyInUse,
+    IdempotencyKeyReused,
+    InvalidSignature,
+    NotPayable,
+    PaymentDeclined,
+    PaymentNotFound,
+    WebhookTooLarge,
+)
+from fabricloop.payments.gateway import PaymentGateway
+from fabricloop.payments.schemas import (
+    PaymentCreate,
+    PaymentDetail,
+    PaymentOut,
+    PaymentPending,
+    WebhookAck,
+)
+from fabricloop.transactions.errors import TransactionNotFound
+
+router = APIRouter(prefix="/api/payments", tags=["payments"])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        description="Optional. The same key with the same body returns the first response "
+        "again (declines too) for at least 24 hours; with another body: 422; while the first "
+        "request is still running: 409.",
+    ),
+]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PaymentOut,
+    responses={
+        202: {"model": PaymentPending, "description": "Authentication required."},
+        **responses(
+            BadRequest,
+            Unauthorized,
+            PaymentDeclined,
+            TransactionNotFound,
+            AlreadyPaid,
+            NotPayable,
+            IdempotencyKeyInUse,
+            IdempotencyKeyReused,
+            Unprocessable,
+            GatewayDown,
+        ),
+    },
+)
+async def create_payment(
+    data: PaymentCreate,
+    request: Request,
+    user: CurrentUser,
+    session: DbSession,
+    settings: AppSettings,
+    cache: AppCache,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Pay a pending transaction of yours; on success it becomes paid."""
+    gateway: PaymentGateway = request.app.state.payment_gateway
+    outcome = await service.create_payment(
+        session, settings, cache, gateway, user, data, idempotency_key
+    )
+    return JSONResponse(outcome.body, status_code=outcome.status_code)
+
+
+@router.post(
+    "/webhook",
+    responses=responses(InvalidSignature, WebhookTooLarge),
+    description="Stripe events, verified with `STRIPE_WEBHOOK_SECRET` on the raw body (a "
+    "missing secret, a bad signature, or a timestamp more than 300 s old or ahead: 400). "
+    "Each event id is applied once; a duplicate also answers 200.",
+)
+async def receive_webhook(
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    stripe_signature: Annotated[str | None, Header(alias="Stripe-Signature")] = None,
+) -> WebhookAck:
+    """Receive a Stripe event."""
+    payload = await request.body()
+    applied = await webhooks.receive(
+        session, payload, stripe_signature, settings.stripe_webhook_secret
+    )
+    return WebhookAck(duplicate=not applied)
+
+
+@router.get("/{payment_id}", responses=responses(Unauthorized, PaymentNotFound))
+async def get_payment(
+    payment_id: uuid.UUID, user: CurrentUser, session: DbSession
+) -> PaymentDetail:
+    """A payment attempt, to the buyer or seller of its transaction."""
+    payment = await service.get_payment(session, user, payment_id)
+    return PaymentDetail(
+        payment_id=payment.id,
+        transaction_id=payment.transaction_id,
+        status=payment.status,
+        amount=payment.amount,
+        currency=payment.currency,
+        gateway=payment.gateway,
+        decline_code=payment.decline_code,
+        failure_message=payment.failure_message,
+        created_at=payment.created_at,
+        updated_at=payment.updated_at,
+    )

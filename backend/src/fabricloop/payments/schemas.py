@@ -1,0 +1,61 @@
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from fabricloop.transactions.schemas import JsonDecimal
+
+PaymentStatus = Literal["succeeded", "failed", "requires_action", "processing"]
+
+
+class PaymentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    transaction_id: uuid.UUID
+    payment_method: Annotated[
+        str,
+        Field(
+            min_length=4,
+            max_length=255,
+            pattern=r"^pm_[A-Za-z0-9_]+$",
+            description="A Stripe PaymentMethod id; in the sandbox, Stripe's test methods "
+            "(pm_card_visa, pm_card_visa_chargeDeclined, pm_card_authenticationRequired...). "
+            "An unknown one is a 422.",
+            examples=["pm_card_visa"],
+        ),
+    ]
+
+
+class PaymentOut(BaseModel):
+    payment_id: uuid.UUID
+    status: PaymentStatus
+    transaction_id: uuid.UUID
+    amount: JsonDecimal
+    currency: str
+
+
+class PaymentPending(PaymentOut):
+    """202: the card needs authentication (3-D Secure); the transaction stays pending."""
+
+    client_secret: str | None = Field(
+        None, description="For Stripe.js to complete the authentication in the browser."
+    )
+
+
+class PaymentDetail(BaseModel):
+    payment_id: uuid.UUID
+    transaction_id: uuid.UUID
+    status: PaymentStatus
+    amount: JsonDecimal
+    currency: str
+    gateway: str
+    decline_code: str | None
+    failure_message: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class WebhookAck(BaseModel):
+    received: bool = True
+    duplicate: bool = Field(False, description="The event was applied before; nothing changed.")

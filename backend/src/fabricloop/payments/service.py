@@ -1,0 +1,250 @@
+"""Paying a transaction through the gateway, with Idempotency-Key semantics, and reading
+payments as a party."""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import orjson
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fabricloop.auth.models import User
+from fabricloop.config import Settings
+from fabricloop.core.cache import Cache
+from fabricloop.core.db import after_commit
+from fabricloop.core.errors import AppError, ServiceUnavailable, error_body, field_error
+from fabricloop.core.metrics import record_payment
+from fabricloop.payments import repository
+from fabricloop.payments.errors import (
+    AlreadyPaid,
+    GatewayDown,
+    IdempotencyKeyInUse,
+    IdempotencyKeyReused,
+    NotPayable,
+    PaymentDeclined,
+    PaymentNotFound,
+)
+from fabricloop.payments.gateway import (
+    ChargeRequest,
+    ChargeResult,
+    GatewayUnavailable,
+    InvalidPaymentMethod,
+    PaymentGateway,
+    UnchargeableAmount,
+)
+from fabricloop.payments.models import Payment
+from fabricloop.payments.schemas import PaymentCreate, PaymentOut, PaymentPending
+from fabricloop.transactions import service as transactions
+from fabricloop.transactions.errors import TransactionNotFound
+from fabricloop.transactions.models import Transaction
+
+log = structlog.get_logger(__name__)
+
+PAID_STATUSES = ("paid", "shipped", "completed")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A response to send (and to replay for the same Idempotency-Key)."""
+
+    status_code: int
+    body: dict[str, Any]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def fingerprint(data: PaymentCreate) -> str:
+    canonical = orjson.dumps(data.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(b"POST /api/payments\n" + canonical).hexdigest()
+
+
+def count_after_commit(session: AsyncSession, outcome: str) -> None:
+    async def record() -> None:
+        record_payment(outcome)
+
+    after_commit(session, record)
+
+
+async def create_payment(
+    session: AsyncSession,
+    settings: Settings,
+    cache: Cache,
+    gateway: PaymentGateway,
+    user: User,
+    data: PaymentCreate,
+    idempotency_key: str | None,
+) -> Outcome:
+    now = _now()
+    request_hash = fingerprint(data)
+    if idempotency_key is not None:
+        replay = await _replay(session, user, idempotency_key, request_hash, now)
+        if replay is not None:
+            return replay
+    try:
+        outcome = await _pay(session, cache, gateway, user, data)
+    except AppError as error:
+        # Remembered like a success (a decline above all), except a gateway outage: nothing
+        # happened, and a retry with the same key should try again.
+        if idempotency_key is None or isinstance(error, ServiceUnavailable):
+            raise
+        body = error_body(error.code, error.message, error.details, error.extra)
+        await _remember(session, settings, user, idempotency_key, request_hash, error.status, body)
+        error.commit_changes = True
+        raise
+    if idempotency_key is not None:
+        await _remember(
+            session,
+            settings,
+            user,
+            idempotency_key,
+            request_hash,
+            outcome.status_code,
+            outcome.body,
+        )
+    return outcome
+
+
+async def _replay(
+    session: AsyncSession, user: User, key: str, request_hash: str, now: datetime
+) -> Outcome | None:
+    if not await repository.try_lock_idempotency_key(session, user.id, key):
+        raise IdempotencyKeyInUse()
+    stored = await repository.get_idempotency_key(session, user.id, key, now)
+    if stored is None:
+        return None
+    if stored.request_hash != request_hash:
+        raise IdempotencyKeyReused()
+    if stored.response_status is None or stored.response_body is None:
+        raise IdempotencyKeyInUse()
+    return Outcome(stored.response_status, stored.response_body)
+
+
+async def _remember(
+    session: AsyncSession,
+    settings: Settings,
+    user: User,
+    key: str,
+    request_hash: str,
+    status: int,
+    body: dict[str, Any],
+) -> None:
+    now = _now()
+    await repository.save_idempotency_key(
+        session,
+        user_id=user.id,
+        key=key,
+        request_hash=request_hash,
+        status=status,
+        body=body,
+        now=now,
+        expires_at=now + timedelta(hours=settings.idempotency_ttl_hours),
+    )
+
+
+async def _charge(
+    gateway: PaymentGateway, transaction: Transaction, payment_method: str, attempt: int
+) -> ChargeResult:
+    request = ChargeRequest(
+        transaction_id=transaction.id,
+        amount=transaction.total,
+        currency=transaction.currency,
+        payment_method=payment_method,
+        # Derived from the transaction and the attempt: a retry after a lost answer charges
+        # nothing twice, a new attempt after a decline is a new charge.
+        idempotency_key=f"fabricloop-{transaction.id}-{attempt}",
+        description=f"FabricLoop order {transaction.id}",
+    )
+    try:
+        return await gateway.charge(request)
+    except InvalidPaymentMethod as error:
+        raise field_error("payment_method", str(error)) from error
+    except UnchargeableAmount as error:
+        raise field_error("transaction_id", str(error)) from error
+    except GatewayUnavailable as error:
+        log.warning("payment gateway unavailable", gateway=gateway.name, error=str(error))
+        record_payment("error")
+        raise GatewayDown() from error
+
+
+async def _pay(
+    session: AsyncSession, cache: Cache, gateway: PaymentGateway, user: User, data: PaymentCreate
+) -> Outcome:
+    # Locked until commit: of two concurrent payments the second sees the first's result.
+    transaction = await transactions.lock_for_payment(session, user, data.transaction_id)
+    if transaction.status in PAID_STATUSES:
+        raise AlreadyPaid()
+    if transaction.status != "pending":
+        raise NotPayable(f"A {transaction.status} transaction cannot be paid.")
+    if transaction.expires_at <= _now():
+        await transactions.expire(session, cache, transaction)
+        raise NotPayable("The order expired unpaid and was cancelled.", commit_changes=True)
+    attempt = await repository.count_attempts(session, transaction.id) + 1
+    result = await _charge(gateway, transaction, data.payment_method, attempt)
+    status, decline_code, message = result.status, result.decline_code, result.message
+    if status == "succeeded" and (
+        result.amount != transaction.total or result.currency != transaction.currency
+    ):
+        log.error(
+            "gateway amount differs from the order: needs a refund",
+            transaction_id=str(transaction.id),
+            reference=result.reference,
+            charged=f"{result.amount} {result.currency}",
+            expected=f"{transaction.total} {transaction.currency}",
+        )
+        status, decline_code = "failed", "amount_mismatch"
+        message = "The amount charged did not match the order; it will be refunded."
+    payment = await repository.add_payment(
+        session,
+        Payment(
+            transaction_id=transaction.id,
+            payer_id=user.id,
+            amount=transaction.total,
+            currency=transaction.currency,
+            status=status,
+            gateway=gateway.name,
+            gateway_reference=result.reference,
+            payment_method=data.payment_method,
+            decline_code=decline_code if status == "failed" else None,
+            failure_message=(message or "")[:500] or None if status == "failed" else None,
+        ),
+    )
+    count_after_commit(session, status)
+    fields = {
+        "payment_id": payment.id,
+        "status": status,
+        "transaction_id": transaction.id,
+        "amount": transaction.total,
+        "currency": transaction.currency,
+    }
+    if status == "succeeded":
+        await transactions.mark_paid(session, transaction)
+        return Outcome(201, PaymentOut.model_validate(fields).model_dump(mode="json"))
+    if status in ("requires_action", "processing"):
+        pending = PaymentPending.model_validate({**fields, "client_secret": result.client_secret})
+        return Outcome(202, pending.model_dump(mode="json"))
+    raise PaymentDeclined(
+        message or PaymentDeclined.message,
+        extra={"decline_code": decline_code or "generic_decline", "payment_id": str(payment.id)},
+        commit_changes=True,
+    )
+
+
+async def get_payment(session: AsyncSession, user: User, payment_id: uuid.UUID) -> Payment:
+    payment = await repository.get_payment(session, payment_id)
+    if payment is None:
+        raise PaymentNotFound()
+    try:
+        await transactions.get_transaction(session, user, payment.transaction_id)
+    except TransactionNotFound as error:
+        raise PaymentNotFound() from error
+    return payment
+
+
+async def purge_idempotency_keys(session: AsyncSession, cache: Cache) -> int:
+    """Forget Idempotency-Keys past their retention (at least 24 hours)."""
+    return await repository.purge_idempotency_keys(session, _now())
