@@ -18,7 +18,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from playwright.sync_api import ConsoleMessage, Page
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page
 
 ROOT = Path(__file__).resolve().parents[1]
 FABRICLOOP = Path(sys.executable).parent / "fabricloop"
@@ -38,6 +38,13 @@ EXPECTED_HTTP_ERROR = re.compile(
     r"Failed to load resource: the server responded with a status of 4\d\d"
 )
 PASSWORD = "Demo-Passw0rd"
+SHIPPING_ADDRESS = {
+    "recipient_name": "Lena Hoffmann",
+    "line1": "Torstraße 101",
+    "city": "Berlin",
+    "postal_code": "10119",
+    "country": "DE",
+}
 
 
 def _free_port() -> int:
@@ -57,6 +64,26 @@ async def _fresh_database(url: str) -> None:
         await connection.close()
 
 
+def snapshot_web_app(target: Path) -> Path:
+    """Copy the built web app, so that a rebuild of frontend/dist during the run (other work
+    in the same tree) cannot serve a half-written bundle to the browser."""
+    dist = ROOT / "frontend" / "dist"
+    deadline = time.monotonic() + 120
+    while True:
+        shutil.rmtree(target, ignore_errors=True)
+        try:
+            shutil.copytree(dist, target)
+            index = (target / "index.html").read_text()
+            assets = re.findall(r'(?:src|href)="/(assets/[^"]+)"', index)
+            if assets and all((target / asset).is_file() for asset in assets):
+                return target
+        except (OSError, shutil.Error):
+            pass  # being rebuilt right now
+        if time.monotonic() > deadline:
+            raise RuntimeError("frontend/dist is not (completely) built: run make frontend")
+        time.sleep(2)
+
+
 def _server_env(var_dir: Path, port: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(
@@ -68,6 +95,7 @@ def _server_env(var_dir: Path, port: int) -> dict[str, str]:
         RATE_LIMIT_PER_MINUTE="100000",
         PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
         LOG_LEVEL="warn",
+        WEB_DIST_DIR=str(snapshot_web_app(var_dir / "web")),
     )
     test_db = os.environ.get("TEST_DATABASE_URL")
     if test_db:
@@ -130,8 +158,14 @@ def browser_type_launch_args(
     }
 
 
-@pytest.fixture
-def page(page: Page) -> Iterator[Page]:
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    # Fixed locale and zone: money, numbers and dates render the same on every machine.
+    return {**browser_context_args, "locale": "en-GB", "timezone_id": "UTC"}
+
+
+def watch_console(page: Page) -> list[str]:
+    """Collect console errors and uncaught page errors of a page (the `page` fixture's rule)."""
     problems: list[str] = []
 
     def on_console(message: ConsoleMessage) -> None:
@@ -141,7 +175,24 @@ def page(page: Page) -> Iterator[Page]:
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     page.set_default_timeout(10_000)
+    return problems
+
+
+@pytest.fixture
+def page(page: Page) -> Iterator[Page]:
+    problems = watch_console(page)
     yield page
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def other_page(browser: Browser, browser_context_args: dict[str, Any]) -> Iterator[Page]:
+    """A page in a second browser context: another user, with its own cookies."""
+    context = browser.new_context(**browser_context_args)
+    page = context.new_page()
+    problems = watch_console(page)
+    yield page
+    context.close()
     assert not problems, "\n".join(problems)
 
 
@@ -182,6 +233,72 @@ class Api:
         response.raise_for_status()
         return response
 
+    def get(self, user: dict[str, str] | None, path: str, **kwargs: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {user['token']}"} if user else {}
+        response = self.http.get(path, headers=headers, **kwargs)
+        response.raise_for_status()
+        return response
+
+    def create_material(self, seller: dict[str, str], **overrides: Any) -> dict[str, Any]:
+        """A complete active listing (composition, certification, metrics, supply chain)."""
+        body: dict[str, Any] = {
+            "title": f"Deadstock organic cotton twill {uuid.uuid4().hex[:6]}",
+            "description": "Left over from a cancelled workwear order; 150 cm wide.",
+            "material_type": "organic_cotton",
+            "source_type": "deadstock",
+            "quantity": 500,
+            "unit": "m",
+            "kg_per_unit": 0.25,
+            "price": 6.5,
+            "currency": "EUR",
+            "origin_country": "PT",
+            "manufacture_date": "2025-03-14",
+            "composition": [{"fibre": "organic_cotton", "percent": 100}],
+            "certifications": [
+                {"scheme": "GOTS", "certificate_id": "GOTS-E2E-001", "valid_until": "2030-01-31"}
+            ],
+            "sustainability_metrics": {
+                "carbon_footprint": 2.1,
+                "water_usage": 900,
+                "chemical_composition": [],
+            },
+            "supply_chain": [
+                {"stage": "weaving", "company": "Tecelagem Norte", "country": "PT"},
+            ],
+            **overrides,
+        }
+        created = self.post(seller, "/api/materials", json=body).json()
+        return {**body, **created}
+
+    def buy(
+        self,
+        buyer: dict[str, str],
+        material_id: str,
+        quantity: float,
+        payment_method: str | None = "pm_card_visa",
+    ) -> dict[str, Any]:
+        """Create a transaction (and pay it unless payment_method is None)."""
+        transaction = self.post(
+            buyer,
+            "/api/transactions",
+            json={
+                "material_id": material_id,
+                "quantity": quantity,
+                "shipping_address": SHIPPING_ADDRESS,
+            },
+        ).json()
+        if payment_method:
+            self.post(
+                buyer,
+                "/api/payments",
+                json={
+                    "transaction_id": transaction["transaction_id"],
+                    "payment_method": payment_method,
+                },
+                headers={"Idempotency-Key": uuid.uuid4().hex},
+            )
+        return transaction
+
 
 @pytest.fixture(scope="session")
 def api(base_url: str) -> Api:
@@ -194,3 +311,21 @@ def login_in_browser(page: Page, base_url: str, user: dict[str, str]) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name=re.compile("log in|sign in", re.I)).click()
     page.wait_for_url(re.compile(r"^(?!.*/login).*$"))
+
+
+def card(page: Page, title: str) -> Locator:
+    """The card (a rounded panel) whose heading is `title`."""
+    heading = page.get_by_role("heading", name=title, exact=True)
+    return heading.locator("xpath=ancestor::div[contains(@class, 'rounded-2xl')][1]")
+
+
+_NATURAL_WIDTH = """img => img.complete ? img.naturalWidth : new Promise(resolve => {
+    img.addEventListener("load", () => resolve(img.naturalWidth), { once: true });
+    img.addEventListener("error", () => resolve(0), { once: true });
+})"""
+
+
+def loaded_width(image: Locator) -> int:
+    """The natural width of an <img> once it has loaded (0 if it failed to load)."""
+    image.scroll_into_view_if_needed()
+    return int(image.evaluate(_NATURAL_WIDTH))
