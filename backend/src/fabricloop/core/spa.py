@@ -5,19 +5,51 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.routing import Match
 
 from fabricloop.core.errors import error_response
 
 NOT_SPA = ("api/", "media/", "health", "metrics")
+FALLBACK = "/{path:path}"
+OTHER_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
+
+
+def _allowed_methods(request: Request) -> set[str]:
+    """The methods some route other than the fallbacks serves at this path."""
+    routes = [r for r in request.app.router.routes if getattr(r, "path", None) != FALLBACK]
+    return {
+        method
+        for method in ["GET", *OTHER_METHODS]
+        if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
+    }
+
+
+def _no_route(request: Request) -> Response:
+    """404, or 405 with Allow when the path exists for other methods."""
+    allowed = _allowed_methods(request)
+    if allowed:
+        return error_response(
+            405,
+            "method_not_allowed",
+            "Method Not Allowed",
+            headers={"Allow": ", ".join(sorted(allowed))},
+        )
+    return error_response(404, "not_found", "The resource does not exist.")
 
 
 def install_spa(app: FastAPI, dist: Path) -> None:
     root = dist.resolve()
 
-    @app.get("/{path:path}", include_in_schema=False)
+    @app.api_route(FALLBACK, methods=OTHER_METHODS, include_in_schema=False)
+    async def unknown_route(request: Request) -> Response:
+        # Without this, a POST to an unknown path would be a 405 (the GET fallback below
+        # matches every path); a known path with another method stays a 405.
+        return _no_route(request)
+
+    @app.get(FALLBACK, include_in_schema=False)
     async def single_page_app(path: str, request: Request) -> Response:
         if path.startswith(NOT_SPA):
-            return error_response(404, "not_found", "The resource does not exist.")
+            return _no_route(request)
         index = root / "index.html"
         if not index.is_file():
             return HTMLResponse(

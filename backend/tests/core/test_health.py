@@ -1,0 +1,48 @@
+from httpx import AsyncClient
+
+from fabricloop.config import Settings
+from tests.core.apps import running
+
+DOWN_DATABASE = "postgresql+asyncpg://postgres@127.0.0.1:1/x"
+DOWN_REDIS = "redis://127.0.0.1:1"
+
+
+def assert_shape(body: dict[str, object]) -> None:
+    assert set(body) >= {"status", "checks", "version"}
+    checks = body["checks"]
+    assert isinstance(checks, dict)
+    for name in ("database", "redis"):
+        assert checks[name]["status"] in ("ok", "down")
+        assert isinstance(checks[name]["latency_ms"], int | float)
+        assert checks[name]["latency_ms"] >= 0
+
+
+class TestHealth:
+    async def test_ok(self, client: AsyncClient) -> None:
+        response = await client.get("/health")
+        assert response.status_code == 200
+        body = response.json()
+        assert_shape(body)
+        assert body["status"] in ("ok", "degraded")
+        assert body["checks"]["database"]["status"] == "ok"
+        assert body["checks"]["redis"]["status"] == "ok"
+
+    async def test_redis_down_is_degraded(self, settings: Settings, migrated: str) -> None:
+        async with running(settings, redis_url=DOWN_REDIS) as (_, http):
+            response = await http.get("/health")
+        assert response.status_code == 200
+        body = response.json()
+        assert_shape(body)
+        assert body["status"] == "degraded"
+        assert body["checks"]["redis"]["status"] == "down"
+        assert body["checks"]["redis"]["detail"]
+        assert body["checks"]["database"]["status"] == "ok"
+
+    async def test_database_down_is_503(self, settings: Settings, migrated: str) -> None:
+        async with running(settings, database_url=DOWN_DATABASE) as (_, http):
+            response = await http.get("/health")
+        assert response.status_code == 503
+        body = response.json()
+        assert_shape(body)
+        assert body["status"] == "unavailable"
+        assert body["checks"]["database"]["status"] == "down"

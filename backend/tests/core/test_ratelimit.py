@@ -1,0 +1,95 @@
+"""The per-IP limit on /api, counted in Redis, with X-Forwarded-For from trusted proxies only."""
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from ipaddress import ip_network
+
+import pytest
+from fastapi import FastAPI
+from redis.asyncio import Redis
+
+from fabricloop.config import Settings
+from tests.core.apps import client_for, running
+
+LIMIT = 5
+PROXY = ("10.1.2.3", 5000)
+
+
+@pytest.fixture
+async def limited(settings: Settings, migrated: str) -> AsyncIterator[FastAPI]:
+    async with running(
+        settings, rate_limit_per_minute=LIMIT, trusted_proxies=[ip_network("10.0.0.0/8")]
+    ) as (app, _):
+        await app.state.redis.flushdb()
+        # The window is a calendar minute: start well inside one so that it can't roll over.
+        if time.time() % 60 > 55:
+            await asyncio.sleep(61 - time.time() % 60)
+        yield app
+
+
+async def statuses(app: FastAPI, peer: tuple[str, int], count: int, **headers: str) -> list[int]:
+    async with client_for(app, peer) as http:
+        return [(await http.get("/api/nothing", headers=headers)).status_code for _ in range(count)]
+
+
+class TestRateLimit:
+    async def test_sixth_request_is_429(self, limited: FastAPI) -> None:
+        assert await statuses(limited, ("192.0.2.1", 1), LIMIT) == [404] * LIMIT
+        async with client_for(limited, ("192.0.2.1", 2)) as http:
+            response = await http.get("/api/auth/me")
+        assert response.status_code == 429
+        body = response.json()
+        assert body["error"]["code"] == "rate_limited"
+        assert body["error"]["request_id"] == response.headers["x-request-id"]
+        assert 1 <= int(response.headers["retry-after"]) <= 61
+        assert response.headers["x-content-type-options"] == "nosniff"
+
+    async def test_other_ip_unaffected(self, limited: FastAPI) -> None:
+        assert (await statuses(limited, ("192.0.2.1", 1), LIMIT + 1))[-1] == 429
+        assert await statuses(limited, ("192.0.2.2", 1), LIMIT) == [404] * LIMIT
+
+    async def test_counted_in_redis(self, limited: FastAPI) -> None:
+        await statuses(limited, ("192.0.2.9", 1), 3)
+        redis: Redis = limited.state.redis
+        keys = [k.decode() async for k in redis.scan_iter("ratelimit:192.0.2.9:*")]
+        assert len(keys) == 1
+        assert await redis.get(keys[0]) == b"3"
+        assert 0 < await redis.ttl(keys[0]) <= 60
+
+    async def test_health_and_spa_not_limited(self, limited: FastAPI) -> None:
+        async with client_for(limited, ("192.0.2.3", 1)) as http:
+            codes = [(await http.get("/health")).status_code for _ in range(LIMIT + 3)]
+            codes += [(await http.get("/materials/x")).status_code for _ in range(LIMIT + 3)]
+        assert 429 not in codes
+
+    async def test_forwarded_for_ignored_from_untrusted_peer(self, limited: FastAPI) -> None:
+        peer = ("203.0.113.77", 1)
+        codes = [
+            (await statuses(limited, peer, 1, **{"X-Forwarded-For": f"198.18.0.{i}"}))[0]
+            for i in range(LIMIT + 1)
+        ]
+        assert codes == [404] * LIMIT + [429]
+
+    async def test_forwarded_for_honoured_from_trusted_proxy(self, limited: FastAPI) -> None:
+        first = await statuses(limited, PROXY, LIMIT + 1, **{"X-Forwarded-For": "198.18.1.1"})
+        assert first == [404] * LIMIT + [429]
+        # Another client behind the same proxy has its own count.
+        second = await statuses(limited, PROXY, LIMIT, **{"X-Forwarded-For": "198.18.1.2"})
+        assert second == [404] * LIMIT
+
+    async def test_spoofed_hop_before_the_proxy_chain(self, limited: FastAPI) -> None:
+        # The client prepends a fake address; the proxy appends the real one.
+        headers = {"X-Forwarded-For": "1.2.3.4, 198.18.2.2"}
+        assert (await statuses(limited, PROXY, LIMIT + 1, **headers))[-1] == 429
+        # The same real client with another fake prefix is still the same client.
+        headers = {"X-Forwarded-For": "5.6.7.8, 198.18.2.2"}
+        assert await statuses(limited, PROXY, 1, **headers) == [429]
+
+    async def test_fails_open_when_redis_is_down(self, settings: Settings, migrated: str) -> None:
+        async with running(settings, rate_limit_per_minute=2, redis_url="redis://127.0.0.1:1") as (
+            app,
+            _,
+        ):
+            codes = await statuses(app, ("192.0.2.50", 1), 6)
+        assert codes == [404] * 6

@@ -1,0 +1,81 @@
+"""The single-page app fallback over a temporary build."""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from httpx import AsyncClient
+
+from fabricloop.config import Settings
+from tests.core.apps import running
+
+INDEX = b"<!doctype html><div id=root></div><!-- fabricloop index -->"
+
+
+@pytest.fixture
+def dist(tmp_path: Path) -> Path:
+    root = tmp_path / "dist"
+    (root / "assets").mkdir(parents=True)
+    (root / "index.html").write_bytes(INDEX)
+    (root / "assets" / "app-1234.js").write_text("console.log('app')")
+    (root / "favicon.svg").write_text("<svg/>")
+    (tmp_path / "secret.txt").write_text("outside the build")
+    return root
+
+
+@pytest.fixture
+async def spa(settings: Settings, migrated: str, dist: Path) -> AsyncIterator[AsyncClient]:
+    async with running(settings, web_dist_dir=dist) as (_, http):
+        yield http
+
+
+class TestSpa:
+    @pytest.mark.parametrize("path", ["/", "/materials/3f0c", "/dashboard?tab=orders", "/a/b/c"])
+    async def test_deep_links_get_index(self, spa: AsyncClient, path: str) -> None:
+        response = await spa.get(path)
+        assert response.status_code == 200
+        assert response.content == INDEX
+        assert response.headers["content-type"].startswith("text/html")
+        assert response.headers["cache-control"] == "no-cache"
+        assert "default-src 'self'" in response.headers["content-security-policy"]
+
+    async def test_assets_served_immutable(self, spa: AsyncClient) -> None:
+        response = await spa.get("/assets/app-1234.js")
+        assert response.status_code == 200
+        assert response.text == "console.log('app')"
+        assert "immutable" in response.headers["cache-control"]
+        favicon = await spa.get("/favicon.svg")
+        assert favicon.text == "<svg/>"
+        assert "immutable" not in favicon.headers.get("cache-control", "")
+
+    @pytest.mark.parametrize("path", ["/api/unknown", "/api/", "/media/none.png", "/metricsx"])
+    async def test_reserved_prefixes_are_json_404(self, spa: AsyncClient, path: str) -> None:
+        response = await spa.get(path)
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+
+    @pytest.mark.parametrize(
+        "raw_path",
+        [
+            "/../secret.txt",
+            "/assets/../../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/assets/%2e%2e/%2e%2e/secret.txt",
+            "/..%2fsecret.txt",
+        ],
+    )
+    async def test_traversal_outside_dist_refused(self, spa: AsyncClient, raw_path: str) -> None:
+        request = spa.build_request("GET", "http://testserver")
+        # Send the path as written: httpx would otherwise normalise the dot segments away.
+        request.url = request.url.copy_with(raw_path=raw_path.encode())
+        response = await spa.send(request)
+        assert b"outside the build" not in response.content
+        assert response.status_code in (200, 404)
+        if response.status_code == 200:
+            assert response.content == INDEX
+
+    async def test_without_a_build_explains(self, settings: Settings, tmp_path: Path) -> None:
+        async with running(settings, web_dist_dir=tmp_path / "missing") as (_, http):
+            response = await http.get("/materials")
+        assert response.status_code == 503
+        assert "make run" in response.text
