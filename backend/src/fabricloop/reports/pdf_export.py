@@ -1,0 +1,175 @@
+"""The report as PDF (fpdf2): the summary, the monthly table, the material types and the
+methodology with its factors. Text is set in DejaVu Sans when the system has it (Unicode
+company names and titles), else in the core Helvetica with the text reduced to Latin-1;
+characters the font lacks are shown as '?' rather than dropped."""
+
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+
+from fpdf import FPDF
+
+from fabricloop.reports.service import ReportData
+
+FONT_DIRS = (
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/TTF"),
+    Path("/usr/share/fonts/dejavu"),
+    Path("/usr/local/share/fonts"),
+)
+FAMILY = "DejaVu"
+NOTE = "Avoided emissions are reported beside Scope 3 and never subtracted from it."
+
+
+def _font_files() -> tuple[Path, Path] | None:
+    for folder in FONT_DIRS:
+        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+        if regular.is_file() and bold.is_file():
+            return regular, bold
+    return None
+
+
+def number(value: Decimal | int | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,}" if isinstance(value, int) else f"{value:,f}"
+
+
+class ReportPdf(FPDF):
+    def __init__(self) -> None:
+        super().__init__(orientation="portrait", unit="mm", format="A4")
+        self.set_margins(15, 15, 15)
+        self.set_auto_page_break(auto=True, margin=15)
+        files = _font_files()
+        self.unicode_font = files is not None
+        if files is not None:
+            self.add_font(FAMILY, "", str(files[0]))
+            self.add_font(FAMILY, "B", str(files[1]))
+            self.font_name = FAMILY
+        else:
+            self.font_name = "Helvetica"
+
+    def safe(self, text: str) -> str:
+        if not self.unicode_font:
+            return text.encode("latin-1", "replace").decode("latin-1")
+        cmap = getattr(self.current_font, "cmap", None) or {}
+        return "".join(c if ord(c) in cmap or c in "\n\r" else "?" for c in text)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.use_font(8)
+        self.cell(0, 5, self.safe(f"FabricLoop sustainability report - page {self.page_no()}"))
+
+    def use_font(self, size: float, bold: bool = False) -> None:
+        self.set_font(self.font_name, "B" if bold else "", size)
+
+    def heading(self, text: str) -> None:
+        self.ln(3)
+        self.use_font(12, bold=True)
+        self.cell(0, 8, self.safe(text), new_x="LMARGIN", new_y="NEXT")
+        self.use_font(9)
+
+    def paragraph(self, text: str, size: float = 9) -> None:
+        self.use_font(size)
+        self.multi_cell(0, 4.5, self.safe(text), new_x="LMARGIN", new_y="NEXT")
+
+    def grid(
+        self, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]
+    ) -> None:
+        self.use_font(8)
+        with self.table(
+            col_widths=tuple(widths),
+            text_align=("LEFT", *("RIGHT",) * (len(header) - 1)),
+            line_height=5,
+            first_row_as_headings=True,
+        ) as table:
+            for row in (header, *rows):
+                cells = table.row()
+                for value in row:
+                    cells.cell(self.safe(value))
+
+
+def report_pdf(data: ReportData) -> bytes:
+    r = data.report
+    pdf = ReportPdf()
+    pdf.set_title("FabricLoop sustainability report")
+    pdf.add_page()
+    pdf.use_font(16, bold=True)
+    pdf.cell(0, 10, "FabricLoop sustainability report", new_x="LMARGIN", new_y="NEXT")
+    pdf.paragraph(
+        f"{data.company_name}\n{r.start_date.isoformat()} to {r.end_date.isoformat()}", 10
+    )
+
+    pdf.heading("Summary")
+    summary = [
+        ("Materials purchased (transactions)", number(r.materials_purchased)),
+        ("Quantity (kg)", number(r.total_quantity_kg)),
+        ("Scope 3 emissions, category 1 (kg CO2e)", number(r.scope3_emissions)),
+        ("Avoided emissions vs virgin (kg CO2e)", number(r.total_carbon_saved)),
+        ("Water saved vs virgin (L)", number(r.total_water_saved)),
+        ("Purchased kg without factors", number(r.coverage.quantity_kg_without_factors)),
+        ("Purchased kg without a footprint", number(r.coverage.quantity_kg_without_footprint)),
+    ]
+    pdf.grid(("Figure", "Value"), summary, (120, 60))
+    pdf.paragraph(NOTE)
+
+    columns = ("Purchases", "kg", "Scope 3 kg CO2e", "Saved kg CO2e", "Water saved L")
+
+    def figures(f: object) -> tuple[str, ...]:
+        return tuple(
+            number(getattr(f, name))
+            for name in (
+                "materials_purchased",
+                "quantity_kg",
+                "scope3_emissions",
+                "carbon_saved",
+                "water_saved",
+            )
+        )
+
+    pdf.heading("By month (UTC date of payment)")
+    pdf.grid(
+        ("Month", *columns), [(m.month, *figures(m)) for m in r.by_month], (25, 25, 30, 35, 35, 30)
+    )
+    if r.by_material_type:
+        pdf.heading("By material type")
+        pdf.grid(
+            ("Material type", *columns),
+            [(t.material_type, *figures(t)) for t in r.by_material_type],
+            (40, 20, 25, 35, 35, 25),
+        )
+
+    m = r.methodology
+    pdf.heading("Methodology")
+    for text in (*m.method, m.period, m.rounding):
+        pdf.paragraph("- " + text)
+    pdf.heading("Standards")
+    for text in m.standards:
+        pdf.paragraph("- " + text)
+    stage = m.fabric_stage
+    pdf.heading("Factors used")
+    pdf.paragraph(
+        f"Fabric stage: {number(stage.co2e_per_kg)} kg CO2e/kg and "
+        f"{number(stage.water_l_per_kg)} L/kg ({stage.sources})"
+    )
+    if m.factors:
+        pdf.grid(
+            ("Material type", "Virgin CO2e", "Recycled CO2e", "Virgin L", "Recycled L", "Quality"),
+            [
+                (
+                    f.material_type,
+                    number(f.virgin_co2e_per_kg),
+                    number(f.recycled_co2e_per_kg),
+                    number(f.virgin_water_l_per_kg),
+                    number(f.recycled_water_l_per_kg),
+                    f.quality,
+                )
+                for f in m.factors
+            ],
+            (40, 28, 28, 28, 28, 28),
+        )
+        for f in m.factors:
+            pdf.paragraph(f"{f.material_type}: {f.sources}", 8)
+    else:
+        pdf.paragraph("No purchases in the range: no factor was used.")
+    return bytes(pdf.output())

@@ -1,0 +1,68 @@
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fabricloop.materials.models import Material, SustainabilityMetric
+from fabricloop.transactions.models import Transaction
+
+# A purchase counts once its payment succeeded; a cancelled or pending one never does.
+PAID_STATUSES = ("paid", "shipped", "completed")
+
+
+@dataclass(frozen=True)
+class Purchase:
+    transaction_id: uuid.UUID
+    paid_at: datetime
+    quantity_kg: Decimal
+    material_id: uuid.UUID
+    title: str
+    material_type: str
+    source_type: str
+    composition: list[dict[str, Any]]
+    carbon_footprint: Decimal | None
+    water_usage: Decimal | None
+
+
+async def purchases(
+    session: AsyncSession, buyer_id: uuid.UUID, start: datetime, end: datetime
+) -> Sequence[Purchase]:
+    """The buyer's paid purchases with start <= paid_at < end, oldest first, each with the
+    material's latest seller metrics (one row per material, via LATERAL)."""
+    latest = (
+        select(SustainabilityMetric.carbon_footprint, SustainabilityMetric.water_usage)
+        .where(SustainabilityMetric.material_id == Transaction.material_id)
+        .order_by(SustainabilityMetric.recorded_at.desc(), SustainabilityMetric.id.desc())
+        .limit(1)
+        .lateral("latest_metric")
+    )
+    statement = (
+        select(
+            Transaction.id,
+            Transaction.paid_at,
+            Transaction.quantity_kg,
+            Material.id,
+            Material.title,
+            Material.material_type,
+            Material.source_type,
+            Material.composition,
+            latest.c.carbon_footprint,
+            latest.c.water_usage,
+        )
+        .join(Material, Material.id == Transaction.material_id)
+        .outerjoin(latest, true())
+        .where(
+            Transaction.buyer_id == buyer_id,
+            Transaction.status.in_(PAID_STATUSES),
+            Transaction.paid_at >= start,
+            Transaction.paid_at < end,
+        )
+        .order_by(Transaction.paid_at, Transaction.id)
+    )
+    result = await session.execute(statement)
+    return [Purchase(*row) for row in result.all()]

@@ -1,0 +1,138 @@
+"""The buyer's sustainability report: Scope 3 of purchased material and, beside it, the
+emissions and water avoided versus virgin material (never netted)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fabricloop.auth.models import User
+from fabricloop.impact.factors import Factor
+from fabricloop.impact.methodology import methodology
+from fabricloop.impact.rounding import round_co2e, round_kg, round_share, round_water
+from fabricloop.impact.service import PerKgImpact, PurchaseImpact, per_kg_impact, purchase_impact
+from fabricloop.reports import repository
+from fabricloop.reports.dates import months, parse_range, utc_bounds
+from fabricloop.reports.repository import Purchase
+from fabricloop.reports.schemas import (
+    Coverage,
+    MaterialTypeFigures,
+    MonthFigures,
+    ReportMethodology,
+    SustainabilityReport,
+)
+
+ZERO = Decimal(0)
+PERIOD = (
+    "Purchases made by the caller as buyer whose transaction is paid, shipped or completed, "
+    "counted by the UTC date of the successful payment, from start_date 00:00 UTC to the end "
+    "of end_date (inclusive). Mass is the quantity in kg recorded at purchase; the material's "
+    "type, source and composition and the seller's latest metrics apply (a later seller "
+    "figure is a better measurement of the same batch, so it replaces the earlier one)."
+)
+
+
+@dataclass
+class Totals:
+    count: int = 0
+    kg: Decimal = ZERO
+    scope3: Decimal = ZERO
+    carbon_saved: Decimal = ZERO
+    water_saved: Decimal = ZERO
+    kg_without_factors: Decimal = ZERO
+    kg_without_footprint: Decimal = ZERO
+
+    def add(self, figures: PurchaseImpact) -> None:
+        self.count += 1
+        self.kg += figures.quantity_kg
+        self.scope3 += figures.scope3_emissions
+        self.carbon_saved += figures.carbon_saved
+        self.water_saved += figures.water_saved
+        self.kg_without_factors += figures.quantity_kg_without_factors
+        self.kg_without_footprint += figures.quantity_kg_without_footprint
+
+    def figures(self) -> dict[str, object]:
+        return {
+            "materials_purchased": self.count,
+            "quantity_kg": round_kg(self.kg),
+            "carbon_saved": round_co2e(self.carbon_saved),
+            "water_saved": round_water(self.water_saved),
+            "scope3_emissions": round_co2e(self.scope3),
+        }
+
+
+@dataclass(frozen=True)
+class PurchaseLine:
+    purchase: Purchase
+    per_kg: PerKgImpact
+    figures: PurchaseImpact
+
+
+@dataclass
+class ReportData:
+    """The report with what the exports add: the caller and the purchase lines."""
+
+    report: SustainabilityReport
+    company_name: str
+    lines: list[PurchaseLine] = field(default_factory=list)
+
+
+def _share(part: Decimal, whole: Decimal) -> Decimal:
+    return round_share(part / whole) if whole else round_share(ZERO)
+
+
+def compute_report(start: date, end: date, purchases: Sequence[Purchase]) -> ReportData:
+    total = Totals()
+    by_month = {key: Totals() for key in months(start, end)}
+    by_type: dict[str, Totals] = {}
+    factors: list[Factor] = []
+    lines = []
+    for purchase in purchases:
+        per_kg = per_kg_impact(
+            purchase.material_type,
+            purchase.source_type,
+            purchase.composition or [],
+            purchase.carbon_footprint,
+            purchase.water_usage,
+        )
+        figures = purchase_impact(purchase.quantity_kg, per_kg)
+        lines.append(PurchaseLine(purchase, per_kg, figures))
+        total.add(figures)
+        by_month[purchase.paid_at.astimezone(UTC).strftime("%Y-%m")].add(figures)
+        by_type.setdefault(purchase.material_type, Totals()).add(figures)
+        factors.extend(f for f in per_kg.factors if f not in factors)
+    ranked = sorted(by_type.items(), key=lambda item: (-item[1].kg, item[0]))
+    report = SustainabilityReport(
+        start_date=start,
+        end_date=end,
+        materials_purchased=total.count,
+        total_quantity_kg=round_kg(total.kg),
+        total_carbon_saved=round_co2e(total.carbon_saved),
+        total_water_saved=round_water(total.water_saved),
+        scope3_emissions=round_co2e(total.scope3),
+        by_month=[MonthFigures(month=key, **t.figures()) for key, t in by_month.items()],
+        by_material_type=[
+            MaterialTypeFigures(material_type=name, **t.figures()) for name, t in ranked
+        ],
+        coverage=Coverage(
+            quantity_kg_without_factors=round_kg(total.kg_without_factors),
+            share_without_factors=_share(total.kg_without_factors, total.kg),
+            quantity_kg_without_footprint=round_kg(total.kg_without_footprint),
+            share_without_footprint=_share(total.kg_without_footprint, total.kg),
+        ),
+        methodology=ReportMethodology(**methodology(factors).model_dump(), period=PERIOD),
+    )
+    return ReportData(report=report, company_name="", lines=lines)
+
+
+async def build_report(
+    session: AsyncSession, user: User, start_date: str | None, end_date: str | None
+) -> ReportData:
+    start, end = parse_range(start_date, end_date, datetime.now(UTC).date())
+    lower, upper = utc_bounds(start, end)
+    purchases = await repository.purchases(session, user.id, lower, upper)
+    data = compute_report(start, end, purchases)
+    data.company_name = user.company_name
+    return data

@@ -1,0 +1,321 @@
+import csv
+import io
+from datetime import UTC, datetime
+from typing import Any
+
+import pypdf
+import pytest
+from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fabricloop.reports.dates import minus_months
+from tests.factories import auth_headers, make_material, make_transaction, make_user
+from tests.reports.purchases import at, make_scenario
+
+REPORT = "/api/reports/sustainability"
+EXPORT = "/api/reports/export"
+RANGE = {"start_date": "2026-01-01", "end_date": "2026-03-31"}
+
+
+def assert_error(response_json: dict[str, Any], code: str) -> None:
+    assert response_json["error"]["code"] == code
+    assert response_json["error"]["request_id"]
+
+
+class TestSustainabilityReport:
+    async def test_hand_computed(self, client: AsyncClient, session: AsyncSession) -> None:
+        scenario = await make_scenario(session)
+        response = await client.get(REPORT, params=RANGE, headers=auth_headers(scenario.buyer))
+        assert response.status_code == 200
+        r = response.json()
+        assert r["start_date"] == "2026-01-01"
+        assert r["end_date"] == "2026-03-31"
+        assert r["materials_purchased"] == 5
+        assert r["total_quantity_kg"] == 48.333
+        # 63 + 120 + 53.4 + 0 + 7.815885
+        assert r["scope3_emissions"] == 244.216
+        # 63 + 22 + 12.8 + 0 + 20.9979
+        assert r["total_carbon_saved"] == 118.798
+        # 21700 + 0 + 8910 + 0 + 7232.61
+        assert r["total_water_saved"] == 37842.61
+        assert r["by_month"] == [
+            {
+                "month": "2026-01",
+                "materials_purchased": 1,
+                "quantity_kg": 10,
+                "carbon_saved": 63,
+                "water_saved": 21700,
+                "scope3_emissions": 63,
+            },
+            {
+                "month": "2026-02",
+                "materials_purchased": 2,
+                "quantity_kg": 30,
+                "carbon_saved": 34.8,
+                "water_saved": 8910,
+                "scope3_emissions": 173.4,
+            },
+            {
+                "month": "2026-03",
+                "materials_purchased": 2,
+                "quantity_kg": 8.333,
+                "carbon_saved": 20.998,
+                "water_saved": 7232.61,
+                "scope3_emissions": 7.816,
+            },
+        ]
+        by_type = {t["material_type"]: t for t in r["by_material_type"]}
+        assert [t["material_type"] for t in r["by_material_type"]] == [
+            "recycled_polyester",
+            "cotton",
+            "blend",
+            "silk",
+        ]
+        assert by_type["cotton"]["quantity_kg"] == 13.333
+        assert by_type["cotton"]["scope3_emissions"] == 70.816
+        assert by_type["cotton"]["carbon_saved"] == 83.998
+        assert by_type["silk"] == {
+            "material_type": "silk",
+            "materials_purchased": 1,
+            "quantity_kg": 5,
+            "carbon_saved": 0,
+            "water_saved": 0,
+            "scope3_emissions": 0,
+        }
+        assert r["coverage"] == {
+            "quantity_kg_without_factors": 5,
+            "share_without_factors": 0.1034,
+            "quantity_kg_without_footprint": 5,
+            "share_without_footprint": 0.1034,
+        }
+        methodology = r["methodology"]
+        assert [f["material_type"] for f in methodology["factors"]] == [
+            "cotton",
+            "polyester",
+            "recycled_polyester",
+            "silk",
+        ]
+        cotton = methodology["factors"][0]
+        assert cotton["virgin_co2e_per_kg"] == 1.8
+        assert cotton["quality"] == "medium"
+        assert "Miljogiraff" in cotton["sources"]
+        assert methodology["fabric_stage"]["co2e_per_kg"] == 4.5
+        assert any("average-data" in s for s in methodology["standards"])
+        assert any("never" in line and "netted" in line for line in methodology["standards"])
+
+    async def test_avoided_emissions_never_netted(
+        self, client: AsyncClient, session: AsyncSession
+    ) -> None:
+        seller = await make_user(session)
+        buyer = await make_user(session, role="brand")
+        material = await make_material(
+            session, seller, material_type="cotton", source_type="post_consumer", composition=[]
+        )
+        await make_transaction(session, material, buyer, quantity=2, status="paid")  # type: ignore[arg-type]
+        r = (await client.get(REPORT, headers=auth_headers(buyer))).json()
+        assert r["scope3_emissions"] == 9.8  # 2 x 4.9, not 9.8 - 2.8
+        assert r["total_carbon_saved"] == 2.8
+
+    async def test_other_users_see_their_own(
+        self, client: AsyncClient, session: AsyncSession
+    ) -> None:
+        scenario = await make_scenario(session)
+        r = (
+            await client.get(REPORT, params=RANGE, headers=auth_headers(scenario.other_buyer))
+        ).json()
+        assert r["materials_purchased"] == 2  # the one bought from the seller, one from the buyer
+        seller_view = (
+            await client.get(REPORT, params=RANGE, headers=auth_headers(scenario.seller))
+        ).json()
+        assert seller_view["materials_purchased"] == 0
+
+    async def test_default_is_the_last_12_months(
+        self, client: AsyncClient, session: AsyncSession
+    ) -> None:
+        user = await make_user(session)
+        r = (await client.get(REPORT, headers=auth_headers(user))).json()
+        today = datetime.now(UTC).date()
+        assert r["end_date"] == today.isoformat()
+        assert r["start_date"] == minus_months(today, 12).isoformat()
+        assert len(r["by_month"]) == 13
+        assert r["by_month"][-1]["month"] == today.strftime("%Y-%m")
+        assert r["materials_purchased"] == 0
+        assert r["total_quantity_kg"] == 0
+        assert r["coverage"]["share_without_factors"] == 0
+        assert r["methodology"]["factors"] == []
+
+    async def test_one_bound_given(self, client: AsyncClient, session: AsyncSession) -> None:
+        user = await make_user(session)
+        headers = auth_headers(user)
+        r = (await client.get(REPORT, params={"end_date": "2026-02-15"}, headers=headers)).json()
+        assert (r["start_date"], r["end_date"]) == ("2025-02-15", "2026-02-15")
+        r = (await client.get(REPORT, params={"start_date": "2026-01-01"}, headers=headers)).json()
+        assert r["end_date"] == datetime.now(UTC).date().isoformat()
+
+    async def test_every_month_of_the_range(
+        self, client: AsyncClient, session: AsyncSession
+    ) -> None:
+        user = await make_user(session)
+        params = {"start_date": "2025-11-15", "end_date": "2026-02-03"}
+        r = (await client.get(REPORT, params=params, headers=auth_headers(user))).json()
+        assert [m["month"] for m in r["by_month"]] == ["2025-11", "2025-12", "2026-01", "2026-02"]
+        assert all(m["materials_purchased"] == 0 for m in r["by_month"])
+
+    async def test_single_day(self, client: AsyncClient, session: AsyncSession) -> None:
+        seller = await make_user(session)
+        buyer = await make_user(session, role="brand")
+        material = await make_material(session, seller, material_type="cotton", composition=[])
+        await make_transaction(
+            session, material, buyer, status="paid", paid_at=at("2026-05-05T23:59:59.999999")
+        )
+        await make_transaction(
+            session, material, buyer, status="paid", paid_at=at("2026-05-06T00:00:00")
+        )
+        params = {"start_date": "2026-05-05", "end_date": "2026-05-05"}
+        r = (await client.get(REPORT, params=params, headers=auth_headers(buyer))).json()
+        assert r["materials_purchased"] == 1
+
+    async def test_anonymous(self, client: AsyncClient, session: AsyncSession) -> None:
+        response = await client.get(REPORT)
+        assert response.status_code == 401
+        assert_error(response.json(), "unauthorized")
+
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {"start_date": "2026-1-01"},
+            {"start_date": "2026-02-30"},
+            {"end_date": "yesterday"},
+            {"end_date": "2026-01-01T00:00:00"},
+            {"start_date": ""},
+            {"start_date": "20260101"},
+            {"start_date": "2026-01-01' OR 1=1 --"},
+            {"start_date": "\uff12\uff10\uff12\uff16-01-01"},
+            {"start_date": "2026-03-02", "end_date": "2026-03-01"},
+            {"start_date": "2020-01-01", "end_date": "2026-01-02"},
+            {"end_date": "9999-12-31"},
+            {"start_date": "x" * 100},
+        ],
+    )
+    async def test_invalid_range(
+        self, client: AsyncClient, session: AsyncSession, params: dict[str, str]
+    ) -> None:
+        user = await make_user(session)
+        response = await client.get(REPORT, params=params, headers=auth_headers(user))
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] in ("invalid_date_range", "invalid_query")
+
+    async def test_five_years_is_allowed(self, client: AsyncClient, session: AsyncSession) -> None:
+        user = await make_user(session)
+        params = {"start_date": "2021-01-02", "end_date": "2026-01-02"}
+        response = await client.get(REPORT, params=params, headers=auth_headers(user))
+        assert response.status_code == 200
+        assert len(response.json()["by_month"]) == 61
+
+
+def parse_csv(content: bytes) -> list[list[str]]:
+    assert content.startswith(b"\xef\xbb\xbf")
+    text = content.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+class TestExport:
+    async def test_csv(self, client: AsyncClient, session: AsyncSession) -> None:
+        scenario = await make_scenario(session, company_name='=HYPERLINK("http://evil")')
+        response = await client.get(
+            EXPORT, params={"format": "csv", **RANGE}, headers=auth_headers(scenario.buyer)
+        )
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/csv")
+        assert response.headers["content-disposition"] == (
+            'attachment; filename="fabricloop-sustainability-2026-01-01_2026-03-31.csv"'
+        )
+        assert b"\r\n" in response.content
+        assert b"\n" not in response.content.replace(b"\r\n", b"")
+        rows = parse_csv(response.content)
+        assert len({len(row) for row in rows}) == 1  # every record has the same fields
+        cells = {row[0]: row[1:] for row in rows if row and row[0]}
+        assert cells["company"][0] == '\'=HYPERLINK("http://evil")'
+        assert cells["scope3_emissions"][:2] == ["244.216", "kg CO2e"]
+        assert cells["total_carbon_saved"][0] == "118.798"
+        assert cells["total_water_saved"][0] == "37842.61"
+        assert cells["materials_purchased"][0] == "5"
+        assert cells["2026-02"][:5] == ["2", "30.000", "173.400", "34.800", "8910.00"]
+        assert cells["quantity_kg_without_factors"][0] == "5.000"
+        titles = [row[2] for row in rows if row[3] in ("blend", "silk") and row[1][:4] == "2026"]
+        assert "Blend sold by the metre" in titles
+        assert any(row[0] == "method" for row in rows)
+
+    @pytest.mark.parametrize(
+        ("title", "cell"),
+        [
+            ("=1+2", "'=1+2"),
+            ("+SUM(A1:A2)", "'+SUM(A1:A2)"),
+            ("-2+3", "'-2+3"),
+            ("@cmd", "'@cmd"),
+            ("\tTabbed", "'\tTabbed"),
+            ("\rReturned", "'\rReturned"),
+            ('He said "hi", twice', 'He said "hi", twice'),
+            ("line one\nline two", "line one\nline two"),
+            ("Zoë's ﬁbre 東京", "Zoë's ﬁbre 東京"),
+        ],
+    )
+    async def test_csv_escaping(
+        self, client: AsyncClient, session: AsyncSession, title: str, cell: str
+    ) -> None:
+        seller = await make_user(session)
+        buyer = await make_user(session, role="brand")
+        material = await make_material(session, seller, title=title)
+        await make_transaction(session, material, buyer, status="paid")
+        response = await client.get(EXPORT, params={"format": "csv"}, headers=auth_headers(buyer))
+        assert response.status_code == 200
+        rows = parse_csv(response.content)
+        purchase_rows = [row for row in rows if row[3] == "organic_cotton"]
+        assert [row[2] for row in purchase_rows] == [cell]
+        if '"' in title:
+            assert b'"He said ""hi"", twice"' in response.content
+
+    async def test_pdf(self, client: AsyncClient, session: AsyncSession) -> None:
+        scenario = await make_scenario(session, company_name="Zoë Ölmühle 東京 Ltd")
+        response = await client.get(
+            EXPORT, params={"format": "pdf", **RANGE}, headers=auth_headers(scenario.buyer)
+        )
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "application/pdf"
+        assert response.headers["content-disposition"] == (
+            'attachment; filename="fabricloop-sustainability-2026-01-01_2026-03-31.pdf"'
+        )
+        reader = pypdf.PdfReader(io.BytesIO(response.content))
+        text = "\n".join(page.extract_text() for page in reader.pages)
+        for figure in ("244.216", "118.798", "37,842.61", "48.333", "173.400", "2026-02"):
+            assert figure in text
+        assert "Zoë Ölmühle" in text
+        assert "never subtracted" in text
+        assert "Miljogiraff" in text
+
+    async def test_pdf_of_an_empty_range(self, client: AsyncClient, session: AsyncSession) -> None:
+        user = await make_user(session)
+        response = await client.get(EXPORT, params={"format": "pdf"}, headers=auth_headers(user))
+        assert response.status_code == 200
+        text = pypdf.PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+        assert "Summary" in text
+
+    @pytest.mark.parametrize("params", [{}, {"format": "xlsx"}, {"format": "CSV "}, {"format": ""}])
+    async def test_bad_format(
+        self, client: AsyncClient, session: AsyncSession, params: dict[str, str]
+    ) -> None:
+        user = await make_user(session)
+        response = await client.get(EXPORT, params=params, headers=auth_headers(user))
+        assert response.status_code == 400
+        assert_error(response.json(), "invalid_query")
+
+    async def test_bad_range(self, client: AsyncClient, session: AsyncSession) -> None:
+        user = await make_user(session)
+        params = {"format": "csv", "start_date": "2026-05-01", "end_date": "2026-04-01"}
+        response = await client.get(EXPORT, params=params, headers=auth_headers(user))
+        assert response.status_code == 400
+        assert_error(response.json(), "invalid_date_range")
+
+    async def test_anonymous(self, client: AsyncClient, session: AsyncSession) -> None:
+        response = await client.get(EXPORT, params={"format": "csv"})
+        assert response.status_code == 401
