@@ -14,6 +14,7 @@ from fabricloop.config import Settings, get_settings
 from fabricloop.core.cache import Cache
 from fabricloop.core.db import create_engine, create_sessionmaker
 from fabricloop.core.errors import install_error_handlers
+from fabricloop.core.jobs import start_jobs, stop_jobs
 from fabricloop.core.logging import configure_logging
 from fabricloop.core.middleware import RequestContextMiddleware
 from fabricloop.core.ratelimit import RateLimitMiddleware
@@ -26,6 +27,8 @@ from fabricloop.materials.router import router as materials_router
 from fabricloop.messages.router import router as messages_router
 from fabricloop.ops.router import router as ops_router
 from fabricloop.passports.router import router as passports_router
+from fabricloop.payments.gateway import create_gateway
+from fabricloop.payments.router import router as payments_router
 from fabricloop.reports.router import router as reports_router
 from fabricloop.transactions.router import router as transactions_router
 
@@ -40,6 +43,7 @@ ROUTERS: list[APIRouter] = [
     passports_router,
     reports_router,
     transactions_router,
+    payments_router,
 ]
 
 DESCRIPTION = """FabricLoop connects textile manufacturers with surplus, deadstock and waste
@@ -61,9 +65,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sessionmaker = create_sessionmaker(app.state.engine)
         app.state.redis = create_redis(settings.redis_url)
         app.state.cache = Cache(app.state.redis)
+        app.state.payment_gateway = create_gateway(settings)
+        jobs = start_jobs(app, settings)
         try:
             yield
         finally:
+            await stop_jobs(jobs)
+            await app.state.payment_gateway.aclose()
             await app.state.redis.aclose()
             await app.state.engine.dispose()
 
