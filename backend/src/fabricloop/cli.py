@@ -122,6 +122,22 @@ def cmd_purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_data(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from sqlalchemy.engine import make_url
+
+    from fabricloop.core import migrate
+    from fabricloop.materials.bench_data import generate
+
+    url = args.database_url or _database_url(_settings_with_services())
+    migrate.upgrade(url)
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    timings = asyncio.run(generate(dsn, args.materials, seed=args.seed, workers=args.workers))
+    print(json.dumps(timings))
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     import asyncio
     from pathlib import Path
@@ -182,6 +198,15 @@ def build_parser() -> argparse.ArgumentParser:
         "purge", help="anonymise deleted accounts whose grace period is over"
     )
     purge.set_defaults(handler=cmd_purge)
+
+    bench_data = commands.add_parser(
+        "bench-data", help="add N realistic listings (with sellers, metrics, passports) by COPY"
+    )
+    bench_data.add_argument("--materials", type=int, required=True, metavar="N")
+    bench_data.add_argument("--seed", type=int, default=1)
+    bench_data.add_argument("--workers", type=int, default=2)
+    bench_data.add_argument("--database-url", help="default: DATABASE_URL")
+    bench_data.set_defaults(handler=cmd_bench_data)
 
     backup = commands.add_parser(
         "backup", help="pg_dump (custom format) and the media files into var/backups/<time>/"
