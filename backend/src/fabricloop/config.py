@@ -115,6 +115,26 @@ class Settings(BaseSettings):
             self.jwt_secret = _development_secret(self.var_dir)
         return self
 
+    @model_validator(mode="after")
+    def _production_services(self) -> "Settings":
+        """Production never falls back to the embedded servers or plain HTTP links."""
+        if self.env != "production":
+            return self
+        problems = []
+        if self.database_url is None:
+            problems.append("DATABASE_URL must be set (no embedded PostgreSQL in production)")
+        if self.redis_url is None:
+            problems.append("REDIS_URL must be set (no embedded Redis in production)")
+        if not self.public_base_url.startswith("https://"):
+            problems.append("PUBLIC_BASE_URL must be an https:// URL")
+        if self.stripe_secret_key and not self.stripe_webhook_secret:
+            problems.append("STRIPE_WEBHOOK_SECRET must be set with STRIPE_SECRET_KEY")
+        if self.metrics_token and len(self.metrics_token) < 16:
+            problems.append("METRICS_TOKEN must be at least 16 characters when set")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
     @property
     def media_path(self) -> Path:
         return self.media_dir or self.var_dir / "media"

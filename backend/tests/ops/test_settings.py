@@ -1,0 +1,57 @@
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from fabricloop.config import Settings
+
+PRODUCTION = {
+    "env": "production",
+    "jwt_secret": "j" * 48,
+    "database_url": "postgresql://fabricloop@db.internal:5432/fabricloop",
+    "redis_url": "redis://cache.internal:6379/0",
+    "public_base_url": "https://fabricloop.example",
+}
+
+
+def production(tmp_path: Path, **overrides: object) -> Settings:
+    values = {**PRODUCTION, "var_dir": tmp_path, **overrides}
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+class TestProductionSettings:
+    def test_complete_configuration(self, tmp_path: Path) -> None:
+        settings = production(tmp_path)
+        assert settings.env == "production"
+
+    @pytest.mark.parametrize(
+        ("overrides", "message"),
+        [
+            ({"database_url": None}, "DATABASE_URL must be set"),
+            ({"redis_url": ""}, "REDIS_URL must be set"),
+            ({"public_base_url": "http://fabricloop.example"}, "PUBLIC_BASE_URL"),
+            ({"stripe_secret_key": "sk_live_x"}, "STRIPE_WEBHOOK_SECRET"),
+            ({"metrics_token": "short"}, "METRICS_TOKEN"),
+            ({"jwt_secret": "change-me"}, "JWT_SECRET"),
+            ({"jwt_secret": "too-short"}, "JWT_SECRET"),
+        ],
+    )
+    def test_refused(self, tmp_path: Path, overrides: dict[str, object], message: str) -> None:
+        with pytest.raises(ValidationError, match=message):
+            production(tmp_path, **overrides)
+
+    def test_development_needs_none_of_it(self, tmp_path: Path) -> None:
+        settings = Settings(_env_file=None, env="development", var_dir=tmp_path)  # type: ignore[call-arg]
+        assert settings.database_url is None
+        assert settings.jwt_secret
+
+    def test_production_example_names_only_real_settings(self) -> None:
+        example = Path(__file__).resolve().parents[3] / ".env.production.example"
+        names = {
+            line.split("=", 1)[0].strip()
+            for line in example.read_text().splitlines()
+            if "=" in line and not line.lstrip().startswith("#")
+        }
+        known = {name.upper() for name in Settings.model_fields}
+        assert names - known == set()
+        assert {"DATABASE_URL", "REDIS_URL", "JWT_SECRET", "PUBLIC_BASE_URL"} <= names
