@@ -1,0 +1,142 @@
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from fastapi import FastAPI
+from httpx import AsyncClient
+from redis.asyncio import Redis
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fabricloop.core.cache import material_key
+from fabricloop.core.jobs import Job, default_jobs, run_job
+from fabricloop.payments.models import IdempotencyKey
+from fabricloop.transactions import service
+from fabricloop.transactions.models import Transaction
+from fabricloop.transactions.state import TRANSITIONS, Actor, Verdict, is_final, judge
+from tests.factories import auth_headers, make_material, make_transaction, make_user
+from tests.transactions.helpers import buy
+
+
+class TestStateMachine:
+    def test_the_documented_transitions(self) -> None:
+        assert set(TRANSITIONS) == {
+            ("pending", "paid"),
+            ("pending", "cancelled"),
+            ("paid", "shipped"),
+            ("shipped", "completed"),
+        }
+
+    @pytest.mark.parametrize(
+        ("current", "target", "actor", "verdict"),
+        [
+            ("paid", "shipped", Actor.SELLER, Verdict.ALLOWED),
+            ("paid", "shipped", Actor.BUYER, Verdict.WRONG_PARTY),
+            ("shipped", "completed", Actor.BUYER, Verdict.ALLOWED),
+            ("shipped", "completed", Actor.SELLER, Verdict.WRONG_PARTY),
+            ("pending", "cancelled", Actor.BUYER, Verdict.ALLOWED),
+            ("pending", "cancelled", Actor.SELLER, Verdict.ALLOWED),
+            ("pending", "cancelled", Actor.SYSTEM, Verdict.ALLOWED),
+            ("pending", "paid", Actor.SYSTEM, Verdict.ALLOWED),
+            ("pending", "paid", Actor.BUYER, Verdict.INVALID),
+            ("paid", "paid", Actor.SYSTEM, Verdict.INVALID),
+            ("paid", "pending", Actor.SYSTEM, Verdict.INVALID),
+            ("completed", "cancelled", Actor.BUYER, Verdict.INVALID),
+        ],
+    )
+    def test_judge(self, current: str, target: str, actor: Actor, verdict: Verdict) -> None:
+        assert judge(current, target, actor) is verdict
+
+    def test_final_states(self) -> None:
+        assert is_final("completed")
+        assert is_final("cancelled")
+        assert not is_final("pending")
+
+
+class TestArithmetic:
+    @pytest.mark.parametrize(
+        ("price", "quantity", "total"),
+        [
+            ("0.25", "0.1", "0.03"),
+            ("0.35", "0.1", "0.04"),
+            ("8.50", "10.5", "89.25"),
+            ("19.99", "3", "59.97"),
+            ("0.01", "0.001", "0.00"),
+            ("1.15", "0.5", "0.58"),
+        ],
+    )
+    def test_total_half_up(self, price: str, quantity: str, total: str) -> None:
+        assert service.order_total(Decimal(price), Decimal(quantity)) == Decimal(total)
+
+    def test_mass(self) -> None:
+        assert service.quantity_in_kg(Decimal("2.5"), "kg", None) == Decimal("2.5")
+        assert service.quantity_in_kg(Decimal("3"), "roll", Decimal("12.25")) == Decimal("36.75")
+
+
+class TestExpiry:
+    async def test_expires_overdue_pending_only(
+        self, client: AsyncClient, session: AsyncSession, redis: Redis, app: FastAPI
+    ) -> None:
+        seller = await make_user(session)
+        buyer = await make_user(session, role="brand")
+        material = await make_material(session, seller, quantity=Decimal("10"))
+        overdue = await buy(client, auth_headers(buyer), material.id, 10)
+        other_material = await make_material(session, seller, quantity=Decimal("5"))
+        fresh = await buy(client, auth_headers(buyer), other_material.id, 1)
+        paid = await make_transaction(
+            session, material, buyer, status="paid", expires_at=datetime.now(UTC) - timedelta(1)
+        )
+        await session.execute(
+            update(Transaction)
+            .where(Transaction.id == overdue["transaction_id"])
+            .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+        await redis.set(material_key(material.id), b"{}")
+
+        job = Job("expire_unpaid_orders", service.expire_overdue)
+        assert await run_job(app.state.sessionmaker, app.state.cache, job) == 1
+
+        async def status_of(transaction_id: object) -> str:
+            row = await session.get(Transaction, transaction_id, populate_existing=True)
+            assert row is not None
+            return row.status
+
+        assert await status_of(uuid.UUID(overdue["transaction_id"])) == "cancelled"
+        assert await status_of(uuid.UUID(fresh["transaction_id"])) == "pending"
+        assert await status_of(paid.id) == "paid"
+        await session.refresh(material)
+        assert (material.quantity, material.status) == (Decimal("10"), "active")
+        assert await redis.get(material_key(material.id)) is None
+        # Nothing is left to do, and nothing is released twice.
+        assert await run_job(app.state.sessionmaker, app.state.cache, job) == 0
+        await session.refresh(material)
+        assert material.quantity == Decimal("10")
+
+    async def test_purges_only_expired_idempotency_keys(
+        self, session: AsyncSession, app: FastAPI
+    ) -> None:
+        user = await make_user(session)
+        now = datetime.now(UTC)
+        for key, expires_at in (("old", now - timedelta(seconds=1)), ("live", now + timedelta(1))):
+            session.add(
+                IdempotencyKey(
+                    user_id=user.id,
+                    key=key,
+                    request_hash="0" * 64,
+                    state="completed",
+                    response_status=201,
+                    response_body={},
+                    expires_at=expires_at,
+                )
+            )
+        await session.flush()
+        (_, purge) = default_jobs()
+        assert await run_job(app.state.sessionmaker, app.state.cache, purge) == 1
+        keys = (await session.execute(select(IdempotencyKey.key))).scalars().all()
+        assert list(keys) == ["live"]
+
+    def test_default_jobs(self) -> None:
+        names = [job.name for job in default_jobs()]
+        assert names == ["expire_unpaid_orders", "purge_idempotency_keys"]
+        assert len({job.lock_id for job in default_jobs()}) == 2
