@@ -24,6 +24,11 @@ SCOPE3_STANDARD = {
     "(cradle-to-gate factors per kg; FabricLoop methodology)",
     "issuingParty": {"id": "https://ghgprotocol.org/", "name": "GHG Protocol (WRI / WBCSD)"},
 }
+SELLER_DECLARED = {
+    "type": ["Standard"],
+    "name": "Seller-declared cradle-to-gate footprint per kg (supplier-specific data, "
+    "as published on the passport)",
+}
 # UNTP conformityTopic per certification scheme: what the scheme chiefly attests.
 SCHEME_TOPICS = {
     "GRS": "circularity.content",
@@ -91,7 +96,6 @@ def _materials(view: PassportOut, material: Material, base: str) -> list[dict[st
             "massFraction": _number(item.percent / 100),
             "recycled": recycled,
             "recycledMassFraction": 1 if recycled else 0,
-            "hazardous": False,
         }
         if origin:
             entry["originCountry"] = origin
@@ -129,7 +133,9 @@ def _emissions(impact: PerKgImpact) -> dict[str, Any] | None:
         "operationalScope": "CradleToGate",
         # The seller's own figure is primary data; the factor table is secondary.
         "primarySourcedRatio": 1 if impact.carbon_footprint_from_seller else 0,
-        "reportingStandard": SCOPE3_STANDARD,
+        "reportingStandard": SELLER_DECLARED
+        if impact.carbon_footprint_from_seller
+        else SCOPE3_STANDARD,
     }
 
 
