@@ -20,7 +20,9 @@ export default function ReportsPage() {
   usePageTitle("Sustainability report");
   const [draft, setDraft] = useState({ start, end });
   const [rangeError, setRangeError] = useState<string | null>(null);
-  useEffect(() => setDraft({ start, end }), [start, end]);
+  useEffect(() => {
+    setDraft({ start, end });
+  }, [start, end]);
 
   const apply = (e: FormEvent) => {
     e.preventDefault();

@@ -28,7 +28,9 @@ export function Header() {
   const navigate = useNavigate();
   const location = useLocation();
   const [open, setOpen] = useState(false);
-  useEffect(() => setOpen(false), [location.pathname]);
+  useEffect(() => {
+    setOpen(false);
+  }, [location.pathname]);
   const close = () => setOpen(false);
 
   const signedIn = status === "authenticated" && user;

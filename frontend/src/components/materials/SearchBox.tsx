@@ -3,7 +3,9 @@ import { Button, cx } from "@/components/ui";
 
 export function SearchBox({ initial = "", onSearch, size = "md", autoFocus }: { initial?: string; onSearch: (q: string) => void; size?: "md" | "lg"; autoFocus?: boolean }) {
   const [q, setQ] = useState(initial);
-  useEffect(() => setQ(initial), [initial]);
+  useEffect(() => {
+    setQ(initial);
+  }, [initial]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     onSearch(q.trim());

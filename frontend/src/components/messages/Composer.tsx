@@ -38,7 +38,7 @@ export function Composer({ recipientId, materialId }: { recipientId: string; mat
       )}
       <div className="flex items-end gap-2">
         <label htmlFor="composer" className="sr-only">
-          Message
+          Your message
         </label>
         <textarea
           id="composer"

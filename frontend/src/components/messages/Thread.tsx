@@ -19,7 +19,7 @@ export function Thread({ userId }: { userId: string }) {
   const conversations = useConversations();
   const [older, setOlder] = useState<Message[]>([]);
   const [olderState, setOlderState] = useState<{ loading: boolean; done: boolean; error: string | null }>({ loading: false, done: false, error: null });
-  const bottom = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
   const latest = thread.data?.messages ?? [];
   const ids = new Set(latest.map((m) => m.message_id));
   const messages = [...older.filter((m) => !ids.has(m.message_id)), ...latest];
@@ -29,7 +29,11 @@ export function Thread({ userId }: { userId: string }) {
     setOlder([]);
     setOlderState({ loading: false, done: false, error: null });
   }, [userId]);
-  useEffect(() => bottom.current?.scrollIntoView({ block: "end" }), [lastId]);
+  // Keep the newest message in view (scroll the message pane, never the page).
+  useEffect(() => {
+    const el = scroller.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [lastId]);
 
   const name = conversations.data?.conversations.find((c) => c.user_id === userId)?.company_name;
   const contextMaterial = params.get("material") ? { material_id: params.get("material")!, title: "" } : [...messages].reverse().find((m) => m.material)?.material;
@@ -65,7 +69,7 @@ export function Thread({ userId }: { userId: string }) {
           )}
         </div>
       </header>
-      <div className="min-h-0 flex-1 overflow-y-auto bg-stone-50 px-4 py-4" aria-live="polite">
+      <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto bg-stone-50 px-4 py-4" aria-live="polite">
         {thread.isPending ? (
           <div className="flex justify-center p-8 text-brand-700">
             <Spinner label="Loading messages" />
@@ -105,7 +109,6 @@ export function Thread({ userId }: { userId: string }) {
             })}
           </ol>
         )}
-        <div ref={bottom} />
       </div>
       <Composer recipientId={userId} materialId={contextMaterial?.material_id ?? null} />
     </>

@@ -24,11 +24,9 @@ export function Badge({ tone = "neutral", children, className }: { tone?: Tone; 
 export function CountBadge({ count, label }: { count: number; label: string }) {
   if (count <= 0) return null;
   return (
-    <span
-      aria-label={label}
-      className="inline-flex min-w-5 items-center justify-center rounded-full bg-red-600 px-1.5 text-[11px] font-semibold leading-5 text-white"
-    >
-      {count > 99 ? "99+" : count}
+    <span className="inline-flex min-w-5 items-center justify-center rounded-full bg-red-600 px-1.5 text-[11px] font-semibold leading-5 text-white">
+      <span aria-hidden="true">{count > 99 ? "99+" : count}</span>
+      <span className="sr-only">({label})</span>
     </span>
   );
 }

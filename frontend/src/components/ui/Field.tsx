@@ -34,14 +34,16 @@ export function Field({ label, error, hint, required, className, children }: Fie
   const describedBy = [hintId, errId].filter(Boolean).join(" ") || undefined;
   return (
     <div className={cx("space-y-1.5", className)}>
-      <label htmlFor={id} className="block text-sm font-medium text-stone-700">
-        {label}
+      <div className="flex items-baseline gap-0.5">
+        <label htmlFor={id} className="block text-sm font-medium text-stone-700">
+          {label}
+        </label>
         {required && (
-          <span className="ml-0.5 text-red-600" aria-hidden="true">
+          <span className="text-sm text-red-600" aria-hidden="true" title="required">
             *
           </span>
         )}
-      </label>
+      </div>
       {children({ id, describedBy, invalid: Boolean(error) })}
       {hint && !error && (
         <p id={hintId} className="text-xs text-stone-500">

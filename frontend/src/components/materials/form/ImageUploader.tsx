@@ -25,7 +25,9 @@ export function ImageUploader({ images, onChange, error, onUploadingChange }: Pr
   const [notice, setNotice] = useState<string | null>(null);
   const uploading = pending.filter((p) => !p.error).length;
   const room = MAX_IMAGES - images.length - uploading;
-  useEffect(() => onUploadingChange?.(uploading > 0), [uploading, onUploadingChange]);
+  useEffect(() => {
+    onUploadingChange?.(uploading > 0);
+  }, [uploading, onUploadingChange]);
 
   const patch = (key: string, p: Partial<Pending>) => setPending((list) => list.map((x) => (x.key === key ? { ...x, ...p } : x)));
 
