@@ -1,0 +1,114 @@
+"""Payment races against real PostgreSQL: every request commits on its own connection."""
+
+import asyncio
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from fastapi import FastAPI
+from httpx import AsyncClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from fabricloop.auth.models import User
+from fabricloop.payments.gateway import ChargeRequest, ChargeResult
+from fabricloop.payments.models import Payment
+from fabricloop.payments.sandbox import SandboxGateway
+from fabricloop.transactions.models import Transaction
+from tests.factories import auth_headers, make_material, make_transaction, make_user
+from tests.transactions.helpers import assert_error
+
+pytestmark = pytest.mark.concurrency
+PAYMENTS = "/api/payments"
+
+
+class GatedGateway:
+    """The sandbox, held at the gateway call until the test lets it go: a slow provider."""
+
+    name = "sandbox"
+
+    def __init__(self) -> None:
+        self.inner = SandboxGateway()
+        self.entered = asyncio.Event()
+        self.release = asyncio.Event()
+        self.calls = 0
+
+    async def charge(self, request: ChargeRequest) -> ChargeResult:
+        self.calls += 1
+        self.entered.set()
+        await self.release.wait()
+        return await self.inner.charge(request)
+
+    async def check(self) -> None:
+        return None
+
+    async def aclose(self) -> None:
+        return None
+
+
+@pytest.fixture
+def gate(app: FastAPI) -> Iterator[GatedGateway]:
+    # Not monkeypatch: its undo loses attributes of Starlette's State.
+    original = app.state.payment_gateway
+    app.state.payment_gateway = GatedGateway()
+    try:
+        yield app.state.payment_gateway
+    finally:
+        app.state.payment_gateway = original
+
+
+async def setup(committed: async_sessionmaker[AsyncSession]) -> tuple[Transaction, User]:
+    async with committed() as session:
+        seller = await make_user(session)
+        buyer = await make_user(session, role="brand")
+        material = await make_material(session, seller)
+        transaction = await make_transaction(session, material, buyer, quantity=Decimal("2"))
+        await session.commit()
+    return transaction, buyer
+
+
+async def payments(committed: async_sessionmaker[AsyncSession]) -> list[Payment]:
+    async with committed() as session:
+        return list((await session.execute(select(Payment))).scalars())
+
+
+async def test_two_concurrent_payments_one_success(
+    committed_client: AsyncClient, committed: async_sessionmaker[AsyncSession]
+) -> None:
+    transaction, buyer = await setup(committed)
+    body = {"transaction_id": str(transaction.id), "payment_method": "pm_card_visa"}
+    responses = await asyncio.gather(
+        *(committed_client.post(PAYMENTS, json=body, headers=auth_headers(buyer)) for _ in range(2))
+    )
+    assert sorted(r.status_code for r in responses) == [201, 409]
+    loser = next(r for r in responses if r.status_code == 409)
+    assert_error(loser.json(), "already_paid")
+    rows = await payments(committed)
+    assert [p.status for p in rows] == ["succeeded"]
+    async with committed() as session:
+        stored = await session.get(Transaction, transaction.id)
+        assert stored is not None
+        assert stored.status == "paid"
+
+
+async def test_retry_while_first_is_running_is_409_then_replayed(
+    committed_client: AsyncClient,
+    committed: async_sessionmaker[AsyncSession],
+    gate: GatedGateway,
+) -> None:
+    transaction, buyer = await setup(committed)
+    body = {"transaction_id": str(transaction.id), "payment_method": "pm_card_visa"}
+    headers = {**auth_headers(buyer), "Idempotency-Key": "checkout-42"}
+    first = asyncio.create_task(committed_client.post(PAYMENTS, json=body, headers=headers))
+    await asyncio.wait_for(gate.entered.wait(), 10)
+    retry = await committed_client.post(PAYMENTS, json=body, headers=headers)
+    assert retry.status_code == 409
+    assert_error(retry.json(), "idempotency_key_in_use")
+    gate.release.set()
+    original = await first
+    assert original.status_code == 201
+    replay = await committed_client.post(PAYMENTS, json=body, headers=headers)
+    assert replay.status_code == 201
+    assert replay.json() == original.json()
+    assert gate.calls == 1
+    assert len(await payments(committed)) == 1

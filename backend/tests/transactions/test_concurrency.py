@@ -1,0 +1,138 @@
+"""Races against real PostgreSQL: every request commits on its own connection."""
+
+import asyncio
+from decimal import Decimal
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from fabricloop.auth.models import User
+from fabricloop.materials.models import Material
+from fabricloop.transactions.models import Transaction
+from tests.factories import auth_headers, make_material, make_transaction, make_user
+from tests.transactions.helpers import TRANSACTIONS, assert_error, order
+
+pytestmark = pytest.mark.concurrency
+
+
+async def setup(
+    committed: async_sessionmaker[AsyncSession], buyers: int, quantity: Decimal
+) -> tuple[Material, list[User]]:
+    async with committed() as session:
+        seller = await make_user(session)
+        material = await make_material(
+            session, seller, quantity=quantity, unit="piece", kg_per_unit=Decimal("0.5")
+        )
+        users = [await make_user(session, role="brand") for _ in range(buyers)]
+        await session.commit()
+    return material, users
+
+
+async def stock(
+    committed: async_sessionmaker[AsyncSession], material: Material
+) -> tuple[Decimal, str]:
+    async with committed() as session:
+        row = (
+            await session.execute(
+                select(Material.quantity, Material.status).where(Material.id == material.id)
+            )
+        ).one()
+        return row[0], row[1]
+
+
+async def test_twenty_buyers_race_for_the_last_unit(
+    committed_client: AsyncClient, committed: async_sessionmaker[AsyncSession]
+) -> None:
+    material, buyers = await setup(committed, 20, Decimal("1"))
+    responses = await asyncio.gather(
+        *(
+            committed_client.post(
+                TRANSACTIONS, json=order(material.id, 1), headers=auth_headers(buyer)
+            )
+            for buyer in buyers
+        )
+    )
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201] + [409] * 19
+    for response in responses:
+        if response.status_code == 409:
+            assert_error(response.json(), "insufficient_quantity")
+    assert await stock(committed, material) == (Decimal("0"), "sold_out")
+    async with committed() as session:
+        count = len((await session.execute(select(Transaction.id))).all())
+    assert count == 1
+
+
+async def test_concurrent_buyers_never_oversell(
+    committed_client: AsyncClient, committed: async_sessionmaker[AsyncSession]
+) -> None:
+    material, buyers = await setup(committed, 24, Decimal("10"))
+    responses = await asyncio.gather(
+        *(
+            committed_client.post(
+                TRANSACTIONS, json=order(material.id, 1 + i % 3), headers=auth_headers(buyer)
+            )
+            for i, buyer in enumerate(buyers)
+        )
+    )
+    async with committed() as session:
+        sold = sum(
+            (await session.execute(select(Transaction.quantity))).scalars().all(), Decimal(0)
+        )
+    quantity, status = await stock(committed, material)
+    assert quantity >= 0
+    assert quantity + sold == Decimal("10")
+    assert sum(r.status_code == 201 for r in responses) >= 4
+    assert {r.status_code for r in responses} <= {201, 409}
+    assert (status == "sold_out") == (quantity == 0)
+
+
+async def test_two_concurrent_shipments(
+    committed_client: AsyncClient, committed: async_sessionmaker[AsyncSession]
+) -> None:
+    material, (buyer,) = await setup(committed, 1, Decimal("5"))
+    async with committed() as session:
+        seller = await session.get(User, material.seller_id)
+        transaction = await make_transaction(session, material, buyer, status="paid")
+        await session.commit()
+    assert seller is not None
+    url = f"{TRANSACTIONS}/{transaction.id}/status"
+    responses = await asyncio.gather(
+        *(
+            committed_client.post(
+                url,
+                json={"status": "shipped", "tracking_number": f"TRACK{i}"},
+                headers=auth_headers(seller),
+            )
+            for i in range(2)
+        )
+    )
+    assert sorted(r.status_code for r in responses) == [200, 409]
+    async with committed() as session:
+        stored = await session.get(Transaction, transaction.id)
+        assert stored is not None
+        assert [h["status"] for h in stored.status_history] == ["pending", "paid", "shipped"]
+
+
+async def test_cancel_races_release_stock_once(
+    committed_client: AsyncClient, committed: async_sessionmaker[AsyncSession]
+) -> None:
+    material, (buyer,) = await setup(committed, 1, Decimal("4"))
+    created = await committed_client.post(
+        TRANSACTIONS, json=order(material.id, 4), headers=auth_headers(buyer)
+    )
+    assert created.status_code == 201
+    url = f"{TRANSACTIONS}/{created.json()['transaction_id']}/status"
+    async with committed() as session:
+        seller = await session.get(User, material.seller_id)
+    assert seller is not None
+    responses = await asyncio.gather(
+        *(
+            committed_client.post(url, json={"status": "cancelled"}, headers=auth_headers(who))
+            for who in (buyer, seller, buyer, seller)
+        )
+    )
+    assert sorted(r.status_code for r in responses) == [200, 409, 409, 409]
+    assert await stock(committed, material) == (Decimal("4"), "active")
