@@ -46,3 +46,20 @@ class TestHealth:
         assert_shape(body)
         assert body["status"] == "unavailable"
         assert body["checks"]["database"]["status"] == "down"
+
+
+class TestDatabaseDown:
+    async def test_requests_needing_it_get_503(self, settings: Settings, migrated: str) -> None:
+        async with running(settings, database_url=DOWN_DATABASE) as (_, http):
+            login = await http.post(
+                "/api/auth/login", json={"email": "a@example.com", "password": "Passw0rdX"}
+            )
+            spa = await http.get("/api/nothing")
+        assert login.status_code == 503
+        error = login.json()["error"]
+        assert error["code"] == "service_unavailable"
+        assert error["request_id"] == login.headers["x-request-id"]
+        assert "127.0.0.1" not in login.text
+        assert login.headers["retry-after"]
+        # Routes that don't touch the database still answer.
+        assert spa.status_code == 404
