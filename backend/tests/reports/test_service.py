@@ -3,12 +3,15 @@ import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import pypdf
 import pytest
 
+from fabricloop.reports import pdf_export
 from fabricloop.reports.csv_export import neutralise, write_csv
 from fabricloop.reports.dates import minus_months, months, parse_range, utc_bounds
 from fabricloop.reports.errors import InvalidDateRange
 from fabricloop.reports.pdf_export import number
+from fabricloop.reports.service import compute_report
 
 TODAY = date(2026, 11, 25)
 
@@ -90,3 +93,14 @@ class TestPdfNumbers:
         assert number(Decimal("0.000")) == "0.000"
         assert number(1234) == "1,234"
         assert number(None) == "-"
+
+
+class TestPdfWithoutUnicodeFont:
+    def test_core_font_fallback_survives_unicode(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(pdf_export, "FONT_DIRS", ())
+        data = compute_report(date(2026, 1, 1), date(2026, 2, 28), [])
+        data.company_name = "Zoë 東京 Mills"
+        content = pdf_export.report_pdf(data)
+        text = pypdf.PdfReader(io.BytesIO(content)).pages[0].extract_text()
+        assert "Zoë ?? Mills" in text
+        assert "2026-02" in text
