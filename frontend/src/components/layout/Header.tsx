@@ -7,7 +7,7 @@ import { Logo } from "./Logo";
 
 const navClass = ({ isActive }: { isActive: boolean }) =>
   cx(
-    "inline-flex items-center gap-1.5 rounded-lg px-3 py-2 text-sm font-medium transition-colors",
+    "inline-flex items-center gap-1.5 whitespace-nowrap rounded-lg px-3 py-2 text-sm font-medium transition-colors",
     isActive ? "bg-brand-50 text-brand-800" : "text-stone-600 hover:bg-stone-100 hover:text-stone-900",
   );
 
@@ -37,7 +37,7 @@ export function Header() {
   const links = (
     <>
       <NavLink to="/materials" end className={navClass} onClick={close}>
-        Browse materials
+        Materials
       </NavLink>
       {signedIn && (
         <>
@@ -62,21 +62,23 @@ export function Header() {
     <header className="sticky top-0 z-30 border-b border-stone-200 bg-white/90 backdrop-blur">
       <div className="mx-auto flex h-16 max-w-7xl items-center gap-4 px-4 sm:px-6">
         <Logo to={signedIn ? "/dashboard" : "/"} />
-        <nav aria-label="Main" className="ml-4 hidden items-center gap-1 lg:flex">
+        <nav aria-label="Main" className="ml-2 hidden items-center gap-0.5 lg:flex xl:ml-4 xl:gap-1">
           {links}
         </nav>
         <div className="ml-auto hidden items-center gap-2 lg:flex">
           {signedIn ? (
             <>
               {user.role === "manufacturer" && (
-                <ButtonLink to="/materials/new" size="sm">
-                  + List material
-                </ButtonLink>
+                <span className="hidden xl:block">
+                  <ButtonLink to="/materials/new" size="sm">
+                    + List material
+                  </ButtonLink>
+                </span>
               )}
-              <NavLink to="/account" className={navClass} title={user.email}>
-                <span className="max-w-40 truncate">{user.company_name}</span>
+              <NavLink to="/account" className={navClass} title={`${user.company_name} (${user.email})`} aria-label={`Account: ${user.company_name}`}>
+                <span className="max-w-32 truncate xl:max-w-48">{user.company_name}</span>
               </NavLink>
-              <button type="button" onClick={onLogout} className="rounded-lg px-3 py-2 text-sm font-medium text-stone-600 hover:bg-stone-100">
+              <button type="button" onClick={onLogout} className="whitespace-nowrap rounded-lg px-3 py-2 text-sm font-medium text-stone-600 hover:bg-stone-100">
                 Log out
               </button>
             </>

@@ -1,10 +1,12 @@
+import { useState } from "react";
 import { Link } from "react-router";
 import { Badge } from "@/components/ui";
 import { countryName, formatMoney, formatNumber, formatQuantity, humanize, unitLabel } from "@/lib/format";
 import type { MaterialSummary } from "@/lib/types";
 
 export function MaterialThumb({ src, alt, className = "" }: { src: string | null | undefined; alt: string; className?: string }) {
-  if (!src) {
+  const [failed, setFailed] = useState(false);
+  if (!src || failed) {
     return (
       <div className={`flex items-center justify-center bg-gradient-to-br from-brand-50 to-stone-100 text-brand-300 ${className}`} aria-hidden="true">
         <svg viewBox="0 0 24 24" className="size-10" fill="none" stroke="currentColor" strokeWidth="1.5">
@@ -13,7 +15,7 @@ export function MaterialThumb({ src, alt, className = "" }: { src: string | null
       </div>
     );
   }
-  return <img src={src} alt={alt} loading="lazy" className={`object-cover ${className}`} />;
+  return <img src={src} alt={alt} loading="lazy" onError={() => setFailed(true)} className={`bg-stone-100 object-cover ${className}`} />;
 }
 
 export function MaterialCard({ material }: { material: MaterialSummary & { origin_country?: string | null } }) {
