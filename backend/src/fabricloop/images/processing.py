@@ -70,8 +70,9 @@ def _decode(source: IO[bytes]) -> tuple[Image.Image, str]:
                 probe.verify()
             image = _open(source)
             image.load()
-            # Orientation is applied to the pixels because the EXIF carrying it is dropped.
-            upright = ImageOps.exif_transpose(image)
+            # Orientation is applied to the pixels because the EXIF carrying it is dropped;
+            # in place, so an image that is already upright is not copied.
+            ImageOps.exif_transpose(image, in_place=True)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
             raise ImageTooLarge() from error
         except (UnsupportedImage, ImageTooLarge):
@@ -84,7 +85,7 @@ def _decode(source: IO[bytes]) -> tuple[Image.Image, str]:
             # Decoders fail on hostile input in many ways (OSError, SyntaxError, struct.error,
             # ValueError...); each one means the same thing to the client.
             raise InvalidImage() from error
-    return upright, OUTPUTS[kind]
+    return image, OUTPUTS[kind]
 
 
 def _has_alpha(image: Image.Image) -> bool:
@@ -120,8 +121,11 @@ def _encode(image: Image.Image, output: str) -> bytes:
 
 def _thumbnail(image: Image.Image) -> bytes:
     # RGB(A) before resizing: palette images would otherwise be resized by nearest neighbour.
-    thumb = _prepare(image.copy(), "WEBP")
-    thumb.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
+    # resize() makes only the small image (thumbnail() would need a full-size copy first).
+    source = image if image.mode in ("RGB", "RGBA") else _prepare(image.copy(), "WEBP")
+    scale = min(1.0, THUMBNAIL_SIDE / max(source.size))
+    size = (max(1, round(source.width * scale)), max(1, round(source.height * scale)))
+    thumb = source.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
     buffer = io.BytesIO()
     thumb.save(buffer, "WEBP", quality=THUMBNAIL_QUALITY)
     return buffer.getvalue()
