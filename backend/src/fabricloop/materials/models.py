@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from fabricloop.core.models import Base, Timestamps, UUIDPrimaryKey, in_list
 from fabricloop.core.vocabulary import MATERIAL_STATUSES, MATERIAL_TYPES, SOURCE_TYPES, UNITS
 
+LIVE = "status = 'active' AND deleted_at IS NULL"
 SEARCH_VECTOR_SQL = (
     "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
     "setweight(to_tsvector('english', coalesce(description, '')), 'B')"
@@ -30,20 +31,29 @@ class Material(UUIDPrimaryKey, Timestamps, Base):
         CheckConstraint(
             "min_order_quantity IS NULL OR min_order_quantity > 0", name="min_order_positive"
         ),
-        Index(
-            "ix_materials_material_type_price_created_at", "material_type", "price", "created_at"
-        ),
-        Index("ix_materials_search_vector", "search_vector", postgresql_using="gin"),
         Index("ix_materials_seller_id_created_at", "seller_id", "created_at"),
+        # Search reads live listings only: see migration 0003.
         Index(
-            "ix_materials_active_created_at",
+            "ix_materials_live_search_vector",
+            "search_vector",
+            postgresql_using="gin",
+            postgresql_where=text(LIVE),
+        ),
+        Index("ix_materials_live_created_at_id", "created_at", "id", postgresql_where=text(LIVE)),
+        Index("ix_materials_live_price_id", "price", "id", postgresql_where=text(LIVE)),
+        Index(
+            "ix_materials_live_material_type_created_at_id",
+            "material_type",
             "created_at",
-            postgresql_where=text("status = 'active'"),
+            "id",
+            postgresql_where=text(LIVE),
         ),
         Index(
-            "ix_materials_active_price",
+            "ix_materials_live_material_type_price_id",
+            "material_type",
             "price",
-            postgresql_where=text("status = 'active'"),
+            "id",
+            postgresql_where=text(LIVE),
         ),
     )
 
