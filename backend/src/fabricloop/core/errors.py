@@ -217,7 +217,31 @@ async def _database_unavailable(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# Text PostgreSQL cannot store (NUL, unpaired surrogates) that passed a schema which allows any
+# string: the request's fault, so 422 for a body and 400 for a query, never a 500.
+_UNSTORABLE_TEXT = {"CharacterNotInRepertoireError", "UntranslatableCharacterError"}
+
+
+def _is_unstorable_text(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, UnicodeEncodeError) or type(seen).__name__ in _UNSTORABLE_TEXT:
+            return True
+        seen = seen.__cause__ or getattr(seen, "orig", None)
+    return False
+
+
+async def _statement_error(request: Request, exc: Exception) -> JSONResponse:
+    if not _is_unstorable_text(exc):
+        raise exc
+    message = "Text must not contain NUL characters or unpaired surrogates."
+    if request.method in ("POST", "PUT", "PATCH"):
+        return error_response(422, "validation_error", message)
+    return error_response(400, "invalid_query", message)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(sqlalchemy.exc.StatementError, _statement_error)
     for error in DATABASE_UNAVAILABLE:
         app.add_exception_handler(error, _database_unavailable)
     app.add_exception_handler(AppError, _app_error)
