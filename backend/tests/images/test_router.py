@@ -118,9 +118,11 @@ class TestCreateImage:
             (data["url"], "image/png"),
             (data["thumbnail_url"], "image/webp"),
         ]:
-            served = await client.get(url)
+            served = await client.get(url, headers={"Accept-Encoding": "gzip"})
             assert served.status_code == 200
             assert served.headers["content-type"] == content_type
+            # Already compressed formats are not gzipped again.
+            assert "content-encoding" not in served.headers
             assert served.headers["x-content-type-options"] == "nosniff"
             assert "immutable" in served.headers["cache-control"]
             assert served.headers["x-request-id"]

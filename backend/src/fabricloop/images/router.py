@@ -20,6 +20,19 @@ from fabricloop.images.upload import ReceivedFile, receive_file
 
 router = APIRouter(prefix="/api/images", tags=["images"])
 
+UPLOAD_POLICY = """JPEG, PNG and WebP are recognised by decoding the bytes; the filename and
+the declared type are ignored. Over 5 MB (5,242,880 bytes): 413 `payload_too_large`, refused
+as soon as it is known (Content-Length or the bytes received). Not one of those formats:
+415 `unsupported_media_type`. Corrupt or truncated: 422 `invalid_image`. More than 40
+megapixels (judged from the header, before decoding): 422 `image_too_large`.
+
+The stored image keeps its format (JPEG quality 85, PNG optimised, WebP quality 85), with
+the EXIF orientation applied and every metadata block (EXIF, GPS, ICC profile, XMP,
+comments, text) removed; of an animation only the first frame is kept. It is stored under
+a random server-chosen name, with a WebP thumbnail whose longest side is 400 px (smaller
+images are not enlarged). `url` and `thumbnail_url` are public paths under `/media/`,
+served with a one-year immutable cache lifetime."""
+
 
 def _bearer_present(credentials: Credentials) -> None:
     """Refuse the anonymous before reading their body; the token itself is checked after."""
@@ -34,6 +47,7 @@ Upload = Annotated[ReceivedFile, Depends(receive_file, scope="function")]
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
+    description=UPLOAD_POLICY,
     dependencies=[Depends(_bearer_present)],
     openapi_extra={"requestBody": UPLOAD_REQUEST_BODY},
     responses=responses(
