@@ -16,14 +16,11 @@ router = APIRouter(prefix="/api/reports", tags=["reports"])
 
 StartDate = Annotated[
     str | None,
-    Query(
-        max_length=32,
-        description="YYYY-MM-DD, inclusive (UTC). Default: 12 months before end_date.",
-    ),
+    Query(description="YYYY-MM-DD, inclusive (UTC). Default: 12 months before end_date."),
 ]
 EndDate = Annotated[
     str | None,
-    Query(max_length=32, description="YYYY-MM-DD, inclusive (UTC). Default: today (UTC)."),
+    Query(description="YYYY-MM-DD, inclusive (UTC). Default: today (UTC)."),
 ]
 RANGE_NOTE = (
     " Malformed dates, start_date after end_date or a range over 5 years: 400 `invalid_date_range`."
