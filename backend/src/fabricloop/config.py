@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(10, ge=0, le=200)
     db_pool_timeout_seconds: float = Field(5.0, gt=0)
     db_statement_timeout_ms: int = Field(15000, ge=100)
+    # Connecting through PgBouncer in transaction mode (docs/deployment.md)
+    db_pgbouncer: bool = False
 
     jwt_secret: str = ""
     access_token_ttl_seconds: int = Field(24 * 3600, ge=60)

@@ -55,3 +55,24 @@ class TestProductionSettings:
         known = {name.upper() for name in Settings.model_fields}
         assert names - known == set()
         assert {"DATABASE_URL", "REDIS_URL", "JWT_SECRET", "PUBLIC_BASE_URL"} <= names
+
+
+class TestPgBouncerMode:
+    async def test_engine_prepares_nothing_it_would_reuse(
+        self, settings: Settings, migrated: str
+    ) -> None:
+        from sqlalchemy import text
+
+        from fabricloop.core.db import create_engine
+
+        engine = create_engine(settings.model_copy(update={"db_pgbouncer": True}), migrated)
+        try:
+            async with engine.connect() as connection:
+                for _ in range(3):
+                    assert (await connection.execute(text("SELECT 1"))).scalar() == 1
+                raw = await connection.get_raw_connection()
+                driver = raw.driver_connection
+                assert driver is not None
+                assert driver._stmt_cache.get_max_size() == 0
+        finally:
+            await engine.dispose()

@@ -1,7 +1,8 @@
 """Engine, sessions, and the one-transaction-per-request session dependency."""
 
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 import structlog
 from fastapi import Depends, Request
@@ -31,22 +32,38 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
     target = url or settings.database_url
     if target is None:
         raise RuntimeError("DATABASE_URL is not set")
+    connect_args: dict[str, Any] = {
+        "timeout": 5,
+        "command_timeout": settings.db_statement_timeout_ms / 1000,
+        "server_settings": {
+            "statement_timeout": str(settings.db_statement_timeout_ms),
+            "application_name": "fabricloop",
+        },
+    }
+    url_text = async_url(target)
+    if settings.db_pgbouncer:
+        # PgBouncer in transaction mode gives each transaction any server connection: a
+        # statement prepared on one is unknown on the next, so cache none and never reuse names.
+        connect_args["statement_cache_size"] = 0
+        connect_args["prepared_statement_name_func"] = _unique_statement_name
+        url_text = (
+            make_url(url_text)
+            .update_query_dict({"prepared_statement_cache_size": "0"})
+            .render_as_string(hide_password=False)
+        )
     return create_async_engine(
-        async_url(target),
+        url_text,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout_seconds,
         pool_pre_ping=True,
         pool_recycle=1800,
-        connect_args={
-            "timeout": 5,
-            "command_timeout": settings.db_statement_timeout_ms / 1000,
-            "server_settings": {
-                "statement_timeout": str(settings.db_statement_timeout_ms),
-                "application_name": "fabricloop",
-            },
-        },
+        connect_args=connect_args,
     )
+
+
+def _unique_statement_name() -> str:
+    return f"__asyncpg_{uuid.uuid4().hex}__"
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
