@@ -175,7 +175,18 @@ export interface paths {
         put?: never;
         /**
          * Create Image
-         * @description Upload a JPEG, PNG or WebP image (multipart field `file`); stored re-encoded.
+         * @description JPEG, PNG and WebP are recognised by decoding the bytes; the filename and
+         *     the declared type are ignored. Over 5 MB (5,242,880 bytes): 413 `payload_too_large`, refused
+         *     as soon as it is known (Content-Length or the bytes received). Not one of those formats:
+         *     415 `unsupported_media_type`. Corrupt or truncated: 422 `invalid_image`. More than 40
+         *     megapixels (judged from the header, before decoding): 422 `image_too_large`.
+         *
+         *     The stored image keeps its format (JPEG quality 85, PNG optimised, WebP quality 85), with
+         *     the EXIF orientation applied and every metadata block (EXIF, GPS, ICC profile, XMP,
+         *     comments, text) removed; of an animation only the first frame is kept. It is stored under
+         *     a random server-chosen name, with a WebP thumbnail whose longest side is 400 px (smaller
+         *     images are not enlarged). `url` and `thumbnail_url` are public paths under `/media/`,
+         *     served with a one-year immutable cache lifetime.
          */
         post: operations["create_image_api_images_post"];
         delete?: never;
@@ -430,6 +441,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/sustainability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Sustainability Report
+         * @description The caller's purchases (as buyer) paid in the range: Scope 3 category 1 emissions and, beside them, emissions and water avoided versus virgin material (never netted), by month and by material type, with the methodology and factors used. Malformed dates, start_date after end_date or a range over 5 years: 400 `invalid_date_range`.
+         */
+        get: operations["get_sustainability_report_api_reports_sustainability_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Report
+         * @description The report as a file: CSV (RFC 4180, UTF-8 with a byte-order mark, formula-like cells prefixed with an apostrophe; adds one line per purchase) or PDF. Other formats: 400 `invalid_query`. Malformed dates, start_date after end_date or a range over 5 years: 400 `invalid_date_range`.
+         */
+        get: operations["export_report_api_reports_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/transactions": {
         parameters: {
             query?: never;
@@ -503,8 +554,31 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Pay a transaction */
-        post: operations["create_payment"];
+        /**
+         * Create Payment
+         * @description Pay a pending transaction of yours; on success it becomes paid.
+         */
+        post: operations["create_payment_api_payments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive Webhook
+         * @description Stripe events, verified with `STRIPE_WEBHOOK_SECRET` on the raw body (a missing secret, a bad signature, or a timestamp more than 300 s old or ahead: 400). Each event id is applied once; a duplicate also answers 200.
+         */
+        post: operations["receive_webhook_api_payments_webhook_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -518,42 +592,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a payment */
-        get: operations["get_payment"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/reports/sustainability": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Sustainability report */
-        get: operations["sustainability_report"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/reports/export": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Export the report */
-        get: operations["export_report"];
+        /**
+         * Get Payment
+         * @description A payment attempt, to the buyer or seller of its transaction.
+         */
+        get: operations["get_payment_api_payments__payment_id__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -760,6 +803,29 @@ export interface components {
             /** Company Name */
             company_name: string;
         };
+        /** Coverage */
+        Coverage: {
+            /**
+             * Quantity Kg Without Factors
+             * @description Purchased kg with no sourced factor for a carbon saving (fibres without factors, or no figure for the material's own footprint when one is needed).
+             */
+            quantity_kg_without_factors: number;
+            /**
+             * Share Without Factors
+             * @description Of total_quantity_kg, 0..1.
+             */
+            share_without_factors: number;
+            /**
+             * Quantity Kg Without Footprint
+             * @description Purchased kg with neither a seller's footprint nor a default factor: they add nothing to scope3_emissions.
+             */
+            quantity_kg_without_footprint: number;
+            /**
+             * Share Without Footprint
+             * @description Of total_quantity_kg, 0..1.
+             */
+            share_without_footprint: number;
+        };
         /** DeletionScheduled */
         DeletionScheduled: {
             /**
@@ -801,6 +867,34 @@ export interface components {
             request_id?: string | null;
         } & {
             [key: string]: unknown;
+        };
+        /** FabricStageOut */
+        FabricStageOut: {
+            /** Co2E Per Kg */
+            co2e_per_kg: number;
+            /** Water L Per Kg */
+            water_l_per_kg: number;
+            /** Sources */
+            sources: string;
+        };
+        /** FactorOut */
+        FactorOut: {
+            /** Material Type */
+            material_type: string;
+            /** Fibre */
+            fibre: string | null;
+            /** Virgin Co2E Per Kg */
+            virgin_co2e_per_kg: number | null;
+            /** Recycled Co2E Per Kg */
+            recycled_co2e_per_kg: number | null;
+            /** Virgin Water L Per Kg */
+            virgin_water_l_per_kg: number | null;
+            /** Recycled Water L Per Kg */
+            recycled_water_l_per_kg: number | null;
+            /** Quality */
+            quality: string;
+            /** Sources */
+            sources: string;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -1159,6 +1253,36 @@ export interface components {
              */
             created_at: string;
         };
+        /** MaterialTypeFigures */
+        MaterialTypeFigures: {
+            /**
+             * Materials Purchased
+             * @description Transactions counted.
+             */
+            materials_purchased: number;
+            /**
+             * Quantity Kg
+             * @description kg, 3 decimals.
+             */
+            quantity_kg: number;
+            /**
+             * Carbon Saved
+             * @description kg CO2e avoided versus virgin, 3 decimals.
+             */
+            carbon_saved: number;
+            /**
+             * Water Saved
+             * @description Litres avoided versus virgin, 2 decimals.
+             */
+            water_saved: number;
+            /**
+             * Scope3 Emissions
+             * @description kg CO2e, 3 decimals.
+             */
+            scope3_emissions: number;
+            /** Material Type */
+            material_type: string;
+        };
         /** MaterialTypes */
         MaterialTypes: {
             /** Material Types */
@@ -1340,6 +1464,40 @@ export interface components {
              */
             recorded_at: string;
         };
+        /** MonthFigures */
+        MonthFigures: {
+            /**
+             * Materials Purchased
+             * @description Transactions counted.
+             */
+            materials_purchased: number;
+            /**
+             * Quantity Kg
+             * @description kg, 3 decimals.
+             */
+            quantity_kg: number;
+            /**
+             * Carbon Saved
+             * @description kg CO2e avoided versus virgin, 3 decimals.
+             */
+            carbon_saved: number;
+            /**
+             * Water Saved
+             * @description Litres avoided versus virgin, 2 decimals.
+             */
+            water_saved: number;
+            /**
+             * Scope3 Emissions
+             * @description kg CO2e, 3 decimals.
+             */
+            scope3_emissions: number;
+            /**
+             * Month
+             * @description YYYY-MM (UTC).
+             * @example 2026-11
+             */
+            month: string;
+        };
         /** Party */
         Party: {
             /**
@@ -1465,6 +1623,110 @@ export interface components {
              */
             composition?: components["schemas"]["CompositionItem"][] | null;
         };
+        /** PaymentCreate */
+        PaymentCreate: {
+            /**
+             * Transaction Id
+             * Format: uuid
+             */
+            transaction_id: string;
+            /**
+             * Payment Method
+             * @description A Stripe PaymentMethod id; in the sandbox, Stripe's test methods (pm_card_visa, pm_card_visa_chargeDeclined, pm_card_authenticationRequired...). An unknown one is a 422.
+             * @example pm_card_visa
+             */
+            payment_method: string;
+        };
+        /** PaymentDetail */
+        PaymentDetail: {
+            /**
+             * Payment Id
+             * Format: uuid
+             */
+            payment_id: string;
+            /**
+             * Transaction Id
+             * Format: uuid
+             */
+            transaction_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "succeeded" | "failed" | "requires_action" | "processing";
+            /** Amount */
+            amount: number;
+            /** Currency */
+            currency: string;
+            /** Gateway */
+            gateway: string;
+            /** Decline Code */
+            decline_code: string | null;
+            /** Failure Message */
+            failure_message: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** PaymentOut */
+        PaymentOut: {
+            /**
+             * Payment Id
+             * Format: uuid
+             */
+            payment_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "succeeded" | "failed" | "requires_action" | "processing";
+            /**
+             * Transaction Id
+             * Format: uuid
+             */
+            transaction_id: string;
+            /** Amount */
+            amount: number;
+            /** Currency */
+            currency: string;
+        };
+        /**
+         * PaymentPending
+         * @description 202: the card needs authentication (3-D Secure); the transaction stays pending.
+         */
+        PaymentPending: {
+            /**
+             * Payment Id
+             * Format: uuid
+             */
+            payment_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "succeeded" | "failed" | "requires_action" | "processing";
+            /**
+             * Transaction Id
+             * Format: uuid
+             */
+            transaction_id: string;
+            /** Amount */
+            amount: number;
+            /** Currency */
+            currency: string;
+            /**
+             * Client Secret
+             * @description For Stripe.js to complete the authentication in the browser.
+             */
+            client_secret?: string | null;
+        };
         /** RefreshRequest */
         RefreshRequest: {
             /**
@@ -1513,6 +1775,28 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /**
+         * ReportMethodology
+         * @description The method, standards and rounding, and the factors this report used.
+         */
+        ReportMethodology: {
+            /** Method */
+            method: string[];
+            /** Standards */
+            standards: string[];
+            /** Rounding */
+            rounding: string;
+            fabric_stage: components["schemas"]["FabricStageOut"];
+            /** Factors */
+            factors: components["schemas"]["FactorOut"][];
+            /** Period */
+            period: string;
+            /**
+             * Fabric Stage Note
+             * @default Added to both the material's own footprint and the baseline.
+             */
+            fabric_stage_note: string;
         };
         /** SendMessageRequest */
         SendMessageRequest: {
@@ -1634,6 +1918,50 @@ export interface components {
             country: string;
             /** Date */
             date: string | null;
+        };
+        /** SustainabilityReport */
+        SustainabilityReport: {
+            /**
+             * Start Date
+             * Format: date
+             */
+            start_date: string;
+            /**
+             * End Date
+             * Format: date
+             */
+            end_date: string;
+            /** Materials Purchased */
+            materials_purchased: number;
+            /** Total Quantity Kg */
+            total_quantity_kg: number;
+            /**
+             * Total Carbon Saved
+             * @description kg CO2e avoided versus new virgin material (WBCSD avoided emissions); reported beside scope3_emissions, never subtracted from it.
+             */
+            total_carbon_saved: number;
+            /**
+             * Total Water Saved
+             * @description Litres of blue water avoided.
+             */
+            total_water_saved: number;
+            /**
+             * Scope3 Emissions
+             * @description kg CO2e, GHG Protocol Scope 3 category 1, average-data method.
+             */
+            scope3_emissions: number;
+            /**
+             * By Month
+             * @description Every month of the range, oldest first, zeros included.
+             */
+            by_month: components["schemas"]["MonthFigures"][];
+            /**
+             * By Material Type
+             * @description Types purchased in the range, most kg first.
+             */
+            by_material_type: components["schemas"]["MaterialTypeFigures"][];
+            coverage: components["schemas"]["Coverage"];
+            methodology: components["schemas"]["ReportMethodology"];
         };
         /** TokenPair */
         TokenPair: {
@@ -1851,499 +2179,19 @@ export interface components {
             /** Context */
             ctx?: Record<string, never>;
         };
-        ProvisionalErrorDetail: {
-            field: string | null;
-            message: string;
-        };
-        ProvisionalErrorBody: {
-            error: {
-                code: string;
-                message: string;
-                details: components["schemas"]["ProvisionalErrorDetail"][];
-                request_id: string;
-                decline_code?: string | null;
-                payment_id?: string | null;
-            };
-        };
-        ProvisionalParty: {
-            /** Format: uuid */
-            user_id: string;
-            company_name: string;
-        };
-        ProvisionalRegisterRequest: {
-            email: string;
-            password: string;
-            company_name: string;
-            /** @enum {string} */
-            role: "manufacturer" | "brand";
-            phone?: string | null;
-        };
-        ProvisionalUserCreated: {
-            /** Format: uuid */
-            user_id: string;
-            email: string;
-            company_name: string;
-            /** @enum {string} */
-            role: "manufacturer" | "brand";
-            /** Format: date-time */
-            created_at: string;
-        };
-        ProvisionalLoginRequest: {
-            email: string;
-            password: string;
-        };
-        ProvisionalTokenResponse: {
-            token: string;
-            refresh_token: string;
-            token_type: string;
-            expires_in: number;
-            /** Format: uuid */
-            user_id: string;
-            email: string;
-            /** @enum {string} */
-            role: "manufacturer" | "brand";
-        };
-        ProvisionalRefreshRequest: {
-            refresh_token?: string | null;
-        };
-        ProvisionalMe: {
-            /** Format: uuid */
-            user_id: string;
-            email: string;
-            company_name: string;
-            /** @enum {string} */
-            role: "manufacturer" | "brand";
-            phone: string | null;
-            /** Format: date-time */
-            created_at: string;
-        };
-        ProvisionalDeletionScheduled: {
-            status: string;
-            /** Format: date-time */
-            delete_after: string;
-        };
-        ProvisionalImageOut: {
-            /** Format: uuid */
-            image_id: string;
-            url: string;
-            thumbnail_url: string;
-            width: number;
-            height: number;
-            content_type: string;
-            size_bytes: number;
-        };
-        ProvisionalCompositionItem: {
-            fibre: string;
-            percent: number;
-        };
-        ProvisionalCertification: {
-            scheme: string;
-            certificate_id: string;
-            valid_until?: string | null;
-        };
-        ProvisionalChemical: {
-            name: string;
-            cas_number?: string | null;
-            concentration_ppm?: number | null;
-        };
-        ProvisionalMetricsIn: {
-            carbon_footprint?: number | null;
-            water_usage?: number | null;
-            chemical_composition?: components["schemas"]["ProvisionalChemical"][];
-        };
-        ProvisionalSupplyChainStep: {
-            stage: string;
-            company: string;
-            country: string;
-            date?: string | null;
-        };
-        ProvisionalMaterialCreate: {
-            title: string;
-            description?: string;
-            material_type: string;
-            source_type?: string;
-            quantity: number;
-            unit: string;
-            kg_per_unit?: number | null;
-            price: number;
-            currency: string;
-            min_order_quantity?: number | null;
-            composition?: components["schemas"]["ProvisionalCompositionItem"][];
-            color?: string | null;
-            origin_country?: string | null;
-            manufacture_date?: string | null;
-            certifications?: components["schemas"]["ProvisionalCertification"][];
-            images?: string[];
-            sustainability_metrics?: components["schemas"]["ProvisionalMetricsIn"] | null;
-            supply_chain?: components["schemas"]["ProvisionalSupplyChainStep"][];
-        };
-        ProvisionalMaterialCreated: {
-            /** Format: uuid */
-            material_id: string;
-            title: string;
-            status: string;
-            /** Format: date-time */
-            created_at: string;
-        };
-        ProvisionalMaterialUpdate: {
-            title?: string;
-            description?: string;
-            material_type?: string;
-            source_type?: string;
-            quantity?: number;
-            unit?: string;
-            kg_per_unit?: number | null;
-            price?: number;
-            currency?: string;
-            min_order_quantity?: number | null;
-            composition?: components["schemas"]["ProvisionalCompositionItem"][];
-            color?: string | null;
-            origin_country?: string | null;
-            manufacture_date?: string | null;
-            certifications?: components["schemas"]["ProvisionalCertification"][];
-            images?: string[];
-            sustainability_metrics?: components["schemas"]["ProvisionalMetricsIn"] | null;
-            supply_chain?: components["schemas"]["ProvisionalSupplyChainStep"][];
-            /** @enum {string} */
-            status?: "draft" | "active" | "sold_out" | "archived";
-        };
-        ProvisionalMaterialUpdated: {
-            /** Format: uuid */
-            material_id: string;
-            /** Format: date-time */
-            updated_at: string;
-        };
-        ProvisionalMaterialDeleted: {
-            message: string;
-            /** Format: uuid */
-            material_id: string;
-        };
-        ProvisionalMaterialImage: {
-            /** Format: uuid */
-            image_id: string;
-            url: string;
-            thumbnail_url: string;
-        };
-        ProvisionalMetricsOut: {
-            carbon_footprint: number | null;
-            water_usage: number | null;
-            chemical_composition: components["schemas"]["ProvisionalChemical"][];
-            recorded_at?: string | null;
-        };
-        ProvisionalImpact: {
-            carbon_saved_per_kg: number | null;
-            water_saved_per_kg: number | null;
-            baseline: string | null;
-        };
-        ProvisionalMaterialDetail: {
-            /** Format: uuid */
-            material_id: string;
-            title: string;
-            description: string;
-            material_type: string;
-            source_type: string;
-            quantity: number;
-            unit: string;
-            kg_per_unit: number | null;
-            price: number;
-            currency: string;
-            min_order_quantity: number | null;
-            composition: components["schemas"]["ProvisionalCompositionItem"][];
-            color: string | null;
-            origin_country: string | null;
-            manufacture_date: string | null;
-            certifications: components["schemas"]["ProvisionalCertification"][];
-            images: components["schemas"]["ProvisionalMaterialImage"][];
-            sustainability_metrics: components["schemas"]["ProvisionalMetricsOut"] | null;
-            supply_chain: components["schemas"]["ProvisionalSupplyChainStep"][];
-            /** @enum {string} */
-            status: "draft" | "active" | "sold_out" | "archived";
-            seller: {
-                /** Format: uuid */
-                user_id: string;
-                company_name: string;
-            };
-            impact: components["schemas"]["ProvisionalImpact"];
-            passport_id: string | null;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
-        };
-        ProvisionalMaterialSummary: {
-            /** Format: uuid */
-            material_id: string;
-            title: string;
-            material_type: string;
-            source_type: string;
-            quantity: number;
-            unit: string;
-            price: number;
-            currency: string;
-            thumbnail_url: string | null;
-            seller: {
-                /** Format: uuid */
-                user_id: string;
-                company_name: string;
-            };
-            carbon_footprint: number | null;
-            /** Format: date-time */
-            created_at: string;
-        };
-        ProvisionalMaterialSearch: {
-            materials: components["schemas"]["ProvisionalMaterialSummary"][];
-            total: number;
-            page: number;
-            limit: number;
-        };
-        ProvisionalMaterialTypes: {
-            material_types: string[];
-            source_types: string[];
-            units: string[];
-            currencies: string[];
-            certification_schemes: string[];
-            supply_chain_stages: string[];
-        };
-        ProvisionalShippingAddress: {
-            recipient_name: string;
-            line1: string;
-            line2?: string | null;
-            city: string;
-            region?: string | null;
-            postal_code: string;
-            country: string;
-        };
-        ProvisionalTransactionCreate: {
-            /** Format: uuid */
-            material_id: string;
-            quantity: number;
-            shipping_address: components["schemas"]["ProvisionalShippingAddress"];
-        };
-        ProvisionalTransactionCreated: {
-            /** Format: uuid */
-            transaction_id: string;
-            status: string;
-            total: number;
-            currency: string;
-            /** Format: date-time */
-            created_at: string;
-        };
-        /** @enum {string} */
-        ProvisionalTransactionStatus: "pending" | "paid" | "shipped" | "completed" | "cancelled";
-        ProvisionalTransactionSummary: {
-            /** Format: uuid */
-            transaction_id: string;
-            /** Format: uuid */
-            material_id: string;
-            material_title: string;
-            quantity: number;
-            unit: string;
-            unit_price: number;
-            total: number;
-            currency: string;
-            status: components["schemas"]["ProvisionalTransactionStatus"];
-            buyer: {
-                /** Format: uuid */
-                user_id: string;
-                company_name: string;
-            };
-            seller: {
-                /** Format: uuid */
-                user_id: string;
-                company_name: string;
-            };
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
-        };
-        ProvisionalTransactionList: {
-            transactions: components["schemas"]["ProvisionalTransactionSummary"][];
-            total: number;
-            page: number;
-            limit: number;
-        };
-        ProvisionalStatusHistoryItem: {
-            status: components["schemas"]["ProvisionalTransactionStatus"];
-            /** Format: date-time */
-            at: string;
-        };
-        ProvisionalTransactionDetail: {
-            /** Format: uuid */
-            transaction_id: string;
-            /** Format: uuid */
-            material_id: string;
-            material_title: string;
-            quantity: number;
-            unit: string;
-            unit_price: number;
-            total: number;
-            currency: string;
-            status: components["schemas"]["ProvisionalTransactionStatus"];
-            buyer: {
-                /** Format: uuid */
-                user_id: string;
-                company_name: string;
-            };
-            seller: {
-                /** Format: uuid */
-                user_id: string;
-                company_name: string;
-            };
-            shipping_address: components["schemas"]["ProvisionalShippingAddress"];
-            status_history: components["schemas"]["ProvisionalStatusHistoryItem"][];
-            tracking_number?: string | null;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
-        };
-        ProvisionalStatusChange: {
-            /** @enum {string} */
-            status: "shipped" | "completed" | "cancelled";
-            tracking_number?: string | null;
-        };
-        ProvisionalStatusChanged: {
-            /** Format: uuid */
-            transaction_id: string;
-            status: components["schemas"]["ProvisionalTransactionStatus"];
-            /** Format: date-time */
-            updated_at: string;
-        };
-        ProvisionalPaymentCreate: {
-            /** Format: uuid */
-            transaction_id: string;
-            payment_method: string;
-        };
-        ProvisionalPaymentOut: {
-            /** Format: uuid */
-            payment_id: string;
-            status: string;
-            /** Format: uuid */
-            transaction_id: string;
-            amount: number;
-            currency: string;
-        };
-        ProvisionalPassport: {
-            /** Format: uuid */
-            passport_id: string;
-            /** Format: uuid */
-            material_id: string;
-            material_type: string;
-            title: string;
-            origin: string | null;
-            manufacture_date: string | null;
-            composition: components["schemas"]["ProvisionalCompositionItem"][];
-            certifications: components["schemas"]["ProvisionalCertification"][];
-            sustainability_metrics: components["schemas"]["ProvisionalMetricsOut"] | null;
-            metrics_history: components["schemas"]["ProvisionalMetricsOut"][];
-            supply_chain: components["schemas"]["ProvisionalSupplyChainStep"][];
-            issuer: {
-                company_name: string;
-            };
-            public_url: string;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
-        };
-        ProvisionalPassportUpdate: {
-            origin?: string | null;
-            manufacture_date?: string | null;
-            supply_chain?: components["schemas"]["ProvisionalSupplyChainStep"][];
-            certifications?: components["schemas"]["ProvisionalCertification"][];
-            composition?: components["schemas"]["ProvisionalCompositionItem"][];
-        };
-        ProvisionalMetricCreated: {
-            /** Format: uuid */
-            metric_id: string;
-            /** Format: date-time */
-            created_at: string;
-        };
-        ProvisionalMessageCreate: {
-            /** Format: uuid */
-            recipient_id: string;
-            material_id?: string | null;
-            content: string;
-        };
-        ProvisionalMessageCreated: {
-            /** Format: uuid */
-            message_id: string;
-            /** Format: date-time */
-            sent_at: string;
-        };
-        ProvisionalConversation: {
-            /** Format: uuid */
-            user_id: string;
-            company_name: string;
-            last_message: {
-                content: string;
-                /** Format: uuid */
-                sender_id: string;
-                /** Format: date-time */
-                sent_at: string;
-            };
-            unread_count: number;
-            /** Format: date-time */
-            updated_at: string;
-        };
-        ProvisionalConversationList: {
-            conversations: components["schemas"]["ProvisionalConversation"][];
-        };
-        ProvisionalUnreadCount: {
-            unread_count: number;
-        };
-        ProvisionalMessage: {
-            /** Format: uuid */
-            message_id: string;
-            /** Format: uuid */
-            sender_id: string;
-            /** Format: uuid */
-            recipient_id: string;
-            content: string;
-            material: {
-                /** Format: uuid */
-                material_id: string;
-                title: string;
-            } | null;
-            /** Format: date-time */
-            sent_at: string;
-            read_at: string | null;
-        };
-        ProvisionalMessageList: {
-            messages: components["schemas"]["ProvisionalMessage"][];
-        };
-        ProvisionalReportMonth: {
-            month: string;
-            materials_purchased: number;
-            quantity_kg: number;
-            carbon_saved: number;
-            water_saved: number;
-            scope3_emissions: number;
-        };
-        ProvisionalReportMaterialType: {
-            material_type: string;
-            materials_purchased: number;
-            quantity_kg: number;
-            carbon_saved: number;
-            water_saved: number;
-            scope3_emissions: number;
-        };
-        ProvisionalReport: {
-            /** Format: date */
-            start_date: string;
-            /** Format: date */
-            end_date: string;
-            materials_purchased: number;
-            total_quantity_kg: number;
-            total_carbon_saved: number;
-            total_water_saved: number;
-            scope3_emissions: number;
-            by_month: components["schemas"]["ProvisionalReportMonth"][];
-            by_material_type: components["schemas"]["ProvisionalReportMaterialType"][];
-            methodology: {
-                [key: string]: unknown;
-            };
+        /** WebhookAck */
+        WebhookAck: {
+            /**
+             * Received
+             * @default true
+             */
+            received: boolean;
+            /**
+             * Duplicate
+             * @description The event was applied before; nothing changed.
+             * @default false
+             */
+            duplicate: boolean;
         };
     };
     responses: never;
@@ -3472,6 +3320,113 @@ export interface operations {
             };
         };
     };
+    get_sustainability_report_api_reports_sustainability_get: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM-DD, inclusive (UTC). Default: 12 months before end_date. */
+                start_date?: string | null;
+                /** @description YYYY-MM-DD, inclusive (UTC). Default: today (UTC). */
+                end_date?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SustainabilityReport"];
+                };
+            };
+            /** @description `invalid_date_range` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_report_api_reports_export_get: {
+        parameters: {
+            query?: {
+                /** @description csv or pdf */
+                format?: string | null;
+                /** @description YYYY-MM-DD, inclusive (UTC). Default: 12 months before end_date. */
+                start_date?: string | null;
+                /** @description YYYY-MM-DD, inclusive (UTC). Default: today (UTC). */
+                end_date?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report as an attachment named fabricloop-sustainability-START_END.csv or .pdf. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description `invalid_date_range`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_transactions_api_transactions_get: {
         parameters: {
             query?: {
@@ -3707,87 +3662,155 @@ export interface operations {
             };
         };
     };
-    create_payment: {
+    create_payment_api_payments_post: {
         parameters: {
             query?: never;
             header?: {
-                "Idempotency-Key"?: string;
+                /** @description Optional. The same key with the same body returns the first response again (declines too) for at least 24 hours; with another body: 422; while the first request is still running: 409. */
+                "Idempotency-Key"?: string | null;
             };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ProvisionalPaymentCreate"];
+                "application/json": components["schemas"]["PaymentCreate"];
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Successful Response */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProvisionalPaymentOut"];
+                    "application/json": components["schemas"]["PaymentOut"];
                 };
             };
-            /** @description OK */
+            /** @description Authentication required. */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProvisionalPaymentOut"];
+                    "application/json": components["schemas"]["PaymentPending"];
                 };
             };
-            /** @description Error */
+            /** @description `bad_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Error */
+            /** @description `payment_failed` */
             402: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Error */
+            /** @description `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Error */
+            /** @description `already_paid`, `invalid_transition`, `idempotency_key_in_use` */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Error */
+            /** @description `idempotency_key_reused`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
     };
-    get_payment: {
+    receive_webhook_api_payments_webhook_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Stripe-Signature"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookAck"];
+                };
+            };
+            /** @description `bad_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_payment_api_payments__payment_id__get: {
         parameters: {
             query?: never;
             header?: never;
@@ -3798,115 +3821,40 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProvisionalPaymentOut"];
+                    "application/json": components["schemas"]["PaymentDetail"];
                 };
             };
-            /** @description Error */
+            /** @description `unauthorized` */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Error */
+            /** @description `not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-        };
-    };
-    sustainability_report: {
-        parameters: {
-            query?: {
-                start_date?: string;
-                end_date?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
+            /** @description Validation Error */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProvisionalReport"];
-                };
-            };
-            /** @description Error */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-            /** @description Error */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-        };
-    };
-    export_report: {
-        parameters: {
-            query: {
-                format: "csv" | "pdf";
-                start_date?: string;
-                end_date?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description File */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/csv": string;
-                    "application/pdf": string;
-                };
-            };
-            /** @description Error */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
-                };
-            };
-            /** @description Error */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProvisionalErrorBody"];
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

@@ -84,3 +84,10 @@ export function formatCo2(v: Numeric): string {
 export function formatLitres(v: Numeric): string {
   return `${formatNumber(v, 0)} L`;
 }
+
+/** 0..1 -> "12.5%" */
+export function formatPercent(share: Numeric): string {
+  const n = toNumber(share);
+  if (n === null) return "—";
+  return new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 1 }).format(n);
+}

@@ -1,5 +1,6 @@
 import { Link, useParams } from "react-router";
 import { DataList } from "@/components/materials/DataList";
+import { ChangeLog } from "@/components/passports/ChangeLog";
 import { MetricsHistory } from "@/components/passports/MetricsHistory";
 import { CertificationList, ChemicalTable, CompositionBars, SupplyChainTimeline } from "@/components/passports/PassportSections";
 import { Badge, Card, CardBody, CardHeader, ErrorBanner, PageSpinner, buttonClass } from "@/components/ui";
@@ -31,6 +32,7 @@ export default function PassportPage() {
             <h1 className="mt-1 text-2xl font-semibold tracking-tight text-stone-900 sm:text-3xl">{p.title}</h1>
             <div className="mt-3 flex flex-wrap gap-2">
               <Badge tone="brand">{humanize(p.material_type)}</Badge>
+              <Badge>{humanize(p.source_type)}</Badge>
               {p.origin && <Badge>Made in {countryName(p.origin)}</Badge>}
             </div>
             <p className="mt-3 text-sm text-stone-600">
@@ -59,6 +61,7 @@ export default function PassportPage() {
             <DataList
               items={[
                 ["Material type", humanize(p.material_type)],
+                ["Source", humanize(p.source_type)],
                 ["Origin", countryName(p.origin)],
                 ["Manufactured", formatDate(p.manufacture_date)],
                 ["Issuer", p.issuer.company_name],
@@ -87,6 +90,11 @@ export default function PassportPage() {
             ) : (
               <p className="text-sm text-stone-500">No metrics declared by the issuer.</p>
             )}
+            <p className="mt-3 text-sm text-stone-600">
+              Savings per kg vs {p.impact.baseline ?? "virgin material"}:{" "}
+              <strong className="font-medium text-brand-800">{p.impact.carbon_saved_per_kg === null ? "n/a" : `${formatNumber(p.impact.carbon_saved_per_kg, 2)} kg CO₂e`}</strong> and{" "}
+              <strong className="font-medium text-sky-800">{p.impact.water_saved_per_kg === null ? "n/a" : `${formatNumber(p.impact.water_saved_per_kg, 0)} L water`}</strong>.
+            </p>
           </CardBody>
         </Card>
         <Card>
@@ -114,12 +122,20 @@ export default function PassportPage() {
           </CardBody>
         </Card>
       </div>
-      <Card>
-        <CardHeader title="Metrics history" description="Every recorded set of metrics; earlier entries are never overwritten." />
-        <CardBody>
-          <MetricsHistory history={p.metrics_history} />
-        </CardBody>
-      </Card>
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card>
+          <CardHeader title="Metrics history" description="Every recorded set of metrics; earlier entries are never overwritten." />
+          <CardBody>
+            <MetricsHistory history={p.metrics_history} />
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader title="Change log" description="Every change to this passport, by whom and when." />
+          <CardBody>
+            <ChangeLog changes={p.changes} />
+          </CardBody>
+        </Card>
+      </div>
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { MaterialTypeTable, MonthTable } from "@/components/reports/ReportTables
 import { Scope3Chart } from "@/components/reports/Scope3Chart";
 import { Button, ButtonLink, Card, CardBody, CardHeader, EmptyState, ErrorBanner, Input, PageHeader, PageSpinner, Stat } from "@/components/ui";
 import { useExportReport, useSustainabilityReport } from "@/hooks/reports";
-import { formatCo2, formatDate, formatKg, formatLitres } from "@/lib/format";
+import { formatCo2, formatDate, formatKg, formatLitres, formatPercent } from "@/lib/format";
 import { usePageTitle } from "@/lib/usePageTitle";
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -76,6 +76,14 @@ export default function ReportsPage() {
             <Stat label="Water saved" value={formatLitres(r.total_water_saved)} hint="Blue water vs virgin material" tone="brand" />
             <Stat label="Scope 3 emissions" value={formatCo2(r.scope3_emissions)} hint="GHG Protocol cat. 1, reported separately — not netted" tone="amber" />
           </dl>
+          {Number(r.coverage.share_without_factors) > 0 && (
+            <p className="rounded-xl border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+              {formatPercent(r.coverage.share_without_factors)} of the purchased weight ({formatKg(r.coverage.quantity_kg_without_factors)}) has no sourced factor, so no
+              saving is claimed for it.
+              {Number(r.coverage.share_without_footprint) > 0 &&
+                ` ${formatPercent(r.coverage.share_without_footprint)} (${formatKg(r.coverage.quantity_kg_without_footprint)}) has no footprint figure and adds nothing to Scope 3.`}
+            </p>
+          )}
           {r.materials_purchased === 0 ? (
             <EmptyState title="No paid purchases in this period" description="Reports cover purchases that are paid, shipped or completed." action={<ButtonLink to="/materials">Browse materials</ButtonLink>} />
           ) : (
