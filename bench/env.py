@@ -1,0 +1,209 @@
+"""What every benchmark shares: its own database and Redis (dev data stays untouched), the
+bench data, and a real server on the loopback interface."""
+
+import asyncio
+import contextlib
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import httpx
+from fabricloop.cli import _settings_with_services
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+BENCH_DB = "fabricloop_bench"
+BENCH_REDIS_DB = 15
+DEFAULT_MATERIALS = 1_000_000
+
+
+@dataclass(frozen=True)
+class BenchEnv:
+    database_url: str  # postgresql:// (libpq form)
+    redis_url: str
+    materials: int
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return (
+            make_url(self.database_url)
+            .set(drivername="postgresql+asyncpg")
+            .render_as_string(hide_password=False)
+        )
+
+
+def _redis_url(url: str) -> str:
+    if url.startswith("unix://"):
+        base = url.split("?", 1)[0]
+        return f"{base}?db={BENCH_REDIS_DB}"
+    parsed = make_url(url.replace("redis://", "postgresql://", 1))
+    return f"redis://{parsed.host or '127.0.0.1'}:{parsed.port or 6379}/{BENCH_REDIS_DB}"
+
+
+def bench_env() -> BenchEnv:
+    settings = _settings_with_services()
+    assert settings.database_url
+    assert settings.redis_url
+    database_url = os.environ.get("BENCH_DATABASE_URL") or make_url(settings.database_url).set(
+        drivername="postgresql", database=BENCH_DB
+    ).render_as_string(hide_password=False)
+    redis_url = os.environ.get("BENCH_REDIS_URL") or _redis_url(settings.redis_url)
+    materials = int(os.environ.get("BENCH_MATERIALS", DEFAULT_MATERIALS))
+    return BenchEnv(database_url=database_url, redis_url=redis_url, materials=materials)
+
+
+async def _ensure_database(url: str) -> None:
+    parsed = make_url(url)
+    server = parsed.set(database="postgres").render_as_string(hide_password=False)
+    connection = await asyncpg.connect(server)
+    try:
+        exists = await connection.fetchval(
+            "SELECT 1 FROM pg_database WHERE datname = $1", parsed.database
+        )
+        if not exists:
+            await connection.execute(f'CREATE DATABASE "{parsed.database}"')
+    finally:
+        await connection.close()
+
+
+async def _active_materials(url: str) -> int:
+    connection = await asyncpg.connect(url)
+    try:
+        has_table = await connection.fetchval("SELECT to_regclass('materials') IS NOT NULL")
+        if not has_table:
+            return 0
+        return int(
+            await connection.fetchval(
+                "SELECT count(*) FROM materials WHERE status = 'active' AND deleted_at IS NULL"
+            )
+        )
+    finally:
+        await connection.close()
+
+
+def prepare_data(env: BenchEnv) -> dict[str, object]:
+    """Fill the bench database up to `env.materials` active listings (kept between runs)."""
+    asyncio.run(_ensure_database(env.database_url))
+    present = asyncio.run(_active_materials(env.database_url))
+    missing = env.materials - present
+    result: dict[str, object] = {"present_before": present, "generated": max(0, missing)}
+    if missing > 0:
+        started = time.perf_counter()
+        output = subprocess.run(
+            [
+                str(BIN / "fabricloop"),
+                "bench-data",
+                "--materials",
+                str(missing),
+                "--database-url",
+                env.database_url,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        result["generator"] = output.strip().splitlines()[-1]
+        result["generate_seconds"] = round(time.perf_counter() - started, 1)
+    return result
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def server(env: BenchEnv, *, server_kind: str = "uvicorn") -> Iterator[str]:
+    """The app served on 127.0.0.1 (loopback only) against the bench database and Redis."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "DATABASE_URL": env.database_url,
+        "REDIS_URL": env.redis_url,
+        "RATE_LIMIT_PER_MINUTE": "1000000000",
+        "LOG_LEVEL": "warning",
+        "LOG_FILE": "/tmp/fabricloop-bench.log",  # noqa: S108 - a scratch log
+        "SEED_DEMO": "false",
+        "WORKERS": "1",
+    }
+    if server_kind == "granian":
+        command = [
+            str(BIN / "granian"),
+            "--interface",
+            "asgi",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--loop",
+            "uvloop",
+            "--no-ws",
+            "--log-level",
+            "warning",
+            "fabricloop.app:create_configured_app",
+        ]
+    else:
+        command = [
+            str(BIN / "fabricloop"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-seed",
+        ]
+    process = subprocess.Popen(
+        command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited: {process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start within 60 s")
+            time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def machine() -> dict[str, object]:
+    cpu = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return round(ordered[index], 2)

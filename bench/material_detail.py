@@ -1,0 +1,119 @@
+"""`GET /api/materials/{id}` from the cache against a trivial JSON endpoint of the same app
+(`GET /api/materials/types`: same middleware, rate limiting included, no database), both under
+64 connections with wrk, in the same run."""
+
+import asyncio
+import re
+import shutil
+import subprocess
+import time
+from typing import Any
+
+import asyncpg
+import httpx
+
+from bench.env import BenchEnv, server
+
+NAME = "material_detail"
+CONNECTIONS = 64
+THREADS = 2
+DURATION_SECONDS = 15
+SERVERS = ("uvicorn", "granian")
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(value: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s)", value)
+    if not match:
+        raise ValueError(value)
+    return round(float(match.group(1)) * _UNITS[match.group(2)], 2)
+
+
+def _wrk(url: str) -> dict[str, Any]:
+    output = subprocess.run(
+        ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION_SECONDS}s", "--latency", url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", output, re.MULTILINE))
+    if "99" not in latency:
+        raise RuntimeError(f"unexpected wrk output:\n{output}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "requests_per_second": round(rps),
+        "p50_ms": _ms(latency["50"]),
+        "p90_ms": _ms(latency["90"]),
+        "p99_ms": _ms(latency["99"]),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+async def _some_material(env: BenchEnv) -> str:
+    connection = await asyncpg.connect(env.database_url)
+    try:
+        return str(
+            await connection.fetchval(
+                "SELECT id FROM materials WHERE status = 'active' AND deleted_at IS NULL "
+                "ORDER BY created_at DESC LIMIT 1"
+            )
+        )
+    finally:
+        await connection.close()
+
+
+def _one_server(env: BenchEnv, kind: str, material_id: str) -> dict[str, Any]:
+    with server(env, server_kind=kind) as base:
+        detail = f"{base}/api/materials/{material_id}"
+        trivial = f"{base}/api/materials/types"
+        httpx.get(detail).raise_for_status()  # fills the cache
+        for url in (trivial, detail):  # warm-up
+            subprocess.run(["wrk", "-t1", "-c8", "-d2s", url], check=True, capture_output=True)
+        time.sleep(1)
+        trivial_result = _wrk(trivial)
+        detail_result = _wrk(detail)
+    ratio = detail_result["requests_per_second"] / max(1, trivial_result["requests_per_second"])
+    return {
+        "server": kind,
+        "trivial": trivial_result,
+        "cached_detail": detail_result,
+        "ratio": round(ratio, 3),
+    }
+
+
+def run(env: BenchEnv) -> dict[str, Any]:
+    if shutil.which("wrk") is None:
+        return {"skipped": "wrk is not installed (apt-get install -y wrk)"}
+    material_id = asyncio.run(_some_material(env))
+    return {
+        "connections": CONNECTIONS,
+        "threads": THREADS,
+        "duration_seconds": DURATION_SECONDS,
+        "runs": [_one_server(env, kind, material_id) for kind in SERVERS],
+    }
+
+
+def report(result: dict[str, Any]) -> str:
+    if "skipped" in result:
+        return f"Skipped: {result['skipped']}."
+    lines = [
+        f"wrk, {result['threads']} threads, {result['connections']} connections, "
+        f"{result['duration_seconds']} s per endpoint, one app worker, wrk on the same machine.",
+        "",
+        "| server | endpoint | req/s | p50 ms | p90 ms | p99 ms | non-2xx | detail/trivial |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for run_ in result["runs"]:
+        for key, label in (
+            ("trivial", "GET /api/materials/types"),
+            ("cached_detail", "GET /api/materials/{id} (cached)"),
+        ):
+            r = run_[key]
+            ratio = f"{run_['ratio']:.0%}" if key == "cached_detail" else ""
+            lines.append(
+                f"| {run_['server']} | {label} | {r['requests_per_second']} | {r['p50_ms']} | "
+                f"{r['p90_ms']} | {r['p99_ms']} | {r['non_2xx']} | {ratio} |"
+            )
+    return "\n".join(lines)

@@ -1,0 +1,166 @@
+"""Uncached search latency through the HTTP API at the bench data's size, and the query plans
+of the common shapes (EXPLAIN ANALYZE)."""
+
+import asyncio
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import redis.asyncio as aioredis
+from fabricloop.core.cache import SEARCH_GENERATION_KEY
+from fabricloop.core.pagination import Page
+from fabricloop.materials import search
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+from starlette.datastructures import QueryParams
+
+from bench.env import BenchEnv, percentile, server
+
+NAME = "materials_search"
+REQUESTS_PER_SHAPE = 40
+WARMUP_PER_SHAPE = 3
+
+# Text plus one or two filters, each sorted, page 1 and page 50: what buyers do.
+SHAPES: list[tuple[str, dict[str, Any]]] = [
+    (
+        "q organic cotton + type, relevance",
+        {"q": "organic cotton", "material_type": "organic_cotton"},
+    ),
+    ("q jersey + max_price, relevance", {"q": "jersey", "max_price": "15"}),
+    (
+        "q denim + type + min_price, newest",
+        {"q": "denim", "material_type": "cotton", "min_price": "5", "sort": "newest"},
+    ),
+    (
+        "q recycled polyester + certification, price_asc",
+        {"q": "recycled polyester", "certification": "GRS", "sort": "price_asc"},
+    ),
+    (
+        "q fleece + origin_country, price_desc",
+        {"q": "fleece", "origin_country": "PT", "sort": "price_desc"},
+    ),
+    (
+        "q linen or hemp + source_type, relevance",
+        {"q": "linen or hemp", "source_type": "deadstock"},
+    ),
+    (
+        "q wool -recycled + currency, newest",
+        {"q": "wool -recycled", "currency": "EUR", "sort": "newest"},
+    ),
+    (
+        "type + price range, price_asc (no q)",
+        {
+            "material_type": "recycled_polyester",
+            "min_price": "5",
+            "max_price": "20",
+            "sort": "price_asc",
+        },
+    ),
+    ("newest (no filters)", {}),
+]
+PAGES = (1, 50)
+
+
+async def _measure(base: str, redis_url: str) -> list[dict[str, Any]]:
+    redis = aioredis.from_url(redis_url)
+    results = []
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        for label, params in SHAPES:
+            for page in PAGES:
+                query = {**params, "page": page, "limit": 20}
+                url = "/api/materials?" + urlencode(query)
+                timings: list[float] = []
+                total = None
+                for n in range(WARMUP_PER_SHAPE + REQUESTS_PER_SHAPE):
+                    # A new generation before each request: every search misses the cache.
+                    await redis.incr(SEARCH_GENERATION_KEY)
+                    started = time.perf_counter()
+                    response = await client.get(url)
+                    elapsed = (time.perf_counter() - started) * 1000
+                    response.raise_for_status()
+                    total = response.json()["total"]
+                    if n >= WARMUP_PER_SHAPE:
+                        timings.append(elapsed)
+                results.append(
+                    {
+                        "shape": label,
+                        "page": page,
+                        "total": total,
+                        "p50_ms": percentile(timings, 0.50),
+                        "p95_ms": percentile(timings, 0.95),
+                        "p99_ms": percentile(timings, 0.99),
+                        "max_ms": round(max(timings), 2),
+                    }
+                )
+    await redis.aclose()
+    return results
+
+
+async def _plans(env: BenchEnv) -> list[dict[str, Any]]:
+    engine = create_async_engine(env.sqlalchemy_url)
+    plans = []
+    try:
+        async with engine.connect() as connection:
+            for label, params in SHAPES:
+                for page in PAGES:
+                    query = search.parse_query(QueryParams(params), Page(page=page, limit=20))
+                    sql, values = search.page_sql(query)
+                    rows = await connection.execute(
+                        text("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql), values
+                    )
+                    plan = "\n".join(r[0] for r in rows)
+                    count_sql, count_values = search.count_sql(query)
+                    rows = await connection.execute(
+                        text("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + count_sql), count_values
+                    )
+                    count_plan = "\n".join(r[0] for r in rows)
+                    plans.append(
+                        {"shape": label, "page": page, "page_plan": plan, "count_plan": count_plan}
+                    )
+    finally:
+        await engine.dispose()
+    return plans
+
+
+def run(env: BenchEnv) -> dict[str, Any]:
+    with server(env) as base:
+        latencies = asyncio.run(_measure(base, env.redis_url))
+    plans = asyncio.run(_plans(env))
+    return {"requests_per_shape": REQUESTS_PER_SHAPE, "latencies": latencies, "plans": plans}
+
+
+def report(result: dict[str, Any]) -> str:
+    lines = [
+        f"Uncached `GET /api/materials` through HTTP (client-measured, one connection, "
+        f"{result['requests_per_shape']} requests per row after {WARMUP_PER_SHAPE} warm-up "
+        f"ones; the search generation is bumped before every request so none is a cache hit).",
+        "",
+        "| shape | page | total | p50 ms | p95 ms | p99 ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in result["latencies"]:
+        lines.append(
+            f"| {row['shape']} | {row['page']} | {row['total']} | {row['p50_ms']} | "
+            f"{row['p95_ms']} | {row['p99_ms']} |"
+        )
+    lines += [
+        "",
+        "<details><summary>EXPLAIN ANALYZE of each shape (page query, then count)</summary>",
+        "",
+    ]
+    for plan in result["plans"]:
+        lines += [
+            f"**{plan['shape']}, page {plan['page']}**",
+            "",
+            "```",
+            plan["page_plan"],
+            "```",
+            "",
+            "```",
+            plan["count_plan"],
+            "```",
+            "",
+        ]
+    lines.append("</details>")
+    return "\n".join(lines)
