@@ -108,3 +108,16 @@ class TestPurge:
         messages = await session.execute(select(Message.id))
         assert messages.first() is None
         assert (await session.execute(select(Transaction.id))).first() is None
+
+
+class TestPurgeJob:
+    async def test_registered_with_the_periodic_jobs(
+        self, session: AsyncSession, app: FastAPI
+    ) -> None:
+        from fabricloop.core.jobs import default_jobs
+
+        jobs = {job.name: job for job in default_jobs()}
+        gone = await make_deleted_user(session)
+        assert await jobs["purge_deleted_accounts"].run(session, app.state.cache) == 1
+        await session.refresh(gone)
+        assert gone.anonymised_at is not None

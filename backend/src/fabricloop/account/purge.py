@@ -13,6 +13,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fabricloop.account import repository
+from fabricloop.core.cache import Cache
 
 log = structlog.get_logger(__name__)
 
@@ -53,3 +54,8 @@ async def purge_due_accounts(
         total += done
         if done < BATCH_SIZE:
             return total
+
+
+async def purge_job(session: AsyncSession, cache: Cache) -> int:
+    """One batch, for the app's periodic jobs (core/jobs.py), which commit it."""
+    return await purge_batch(session) or 0

@@ -35,12 +35,14 @@ class Job:
 
 
 def default_jobs() -> list[Job]:
+    from fabricloop.account.purge import purge_job
     from fabricloop.payments.service import purge_idempotency_keys
     from fabricloop.transactions.service import expire_overdue
 
     return [
         Job("expire_unpaid_orders", expire_overdue),
         Job("purge_idempotency_keys", purge_idempotency_keys),
+        Job("purge_deleted_accounts", purge_job),
     ]
 
 
