@@ -31,6 +31,15 @@ class TestLocalStorage:
         assert [p.name for p in storage.path("a/b.png").parent.iterdir()] == ["b.png"]
         assert await storage.read("a/b.png") == b"two"
 
+    async def test_failed_write_leaves_nothing(self, storage: LocalStorage) -> None:
+        class Broken(io.BytesIO):
+            def read(self, size: int | None = -1) -> bytes:
+                raise OSError("disk went away")
+
+        with pytest.raises(OSError, match="disk went away"):
+            await storage.save("a/broken.png", Broken(), "image/png")
+        assert list(storage.path("a/broken.png").parent.iterdir()) == []
+
     async def test_read_missing_raises(self, storage: LocalStorage) -> None:
         with pytest.raises(FileNotFoundError):
             await storage.read("a/missing.png")

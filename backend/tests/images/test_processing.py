@@ -74,3 +74,17 @@ def test_animated_webp_keeps_the_first_frame() -> None:
 def test_refusals(data: bytes, error: type[Exception]) -> None:
     with pytest.raises(error):
         run(data)
+
+
+def test_header_check_holds_if_pillows_limit_is_lifted(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Image.MAX_IMAGE_PIXELS is process-wide: another module lifting it must not let bombs in.
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", None)
+    with pytest.raises(ImageTooLarge):
+        run(samples.png_header_only(10_000, 10_000))
+
+
+def test_only_known_outputs_are_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Widening the decoders alone is not enough to accept a new format.
+    monkeypatch.setattr(processing, "DECODERS", [*processing.DECODERS, "GIF"])
+    with pytest.raises(UnsupportedImage):
+        run(samples.gif())

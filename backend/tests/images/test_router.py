@@ -372,8 +372,11 @@ class TestCreateImageRefusals:
         # Refused as soon as the limit was passed, not after the whole body.
         assert sent < 90
 
+    @pytest.mark.parametrize(
+        ("declared", "reads"), [(str(50 * 1024 * 1024), 0), ("not-a-number", 82)]
+    )
     async def test_declared_length_refused_before_reading(
-        self, app: FastAPI, session: AsyncSession, user: User
+        self, app: FastAPI, session: AsyncSession, user: User, declared: str, reads: int
     ) -> None:
         token = auth_headers(user)["Authorization"].encode()
         scope = {
@@ -390,7 +393,7 @@ class TestCreateImageRefusals:
                 (b"host", b"testserver"),
                 (b"authorization", token),
                 (b"content-type", b"multipart/form-data; boundary=x"),
-                (b"content-length", str(50 * 1024 * 1024).encode()),
+                (b"content-length", declared.encode()),
             ],
             "client": ("203.0.113.20", 1234),
             "server": ("testserver", 80),
@@ -398,17 +401,21 @@ class TestCreateImageRefusals:
         received = 0
         messages: list[dict[str, object]] = []
 
+        head = b'--x\r\nContent-Disposition: form-data; name="file"\r\n\r\n'
+
         async def receive() -> dict[str, object]:
             nonlocal received
             received += 1
-            return {"type": "http.request", "body": b"x" * 65536, "more_body": True}
+            body = head if received == 1 else b"\xff" * 65536
+            return {"type": "http.request", "body": body, "more_body": True}
 
         async def send(message: dict[str, object]) -> None:
             messages.append(message)
 
         await app(scope, receive, send)
         assert messages[0]["status"] == 413
-        assert received == 0
+        # A usable Content-Length is refused unread; otherwise the count of bytes decides.
+        assert received == reads
 
     async def test_missing_file_field_422(self, client: AsyncClient, user: User) -> None:
         response = await client.post(

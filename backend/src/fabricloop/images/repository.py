@@ -14,10 +14,6 @@ async def add_image(session: AsyncSession, image: Image) -> Image:
     return image
 
 
-async def get_image(session: AsyncSession, image_id: uuid.UUID) -> Image | None:
-    return await session.get(Image, image_id)
-
-
 async def list_images(session: AsyncSession, image_ids: Sequence[uuid.UUID]) -> list[Image]:
     result = await session.execute(select(Image).where(Image.id.in_(image_ids)))
     return list(result.scalars())
