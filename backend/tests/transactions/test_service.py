@@ -131,12 +131,12 @@ class TestExpiry:
                 )
             )
         await session.flush()
-        (_, purge) = default_jobs()
+        (purge,) = [job for job in default_jobs() if job.name == "purge_idempotency_keys"]
         assert await run_job(app.state.sessionmaker, app.state.cache, purge) == 1
         keys = (await session.execute(select(IdempotencyKey.key))).scalars().all()
         assert list(keys) == ["live"]
 
     def test_default_jobs(self) -> None:
         names = [job.name for job in default_jobs()]
-        assert names == ["expire_unpaid_orders", "purge_idempotency_keys"]
-        assert len({job.lock_id for job in default_jobs()}) == 2
+        assert {"expire_unpaid_orders", "purge_idempotency_keys"} <= set(names)
+        assert len({job.lock_id for job in default_jobs()}) == len(names)

@@ -33,9 +33,9 @@ def _view_query() -> Select[Transaction, str, str, str]:
 
 
 async def add(session: AsyncSession, transaction: Transaction) -> Transaction:
+    # Every column is set by the service; the INSERT's RETURNING fills in the id.
     session.add(transaction)
     await session.flush()
-    await session.refresh(transaction)
     return transaction
 
 
