@@ -3,6 +3,8 @@
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fabricloop.core.vocabulary import MATERIAL_TYPES
 from fabricloop.impact.factors import all_factors, factor_for_fibre, parse_factors
@@ -272,3 +274,57 @@ class TestOutput:
         dumped = used.model_dump(mode="json")["factors"][0]
         assert dumped["virgin_co2e_per_kg"] == 10.0
         assert dumped["recycled_water_l_per_kg"] is None
+
+
+FIBRES = st.sampled_from(
+    [*sorted(all_factors()), "silk", "unknown fibre", "Polyamide", "organic-cotton"]
+)
+SOURCES = st.sampled_from(["deadstock", "surplus", "post_industrial", "post_consumer", "recycled"])
+FIGURES = st.none() | st.decimals(min_value=0, max_value=100, places=3)
+
+
+@st.composite
+def compositions(draw: st.DrawFn) -> list[dict[str, object]]:
+    fibres = draw(st.lists(FIBRES, min_size=1, max_size=5, unique=True))
+    cuts = sorted(
+        draw(
+            st.lists(
+                st.integers(1, 99), min_size=len(fibres) - 1, max_size=len(fibres) - 1, unique=True
+            )
+        )
+    )
+    bounds = [0, *cuts, 100]
+    return [{"fibre": f, "percent": bounds[i + 1] - bounds[i]} for i, f in enumerate(fibres)]
+
+
+class TestProperties:
+    @given(compositions(), SOURCES, FIGURES, FIGURES)
+    @settings(max_examples=300, deadline=None)
+    def test_blend_invariants(
+        self, composition: list[dict[str, object]], source: str, cf: D | None, water: D | None
+    ) -> None:
+        i = per_kg_impact("blend", source, composition, cf, water)
+        for share in (i.carbon_footprint_share, i.carbon_saved_share, i.water_saved_share):
+            assert 0 <= share <= 1
+        for saved, baseline in (
+            (i.carbon_saved_per_kg, i.baseline_carbon_per_kg),
+            (i.water_saved_per_kg, i.baseline_water_per_kg),
+        ):
+            if saved is not None:
+                assert baseline is not None
+                assert 0 <= saved <= baseline
+        if source in ("deadstock", "surplus", "post_industrial") and i.carbon_saved_share == 1:
+            # Existing material avoids the whole baseline.
+            assert i.carbon_saved_per_kg == i.baseline_carbon_per_kg
+        if cf is not None:
+            assert i.carbon_footprint_per_kg == cf
+
+    @given(st.sampled_from(sorted(all_factors())), SOURCES)
+    def test_a_pure_blend_is_its_fibre(self, material_type: str, source: str) -> None:
+        alone = single(material_type, source)
+        blend = per_kg_impact(
+            "blend", source, [{"fibre": material_type, "percent": 100}], None, None
+        )
+        assert blend.carbon_saved_per_kg == alone.carbon_saved_per_kg
+        assert blend.carbon_footprint_per_kg == alone.carbon_footprint_per_kg
+        assert blend.water_saved_per_kg == alone.water_saved_per_kg
