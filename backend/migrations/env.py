@@ -40,6 +40,9 @@ def _run(connection: Connection) -> None:
         include_object=_include_object,
     )
     with context.begin_transaction():
+        # Several app processes migrate at start-up: one at a time, the others then find the
+        # schema at head. A transaction-level lock, released by the migration's commit.
+        connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7046512089021455)")
         context.run_migrations()
 
 
