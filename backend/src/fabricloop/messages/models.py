@@ -12,17 +12,20 @@ class Message(UUIDPrimaryKey, Base):
     __table_args__ = (
         CheckConstraint("char_length(content) BETWEEN 1 AND 5000", name="content_length"),
         CheckConstraint("sender_id <> recipient_id", name="not_to_self"),
+        # id last: (created_at, id) is the order of a conversation, read straight off the index.
         Index(
-            "ix_messages_sender_id_recipient_id_created_at",
+            "ix_messages_sender_id_recipient_id_created_at_id",
             "sender_id",
             "recipient_id",
             "created_at",
+            "id",
         ),
         Index(
-            "ix_messages_recipient_id_sender_id_created_at",
+            "ix_messages_recipient_id_sender_id_created_at_id",
             "recipient_id",
             "sender_id",
             "created_at",
+            "id",
         ),
         Index(
             "ix_messages_unread_recipient_id",
