@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -84,14 +85,14 @@ def snapshot_web_app(target: Path) -> Path:
         time.sleep(2)
 
 
-def _server_env(var_dir: Path, port: int) -> dict[str, str]:
+def _server_env(var_dir: Path, port: int, db_suffix: str, seed: bool) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(
         ENV="test",
         PORT=str(port),
         HOST="127.0.0.1",
         VAR_DIR=str(var_dir),
-        SEED_DEMO="false",
+        SEED_DEMO="true" if seed else "false",
         RATE_LIMIT_PER_MINUTE="100000",
         PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
         LOG_LEVEL="warn",
@@ -99,33 +100,38 @@ def _server_env(var_dir: Path, port: int) -> dict[str, str]:
     )
     test_db = os.environ.get("TEST_DATABASE_URL")
     if test_db:
-        e2e_db = re.sub(r"/([^/?]+)(\?|$)", r"/\1_e2e\2", test_db.replace("+asyncpg", ""), count=1)
+        database = re.sub(
+            r"/([^/?]+)(\?|$)", rf"/\1_{db_suffix}\2", test_db.replace("+asyncpg", ""), count=1
+        )
         # Playwright's sync API keeps an event loop running in this thread: use another.
         with ThreadPoolExecutor(1) as pool:
-            pool.submit(asyncio.run, _fresh_database(e2e_db)).result()
-        env["DATABASE_URL"] = e2e_db
+            pool.submit(asyncio.run, _fresh_database(database)).result()
+        env["DATABASE_URL"] = database
     if os.environ.get("REDIS_URL"):
         env["REDIS_URL"] = os.environ["REDIS_URL"]
     return env
 
 
-@pytest.fixture(scope="session")
-def base_url() -> Iterator[str]:
-    var_dir = ROOT / "var" / "e2e"
+@contextmanager
+def serving(name: str, seed: bool = False, timeout: float = 120) -> Iterator[str]:
+    """`fabricloop serve` on a fresh database (TEST_DATABASE_URL + "_<name>" when set, else an
+    embedded one under var/<name>); yields its URL once /health answers, stops it after.
+    With `seed`, the demo marketplace is loaded first; its logins go to var/<name>/server.log."""
+    var_dir = ROOT / "var" / name
     shutil.rmtree(var_dir, ignore_errors=True)
     var_dir.mkdir(parents=True)
     port = _free_port()
     log = (var_dir / "server.log").open("w")
     server = subprocess.Popen(
-        [str(FABRICLOOP), "serve", "--no-seed"],
-        env=_server_env(var_dir, port),
+        [str(FABRICLOOP), "serve", *([] if seed else ["--no-seed"])],
+        env=_server_env(var_dir, port, name, seed),
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=ROOT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if server.poll() is not None:
                 raise RuntimeError(f"server exited: {(var_dir / 'server.log').read_text()[-3000:]}")
@@ -145,6 +151,12 @@ def base_url() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def base_url() -> Iterator[str]:
+    with serving("e2e") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -215,13 +227,17 @@ class Api:
             },
         )
         response.raise_for_status()
-        login = self.http.post("/api/auth/login", json={"email": email, "password": PASSWORD})
-        login.raise_for_status()
+        return self.login(email, company)
+
+    def login(self, email: str, company: str = "") -> dict[str, str]:
+        response = self.http.post("/api/auth/login", json={"email": email, "password": PASSWORD})
+        response.raise_for_status()
+        body = response.json()
         return {
             "email": email,
             "company": company,
-            "token": login.json()["token"],
-            "user_id": login.json()["user_id"],
+            "token": body["token"],
+            "user_id": body["user_id"],
         }
 
     def post(self, user: dict[str, str], path: str, **kwargs: Any) -> httpx.Response:
