@@ -20,7 +20,7 @@ export default function CheckoutPage() {
   const material = useMaterial(materialId);
   const createTx = useCreateTransaction();
   usePageTitle("Checkout");
-  const [quantity, setQuantity] = useState("");
+  const [quantity, setQuantity] = useState<string | null>(null);
   const [address, setAddress] = useState(emptyAddress());
   const [errors, setErrors] = useState<Errors>({});
   const [tx, setTx] = useState<{ id: string; total: number | string; currency: string } | null>(null);
@@ -37,13 +37,15 @@ export default function CheckoutPage() {
   }
 
   const whole = m.unit === "roll" || m.unit === "piece";
-  const qtyNumber = toNumber(quantity) ?? 0;
+  // Start from the minimum order, if the listing has one.
+  const qtyText = quantity ?? (m.min_order_quantity ? String(m.min_order_quantity) : "");
+  const qtyNumber = toNumber(qtyText) ?? 0;
   const estimate = qtyNumber * (toNumber(m.price) ?? 0);
 
   const ensureTransaction = async (): Promise<string | null> => {
     if (tx) return tx.id;
     const errs: Errors = validateAddress(address);
-    const [q, qErr] = parseDecimal(quantity, { decimals: 3, min: 0, exclusiveMin: true, label: "Quantity", required: true, integer: whole });
+    const [q, qErr] = parseDecimal(qtyText, { decimals: 3, min: 0, exclusiveMin: true, label: "Quantity", required: true, integer: whole });
     if (qErr) errs.quantity = qErr;
     else if (q !== null && q > Number(m.quantity)) errs.quantity = `Only ${formatQuantity(m.quantity, m.unit)} available.`;
     else if (q !== null && m.min_order_quantity && q < Number(m.min_order_quantity)) errs.quantity = `The minimum order is ${formatQuantity(m.min_order_quantity, m.unit)}.`;
@@ -69,7 +71,7 @@ export default function CheckoutPage() {
         </div>
         <h1 className="mt-4 text-2xl font-semibold text-stone-900">Payment confirmed</h1>
         <p className="mt-2 text-stone-600">
-          You paid {formatMoney(paid.amount ?? tx.total, paid.currency ?? tx.currency)} for {formatQuantity(quantity, m.unit)} of “{m.title}”. {m.seller.company_name} has been notified and will ship your order.
+          You paid {formatMoney(paid.amount ?? tx.total, paid.currency ?? tx.currency)} for {formatQuantity(qtyText, m.unit)} of “{m.title}”. {m.seller.company_name} has been notified and will ship your order.
         </p>
         {paid.payment_id && <p className="mt-1 text-xs text-stone-500">Payment reference: {paid.payment_id}</p>}
         <div className="mt-6 flex flex-wrap justify-center gap-3">
@@ -94,7 +96,7 @@ export default function CheckoutPage() {
               <Input
                 label={`Quantity (${unitLabel(m.unit)})`}
                 inputMode="decimal"
-                value={quantity}
+                value={qtyText}
                 onChange={(e) => setQuantity(e.target.value)}
                 error={errors.quantity}
                 disabled={Boolean(tx)}

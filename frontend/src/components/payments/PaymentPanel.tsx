@@ -75,7 +75,7 @@ export function PaymentPanel({ transactionId, total, currency, onPaid, ensureTra
         </div>
       )}
       <Button size="lg" className="w-full" onClick={() => void submit()} loading={pay.isPending} disabled={disabled}>
-        {outcome ? "Try again — pay" : "Pay"} {formatMoney(total, currency)}
+        Pay {formatMoney(total, currency)}
       </Button>
     </div>
   );

@@ -25,8 +25,8 @@ export function Scope3Chart({ months }: { months: ReportMonth[] }) {
             <YAxis tick={{ fontSize: 12, fill: "#57534e" }} tickLine={false} axisLine={false} width={56} tickFormatter={(v: number) => formatNumber(v, 0)} />
             <Tooltip formatter={(v) => `${formatNumber(Number(v), 1)} kg CO₂e`} cursor={{ fill: "#f5f5f4" }} />
             <Legend wrapperStyle={{ fontSize: 12 }} />
-            <Bar dataKey="scope3" name="Scope 3 emissions (cat. 1)" fill="#b45309" radius={[4, 4, 0, 0]} />
-            <Bar dataKey="saved" name="Avoided emissions vs virgin" fill="#1b7a65" radius={[4, 4, 0, 0]} />
+            <Bar dataKey="scope3" name="Scope 3 emissions (cat. 1)" fill="#b45309" radius={[4, 4, 0, 0]} isAnimationActive={false} />
+            <Bar dataKey="saved" name="Avoided emissions vs virgin" fill="#1b7a65" radius={[4, 4, 0, 0]} isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       </div>
