@@ -1,6 +1,7 @@
 """The buyer's sustainability report: Scope 3 of purchased material and, beside it, the
 emissions and water avoided versus virgin material (never netted)."""
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -87,22 +88,26 @@ def compute_report(start: date, end: date, purchases: Sequence[Purchase]) -> Rep
     total = Totals()
     by_month = {key: Totals() for key in months(start, end)}
     by_type: dict[str, Totals] = {}
-    factors: list[Factor] = []
+    factors: dict[str, Factor] = {}
+    per_material: dict[uuid.UUID, PerKgImpact] = {}
     lines = []
     for purchase in purchases:
-        per_kg = per_kg_impact(
-            purchase.material_type,
-            purchase.source_type,
-            purchase.composition or [],
-            purchase.carbon_footprint,
-            purchase.water_usage,
-        )
+        # One material's purchases share their per-kg figures (same row, same latest metrics).
+        per_kg = per_material.get(purchase.material_id)
+        if per_kg is None:
+            per_kg = per_material[purchase.material_id] = per_kg_impact(
+                purchase.material_type,
+                purchase.source_type,
+                purchase.composition or [],
+                purchase.carbon_footprint,
+                purchase.water_usage,
+            )
         figures = purchase_impact(purchase.quantity_kg, per_kg)
         lines.append(PurchaseLine(purchase, per_kg, figures))
         total.add(figures)
         by_month[purchase.paid_at.astimezone(UTC).strftime("%Y-%m")].add(figures)
         by_type.setdefault(purchase.material_type, Totals()).add(figures)
-        factors.extend(f for f in per_kg.factors if f not in factors)
+        factors.update((f.material_type, f) for f in per_kg.factors)
     ranked = sorted(by_type.items(), key=lambda item: (-item[1].kg, item[0]))
     report = SustainabilityReport(
         start_date=start,
@@ -122,7 +127,7 @@ def compute_report(start: date, end: date, purchases: Sequence[Purchase]) -> Rep
             quantity_kg_without_footprint=round_kg(total.kg_without_footprint),
             share_without_footprint=_share(total.kg_without_footprint, total.kg),
         ),
-        methodology=ReportMethodology(**methodology(factors).model_dump(), period=PERIOD),
+        methodology=ReportMethodology(**methodology(factors.values()).model_dump(), period=PERIOD),
     )
     return ReportData(report=report, company_name="", lines=lines)
 
