@@ -38,6 +38,8 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
         "server_settings": {
             "statement_timeout": str(settings.db_statement_timeout_ms),
             "application_name": "fabricloop",
+            # Short OLTP queries: JIT compilation costs tens of ms and never pays back here.
+            "jit": "off",
         },
     }
     url_text = async_url(target)

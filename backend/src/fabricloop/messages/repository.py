@@ -1,9 +1,10 @@
 """Every SQL statement of messaging.
 
-The conversation list is one query: the caller's counterparts come from an index-only scan of
-each direction, and for each counterpart a lateral subquery takes the newest message of each
-direction from its (sender, recipient, created_at) index and counts unread messages from the
-partial unread index, so the cost grows with the caller's own messages, not the table's."""
+The conversation list is one query: the caller's counterparts come from index-only scans of
+both (sender, recipient, created_at, id) indexes; for each counterpart a lateral subquery takes
+the newest (created_at, id) of each direction from those indexes (still index-only); only the
+requested page then reads message text and company names and counts unread messages from the
+partial unread index. Its cost grows with the caller's own messages, not with the table."""
 
 import uuid
 from dataclasses import dataclass
@@ -104,32 +105,38 @@ WITH counterparts AS (
     SELECT DISTINCT recipient_id AS user_id FROM messages WHERE sender_id = :me
     UNION
     SELECT DISTINCT sender_id FROM messages WHERE recipient_id = :me
-)
-SELECT c.user_id, u.company_name, last.preview, last.sender_id, last.created_at,
-       unread.n AS unread_count, count(*) OVER () AS total
-FROM counterparts c
-JOIN users u ON u.id = c.user_id
-CROSS JOIN LATERAL (
-    SELECT newest.* FROM (
-        (SELECT left(m.content, {PREVIEW_LENGTH}) AS preview, m.sender_id, m.created_at, m.id
-         FROM messages m
-         WHERE m.sender_id = :me AND m.recipient_id = c.user_id
-         ORDER BY m.created_at DESC, m.id DESC LIMIT 1)
-        UNION ALL
-        (SELECT left(m.content, {PREVIEW_LENGTH}), m.sender_id, m.created_at, m.id
-         FROM messages m
-         WHERE m.sender_id = c.user_id AND m.recipient_id = :me
-         ORDER BY m.created_at DESC, m.id DESC LIMIT 1)
+),
+page AS (
+    -- Index-only: the newest (created_at, id) per counterpart, ranked; only this page's
+    -- rows go on to read message text, names and unread counts.
+    SELECT c.user_id, newest.created_at, newest.id, count(*) OVER () AS total
+    FROM counterparts c
+    CROSS JOIN LATERAL (
+        SELECT both_ways.created_at, both_ways.id FROM (
+            (SELECT m.created_at, m.id FROM messages m
+             WHERE m.sender_id = :me AND m.recipient_id = c.user_id
+             ORDER BY m.created_at DESC, m.id DESC LIMIT 1)
+            UNION ALL
+            (SELECT m.created_at, m.id FROM messages m
+             WHERE m.sender_id = c.user_id AND m.recipient_id = :me
+             ORDER BY m.created_at DESC, m.id DESC LIMIT 1)
+        ) both_ways
+        ORDER BY both_ways.created_at DESC, both_ways.id DESC
+        LIMIT 1
     ) newest
     ORDER BY newest.created_at DESC, newest.id DESC
-    LIMIT 1
-) last
+    LIMIT :limit OFFSET :offset
+)
+SELECT p.user_id, u.company_name, left(m.content, {PREVIEW_LENGTH}) AS preview, m.sender_id,
+       p.created_at, unread.n AS unread_count, p.total
+FROM page p
+JOIN messages m ON m.id = p.id
+JOIN users u ON u.id = p.user_id
 CROSS JOIN LATERAL (
-    SELECT count(*) AS n FROM messages m
-    WHERE m.recipient_id = :me AND m.sender_id = c.user_id AND m.read_at IS NULL
+    SELECT count(*) AS n FROM messages un
+    WHERE un.recipient_id = :me AND un.sender_id = p.user_id AND un.read_at IS NULL
 ) unread
-ORDER BY last.created_at DESC, c.user_id
-LIMIT :limit OFFSET :offset
+ORDER BY p.created_at DESC, p.id DESC
 """  # noqa: S608 - PREVIEW_LENGTH is a constant int, everything else is bound
 )
 
