@@ -253,6 +253,23 @@ class TestUpdatePassport:
         )
         assert response.status_code == 404
 
+    @pytest.mark.parametrize(
+        "overrides",
+        [
+            {"status": "draft"},
+            {"status": "archived", "deleted_at": datetime(2026, 1, 1, tzinfo=UTC)},
+        ],
+    )
+    async def test_owner_may_correct_a_draft_or_a_deleted_listing(
+        self, client: AsyncClient, session: AsyncSession, overrides: dict[str, Any]
+    ) -> None:
+        seller, material = await seller_and_material(session, **overrides)
+        response = await client.put(
+            url(material.id), json={"origin": "FR"}, headers=auth_headers(seller)
+        )
+        assert response.status_code == 200
+        assert response.json()["origin"] == "FR"
+
     async def test_unknown(self, client: AsyncClient, session: AsyncSession) -> None:
         user = await make_user(session)
         response = await client.put(
