@@ -496,7 +496,7 @@ export interface paths {
         put?: never;
         /**
          * Create Transaction
-         * @description Buy a quantity of a listing: reserves the stock; pay within the expiry or it is released.
+         * @description The total is the listing's price times the quantity, rounded half-up to cents. `quantity`: at most 3 decimals, whole for `roll` and `piece`. A draft, archived, deleted or unknown listing is 404; more than is left (a `sold_out` listing included) is 409 `insufficient_quantity`; your own listing is 422 `cannot_buy_own_material`; below the listing's `min_order_quantity` is 422 `below_minimum_order`. Unpaid orders are cancelled after `ORDER_EXPIRY_MINUTES` (30) and their stock released.
          */
         post: operations["create_transaction_api_transactions_post"];
         delete?: never;
