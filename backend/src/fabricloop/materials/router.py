@@ -8,10 +8,10 @@ from fabricloop.auth.errors import InvalidSession
 from fabricloop.auth.models import User
 from fabricloop.core import vocabulary
 from fabricloop.core.db import DbSession
-from fabricloop.core.deps import AppCache, AppSettings, Credentials, CurrentUser, get_current_user
+from fabricloop.core.deps import AppCache, Credentials, CurrentUser, get_current_user
 from fabricloop.core.errors import Unprocessable, responses
-from fabricloop.core.pagination import Pagination
 from fabricloop.materials import search, service
+from fabricloop.materials.deps import FastCache, FastPagination, FastSettings, ReadSession
 from fabricloop.materials.errors import (
     ImageNotFound,
     InvalidSearch,
@@ -58,9 +58,9 @@ async def list_material_types() -> MaterialTypes:
 )
 async def list_materials(
     request: Request,
-    session: DbSession,
-    cache: AppCache,
-    page: Pagination,
+    lazy_session: ReadSession,
+    cache: FastCache,
+    page: FastPagination,
     # Declared for the OpenAPI schema; search.parse_query checks them all from the raw query.
     q: Annotated[str | None, Query(max_length=search.MAX_Q_LENGTH)] = None,
     material_type: Annotated[list[MaterialType] | None, Query()] = None,
@@ -76,7 +76,7 @@ async def list_materials(
 ) -> Response:
     """Search active listings."""
     query = search.parse_query(request.query_params, page)
-    return Response(await search.search_json(session, cache, query), media_type=JSON)
+    return Response(await search.search_json(lazy_session, cache, query), media_type=JSON)
 
 
 @router.post(
@@ -111,15 +111,16 @@ async def create_material(
 async def get_material(
     material_id: uuid.UUID,
     request: Request,
-    session: DbSession,
-    settings: AppSettings,
-    cache: AppCache,
+    lazy_session: ReadSession,
+    settings: FastSettings,
+    cache: FastCache,
     credentials: Credentials,
 ) -> Response:
     """A listing with its images, latest metrics, impact and passport id."""
     cached = await service.cached_detail(cache, material_id)
     if cached is not None:
         return Response(cached, media_type=JSON)
+    session = lazy_session()
 
     async def viewer() -> User | None:
         # Only a non-public listing needs to know who asks.

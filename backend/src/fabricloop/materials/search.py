@@ -2,6 +2,7 @@
 and the two-minute result cache keyed by the normalised query and the search generation."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -310,13 +311,16 @@ async def run_search(session: AsyncSession, query: SearchQuery) -> MaterialSearc
     )
 
 
-async def search_json(session: AsyncSession, cache: Cache, query: SearchQuery) -> bytes:
-    """The search response as JSON, from the cache when this query ran since the last change."""
+async def search_json(
+    session: Callable[[], AsyncSession], cache: Cache, query: SearchQuery
+) -> bytes:
+    """The search response as JSON, from the cache when this query ran since the last change;
+    `session` is called (and a database session opened) only on a miss."""
     generation = await caching.generation(cache)
     key = search_key(generation, query.normalised())
     cached = await cache.get_raw(key)
     if cached is not None:
         return cached
-    body = (await run_search(session, query)).model_dump_json().encode()
+    body = (await run_search(session(), query)).model_dump_json().encode()
     await caching.store_if_unchanged(cache, generation, key, body, SEARCH_TTL_SECONDS)
     return body
