@@ -417,6 +417,46 @@ class TestCreateImageRefusals:
         # A usable Content-Length is refused unread; otherwise the count of bytes decides.
         assert received == reads
 
+    async def test_client_gone_mid_upload_is_not_a_server_error(
+        self, app: FastAPI, session: AsyncSession, user: User, settings: Settings
+    ) -> None:
+        before = media_files(settings)
+        head = b'--x\r\nContent-Disposition: form-data; name="file"\r\n\r\n\xff\xd8\xff'
+        messages: list[dict[str, object]] = [
+            {"type": "http.request", "body": head, "more_body": True},
+            {"type": "http.disconnect"},
+        ]
+        sent: list[dict[str, object]] = []
+
+        async def receive() -> dict[str, object]:
+            return messages.pop(0)
+
+        async def send(message: dict[str, object]) -> None:
+            sent.append(message)
+
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": URL,
+            "raw_path": URL.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": [
+                (b"host", b"testserver"),
+                (b"authorization", auth_headers(user)["Authorization"].encode()),
+                (b"content-type", b"multipart/form-data; boundary=x"),
+            ],
+            "client": ("203.0.113.21", 1234),
+            "server": ("testserver", 80),
+        }
+        await app(scope, receive, send)
+        assert sent[0]["status"] == 400
+        assert await image_count(session) == 0
+        assert media_files(settings) == before
+
     async def test_missing_file_field_422(self, client: AsyncClient, user: User) -> None:
         response = await client.post(
             URL,

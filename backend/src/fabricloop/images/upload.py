@@ -10,6 +10,7 @@ from typing import IO
 from fastapi import Request
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.requests import ClientDisconnect
 
 from fabricloop.core.errors import BadRequest
 from fabricloop.images.errors import ImageFileTooLarge, MissingFile
@@ -130,6 +131,9 @@ async def receive_file(request: Request, name: str = "file") -> AsyncIterator[Re
             parser.finalize()
         except MultipartParseError as error:
             raise BadRequest("The multipart/form-data body is malformed.") from error
+        except ClientDisconnect as error:
+            # Nobody is left to read the answer; a client error keeps it out of the error log.
+            raise BadRequest("The upload was interrupted.") from error
         if not collector.found:
             raise MissingFile()
         spool.seek(0)
