@@ -30,13 +30,12 @@ export default function TransactionsPage() {
     <div>
       <PageHeader title="Orders" description="Your purchases and sales, with their status." />
       <div className="mb-5 flex flex-wrap items-center justify-between gap-3">
-        <div role="tablist" aria-label="Role" className="inline-flex rounded-xl bg-stone-100 p-1">
+        <div role="group" aria-label="Show" className="inline-flex rounded-xl bg-stone-100 p-1">
           {(["buyer", "seller"] as const).map((r) => (
             <button
               key={r}
-              role="tab"
               type="button"
-              aria-selected={role === r}
+              aria-pressed={role === r}
               onClick={() => set({ role: r })}
               className={cx("rounded-lg px-4 py-1.5 text-sm font-medium", role === r ? "bg-white text-stone-900 shadow-sm" : "text-stone-600 hover:text-stone-900")}
             >
