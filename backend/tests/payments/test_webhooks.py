@@ -176,6 +176,11 @@ class TestWebhookSignature:
         response = await client.post(WEBHOOK, content=payload, headers={"Stripe-Signature": header})
         assert response.status_code == 400
 
+    async def test_oversized_body(self, client: AsyncClient, webhook_secret: str) -> None:
+        payload = event("customer.created", {"id": "cus_1", "note": "x" * 600_000})
+        response = await deliver(client, payload)
+        assert response.status_code == 413
+
     async def test_no_secret_configured(self, client: AsyncClient) -> None:
         response = await deliver(client, event("customer.created", {"id": "cus_1"}))
         assert response.status_code == 400

@@ -197,6 +197,31 @@ class TestCreateTransaction:
         assert response.status_code == 422
         assert response.json()["error"]["details"][0]["field"] == "quantity"
 
+    @pytest.mark.parametrize(
+        "overrides",
+        [
+            {"price": Decimal("9999999999.99"), "quantity": Decimal("1000")},
+            {"unit": "roll", "kg_per_unit": Decimal("99999999"), "quantity": Decimal("100000")},
+        ],
+    )
+    async def test_total_or_mass_beyond_the_columns(
+        self,
+        client: AsyncClient,
+        session: AsyncSession,
+        buyer: User,
+        seller: User,
+        overrides: dict[str, Any],
+    ) -> None:
+        material = await make_material(session, seller, **overrides)
+        response = await client.post(
+            TRANSACTIONS,
+            json=order(material.id, int(overrides["quantity"])),
+            headers=auth_headers(buyer),
+        )
+        assert response.status_code == 422
+        assert response.json()["error"]["details"][0]["field"] == "quantity"
+        assert await transactions_of(session, material.id) == []
+
     async def test_anonymous(self, client: AsyncClient, material: Material) -> None:
         response = await client.post(TRANSACTIONS, json=order(material.id))
         assert response.status_code == 401
