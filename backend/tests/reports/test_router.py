@@ -319,3 +319,64 @@ class TestExport:
     async def test_anonymous(self, client: AsyncClient, session: AsyncSession) -> None:
         response = await client.get(EXPORT, params={"format": "csv"})
         assert response.status_code == 401
+
+
+class TestThroughTheApi:
+    async def test_list_buy_pay_report(self, client: AsyncClient, session: AsyncSession) -> None:
+        seller = await make_user(session, role="manufacturer")
+        buyer = await make_user(session, role="brand")
+        created = await client.post(
+            "/api/materials",
+            json={
+                "title": "Deadstock cotton twill",
+                "material_type": "cotton",
+                "source_type": "deadstock",
+                "quantity": 100,
+                "unit": "m",
+                "kg_per_unit": 0.3,
+                "price": 5,
+                "currency": "EUR",
+                "sustainability_metrics": {"carbon_footprint": 2.0, "water_usage": 100},
+            },
+            headers=auth_headers(seller),
+        )
+        assert created.status_code == 201, created.text
+        material_id = created.json()["material_id"]
+        bought = await client.post(
+            "/api/transactions",
+            json={
+                "material_id": material_id,
+                "quantity": 10,
+                "shipping_address": {
+                    "recipient_name": "Dock 4",
+                    "line1": "1 Quay",
+                    "city": "Porto",
+                    "postal_code": "4000-001",
+                    "country": "PT",
+                },
+            },
+            headers=auth_headers(buyer),
+        )
+        assert bought.status_code == 201, bought.text
+        paid = await client.post(
+            "/api/payments",
+            json={
+                "transaction_id": bought.json()["transaction_id"],
+                "payment_method": "pm_card_visa",
+            },
+            headers=auth_headers(buyer),
+        )
+        assert paid.status_code == 201, paid.text
+
+        r = (await client.get(REPORT, headers=auth_headers(buyer))).json()
+        assert r["materials_purchased"] == 1
+        assert r["total_quantity_kg"] == 3  # 10 m x 0.3 kg
+        assert r["scope3_emissions"] == 6  # 3 kg x the seller's 2.0
+        assert r["total_carbon_saved"] == 18.9  # 3 kg x (1.8 + 4.5): deadstock causes none
+        assert r["total_water_saved"] == 6510  # 3 kg x (2120 + 50)
+        assert r["by_month"][-1]["materials_purchased"] == 1
+
+        passport = (await client.get(f"/api/passports/{material_id}")).json()
+        assert [c["kind"] for c in passport["changes"]] == ["created"]
+        assert passport["changes"][0]["fields"]["origin"] == {"old": None, "new": None}
+        assert [m["carbon_footprint"] for m in passport["metrics_history"]] == [2.0]
