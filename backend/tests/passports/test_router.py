@@ -548,3 +548,22 @@ class TestUntp:
         _, material = await seller_and_material(session, status="draft")
         assert (await client.get(url(material.id, "/untp.json"))).status_code == 404
         assert (await client.get(url(uuid.uuid4(), "/untp.json"))).status_code == 404
+
+
+class TestChangesThroughTheMaterial:
+    async def test_material_update_shows_on_the_passport(
+        self, client: AsyncClient, session: AsyncSession
+    ) -> None:
+        seller, material = await seller_and_material(session)
+        response = await client.put(
+            f"/api/materials/{material.id}",
+            json={"origin_country": "FR", "title": "Renamed twill"},
+            headers=auth_headers(seller),
+        )
+        assert response.status_code == 200, response.text
+        data = (await client.get(url(material.id))).json()
+        assert data["title"] == "Renamed twill"
+        assert data["origin"] == "FR"
+        [change] = data["changes"]
+        assert change["kind"] == "material_updated"
+        assert change["fields"]["origin"] == {"old": "PT", "new": "FR"}
