@@ -246,6 +246,19 @@ class TestSearchMaterials:
         assert len(data["materials"]) == 1
         assert data["total"] == 5
 
+    async def test_relevance_total_counts_every_match(
+        self, client: AsyncClient, catalogue: list[Material]
+    ) -> None:
+        data = await search(client, q="cotton", limit=3)
+        assert len(data["materials"]) == 3
+        assert data["total"] == 4
+        data = await search(client, q="cotton", limit=3, page=2)
+        assert len(data["materials"]) == 1
+        assert data["total"] == 4
+        data = await search(client, q="cotton", limit=3, page=3)
+        assert data["materials"] == []
+        assert data["total"] == 4
+
     async def test_limit_is_clamped(self, client: AsyncClient, catalogue: list[Material]) -> None:
         assert (await search(client, limit=1000))["limit"] == 100
 

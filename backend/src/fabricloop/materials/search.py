@@ -243,25 +243,32 @@ def _order(query: SearchQuery) -> tuple[str, str]:
     return "m.created_at DESC, m.id DESC", "m.created_at DESC, m.id DESC"
 
 
+def ranked(query: SearchQuery) -> bool:
+    return bool(query.q) and query.sort == "relevance"
+
+
 def page_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     where, params = _where(query)
     inner_order, outer_order = _order(query)
-    rank = (
-        "ts_rank_cd(m.search_vector, websearch_to_tsquery('english', :q))"
-        if query.q and query.sort == "relevance"
-        else "0"
-    )
+    rank = "0"
+    total = "NULL::bigint"
+    if ranked(query):
+        rank = "ts_rank_cd(m.search_vector, websearch_to_tsquery('english', :q))"
+        # Ranking reads every match anyway: counting them in the same pass saves a second
+        # scan of the heap. Other sorts can stop early, so they count separately (often from
+        # the indexes alone).
+        total = "count(*) OVER ()"
     # Ids first, then the columns of just one page: the sort never drags wide rows along.
     sql = f"""
         SELECT m.id, m.title, m.material_type, m.source_type, m.quantity, m.unit, m.price,
-               m.currency, m.created_at, m.seller_id, u.company_name,
+               m.currency, m.created_at, m.seller_id, u.company_name, p.total,
                (SELECT i.thumbnail_key FROM images i WHERE i.material_id = m.id
                 ORDER BY i.position, i.created_at, i.id LIMIT 1) AS thumbnail_key,
                (SELECT s.carbon_footprint FROM sustainability_metrics s
                 WHERE s.material_id = m.id
                 ORDER BY s.recorded_at DESC, s.id DESC LIMIT 1) AS carbon_footprint
         FROM (
-            SELECT m.id, {rank} AS rank FROM materials m
+            SELECT m.id, {rank} AS rank, {total} AS total FROM materials m
             WHERE {where}
             ORDER BY {inner_order}
             LIMIT :limit OFFSET :offset
@@ -281,7 +288,9 @@ def count_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
 async def run_search(session: AsyncSession, query: SearchQuery) -> MaterialSearch:
     sql, params = page_sql(query)
     rows = (await session.execute(text(sql), params)).mappings().all()
-    if (rows and len(rows) < query.limit) or (not rows and query.offset == 0):
+    if rows and rows[0]["total"] is not None:
+        total = int(rows[0]["total"])
+    elif (rows and len(rows) < query.limit) or (not rows and query.offset == 0):
         # A page that isn't full is the last one: the total needs no second scan.
         total = query.offset + len(rows)
     else:
