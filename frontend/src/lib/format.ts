@@ -23,8 +23,10 @@ export function formatNumber(v: Numeric, maxFractionDigits = 2): string {
   return new Intl.NumberFormat(undefined, { maximumFractionDigits: maxFractionDigits }).format(n);
 }
 
+/** "120 kg", "1 roll", "28 rolls" (counted units take a plural; measures don't). */
 export function formatQuantity(v: Numeric, unit: string): string {
-  return `${formatNumber(v, 3)} ${unitLabel(unit)}`;
+  const counted = (unit === "roll" || unit === "piece") && toNumber(v) !== 1;
+  return `${formatNumber(v, 3)} ${counted ? `${unit}s` : unitLabel(unit)}`;
 }
 
 export function unitLabel(unit: string): string {

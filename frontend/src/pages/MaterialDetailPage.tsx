@@ -39,9 +39,13 @@ export default function MaterialDetailPage() {
         </Link>{" "}
         / <span className="text-stone-700">{m.title}</span>
       </nav>
-      <div className="grid gap-8 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
-        <div className="space-y-6">
-          <ImageGallery images={m.images} title={m.title} />
+      {/* On a phone the two columns dissolve into one list (contents), reordered so that the
+          photos, the price with "Buy now" and the impact come first. */}
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)] lg:gap-8">
+        <div className="contents lg:block lg:space-y-6">
+          <div className="-order-2 lg:order-none">
+            <ImageGallery images={m.images} title={m.title} />
+          </div>
           <Card>
             <CardHeader title="Description" />
             <CardBody>
@@ -95,8 +99,8 @@ export default function MaterialDetailPage() {
           </Card>
         </div>
 
-        <div className="space-y-6 lg:sticky lg:top-24 lg:self-start">
-          <Card>
+        <div className="contents lg:sticky lg:top-24 lg:block lg:space-y-6 lg:self-start">
+          <Card className="-order-1 lg:order-none">
             <CardBody className="space-y-4">
               <div className="flex flex-wrap gap-1.5">
                 <Badge tone="brand">{humanize(m.material_type)}</Badge>
@@ -129,7 +133,7 @@ export default function MaterialDetailPage() {
               )}
             </CardBody>
           </Card>
-          <Card>
+          <Card className="-order-1 lg:order-none">
             <CardHeader title="Environmental impact" />
             <CardBody>
               <ImpactPanel material={m} />
