@@ -151,6 +151,27 @@ class TestGetPassport:
         owner = await client.get(url(material.id), headers=auth_headers(seller))
         assert owner.status_code == 200
 
+    async def test_a_material_without_a_passport_gets_one(
+        self, client: AsyncClient, session: AsyncSession
+    ) -> None:
+        seller = await make_user(session)
+        material = Material(
+            seller_id=seller.id,
+            title="Legacy row",
+            material_type="hemp",
+            quantity=Decimal(1),
+            unit="kg",
+            price=Decimal(1),
+            currency="EUR",
+        )
+        session.add(material)
+        await session.flush()
+        first = await client.get(url(material.id))
+        second = await client.get(url(material.id))
+        assert first.status_code == second.status_code == 200
+        assert first.json()["passport_id"] == second.json()["passport_id"]
+        assert first.json()["impact"]["baseline"] == "virgin hemp"
+
     async def test_unknown(self, client: AsyncClient, session: AsyncSession) -> None:
         response = await client.get(url(uuid.uuid4()))
         assert response.status_code == 404

@@ -2,6 +2,7 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
@@ -10,10 +11,14 @@ from fabricloop.passports.models import DigitalProductPassport, PassportChange
 
 
 async def add_passport(session: AsyncSession, material_id: uuid.UUID) -> DigitalProductPassport:
-    passport = DigitalProductPassport(material_id=material_id)
-    session.add(passport)
-    await session.flush()
-    await session.refresh(passport)
+    # ON CONFLICT: two requests may both find a (legacy) material without a passport.
+    await session.execute(
+        insert(DigitalProductPassport)
+        .values(material_id=material_id)
+        .on_conflict_do_nothing(index_elements=["material_id"])
+    )
+    passport = await get_passport(session, material_id)
+    assert passport is not None
     return passport
 
 
