@@ -278,7 +278,7 @@ class DemoSeeder:
             expires_at=created + timedelta(minutes=30),
             paid_at=paid_at,
             created_at=created,
-            updated_at=created,
+            updated_at=datetime.fromisoformat(history[-1]["at"]),  # the last status change
         )
         self.session.add(transaction)
         await self.session.flush()
