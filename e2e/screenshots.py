@@ -224,6 +224,7 @@ def capture(
                     findings.add(viewport, shot.name, f"horizontal overflow: {line}")
                 for problem in problems:
                     findings.add(viewport, shot.name, problem)
+                page.evaluate("window.scrollTo(0, 0)")  # else a sticky header lands mid-page
                 target = OUT / viewport / f"{shot.name}.png"
                 page.screenshot(path=str(target), full_page=True, animations="disabled")
                 page.close()
