@@ -17,6 +17,7 @@ from bench.report import update_section
 BENCHMARKS = [
     "bench.materials_search",
     "bench.material_detail",
+    "bench.messages",
 ]
 RESULTS = ROOT / "bench" / "results"
 
