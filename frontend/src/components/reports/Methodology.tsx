@@ -17,7 +17,7 @@ function ListView({ items }: { items: unknown[] }) {
     const cols = Array.from(new Set(items.flatMap((r) => Object.keys(r as Record<string, unknown>))));
     return (
       <div className="overflow-x-auto rounded-xl border border-stone-200">
-        <table className="w-full text-left text-xs">
+        <table className="w-full min-w-[48rem] text-left text-xs">
           <thead className="bg-stone-50 uppercase tracking-wide text-stone-500">
             <tr>
               {cols.map((c) => (

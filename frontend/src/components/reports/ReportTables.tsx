@@ -17,7 +17,7 @@ type Num = number | string | null | undefined;
 function Table({ caption, first, rows }: { caption: string; first: string; rows: Row[] }) {
   return (
     <div className="overflow-x-auto">
-      <table className="w-full min-w-[36rem] text-left text-sm">
+      <table className="w-full min-w-[36rem] whitespace-nowrap text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-stone-50 text-xs uppercase tracking-wide text-stone-500">
           <tr>
