@@ -18,8 +18,8 @@ from starlette.datastructures import QueryParams
 from bench.env import BenchEnv, percentile, server
 
 NAME = "materials_search"
-REQUESTS_PER_SHAPE = 40
-WARMUP_PER_SHAPE = 3
+REQUESTS_PER_SHAPE = 30
+WARMUP_PER_SHAPE = 2
 
 # Text plus one or two filters, each sorted, page 1 and page 50. "specific" shapes are what
 # buyers type (two or three words: 0.05-0.5% of listings match); "broad" ones are single common

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from fabricloop.config import Settings
 from fabricloop.core.cache import Cache
 from fabricloop.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+from fabricloop.core.storage import Storage
 
 
 class LazySession:
@@ -60,6 +61,12 @@ async def _pagination(
     return Page(page=page, limit=min(limit, MAX_LIMIT))
 
 
+async def _storage(request: Request) -> Storage:
+    storage: Storage = request.app.state.storage
+    return storage
+
+
 FastCache = Annotated[Cache, Depends(_cache)]
+FastStorage = Annotated[Storage, Depends(_storage)]
 FastSettings = Annotated[Settings, Depends(_settings)]
 FastPagination = Annotated[Page, Depends(_pagination)]

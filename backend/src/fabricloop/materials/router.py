@@ -11,7 +11,13 @@ from fabricloop.core.db import DbSession
 from fabricloop.core.deps import AppCache, Credentials, CurrentUser, get_current_user
 from fabricloop.core.errors import Unprocessable, responses
 from fabricloop.materials import search, service
-from fabricloop.materials.deps import FastCache, FastPagination, FastSettings, ReadSession
+from fabricloop.materials.deps import (
+    FastCache,
+    FastPagination,
+    FastSettings,
+    FastStorage,
+    ReadSession,
+)
 from fabricloop.materials.errors import (
     ImageNotFound,
     InvalidSearch,
@@ -60,6 +66,7 @@ async def list_materials(
     request: Request,
     lazy_session: ReadSession,
     cache: FastCache,
+    storage: FastStorage,
     page: FastPagination,
     # Declared for the OpenAPI schema; search.parse_query checks them all from the raw query.
     q: Annotated[str | None, Query(max_length=search.MAX_Q_LENGTH)] = None,
@@ -76,7 +83,8 @@ async def list_materials(
 ) -> Response:
     """Search active listings."""
     query = search.parse_query(request.query_params, page)
-    return Response(await search.search_json(lazy_session, cache, query), media_type=JSON)
+    body = await search.search_json(lazy_session, cache, storage.url, query)
+    return Response(body, media_type=JSON)
 
 
 @router.post(
@@ -114,6 +122,7 @@ async def get_material(
     lazy_session: ReadSession,
     settings: FastSettings,
     cache: FastCache,
+    storage: FastStorage,
     credentials: Credentials,
 ) -> Response:
     """A listing with its images, latest metrics, impact and passport id."""
@@ -128,7 +137,7 @@ async def get_material(
             return None
         return await get_current_user(request, session, settings, credentials)
 
-    body = await service.material_detail(session, cache, material_id, viewer)
+    body = await service.material_detail(session, cache, storage.url, material_id, viewer)
     return Response(body, media_type=JSON)
 
 

@@ -31,7 +31,7 @@ from fabricloop.materials.schemas import (
     SupplyChainStep,
     listing_problems,
 )
-from fabricloop.materials.views import detail_view
+from fabricloop.materials.views import UrlOf, detail_view
 from fabricloop.passports import service as passports
 
 PUBLIC_STATUSES = ("active", "sold_out")
@@ -192,7 +192,7 @@ async def cached_detail(cache: Cache, material_id: uuid.UUID) -> bytes | None:
 
 
 async def material_detail(
-    session: AsyncSession, cache: Cache, material_id: uuid.UUID, viewer: Viewer
+    session: AsyncSession, cache: Cache, url_of: UrlOf, material_id: uuid.UUID, viewer: Viewer
 ) -> bytes:
     """The detail as JSON. Public listings are cached for everyone; a draft or archived one is
     built for its owner (or a buyer) each time and never cached, so no one else sees it."""
@@ -215,7 +215,7 @@ async def material_detail(
             metric.water_usage if metric else None,
         )
     )
-    detail: MaterialDetail = detail_view(row, images, metric, impact)
+    detail: MaterialDetail = detail_view(row, images, metric, impact, url_of)
     body = detail.model_dump_json().encode()
     if public:
         await caching.store_if_unchanged(

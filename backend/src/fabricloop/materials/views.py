@@ -1,5 +1,6 @@
 """Response models built from rows (schemas never see ORM objects)."""
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -19,12 +20,7 @@ from fabricloop.materials.schemas import (
     SupplyChainStepOut,
 )
 
-MEDIA_PREFIX = "/media/"
-
-
-def media_url(key: str) -> str:
-    """The public path of a stored object (the local storage serves them under /media/)."""
-    return MEDIA_PREFIX + key
+UrlOf = Callable[[str], str]  # a storage key -> its public URL (Storage.url)
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -54,6 +50,7 @@ def detail_view(
     images: list[Image],
     metric: SustainabilityMetric | None,
     impact: ImpactOut,
+    url_of: UrlOf,
 ) -> MaterialDetail:
     m = row.material
     return MaterialDetail(
@@ -86,8 +83,8 @@ def detail_view(
         images=[
             MaterialImage(
                 image_id=i.id,
-                url=media_url(i.storage_key),
-                thumbnail_url=media_url(i.thumbnail_key),
+                url=url_of(i.storage_key),
+                thumbnail_url=url_of(i.thumbnail_key),
             )
             for i in images
         ],
