@@ -179,7 +179,7 @@ class DemoSeeder:
             )
         )
         if self.rng.random() < 0.3:  # a later, audited correction: the history shows both
-            later = at + timedelta(days=self.rng.randrange(1, 20))
+            later = min(at + timedelta(days=self.rng.randrange(1, 20)), self.now)
             revised = (footprint * Decimal("0.9")).quantize(CENT)
             self.session.add(
                 SustainabilityMetric(
