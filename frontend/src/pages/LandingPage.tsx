@@ -6,6 +6,17 @@ import { useAuth } from "@/hooks/auth";
 import { useMaterialSearch } from "@/hooks/materials";
 import { usePageTitle } from "@/lib/usePageTitle";
 
+const ICONS = [
+  // tag
+  "M3 11.5V4a1 1 0 0 1 1-1h7.5l9 9-8.5 8.5-9-9ZM7.5 7.5h.01",
+  // passport / qr
+  "M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h2v2h-2zM18 18h2v2h-2zM14 18h2M18 14h2",
+  // shield check
+  "M12 3 5 6v5c0 4.5 3 8.3 7 10 4-1.7 7-5.5 7-10V6l-7-3Zm-3 9 2 2 4-4",
+  // chart
+  "M4 20V10M10 20V4M16 20v-7M22 20H2",
+];
+
 const FEATURES = [
   {
     title: "List surplus in minutes",
@@ -61,9 +72,13 @@ export default function LandingPage() {
           Built for circular sourcing
         </h2>
         <div className="mt-8 grid gap-5 sm:grid-cols-2 lg:grid-cols-4">
-          {FEATURES.map((f) => (
+          {FEATURES.map((f, i) => (
             <div key={f.title} className="rounded-2xl border border-stone-200 bg-white p-6 shadow-sm">
-              <div className="mb-3 size-9 rounded-lg bg-brand-100" aria-hidden="true" />
+              <div className="mb-3 flex size-10 items-center justify-center rounded-lg bg-brand-50 text-brand-700" aria-hidden="true">
+                <svg viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round">
+                  <path d={ICONS[i]} />
+                </svg>
+              </div>
               <h3 className="font-semibold text-stone-900">{f.title}</h3>
               <p className="mt-2 text-sm text-stone-600">{f.text}</p>
             </div>

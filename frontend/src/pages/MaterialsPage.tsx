@@ -1,4 +1,5 @@
 import { useSearchParams } from "react-router";
+import { ActiveFilters } from "@/components/materials/ActiveFilters";
 import { MaterialCard, MaterialCardSkeleton } from "@/components/materials/MaterialCard";
 import { MaterialFilters } from "@/components/materials/MaterialFilters";
 import { SearchBox } from "@/components/materials/SearchBox";
@@ -63,6 +64,17 @@ export default function MaterialsPage() {
               </select>
             </label>
           </div>
+          <ActiveFilters
+            params={params}
+            onRemove={(k, v) => {
+              const next = new URLSearchParams(params);
+              const rest = next.getAll(k).filter((x) => x !== v);
+              next.delete(k);
+              rest.forEach((x) => next.append(k, x));
+              next.delete("page");
+              setParams(next);
+            }}
+          />
           {search.isError ? (
             <ErrorBanner error={search.error} title="Search failed" onRetry={() => void search.refetch()} />
           ) : search.isPending ? (
