@@ -114,7 +114,7 @@ class TestExport:
         assert response.headers["content-type"] == "application/json"
         today = datetime.now(UTC).date().isoformat()
         assert response.headers["content-disposition"] == (
-            f'attachment; filename="fabricloop-export-{today}.json"'
+            f"attachment; filename=fabricloop-export-{today}.json"
         )
         data = response.json()
         assert data["profile"]["user_id"] == str(me.id)
@@ -216,6 +216,24 @@ class TestDeleteAccount:
             "/api/auth/refresh", json={"refresh_token": pair["refresh_token"]}
         )
         assert refreshed.status_code == 401
+
+    async def test_listings_leave_search_and_its_cache(
+        self, client: AsyncClient, session: AsyncSession
+    ) -> None:
+        me = await make_user(session)
+        listing = await make_material(session, me, title="Leaving linen")
+        search = f"/api/materials?seller_id={me.id}"
+        before = await client.get(search)
+        assert before.status_code == 200
+        assert [m["material_id"] for m in before.json()["materials"]] == [str(listing.id)]
+        assert (await client.get(f"/api/materials/{listing.id}")).status_code == 200
+        # The search and the detail above are cached now; deletion must not leave them stale.
+        assert (await client.delete(DELETE, headers=auth_headers(me))).status_code == 202
+        after = await client.get(search)
+        assert after.json()["materials"] == []
+        assert after.json()["total"] == 0
+        # An archived listing is no longer public.
+        assert (await client.get(f"/api/materials/{listing.id}")).status_code == 404
 
     async def test_cannot_be_messaged_after(
         self, client: AsyncClient, session: AsyncSession

@@ -36,7 +36,7 @@ async def get_export(user: CurrentUser, session: DbSession) -> Response:
         body,
         media_type="application/json",
         headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Disposition": f"attachment; filename={filename}",
             "Cache-Control": "no-store",
         },
     )
