@@ -9,6 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/package.json frontend/vite.config.ts frontend/public -type f 2>/dev/null)
 PYTEST_ARGS ?=
+FRONTEND_DEPS := $(if $(wildcard frontend/package.json),frontend/node_modules/.package-lock.json,)
 
 .PHONY: run test test-backend test-e2e lint format openapi check-openapi bench screenshots lock install frontend browser clean help
 
@@ -57,7 +58,7 @@ test-backend: install
 test-e2e: install frontend browser
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS) e2e
 
-lint: install
+lint: install $(FRONTEND_DEPS)
 	$(BIN)/ruff check backend bench e2e && $(BIN)/ruff format --check backend bench e2e
 	cd backend && ../$(BIN)/mypy
 	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent typecheck; fi
