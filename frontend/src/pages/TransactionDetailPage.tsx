@@ -48,7 +48,7 @@ export default function TransactionDetailPage() {
           </>
         }
       />
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="space-y-6">
           <Card>
             <CardHeader title="Details" />
@@ -106,7 +106,7 @@ export default function TransactionDetailPage() {
             </CardBody>
           </Card>
         </div>
-        <div className="lg:sticky lg:top-24 lg:self-start">{user && <TransactionActions tx={tx} viewerId={user.user_id} />}</div>
+        <div className="-order-1 lg:sticky lg:top-24 lg:order-none lg:self-start">{user && <TransactionActions tx={tx} viewerId={user.user_id} />}</div>
       </div>
     </div>
   );
