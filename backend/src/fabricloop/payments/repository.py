@@ -37,13 +37,13 @@ async def has_success(session: AsyncSession, transaction_id: uuid.UUID) -> bool:
     return (await session.execute(query)).first() is not None
 
 
-async def find_by_reference(session: AsyncSession, reference: str) -> Payment | None:
-    result = await session.execute(
-        select(Payment)
-        .where(Payment.gateway_reference == reference)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+async def find_by_reference(
+    session: AsyncSession, reference: str, *, lock: bool = False
+) -> Payment | None:
+    query = select(Payment).where(Payment.gateway_reference == reference)
+    if lock:
+        query = query.with_for_update()
+    result = await session.execute(query.execution_options(populate_existing=True))
     return result.scalar_one_or_none()
 
 

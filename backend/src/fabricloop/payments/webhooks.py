@@ -94,7 +94,7 @@ async def _locked(
     if transaction is None:
         log.warning("webhook for an unknown transaction", reference=reference)
         return None, None
-    return transaction, await repository.find_by_reference(session, reference)
+    return transaction, await repository.find_by_reference(session, reference, lock=True)
 
 
 def _new_payment(transaction: Transaction, intent: dict[str, Any], status: str) -> Payment:
