@@ -18,6 +18,7 @@ BENCHMARKS = [
     "bench.materials_search",
     "bench.material_detail",
     "bench.messages",
+    "bench.purchases",
 ]
 RESULTS = ROOT / "bench" / "results"
 
