@@ -42,7 +42,12 @@ export default function TransactionDetailPage() {
         actions={
           <>
             <StatusBadge status={tx.status} />
-            <ButtonLink to={`/messages/${other.user_id}`} variant="secondary" size="sm">
+            <ButtonLink
+              to={`/messages/${other.user_id}?material=${tx.material_id}`}
+              state={{ name: other.company_name, materialTitle: tx.material_title }}
+              variant="secondary"
+              size="sm"
+            >
               Message {isBuyer ? "seller" : "buyer"}
             </ButtonLink>
           </>

@@ -36,7 +36,7 @@ export function ContactSeller({ sellerId, sellerName, materialId, materialTitle 
     return (
       <SuccessBanner>
         Message sent to {sellerName}.{" "}
-        <Link to={`/messages/${sellerId}`} className="font-medium underline">
+        <Link to={`/messages/${sellerId}`} state={{ name: sellerName }} className="font-medium underline">
           Open the conversation
         </Link>
       </SuccessBanner>

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { Link, useSearchParams } from "react-router";
+import { Link, useLocation, useSearchParams } from "react-router";
 import { api } from "@/api/client";
 import { ErrorBanner, Spinner, cx } from "@/components/ui";
 import { useAuth } from "@/hooks/auth";
@@ -15,6 +15,8 @@ const PAGE = 50;
 export function Thread({ userId }: { userId: string }) {
   const { user } = useAuth();
   const [params] = useSearchParams();
+  // Callers may pass who this is and which material it is about (a first conversation has no list entry).
+  const hint = (useLocation().state ?? null) as { name?: string; materialTitle?: string } | null;
   const thread = useThread(userId, PAGE);
   const conversations = useConversations();
   const [older, setOlder] = useState<Message[]>([]);
@@ -35,8 +37,10 @@ export function Thread({ userId }: { userId: string }) {
     if (el) el.scrollTop = el.scrollHeight;
   }, [lastId]);
 
-  const name = conversations.data?.conversations.find((c) => c.user_id === userId)?.company_name;
-  const contextMaterial = params.get("material") ? { material_id: params.get("material")!, title: "" } : [...messages].reverse().find((m) => m.material)?.material;
+  const name = conversations.data?.conversations.find((c) => c.user_id === userId)?.company_name ?? hint?.name;
+  const contextMaterial = params.get("material")
+    ? { material_id: params.get("material")!, title: hint?.materialTitle ?? "" }
+    : [...messages].reverse().find((m) => m.material)?.material;
 
   const loadOlder = async () => {
     const first = messages[0];
