@@ -21,7 +21,7 @@ export default function MaterialNewPage() {
         submitting={create.isPending}
         serverError={create.error}
         serverFieldErrors={fieldErrors}
-        onCancel={() => navigate(-1)}
+        onCancel={() => (window.history.length > 1 ? navigate(-1) : navigate("/dashboard"))}
         onSubmit={(form, setErrors) => {
           const [body, errors] = buildBody(form);
           setErrors(errors);
