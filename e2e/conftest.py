@@ -19,7 +19,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Locator, Page
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect
 
 ROOT = Path(__file__).resolve().parents[1]
 FABRICLOOP = Path(sys.executable).parent / "fabricloop"
@@ -39,6 +39,8 @@ EXPECTED_HTTP_ERROR = re.compile(
     r"Failed to load resource: the server responded with a status of 4\d\d"
 )
 PASSWORD = "Demo-Passw0rd"
+# bcrypt at cost 12 and a shared 2-core machine: give assertions room beyond the 5 s default.
+expect.set_options(timeout=10_000)
 SHIPPING_ADDRESS = {
     "recipient_name": "Lena Hoffmann",
     "line1": "Torstraße 101",

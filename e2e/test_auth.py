@@ -41,3 +41,31 @@ def test_wrong_password_is_explained(page: Page, base_url: str, api: Api) -> Non
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("The email or password is incorrect.")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/login"))
+
+
+def test_manufacturer_registration_explains_problems(page: Page, base_url: str, api: Api) -> None:
+    taken = api.register("brand")
+    page.goto(f"{base_url}/register")
+    page.get_by_label("Manufacturer").check()
+    page.get_by_label("Company name").fill("Tessitura Prova")
+    page.get_by_label("Work email").fill(taken["email"].upper())  # emails ignore case
+    page.get_by_label("Password").fill("weak")
+    page.get_by_role("button", name=re.compile("create", re.I)).click()
+    # Checked in the browser first: nothing is sent with a weak password.
+    password = page.get_by_label("Password")
+    expect(password).to_have_attribute("aria-invalid", "true")
+    expect(page).to_have_url(re.compile(r"/register$"))
+
+    # Then the server's answer: that email already has an account.
+    password.fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("create", re.I)).click()
+    email = page.get_by_label("Work email")
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(email).to_have_accessible_description("An account with this email already exists.")
+    expect(page).to_have_url(re.compile(r"/register$"))
+
+    # A fresh address goes through, to the manufacturer's dashboard.
+    page.get_by_label("Work email").fill(f"maker-{uuid.uuid4().hex[:8]}@e2e.example")
+    page.get_by_role("button", name=re.compile("create", re.I)).click()
+    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    expect(page.get_by_role("link", name="+ List material").first).to_be_visible()
