@@ -3,9 +3,14 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from fabricloop.account.purge import PURGE_LOCK_KEY, REDACTED_MESSAGE, purge_batch
+from fabricloop.account.purge import (
+    PURGE_LOCK_KEY,
+    REDACTED_MESSAGE,
+    purge_batch,
+    purge_due_accounts,
+)
 from fabricloop.auth.models import RefreshToken, User
 from fabricloop.auth.passwords import verify_password
 from fabricloop.messages.models import Message
@@ -121,3 +126,19 @@ class TestPurgeJob:
         assert await jobs["purge_deleted_accounts"].run(session, app.state.cache) == 1
         await session.refresh(gone)
         assert gone.anonymised_at is not None
+
+
+class TestPurgeDueAccounts:
+    async def test_commits_batches_until_none_is_due(
+        self, app: FastAPI, committed: async_sessionmaker[AsyncSession]
+    ) -> None:
+        async with committed() as session:
+            gone = [await make_deleted_user(session) for _ in range(3)]
+            waiting = await make_deleted_user(session, due=False)
+            await session.commit()
+        assert await purge_due_accounts(committed) == 3
+        assert await purge_due_accounts(committed) == 0
+        async with committed() as session:
+            names = dict((await session.execute(select(User.id, User.company_name))).tuples().all())
+        assert {names[u.id] for u in gone} == {"Deleted account"}
+        assert names[waiting.id] == "Gone Textiles"

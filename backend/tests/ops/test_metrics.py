@@ -99,3 +99,23 @@ class TestMetrics:
             assert "fabricloop_http_requests_total" in right.text
         finally:
             settings.metrics_token = original
+
+
+class TestMetricsWithoutRedis:
+    async def test_activity_is_skipped_and_the_gauge_kept(
+        self, client: AsyncClient, session: AsyncSession, app: FastAPI, redis: Redis
+    ) -> None:
+        metrics._last_written.clear()
+        cache = app.state.cache
+        before = sample((await client.get("/metrics")).text, "fabricloop_active_users")
+        cache._down_until = float("inf")  # as after a Redis failure: callers back off
+        try:
+            user = await make_user(session)
+            response = await client.get("/api/messages/unread-count", headers=auth_headers(user))
+            assert response.status_code == 200
+            scrape = await client.get("/metrics")
+            assert scrape.status_code == 200
+            assert sample(scrape.text, "fabricloop_active_users") == before
+        finally:
+            cache._down_until = 0.0
+        assert await redis.zcard(metrics.ACTIVE_USERS_KEY) == 0
