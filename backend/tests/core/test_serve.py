@@ -1,0 +1,66 @@
+"""`fabricloop serve` as `make run` starts it: embedded servers, migrations, demo data on an
+empty database, the API answering, and Ctrl-C stopping everything it started."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(url: str, server: subprocess.Popen[str], seconds: float) -> httpx.Response:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert server.poll() is None, server.communicate()[0][-3000:]
+        try:
+            response = httpx.get(f"{url}/health", timeout=2)
+            if response.status_code == 200:
+                return response
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError("the server never answered /health")
+
+
+def test_serve_on_embedded_servers_seeds_answers_and_stops_cleanly(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(VAR_DIR=str(tmp_path / "var"), PORT=str(port), ENV="development", LOG_LEVEL="warn")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "fabricloop.cli", "serve"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        health = _wait_healthy(f"http://127.0.0.1:{port}", server, 180).json()
+        assert health["checks"]["database"]["status"] == "ok"
+        assert health["checks"]["redis"]["status"] == "ok"
+        search = httpx.get(f"http://127.0.0.1:{port}/api/materials", timeout=5).json()
+        assert search["total"] >= 60
+        postmaster = tmp_path / "var" / "pgdata" / "postmaster.pid"
+        assert postmaster.is_file()
+        postgres_pid = int(postmaster.read_text().split()[0])
+    finally:
+        server.send_signal(signal.SIGINT)
+        output, _ = server.communicate(timeout=60)
+    assert server.returncode == 0, output[-3000:]
+    assert "Demo logins" in output
+    assert "sourcing@northwind.demo" in output
+    # The embedded PostgreSQL it started is stopped too (its data stays for the next start).
+    assert not postmaster.exists()
+    assert not psutil.pid_exists(postgres_pid) or (
+        psutil.Process(postgres_pid).status() == psutil.STATUS_ZOMBIE
+    )
