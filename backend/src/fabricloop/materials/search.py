@@ -199,7 +199,12 @@ def _where(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     if query.q:
         clauses.append("m.search_vector @@ websearch_to_tsquery('english', :q)")
         params["q"] = query.q
-    if query.material_types:
+    if len(query.material_types) == 1:
+        # Plain equality, not ANY(array): only then can the (material_type, price|created_at)
+        # indexes return rows already sorted and be ANDed with the text index.
+        clauses.append("m.material_type = :material_type")
+        params["material_type"] = query.material_types[0]
+    elif query.material_types:
         clauses.append("m.material_type = ANY(:material_types)")
         params["material_types"] = list(query.material_types)
     if query.source_type:
