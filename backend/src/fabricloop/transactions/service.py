@@ -94,20 +94,19 @@ async def create_transaction(
     session: AsyncSession, settings: Settings, cache: Cache, buyer: User, data: TransactionCreate
 ) -> Transaction:
     quantity = data.quantity.quantize(MILLI)
-    listing = await stock.get_listing(session, data.material_id)
-    if listing is None or listing.deleted:
-        raise MaterialNotFound()
-    if listing.seller_id != buyer.id and listing.status in HIDDEN_STATUSES:
-        raise MaterialNotFound()
-    _check_order(listing, buyer, quantity)
-    reserved = await stock.reserve(session, listing.id, quantity)
+    # Reserve first: the common case costs one statement. Every rule is then checked on the
+    # row as reserved; a refusal raises, and the request's rollback undoes the reservation.
+    reserved = await stock.reserve(session, data.material_id, quantity)
     if reserved is None:
-        # Nothing was changed; say why: gone meanwhile (404) or not enough left (409).
-        current = await stock.get_listing(session, listing.id)
-        if current is None or current.deleted or current.status in HIDDEN_STATUSES:
+        # Nothing was changed; say why, in the order a buyer fixes things.
+        listing = await stock.get_listing(session, data.material_id)
+        if listing is None or listing.deleted:
             raise MaterialNotFound()
+        if listing.seller_id != buyer.id and listing.status in HIDDEN_STATUSES:
+            raise MaterialNotFound()
+        _check_order(listing, buyer, quantity)
         raise InsufficientQuantity(
-            f"Only {current.quantity.normalize():f} {current.unit} available."
+            f"Only {listing.quantity.normalize():f} {listing.unit} available."
         )
     # Price and unit as they were at the moment of reservation (the listing may be edited).
     _check_order(reserved, buyer, quantity)
