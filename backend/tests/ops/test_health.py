@@ -17,10 +17,11 @@ class TestHealth:
         response = await client.get("/health")
         assert response.status_code == 200
         data = response.json()
-        assert data["status"] in ("ok", "degraded")
+        assert data["status"] == "ok"
         assert set(data["checks"]) == {"database", "redis", "payment_gateway"}
-        assert data["checks"]["database"]["status"] == "ok"
-        assert data["checks"]["redis"]["status"] == "ok"
+        for check in data["checks"].values():
+            assert check["status"] == "ok"
+        assert data["checks"]["payment_gateway"]["detail"] == "sandbox"
         for check in data["checks"].values():
             assert check["latency_ms"] >= 0
         assert data["version"]
@@ -91,3 +92,22 @@ class TestHealthWhenTheDatabaseGoes:
         assert response.status_code == 503
         assert response.json()["error"]["code"] == "service_unavailable"
         assert "Traceback" not in response.text
+
+
+class TestHealthWhenRedisGoes:
+    async def test_degraded_but_200(self, settings: Settings, migrated: str) -> None:
+        from tests.core.apps import client_for
+
+        # Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+        down = settings.model_copy(update={"redis_url": "redis://127.0.0.1:9/0"})
+        application = create_app(down)
+        async with (
+            application.router.lifespan_context(application),
+            client_for(application) as http,
+        ):
+            response = await http.get("/health")
+        assert response.status_code == 200
+        body = response.json()
+        assert body["status"] == "degraded"
+        assert body["checks"]["redis"]["status"] == "down"
+        assert body["checks"]["database"]["status"] == "ok"
