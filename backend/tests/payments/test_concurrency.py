@@ -1,17 +1,19 @@
 """Payment races against real PostgreSQL: every request commits on its own connection."""
 
 import asyncio
+import json
 from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+import stripe
 from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fabricloop.auth.models import User
-from fabricloop.payments.gateway import ChargeRequest, ChargeResult
+from fabricloop.payments.gateway import ChargeRequest, ChargeResult, to_minor_units
 from fabricloop.payments.models import Payment
 from fabricloop.payments.sandbox import SandboxGateway
 from fabricloop.transactions.models import Transaction
@@ -112,3 +114,49 @@ async def test_retry_while_first_is_running_is_409_then_replayed(
     assert replay.json() == original.json()
     assert gate.calls == 1
     assert len(await payments(committed)) == 1
+
+
+async def test_same_event_delivered_twice_at_once_is_applied_once(
+    committed_client: AsyncClient,
+    committed: async_sessionmaker[AsyncSession],
+    app: FastAPI,
+) -> None:
+    transaction, _ = await setup(committed)
+    secret = "whsec_concurrency"
+    original = app.state.settings.stripe_webhook_secret
+    app.state.settings.stripe_webhook_secret = secret
+    try:
+        payload = json.dumps(
+            {
+                "id": "evt_concurrent_1",
+                "type": "payment_intent.succeeded",
+                "data": {
+                    "object": {
+                        "id": "pi_concurrent_1",
+                        "amount": to_minor_units(transaction.total, "EUR"),
+                        "amount_received": to_minor_units(transaction.total, "EUR"),
+                        "currency": "eur",
+                        "metadata": {"transaction_id": str(transaction.id)},
+                    }
+                },
+            }
+        )
+        header = stripe.WebhookSignature.generate_signature_header(payload, secret)
+        responses = await asyncio.gather(
+            *(
+                committed_client.post(
+                    "/api/payments/webhook", content=payload, headers={"Stripe-Signature": header}
+                )
+                for _ in range(3)
+            )
+        )
+    finally:
+        app.state.settings.stripe_webhook_secret = original
+    assert [r.status_code for r in responses] == [200, 200, 200]
+    assert sorted(r.json()["duplicate"] for r in responses) == [False, True, True]
+    rows = await payments(committed)
+    assert [(p.status, p.gateway_reference) for p in rows] == [("succeeded", "pi_concurrent_1")]
+    async with committed() as session:
+        stored = await session.get(Transaction, transaction.id)
+        assert stored is not None
+        assert [h["status"] for h in stored.status_history] == ["pending", "paid"]

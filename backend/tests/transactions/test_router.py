@@ -387,6 +387,16 @@ class TestListTransactions:
         assert item["buyer"] == {"user_id": str(buyer.id), "company_name": "Loop Brand"}
         assert item["seller"]["company_name"] == "Porto Mills"
 
+    async def test_newest_first(
+        self, client: AsyncClient, session: AsyncSession, buyer: User, material: Material
+    ) -> None:
+        now = datetime.now(UTC)
+        older = await make_transaction(session, material, buyer, created_at=now - timedelta(1))
+        newer = await make_transaction(session, material, buyer, created_at=now)
+        response = await client.get(TRANSACTIONS, headers=auth_headers(buyer))
+        ids = [t["transaction_id"] for t in response.json()["transactions"]]
+        assert ids == [str(newer.id), str(older.id)]
+
     async def test_limit_clamped(self, client: AsyncClient, buyer: User) -> None:
         response = await client.get(
             TRANSACTIONS, params={"limit": 1000}, headers=auth_headers(buyer)
