@@ -33,7 +33,7 @@ function ListView({ items }: { items: unknown[] }) {
                 {cols.map((c) => {
                   const v = (r as Record<string, unknown>)[c];
                   return (
-                    <td key={c} className="px-3 py-2 align-top text-stone-700">
+                    <td key={c} className={`px-3 py-2 align-top text-stone-700 ${typeof v === "string" && v.length > 60 ? "min-w-72" : ""}`}>
                       {isRecord(v) || Array.isArray(v) ? <Value value={v} /> : <Scalar value={v} />}
                     </td>
                   );
