@@ -198,6 +198,7 @@ async def _pay(
         )
         status, decline_code = "failed", "amount_mismatch"
         message = "The amount charged did not match the order; it will be refunded."
+    failed = status == "failed"
     payment = await repository.add_payment(
         session,
         Payment(
@@ -209,8 +210,8 @@ async def _pay(
             gateway=gateway.name,
             gateway_reference=result.reference,
             payment_method=data.payment_method,
-            decline_code=decline_code if status == "failed" else None,
-            failure_message=(message or "")[:500] or None if status == "failed" else None,
+            decline_code=(decline_code or "generic_decline") if failed else None,
+            failure_message=(message or PaymentDeclined.message)[:500] if failed else None,
         ),
     )
     count_after_commit(session, status)
