@@ -14,12 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import asyncpg  # type: ignore[import-untyped]
 import structlog
-from sqlalchemy.engine import make_url
 
 from fabricloop import __version__
-from fabricloop.ops.pgtools import find_tool, libpq_connection, server_major
+from fabricloop.ops.pgtools import connect, find_tool, libpq_connection, server_major
 
 log = structlog.get_logger(__name__)
 
@@ -39,13 +37,9 @@ class Restored:
     tables: dict[str, int]
 
 
-def _dsn(database_url: str) -> str:
-    return make_url(database_url).set(drivername="postgresql").render_as_string(False)
-
-
 async def table_counts(database_url: str) -> dict[str, int]:
     """Exact row counts of every table in the public schema."""
-    connection = await asyncpg.connect(_dsn(database_url))
+    connection = await connect(database_url)
     try:
         names = await connection.fetch(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
@@ -160,7 +154,7 @@ def read_manifest(directory: Path) -> dict[str, Any]:
 
 
 async def _is_empty(database_url: str) -> bool:
-    connection = await asyncpg.connect(_dsn(database_url))
+    connection = await connect(database_url)
     try:
         count = await connection.fetchval(
             "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy.engine import URL, make_url
@@ -91,11 +92,22 @@ def find_tool(name: str, server_major: int) -> Tool:
     )
 
 
-async def server_major(database_url: str) -> int:
+async def connect(database_url: str) -> Any:
+    """An asyncpg connection. A `?host=/socket/dir` in the URL wins over the URL's host, as
+    with libpq and SQLAlchemy (asyncpg alone would try both, the wrong server first)."""
     url = make_url(database_url)
-    connection = await asyncpg.connect(
-        url.set(drivername="postgresql").render_as_string(hide_password=False)
+    socket_dir = url.query.get("host")
+    return await asyncpg.connect(
+        user=url.username,
+        password=url.password,
+        host=socket_dir if isinstance(socket_dir, str) else url.host,
+        port=url.port,
+        database=url.database,
     )
+
+
+async def server_major(database_url: str) -> int:
+    connection = await connect(database_url)
     try:
         version = int(await connection.fetchval("SHOW server_version_num"))
     finally:
