@@ -200,6 +200,7 @@ class DemoSeeder:
                     changed_at=later,
                 )
             )
+            passport.updated_at = later
 
     async def _images(
         self, material: Material, seller: User, rgb: tuple[int, int, int], pattern: str, index: int
