@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-import asyncpg
 import pytest
 from anyio import to_thread
 from sqlalchemy.engine import make_url
@@ -18,16 +17,12 @@ from fabricloop.ops.backup import (
     create_backup,
     restore_backup,
 )
-from fabricloop.ops.pgtools import find_tool, installed, server_major
+from fabricloop.ops.pgtools import connect, find_tool, installed, server_major
 from tests.factories import make_material, make_message, make_transaction, make_user
 
 
-def _dsn(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(False)
-
-
 async def _admin(url: str, statement: str) -> None:
-    connection = await asyncpg.connect(_dsn(make_url(url).set(database="postgres")))
+    connection = await connect(make_url(url).set(database="postgres").render_as_string(False))
     try:
         await connection.execute(statement)
     finally:
@@ -67,7 +62,7 @@ async def _fill(url: str) -> None:
 
 async def _fingerprint(url: str) -> dict[str, tuple[int, str]]:
     """Row count and a checksum of the rows' text of every table."""
-    connection = await asyncpg.connect(_dsn(url))
+    connection = await connect(url)
     try:
         tables = [
             r["tablename"]

@@ -11,7 +11,6 @@ from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import asyncpg
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -27,6 +26,7 @@ from sqlalchemy.engine import make_url
 from fabricloop.app import create_app
 from fabricloop.config import Settings
 from fabricloop.core import migrate
+from fabricloop.ops.pgtools import connect
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "15"))
 CHECKS = [
@@ -45,8 +45,7 @@ def _in_thread(coroutine: Coroutine[Any, Any, None]) -> None:
 
 async def _recreate(url: str) -> None:
     parsed = make_url(url)
-    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(False)
-    connection = await asyncpg.connect(admin)
+    connection = await connect(parsed.set(database="postgres").render_as_string(False))
     try:
         await connection.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
         await connection.execute(f'CREATE DATABASE "{parsed.database}"')
