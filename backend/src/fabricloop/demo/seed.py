@@ -110,14 +110,16 @@ class DemoSeeder:
             }
             for scheme in template.certifications
         ]
-        supply_chain = [
+        manufactured = date(2024 + index % 2, 1 + index % 12, 1 + index % 27)
+        stages = SUPPLY_STAGES[: rng.randrange(3, len(SUPPLY_STAGES) + 1)]
+        supply_chain = [  # the stages lead up to the manufacture date, a month apart
             {
                 "stage": stage,
                 "company": f"{seller.company_name.split()[0]} {stage.title()} Partner",
                 "country": country,
-                "date": (created.date() - timedelta(days=200 - 30 * step)).isoformat(),
+                "date": (manufactured - timedelta(days=30 * (len(stages) - 1 - step))).isoformat(),
             }
-            for step, stage in enumerate(SUPPLY_STAGES[: rng.randrange(3, len(SUPPLY_STAGES) + 1)])
+            for step, stage in enumerate(stages)
         ]
         material = Material(
             seller_id=seller.id,
@@ -134,7 +136,7 @@ class DemoSeeder:
             composition=[{"fibre": f, "percent": p} for f, p in template.composition],
             color=colour,
             origin_country=country,
-            manufacture_date=date(2024 + index % 2, 1 + index % 12, 1 + index % 27),
+            manufacture_date=manufactured,
             certifications=certifications,
             supply_chain=supply_chain,
             status="draft" if index % 29 == 11 else "active",
