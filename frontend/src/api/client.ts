@@ -19,8 +19,26 @@ export function getAccessToken(): string | null {
   return accessToken;
 }
 
+// A hint, not a credential: whether this browser signed in and may hold a refresh cookie.
+// Without it, a visitor's page load skips the refresh call that could only answer 401.
+const SIGNED_IN_HINT = "fabricloop.signed-in";
+
+export function mayHaveSession(): boolean {
+  try {
+    return window.localStorage.getItem(SIGNED_IN_HINT) === "1";
+  } catch {
+    return true;
+  }
+}
+
 export function setAccessToken(token: string | null): void {
   accessToken = token;
+  try {
+    if (token) window.localStorage.setItem(SIGNED_IN_HINT, "1");
+    else window.localStorage.removeItem(SIGNED_IN_HINT);
+  } catch {
+    // Storage can be disabled; the session still works, with one refresh call per load.
+  }
   for (const l of tokenListeners) l(token);
 }
 

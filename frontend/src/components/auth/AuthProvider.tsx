@@ -1,7 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useNavigate } from "react-router";
-import { api, onTokenChange, refreshSession, setAccessToken, setUnauthorizedHandler } from "@/api/client";
+import { api, mayHaveSession, onTokenChange, refreshSession, setAccessToken, setUnauthorizedHandler } from "@/api/client";
 import { call } from "@/lib/api";
 import type { Me } from "@/lib/types";
 import { AuthContext, type AuthContextValue, type AuthStatus } from "./auth-context";
@@ -15,6 +15,7 @@ let restoring: Promise<Me | null> | null = null;
 /** Restore the session from the refresh cookie, once per page load. */
 function restoreSession(): Promise<Me | null> {
   restoring ??= (async () => {
+    if (!mayHaveSession()) return null;
     const pair = await refreshSession();
     if (!pair) return null;
     try {
