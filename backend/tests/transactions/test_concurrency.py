@@ -4,15 +4,22 @@ import asyncio
 from decimal import Decimal
 
 import pytest
+from fastapi import FastAPI
 from httpx import AsyncClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fabricloop.auth.models import User
+from fabricloop.config import Settings
 from fabricloop.materials.models import Material
+from fabricloop.transactions import service
+from fabricloop.transactions.errors import ListingBusy
 from fabricloop.transactions.models import Transaction
+from fabricloop.transactions.schemas import ShippingAddress, TransactionCreate
 from tests.factories import auth_headers, make_material, make_transaction, make_user
-from tests.transactions.helpers import TRANSACTIONS, assert_error, order
+from tests.transactions.helpers import TRANSACTIONS, address, assert_error, order
+
+ADDRESS = address()
 
 pytestmark = pytest.mark.concurrency
 
@@ -136,3 +143,26 @@ async def test_cancel_races_release_stock_once(
     )
     assert sorted(r.status_code for r in responses) == [200, 409, 409, 409]
     assert await stock(committed, material) == (Decimal("4"), "active")
+
+
+async def test_a_reservation_that_waits_too_long_is_503_not_500(
+    app: FastAPI, committed: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    material, (buyer,) = await setup(committed, 1, Decimal("5"))
+    data = TransactionCreate(
+        material_id=material.id, quantity=Decimal(1), shipping_address=ShippingAddress(**ADDRESS)
+    )
+    async with app.state.engine.connect() as holder, app.state.engine.connect() as waiter:
+        # Another purchase (or an edit) holds the listing's row.
+        await holder.execute(
+            select(Material.id).where(Material.id == material.id).with_for_update()
+        )
+        await waiter.execute(text("SET lock_timeout = '100ms'"))
+        session = AsyncSession(bind=waiter)
+        with pytest.raises(ListingBusy) as caught:
+            await service.create_transaction(session, settings, app.state.cache, buyer, data)
+        assert caught.value.status == 503
+        assert caught.value.headers == {"Retry-After": "1"}
+        await session.close()
+        await holder.rollback()
+    assert await stock(committed, material) == (Decimal("5"), "active")

@@ -6,11 +6,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import case, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.materials.models import Material
 
 PURCHASABLE = "active"
+# query_canceled (the statement timeout) and lock_not_available (a lock timeout).
+WAIT_GAVE_UP = frozenset({"57014", "55P03"})
+
+
+class ListingBusy(Exception):
+    """The reservation waited for the listing's row longer than the database allows: under a
+    pile-up of buyers on one listing; retrying shortly is safe (nothing was taken)."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +80,12 @@ async def reserve(
         .returning(*_COLUMNS)
         .execution_options(synchronize_session=False)
     )
-    row = (await session.execute(statement)).first()
+    try:
+        row = (await session.execute(statement)).first()
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) in WAIT_GAVE_UP:
+            raise ListingBusy() from error
+        raise
     return None if row is None else Listing(*tuple(row))
 
 

@@ -1,4 +1,10 @@
-from fabricloop.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from fabricloop.core.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    ServiceUnavailable,
+    Unprocessable,
+)
 
 
 class TransactionNotFound(NotFound):
@@ -30,3 +36,7 @@ class InvalidTransition(Conflict):
 
 class WrongParty(Forbidden):
     message = "The other party of this transaction makes this status change."
+
+
+class ListingBusy(ServiceUnavailable):
+    message = "Too many buyers on this listing at once; nothing was reserved. Retry shortly."

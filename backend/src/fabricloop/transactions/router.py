@@ -13,6 +13,7 @@ from fabricloop.transactions.errors import (
     CannotBuyOwnMaterial,
     InsufficientQuantity,
     InvalidTransition,
+    ListingBusy,
     MaterialNotFound,
     TransactionNotFound,
     WrongParty,
@@ -68,6 +69,7 @@ def _summary_fields(view: TransactionView) -> dict[str, object]:
         CannotBuyOwnMaterial,
         BelowMinimumOrder,
         Unprocessable,
+        ListingBusy,
     ),
 )
 async def create_transaction(

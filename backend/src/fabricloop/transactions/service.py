@@ -23,6 +23,7 @@ from fabricloop.transactions.errors import (
     CannotBuyOwnMaterial,
     InsufficientQuantity,
     InvalidTransition,
+    ListingBusy,
     MaterialNotFound,
     TransactionNotFound,
     WrongParty,
@@ -96,7 +97,10 @@ async def create_transaction(
     quantity = data.quantity.quantize(MILLI)
     # Reserve first: the common case costs one statement. Every rule is then checked on the
     # row as reserved; a refusal raises, and the request's rollback undoes the reservation.
-    reserved = await stock.reserve(session, data.material_id, quantity)
+    try:
+        reserved = await stock.reserve(session, data.material_id, quantity)
+    except stock.ListingBusy as error:
+        raise ListingBusy(headers={"Retry-After": "1"}) from error
     if reserved is None:
         # Nothing was changed; say why, in the order a buyer fixes things.
         listing = await stock.get_listing(session, data.material_id)
