@@ -5,7 +5,6 @@ import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import asyncpg
 import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
@@ -19,6 +18,7 @@ from fabricloop.config import REPO_ROOT, Settings
 from fabricloop.core import migrate
 from fabricloop.core.db import async_url
 from fabricloop.models_registry import Base
+from fabricloop.ops.pgtools import connect
 from tests.factories import TEST_SECRET
 
 
@@ -34,7 +34,9 @@ async def _recreate_schema(url: str) -> None:
     parsed = make_url(url)
     server = parsed.set(drivername="postgresql", database="postgres")
     dsn = server.render_as_string(hide_password=False)
-    connection = await asyncpg.connect(dsn)
+    # pgtools.connect: a socket directory in the URL (embedded PostgreSQL) wins over its host;
+    # plain asyncpg would try localhost:5432 first and empty some other server's database.
+    connection = await connect(dsn)
     try:
         exists = await connection.fetchval(
             "SELECT 1 FROM pg_database WHERE datname = $1", parsed.database
@@ -43,7 +45,7 @@ async def _recreate_schema(url: str) -> None:
             await connection.execute(f'CREATE DATABASE "{parsed.database}"')
     finally:
         await connection.close()
-    target = await asyncpg.connect(parsed.set(drivername="postgresql").render_as_string(False))
+    target = await connect(parsed.set(drivername="postgresql").render_as_string(False))
     try:
         await target.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
     finally:
