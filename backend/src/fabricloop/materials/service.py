@@ -181,9 +181,8 @@ async def _visible(session: AsyncSession, material: Material, viewer: User | Non
         return False
     if viewer.id == material.seller_id:
         return True
-    return material.status == "archived" and await repository.is_transaction_party(
-        session, material.id, viewer.id
-    )
+    # API.md: a draft or archived listing stays visible to the parties of its transactions.
+    return await repository.is_transaction_party(session, material.id, viewer.id)
 
 
 async def cached_detail(cache: Cache, material_id: uuid.UUID) -> bytes | None:
