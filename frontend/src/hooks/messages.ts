@@ -34,13 +34,18 @@ export function useConversations(options: { poll?: boolean } = {}) {
 /** The latest `limit` messages with a user (oldest first); polled. Reading marks them read. */
 export function useThread(userId: string | undefined, limit: number) {
   const qc = useQueryClient();
+  const queryKey = messageKeys.thread(userId ?? "", limit);
   return useQuery({
-    queryKey: messageKeys.thread(userId ?? "", limit),
+    queryKey,
     queryFn: async () => {
+      const previous = qc.getQueryData(queryKey) as { messages: Array<{ message_id: string }> } | undefined;
       const data = await call(() =>
         api.GET("/api/messages/{user_id}", { params: { path: { user_id: userId! }, query: { limit } } }),
       );
       void qc.invalidateQueries({ queryKey: messageKeys.unread() });
+      // Opening the thread or receiving in it marks messages read: the list's badges change too.
+      const lastId = (d: typeof previous) => d?.messages[d.messages.length - 1]?.message_id;
+      if (lastId(previous) !== lastId(data)) void qc.invalidateQueries({ queryKey: messageKeys.conversations() });
       return data;
     },
     enabled: Boolean(userId),
