@@ -101,3 +101,39 @@ def test_declined_card_is_explained_and_the_order_stays_payable(
     expect(page.get_by_text("Payment confirmed. The seller will ship your order.")).to_be_visible()
     expect(status_badge(page, "Paid")).to_be_visible()
     expect(page.get_by_role("heading", name="Pay for this order")).to_have_count(0)
+
+
+def test_seller_ships_and_buyer_confirms_receipt(
+    page: Page, other_page: Page, base_url: str, api: Api
+) -> None:
+    seller = api.register("manufacturer")
+    brand = api.register("brand")
+    material = api.create_material(seller, quantity=60, price=3)
+    order = api.buy(brand, material["material_id"], 12)
+    order_url = f"{base_url}/transactions/{order['transaction_id']}"
+
+    # The seller finds the paid order among its sales and ships it with a tracking number.
+    seller_page = other_page
+    login_in_browser(seller_page, base_url, seller)
+    seller_page.goto(f"{base_url}/transactions?role=seller")
+    seller_page.get_by_role("link", name=material["title"]).click()
+    expect(seller_page).to_have_url(order_url)
+    expect(status_badge(seller_page, "Paid")).to_be_visible()
+    ship = card(seller_page, "Ship this order")
+    ship.get_by_label("Tracking number (optional)").fill("1Z999AA10123456784")
+    ship.get_by_role("button", name="Mark as shipped").click()
+    expect(status_badge(seller_page, "Shipped")).to_be_visible()
+    expect(card(seller_page, "Details").get_by_text("1Z999AA10123456784")).to_be_visible()
+    expect(seller_page.get_by_role("heading", name="Ship this order")).to_have_count(0)
+
+    # The buyer sees it on the way and confirms receipt, which completes the order.
+    login_in_browser(page, base_url, brand)
+    page.goto(order_url)
+    expect(status_badge(page, "Shipped")).to_be_visible()
+    expect(card(page, "Details").get_by_text("1Z999AA10123456784")).to_be_visible()
+    page.get_by_role("button", name="Confirm receipt").click()
+    expect(status_badge(page, "Completed")).to_be_visible()
+    history = card(page, "Status history")
+    for step in ("Pending", "Paid", "Shipped", "Completed"):
+        expect(history.get_by_text(step, exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Confirm receipt")).to_have_count(0)
