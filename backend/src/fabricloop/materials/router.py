@@ -8,14 +8,14 @@ from fabricloop.auth.errors import InvalidSession
 from fabricloop.auth.models import User
 from fabricloop.core import vocabulary
 from fabricloop.core.db import DbSession
-from fabricloop.core.deps import AppCache, Credentials, CurrentUser, get_current_user
+from fabricloop.core.deps import AppCache, CurrentUser, get_current_user
 from fabricloop.core.errors import Unprocessable, responses
 from fabricloop.materials import search, service
 from fabricloop.materials.deps import (
     FastCache,
     FastPagination,
-    FastSettings,
     FastStorage,
+    ReadContext,
     ReadSession,
 )
 from fabricloop.materials.errors import (
@@ -114,30 +114,26 @@ async def create_material(
     description="Public for `active` and `sold_out` listings; a `draft` is 404 to everyone "
     "but its seller, an `archived` one to everyone but its seller and the parties of its "
     "transactions; a deleted one is 404. Public listings are served from a 5-minute cache "
-    "that every change invalidates.",
+    "that every change invalidates. No token is needed; a seller sends theirs to see a draft.",
 )
-async def get_material(
-    material_id: uuid.UUID,
-    request: Request,
-    lazy_session: ReadSession,
-    settings: FastSettings,
-    cache: FastCache,
-    storage: FastStorage,
-    credentials: Credentials,
-) -> Response:
+async def get_material(material_id: uuid.UUID, request: Request) -> Response:
     """A listing with its images, latest metrics, impact and passport id."""
-    cached = await service.cached_detail(cache, material_id)
+    context = ReadContext(request)
+    cached = await service.cached_detail(context.cache, material_id)
     if cached is not None:
         return Response(cached, media_type=JSON)
-    session = lazy_session()
+    async with context.session() as session:
 
-    async def viewer() -> User | None:
-        # Only a non-public listing needs to know who asks.
-        if credentials is None:
-            return None
-        return await get_current_user(request, session, settings, credentials)
+        async def viewer() -> User | None:
+            # Only a non-public listing needs to know who asks; a bad token then is a 401.
+            credentials = await context.credentials()
+            if credentials is None:
+                return None
+            return await get_current_user(request, session, context.settings, credentials)
 
-    body = await service.material_detail(session, cache, storage.url, material_id, viewer)
+        body = await service.material_detail(
+            session, context.cache, context.storage.url, material_id, viewer
+        )
     return Response(body, media_type=JSON)
 
 
