@@ -277,3 +277,31 @@ class TestPagination:
             assert body["total"] == 5
             seen += [m["material_id"] for m in body["materials"]]
         assert len(seen) == len(set(seen)) == 5
+
+
+class TestEveryResponse:
+    async def test_detail_and_search_gzipped(
+        self, client: AsyncClient, session: AsyncSession
+    ) -> None:
+        _, headers = await make_party(session)
+        created = await create_material(client, headers)
+        for _ in range(2):
+            await create_material(client, headers)
+        for path in (f"/api/materials/{created['material_id']}", "/api/materials"):
+            for _ in range(2):  # a cache miss, then a hit
+                response = await client.get(path, headers={"Accept-Encoding": "gzip"})
+                assert response.status_code == 200
+                assert len(response.content) > 500
+                assert response.headers.get("content-encoding") == "gzip", path
+                assert response.headers["x-request-id"]
+
+    async def test_media_and_openapi_carry_request_id(
+        self, client: AsyncClient, session: AsyncSession
+    ) -> None:
+        from tests.contract.helpers import upload_image
+
+        _, headers = await make_party(session)
+        image = await upload_image(client, headers)
+        for path in (image["url"], "/api/openapi.json", "/media/missing.jpg"):
+            response = await client.get(path, headers={"X-Request-ID": "media-1"})
+            assert response.headers["x-request-id"] == "media-1", path
