@@ -111,10 +111,10 @@ async def create_material(
     "/{material_id}",
     response_model=MaterialDetail,
     responses=responses(MaterialNotFound),
-    description="Public for `active` and `sold_out` listings; a `draft` is 404 to everyone "
-    "but its seller, an `archived` one to everyone but its seller and the parties of its "
-    "transactions; a deleted one is 404. Public listings are served from a 5-minute cache "
-    "that every change invalidates. No token is needed; a seller sends theirs to see a draft.",
+    description="Public for `active` and `sold_out` listings; a `draft` or `archived` one is "
+    "404 to everyone but its seller and the parties of its transactions; a deleted one is 404. "
+    "Public listings are served from a 5-minute cache that every change invalidates. No token "
+    "is needed; a seller (or a party) sends theirs to see a draft.",
 )
 async def get_material(material_id: uuid.UUID, request: Request) -> Response:
     """A listing with its images, latest metrics, impact and passport id."""
