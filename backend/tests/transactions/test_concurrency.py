@@ -153,9 +153,9 @@ async def test_a_reservation_that_waits_too_long_is_503_not_500(
         material_id=material.id, quantity=Decimal(1), shipping_address=ShippingAddress(**ADDRESS)
     )
     async with app.state.engine.connect() as holder, app.state.engine.connect() as waiter:
-        # Another purchase (or an edit) holds the listing's row.
+        # Another purchase holds the listing's row (its UPDATE's lock: FOR NO KEY UPDATE).
         await holder.execute(
-            select(Material.id).where(Material.id == material.id).with_for_update()
+            select(Material.id).where(Material.id == material.id).with_for_update(key_share=True)
         )
         await waiter.execute(text("SET lock_timeout = '100ms'"))
         session = AsyncSession(bind=waiter)

@@ -11,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.core.cache import material_key
 from fabricloop.core.jobs import Job, default_jobs, run_job
+from fabricloop.materials import stock
 from fabricloop.payments.models import IdempotencyKey
 from fabricloop.transactions import service
+from fabricloop.transactions.errors import InsufficientQuantity, ListingChanged, MaterialNotFound
 from fabricloop.transactions.models import Transaction
 from fabricloop.transactions.state import TRANSITIONS, Actor, Verdict, is_final, judge
 from tests.factories import auth_headers, make_material, make_transaction, make_user
@@ -140,3 +142,27 @@ class TestExpiry:
         names = [job.name for job in default_jobs()]
         assert {"expire_unpaid_orders", "purge_idempotency_keys"} <= set(names)
         assert len({job.lock_id for job in default_jobs()}) == len(names)
+
+
+class TestReservation:
+    async def test_only_on_the_terms_read(self, session: AsyncSession) -> None:
+        seller = await make_user(session)
+        material = await make_material(session, seller, quantity=Decimal("5"))
+        listing = await stock.get_listing(session, material.id)
+        assert listing is not None
+        material.price = Decimal("9.00")  # the seller edits the price meanwhile
+        await session.flush()
+        assert await stock.reserve(session, listing, Decimal("1")) is False
+        with pytest.raises(ListingChanged):
+            await service._refused(session, listing, Decimal("1"))
+        fresh = await stock.get_listing(session, material.id)
+        assert fresh is not None
+        assert await stock.reserve(session, fresh, Decimal("5")) is True
+        await session.refresh(material)
+        assert (material.quantity, material.status) == (Decimal("0"), "sold_out")
+        with pytest.raises(InsufficientQuantity):
+            await service._refused(session, fresh, Decimal("1"))
+        material.deleted_at = datetime.now(UTC)
+        await session.flush()
+        with pytest.raises(MaterialNotFound):
+            await service._refused(session, fresh, Decimal("1"))

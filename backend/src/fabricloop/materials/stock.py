@@ -58,35 +58,37 @@ async def get_listing(session: AsyncSession, material_id: uuid.UUID) -> Listing 
     return None if row is None else Listing(*tuple(row))
 
 
-async def reserve(
-    session: AsyncSession, material_id: uuid.UUID, quantity: Decimal
-) -> Listing | None:
-    """Take `quantity` from an active listing in one conditional UPDATE, so concurrent buyers
-    can never together take more than listed; None when the listing can't supply it. The
-    returned price and currency are the ones in force at the moment of reservation."""
+async def reserve(session: AsyncSession, listing: Listing, quantity: Decimal) -> bool:
+    """Take `quantity` from the listing in one conditional UPDATE, so concurrent buyers can
+    never together take more than listed, and only on the terms the buyer's order was made
+    on (price, currency, unit, mass per unit as read); False when the listing can't supply
+    it on those terms. The row stays locked until the caller's transaction ends."""
     remaining = Material.quantity - quantity
     statement = (
         update(Material)
         .where(
-            Material.id == material_id,
+            Material.id == listing.id,
             Material.status == PURCHASABLE,
             Material.deleted_at.is_(None),
             Material.quantity >= quantity,
+            Material.price == listing.price,
+            Material.currency == listing.currency,
+            Material.unit == listing.unit,
+            Material.kg_per_unit.is_not_distinct_from(listing.kg_per_unit),
         )
         .values(
             quantity=remaining,
             status=case((remaining == 0, "sold_out"), else_=Material.status),
         )
-        .returning(*_COLUMNS)
+        .returning(Material.id)
         .execution_options(synchronize_session=False)
     )
     try:
-        row = (await session.execute(statement)).first()
+        return (await session.execute(statement)).first() is not None
     except DBAPIError as error:
         if getattr(error.orig, "sqlstate", None) in WAIT_GAVE_UP:
             raise ListingBusy() from error
         raise
-    return None if row is None else Listing(*tuple(row))
 
 
 async def release(session: AsyncSession, material_id: uuid.UUID, quantity: Decimal) -> None:

@@ -40,3 +40,8 @@ class WrongParty(Forbidden):
 
 class ListingBusy(ServiceUnavailable):
     message = "Too many buyers on this listing at once; nothing was reserved. Retry shortly."
+
+
+class ListingChanged(Conflict):
+    code = "listing_changed"
+    message = "The listing's price or unit changed while you were buying; review it and retry."

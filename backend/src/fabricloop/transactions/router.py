@@ -14,6 +14,7 @@ from fabricloop.transactions.errors import (
     InsufficientQuantity,
     InvalidTransition,
     ListingBusy,
+    ListingChanged,
     MaterialNotFound,
     TransactionNotFound,
     WrongParty,
@@ -69,6 +70,7 @@ def _summary_fields(view: TransactionView) -> dict[str, object]:
         CannotBuyOwnMaterial,
         BelowMinimumOrder,
         Unprocessable,
+        ListingChanged,
         ListingBusy,
     ),
 )

@@ -4,7 +4,7 @@ state machine, and expire unpaid orders."""
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
+from typing import Literal, NoReturn
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +24,7 @@ from fabricloop.transactions.errors import (
     InsufficientQuantity,
     InvalidTransition,
     ListingBusy,
+    ListingChanged,
     MaterialNotFound,
     TransactionNotFound,
     WrongParty,
@@ -95,38 +96,27 @@ async def create_transaction(
     session: AsyncSession, settings: Settings, cache: Cache, buyer: User, data: TransactionCreate
 ) -> Transaction:
     quantity = data.quantity.quantize(MILLI)
-    # Reserve first: the common case costs one statement. Every rule is then checked on the
-    # row as reserved; a refusal raises, and the request's rollback undoes the reservation.
-    try:
-        reserved = await stock.reserve(session, data.material_id, quantity)
-    except stock.ListingBusy as error:
-        raise ListingBusy(headers={"Retry-After": "1"}) from error
-    if reserved is None:
-        # Nothing was changed; say why, in the order a buyer fixes things.
-        listing = await stock.get_listing(session, data.material_id)
-        if listing is None or listing.deleted:
-            raise MaterialNotFound()
-        if listing.seller_id != buyer.id and listing.status in HIDDEN_STATUSES:
-            raise MaterialNotFound()
-        _check_order(listing, buyer, quantity)
-        raise InsufficientQuantity(
-            f"Only {listing.quantity.normalize():f} {listing.unit} available."
-        )
-    # Price and unit as they were at the moment of reservation (the listing may be edited).
-    _check_order(reserved, buyer, quantity)
+    listing = await stock.get_listing(session, data.material_id)
+    if listing is None or listing.deleted:
+        raise MaterialNotFound()
+    if listing.seller_id != buyer.id and listing.status in HIDDEN_STATUSES:
+        raise MaterialNotFound()
+    _check_order(listing, buyer, quantity)
+    if listing.status != stock.PURCHASABLE or listing.quantity < quantity:
+        raise _insufficient(listing)
     now = _now()
     transaction = await repository.add(
         session,
         Transaction(
-            material_id=reserved.id,
+            material_id=listing.id,
             buyer_id=buyer.id,
-            seller_id=reserved.seller_id,
+            seller_id=listing.seller_id,
             quantity=quantity,
-            unit=reserved.unit,
-            quantity_kg=quantity_in_kg(quantity, reserved.unit, reserved.kg_per_unit),
-            unit_price=reserved.price,
-            total=order_total(reserved.price, quantity),
-            currency=reserved.currency,
+            unit=listing.unit,
+            quantity_kg=quantity_in_kg(quantity, listing.unit, listing.kg_per_unit),
+            unit_price=listing.price,
+            total=order_total(listing.price, quantity),
+            currency=listing.currency,
             status="pending",
             shipping_address=data.shipping_address.model_dump(mode="json"),
             status_history=[{"status": "pending", "at": rfc3339(now)}],
@@ -135,9 +125,32 @@ async def create_transaction(
             updated_at=now,
         ),
     )
-    _invalidate(session, cache, reserved.id)
+    # The reservation comes last: the listing's row is locked from here to the commit only,
+    # so buyers of one listing queue behind each other as briefly as possible. If it takes
+    # nothing, the request fails and its rollback removes the transaction above.
+    try:
+        taken = await stock.reserve(session, listing, quantity)
+    except stock.ListingBusy as error:
+        raise ListingBusy(headers={"Retry-After": "1"}) from error
+    if not taken:
+        await _refused(session, listing, quantity)
+    _invalidate(session, cache, listing.id)
     _count(session, "pending")
     return transaction
+
+
+def _insufficient(listing: stock.Listing) -> InsufficientQuantity:
+    return InsufficientQuantity(f"Only {listing.quantity.normalize():f} {listing.unit} available.")
+
+
+async def _refused(session: AsyncSession, read: stock.Listing, quantity: Decimal) -> NoReturn:
+    """Why the reservation took nothing: the listing changed since it was read."""
+    current = await stock.get_listing(session, read.id)
+    if current is None or current.deleted or current.status in HIDDEN_STATUSES:
+        raise MaterialNotFound()
+    if current.status != stock.PURCHASABLE or current.quantity < quantity:
+        raise _insufficient(current)
+    raise ListingChanged()
 
 
 async def get_transaction(
