@@ -61,8 +61,10 @@ def _summary_fields(view: TransactionView) -> dict[str, object]:
     "cents. `quantity`: at most 3 decimals, whole for `roll` and `piece`. A draft, archived, "
     "deleted or unknown listing is 404; more than is left (a `sold_out` listing included) is "
     "409 `insufficient_quantity`; your own listing is 422 `cannot_buy_own_material`; below "
-    "the listing's `min_order_quantity` is 422 `below_minimum_order`. Unpaid orders are "
-    "cancelled after `ORDER_EXPIRY_MINUTES` (30) and their stock released.",
+    "the listing's `min_order_quantity` is 422 `below_minimum_order`; a price or unit changed "
+    "by the seller at that very moment is 409 `listing_changed`; too many buyers queued on "
+    "one listing is 503 with `Retry-After`. Unpaid orders are cancelled after "
+    "`ORDER_EXPIRY_MINUTES` (30) and their stock released.",
     responses=responses(
         Unauthorized,
         MaterialNotFound,
