@@ -23,6 +23,7 @@ BIN = Path(sys.executable).parent
 BENCH_DB = "fabricloop_bench"
 BENCH_REDIS_DB = 15
 DEFAULT_MATERIALS = 1_000_000
+SERVER_LOG = Path("/tmp/fabricloop-bench.log")  # noqa: S108 - a scratch log of the bench server
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def server(env: BenchEnv, *, server_kind: str = "uvicorn") -> Iterator[str]:
         "REDIS_URL": env.redis_url,
         "RATE_LIMIT_PER_MINUTE": "1000000000",
         "LOG_LEVEL": "warning",
-        "LOG_FILE": "/tmp/fabricloop-bench.log",  # noqa: S108 - a scratch log
+        "LOG_FILE": str(SERVER_LOG),
         "SEED_DEMO": "false",
         "WORKERS": "1",
     }

@@ -12,7 +12,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from bench.env import BenchEnv, server
+from bench.env import SERVER_LOG, BenchEnv, server
 
 NAME = "material_detail"
 CONNECTIONS = 64
@@ -64,7 +64,22 @@ async def _some_material(env: BenchEnv) -> str:
         await connection.close()
 
 
+def _log_size() -> int:
+    return SERVER_LOG.stat().st_size if SERVER_LOG.exists() else 0
+
+
+def _redis_timeouts(since: int) -> int:
+    """Redis calls of the server that failed (each puts the cache into its 2 s back-off, during
+    which reads go to PostgreSQL): the sign of an overloaded machine."""
+    if not SERVER_LOG.exists():
+        return 0
+    with SERVER_LOG.open("rb") as handle:
+        handle.seek(since)
+        return handle.read().count(b'"event": "redis unavailable"')
+
+
 def _one_server(env: BenchEnv, kind: str, material_id: str) -> dict[str, Any]:
+    log_start = _log_size()
     with server(env, server_kind=kind) as base:
         detail = f"{base}/api/materials/{material_id}"
         trivial = f"{base}/api/materials/types"
@@ -80,6 +95,7 @@ def _one_server(env: BenchEnv, kind: str, material_id: str) -> dict[str, Any]:
         "trivial": trivial_result,
         "cached_detail": detail_result,
         "ratio": round(ratio, 3),
+        "redis_failures_logged": _redis_timeouts(log_start),
     }
 
 
@@ -116,4 +132,12 @@ def report(result: dict[str, Any]) -> str:
                 f"| {run_['server']} | {label} | {r['requests_per_second']} | {r['p50_ms']} | "
                 f"{r['p90_ms']} | {r['p99_ms']} | {r['non_2xx']} | {ratio} |"
             )
+    failures = ", ".join(
+        f"{run_['server']}: {run_.get('redis_failures_logged', 0)}" for run_ in result["runs"]
+    )
+    lines += [
+        "",
+        f"Redis calls that failed in the server during the run (0.5 s socket timeout; each "
+        f"starts the cache's 2 s back-off, when reads go to PostgreSQL): {failures}.",
+    ]
     return "\n".join(lines)
