@@ -207,7 +207,11 @@ def report(result: dict[str, Any]) -> str:
         "`hot_listing`: every client buys from one listing (all contend for its row); "
         f"`many_listings`: a random one of {MANY_LISTINGS}; `sell_out`: one listing of "
         f"{SELL_OUT_STOCK} units bought until it answers 409. After each, the database is "
-        "checked: listed = left + held by transactions, never negative.",
+        "checked: listed = left + held by transactions, never negative. The pool has "
+        "`DB_POOL_SIZE` + `DB_MAX_OVERFLOW` = 30 connections for 64 clients: a request that "
+        "waits longer than `DB_POOL_TIMEOUT_SECONDS` (5) for one, or a reservation queued past "
+        "the database's timeouts, answers 503 with nothing reserved. Figures depend heavily on "
+        "what else runs on the machine: see the load average above.",
         "",
         "| scenario | requests/s | purchases/s | p50 ms | p90 ms | p99 ms | statuses | oversold |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
