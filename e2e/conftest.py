@@ -347,3 +347,33 @@ def loaded_width(image: Locator) -> int:
     """The natural width of an <img> once it has loaded (0 if it failed to load)."""
     image.scroll_into_view_if_needed()
     return int(image.evaluate(_NATURAL_WIDTH))
+
+
+# Which elements stick out to the right of the viewport (deepest first, a few at most).
+OVERFLOW_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return [];
+  const out = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.right <= width + 1) continue;
+    let clipped = false;
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const s = getComputedStyle(p);
+      if (["auto", "scroll", "hidden", "clip"].includes(s.overflowX)) { clipped = true; break; }
+    }
+    if (clipped) continue;
+    if ([...el.children].some(c => c.getBoundingClientRect().right > width + 1)) continue;
+    const text = (el.textContent || "").trim().replace(/\\s+/g, " ").slice(0, 40);
+    const cls = (el.getAttribute("class") || "").slice(0, 60);
+    out.push(`<${el.tagName.toLowerCase()} class="${cls}"> right=${Math.round(r.right)} "${text}"`);
+    if (out.length >= 5) break;
+  }
+  return out;
+}"""
+
+
+def overflowing(page: Page) -> list[str]:
+    """The elements that stick out to the right of the viewport (a sideways-scrolling page),
+    innermost first and a few at most; empty when the page fits its width."""
+    return list(page.evaluate(OVERFLOW_JS))

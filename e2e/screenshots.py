@@ -21,6 +21,7 @@ from e2e.conftest import (
     ROOT,
     Api,
     login_in_browser,
+    overflowing,
     serving,
     watch_console,
 )
@@ -33,29 +34,6 @@ VIEWPORTS = {
 # Demo logins (backend/src/fabricloop/demo/catalogue.py; password Demo-Passw0rd).
 MANUFACTURER = {"email": "mill@tessituraverde.demo", "company": "Tessitura Verde S.r.l."}
 BRAND = {"email": "sourcing@northwind.demo", "company": "Northwind Apparel"}
-
-# Which elements stick out to the right of the viewport (deepest first, a few at most).
-OVERFLOW_JS = """() => {
-  const width = document.documentElement.clientWidth;
-  if (document.documentElement.scrollWidth <= width) return [];
-  const out = [];
-  for (const el of document.querySelectorAll("body *")) {
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.right <= width + 1) continue;
-    let clipped = false;
-    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-      const s = getComputedStyle(p);
-      if (["auto", "scroll", "hidden", "clip"].includes(s.overflowX)) { clipped = true; break; }
-    }
-    if (clipped) continue;
-    if ([...el.children].some(c => c.getBoundingClientRect().right > width + 1)) continue;
-    const text = (el.textContent || "").trim().replace(/\\s+/g, " ").slice(0, 40);
-    const cls = (el.getAttribute("class") || "").slice(0, 60);
-    out.push(`<${el.tagName.toLowerCase()} class="${cls}"> right=${Math.round(r.right)} "${text}"`);
-    if (out.length >= 5) break;
-  }
-  return out;
-}"""
 
 SETTLED_JS = """() => [...document.images].every(i => i.complete)
   && !document.querySelector('[aria-busy="true"], .animate-pulse, .animate-spin')"""
@@ -220,7 +198,7 @@ def capture(
                 if shot.prepare:
                     shot.prepare(page)
                     settle(page)
-                for line in page.evaluate(OVERFLOW_JS):
+                for line in overflowing(page):
                     findings.add(viewport, shot.name, f"horizontal overflow: {line}")
                 for problem in problems:
                     findings.add(viewport, shot.name, problem)
