@@ -17,6 +17,7 @@ from fabricloop.core.errors import install_error_handlers
 from fabricloop.core.jobs import start_jobs, stop_jobs
 from fabricloop.core.logging import configure_logging
 from fabricloop.core.middleware import RequestContextMiddleware
+from fabricloop.core.openapi import install_openapi
 from fabricloop.core.ratelimit import RateLimitMiddleware
 from fabricloop.core.redis import create_redis
 from fabricloop.core.spa import install_spa
@@ -51,7 +52,9 @@ material to brands that need low-impact material and report Scope 3 emissions.
 
 Errors always have the body `{"error": {"code", "message", "details"?, "request_id"}}`.
 Pagination: `page` (>= 1) and `limit` (default 20; above 100 clamped to 100); a non-integer or
-a value below 1 is a 400 `invalid_query`."""
+a value below 1 is a 400 `invalid_query`. Any `/api` route may also answer 429 `rate_limited`
+(with `Retry-After`) over the per-IP limit, and 503 `service_unavailable` when the database is
+unreachable."""
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -86,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
+    install_openapi(app)
     for router in ROUTERS:
         app.include_router(router)
     settings.media_path.mkdir(parents=True, exist_ok=True)

@@ -114,3 +114,26 @@ async def test_paging_parameters_described(schema: dict[str, Any]) -> None:
         "page",
         "limit",
     } <= {p["name"] for p in search["parameters"]}
+
+
+def test_validation_responses_as_answered(schema: dict[str, Any]) -> None:
+    """A bad body is a 422 with the error body; a bad query or path never a 422."""
+    assert "HTTPValidationError" not in schema["components"]["schemas"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            if "422" in responses:
+                assert "requestBody" in operation, (method, path)
+                assert error_ref(responses["422"]).endswith("/ErrorBody")
+            places = {p["in"] for p in operation.get("parameters", [])}
+            if "query" in places:
+                assert "400" in responses, (method, path)
+            if "path" in places:
+                assert "404" in responses, (method, path)
+
+
+def test_rate_limit_and_unavailable_described(schema: dict[str, Any]) -> None:
+    description = schema["info"]["description"]
+    assert "429 `rate_limited`" in description
+    assert "Retry-After" in description
+    assert "503 `service_unavailable`" in description
