@@ -258,7 +258,7 @@ export interface paths {
         };
         /**
          * Get Material
-         * @description Public for `active` and `sold_out` listings; a `draft` is 404 to everyone but its seller, an `archived` one to everyone but its seller and the parties of its transactions; a deleted one is 404. Public listings are served from a 5-minute cache that every change invalidates.
+         * @description Public for `active` and `sold_out` listings; a `draft` or `archived` one is 404 to everyone but its seller and the parties of its transactions; a deleted one is 404. Public listings are served from a 5-minute cache that every change invalidates. No token is needed; a seller (or a party) sends theirs to see a draft.
          */
         get: operations["get_material_api_materials__material_id__get"];
         /**
@@ -496,7 +496,7 @@ export interface paths {
         put?: never;
         /**
          * Create Transaction
-         * @description The total is the listing's price times the quantity, rounded half-up to cents. `quantity`: at most 3 decimals, whole for `roll` and `piece`. A draft, archived, deleted or unknown listing is 404; more than is left (a `sold_out` listing included) is 409 `insufficient_quantity`; your own listing is 422 `cannot_buy_own_material`; below the listing's `min_order_quantity` is 422 `below_minimum_order`. Unpaid orders are cancelled after `ORDER_EXPIRY_MINUTES` (30) and their stock released.
+         * @description The total is the listing's price times the quantity, rounded half-up to cents. `quantity`: at most 3 decimals, whole for `roll` and `piece`. A draft, archived, deleted or unknown listing is 404; more than is left (a `sold_out` listing included) is 409 `insufficient_quantity`; your own listing is 422 `cannot_buy_own_material`; below the listing's `min_order_quantity` is 422 `below_minimum_order`; a price or unit changed by the seller at that very moment is 409 `listing_changed`; too many buyers queued on one listing is 503 with `Retry-After`. Unpaid orders are cancelled after `ORDER_EXPIRY_MINUTES` (30) and their stock released.
          */
         post: operations["create_transaction_api_transactions_post"];
         delete?: never;
@@ -895,11 +895,6 @@ export interface components {
             quality: string;
             /** Sources */
             sources: string;
-        };
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
         };
         /** Health */
         Health: {
@@ -2166,19 +2161,6 @@ export interface components {
              */
             created_at: string;
         };
-        /** ValidationError */
-        ValidationError: {
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
-            /** Input */
-            input?: unknown;
-            /** Context */
-            ctx?: Record<string, never>;
-        };
         /** WebhookAck */
         WebhookAck: {
             /**
@@ -2648,15 +2630,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
         };
     };
     create_material_api_materials_post: {
@@ -2746,15 +2719,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -2868,15 +2832,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
         };
     };
     create_message_api_messages_post: {
@@ -2971,15 +2926,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
         };
     };
     get_unread_count_api_messages_unread_count_get: {
@@ -3063,15 +3009,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
         };
     };
     get_passport_api_passports__material_id__get: {
@@ -3101,15 +3038,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -3267,15 +3195,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
         };
     };
     get_passport_untp_api_passports__material_id__untp_json_get: {
@@ -3307,15 +3226,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -3359,15 +3269,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -3416,15 +3317,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
         };
     };
     list_transactions_api_transactions_get: {
@@ -3471,15 +3363,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
         };
     };
     create_transaction_api_transactions_post: {
@@ -3522,7 +3405,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `insufficient_quantity` */
+            /** @description `insufficient_quantity`, `listing_changed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3533,6 +3416,15 @@ export interface operations {
             };
             /** @description `cannot_buy_own_material`, `below_minimum_order`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3578,15 +3470,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -3799,15 +3682,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
         };
     };
     get_payment_api_payments__payment_id__get: {
@@ -3846,15 +3720,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
