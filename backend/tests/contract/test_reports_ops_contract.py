@@ -2,6 +2,7 @@
 
 import csv
 import io
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -203,6 +204,27 @@ class TestOperations:
         for needle in ("active_users", "transaction", "payment", "pool"):
             assert needle in text, needle
         assert "# TYPE" in text
+
+    async def test_metrics_series(self, client: AsyncClient, session: AsyncSession) -> None:
+        buyer = await purchase(client, session)
+        await client.get("/api/auth/me", headers=buyer)
+        await client.get(f"/api/materials/{uuid.uuid4()}")
+        text = (await client.get("/metrics")).text
+        labels = ('method="GET"', 'route="/api/materials/{material_id}"', 'status="404"')
+        for series in (
+            "fabricloop_http_request_duration_seconds_bucket{",
+            "fabricloop_http_requests_total{",
+        ):
+            assert any(
+                line.startswith(series) and all(label in line for label in labels)
+                for line in text.splitlines()
+            ), series
+        assert 'fabricloop_payments_total{outcome="succeeded"}' in text
+        assert "fabricloop_transactions_total{outcome=" in text
+        active = [line for line in text.splitlines() if line.startswith("fabricloop_active_users ")]
+        assert float(active[0].split()[1]) >= 1
+        for name in ("fabricloop_db_pool_size", "fabricloop_db_pool_checked_out"):
+            assert any(line.startswith(name + " ") for line in text.splitlines()), name
 
     async def test_rate_limit_429_with_retry_after(self, settings: Settings, redis: Redis) -> None:
         async with running(settings, rate_limit_per_minute=3) as (_, http):
