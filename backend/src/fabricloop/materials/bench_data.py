@@ -485,9 +485,12 @@ async def generate(dsn: str, materials: int, *, seed: int = 1, workers: int = 2)
     shares = [materials // workers + (1 if n < materials % workers else 0) for n in range(workers)]
     extras = [extra // workers + (1 if n < extra % workers else 0) for n in range(workers)]
     jobs = [(dsn, seed * 1000 + n, sellers, shares[n], extras[n]) for n in range(workers)]
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(workers) as pool:
-        pool.map(_worker, jobs)
+    if workers == 1:
+        await _load_part(*jobs[0])
+    else:
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(workers) as pool:
+            pool.map(_worker, jobs)
     loaded = time.perf_counter()
 
     connection = await asyncpg.connect(dsn)

@@ -1,0 +1,81 @@
+"""`fabricloop bench-data`: the generator commits real rows, so these tests use `committed`."""
+
+import json
+
+import pytest
+from anyio import to_thread
+from httpx import AsyncClient
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from fabricloop import cli
+from fabricloop.auth.models import User
+from fabricloop.config import Settings
+from fabricloop.materials.models import Material, SustainabilityMetric
+from fabricloop.passports.models import DigitalProductPassport
+
+pytestmark = pytest.mark.concurrency
+
+
+async def _count(maker: async_sessionmaker[AsyncSession], statement: object) -> int:
+    async with maker() as session:
+        return int(await session.scalar(statement) or 0)  # type: ignore[call-overload]
+
+
+class TestBenchData:
+    async def test_generates_listings_through_the_cli(
+        self,
+        committed: async_sessionmaker[AsyncSession],
+        committed_client: AsyncClient,
+        settings: Settings,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        assert settings.database_url is not None
+        url = make_url(settings.database_url).set(drivername="postgresql")
+        argv = [
+            "bench-data",
+            "--materials",
+            "120",
+            "--seed",
+            "7",
+            "--workers",
+            "1",
+            "--database-url",
+            url.render_as_string(hide_password=False),
+        ]
+        assert await to_thread.run_sync(cli.main, argv) == 0
+        timings = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+        assert timings["materials"] == 120
+        assert timings["other_states"] == 2
+
+        live = (
+            select(func.count())
+            .select_from(Material)
+            .where(Material.status == "active", Material.deleted_at.is_(None))
+        )
+        assert await _count(committed, live) == 120
+        assert await _count(committed, select(func.count()).select_from(Material)) == 122
+        deleted = select(func.count()).select_from(Material).where(Material.deleted_at.is_not(None))
+        assert await _count(committed, deleted) <= 1
+        assert await _count(committed, select(func.count()).select_from(User)) == 10
+        passports = select(func.count()).select_from(DigitalProductPassport)
+        assert await _count(committed, passports) == 122
+        metrics = await _count(committed, select(func.count()).select_from(SustainabilityMetric))
+        assert 40 < metrics < 122
+
+        async with committed() as session:
+            rows = (await session.scalars(select(Material).limit(50))).all()
+        for material in rows:
+            assert material.unit == "kg" or material.kg_per_unit is not None
+            assert sum(part["percent"] for part in material.composition) == 100
+            assert material.min_order_quantity is None or (
+                material.min_order_quantity <= material.quantity
+            )
+
+        page = (await committed_client.get("/api/materials", params={"limit": 5})).json()
+        assert page["total"] == 120
+        assert len(page["materials"]) == 5
+        words = page["materials"][0]["title"].split()[1]
+        found = (await committed_client.get("/api/materials", params={"q": words})).json()
+        assert found["total"] >= 1
