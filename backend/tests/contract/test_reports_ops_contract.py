@@ -73,7 +73,15 @@ class TestSustainabilityReport:
         assert isinstance(data["by_month"], list)
         assert isinstance(data["by_material_type"], list)
         assert data["by_material_type"][0]["material_type"] == "recycled_wool"
-        assert data["methodology"]
+        methodology = data["methodology"]
+        assert methodology["factors"]
+        assert all(factor["sources"] for factor in methodology["factors"])
+        today_month = today.strftime("%Y-%m")
+        month = next(m for m in data["by_month"] if m["month"] == today_month)
+        assert month["materials_purchased"] == 1
+        assert month["quantity_kg"] == pytest.approx(4.8)
+        kinds = data["by_material_type"][0]
+        assert kinds["scope3_emissions"] == pytest.approx(data["scope3_emissions"])
 
     async def test_inclusive_dates(self, client: AsyncClient, session: AsyncSession) -> None:
         buyer = await purchase(client, session)
@@ -140,6 +148,16 @@ class TestExport:
         assert "'=HYPERLINK(evil)" in cells
         assert not any(cell.startswith(("=", "+", "-", "@", "\t")) for cell in cells)
         assert "\r\n" in response.content.decode("utf-8-sig")  # RFC 4180 line ends
+
+    async def test_csv_quoting(self, client: AsyncClient, session: AsyncSession) -> None:
+        title = 'Wool, "grey" melton'
+        buyer = await purchase(client, session, title=title)
+        response = await client.get("/api/reports/export", params={"format": "csv"}, headers=buyer)
+        assert b'"Wool, ""grey"" melton"' in response.content
+        cells = [
+            c for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig"))) for c in row
+        ]
+        assert title in cells
 
     @pytest.mark.parametrize("title", ["+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)"])
     async def test_csv_neutralises_each_start(
