@@ -256,3 +256,32 @@ class TestCookies:
     async def test_refresh_without_body_or_cookie_401(self, client: AsyncClient) -> None:
         client.cookies.clear()
         assert_error(await client.post("/api/auth/refresh"), 401, "unauthorized")
+
+
+class TestUnknownFieldsEverywhere:
+    async def test_auth_bodies(self, client: AsyncClient) -> None:
+        for path in ("/api/auth/refresh", "/api/auth/login"):
+            response = await client.post(path, json={"refresh_token": "x", "admin": True})
+            assert_error(response, 422, "validation_error")
+
+    async def test_status_and_passport_bodies(
+        self, client: AsyncClient, session: AsyncSession
+    ) -> None:
+        _, owner = await make_party(session)
+        _, buyer = await make_party(session, role="brand")
+        created = await create_material(client, owner)
+        tx = await create_transaction(client, buyer, created["material_id"])
+        response = await client.post(
+            f"/api/transactions/{tx['transaction_id']}/status",
+            json={"status": "cancelled", "updated_at": "2020-01-01T00:00:00Z"},
+            headers=buyer,
+        )
+        assert_error(response, 422, "validation_error")
+        response = await client.put(
+            f"/api/passports/{created['material_id']}",
+            json={"origin": "PT", "issuer": {"company_name": "Fake"}},
+            headers=owner,
+        )
+        assert_error(response, 422, "validation_error")
+        detail = await client.get(f"/api/transactions/{tx['transaction_id']}", headers=buyer)
+        assert detail.json()["status"] == "pending"
