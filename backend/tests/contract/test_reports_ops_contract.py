@@ -20,6 +20,7 @@ from tests.contract.helpers import (
     pay,
 )
 from tests.core.apps import running
+from tests.core.test_health import DOWN_DATABASE, DOWN_REDIS
 
 REPORT_FIELDS = {
     "start_date",
@@ -209,6 +210,22 @@ class TestOperations:
             assert_number(check["latency_ms"])
         assert data["checks"]["database"]["status"] == "ok"
         assert isinstance(data["version"], str)
+
+    async def test_health_degraded_and_unavailable(self, settings: Settings, redis: Redis) -> None:
+        async with running(settings, redis_url=DOWN_REDIS) as (_, http):
+            degraded = await http.get("/health")
+        assert degraded.status_code == 200
+        assert degraded.json()["status"] == "degraded"
+        assert degraded.json()["checks"]["redis"]["status"] != "ok"
+        async with running(settings, database_url=DOWN_DATABASE) as (_, http):
+            down = await http.get("/health")
+            login = await http.post(
+                "/api/auth/login", json={"email": "a@example.com", "password": "Passw0rdX"}
+            )
+        assert down.status_code == 503
+        assert down.json()["status"] == "unavailable"
+        assert set(down.json()["checks"]) == {"database", "redis", "payment_gateway"}
+        assert_error(login, 503, "service_unavailable")
 
     async def test_metrics_content(self, client: AsyncClient, session: AsyncSession) -> None:
         await purchase(client, session)
