@@ -17,12 +17,14 @@ from fabricloop.core.db import DbSession
 _bearer = HTTPBearer(auto_error=False, description="The access token from login or refresh.")
 
 
-def get_app_settings(request: Request) -> Settings:
+# Every dependency is `async def`: FastAPI runs a plain `def` one in the thread pool, a
+# thread hop per request that costs more than what these do.
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_cache(request: Request) -> Cache:
+async def get_cache(request: Request) -> Cache:
     cache: Cache = request.app.state.cache
     return cache
 

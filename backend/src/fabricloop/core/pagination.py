@@ -19,7 +19,7 @@ class Page:
         return (self.page - 1) * self.limit
 
 
-def _pagination(
+async def _pagination(
     page: Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1.")] = 1,
     limit: Annotated[
         int, Query(ge=1, description=f"Page size; values above {MAX_LIMIT} are clamped.")

@@ -110,7 +110,7 @@ class MediaFiles(StaticFiles):
         await super().__call__(scope, receive, send_with_cache)
 
 
-def get_storage(request: Request) -> Storage:
+async def get_storage(request: Request) -> Storage:
     storage: Storage = request.app.state.storage
     return storage
 
