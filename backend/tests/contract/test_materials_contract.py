@@ -603,3 +603,32 @@ class TestSearch:
     )
     async def test_invalid_400(self, client: AsyncClient, params: dict[str, Any]) -> None:
         assert_error(await client.get("/api/materials", params=params), 400, "invalid_query")
+
+
+class TestImageLimits:
+    async def test_exactly_5_mib_accepted(self, client: AsyncClient, session: AsyncSession) -> None:
+        _, headers = await make_party(session)
+        head = samples.jpeg((64, 64))
+        payload = head + b"\0" * (5 * 1024 * 1024 - len(head))
+        assert len(payload) == 5_242_880
+        response = await client.post(
+            "/api/images", files={"file": ("exact.jpg", payload, "image/jpeg")}, headers=headers
+        )
+        assert response.status_code == 201, response.text
+        over = payload + b"\0"
+        response = await client.post(
+            "/api/images", files={"file": ("over.jpg", over, "image/jpeg")}, headers=headers
+        )
+        assert_error(response, 413, "payload_too_large")
+
+    async def test_declared_type_and_name_ignored(
+        self, client: AsyncClient, session: AsyncSession
+    ) -> None:
+        _, headers = await make_party(session)
+        response = await client.post(
+            "/api/images",
+            files={"file": ("notes.txt", samples.jpeg((40, 30)), "text/plain")},
+            headers=headers,
+        )
+        assert response.status_code == 201
+        assert response.json()["content_type"] == "image/jpeg"
