@@ -1,15 +1,15 @@
-"""A read-only session opened on first use: reads served from the cache never create one."""
+"""What the public reads need, resolved lazily: a read served from the cache opens no
+database session and resolves no token."""
 
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fabricloop.config import Settings
 from fabricloop.core.cache import Cache
-from fabricloop.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from fabricloop.core.storage import Storage
 
 
@@ -38,34 +38,6 @@ async def _lazy_session(request: Request) -> AsyncIterator[LazySession]:
 
 
 ReadSession = Annotated[LazySession, Depends(_lazy_session, scope="function")]
-
-
-# FastAPI runs a plain `def` dependency in the thread pool: a thread hop per request that
-# costs more than the cached read itself. These are the async twins of core.deps' AppCache,
-# AppStorage and core.pagination's Pagination, for the hot read paths.
-async def _cache(request: Request) -> Cache:
-    cache: Cache = request.app.state.cache
-    return cache
-
-
-async def _pagination(
-    page: Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1.")] = 1,
-    limit: Annotated[
-        int, Query(ge=1, description=f"Page size; values above {MAX_LIMIT} are clamped.")
-    ] = DEFAULT_LIMIT,
-) -> Page:
-    return Page(page=page, limit=min(limit, MAX_LIMIT))
-
-
-async def _storage(request: Request) -> Storage:
-    storage: Storage = request.app.state.storage
-    return storage
-
-
-FastCache = Annotated[Cache, Depends(_cache)]
-FastStorage = Annotated[Storage, Depends(_storage)]
-FastPagination = Annotated[Page, Depends(_pagination)]
-
 
 _bearer = HTTPBearer(auto_error=False)
 

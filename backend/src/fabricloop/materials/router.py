@@ -10,14 +10,10 @@ from fabricloop.core import vocabulary
 from fabricloop.core.db import DbSession
 from fabricloop.core.deps import AppCache, CurrentUser, get_current_user
 from fabricloop.core.errors import Unprocessable, responses
+from fabricloop.core.pagination import Pagination
+from fabricloop.core.storage import AppStorage
 from fabricloop.materials import search, service
-from fabricloop.materials.deps import (
-    FastCache,
-    FastPagination,
-    FastStorage,
-    ReadContext,
-    ReadSession,
-)
+from fabricloop.materials.deps import ReadContext, ReadSession
 from fabricloop.materials.errors import (
     ImageNotFound,
     InvalidSearch,
@@ -65,9 +61,9 @@ async def list_material_types() -> MaterialTypes:
 async def list_materials(
     request: Request,
     lazy_session: ReadSession,
-    cache: FastCache,
-    storage: FastStorage,
-    page: FastPagination,
+    cache: AppCache,
+    storage: AppStorage,
+    page: Pagination,
     # Declared for the OpenAPI schema; search.parse_query checks them all from the raw query.
     q: Annotated[str | None, Query(max_length=search.MAX_Q_LENGTH)] = None,
     material_type: Annotated[list[MaterialType] | None, Query()] = None,
