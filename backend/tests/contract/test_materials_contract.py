@@ -632,3 +632,62 @@ class TestImageLimits:
         )
         assert response.status_code == 201
         assert response.json()["content_type"] == "image/jpeg"
+
+
+class TestUpdateEveryListingField:
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [
+            ("description", "Updated description"),
+            ("material_type", "wool"),
+            ("source_type", "surplus"),
+            ("quantity", 99.5),
+            ("unit", "yd"),
+            ("kg_per_unit", 0.5),
+            ("price", 3.99),
+            ("currency", "GBP"),
+            ("min_order_quantity", 2),
+            ("composition", [{"fibre": "wool", "percent": 100}]),
+            ("color", "red"),
+            ("origin_country", "PT"),
+            ("manufacture_date", "2024-01-02"),
+            (
+                "certifications",
+                [{"scheme": "GOTS", "certificate_id": "G-9", "valid_until": "2031-01-01"}],
+            ),
+            (
+                "supply_chain",
+                [{"stage": "dyeing", "company": "Dyers", "country": "PT", "date": "2024-02-03"}],
+            ),
+            ("status", "active"),
+        ],
+    )
+    async def test_field_updates(
+        self, client: AsyncClient, session: AsyncSession, field: str, value: Any
+    ) -> None:
+        _, owner = await make_party(session)
+        created = await create_material(client, owner)
+        path = f"/api/materials/{created['material_id']}"
+        response = await client.put(path, json={field: value}, headers=owner)
+        assert response.status_code == 200, response.text
+        assert (await client.get(path)).json()[field] == value
+
+    async def test_images_and_metrics_update(
+        self, client: AsyncClient, session: AsyncSession
+    ) -> None:
+        _, owner = await make_party(session)
+        created = await create_material(client, owner)
+        image = await upload_image(client, owner)
+        path = f"/api/materials/{created['material_id']}"
+        response = await client.put(
+            path,
+            json={
+                "images": [image["image_id"]],
+                "sustainability_metrics": {"carbon_footprint": 0.9},
+            },
+            headers=owner,
+        )
+        assert response.status_code == 200, response.text
+        detail = (await client.get(path)).json()
+        assert [i["image_id"] for i in detail["images"]] == [image["image_id"]]
+        assert detail["sustainability_metrics"]["carbon_footprint"] == 0.9
