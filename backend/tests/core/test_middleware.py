@@ -6,8 +6,10 @@ from collections.abc import AsyncIterator
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
+from starlette.types import Message, Receive, Scope, Send
 
 from fabricloop.config import Settings
+from fabricloop.core.metrics import REQUESTS
 from fabricloop.core.pagination import Pagination
 from tests.core.apps import running
 
@@ -252,3 +254,27 @@ class TestCors:
     async def test_no_origins_configured(self, client: AsyncClient) -> None:
         response = await client.get("/health", headers={"Origin": self.ALLOWED})
         assert "access-control-allow-origin" not in response.headers
+
+
+async def test_a_client_that_leaves_before_the_answer_is_not_a_server_error(
+    settings: Settings,
+) -> None:
+    from fabricloop.core.middleware import RequestContextMiddleware
+
+    seen: list[int] = []
+
+    async def silent_app(scope: Scope, receive: Receive, send: Send) -> None:
+        return None  # e.g. the client disconnected and the app stopped without answering
+
+    async def receive() -> Message:
+        return {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        seen.append(message["status"] if message["type"] == "http.response.start" else 0)
+
+    before = REQUESTS.labels("GET", "unmatched", "499")._value.get()
+    middleware = RequestContextMiddleware(silent_app)
+    scope: Scope = {"type": "http", "method": "GET", "path": "/assets/x.js", "headers": []}
+    await middleware(scope, receive, send)
+    assert seen == []
+    assert REQUESTS.labels("GET", "unmatched", "499")._value.get() == before + 1

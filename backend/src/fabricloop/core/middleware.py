@@ -30,6 +30,7 @@ APP_CSP = (
     "base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
 )
 DOCS_PREFIX = "/api/docs"
+CLIENT_CLOSED_REQUEST = 499
 
 
 def _incoming_request_id(scope: Scope) -> str | None:
@@ -82,6 +83,9 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_headers)
+            if not response_started:
+                # The client went away before an answer (nginx's 499): not a server error.
+                status = CLIENT_CLOSED_REQUEST
         except Exception:
             log.exception("unhandled error", method=scope["method"], endpoint=path)
             if response_started:
@@ -105,7 +109,7 @@ class RequestContextMiddleware:
             duration_ms = round((time.perf_counter() - started) * 1000, 2)
             endpoint = route_template(scope)
             metrics.observe_request(scope["method"], endpoint, status, duration_ms / 1000)
-            level = "error" if status >= 500 else "warning" if status >= 400 else "info"
+            level = "error" if 500 <= status < 600 else "warning" if status >= 400 else "info"
             log.log(
                 _LEVELS[level],
                 "request",
