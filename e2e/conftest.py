@@ -19,6 +19,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+import redis
 from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,6 +112,8 @@ def _server_env(var_dir: Path, port: int, db_suffix: str, seed: bool) -> dict[st
         env["DATABASE_URL"] = database
     if os.environ.get("REDIS_URL"):
         env["REDIS_URL"] = os.environ["REDIS_URL"]
+        # A fresh database with an old Redis would serve the previous run's cached searches.
+        redis.Redis.from_url(env["REDIS_URL"]).flushdb()
     return env
 
 
