@@ -1,4 +1,6 @@
-"""API.md "Conventions", the status table and "Pagination", checked from the outside."""
+"""API.md as a whole: "Conventions" (request ids, gzip, error body, unknown and server-owned
+fields, snake_case), the status table and "Pagination", checked from the outside; the other
+files of this folder take API.md section by section."""
 
 import gzip
 import uuid
