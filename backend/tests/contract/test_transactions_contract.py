@@ -333,6 +333,11 @@ class TestPayments:
         assert response.json()["status"] == "requires_action"
         detail = await client.get(f"/api/transactions/{tx['transaction_id']}", headers=d["buyer_h"])
         assert detail.json()["status"] == "pending"
+        pending_id = response.json()["payment_id"]
+        record = await client.get(f"/api/payments/{pending_id}", headers=d["seller_h"])
+        assert record.json()["status"] == "requires_action"
+        retried = await pay(client, d["buyer_h"], tx["transaction_id"], "pm_card_visa")
+        assert retried.status_code == 201
 
     async def test_errors(self, client: AsyncClient, session: AsyncSession) -> None:
         d = await deal(client, session)
