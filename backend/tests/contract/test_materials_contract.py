@@ -569,6 +569,8 @@ class TestSearch:
         assert await self.ids(client, sid, q="denim") == [a]
         assert await self.ids(client, sid, q='"sports mesh"') == [b]
         assert await self.ids(client, sid, q="zebraword -denim") == [b]
+        assert set(await self.ids(client, sid, q="denim or mesh")) == {a, b}
+        assert await self.ids(client, sid, q="canvas") == []  # the draft is never searched
         assert await self.ids(client, str(uuid.uuid4())) == []
 
     async def test_sorts(self, client: AsyncClient, session: AsyncSession) -> None:
