@@ -12,7 +12,7 @@ from fabricloop.auth.models import User
 from fabricloop.core.cache import MATERIAL_TTL_SECONDS, Cache, material_key
 from fabricloop.core.db import after_commit
 from fabricloop.impact.service import impact_out, per_kg_impact
-from fabricloop.materials import caching, repository
+from fabricloop.materials import caching, repository, rows
 from fabricloop.materials.errors import (
     ImageNotFound,
     InvalidMaterial,
@@ -20,15 +20,11 @@ from fabricloop.materials.errors import (
     MaterialNotFound,
     NotMaterialOwner,
 )
-from fabricloop.materials.models import Material, SustainabilityMetric
+from fabricloop.materials.models import Material
 from fabricloop.materials.schemas import (
-    Certification,
-    CompositionItem,
     MaterialCreate,
     MaterialDetail,
     MaterialUpdate,
-    MetricsIn,
-    SupplyChainStep,
     listing_problems,
 )
 from fabricloop.materials.views import UrlOf, detail_view
@@ -46,56 +42,6 @@ PASSPORT_FIELDS = (
 )
 
 Viewer = Callable[[], Awaitable[User | None]]
-
-
-def _number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def composition_json(items: list[CompositionItem]) -> list[dict[str, Any]]:
-    return [{"fibre": i.fibre, "percent": _number(i.percent)} for i in items]
-
-
-def certifications_json(items: list[Certification]) -> list[dict[str, Any]]:
-    return [
-        {
-            "scheme": c.scheme,
-            "certificate_id": c.certificate_id,
-            "valid_until": c.valid_until.isoformat() if c.valid_until else None,
-        }
-        for c in items
-    ]
-
-
-def supply_chain_json(items: list[SupplyChainStep]) -> list[dict[str, Any]]:
-    return [
-        {
-            "stage": s.stage,
-            "company": s.company,
-            "country": s.country,
-            "date": s.date.isoformat() if s.date else None,
-        }
-        for s in items
-    ]
-
-
-def _metric(material_id: uuid.UUID, user_id: uuid.UUID, data: MetricsIn) -> SustainabilityMetric:
-    return SustainabilityMetric(
-        material_id=material_id,
-        carbon_footprint=data.carbon_footprint,
-        water_usage=data.water_usage,
-        chemical_composition=[
-            {
-                "name": c.name,
-                "cas_number": c.cas_number,
-                "concentration_ppm": None
-                if c.concentration_ppm is None
-                else _number(c.concentration_ppm),
-            }
-            for c in data.chemical_composition
-        ],
-        recorded_by=user_id,
-    )
 
 
 def _raise_problems(problems: list[tuple[str, str]]) -> None:
@@ -152,12 +98,12 @@ async def create_material(
             price=data.price,
             currency=data.currency,
             min_order_quantity=data.min_order_quantity,
-            composition=composition_json(data.composition),
+            composition=rows.composition_json(data.composition),
             color=data.color,
             origin_country=data.origin_country,
             manufacture_date=data.manufacture_date,
-            certifications=certifications_json(data.certifications),
-            supply_chain=supply_chain_json(data.supply_chain),
+            certifications=rows.certifications_json(data.certifications),
+            supply_chain=rows.supply_chain_json(data.supply_chain),
             status="active",
         ),
     )
@@ -165,7 +111,7 @@ async def create_material(
         await _attach_images(session, seller, material.id, data.images)
     if data.sustainability_metrics is not None:
         await repository.add_metric(
-            session, _metric(material.id, seller.id, data.sustainability_metrics)
+            session, rows.metric_row(material.id, seller.id, data.sustainability_metrics)
         )
     await passports.create_passport(session, material.id)
     _invalidate_after_commit(session, cache, material.id)
@@ -278,11 +224,11 @@ async def update_material(
         if field in sent:
             values[field] = getattr(data, field)
     if data.composition is not None:
-        values["composition"] = composition_json(data.composition)
+        values["composition"] = rows.composition_json(data.composition)
     if data.certifications is not None:
-        values["certifications"] = certifications_json(data.certifications)
+        values["certifications"] = rows.certifications_json(data.certifications)
     if data.supply_chain is not None:
-        values["supply_chain"] = supply_chain_json(data.supply_chain)
+        values["supply_chain"] = rows.supply_chain_json(data.supply_chain)
 
     unit = values.get("unit", material.unit)
     quantity = values.get("quantity", material.quantity)
@@ -310,7 +256,7 @@ async def update_material(
         await _attach_images(session, user, material.id, data.images)
     if data.sustainability_metrics is not None:
         await repository.add_metric(
-            session, _metric(material.id, user.id, data.sustainability_metrics)
+            session, rows.metric_row(material.id, user.id, data.sustainability_metrics)
         )
     # The row changes even when only images or metrics do, so updated_at always moves.
     material.updated_at = datetime.now(UTC)

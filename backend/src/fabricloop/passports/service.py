@@ -12,8 +12,9 @@ from fabricloop.auth.models import User
 from fabricloop.core.cache import Cache
 from fabricloop.core.db import after_commit
 from fabricloop.impact.service import per_kg_impact
+from fabricloop.materials import rows
 from fabricloop.materials.models import Material, SustainabilityMetric
-from fabricloop.passports import repository, rows
+from fabricloop.passports import repository
 from fabricloop.passports.errors import NotPassportOwner, PassportNotFound
 from fabricloop.passports.models import DigitalProductPassport, PassportChange
 from fabricloop.passports.qr import qr_svg

@@ -1,5 +1,5 @@
-"""Validated passport input as stored on the material row: the same JSON shapes the
-materials service writes, so a listing and its passport never disagree."""
+"""Validated listing input in the JSON shapes stored on the material row. The materials and
+passports services both write through these, so a listing and its passport never disagree."""
 
 import uuid
 from decimal import Decimal
