@@ -33,6 +33,11 @@ export function unitLabel(unit: string): string {
   return unit === "m2" ? "m²" : unit;
 }
 
+/** The unit as a heading over an amount: "pieces", "rolls", "kg", "m²". */
+export function unitsLabel(unit: string): string {
+  return unit === "roll" || unit === "piece" ? `${unit}s` : unitLabel(unit);
+}
+
 export function formatDate(v: string | null | undefined): string {
   if (!v) return "—";
   const d = new Date(v.length === 10 ? `${v}T00:00:00Z` : v);

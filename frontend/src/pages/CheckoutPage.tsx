@@ -9,7 +9,7 @@ import { useMaterial } from "@/hooks/materials";
 import type { PayResult } from "@/hooks/payments";
 import { useCreateTransaction } from "@/hooks/transactions";
 import { ApiError } from "@/lib/errors";
-import { formatMoney, formatQuantity, toNumber, unitLabel } from "@/lib/format";
+import { formatMoney, formatQuantity, toNumber, unitLabel, unitsLabel } from "@/lib/format";
 import { type Errors, parseDecimal } from "@/lib/validation";
 import NotFoundPage from "./NotFoundPage";
 import { usePageTitle } from "@/lib/usePageTitle";
@@ -94,7 +94,7 @@ export default function CheckoutPage() {
             <CardHeader title="Quantity" />
             <CardBody>
               <Input
-                label={`Quantity (${unitLabel(m.unit)})`}
+                label={`Quantity (${unitsLabel(m.unit)})`}
                 inputMode="decimal"
                 value={qtyText}
                 onChange={(e) => setQuantity(e.target.value)}

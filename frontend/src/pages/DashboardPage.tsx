@@ -57,7 +57,7 @@ export default function DashboardPage() {
         }
       />
       {seller ? (
-        <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
+        <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-2">
           <MyListingsPanel sellerId={user.user_id} />
           <TransactionsPanel role="seller" status="paid" title="To ship" empty="Nothing to ship right now. Paid orders will appear here." />
           <RecentMessagesPanel />
@@ -66,7 +66,7 @@ export default function DashboardPage() {
       ) : (
         <>
           <SavingsToDate since={user.created_at} />
-          <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
+          <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-2">
             <TransactionsPanel role="buyer" title="Recent purchases" empty="No purchases yet. Browse materials to get started." />
             <RecentMessagesPanel />
             <TransactionsPanel role="buyer" status="shipped" title="On the way" empty="No shipped orders awaiting receipt." />
