@@ -15,7 +15,10 @@ DEV_SECRET_PLACEHOLDER = "change-me"  # noqa: S105 - the value production must r
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+    # env_ignore_empty: `KEY=` (as in .env.example) means "use the default", never "".
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", case_sensitive=False, env_ignore_empty=True
+    )
 
     env: Literal["development", "test", "production"] = "development"
     host: str = "127.0.0.1"

@@ -141,3 +141,16 @@ class TestJwtSecret:
         one = Settings(_env_file=None, var_dir=tmp_path / "a").jwt_secret
         two = Settings(_env_file=None, var_dir=tmp_path / "b").jwt_secret
         assert one != two
+
+
+def test_blank_values_mean_the_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # .env.example lists every setting as `KEY=`: copying it must change nothing.
+    for name in ("MEDIA_DIR", "LOG_FILE", "METRICS_TOKEN", "STRIPE_API_BASE", "CORS_ORIGINS"):
+        monkeypatch.setenv(name, "")
+    settings = Settings(var_dir=tmp_path)
+    assert settings.media_dir is None
+    assert settings.media_path == tmp_path / "media"
+    assert settings.log_file is None
+    assert settings.metrics_token is None
+    assert settings.stripe_api_base is None
+    assert settings.cors_origins == []
