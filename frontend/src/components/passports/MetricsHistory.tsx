@@ -19,7 +19,7 @@ export function MetricsHistory({ history }: { history: Passport["metrics_history
         <tbody className="divide-y divide-stone-100">
           {rows.map((m, i) => (
             <tr key={i}>
-              <td className="whitespace-nowrap py-2 pr-3 text-stone-700">{formatDateTime(m.recorded_at)}</td>
+              <td className="py-2 pr-3 text-stone-700">{formatDateTime(m.recorded_at)}</td>
               <td className="py-2 pr-3 text-right text-stone-900">{formatNumber(m.carbon_footprint, 3)}</td>
               <td className="py-2 pr-3 text-right text-stone-900">{formatNumber(m.water_usage, 1)}</td>
               <td className="py-2 text-right text-stone-600">{m.chemical_composition?.length ?? 0}</td>
