@@ -23,6 +23,7 @@ from fabricloop.messages.models import Message
 from fabricloop.passports.models import DigitalProductPassport, PassportChange
 from fabricloop.payments.models import Payment
 from fabricloop.transactions.models import Transaction
+from fabricloop.transactions.service import order_total, quantity_in_kg, rfc3339
 
 CENT = Decimal("0.01")
 LISTINGS_PER_TEMPLATE = 4
@@ -253,24 +254,26 @@ class DemoSeeder:
         paid_at = (
             created + timedelta(hours=2) if status in ("paid", "shipped", "completed") else None
         )
-        history = [{"status": "pending", "at": _iso(created)}]
+        history = [{"status": "pending", "at": rfc3339(created)}]
         steps = {"paid": 1, "shipped": 2, "completed": 3}.get(status, 0)
         for step, name in enumerate(("paid", "shipped", "completed")[:steps]):
-            history.append({"status": name, "at": _iso(created + timedelta(hours=2 + 48 * step))})
+            history.append(
+                {"status": name, "at": rfc3339(created + timedelta(hours=2 + 48 * step))}
+            )
         if status == "cancelled":
-            history.append({"status": "cancelled", "at": _iso(created + timedelta(minutes=30))})
+            history.append({"status": "cancelled", "at": rfc3339(created + timedelta(minutes=30))})
         else:
             material.quantity -= quantity
             if material.quantity == 0:
                 material.status = "sold_out"
-        total = (material.price * quantity).quantize(CENT, ROUND_HALF_UP)
+        total = order_total(material.price, quantity)
         transaction = Transaction(
             material_id=material.id,
             buyer_id=buyer.id,
             seller_id=material.seller_id,
             quantity=quantity,
             unit=material.unit,
-            quantity_kg=quantity * (material.kg_per_unit or Decimal(1)),
+            quantity_kg=quantity_in_kg(quantity, material.unit, material.kg_per_unit),
             unit_price=material.price,
             total=total,
             currency=material.currency,
@@ -342,10 +345,6 @@ class DemoSeeder:
                     )
                 )
         await self.session.flush()
-
-
-def _iso(at: datetime) -> str:
-    return at.isoformat().replace("+00:00", "Z")
 
 
 async def _is_empty(session: AsyncSession) -> bool:
