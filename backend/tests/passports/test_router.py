@@ -588,3 +588,19 @@ class TestChangesThroughTheMaterial:
         [change] = data["changes"]
         assert change["kind"] == "material_updated"
         assert change["fields"]["origin"] == {"old": "PT", "new": "FR"}
+
+    async def test_metrics_sent_with_a_listing_update_are_logged(
+        self, client: AsyncClient, session: AsyncSession
+    ) -> None:
+        seller, material = await seller_and_material(session)
+        response = await client.put(
+            f"/api/materials/{material.id}",
+            json={"sustainability_metrics": {"carbon_footprint": 2.5, "water_usage": 40}},
+            headers=auth_headers(seller),
+        )
+        assert response.status_code == 200, response.text
+        data = (await client.get(url(material.id))).json()
+        [change] = [c for c in data["changes"] if c["kind"] == "metrics_added"]
+        assert change["fields"]["carbon_footprint"]["new"] == 2.5
+        assert change["changed_by"]["user_id"] == str(seller.id)
+        assert data["sustainability_metrics"]["carbon_footprint"] == 2.5

@@ -255,9 +255,7 @@ async def update_material(
     if data.images is not None:
         await _attach_images(session, user, material.id, data.images)
     if data.sustainability_metrics is not None:
-        await repository.add_metric(
-            session, rows.metric_row(material.id, user.id, data.sustainability_metrics)
-        )
+        await passports.append_metrics(session, material.id, user.id, data.sustainability_metrics)
     # The row changes even when only images or metrics do, so updated_at always moves.
     material.updated_at = datetime.now(UTC)
     material = await repository.flush_material(session, material)

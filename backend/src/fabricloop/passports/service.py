@@ -14,6 +14,7 @@ from fabricloop.core.db import after_commit
 from fabricloop.impact.service import per_kg_impact
 from fabricloop.materials import rows
 from fabricloop.materials.models import Material, SustainabilityMetric
+from fabricloop.materials.schemas import MetricsIn
 from fabricloop.passports import repository
 from fabricloop.passports.errors import NotPassportOwner, PassportNotFound
 from fabricloop.passports.models import DigitalProductPassport, PassportChange
@@ -182,15 +183,24 @@ async def add_metrics(
 ) -> SustainabilityMetric:
     """Append a metrics record (the latest applies; the history is kept)."""
     _, material = await _owned(session, user, material_id)
+    metric = await append_metrics(session, material.id, user.id, data)
+    _invalidate_after_commit(session, cache, material_id)
+    return metric
+
+
+async def append_metrics(
+    session: AsyncSession, material_id: uuid.UUID, user_id: uuid.UUID, data: MetricsIn
+) -> SustainabilityMetric:
+    """Append a metrics record and log it in the passport's changes, whichever endpoint the
+    metrics came through (the passport's own, or a listing update)."""
     previous = await repository.list_metrics(session, material_id)
-    metric = await repository.add_metric(session, rows.metric_row(material.id, user.id, data))
+    metric = await repository.add_metric(session, rows.metric_row(material_id, user_id, data))
     old = previous[0] if previous else None
     changes = {
         field: {"old": getattr(old, field) if old else None, "new": getattr(metric, field)}
         for field in ("carbon_footprint", "water_usage", "chemical_composition")
     }
-    await record_change(session, material_id, user.id, "metrics_added", changes)
-    _invalidate_after_commit(session, cache, material_id)
+    await record_change(session, material_id, user_id, "metrics_added", changes)
     return metric
 
 
