@@ -14,6 +14,7 @@ from fabricloop.config import Settings, get_settings
 from fabricloop.core.cache import Cache
 from fabricloop.core.db import create_engine, create_sessionmaker
 from fabricloop.core.errors import install_error_handlers
+from fabricloop.core.heap import freeze_startup_heap
 from fabricloop.core.jobs import start_jobs, stop_jobs
 from fabricloop.core.logging import configure_logging
 from fabricloop.core.middleware import RequestContextMiddleware
@@ -24,6 +25,7 @@ from fabricloop.core.spa import install_spa
 from fabricloop.core.storage import MediaFiles, create_storage
 from fabricloop.health.router import router as health_router
 from fabricloop.images.router import router as images_router
+from fabricloop.materials.caching import detail_key_of
 from fabricloop.materials.router import router as materials_router
 from fabricloop.messages.router import router as messages_router
 from fabricloop.ops.router import router as ops_router
@@ -70,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.cache = Cache(app.state.redis)
         app.state.payment_gateway = create_gateway(settings)
         jobs = start_jobs(app, settings)
+        freeze_startup_heap()
         try:
             yield
         finally:
@@ -112,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         RateLimitMiddleware,
         limit=settings.rate_limit_per_minute,
         proxies=settings.trusted_proxies,
+        prefetch=detail_key_of,
     )
     app.add_middleware(RequestContextMiddleware, hsts=settings.env == "production")
     return app

@@ -1,6 +1,7 @@
 """The listing caches, observed through Redis itself."""
 
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
 from decimal import Decimal
 
 import orjson
@@ -14,7 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 from fabricloop.app import create_app
 from fabricloop.auth.models import User
 from fabricloop.config import Settings
-from fabricloop.core.cache import SEARCH_GENERATION_KEY, Cache, material_key
+from fabricloop.core.cache import (
+    PREFETCHED_SCOPE_KEY,
+    SEARCH_GENERATION_KEY,
+    Cache,
+    Prefetched,
+    material_key,
+    prefetched,
+)
 from fabricloop.materials import caching
 from fabricloop.materials.models import Material
 from tests.factories import auth_headers, make_material
@@ -33,7 +41,45 @@ async def sneak_quantity(session: AsyncSession, material: Material, quantity: st
     await session.flush()
 
 
+async def commands_during(redis: Redis, action: Callable[[], Awaitable[object]]) -> list[str]:
+    """The Redis commands (as MONITOR prints them) sent while `action` runs, ours and others'."""
+    marker = f"end-of-{uuid.uuid4()}"
+    commands: list[str] = []
+    async with redis.monitor() as monitor:
+        await action()
+        await redis.echo(marker)
+        while True:
+            info = await monitor.next_command()
+            if marker in info["command"]:
+                return commands
+            prefix = "lua " if info["client_type"] == "lua" else ""
+            commands.append(prefix + info["command"])
+
+
 class TestMaterialCache:
+    async def test_cached_detail_costs_one_redis_command(
+        self, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User
+    ) -> None:
+        material = await make_material(session, seller)
+        url = f"{MATERIALS}/{material.id}"
+        await client.get(url)
+        key = material_key(material.id)
+        responses = []
+
+        async def read_twice() -> None:
+            responses.append(await client.get(url))
+            responses.append(await client.get(url.upper().replace("/API/MATERIALS", MATERIALS)))
+
+        commands = await commands_during(redis, read_twice)
+        assert [r.status_code for r in responses] == [200, 200]
+        assert responses[0].content == responses[1].content == await redis.get(key)
+        ours = [c for c in commands if key in c or "ratelimit:" in c]
+        # Per request: the rate limiter's script, which counts and reads the listing at once.
+        sent = [c for c in ours if not c.startswith("lua ")]
+        assert len(sent) == 2
+        assert all(c.startswith("EVALSHA") and key in c for c in sent)
+        assert [c for c in ours if c.startswith("lua GET")] == [f"lua GET {key}"] * 2
+
     async def test_public_detail_is_cached(
         self, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User
     ) -> None:
@@ -194,3 +240,38 @@ class TestRedisDown:
         assert (await http.get(f"{MATERIALS}/{material.id}")).json()["quantity"] == 55
         created = await http.post(MATERIALS, json=listing(), headers=auth_headers(seller))
         assert created.status_code == 201
+
+
+class TestDetailKeyOf:
+    """Which requests the rate limiter reads a cached listing for, on its way in."""
+
+    @staticmethod
+    def scope(method: str, path: str) -> dict[str, object]:
+        return {"type": "http", "method": method, "path": path}
+
+    def test_detail_read_by_any_spelling_of_its_id(self) -> None:
+        material_id = uuid.uuid4()
+        for spelling in (str(material_id), str(material_id).upper(), material_id.hex):
+            scope = self.scope("GET", f"{MATERIALS}/{spelling}")
+            assert caching.detail_key_of(scope) == material_key(material_id)
+
+    def test_nothing_for_other_requests(self) -> None:
+        material_id = uuid.uuid4()
+        for method, path in [
+            ("PUT", f"{MATERIALS}/{material_id}"),
+            ("DELETE", f"{MATERIALS}/{material_id}"),
+            ("GET", f"{MATERIALS}/types"),
+            ("GET", MATERIALS),
+            ("GET", f"{MATERIALS}/"),
+            ("GET", f"{MATERIALS}/{material_id}/passport"),
+            ("GET", f"{MATERIALS}/{material_id}' OR 1=1--"),
+            ("GET", f"/api/passports/{material_id}"),
+        ]:
+            assert caching.detail_key_of(self.scope(method, path)) is None, (method, path)
+
+    def test_prefetched_only_for_the_same_key(self) -> None:
+        key = material_key(uuid.uuid4())
+        scope: dict[str, object] = {PREFETCHED_SCOPE_KEY: Prefetched(key, b"{}")}
+        assert prefetched(scope, key) == Prefetched(key, b"{}")
+        assert prefetched(scope, material_key(uuid.uuid4())) is None
+        assert prefetched({}, key) is None

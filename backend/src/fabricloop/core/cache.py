@@ -3,12 +3,14 @@ Redis is left alone for a short while so a dead server costs no timeouts on ever
 
 import hashlib
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+from starlette.types import Scope
 
 log = structlog.get_logger(__name__)
 
@@ -18,10 +20,38 @@ SEARCH_TTL_SECONDS = 120
 SEARCH_GENERATION_KEY = "search:generation"
 
 
+# One command instead of a pipeline: a counter with its window's expiry (set by the first hit,
+# so the window is fixed) and, optionally, a read of another key. ARGV[1]: window in seconds.
+_HIT_AND_GET = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+if KEYS[2] then return {count, redis.call('GET', KEYS[2])} end
+return {count}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Prefetched:
+    """A cache entry read ahead of its handler (a miss when `value` is None)."""
+
+    key: str
+    value: bytes | None
+
+
+PREFETCHED_SCOPE_KEY = "fabricloop.prefetched"
+
+
+def prefetched(scope: Scope, key: str) -> Prefetched | None:
+    """What the rate limiter read for `key` on its way in, if it read exactly that key."""
+    entry: Prefetched | None = scope.get(PREFETCHED_SCOPE_KEY)
+    return entry if entry is not None and entry.key == key else None
+
+
 class Cache:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
         self._down_until = 0.0
+        self._hit_and_get = redis.register_script(_HIT_AND_GET)
 
     @property
     def available(self) -> bool:
@@ -65,18 +95,24 @@ class Cache:
 
     async def hit(self, key: str, window_seconds: int) -> int | None:
         """Count one event on `key` in a fixed window; None when Redis is unavailable."""
+        count, _ = await self.hit_and_get(key, window_seconds, None)
+        return count
+
+    async def hit_and_get(
+        self, counter: str, window_seconds: int, key: str | None
+    ) -> tuple[int | None, Prefetched | None]:
+        """Count one event on `counter` and read `key` in the same round trip. (None, None)
+        when Redis is unavailable."""
         if not self.available:
-            return None
+            return None, None
+        keys = (counter,) if key is None else (counter, key)
         try:
-            # SET NX then INCR (not EXPIRE NX, which Redis 6 lacks): INCR keeps the TTL.
-            async with self.redis.pipeline(transaction=False) as pipe:
-                pipe.set(key, 0, ex=window_seconds, nx=True)
-                pipe.incr(key)
-                _, count = await pipe.execute()
-            return int(count)
+            replies = await self._hit_and_get(keys=keys, args=(window_seconds,))
         except (RedisError, OSError) as error:
             self.mark_failed("hit", error)
-            return None
+            return None, None
+        prefetched = Prefetched(key, replies[1]) if key is not None else None
+        return int(replies[0]), prefetched
 
     async def search_generation(self) -> int:
         raw = await self.get_raw(SEARCH_GENERATION_KEY)

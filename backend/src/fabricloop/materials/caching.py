@@ -5,9 +5,12 @@ result only if no invalidation happened in between (every change bumps the gener
 its commit). Without the check, a read that began before an update could store the old
 quantity after the update's invalidation and serve it for minutes."""
 
-from redis.exceptions import RedisError
+import uuid
 
-from fabricloop.core.cache import SEARCH_GENERATION_KEY, Cache
+from redis.exceptions import RedisError
+from starlette.types import Scope
+
+from fabricloop.core.cache import SEARCH_GENERATION_KEY, Cache, material_key
 
 # Compare-and-set in one step on the Redis server: KEYS[1] the generation, KEYS[2] the entry;
 # ARGV: the generation read before the database, the value, the TTL in seconds.
@@ -45,3 +48,21 @@ async def store_if_unchanged(
         cache.mark_failed("eval", error)
         return False
     return bool(stored)
+
+
+_DETAIL_PREFIX = "/api/materials/"
+
+
+def detail_key_of(scope: Scope) -> str | None:
+    """The cache key a `GET /api/materials/{id}` is about to read, for the rate limiter to
+    fetch in its own round trip (`core.ratelimit`); None for every other request."""
+    path: str = scope["path"]
+    if scope["method"] != "GET" or not path.startswith(_DETAIL_PREFIX):
+        return None
+    tail = path[len(_DETAIL_PREFIX) :]
+    if "/" in tail:
+        return None
+    try:
+        return material_key(uuid.UUID(tail))
+    except ValueError:
+        return None

@@ -115,7 +115,7 @@ async def create_material(
 async def get_material(material_id: uuid.UUID, request: Request) -> Response:
     """A listing with its images, latest metrics, impact and passport id."""
     context = ReadContext(request)
-    cached = await service.cached_detail(context.cache, material_id)
+    cached = await service.cached_detail(context.cache, request.scope, material_id)
     if cached is not None:
         return Response(cached, media_type=JSON)
     async with context.session() as session:
