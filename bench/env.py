@@ -123,7 +123,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(env: BenchEnv, *, server_kind: str = "uvicorn") -> Iterator[str]:
+def server(env: BenchEnv, *, server_kind: str = "uvicorn", workers: int = 1) -> Iterator[str]:
     """The app served on 127.0.0.1 (loopback only) against the bench database and Redis."""
     port = free_port()
     environment = {
@@ -134,7 +134,7 @@ def server(env: BenchEnv, *, server_kind: str = "uvicorn") -> Iterator[str]:
         "LOG_LEVEL": "warning",
         "LOG_FILE": str(SERVER_LOG),
         "SEED_DEMO": "false",
-        "WORKERS": "1",
+        "WORKERS": str(workers),
     }
     if server_kind == "granian":
         command = [
@@ -147,7 +147,7 @@ def server(env: BenchEnv, *, server_kind: str = "uvicorn") -> Iterator[str]:
             "--port",
             str(port),
             "--workers",
-            "1",
+            str(workers),
             "--loop",
             "uvloop",
             "--no-ws",

@@ -18,7 +18,8 @@ NAME = "material_detail"
 CONNECTIONS = 64
 THREADS = 2
 DURATION_SECONDS = 15
-SERVERS = ("uvicorn", "granian")
+# (server, app worker processes): one worker, and one per core of the 2-core target machine.
+SERVERS = (("uvicorn", 1), ("uvicorn", 2), ("granian", 2))
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -78,9 +79,9 @@ def _redis_timeouts(since: int) -> int:
         return handle.read().count(b'"event": "redis unavailable"')
 
 
-def _one_server(env: BenchEnv, kind: str, material_id: str) -> dict[str, Any]:
+def _one_server(env: BenchEnv, kind: str, workers: int, material_id: str) -> dict[str, Any]:
     log_start = _log_size()
-    with server(env, server_kind=kind) as base:
+    with server(env, server_kind=kind, workers=workers) as base:
         detail = f"{base}/api/materials/{material_id}"
         trivial = f"{base}/api/materials/types"
         httpx.get(detail).raise_for_status()  # fills the cache
@@ -92,6 +93,7 @@ def _one_server(env: BenchEnv, kind: str, material_id: str) -> dict[str, Any]:
     ratio = detail_result["requests_per_second"] / max(1, trivial_result["requests_per_second"])
     return {
         "server": kind,
+        "workers": workers,
         "trivial": trivial_result,
         "cached_detail": detail_result,
         "ratio": round(ratio, 3),
@@ -107,7 +109,7 @@ def run(env: BenchEnv) -> dict[str, Any]:
         "connections": CONNECTIONS,
         "threads": THREADS,
         "duration_seconds": DURATION_SECONDS,
-        "runs": [_one_server(env, kind, material_id) for kind in SERVERS],
+        "runs": [_one_server(env, kind, workers, material_id) for kind, workers in SERVERS],
     }
 
 
@@ -116,10 +118,11 @@ def report(result: dict[str, Any]) -> str:
         return f"Skipped: {result['skipped']}."
     lines = [
         f"wrk, {result['threads']} threads, {result['connections']} connections, "
-        f"{result['duration_seconds']} s per endpoint, one app worker, wrk on the same machine.",
+        f"{result['duration_seconds']} s per endpoint, wrk on the same machine.",
         "",
-        "| server | endpoint | req/s | p50 ms | p90 ms | p99 ms | non-2xx | detail/trivial |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| server | workers | endpoint | req/s | p50 ms | p90 ms | p99 ms | non-2xx "
+        "| detail/trivial |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for run_ in result["runs"]:
         for key, label in (
@@ -129,11 +132,13 @@ def report(result: dict[str, Any]) -> str:
             r = run_[key]
             ratio = f"{run_['ratio']:.0%}" if key == "cached_detail" else ""
             lines.append(
-                f"| {run_['server']} | {label} | {r['requests_per_second']} | {r['p50_ms']} | "
-                f"{r['p90_ms']} | {r['p99_ms']} | {r['non_2xx']} | {ratio} |"
+                f"| {run_['server']} | {run_.get('workers', 1)} | {label} | "
+                f"{r['requests_per_second']} | {r['p50_ms']} | {r['p90_ms']} | {r['p99_ms']} | "
+                f"{r['non_2xx']} | {ratio} |"
             )
     failures = ", ".join(
-        f"{run_['server']}: {run_.get('redis_failures_logged', 0)}" for run_ in result["runs"]
+        f"{run_['server']} x{run_.get('workers', 1)}: {run_.get('redis_failures_logged', 0)}"
+        for run_ in result["runs"]
     )
     lines += [
         "",
