@@ -6,6 +6,7 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
+import asyncpg
 import httpx
 import redis.asyncio as aioredis
 from fabricloop.core.cache import SEARCH_GENERATION_KEY
@@ -140,11 +141,27 @@ async def _plans(env: BenchEnv) -> list[dict[str, Any]]:
     return plans
 
 
+SERVER_SETTINGS = ("server_version", "shared_buffers", "effective_cache_size", "random_page_cost")
+
+
+async def _server_settings(env: BenchEnv) -> dict[str, str]:
+    connection = await asyncpg.connect(env.database_url)
+    try:
+        return {name: await connection.fetchval(f"SHOW {name}") for name in SERVER_SETTINGS}
+    finally:
+        await connection.close()
+
+
 def run(env: BenchEnv) -> dict[str, Any]:
     with server(env) as base:
         latencies = asyncio.run(_measure(base, env.redis_url))
     plans = asyncio.run(_plans(env))
-    return {"requests_per_shape": REQUESTS_PER_SHAPE, "latencies": latencies, "plans": plans}
+    return {
+        "requests_per_shape": REQUESTS_PER_SHAPE,
+        "postgres": asyncio.run(_server_settings(env)),
+        "latencies": latencies,
+        "plans": plans,
+    }
 
 
 def report(result: dict[str, Any]) -> str:
@@ -152,6 +169,9 @@ def report(result: dict[str, Any]) -> str:
         f"Uncached `GET /api/materials` through HTTP (client-measured, one connection, "
         f"{result['requests_per_shape']} requests per row after {WARMUP_PER_SHAPE} warm-up "
         f"ones; the search generation is bumped before every request so none is a cache hit).",
+        "PostgreSQL: "
+        + ", ".join(f"{name} {value}" for name, value in result.get("postgres", {}).items())
+        + ".",
         "",
         "| shape | page | total | p50 ms | p95 ms | p99 ms |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",

@@ -29,6 +29,7 @@ from fabricloop.materials.views import UrlOf
 Sort = Literal["relevance", "newest", "price_asc", "price_desc"]
 SORTS: tuple[Sort, ...] = ("relevance", "newest", "price_asc", "price_desc")
 MAX_Q_LENGTH = 200
+SEARCH_WORK_MEM = "16MB"
 MAX_PRICE = Decimal("9999999999.99")
 MAX_QUANTITY = Decimal("99999999999.999")
 _SCHEMES = {s.casefold(): s for s in CERTIFICATION_SCHEMES}
@@ -255,14 +256,25 @@ def ranked(query: SearchQuery) -> bool:
 def page_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     where, params = _where(query)
     inner_order, outer_order = _order(query)
-    rank = "0"
-    total = "NULL::bigint"
     if ranked(query):
-        rank = "ts_rank_cd(m.search_vector, websearch_to_tsquery('english', :q))"
         # Ranking reads every match anyway: counting them in the same pass saves a second
         # scan of the heap. Other sorts can stop early, so they count separately (often from
-        # the indexes alone).
-        total = "count(*) OVER ()"
+        # the indexes alone). OFFSET 0 keeps the rank computed below the window: otherwise
+        # the window's buffer holds each match's whole tsvector and spills to disk.
+        ids = f"""
+            SELECT m.id, m.rank, count(*) OVER () AS total FROM (
+                SELECT m.id, m.created_at,
+                       ts_rank_cd(m.search_vector, websearch_to_tsquery('english', :q)) AS rank
+                FROM materials m WHERE {where} OFFSET 0
+            ) m
+            ORDER BY {inner_order}
+            LIMIT :limit OFFSET :offset"""  # noqa: S608 - fixed fragments; values are bound
+    else:
+        ids = f"""
+            SELECT m.id, 0 AS rank, NULL::bigint AS total FROM materials m
+            WHERE {where}
+            ORDER BY {inner_order}
+            LIMIT :limit OFFSET :offset"""  # noqa: S608 - fixed fragments; values are bound
     # Ids first, then the columns of just one page: the sort never drags wide rows along.
     sql = f"""
         SELECT m.id, m.title, m.material_type, m.source_type, m.quantity, m.unit, m.price,
@@ -272,11 +284,7 @@ def page_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
                (SELECT s.carbon_footprint FROM sustainability_metrics s
                 WHERE s.material_id = m.id
                 ORDER BY s.recorded_at DESC, s.id DESC LIMIT 1) AS carbon_footprint
-        FROM (
-            SELECT m.id, {rank} AS rank, {total} AS total FROM materials m
-            WHERE {where}
-            ORDER BY {inner_order}
-            LIMIT :limit OFFSET :offset
+        FROM ({ids}
         ) p
         JOIN materials m ON m.id = p.id
         JOIN users u ON u.id = m.seller_id
@@ -294,7 +302,15 @@ async def run_search(session: AsyncSession, query: SearchQuery, url_of: UrlOf) -
     # The driver prepares statements, and after five runs PostgreSQL may switch to a generic
     # plan that ignores the values: for a selective text query with a wide price range that
     # plan walks the whole price index (seconds instead of milliseconds). A plan per query.
-    await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    # work_mem: the count window of a broad ranked query buffers (id, date, rank) for tens of
+    # thousands of matches, a few MB more than the default 4 MB.
+    await session.execute(
+        text(
+            "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
+            "set_config('work_mem', :work_mem, true)"
+        ),
+        {"work_mem": SEARCH_WORK_MEM},
+    )
     sql, params = page_sql(query)
     rows = (await session.execute(text(sql), params)).mappings().all()
     if rows and rows[0]["total"] is not None:
