@@ -2,7 +2,7 @@
 test inside a transaction that is rolled back (concurrency tests commit and clean up)."""
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from fabricloop.core.db import async_url
 from fabricloop.models_registry import Base
 from fabricloop.ops.pgtools import connect
 from tests.factories import TEST_SECRET
+from tests.logs import logging_to
 
 
 def _embedded_urls() -> tuple[str, str]:
@@ -158,3 +159,10 @@ async def committed_client(app: FastAPI, committed: object) -> AsyncIterator[Asy
     transport = ASGITransport(app=app, client=("203.0.113.11", 50000))
     async with AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
+
+
+@pytest.fixture
+def log_file(tmp_path: Path) -> Iterator[Path]:
+    """The app logs at info level into this file for the test (tests.logs.entries reads it)."""
+    with logging_to(tmp_path / "log" / "fabricloop.log") as path:
+        yield path

@@ -19,13 +19,14 @@ from fabricloop.core.jobs import start_jobs, stop_jobs
 from fabricloop.core.logging import configure_logging
 from fabricloop.core.middleware import RequestContextMiddleware
 from fabricloop.core.openapi import install_openapi
+from fabricloop.core.prefetched import PrefetchedResponseMiddleware
 from fabricloop.core.ratelimit import RateLimitMiddleware
 from fabricloop.core.redis import create_redis
 from fabricloop.core.spa import install_spa
 from fabricloop.core.storage import MediaFiles, create_storage
 from fabricloop.health.router import router as health_router
 from fabricloop.images.router import router as images_router
-from fabricloop.materials.caching import detail_key_of
+from fabricloop.materials.caching import DETAIL_ENDPOINT, detail_key_of
 from fabricloop.materials.router import router as materials_router
 from fabricloop.messages.router import router as messages_router
 from fabricloop.ops.router import router as ops_router
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Added innermost first: the request context wraps everything, so every response (a 429
     # or a 500 included) carries its request id and security headers.
+    app.add_middleware(PrefetchedResponseMiddleware, endpoint=DETAIL_ENDPOINT)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(
         CORSMiddleware,

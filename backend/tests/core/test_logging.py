@@ -1,18 +1,16 @@
 """One JSON object per request in the log file, with the request's context."""
 
-import json
 import logging
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-import pytest
 import structlog
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.core.logging import configure_logging
 from tests.factories import auth_headers, make_user
+from tests.logs import entries
 
 FIELDS = {
     "timestamp",
@@ -24,32 +22,6 @@ FIELDS = {
     "status_code",
     "duration_ms",
 }
-
-
-@pytest.fixture
-def log_file(tmp_path: Path) -> Iterator[Path]:
-    root = logging.getLogger()
-    saved_handlers, saved_level = list(root.handlers), root.level
-    saved_structlog = structlog.get_config()
-    path = tmp_path / "log" / "fabricloop.log"
-    configure_logging("info", path)
-    try:
-        yield path
-    finally:
-        for handler in list(root.handlers):
-            handler.close()
-            root.removeHandler(handler)
-        for handler in saved_handlers:
-            root.addHandler(handler)
-        root.setLevel(saved_level)
-        structlog.configure(**saved_structlog)
-
-
-def entries(path: Path, request_id: str) -> list[dict[str, object]]:
-    for handler in logging.getLogger().handlers:
-        handler.flush()
-    lines = [json.loads(line) for line in path.read_text().splitlines()]
-    return [entry for entry in lines if entry.get("request_id") == request_id]
 
 
 class TestAccessLog:

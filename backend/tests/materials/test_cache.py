@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from decimal import Decimal
+from pathlib import Path
 
 import orjson
 import pytest
@@ -26,6 +27,7 @@ from fabricloop.core.cache import (
 from fabricloop.materials import caching
 from fabricloop.materials.models import Material
 from tests.factories import auth_headers, make_material
+from tests.logs import entries
 from tests.materials.conftest import MATERIALS, listing
 
 
@@ -240,6 +242,58 @@ class TestRedisDown:
         assert (await http.get(f"{MATERIALS}/{material.id}")).json()["quantity"] == 55
         created = await http.post(MATERIALS, json=listing(), headers=auth_headers(seller))
         assert created.status_code == 201
+
+
+class TestCachedDetailBeforeRouting:
+    """A cache hit is answered before the router (core.prefetched), exactly like the route."""
+
+    async def test_hit_answered_like_the_route(
+        self, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User
+    ) -> None:
+        material = await make_material(session, seller)
+        url = f"{MATERIALS}/{material.id}"
+        built = await client.get(url)
+        assert await redis.exists(material_key(material.id)) == 1
+        await sneak_quantity(session, material, "7")
+        served = await client.get(url)
+        assert served.status_code == built.status_code == 200
+        assert served.content == built.content
+        assert served.json()["quantity"] == 100  # from the cache, not the database
+        assert set(served.headers) == set(built.headers)
+        for name in ("content-type", "content-length", "x-content-type-options"):
+            assert served.headers[name] == built.headers[name]
+        assert served.headers["x-request-id"] != built.headers["x-request-id"]
+
+    async def test_hit_is_compressed_and_logged_under_its_route(
+        self,
+        client: AsyncClient,
+        session: AsyncSession,
+        redis: Redis,
+        seller: User,
+        log_file: Path,
+    ) -> None:
+        material = await make_material(
+            session, seller, description="Undyed organic cotton jersey. " * 40
+        )
+        url = f"{MATERIALS}/{material.id}"
+        await client.get(url)
+        served = await client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert served.headers["content-encoding"] == "gzip"
+        assert served.json()["material_id"] == str(material.id)
+        [entry] = entries(log_file, served.headers["x-request-id"])
+        assert entry["endpoint"] == "/api/materials/{material_id}"
+        assert entry["status_code"] == 200
+
+    async def test_id_the_route_refuses_is_not_served_from_cache(
+        self, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User
+    ) -> None:
+        material = await make_material(session, seller)
+        await client.get(f"{MATERIALS}/{material.id}")
+        hex_id = material.id.hex
+        odd = f"{hex_id[:12]}-{hex_id[12:16]}-{hex_id[16:20]}-{hex_id[20:]}"  # uuid.UUID takes it
+        response = await client.get(f"{MATERIALS}/{odd}")
+        assert response.status_code == 404
+        assert (await client.get(f"{MATERIALS}/{hex_id}")).status_code == 200
 
 
 class TestDetailKeyOf:

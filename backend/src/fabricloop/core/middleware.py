@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from fabricloop.core import metrics
 from fabricloop.core.context import request_id_var, user_id_var
 from fabricloop.core.errors import error_body
+from fabricloop.core.prefetched import ENDPOINT_SCOPE_KEY
 
 log = structlog.get_logger("fabricloop.access")
 
@@ -43,7 +44,7 @@ def _incoming_request_id(scope: Scope) -> str | None:
 
 def route_template(scope: Scope) -> str:
     route = scope.get("route")
-    path: str | None = getattr(route, "path", None)
+    path: str | None = getattr(route, "path", None) or scope.get(ENDPOINT_SCOPE_KEY)
     if path:
         return path
     return "/media/*" if scope["path"].startswith("/media/") else "unmatched"

@@ -7,6 +7,7 @@ quantity after the update's invalidation and serve it for minutes."""
 
 import uuid
 
+from pydantic import TypeAdapter, ValidationError
 from redis.exceptions import RedisError
 from starlette.types import Scope
 
@@ -51,6 +52,10 @@ async def store_if_unchanged(
 
 
 _DETAIL_PREFIX = "/api/materials/"
+DETAIL_ENDPOINT = _DETAIL_PREFIX + "{material_id}"
+# The parser FastAPI applies to the route's `material_id`: a path it would refuse (404) must
+# not be answered from the cache.
+_MATERIAL_ID = TypeAdapter(uuid.UUID)
 
 
 def detail_key_of(scope: Scope) -> str | None:
@@ -63,6 +68,6 @@ def detail_key_of(scope: Scope) -> str | None:
     if "/" in tail:
         return None
     try:
-        return material_key(uuid.UUID(tail))
-    except ValueError:
+        return material_key(_MATERIAL_ID.validate_python(tail))
+    except ValidationError:
         return None
