@@ -2,13 +2,18 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import QueryParams
 
 from fabricloop.auth.models import User
-from fabricloop.materials.models import Material
+from fabricloop.core.pagination import Page
+from fabricloop.materials import search as search_module
+from fabricloop.materials.models import LIVE, SEARCHABLE_SQL, Material
 from tests.factories import make_material
 from tests.materials.conftest import MATERIALS, assert_error, error_fields, make_image
 
@@ -306,3 +311,87 @@ class TestSearchMaterials:
         assert response.status_code == 400, response.text
         assert_error(response.json(), "invalid_query")
         assert any(f.startswith(field) for f in error_fields(response.json()))
+
+
+# Text with categorical filters: every shape whose WHERE can go either way (see search._where).
+FACET_SHAPES: list[dict[str, Any]] = [
+    {"q": "cotton", "material_type": "organic_cotton"},
+    {"q": "cotton", "material_type": ["cotton", "wool", "organic_cotton"], "sort": "newest"},
+    {"q": "cotton -jersey", "material_type": ["cotton", "wool"], "sort": "price_asc"},
+    {"q": "fleece", "source_type": "recycled", "currency": "usd"},
+    {"q": "canvas or jersey", "origin_country": "pt", "sort": "price_desc"},
+    {"q": '"organic cotton"', "material_type": "organic_cotton", "max_price": "9"},
+    {"q": "wool", "source_type": "post_industrial", "min_price": "1", "sort": "newest"},
+    {"q": "cotton", "currency": "EUR", "certification": "GOTS"},
+]
+
+
+async def _ids(session: AsyncSession, sql: str, params: dict[str, Any]) -> list[uuid.UUID]:
+    return [row.id for row in (await session.execute(text(sql), params)).all()]
+
+
+class TestSearchFacets:
+    """The categorical filters as lexemes in the facet index (migration 0005)."""
+
+    @pytest.mark.parametrize("params", FACET_SHAPES)
+    async def test_same_rows_either_way(
+        self, session: AsyncSession, catalogue: list[Material], params: dict[str, Any]
+    ) -> None:
+        query = search_module.parse_query(
+            QueryParams(urlencode(params, doseq=True)), Page(page=1, limit=20)
+        )
+        assert search_module.facet_query(query) is not None
+        with_facets = await _ids(session, *search_module.page_sql(query, facets=True))
+        without = await _ids(session, *search_module.page_sql(query, facets=False))
+        assert with_facets == without
+        count_sql, count_params = search_module.count_sql(query)
+        assert (await session.execute(text(count_sql), count_params)).scalar_one() == len(without)
+
+    async def test_facets_index_is_over_the_searched_expression(
+        self, session: AsyncSession, catalogue: list[Material]
+    ) -> None:
+        # Fails if FACETS_SQL changes without a migration: the index would silently go unused.
+        await session.execute(
+            text(
+                "CREATE INDEX scratch_facets ON materials "
+                f"USING gin ({SEARCHABLE_SQL}) WHERE {LIVE}"
+            )
+        )
+        definitions = (
+            await session.execute(
+                text(
+                    "SELECT indexrelid::regclass::text AS name, "
+                    "pg_get_indexdef(indexrelid) AS definition FROM pg_index "
+                    "WHERE indexrelid::regclass::text IN "
+                    "('scratch_facets', 'ix_materials_live_search_facets')"
+                )
+            )
+        ).all()
+        by_name = {row.name: row.definition for row in definitions}
+        assert by_name["ix_materials_live_search_facets"] == by_name["scratch_facets"].replace(
+            "scratch_facets", "ix_materials_live_search_facets"
+        )
+
+    async def test_stop_words_with_a_category_match_nothing(
+        self, client: AsyncClient, catalogue: list[Material]
+    ) -> None:
+        for sort in ("relevance", "newest"):
+            data = await search(client, q="the and of", material_type="cotton", sort=sort)
+            assert data == {"materials": [], "total": 0, "page": 1, "limit": 20}
+
+    async def test_category_words_in_the_text_match_nothing(
+        self, client: AsyncClient, catalogue: list[Material]
+    ) -> None:
+        # The facet lexemes can't be typed: the parser splits words at '_'.
+        assert (await search(client, q="type_cotton"))["total"] == 0
+        assert (await search(client, q="currency_USD", sort="newest"))["total"] == 0
+
+    async def test_sorted_page_of_many_matches_walks_the_btree(
+        self, client: AsyncClient, catalogue: list[Material], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # Above the threshold the page is read without facets: same answer.
+        few = await search(client, q="cotton", material_type=["cotton", "wool"], sort="newest")
+        monkeypatch.setattr(search_module, "FACET_PAGE_MAX_MATCHES", 0)
+        many = await search(client, q="cotton", material_type=["cotton", "wool"], sort="newest")
+        assert many == few
+        assert titles(many) == ["Cotton poplin shirting", "Wool melton offcuts"]

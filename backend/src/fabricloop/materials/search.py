@@ -2,13 +2,13 @@
 and the two-minute result cache keyed by the normalised query and the search generation."""
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
 import orjson
-from sqlalchemy import text
+from sqlalchemy import RowMapping, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import QueryParams
 
@@ -23,6 +23,7 @@ from fabricloop.core.vocabulary import (
 )
 from fabricloop.materials import caching
 from fabricloop.materials.errors import InvalidSearch
+from fabricloop.materials.models import SEARCHABLE_SQL
 from fabricloop.materials.schemas import MaterialSearch, MaterialSummary, Party
 from fabricloop.materials.views import UrlOf
 
@@ -30,6 +31,9 @@ Sort = Literal["relevance", "newest", "price_asc", "price_desc"]
 SORTS: tuple[Sort, ...] = ("relevance", "newest", "price_asc", "price_desc")
 MAX_Q_LENGTH = 200
 SEARCH_WORK_MEM = "16MB"
+# Up to this many matches a sorted page is read from the facet index and sorted (about 1.5 us a
+# match); above it, walking a B-tree in sort order finds one page sooner.
+FACET_PAGE_MAX_MATCHES = 10_000
 MAX_PRICE = Decimal("9999999999.99")
 MAX_QUANTITY = Decimal("99999999999.999")
 _SCHEMES = {s.casefold(): s for s in CERTIFICATION_SCHEMES}
@@ -193,22 +197,50 @@ def parse_query(params: QueryParams, page: Page) -> SearchQuery:
     )
 
 
-def _where(query: SearchQuery) -> tuple[str, dict[str, Any]]:
-    """The WHERE clause and its parameters; every value is a bound parameter."""
+def facet_query(query: SearchQuery) -> str | None:
+    """The categorical filters as a tsquery over the lexemes of FACETS_SQL, or None. Every value
+    comes from a closed vocabulary, checked by parse_query, so none needs quoting."""
+    parts = []
+    if query.material_types:
+        parts.append("(" + " | ".join(f"type_{t}" for t in query.material_types) + ")")
+    if query.source_type:
+        parts.append(f"source_{query.source_type}")
+    if query.currency:
+        parts.append(f"currency_{query.currency}")
+    if query.origin_country:
+        parts.append(f"country_{query.origin_country}")
+    return " & ".join(parts) or None
+
+
+def _where(query: SearchQuery, *, facets: bool = False) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause and its parameters; every value is a bound parameter. With `facets`,
+    a text query and its categorical filters become one condition on the facet index: for a
+    count or a ranking, which read every match, that reads only the rows matching both. (A
+    sorted page is left to the B-trees, which can stop after one page.)"""
     clauses = ["m.status = 'active'", "m.deleted_at IS NULL"]
     params: dict[str, Any] = {}
-    if query.q:
+    categories = facet_query(query) if facets and query.q else None
+    if categories:
+        clauses.append(
+            f"{SEARCHABLE_SQL} @@ (websearch_to_tsquery('english', :q) && CAST(:facets AS tsquery))"
+        )
+        # Words that are all stop words make an empty query, which matches nothing; joined to
+        # the facets it would match the whole category.
+        clauses.append("numnode(websearch_to_tsquery('english', :q)) > 0")
+        params["q"] = query.q
+        params["facets"] = categories
+    elif query.q:
         clauses.append("m.search_vector @@ websearch_to_tsquery('english', :q)")
         params["q"] = query.q
-    if len(query.material_types) == 1:
+    if len(query.material_types) == 1 and not categories:
         # Plain equality, not ANY(array): only then can the (material_type, price|created_at)
         # indexes return rows already sorted and be ANDed with the text index.
         clauses.append("m.material_type = :material_type")
         params["material_type"] = query.material_types[0]
-    elif query.material_types:
+    elif query.material_types and not categories:
         clauses.append("m.material_type = ANY(:material_types)")
         params["material_types"] = list(query.material_types)
-    if query.source_type:
+    if query.source_type and not categories:
         clauses.append("m.source_type = :source_type")
         params["source_type"] = query.source_type
     if query.min_price is not None:
@@ -220,10 +252,10 @@ def _where(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     if query.quantity is not None:
         clauses.append("m.quantity >= :quantity")
         params["quantity"] = query.quantity
-    if query.currency:
+    if query.currency and not categories:
         clauses.append("m.currency = :currency")
         params["currency"] = query.currency
-    if query.origin_country:
+    if query.origin_country and not categories:
         clauses.append("m.origin_country = :origin_country")
         params["origin_country"] = query.origin_country
     if query.certification:
@@ -253,8 +285,10 @@ def ranked(query: SearchQuery) -> bool:
     return bool(query.q) and query.sort == "relevance"
 
 
-def page_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
-    where, params = _where(query)
+def page_sql(query: SearchQuery, *, facets: bool | None = None) -> tuple[str, dict[str, Any]]:
+    """The page's rows. `facets` (default: for ranked queries) puts the categorical filters in
+    the facet index (see _where); run_search decides it for sorted pages."""
+    where, params = _where(query, facets=ranked(query) if facets is None else facets)
     inner_order, outer_order = _order(query)
     if ranked(query):
         # Ranking reads every match anyway: counting them in the same pass saves a second
@@ -294,8 +328,18 @@ def page_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
 
 
 def count_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
-    where, params = _where(query)
+    where, params = _where(query, facets=True)
     return f"SELECT count(*) FROM materials m WHERE {where}", params  # noqa: S608
+
+
+def _total_from_page(query: SearchQuery, rows: Sequence[RowMapping]) -> int | None:
+    """The total when the page tells it: a ranked page counts its matches, and a page that
+    isn't full is the last one. None: a count is needed."""
+    if rows and rows[0]["total"] is not None:
+        return int(rows[0]["total"])
+    if (rows and len(rows) < query.limit) or (not rows and query.offset == 0):
+        return query.offset + len(rows)
+    return None
 
 
 async def run_search(session: AsyncSession, query: SearchQuery, url_of: UrlOf) -> MaterialSearch:
@@ -311,14 +355,20 @@ async def run_search(session: AsyncSession, query: SearchQuery, url_of: UrlOf) -
         ),
         {"work_mem": SEARCH_WORK_MEM},
     )
-    sql, params = page_sql(query)
+    total = None
+    facets = None
+    if not ranked(query) and query.q and facet_query(query):
+        # A sorted page with words and a category: count first (cheap from the facet index),
+        # then read the page from the facet index when the matches are few, or let the B-trees
+        # walk in sort order when they are many (the walk stops after one page).
+        sql, params = count_sql(query)
+        total = int((await session.execute(text(sql), params)).scalar_one())
+        facets = total <= FACET_PAGE_MAX_MATCHES
+    sql, params = page_sql(query, facets=facets)
     rows = (await session.execute(text(sql), params)).mappings().all()
-    if rows and rows[0]["total"] is not None:
-        total = int(rows[0]["total"])
-    elif (rows and len(rows) < query.limit) or (not rows and query.offset == 0):
-        # A page that isn't full is the last one: the total needs no second scan.
-        total = query.offset + len(rows)
-    else:
+    if total is None:
+        total = _total_from_page(query, rows)
+    if total is None:
         sql, params = count_sql(query)
         total = int((await session.execute(text(sql), params)).scalar_one())
     return MaterialSearch(

@@ -1,0 +1,49 @@
+"""materials: categorical filters indexed next to the words of a listing
+
+A GIN index over the search vector plus one lexeme per categorical filter (type, source,
+currency, country: `materials.models.FACETS_SQL`). A text search with such a filter then finds
+the rows that have both the words and the category in the index, and reads only those from the
+heap (for its count, or to rank them), instead of every row that has the words.
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-11-25 04:20:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = '0005'
+down_revision: str | None = '0004'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+LIVE = "status = 'active' AND deleted_at IS NULL"
+# A copy, not an import: a migration must keep meaning what it meant when it was written.
+SEARCHABLE = (
+    "(search_vector || array_to_tsvector(ARRAY['type_' || material_type, "
+    "'source_' || source_type, 'currency_' || currency, "
+    "'country_' || coalesce(origin_country, '')]))"
+)
+
+
+def upgrade() -> None:
+    op.create_index(
+        'ix_materials_live_search_facets',
+        'materials',
+        [sa.text(SEARCHABLE)],
+        unique=False,
+        postgresql_using='gin',
+        postgresql_where=sa.text(LIVE),
+    )
+
+
+def downgrade() -> None:
+    op.drop_index(
+        'ix_materials_live_search_facets',
+        table_name='materials',
+        postgresql_using='gin',
+        postgresql_where=sa.text(LIVE),
+    )
