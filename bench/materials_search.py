@@ -117,10 +117,20 @@ async def _plans(env: BenchEnv) -> list[dict[str, Any]]:
     plans = []
     try:
         async with engine.connect() as connection:
+            # The settings run_search gives each search transaction.
+            await connection.execute(text(f"SET work_mem = '{search.SEARCH_WORK_MEM}'"))
+            await connection.execute(text("SET plan_cache_mode = force_custom_plan"))
             for label, params in SHAPES:
                 for page in PAGES:
                     query = search.parse_query(QueryParams(params), Page(page=page, limit=20))
-                    sql, values = search.page_sql(query)
+                    facets = None
+                    if search.counts_first(query):  # as run_search decides
+                        count_sql, count_values = search.count_sql(query)
+                        matches = (
+                            await connection.execute(text(count_sql), count_values)
+                        ).scalar_one()
+                        facets = matches <= search.FACET_PAGE_MAX_MATCHES
+                    sql, values = search.page_sql(query, facets=facets)
                     rows = await connection.execute(
                         text("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql), values
                     )

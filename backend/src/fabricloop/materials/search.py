@@ -332,6 +332,13 @@ def count_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     return f"SELECT count(*) FROM materials m WHERE {where}", params  # noqa: S608
 
 
+def counts_first(query: SearchQuery) -> bool:
+    """A sorted page with words and a category counts first (cheap from the facet index), then
+    reads the page from the facet index when the matches are few (FACET_PAGE_MAX_MATCHES), or
+    lets the B-trees walk in sort order when they are many (the walk stops after one page)."""
+    return not ranked(query) and bool(query.q) and facet_query(query) is not None
+
+
 def _total_from_page(query: SearchQuery, rows: Sequence[RowMapping]) -> int | None:
     """The total when the page tells it: a ranked page counts its matches, and a page that
     isn't full is the last one. None: a count is needed."""
@@ -357,10 +364,7 @@ async def run_search(session: AsyncSession, query: SearchQuery, url_of: UrlOf) -
     )
     total = None
     facets = None
-    if not ranked(query) and query.q and facet_query(query):
-        # A sorted page with words and a category: count first (cheap from the facet index),
-        # then read the page from the facet index when the matches are few, or let the B-trees
-        # walk in sort order when they are many (the walk stops after one page).
+    if counts_first(query):
         sql, params = count_sql(query)
         total = int((await session.execute(text(sql), params)).scalar_one())
         facets = total <= FACET_PAGE_MAX_MATCHES
