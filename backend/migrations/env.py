@@ -1,6 +1,7 @@
 """Alembic environment: async engine, the URL from the caller or the settings."""
 
 import asyncio
+import time
 
 from alembic import context
 from sqlalchemy import pool
@@ -25,10 +26,30 @@ def _url() -> str:
     return async_url(url)
 
 
+MIGRATION_LOCK = 7046512089021455
+LOCK_POLL_SECONDS = 0.2
+
+
 def _include_object(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
     return True
+
+
+def _lock(connection: Connection) -> None:
+    """Several app processes migrate at start-up: one at a time, the others then find the
+    schema at head. A session-level lock, because a migration may commit midway (an index on a
+    big table is built CONCURRENTLY, outside any transaction, so that writes go on). Waiters
+    poll instead of blocking: a blocked waiter would hold a snapshot, which a concurrent index
+    build waits for while the waiter waits for the build's lock."""
+    while True:
+        locked = connection.exec_driver_sql(
+            f"SELECT pg_try_advisory_lock({MIGRATION_LOCK})"
+        ).scalar_one()
+        connection.commit()
+        if locked:
+            return
+        time.sleep(LOCK_POLL_SECONDS)
 
 
 def _run(connection: Connection) -> None:
@@ -39,11 +60,13 @@ def _run(connection: Connection) -> None:
         compare_server_default=False,
         include_object=_include_object,
     )
-    with context.begin_transaction():
-        # Several app processes migrate at start-up: one at a time, the others then find the
-        # schema at head. A transaction-level lock, released by the migration's commit.
-        connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7046512089021455)")
-        context.run_migrations()
+    _lock(connection)
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+    finally:
+        connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})")
+        connection.commit()
 
 
 async def _run_async() -> None:
@@ -54,10 +77,6 @@ async def _run_async() -> None:
 
 
 def run_migrations_online() -> None:
-    connection = config.attributes.get("connection")
-    if connection is not None:
-        _run(connection)
-        return
     asyncio.run(_run_async())
 
 
