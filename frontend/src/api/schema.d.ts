@@ -187,6 +187,9 @@ export interface paths {
          *     a random server-chosen name, with a WebP thumbnail whose longest side is 400 px (smaller
          *     images are not enlarged). `url` and `thumbnail_url` are public paths under `/media/`,
          *     served with a one-year immutable cache lifetime.
+         *
+         *     An image that no listing uses 24 hours after its upload (never attached, or removed from its
+         *     listing by an edit) is deleted, files included.
          */
         post: operations["create_image_api_images_post"];
         delete?: never;

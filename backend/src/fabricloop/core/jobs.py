@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from fabricloop.config import Settings
 from fabricloop.core.cache import Cache
 from fabricloop.core.db import run_after_commit
+from fabricloop.core.storage import Storage
 
 log = structlog.get_logger(__name__)
 
@@ -34,8 +35,9 @@ class Job:
         return int.from_bytes(digest[:8], "big", signed=True)
 
 
-def default_jobs() -> list[Job]:
+def default_jobs(storage: Storage) -> list[Job]:
     from fabricloop.account.purge import purge_job
+    from fabricloop.images.service import unattached_purge
     from fabricloop.payments.service import purge_idempotency_keys
     from fabricloop.transactions.service import expire_overdue
 
@@ -43,6 +45,7 @@ def default_jobs() -> list[Job]:
         Job("expire_unpaid_orders", expire_overdue),
         Job("purge_idempotency_keys", purge_idempotency_keys),
         Job("purge_deleted_accounts", purge_job),
+        Job("purge_unattached_images", unattached_purge(storage)),
     ]
 
 
@@ -95,7 +98,7 @@ def start_jobs(app: FastAPI, settings: Settings) -> "asyncio.Task[None] | None":
         run_forever(
             lambda: app.state.sessionmaker,
             app.state.cache,
-            default_jobs(),
+            default_jobs(app.state.storage),
             settings.jobs_interval_seconds,
         ),
         name="fabricloop-periodic-jobs",

@@ -1,7 +1,8 @@
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.images.models import Image
@@ -17,3 +18,24 @@ async def add_image(session: AsyncSession, image: Image) -> Image:
 async def list_images(session: AsyncSession, image_ids: Sequence[uuid.UUID]) -> list[Image]:
     result = await session.execute(select(Image).where(Image.id.in_(image_ids)))
     return list(result.scalars())
+
+
+async def delete_unattached(
+    session: AsyncSession, created_before: datetime, limit: int
+) -> list[tuple[str, str]]:
+    """Delete up to `limit` images that belong to no listing and were uploaded before
+    `created_before`; their (storage_key, thumbnail_key). Rows a listing is attaching right now
+    are locked by it and skipped."""
+    candidates = (
+        select(Image.id)
+        .where(Image.material_id.is_(None), Image.created_at < created_before)
+        .order_by(Image.created_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    result = await session.execute(
+        delete(Image)
+        .where(Image.id.in_(candidates.scalar_subquery()), Image.material_id.is_(None))
+        .returning(Image.storage_key, Image.thumbnail_key)
+    )
+    return [(row.storage_key, row.thumbnail_key) for row in result]

@@ -31,7 +31,10 @@ the EXIF orientation applied and every metadata block (EXIF, GPS, ICC profile, X
 comments, text) removed; of an animation only the first frame is kept. It is stored under
 a random server-chosen name, with a WebP thumbnail whose longest side is 400 px (smaller
 images are not enlarged). `url` and `thumbnail_url` are public paths under `/media/`,
-served with a one-year immutable cache lifetime."""
+served with a one-year immutable cache lifetime.
+
+An image that no listing uses 24 hours after its upload (never attached, or removed from its
+listing by an edit) is deleted, files included."""
 
 
 def _bearer_present(credentials: Credentials) -> None:

@@ -5,12 +5,15 @@ import os
 import secrets
 import uuid
 import weakref
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import IO
 
 from anyio import CapacityLimiter, to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fabricloop.core.cache import Cache
+from fabricloop.core.db import after_commit
 from fabricloop.core.storage import Storage
 from fabricloop.images import processing, repository
 from fabricloop.images.models import Image
@@ -21,6 +24,12 @@ PROCESSING_SLOTS = max(1, os.cpu_count() or 1)
 _limiters: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter]" = (
     weakref.WeakKeyDictionary()
 )
+
+
+# An upload not attached to a listing within a day (or released by an edit of one since) is
+# deleted with its files by a periodic job: an abandoned form must not keep files forever.
+UNATTACHED_GRACE = timedelta(hours=24)
+PURGE_BATCH = 200
 
 
 def _limiter() -> CapacityLimiter:
@@ -82,3 +91,24 @@ def url(storage: Storage, image: Image) -> str:
 
 def thumbnail_url(storage: Storage, image: Image) -> str:
     return storage.url(image.thumbnail_key)
+
+
+def unattached_purge(
+    storage: Storage,
+) -> Callable[[AsyncSession, Cache], Awaitable[int]]:
+    """The periodic job (core/jobs.py) deleting images no listing uses: the rows in the job's
+    transaction, the files once it has committed."""
+
+    async def purge(session: AsyncSession, cache: Cache) -> int:
+        cutoff = datetime.now(UTC) - UNATTACHED_GRACE
+        keys = await repository.delete_unattached(session, cutoff, PURGE_BATCH)
+
+        async def delete_files() -> None:
+            for storage_key, thumbnail_key in keys:
+                await storage.delete(storage_key)
+                await storage.delete(thumbnail_key)
+
+        after_commit(session, delete_files)
+        return len(keys)
+
+    return purge
