@@ -103,7 +103,7 @@ export function MaterialForm({ initial, mode, submitting, serverError, serverFie
         <CardBody className="space-y-6">
           <datalist id="fibres">
             {(t?.material_types ?? []).map((m) => (
-              <option key={m} value={m} />
+              <option key={m} value={m} label={humanize(m)} />
             ))}
           </datalist>
           <RowsEditor
