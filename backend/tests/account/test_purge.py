@@ -121,7 +121,7 @@ class TestPurgeJob:
     ) -> None:
         from fabricloop.core.jobs import default_jobs
 
-        jobs = {job.name: job for job in default_jobs()}
+        jobs = {job.name: job for job in default_jobs(app.state.storage)}
         gone = await make_deleted_user(session)
         assert await jobs["purge_deleted_accounts"].run(session, app.state.cache) == 1
         await session.refresh(gone)

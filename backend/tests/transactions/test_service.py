@@ -133,15 +133,23 @@ class TestExpiry:
                 )
             )
         await session.flush()
-        (purge,) = [job for job in default_jobs() if job.name == "purge_idempotency_keys"]
+        (purge,) = [
+            job for job in default_jobs(app.state.storage) if job.name == "purge_idempotency_keys"
+        ]
         assert await run_job(app.state.sessionmaker, app.state.cache, purge) == 1
         keys = (await session.execute(select(IdempotencyKey.key))).scalars().all()
         assert list(keys) == ["live"]
 
-    def test_default_jobs(self) -> None:
-        names = [job.name for job in default_jobs()]
-        assert {"expire_unpaid_orders", "purge_idempotency_keys"} <= set(names)
-        assert len({job.lock_id for job in default_jobs()}) == len(names)
+    def test_default_jobs(self, app: FastAPI) -> None:
+        jobs = default_jobs(app.state.storage)
+        names = [job.name for job in jobs]
+        assert {
+            "expire_unpaid_orders",
+            "purge_idempotency_keys",
+            "purge_deleted_accounts",
+            "purge_unattached_images",
+        } == set(names)
+        assert len({job.lock_id for job in jobs}) == len(names)
 
 
 class TestReservation:
