@@ -82,8 +82,8 @@ def _redis_timeouts(since: int) -> int:
 
 
 def _one_server(env: BenchEnv, kind: str, workers: int, material_id: str) -> dict[str, Any]:
-    log_start = _log_size()
     with server(env, server_kind=kind, workers=workers) as base:
+        log_start = _log_size()
         detail = f"{base}/api/materials/{material_id}"
         trivial = f"{base}/api/materials/types"
         httpx.get(detail).raise_for_status()  # fills the cache
@@ -120,7 +120,8 @@ def report(result: dict[str, Any]) -> str:
         return f"Skipped: {result['skipped']}."
     lines = [
         f"wrk, {result['threads']} threads, {result['connections']} connections, "
-        f"{result['duration_seconds']} s per endpoint, wrk on the same machine.",
+        f"{result['duration_seconds']} s per endpoint, wrk on the same machine; access logs on "
+        "(`LOG_LEVEL=info`, a JSON line per request to the log file), as in production.",
         "",
         "| server | workers | endpoint | req/s | p50 ms | p90 ms | p99 ms | non-2xx "
         "| detail/trivial |",

@@ -8,19 +8,20 @@ from pathlib import Path
 
 import structlog
 
-from fabricloop.core.logging import configure_logging
+from fabricloop.core.logging import configure_logging, flush_logs, stop_logging
 
 
 @contextmanager
-def logging_to(path: Path) -> Iterator[Path]:
-    """Configure logging at info level into `path`; restore the previous set-up after."""
+def logging_to(path: Path, level: str = "info") -> Iterator[Path]:
+    """Configure logging at `level` into `path`; restore the previous set-up after."""
     root = logging.getLogger()
     saved_handlers, saved_level = list(root.handlers), root.level
     saved_structlog = structlog.get_config()
-    configure_logging("info", path)
+    configure_logging(level, path)
     try:
         yield path
     finally:
+        stop_logging()
         for handler in list(root.handlers):
             handler.close()
             root.removeHandler(handler)
@@ -31,7 +32,6 @@ def logging_to(path: Path) -> Iterator[Path]:
 
 
 def entries(path: Path, request_id: str) -> list[dict[str, object]]:
-    for handler in logging.getLogger().handlers:
-        handler.flush()
+    flush_logs()
     lines = [json.loads(line) for line in path.read_text().splitlines()]
     return [entry for entry in lines if entry.get("request_id") == request_id]

@@ -1,6 +1,9 @@
 """One JSON object per request in the log file, with the request's context."""
 
-import logging
+import json
+import os
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -8,9 +11,9 @@ import structlog
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fabricloop.core.logging import configure_logging
+from fabricloop.core.logging import flush_logs
 from tests.factories import auth_headers, make_user
-from tests.logs import entries
+from tests.logs import entries, logging_to
 
 FIELDS = {
     "timestamp",
@@ -54,21 +57,48 @@ class TestAccessLog:
         assert entry["endpoint"] == "/{path:path}"
 
     async def test_level_filters(self, client: AsyncClient, tmp_path: Path) -> None:
-        quiet = tmp_path / "quiet.log"
-        root = logging.getLogger()
-        saved_structlog = structlog.get_config()
-        saved_handlers, saved_level = list(root.handlers), root.level
-        configure_logging("error", quiet)
-        try:
+        with logging_to(tmp_path / "quiet.log", "error") as quiet:
             await client.get("/health", headers={"X-Request-ID": "log-check-3"})
             await client.get("/api/nothing", headers={"X-Request-ID": "log-check-4"})
             assert entries(quiet, "log-check-3") == []
             assert entries(quiet, "log-check-4") == []
-        finally:
-            for handler in list(root.handlers):
-                handler.close()
-                root.removeHandler(handler)
-            for handler in saved_handlers:
-                root.addHandler(handler)
-            root.setLevel(saved_level)
-            structlog.configure(**saved_structlog)
+
+
+class TestLogFile:
+    def test_reopened_after_logrotate_moves_it(self, tmp_path: Path) -> None:
+        path = tmp_path / "app.log"
+        with logging_to(path):
+            log = structlog.get_logger("test")
+            log.info("before rotation", request_id="rotate-1")
+            flush_logs()
+            path.rename(tmp_path / "app.log.1")
+            log.info("after rotation", request_id="rotate-2")
+            assert entries(path, "rotate-2")[0]["event"] == "after rotation"
+            assert entries(path, "rotate-1") == []
+            assert entries(tmp_path / "app.log.1", "rotate-1")[0]["event"] == "before rotation"
+
+    def test_processes_sharing_the_file_and_stdout_lose_no_line(self, tmp_path: Path) -> None:
+        path = tmp_path / "shared.log"
+        code = (
+            "import structlog, sys; from pathlib import Path; "
+            "from fabricloop.core.logging import configure_logging; "
+            "configure_logging('info', Path(sys.argv[1])); "
+            "log = structlog.get_logger('w'); "
+            "[log.info('line', n=n, worker=sys.argv[2], pad='x' * 300) for n in range(2000)]"
+        )
+        read_end, write_end = os.pipe()  # stdout shared by every worker, as under journald
+        with os.fdopen(read_end, "rb") as pipe:
+            workers = [
+                subprocess.Popen(  # noqa: S603 - this interpreter running a fixed script
+                    [sys.executable, "-c", code, str(path), str(w)], stdout=write_end
+                )
+                for w in range(3)
+            ]
+            os.close(write_end)
+            piped = pipe.read().decode().splitlines()
+        assert [w.wait(timeout=60) for w in workers] == [0, 0, 0]
+        expected = {(str(w), n) for w in range(3) for n in range(2000)}
+        for lines in (path.read_text().splitlines(), piped):
+            entries_ = [json.loads(line) for line in lines]  # a torn line would not parse
+            assert len(entries_) == 6000
+            assert {(e["worker"], e["n"]) for e in entries_} == expected

@@ -1,14 +1,19 @@
-"""Structured JSON logs, one object per line, to stdout and a rotating file."""
+"""Structured JSON logs, one object per line, to stdout and a file (rotated by logrotate).
 
+A record is rendered once, on the thread that logs it; a background thread writes the lines to
+stdout and the file (core/logwriter.py), so a slow reader of stdout (a busy journal, a full
+pipe) never stalls the event loop."""
+
+import atexit
 import logging
-import logging.handlers
-import sys
 from pathlib import Path
 from typing import Any
 
+import orjson
 import structlog
 
 from fabricloop.core.context import request_id_var, user_id_var
+from fabricloop.core.logwriter import LineHandler, LineWriter
 
 LEVELS = {
     "debug": logging.DEBUG,
@@ -48,23 +53,20 @@ def configure_logging(level: str, log_file: Path | None) -> None:
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             structlog.processors.format_exc_info,
-            structlog.processors.JSONRenderer(),
+            structlog.processors.JSONRenderer(serializer=_json),
         ],
     )
-    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stdout)]
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(
-            logging.handlers.RotatingFileHandler(
-                log_file, maxBytes=20 * 1024 * 1024, backupCount=5, encoding="utf-8"
-            )
-        )
+    stop_logging()
+    global _writer
+    _writer = LineWriter(log_file)
+    handler = LineHandler(_writer)
+    handler.setFormatter(formatter)
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    for handler in handlers:
-        handler.setFormatter(formatter)
-        root.addHandler(handler)
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
     root.setLevel(LEVELS[level])
     # Our access log replaces uvicorn's.
     logging.getLogger("uvicorn.access").handlers.clear()
@@ -84,3 +86,27 @@ def configure_logging(level: str, log_file: Path | None) -> None:
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
+
+
+def _json(value: Any, default: Any = str, **_: Any) -> str:
+    return orjson.dumps(value, default=default, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+_writer: LineWriter | None = None
+
+
+def stop_logging() -> None:
+    """Write out every queued line and stop the writer thread (at exit, or to reconfigure)."""
+    global _writer
+    if _writer is not None:
+        _writer.stop()
+        _writer = None
+
+
+def flush_logs() -> None:
+    """Wait until every record logged so far is written."""
+    if _writer is not None:
+        _writer.flush()
+
+
+atexit.register(stop_logging)
