@@ -6,6 +6,7 @@ pipe) never stalls the event loop."""
 
 import atexit
 import logging
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,8 @@ def _warn_not_warning(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
 
 
 def configure_logging(level: str, log_file: Path | None) -> None:
+    global _level
+    _level = LEVELS[level]
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
@@ -48,26 +51,28 @@ def configure_logging(level: str, log_file: Path | None) -> None:
         _add_request_context,
         _warn_not_warning,
     ]
-    formatter = structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=shared,
-        processors=[
-            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            structlog.processors.format_exc_info,
-            structlog.processors.JSONRenderer(serializer=_json),
-        ],
-    )
+    render: list[Any] = [
+        structlog.processors.format_exc_info,
+        structlog.processors.JSONRenderer(serializer=_json),
+    ]
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
     stop_logging()
     global _writer
     _writer = LineWriter(log_file)
+    # Other libraries' records (uvicorn, SQLAlchemy, Alembic) come through the stdlib.
     handler = LineHandler(_writer)
-    handler.setFormatter(formatter)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=shared,
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *render],
+        )
+    )
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
-    root.setLevel(LEVELS[level])
+    root.setLevel(_level)
     # Our access log replaces uvicorn's.
     logging.getLogger("uvicorn.access").handlers.clear()
     logging.getLogger("uvicorn.access").propagate = False
@@ -75,17 +80,50 @@ def configure_logging(level: str, log_file: Path | None) -> None:
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
 
+    # Ours go straight from structlog to the writer: no stdlib LogRecord, no handler lock.
     structlog.configure(
-        # Filter first: a record below the level costs no timestamp or rendering.
-        processors=[
-            structlog.stdlib.filter_by_level,
-            *shared,
-            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
-        ],
-        logger_factory=structlog.stdlib.LoggerFactory(),
-        wrapper_class=structlog.stdlib.BoundLogger,
+        processors=[_drop_below_level, *shared, *render],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.DEBUG),
+        logger_factory=_WriterLogger,
         cache_logger_on_first_use=True,
     )
+
+
+_level = logging.INFO
+
+
+def _drop_below_level(
+    _: Any, method: str, event: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    # First, so a record below the level costs no timestamp or rendering. Read at each call:
+    # loggers cached by structlog keep working after a reconfiguration.
+    if _METHOD_LEVELS.get(method, logging.INFO) < _level:
+        raise structlog.DropEvent
+    return event
+
+
+_METHOD_LEVELS = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warning": logging.WARNING,
+    "warn": logging.WARNING,
+    "error": logging.ERROR,
+    "exception": logging.ERROR,
+    "critical": logging.CRITICAL,
+}
+
+
+class _WriterLogger:
+    """The end of structlog's chain: the rendered line goes to the writer thread."""
+
+    def __init__(self, name: str = "", *_: Any) -> None:
+        self.name = name
+
+    def msg(self, line: str) -> None:
+        if _writer is not None:
+            _writer.put(line)
+
+    debug = info = warning = warn = error = critical = exception = log = msg
 
 
 def _json(value: Any, default: Any = str, **_: Any) -> str:
