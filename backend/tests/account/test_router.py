@@ -1,5 +1,6 @@
 import uuid
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import orjson
 import pytest
@@ -22,6 +23,7 @@ from tests.factories import (
     make_transaction,
     make_user,
 )
+from tests.transactions.helpers import buy
 
 EXPORT = "/api/auth/export"
 DELETE = "/api/auth/delete"
@@ -234,6 +236,38 @@ class TestDeleteAccount:
         assert after.json()["total"] == 0
         # An archived listing is no longer public.
         assert (await client.get(f"/api/materials/{listing.id}")).status_code == 404
+
+    async def test_unpaid_orders_are_cancelled_and_their_stock_returned(
+        self, client: AsyncClient, session: AsyncSession
+    ) -> None:
+        me = await make_user(session)
+        buyer = await make_user(session)
+        other_seller = await make_user(session)
+        mine = await make_material(session, me, quantity=Decimal("100"))
+        theirs = await make_material(session, other_seller, quantity=Decimal("100"))
+        sold_to_buyer = await buy(client, auth_headers(buyer), mine.id, 10)
+        bought_by_me = await buy(client, auth_headers(me), theirs.id, 5)
+        paid = await make_transaction(session, mine, buyer, status="paid")
+        unrelated = await buy(client, auth_headers(buyer), theirs.id, 7)
+
+        assert (await client.delete(DELETE, headers=auth_headers(me))).status_code == 202
+
+        for transaction, party in ((sold_to_buyer, buyer), (bought_by_me, other_seller)):
+            response = await client.get(
+                f"/api/transactions/{transaction['transaction_id']}", headers=auth_headers(party)
+            )
+            view = response.json()
+            assert view["status"] == "cancelled"
+            assert [h["status"] for h in view["status_history"]] == ["pending", "cancelled"]
+        await session.refresh(paid)
+        assert paid.status == "paid"
+        still = await client.get(
+            f"/api/transactions/{unrelated['transaction_id']}", headers=auth_headers(buyer)
+        )
+        assert still.json()["status"] == "pending"
+        for material, quantity in ((mine, Decimal("100")), (theirs, Decimal("93"))):
+            await session.refresh(material)
+            assert material.quantity == quantity
 
     async def test_cannot_be_messaged_after(
         self, client: AsyncClient, session: AsyncSession

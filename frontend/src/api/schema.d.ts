@@ -156,7 +156,7 @@ export interface paths {
         post?: never;
         /**
          * Delete Account
-         * @description Deactivate the account now and schedule its personal data for anonymisation.
+         * @description At once: login and every token stop working, the listings are archived, and unpaid orders the user is a party of (as buyer or seller) are cancelled, their stock returned. Paid orders stay for the other party to see through. Personal data is anonymised after the grace period (`delete_after`); transactions are kept, anonymised.
          */
         delete: operations["delete_account_api_auth_delete_delete"];
         options?: never;

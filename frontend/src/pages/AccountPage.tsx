@@ -55,7 +55,7 @@ export default function AccountPage() {
         </CardBody>
       </Card>
       <Card className="border-red-200">
-        <CardHeader title="Delete account" description="Deactivates your account at once and archives your listings. Personal data is anonymised after a grace period; completed orders are kept, anonymised." />
+        <CardHeader title="Delete account" description="Deactivates your account at once, archives your listings and cancels your unpaid orders. Personal data is anonymised after a grace period; orders are kept, anonymised." />
         <CardBody className="space-y-3">
           {del.error && <ErrorBanner error={del.error} title="Could not delete the account" />}
           {!confirming ? (

@@ -46,6 +46,10 @@ async def get_export(user: CurrentUser, session: DbSession) -> Response:
     "/delete",
     status_code=status.HTTP_202_ACCEPTED,
     responses=responses(InvalidSession),
+    description="At once: login and every token stop working, the listings are archived, and "
+    "unpaid orders the user is a party of (as buyer or seller) are cancelled, their stock "
+    "returned. Paid orders stay for the other party to see through. Personal data is "
+    "anonymised after the grace period (`delete_after`); transactions are kept, anonymised.",
 )
 async def delete_account(
     user: CurrentUser, session: DbSession, settings: AppSettings, cache: AppCache

@@ -16,6 +16,7 @@ from fabricloop.auth.models import User
 from fabricloop.config import Settings
 from fabricloop.core.cache import Cache
 from fabricloop.core.db import after_commit
+from fabricloop.transactions import service as transactions
 
 # Columns whose values are other users' ids: those users appear in `users` (id and name only).
 _USER_REFERENCES = (
@@ -157,11 +158,13 @@ async def export(session: AsyncSession, user: User) -> bytes:
 async def schedule_deletion(
     session: AsyncSession, settings: Settings, cache: Cache, user: User
 ) -> DeletionScheduled:
-    """Deactivate at once, archive the listings; personal data goes at `delete_after`."""
+    """Deactivate at once, cancel the unpaid orders, archive the listings; personal data goes
+    at `delete_after`. Paid orders stay for their parties to complete (or refund)."""
     now = _now()
     delete_after = now + timedelta(days=settings.deletion_grace_days)
     await repository.deactivate_user(session, user.id, now, delete_after)
     await auth_service.deactivate_sessions(session, user.id)
+    await transactions.cancel_pending_of(session, cache, user.id)
     archived = await repository.archive_listings(session, user.id)
 
     async def invalidate() -> None:

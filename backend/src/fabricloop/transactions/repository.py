@@ -96,3 +96,19 @@ async def lock_overdue(session: AsyncSession, now: datetime, limit: int) -> list
         .execution_options(populate_existing=True)
     )
     return list(result.scalars())
+
+
+async def lock_pending_of(session: AsyncSession, user_id: uuid.UUID) -> list[Transaction]:
+    """The user's pending transactions as buyer or seller, locked. One a payment is settling
+    right now is waited for, then left out if it is no longer pending."""
+    result = await session.execute(
+        select(Transaction)
+        .where(
+            Transaction.status == "pending",
+            or_(Transaction.buyer_id == user_id, Transaction.seller_id == user_id),
+        )
+        .order_by(Transaction.material_id, Transaction.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return list(result.scalars())

@@ -254,6 +254,17 @@ async def expire(session: AsyncSession, cache: Cache, transaction: Transaction) 
     await session.flush()
 
 
+async def cancel_pending_of(session: AsyncSession, cache: Cache, user_id: uuid.UUID) -> int:
+    """Cancel every unpaid order of a user whose account is closing, as buyer or seller: no
+    one can pay for an order that will never be shipped, and the stock goes back at once."""
+    pending = await repository.lock_pending_of(session, user_id)
+    now = _now()
+    for transaction in pending:  # ordered by listing: no deadlock with the expiry job
+        await _cancel(session, cache, transaction, now)
+    await session.flush()
+    return len(pending)
+
+
 async def expire_overdue(session: AsyncSession, cache: Cache, now: datetime | None = None) -> int:
     """Cancel unpaid orders past their expiry and release their stock; returns how many."""
     now = now or _now()
