@@ -11,6 +11,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fabricloop.core import metrics
+from fabricloop.core.asgi import send_json
 from fabricloop.core.context import request_id_var, user_id_var
 from fabricloop.core.errors import error_body
 from fabricloop.core.prefetched import ENDPOINT_SCOPE_KEY
@@ -96,17 +97,7 @@ class RequestContextMiddleware:
             body = orjson.dumps(
                 error_body("internal_error", "Something went wrong; the error has been logged.")
             )
-            await send_with_headers(
-                {
-                    "type": "http.response.start",
-                    "status": 500,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(body)).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+            await send_json(send_with_headers, 500, body)
         finally:
             duration_ms = round((time.perf_counter() - started) * 1000, 2)
             endpoint = route_template(scope)

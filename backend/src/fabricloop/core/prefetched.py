@@ -6,6 +6,7 @@ caches the body on a miss, and answers everything this layer lets through."""
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from fabricloop.core.asgi import send_json
 from fabricloop.core.cache import PREFETCHED_SCOPE_KEY, Prefetched
 
 # The route template a request answered here is logged and counted under.
@@ -23,15 +24,4 @@ class PrefetchedResponseMiddleware:
             await self.app(scope, receive, send)
             return
         scope[ENDPOINT_SCOPE_KEY] = self.endpoint
-        body = entry.value
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await send_json(send, 200, entry.value)
