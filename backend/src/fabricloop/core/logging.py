@@ -16,12 +16,8 @@ import structlog
 from fabricloop.core.context import request_id_var, user_id_var
 from fabricloop.core.logwriter import LineHandler, LineWriter
 
-LEVELS = {
-    "debug": logging.DEBUG,
-    "info": logging.INFO,
-    "warning": logging.WARNING,
-    "error": logging.ERROR,
-}
+# Level names, of the settings and of structlog's methods alike ("exception" is "error").
+LEVELS = structlog.processors.NAME_TO_LEVEL
 
 
 def _add_request_context(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
@@ -97,20 +93,9 @@ def _drop_below_level(
 ) -> MutableMapping[str, Any]:
     # First, so a record below the level costs no timestamp or rendering. Read at each call:
     # loggers cached by structlog keep working after a reconfiguration.
-    if _METHOD_LEVELS.get(method, logging.INFO) < _level:
+    if LEVELS.get(method, logging.INFO) < _level:
         raise structlog.DropEvent
     return event
-
-
-_METHOD_LEVELS = {
-    "debug": logging.DEBUG,
-    "info": logging.INFO,
-    "warning": logging.WARNING,
-    "warn": logging.WARNING,
-    "error": logging.ERROR,
-    "exception": logging.ERROR,
-    "critical": logging.CRITICAL,
-}
 
 
 class _WriterLogger:

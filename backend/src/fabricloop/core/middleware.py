@@ -14,6 +14,7 @@ from fabricloop.core import metrics
 from fabricloop.core.asgi import send_json
 from fabricloop.core.context import request_id_var, user_id_var
 from fabricloop.core.errors import error_body
+from fabricloop.core.logging import LEVELS
 from fabricloop.core.prefetched import ENDPOINT_SCOPE_KEY
 
 log = structlog.get_logger("fabricloop.access")
@@ -104,7 +105,7 @@ class RequestContextMiddleware:
             metrics.observe_request(scope["method"], endpoint, status, duration_ms / 1000)
             level = "error" if 500 <= status < 600 else "warning" if status >= 400 else "info"
             log.log(
-                _LEVELS[level],
+                LEVELS[level],
                 "request",
                 method=scope["method"],
                 endpoint=endpoint,
@@ -115,6 +116,3 @@ class RequestContextMiddleware:
             )
             request_id_var.reset(request_token)
             user_id_var.reset(user_token)
-
-
-_LEVELS = {"info": 20, "warning": 30, "error": 40}

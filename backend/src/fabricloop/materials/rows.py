@@ -3,7 +3,7 @@ passports services both write through these, so a listing and its passport never
 
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from fabricloop.materials.models import SustainabilityMetric
 from fabricloop.materials.schemas import Certification, CompositionItem, MetricsIn, SupplyChainStep
@@ -38,6 +38,26 @@ def supply_chain_json(items: list[SupplyChainStep]) -> list[dict[str, Any]]:
         }
         for s in items
     ]
+
+
+class StructuredFields(Protocol):
+    """The three structured parts a listing update and a passport update both may send."""
+
+    composition: list[CompositionItem] | None
+    certifications: list[Certification] | None
+    supply_chain: list[SupplyChainStep] | None
+
+
+def structured_values(data: StructuredFields) -> dict[str, list[dict[str, Any]]]:
+    """The stored JSON of whichever structured parts were sent (None means: left as it is)."""
+    values: dict[str, list[dict[str, Any]]] = {}
+    if data.composition is not None:
+        values["composition"] = composition_json(data.composition)
+    if data.certifications is not None:
+        values["certifications"] = certifications_json(data.certifications)
+    if data.supply_chain is not None:
+        values["supply_chain"] = supply_chain_json(data.supply_chain)
+    return values
 
 
 def metric_row(material_id: uuid.UUID, user_id: uuid.UUID, data: MetricsIn) -> SustainabilityMetric:

@@ -229,20 +229,11 @@ def _where(query: SearchQuery, *, facets: bool = False) -> tuple[str, dict[str, 
         clauses.append("numnode(websearch_to_tsquery('english', :q)) > 0")
         params["q"] = query.q
         params["facets"] = categories
-    elif query.q:
-        clauses.append("m.search_vector @@ websearch_to_tsquery('english', :q)")
-        params["q"] = query.q
-    if len(query.material_types) == 1 and not categories:
-        # Plain equality, not ANY(array): only then can the (material_type, price|created_at)
-        # indexes return rows already sorted and be ANDed with the text index.
-        clauses.append("m.material_type = :material_type")
-        params["material_type"] = query.material_types[0]
-    elif query.material_types and not categories:
-        clauses.append("m.material_type = ANY(:material_types)")
-        params["material_types"] = list(query.material_types)
-    if query.source_type and not categories:
-        clauses.append("m.source_type = :source_type")
-        params["source_type"] = query.source_type
+    else:
+        if query.q:
+            clauses.append("m.search_vector @@ websearch_to_tsquery('english', :q)")
+            params["q"] = query.q
+        _category_clauses(query, clauses, params)
     if query.min_price is not None:
         clauses.append("m.price >= :min_price")
         params["min_price"] = query.min_price
@@ -252,12 +243,6 @@ def _where(query: SearchQuery, *, facets: bool = False) -> tuple[str, dict[str, 
     if query.quantity is not None:
         clauses.append("m.quantity >= :quantity")
         params["quantity"] = query.quantity
-    if query.currency and not categories:
-        clauses.append("m.currency = :currency")
-        params["currency"] = query.currency
-    if query.origin_country and not categories:
-        clauses.append("m.origin_country = :origin_country")
-        params["origin_country"] = query.origin_country
     if query.certification:
         clauses.append("m.certifications @> CAST(:certification AS jsonb)")
         params["certification"] = orjson.dumps([{"scheme": query.certification}]).decode()
@@ -265,6 +250,27 @@ def _where(query: SearchQuery, *, facets: bool = False) -> tuple[str, dict[str, 
         clauses.append("m.seller_id = :seller_id")
         params["seller_id"] = query.seller_id
     return " AND ".join(clauses), params
+
+
+def _category_clauses(query: SearchQuery, clauses: list[str], params: dict[str, Any]) -> None:
+    """The categorical filters as B-tree conditions (when the facet index doesn't take them)."""
+    if len(query.material_types) == 1:
+        # Plain equality, not ANY(array): only then can the (material_type, price|created_at)
+        # indexes return rows already sorted and be ANDed with the text index.
+        clauses.append("m.material_type = :material_type")
+        params["material_type"] = query.material_types[0]
+    elif query.material_types:
+        clauses.append("m.material_type = ANY(:material_types)")
+        params["material_types"] = list(query.material_types)
+    if query.source_type:
+        clauses.append("m.source_type = :source_type")
+        params["source_type"] = query.source_type
+    if query.currency:
+        clauses.append("m.currency = :currency")
+        params["currency"] = query.currency
+    if query.origin_country:
+        clauses.append("m.origin_country = :origin_country")
+        params["origin_country"] = query.origin_country
 
 
 def _order(query: SearchQuery) -> tuple[str, str]:

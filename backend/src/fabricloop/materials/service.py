@@ -229,12 +229,7 @@ async def update_material(
     ):
         if field in sent:
             values[field] = getattr(data, field)
-    if data.composition is not None:
-        values["composition"] = rows.composition_json(data.composition)
-    if data.certifications is not None:
-        values["certifications"] = rows.certifications_json(data.certifications)
-    if data.supply_chain is not None:
-        values["supply_chain"] = rows.supply_chain_json(data.supply_chain)
+    values.update(rows.structured_values(data))
 
     unit = values.get("unit", material.unit)
     quantity = values.get("quantity", material.quantity)

@@ -156,12 +156,7 @@ async def update_passport(
         values["origin_country"] = data.origin
     if "manufacture_date" in sent:
         values["manufacture_date"] = data.manufacture_date
-    if data.composition is not None:
-        values["composition"] = rows.composition_json(data.composition)
-    if data.certifications is not None:
-        values["certifications"] = rows.certifications_json(data.certifications)
-    if data.supply_chain is not None:
-        values["supply_chain"] = rows.supply_chain_json(data.supply_chain)
+    values.update(rows.structured_values(data))
     changes = {
         PASSPORT_FIELDS[column]: {"old": getattr(material, column), "new": value}
         for column, value in values.items()
