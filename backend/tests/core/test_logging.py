@@ -7,6 +7,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 import structlog
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -76,6 +77,25 @@ class TestLogFile:
             assert entries(path, "rotate-2")[0]["event"] == "after rotation"
             assert entries(path, "rotate-1") == []
             assert entries(tmp_path / "app.log.1", "rotate-1")[0]["event"] == "before rotation"
+
+    def test_a_file_that_cannot_be_written_stops_neither_stdout_nor_the_writer(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        folder = tmp_path / "logs"
+        path = folder / "app.log"
+        with logging_to(path):
+            log = structlog.get_logger("test")
+            flush_logs()
+            path.unlink()
+            folder.rmdir()  # the next write can neither find nor reopen the file
+            log.info("lost for the file", request_id="unwritable-1")
+            flush_logs()
+            folder.mkdir()
+            log.info("written again", request_id="unwritable-2")
+            assert entries(path, "unwritable-2")[0]["event"] == "written again"
+        printed = capsys.readouterr().out
+        assert '"request_id":"unwritable-1"' in printed
+        assert '"request_id":"unwritable-2"' in printed
 
     def test_processes_sharing_the_file_and_stdout_lose_no_line(self, tmp_path: Path) -> None:
         path = tmp_path / "shared.log"

@@ -323,6 +323,7 @@ FACET_SHAPES: list[dict[str, Any]] = [
     {"q": '"organic cotton"', "material_type": "organic_cotton", "max_price": "9"},
     {"q": "wool", "source_type": "post_industrial", "min_price": "1", "sort": "newest"},
     {"q": "cotton", "currency": "EUR", "certification": "GOTS"},
+    {"q": "-jersey", "material_type": ["organic_cotton", "cotton"]},
 ]
 
 
