@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
 import httpx
 from fabricloop.cli import _settings_with_services
+from fabricloop.ops.pgtools import connect, create_database_if_missing
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,22 +87,8 @@ def bench_env() -> BenchEnv:
     return BenchEnv(database_url=database_url, redis_url=redis_url, materials=materials)
 
 
-async def _ensure_database(url: str) -> None:
-    parsed = make_url(url)
-    server = parsed.set(database="postgres").render_as_string(hide_password=False)
-    connection = await asyncpg.connect(server)
-    try:
-        exists = await connection.fetchval(
-            "SELECT 1 FROM pg_database WHERE datname = $1", parsed.database
-        )
-        if not exists:
-            await connection.execute(f'CREATE DATABASE "{parsed.database}"')
-    finally:
-        await connection.close()
-
-
 async def _active_materials(url: str) -> int:
-    connection = await asyncpg.connect(url)
+    connection = await connect(url)
     try:
         has_table = await connection.fetchval("SELECT to_regclass('materials') IS NOT NULL")
         if not has_table:
@@ -118,7 +104,7 @@ async def _active_materials(url: str) -> int:
 
 def prepare_data(env: BenchEnv) -> dict[str, object]:
     """Fill the bench database up to `env.materials` active listings (kept between runs)."""
-    asyncio.run(_ensure_database(env.database_url))
+    asyncio.run(create_database_if_missing(env.database_url))
     present = asyncio.run(_active_materials(env.database_url))
     missing = env.materials - present
     result: dict[str, object] = {"present_before": present, "generated": max(0, missing)}

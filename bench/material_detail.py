@@ -9,8 +9,8 @@ import subprocess
 import time
 from typing import Any
 
-import asyncpg
 import httpx
+from fabricloop.ops.pgtools import connect
 
 from bench.env import SERVER_LOG, BenchEnv, server
 
@@ -55,7 +55,7 @@ def _wrk(url: str) -> dict[str, Any]:
 
 
 async def _some_material(env: BenchEnv) -> str:
-    connection = await asyncpg.connect(env.database_url)
+    connection = await connect(env.database_url)
     try:
         return str(
             await connection.fetchval(

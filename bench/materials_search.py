@@ -6,12 +6,12 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-import asyncpg
 import httpx
 import redis.asyncio as aioredis
 from fabricloop.core.cache import SEARCH_GENERATION_KEY
 from fabricloop.core.pagination import Page
 from fabricloop.materials import search
+from fabricloop.ops.pgtools import connect
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from starlette.datastructures import QueryParams
@@ -155,7 +155,7 @@ SERVER_SETTINGS = ("server_version", "shared_buffers", "effective_cache_size", "
 
 
 async def _server_settings(env: BenchEnv) -> dict[str, str]:
-    connection = await asyncpg.connect(env.database_url)
+    connection = await connect(env.database_url)
     try:
         return {name: await connection.fetchval(f"SHOW {name}") for name in SERVER_SETTINGS}
     finally:

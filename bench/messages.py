@@ -14,12 +14,12 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import asyncpg
 from fabricloop.config import Settings
 from fabricloop.core import migrate
 from fabricloop.core.db import create_engine
 from fabricloop.messages import repository
 from fabricloop.messages.repository import CONVERSATIONS_SQL
+from fabricloop.ops.pgtools import connect, create_database_if_missing
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -83,23 +83,13 @@ def _url(env: BenchEnv) -> str:
     return make_url(env.database_url).set(database=DATABASE).render_as_string(False)
 
 
-async def _ensure_database(url: str) -> None:
-    parsed = make_url(url)
-    admin = await asyncpg.connect(parsed.set(database="postgres").render_as_string(False))
-    try:
-        if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", DATABASE):
-            await admin.execute(f'CREATE DATABASE "{DATABASE}"')
-    finally:
-        await admin.close()
-
-
 def _content(rng: random.Random) -> str:
     return " ".join(rng.choices(WORDS, k=rng.randint(4, 60)))
 
 
 async def _generate(url: str) -> dict[str, Any]:
     """Users and messages with COPY; skipped when the data is already there."""
-    connection = await asyncpg.connect(url)
+    connection = await connect(url)
     try:
         present = await connection.fetchval("SELECT count(*) FROM messages")
         if present >= MESSAGES:
@@ -157,7 +147,7 @@ async def _generate(url: str) -> dict[str, Any]:
 
 
 async def _ensure_long_thread(url: str) -> tuple[uuid.UUID, uuid.UUID]:
-    connection = await asyncpg.connect(url)
+    connection = await connect(url)
     try:
         ids = await connection.fetch(
             "SELECT id FROM users WHERE email IN ('bench-9998@example.com', "
@@ -211,7 +201,7 @@ async def _measure(url: str) -> dict[str, Any]:
     # The app's own engine settings (statement timeout, JIT off...), as a request would run.
     engine = create_engine(Settings(env="test", database_url=url, jwt_secret="x" * 40))
     maker = async_sessionmaker(engine, expire_on_commit=False)
-    raw = await asyncpg.connect(url)
+    raw = await connect(url)
     try:
         busy = await raw.fetchval(
             "SELECT sender_id FROM messages GROUP BY sender_id ORDER BY count(*) DESC LIMIT 1"
@@ -280,7 +270,7 @@ async def _measure(url: str) -> dict[str, Any]:
 
 def run(env: BenchEnv) -> dict[str, Any]:
     url = _url(env)
-    asyncio.run(_ensure_database(url))
+    asyncio.run(create_database_if_missing(url))
     migrate.upgrade(url)
     generated = asyncio.run(_generate(url))
     return {"data": generated, **asyncio.run(_measure(url))}

@@ -17,6 +17,7 @@ import asyncpg
 import httpx
 from fabricloop.auth import tokens
 from fabricloop.core import migrate
+from fabricloop.ops.pgtools import connect
 
 from bench.env import BenchEnv, percentile, server
 
@@ -172,7 +173,7 @@ async def _sequential(base: str, headers: dict[str, str], listing: str) -> dict[
 
 
 async def _scenarios(env: BenchEnv, base: str, secret: str) -> dict[str, Any]:
-    connection = await asyncpg.connect(env.database_url)
+    connection = await connect(env.database_url)
     created: list[str] = []
     seller = ""
     try:

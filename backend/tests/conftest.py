@@ -18,7 +18,7 @@ from fabricloop.config import REPO_ROOT, Settings
 from fabricloop.core import migrate
 from fabricloop.core.db import async_url
 from fabricloop.models_registry import Base
-from fabricloop.ops.pgtools import connect
+from fabricloop.ops.pgtools import connect, create_database_if_missing
 from tests.factories import TEST_SECRET
 from tests.logs import logging_to
 
@@ -33,19 +33,9 @@ def _embedded_urls() -> tuple[str, str]:
 async def _recreate_schema(url: str) -> None:
     """Create the test database if needed and empty it, so the migrations build it anew."""
     parsed = make_url(url)
-    server = parsed.set(drivername="postgresql", database="postgres")
-    dsn = server.render_as_string(hide_password=False)
-    # pgtools.connect: a socket directory in the URL (embedded PostgreSQL) wins over its host;
-    # plain asyncpg would try localhost:5432 first and empty some other server's database.
-    connection = await connect(dsn)
-    try:
-        exists = await connection.fetchval(
-            "SELECT 1 FROM pg_database WHERE datname = $1", parsed.database
-        )
-        if not exists:
-            await connection.execute(f'CREATE DATABASE "{parsed.database}"')
-    finally:
-        await connection.close()
+    # pgtools: a socket directory in the URL (embedded PostgreSQL) wins over its host; plain
+    # asyncpg would try localhost:5432 first and empty some other server's database.
+    await create_database_if_missing(parsed.set(drivername="postgresql").render_as_string(False))
     target = await connect(parsed.set(drivername="postgresql").render_as_string(False))
     try:
         await target.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")

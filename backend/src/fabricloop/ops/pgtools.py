@@ -106,6 +106,18 @@ async def connect(database_url: str) -> Any:
     )
 
 
+async def create_database_if_missing(database_url: str) -> None:
+    """Create the URL's database on its server unless it exists (connecting to `postgres`)."""
+    url = make_url(database_url)
+    admin = await connect(url.set(database="postgres").render_as_string(hide_password=False))
+    try:
+        exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", url.database)
+        if not exists:
+            await admin.execute(f'CREATE DATABASE "{url.database}"')
+    finally:
+        await admin.close()
+
+
 async def server_major(database_url: str) -> int:
     connection = await connect(database_url)
     try:
