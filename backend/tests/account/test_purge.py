@@ -139,6 +139,6 @@ class TestPurgeDueAccounts:
         assert await purge_due_accounts(committed) == 3
         assert await purge_due_accounts(committed) == 0
         async with committed() as session:
-            names = dict((await session.execute(select(User.id, User.company_name))).tuples().all())
+            names = dict((await session.execute(select(User.id, User.company_name))).all())
         assert {names[u.id] for u in gone} == {"Deleted account"}
         assert names[waiting.id] == "Gone Textiles"

@@ -185,6 +185,40 @@ class TestSearchCache:
         after = await client.get(MATERIALS, params={"q": "cotton"})
         assert after.json()["materials"][0]["quantity"] == 9
 
+    async def test_cached_search_costs_one_round_trip(
+        self, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User
+    ) -> None:
+        await make_material(session, seller)
+        first = await client.get(MATERIALS, params={"q": "cotton"})
+        [key] = await search_keys(redis)
+        generation = int(await redis.get(SEARCH_GENERATION_KEY) or 0)
+        # The entry names the generation it was computed in, then the body it serves.
+        assert await redis.get(key) == f"{generation}\n".encode() + first.content
+        responses = []
+
+        async def read() -> None:
+            responses.append(await client.get(MATERIALS, params={"q": "cotton"}))
+
+        commands = await commands_during(redis, read)
+        assert responses[0].content == first.content
+        ours = [c for c in commands if "search:" in c]
+        assert ours == [f"MGET {SEARCH_GENERATION_KEY} {key.decode()}"]
+
+    async def test_entry_of_an_older_generation_is_not_served(
+        self, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User
+    ) -> None:
+        material = await make_material(session, seller)
+        await client.get(MATERIALS, params={"q": "cotton"})
+        [key] = await search_keys(redis)
+        await sneak_quantity(session, material, "3")
+        await redis.incr(SEARCH_GENERATION_KEY)  # what any change to a listing does
+        after = await client.get(MATERIALS, params={"q": "cotton"})
+        assert after.json()["materials"][0]["quantity"] == 3
+        generation = int(await redis.get(SEARCH_GENERATION_KEY) or 0)
+        # The same key, now holding the result of the current generation.
+        assert await search_keys(redis) == [key]
+        assert await redis.get(key) == f"{generation}\n".encode() + after.content
+
     async def test_new_listing_shows_at_once(
         self, client: AsyncClient, redis: Redis, seller: User
     ) -> None:

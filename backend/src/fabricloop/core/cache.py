@@ -65,8 +65,7 @@ class Cache:
         if not self.available:
             return None
         try:
-            value = await self.redis.get(key)
-            return value if value is None or isinstance(value, bytes) else value.encode()
+            return _as_bytes(await self.redis.get(key))
         except (RedisError, OSError) as error:
             self.mark_failed("get", error)
             return None
@@ -118,6 +117,18 @@ class Cache:
         raw = await self.get_raw(SEARCH_GENERATION_KEY)
         return int(raw) if raw is not None else 0
 
+    async def search_generation_and_get(self, key: str) -> tuple[int, bytes | None]:
+        """The search generation and `key`'s value, in one round trip; (0, None) when Redis is
+        unavailable."""
+        if not self.available:
+            return 0, None
+        try:
+            generation, value = await self.redis.mget(SEARCH_GENERATION_KEY, key)
+        except (RedisError, OSError) as error:
+            self.mark_failed("mget", error)
+            return 0, None
+        return (int(generation) if generation is not None else 0), _as_bytes(value)
+
     async def bump_search_generation(self) -> None:
         """Make every cached search unreachable at once; the old entries expire on their own."""
         try:
@@ -132,10 +143,13 @@ class Cache:
         await self.bump_search_generation()
 
 
+def _as_bytes(value: bytes | str | None) -> bytes | None:
+    return value if value is None or isinstance(value, bytes) else value.encode()
+
+
 def material_key(material_id: object) -> str:
     return f"material:{material_id}"
 
 
-def search_key(generation: int, normalised_query: str) -> str:
-    digest = hashlib.sha256(f"{generation}:{normalised_query}".encode()).hexdigest()
-    return f"search:{digest}"
+def search_key(normalised_query: str) -> str:
+    return f"search:{hashlib.sha256(normalised_query.encode()).hexdigest()}"

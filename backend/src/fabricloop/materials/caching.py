@@ -3,7 +3,11 @@
 A reader that misses reads the search generation first, then the database, and stores its
 result only if no invalidation happened in between (every change bumps the generation after
 its commit). Without the check, a read that began before an update could store the old
-quantity after the update's invalidation and serve it for minutes."""
+quantity after the update's invalidation and serve it for minutes.
+
+A search entry (`search:{hash of the normalised query}`) carries the generation it was
+computed in; it is current only while the generation is unchanged, so one bump retires every
+cached search, and a reader gets the generation and the entry in one round trip."""
 
 import uuid
 
@@ -27,6 +31,19 @@ return 0
 
 async def generation(cache: Cache) -> int:
     return await cache.search_generation()
+
+
+def stamped(generation: int, body: bytes) -> bytes:
+    """A search entry: the generation it was computed in, a newline, the response body."""
+    return b"%d\n%b" % (generation, body)
+
+
+def current_body(entry: bytes | None, generation: int) -> bytes | None:
+    """The body of a search entry computed in `generation`; None for a missing or older one."""
+    if entry is None:
+        return None
+    stamp, _, body = entry.partition(b"\n")
+    return body if stamp == b"%d" % generation else None
 
 
 async def store_if_unchanged(

@@ -304,7 +304,7 @@ def page_sql(query: SearchQuery, *, facets: bool | None = None) -> tuple[str, di
         ids = f"""
             SELECT m.id, m.rank, count(*) OVER () AS total FROM (
                 SELECT m.id, m.created_at,
-                       ts_rank_cd(m.search_vector, websearch_to_tsquery('english', :q)) AS rank
+                       ts_rank(m.search_vector, websearch_to_tsquery('english', :q)) AS rank
                 FROM materials m WHERE {where} OFFSET 0
             ) m
             ORDER BY {inner_order}
@@ -410,11 +410,12 @@ async def search_json(
 ) -> bytes:
     """The search response as JSON, from the cache when this query ran since the last change;
     `session` is called (and a database session opened) only on a miss."""
-    generation = await caching.generation(cache)
-    key = search_key(generation, query.normalised())
-    cached = await cache.get_raw(key)
+    key = search_key(query.normalised())
+    generation, entry = await cache.search_generation_and_get(key)
+    cached = caching.current_body(entry, generation)
     if cached is not None:
         return cached
     body = (await run_search(session(), query, url_of)).model_dump_json().encode()
-    await caching.store_if_unchanged(cache, generation, key, body, SEARCH_TTL_SECONDS)
+    entry = caching.stamped(generation, body)
+    await caching.store_if_unchanged(cache, generation, key, entry, SEARCH_TTL_SECONDS)
     return body
