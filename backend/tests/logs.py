@@ -31,7 +31,11 @@ def logging_to(path: Path, level: str = "info") -> Iterator[Path]:
         structlog.configure(**saved_structlog)
 
 
-def entries(path: Path, request_id: str) -> list[dict[str, object]]:
+def all_entries(path: Path) -> list[dict[str, object]]:
+    """Every record written to the log file so far."""
     flush_logs()
-    lines = [json.loads(line) for line in path.read_text().splitlines()]
-    return [entry for entry in lines if entry.get("request_id") == request_id]
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def entries(path: Path, request_id: str) -> list[dict[str, object]]:
+    return [entry for entry in all_entries(path) if entry.get("request_id") == request_id]

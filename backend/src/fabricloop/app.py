@@ -22,6 +22,7 @@ from fabricloop.core.openapi import install_openapi
 from fabricloop.core.prefetched import PrefetchedResponseMiddleware
 from fabricloop.core.ratelimit import RateLimitMiddleware
 from fabricloop.core.redis import create_redis
+from fabricloop.core.replica import ReadReplica
 from fabricloop.core.spa import install_spa
 from fabricloop.core.storage import MediaFiles, create_storage
 from fabricloop.health.router import router as health_router
@@ -69,6 +70,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise RuntimeError("REDIS_URL is not set")
         app.state.engine = create_engine(settings)
         app.state.sessionmaker = create_sessionmaker(app.state.engine)
+        app.state.replica = (
+            ReadReplica(create_engine(settings, settings.database_read_url))
+            if settings.database_read_url
+            else None
+        )
         app.state.redis = create_redis(settings.redis_url)
         app.state.cache = Cache(app.state.redis)
         app.state.payment_gateway = create_gateway(settings)
@@ -81,6 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await app.state.payment_gateway.aclose()
             await app.state.redis.aclose()
             await app.state.engine.dispose()
+            if app.state.replica is not None:
+                await app.state.replica.engine.dispose()
 
     app = FastAPI(
         title="FabricLoop API",

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
 
     var_dir: Path = REPO_ROOT / "var"
     database_url: str | None = None
+    # A streaming replica for searches; used only once it has replayed every listing change
+    database_read_url: str | None = None
     redis_url: str | None = None
     db_pool_size: int = Field(20, ge=1, le=200)
     db_max_overflow: int = Field(10, ge=0, le=200)
@@ -87,12 +89,12 @@ class Settings(BaseSettings):
             return "warning" if value == "warn" else value
         return value
 
-    @field_validator("database_url", "redis_url", mode="before")
+    @field_validator("database_url", "database_read_url", "redis_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("database_url")
+    @field_validator("database_url", "database_read_url")
     @classmethod
     def _postgres_scheme(cls, value: str | None) -> str | None:
         if value is None:

@@ -47,6 +47,7 @@ class TestValidation:
             ("LOG_LEVEL", "verbose"),
             ("DATABASE_URL", "mysql://root@localhost/db"),
             ("DATABASE_URL", "not a url"),
+            ("DATABASE_READ_URL", "mysql://replica/db"),
             ("REDIS_URL", "http://localhost:6379"),
             ("ENV", "staging"),
             ("RATE_LIMIT_PER_MINUTE", "-5"),
@@ -78,9 +79,11 @@ class TestValidation:
     def test_blank_urls_mean_unset(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("DATABASE_URL", " ")
         monkeypatch.setenv("REDIS_URL", "")
+        monkeypatch.setenv("DATABASE_READ_URL", "  ")
         settings = Settings(_env_file=None)
         assert settings.database_url is None
         assert settings.redis_url is None
+        assert settings.database_read_url is None
 
     def test_start_up_exits_with_the_message(
         self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

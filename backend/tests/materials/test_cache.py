@@ -17,6 +17,7 @@ from fabricloop.app import create_app
 from fabricloop.auth.models import User
 from fabricloop.config import Settings
 from fabricloop.core.cache import (
+    LISTINGS_WAL_KEY,
     PREFETCHED_SCOPE_KEY,
     SEARCH_GENERATION_KEY,
     Cache,
@@ -155,7 +156,7 @@ class TestMaterialCache:
     ) -> None:
         cache: Cache = app.state.cache
         seen = await caching.generation(cache)
-        await cache.invalidate_material("some-change")
+        await cache.listings_changed(None)
         stored = await caching.store_if_unchanged(cache, seen, "material:x", b"{}", 60)
         assert stored is False
         assert await redis.exists("material:x") == 0
@@ -202,7 +203,7 @@ class TestSearchCache:
         commands = await commands_during(redis, read)
         assert responses[0].content == first.content
         ours = [c for c in commands if "search:" in c]
-        assert ours == [f"MGET {SEARCH_GENERATION_KEY} {key.decode()}"]
+        assert ours == [f"MGET {SEARCH_GENERATION_KEY} {key.decode()} {LISTINGS_WAL_KEY}"]
 
     async def test_entry_of_an_older_generation_is_not_served(
         self, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User

@@ -15,7 +15,7 @@ from fabricloop.auth import service as auth_service
 from fabricloop.auth.models import User
 from fabricloop.config import Settings
 from fabricloop.core.cache import Cache
-from fabricloop.core.db import after_commit
+from fabricloop.materials import caching
 from fabricloop.transactions import service as transactions
 
 # Columns whose values are other users' ids: those users appear in `users` (id and name only).
@@ -166,10 +166,5 @@ async def schedule_deletion(
     await auth_service.deactivate_sessions(session, user.id)
     await transactions.cancel_pending_of(session, cache, user.id)
     archived = await repository.archive_listings(session, user.id)
-
-    async def invalidate() -> None:
-        for material_id in archived:
-            await cache.invalidate_material(material_id)
-
-    after_commit(session, invalidate)
+    caching.invalidate_after_commit(session, cache, archived)
     return DeletionScheduled(delete_after=delete_after)

@@ -3,6 +3,7 @@ Redis is left alone for a short while so a dead server costs no timeouts on ever
 
 import hashlib
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,8 @@ BACKOFF_SECONDS = 2.0
 MATERIAL_TTL_SECONDS = 300
 SEARCH_TTL_SECONDS = 120
 SEARCH_GENERATION_KEY = "search:generation"
+# Where the primary's log ended after the latest listing change (core.replica).
+LISTINGS_WAL_KEY = "listings:wal"
 
 
 # One command instead of a pipeline: a counter with its window's expiry (set by the first hit,
@@ -28,6 +31,26 @@ if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 if KEYS[2] then return {count, redis.call('GET', KEYS[2])} end
 return {count}
 """
+
+
+# A listing change, atomically: every cached search retires, and a replica must have replayed
+# the change (ARGV[1], a log position; empty when unknown) before searches read it.
+_LISTINGS_CHANGED = """
+redis.call('INCR', KEYS[1])
+if ARGV[1] ~= '' and tonumber(ARGV[1]) > tonumber(redis.call('GET', KEYS[2]) or '0') then
+  redis.call('SET', KEYS[2], ARGV[1])
+end
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchState:
+    """What a search reads before the database: the generation, the cached entry (if any)
+    and how far a replica must have replayed (None when Redis is unavailable)."""
+
+    generation: int
+    entry: bytes | None
+    wal_position: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +75,7 @@ class Cache:
         self.redis = redis
         self._down_until = 0.0
         self._hit_and_get = redis.register_script(_HIT_AND_GET)
+        self._listings_changed = redis.register_script(_LISTINGS_CHANGED)
 
     @property
     def available(self) -> bool:
@@ -117,30 +141,45 @@ class Cache:
         raw = await self.get_raw(SEARCH_GENERATION_KEY)
         return int(raw) if raw is not None else 0
 
-    async def search_generation_and_get(self, key: str) -> tuple[int, bytes | None]:
-        """The search generation and `key`'s value, in one round trip; (0, None) when Redis is
-        unavailable."""
+    async def search_state(self, key: str) -> SearchState:
+        """The generation, the search entry `key` and the replica's required position, in one
+        round trip."""
+        unavailable = SearchState(generation=0, entry=None, wal_position=None)
         if not self.available:
-            return 0, None
+            return unavailable
         try:
-            generation, value = await self.redis.mget(SEARCH_GENERATION_KEY, key)
+            generation, entry, wal = await self.redis.mget(
+                SEARCH_GENERATION_KEY, key, LISTINGS_WAL_KEY
+            )
         except (RedisError, OSError) as error:
             self.mark_failed("mget", error)
-            return 0, None
-        return (int(generation) if generation is not None else 0), _as_bytes(value)
+            return unavailable
+        return SearchState(
+            generation=int(generation) if generation is not None else 0,
+            entry=_as_bytes(entry),
+            wal_position=int(wal) if wal is not None else 0,
+        )
 
-    async def bump_search_generation(self) -> None:
-        """Make every cached search unreachable at once; the old entries expire on their own."""
+    async def listings_changed(self, wal_position: int | None) -> None:
+        """Make every cached search unreachable at once (the old entries expire on their own)
+        and, with the primary's log position after the change, hold replicas to it."""
         try:
-            await self.redis.incr(SEARCH_GENERATION_KEY)
+            await self._listings_changed(
+                keys=(SEARCH_GENERATION_KEY, LISTINGS_WAL_KEY),
+                args=("" if wal_position is None else str(wal_position),),
+            )
         except (RedisError, OSError) as error:
-            self.mark_failed("incr", error)
+            self.mark_failed("listings_changed", error)
 
-    async def invalidate_material(self, material_id: object) -> None:
-        """After any change to a listing (fields, quantity, status): drop its cached detail and
-        every cached search, so no client sees the old state once the change has returned."""
-        await self.delete(material_key(material_id))
-        await self.bump_search_generation()
+    async def invalidate_materials(
+        self, material_ids: Iterable[object], wal_position: int | None
+    ) -> None:
+        """After any change to listings (fields, quantity, status): drop their cached details
+        and every cached search, so no client sees the old state once the change has returned."""
+        keys = [material_key(material_id) for material_id in material_ids]
+        if keys:
+            await self.delete(*keys)
+        await self.listings_changed(wal_position)
 
 
 def _as_bytes(value: bytes | str | None) -> bytes | None:

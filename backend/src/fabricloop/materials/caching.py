@@ -10,12 +10,20 @@ computed in; it is current only while the generation is unchanged, so one bump r
 cached search, and a reader gets the generation and the entry in one round trip."""
 
 import uuid
+from collections.abc import Iterable
 
+import structlog
 from pydantic import TypeAdapter, ValidationError
 from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import Scope
 
 from fabricloop.core.cache import SEARCH_GENERATION_KEY, Cache, material_key
+from fabricloop.core.db import after_commit
+from fabricloop.core.replica import wal_position
+
+log = structlog.get_logger(__name__)
 
 # Compare-and-set in one step on the Redis server: KEYS[1] the generation, KEYS[2] the entry;
 # ARGV: the generation read before the database, the value, the TTL in seconds.
@@ -27,6 +35,25 @@ if current == ARGV[1] then
 end
 return 0
 """
+
+
+def invalidate_after_commit(
+    session: AsyncSession, cache: Cache, material_ids: Iterable[uuid.UUID]
+) -> None:
+    """Once the transaction has committed: drop the listings' cached details, retire every
+    cached search, and hold replicas to the primary's log position after the change."""
+    changed = list(material_ids)
+
+    async def invalidate() -> None:
+        try:
+            position: int | None = await wal_position(session)
+        except (SQLAlchemyError, OSError) as error:
+            # The change is committed and the caches must go regardless.
+            log.warning("log position unknown after a listing change", error=str(error))
+            position = None
+        await cache.invalidate_materials(changed, position)
+
+    after_commit(session, invalidate)
 
 
 async def generation(cache: Cache) -> int:

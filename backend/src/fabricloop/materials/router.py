@@ -79,7 +79,8 @@ async def list_materials(
 ) -> Response:
     """Search active listings."""
     query = search.parse_query(request.query_params, page)
-    body = await search.search_json(lazy_session, cache, storage.url, query)
+    replica = request.app.state.replica
+    body = await search.search_json(lazy_session, replica, cache, storage.url, query)
     return Response(body, media_type=JSON)
 
 

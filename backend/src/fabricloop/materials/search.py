@@ -15,6 +15,7 @@ from starlette.datastructures import QueryParams
 from fabricloop.core.cache import SEARCH_TTL_SECONDS, Cache, search_key
 from fabricloop.core.countries import COUNTRY_CODES
 from fabricloop.core.pagination import Page
+from fabricloop.core.replica import ReadReplica
 from fabricloop.core.vocabulary import (
     CERTIFICATION_SCHEMES,
     CURRENCIES,
@@ -406,16 +407,28 @@ async def run_search(session: AsyncSession, query: SearchQuery, url_of: UrlOf) -
 
 
 async def search_json(
-    session: Callable[[], AsyncSession], cache: Cache, url_of: UrlOf, query: SearchQuery
+    session: Callable[[], AsyncSession],
+    replica: ReadReplica | None,
+    cache: Cache,
+    url_of: UrlOf,
+    query: SearchQuery,
 ) -> bytes:
-    """The search response as JSON, from the cache when this query ran since the last change;
-    `session` is called (and a database session opened) only on a miss."""
+    """The search response as JSON, from the cache when this query ran since the last change.
+    On a miss, from the replica when it has every listing change, else from the primary:
+    `session` is called (and a database session opened) only then."""
     key = search_key(query.normalised())
-    generation, entry = await cache.search_generation_and_get(key)
-    cached = caching.current_body(entry, generation)
+    state = await cache.search_state(key)
+    cached = caching.current_body(state.entry, state.generation)
     if cached is not None:
         return cached
-    body = (await run_search(session(), query, url_of)).model_dump_json().encode()
-    entry = caching.stamped(generation, body)
-    await caching.store_if_unchanged(cache, generation, key, entry, SEARCH_TTL_SECONDS)
+    result = None
+    if replica is not None:
+        result = await replica.run(
+            state.wal_position, lambda replica_session: run_search(replica_session, query, url_of)
+        )
+    if result is None:
+        result = await run_search(session(), query, url_of)
+    body = result.model_dump_json().encode()
+    entry = caching.stamped(state.generation, body)
+    await caching.store_if_unchanged(cache, state.generation, key, entry, SEARCH_TTL_SECONDS)
     return body

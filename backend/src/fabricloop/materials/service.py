@@ -11,7 +11,6 @@ from starlette.types import Scope
 
 from fabricloop.auth.models import User
 from fabricloop.core.cache import MATERIAL_TTL_SECONDS, Cache, material_key, prefetched
-from fabricloop.core.db import after_commit
 from fabricloop.impact.service import impact_out, per_kg_impact
 from fabricloop.materials import caching, repository, rows
 from fabricloop.materials.errors import (
@@ -65,13 +64,6 @@ async def _attach_images(
     await repository.set_images(session, material_id, image_ids)
 
 
-def _invalidate_after_commit(session: AsyncSession, cache: Cache, material_id: uuid.UUID) -> None:
-    async def invalidate() -> None:
-        await cache.invalidate_material(material_id)
-
-    after_commit(session, invalidate)
-
-
 async def create_material(
     session: AsyncSession, cache: Cache, seller: User, data: MaterialCreate
 ) -> Material:
@@ -115,7 +107,7 @@ async def create_material(
             session, rows.metric_row(material.id, seller.id, data.sustainability_metrics)
         )
     await passports.create_passport(session, material.id)
-    _invalidate_after_commit(session, cache, material.id)
+    caching.invalidate_after_commit(session, cache, [material.id])
     return material
 
 
@@ -264,7 +256,7 @@ async def update_material(
         await passports.record_change(
             session, material.id, user.id, "material_updated", passport_changes
         )
-    _invalidate_after_commit(session, cache, material.id)
+    caching.invalidate_after_commit(session, cache, [material.id])
     return material
 
 
@@ -276,5 +268,5 @@ async def delete_material(
     material.deleted_at = datetime.now(UTC)
     material.status = "archived"
     material = await repository.flush_material(session, material)
-    _invalidate_after_commit(session, cache, material.id)
+    caching.invalidate_after_commit(session, cache, [material.id])
     return material

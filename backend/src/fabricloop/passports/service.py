@@ -10,9 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
 from fabricloop.core.cache import Cache
-from fabricloop.core.db import after_commit
 from fabricloop.impact.service import per_kg_impact
-from fabricloop.materials import rows
+from fabricloop.materials import caching, rows
 from fabricloop.materials.models import Material, SustainabilityMetric
 from fabricloop.materials.schemas import MetricsIn
 from fabricloop.passports import repository
@@ -126,13 +125,6 @@ async def _view(
     )
 
 
-def _invalidate_after_commit(session: AsyncSession, cache: Cache, material_id: uuid.UUID) -> None:
-    async def invalidate() -> None:
-        await cache.invalidate_material(material_id)
-
-    after_commit(session, invalidate)
-
-
 async def get_passport(
     session: AsyncSession, base_url: str, material_id: uuid.UUID, viewer: User | None
 ) -> PassportOut:
@@ -168,7 +160,7 @@ async def update_passport(
         material.updated_at = datetime.now(UTC)
         await repository.flush(session)
         await record_change(session, material_id, user.id, "passport_updated", changes)
-        _invalidate_after_commit(session, cache, material_id)
+        caching.invalidate_after_commit(session, cache, [material_id])
         passport = await repository.get_passport(session, material_id) or passport
     return await _view(session, base_url, passport, material)
 
@@ -179,7 +171,7 @@ async def add_metrics(
     """Append a metrics record (the latest applies; the history is kept)."""
     _, material = await _owned(session, user, material_id)
     metric = await append_metrics(session, material.id, user.id, data)
-    _invalidate_after_commit(session, cache, material_id)
+    caching.invalidate_after_commit(session, cache, [material_id])
     return metric
 
 

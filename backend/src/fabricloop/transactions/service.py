@@ -16,7 +16,7 @@ from fabricloop.core.errors import field_error
 from fabricloop.core.metrics import record_transaction
 from fabricloop.core.pagination import Page
 from fabricloop.core.vocabulary import WHOLE_UNITS
-from fabricloop.materials import stock
+from fabricloop.materials import caching, stock
 from fabricloop.transactions import repository
 from fabricloop.transactions.errors import (
     BelowMinimumOrder,
@@ -78,13 +78,6 @@ def _check_order(listing: stock.Listing, buyer: User, quantity: Decimal) -> None
         raise field_error("quantity", "The order's mass is too large.")
 
 
-def _invalidate(session: AsyncSession, cache: Cache, material_id: uuid.UUID) -> None:
-    async def invalidate() -> None:
-        await cache.invalidate_material(material_id)
-
-    after_commit(session, invalidate)
-
-
 def _count(session: AsyncSession, status: str) -> None:
     async def record() -> None:
         record_transaction(status)
@@ -134,7 +127,7 @@ async def create_transaction(
         raise ListingBusy(headers={"Retry-After": "1"}) from error
     if not taken:
         await _refused(session, listing, quantity)
-    _invalidate(session, cache, listing.id)
+    caching.invalidate_after_commit(session, cache, [listing.id])
     _count(session, "pending")
     return transaction
 
@@ -190,7 +183,7 @@ async def _cancel(
     change and the release happen under the same row lock."""
     _apply(transaction, "cancelled", now)
     await stock.release(session, transaction.material_id, transaction.quantity)
-    _invalidate(session, cache, transaction.material_id)
+    caching.invalidate_after_commit(session, cache, [transaction.material_id])
     _count(session, "cancelled")
 
 
