@@ -10,7 +10,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from bench.env import ROOT, bench_env, machine, prepare_data
+from bench.env import ROOT, bench_env, cpu_calibration, machine, prepare_data
 from bench.report import update_section
 
 # Each module has NAME, run(env) -> dict and report(result) -> str (markdown). Add yours here.
@@ -43,11 +43,14 @@ def main(argv: list[str]) -> int:
         print(f"running {module.NAME} ...", flush=True)
         bench_started = time.perf_counter()
         load_before = os.getloadavg()
+        check_before = cpu_calibration()
         result = module.run(env)
+        check_after = cpu_calibration()
         context_now = {
             **context,
             "seconds": round(time.perf_counter() - bench_started, 1),
             "load_average_before": [round(x, 2) for x in load_before],
+            "cpu_check": {"before": check_before, "after": check_after},
         }
         payload = {"context": context_now, "result": result}
         (RESULTS / f"{module.NAME}.json").write_text(json.dumps(payload, indent=2) + "\n")

@@ -218,6 +218,27 @@ def machine() -> dict[str, object]:
     }
 
 
+CALIBRATION_STEPS = 5_000_000
+
+
+def cpu_calibration() -> dict[str, object]:
+    """How fast this machine's CPU is right now, for comparing runs: the best of three timings
+    of a fixed pure-Python loop, and the kernel's CPU pressure (the share of time something
+    waited for a CPU; on a shared host it rises when neighbours take the cores)."""
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for step in range(CALIBRATION_STEPS):
+            total += step
+        timings.append(time.perf_counter() - started)
+    pressure = None
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        first = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+        pressure = float(first.split()[1].split("=")[1])
+    return {"loop_ms": round(min(timings) * 1000, 1), "cpu_pressure_avg10": pressure}
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))

@@ -4,7 +4,7 @@ every run; the hand-written text around the sections is kept."""
 import re
 from typing import Any
 
-from bench.env import ROOT
+from bench.env import CALIBRATION_STEPS, ROOT
 
 PERFORMANCE = ROOT / "docs" / "performance.md"
 HEADER = "# Performance\n\nFigures written by `make bench` (`python -m bench`).\n"
@@ -13,10 +13,20 @@ HEADER = "# Performance\n\nFigures written by `make bench` (`python -m bench`).\
 def _machine_line(context: dict[str, Any]) -> str:
     m = context["machine"]
     load = ", ".join(str(x) for x in context.get("load_average_before", []))
+    check = context.get("cpu_check")
+    speed = ""
+    if check:
+        # The host's other tenants can slow these two cores several times over (the same loop
+        # has taken 300 ms and 960 ms minutes apart): compare runs only at similar speeds.
+        speed = (
+            f"CPU check (a {CALIBRATION_STEPS:,}-step Python loop; CPU pressure) before the "
+            f"run: {check['before']['loop_ms']} ms, {check['before']['cpu_pressure_avg10']}%; "
+            f"after: {check['after']['loop_ms']} ms, {check['after']['cpu_pressure_avg10']}%; "
+        )
     return (
         f"_Run {context['date']} on {m['nproc']} CPUs ({m['cpu']}), Python {m['python']}, "
         f"{context['materials']:,} active listings; load average before the run: {load}; "
-        f"took {context['seconds']} s._"
+        f"{speed}took {context['seconds']} s._"
     )
 
 
