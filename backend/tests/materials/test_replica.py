@@ -11,6 +11,7 @@ import pytest
 from anyio import to_thread
 from fastapi import FastAPI
 from httpx import AsyncClient
+from prometheus_client import REGISTRY
 from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -63,6 +64,11 @@ async def replica(app: FastAPI, settings: Settings, replica_url: str) -> AsyncIt
         app.state.replica = None
 
 
+def reads(server: str) -> float:
+    """fabricloop_search_reads_total{server} as /metrics would show it."""
+    return REGISTRY.get_sample_value("fabricloop_search_reads_total", {"server": server}) or 0.0
+
+
 async def titles(client: AsyncClient) -> list[str]:
     response = await client.get(MATERIALS, params={"q": "cotton"})
     assert response.status_code == 200
@@ -77,13 +83,17 @@ async def on_primary(session: AsyncSession, seller: User) -> None:
 @pytest.mark.usefixtures("replica", "on_primary")
 class TestReadReplica:
     async def test_a_caught_up_replica_answers(self, client: AsyncClient, redis: Redis) -> None:
+        before = reads("replica")
         assert await titles(client) == ["Cotton on the replica"]
+        assert reads("replica") == before + 1
 
     async def test_a_replica_behind_the_last_change_is_not_read(
         self, client: AsyncClient, redis: Redis
     ) -> None:
         await redis.set(LISTINGS_WAL_KEY, NO_SERVER_HAS_REPLAYED_THIS_FAR)
+        before = reads("primary")
         assert await titles(client) == ["Cotton on the primary"]
+        assert reads("primary") == before + 1
 
     async def test_a_listing_change_holds_replicas_to_its_log_position(
         self, app: FastAPI, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User

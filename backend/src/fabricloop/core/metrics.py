@@ -1,8 +1,9 @@
 """Prometheus metrics of the app.
 
 Request metrics are observed by the request middleware; business outcomes by the services
-(`record_transaction`, `record_payment`); the database pool and the active users are read
-when /metrics is scraped (`refresh_scrape_gauges`), so they cost nothing between scrapes."""
+(`record_transaction`, `record_payment`, `record_search_read`); the database pool and the
+active users are read when /metrics is scraped (`refresh_scrape_gauges`), so they cost nothing
+between scrapes."""
 
 import time
 import uuid
@@ -34,6 +35,11 @@ PAYMENTS = Counter(
     "fabricloop_payments_total",
     "Payment attempts by outcome: succeeded, failed, requires_action...",
     ["outcome"],
+)
+SEARCH_READS = Counter(
+    "fabricloop_search_reads_total",
+    "Searches that missed the cache, by the server that answered: replica or primary.",
+    ["server"],
 )
 ACTIVE_USERS = Gauge(
     "fabricloop_active_users",
@@ -67,6 +73,10 @@ def record_transaction(outcome: str) -> None:
 
 def record_payment(outcome: str) -> None:
     PAYMENTS.labels(outcome).inc()
+
+
+def record_search_read(server: str) -> None:
+    SEARCH_READS.labels(server).inc()
 
 
 async def note_active_user(cache: Cache, user_id: uuid.UUID) -> None:

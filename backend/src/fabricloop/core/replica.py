@@ -12,7 +12,7 @@ from typing import TypeVar
 
 import structlog
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from fabricloop.core.db import create_sessionmaker
@@ -55,7 +55,7 @@ class ReadReplica:
                     log.info("replica behind", replayed=replayed, needed=caught_up_to)
                     return None
                 return await work(session)
-        except (DBAPIError, SQLAlchemyError, OSError) as error:
+        except (SQLAlchemyError, OSError) as error:
             # A conflict with recovery cancels a query now and then; a dead replica would cost
             # a connect timeout per read, so it is left alone for a while.
             self._down_until = time.monotonic() + BACKOFF_SECONDS

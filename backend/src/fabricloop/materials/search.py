@@ -14,6 +14,7 @@ from starlette.datastructures import QueryParams
 
 from fabricloop.core.cache import SEARCH_TTL_SECONDS, Cache, search_key
 from fabricloop.core.countries import COUNTRY_CODES
+from fabricloop.core.metrics import record_search_read
 from fabricloop.core.pagination import Page
 from fabricloop.core.replica import ReadReplica
 from fabricloop.core.vocabulary import (
@@ -428,6 +429,9 @@ async def search_json(
         )
     if result is None:
         result = await run_search(session(), query, url_of)
+        record_search_read("primary")
+    else:
+        record_search_read("replica")
     body = result.model_dump_json().encode()
     entry = caching.stamped(state.generation, body)
     await caching.store_if_unchanged(cache, state.generation, key, entry, SEARCH_TTL_SECONDS)
