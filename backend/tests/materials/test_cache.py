@@ -1,7 +1,9 @@
 """The listing caches, observed through Redis itself."""
 
+import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,20 +22,24 @@ from fabricloop.core.cache import (
     LISTINGS_WAL_KEY,
     PREFETCHED_SCOPE_KEY,
     SEARCH_GENERATION_KEY,
+    SEARCH_STOCK_GENERATION_KEY,
     Cache,
     Prefetched,
     material_key,
     prefetched,
+    shows_key,
 )
 from fabricloop.materials import caching
 from fabricloop.materials.models import Material
-from tests.factories import auth_headers, make_material
+from tests.factories import auth_headers, make_material, make_user
 from tests.logs import entries
 from tests.materials.conftest import MATERIALS, listing
+from tests.transactions.helpers import buy
 
 
 async def search_keys(redis: Redis) -> list[bytes]:
-    return [k for k in await redis.keys("search:*") if k != SEARCH_GENERATION_KEY.encode()]
+    """The cached search entries (`search:{sha256}`), without the counters and sets."""
+    return [k for k in await redis.keys("search:*") if re.fullmatch(rb"search:[0-9a-f]{64}", k)]
 
 
 async def sneak_quantity(session: AsyncSession, material: Material, quantity: str) -> None:
@@ -155,12 +161,15 @@ class TestMaterialCache:
         self, app: FastAPI, session: AsyncSession, redis: Redis, seller: User
     ) -> None:
         cache: Cache = app.state.cache
-        seen = await caching.generation(cache)
-        await cache.listings_changed(None)
+        seen = await cache.generations()
+        await cache.listings_changed([], None)
         stored = await caching.store_if_unchanged(cache, seen, "material:x", b"{}", 60)
         assert stored is False
         assert await redis.exists("material:x") == 0
-        fresh = await caching.generation(cache)
+        fresh = await cache.generations()
+        await cache.listings_changed([], None, stock_only=True)  # a purchase elsewhere
+        assert not await caching.store_if_unchanged(cache, fresh, "material:x", b"{}", 60)
+        fresh = await cache.generations()
         assert await caching.store_if_unchanged(cache, fresh, "material:x", b"{}", 60)
         assert await redis.exists("material:x") == 1
 
@@ -203,7 +212,10 @@ class TestSearchCache:
         commands = await commands_during(redis, read)
         assert responses[0].content == first.content
         ours = [c for c in commands if "search:" in c]
-        assert ours == [f"MGET {SEARCH_GENERATION_KEY} {key.decode()} {LISTINGS_WAL_KEY}"]
+        assert ours == [
+            f"MGET {SEARCH_GENERATION_KEY} {SEARCH_STOCK_GENERATION_KEY} {LISTINGS_WAL_KEY} "
+            + key.decode()
+        ]
 
     async def test_entry_of_an_older_generation_is_not_served(
         self, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User
@@ -239,6 +251,83 @@ class TestSearchCache:
             MATERIALS, params={"q": "organic cotton", "material_type": ["cotton", "wool"]}
         )
         assert len(await search_keys(redis)) == 1
+
+
+LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+async def search(client: AsyncClient, **params: object) -> dict[str, object]:
+    response = await client.get(MATERIALS, params=params)
+    assert response.status_code == 200
+    body: dict[str, object] = response.json()
+    return body
+
+
+def quantities(body: dict[str, object]) -> dict[str, float]:
+    return {m["title"]: m["quantity"] for m in body["materials"]}  # type: ignore[attr-defined]
+
+
+class TestSearchCacheAndPurchases:
+    """A purchase that leaves a listing on sale changes its quantity only: it cannot change
+    which listings a search without a quantity filter returns, or their order."""
+
+    @pytest.fixture
+    async def buyer(self, session: AsyncSession) -> User:
+        return await make_user(session, role="brand", company_name="Loop Brand")
+
+    async def test_searches_not_showing_the_listing_stay_cached(
+        self, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User, buyer: User
+    ) -> None:
+        cotton = await make_material(session, seller, title="Cotton poplin", quantity=100)
+        wool = await make_material(session, seller, title="Wool melton", quantity=100)
+        await search(client, q="cotton")
+        wool_page = await search(client, q="wool")
+        entries_before = set(await search_keys(redis))
+        await sneak_quantity(session, wool, "77")  # behind the cache's back: tells a hit
+        await buy(client, auth_headers(buyer), cotton.id, 10)
+        # The search showing the listing is gone; the other one is still served.
+        assert len(set(await search_keys(redis)) & entries_before) == 1
+        assert await search(client, q="wool") == wool_page
+        assert quantities(await search(client, q="cotton")) == {"Cotton poplin": 90}
+
+    async def test_a_search_filtering_on_quantity_is_recomputed(
+        self, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User, buyer: User
+    ) -> None:
+        await make_material(session, seller, title="Newer cotton", quantity=100)
+        older = await make_material(
+            session, seller, title="Older cotton", quantity=60, created_at=LONG_AGO
+        )
+        # Page 1 of one shows only the newer listing; the older one counts in the total.
+        first = await search(client, q="cotton", quantity=50, limit=1, sort="newest")
+        assert (first["total"], list(quantities(first))) == (2, ["Newer cotton"])
+        await buy(client, auth_headers(buyer), older.id, 20)
+        after = await search(client, q="cotton", quantity=50, limit=1, sort="newest")
+        assert (after["total"], list(quantities(after))) == (1, ["Newer cotton"])
+
+    async def test_selling_out_retires_every_search(
+        self, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User, buyer: User
+    ) -> None:
+        await make_material(session, seller, title="Newer cotton", quantity=100)
+        older = await make_material(
+            session, seller, title="Older cotton", quantity=5, created_at=LONG_AGO
+        )
+        first = await search(client, q="cotton", limit=1, sort="newest")
+        assert first["total"] == 2
+        await buy(client, auth_headers(buyer), older.id, 5)
+        assert (await search(client, q="cotton", limit=1, sort="newest"))["total"] == 1
+
+    async def test_a_store_racing_a_purchase_is_dropped(
+        self, app: FastAPI, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User
+    ) -> None:
+        cache: Cache = app.state.cache
+        material = await make_material(session, seller, title="Cotton poplin")
+        seen = await cache.generations()
+        await cache.listings_changed([material.id], None, stock_only=True)
+        stored = await caching.store_if_unchanged(
+            cache, seen, "search:" + "0" * 64, b"0\n{}", 60, shows=[material.id]
+        )
+        assert stored is False
+        assert await redis.exists("search:" + "0" * 64, shows_key(material.id)) == 0
 
 
 @pytest.fixture

@@ -107,7 +107,7 @@ class TestReadReplica:
         required = int(await redis.get(LISTINGS_WAL_KEY) or 0)
         assert before <= required <= await wal_position(session)
         # An older position never lowers it.
-        await app.state.cache.listings_changed(required - 1)
+        await app.state.cache.listings_changed([], required - 1)
         assert int(await redis.get(LISTINGS_WAL_KEY) or 0) == required
 
     async def test_without_redis_the_position_is_unknown_so_the_primary_answers(

@@ -10,7 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
-from fabricloop.core.cache import material_key
+from fabricloop.core.cache import (
+    SEARCH_GENERATION_KEY,
+    SEARCH_STOCK_GENERATION_KEY,
+    material_key,
+)
 from fabricloop.materials.models import Material
 from fabricloop.transactions.models import Transaction
 from tests.factories import auth_headers, make_material, make_transaction, make_user
@@ -35,6 +39,11 @@ async def transactions_of(session: AsyncSession, material_id: uuid.UUID) -> list
         .execution_options(populate_existing=True)
     )
     return list(result.scalars())
+
+
+async def generations(redis: Redis) -> tuple[int, int]:
+    listings, stock = await redis.mget(SEARCH_GENERATION_KEY, SEARCH_STOCK_GENERATION_KEY)
+    return int(listings or 0), int(stock or 0)
 
 
 @pytest.fixture
@@ -131,10 +140,18 @@ class TestCreateTransaction:
         self, client: AsyncClient, redis: Redis, buyer: User, material: Material
     ) -> None:
         await redis.set(material_key(material.id), b"{}")
-        generation = int(await redis.get("search:generation") or 0)
+        listings, stock = await generations(redis)
         await buy(client, auth_headers(buyer), material.id, 1)
         assert await redis.get(material_key(material.id)) is None
-        assert int(await redis.get("search:generation") or 0) == generation + 1
+        # Still on sale: its quantity alone changed.
+        assert await generations(redis) == (listings, stock + 1)
+
+    async def test_selling_out_retires_every_search(
+        self, client: AsyncClient, redis: Redis, buyer: User, material: Material
+    ) -> None:
+        listings, stock = await generations(redis)
+        await buy(client, auth_headers(buyer), material.id, 100)
+        assert await generations(redis) == (listings + 1, stock)
 
     async def test_unknown_material(self, client: AsyncClient, buyer: User) -> None:
         response = await client.post(

@@ -160,12 +160,12 @@ class TestReservation:
         assert listing is not None
         material.price = Decimal("9.00")  # the seller edits the price meanwhile
         await session.flush()
-        assert await stock.reserve(session, listing, Decimal("1")) is False
+        assert await stock.reserve(session, listing, Decimal("1")) is None
         with pytest.raises(ListingChanged):
             await service._refused(session, listing, Decimal("1"))
         fresh = await stock.get_listing(session, material.id)
         assert fresh is not None
-        assert await stock.reserve(session, fresh, Decimal("5")) is True
+        assert await stock.reserve(session, fresh, Decimal("5")) == "sold_out"  # all 5 taken
         await session.refresh(material)
         assert (material.quantity, material.status) == (Decimal("0"), "sold_out")
         with pytest.raises(InsufficientQuantity):

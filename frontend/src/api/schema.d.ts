@@ -236,8 +236,10 @@ export interface paths {
          *     `price_asc`; `price_desc`), `page`, `limit`. Ties are broken by id, so pages are stable.
          *     Any invalid value (unknown type, negative or non-numeric price, `min_price > max_price`, bad
          *     uuid, unknown currency, country or sort, a repeated single-valued parameter) is a 400
-         *     `invalid_query` whose details name the parameter. Results are cached for two minutes; every
-         *     change to a listing invalidates them.
+         *     `invalid_query` whose details name the parameter. Results are cached for two minutes; a
+         *     change to a listing invalidates every result it can affect before its own response returns
+         *     (a purchase that leaves a listing on sale: the results that show it or filter on quantity).
+         *     With `DATABASE_READ_URL` set, a result may come from a replica that has every change.
          */
         get: operations["list_materials_api_materials_get"];
         put?: never;

@@ -19,6 +19,7 @@ BACKOFF_SECONDS = 2.0
 MATERIAL_TTL_SECONDS = 300
 SEARCH_TTL_SECONDS = 120
 SEARCH_GENERATION_KEY = "search:generation"
+SEARCH_STOCK_GENERATION_KEY = "search:stock-generation"
 # Where the primary's log ended after the latest listing change (core.replica).
 LISTINGS_WAL_KEY = "listings:wal"
 
@@ -33,22 +34,43 @@ return {count}
 """
 
 
-# A listing change, atomically: every cached search retires, and a replica must have replayed
-# the change (ARGV[1], a log position; empty when unknown) before searches read it.
+# A change to listings, atomically. KEYS[1] moves on: the listings generation (retiring every
+# cached search) or the stock generation (retiring the searches that filter on quantity);
+# KEYS[2] holds the log position a replica must have replayed before searches read it (ARGV[2];
+# empty when unknown); then, per listing, its cached detail and the set of the search entries
+# that show it (KEYS[3..], in pairs): the detail goes, and with ARGV[1] 'stock' the entries too.
 _LISTINGS_CHANGED = """
 redis.call('INCR', KEYS[1])
-if ARGV[1] ~= '' and tonumber(ARGV[1]) > tonumber(redis.call('GET', KEYS[2]) or '0') then
-  redis.call('SET', KEYS[2], ARGV[1])
+if ARGV[2] ~= '' and tonumber(ARGV[2]) > tonumber(redis.call('GET', KEYS[2]) or '0') then
+  redis.call('SET', KEYS[2], ARGV[2])
+end
+for i = 3, #KEYS, 2 do
+  redis.call('DEL', KEYS[i])
+  if ARGV[1] == 'stock' then
+    local entries = redis.call('SMEMBERS', KEYS[i + 1])
+    for j = 1, #entries do redis.call('DEL', entries[j]) end
+  end
+  redis.call('DEL', KEYS[i + 1])
 end
 """
 
 
 @dataclass(frozen=True, slots=True)
+class Generations:
+    """Counters of listing changes, read before the database by a reader that will cache what
+    it reads: `listings` moves on a change that can alter which listings a search returns, or
+    in what order; `stock` on a change of a listing's quantity alone."""
+
+    listings: int
+    stock: int
+
+
+@dataclass(frozen=True, slots=True)
 class SearchState:
-    """What a search reads before the database: the generation, the cached entry (if any)
+    """What a search reads before the database: the generations, the cached entry (if any)
     and how far a replica must have replayed (None when Redis is unavailable)."""
 
-    generation: int
+    generations: Generations
     entry: bytes | None
     wal_position: int | None
 
@@ -137,49 +159,53 @@ class Cache:
         prefetched = Prefetched(key, replies[1]) if key is not None else None
         return int(replies[0]), prefetched
 
-    async def search_generation(self) -> int:
-        raw = await self.get_raw(SEARCH_GENERATION_KEY)
-        return int(raw) if raw is not None else 0
+    async def generations(self) -> Generations:
+        """The change counters (zeros when Redis is unavailable: nothing will be stored)."""
+        return (await self.search_state(None)).generations
 
-    async def search_state(self, key: str) -> SearchState:
-        """The generation, the search entry `key` and the replica's required position, in one
-        round trip."""
-        unavailable = SearchState(generation=0, entry=None, wal_position=None)
+    async def search_state(self, key: str | None) -> SearchState:
+        """The generations, the search entry `key` and the replica's required position, in
+        one round trip."""
+        unavailable = SearchState(Generations(0, 0), entry=None, wal_position=None)
         if not self.available:
             return unavailable
+        keys = [SEARCH_GENERATION_KEY, SEARCH_STOCK_GENERATION_KEY, LISTINGS_WAL_KEY]
         try:
-            generation, entry, wal = await self.redis.mget(
-                SEARCH_GENERATION_KEY, key, LISTINGS_WAL_KEY
+            listings, stock, wal, *entry = await self.redis.mget(
+                *keys, *([key] if key is not None else [])
             )
         except (RedisError, OSError) as error:
             self.mark_failed("mget", error)
             return unavailable
         return SearchState(
-            generation=int(generation) if generation is not None else 0,
-            entry=_as_bytes(entry),
-            wal_position=int(wal) if wal is not None else 0,
+            Generations(int(listings or 0), int(stock or 0)),
+            entry=_as_bytes(entry[0]) if entry else None,
+            wal_position=int(wal or 0),
         )
 
-    async def listings_changed(self, wal_position: int | None) -> None:
-        """Make every cached search unreachable at once (the old entries expire on their own)
-        and, with the primary's log position after the change, hold replicas to it."""
+    async def listings_changed(
+        self,
+        material_ids: Iterable[object],
+        wal_position: int | None,
+        *,
+        stock_only: bool = False,
+    ) -> None:
+        """After a change to listings has committed: drop their cached details and the cached
+        searches it can affect (all of them; for a change of quantity alone, those that show
+        one of the listings or filter on quantity), so no client sees the old state once the
+        change has returned; with the primary's log position after it, hold replicas to it."""
+        generation = SEARCH_STOCK_GENERATION_KEY if stock_only else SEARCH_GENERATION_KEY
+        per_listing = [key for m in material_ids for key in (material_key(m), shows_key(m))]
         try:
             await self._listings_changed(
-                keys=(SEARCH_GENERATION_KEY, LISTINGS_WAL_KEY),
-                args=("" if wal_position is None else str(wal_position),),
+                keys=(generation, LISTINGS_WAL_KEY, *per_listing),
+                args=(
+                    "stock" if stock_only else "listings",
+                    "" if wal_position is None else str(wal_position),
+                ),
             )
         except (RedisError, OSError) as error:
             self.mark_failed("listings_changed", error)
-
-    async def invalidate_materials(
-        self, material_ids: Iterable[object], wal_position: int | None
-    ) -> None:
-        """After any change to listings (fields, quantity, status): drop their cached details
-        and every cached search, so no client sees the old state once the change has returned."""
-        keys = [material_key(material_id) for material_id in material_ids]
-        if keys:
-            await self.delete(*keys)
-        await self.listings_changed(wal_position)
 
 
 def _as_bytes(value: bytes | str | None) -> bytes | None:
@@ -188,6 +214,11 @@ def _as_bytes(value: bytes | str | None) -> bytes | None:
 
 def material_key(material_id: object) -> str:
     return f"material:{material_id}"
+
+
+def shows_key(material_id: object) -> str:
+    """The set of cached search entries whose page shows this listing."""
+    return f"search:shows:{material_id}"
 
 
 def search_key(normalised_query: str) -> str:

@@ -1,16 +1,21 @@
 """Filling the listing caches without racing invalidations.
 
-A reader that misses reads the search generation first, then the database, and stores its
-result only if no invalidation happened in between (every change bumps the generation after
-its commit). Without the check, a read that began before an update could store the old
-quantity after the update's invalidation and serve it for minutes.
+A reader that misses reads the change counters (core.cache.Generations) first, then the
+database, and stores its result only if no change happened in between (every change moves a
+counter after its commit). Without the check, a read that began before an update could store
+the old quantity after the update's invalidation and serve it for minutes.
 
-A search entry (`search:{hash of the normalised query}`) carries the generation it was
-computed in; it is current only while the generation is unchanged, so one bump retires every
-cached search, and a reader gets the generation and the entry in one round trip."""
+A search entry (`search:{hash of the normalised query}`) carries the generations it was
+computed in: the listings generation, and for a search that filters on quantity the stock
+generation too. It is current only while they are, so one change retires every cached search
+it can affect at once; a reader gets the generations and the entry in one round trip. A
+change of quantity alone (a purchase) cannot change which listings a search without a
+quantity filter returns, or their order, only the quantity shown: it moves the stock
+generation and deletes the entries whose page shows the listing (`search:shows:{id}`, filled
+when an entry is stored), and leaves every other search cached."""
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import structlog
 from pydantic import TypeAdapter, ValidationError
@@ -19,29 +24,47 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import Scope
 
-from fabricloop.core.cache import SEARCH_GENERATION_KEY, Cache, material_key
+from fabricloop.core.cache import (
+    SEARCH_GENERATION_KEY,
+    SEARCH_STOCK_GENERATION_KEY,
+    Cache,
+    Generations,
+    material_key,
+    shows_key,
+)
 from fabricloop.core.db import after_commit
 from fabricloop.core.replica import wal_position
 
 log = structlog.get_logger(__name__)
 
-# Compare-and-set in one step on the Redis server: KEYS[1] the generation, KEYS[2] the entry;
-# ARGV: the generation read before the database, the value, the TTL in seconds.
-_SET_IF_GENERATION = """
-local current = redis.call('GET', KEYS[1]) or '0'
-if current == ARGV[1] then
-  redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
-  return 1
+# Compare-and-set in one step on the Redis server. KEYS[1], KEYS[2]: the listings and stock
+# generations; KEYS[3]: the entry; KEYS[4..]: the sets of the listings it shows, which get the
+# entry's key. ARGV: the two generations read before the database, the value, the TTL.
+_SET_IF_UNCHANGED = """
+if (redis.call('GET', KEYS[1]) or '0') ~= ARGV[1]
+    or (redis.call('GET', KEYS[2]) or '0') ~= ARGV[2] then
+  return 0
 end
-return 0
+redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4])
+for i = 4, #KEYS do
+  redis.call('SADD', KEYS[i], KEYS[3])
+  redis.call('EXPIRE', KEYS[i], ARGV[4])
+end
+return 1
 """
 
 
 def invalidate_after_commit(
-    session: AsyncSession, cache: Cache, material_ids: Iterable[uuid.UUID]
+    session: AsyncSession,
+    cache: Cache,
+    material_ids: Iterable[uuid.UUID],
+    *,
+    stock_only: bool = False,
 ) -> None:
-    """Once the transaction has committed: drop the listings' cached details, retire every
-    cached search, and hold replicas to the primary's log position after the change."""
+    """Once the transaction has committed: drop the listings' cached details and the cached
+    searches the change can affect (`stock_only`: the listings' quantities changed and
+    nothing else, their status included), and hold replicas to the primary's log position
+    after the change."""
     changed = list(material_ids)
 
     async def invalidate() -> None:
@@ -51,41 +74,54 @@ def invalidate_after_commit(
             # The change is committed and the caches must go regardless.
             log.warning("log position unknown after a listing change", error=str(error))
             position = None
-        await cache.invalidate_materials(changed, position)
+        await cache.listings_changed(changed, position, stock_only=stock_only)
 
     after_commit(session, invalidate)
 
 
-async def generation(cache: Cache) -> int:
-    return await cache.search_generation()
+def stamped(generations: Generations, body: bytes, *, filters_on_stock: bool) -> bytes:
+    """A search entry: the generations it was computed in (the stock one only when the search
+    filters on quantity), a newline, the response body."""
+    if filters_on_stock:
+        return b"%d:%d\n%b" % (generations.listings, generations.stock, body)
+    return b"%d\n%b" % (generations.listings, body)
 
 
-def stamped(generation: int, body: bytes) -> bytes:
-    """A search entry: the generation it was computed in, a newline, the response body."""
-    return b"%d\n%b" % (generation, body)
-
-
-def current_body(entry: bytes | None, generation: int) -> bytes | None:
-    """The body of a search entry computed in `generation`; None for a missing or older one."""
+def current_body(entry: bytes | None, generations: Generations) -> bytes | None:
+    """The body of a search entry that is still current; None for a missing or retired one."""
     if entry is None:
         return None
     stamp, _, body = entry.partition(b"\n")
-    return body if stamp == b"%d" % generation else None
+    listings, _, stock = stamp.partition(b":")
+    if listings != b"%d" % generations.listings:
+        return None
+    if stock and stock != b"%d" % generations.stock:
+        return None
+    return body
 
 
 async def store_if_unchanged(
-    cache: Cache, generation_seen: int, key: str, value: bytes, ttl_seconds: int
+    cache: Cache,
+    seen: Generations,
+    key: str,
+    value: bytes,
+    ttl_seconds: int,
+    shows: Sequence[uuid.UUID] = (),
 ) -> bool:
-    """Store `value` unless the generation moved since `generation_seen`; never raises."""
+    """Store `value` unless a listing changed since `seen` was read, recording it in the sets
+    of the listings it `shows`; never raises."""
     if not cache.available:
         return False
     try:
         stored = await cache.redis.eval(
-            _SET_IF_GENERATION,
-            2,
+            _SET_IF_UNCHANGED,
+            3 + len(shows),
             SEARCH_GENERATION_KEY,
+            SEARCH_STOCK_GENERATION_KEY,
             key,
-            str(generation_seen),
+            *(shows_key(material_id) for material_id in shows),
+            str(seen.listings),
+            str(seen.stock),
             value,
             str(ttl_seconds),
         )

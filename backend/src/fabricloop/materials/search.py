@@ -66,8 +66,10 @@ DESCRIPTION = """Only `active` listings. Parameters (all optional, filters inclu
 `price_asc`; `price_desc`), `page`, `limit`. Ties are broken by id, so pages are stable.
 Any invalid value (unknown type, negative or non-numeric price, `min_price > max_price`, bad
 uuid, unknown currency, country or sort, a repeated single-valued parameter) is a 400
-`invalid_query` whose details name the parameter. Results are cached for two minutes; every
-change to a listing invalidates them."""
+`invalid_query` whose details name the parameter. Results are cached for two minutes; a
+change to a listing invalidates every result it can affect before its own response returns
+(a purchase that leaves a listing on sale: the results that show it or filter on quantity).
+With `DATABASE_READ_URL` set, a result may come from a replica that has every change."""
 
 
 @dataclass(frozen=True)
@@ -419,7 +421,7 @@ async def search_json(
     `session` is called (and a database session opened) only then."""
     key = search_key(query.normalised())
     state = await cache.search_state(key)
-    cached = caching.current_body(state.entry, state.generation)
+    cached = caching.current_body(state.entry, state.generations)
     if cached is not None:
         return cached
     result = None
@@ -433,6 +435,9 @@ async def search_json(
     else:
         record_search_read("replica")
     body = result.model_dump_json().encode()
-    entry = caching.stamped(state.generation, body)
-    await caching.store_if_unchanged(cache, state.generation, key, entry, SEARCH_TTL_SECONDS)
+    entry = caching.stamped(state.generations, body, filters_on_stock=query.quantity is not None)
+    shown = [summary.material_id for summary in result.materials]
+    await caching.store_if_unchanged(
+        cache, state.generations, key, entry, SEARCH_TTL_SECONDS, shows=shown
+    )
     return body

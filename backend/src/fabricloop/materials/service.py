@@ -139,7 +139,7 @@ async def material_detail(
 ) -> bytes:
     """The detail as JSON. Public listings are cached for everyone; a draft or archived one is
     built for its owner (or a buyer) each time and never cached, so no one else sees it."""
-    generation = await caching.generation(cache)
+    generations = await cache.generations()
     row = await repository.get_material_row(session, material_id)
     if row is None:
         raise MaterialNotFound()
@@ -162,7 +162,7 @@ async def material_detail(
     body = detail.model_dump_json().encode()
     if public:
         await caching.store_if_unchanged(
-            cache, generation, material_key(material_id), body, MATERIAL_TTL_SECONDS
+            cache, generations, material_key(material_id), body, MATERIAL_TTL_SECONDS
         )
     return body
 

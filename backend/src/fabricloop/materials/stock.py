@@ -58,11 +58,12 @@ async def get_listing(session: AsyncSession, material_id: uuid.UUID) -> Listing 
     return None if row is None else Listing(*tuple(row))
 
 
-async def reserve(session: AsyncSession, listing: Listing, quantity: Decimal) -> bool:
+async def reserve(session: AsyncSession, listing: Listing, quantity: Decimal) -> str | None:
     """Take `quantity` from the listing in one conditional UPDATE, so concurrent buyers can
     never together take more than listed, and only on the terms the buyer's order was made
-    on (price, currency, unit, mass per unit as read); False when the listing can't supply
-    it on those terms. The row stays locked until the caller's transaction ends."""
+    on (price, currency, unit, mass per unit as read). Returns the listing's status after it
+    (`sold_out` when it took the last unit); None when the listing can't supply it on those
+    terms. The row stays locked until the caller's transaction ends."""
     remaining = Material.quantity - quantity
     statement = (
         update(Material)
@@ -80,11 +81,12 @@ async def reserve(session: AsyncSession, listing: Listing, quantity: Decimal) ->
             quantity=remaining,
             status=case((remaining == 0, "sold_out"), else_=Material.status),
         )
-        .returning(Material.id)
+        .returning(Material.status)
         .execution_options(synchronize_session=False)
     )
     try:
-        return (await session.execute(statement)).first() is not None
+        status: str | None = (await session.execute(statement)).scalar_one_or_none()
+        return status
     except DBAPIError as error:
         if getattr(error.orig, "sqlstate", None) in WAIT_GAVE_UP:
             raise ListingBusy() from error

@@ -122,12 +122,15 @@ async def create_transaction(
     # so buyers of one listing queue behind each other as briefly as possible. If it takes
     # nothing, the request fails and its rollback removes the transaction above.
     try:
-        taken = await stock.reserve(session, listing, quantity)
+        status = await stock.reserve(session, listing, quantity)
     except stock.ListingBusy as error:
         raise ListingBusy(headers={"Retry-After": "1"}) from error
-    if not taken:
+    if status is None:
         await _refused(session, listing, quantity)
-    caching.invalidate_after_commit(session, cache, [listing.id])
+    # A listing still on sale changed its quantity only: searches that don't show it stay
+    # cached. Selling out takes it out of every search.
+    stock_only = status == stock.PURCHASABLE
+    caching.invalidate_after_commit(session, cache, [listing.id], stock_only=stock_only)
     _count(session, "pending")
     return transaction
 
