@@ -267,6 +267,18 @@ def quantities(body: dict[str, object]) -> dict[str, float]:
     return {m["title"]: m["quantity"] for m in body["materials"]}  # type: ignore[attr-defined]
 
 
+async def newer_and_older(session: AsyncSession, seller: User, older_quantity: int) -> Material:
+    """Two cotton listings; returns the older one, second when the newest come first."""
+    await make_material(session, seller, title="Newer cotton", quantity=100)
+    return await make_material(
+        session, seller, title="Older cotton", quantity=older_quantity, created_at=LONG_AGO
+    )
+
+
+async def newest_first_page(client: AsyncClient, **params: object) -> dict[str, object]:
+    return await search(client, q="cotton", limit=1, sort="newest", **params)
+
+
 class TestSearchCacheAndPurchases:
     """A purchase that leaves a listing on sale changes its quantity only: it cannot change
     which listings a search without a quantity filter returns, or their order."""
@@ -293,28 +305,21 @@ class TestSearchCacheAndPurchases:
     async def test_a_search_filtering_on_quantity_is_recomputed(
         self, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User, buyer: User
     ) -> None:
-        await make_material(session, seller, title="Newer cotton", quantity=100)
-        older = await make_material(
-            session, seller, title="Older cotton", quantity=60, created_at=LONG_AGO
-        )
+        older = await newer_and_older(session, seller, older_quantity=60)
         # Page 1 of one shows only the newer listing; the older one counts in the total.
-        first = await search(client, q="cotton", quantity=50, limit=1, sort="newest")
+        first = await newest_first_page(client, quantity=50)
         assert (first["total"], list(quantities(first))) == (2, ["Newer cotton"])
         await buy(client, auth_headers(buyer), older.id, 20)
-        after = await search(client, q="cotton", quantity=50, limit=1, sort="newest")
+        after = await newest_first_page(client, quantity=50)
         assert (after["total"], list(quantities(after))) == (1, ["Newer cotton"])
 
     async def test_selling_out_retires_every_search(
         self, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User, buyer: User
     ) -> None:
-        await make_material(session, seller, title="Newer cotton", quantity=100)
-        older = await make_material(
-            session, seller, title="Older cotton", quantity=5, created_at=LONG_AGO
-        )
-        first = await search(client, q="cotton", limit=1, sort="newest")
-        assert first["total"] == 2
+        older = await newer_and_older(session, seller, older_quantity=5)
+        assert (await newest_first_page(client))["total"] == 2
         await buy(client, auth_headers(buyer), older.id, 5)
-        assert (await search(client, q="cotton", limit=1, sort="newest"))["total"] == 1
+        assert (await newest_first_page(client))["total"] == 1
 
     async def test_a_store_racing_a_purchase_is_dropped(
         self, app: FastAPI, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User
