@@ -82,7 +82,10 @@ async def on_primary(session: AsyncSession, seller: User) -> None:
 
 @pytest.mark.usefixtures("replica", "on_primary")
 class TestReadReplica:
-    async def test_a_caught_up_replica_answers(self, client: AsyncClient, redis: Redis) -> None:
+    async def test_a_caught_up_replica_answers(
+        self, client: AsyncClient, session: AsyncSession, redis: Redis
+    ) -> None:
+        await redis.set(LISTINGS_WAL_KEY, await wal_position(session))
         before = reads("replica")
         assert await titles(client) == ["Cotton on the replica"]
         assert reads("replica") == before + 1
@@ -110,6 +113,13 @@ class TestReadReplica:
         await app.state.cache.listings_changed([], required - 1)
         assert int(await redis.get(LISTINGS_WAL_KEY) or 0) == required
 
+    async def test_without_a_recorded_position_the_primary_answers(
+        self, client: AsyncClient, redis: Redis
+    ) -> None:
+        # Redis restarted (or was flushed): changes made before may not have reached the replica.
+        assert await redis.get(LISTINGS_WAL_KEY) is None
+        assert await titles(client) == ["Cotton on the primary"]
+
     async def test_without_redis_the_position_is_unknown_so_the_primary_answers(
         self, app: FastAPI, client: AsyncClient, redis: Redis
     ) -> None:
@@ -124,6 +134,7 @@ async def test_an_unreachable_replica_is_skipped_for_a_while(
     app.state.replica = ReadReplica(
         create_engine(settings, "postgresql://postgres@127.0.0.1:1/nowhere")
     )
+    await redis.set(LISTINGS_WAL_KEY, 0)  # any replica would do
     try:
         assert await titles(client) == ["Cotton on the primary"]
         await redis.incr("search:generation")  # a miss again

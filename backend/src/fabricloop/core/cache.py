@@ -68,7 +68,7 @@ class Generations:
 @dataclass(frozen=True, slots=True)
 class SearchState:
     """What a search reads before the database: the generations, the cached entry (if any)
-    and how far a replica must have replayed (None when Redis is unavailable)."""
+    and how far a replica must have replayed (None when unknown)."""
 
     generations: Generations
     entry: bytes | None
@@ -180,7 +180,8 @@ class Cache:
         return SearchState(
             Generations(int(listings or 0), int(stock or 0)),
             entry=_as_bytes(entry[0]) if entry else None,
-            wal_position=int(wal or 0),
+            # No position (Redis restarted, or no change since): unknown, so the primary.
+            wal_position=int(wal) if wal is not None else None,
         )
 
     async def listings_changed(
