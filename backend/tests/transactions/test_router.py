@@ -552,6 +552,7 @@ class TestChangeStatus:
         created = await buy(client, auth_headers(buyer), material.id, 3)
         assert await material_state(session, material.id) == (Decimal("0"), "sold_out")
         await redis.set(material_key(material.id), b"{}")
+        listings, stock = await generations(redis)
         who = buyer if party == "buyer" else seller
         url = status_url(created["transaction_id"])
         response = await client.post(url, json={"status": "cancelled"}, headers=auth_headers(who))
@@ -559,6 +560,8 @@ class TestChangeStatus:
         assert response.json()["status"] == "cancelled"
         assert await material_state(session, material.id) == (Decimal("3"), "active")
         assert await redis.get(material_key(material.id)) is None
+        # Back on sale: it enters searches again, so every cached search retires.
+        assert await generations(redis) == (listings + 1, stock)
         again = await client.post(url, json={"status": "cancelled"}, headers=auth_headers(who))
         assert again.status_code == 409
         assert_error(again.json(), "invalid_transition")
@@ -568,6 +571,7 @@ class TestChangeStatus:
         self,
         client: AsyncClient,
         session: AsyncSession,
+        redis: Redis,
         buyer: User,
         seller: User,
     ) -> None:
@@ -575,6 +579,7 @@ class TestChangeStatus:
         created = await buy(client, auth_headers(buyer), material.id, 2)
         material.status = "archived"
         await session.flush()
+        listings, stock = await generations(redis)
         response = await client.post(
             status_url(created["transaction_id"]),
             json={"status": "cancelled"},
@@ -582,6 +587,27 @@ class TestChangeStatus:
         )
         assert response.status_code == 200
         assert await material_state(session, material.id) == (Decimal("2"), "archived")
+        # Its quantity alone changed: no search shows an archived listing.
+        assert await generations(redis) == (listings, stock + 1)
+
+    async def test_cancelling_part_of_the_stock_changes_the_quantity_only(
+        self,
+        client: AsyncClient,
+        session: AsyncSession,
+        redis: Redis,
+        buyer: User,
+        material: Material,
+    ) -> None:
+        created = await buy(client, auth_headers(buyer), material.id, 10)
+        listings, stock = await generations(redis)
+        response = await client.post(
+            status_url(created["transaction_id"]),
+            json={"status": "cancelled"},
+            headers=auth_headers(buyer),
+        )
+        assert response.status_code == 200
+        assert await material_state(session, material.id) == (Decimal("100"), "active")
+        assert await generations(redis) == (listings, stock + 1)
 
     @pytest.mark.parametrize(
         ("current", "target", "party"),

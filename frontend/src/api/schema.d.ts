@@ -238,7 +238,8 @@ export interface paths {
          *     uuid, unknown currency, country or sort, a repeated single-valued parameter) is a 400
          *     `invalid_query` whose details name the parameter. Results are cached for two minutes; a
          *     change to a listing invalidates every result it can affect before its own response returns
-         *     (a purchase that leaves a listing on sale: the results that show it or filter on quantity).
+         *     (a purchase or cancellation that leaves a listing's status as it was: the results that show
+         *     it or filter on quantity).
          *     With `DATABASE_READ_URL` set, a result may come from a replica that has every change.
          */
         get: operations["list_materials_api_materials_get"];

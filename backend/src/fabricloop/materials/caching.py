@@ -9,8 +9,9 @@ A search entry (`search:{hash of the normalised query}`) carries the generations
 computed in: the listings generation, and for a search that filters on quantity the stock
 generation too. It is current only while they are, so one change retires every cached search
 it can affect at once; a reader gets the generations and the entry in one round trip. A
-change of quantity alone (a purchase) cannot change which listings a search without a
-quantity filter returns, or their order, only the quantity shown: it moves the stock
+change of quantity alone (a purchase or cancellation that leaves the status as it was) cannot
+change which listings a search without a quantity filter returns, or their order, only the
+quantity shown: it moves the stock
 generation and deletes the entries whose page shows the listing (`search:shows:{id}`, filled
 when an entry is stored), and leaves every other search cached."""
 

@@ -93,13 +93,20 @@ async def reserve(session: AsyncSession, listing: Listing, quantity: Decimal) ->
         raise
 
 
-async def release(session: AsyncSession, material_id: uuid.UUID, quantity: Decimal) -> None:
+async def release(session: AsyncSession, material_id: uuid.UUID, quantity: Decimal) -> bool:
     """Give `quantity` back. A sold-out listing becomes active again; an archived, draft or
     deleted one keeps its status (the stock is counted, the listing is not resurrected).
-    Callers guarantee once-only by changing the transaction's status under a row lock."""
+    Returns whether the status changed. Callers guarantee once-only by changing the
+    transaction's status under a row lock."""
+    before = (
+        select(Material.id, Material.status)
+        .where(Material.id == material_id)
+        .with_for_update()
+        .cte("before")
+    )
     statement = (
         update(Material)
-        .where(Material.id == material_id)
+        .where(Material.id == before.c.id)
         .values(
             quantity=Material.quantity + quantity,
             status=case(
@@ -110,6 +117,8 @@ async def release(session: AsyncSession, material_id: uuid.UUID, quantity: Decim
                 else_=Material.status,
             ),
         )
+        .returning(before.c.status != Material.status)
         .execution_options(synchronize_session=False)
     )
-    await session.execute(statement)
+    changed: bool = (await session.execute(statement)).scalar_one()
+    return changed

@@ -185,8 +185,12 @@ async def _cancel(
     """Cancel a locked pending transaction and give its stock back, exactly once: the status
     change and the release happen under the same row lock."""
     _apply(transaction, "cancelled", now)
-    await stock.release(session, transaction.material_id, transaction.quantity)
-    caching.invalidate_after_commit(session, cache, [transaction.material_id])
+    # Only a sold-out listing back on sale changes what searches return; otherwise its
+    # quantity alone changed.
+    reopened = await stock.release(session, transaction.material_id, transaction.quantity)
+    caching.invalidate_after_commit(
+        session, cache, [transaction.material_id], stock_only=not reopened
+    )
     _count(session, "cancelled")
 
 
