@@ -498,6 +498,15 @@ class TestGetTransaction:
         assert (await client.get(f"{TRANSACTIONS}/{transaction.id}")).status_code == 401
 
 
+async def cancel(client: AsyncClient, party: User, created: dict[str, Any]) -> None:
+    response = await client.post(
+        status_url(created["transaction_id"]),
+        json={"status": "cancelled"},
+        headers=auth_headers(party),
+    )
+    assert response.status_code == 200, response.text
+
+
 def status_url(transaction_id: object) -> str:
     return f"{TRANSACTIONS}/{transaction_id}/status"
 
@@ -580,12 +589,7 @@ class TestChangeStatus:
         material.status = "archived"
         await session.flush()
         listings, stock = await generations(redis)
-        response = await client.post(
-            status_url(created["transaction_id"]),
-            json={"status": "cancelled"},
-            headers=auth_headers(buyer),
-        )
-        assert response.status_code == 200
+        await cancel(client, buyer, created)
         assert await material_state(session, material.id) == (Decimal("2"), "archived")
         # Its quantity alone changed: no search shows an archived listing.
         assert await generations(redis) == (listings, stock + 1)
@@ -600,12 +604,7 @@ class TestChangeStatus:
     ) -> None:
         created = await buy(client, auth_headers(buyer), material.id, 10)
         listings, stock = await generations(redis)
-        response = await client.post(
-            status_url(created["transaction_id"]),
-            json={"status": "cancelled"},
-            headers=auth_headers(buyer),
-        )
-        assert response.status_code == 200
+        await cancel(client, buyer, created)
         assert await material_state(session, material.id) == (Decimal("100"), "active")
         assert await generations(redis) == (listings, stock + 1)
 
