@@ -5,9 +5,7 @@ import hashlib
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-import orjson
 import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -115,21 +113,6 @@ class Cache:
         except (RedisError, OSError) as error:
             self.mark_failed("get", error)
             return None
-
-    async def set_raw(self, key: str, value: bytes, ttl_seconds: int) -> None:
-        if not self.available:
-            return
-        try:
-            await self.redis.set(key, value, ex=ttl_seconds)
-        except (RedisError, OSError) as error:
-            self.mark_failed("set", error)
-
-    async def get_json(self, key: str) -> Any | None:
-        raw = await self.get_raw(key)
-        return None if raw is None else orjson.loads(raw)
-
-    async def set_json(self, key: str, value: Any, ttl_seconds: int) -> None:
-        await self.set_raw(key, orjson.dumps(value), ttl_seconds)
 
     async def delete(self, *keys: str) -> None:
         # Deletes are tried even during back-off: a missed invalidation would serve stale data.
