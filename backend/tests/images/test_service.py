@@ -46,24 +46,3 @@ class TestUpload:
             await service.upload(session, storage, uuid.uuid4(), io.BytesIO(samples.png()))
         assert media_files(settings) == before
         await session.rollback()
-
-
-class TestOwnedImages:
-    async def test_in_the_order_asked(self, session: AsyncSession, storage: Storage) -> None:
-        user = await make_user(session)
-        first = await service.upload(session, storage, user.id, io.BytesIO(samples.png()))
-        second = await service.upload(session, storage, user.id, io.BytesIO(samples.jpeg()))
-        found = await service.owned_images(session, user.id, [second.id, first.id])
-        assert found is not None
-        assert [i.id for i in found] == [second.id, first.id]
-        assert await service.owned_images(session, user.id, []) == []
-
-    async def test_another_users_or_unknown_image_is_refused(
-        self, session: AsyncSession, storage: Storage
-    ) -> None:
-        owner = await make_user(session)
-        other = await make_user(session)
-        mine = await service.upload(session, storage, owner.id, io.BytesIO(samples.png()))
-        theirs = await service.upload(session, storage, other.id, io.BytesIO(samples.png()))
-        assert await service.owned_images(session, owner.id, [mine.id, theirs.id]) is None
-        assert await service.owned_images(session, owner.id, [mine.id, uuid.uuid4()]) is None

@@ -16,7 +16,7 @@ from fabricloop.payments.models import IdempotencyKey
 from fabricloop.transactions import service
 from fabricloop.transactions.errors import InsufficientQuantity, ListingChanged, MaterialNotFound
 from fabricloop.transactions.models import Transaction
-from fabricloop.transactions.state import TRANSITIONS, Actor, Verdict, is_final, judge
+from fabricloop.transactions.state import TRANSITIONS, Actor, Verdict, judge
 from tests.factories import auth_headers, make_material, make_transaction, make_user
 from tests.transactions.helpers import buy
 
@@ -49,11 +49,6 @@ class TestStateMachine:
     )
     def test_judge(self, current: str, target: str, actor: Actor, verdict: Verdict) -> None:
         assert judge(current, target, actor) is verdict
-
-    def test_final_states(self) -> None:
-        assert is_final("completed")
-        assert is_final("cancelled")
-        assert not is_final("pending")
 
 
 class TestArithmetic:

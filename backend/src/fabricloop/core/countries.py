@@ -253,7 +253,3 @@ COUNTRY_CODES = frozenset(
         "ZW",
     )
 )
-
-
-def is_country_code(value: str) -> bool:
-    return value in COUNTRY_CODES

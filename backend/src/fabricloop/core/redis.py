@@ -1,9 +1,6 @@
 """The shared Redis client. Redis only holds caches and counters: when it is down, callers
 degrade (cache misses, rate limits open) instead of failing the request."""
 
-from typing import Annotated
-
-from fastapi import Depends, Request
 from redis.asyncio import Redis
 
 REDIS_SOCKET_TIMEOUT = 0.5
@@ -17,11 +14,3 @@ def create_redis(url: str) -> "Redis":
         health_check_interval=30,
         decode_responses=False,
     )
-
-
-async def get_redis(request: Request) -> "Redis":
-    redis: Redis = request.app.state.redis
-    return redis
-
-
-RedisClient = Annotated["Redis", Depends(get_redis)]

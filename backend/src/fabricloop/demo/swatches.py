@@ -6,7 +6,6 @@ import random
 
 from PIL import Image, ImageDraw, ImageFilter
 
-PATTERNS = ("plain", "twill", "knit", "plaid", "herringbone")
 SIZE = (960, 720)
 
 

@@ -1,5 +1,3 @@
-import uuid
-from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select
@@ -13,11 +11,6 @@ async def add_image(session: AsyncSession, image: Image) -> Image:
     await session.flush()
     await session.refresh(image)
     return image
-
-
-async def list_images(session: AsyncSession, image_ids: Sequence[uuid.UUID]) -> list[Image]:
-    result = await session.execute(select(Image).where(Image.id.in_(image_ids)))
-    return list(result.scalars())
 
 
 async def delete_unattached(

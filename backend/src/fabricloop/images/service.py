@@ -5,7 +5,7 @@ import os
 import secrets
 import uuid
 import weakref
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import IO
 
@@ -72,17 +72,6 @@ async def upload(
         await storage.delete(key)
         await storage.delete(thumbnail_key)
         raise
-
-
-async def owned_images(
-    session: AsyncSession, owner_id: uuid.UUID, image_ids: Sequence[uuid.UUID]
-) -> list[Image] | None:
-    """The images with these ids in the given order, or None unless every one is the owner's."""
-    found = {image.id: image for image in await repository.list_images(session, image_ids)}
-    images = [found.get(image_id) for image_id in image_ids]
-    if any(image is None or image.owner_id != owner_id for image in images):
-        return None
-    return [image for image in images if image is not None]
 
 
 def url(storage: Storage, image: Image) -> str:

@@ -39,24 +39,6 @@ FACET_PAGE_MAX_MATCHES = 10_000
 MAX_PRICE = Decimal("9999999999.99")
 MAX_QUANTITY = Decimal("99999999999.999")
 _SCHEMES = {s.casefold(): s for s in CERTIFICATION_SCHEMES}
-KNOWN_PARAMS = frozenset(
-    {
-        "q",
-        "material_type",
-        "source_type",
-        "min_price",
-        "max_price",
-        "quantity",
-        "currency",
-        "origin_country",
-        "certification",
-        "seller_id",
-        "sort",
-        "page",
-        "limit",
-    }
-)
-
 DESCRIPTION = """Only `active` listings. Parameters (all optional, filters inclusive):
 `q` (full-text over title, weighted above description, web-search syntax: `"exact phrase"`,
 `or`, `-exclude`; at most 200 characters), `material_type` (repeatable: any of them),

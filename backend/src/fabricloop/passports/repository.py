@@ -45,11 +45,6 @@ async def get_material(
     return result.scalar_one_or_none()
 
 
-async def get_seller_id(session: AsyncSession, material_id: uuid.UUID) -> uuid.UUID | None:
-    result = await session.execute(select(Material.seller_id).where(Material.id == material_id))
-    return result.scalar_one_or_none()
-
-
 async def flush(session: AsyncSession) -> None:
     await session.flush()
 

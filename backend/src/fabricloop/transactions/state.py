@@ -36,7 +36,3 @@ def judge(current: str, target: str, actor: Actor) -> Verdict:
     if actor in PARTIES and not allowed & PARTIES:
         return Verdict.INVALID
     return Verdict.WRONG_PARTY
-
-
-def is_final(status: str) -> bool:
-    return not any(source == status for source, _ in TRANSITIONS)
