@@ -1,6 +1,5 @@
-import { useMutation } from "@tanstack/react-query";
 import { getAccessToken, refreshSession } from "@/api/client";
-import { ApiError, toApiError } from "@/lib/errors";
+import { toApiError } from "@/lib/errors";
 import type { ImageUploaded } from "@/lib/types";
 
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
@@ -54,10 +53,4 @@ export function checkImageFile(file: File): string | null {
   if (!ACCEPTED_IMAGE_TYPES.includes(file.type)) return `${file.name}: only JPEG, PNG or WebP images are accepted.`;
   if (file.size > MAX_IMAGE_BYTES) return `${file.name}: larger than 5 MB.`;
   return null;
-}
-
-export function useUploadImage() {
-  return useMutation<ImageUploaded, ApiError, { file: File; onProgress?: (f: number) => void }>({
-    mutationFn: ({ file, onProgress }) => uploadImage(file, onProgress),
-  });
 }
