@@ -1,5 +1,5 @@
 """Listing search: the parameters, the SQL (PostgreSQL full-text search and B-tree filters),
-and the two-minute result cache keyed by the normalised query and the search generation."""
+and the two-minute result cache keyed by the normalised query."""
 
 import uuid
 from collections.abc import Callable, Sequence
@@ -399,9 +399,10 @@ async def search_json(
     url_of: UrlOf,
     query: SearchQuery,
 ) -> bytes:
-    """The search response as JSON, from the cache when this query ran since the last change.
-    On a miss, from the replica when it has every listing change, else from the primary:
-    `session` is called (and a database session opened) only then."""
+    """The search response as JSON, from the cache when this query ran since the last change
+    that can affect it (materials.caching). On a miss, from the replica when it has every
+    listing change, else from the primary: `session` is called (and a database session
+    opened) only then."""
     key = search_key(query.normalised())
     state = await cache.search_state(key)
     cached = caching.current_body(state.entry, state.generations)
