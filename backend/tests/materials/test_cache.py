@@ -24,11 +24,13 @@ from fabricloop.core.cache import (
     SEARCH_GENERATION_KEY,
     SEARCH_STOCK_GENERATION_KEY,
     Cache,
+    Generations,
     Prefetched,
     material_key,
     prefetched,
     shows_key,
 )
+from fabricloop.core.db import run_after_commit
 from fabricloop.materials import caching
 from fabricloop.materials.models import Material
 from tests.factories import auth_headers, make_material, make_user
@@ -156,6 +158,26 @@ class TestMaterialCache:
         )
         assert response.status_code == 422
         assert await redis.exists(material_key(material.id)) == 1
+
+    async def test_one_transaction_invalidates_once_per_kind_of_change(
+        self, app: FastAPI, session: AsyncSession, redis: Redis, seller: User
+    ) -> None:
+        cache: Cache = app.state.cache
+        edited, bought, both = [await make_material(session, seller) for _ in range(3)]
+        for material in (edited, bought, both):
+            await redis.set(material_key(material.id), b"{}")
+        before = await cache.generations()
+        caching.invalidate_after_commit(session, cache, [edited.id, both.id])
+        caching.invalidate_after_commit(session, cache, [bought.id], stock_only=True)
+        caching.invalidate_after_commit(session, cache, [both.id], stock_only=True)
+        commands = await commands_during(redis, lambda: run_after_commit(session))
+        scripts = [c for c in commands if c.startswith("EVALSHA")]
+        assert len(scripts) == 2  # one for the edited listings, one for the bought one
+        assert material_key(bought.id) in scripts[1]
+        assert material_key(both.id) not in scripts[1]  # covered by the first
+        assert await cache.generations() == Generations(before.listings + 1, before.stock + 1)
+        for material in (edited, bought, both):
+            assert await redis.exists(material_key(material.id)) == 0
 
     async def test_read_racing_an_update_stores_nothing(
         self, app: FastAPI, session: AsyncSession, redis: Redis, seller: User

@@ -2,7 +2,7 @@
 
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import structlog
 from fastapi import Depends, Request
@@ -20,6 +20,7 @@ from fabricloop.core.errors import AppError
 log = structlog.get_logger(__name__)
 
 AfterCommit = Callable[[], Awaitable[None]]
+A = TypeVar("A", bound=AfterCommit)
 
 
 def async_url(url: str) -> str:
@@ -75,6 +76,17 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 def after_commit(session: AsyncSession, action: AfterCommit) -> None:
     """Run `action` once the request's transaction has committed (e.g. cache invalidation)."""
     session.info.setdefault("after_commit", []).append(action)
+
+
+def pending_after_commit(session: AsyncSession, kind: type[A], make: Callable[[], A]) -> A:
+    """The action of `kind` already waiting for this transaction's commit, or a new one from
+    `make`: changes made in one transaction share one action (one round trip, not one each)."""
+    for action in session.info.get("after_commit", []):
+        if isinstance(action, kind):
+            return action
+    action = make()
+    after_commit(session, action)
+    return action
 
 
 async def run_after_commit(session: AsyncSession) -> None:

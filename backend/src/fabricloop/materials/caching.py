@@ -33,7 +33,7 @@ from fabricloop.core.cache import (
     material_key,
     shows_key,
 )
-from fabricloop.core.db import after_commit
+from fabricloop.core.db import pending_after_commit
 from fabricloop.core.replica import wal_position
 
 log = structlog.get_logger(__name__)
@@ -55,6 +55,30 @@ return 1
 """
 
 
+class _ListingChanges:
+    """The listings a transaction changed, invalidated together once it has committed: one log
+    position query and one Redis script per kind of change, however many listings."""
+
+    def __init__(self, session: AsyncSession, cache: Cache) -> None:
+        self.session = session
+        self.cache = cache
+        self.listings: set[uuid.UUID] = set()
+        self.stock: set[uuid.UUID] = set()
+
+    async def __call__(self) -> None:
+        try:
+            position: int | None = await wal_position(self.session)
+        except (SQLAlchemyError, OSError) as error:
+            # The change is committed and the caches must go regardless.
+            log.warning("log position unknown after a listing change", error=str(error))
+            position = None
+        if self.listings:
+            await self.cache.listings_changed(self.listings, position)
+        # A listing whose status changed too is already covered by the bigger invalidation.
+        if stock_only := self.stock - self.listings:
+            await self.cache.listings_changed(stock_only, position, stock_only=True)
+
+
 def invalidate_after_commit(
     session: AsyncSession,
     cache: Cache,
@@ -66,18 +90,10 @@ def invalidate_after_commit(
     searches the change can affect (`stock_only`: the listings' quantities changed and
     nothing else, their status included), and hold replicas to the primary's log position
     after the change."""
-    changed = list(material_ids)
-
-    async def invalidate() -> None:
-        try:
-            position: int | None = await wal_position(session)
-        except (SQLAlchemyError, OSError) as error:
-            # The change is committed and the caches must go regardless.
-            log.warning("log position unknown after a listing change", error=str(error))
-            position = None
-        await cache.listings_changed(changed, position, stock_only=stock_only)
-
-    after_commit(session, invalidate)
+    changes = pending_after_commit(
+        session, _ListingChanges, lambda: _ListingChanges(session, cache)
+    )
+    (changes.stock if stock_only else changes.listings).update(material_ids)
 
 
 def stamped(generations: Generations, body: bytes, *, filters_on_stock: bool) -> bytes:
