@@ -185,14 +185,14 @@ class TestMaterialCache:
         cache: Cache = app.state.cache
         seen = await cache.generations()
         await cache.listings_changed([], None)
-        stored = await caching.store_if_unchanged(cache, seen, "material:x", b"{}", 60)
+        stored = await cache.store_if_unchanged(seen, "material:x", b"{}", 60)
         assert stored is False
         assert await redis.exists("material:x") == 0
         fresh = await cache.generations()
         await cache.listings_changed([], None, stock_only=True)  # a purchase elsewhere
-        assert not await caching.store_if_unchanged(cache, fresh, "material:x", b"{}", 60)
+        assert not await cache.store_if_unchanged(fresh, "material:x", b"{}", 60)
         fresh = await cache.generations()
-        assert await caching.store_if_unchanged(cache, fresh, "material:x", b"{}", 60)
+        assert await cache.store_if_unchanged(fresh, "material:x", b"{}", 60)
         assert await redis.exists("material:x") == 1
 
 
@@ -220,9 +220,21 @@ class TestSearchCache:
     async def test_cached_search_costs_one_round_trip(
         self, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User
     ) -> None:
-        await make_material(session, seller)
-        first = await client.get(MATERIALS, params={"q": "cotton"})
+        material = await make_material(session, seller)
+        misses = []
+
+        async def miss() -> None:
+            misses.append(await client.get(MATERIALS, params={"q": "cotton"}))
+
+        commands = await commands_during(redis, miss)
+        [first] = misses
         [key] = await search_keys(redis)
+        # A miss: the read, then the store by its script's hash, which files the entry under
+        # the listing it shows.
+        sent = [c for c in commands if "search:" in c and not c.startswith("lua ")]
+        assert [c.split()[0] for c in sent] == ["MGET", "EVALSHA"]
+        assert key.decode() in sent[1]
+        assert await redis.smembers(shows_key(material.id)) == {key}
         generation = int(await redis.get(SEARCH_GENERATION_KEY) or 0)
         # The entry names the generation it was computed in, then the body it serves.
         assert await redis.get(key) == f"{generation}\n".encode() + first.content
@@ -350,8 +362,8 @@ class TestSearchCacheAndPurchases:
         material = await make_material(session, seller, title="Cotton poplin")
         seen = await cache.generations()
         await cache.listings_changed([material.id], None, stock_only=True)
-        stored = await caching.store_if_unchanged(
-            cache, seen, "search:" + "0" * 64, b"0\n{}", 60, shows=[material.id]
+        stored = await cache.store_if_unchanged(
+            seen, "search:" + "0" * 64, b"0\n{}", 60, shows=[material.id]
         )
         assert stored is False
         assert await redis.exists("search:" + "0" * 64, shows_key(material.id)) == 0

@@ -53,6 +53,23 @@ end
 """
 
 
+# Compare-and-set in one step on the Redis server. KEYS[1], KEYS[2]: the listings and stock
+# generations; KEYS[3]: the entry; KEYS[4..]: the sets of the listings it shows, which get the
+# entry's key. ARGV: the two generations read before the database, the value, the TTL.
+_STORE_IF_UNCHANGED = """
+if (redis.call('GET', KEYS[1]) or '0') ~= ARGV[1]
+    or (redis.call('GET', KEYS[2]) or '0') ~= ARGV[2] then
+  return 0
+end
+redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4])
+for i = 4, #KEYS do
+  redis.call('SADD', KEYS[i], KEYS[3])
+  redis.call('EXPIRE', KEYS[i], ARGV[4])
+end
+return 1
+"""
+
+
 @dataclass(frozen=True, slots=True)
 class Generations:
     """Counters of listing changes, read before the database by a reader that will cache what
@@ -96,6 +113,7 @@ class Cache:
         self._down_until = 0.0
         self._hit_and_get = redis.register_script(_HIT_AND_GET)
         self._listings_changed = redis.register_script(_LISTINGS_CHANGED)
+        self._store_if_unchanged = redis.register_script(_STORE_IF_UNCHANGED)
 
     @property
     def available(self) -> bool:
@@ -113,13 +131,6 @@ class Cache:
         except (RedisError, OSError) as error:
             self.mark_failed("get", error)
             return None
-
-    async def delete(self, *keys: str) -> None:
-        # Deletes are tried even during back-off: a missed invalidation would serve stale data.
-        try:
-            await self.redis.delete(*keys)
-        except (RedisError, OSError) as error:
-            self.mark_failed("delete", error)
 
     async def hit(self, key: str, window_seconds: int) -> int | None:
         """Count one event on `key` in a fixed window; None when Redis is unavailable."""
@@ -166,6 +177,34 @@ class Cache:
             # No position (Redis restarted, or no change since): unknown, so the primary.
             wal_position=int(wal) if wal is not None else None,
         )
+
+    async def store_if_unchanged(
+        self,
+        seen: Generations,
+        key: str,
+        value: bytes,
+        ttl_seconds: int,
+        shows: Iterable[object] = (),
+    ) -> bool:
+        """Store `value` unless a listing changed since `seen` was read (a reader that began
+        before a change must not cache what it read), recording the entry in the sets of the
+        listings it `shows`; never raises."""
+        if not self.available:
+            return False
+        try:
+            stored = await self._store_if_unchanged(
+                keys=(
+                    SEARCH_GENERATION_KEY,
+                    SEARCH_STOCK_GENERATION_KEY,
+                    key,
+                    *(shows_key(material_id) for material_id in shows),
+                ),
+                args=(seen.listings, seen.stock, value, ttl_seconds),
+            )
+        except (RedisError, OSError) as error:
+            self.mark_failed("store", error)
+            return False
+        return bool(stored)
 
     async def listings_changed(
         self,

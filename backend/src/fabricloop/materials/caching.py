@@ -16,43 +16,19 @@ generation and deletes the entries whose page shows the listing (`search:shows:{
 when an entry is stored), and leaves every other search cached."""
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import structlog
 from pydantic import TypeAdapter, ValidationError
-from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import Scope
 
-from fabricloop.core.cache import (
-    SEARCH_GENERATION_KEY,
-    SEARCH_STOCK_GENERATION_KEY,
-    Cache,
-    Generations,
-    material_key,
-    shows_key,
-)
+from fabricloop.core.cache import Cache, Generations, material_key
 from fabricloop.core.db import pending_after_commit
 from fabricloop.core.replica import wal_position
 
 log = structlog.get_logger(__name__)
-
-# Compare-and-set in one step on the Redis server. KEYS[1], KEYS[2]: the listings and stock
-# generations; KEYS[3]: the entry; KEYS[4..]: the sets of the listings it shows, which get the
-# entry's key. ARGV: the two generations read before the database, the value, the TTL.
-_SET_IF_UNCHANGED = """
-if (redis.call('GET', KEYS[1]) or '0') ~= ARGV[1]
-    or (redis.call('GET', KEYS[2]) or '0') ~= ARGV[2] then
-  return 0
-end
-redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4])
-for i = 4, #KEYS do
-  redis.call('SADD', KEYS[i], KEYS[3])
-  redis.call('EXPIRE', KEYS[i], ARGV[4])
-end
-return 1
-"""
 
 
 class _ListingChanges:
@@ -115,37 +91,6 @@ def current_body(entry: bytes | None, generations: Generations) -> bytes | None:
     if stock and stock != b"%d" % generations.stock:
         return None
     return body
-
-
-async def store_if_unchanged(
-    cache: Cache,
-    seen: Generations,
-    key: str,
-    value: bytes,
-    ttl_seconds: int,
-    shows: Sequence[uuid.UUID] = (),
-) -> bool:
-    """Store `value` unless a listing changed since `seen` was read, recording it in the sets
-    of the listings it `shows`; never raises."""
-    if not cache.available:
-        return False
-    try:
-        stored = await cache.redis.eval(
-            _SET_IF_UNCHANGED,
-            3 + len(shows),
-            SEARCH_GENERATION_KEY,
-            SEARCH_STOCK_GENERATION_KEY,
-            key,
-            *(shows_key(material_id) for material_id in shows),
-            str(seen.listings),
-            str(seen.stock),
-            value,
-            str(ttl_seconds),
-        )
-    except (RedisError, OSError) as error:
-        cache.mark_failed("eval", error)
-        return False
-    return bool(stored)
 
 
 _DETAIL_PREFIX = "/api/materials/"

@@ -421,7 +421,5 @@ async def search_json(
     body = result.model_dump_json().encode()
     entry = caching.stamped(state.generations, body, filters_on_stock=query.quantity is not None)
     shown = [summary.material_id for summary in result.materials]
-    await caching.store_if_unchanged(
-        cache, state.generations, key, entry, SEARCH_TTL_SECONDS, shows=shown
-    )
+    await cache.store_if_unchanged(state.generations, key, entry, SEARCH_TTL_SECONDS, shows=shown)
     return body

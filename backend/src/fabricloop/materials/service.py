@@ -161,8 +161,8 @@ async def material_detail(
     detail: MaterialDetail = detail_view(row, images, metric, impact, url_of)
     body = detail.model_dump_json().encode()
     if public:
-        await caching.store_if_unchanged(
-            cache, generations, material_key(material_id), body, MATERIAL_TTL_SECONDS
+        await cache.store_if_unchanged(
+            generations, material_key(material_id), body, MATERIAL_TTL_SECONDS
         )
     return body
 
