@@ -10,10 +10,11 @@ import httpx
 import redis.asyncio as aioredis
 from fabricloop.core.cache import SEARCH_GENERATION_KEY
 from fabricloop.core.pagination import Page
-from fabricloop.materials import search
+from fabricloop.materials import search_sql
+from fabricloop.materials.search_query import SearchQuery, parse_query
 from fabricloop.ops.pgtools import connect
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from starlette.datastructures import QueryParams
 
 from bench.env import BenchEnv, percentile, server
@@ -112,40 +113,33 @@ async def _measure(base: str, redis_url: str) -> list[dict[str, Any]]:
     return results
 
 
+async def _explained(engine: AsyncEngine, query: SearchQuery) -> list[str]:
+    """EXPLAIN ANALYZE of every statement run_search runs for `query`, in its order."""
+    explained: list[str] = []
+    async with engine.connect() as connection:
+
+        async def execute(sql: str, values: dict[str, Any]) -> Any:
+            if not sql.lstrip().startswith("SELECT set_config"):
+                plan = await connection.execute(
+                    text("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql), values
+                )
+                explained.append("\n".join(r[0] for r in plan))
+            return (await connection.execute(text(sql), values)).mappings().all()
+
+        await search_sql.page_rows(query, execute)
+        await connection.rollback()
+    return explained
+
+
 async def _plans(env: BenchEnv) -> list[dict[str, Any]]:
     engine = create_async_engine(env.sqlalchemy_url)
     plans = []
     try:
-        async with engine.connect() as connection:
-            # The settings run_search gives each search transaction.
-            await connection.execute(text(f"SET work_mem = '{search.SEARCH_WORK_MEM}'"))
-            await connection.execute(text("SET plan_cache_mode = force_custom_plan"))
-            for label, params in SHAPES:
-                for page in PAGES:
-                    query = search.parse_query(QueryParams(params), Page(page=page, limit=20))
-                    facets = None
-                    if search.counts_first(query):  # as run_search decides
-                        count_sql, count_values = search.count_sql(query)
-                        matches = (
-                            await connection.execute(text(count_sql), count_values)
-                        ).scalar_one()
-                        facets = matches <= search.FACET_PAGE_MAX_MATCHES
-                    sql, values = search.page_sql(query, facets=facets)
-                    rows = await connection.execute(
-                        text("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql), values
-                    )
-                    plan = "\n".join(r[0] for r in rows)
-                    count_plan = "(counted in the page query: count(*) OVER ())"
-                    if not search.ranked(query):
-                        count_sql, count_values = search.count_sql(query)
-                        rows = await connection.execute(
-                            text("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + count_sql),
-                            count_values,
-                        )
-                        count_plan = "\n".join(r[0] for r in rows)
-                    plans.append(
-                        {"shape": label, "page": page, "page_plan": plan, "count_plan": count_plan}
-                    )
+        for label, params in SHAPES:
+            for page in PAGES:
+                query = parse_query(QueryParams(params), Page(page=page, limit=20))
+                explained = await _explained(engine, query)
+                plans.append({"shape": label, "page": page, "plans": explained})
     finally:
         await engine.dispose()
     return plans
@@ -193,21 +187,16 @@ def report(result: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        "<details><summary>EXPLAIN ANALYZE of each shape (page query, then count)</summary>",
+        "<details><summary>EXPLAIN ANALYZE of each shape (every statement of the search, in "
+        "order: the count first where the matches are counted from the index)</summary>",
         "",
     ]
     for plan in result["plans"]:
         lines += [
             f"**{plan['shape']}, page {plan['page']}**",
             "",
-            "```",
-            plan["page_plan"],
-            "```",
-            "",
-            "```",
-            plan["count_plan"],
-            "```",
-            "",
         ]
+        for statement in plan["plans"]:
+            lines += ["```", statement, "```", ""]
     lines.append("</details>")
     return "\n".join(lines)

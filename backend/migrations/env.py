@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from fabricloop.core.db import async_url
+from fabricloop.materials.models import MATERIAL_SEARCH_PARTITION_PREFIX
 from fabricloop.models_registry import Base
 
 config = context.config
@@ -33,7 +34,15 @@ LOCK_POLL_SECONDS = 0.2
 def _include_object(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
-    return True
+    # The partitions of material_search are made by migration 0006, one per material type;
+    # the models describe the partitioned table only.
+    is_partition = (
+        type_ == "table"
+        and reflected
+        and compare_to is None
+        and (name or "").startswith(MATERIAL_SEARCH_PARTITION_PREFIX)
+    )
+    return not is_partition
 
 
 def _lock(connection: Connection) -> None:

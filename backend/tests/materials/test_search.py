@@ -12,8 +12,9 @@ from starlette.datastructures import QueryParams
 
 from fabricloop.auth.models import User
 from fabricloop.core.pagination import Page
-from fabricloop.materials import search as search_module
-from fabricloop.materials.models import LIVE, SEARCHABLE_SQL, Material
+from fabricloop.materials import search_sql
+from fabricloop.materials.models import Material
+from fabricloop.materials.search_query import SearchQuery, parse_query
 from tests.factories import make_material
 from tests.materials.conftest import MATERIALS, assert_error, error_fields, make_image
 
@@ -313,8 +314,10 @@ class TestSearchMaterials:
         assert any(f.startswith(field) for f in error_fields(response.json()))
 
 
-# Text with categorical filters: every shape whose WHERE can go either way (see search._where).
-FACET_SHAPES: list[dict[str, Any]] = [
+# Text searches that can take either plan (walk a B-tree in order, or read every match from the
+# GIN index), or count in the page's own pass (a filter that is a column, not a lexeme).
+PLAN_SHAPES: list[dict[str, Any]] = [
+    {"q": "cotton"},
     {"q": "cotton", "material_type": "organic_cotton"},
     {"q": "cotton", "material_type": ["cotton", "wool", "organic_cotton"], "sort": "newest"},
     {"q": "cotton -jersey", "material_type": ["cotton", "wool"], "sort": "price_asc"},
@@ -324,54 +327,157 @@ FACET_SHAPES: list[dict[str, Any]] = [
     {"q": "wool", "source_type": "post_industrial", "min_price": "1", "sort": "newest"},
     {"q": "cotton", "currency": "EUR", "certification": "GOTS"},
     {"q": "-jersey", "material_type": ["organic_cotton", "cotton"]},
+    {"q": "cotton or wool or linen", "quantity": "5", "sort": "price_desc"},
 ]
+
+
+def _query(params: dict[str, Any], page: int = 1, limit: int = 20) -> SearchQuery:
+    return parse_query(QueryParams(urlencode(params, doseq=True)), Page(page=page, limit=limit))
 
 
 async def _ids(session: AsyncSession, sql: str, params: dict[str, Any]) -> list[uuid.UUID]:
     return [row.id for row in (await session.execute(text(sql), params)).all()]
 
 
+async def _planned(session: AsyncSession, query: SearchQuery, *, walk: bool) -> list[uuid.UUID]:
+    await session.execute(text(search_sql.PLAN_SETTINGS), search_sql.plan_settings(walk))
+    try:
+        return await _ids(session, *search_sql.page_sql(query, counted=True))
+    finally:
+        for setting in ("enable_bitmapscan", "enable_indexscan"):
+            await session.execute(text(f"RESET {setting}"))
+
+
+class TestSearchPlans:
+    """Every plan of a text search gives the same page (search_sql.page_rows picks one)."""
+
+    @pytest.mark.parametrize("params", PLAN_SHAPES)
+    @pytest.mark.parametrize(("page", "limit"), [(1, 20), (1, 2), (2, 2)])
+    async def test_same_rows_by_every_plan(
+        self,
+        session: AsyncSession,
+        catalogue: list[Material],
+        params: dict[str, Any],
+        page: int,
+        limit: int,
+    ) -> None:
+        query = _query(params, page, limit)
+        in_one_pass = await _ids(session, *search_sql.page_sql(query, counted=False))
+        assert await _planned(session, query, walk=True) == in_one_pass
+        assert await _planned(session, query, walk=False) == in_one_pass
+        count_sql, count_params = search_sql.count_sql(query)
+        total = (await session.execute(text(count_sql), count_params)).one().total
+        everything = await _ids(session, *search_sql.page_sql(_query(params), counted=False))
+        assert total == len(everything)
+        assert len(in_one_pass) == max(0, min(limit, total - (page - 1) * limit))
+
+    @pytest.mark.parametrize(
+        ("total", "walked", "walks"),
+        [
+            (80_000, 80_000, True),  # every listing of the type matches: the first 1,000 do
+            (81_000, 1_000_000, True),  # 8%: about 12,000 rows walked before 1,000 matches
+            (9_000, 1_000_000, False),  # 0.9%: reading the 9,000 matches is cheaper
+            (40, 50, False),  # fewer matches than the window: read them all
+            (0, 0, False),
+        ],
+    )
+    def test_walks_when_matches_are_dense(self, total: int, walked: int, walks: bool) -> None:
+        assert search_sql.walks(_query({"q": "cotton"}), total, walked) is walks
+
+    async def test_a_deep_page_counts_the_walk_it_needs(self) -> None:
+        # Newest-first pages walk offset + limit rows; relevance pages at least the window.
+        assert search_sql.walks(_query({"q": "x", "sort": "newest"}, page=1), 1_000, 5_000)
+        assert not search_sql.walks(_query({"q": "x", "sort": "newest"}, page=50), 1_000, 5_000)
+        assert not search_sql.walks(_query({"q": "x"}, page=1), 1_000, 5_000)
+
+
+@pytest.fixture
+async def ages(session: AsyncSession, seller: User) -> None:
+    """Four cotton listings, oldest first; the third has the word in its description only."""
+    for days, title in enumerate(
+        ["Cotton cotton voile", "Poplin", "Sateen, cotton in the weft", "Cotton twill canvas"],
+        start=1,
+    ):
+        await make_material(
+            session,
+            seller,
+            title=title,
+            description="Woven cotton",
+            created_at=NOW - timedelta(days=days),
+        )
+
+
+class TestRelevanceWindow:
+    async def test_every_match_is_ranked_when_they_fit_the_window(
+        self, client: AsyncClient, ages: None
+    ) -> None:
+        data = await search(client, q="cotton")
+        assert data["total"] == 4
+        assert titles(data)[0] == "Cotton cotton voile"
+        assert titles(data)[-1] == "Poplin"  # the word in its description only
+
+    @pytest.mark.parametrize("filters", [{}, {"quantity": "0"}])
+    async def test_matches_beyond_the_window_follow_newest_first(
+        self,
+        client: AsyncClient,
+        ages: None,
+        monkeypatch: pytest.MonkeyPatch,
+        filters: dict[str, str],
+    ) -> None:
+        # With a quantity filter the page counts its matches in the same pass: same order.
+        monkeypatch.setattr(search_sql, "RELEVANCE_WINDOW", 2)
+        expected = [
+            "Cotton cotton voile",  # the two newest, ranked
+            "Poplin",
+            "Sateen, cotton in the weft",  # then by age
+            "Cotton twill canvas",
+        ]
+        data = await search(client, q="cotton", **filters)
+        assert titles(data) == expected
+        assert data["total"] == 4
+        pages = [await search(client, q="cotton", limit=1, page=n, **filters) for n in range(1, 5)]
+        assert [titles(page)[0] for page in pages] == expected
+        assert {page["total"] for page in pages} == {4}
+
+
 class TestSearchFacets:
-    """The categorical filters as lexemes in the facet index (migration 0005)."""
+    """The categorical filters of a text search are lexemes of material_search.document."""
 
-    @pytest.mark.parametrize("params", FACET_SHAPES)
-    async def test_same_rows_either_way(
-        self, session: AsyncSession, catalogue: list[Material], params: dict[str, Any]
+    @pytest.mark.parametrize(
+        ("params", "expected"),
+        [
+            ({"material_type": "organic_cotton"}, ["Organic cotton jersey"]),
+            ({"source_type": "post_industrial"}, ["Wool melton offcuts"]),
+            ({"currency": "usd"}, ["Recycled polyester fleece"]),
+            ({"origin_country": "pt"}, ["Organic cotton jersey"]),
+            ({"certification": "gots"}, ["Organic cotton jersey"]),
+            ({"certification": "GRS"}, ["Recycled polyester fleece"]),
+            (
+                {"material_type": ["wool", "cotton"]},
+                ["Wool melton offcuts", "Cotton poplin shirting"],
+            ),
+        ],
+    )
+    async def test_each_category_with_text(
+        self,
+        client: AsyncClient,
+        catalogue: list[Material],
+        params: dict[str, Any],
+        expected: list[str],
     ) -> None:
-        query = search_module.parse_query(
-            QueryParams(urlencode(params, doseq=True)), Page(page=1, limit=20)
-        )
-        assert search_module.facet_query(query) is not None
-        with_facets = await _ids(session, *search_module.page_sql(query, facets=True))
-        without = await _ids(session, *search_module.page_sql(query, facets=False))
-        assert with_facets == without
-        count_sql, count_params = search_module.count_sql(query)
-        assert (await session.execute(text(count_sql), count_params)).scalar_one() == len(without)
+        data = await search(client, q="cotton", sort="newest", **params)
+        assert sorted(titles(data)) == sorted(expected)
+        assert data["total"] == len(expected)
 
-    async def test_facets_index_is_over_the_searched_expression(
-        self, session: AsyncSession, catalogue: list[Material]
+    async def test_a_scheme_with_spaces_is_one_lexeme(
+        self, client: AsyncClient, session: AsyncSession, seller: User
     ) -> None:
-        # Fails if FACETS_SQL changes without a migration: the index would silently go unused.
-        await session.execute(
-            text(
-                "CREATE INDEX scratch_facets ON materials "
-                f"USING gin ({SEARCHABLE_SQL}) WHERE {LIVE}"
-            )
-        )
-        definitions = (
-            await session.execute(
-                text(
-                    "SELECT indexrelid::regclass::text AS name, "
-                    "pg_get_indexdef(indexrelid) AS definition FROM pg_index "
-                    "WHERE indexrelid::regclass::text IN "
-                    "('scratch_facets', 'ix_materials_live_search_facets')"
-                )
-            )
-        ).all()
-        by_name = {row.name: row.definition for row in definitions}
-        assert by_name["ix_materials_live_search_facets"] == by_name["scratch_facets"].replace(
-            "scratch_facets", "ix_materials_live_search_facets"
-        )
+        certified = [{"scheme": "Cradle to Cradle", "certificate_id": "C2C-1"}]
+        await make_material(session, seller, title="Hemp canvas", certifications=certified)
+        await make_material(session, seller, title="Hemp twill")
+        found = await search(client, q="hemp", certification="cradle to cradle")
+        assert titles(found) == ["Hemp canvas"]
+        assert (await search(client, q="hemp", certification="EU Ecolabel"))["total"] == 0
 
     async def test_stop_words_with_a_category_match_nothing(
         self, client: AsyncClient, catalogue: list[Material]
@@ -386,13 +492,4 @@ class TestSearchFacets:
         # The facet lexemes can't be typed: the parser splits words at '_'.
         assert (await search(client, q="type_cotton"))["total"] == 0
         assert (await search(client, q="currency_USD", sort="newest"))["total"] == 0
-
-    async def test_sorted_page_of_many_matches_walks_the_btree(
-        self, client: AsyncClient, catalogue: list[Material], monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        # Above the threshold the page is read without facets: same answer.
-        few = await search(client, q="cotton", material_type=["cotton", "wool"], sort="newest")
-        monkeypatch.setattr(search_module, "FACET_PAGE_MAX_MATCHES", 0)
-        many = await search(client, q="cotton", material_type=["cotton", "wool"], sort="newest")
-        assert many == few
-        assert titles(many) == ["Cotton poplin shirting", "Wool melton offcuts"]
+        assert (await search(client, q="cert_GOTS", sort="newest"))["total"] == 0

@@ -236,7 +236,9 @@ export interface paths {
          *     `price_asc`; `price_desc`), `page`, `limit`. Ties are broken by id, so pages are stable.
          *     Any invalid value (unknown type, negative or non-numeric price, `min_price > max_price`, bad
          *     uuid, unknown currency, country or sort, a repeated single-valued parameter) is a 400
-         *     `invalid_query` whose details name the parameter. Results are cached for two minutes; a
+         *     `invalid_query` whose details name the parameter. Relevance ranks the newest 1,000 matches
+         *     (all of them when there are fewer) by how well they match, title above description; any older
+         *     matches follow them, newest first. Results are cached for two minutes; a
          *     change to a listing invalidates every result it can affect before its own response returns
          *     (a purchase or cancellation that leaves a listing's status as it was: the results that show
          *     it or filter on quantity).

@@ -3,8 +3,20 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Computed, ForeignKey, Index, Numeric, String, Text, text
-from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Computed,
+    DateTime,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Table,
+    Text,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fabricloop.core.models import Base, Timestamps, UUIDPrimaryKey, in_list
@@ -15,15 +27,37 @@ SEARCH_VECTOR_SQL = (
     "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
     "setweight(to_tsvector('english', coalesce(description, '')), 'B')"
 )
-# The categorical filters as lexemes. The text parser splits words at '_', so no query text can
-# produce one. Indexed next to the words (SEARCHABLE_SQL, migration 0005), they let a text
-# search with a type, source, currency or country filter intersect posting lists in the GIN
-# index instead of reading every row that has the words.
-FACETS_SQL = (
-    "array_to_tsvector(ARRAY['type_' || material_type, 'source_' || source_type, "
-    "'currency_' || currency, 'country_' || coalesce(origin_country, '')])"
+# One row per live listing, kept by a trigger on `materials` (migration 0006) and partitioned by
+# material type, so the matches of a typed search sit together on disk. `document` is the
+# search vector plus a lexeme per categorical filter: type_<type>, source_<source>,
+# currency_<code>, country_<code> and cert_<scheme> (the text parser splits words at '_', so no
+# query text can produce one). Searches read only this table, then the page's rows from
+# `materials`.
+MATERIAL_SEARCH_PARTITION_PREFIX = "material_search_"
+material_search = Table(
+    "material_search",
+    Base.metadata,
+    Column("material_id", ForeignKey("materials.id", ondelete="CASCADE"), primary_key=True),
+    Column("material_type", String(32), primary_key=True),
+    Column("seller_id", UUID(as_uuid=True), nullable=False),
+    Column("price", Numeric(12, 2), nullable=False),
+    Column("quantity", Numeric(14, 3), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("document", TSVECTOR, nullable=False),
+    Index("ix_material_search_document", "document", postgresql_using="gin"),
+    Index("ix_material_search_created_at_material_id", "created_at", "material_id"),
+    Index("ix_material_search_price_material_id", "price", "material_id"),
+    postgresql_partition_by="LIST (material_type)",
 )
-SEARCHABLE_SQL = f"(search_vector || {FACETS_SQL})"
+# The live listings as rows of material_search (what the trigger writes, for bulk loads).
+MATERIAL_SEARCH_FILL_SQL = f"""
+    INSERT INTO material_search
+        (material_id, material_type, seller_id, price, quantity, created_at, document)
+    SELECT id, material_type, seller_id, price, quantity, created_at,
+           material_search_document(search_vector, material_type, source_type, currency,
+                                    origin_country, certifications)
+    FROM materials WHERE {LIVE}
+    ON CONFLICT (material_id, material_type) DO NOTHING"""  # noqa: S608 - a constant
 
 
 class Material(UUIDPrimaryKey, Timestamps, Base):
@@ -41,19 +75,7 @@ class Material(UUIDPrimaryKey, Timestamps, Base):
             "min_order_quantity IS NULL OR min_order_quantity > 0", name="min_order_positive"
         ),
         Index("ix_materials_seller_id_created_at", "seller_id", "created_at"),
-        # Search reads live listings only: see migration 0003.
-        Index(
-            "ix_materials_live_search_vector",
-            "search_vector",
-            postgresql_using="gin",
-            postgresql_where=text(LIVE),
-        ),
-        Index(
-            "ix_materials_live_search_facets",
-            text(SEARCHABLE_SQL),
-            postgresql_using="gin",
-            postgresql_where=text(LIVE),
-        ),
+        # Searches without text read live listings only: see migration 0003.
         Index("ix_materials_live_created_at_id", "created_at", "id", postgresql_where=text(LIVE)),
         Index("ix_materials_live_price_id", "price", "id", postgresql_where=text(LIVE)),
         Index(

@@ -12,7 +12,7 @@ from fabricloop.core.deps import AppCache, CurrentUser, get_current_user
 from fabricloop.core.errors import Unprocessable, responses
 from fabricloop.core.pagination import Pagination
 from fabricloop.core.storage import AppStorage
-from fabricloop.materials import search, service
+from fabricloop.materials import search, search_query, service
 from fabricloop.materials.deps import ReadContext, ReadSession
 from fabricloop.materials.errors import (
     ImageNotFound,
@@ -64,8 +64,8 @@ async def list_materials(
     cache: AppCache,
     storage: AppStorage,
     page: Pagination,
-    # Declared for the OpenAPI schema; search.parse_query checks them all from the raw query.
-    q: Annotated[str | None, Query(max_length=search.MAX_Q_LENGTH)] = None,
+    # Declared for the OpenAPI schema; parse_query checks them all from the raw query.
+    q: Annotated[str | None, Query(max_length=search_query.MAX_Q_LENGTH)] = None,
     material_type: Annotated[list[MaterialType] | None, Query()] = None,
     source_type: SourceType | None = None,
     min_price: Annotated[Decimal | None, Query(ge=0)] = None,
@@ -75,10 +75,10 @@ async def list_materials(
     origin_country: Annotated[str | None, Query(description="ISO 3166-1 alpha-2.")] = None,
     certification: Annotated[str | None, Query(description="A scheme.")] = None,
     seller_id: uuid.UUID | None = None,
-    sort: search.Sort | None = None,
+    sort: search_query.Sort | None = None,
 ) -> Response:
     """Search active listings."""
-    query = search.parse_query(request.query_params, page)
+    query = search_query.parse_query(request.query_params, page)
     replica = request.app.state.replica
     body = await search.search_json(lazy_session, replica, cache, storage.url, query)
     return Response(body, media_type=JSON)

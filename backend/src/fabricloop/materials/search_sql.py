@@ -1,0 +1,352 @@
+"""The SQL of a listing search, and the choice between its plans.
+
+Text searches read `material_search` (migration 0006): its GIN index over each listing's words
+and categorical lexemes, and its B-trees to walk the matches in sort order. Searches without
+text read the partial B-trees of `materials` (migration 0003). Either way a search picks the
+ids of one page first, and reads the page's columns from `materials` last.
+
+Relevance ranks the newest RELEVANCE_WINDOW matches (all of them when there are fewer) by
+`ts_rank`; older matches follow, newest first. Ranking needs each match's vector, and reading
+80,000 of them takes longer than any search may: the window bounds the work by the page, not
+by how common the words are (docs/decisions/materials-search-table.md).
+"""
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import orjson
+from sqlalchemy import RowMapping
+
+from fabricloop.materials.models import MATERIAL_SEARCH_PARTITION_PREFIX
+from fabricloop.materials.search_query import SearchQuery
+
+RELEVANCE_WINDOW = 1_000
+TS_QUERY = "websearch_to_tsquery('english', :q)"
+Execute = Callable[[str, dict[str, Any]], Awaitable[Sequence[RowMapping]]]
+
+
+def _lexeme(value: str) -> str:
+    """A quoted tsquery operand: certification schemes have spaces and hyphens."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def facet_query(query: SearchQuery) -> str | None:
+    """The categorical filters as a tsquery over the lexemes of material_search.document, or
+    None. Every value comes from a closed vocabulary checked by parse_query."""
+    parts = []
+    if query.material_types:
+        parts.append("(" + " | ".join(_lexeme(f"type_{t}") for t in query.material_types) + ")")
+    for prefix, value in (
+        ("source", query.source_type),
+        ("currency", query.currency),
+        ("country", query.origin_country),
+        ("cert", query.certification),
+    ):
+        if value:
+            parts.append(_lexeme(f"{prefix}_{value}"))
+    return " & ".join(parts) or None
+
+
+def lexemes_only(query: SearchQuery) -> bool:
+    """Whether every condition of a text search is in the GIN index. Its matches are then
+    counted from the index and the visibility map alone, without reading a row."""
+    return (
+        query.min_price is None
+        and query.max_price is None
+        and query.quantity is None
+        and query.seller_id is None
+    )
+
+
+def _column_clauses(
+    query: SearchQuery, alias: str, clauses: list[str], params: dict[str, Any]
+) -> None:
+    """The filters both tables hold as columns of the same name."""
+    if query.min_price is not None:
+        clauses.append(f"{alias}.price >= :min_price")
+        params["min_price"] = query.min_price
+    if query.max_price is not None:
+        clauses.append(f"{alias}.price <= :max_price")
+        params["max_price"] = query.max_price
+    if query.quantity is not None:
+        clauses.append(f"{alias}.quantity >= :quantity")
+        params["quantity"] = query.quantity
+    if query.seller_id:
+        clauses.append(f"{alias}.seller_id = :seller_id")
+        params["seller_id"] = query.seller_id
+
+
+def text_where(query: SearchQuery, *, prune: bool) -> tuple[str, dict[str, Any]]:
+    """The conditions of a text search that the GIN index of material_search (alias s) answers:
+    the words and the categorical lexemes; every value is bound. `prune` adds the types as a
+    column condition, so that only their partitions are read; a count leaves it out, because
+    PostgreSQL would then read every matching row to check it."""
+    params: dict[str, Any] = {"q": query.q}
+    categories = facet_query(query)
+    if categories:
+        clauses = [f"s.document @@ ({TS_QUERY} && CAST(:facets AS tsquery))"]
+        params["facets"] = categories
+    else:
+        clauses = [f"s.document @@ {TS_QUERY}"]
+    # Words that are all stop words make an empty query, which matches nothing; joined to the
+    # facets it would match the whole category.
+    clauses.append(f"numnode({TS_QUERY}) > 0")
+    if prune and query.material_types:
+        clauses.append("s.material_type = ANY(:material_types)")
+        params["material_types"] = list(query.material_types)
+    return " AND ".join(clauses), params
+
+
+def filtered_matches(query: SearchQuery) -> tuple[str, dict[str, Any]]:
+    """The matches of a text search with column filters (price, quantity, seller), as rows
+    (material_id, created_at, price, document): the rows the GIN index finds, then filtered.
+    The OFFSET 0 fence keeps the planner from ANDing the GIN bitmap with the price B-tree, which
+    reads hundreds of thousands of index entries to save reading a few thousand rows (`jersey`
+    + max_price: 43 ms that way, 32 ms this one)."""
+    where, params = text_where(query, prune=True)
+    columns: list[str] = []
+    _column_clauses(query, "t", columns, params)
+    sql = f"""
+        SELECT t.material_id, t.created_at, t.price, t.document FROM (
+            SELECT s.material_id, s.created_at, s.price, s.quantity, s.seller_id, s.document
+            FROM material_search s WHERE {where} OFFSET 0
+        ) t WHERE {" AND ".join(columns) or "true"}"""  # noqa: S608 - fixed fragments; values are bound
+    return sql, params
+
+
+def plain_where(query: SearchQuery) -> tuple[str, dict[str, Any]]:
+    """The WHERE of a search without text over the live rows of materials (alias m)."""
+    clauses = ["m.status = 'active'", "m.deleted_at IS NULL"]  # LIVE: the partial indexes
+    params: dict[str, Any] = {}
+    if len(query.material_types) == 1:
+        # Plain equality, not ANY(array): only then can the (material_type, price|created_at)
+        # indexes return rows already sorted.
+        clauses.append("m.material_type = :material_type")
+        params["material_type"] = query.material_types[0]
+    elif query.material_types:
+        clauses.append("m.material_type = ANY(:material_types)")
+        params["material_types"] = list(query.material_types)
+    for column, value in (
+        ("source_type", query.source_type),
+        ("currency", query.currency),
+        ("origin_country", query.origin_country),
+    ):
+        if value:
+            clauses.append(f"m.{column} = :{column}")
+            params[column] = value
+    if query.certification:
+        clauses.append("m.certifications @> CAST(:certification AS jsonb)")
+        params["certification"] = orjson.dumps([{"scheme": query.certification}]).decode()
+    _column_clauses(query, "m", clauses, params)
+    return " AND ".join(clauses), params
+
+
+def ranked(query: SearchQuery) -> bool:
+    return bool(query.q) and query.sort == "relevance"
+
+
+def _sort(query: SearchQuery, alias: str, id_column: str) -> str:
+    """ORDER BY of a sorted page; the id breaks every tie, so pages are stable."""
+    if query.sort == "price_asc":
+        return f"{alias}.price ASC, {alias}.{id_column} ASC"
+    if query.sort == "price_desc":
+        return f"{alias}.price DESC, {alias}.{id_column} DESC"
+    return f"{alias}.created_at DESC, {alias}.{id_column} DESC"
+
+
+# Inside the window by rank, ties by age; outside it by age (n counts the matches newest first).
+RANKED_ORDER = "{p}.n > :window, {p}.rank DESC NULLS LAST, {p}.n"
+NEWEST_FIRST = "ORDER BY b.created_at DESC, b.material_id DESC"
+
+
+def _ranked_window(query: SearchQuery, *, counted: bool) -> tuple[str, dict[str, Any]]:
+    """Ids of a relevance page. `counted`: the matches were counted first, so only the newest
+    :fetch are read (walking the created_at B-tree when matches are dense) and ranked; else
+    every match is read once, ranked and counted in the same pass (`total`)."""
+    if counted:
+        where, params = text_where(query, prune=True)
+        matches = f"""
+            SELECT b.material_id, NULL::bigint AS total, b.document,
+                   row_number() OVER ({NEWEST_FIRST}) AS n
+            FROM (
+                SELECT s.material_id, s.created_at, s.document FROM material_search s
+                WHERE {where} ORDER BY s.created_at DESC, s.material_id DESC LIMIT :fetch
+            ) b"""  # noqa: S608 - fixed fragments; values are bound
+        rank = f"ts_rank(w.document, {TS_QUERY})"
+    else:
+        filtered, params = filtered_matches(query)
+        # The rank is computed below the windows: they buffer every match, and a tsvector each
+        # would spill to disk (OFFSET 0 keeps the subquery from being flattened into them).
+        matches = f"""
+            SELECT b.material_id, count(*) OVER () AS total, b.rank,
+                   row_number() OVER ({NEWEST_FIRST}) AS n
+            FROM (
+                SELECT f.material_id, f.created_at, ts_rank(f.document, {TS_QUERY}) AS rank
+                FROM ({filtered}) f OFFSET 0
+            ) b"""  # noqa: S608 - fixed fragments; values are bound
+        rank = "w.rank"
+    sql = f"""
+        SELECT r.* FROM (
+            SELECT w.material_id AS id, w.n, w.total,
+                   CASE WHEN w.n <= :window THEN {rank} END AS rank
+            FROM ({matches}) w
+        ) r
+        ORDER BY {RANKED_ORDER.format(p="r")}
+        LIMIT :limit OFFSET :offset"""  # noqa: S608 - fixed fragments; values are bound
+    return sql, params
+
+
+def _sorted_ids(query: SearchQuery, *, counted: bool) -> tuple[str, dict[str, Any]]:
+    """Ids of a page sorted by date or price."""
+    if not query.q:
+        where, params = plain_where(query)
+        sql = f"""
+            SELECT m.id, NULL::bigint AS n, NULL::bigint AS total, NULL::real AS rank
+            FROM materials m WHERE {where}
+            ORDER BY {_sort(query, "m", "id")} LIMIT :limit OFFSET :offset"""  # noqa: S608
+    elif counted:
+        where, params = text_where(query, prune=True)
+        sql = f"""
+            SELECT s.material_id AS id, NULL::bigint AS n, NULL::bigint AS total,
+                   NULL::real AS rank
+            FROM material_search s WHERE {where}
+            ORDER BY {_sort(query, "s", "material_id")} LIMIT :limit OFFSET :offset"""  # noqa: S608
+    else:
+        # Counted in the same pass: every match is read anyway.
+        filtered, params = filtered_matches(query)
+        sql = f"""
+            SELECT b.material_id AS id, NULL::bigint AS n, b.total, NULL::real AS rank FROM (
+                SELECT f.material_id, f.price, f.created_at, count(*) OVER () AS total
+                FROM ({filtered}) f
+            ) b
+            ORDER BY {_sort(query, "b", "material_id")} LIMIT :limit OFFSET :offset"""  # noqa: S608
+    return sql, params
+
+
+def page_sql(query: SearchQuery, *, counted: bool) -> tuple[str, dict[str, Any]]:
+    """The page's rows in order. `counted`: the total is known already (a text search whose
+    conditions are all lexemes is counted first); otherwise a text page counts its matches in
+    the same pass."""
+    if ranked(query):
+        ids, params = _ranked_window(query, counted=counted)
+        params |= {"window": RELEVANCE_WINDOW, "fetch": _fetch(query)}
+        outer_order = RANKED_ORDER.format(p="p")
+    else:
+        ids, params = _sorted_ids(query, counted=counted)
+        outer_order = _sort(query, "m", "id")
+    params |= {"limit": query.limit, "offset": query.offset}
+    # Ids first, then the columns of just one page: the sort never drags wide rows along.
+    sql = f"""
+        SELECT m.id, m.title, m.material_type, m.source_type, m.quantity, m.unit, m.price,
+               m.currency, m.created_at, m.seller_id, u.company_name, p.total,
+               (SELECT i.thumbnail_key FROM images i WHERE i.material_id = m.id
+                ORDER BY i.position, i.created_at, i.id LIMIT 1) AS thumbnail_key,
+               (SELECT s.carbon_footprint FROM sustainability_metrics s
+                WHERE s.material_id = m.id
+                ORDER BY s.recorded_at DESC, s.id DESC LIMIT 1) AS carbon_footprint
+        FROM ({ids}
+        ) p
+        JOIN materials m ON m.id = p.id
+        JOIN users u ON u.id = m.seller_id
+        ORDER BY {outer_order}
+    """  # noqa: S608 - only fixed fragments are interpolated; values are bound parameters
+    return sql, params
+
+
+def _fetch(query: SearchQuery) -> int:
+    """How many matches a page needs in its base order (newest first for relevance)."""
+    needed = query.offset + query.limit
+    return max(RELEVANCE_WINDOW, needed) if ranked(query) else needed
+
+
+def count_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
+    """The number of matches, and for a text search of lexemes only `walked`: the live rows of
+    the partitions a walk in sort order would go through (the planner's estimate, from the last
+    ANALYZE)."""
+    if not query.q:
+        where, params = plain_where(query)
+        sql = f"SELECT count(*) AS total, 0 AS walked FROM materials m WHERE {where}"  # noqa: S608
+        return sql, params
+    if not lexemes_only(query):
+        filtered, params = filtered_matches(query)
+        return f"SELECT count(*) AS total, 0 AS walked FROM ({filtered}) f", params  # noqa: S608
+    where, params = text_where(query, prune=False)
+    partitions = [MATERIAL_SEARCH_PARTITION_PREFIX + t for t in query.material_types]
+    sql = f"""
+        SELECT count(*) AS total, (
+            SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint
+            FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = 'material_search'::regclass
+              AND (cardinality(CAST(:partitions AS text[])) = 0
+                   OR c.relname = ANY(CAST(:partitions AS text[])))
+        ) AS walked
+        FROM material_search s WHERE {where}"""  # noqa: S608 - fixed fragments; values are bound
+    return sql, {**params, "partitions": partitions}
+
+
+def walks(query: SearchQuery, total: int, walked: int) -> bool:
+    """Whether a counted text page walks a B-tree in its order, or reads every match from the
+    GIN index and sorts them. The walk reads about fetch x walked / total rows before it has
+    the page (matches spread evenly), the GIN index `total`: the smaller wins."""
+    return total * total > _fetch(query) * walked
+
+
+# Each search transaction: a plan per query, because the driver prepares statements and after
+# five runs PostgreSQL may switch to a generic plan that ignores the values (for a selective
+# text query with a wide price range, that plan walked the whole price index: seconds instead
+# of milliseconds). work_mem: a page that counts its matches in the same pass buffers (id,
+# date, rank) for tens of thousands of them. No sequential scans for text: a partition where
+# most rows match looks cheaper to scan than to count from its GIN index and visibility map,
+# but reading every row's vector costs five times as much (80,000 rows: 55 ms against 9 ms).
+SEARCH_SETTINGS = (
+    "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
+    "set_config('work_mem', :work_mem, true), set_config('enable_seqscan', :seqscan, true)"
+)
+SEARCH_WORK_MEM = "16MB"
+# The planner can't estimate how many rows several lexemes match together (it multiplies their
+# frequencies: `organic & cotton & type_organic_cotton` is estimated at 1 row, not 80,000),
+# so a counted text page chooses its plan itself.
+PLAN_SETTINGS = (
+    "SELECT set_config('enable_bitmapscan', :bitmap, true), "
+    "set_config('enable_indexscan', :index, true)"
+)
+
+
+def search_settings(query: SearchQuery) -> dict[str, str]:
+    return {"work_mem": SEARCH_WORK_MEM, "seqscan": "off" if query.q else "on"}
+
+
+def plan_settings(walk: bool) -> dict[str, str]:
+    return {"bitmap": "off" if walk else "on", "index": "on" if walk else "off"}
+
+
+def total_from_page(query: SearchQuery, rows: Sequence[RowMapping]) -> int | None:
+    """The total when the page tells it: a page that counted its matches, or a page that
+    isn't full (the last one). None: a count is needed."""
+    if rows and rows[0]["total"] is not None:
+        return int(rows[0]["total"])
+    if (rows and len(rows) < query.limit) or (not rows and query.offset == 0):
+        return query.offset + len(rows)
+    return None
+
+
+async def page_rows(query: SearchQuery, execute: Execute) -> tuple[Sequence[RowMapping], int]:
+    """The rows of the page and the total, by the cheapest plan for this query."""
+    await execute(SEARCH_SETTINGS, search_settings(query))
+    counted = bool(query.q) and lexemes_only(query)
+    total: int | None = None
+    if counted:
+        sql, params = count_sql(query)
+        (row,) = await execute(sql, params)
+        total = int(row["total"])
+        if total <= query.offset:
+            return [], total
+        await execute(PLAN_SETTINGS, plan_settings(walks(query, total, int(row["walked"]))))
+    sql, params = page_sql(query, counted=counted)
+    rows = await execute(sql, params)
+    if total is None:
+        total = total_from_page(query, rows)
+    if total is None:
+        sql, params = count_sql(query)
+        total = int((await execute(sql, params))[0]["total"])
+    return rows, total
