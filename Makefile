@@ -11,7 +11,7 @@ FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/packa
 PYTEST_ARGS ?=
 FRONTEND_DEPS := $(if $(wildcard frontend/package.json),frontend/node_modules/.package-lock.json,)
 
-.PHONY: run test test-backend test-e2e lint format openapi check-openapi bench screenshots lock install frontend browser clean help
+.PHONY: run test test-backend test-e2e lint format openapi check-openapi bench bench-tools screenshots lock install frontend browser clean help
 
 help:
 	@echo "make run     set up and serve on http://127.0.0.1:8000 (HOST, PORT configurable)"
@@ -79,7 +79,13 @@ check-openapi: install frontend/node_modules/.package-lock.json
 	cd frontend && npx openapi-typescript /tmp/fabricloop-openapi.json -o /tmp/fabricloop-schema.d.ts >/dev/null
 	diff -q frontend/src/api/schema.d.ts /tmp/fabricloop-schema.d.ts || { echo "the generated client is stale: run make openapi"; exit 1; }
 
-bench: install frontend
+# wrk drives the load of the cached-detail benchmark (Debian's package; installed when root).
+bench-tools:
+	@command -v wrk >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
+		else echo "wrk is needed for the load benchmarks: sudo apt-get install -y wrk"; exit 1; fi; }
+
+bench: install frontend bench-tools
 	$(BIN)/python -m bench
 
 screenshots: install frontend browser

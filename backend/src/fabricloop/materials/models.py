@@ -49,14 +49,16 @@ material_search = Table(
     Index("ix_material_search_price_material_id", "price", "material_id"),
     postgresql_partition_by="LIST (material_type)",
 )
-# The live listings as rows of material_search (what the trigger writes, for bulk loads).
+# The live listings as rows of material_search (what the trigger writes, for bulk loads), in
+# the order listings arrive in, as the trigger would have written them: a walk of the newest
+# matches then reads adjacent pages.
 MATERIAL_SEARCH_FILL_SQL = f"""
     INSERT INTO material_search
         (material_id, material_type, seller_id, price, quantity, created_at, document)
     SELECT id, material_type, seller_id, price, quantity, created_at,
            material_search_document(search_vector, material_type, source_type, currency,
                                     origin_country, certifications)
-    FROM materials WHERE {LIVE}
+    FROM materials WHERE {LIVE} ORDER BY created_at, id
     ON CONFLICT (material_id, material_type) DO NOTHING"""  # noqa: S608 - a constant
 
 
