@@ -3,8 +3,10 @@
 Text search reads `material_search`: one narrow row per live listing (active, not deleted)
 with the columns a search filters or sorts on and one `document`, the listing's weighted
 words plus a lexeme per categorical filter (type, source, currency, country, certification
-scheme). A trigger on `materials` keeps it in step inside the writing transaction, so no
-reader ever sees a listing that is gone or a quantity that changed.
+scheme). Its GIN index also holds terms of the price (`le_15`: at most 15, `ge_5`: at least
+5), so that a price bound at one of those values is answered by the index too. A trigger on
+`materials` keeps the table in step inside the writing transaction, so no reader ever sees a
+listing that is gone or a quantity that changed.
 
 Partitioned by material type, the rows of one type sit together on disk. A text search with
 a type filter then finds its matches in a few thousand pages instead of spread over the whole
@@ -22,7 +24,9 @@ Revises: 0005
 Create Date: 2026-12-02 05:00:00
 """
 
+import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -45,6 +49,31 @@ OLD_SEARCHABLE = (
     "'country_' || coalesce(origin_country, '')]))"
 )
 COPY_BATCH = 10_000
+# Prices with a term in the search index: `le_T` for a listing priced at most T, `ge_T` for one
+# priced at least T (a copy of materials.search_sql.PRICE_TERMS).
+PRICE_TERMS = (1, 2, 3, 5, 10, 15, 20, 25, 30, 40, 50, 75, 100, 150, 200, 300, 500, 1000)
+
+
+def _price_terms_function() -> str:
+    """material_search_price_terms(price): the terms of a price, looked up rather than built
+    (a recheck of the index evaluates it on every candidate row). width_bucket counts the
+    thresholds <= price: n of them, the price equal to the n-th or strictly between."""
+    sets = [" ".join(f"le_{t}" for t in PRICE_TERMS)]  # below the first threshold
+    for n, threshold in enumerate(PRICE_TERMS, start=1):
+        at_least = [f"ge_{t}" for t in PRICE_TERMS[:n]]
+        sets.append(" ".join(at_least + [f"le_{t}" for t in PRICE_TERMS[n - 1:]]))  # equal
+        sets.append(" ".join(at_least + [f"le_{t}" for t in PRICE_TERMS[n:]]))  # between
+    terms = ", ".join(f"'{terms}'::tsvector" for terms in sets)
+    thresholds = "'{" + ",".join(str(t) for t in PRICE_TERMS) + "}'::numeric[]"
+    return f"""
+CREATE OR REPLACE FUNCTION material_search_price_terms(price numeric) RETURNS tsvector
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT (ARRAY[{terms}])[
+        2 * width_bucket(price, {thresholds}) + 1 - (price = ANY({thresholds}))::int
+    ]
+$$
+"""
+
 
 CREATE_TABLE = """
 CREATE TABLE IF NOT EXISTS material_search (
@@ -119,21 +148,24 @@ END
 $$
 """
 
+# In the order listings arrived in (the partial (created_at, id) index of 0003), as the trigger
+# would have written them: a walk of the newest matches then reads adjacent pages.
 COPY_ROWS = f"""
 WITH batch AS (
     SELECT id, material_type, seller_id, price, quantity, created_at, search_vector,
-           source_type, currency, origin_country, certifications, status, deleted_at
-    FROM materials WHERE id > :after ORDER BY id LIMIT {COPY_BATCH} FOR SHARE
+           source_type, currency, origin_country, certifications
+    FROM materials WHERE {LIVE} AND (created_at, id) > (:created_at, :id)
+    ORDER BY created_at, id LIMIT {COPY_BATCH} FOR SHARE
 ), copied AS (
     INSERT INTO material_search
         (material_id, material_type, seller_id, price, quantity, created_at, document)
     SELECT id, material_type, seller_id, price, quantity, created_at,
            material_search_document(search_vector, material_type, source_type, currency,
                                     origin_country, certifications)
-    FROM batch WHERE {LIVE}
+    FROM batch ORDER BY created_at, id
     ON CONFLICT (material_id, material_type) DO NOTHING
 )
-SELECT max(id::text)::uuid FROM batch
+SELECT created_at, id FROM batch ORDER BY created_at DESC, id DESC LIMIT 1
 """
 
 
@@ -150,9 +182,12 @@ def upgrade() -> None:
         "CREATE TABLE IF NOT EXISTS material_search_default "
         "PARTITION OF material_search DEFAULT WITH (fillfactor = 90)"
     )
+    op.execute(_price_terms_function())
+    # One GIN index over the words, the categories and the price terms: a search ANDs them
+    # inside one index scan, skipping through the long posting lists.
     op.execute(
-        "CREATE INDEX IF NOT EXISTS ix_material_search_document "
-        "ON material_search USING gin (document)"
+        "CREATE INDEX IF NOT EXISTS ix_material_search_document_price_terms "
+        "ON material_search USING gin (document, material_search_price_terms(price))"
     )
     op.execute(
         "CREATE INDEX IF NOT EXISTS ix_material_search_created_at_material_id "
@@ -171,12 +206,12 @@ def upgrade() -> None:
     )
     with op.get_context().autocommit_block():
         bind = op.get_bind()
-        after = '00000000-0000-0000-0000-000000000000'
+        after = {"created_at": datetime.min.replace(tzinfo=UTC), "id": uuid.UUID(int=0)}
         while True:
-            last = bind.execute(sa.text(COPY_ROWS), {"after": after}).scalar_one()
+            last = bind.execute(sa.text(COPY_ROWS), after).first()
             if last is None:
                 break
-            after = str(last)
+            after = {"created_at": last.created_at, "id": last.id}
         # Vacuumed, not just analysed: counts skip the heap pages the visibility map marks.
         bind.execute(sa.text("VACUUM (ANALYZE) material_search"))
         op.execute('DROP INDEX CONCURRENTLY IF EXISTS ix_materials_live_search_facets')
@@ -209,3 +244,4 @@ def downgrade() -> None:
     op.execute(
         "DROP FUNCTION material_search_document(tsvector, text, text, text, text, jsonb)"
     )
+    op.execute("DROP FUNCTION material_search_price_terms(numeric)")

@@ -31,8 +31,9 @@ SEARCH_VECTOR_SQL = (
 # material type, so the matches of a typed search sit together on disk. `document` is the
 # search vector plus a lexeme per categorical filter: type_<type>, source_<source>,
 # currency_<code>, country_<code> and cert_<scheme> (the text parser splits words at '_', so no
-# query text can produce one). Searches read only this table, then the page's rows from
-# `materials`.
+# query text can produce one). Its GIN index also holds the price's terms (le_T: at most T,
+# ge_T: at least T, for the thresholds of search_sql.PRICE_TERMS). Searches read only this
+# table, then the page's rows from `materials`.
 MATERIAL_SEARCH_PARTITION_PREFIX = "material_search_"
 material_search = Table(
     "material_search",
@@ -44,7 +45,12 @@ material_search = Table(
     Column("quantity", Numeric(14, 3), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("document", TSVECTOR, nullable=False),
-    Index("ix_material_search_document", "document", postgresql_using="gin"),
+    Index(
+        "ix_material_search_document_price_terms",
+        "document",
+        text("material_search_price_terms(price)"),
+        postgresql_using="gin",
+    ),
     Index("ix_material_search_created_at_material_id", "created_at", "material_id"),
     Index("ix_material_search_price_material_id", "price", "material_id"),
     postgresql_partition_by="LIST (material_type)",
