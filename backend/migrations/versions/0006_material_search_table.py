@@ -12,7 +12,8 @@ Partitioned by material type, the rows of one type sit together on disk. A text 
 a type filter then finds its matches in a few thousand pages instead of spread over the whole
 table: counting the 80,000 matches of `organic cotton` + type organic_cotton went from 25 ms
 (the facet index of 0005 over `materials`) to 9 ms. The GIN indexes of `materials` (0003,
-0005) are dropped: no query reads them any more.
+0005) stay for one release: the previous release's processes search with them during a
+rolling restart or after a rollback (docs/deployment.md); the next release drops them.
 
 Writes go on during the upgrade: the trigger is in place before the copy starts, and the copy
 runs in batches that lock their rows (FOR SHARE) while they are copied, so a listing changed
@@ -42,11 +43,6 @@ MATERIAL_TYPES = (
     'cotton', 'organic_cotton', 'recycled_cotton', 'polyester', 'recycled_polyester', 'nylon',
     'recycled_nylon', 'wool', 'recycled_wool', 'viscose', 'lyocell', 'linen', 'hemp', 'silk',
     'acrylic', 'elastane', 'blend', 'other',
-)
-OLD_SEARCHABLE = (
-    "(search_vector || array_to_tsvector(ARRAY['type_' || material_type, "
-    "'source_' || source_type, 'currency_' || currency, "
-    "'country_' || coalesce(origin_country, '')]))"
 )
 COPY_BATCH = 10_000
 # Prices with a term in the search index: `le_T` for a listing priced at most T, `ge_T` for one
@@ -214,30 +210,9 @@ def upgrade() -> None:
             after = {"created_at": last.created_at, "id": last.id}
         # Vacuumed, not just analysed: counts skip the heap pages the visibility map marks.
         bind.execute(sa.text("VACUUM (ANALYZE) material_search"))
-        op.execute('DROP INDEX CONCURRENTLY IF EXISTS ix_materials_live_search_facets')
-        op.execute('DROP INDEX CONCURRENTLY IF EXISTS ix_materials_live_search_vector')
 
 
 def downgrade() -> None:
-    with op.get_context().autocommit_block():
-        op.create_index(
-            'ix_materials_live_search_vector',
-            'materials',
-            ['search_vector'],
-            unique=False,
-            postgresql_using='gin',
-            postgresql_where=sa.text(LIVE),
-            postgresql_concurrently=True,
-        )
-        op.create_index(
-            'ix_materials_live_search_facets',
-            'materials',
-            [sa.text(OLD_SEARCHABLE)],
-            unique=False,
-            postgresql_using='gin',
-            postgresql_where=sa.text(LIVE),
-            postgresql_concurrently=True,
-        )
     op.execute("DROP TRIGGER materials_search_sync ON materials")
     op.execute("DROP FUNCTION material_search_sync()")
     op.execute("DROP TABLE material_search")

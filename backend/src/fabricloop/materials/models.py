@@ -27,6 +27,12 @@ SEARCH_VECTOR_SQL = (
     "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
     "setweight(to_tsvector('english', coalesce(description, '')), 'B')"
 )
+# The expression of migration 0005's index (see the indexes of Material).
+PREVIOUS_RELEASE_SEARCHABLE_SQL = (
+    "(search_vector || array_to_tsvector(ARRAY['type_' || material_type, "
+    "'source_' || source_type, 'currency_' || currency, "
+    "'country_' || coalesce(origin_country, '')]))"
+)
 # One row per live listing, kept by a trigger on `materials` (migration 0006) and partitioned by
 # material type, so the matches of a typed search sit together on disk. `document` is the
 # search vector plus a lexeme per categorical filter: type_<type>, source_<source>,
@@ -84,6 +90,22 @@ class Material(UUIDPrimaryKey, Timestamps, Base):
         ),
         Index("ix_materials_seller_id_created_at", "seller_id", "created_at"),
         # Searches without text read live listings only: see migration 0003.
+        # The GIN indexes of 0003 and 0005 are what text search read before material_search
+        # (0006). They stay for one release, so that the processes of the previous release
+        # keep searching fast during a rolling restart or after a rollback
+        # (docs/deployment.md); the next release's migration drops them.
+        Index(
+            "ix_materials_live_search_vector",
+            "search_vector",
+            postgresql_using="gin",
+            postgresql_where=text(LIVE),
+        ),
+        Index(
+            "ix_materials_live_search_facets",
+            text(PREVIOUS_RELEASE_SEARCHABLE_SQL),
+            postgresql_using="gin",
+            postgresql_where=text(LIVE),
+        ),
         Index("ix_materials_live_created_at_id", "created_at", "id", postgresql_where=text(LIVE)),
         Index("ix_materials_live_price_id", "price", "id", postgresql_where=text(LIVE)),
         Index(
