@@ -1,9 +1,9 @@
 """The SQL of a listing search, and the choice between its plans.
 
-Text searches read `material_search` (migration 0006): its GIN index over each listing's words
-and categorical lexemes, and its B-trees to walk the matches in sort order. Searches without
-text read the partial B-trees of `materials` (migration 0003). Either way a search picks the
-ids of one page first, and reads the page's columns from `materials` last.
+Text searches read `material_search` (migration 0006): its GIN index over each listing's
+words, categorical lexemes and price terms, and its B-trees to walk the matches in sort order.
+Searches without text read the partial B-trees of `materials` (migration 0003). Either way a
+search picks the ids of one page first, and reads the page's columns from `materials` last.
 
 Relevance ranks the newest RELEVANCE_WINDOW matches (all of them when there are fewer) by
 `ts_rank`; older matches follow, newest first. Ranking needs each match's vector, and reading
@@ -122,10 +122,9 @@ def text_where(query: SearchQuery, *, prune: bool) -> tuple[str, dict[str, Any]]
 def filtered_matches(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     """The matches of a text search with column filters (a price between the terms, quantity,
     seller), as rows (material_id, created_at, price, document): the rows the GIN index
-    finds, then filtered.
-    The OFFSET 0 fence keeps the planner from ANDing the GIN bitmap with the price B-tree, which
-    reads hundreds of thousands of index entries to save reading a few thousand rows (`jersey`
-    + max_price: 43 ms that way, 32 ms this one)."""
+    finds, then filtered. The OFFSET 0 fence keeps the planner from ANDing the GIN bitmap with
+    the price B-tree, which reads hundreds of thousands of index entries to save reading a few
+    thousand rows (`jersey` + max_price: 43 ms that way, 32 ms this one)."""
     where, params = text_where(query, prune=True)
     columns: list[str] = []
     _column_clauses(query, "t", columns, params)
