@@ -394,7 +394,7 @@ class TestSearchPlans:
     def test_walks_when_matches_are_dense(self, total: int, walked: int, walks: bool) -> None:
         assert search_sql.walks(_query({"q": "cotton"}), total, walked) is walks
 
-    async def test_a_deep_page_counts_the_walk_it_needs(self) -> None:
+    def test_a_deep_page_counts_the_walk_it_needs(self) -> None:
         # Newest-first pages walk offset + limit rows; relevance pages at least the window.
         assert search_sql.walks(_query({"q": "x", "sort": "newest"}, page=1), 1_000, 5_000)
         assert not search_sql.walks(_query({"q": "x", "sort": "newest"}, page=50), 1_000, 5_000)
@@ -444,9 +444,9 @@ class TestPriceTerms:
 
     async def test_the_database_gives_each_price_its_terms(self, session: AsyncSession) -> None:
         # Fails when PRICE_TERMS and the function of migration 0006 drift apart.
-        edges = [Decimal(t) + d for t in search_sql.PRICE_TERMS for d in (-1, 0, 1)]
-        prices = [Decimal("0"), Decimal("0.01"), Decimal("999999.99"), *edges]
-        for price in (p / 100 for p in [x * 100 + 1 for x in edges] + [x * 100 for x in prices]):
+        steps = (Decimal("-1"), Decimal("-0.01"), Decimal("0"), Decimal("0.01"), Decimal("1"))
+        around = [Decimal(t) + step for t in search_sql.PRICE_TERMS for step in steps]
+        for price in [Decimal("0"), Decimal("0.01"), Decimal("999999.99"), *around]:
             found = await session.execute(
                 text("SELECT (unnest(material_search_price_terms(:p))).lexeme"), {"p": price}
             )

@@ -1,23 +1,34 @@
 import asyncio
+import contextlib
 import sys
+from collections.abc import AsyncIterator
 
 from anyio import to_thread
 from sqlalchemy.engine import make_url
 
 from fabricloop.core import migrate
 from fabricloop.ops.pgtools import connect
+from tests.materials.test_search_table import EXPECTED_ROWS, SEARCH_ROWS
 from tests.ops.test_backup import _admin
+
+
+@contextlib.asynccontextmanager
+async def scratch_database(migrated: str, suffix: str) -> AsyncIterator[str]:
+    """The URL of an empty database of its own on the test server, dropped afterwards."""
+    base = make_url(migrated)
+    name = f"{base.database}_{suffix}"
+    await _admin(migrated, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await _admin(migrated, f'CREATE DATABASE "{name}"')
+    try:
+        yield base.set(database=name).render_as_string(False)
+    finally:
+        await _admin(migrated, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def test_app_processes_migrating_at_once_all_succeed(migrated: str) -> None:
     """Every app process runs the migrations at start-up; started together, they must not
     race (one migrates, the others wait for its lock and find the schema at head)."""
-    base = make_url(migrated)
-    name = f"{base.database}_concurrent_migrations"
-    url = base.set(database=name).render_as_string(False)
-    await _admin(migrated, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await _admin(migrated, f'CREATE DATABASE "{name}"')
-    try:
+    async with scratch_database(migrated, "concurrent_migrations") as url:
         code = f"from fabricloop.core import migrate; migrate.upgrade({url!r})"
         processes = [
             await asyncio.create_subprocess_exec(
@@ -28,8 +39,6 @@ async def test_app_processes_migrating_at_once_all_succeed(migrated: str) -> Non
         results = await asyncio.gather(*(p.communicate() for p in processes))
         assert [p.returncode for p in processes] == [0, 0, 0], results
         await to_thread.run_sync(migrate.check, url)
-    finally:
-        await _admin(migrated, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 SEED_0005 = """
@@ -50,32 +59,15 @@ SEED_0005 = """
 
 async def test_0006_copies_the_live_listings_into_the_search_table(migrated: str) -> None:
     """The upgrade copies the listings of an existing database (in batches of 10,000)."""
-    base = make_url(migrated)
-    name = f"{base.database}_search_table_copy"
-    url = base.set(database=name).render_as_string(False)
-    await _admin(migrated, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await _admin(migrated, f'CREATE DATABASE "{name}"')
-    try:
+    async with scratch_database(migrated, "search_table_copy") as url:
         await to_thread.run_sync(migrate.upgrade, url, "0005")
-        connection = await connect(
-            make_url(url).set(drivername="postgresql").render_as_string(False)
-        )
+        libpq_url = make_url(url).set(drivername="postgresql").render_as_string(False)
+        connection = await connect(libpq_url)
         try:
             await connection.execute(SEED_0005)
             await to_thread.run_sync(migrate.upgrade, url)
-            copied = await connection.fetch(
-                "SELECT material_id, material_type, price, created_at, document::text "
-                "FROM material_search ORDER BY material_id"
-            )
-            expected = await connection.fetch(
-                "SELECT id AS material_id, material_type, price, created_at, "
-                "material_search_document(search_vector, material_type, source_type, currency, "
-                "origin_country, certifications)::text AS document "
-                "FROM materials WHERE status = 'active' AND deleted_at IS NULL ORDER BY id"
-            )
+            copied = await connection.fetch(SEARCH_ROWS)
             assert len(copied) == 25000 - 2500 - 1000 + 500  # no drafts (n % 10), deleted (n % 25)
-            assert copied == expected
+            assert copied == await connection.fetch(EXPECTED_ROWS)
         finally:
             await connection.close()
-    finally:
-        await _admin(migrated, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
