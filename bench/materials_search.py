@@ -8,14 +8,12 @@ from urllib.parse import urlencode
 
 import httpx
 import redis.asyncio as aioredis
-from fabricloop.core.cache import SEARCH_GENERATION_KEY
-from fabricloop.core.pagination import Page
 from fabricloop.materials import search_sql
-from fabricloop.materials.search_query import SearchQuery, parse_query
+from fabricloop.materials.listing_cache import SEARCH_GENERATION_KEY
+from fabricloop.materials.search_query import SearchParams, SearchQuery
 from fabricloop.ops.pgtools import connect
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from starlette.datastructures import QueryParams
 
 from bench.env import BenchEnv, percentile, server
 
@@ -137,7 +135,7 @@ async def _plans(env: BenchEnv) -> list[dict[str, Any]]:
     try:
         for label, params in SHAPES:
             for page in PAGES:
-                query = parse_query(QueryParams(params), Page(page=page, limit=20))
+                query = SearchParams.model_validate({**params, "page": page, "limit": 20}).query()
                 explained = await _explained(engine, query)
                 plans.append({"shape": label, "page": page, "plans": explained})
     finally:

@@ -2,12 +2,14 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import APIRouter, FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 
 from fabricloop import __version__
+from fabricloop.account.purge import purge_job
 from fabricloop.account.router import router as account_router
 from fabricloop.auth.router import router as auth_router
 from fabricloop.config import Settings, get_settings
@@ -15,7 +17,7 @@ from fabricloop.core.cache import Cache
 from fabricloop.core.db import create_engine, create_sessionmaker
 from fabricloop.core.errors import install_error_handlers
 from fabricloop.core.heap import freeze_startup_heap
-from fabricloop.core.jobs import start_jobs, stop_jobs
+from fabricloop.core.jobs import Job, start_jobs, stop_jobs
 from fabricloop.core.logging import configure_logging
 from fabricloop.core.middleware import RequestContextMiddleware
 from fabricloop.core.openapi import install_openapi
@@ -24,9 +26,10 @@ from fabricloop.core.ratelimit import RateLimitMiddleware
 from fabricloop.core.redis import create_redis
 from fabricloop.core.replica import ReadReplica
 from fabricloop.core.spa import install_spa
-from fabricloop.core.storage import MediaFiles, create_storage
+from fabricloop.core.storage import MediaFiles, Storage, create_storage
 from fabricloop.health.router import router as health_router
 from fabricloop.images.router import router as images_router
+from fabricloop.images.service import unattached_purge
 from fabricloop.materials.caching import DETAIL_ENDPOINT, detail_key_of
 from fabricloop.materials.router import router as materials_router
 from fabricloop.messages.router import router as messages_router
@@ -34,8 +37,10 @@ from fabricloop.ops.router import router as ops_router
 from fabricloop.passports.router import router as passports_router
 from fabricloop.payments.gateway import create_gateway
 from fabricloop.payments.router import router as payments_router
+from fabricloop.payments.service import purge_idempotency_keys
 from fabricloop.reports.router import router as reports_router
 from fabricloop.transactions.router import router as transactions_router
+from fabricloop.transactions.service import expire_overdue
 
 ROUTERS: list[APIRouter] = [
     health_router,
@@ -50,6 +55,17 @@ ROUTERS: list[APIRouter] = [
     transactions_router,
     payments_router,
 ]
+
+
+def periodic_jobs(cache: Cache, storage: Storage) -> list[Job]:
+    """The periodic work of the app processes (core/jobs.py runs it)."""
+    return [
+        Job("expire_unpaid_orders", partial(expire_overdue, cache=cache)),
+        Job("purge_idempotency_keys", purge_idempotency_keys),
+        Job("purge_deleted_accounts", purge_job),
+        Job("purge_unattached_images", unattached_purge(storage)),
+    ]
+
 
 DESCRIPTION = """FabricLoop connects textile manufacturers with surplus, deadstock and waste
 material to brands that need low-impact material and report Scope 3 emissions.
@@ -78,7 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.redis = create_redis(settings.redis_url)
         app.state.cache = Cache(app.state.redis)
         app.state.payment_gateway = create_gateway(settings)
-        jobs = start_jobs(app, settings)
+        jobs = start_jobs(app, settings, periodic_jobs(app.state.cache, app.state.storage))
         freeze_startup_heap()
         try:
             yield

@@ -119,11 +119,11 @@ class TestPurgeJob:
     async def test_registered_with_the_periodic_jobs(
         self, session: AsyncSession, app: FastAPI
     ) -> None:
-        from fabricloop.core.jobs import default_jobs
+        from fabricloop.app import periodic_jobs
 
-        jobs = {job.name: job for job in default_jobs(app.state.storage)}
+        jobs = {job.name: job for job in periodic_jobs(app.state.cache, app.state.storage)}
         gone = await make_deleted_user(session)
-        assert await jobs["purge_deleted_accounts"].run(session, app.state.cache) == 1
+        assert await jobs["purge_deleted_accounts"].run(session) == 1
         await session.refresh(gone)
         assert gone.anonymised_at is not None
 

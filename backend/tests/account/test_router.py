@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
 from fabricloop.config import Settings
-from fabricloop.core.cache import SEARCH_GENERATION_KEY, material_key
 from fabricloop.images.models import Image
+from fabricloop.materials.listing_cache import SEARCH_GENERATION_KEY, material_key
 from fabricloop.materials.models import Material
 from fabricloop.passports.models import DigitalProductPassport, PassportChange
 from fabricloop.payments.models import Payment

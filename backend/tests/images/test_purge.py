@@ -8,7 +8,8 @@ from fastapi import FastAPI
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from fabricloop.core.jobs import Job, default_jobs, run_job
+from fabricloop.app import periodic_jobs
+from fabricloop.core.jobs import Job, run_job
 from fabricloop.core.storage import Storage
 from fabricloop.images import service
 from fabricloop.images.models import Image
@@ -46,9 +47,11 @@ async def test_deletes_old_unattached_uploads_with_their_files(
         on_listing = await uploaded(session, storage, seller.id, old)
         material = await make_material(session, seller)
         on_listing.material_id = material.id
-    [job] = [j for j in default_jobs(storage) if j.name == "purge_unattached_images"]
+    [job] = [
+        j for j in periodic_jobs(app.state.cache, storage) if j.name == "purge_unattached_images"
+    ]
 
-    assert await run_job(committed, app.state.cache, job) == 1
+    assert await run_job(committed, job) == 1
 
     async with committed() as session:
         left = set((await session.scalars(select(Image.id))).all())
@@ -58,7 +61,7 @@ async def test_deletes_old_unattached_uploads_with_their_files(
     for kept in (fresh, on_listing):
         assert await exists(storage, kept.storage_key)
         assert await exists(storage, kept.thumbnail_key)
-    assert await run_job(committed, app.state.cache, job) == 0
+    assert await run_job(committed, job) == 0
 
 
 async def test_an_image_being_attached_is_skipped(
@@ -72,5 +75,5 @@ async def test_an_image_being_attached_is_skipped(
     async with committed() as attaching, attaching.begin():
         # What a listing does before it takes an image: lock the row.
         await attaching.execute(select(Image).where(Image.id == image.id).with_for_update())
-        assert await run_job(committed, app.state.cache, job) == 0
+        assert await run_job(committed, job) == 0
     assert await exists(storage, image.storage_key)

@@ -18,20 +18,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 from fabricloop.app import create_app
 from fabricloop.auth.models import User
 from fabricloop.config import Settings
-from fabricloop.core.cache import (
+from fabricloop.core.cache import PREFETCHED_SCOPE_KEY, Cache, Prefetched, prefetched
+from fabricloop.core.db import run_after_commit
+from fabricloop.materials import caching, listing_cache
+from fabricloop.materials.listing_cache import (
     LISTINGS_WAL_KEY,
-    PREFETCHED_SCOPE_KEY,
     SEARCH_GENERATION_KEY,
     SEARCH_STOCK_GENERATION_KEY,
-    Cache,
     Generations,
-    Prefetched,
     material_key,
-    prefetched,
     shows_key,
 )
-from fabricloop.core.db import run_after_commit
-from fabricloop.materials import caching
 from fabricloop.materials.models import Material
 from tests.factories import auth_headers, make_material, make_user
 from tests.logs import entries
@@ -166,7 +163,7 @@ class TestMaterialCache:
         edited, bought, both = [await make_material(session, seller) for _ in range(3)]
         for material in (edited, bought, both):
             await redis.set(material_key(material.id), b"{}")
-        before = await cache.generations()
+        before = await listing_cache.generations(cache)
         caching.invalidate_after_commit(session, cache, [edited.id, both.id])
         caching.invalidate_after_commit(session, cache, [bought.id], stock_only=True)
         caching.invalidate_after_commit(session, cache, [both.id], stock_only=True)
@@ -175,7 +172,9 @@ class TestMaterialCache:
         assert len(scripts) == 2  # one for the edited listings, one for the bought one
         assert material_key(bought.id) in scripts[1]
         assert material_key(both.id) not in scripts[1]  # covered by the first
-        assert await cache.generations() == Generations(before.listings + 1, before.stock + 1)
+        assert await listing_cache.generations(cache) == Generations(
+            before.listings + 1, before.stock + 1
+        )
         for material in (edited, bought, both):
             assert await redis.exists(material_key(material.id)) == 0
 
@@ -183,16 +182,18 @@ class TestMaterialCache:
         self, app: FastAPI, session: AsyncSession, redis: Redis, seller: User
     ) -> None:
         cache: Cache = app.state.cache
-        seen = await cache.generations()
-        await cache.listings_changed([], None)
-        stored = await cache.store_if_unchanged(seen, "material:x", b"{}", 60)
+        seen = await listing_cache.generations(cache)
+        await listing_cache.listings_changed(cache, [], None)
+        stored = await listing_cache.store_if_unchanged(cache, seen, "material:x", b"{}", 60)
         assert stored is False
         assert await redis.exists("material:x") == 0
-        fresh = await cache.generations()
-        await cache.listings_changed([], None, stock_only=True)  # a purchase elsewhere
-        assert not await cache.store_if_unchanged(fresh, "material:x", b"{}", 60)
-        fresh = await cache.generations()
-        assert await cache.store_if_unchanged(fresh, "material:x", b"{}", 60)
+        fresh = await listing_cache.generations(cache)
+        await listing_cache.listings_changed(
+            cache, [], None, stock_only=True
+        )  # a purchase elsewhere
+        assert not await listing_cache.store_if_unchanged(cache, fresh, "material:x", b"{}", 60)
+        fresh = await listing_cache.generations(cache)
+        assert await listing_cache.store_if_unchanged(cache, fresh, "material:x", b"{}", 60)
         assert await redis.exists("material:x") == 1
 
 
@@ -360,10 +361,10 @@ class TestSearchCacheAndPurchases:
     ) -> None:
         cache: Cache = app.state.cache
         material = await make_material(session, seller, title="Cotton poplin")
-        seen = await cache.generations()
-        await cache.listings_changed([material.id], None, stock_only=True)
-        stored = await cache.store_if_unchanged(
-            seen, "search:" + "0" * 64, b"0\n{}", 60, shows=[material.id]
+        seen = await listing_cache.generations(cache)
+        await listing_cache.listings_changed(cache, [material.id], None, stock_only=True)
+        stored = await listing_cache.store_if_unchanged(
+            cache, seen, "search:" + "0" * 64, b"0\n{}", 60, shows=[material.id]
         )
         assert stored is False
         assert await redis.exists("search:" + "0" * 64, shows_key(material.id)) == 0

@@ -20,9 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from fabricloop.auth.models import User
 from fabricloop.config import Settings
 from fabricloop.core import migrate
-from fabricloop.core.cache import LISTINGS_WAL_KEY
 from fabricloop.core.db import create_engine
 from fabricloop.core.replica import ReadReplica, wal_position
+from fabricloop.materials import listing_cache
+from fabricloop.materials.listing_cache import LISTINGS_WAL_KEY
 from fabricloop.ops.pgtools import connect, create_database_if_missing
 from tests.factories import auth_headers, make_material, make_user
 from tests.logs import all_entries
@@ -110,7 +111,7 @@ class TestReadReplica:
         required = int(await redis.get(LISTINGS_WAL_KEY) or 0)
         assert before <= required <= await wal_position(session)
         # An older position never lowers it.
-        await app.state.cache.listings_changed([], required - 1)
+        await listing_cache.listings_changed(app.state.cache, [], required - 1)
         assert int(await redis.get(LISTINGS_WAL_KEY) or 0) == required
 
     async def test_without_a_recorded_position_the_primary_answers(

@@ -2,19 +2,16 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.datastructures import QueryParams
 
 from fabricloop.auth.models import User
-from fabricloop.core.pagination import Page
 from fabricloop.materials import search_sql
 from fabricloop.materials.models import Material
-from fabricloop.materials.search_query import SearchQuery, parse_query
+from fabricloop.materials.search_query import SearchParams, SearchQuery
 from tests.factories import make_material
 from tests.materials.conftest import MATERIALS, assert_error, error_fields, make_image
 
@@ -336,7 +333,7 @@ PLAN_SHAPES: list[dict[str, Any]] = [
 
 
 def _query(params: dict[str, Any], page: int = 1, limit: int = 20) -> SearchQuery:
-    return parse_query(QueryParams(urlencode(params, doseq=True)), Page(page=page, limit=limit))
+    return SearchParams.model_validate({**params, "page": page, "limit": limit}).query()
 
 
 async def _ids(session: AsyncSession, sql: str, params: dict[str, Any]) -> list[uuid.UUID]:

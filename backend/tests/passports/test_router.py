@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
-from fabricloop.core.cache import material_key
+from fabricloop.materials.listing_cache import material_key
 from fabricloop.materials.models import Material, SustainabilityMetric
 from fabricloop.passports.models import DigitalProductPassport, PassportChange
 from tests.factories import auth_headers, make_material, make_user

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
-from fabricloop.core.cache import (
+from fabricloop.materials.listing_cache import (
     SEARCH_GENERATION_KEY,
     SEARCH_STOCK_GENERATION_KEY,
     material_key,

@@ -1,6 +1,7 @@
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from fastapi import FastAPI
@@ -9,9 +10,10 @@ from redis.asyncio import Redis
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fabricloop.core.cache import material_key
-from fabricloop.core.jobs import Job, default_jobs, run_job
+from fabricloop.app import periodic_jobs
+from fabricloop.core.jobs import Job, run_job
 from fabricloop.materials import stock
+from fabricloop.materials.listing_cache import material_key
 from fabricloop.payments.models import IdempotencyKey
 from fabricloop.transactions import service
 from fabricloop.transactions.errors import InsufficientQuantity, ListingChanged, MaterialNotFound
@@ -91,8 +93,8 @@ class TestExpiry:
         )
         await redis.set(material_key(material.id), b"{}")
 
-        job = Job("expire_unpaid_orders", service.expire_overdue)
-        assert await run_job(app.state.sessionmaker, app.state.cache, job) == 1
+        job = Job("expire_unpaid_orders", partial(service.expire_overdue, cache=app.state.cache))
+        assert await run_job(app.state.sessionmaker, job) == 1
 
         async def status_of(transaction_id: object) -> str:
             row = await session.get(Transaction, transaction_id, populate_existing=True)
@@ -106,7 +108,7 @@ class TestExpiry:
         assert (material.quantity, material.status) == (Decimal("10"), "active")
         assert await redis.get(material_key(material.id)) is None
         # Nothing is left to do, and nothing is released twice.
-        assert await run_job(app.state.sessionmaker, app.state.cache, job) == 0
+        assert await run_job(app.state.sessionmaker, job) == 0
         await session.refresh(material)
         assert material.quantity == Decimal("10")
 
@@ -129,14 +131,16 @@ class TestExpiry:
             )
         await session.flush()
         (purge,) = [
-            job for job in default_jobs(app.state.storage) if job.name == "purge_idempotency_keys"
+            job
+            for job in periodic_jobs(app.state.cache, app.state.storage)
+            if job.name == "purge_idempotency_keys"
         ]
-        assert await run_job(app.state.sessionmaker, app.state.cache, purge) == 1
+        assert await run_job(app.state.sessionmaker, purge) == 1
         keys = (await session.execute(select(IdempotencyKey.key))).scalars().all()
         assert list(keys) == ["live"]
 
     def test_default_jobs(self, app: FastAPI) -> None:
-        jobs = default_jobs(app.state.storage)
+        jobs = periodic_jobs(app.state.cache, app.state.storage)
         names = [job.name for job in jobs]
         assert {
             "expire_unpaid_orders",

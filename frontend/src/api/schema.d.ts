@@ -2594,20 +2594,23 @@ export interface operations {
     list_materials_api_materials_get: {
         parameters: {
             query?: {
+                /** @description Full-text over title (weighted above description), web-search syntax: `"exact phrase"`, `or`, `-exclude`; at most 200 characters. */
                 q?: string | null;
-                material_type?: ("cotton" | "organic_cotton" | "recycled_cotton" | "polyester" | "recycled_polyester" | "nylon" | "recycled_nylon" | "wool" | "recycled_wool" | "viscose" | "lyocell" | "linen" | "hemp" | "silk" | "acrylic" | "elastane" | "blend" | "other")[] | null;
+                /** @description Repeatable: listings of any of these types. */
+                material_type?: ("cotton" | "organic_cotton" | "recycled_cotton" | "polyester" | "recycled_polyester" | "nylon" | "recycled_nylon" | "wool" | "recycled_wool" | "viscose" | "lyocell" | "linen" | "hemp" | "silk" | "acrylic" | "elastane" | "blend" | "other")[];
                 source_type?: ("deadstock" | "surplus" | "post_industrial" | "post_consumer" | "recycled") | null;
-                min_price?: number | string | null;
                 max_price?: number | string | null;
+                min_price?: number | string | null;
                 /** @description Minimum available. */
                 quantity?: number | string | null;
                 /** @description ISO 4217, one of `currencies`. */
                 currency?: string | null;
                 /** @description ISO 3166-1 alpha-2. */
                 origin_country?: string | null;
-                /** @description A scheme. */
+                /** @description A scheme of `certification_schemes`. */
                 certification?: string | null;
                 seller_id?: string | null;
+                /** @description `relevance` is the default with `q`, `newest` without. */
                 sort?: ("relevance" | "newest" | "price_asc" | "price_desc") | null;
                 /** @description Page number, from 1. */
                 page?: number;

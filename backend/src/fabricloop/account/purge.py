@@ -13,7 +13,6 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fabricloop.account import repository
-from fabricloop.core.cache import Cache
 
 log = structlog.get_logger(__name__)
 
@@ -56,6 +55,6 @@ async def purge_due_accounts(
             return total
 
 
-async def purge_job(session: AsyncSession, cache: Cache) -> int:
-    """One batch, for the app's periodic jobs (core/jobs.py), which commit it."""
+async def purge_job(session: AsyncSession) -> int:
+    """One batch, for the app's periodic jobs (app.py), which commit it."""
     return await purge_batch(session) or 0

@@ -4,9 +4,10 @@ from fastapi import APIRouter, Response, status
 
 from fabricloop.account import service
 from fabricloop.account.schemas import AccountExport, DeletionScheduled
+from fabricloop.auth.deps import CurrentUser
 from fabricloop.auth.errors import InvalidSession
 from fabricloop.core.db import DbSession
-from fabricloop.core.deps import AppCache, AppSettings, CurrentUser
+from fabricloop.core.deps import AppCache, AppSettings
 from fabricloop.core.errors import responses
 
 router = APIRouter(prefix="/api/auth", tags=["account"])

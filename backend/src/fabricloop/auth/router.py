@@ -3,6 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Cookie, Response, status
 
 from fabricloop.auth import service
+from fabricloop.auth.deps import CurrentUser
 from fabricloop.auth.errors import (
     EmailTaken,
     InvalidCredentials,
@@ -20,7 +21,7 @@ from fabricloop.auth.schemas import (
 )
 from fabricloop.config import Settings
 from fabricloop.core.db import DbSession
-from fabricloop.core.deps import AppCache, AppSettings, CurrentUser
+from fabricloop.core.deps import AppCache, AppSettings
 from fabricloop.core.errors import Unprocessable, responses
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])

@@ -14,13 +14,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fabricloop.config import Settings
-from fabricloop.core.cache import Cache
 from fabricloop.core.db import run_after_commit
-from fabricloop.core.storage import Storage
 
 log = structlog.get_logger(__name__)
 
-JobFunction = Callable[[AsyncSession, Cache], Awaitable[int]]
+JobFunction = Callable[[AsyncSession], Awaitable[int]]
 
 
 @dataclass(frozen=True)
@@ -35,23 +33,7 @@ class Job:
         return int.from_bytes(digest[:8], "big", signed=True)
 
 
-def default_jobs(storage: Storage) -> list[Job]:
-    from fabricloop.account.purge import purge_job
-    from fabricloop.images.service import unattached_purge
-    from fabricloop.payments.service import purge_idempotency_keys
-    from fabricloop.transactions.service import expire_overdue
-
-    return [
-        Job("expire_unpaid_orders", expire_overdue),
-        Job("purge_idempotency_keys", purge_idempotency_keys),
-        Job("purge_deleted_accounts", purge_job),
-        Job("purge_unattached_images", unattached_purge(storage)),
-    ]
-
-
-async def run_job(
-    sessionmaker: async_sessionmaker[AsyncSession], cache: Cache, job: Job
-) -> int | None:
+async def run_job(sessionmaker: async_sessionmaker[AsyncSession], job: Job) -> int | None:
     """One run in one database transaction; None when another process holds the job's lock.
     The lock is transaction-scoped: it is released by the commit, or with a dead connection."""
     async with sessionmaker() as session:
@@ -60,7 +42,7 @@ async def run_job(
             if not locked:
                 await session.rollback()
                 return None
-            done = await job.run(session, cache)
+            done = await job.run(session)
             await session.commit()
         except BaseException:
             await session.rollback()
@@ -72,14 +54,13 @@ async def run_job(
 
 async def run_forever(
     sessionmaker: Callable[[], async_sessionmaker[AsyncSession]],
-    cache: Cache,
     jobs: list[Job],
     interval_seconds: float,
 ) -> None:
     while True:
         for job in jobs:
             try:
-                done = await run_job(sessionmaker(), cache, job)
+                done = await run_job(sessionmaker(), job)
                 if done:
                     log.info("periodic job ran", job=job.name, count=done)
             except asyncio.CancelledError:
@@ -90,15 +71,15 @@ async def run_forever(
         await asyncio.sleep(interval_seconds * random.uniform(0.8, 1.2))  # noqa: S311
 
 
-def start_jobs(app: FastAPI, settings: Settings) -> "asyncio.Task[None] | None":
-    """Started by the lifespan; never under `ENV=test`, where tests run the jobs directly."""
+def start_jobs(app: FastAPI, settings: Settings, jobs: list[Job]) -> "asyncio.Task[None] | None":
+    """Started by the lifespan (app.py lists the jobs); never under `ENV=test`, where tests
+    run the jobs directly."""
     if not settings.jobs_enabled or settings.env == "test":
         return None
     return asyncio.create_task(
         run_forever(
             lambda: app.state.sessionmaker,
-            app.state.cache,
-            default_jobs(app.state.storage),
+            jobs,
             settings.jobs_interval_seconds,
         ),
         name="fabricloop-periodic-jobs",

@@ -2,9 +2,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
+from fabricloop.auth.deps import Credentials, CurrentUser
 from fabricloop.auth.errors import InvalidSession
 from fabricloop.core.db import DbSession
-from fabricloop.core.deps import Credentials, CurrentUser
 from fabricloop.core.errors import BadRequest, Unauthorized, responses
 from fabricloop.core.storage import AppStorage
 from fabricloop.images import service

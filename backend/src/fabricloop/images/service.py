@@ -12,7 +12,6 @@ from typing import IO
 from anyio import CapacityLimiter, to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fabricloop.core.cache import Cache
 from fabricloop.core.db import after_commit
 from fabricloop.core.storage import Storage
 from fabricloop.images import processing, repository
@@ -82,13 +81,11 @@ def thumbnail_url(storage: Storage, image: Image) -> str:
     return storage.url(image.thumbnail_key)
 
 
-def unattached_purge(
-    storage: Storage,
-) -> Callable[[AsyncSession, Cache], Awaitable[int]]:
-    """The periodic job (core/jobs.py) deleting images no listing uses: the rows in the job's
+def unattached_purge(storage: Storage) -> Callable[[AsyncSession], Awaitable[int]]:
+    """The periodic job (app.py) deleting images no listing uses: the rows in the job's
     transaction, the files once it has committed."""
 
-    async def purge(session: AsyncSession, cache: Cache) -> int:
+    async def purge(session: AsyncSession) -> int:
         cutoff = datetime.now(UTC) - UNATTACHED_GRACE
         keys = await repository.delete_unattached(session, cutoff, PURGE_BATCH)
 

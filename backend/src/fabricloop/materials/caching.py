@@ -1,6 +1,6 @@
 """Filling the listing caches without racing invalidations.
 
-A reader that misses reads the change counters (core.cache.Generations) first, then the
+A reader that misses reads the change counters (listing_cache.Generations) first, then the
 database, and stores its result only if no change happened in between (every change moves a
 counter after its commit). Without the check, a read that began before an update could store
 the old quantity after the update's invalidation and serve it for minutes.
@@ -24,9 +24,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import Scope
 
-from fabricloop.core.cache import Cache, Generations, material_key
+from fabricloop.core.cache import Cache
 from fabricloop.core.db import pending_after_commit
 from fabricloop.core.replica import wal_position
+from fabricloop.materials import listing_cache
+from fabricloop.materials.listing_cache import Generations, material_key
 
 log = structlog.get_logger(__name__)
 
@@ -49,10 +51,10 @@ class _ListingChanges:
             log.warning("log position unknown after a listing change", error=str(error))
             position = None
         if self.listings:
-            await self.cache.listings_changed(self.listings, position)
+            await listing_cache.listings_changed(self.cache, self.listings, position)
         # A listing whose status changed too is already covered by the bigger invalidation.
         if stock_only := self.stock - self.listings:
-            await self.cache.listings_changed(stock_only, position, stock_only=True)
+            await listing_cache.listings_changed(self.cache, stock_only, position, stock_only=True)
 
 
 def invalidate_after_commit(

@@ -1,19 +1,18 @@
 import uuid
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
+from fabricloop.auth.deps import Credentials, CurrentUser, get_current_user
 from fabricloop.auth.errors import InvalidSession
 from fabricloop.auth.models import User
 from fabricloop.core import vocabulary
+from fabricloop.core.cache import prefetched
 from fabricloop.core.db import DbSession
-from fabricloop.core.deps import AppCache, CurrentUser, get_current_user
+from fabricloop.core.deps import AppCache, AppReplica, AppSettings
 from fabricloop.core.errors import Unprocessable, responses
-from fabricloop.core.pagination import Pagination
 from fabricloop.core.storage import AppStorage
-from fabricloop.materials import search, search_query, service
-from fabricloop.materials.deps import ReadContext, ReadSession
+from fabricloop.materials import search, service
 from fabricloop.materials.errors import (
     ImageNotFound,
     InvalidSearch,
@@ -21,18 +20,18 @@ from fabricloop.materials.errors import (
     MaterialNotFound,
     NotMaterialOwner,
 )
+from fabricloop.materials.listing_cache import material_key
 from fabricloop.materials.schemas import (
     MaterialCreate,
     MaterialCreated,
     MaterialDeleted,
     MaterialDetail,
     MaterialSearch,
-    MaterialType,
     MaterialTypes,
     MaterialUpdate,
     MaterialUpdated,
-    SourceType,
 )
+from fabricloop.materials.search_query import SINGLE_VALUED, SearchParams
 
 router = APIRouter(prefix="/api/materials", tags=["materials"])
 
@@ -59,28 +58,20 @@ async def list_material_types() -> MaterialTypes:
     description=search.DESCRIPTION,
 )
 async def list_materials(
+    params: Annotated[SearchParams, Query()],
     request: Request,
-    lazy_session: ReadSession,
+    session: DbSession,
+    replica: AppReplica,
     cache: AppCache,
     storage: AppStorage,
-    page: Pagination,
-    # Declared for the OpenAPI schema; parse_query checks them all from the raw query.
-    q: Annotated[str | None, Query(max_length=search_query.MAX_Q_LENGTH)] = None,
-    material_type: Annotated[list[MaterialType] | None, Query()] = None,
-    source_type: SourceType | None = None,
-    min_price: Annotated[Decimal | None, Query(ge=0)] = None,
-    max_price: Annotated[Decimal | None, Query(ge=0)] = None,
-    quantity: Annotated[Decimal | None, Query(ge=0, description="Minimum available.")] = None,
-    currency: Annotated[str | None, Query(description="ISO 4217, one of `currencies`.")] = None,
-    origin_country: Annotated[str | None, Query(description="ISO 3166-1 alpha-2.")] = None,
-    certification: Annotated[str | None, Query(description="A scheme.")] = None,
-    seller_id: uuid.UUID | None = None,
-    sort: search_query.Sort | None = None,
 ) -> Response:
     """Search active listings."""
-    query = search_query.parse_query(request.query_params, page)
-    replica = request.app.state.replica
-    body = await search.search_json(lazy_session, replica, cache, storage.url, query)
+    repeated = [n for n in SINGLE_VALUED if len(request.query_params.getlist(n)) > 1]
+    if repeated:
+        raise InvalidSearch(
+            details=[{"field": n, "message": "Give this parameter once."} for n in repeated]
+        )
+    body = await search.search_json(session, replica, cache, storage.url, params.query())
     return Response(body, media_type=JSON)
 
 
@@ -113,24 +104,29 @@ async def create_material(
     "Public listings are served from a 5-minute cache that every change invalidates. No token "
     "is needed; a seller (or a party) sends theirs to see a draft.",
 )
-async def get_material(material_id: uuid.UUID, request: Request) -> Response:
+async def get_material(
+    material_id: uuid.UUID,
+    request: Request,
+    session: DbSession,
+    cache: AppCache,
+    settings: AppSettings,
+    storage: AppStorage,
+    credentials: Credentials,
+) -> Response:
     """A listing with its images, latest metrics, impact and passport id."""
-    context = ReadContext(request)
-    cached = await service.cached_detail(context.cache, request.scope, material_id)
+    # What the rate limiter read for this listing on the way in, if it did (core.ratelimit).
+    early = prefetched(request.scope, material_key(material_id))
+    cached = await service.cached_detail(cache, material_id, early)
     if cached is not None:
         return Response(cached, media_type=JSON)
-    async with context.session() as session:
 
-        async def viewer() -> User | None:
-            # Only a non-public listing needs to know who asks; a bad token then is a 401.
-            credentials = await context.credentials()
-            if credentials is None:
-                return None
-            return await get_current_user(request, session, context.settings, credentials)
+    async def viewer() -> User | None:
+        # Only a non-public listing needs to know who asks; a bad token then is a 401.
+        if credentials is None:
+            return None
+        return await get_current_user(request, session, settings, cache, credentials)
 
-        body = await service.material_detail(
-            session, context.cache, context.storage.url, material_id, viewer
-        )
+    body = await service.material_detail(session, cache, storage.url, material_id, viewer)
     return Response(body, media_type=JSON)
 
 

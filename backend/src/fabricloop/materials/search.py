@@ -1,16 +1,17 @@
 """Listing search: run the SQL of search_sql for a checked query, and keep its result for two
 minutes under the normalised query (materials.caching says what retires it)."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import RowMapping, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fabricloop.core.cache import SEARCH_TTL_SECONDS, Cache, search_key
+from fabricloop.core.cache import Cache
 from fabricloop.core.metrics import record_search_read
 from fabricloop.core.replica import ReadReplica
-from fabricloop.materials import caching, search_sql
+from fabricloop.materials import caching, listing_cache, search_sql
+from fabricloop.materials.listing_cache import SEARCH_TTL_SECONDS, search_key
 from fabricloop.materials.schemas import MaterialSearch, MaterialSummary, Party
 from fabricloop.materials.search_query import SearchQuery
 from fabricloop.materials.views import UrlOf
@@ -67,7 +68,7 @@ async def run_search(session: AsyncSession, query: SearchQuery, url_of: UrlOf) -
 
 
 async def search_json(
-    session: Callable[[], AsyncSession],
+    session: AsyncSession,
     replica: ReadReplica | None,
     cache: Cache,
     url_of: UrlOf,
@@ -75,10 +76,9 @@ async def search_json(
 ) -> bytes:
     """The search response as JSON, from the cache when this query ran since the last change
     that can affect it (materials.caching). On a miss, from the replica when it has every
-    listing change, else from the primary: `session` is called (and a database session
-    opened) only then."""
+    listing change, else from the primary (`session` connects only then)."""
     key = search_key(query.normalised())
-    state = await cache.search_state(key)
+    state = await listing_cache.search_state(cache, key)
     cached = caching.current_body(state.entry, state.generations)
     if cached is not None:
         return cached
@@ -88,12 +88,14 @@ async def search_json(
             state.wal_position, lambda replica_session: run_search(replica_session, query, url_of)
         )
     if result is None:
-        result = await run_search(session(), query, url_of)
+        result = await run_search(session, query, url_of)
         record_search_read("primary")
     else:
         record_search_read("replica")
     body = result.model_dump_json().encode()
     entry = caching.stamped(state.generations, body, filters_on_stock=query.quantity is not None)
     shown = [summary.material_id for summary in result.materials]
-    await cache.store_if_unchanged(state.generations, key, entry, SEARCH_TTL_SECONDS, shows=shown)
+    await listing_cache.store_if_unchanged(
+        cache, state.generations, key, entry, SEARCH_TTL_SECONDS, shows=shown
+    )
     return body

@@ -1,5 +1,6 @@
-"""The search parameters of `GET /api/materials`: parsed, checked, and normalised into the
-key of their cached result."""
+"""The search parameters of `GET /api/materials`: one Pydantic model parses and checks them
+(and documents them in OpenAPI); `SearchQuery` is their normalised form, the key of their
+cached result."""
 
 import uuid
 from dataclasses import asdict, dataclass
@@ -7,20 +8,14 @@ from decimal import Decimal
 from typing import Literal
 
 import orjson
-from starlette.datastructures import QueryParams
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from fabricloop.core.countries import COUNTRY_CODES
-from fabricloop.core.pagination import Page
-from fabricloop.core.vocabulary import (
-    CERTIFICATION_SCHEMES,
-    CURRENCIES,
-    MATERIAL_TYPES,
-    SOURCE_TYPES,
-)
-from fabricloop.materials.errors import InvalidSearch
+from fabricloop.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from fabricloop.core.vocabulary import CERTIFICATION_SCHEMES, CURRENCIES
+from fabricloop.materials.schemas import MaterialType, SourceType
 
 Sort = Literal["relevance", "newest", "price_asc", "price_desc"]
-SORTS: tuple[Sort, ...] = ("relevance", "newest", "price_asc", "price_desc")
 MAX_Q_LENGTH = 200
 MAX_PRICE = Decimal("9999999999.99")
 MAX_QUANTITY = Decimal("99999999999.999")
@@ -53,104 +48,120 @@ class SearchQuery:
         return orjson.dumps(values, default=str, option=orjson.OPT_SORT_KEYS).decode()
 
 
-class _Problems:
-    def __init__(self) -> None:
-        self.details: list[dict[str, str]] = []
-
-    def add(self, field: str, message: str) -> None:
-        self.details.append({"field": field, "message": message})
-
-
-def _single(params: QueryParams, name: str, problems: _Problems) -> str | None:
-    values = params.getlist(name)
-    if len(values) > 1:
-        problems.add(name, "Give this parameter once.")
-        return None
-    return values[0] if values else None
-
-
-def _decimal(raw: str | None, name: str, upper: Decimal, problems: _Problems) -> Decimal | None:
-    if raw is None:
-        return None
-    try:
-        value = Decimal(raw.strip())
-    except ArithmeticError:
-        problems.add(name, "Must be a number.")
-        return None
-    if not value.is_finite() or value < 0 or value > upper:
-        problems.add(name, f"Must be a number from 0 to {upper}.")
-        return None
-    return value
+# Parameters that take one value: giving one twice is a 400 (the router checks, as the model
+# sees the last value only).
+SINGLE_VALUED = (
+    "q",
+    "source_type",
+    "min_price",
+    "max_price",
+    "quantity",
+    "currency",
+    "origin_country",
+    "certification",
+    "seller_id",
+    "sort",
+    "page",
+    "limit",
+)
 
 
-def _choice(
-    raw: str | None, name: str, allowed: tuple[str, ...], problems: _Problems
-) -> str | None:
-    if raw is None:
-        return None
-    if raw not in allowed:
-        problems.add(name, f"Must be one of: {', '.join(allowed)}.")
-        return None
-    return raw
+class SearchParams(BaseModel):
+    """The query of `GET /api/materials`; every field optional, filters inclusive."""
 
+    model_config = ConfigDict(extra="ignore")
 
-def parse_query(params: QueryParams, page: Page) -> SearchQuery:
-    """The search parameters, checked; every problem is reported at once as a 400."""
-    problems = _Problems()
-    q = _single(params, "q", problems)
-    if q is not None:
-        q = " ".join(q.split())
-        if "\x00" in q or len(q) > MAX_Q_LENGTH:
-            problems.add("q", f"At most {MAX_Q_LENGTH} characters, without NUL.")
-        q = q or None
-    types = params.getlist("material_type")
-    for value in types:
-        _choice(value, "material_type", MATERIAL_TYPES, problems)
-    source_type = _choice(
-        _single(params, "source_type", problems), "source_type", SOURCE_TYPES, problems
+    q: str | None = Field(
+        None,
+        max_length=MAX_Q_LENGTH,
+        description="Full-text over title (weighted above description), web-search syntax: "
+        f'`"exact phrase"`, `or`, `-exclude`; at most {MAX_Q_LENGTH} characters.',
     )
-    min_price = _decimal(_single(params, "min_price", problems), "min_price", MAX_PRICE, problems)
-    max_price = _decimal(_single(params, "max_price", problems), "max_price", MAX_PRICE, problems)
-    if min_price is not None and max_price is not None and min_price > max_price:
-        problems.add("min_price", "Must not exceed max_price.")
-    quantity = _decimal(_single(params, "quantity", problems), "quantity", MAX_QUANTITY, problems)
-    currency = _single(params, "currency", problems)
-    currency = _choice(currency.upper() if currency else None, "currency", CURRENCIES, problems)
-    country = _single(params, "origin_country", problems)
-    if country is not None:
-        country = country.strip().upper()
-        if country not in COUNTRY_CODES:
-            problems.add("origin_country", "Must be an ISO 3166-1 alpha-2 country code.")
-    certification = _single(params, "certification", problems)
-    if certification is not None:
-        scheme = _SCHEMES.get(certification.strip().casefold())
+    material_type: list[MaterialType] = Field(
+        default_factory=list, description="Repeatable: listings of any of these types."
+    )
+    source_type: SourceType | None = None
+    # Before min_price, so min_price's check can compare with it.
+    max_price: Decimal | None = Field(None, ge=0, le=MAX_PRICE)
+    min_price: Decimal | None = Field(None, ge=0, le=MAX_PRICE)
+    quantity: Decimal | None = Field(None, ge=0, le=MAX_QUANTITY, description="Minimum available.")
+    currency: str | None = Field(None, description="ISO 4217, one of `currencies`.")
+    origin_country: str | None = Field(None, description="ISO 3166-1 alpha-2.")
+    certification: str | None = Field(None, description="A scheme of `certification_schemes`.")
+    seller_id: uuid.UUID | None = None
+    sort: Sort | None = Field(
+        None, description="`relevance` is the default with `q`, `newest` without."
+    )
+    page: int = Field(1, ge=1, le=1_000_000, description="Page number, from 1.")
+    limit: int = Field(
+        DEFAULT_LIMIT, ge=1, description=f"Page size; values above {MAX_LIMIT} are clamped."
+    )
+
+    @field_validator("material_type", mode="before")
+    @classmethod
+    def _types(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value  # one, from outside a query string
+
+    @field_validator("q")
+    @classmethod
+    def _q(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = " ".join(value.split())
+        if "\x00" in value or len(value) > MAX_Q_LENGTH:
+            raise ValueError(f"At most {MAX_Q_LENGTH} characters, without NUL.")
+        return value or None
+
+    @field_validator("min_price")
+    @classmethod
+    def _min_price(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        highest = info.data.get("max_price")
+        if value is not None and highest is not None and value > highest:
+            raise ValueError("Must not exceed max_price.")
+        return value
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if value.upper() not in CURRENCIES:
+            raise ValueError(f"Must be one of: {', '.join(CURRENCIES)}.")
+        return value.upper()
+
+    @field_validator("origin_country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if value.strip().upper() not in COUNTRY_CODES:
+            raise ValueError("Must be an ISO 3166-1 alpha-2 country code.")
+        return value.strip().upper()
+
+    @field_validator("certification")
+    @classmethod
+    def _certification(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        scheme = _SCHEMES.get(value.strip().casefold())
         if scheme is None:
-            problems.add("certification", f"Must be one of: {', '.join(CERTIFICATION_SCHEMES)}.")
-        certification = scheme
-    seller_raw = _single(params, "seller_id", problems)
-    seller_id = None
-    if seller_raw is not None:
-        try:
-            seller_id = uuid.UUID(seller_raw)
-        except ValueError:
-            problems.add("seller_id", "Must be a UUID.")
-    sort = _single(params, "sort", problems) or ("relevance" if q else "newest")
-    if sort not in SORTS:
-        problems.add("sort", f"Must be one of: {', '.join(SORTS)}.")
-    if problems.details:
-        raise InvalidSearch(details=problems.details)
-    return SearchQuery(
-        q=q,
-        material_types=tuple(dict.fromkeys(types)),
-        source_type=source_type,
-        min_price=min_price,
-        max_price=max_price,
-        quantity=quantity,
-        currency=currency,
-        origin_country=country,
-        certification=certification,
-        seller_id=seller_id,
-        sort=sort,  # type: ignore[arg-type]
-        page=page.page,
-        limit=page.limit,
-    )
+            raise ValueError(f"Must be one of: {', '.join(CERTIFICATION_SCHEMES)}.")
+        return scheme
+
+    def query(self) -> SearchQuery:
+        """The normalised search (defaults applied, the page size clamped)."""
+        return SearchQuery(
+            q=self.q,
+            material_types=tuple(dict.fromkeys(self.material_type)),
+            source_type=self.source_type,
+            min_price=self.min_price,
+            max_price=self.max_price,
+            quantity=self.quantity,
+            currency=self.currency,
+            origin_country=self.origin_country,
+            certification=self.certification,
+            seller_id=self.seller_id,
+            sort=self.sort or ("relevance" if self.q else "newest"),
+            page=self.page,
+            limit=min(self.limit, MAX_LIMIT),
+        )

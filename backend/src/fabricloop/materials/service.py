@@ -7,12 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.types import Scope
 
 from fabricloop.auth.models import User
-from fabricloop.core.cache import MATERIAL_TTL_SECONDS, Cache, material_key, prefetched
+from fabricloop.core.cache import Cache, Prefetched
 from fabricloop.impact.service import impact_out, per_kg_impact
-from fabricloop.materials import caching, repository, rows
+from fabricloop.materials import caching, listing_cache, repository, rows
 from fabricloop.materials.errors import (
     ImageNotFound,
     InvalidMaterial,
@@ -20,6 +19,7 @@ from fabricloop.materials.errors import (
     MaterialNotFound,
     NotMaterialOwner,
 )
+from fabricloop.materials.listing_cache import MATERIAL_TTL_SECONDS, material_key
 from fabricloop.materials.models import Material
 from fabricloop.materials.schemas import (
     MaterialCreate,
@@ -124,14 +124,15 @@ async def _visible(session: AsyncSession, material: Material, viewer: User | Non
     return await repository.is_transaction_party(session, material.id, viewer.id)
 
 
-async def cached_detail(cache: Cache, scope: Scope, material_id: uuid.UUID) -> bytes | None:
+async def cached_detail(
+    cache: Cache, material_id: uuid.UUID, early: Prefetched | None
+) -> bytes | None:
     """The public detail as JSON from the cache, or None on a miss. Usually the rate limiter
-    has already read it (`caching.detail_key_of`), which saves a Redis round trip."""
-    key = material_key(material_id)
-    early = prefetched(scope, key)
+    has already read it (`early`, see `caching.detail_key_of`), which saves a Redis round
+    trip."""
     if early is not None:
         return early.value
-    return await cache.get_raw(key)
+    return await cache.get_raw(material_key(material_id))
 
 
 async def material_detail(
@@ -139,7 +140,7 @@ async def material_detail(
 ) -> bytes:
     """The detail as JSON. Public listings are cached for everyone; a draft or archived one is
     built for its owner (or a buyer) each time and never cached, so no one else sees it."""
-    generations = await cache.generations()
+    generations = await listing_cache.generations(cache)
     row = await repository.get_material_row(session, material_id)
     if row is None:
         raise MaterialNotFound()
@@ -161,8 +162,8 @@ async def material_detail(
     detail: MaterialDetail = detail_view(row, images, metric, impact, url_of)
     body = detail.model_dump_json().encode()
     if public:
-        await cache.store_if_unchanged(
-            generations, material_key(material_id), body, MATERIAL_TTL_SECONDS
+        await listing_cache.store_if_unchanged(
+            cache, generations, material_key(material_id), body, MATERIAL_TTL_SECONDS
         )
     return body
 

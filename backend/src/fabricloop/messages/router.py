@@ -3,9 +3,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from fabricloop.auth.deps import CurrentUser
 from fabricloop.auth.errors import InvalidSession
 from fabricloop.core.db import DbSession
-from fabricloop.core.deps import CurrentUser
 from fabricloop.core.errors import InvalidQuery, Unprocessable, responses
 from fabricloop.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Pagination
 from fabricloop.messages import service

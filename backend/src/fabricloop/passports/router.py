@@ -4,8 +4,9 @@ from typing import Any
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
+from fabricloop.auth.deps import CurrentUser, OptionalUser
 from fabricloop.core.db import DbSession
-from fabricloop.core.deps import AppCache, AppSettings, CurrentUser, OptionalUser
+from fabricloop.core.deps import AppCache, AppSettings
 from fabricloop.core.errors import Unauthorized, Unprocessable, responses
 from fabricloop.passports import service
 from fabricloop.passports.errors import NotPassportOwner, PassportNotFound

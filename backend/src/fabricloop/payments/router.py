@@ -4,8 +4,9 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request, status
 from fastapi.responses import JSONResponse
 
+from fabricloop.auth.deps import CurrentUser
 from fabricloop.core.db import DbSession
-from fabricloop.core.deps import AppCache, AppSettings, CurrentUser
+from fabricloop.core.deps import AppCache, AppSettings
 from fabricloop.core.errors import BadRequest, Unauthorized, Unprocessable, responses
 from fabricloop.payments import service, webhooks
 from fabricloop.payments.errors import (

@@ -246,6 +246,6 @@ async def get_payment(session: AsyncSession, user: User, payment_id: uuid.UUID) 
     return payment
 
 
-async def purge_idempotency_keys(session: AsyncSession, cache: Cache) -> int:
+async def purge_idempotency_keys(session: AsyncSession) -> int:
     """Forget Idempotency-Keys past their retention (at least 24 hours)."""
     return await repository.purge_idempotency_keys(session, _now())

@@ -3,8 +3,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
+from fabricloop.auth.deps import CurrentUser
 from fabricloop.core.db import DbSession
-from fabricloop.core.deps import CurrentUser
 from fabricloop.core.errors import Unauthorized, responses
 from fabricloop.reports import service
 from fabricloop.reports.csv_export import report_csv

@@ -3,8 +3,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 
+from fabricloop.auth.deps import CurrentUser
 from fabricloop.core.db import DbSession
-from fabricloop.core.deps import AppCache, AppSettings, CurrentUser
+from fabricloop.core.deps import AppCache, AppSettings
 from fabricloop.core.errors import InvalidQuery, Unauthorized, Unprocessable, responses
 from fabricloop.core.pagination import Pagination
 from fabricloop.transactions import service

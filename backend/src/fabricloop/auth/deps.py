@@ -1,0 +1,50 @@
+"""Who is asking: the bearer-token dependencies every router shares."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from fabricloop.auth import service as auth_service
+from fabricloop.auth.errors import InvalidSession
+from fabricloop.auth.models import User
+from fabricloop.core import metrics
+from fabricloop.core.context import user_id_var
+from fabricloop.core.db import DbSession
+from fabricloop.core.deps import AppCache, AppSettings
+
+bearer = HTTPBearer(auto_error=False, description="The access token from login or refresh.")
+
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+async def get_current_user(
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    cache: AppCache,
+    credentials: Credentials,
+) -> User:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise InvalidSession()
+    user = await auth_service.authenticate(session, settings, credentials.credentials)
+    user_id_var.set(str(user.id))
+    request.state.user_id = user.id
+    await metrics.note_active_user(cache, user.id)
+    return user
+
+
+async def get_optional_user(
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    cache: AppCache,
+    credentials: Credentials,
+) -> User | None:
+    if credentials is None:
+        return None
+    return await get_current_user(request, session, settings, cache, credentials)
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
