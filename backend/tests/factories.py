@@ -65,12 +65,13 @@ async def make_material(
         "kg_per_unit": None,
         "price": Decimal("8.50"),
         "currency": "EUR",
-        "composition": [{"fibre": "organic_cotton", "percent": 100}],
         "certifications": [],
         "supply_chain": [],
         "status": "active",
     }
     values.update(overrides)
+    # The composition follows the type unless given: impact figures charge the composition.
+    values.setdefault("composition", [{"fibre": values["material_type"], "percent": 100}])
     material = Material(**values)
     session.add(material)
     await session.flush()

@@ -34,6 +34,7 @@ from fabricloop.materials.caching import DETAIL_ENDPOINT, detail_key_of
 from fabricloop.materials.router import router as materials_router
 from fabricloop.messages.router import router as messages_router
 from fabricloop.ops.router import router as ops_router
+from fabricloop.passports.router import identity_router
 from fabricloop.passports.router import router as passports_router
 from fabricloop.payments.gateway import create_gateway
 from fabricloop.payments.router import router as payments_router
@@ -51,6 +52,7 @@ ROUTERS: list[APIRouter] = [
     materials_router,
     messages_router,
     passports_router,
+    identity_router,
     reports_router,
     transactions_router,
     payments_router,

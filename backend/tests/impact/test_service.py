@@ -226,11 +226,25 @@ class TestBlend:
         assert i.carbon_saved_per_kg == D("6.2685")  # .995 x 6.3
         assert i.carbon_saved_share == D("0.995")
 
-    def test_single_type_ignores_composition(self) -> None:
-        composition = [{"fibre": "polyester", "percent": 100}]
-        assert per_kg_impact("cotton", "deadstock", composition, None, None) == single(
-            "cotton", "deadstock"
-        )
+    def test_a_typed_listing_is_charged_by_its_composition(self) -> None:
+        # A "cotton" listing of 70% cotton and 30% polyester is not pure cotton:
+        # 0.7 x (1.8 + 4.5) + 0.3 x (2.6 + 4.5) = 4.41 + 2.13 = 6.54 kg CO2e per kg;
+        # water 0.7 x (2120 + 50) + 0.3 x (20 + 50) = 1519 + 21 = 1540 L per kg.
+        composition = [{"fibre": "cotton", "percent": 70}, {"fibre": "polyester", "percent": 30}]
+        impact = per_kg_impact("cotton", "deadstock", composition, None, None)
+        assert impact.carbon_footprint_per_kg == D("6.54")
+        assert impact.water_per_kg == D("1540")
+        assert impact.carbon_saved_per_kg == D("6.54")  # deadstock: nothing new is made
+        assert impact.baseline == "virgin cotton + polyester"
+
+    def test_the_fibre_of_a_recycled_type_takes_the_recycled_column(self) -> None:
+        # recycled_cotton listing, composition says "cotton": (0.4 + 4.5) per kg.
+        composition = [{"fibre": "cotton", "percent": 100}]
+        impact = per_kg_impact("recycled_cotton", "deadstock", composition, None, None)
+        assert impact.carbon_footprint_per_kg == D("4.9")
+        expected = single("recycled_cotton", "deadstock")
+        assert impact.carbon_saved_per_kg == expected.carbon_saved_per_kg
+        assert impact.water_per_kg == expected.water_per_kg
 
 
 class TestPurchase:

@@ -438,9 +438,29 @@ export interface paths {
         };
         /**
          * Get Passport Untp
-         * @description The passport as a UN Transparency Protocol Digital Product Passport (W3C Verifiable Credential envelope, UNTP DPP 0.6 subject), unsigned; see docs/untp.md. Public (what a scanned QR code opens); a passport outlives its listing and stays public after the listing is archived or deleted, but a draft's passport is 404 to all but its owner.
+         * @description The passport as a UN Transparency Protocol Digital Product Passport (W3C Verifiable Credential, UNTP DPP 0.6.1 subject, issued by the did:web of the marketplace); the signed form is `credential.jwt`; see docs/untp.md. Public (what a scanned QR code opens); a passport outlives its listing and stays public after the listing is archived or deleted, but a draft's passport is 404 to all but its owner.
          */
         get: operations["get_passport_untp_api_passports__material_id__untp_json_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contexts/fabricloop-dpp-v1.jsonld": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Extension Context
+         * @description FabricLoop's JSON-LD context for the passport terms UNTP has no word for (sourceType, availableQuantity, avoidedImpact, parentPassport); the third @context of every UNTP credential. See docs/untp.md.
+         */
+        get: operations["get_extension_context_api_contexts_fabricloop_dpp_v1_jsonld_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3237,6 +3257,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_extension_context_api_contexts_fabricloop_dpp_v1_jsonld_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A context. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/ld+json": unknown;
                 };
             };
         };

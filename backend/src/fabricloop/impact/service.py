@@ -12,6 +12,7 @@ from fabricloop.impact.factors import (
     Factor,
     factor_for_fibre,
     factor_for_type,
+    normalise_fibre,
 )
 from fabricloop.impact.rounding import optional_co2e, optional_water
 from fabricloop.impact.schemas import ImpactOut
@@ -51,6 +52,7 @@ class PerKgImpact:
 class _Component:
     factor: Factor | None
     share: Decimal
+    recycled: bool
 
 
 @dataclass(frozen=True)
@@ -72,18 +74,43 @@ def _share(percent: Any) -> Decimal | None:
     return value / HUNDRED
 
 
-def _components(material_type: str, composition: Iterable[Mapping[str, Any]]) -> list[_Component]:
-    if material_type != "blend":
-        # A single-type listing uses its type's row; its composition is descriptive only.
-        return [_Component(factor_for_type(material_type), ONE)]
+def is_recycled_fibre(material_type: str, fibre: str) -> bool:
+    """Whether a composition fibre is recycled: named so (`recycled polyester`), or the fibre
+    of a recycled_* listing (`cotton` in a recycled_cotton listing)."""
+    factor = factor_for_fibre(fibre)
+    if factor is not None and factor.is_recycled_type:
+        return True
+    if normalise_fibre(fibre).startswith("recycled"):
+        return True
+    own = factor_for_type(material_type)
+    return (
+        own is not None
+        and own.is_recycled_type
+        and factor is not None
+        and factor.fibre is not None
+        and factor.fibre == own.fibre
+    )
+
+
+def _components(
+    material_type: str, source_type: str, composition: Iterable[Mapping[str, Any]]
+) -> list[_Component]:
+    """The fibres charged: the composition when the listing has one (a cotton listing of 70%
+    cotton and 30% polyester is charged as such), else the listing's own type."""
+    recycled_source = source_type in RECYCLED_SOURCES
     components = []
     for item in composition:
         share = _share(item.get("percent"))
         fibre = item.get("fibre")
         if share is None or not isinstance(fibre, str):
             continue
-        components.append(_Component(factor_for_fibre(fibre), share))
-    return components
+        recycled = recycled_source or is_recycled_fibre(material_type, fibre)
+        components.append(_Component(factor_for_fibre(fibre), share, recycled))
+    if components or material_type == "blend":
+        return components
+    own = factor_for_type(material_type)
+    recycled = recycled_source or (own is not None and own.is_recycled_type)
+    return [_Component(own, ONE, recycled)]
 
 
 def _metric(
@@ -103,7 +130,7 @@ def _metric(
             continue
         virgin: Decimal | None = getattr(factor, virgin_of)
         recycled: Decimal | None = getattr(factor, recycled_of)
-        own_column = recycled if factor.is_recycled_type or not existing else virgin
+        own_column = recycled if component.recycled else virgin
         own = None if own_column is None else own_column + stage
         base = None if virgin is None else virgin + stage
         if own is not None:
@@ -155,7 +182,7 @@ def per_kg_impact(
     """The listing's own footprint, its virgin baseline and the saving, per kg."""
     if source_type not in EXISTING_SOURCES | RECYCLED_SOURCES:
         raise ValueError(f"unknown source_type {source_type!r}")
-    components = _components(material_type, composition)
+    components = _components(material_type, source_type, composition)
     carbon = _metric(
         components,
         source_type,

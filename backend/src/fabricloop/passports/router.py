@@ -9,10 +9,14 @@ from fabricloop.core.db import DbSession
 from fabricloop.core.deps import AppCache, AppSettings
 from fabricloop.core.errors import Unauthorized, Unprocessable, responses
 from fabricloop.passports import service
+from fabricloop.passports.context import EXTENSION_CONTEXT_PATH, extension_context
 from fabricloop.passports.errors import NotPassportOwner, PassportNotFound
 from fabricloop.passports.schemas import MetricCreated, MetricsCreate, PassportOut, PassportUpdate
 
 router = APIRouter(prefix="/api/passports", tags=["passports"])
+# Paths outside /api/passports: the JSON-LD extension context, the DID document, the GS1
+# Digital Link resolver.
+identity_router = APIRouter(tags=["passports"])
 
 PUBLIC_NOTE = (
     " Public (what a scanned QR code opens); a passport outlives its listing and stays public "
@@ -103,11 +107,28 @@ async def get_passport_qr(
         **responses(PassportNotFound),
     },
     description="The passport as a UN Transparency Protocol Digital Product Passport (W3C "
-    "Verifiable Credential envelope, UNTP DPP 0.6 subject), unsigned; see docs/untp.md."
-    + PUBLIC_NOTE,
+    "Verifiable Credential, UNTP DPP 0.6.1 subject, issued by the did:web of the "
+    "marketplace); the signed form is `credential.jwt`; see docs/untp.md." + PUBLIC_NOTE,
 )
 async def get_passport_untp(
     material_id: uuid.UUID, session: DbSession, settings: AppSettings, viewer: OptionalUser
 ) -> dict[str, Any]:
     """Get the passport as a UNTP credential"""
     return await service.passport_untp(session, settings.public_base_url, material_id, viewer)
+
+
+@identity_router.get(
+    EXTENSION_CONTEXT_PATH,
+    response_class=JSONResponse,
+    responses={200: {"content": {"application/ld+json": {}}, "description": "A context."}},
+    description="FabricLoop's JSON-LD context for the passport terms UNTP has no word for "
+    "(sourceType, availableQuantity, avoidedImpact, parentPassport); the third @context "
+    "of every UNTP credential. See docs/untp.md.",
+)
+async def get_extension_context(settings: AppSettings) -> JSONResponse:
+    """Get the passport extension context"""
+    return JSONResponse(
+        extension_context(settings.public_base_url),
+        media_type="application/ld+json",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )

@@ -19,7 +19,7 @@ from fabricloop.passports.errors import NotPassportOwner, PassportNotFound
 from fabricloop.passports.models import DigitalProductPassport, PassportChange
 from fabricloop.passports.qr import qr_svg
 from fabricloop.passports.schemas import MetricsCreate, PassportOut, PassportUpdate
-from fabricloop.passports.untp import untp_credential
+from fabricloop.passports.untp import CredentialInput, untp_credential
 from fabricloop.passports.views import passport_out, passport_urls
 
 # The material fields the passport publishes, with their names on the passport.
@@ -213,4 +213,4 @@ async def passport_untp(
         view.sustainability_metrics.carbon_footprint if view.sustainability_metrics else None,
         view.sustainability_metrics.water_usage if view.sustainability_metrics else None,
     )
-    return untp_credential(view, material, impact, base_url)
+    return untp_credential(CredentialInput(view, material, impact, base_url))
