@@ -36,6 +36,7 @@ from fabricloop.messages.router import router as messages_router
 from fabricloop.ops.router import router as ops_router
 from fabricloop.passports.router import identity_router
 from fabricloop.passports.router import router as passports_router
+from fabricloop.passports.signing import signing_keys
 from fabricloop.payments.gateway import create_gateway
 from fabricloop.payments.router import router as payments_router
 from fabricloop.payments.service import purge_idempotency_keys
@@ -81,6 +82,7 @@ unreachable."""
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    signing_keys(settings)  # a bad PASSPORT_SIGNING_KEY stops the start, not a request
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

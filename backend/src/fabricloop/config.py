@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     jobs_interval_seconds: float = Field(45.0, ge=1)
 
     public_base_url: str = "http://127.0.0.1:8000"
+    # The private EC P-256 JWK (JSON) that signs passports; required in production, generated
+    # once into var/ otherwise. Retired public JWKs (a JSON list) stay in the DID document.
+    passport_signing_key: str | None = None
+    passport_retired_keys: str | None = None
     media_dir: Path | None = None
     # Where uploads are stored; an S3-compatible backend adds its name here.
     storage_backend: Literal["local"] = "local"
@@ -133,6 +137,8 @@ class Settings(BaseSettings):
             problems.append("REDIS_URL must be set (no embedded Redis in production)")
         if not self.public_base_url.startswith("https://"):
             problems.append("PUBLIC_BASE_URL must be an https:// URL")
+        if not self.passport_signing_key:
+            problems.append("PASSPORT_SIGNING_KEY must be set (the key that signs passports)")
         if self.stripe_secret_key and not self.stripe_webhook_secret:
             problems.append("STRIPE_WEBHOOK_SECRET must be set with STRIPE_SECRET_KEY")
         if self.metrics_token and len(self.metrics_token) < 16:

@@ -21,6 +21,8 @@ VARIABLES = [
     "METRICS_TOKEN",
     "CORS_ORIGINS",
     "TRUSTED_PROXIES",
+    "PASSPORT_SIGNING_KEY",
+    "PASSPORT_RETIRED_KEYS",
 ]
 
 
@@ -116,6 +118,7 @@ class TestJwtSecret:
         monkeypatch.setenv("DATABASE_URL", "postgresql://app@db.internal/fabricloop")
         monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6379/0")
         monkeypatch.setenv("PUBLIC_BASE_URL", "https://fabricloop.example")
+        monkeypatch.setenv("PASSPORT_SIGNING_KEY", '{"kty": "EC"}')  # checked at app start
         assert Settings(_env_file=None).jwt_secret == "s" * 48
 
     def test_production_never_generates_one(

@@ -1,6 +1,8 @@
+import json
 from pathlib import Path
 
 import pytest
+from joserfc.jwk import ECKey
 from pydantic import ValidationError
 
 from fabricloop.config import Settings
@@ -11,6 +13,7 @@ PRODUCTION = {
     "database_url": "postgresql://fabricloop@db.internal:5432/fabricloop",
     "redis_url": "redis://cache.internal:6379/0",
     "public_base_url": "https://fabricloop.example",
+    "passport_signing_key": json.dumps(ECKey.generate_key("P-256").as_dict(private=True)),
 }
 
 
@@ -34,6 +37,7 @@ class TestProductionSettings:
             ({"metrics_token": "short"}, "METRICS_TOKEN"),
             ({"jwt_secret": "change-me"}, "JWT_SECRET"),
             ({"jwt_secret": "too-short"}, "JWT_SECRET"),
+            ({"passport_signing_key": None}, "PASSPORT_SIGNING_KEY must be set"),
         ],
     )
     def test_refused(self, tmp_path: Path, overrides: dict[str, object], message: str) -> None:

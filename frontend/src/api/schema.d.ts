@@ -449,6 +449,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/passports/{material_id}/credential.jwt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Passport Credential
+         * @description The UNTP credential of `untp.json`, signed by the marketplace: VC-JOSE enveloped (JWS compact, `alg` ES256, `typ` vc+jwt, `cty` vc, `kid` the DID URL of the verification method in `/.well-known/did.json`); the payload is the credential itself. Public (what a scanned QR code opens); a passport outlives its listing and stays public after the listing is archived or deleted, but a draft's passport is 404 to all but its owner.
+         */
+        get: operations["get_passport_credential_api_passports__material_id__credential_jwt_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contexts/fabricloop-dpp-v1.jsonld": {
         parameters: {
             query?: never;
@@ -461,6 +481,26 @@ export interface paths {
          * @description FabricLoop's JSON-LD context for the passport terms UNTP has no word for (sourceType, availableQuantity, avoidedImpact, parentPassport); the third @context of every UNTP credential. See docs/untp.md.
          */
         get: operations["get_extension_context_api_contexts_fabricloop_dpp_v1_jsonld_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/did.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Did Document
+         * @description The DID document of `did:web:{host}`, the issuer of every passport credential: its public keys (JsonWebKey2020, EC P-256), the current one first and retired ones after it, so credentials signed before a key rotation still verify.
+         */
+        get: operations["get_did_document__well_known_did_json_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3261,6 +3301,37 @@ export interface operations {
             };
         };
     };
+    get_passport_credential_api_passports__material_id__credential_jwt_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                material_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signed credential: a JWS compact serialisation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vc+jwt": string;
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_extension_context_api_contexts_fabricloop_dpp_v1_jsonld_get: {
         parameters: {
             query?: never;
@@ -3278,6 +3349,27 @@ export interface operations {
                 content: {
                     "application/json": unknown;
                     "application/ld+json": unknown;
+                };
+            };
+        };
+    };
+    get_did_document__well_known_did_json_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A DID doc. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/did+ld+json": unknown;
                 };
             };
         };

@@ -1,5 +1,6 @@
 """The marketplace's decentralised identifier: `did:web` derived from PUBLIC_BASE_URL."""
 
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 
@@ -15,8 +16,31 @@ def did_web(base_url: str) -> str:
     return "did:web:" + ":".join(segments)
 
 
-def did_document_url(base_url: str) -> str:
-    """Where a did:web resolver reads the document of `did_web(base_url)`."""
-    base = base_url.rstrip("/")
-    path = urlsplit(base).path
-    return f"{base}/.well-known/did.json" if not path else f"{base}/did.json"
+def verification_method_id(base_url: str, kid: str) -> str:
+    return f"{did_web(base_url)}#{kid}"
+
+
+def did_document(base_url: str, public_jwks: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """The DID document of the marketplace: one JsonWebKey2020 verification method per key
+    (`kid`, public JWK), the current one first, all usable to verify passports."""
+    did = did_web(base_url)
+    methods = [
+        {
+            "id": f"{did}#{kid}",
+            "type": "JsonWebKey2020",
+            "controller": did,
+            "publicKeyJwk": {**jwk, "kid": kid, "alg": "ES256", "use": "sig"},
+        }
+        for kid, jwk in public_jwks
+    ]
+    ids = [m["id"] for m in methods]
+    return {
+        "@context": [
+            "https://www.w3.org/ns/did/v1",
+            "https://w3id.org/security/suites/jws-2020/v1",
+        ],
+        "id": did,
+        "verificationMethod": methods,
+        "assertionMethod": ids,
+        "authentication": ids[:1],
+    }

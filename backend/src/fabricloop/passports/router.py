@@ -1,7 +1,7 @@
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Response
 from fastapi.responses import JSONResponse
 
 from fabricloop.auth.deps import CurrentUser, OptionalUser
@@ -12,8 +12,17 @@ from fabricloop.passports import service
 from fabricloop.passports.context import EXTENSION_CONTEXT_PATH, extension_context
 from fabricloop.passports.errors import NotPassportOwner, PassportNotFound
 from fabricloop.passports.schemas import MetricCreated, MetricsCreate, PassportOut, PassportUpdate
+from fabricloop.passports.signing import MEDIA_TYPE as VC_JWT
+from fabricloop.passports.signing import SigningKeys, signing_keys
 
 router = APIRouter(prefix="/api/passports", tags=["passports"])
+
+
+def _keys(settings: AppSettings) -> SigningKeys:
+    return signing_keys(settings)
+
+
+PassportKeys = Annotated[SigningKeys, Depends(_keys)]
 # Paths outside /api/passports: the JSON-LD extension context, the DID document, the GS1
 # Digital Link resolver.
 identity_router = APIRouter(tags=["passports"])
@@ -131,4 +140,50 @@ async def get_extension_context(settings: AppSettings) -> JSONResponse:
         extension_context(settings.public_base_url),
         media_type="application/ld+json",
         headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
+@router.get(
+    "/{material_id}/credential.jwt",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {VC_JWT: {"schema": {"type": "string"}}},
+            "description": "The signed credential: a JWS compact serialisation.",
+        },
+        **responses(PassportNotFound),
+    },
+    description="The UNTP credential of `untp.json`, signed by the marketplace: VC-JOSE "
+    "enveloped (JWS compact, `alg` ES256, `typ` vc+jwt, `cty` vc, `kid` the DID URL of the "
+    "verification method in `/.well-known/did.json`); the payload is the credential itself."
+    + PUBLIC_NOTE,
+)
+async def get_passport_credential(
+    material_id: uuid.UUID,
+    session: DbSession,
+    settings: AppSettings,
+    keys: PassportKeys,
+    viewer: OptionalUser,
+) -> Response:
+    """Get the signed passport credential"""
+    token = await service.passport_credential_jwt(
+        session, settings.public_base_url, keys, material_id, viewer
+    )
+    return Response(token, media_type=VC_JWT)
+
+
+@identity_router.get(
+    "/.well-known/did.json",
+    response_class=JSONResponse,
+    responses={200: {"content": {"application/did+ld+json": {}}, "description": "A DID doc."}},
+    description="The DID document of `did:web:{host}`, the issuer of every passport "
+    "credential: its public keys (JsonWebKey2020, EC P-256), the current one first and "
+    "retired ones after it, so credentials signed before a key rotation still verify.",
+)
+async def get_did_document(settings: AppSettings, keys: PassportKeys) -> JSONResponse:
+    """Get the marketplace's DID document"""
+    return JSONResponse(
+        service.did_document_of(settings.public_base_url, keys),
+        media_type="application/did+ld+json",
+        headers={"Cache-Control": "public, max-age=300"},
     )

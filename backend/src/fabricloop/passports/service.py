@@ -15,10 +15,12 @@ from fabricloop.materials import caching, rows
 from fabricloop.materials.models import Material, SustainabilityMetric
 from fabricloop.materials.schemas import MetricsIn
 from fabricloop.passports import repository
+from fabricloop.passports.did import did_document, verification_method_id
 from fabricloop.passports.errors import NotPassportOwner, PassportNotFound
 from fabricloop.passports.models import DigitalProductPassport, PassportChange
 from fabricloop.passports.qr import qr_svg
 from fabricloop.passports.schemas import MetricsCreate, PassportOut, PassportUpdate
+from fabricloop.passports.signing import SigningKeys, sign
 from fabricloop.passports.untp import CredentialInput, untp_credential
 from fabricloop.passports.views import passport_out, passport_urls
 
@@ -214,3 +216,22 @@ async def passport_untp(
         view.sustainability_metrics.water_usage if view.sustainability_metrics else None,
     )
     return untp_credential(CredentialInput(view, material, impact, base_url))
+
+
+async def passport_credential_jwt(
+    session: AsyncSession,
+    base_url: str,
+    keys: SigningKeys,
+    material_id: uuid.UUID,
+    viewer: User | None,
+) -> str:
+    """The same credential, signed by the marketplace (VC-JOSE enveloped, ES256)."""
+    credential = await passport_untp(session, base_url, material_id, viewer)
+    return sign(credential, keys, verification_method_id(base_url, keys.kid))
+
+
+def did_document_of(base_url: str, keys: SigningKeys) -> dict[str, Any]:
+    """The marketplace's DID document: the current key first, then the retired ones."""
+    return did_document(
+        base_url, [(str(k.thumbprint()), k.as_dict(private=False)) for k in keys.public_keys()]
+    )
