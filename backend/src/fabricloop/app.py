@@ -40,6 +40,7 @@ from fabricloop.passports.signing import signing_keys
 from fabricloop.payments.gateway import create_gateway
 from fabricloop.payments.router import router as payments_router
 from fabricloop.payments.service import purge_idempotency_keys
+from fabricloop.refunds.router import router as refunds_router
 from fabricloop.reports.router import router as reports_router
 from fabricloop.transactions.router import router as transactions_router
 from fabricloop.transactions.service import expire_overdue
@@ -57,6 +58,7 @@ ROUTERS: list[APIRouter] = [
     reports_router,
     transactions_router,
     payments_router,
+    refunds_router,
 ]
 
 

@@ -122,6 +122,19 @@ def cmd_purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reconcile(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from fabricloop.ledger.service import reconcile_database
+
+    settings = _settings_with_services()
+    checked, found = asyncio.run(reconcile_database(settings))
+    for discrepancy in found:
+        print(f"{discrepancy.transaction_id}: {'; '.join(discrepancy.problems)}")
+    print(f"{checked} order(s) checked, {len(found)} breaking the ledger invariant")
+    return 1 if found else 0
+
+
 def cmd_bench_data(args: argparse.Namespace) -> int:
     import asyncio
 
@@ -198,6 +211,13 @@ def build_parser() -> argparse.ArgumentParser:
         "purge", help="anonymise deleted accounts whose grace period is over"
     )
     purge.set_defaults(handler=cmd_purge)
+
+    reconcile = commands.add_parser(
+        "reconcile",
+        help="check every order's ledger: charges - refunds = fees + transfers + held; "
+        "prints the orders that break it and exits 1 if any does",
+    )
+    reconcile.set_defaults(handler=cmd_reconcile)
 
     bench_data = commands.add_parser(
         "bench-data", help="add N realistic listings (with sellers, metrics, passports) by COPY"

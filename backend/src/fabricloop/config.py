@@ -2,6 +2,7 @@
 
 import secrets
 import sys
+from decimal import Decimal
 from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
@@ -52,6 +53,12 @@ class Settings(BaseSettings):
     stripe_webhook_secret: str | None = None
     stripe_api_base: str | None = None
     order_expiry_minutes: int = Field(30, ge=1)
+    # The platform's commission on each paid order, in percent of what the buyer keeps paid.
+    platform_fee_percent: Decimal = Field(Decimal("5"), ge=0, le=100, decimal_places=2)
+    # A shipped order the buyer neither confirms nor disputes completes after these days.
+    auto_complete_days: int = Field(14, ge=1)
+    # The buyer may open a dispute until these days after shipping.
+    dispute_window_days: int = Field(14, ge=1)
     idempotency_ttl_hours: int = Field(24, ge=24)
     jobs_enabled: bool = True
     jobs_interval_seconds: float = Field(45.0, ge=1)

@@ -3,10 +3,12 @@
 from fabricloop.auth.models import RefreshToken, User
 from fabricloop.core.models import Base
 from fabricloop.images.models import Image
+from fabricloop.ledger.models import LedgerEntry
 from fabricloop.materials.models import Material, SustainabilityMetric
 from fabricloop.messages.models import Message
 from fabricloop.passports.models import DigitalProductPassport, PassportChange
 from fabricloop.payments.models import IdempotencyKey, Payment, WebhookEvent
+from fabricloop.refunds.models import Refund
 from fabricloop.transactions.models import Transaction
 
 __all__ = [
@@ -14,11 +16,13 @@ __all__ = [
     "DigitalProductPassport",
     "IdempotencyKey",
     "Image",
+    "LedgerEntry",
     "Material",
     "Message",
     "PassportChange",
     "Payment",
     "RefreshToken",
+    "Refund",
     "SustainabilityMetric",
     "Transaction",
     "User",

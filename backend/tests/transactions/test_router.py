@@ -639,7 +639,6 @@ class TestChangeStatus:
             ("pending", "paid", "buyer"),
             ("pending", "pending", "seller"),
             ("paid", "cancelled", "buyer"),
-            ("paid", "cancelled", "seller"),
             ("paid", "completed", "buyer"),
             ("shipped", "shipped", "seller"),
             ("shipped", "cancelled", "buyer"),

@@ -28,6 +28,7 @@ class TestStateMachine:
         assert set(TRANSITIONS) == {
             ("pending", "paid"),
             ("pending", "cancelled"),
+            ("paid", "cancelled"),
             ("paid", "shipped"),
             ("shipped", "completed"),
         }
@@ -47,6 +48,11 @@ class TestStateMachine:
             ("paid", "paid", Actor.SYSTEM, Verdict.INVALID),
             ("paid", "pending", Actor.SYSTEM, Verdict.INVALID),
             ("completed", "cancelled", Actor.BUYER, Verdict.INVALID),
+            ("paid", "cancelled", Actor.SELLER, Verdict.ALLOWED),
+            ("paid", "cancelled", Actor.SYSTEM, Verdict.ALLOWED),
+            # Not "the seller's to make": a buyer can't cancel a paid order at all.
+            ("paid", "cancelled", Actor.BUYER, Verdict.INVALID),
+            ("shipped", "cancelled", Actor.SELLER, Verdict.INVALID),
         ],
     )
     def test_judge(self, current: str, target: str, actor: Actor, verdict: Verdict) -> None:

@@ -1,6 +1,7 @@
-"""A hypothesis state machine over purchases, payments and status changes: the stock never
-goes negative, and what was listed is always what is left plus what non-cancelled
-transactions hold."""
+"""A hypothesis state machine over purchases, payments, refunds and status changes: the stock
+never goes negative, what was listed is always what is left plus what non-cancelled
+transactions hold, and every order's ledger agrees with it (charges - refunds = fees +
+transfers + held)."""
 
 import asyncio
 import uuid
@@ -30,11 +31,16 @@ from fabricloop.auth.models import User
 from fabricloop.config import Settings
 from fabricloop.core.cache import Cache
 from fabricloop.core.errors import AppError
+from fabricloop.ledger import service as ledger
 from fabricloop.materials.models import Material
 from fabricloop.payments import service as payments
 from fabricloop.payments.errors import AlreadyPaid, NotPayable, PaymentDeclined
 from fabricloop.payments.sandbox import SandboxGateway
 from fabricloop.payments.schemas import PaymentCreate
+from fabricloop.refunds import service as refunds
+from fabricloop.refunds.errors import NotRefundable, RefundExceedsRemaining
+from fabricloop.refunds.models import Refund
+from fabricloop.refunds.schemas import RefundCreate
 from fabricloop.transactions import service
 from fabricloop.transactions.errors import InsufficientQuantity, InvalidTransition, WrongParty
 from fabricloop.transactions.models import Transaction
@@ -43,6 +49,7 @@ from tests.factories import make_material, make_user
 
 T = TypeVar("T")
 INITIAL = Decimal("12")
+CENT = Decimal("0.01")
 ADDRESS = ShippingAddress(
     recipient_name="Dock", line1="1 Mill Street", city="Porto", postal_code="4000", country="PT"
 )
@@ -86,6 +93,9 @@ class PurchaseMachine(RuleBasedStateMachine):
             autoflush=False,
         )
         self.model: dict[uuid.UUID, tuple[str, Decimal, int]] = {}
+        # Of paid orders: what was charged, and what was refunded of it.
+        self.totals: dict[uuid.UUID, Decimal] = {}
+        self.refunded: dict[uuid.UUID, Decimal] = {}
 
     @initialize()
     def listing(self) -> None:
@@ -141,6 +151,7 @@ class PurchaseMachine(RuleBasedStateMachine):
             lambda: service.change_status(
                 self.session,
                 self.h.cache,
+                self.h.gateway,
                 self.user(who),
                 transaction_id,
                 StatusUpdate(status=target),  # type: ignore[arg-type]
@@ -159,9 +170,39 @@ class PurchaseMachine(RuleBasedStateMachine):
     def cancel(self, transaction_id: uuid.UUID, by_seller: bool) -> None:
         status, _, buyer = self.model[transaction_id]
         result = self.change(transaction_id, -1 if by_seller else buyer, "cancelled")
-        if status != "pending":
+        if status not in ("pending", "paid") or (status == "paid" and not by_seller):
             assert isinstance(result, InvalidTransition)
-        self.expect(transaction_id, result, status == "pending", "cancelled")
+            return
+        if status not in ("pending", "paid"):
+            assert isinstance(result, InvalidTransition)
+        self.expect(transaction_id, result, status in ("pending", "paid"), "cancelled")
+        if status == "paid":
+            self.refunded[transaction_id] = self.totals[transaction_id]
+
+    @rule(transaction_id=transactions, percent=st.integers(0, 120))
+    def refund(self, transaction_id: uuid.UUID, percent: int) -> None:
+        """The seller refunds a share of what is left (0: all of it; over 100: too much)."""
+        status, quantity, buyer = self.model[transaction_id]
+        total = self.totals.get(transaction_id, Decimal(0))
+        left = total - self.refunded.get(transaction_id, Decimal(0))
+        amount = None if percent == 0 else max(CENT, (left * percent / 100).quantize(CENT))
+        data = RefundCreate(amount=amount, reason="Short delivery")
+        result = self.attempt(
+            lambda: refunds.create_refund(
+                self.session, self.h.cache, self.h.gateway, self.seller, transaction_id, data
+            )
+        )
+        if status == "pending" or transaction_id not in self.totals:
+            assert isinstance(result, NotRefundable)
+            return
+        wanted = left if amount is None else amount
+        if wanted > left or left == 0:
+            assert isinstance(result, RefundExceedsRemaining)
+            return
+        assert isinstance(result, Refund), result
+        self.refunded[transaction_id] = self.refunded.get(transaction_id, Decimal(0)) + wanted
+        if wanted == left and status == "paid":
+            self.model[transaction_id] = ("cancelled", quantity, buyer)
 
     @rule(transaction_id=transactions, declined=st.booleans())
     def pay(self, transaction_id: uuid.UUID, declined: bool) -> None:
@@ -185,6 +226,15 @@ class PurchaseMachine(RuleBasedStateMachine):
         if status != "pending":
             assert isinstance(result, AlreadyPaid if status != "cancelled" else NotPayable)
         self.expect(transaction_id, result, status == "pending", "paid")
+        if status == "pending":
+            self.totals[transaction_id] = self.h.run(self.total_of(transaction_id))
+
+    async def total_of(self, transaction_id: uuid.UUID) -> Decimal:
+        total = await self.session.scalar(
+            select(Transaction.total).where(Transaction.id == transaction_id)
+        )
+        assert total is not None
+        return total
 
     @rule(transaction_id=transactions, by_buyer=st.booleans())
     def ship(self, transaction_id: uuid.UUID, by_buyer: bool) -> None:
@@ -242,6 +292,25 @@ class PurchaseMachine(RuleBasedStateMachine):
         assert (status == "sold_out") == (quantity == 0)
         assert {k: s for k, (s, _) in stored.items()} == {k: v[0] for k, v in self.model.items()}
 
+    @invariant()
+    def ledger_balances(self) -> None:
+        """For every order: charges - refunds = fees + transfers + held, each term agreeing
+        with the order, and the order's refunds are the model's."""
+        if not hasattr(self, "material"):
+            return
+
+        async def check() -> list[tuple[Transaction, list[str]]]:
+            rows = await self.session.execute(select(Transaction))
+            found = []
+            for transaction in rows.scalars():
+                sums = await ledger.balance(self.session, transaction.id)
+                found.append((transaction, ledger.problems(transaction, sums)))
+            return found
+
+        for transaction, problems in self.h.run(check()):
+            assert problems == [], (transaction.id, problems)
+            assert transaction.refunded_amount == self.refunded.get(transaction.id, Decimal(0))
+
     def teardown(self) -> None:
         async def close() -> None:
             await self.session.close()
@@ -262,7 +331,7 @@ def harness(migrated: str, settings: Settings) -> Iterator[Harness]:
         HARNESS = None
 
 
-def test_purchases_keep_stock_consistent(harness: Harness) -> None:
+def test_purchases_keep_stock_and_ledger_consistent(harness: Harness) -> None:
     run_state_machine_as_test(
         PurchaseMachine,
         settings=settings(

@@ -582,7 +582,7 @@ export interface paths {
         };
         /**
          * Get Transaction
-         * @description One transaction, to its buyer or seller.
+         * @description `platform_fee` (the platform's commission, null until paid) and `seller_payout` (`total - platform_fee - refunded_amount`) are shown to the seller only; the buyer gets null for both.
          */
         get: operations["get_transaction_api_transactions__transaction_id__get"];
         put?: never;
@@ -604,7 +604,7 @@ export interface paths {
         put?: never;
         /**
          * Update Transaction Status
-         * @description Ship (seller, once paid), complete (buyer, once shipped), cancel (either, while pending).
+         * @description `cancelled` by the seller of a paid order (before shipping) refunds the buyer in full through the payment provider and returns the stock; the provider being unreachable is a 503 and nothing changes.
          */
         post: operations["update_transaction_status_api_transactions__transaction_id__status_post"];
         delete?: never;
@@ -667,6 +667,26 @@ export interface paths {
         get: operations["get_payment_api_payments__payment_id__get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transactions/{transaction_id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Refund
+         * @description The seller refunds the buyer through the payment provider (with an idempotency key, so a retry never refunds twice): `amount` defaults to all that is left. The order's `refunded_amount` grows and the platform's commission shrinks pro rata; a full refund of a `paid` (not yet shipped) order cancels it and returns its stock. Concurrent refunds are serialised on the order: of two refunds of what is left, one succeeds and the other is a 422. Not yet paid: 409 `not_paid`; the buyer: 403; anyone else: 404.
+         */
+        post: operations["create_refund_api_transactions__transaction_id__refunds_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1798,6 +1818,45 @@ export interface components {
              */
             refresh_token?: string | null;
         };
+        /** RefundCreate */
+        RefundCreate: {
+            /**
+             * Amount
+             * @description At most 2 decimals; absent: all that is left to refund. More than is left: 422 `refund_exceeds_remaining`.
+             */
+            amount?: (number | string) | null;
+            /** Reason */
+            reason: string;
+        };
+        /** RefundOut */
+        RefundOut: {
+            /**
+             * Refund Id
+             * Format: uuid
+             */
+            refund_id: string;
+            /**
+             * Transaction Id
+             * Format: uuid
+             */
+            transaction_id: string;
+            /** Amount */
+            amount: number;
+            /** Currency */
+            currency: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "succeeded" | "pending" | "failed";
+            /** Reason */
+            reason: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
         /** RegisterRequest */
         RegisterRequest: {
             /**
@@ -1929,7 +1988,7 @@ export interface components {
         StatusUpdate: {
             /**
              * Status
-             * @description `shipped` (seller, from paid), `completed` (buyer, from shipped), `cancelled` (either party, while pending).
+             * @description `shipped` (seller, from paid), `completed` (buyer, from shipped), `cancelled` (either party while pending; the seller while paid, with a full refund).
              * @enum {string}
              */
             status: "pending" | "paid" | "shipped" | "completed" | "cancelled";
@@ -2146,6 +2205,24 @@ export interface components {
             expires_at: string;
             /** Paid At */
             paid_at: string | null;
+            /**
+             * Platform Fee
+             * @description The platform's commission (`PLATFORM_FEE_PERCENT` of what the buyer keeps paid); to the seller only, null for the buyer and until paid.
+             */
+            platform_fee: number | null;
+            /**
+             * Seller Payout
+             * @description `total - platform_fee - refunded_amount`; to the seller only.
+             */
+            seller_payout: number | null;
+            /** Refunded Amount */
+            refunded_amount: number;
+            /**
+             * Payout Status
+             * @description `none` (unpaid or refunded in full before payout), `held` (paid, not yet completed, or disputed), `scheduled`, `paid`, `reversed`.
+             * @enum {string}
+             */
+            payout_status: "none" | "held" | "scheduled" | "paid" | "reversed";
         };
         /** TransactionList */
         TransactionList: {
@@ -3669,7 +3746,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `invalid_transition` */
+            /** @description `invalid_transition`, `refund_refused` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3680,6 +3757,15 @@ export interface operations {
             };
             /** @description `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3859,6 +3945,86 @@ export interface operations {
             };
             /** @description `not_found` */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_refund_api_transactions__transaction_id__refunds_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                transaction_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundOut"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_paid`, `refund_refused` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `refund_exceeds_remaining`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

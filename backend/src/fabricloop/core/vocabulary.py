@@ -70,3 +70,6 @@ SUPPLY_CHAIN_STAGES = (
 MATERIAL_STATUSES = ("draft", "active", "sold_out", "archived")
 TRANSACTION_STATUSES = ("pending", "paid", "shipped", "completed", "cancelled")
 PAYMENT_STATUSES = ("succeeded", "failed", "requires_action", "processing")
+PAYOUT_STATUSES = ("none", "held", "scheduled", "paid", "reversed")
+LEDGER_KINDS = ("charge", "fee", "refund", "transfer", "transfer_reversal")
+REFUND_STATUSES = ("succeeded", "pending", "failed")

@@ -62,10 +62,86 @@ class ChargeResult:
     client_secret: str | None = None
 
 
+@dataclass(frozen=True)
+class RefundRequest:
+    transaction_id: uuid.UUID
+    # The PaymentIntent refunded.
+    payment_reference: str
+    amount: Decimal
+    currency: str
+    idempotency_key: str
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    reference: str
+    status: Literal["succeeded", "pending", "failed"]
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class TransferRequest:
+    transaction_id: uuid.UUID
+    # The seller's connected account.
+    account_reference: str
+    amount: Decimal
+    currency: str
+    idempotency_key: str
+
+
+@dataclass(frozen=True)
+class TransferReversalRequest:
+    transfer_reference: str
+    amount: Decimal
+    currency: str
+    idempotency_key: str
+
+
+@dataclass(frozen=True)
+class AccountState:
+    reference: str
+    payouts_enabled: bool
+    details_submitted: bool
+    # Requirements Stripe still waits for; with none left and payouts off, it is restricted.
+    disabled_reason: str | None = None
+
+
+class RefundRefused(Exception):
+    """The gateway refused the refund (more than is left on the charge, a disputed charge)."""
+
+
 class PaymentGateway(Protocol):
     name: str
 
     async def charge(self, request: ChargeRequest) -> ChargeResult: ...
+
+    async def retrieve_intent(self, reference: str) -> ChargeResult:
+        """The PaymentIntent as the gateway has it now."""
+        ...
+
+    async def cancel_intent(self, reference: str) -> ChargeResult:
+        """Cancel an unfinished PaymentIntent; one that succeeded meanwhile is returned as it
+        is (the caller applies the success instead)."""
+        ...
+
+    async def refund(self, request: RefundRequest) -> RefundResult: ...
+
+    async def transfer(self, request: TransferRequest) -> str:
+        """Move the seller's share to their connected account; returns the transfer's id."""
+        ...
+
+    async def reverse_transfer(self, request: TransferReversalRequest) -> str: ...
+
+    async def create_account(self, user_id: uuid.UUID, email: str, idempotency_key: str) -> str:
+        """A connected (Express) account for a seller; returns its id."""
+        ...
+
+    async def account_link(self, reference: str, refresh_url: str, return_url: str) -> str:
+        """A one-time onboarding URL for the connected account."""
+        ...
+
+    async def retrieve_account(self, reference: str) -> AccountState: ...
 
     async def check(self) -> None: ...
 
@@ -79,4 +155,4 @@ def create_gateway(settings: Settings) -> PaymentGateway:
         return StripeGateway(settings.stripe_secret_key, api_base=settings.stripe_api_base)
     from fabricloop.payments.sandbox import SandboxGateway
 
-    return SandboxGateway()
+    return SandboxGateway(settings.public_base_url)

@@ -37,6 +37,13 @@ async def has_success(session: AsyncSession, transaction_id: uuid.UUID) -> bool:
     return (await session.execute(query)).first() is not None
 
 
+async def succeeded_payment(session: AsyncSession, transaction_id: uuid.UUID) -> Payment | None:
+    query = select(Payment).where(
+        Payment.transaction_id == transaction_id, Payment.status == "succeeded"
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
 async def find_by_reference(
     session: AsyncSession, reference: str, *, lock: bool = False
 ) -> Payment | None:

@@ -97,9 +97,7 @@ async def receive_webhook(
 ) -> WebhookAck:
     """Receive a Stripe event."""
     payload = await request.body()
-    applied = await webhooks.receive(
-        session, payload, stripe_signature, settings.stripe_webhook_secret
-    )
+    applied = await webhooks.receive(session, settings, payload, stripe_signature)
     return WebhookAck(duplicate=not applied)
 
 

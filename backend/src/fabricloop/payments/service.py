@@ -17,6 +17,7 @@ from fabricloop.core.cache import Cache
 from fabricloop.core.db import after_commit
 from fabricloop.core.errors import AppError, ServiceUnavailable, error_body, field_error
 from fabricloop.core.metrics import record_payment
+from fabricloop.ledger import service as ledger
 from fabricloop.payments import repository
 from fabricloop.payments.errors import (
     AlreadyPaid,
@@ -86,7 +87,7 @@ async def create_payment(
         if replay is not None:
             return replay
     try:
-        outcome = await _pay(session, cache, gateway, user, data)
+        outcome = await _pay(session, settings, cache, gateway, user, data)
     except AppError as error:
         # Remembered like a success (a decline above all), except a gateway outage: nothing
         # happened, and a retry with the same key should try again.
@@ -171,8 +172,36 @@ async def _charge(
         raise GatewayDown() from error
 
 
+async def settle(
+    session: AsyncSession, settings: Settings, transaction: Transaction, payment: Payment
+) -> bool:
+    """A successful payment makes its locked order paid: the platform's commission and the
+    charge go into the ledger, the seller's share is held. False when the order is no longer
+    pending (the caller gives the money back)."""
+    fee = ledger.platform_fee(transaction.total, settings.platform_fee_percent)
+    if not await transactions.mark_paid(session, transaction, fee):
+        return False
+    await ledger.record(
+        session,
+        transaction,
+        ("charge", transaction.total, payment.gateway_reference),
+        ("fee", fee, None),
+    )
+    return True
+
+
+async def succeeded_payment(session: AsyncSession, transaction_id: uuid.UUID) -> Payment | None:
+    """The order's successful payment, if any (never more than one)."""
+    return await repository.succeeded_payment(session, transaction_id)
+
+
 async def _pay(
-    session: AsyncSession, cache: Cache, gateway: PaymentGateway, user: User, data: PaymentCreate
+    session: AsyncSession,
+    settings: Settings,
+    cache: Cache,
+    gateway: PaymentGateway,
+    user: User,
+    data: PaymentCreate,
 ) -> Outcome:
     # Locked until commit: of two concurrent payments the second sees the first's result.
     transaction = await transactions.lock_for_payment(session, user, data.transaction_id)
@@ -223,7 +252,7 @@ async def _pay(
         "currency": transaction.currency,
     }
     if status == "succeeded":
-        await transactions.mark_paid(session, transaction)
+        await settle(session, settings, transaction, payment)
         return Outcome(201, PaymentOut.model_validate(fields).model_dump(mode="json"))
     if status in ("requires_action", "processing"):
         pending = PaymentPending.model_validate({**fields, "client_secret": result.client_secret})

@@ -10,11 +10,12 @@ import stripe
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fabricloop.config import Settings
 from fabricloop.payments import repository
 from fabricloop.payments.errors import InvalidSignature, WebhookNotConfigured, WebhookTooLarge
 from fabricloop.payments.gateway import from_minor_units
 from fabricloop.payments.models import Payment
-from fabricloop.payments.service import count_after_commit
+from fabricloop.payments.service import count_after_commit, settle
 from fabricloop.transactions import service as transactions
 from fabricloop.transactions.models import Transaction
 
@@ -56,15 +57,15 @@ def _timestamp(header: str) -> int:
 
 
 async def receive(
-    session: AsyncSession, payload: bytes, signature: str | None, secret: str | None
+    session: AsyncSession, settings: Settings, payload: bytes, signature: str | None
 ) -> bool:
     """Apply a verified event; False when it was a duplicate (already applied)."""
-    event = verify(payload, signature, secret)
+    event = verify(payload, signature, settings.stripe_webhook_secret)
     if not await repository.record_event(session, event["id"][:255], event["type"][:100], event):
         return False
     intent: dict[str, Any] = event["data"]["object"]
     if event["type"] == "payment_intent.succeeded":
-        await _succeeded(session, intent)
+        await _succeeded(session, settings, intent)
     elif event["type"] == "payment_intent.payment_failed":
         await _failed(session, intent)
     return True
@@ -114,7 +115,7 @@ def _new_payment(transaction: Transaction, intent: dict[str, Any], status: str) 
     )
 
 
-async def _succeeded(session: AsyncSession, intent: dict[str, Any]) -> None:
+async def _succeeded(session: AsyncSession, settings: Settings, intent: dict[str, Any]) -> None:
     transaction, payment = await _locked(session, intent)
     if transaction is None:
         return
@@ -142,7 +143,7 @@ async def _succeeded(session: AsyncSession, intent: dict[str, Any]) -> None:
     payment.status, payment.decline_code, payment.failure_message = "succeeded", None, None
     await session.flush()
     count_after_commit(session, "succeeded")
-    paid = await transactions.mark_paid(session, transaction)
+    paid = await settle(session, settings, transaction, payment)
     if not paid and transaction.status == "cancelled":
         log.error("paid after cancellation: needs a refund", reference=intent.get("id"))
 

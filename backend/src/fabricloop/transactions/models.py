@@ -8,7 +8,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fabricloop.core.models import Base, Timestamps, UUIDPrimaryKey, in_list
-from fabricloop.core.vocabulary import TRANSACTION_STATUSES, UNITS
+from fabricloop.core.vocabulary import PAYOUT_STATUSES, TRANSACTION_STATUSES, UNITS
 
 
 class Transaction(UUIDPrimaryKey, Timestamps, Base):
@@ -21,6 +21,10 @@ class Transaction(UUIDPrimaryKey, Timestamps, Base):
         CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
         CheckConstraint("total >= 0", name="total_not_negative"),
         CheckConstraint("buyer_id <> seller_id", name="not_self_purchase"),
+        CheckConstraint(in_list("payout_status", PAYOUT_STATUSES), name="payout_status_known"),
+        CheckConstraint(
+            "refunded_amount >= 0 AND refunded_amount <= total", name="refunded_within_total"
+        ),
         Index("ix_transactions_buyer_id_created_at", "buyer_id", "created_at"),
         Index("ix_transactions_seller_id_created_at", "seller_id", "created_at"),
         Index("ix_transactions_material_id", "material_id"),
@@ -48,3 +52,7 @@ class Transaction(UUIDPrimaryKey, Timestamps, Base):
     status_history: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default="[]")
     expires_at: Mapped[datetime]
     paid_at: Mapped[datetime | None]
+    # The platform's commission on what the buyer paid and kept (null until paid).
+    platform_fee: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    refunded_amount: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default="0")
+    payout_status: Mapped[str] = mapped_column(String(16), server_default="none")

@@ -1,13 +1,15 @@
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 
 from fabricloop.auth.deps import CurrentUser
 from fabricloop.core.db import DbSession
 from fabricloop.core.deps import AppCache, AppSettings
 from fabricloop.core.errors import InvalidQuery, Unauthorized, Unprocessable, responses
 from fabricloop.core.pagination import Pagination
+from fabricloop.payments.errors import GatewayDown
+from fabricloop.refunds.errors import RefundRefused
 from fabricloop.transactions import service
 from fabricloop.transactions.errors import (
     BelowMinimumOrder,
@@ -116,16 +118,27 @@ async def list_transactions(
     )
 
 
-@router.get("/{transaction_id}", responses=responses(Unauthorized, TransactionNotFound))
+@router.get(
+    "/{transaction_id}",
+    responses=responses(Unauthorized, TransactionNotFound),
+    description="`platform_fee` (the platform's commission, null until paid) and "
+    "`seller_payout` (`total - platform_fee - refunded_amount`) are shown to the seller only; "
+    "the buyer gets null for both.",
+)
 async def get_transaction(
     transaction_id: uuid.UUID, user: CurrentUser, session: DbSession
 ) -> TransactionDetail:
     """One transaction, to its buyer or seller."""
     view = await service.get_transaction(session, user, transaction_id)
     t = view.transaction
+    is_seller = user.id == t.seller_id
     return TransactionDetail.model_validate(
         {
             **_summary_fields(view),
+            "platform_fee": t.platform_fee if is_seller else None,
+            "seller_payout": service.seller_payout(t) if is_seller else None,
+            "refunded_amount": t.refunded_amount,
+            "payout_status": t.payout_status,
             "shipping_address": t.shipping_address,
             "status_history": t.status_history,
             "tracking_number": t.tracking_number,
@@ -138,16 +151,28 @@ async def get_transaction(
 @router.post(
     "/{transaction_id}/status",
     responses=responses(
-        Unauthorized, WrongParty, TransactionNotFound, InvalidTransition, Unprocessable
+        Unauthorized,
+        WrongParty,
+        TransactionNotFound,
+        InvalidTransition,
+        Unprocessable,
+        RefundRefused,
+        GatewayDown,
     ),
+    description="`cancelled` by the seller of a paid order (before shipping) refunds the "
+    "buyer in full through the payment provider and returns the stock; the provider being "
+    "unreachable is a 503 and nothing changes.",
 )
 async def update_transaction_status(
     transaction_id: uuid.UUID,
     data: StatusUpdate,
+    request: Request,
     user: CurrentUser,
     session: DbSession,
     cache: AppCache,
 ) -> StatusUpdated:
-    """Ship (seller, once paid), complete (buyer, once shipped), cancel (either, while pending)."""
-    t = await service.change_status(session, cache, user, transaction_id, data)
+    """Ship (seller, once paid), complete (buyer, once shipped), cancel (either while pending;
+    the seller while paid, refunding the buyer in full)."""
+    gateway = request.app.state.payment_gateway
+    t = await service.change_status(session, cache, gateway, user, transaction_id, data)
     return StatusUpdated(transaction_id=t.id, status=t.status, updated_at=t.updated_at)

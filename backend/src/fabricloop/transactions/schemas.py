@@ -18,6 +18,7 @@ from fabricloop.core.vocabulary import TRANSACTION_STATUSES
 from fabricloop.transactions.countries import ISO_COUNTRIES
 
 TransactionStatus = Literal["pending", "paid", "shipped", "completed", "cancelled"]
+PayoutStatus = Literal["none", "held", "scheduled", "paid", "reversed"]
 assert set(TransactionStatus.__args__) == set(TRANSACTION_STATUSES)  # type: ignore[attr-defined]
 
 
@@ -129,6 +130,18 @@ class TransactionDetail(TransactionSummary):
     tracking_number: str | None
     expires_at: datetime = Field(description="An unpaid (pending) order is cancelled after this.")
     paid_at: datetime | None
+    platform_fee: JsonDecimal | None = Field(
+        description="The platform's commission (`PLATFORM_FEE_PERCENT` of what the buyer "
+        "keeps paid); to the seller only, null for the buyer and until paid."
+    )
+    seller_payout: JsonDecimal | None = Field(
+        description="`total - platform_fee - refunded_amount`; to the seller only."
+    )
+    refunded_amount: JsonDecimal
+    payout_status: PayoutStatus = Field(
+        description="`none` (unpaid or refunded in full before payout), `held` (paid, not "
+        "yet completed, or disputed), `scheduled`, `paid`, `reversed`."
+    )
 
 
 class TransactionList(BaseModel):
@@ -143,7 +156,7 @@ class StatusUpdate(BaseModel):
 
     status: TransactionStatus = Field(
         description="`shipped` (seller, from paid), `completed` (buyer, from shipped), "
-        "`cancelled` (either party, while pending)."
+        "`cancelled` (either party while pending; the seller while paid, with a full refund)."
     )
     tracking_number: Annotated[OptionalText100, Field(description="Only with `shipped`.")] = None
 

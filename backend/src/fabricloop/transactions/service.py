@@ -4,7 +4,7 @@ state machine, and expire unpaid orders."""
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal, NoReturn
+from typing import TYPE_CHECKING, Literal, NoReturn
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,6 +33,9 @@ from fabricloop.transactions.models import Transaction
 from fabricloop.transactions.repository import TransactionView
 from fabricloop.transactions.schemas import StatusUpdate, TransactionCreate
 from fabricloop.transactions.state import Actor, Verdict, judge
+
+if TYPE_CHECKING:
+    from fabricloop.payments.gateway import PaymentGateway
 
 CENT = Decimal("0.01")
 MILLI = Decimal("0.001")
@@ -168,6 +171,13 @@ async def list_transactions(
     return await repository.list_views(session, user.id, role, status, page.offset, page.limit)
 
 
+def seller_payout(transaction: Transaction) -> Decimal | None:
+    """What the seller is owed: the total less the commission and the refunds (null unpaid)."""
+    if transaction.platform_fee is None:
+        return None
+    return transaction.total - transaction.platform_fee - transaction.refunded_amount
+
+
 def _apply(transaction: Transaction, target: str, now: datetime) -> None:
     transaction.status = target
     transaction.updated_at = now
@@ -197,6 +207,7 @@ async def _cancel(
 async def change_status(
     session: AsyncSession,
     cache: Cache,
+    gateway: "PaymentGateway",
     user: User,
     transaction_id: uuid.UUID,
     data: StatusUpdate,
@@ -213,7 +224,14 @@ async def change_status(
     if data.tracking_number is not None and data.status != "shipped":
         raise field_error("tracking_number", "Only a shipment has a tracking number.")
     now = _now()
-    if data.status == "cancelled":
+    if data.status == "cancelled" and transaction.status == "paid":
+        # Refunds build on this module (they cancel through apply_refund below).
+        from fabricloop.refunds import service as refunds
+
+        await refunds.refund_remaining(
+            session, cache, gateway, transaction, "Cancelled by the seller.", user.id
+        )
+    elif data.status == "cancelled":
         await _cancel(session, cache, transaction, now)
     else:
         _apply(transaction, data.status, now)
@@ -238,14 +256,36 @@ async def lock_by_id(session: AsyncSession, transaction_id: uuid.UUID) -> Transa
     return await repository.lock(session, transaction_id)
 
 
-async def mark_paid(session: AsyncSession, transaction: Transaction) -> bool:
-    """Make a locked transaction paid if it is still pending; never moves it backwards."""
+async def mark_paid(session: AsyncSession, transaction: Transaction, platform_fee: Decimal) -> bool:
+    """Make a locked transaction paid if it is still pending, with the platform's commission;
+    its seller's payout is held until it completes. Never moves it backwards."""
     if judge(transaction.status, "paid", Actor.SYSTEM) is not Verdict.ALLOWED:
         return False
     _apply(transaction, "paid", _now())
+    transaction.platform_fee = platform_fee
+    transaction.payout_status = "held"
     _count(session, "paid")
     await session.flush()
     return True
+
+
+async def apply_refund(
+    session: AsyncSession,
+    cache: Cache,
+    transaction: Transaction,
+    amount: Decimal,
+    platform_fee: Decimal,
+    payout_status: str,
+) -> None:
+    """Record a refund on a locked paid transaction. Refunded in full before shipping, it is
+    cancelled and its stock returned."""
+    transaction.refunded_amount += amount
+    transaction.platform_fee = platform_fee
+    transaction.payout_status = payout_status
+    transaction.updated_at = _now()
+    if transaction.refunded_amount == transaction.total and transaction.status == "paid":
+        await _cancel(session, cache, transaction, transaction.updated_at)
+    await session.flush()
 
 
 async def expire(session: AsyncSession, cache: Cache, transaction: Transaction) -> None:

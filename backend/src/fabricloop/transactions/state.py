@@ -13,10 +13,15 @@ class Actor(StrEnum):
 TRANSITIONS: dict[tuple[str, str], frozenset[Actor]] = {
     ("pending", "paid"): frozenset({Actor.SYSTEM}),
     ("pending", "cancelled"): frozenset({Actor.BUYER, Actor.SELLER, Actor.SYSTEM}),
+    # The seller cancels a paid order before shipping; the buyer is refunded in full.
+    ("paid", "cancelled"): frozenset({Actor.SELLER, Actor.SYSTEM}),
     ("paid", "shipped"): frozenset({Actor.SELLER}),
     ("shipped", "completed"): frozenset({Actor.BUYER}),
 }
 PARTIES = frozenset({Actor.BUYER, Actor.SELLER})
+# Transitions the other party can't make at all (not "the other party's to make"): a buyer
+# cancelling a paid order gets 409, as before the seller could.
+INVALID_FOR_OTHERS = frozenset({("paid", "cancelled")})
 
 
 class Verdict(StrEnum):
@@ -33,6 +38,6 @@ def judge(current: str, target: str, actor: Actor) -> Verdict:
         return Verdict.INVALID
     if actor in allowed:
         return Verdict.ALLOWED
-    if actor in PARTIES and not allowed & PARTIES:
+    if actor in PARTIES and (not allowed & PARTIES or (current, target) in INVALID_FOR_OTHERS):
         return Verdict.INVALID
     return Verdict.WRONG_PARTY

@@ -1,0 +1,78 @@
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fabricloop.ledger.models import LedgerEntry
+from fabricloop.transactions.models import Transaction
+
+
+async def add(session: AsyncSession, entries: Sequence[LedgerEntry]) -> None:
+    session.add_all(entries)
+    await session.flush()
+
+
+async def list_entries(session: AsyncSession, transaction_id: uuid.UUID) -> list[LedgerEntry]:
+    result = await session.execute(
+        select(LedgerEntry)
+        .where(LedgerEntry.transaction_id == transaction_id)
+        .order_by(LedgerEntry.position)
+    )
+    return list(result.scalars())
+
+
+def _sum(kind: str) -> ColumnElement[Decimal]:
+    return case((LedgerEntry.kind == kind, LedgerEntry.amount), else_=Decimal(0))
+
+
+async def sums(session: AsyncSession, transaction_id: uuid.UUID) -> dict[str, Decimal]:
+    result = await session.execute(
+        select(LedgerEntry.kind, func.sum(LedgerEntry.amount))
+        .where(LedgerEntry.transaction_id == transaction_id)
+        .group_by(LedgerEntry.kind)
+    )
+    return {row[0]: row[1] for row in result}
+
+
+SumsRow = tuple[Transaction, Decimal, Decimal, Decimal, Decimal, Decimal]
+
+
+async def sums_after(
+    session: AsyncSession, after: uuid.UUID | None, limit: int
+) -> Sequence[SumsRow]:
+    """Orders with money on them (paid once, or with entries), by id after `after`, with the
+    sums of their entries by kind."""
+    totals = (
+        select(
+            LedgerEntry.transaction_id.label("transaction_id"),
+            func.sum(_sum("charge")).label("charges"),
+            func.sum(_sum("refund")).label("refunds"),
+            func.sum(_sum("fee")).label("fees"),
+            func.sum(_sum("transfer")).label("transfers"),
+            func.sum(_sum("transfer_reversal")).label("reversals"),
+        )
+        .group_by(LedgerEntry.transaction_id)
+        .subquery()
+    )
+    zero = Decimal(0)
+    query = (
+        select(
+            Transaction,
+            func.coalesce(totals.c.charges, zero),
+            func.coalesce(totals.c.refunds, zero),
+            func.coalesce(totals.c.fees, zero),
+            func.coalesce(totals.c.transfers, zero),
+            func.coalesce(totals.c.reversals, zero),
+        )
+        .outerjoin(totals, totals.c.transaction_id == Transaction.id)
+        .where(
+            (Transaction.platform_fee.is_not(None)) | (totals.c.transaction_id.is_not(None)),
+        )
+        .order_by(Transaction.id)
+        .limit(limit)
+    )
+    if after is not None:
+        query = query.where(Transaction.id > after)
+    return [tuple(row) for row in await session.execute(query)]

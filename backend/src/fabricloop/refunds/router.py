@@ -1,0 +1,67 @@
+import uuid
+
+from fastapi import APIRouter, Request, status
+
+from fabricloop.core.db import DbSession
+from fabricloop.core.deps import AppCache, CurrentUser
+from fabricloop.core.errors import Unauthorized, Unprocessable, responses
+from fabricloop.payments.errors import GatewayDown
+from fabricloop.refunds import service
+from fabricloop.refunds.errors import (
+    NotRefundable,
+    NotTheSeller,
+    RefundExceedsRemaining,
+    RefundRefused,
+)
+from fabricloop.refunds.models import Refund
+from fabricloop.refunds.schemas import RefundCreate, RefundOut
+from fabricloop.transactions.errors import TransactionNotFound
+
+router = APIRouter(prefix="/api/transactions", tags=["refunds"])
+
+
+def refund_out(refund: Refund) -> RefundOut:
+    return RefundOut(
+        refund_id=refund.id,
+        transaction_id=refund.transaction_id,
+        amount=refund.amount,
+        currency=refund.currency,
+        status=refund.status,
+        reason=refund.reason,
+        created_at=refund.created_at,
+    )
+
+
+@router.post(
+    "/{transaction_id}/refunds",
+    status_code=status.HTTP_201_CREATED,
+    responses=responses(
+        Unauthorized,
+        NotTheSeller,
+        TransactionNotFound,
+        NotRefundable,
+        RefundRefused,
+        RefundExceedsRemaining,
+        Unprocessable,
+        GatewayDown,
+    ),
+    description="The seller refunds the buyer through the payment provider (with an "
+    "idempotency key, so a retry never refunds twice): `amount` defaults to all that is "
+    "left. The order's `refunded_amount` grows and the platform's commission shrinks pro "
+    "rata; a full refund of a `paid` (not yet shipped) order cancels it and returns its "
+    "stock. Concurrent refunds are serialised on the order: of two refunds of what is left, "
+    "one succeeds and the other is a 422. Not yet paid: 409 `not_paid`; the buyer: 403; "
+    "anyone else: 404.",
+)
+async def create_refund(
+    transaction_id: uuid.UUID,
+    data: RefundCreate,
+    request: Request,
+    user: CurrentUser,
+    session: DbSession,
+    cache: AppCache,
+) -> RefundOut:
+    """Refund part or all of a paid order (its seller)."""
+    gateway = request.app.state.payment_gateway
+    refund = await service.create_refund(session, cache, gateway, user, transaction_id, data)
+    return refund_out(refund)
