@@ -2,8 +2,9 @@ import uuid
 
 from fastapi import APIRouter, Request, status
 
+from fabricloop.auth.deps import CurrentUser
 from fabricloop.core.db import DbSession
-from fabricloop.core.deps import AppCache, CurrentUser
+from fabricloop.core.deps import AppCache
 from fabricloop.core.errors import Unauthorized, Unprocessable, responses
 from fabricloop.payments.errors import GatewayDown
 from fabricloop.refunds import service
