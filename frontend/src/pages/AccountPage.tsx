@@ -31,7 +31,12 @@ export default function AccountPage() {
               ["Role", humanize(user.role)],
               ["Phone", user.phone ?? "—"],
               ["Member since", formatDate(user.created_at)],
-              ["User ID", <span key="id" className="font-mono text-xs">{user.user_id}</span>],
+              [
+                "User ID",
+                <span key="id" className="font-mono text-xs">
+                  {user.user_id}
+                </span>,
+              ],
             ]}
           />
         </CardBody>
@@ -55,7 +60,10 @@ export default function AccountPage() {
         </CardBody>
       </Card>
       <Card className="border-red-200">
-        <CardHeader title="Delete account" description="Deactivates your account at once, archives your listings and cancels your unpaid orders. Personal data is anonymised after a grace period; orders are kept, anonymised." />
+        <CardHeader
+          title="Delete account"
+          description="Deactivates your account at once, archives your listings and cancels your unpaid orders. Personal data is anonymised after a grace period; orders are kept, anonymised."
+        />
         <CardBody className="space-y-3">
           {del.error && <ErrorBanner error={del.error} title="Could not delete the account" />}
           {!confirming ? (

@@ -22,7 +22,15 @@ function SavingsToDate({ since }: { since: string }) {
       <Stat label="Carbon saved to date" value={formatCo2(r.total_carbon_saved)} tone="brand" hint="vs virgin material" />
       <Stat label="Water saved to date" value={formatLitres(r.total_water_saved)} tone="brand" hint="vs virgin material" />
       <Stat label="Scope 3 emissions" value={formatCo2(r.scope3_emissions)} tone="amber" hint="Reported beside savings, never netted" />
-      <Stat label="Purchases counted" value={r.materials_purchased} hint={<Link to="/reports" className="text-brand-700 hover:underline">Full report →</Link>} />
+      <Stat
+        label="Purchases counted"
+        value={r.materials_purchased}
+        hint={
+          <Link to="/reports" className="text-brand-700 hover:underline">
+            Full report →
+          </Link>
+        }
+      />
     </dl>
   );
 }

@@ -1,7 +1,7 @@
 import { Navigate, useNavigate } from "react-router";
-import { MaterialCard, MaterialCardSkeleton } from "@/components/materials/MaterialCard";
+import { MaterialCard, MaterialCardSkeletons } from "@/components/materials/MaterialCard";
 import { SearchBox } from "@/components/materials/SearchBox";
-import { ButtonLink, ErrorBanner } from "@/components/ui";
+import { ButtonLink, QueryState } from "@/components/ui";
 import { useAuth } from "@/hooks/auth";
 import { useMaterialSearch } from "@/hooks/materials";
 import { usePageTitle } from "@/lib/usePageTitle";
@@ -50,8 +50,8 @@ export default function LandingPage() {
           <p className="text-sm font-semibold uppercase tracking-widest text-brand-200">The circular textiles marketplace</p>
           <h1 className="mt-3 text-4xl font-semibold tracking-tight sm:text-5xl">Give surplus fabric a second life — and prove it.</h1>
           <p className="mt-5 text-lg text-brand-100">
-            FabricLoop connects manufacturers with deadstock and recycled materials to brands that want them, with a Digital Product
-            Passport for every listing and carbon, water and Scope 3 reporting for every purchase.
+            FabricLoop connects manufacturers with deadstock and recycled materials to brands that want them, with a Digital Product Passport for every listing and carbon, water and Scope 3 reporting
+            for every purchase.
           </p>
           <div className="mx-auto mt-8 max-w-xl rounded-xl bg-white/10 p-2 backdrop-blur">
             <SearchBox size="lg" onSearch={(q) => navigate(q ? `/materials?q=${encodeURIComponent(q)}` : "/materials")} />
@@ -96,25 +96,25 @@ export default function LandingPage() {
           </ButtonLink>
         </div>
         <div className="mt-6">
-          {latest.isError ? (
-            <ErrorBanner error={latest.error} title="Could not load listings" onRetry={() => void latest.refetch()} />
-          ) : latest.isPending ? (
-            <div className="grid gap-5 sm:grid-cols-2 lg:grid-cols-4">
-              {Array.from({ length: 4 }, (_, i) => (
-                <MaterialCardSkeleton key={i} />
-              ))}
-            </div>
-          ) : latest.data.materials.length === 0 ? (
-            <p className="rounded-2xl border border-dashed border-stone-300 bg-white p-8 text-center text-stone-500">
-              No materials are listed yet. Manufacturers: be the first to list your surplus.
-            </p>
-          ) : (
-            <div className="grid gap-5 sm:grid-cols-2 lg:grid-cols-4">
-              {latest.data.materials.map((m) => (
-                <MaterialCard key={m.material_id} material={m} />
-              ))}
-            </div>
-          )}
+          <QueryState
+            query={latest}
+            errorTitle="Could not load listings"
+            loading={<MaterialCardSkeletons count={4} className="grid gap-5 sm:grid-cols-2 lg:grid-cols-4" />}
+            isEmpty={(d) => d.materials.length === 0}
+            empty={
+              <p className="rounded-2xl border border-dashed border-stone-300 bg-white p-8 text-center text-stone-500">
+                No materials are listed yet. Manufacturers: be the first to list your surplus.
+              </p>
+            }
+          >
+            {(data) => (
+              <div className="grid gap-5 sm:grid-cols-2 lg:grid-cols-4">
+                {data.materials.map((m) => (
+                  <MaterialCard key={m.material_id} material={m} />
+                ))}
+              </div>
+            )}
+          </QueryState>
         </div>
       </section>
     </div>

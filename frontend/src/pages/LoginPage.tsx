@@ -42,14 +42,8 @@ export default function LoginPage() {
   };
 
   const err = login.error;
-  const title =
-    err instanceof ApiError && err.status === 429
-      ? "Too many attempts"
-      : err instanceof ApiError && err.status === 401
-        ? "Sign-in failed"
-        : "Could not sign in";
-  const message =
-    err instanceof ApiError && err.status === 401 ? new Error("The email or password is incorrect.") : err;
+  const title = err instanceof ApiError && err.status === 429 ? "Too many attempts" : err instanceof ApiError && err.status === 401 ? "Sign-in failed" : "Could not sign in";
+  const message = err instanceof ApiError && err.status === 401 ? new Error("The email or password is incorrect.") : err;
 
   return (
     <AuthCard

@@ -1,10 +1,10 @@
 import { useSearchParams } from "react-router";
 import { ActiveFilters } from "@/components/materials/ActiveFilters";
-import { MaterialCard, MaterialCardSkeleton } from "@/components/materials/MaterialCard";
+import { MaterialCard, MaterialCardSkeletons } from "@/components/materials/MaterialCard";
 import { MaterialFilters } from "@/components/materials/MaterialFilters";
 import { SearchBox } from "@/components/materials/SearchBox";
 import { SORTS, activeFilterCount, toMaterialQuery } from "@/components/materials/searchParams";
-import { Badge, EmptyState, ErrorBanner, PageHeader, Pagination, controlClass } from "@/components/ui";
+import { Badge, EmptyState, PageHeader, QueryState, Pagination, controlClass } from "@/components/ui";
 import { useMaterialSearch } from "@/hooks/materials";
 import { usePageTitle } from "@/lib/usePageTitle";
 
@@ -75,42 +75,42 @@ export default function MaterialsPage() {
               setParams(next);
             }}
           />
-          {search.isError ? (
-            <ErrorBanner error={search.error} title="Search failed" onRetry={() => void search.refetch()} />
-          ) : search.isPending ? (
-            <div className="grid gap-5 sm:grid-cols-2 xl:grid-cols-3">
-              {Array.from({ length: 6 }, (_, i) => (
-                <MaterialCardSkeleton key={i} />
-              ))}
-            </div>
-          ) : search.data.materials.length === 0 ? (
-            <EmptyState
-              title="No materials match"
-              description="Try fewer filters or a broader search term."
-              action={
-                <button type="button" className="text-sm font-medium text-brand-700 hover:underline" onClick={() => setParams({})}>
-                  Clear search and filters
-                </button>
-              }
-            />
-          ) : (
-            <>
-              <div className={`grid gap-5 sm:grid-cols-2 xl:grid-cols-3 ${search.isPlaceholderData ? "opacity-60" : ""}`}>
-                {search.data.materials.map((m) => (
-                  <MaterialCard key={m.material_id} material={m} />
-                ))}
-              </div>
-              <Pagination
-                page={search.data.page}
-                limit={search.data.limit}
-                total={search.data.total}
-                onPageChange={(p) => {
-                  update({ page: String(p) }, false);
-                  window.scrollTo({ top: 0, behavior: "smooth" });
-                }}
+          <QueryState
+            query={search}
+            errorTitle="Search failed"
+            loading={<MaterialCardSkeletons count={6} className="grid gap-5 sm:grid-cols-2 xl:grid-cols-3" />}
+            isEmpty={(d) => d.materials.length === 0}
+            empty={
+              <EmptyState
+                title="No materials match"
+                description="Try fewer filters or a broader search term."
+                action={
+                  <button type="button" className="text-sm font-medium text-brand-700 hover:underline" onClick={() => setParams({})}>
+                    Clear search and filters
+                  </button>
+                }
               />
-            </>
-          )}
+            }
+          >
+            {(data) => (
+              <>
+                <div className={`grid gap-5 sm:grid-cols-2 xl:grid-cols-3 ${search.isPlaceholderData ? "opacity-60" : ""}`}>
+                  {data.materials.map((m) => (
+                    <MaterialCard key={m.material_id} material={m} />
+                  ))}
+                </div>
+                <Pagination
+                  page={data.page}
+                  limit={data.limit}
+                  total={data.total}
+                  onPageChange={(p) => {
+                    update({ page: String(p) }, false);
+                    window.scrollTo({ top: 0, behavior: "smooth" });
+                  }}
+                />
+              </>
+            )}
+          </QueryState>
         </section>
       </div>
     </div>

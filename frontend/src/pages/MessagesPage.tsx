@@ -5,9 +5,7 @@ export default function MessagesPage() {
   usePageTitle("Messages");
   return (
     <MessagesLayout threadOpen={false}>
-      <div className="flex flex-1 items-center justify-center p-8 text-center text-sm text-stone-500">
-        Select a conversation to read and reply.
-      </div>
+      <div className="flex flex-1 items-center justify-center p-8 text-center text-sm text-stone-500">Select a conversation to read and reply.</div>
     </MessagesLayout>
   );
 }

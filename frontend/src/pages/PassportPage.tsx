@@ -3,9 +3,8 @@ import { DataList } from "@/components/materials/DataList";
 import { ChangeLog } from "@/components/passports/ChangeLog";
 import { MetricsHistory } from "@/components/passports/MetricsHistory";
 import { CertificationList, ChemicalTable, CompositionBars, SupplyChainTimeline } from "@/components/passports/PassportSections";
-import { Badge, Card, CardBody, CardHeader, ErrorBanner, PageSpinner, buttonClass } from "@/components/ui";
+import { Badge, Card, CardBody, CardHeader, PageSpinner, QueryState, buttonClass } from "@/components/ui";
 import { passportJsonUrl, passportQrUrl, usePassport } from "@/hooks/passports";
-import { ApiError } from "@/lib/errors";
 import { countryName, formatDate, formatDateTime, formatNumber, humanize } from "@/lib/format";
 import NotFoundPage from "./NotFoundPage";
 import { usePageTitle } from "@/lib/usePageTitle";
@@ -15,11 +14,7 @@ export default function PassportPage() {
   const q = usePassport(materialId);
   usePageTitle(q.data ? `Passport — ${q.data.title}` : "Digital Product Passport");
 
-  if (q.isPending) return <PageSpinner label="Loading passport" />;
-  if (q.isError) {
-    if (q.error instanceof ApiError && q.error.status === 404) return <NotFoundPage />;
-    return <ErrorBanner error={q.error} title="Could not load this passport" onRetry={() => void q.refetch()} />;
-  }
+  if (q.status !== "success") return <QueryState query={q} loading={<PageSpinner label="Loading passport" />} errorTitle="Could not load this passport" notFound={<NotFoundPage />} />;
   const p = q.data;
   const m = p.sustainability_metrics;
 

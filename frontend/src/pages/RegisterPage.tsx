@@ -79,7 +79,10 @@ export default function RegisterPage() {
         {register.error && <ErrorBanner error={register.error} title="Could not create the account" />}
         <fieldset>
           <legend className="mb-1.5 block text-sm font-medium text-stone-700">
-            I am a<span className="ml-0.5 text-red-600" aria-hidden="true">*</span>
+            I am a
+            <span className="ml-0.5 text-red-600" aria-hidden="true">
+              *
+            </span>
           </legend>
           <div className="grid gap-3 sm:grid-cols-2">
             {ROLES.map((r) => (

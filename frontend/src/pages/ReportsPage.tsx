@@ -3,7 +3,7 @@ import { useSearchParams } from "react-router";
 import { Methodology } from "@/components/reports/Methodology";
 import { MaterialTypeTable, MonthTable } from "@/components/reports/ReportTables";
 import { Scope3Chart } from "@/components/reports/Scope3Chart";
-import { Button, ButtonLink, Card, CardBody, CardHeader, EmptyState, ErrorBanner, Input, PageHeader, PageSpinner, Stat } from "@/components/ui";
+import { Button, ButtonLink, Card, CardBody, CardHeader, EmptyState, ErrorBanner, Input, PageHeader, PageSpinner, QueryState, Stat } from "@/components/ui";
 import { useExportReport, useSustainabilityReport } from "@/hooks/reports";
 import { formatCo2, formatDate, formatKg, formatLitres, formatPercent } from "@/lib/format";
 import { usePageTitle } from "@/lib/usePageTitle";
@@ -60,58 +60,67 @@ export default function ReportsPage() {
             Last 12 months
           </Button>
         )}
-        {rangeError && <p role="alert" className="w-full text-sm font-medium text-red-600">{rangeError}</p>}
-        {r && <p className="w-full text-xs text-stone-500">Showing purchases paid {formatDate(r.start_date)} – {formatDate(r.end_date)} (inclusive, UTC).</p>}
+        {rangeError && (
+          <p role="alert" className="w-full text-sm font-medium text-red-600">
+            {rangeError}
+          </p>
+        )}
+        {r && (
+          <p className="w-full text-xs text-stone-500">
+            Showing purchases paid {formatDate(r.start_date)} – {formatDate(r.end_date)} (inclusive, UTC).
+          </p>
+        )}
       </form>
       {exporter.error && <ErrorBanner error={exporter.error} title="Export failed" />}
-      {report.isPending ? (
-        <PageSpinner label="Building report" />
-      ) : report.isError ? (
-        <ErrorBanner error={report.error} title="Could not load the report" onRetry={() => void report.refetch()} />
-      ) : !r ? null : (
-        <div className={report.isPlaceholderData ? "space-y-6 opacity-60" : "space-y-6"}>
-          <dl className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-            <Stat label="Materials purchased" value={r.materials_purchased} hint={`${formatKg(r.total_quantity_kg)} in total`} />
-            <Stat label="Carbon saved" value={formatCo2(r.total_carbon_saved)} hint="Avoided vs virgin material" tone="brand" />
-            <Stat label="Water saved" value={formatLitres(r.total_water_saved)} hint="Blue water vs virgin material" tone="brand" />
-            <Stat label="Scope 3 emissions" value={formatCo2(r.scope3_emissions)} hint="GHG Protocol cat. 1, reported separately — not netted" tone="amber" />
-          </dl>
-          {Number(r.coverage.share_without_factors) > 0 && (
-            <p className="rounded-xl border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
-              {formatPercent(r.coverage.share_without_factors)} of the purchased weight ({formatKg(r.coverage.quantity_kg_without_factors)}) has no sourced factor, so no
-              saving is claimed for it.
-              {Number(r.coverage.share_without_footprint) > 0 &&
-                ` ${formatPercent(r.coverage.share_without_footprint)} (${formatKg(r.coverage.quantity_kg_without_footprint)}) has no footprint figure and adds nothing to Scope 3.`}
-            </p>
-          )}
-          {r.materials_purchased === 0 ? (
-            <EmptyState title="No paid purchases in this period" description="Reports cover purchases that are paid, shipped or completed." action={<ButtonLink to="/materials">Browse materials</ButtonLink>} />
-          ) : (
-            <>
-              <Card>
-                <CardHeader title="Monthly Scope 3 emissions" />
-                <CardBody>
-                  <Scope3Chart months={r.by_month} />
-                </CardBody>
-              </Card>
-              <Card>
-                <CardHeader title="By month" />
-                <MonthTable months={r.by_month} />
-              </Card>
-              <Card>
-                <CardHeader title="By material type" />
-                <MaterialTypeTable types={r.by_material_type} />
-              </Card>
-            </>
-          )}
-          <Card>
-            <CardHeader title="Methodology" description="Factors, sources and method used for these figures." />
-            <CardBody>
-              <Methodology methodology={r.methodology} />
-            </CardBody>
-          </Card>
-        </div>
-      )}
+      <QueryState query={report} loading={<PageSpinner label="Building report" />} errorTitle="Could not load the report">
+        {(r) => (
+          <div className={report.isPlaceholderData ? "space-y-6 opacity-60" : "space-y-6"}>
+            <dl className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+              <Stat label="Materials purchased" value={r.materials_purchased} hint={`${formatKg(r.total_quantity_kg)} in total`} />
+              <Stat label="Carbon saved" value={formatCo2(r.total_carbon_saved)} hint="Avoided vs virgin material" tone="brand" />
+              <Stat label="Water saved" value={formatLitres(r.total_water_saved)} hint="Blue water vs virgin material" tone="brand" />
+              <Stat label="Scope 3 emissions" value={formatCo2(r.scope3_emissions)} hint="GHG Protocol cat. 1, reported separately — not netted" tone="amber" />
+            </dl>
+            {Number(r.coverage.share_without_factors) > 0 && (
+              <p className="rounded-xl border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+                {formatPercent(r.coverage.share_without_factors)} of the purchased weight ({formatKg(r.coverage.quantity_kg_without_factors)}) has no sourced factor, so no saving is claimed for it.
+                {Number(r.coverage.share_without_footprint) > 0 &&
+                  ` ${formatPercent(r.coverage.share_without_footprint)} (${formatKg(r.coverage.quantity_kg_without_footprint)}) has no footprint figure and adds nothing to Scope 3.`}
+              </p>
+            )}
+            {r.materials_purchased === 0 ? (
+              <EmptyState
+                title="No paid purchases in this period"
+                description="Reports cover purchases that are paid, shipped or completed."
+                action={<ButtonLink to="/materials">Browse materials</ButtonLink>}
+              />
+            ) : (
+              <>
+                <Card>
+                  <CardHeader title="Monthly Scope 3 emissions" />
+                  <CardBody>
+                    <Scope3Chart months={r.by_month} />
+                  </CardBody>
+                </Card>
+                <Card>
+                  <CardHeader title="By month" />
+                  <MonthTable months={r.by_month} />
+                </Card>
+                <Card>
+                  <CardHeader title="By material type" />
+                  <MaterialTypeTable types={r.by_material_type} />
+                </Card>
+              </>
+            )}
+            <Card>
+              <CardHeader title="Methodology" description="Factors, sources and method used for these figures." />
+              <CardBody>
+                <Methodology methodology={r.methodology} />
+              </CardBody>
+            </Card>
+          </div>
+        )}
+      </QueryState>
     </div>
   );
 }

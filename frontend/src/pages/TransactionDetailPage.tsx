@@ -2,10 +2,9 @@ import { Link, useParams } from "react-router";
 import { DataList } from "@/components/materials/DataList";
 import { StatusBadge } from "@/components/materials/StatusBadge";
 import { TransactionActions } from "@/components/transactions/TransactionActions";
-import { ButtonLink, Card, CardBody, CardHeader, ErrorBanner, PageHeader, PageSpinner } from "@/components/ui";
+import { ButtonLink, Card, CardBody, CardHeader, PageHeader, PageSpinner, QueryState } from "@/components/ui";
 import { useAuth } from "@/hooks/auth";
 import { useTransaction } from "@/hooks/transactions";
-import { ApiError } from "@/lib/errors";
 import { countryName, formatDateTime, formatMoney, formatQuantity, humanize, unitLabel } from "@/lib/format";
 import NotFoundPage from "./NotFoundPage";
 import { usePageTitle } from "@/lib/usePageTitle";
@@ -16,11 +15,7 @@ export default function TransactionDetailPage() {
   const q = useTransaction(id);
   usePageTitle(q.data ? `Order — ${q.data.material_title}` : "Order");
 
-  if (q.isPending) return <PageSpinner label="Loading order" />;
-  if (q.isError) {
-    if (q.error instanceof ApiError && q.error.status === 404) return <NotFoundPage />;
-    return <ErrorBanner error={q.error} title="Could not load this order" onRetry={() => void q.refetch()} />;
-  }
+  if (q.status !== "success") return <QueryState query={q} loading={<PageSpinner label="Loading order" />} errorTitle="Could not load this order" notFound={<NotFoundPage />} />;
   const tx = q.data;
   const isBuyer = tx.buyer.user_id === user?.user_id;
   const other = isBuyer ? tx.seller : tx.buyer;
@@ -42,12 +37,7 @@ export default function TransactionDetailPage() {
         actions={
           <>
             <StatusBadge status={tx.status} />
-            <ButtonLink
-              to={`/messages/${other.user_id}?material=${tx.material_id}`}
-              state={{ name: other.company_name, materialTitle: tx.material_title }}
-              variant="secondary"
-              size="sm"
-            >
+            <ButtonLink to={`/messages/${other.user_id}?material=${tx.material_id}`} state={{ name: other.company_name, materialTitle: tx.material_title }} variant="secondary" size="sm">
               Message {isBuyer ? "seller" : "buyer"}
             </ButtonLink>
           </>
@@ -60,7 +50,12 @@ export default function TransactionDetailPage() {
             <CardBody>
               <DataList
                 items={[
-                  ["Material", <Link key="m" to={`/materials/${tx.material_id}`} className="text-brand-700 hover:underline">{tx.material_title}</Link>],
+                  [
+                    "Material",
+                    <Link key="m" to={`/materials/${tx.material_id}`} className="text-brand-700 hover:underline">
+                      {tx.material_title}
+                    </Link>,
+                  ],
                   ["Quantity", formatQuantity(tx.quantity, tx.unit)],
                   ["Unit price", `${formatMoney(tx.unit_price, tx.currency)} / ${unitLabel(tx.unit)}`],
                   ["Total", <strong key="t">{formatMoney(tx.total, tx.currency)}</strong>],

@@ -1,6 +1,6 @@
 import { useSearchParams } from "react-router";
 import { TransactionTable } from "@/components/transactions/TransactionTable";
-import { ButtonLink, EmptyState, ErrorBanner, PageHeader, Pagination, PageSpinner, controlClass, cx } from "@/components/ui";
+import { ButtonLink, EmptyState, PageHeader, Pagination, PageSpinner, QueryState, controlClass, cx } from "@/components/ui";
 import { useAuth } from "@/hooks/auth";
 import { useTransactions } from "@/hooks/transactions";
 import type { TransactionStatus } from "@/lib/types";
@@ -21,7 +21,7 @@ export default function TransactionsPage() {
 
   const set = (updates: Record<string, string | null>) => {
     const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(updates)) (v ? next.set(k, v) : next.delete(k));
+    for (const [k, v] of Object.entries(updates)) v ? next.set(k, v) : next.delete(k);
     if (!("page" in updates)) next.delete("page");
     setParams(next);
   };
@@ -55,22 +55,26 @@ export default function TransactionsPage() {
           </select>
         </label>
       </div>
-      {q.isPending ? (
-        <PageSpinner label="Loading orders" />
-      ) : q.isError ? (
-        <ErrorBanner error={q.error} title="Could not load orders" onRetry={() => void q.refetch()} />
-      ) : q.data.transactions.length === 0 ? (
-        <EmptyState
-          title={status ? `No ${status} orders` : role === "buyer" ? "No purchases yet" : "No sales yet"}
-          description={role === "buyer" ? "Find deadstock and recycled materials to source." : "Orders for your listings will appear here."}
-          action={role === "buyer" ? <ButtonLink to="/materials">Browse materials</ButtonLink> : <ButtonLink to="/materials/new">List a material</ButtonLink>}
-        />
-      ) : (
-        <div className={q.isPlaceholderData ? "opacity-60" : ""}>
-          <TransactionTable transactions={q.data.transactions} role={role} />
-          <Pagination page={q.data.page} limit={q.data.limit} total={q.data.total} onPageChange={(p) => set({ page: String(p) })} />
-        </div>
-      )}
+      <QueryState
+        query={q}
+        loading={<PageSpinner label="Loading orders" />}
+        errorTitle="Could not load orders"
+        isEmpty={(d) => d.transactions.length === 0}
+        empty={
+          <EmptyState
+            title={status ? `No ${status} orders` : role === "buyer" ? "No purchases yet" : "No sales yet"}
+            description={role === "buyer" ? "Find deadstock and recycled materials to source." : "Orders for your listings will appear here."}
+            action={role === "buyer" ? <ButtonLink to="/materials">Browse materials</ButtonLink> : <ButtonLink to="/materials/new">List a material</ButtonLink>}
+          />
+        }
+      >
+        {(data) => (
+          <div className={q.isPlaceholderData ? "opacity-60" : ""}>
+            <TransactionTable transactions={data.transactions} role={role} />
+            <Pagination page={data.page} limit={data.limit} total={data.total} onPageChange={(p) => set({ page: String(p) })} />
+          </div>
+        )}
+      </QueryState>
     </div>
   );
 }

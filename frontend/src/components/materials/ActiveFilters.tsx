@@ -14,7 +14,12 @@ const LABELS: Record<string, (v: string) => string> = {
 
 /** Removable chips for the filters in the URL. */
 export function ActiveFilters({ params, onRemove }: { params: URLSearchParams; onRemove: (key: string, value: string) => void }) {
-  const chips = FILTER_KEYS.flatMap((k) => params.getAll(k).filter(Boolean).map((v) => ({ k, v })));
+  const chips = FILTER_KEYS.flatMap((k) =>
+    params
+      .getAll(k)
+      .filter(Boolean)
+      .map((v) => ({ k, v })),
+  );
   if (!chips.length) return null;
   return (
     <ul className="mb-4 flex flex-wrap gap-2" aria-label="Active filters">

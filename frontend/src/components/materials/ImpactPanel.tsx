@@ -16,16 +16,14 @@ export function ImpactPanel({ material }: { material: MaterialDetail }) {
         {tiles.map((t) => (
           <div key={t.label} className={`rounded-xl border p-3 ${t.tone}`}>
             <dt className="text-xs font-medium text-stone-600">{t.label}</dt>
-            <dd className="mt-1 text-xl font-semibold text-stone-900">
-              {t.value === null || t.value === undefined ? <span className="text-stone-400">n/a</span> : formatNumber(t.value, 2)}
-            </dd>
+            <dd className="mt-1 text-xl font-semibold text-stone-900">{t.value === null || t.value === undefined ? <span className="text-stone-400">n/a</span> : formatNumber(t.value, 2)}</dd>
             <dd className="text-xs text-stone-500">{t.unit}</dd>
           </div>
         ))}
       </dl>
       <p className="mt-3 text-xs text-stone-500">
-        Savings compared with {impact?.baseline ? <strong className="font-medium text-stone-700">{impact.baseline}</strong> : "virgin material of the same fibre"}. Footprint figures are
-        the seller&apos;s latest declared metrics where given; see the passport for their history.
+        Savings compared with {impact?.baseline ? <strong className="font-medium text-stone-700">{impact.baseline}</strong> : "virgin material of the same fibre"}. Footprint figures are the
+        seller&apos;s latest declared metrics where given; see the passport for their history.
       </p>
     </div>
   );

@@ -55,6 +55,17 @@ export function MaterialCard({ material }: { material: MaterialSummary & { origi
   );
 }
 
+/** A grid of `count` card placeholders, shown while results load. */
+export function MaterialCardSkeletons({ count, className }: { count: number; className: string }) {
+  return (
+    <div className={className}>
+      {Array.from({ length: count }, (_, i) => (
+        <MaterialCardSkeleton key={i} />
+      ))}
+    </div>
+  );
+}
+
 export function MaterialCardSkeleton() {
   return (
     <div className="overflow-hidden rounded-2xl border border-stone-200 bg-white" aria-hidden="true">

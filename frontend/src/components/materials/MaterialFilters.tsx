@@ -30,8 +30,7 @@ export function MaterialFilters({ params, onChange, onReset }: Props) {
     e?.preventDefault();
     const bad = (["min_price", "max_price", "quantity"] as const).find((k) => draft[k] && !(Number(draft[k]) >= 0));
     if (bad) return setError(`${humanize(bad)} must be a non-negative number.`);
-    if (draft.min_price && draft.max_price && Number(draft.min_price) > Number(draft.max_price))
-      return setError("Minimum price must not exceed the maximum price.");
+    if (draft.min_price && draft.max_price && Number(draft.min_price) > Number(draft.max_price)) return setError("Minimum price must not exceed the maximum price.");
     if (draft.origin_country && !/^[A-Za-z]{2}$/.test(draft.origin_country)) return setError("Origin: use a 2-letter country code, e.g. PT.");
     setError(null);
     onChange({

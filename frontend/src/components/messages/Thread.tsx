@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { Link, useLocation, useSearchParams } from "react-router";
 import { api } from "@/api/client";
-import { ErrorBanner, Spinner, cx } from "@/components/ui";
+import { BlockSpinner, QueryState, cx } from "@/components/ui";
 import { useAuth } from "@/hooks/auth";
 import { useConversations, useThread } from "@/hooks/messages";
 import { call } from "@/lib/api";
@@ -38,9 +38,7 @@ export function Thread({ userId }: { userId: string }) {
   }, [lastId]);
 
   const name = conversations.data?.conversations.find((c) => c.user_id === userId)?.company_name ?? hint?.name;
-  const contextMaterial = params.get("material")
-    ? { material_id: params.get("material")!, title: hint?.materialTitle ?? "" }
-    : [...messages].reverse().find((m) => m.material)?.material;
+  const contextMaterial = params.get("material") ? { material_id: params.get("material")!, title: hint?.materialTitle ?? "" } : [...messages].reverse().find((m) => m.material)?.material;
 
   const loadOlder = async () => {
     const first = messages[0];
@@ -74,45 +72,45 @@ export function Thread({ userId }: { userId: string }) {
         </div>
       </header>
       <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto bg-stone-50 px-4 py-4" aria-live="polite">
-        {thread.isPending ? (
-          <div className="flex justify-center p-8 text-brand-700">
-            <Spinner label="Loading messages" />
-          </div>
-        ) : thread.isError ? (
-          <ErrorBanner error={thread.error} title="Could not load messages" onRetry={() => void thread.refetch()} />
-        ) : messages.length === 0 ? (
-          <p className="p-8 text-center text-sm text-stone-500">No messages yet. Say hello below.</p>
-        ) : (
-          <ol className="space-y-3">
-            {(older.length ? !olderState.done : Boolean(thread.data?.has_more)) && (
-              <li className="text-center">
-                <button type="button" onClick={() => void loadOlder()} className="text-sm font-medium text-brand-700 hover:underline" disabled={olderState.loading}>
-                  {olderState.loading ? "Loading…" : "Load older messages"}
-                </button>
-                {olderState.error && <p className="text-xs text-red-600">{olderState.error}</p>}
-              </li>
-            )}
-            {messages.map((m) => {
-              const mine = m.sender_id === user?.user_id;
-              return (
-                <li key={m.message_id} className={cx("flex", mine ? "justify-end" : "justify-start")}>
-                  <div className={cx("max-w-[85%] rounded-2xl px-4 py-2 text-sm shadow-sm sm:max-w-[70%]", mine ? "rounded-br-sm bg-brand-700 text-white" : "rounded-bl-sm bg-white text-stone-900")}>
-                    {m.material && (
-                      <Link to={`/materials/${m.material.material_id}`} className={cx("mb-1 block truncate text-xs underline-offset-2 hover:underline", mine ? "text-brand-100" : "text-brand-700")}>
-                        Re: {m.material.title}
-                      </Link>
-                    )}
-                    <p className="whitespace-pre-wrap break-words">{m.content}</p>
-                    <p className={cx("mt-1 text-[11px]", mine ? "text-brand-100" : "text-stone-400")}>
-                      {formatDateTime(m.sent_at)}
-                      {mine && m.read_at ? " · Read" : ""}
-                    </p>
-                  </div>
+        <QueryState
+          query={thread}
+          loading={<BlockSpinner label="Loading messages" />}
+          errorTitle="Could not load messages"
+          isEmpty={() => messages.length === 0}
+          empty={<p className="p-8 text-center text-sm text-stone-500">No messages yet. Say hello below.</p>}
+        >
+          {() => (
+            <ol className="space-y-3">
+              {(older.length ? !olderState.done : Boolean(thread.data?.has_more)) && (
+                <li className="text-center">
+                  <button type="button" onClick={() => void loadOlder()} className="text-sm font-medium text-brand-700 hover:underline" disabled={olderState.loading}>
+                    {olderState.loading ? "Loading…" : "Load older messages"}
+                  </button>
+                  {olderState.error && <p className="text-xs text-red-600">{olderState.error}</p>}
                 </li>
-              );
-            })}
-          </ol>
-        )}
+              )}
+              {messages.map((m) => {
+                const mine = m.sender_id === user?.user_id;
+                return (
+                  <li key={m.message_id} className={cx("flex", mine ? "justify-end" : "justify-start")}>
+                    <div className={cx("max-w-[85%] rounded-2xl px-4 py-2 text-sm shadow-sm sm:max-w-[70%]", mine ? "rounded-br-sm bg-brand-700 text-white" : "rounded-bl-sm bg-white text-stone-900")}>
+                      {m.material && (
+                        <Link to={`/materials/${m.material.material_id}`} className={cx("mb-1 block truncate text-xs underline-offset-2 hover:underline", mine ? "text-brand-100" : "text-brand-700")}>
+                          Re: {m.material.title}
+                        </Link>
+                      )}
+                      <p className="whitespace-pre-wrap break-words">{m.content}</p>
+                      <p className={cx("mt-1 text-[11px]", mine ? "text-brand-100" : "text-stone-400")}>
+                        {formatDateTime(m.sent_at)}
+                        {mine && m.read_at ? " · Read" : ""}
+                      </p>
+                    </div>
+                  </li>
+                );
+              })}
+            </ol>
+          )}
+        </QueryState>
       </div>
       <Composer recipientId={userId} materialId={contextMaterial?.material_id ?? null} />
     </>

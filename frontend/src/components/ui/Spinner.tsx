@@ -11,6 +11,15 @@ export function Spinner({ className, label = "Loading" }: { className?: string; 
   );
 }
 
+/** A spinner centred in a panel or list that is loading. */
+export function BlockSpinner({ label = "Loading", className = "p-8" }: { label?: string; className?: string }) {
+  return (
+    <div className={cx("flex justify-center text-brand-700", className)}>
+      <Spinner label={label} />
+    </div>
+  );
+}
+
 export function PageSpinner({ label = "Loading" }: { label?: string }) {
   return (
     <div className="flex min-h-[40vh] items-center justify-center text-brand-700">

@@ -7,5 +7,6 @@ export { ErrorBanner, SuccessBanner } from "./ErrorBanner";
 export { Field, Input, Select, Textarea, controlClass } from "./Field";
 export { PageHeader } from "./PageHeader";
 export { Pagination } from "./Pagination";
-export { PageSpinner, Spinner } from "./Spinner";
+export { BlockSpinner, PageSpinner, Spinner } from "./Spinner";
+export { QueryState, type QueryLike } from "./QueryState";
 export { Stat } from "./Stat";

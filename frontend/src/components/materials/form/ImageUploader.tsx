@@ -73,7 +73,12 @@ export function ImageUploader({ images, onChange, error, onUploadingChange }: Pr
               <button type="button" className="rounded px-1.5 text-sm disabled:opacity-30" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`Move image ${i + 1} earlier`}>
                 ←
               </button>
-              <button type="button" className="rounded px-1.5 text-xs font-medium text-red-700" onClick={() => onChange((imgs) => imgs.filter((x) => x.image_id !== img.image_id))} aria-label={`Remove image ${i + 1}`}>
+              <button
+                type="button"
+                className="rounded px-1.5 text-xs font-medium text-red-700"
+                onClick={() => onChange((imgs) => imgs.filter((x) => x.image_id !== img.image_id))}
+                aria-label={`Remove image ${i + 1}`}
+              >
                 Remove
               </button>
               <button type="button" className="rounded px-1.5 text-sm disabled:opacity-30" disabled={i === images.length - 1} onClick={() => move(i, 1)} aria-label={`Move image ${i + 1} later`}>
@@ -94,7 +99,14 @@ export function ImageUploader({ images, onChange, error, onUploadingChange }: Pr
                   </button>
                 </div>
               ) : (
-                <div className="h-2 overflow-hidden rounded-full bg-white/80" role="progressbar" aria-label={`Uploading ${p.name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(p.progress * 100)}>
+                <div
+                  className="h-2 overflow-hidden rounded-full bg-white/80"
+                  role="progressbar"
+                  aria-label={`Uploading ${p.name}`}
+                  aria-valuemin={0}
+                  aria-valuemax={100}
+                  aria-valuenow={Math.round(p.progress * 100)}
+                >
                   <div className="h-2 bg-brand-600 transition-all" style={{ width: `${Math.round(p.progress * 100)}%` }} />
                 </div>
               )}

@@ -35,7 +35,11 @@ export function RowsEditor<R extends Record<string, string>>({ legend, descripti
       <legend className="text-sm font-semibold text-stone-900">{legend}</legend>
       {description && <p className="text-xs text-stone-500">{description}</p>}
       {rows.map((row, i) => (
-        <div key={i} className="grid items-start gap-2 rounded-xl border border-stone-200 bg-stone-50/60 p-3 sm:grid-cols-[repeat(var(--cols),minmax(0,1fr))_auto]" style={{ ["--cols" as string]: columns.length }}>
+        <div
+          key={i}
+          className="grid items-start gap-2 rounded-xl border border-stone-200 bg-stone-50/60 p-3 sm:grid-cols-[repeat(var(--cols),minmax(0,1fr))_auto]"
+          style={{ ["--cols" as string]: columns.length }}
+        >
           {columns.map((c) => {
             const err = errors[`${prefix}.${i}.${c.key}`];
             const id = `${prefix}-${i}-${c.key}`;

@@ -1,11 +1,31 @@
 import type { MaterialCreateBody, MaterialDetail, MetricsBody } from "@/lib/types";
 import { type Errors, parseDecimal, validateCountry, validateLength } from "@/lib/validation";
 
-export interface CompositionRow { fibre: string; percent: string }
-export interface CertificationRow { scheme: string; certificate_id: string; valid_until: string }
-export interface SupplyRow { stage: string; company: string; country: string; date: string }
-export interface ChemicalRow { name: string; cas_number: string; concentration_ppm: string }
-export interface FormImage { image_id: string; url: string; thumbnail_url: string }
+export interface CompositionRow {
+  fibre: string;
+  percent: string;
+}
+export interface CertificationRow {
+  scheme: string;
+  certificate_id: string;
+  valid_until: string;
+}
+export interface SupplyRow {
+  stage: string;
+  company: string;
+  country: string;
+  date: string;
+}
+export interface ChemicalRow {
+  name: string;
+  cas_number: string;
+  concentration_ppm: string;
+}
+export interface FormImage {
+  image_id: string;
+  url: string;
+  thumbnail_url: string;
+}
 
 export interface MaterialFormState {
   title: string;
@@ -36,24 +56,53 @@ const s = (v: unknown): string => (v === null || v === undefined ? "" : String(v
 
 export function emptyForm(): MaterialFormState {
   return {
-    title: "", description: "", material_type: "", source_type: "deadstock", quantity: "", unit: "m", kg_per_unit: "",
-    price: "", currency: "EUR", min_order_quantity: "", color: "", origin_country: "", manufacture_date: "", status: "active",
-    composition: [], certifications: [], supply_chain: [], images: [], carbon_footprint: "", water_usage: "", chemicals: [],
+    title: "",
+    description: "",
+    material_type: "",
+    source_type: "deadstock",
+    quantity: "",
+    unit: "m",
+    kg_per_unit: "",
+    price: "",
+    currency: "EUR",
+    min_order_quantity: "",
+    color: "",
+    origin_country: "",
+    manufacture_date: "",
+    status: "active",
+    composition: [],
+    certifications: [],
+    supply_chain: [],
+    images: [],
+    carbon_footprint: "",
+    water_usage: "",
+    chemicals: [],
   };
 }
 
 export function formFromMaterial(m: MaterialDetail): MaterialFormState {
   const metrics = m.sustainability_metrics;
   return {
-    title: m.title, description: s(m.description), material_type: m.material_type, source_type: m.source_type,
-    quantity: s(m.quantity), unit: m.unit, kg_per_unit: s(m.kg_per_unit), price: s(m.price), currency: m.currency,
-    min_order_quantity: s(m.min_order_quantity), color: s(m.color), origin_country: s(m.origin_country),
-    manufacture_date: s(m.manufacture_date), status: m.status,
+    title: m.title,
+    description: s(m.description),
+    material_type: m.material_type,
+    source_type: m.source_type,
+    quantity: s(m.quantity),
+    unit: m.unit,
+    kg_per_unit: s(m.kg_per_unit),
+    price: s(m.price),
+    currency: m.currency,
+    min_order_quantity: s(m.min_order_quantity),
+    color: s(m.color),
+    origin_country: s(m.origin_country),
+    manufacture_date: s(m.manufacture_date),
+    status: m.status,
     composition: (m.composition ?? []).map((c) => ({ fibre: c.fibre, percent: s(c.percent) })),
     certifications: (m.certifications ?? []).map((c) => ({ scheme: c.scheme, certificate_id: c.certificate_id, valid_until: s(c.valid_until) })),
     supply_chain: (m.supply_chain ?? []).map((r) => ({ stage: r.stage, company: r.company, country: r.country, date: s(r.date) })),
     images: m.images.map((i) => ({ image_id: i.image_id, url: i.url, thumbnail_url: i.thumbnail_url })),
-    carbon_footprint: s(metrics?.carbon_footprint), water_usage: s(metrics?.water_usage),
+    carbon_footprint: s(metrics?.carbon_footprint),
+    water_usage: s(metrics?.water_usage),
     chemicals: (metrics?.chemical_composition ?? []).map((c) => ({ name: c.name, cas_number: s(c.cas_number), concentration_ppm: s(c.concentration_ppm) })),
   };
 }
@@ -65,7 +114,9 @@ type Stage = NonNullable<Create["supply_chain"]>[number]["stage"];
 /** Validate and build the request body; returns [body, errors]. */
 export function buildBody(f: MaterialFormState): [MaterialCreateBody | null, Errors] {
   const e: Errors = {};
-  const put = (k: string, msg: string | null) => { if (msg) e[k] = msg; };
+  const put = (k: string, msg: string | null) => {
+    if (msg) e[k] = msg;
+  };
   put("title", validateLength(f.title, 3, 200, "Title"));
   if (f.description.length > 5000) e.description = "Description must be at most 5000 characters.";
   if (!f.material_type) e.material_type = "Choose a material type.";
@@ -90,7 +141,10 @@ export function buildBody(f: MaterialFormState): [MaterialCreateBody | null, Err
       if (!c.fibre.trim()) e[`composition.${i}.fibre`] = "Fibre is required.";
       const [p, err] = parseDecimal(c.percent, { decimals: 2, min: 0, exclusiveMin: true, label: "Percent", required: true });
       if (err) e[`composition.${i}.percent`] = err;
-      else if (p !== null) { if (p > 100) e[`composition.${i}.percent`] = "At most 100."; sum += p; }
+      else if (p !== null) {
+        if (p > 100) e[`composition.${i}.percent`] = "At most 100.";
+        sum += p;
+      }
     });
     if (Math.abs(sum - 100) > 0.001) e.composition = `Percentages must add up to 100 (now ${Math.round(sum * 100) / 100}).`;
   }

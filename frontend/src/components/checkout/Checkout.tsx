@@ -1,0 +1,78 @@
+import { useState } from "react";
+import { AddressFields, emptyAddress, toAddressBody, validateAddress } from "@/components/transactions/AddressFields";
+import { Card, CardBody, CardHeader, ErrorBanner, Input, PageHeader } from "@/components/ui";
+import type { PayResult } from "@/hooks/payments";
+import { useCreateTransaction } from "@/hooks/transactions";
+import { ApiError } from "@/lib/errors";
+import { formatQuantity, toNumber, unitsLabel } from "@/lib/format";
+import type { MaterialDetail } from "@/lib/types";
+import type { Errors } from "@/lib/validation";
+import { OrderSummary, type ReservedOrder } from "./OrderSummary";
+import { PaymentConfirmed } from "./PaymentConfirmed";
+import { initialQuantity, validateQuantity } from "./quantity";
+
+/** Quantity and address, then the order is created (reserving the material) and paid. */
+export function Checkout({ material: m }: { material: MaterialDetail }) {
+  const createTx = useCreateTransaction();
+  const [qtyText, setQtyText] = useState(() => initialQuantity(m));
+  const [address, setAddress] = useState(emptyAddress());
+  const [errors, setErrors] = useState<Errors>({});
+  const [order, setOrder] = useState<ReservedOrder | null>(null);
+  const [paid, setPaid] = useState<PayResult | null>(null);
+  const estimate = (toNumber(qtyText) ?? 0) * (toNumber(m.price) ?? 0);
+
+  // Called by the payment form: creates the order the first time, then reuses it.
+  const ensureOrder = async (): Promise<string | null> => {
+    if (order) return order.id;
+    const errs: Errors = validateAddress(address);
+    const [q, qErr] = validateQuantity(qtyText, m);
+    if (qErr) errs.quantity = qErr;
+    setErrors(errs);
+    if (Object.keys(errs).length || q === null) return null;
+    try {
+      const created = await createTx.mutateAsync({ material_id: m.material_id, quantity: q, shipping_address: toAddressBody(address) });
+      setOrder({ id: created.transaction_id, total: created.total, currency: created.currency });
+      return created.transaction_id;
+    } catch (err) {
+      if (err instanceof ApiError) setErrors(err.fieldErrors());
+      return null;
+    }
+  };
+
+  if (paid && order) return <PaymentConfirmed material={m} order={order} paid={paid} quantity={qtyText} />;
+
+  return (
+    <div className="mx-auto max-w-5xl">
+      <PageHeader eyebrow="Checkout" title="Complete your order" />
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+        <div className="space-y-6">
+          {createTx.error && <ErrorBanner error={createTx.error} title="Could not reserve the material" />}
+          <Card>
+            <CardHeader title="Quantity" />
+            <CardBody>
+              <Input
+                label={`Quantity (${unitsLabel(m.unit)})`}
+                inputMode="decimal"
+                value={qtyText}
+                onChange={(e) => setQtyText(e.target.value)}
+                error={errors.quantity}
+                disabled={Boolean(order)}
+                required
+                hint={`${formatQuantity(m.quantity, m.unit)} available${m.min_order_quantity ? ` · minimum order ${formatQuantity(m.min_order_quantity, m.unit)}` : ""}`}
+              />
+            </CardBody>
+          </Card>
+          <Card>
+            <CardHeader title="Shipping address" />
+            <CardBody>
+              <AddressFields value={address} onChange={setAddress} errors={errors} disabled={Boolean(order)} />
+            </CardBody>
+          </Card>
+        </div>
+        <div className="space-y-6 lg:sticky lg:top-24 lg:self-start">
+          <OrderSummary material={m} order={order} estimate={estimate} ensureOrder={ensureOrder} onPaid={setPaid} creating={createTx.isPending} />
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+import { Badge, ButtonLink, Card, CardBody } from "@/components/ui";
+import { useAuth } from "@/hooks/auth";
+import { formatMoney, formatQuantity, humanize, unitLabel } from "@/lib/format";
+import type { MaterialDetail } from "@/lib/types";
+import { OwnerActions } from "../OwnerActions";
+import { StatusBadge } from "../StatusBadge";
+
+/** What the listing is, who sells it, its price, and the action open to the viewer. */
+export function BuyBox({ material: m, className }: { material: MaterialDetail; className?: string }) {
+  return (
+    <Card className={className}>
+      <CardBody className="space-y-4">
+        <div className="flex flex-wrap gap-1.5">
+          <Badge tone="brand">{humanize(m.material_type)}</Badge>
+          <Badge>{humanize(m.source_type)}</Badge>
+          {m.status !== "active" && <StatusBadge status={m.status} />}
+        </div>
+        <h1 className="text-2xl font-semibold tracking-tight text-stone-900">{m.title}</h1>
+        <p className="text-sm text-stone-600">
+          Sold by <span className="font-medium text-stone-900">{m.seller.company_name}</span>
+        </p>
+        <p className="text-3xl font-semibold text-stone-900">
+          {formatMoney(m.price, m.currency)}
+          <span className="text-base font-normal text-stone-500"> / {unitLabel(m.unit)}</span>
+        </p>
+        <p className="text-sm text-stone-600">{formatQuantity(m.quantity, m.unit)} available</p>
+        <BuyAction material={m} />
+      </CardBody>
+    </Card>
+  );
+}
+
+/** The owner's actions, "Buy now", "Sign in to buy", or why it cannot be bought. */
+function BuyAction({ material: m }: { material: MaterialDetail }) {
+  const { user, status } = useAuth();
+  if (user?.user_id === m.seller.user_id) return <OwnerActions material={m} />;
+  if (status !== "authenticated") {
+    return (
+      <ButtonLink to={`/login?next=${encodeURIComponent(`/checkout/${m.material_id}`)}`} size="lg" className="w-full">
+        Sign in to buy
+      </ButtonLink>
+    );
+  }
+  if (Number(m.quantity) > 0 && m.status === "active") {
+    return (
+      <ButtonLink to={`/checkout/${m.material_id}`} size="lg" className="w-full">
+        Buy now
+      </ButtonLink>
+    );
+  }
+  return <p className="rounded-lg bg-stone-100 p-3 text-sm text-stone-600">This material is not available to buy right now.</p>;
+}
