@@ -16,7 +16,7 @@ FRONTEND_DEPS := $(if $(wildcard frontend/package.json),frontend/node_modules/.p
 help:
 	@echo "make run     set up and serve on http://127.0.0.1:8000 (HOST, PORT configurable)"
 	@echo "make test    set up and run every test (backend, then browser journeys)"
-	@echo "make lint    ruff, mypy, migrations drift, TypeScript"
+	@echo "make lint    ruff, mypy, migrations drift, TypeScript, Prettier"
 	@echo "make bench   benchmarks; figures written to bench/results/"
 	@echo "make openapi regenerate frontend/openapi.json and the typed client"
 
@@ -63,10 +63,11 @@ test-e2e: install frontend browser
 lint: install $(FRONTEND_DEPS)
 	$(BIN)/ruff check backend bench e2e && $(BIN)/ruff format --check backend bench e2e
 	cd backend && ../$(BIN)/mypy
-	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent typecheck; fi
+	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent typecheck && npm run --silent format:check; fi
 
-format: install
+format: install $(FRONTEND_DEPS)
 	$(BIN)/ruff check --fix backend bench e2e && $(BIN)/ruff format backend bench e2e
+	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent format; fi
 
 openapi: install
 	$(BIN)/fabricloop openapi --output frontend/openapi.json

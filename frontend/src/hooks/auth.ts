@@ -21,9 +21,7 @@ export function useRegister() {
   return useMutation({
     mutationFn: async (body: RegisterBody) => {
       await call(() => api.POST("/api/auth/register", { body }));
-      const pair = await call(() =>
-        api.POST("/api/auth/login", { body: { email: body.email, password: body.password }, credentials: "include" }),
-      );
+      const pair = await call(() => api.POST("/api/auth/login", { body: { email: body.email, password: body.password }, credentials: "include" }));
       return startSession(pair.token);
     },
   });

@@ -46,8 +46,7 @@ export function useCreateMaterial() {
 export function useUpdateMaterial(id: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: MaterialUpdateBody) =>
-      call(() => api.PUT("/api/materials/{material_id}", { params: { path: { material_id: id } }, body })),
+    mutationFn: (body: MaterialUpdateBody) => call(() => api.PUT("/api/materials/{material_id}", { params: { path: { material_id: id } }, body })),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: materialKeys.all });
       void qc.invalidateQueries({ queryKey: ["passports", id] });

@@ -39,9 +39,7 @@ export function useThread(userId: string | undefined, limit: number) {
     queryKey,
     queryFn: async () => {
       const previous = qc.getQueryData(queryKey) as { messages: Array<{ message_id: string }> } | undefined;
-      const data = await call(() =>
-        api.GET("/api/messages/{user_id}", { params: { path: { user_id: userId! }, query: { limit } } }),
-      );
+      const data = await call(() => api.GET("/api/messages/{user_id}", { params: { path: { user_id: userId! }, query: { limit } } }));
       void qc.invalidateQueries({ queryKey: messageKeys.unread() });
       // Opening the thread or receiving in it marks messages read: the list's badges change too.
       const lastId = (d: typeof previous) => d?.messages[d.messages.length - 1]?.message_id;

@@ -27,8 +27,7 @@ export function passportJsonUrl(materialId: string): string {
 export function useAddMetrics(materialId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: MetricsBody) =>
-      call(() => api.POST("/api/passports/{material_id}/metrics", { params: { path: { material_id: materialId } }, body })),
+    mutationFn: (body: MetricsBody) => call(() => api.POST("/api/passports/{material_id}/metrics", { params: { path: { material_id: materialId } }, body })),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: passportKeys.detail(materialId) });
       void qc.invalidateQueries({ queryKey: materialKeys.detail(materialId) });

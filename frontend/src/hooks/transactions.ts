@@ -22,8 +22,7 @@ export function useTransactions(query: TransactionQuery, options: { enabled?: bo
 export function useTransaction(id: string | undefined) {
   return useQuery({
     queryKey: transactionKeys.detail(id ?? ""),
-    queryFn: () =>
-      call(() => api.GET("/api/transactions/{transaction_id}", { params: { path: { transaction_id: id! } } })),
+    queryFn: () => call(() => api.GET("/api/transactions/{transaction_id}", { params: { path: { transaction_id: id! } } })),
     enabled: Boolean(id),
   });
 }
@@ -42,10 +41,7 @@ export function useCreateTransaction() {
 export function useChangeTransactionStatus(id: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: StatusChangeBody) =>
-      call(() =>
-        api.POST("/api/transactions/{transaction_id}/status", { params: { path: { transaction_id: id } }, body }),
-      ),
+    mutationFn: (body: StatusChangeBody) => call(() => api.POST("/api/transactions/{transaction_id}/status", { params: { path: { transaction_id: id } }, body })),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: transactionKeys.all });
       void qc.invalidateQueries({ queryKey: materialKeys.all });

@@ -12,12 +12,8 @@ type Ok<P extends keyof paths, M extends keyof paths[P], C extends number = 200>
     ? Json<R[C]>
     : never
   : never;
-type Body<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { requestBody?: infer B }
-  ? Json<NonNullable<B>>
-  : never;
-type Query<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { parameters: { query?: infer Q } }
-  ? NonNullable<Q>
-  : never;
+type Body<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { requestBody?: infer B } ? Json<NonNullable<B>> : never;
+type Query<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
 
 export type Me = Ok<"/api/auth/me", "get">;
 export type Role = Me["role"];

@@ -88,9 +88,6 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setUser(await fetchMe());
   }, []);
 
-  const value = useMemo<AuthContextValue>(
-    () => ({ status, user, startSession, endSession, reloadUser }),
-    [status, user, startSession, endSession, reloadUser],
-  );
+  const value = useMemo<AuthContextValue>(() => ({ status, user, startSession, endSession, reloadUser }), [status, user, startSession, endSession, reloadUser]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -10,10 +10,18 @@ export function MetricsHistory({ history }: { history: Passport["metrics_history
         <caption className="sr-only">Metrics history, newest first</caption>
         <thead className="text-xs uppercase tracking-wide text-stone-500">
           <tr>
-            <th scope="col" className="py-2 pr-3 font-medium">Recorded</th>
-            <th scope="col" className="py-2 pr-3 text-right font-medium">Carbon (kg CO₂e/kg)</th>
-            <th scope="col" className="py-2 pr-3 text-right font-medium">Water (L/kg)</th>
-            <th scope="col" className="py-2 text-right font-medium">Substances</th>
+            <th scope="col" className="py-2 pr-3 font-medium">
+              Recorded
+            </th>
+            <th scope="col" className="py-2 pr-3 text-right font-medium">
+              Carbon (kg CO₂e/kg)
+            </th>
+            <th scope="col" className="py-2 pr-3 text-right font-medium">
+              Water (L/kg)
+            </th>
+            <th scope="col" className="py-2 text-right font-medium">
+              Substances
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-stone-100">

@@ -38,9 +38,7 @@ export function CertificationList({ certifications }: { certifications: Certific
               <Badge tone="green">{c.scheme}</Badge>
               <span className="text-stone-700">{c.certificate_id}</span>
             </span>
-            <span className={expired ? "text-red-600" : "text-stone-500"}>
-              {c.valid_until ? `${expired ? "Expired" : "Valid until"} ${formatDate(c.valid_until)}` : "No expiry given"}
-            </span>
+            <span className={expired ? "text-red-600" : "text-stone-500"}>{c.valid_until ? `${expired ? "Expired" : "Valid until"} ${formatDate(c.valid_until)}` : "No expiry given"}</span>
           </li>
         );
       })}

@@ -62,11 +62,7 @@ export function PaymentPanel({ transactionId, total, currency, onPaid, ensureTra
       {outcome && (
         <div
           role="alert"
-          className={
-            outcome.kind === "action"
-              ? "rounded-xl border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900"
-              : "rounded-xl border border-red-200 bg-red-50 p-4 text-sm text-red-800"
-          }
+          className={outcome.kind === "action" ? "rounded-xl border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900" : "rounded-xl border border-red-200 bg-red-50 p-4 text-sm text-red-800"}
         >
           <p className="font-semibold">{outcome.kind === "declined" ? "Payment declined" : outcome.kind === "action" ? "Authentication required" : "Payment failed"}</p>
           <p className="mt-1">{outcome.text}</p>

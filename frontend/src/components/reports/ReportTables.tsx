@@ -21,18 +21,32 @@ function Table({ caption, first, rows }: { caption: string; first: string; rows:
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-stone-50 text-xs uppercase tracking-wide text-stone-500">
           <tr>
-            <th scope="col" className="px-4 py-2.5 font-medium">{first}</th>
-            <th scope="col" className="px-4 py-2.5 text-right font-medium">Orders</th>
-            <th scope="col" className="px-4 py-2.5 text-right font-medium">Quantity</th>
-            <th scope="col" className="px-4 py-2.5 text-right font-medium">Scope 3</th>
-            <th scope="col" className="px-4 py-2.5 text-right font-medium">Carbon saved</th>
-            <th scope="col" className="px-4 py-2.5 text-right font-medium">Water saved</th>
+            <th scope="col" className="px-4 py-2.5 font-medium">
+              {first}
+            </th>
+            <th scope="col" className="px-4 py-2.5 text-right font-medium">
+              Orders
+            </th>
+            <th scope="col" className="px-4 py-2.5 text-right font-medium">
+              Quantity
+            </th>
+            <th scope="col" className="px-4 py-2.5 text-right font-medium">
+              Scope 3
+            </th>
+            <th scope="col" className="px-4 py-2.5 text-right font-medium">
+              Carbon saved
+            </th>
+            <th scope="col" className="px-4 py-2.5 text-right font-medium">
+              Water saved
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-stone-100">
           {rows.map((r) => (
             <tr key={r.key}>
-              <th scope="row" className="px-4 py-2.5 font-medium text-stone-900">{r.label}</th>
+              <th scope="row" className="px-4 py-2.5 font-medium text-stone-900">
+                {r.label}
+              </th>
               <td className="px-4 py-2.5 text-right text-stone-700">{r.count ?? "—"}</td>
               <td className="px-4 py-2.5 text-right text-stone-700">{formatKg(r.quantity_kg as Num)}</td>
               <td className="px-4 py-2.5 text-right text-amber-800">{formatCo2(r.scope3_emissions as Num)}</td>

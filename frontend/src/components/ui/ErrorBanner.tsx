@@ -17,7 +17,11 @@ export function ErrorBanner({ error, title = "Something went wrong", onRetry, cl
     <div role="alert" className={cx("rounded-xl border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800", className)}>
       <div className="flex items-start gap-3">
         <svg viewBox="0 0 20 20" className="mt-0.5 size-5 shrink-0 text-red-500" fill="currentColor" aria-hidden="true">
-          <path fillRule="evenodd" d="M18 10a8 8 0 1 1-16 0 8 8 0 0 1 16 0Zm-8-5a.75.75 0 0 1 .75.75v4.5a.75.75 0 0 1-1.5 0v-4.5A.75.75 0 0 1 10 5Zm0 10a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z" clipRule="evenodd" />
+          <path
+            fillRule="evenodd"
+            d="M18 10a8 8 0 1 1-16 0 8 8 0 0 1 16 0Zm-8-5a.75.75 0 0 1 .75.75v4.5a.75.75 0 0 1-1.5 0v-4.5A.75.75 0 0 1 10 5Zm0 10a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z"
+            clipRule="evenodd"
+          />
         </svg>
         <div className="min-w-0 flex-1">
           <p className="font-semibold">{title}</p>

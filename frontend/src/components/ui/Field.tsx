@@ -1,11 +1,4 @@
-import {
-  type InputHTMLAttributes,
-  type ReactNode,
-  type SelectHTMLAttributes,
-  type TextareaHTMLAttributes,
-  forwardRef,
-  useId,
-} from "react";
+import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes, forwardRef, useId } from "react";
 import { cx } from "./cx";
 
 const control =
@@ -66,22 +59,11 @@ type InputProps = InputHTMLAttributes<HTMLInputElement> & {
   wrapperClassName?: string;
 };
 
-export const Input = forwardRef<HTMLInputElement, InputProps>(function Input(
-  { label, error, hint, wrapperClassName, className, required, ...rest },
-  ref,
-) {
+export const Input = forwardRef<HTMLInputElement, InputProps>(function Input({ label, error, hint, wrapperClassName, className, required, ...rest }, ref) {
   return (
     <Field label={label} error={error} hint={hint} required={required} className={wrapperClassName}>
       {({ id, describedBy, invalid }) => (
-        <input
-          ref={ref}
-          id={id}
-          aria-describedby={describedBy}
-          aria-invalid={invalid || undefined}
-          required={required}
-          className={controlClass(error, className)}
-          {...rest}
-        />
+        <input ref={ref} id={id} aria-describedby={describedBy} aria-invalid={invalid || undefined} required={required} className={controlClass(error, className)} {...rest} />
       )}
     </Field>
   );
@@ -100,14 +82,7 @@ export function Select({ label, error, hint, wrapperClassName, className, option
   return (
     <Field label={label} error={error} hint={hint} required={required} className={wrapperClassName}>
       {({ id, describedBy, invalid }) => (
-        <select
-          id={id}
-          aria-describedby={describedBy}
-          aria-invalid={invalid || undefined}
-          required={required}
-          className={controlClass(error, cx("pr-8", className))}
-          {...rest}
-        >
+        <select id={id} aria-describedby={describedBy} aria-invalid={invalid || undefined} required={required} className={controlClass(error, cx("pr-8", className))} {...rest}>
           {placeholder !== undefined && <option value="">{placeholder}</option>}
           {options.map((o) => (
             <option key={o.value} value={o.value}>
@@ -131,14 +106,7 @@ export function Textarea({ label, error, hint, wrapperClassName, className, requ
   return (
     <Field label={label} error={error} hint={hint} required={required} className={wrapperClassName}>
       {({ id, describedBy, invalid }) => (
-        <textarea
-          id={id}
-          aria-describedby={describedBy}
-          aria-invalid={invalid || undefined}
-          required={required}
-          className={controlClass(error, className)}
-          {...rest}
-        />
+        <textarea id={id} aria-describedby={describedBy} aria-invalid={invalid || undefined} required={required} className={controlClass(error, className)} {...rest} />
       )}
     </Field>
   );

@@ -15,8 +15,7 @@ export function Pagination({ page, limit, total, onPageChange }: Props) {
   return (
     <nav aria-label="Pagination" className="flex flex-wrap items-center justify-between gap-3 py-4 text-sm">
       <p className="text-stone-600">
-        Showing <span className="font-medium text-stone-900">{from}</span>–<span className="font-medium text-stone-900">{to}</span> of{" "}
-        <span className="font-medium text-stone-900">{total}</span>
+        Showing <span className="font-medium text-stone-900">{from}</span>–<span className="font-medium text-stone-900">{to}</span> of <span className="font-medium text-stone-900">{total}</span>
       </p>
       <div className="flex items-center gap-2">
         <Button variant="secondary" size="sm" disabled={page <= 1} onClick={() => onPageChange(page - 1)}>
