@@ -6,12 +6,13 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth import tokens
 from fabricloop.auth.models import User
 from fabricloop.auth.passwords import hash_password
-from fabricloop.materials.models import Material, SustainabilityMetric
+from fabricloop.materials.models import Material, MaterialLot, SustainabilityMetric
 from fabricloop.messages.models import Message
 from fabricloop.passports.models import DigitalProductPassport
 from fabricloop.transactions.models import Transaction
@@ -89,6 +90,24 @@ async def make_material(
     await session.flush()
     await session.refresh(material)
     return material
+
+
+async def make_lots(
+    session: AsyncSession, material: Material, *lots: tuple[str, Decimal], grade: str = "first"
+) -> list[MaterialLot]:
+    """Lots (code, quantity) for a listing; its quantity becomes their sum, as the API keeps it."""
+    rows = [
+        MaterialLot(
+            material_id=material.id, lot_code=code, quantity=quantity, grade=grade, position=i
+        )
+        for i, (code, quantity) in enumerate(lots)
+    ]
+    session.add_all(rows)
+    total = sum((quantity for _, quantity in lots), Decimal(0))
+    await session.execute(update(Material).where(Material.id == material.id).values(quantity=total))
+    material.quantity = total
+    await session.flush()
+    return rows
 
 
 async def make_transaction(

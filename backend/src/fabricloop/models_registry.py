@@ -4,7 +4,7 @@ from fabricloop.auth.models import RefreshToken, User
 from fabricloop.core.models import Base
 from fabricloop.images.models import Image
 from fabricloop.ledger.models import LedgerEntry
-from fabricloop.materials.models import Material, SustainabilityMetric
+from fabricloop.materials.models import Material, MaterialLot, SustainabilityMetric
 from fabricloop.messages.models import Message
 from fabricloop.passports.models import DigitalProductPassport, PassportChange
 from fabricloop.payments.models import IdempotencyKey, Payment, WebhookEvent
@@ -18,6 +18,7 @@ __all__ = [
     "Image",
     "LedgerEntry",
     "Material",
+    "MaterialLot",
     "Message",
     "PassportChange",
     "Payment",

@@ -47,16 +47,6 @@ async def generations(redis: Redis) -> tuple[int, int]:
 
 
 @pytest.fixture
-async def seller(session: AsyncSession) -> User:
-    return await make_user(session, company_name="Porto Mills", role="manufacturer")
-
-
-@pytest.fixture
-async def buyer(session: AsyncSession) -> User:
-    return await make_user(session, company_name="Loop Brand", role="brand")
-
-
-@pytest.fixture
 async def material(session: AsyncSession, seller: User) -> Material:
     return await make_material(session, seller, quantity=Decimal("100"), price=Decimal("8.50"))
 

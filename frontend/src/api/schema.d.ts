@@ -564,7 +564,7 @@ export interface paths {
         put?: never;
         /**
          * Create Transaction
-         * @description The total is the listing's price times the quantity, rounded half-up to cents. `quantity`: at most 3 decimals, whole for `roll` and `piece`. A draft, archived, deleted or unknown listing is 404; more than is left (a `sold_out` listing included) is 409 `insufficient_quantity`; your own listing is 422 `cannot_buy_own_material`; below the listing's `min_order_quantity` is 422 `below_minimum_order`; a price or unit changed by the seller at that very moment is 409 `listing_changed`; too many buyers queued on one listing is 503 with `Retry-After`. Unpaid orders are cancelled after `ORDER_EXPIRY_MINUTES` (30) and their stock released.
+         * @description The unit price is the listing's `price_tiers` tier the quantity reaches (else its `price`); the total is unit price times quantity, rounded half-up to cents. `quantity`: at most 3 decimals, whole for `roll` and `piece`. A draft, archived, deleted or unknown listing is 404; more than is left (of the listing or of the lot; a `sold_out` listing included) is 409 `insufficient_quantity`; your own listing is 422 `cannot_buy_own_material`; below the listing's `min_order_quantity` is 422 `below_minimum_order` and off its `order_increment` steps 422 `invalid_increment`, unless the order takes all that is left (of the lot, for a listing sold by lot); a listing with lots needs `lot_code` (422), an unknown lot code is 422. A price or unit changed by the seller at that very moment is 409 `listing_changed`; too many buyers queued on one listing is 503 with `Retry-After`. Unpaid orders are cancelled after `ORDER_EXPIRY_MINUTES` (30) and their stock released. `kind: sample` orders the listing's sample: 422 `samples_unavailable` when it offers none, 409 `sample_already_ordered` while the buyer has an open (pending, paid or shipped) sample order of the listing.
          */
         post: operations["create_transaction_api_transactions_post"];
         delete?: never;
@@ -1093,6 +1093,51 @@ export interface components {
             /** Password */
             password: string;
         };
+        /** LotIn */
+        LotIn: {
+            /**
+             * Lot Code
+             * @description Roll, dye lot or bale; unique per listing.
+             */
+            lot_code: string;
+            /**
+             * Quantity
+             * @description >= 0; the listing's quantity is the sum.
+             */
+            quantity: number | string;
+            /** Color */
+            color?: string | null;
+            /**
+             * Grade
+             * @enum {string}
+             */
+            grade: "first" | "second";
+            /** Width Cm */
+            width_cm?: number | string | null;
+            /** Weight Gsm */
+            weight_gsm?: number | string | null;
+        };
+        /** LotOut */
+        LotOut: {
+            /** Lot Code */
+            lot_code: string;
+            /**
+             * Quantity
+             * @description Available now.
+             */
+            quantity: number;
+            /** Color */
+            color: string | null;
+            /**
+             * Grade
+             * @enum {string}
+             */
+            grade: "first" | "second";
+            /** Width Cm */
+            width_cm: number | null;
+            /** Weight Gsm */
+            weight_gsm: number | null;
+        };
         /**
          * MaterialCreate
          * @description A new listing. Its status is always `active` (server-owned, per API.md); make a draft
@@ -1119,9 +1164,9 @@ export interface components {
             source_type: "deadstock" | "surplus" | "post_industrial" | "post_consumer" | "recycled";
             /**
              * Quantity
-             * @description > 0, at most 3 decimals; whole for roll, piece.
+             * @description > 0, at most 3 decimals; whole for roll, piece. Required unless `lots` are given (then it is their sum, and if sent must equal it).
              */
-            quantity: number | string;
+            quantity?: number | string | null;
             /**
              * Unit
              * @enum {string}
@@ -1144,9 +1189,38 @@ export interface components {
             currency: "EUR" | "USD" | "GBP" | "CHF" | "SEK" | "DKK" | "NOK" | "PLN" | "CZK" | "CNY" | "INR" | "TRY" | "BDT" | "VND" | "PKR" | "CAD" | "AUD";
             /**
              * Min Order Quantity
-             * @description > 0 and <= quantity; whole for roll, piece.
+             * @description > 0 and <= quantity; whole for roll, piece. An order below it is 422 `below_minimum_order`, unless it takes all that is left.
              */
             min_order_quantity?: number | string | null;
+            /**
+             * Order Increment
+             * @description > 0: quantities above the minimum go in these steps (5 from 10: 10, 15, 20...; multiples of it without a minimum), else 422 `invalid_increment`.
+             */
+            order_increment?: number | string | null;
+            /**
+             * Price Tiers
+             * @description `min_quantity` ascending, `price` strictly falling and below the listing's `price`; each `min_quantity` above the minimum order is on its steps. The unit price of an order is the last tier its quantity reaches, else `price`.
+             * @default []
+             */
+            price_tiers: components["schemas"]["PriceTierIn"][];
+            /**
+             * Lots
+             * @description When present, the listing's quantity is the sum of the lots' quantities and every order names its `lot_code`.
+             * @default []
+             */
+            lots: components["schemas"]["LotIn"][];
+            /**
+             * Sample Available
+             * @default false
+             */
+            sample_available: boolean;
+            /**
+             * Sample Price
+             * @description >= 0 (0: free); required when samples are available.
+             */
+            sample_price?: number | string | null;
+            /** Sample Description */
+            sample_description?: string | null;
             /**
              * Composition
              * @default []
@@ -1236,6 +1310,18 @@ export interface components {
             currency: string;
             /** Min Order Quantity */
             min_order_quantity: number | null;
+            /** Order Increment */
+            order_increment: number | null;
+            /** Price Tiers */
+            price_tiers: components["schemas"]["PriceTierOut"][];
+            /** Lots */
+            lots: components["schemas"]["LotOut"][];
+            /** Sample Available */
+            sample_available: boolean;
+            /** Sample Price */
+            sample_price: number | null;
+            /** Sample Description */
+            sample_description: string | null;
             /** Composition */
             composition: components["schemas"]["CompositionOut"][];
             /** Color */
@@ -1409,6 +1495,24 @@ export interface components {
             currency?: ("EUR" | "USD" | "GBP" | "CHF" | "SEK" | "DKK" | "NOK" | "PLN" | "CZK" | "CNY" | "INR" | "TRY" | "BDT" | "VND" | "PKR" | "CAD" | "AUD") | null;
             /** Min Order Quantity */
             min_order_quantity?: number | string | null;
+            /** Order Increment */
+            order_increment?: number | string | null;
+            /**
+             * Price Tiers
+             * @description Replaces the tiers.
+             */
+            price_tiers?: components["schemas"]["PriceTierIn"][] | null;
+            /**
+             * Lots
+             * @description Replaces the lots (matched by lot_code); the listing's quantity becomes their sum, so `quantity` is not sent with them, nor alone on a listing sold by lot. `[]` turns lots off, keeping the quantity.
+             */
+            lots?: components["schemas"]["LotIn"][] | null;
+            /** Sample Available */
+            sample_available?: boolean | null;
+            /** Sample Price */
+            sample_price?: number | string | null;
+            /** Sample Description */
+            sample_description?: string | null;
             /** Composition */
             composition?: components["schemas"]["CompositionItem"][] | null;
             /** Color */
@@ -1810,6 +1914,26 @@ export interface components {
              */
             client_secret?: string | null;
         };
+        /** PriceTierIn */
+        PriceTierIn: {
+            /**
+             * Min Quantity
+             * @description The quantity from which it applies.
+             */
+            min_quantity: number | string;
+            /**
+             * Price
+             * @description The unit price from that quantity on.
+             */
+            price: number | string;
+        };
+        /** PriceTierOut */
+        PriceTierOut: {
+            /** Min Quantity */
+            min_quantity: number;
+            /** Price */
+            price: number;
+        };
         /** RefreshRequest */
         RefreshRequest: {
             /**
@@ -2123,10 +2247,22 @@ export interface components {
              */
             material_id: string;
             /**
-             * Quantity
-             * @description At most 3 decimals; whole numbers for roll and piece.
+             * Kind
+             * @description `order` (the bulk) or `sample`: one sample at the listing's `sample_price` (quantity 1, unit `piece`), no bulk stock touched; a free one is `paid` at once.
+             * @default order
+             * @enum {string}
              */
-            quantity: number | string;
+            kind: "order" | "sample";
+            /**
+             * Quantity
+             * @description At most 3 decimals; whole numbers for roll and piece. Required for an order; a sample's is 1 (leave it out).
+             */
+            quantity?: (number | string) | null;
+            /**
+             * Lot Code
+             * @description Required for a listing sold by lot: the lot the stock comes from.
+             */
+            lot_code?: string | null;
             shipping_address: components["schemas"]["ShippingAddress"];
         };
         /** TransactionCreated */
@@ -2159,12 +2295,19 @@ export interface components {
              */
             transaction_id: string;
             /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "order" | "sample";
+            /**
              * Material Id
              * Format: uuid
              */
             material_id: string;
             /** Material Title */
             material_title: string;
+            /** Lot Code */
+            lot_code: string | null;
             /** Quantity */
             quantity: number;
             /** Unit */
@@ -2243,12 +2386,19 @@ export interface components {
              */
             transaction_id: string;
             /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "order" | "sample";
+            /**
              * Material Id
              * Format: uuid
              */
             material_id: string;
             /** Material Title */
             material_title: string;
+            /** Lot Code */
+            lot_code: string | null;
             /** Quantity */
             quantity: number;
             /** Unit */
@@ -3626,7 +3776,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `insufficient_quantity`, `listing_changed` */
+            /** @description `insufficient_quantity`, `sample_already_ordered`, `listing_changed` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3635,7 +3785,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `cannot_buy_own_material`, `below_minimum_order`, `validation_error` */
+            /** @description `cannot_buy_own_material`, `below_minimum_order`, `invalid_increment`, `samples_unavailable`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;

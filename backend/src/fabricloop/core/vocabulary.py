@@ -68,6 +68,8 @@ SUPPLY_CHAIN_STAGES = (
     "other",
 )
 MATERIAL_STATUSES = ("draft", "active", "sold_out", "archived")
+LOT_GRADES = ("first", "second")
+TRANSACTION_KINDS = ("order", "sample")
 TRANSACTION_STATUSES = ("pending", "paid", "shipped", "completed", "cancelled")
 PAYMENT_STATUSES = ("succeeded", "failed", "requires_action", "processing")
 PAYOUT_STATUSES = ("none", "held", "scheduled", "paid", "reversed")

@@ -4,12 +4,14 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     Computed,
     DateTime,
     ForeignKey,
     Index,
+    Integer,
     Numeric,
     String,
     Table,
@@ -20,7 +22,13 @@ from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fabricloop.core.models import Base, Timestamps, UUIDPrimaryKey, in_list
-from fabricloop.core.vocabulary import MATERIAL_STATUSES, MATERIAL_TYPES, SOURCE_TYPES, UNITS
+from fabricloop.core.vocabulary import (
+    LOT_GRADES,
+    MATERIAL_STATUSES,
+    MATERIAL_TYPES,
+    SOURCE_TYPES,
+    UNITS,
+)
 
 LIVE = "status = 'active' AND deleted_at IS NULL"
 SEARCH_VECTOR_SQL = (
@@ -88,6 +96,12 @@ class Material(UUIDPrimaryKey, Timestamps, Base):
         CheckConstraint(
             "min_order_quantity IS NULL OR min_order_quantity > 0", name="min_order_positive"
         ),
+        CheckConstraint(
+            "order_increment IS NULL OR order_increment > 0", name="order_increment_positive"
+        ),
+        CheckConstraint(
+            "sample_price IS NULL OR sample_price >= 0", name="sample_price_not_negative"
+        ),
         Index("ix_materials_seller_id_created_at", "seller_id", "created_at"),
         # Searches without text read live listings only: see migration 0003.
         # The GIN indexes of 0003 and 0005 are what text search read before material_search
@@ -135,6 +149,12 @@ class Material(UUIDPrimaryKey, Timestamps, Base):
     price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     currency: Mapped[str] = mapped_column(String(3))
     min_order_quantity: Mapped[Decimal | None] = mapped_column(Numeric(14, 3))
+    order_increment: Mapped[Decimal | None] = mapped_column(Numeric(14, 3))
+    # [{"min_quantity": "50", "price": "3.20"}, ...], ascending; strings keep Decimals exact.
+    price_tiers: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default="[]")
+    sample_available: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    sample_price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    sample_description: Mapped[str | None] = mapped_column(String(200))
     composition: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default="[]")
     color: Mapped[str | None] = mapped_column(String(100))
     origin_country: Mapped[str | None] = mapped_column(String(2))
@@ -169,3 +189,26 @@ class SustainabilityMetric(UUIDPrimaryKey, Base):
         ForeignKey("users.id", ondelete="SET NULL")
     )
     recorded_at: Mapped[datetime] = mapped_column(server_default=text("clock_timestamp()"))
+
+
+class MaterialLot(UUIDPrimaryKey, Base):
+    """A roll, dye lot or bale of a listing. Its stock is reserved on its own row; the
+    listing's quantity is kept equal to the sum of its lots."""
+
+    __tablename__ = "material_lots"
+    __table_args__ = (
+        CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+        CheckConstraint(in_list("grade", LOT_GRADES), name="grade_known"),
+        CheckConstraint("width_cm IS NULL OR width_cm > 0", name="width_positive"),
+        CheckConstraint("weight_gsm IS NULL OR weight_gsm > 0", name="weight_positive"),
+        Index("uq_material_lots_material_id_lot_code", "material_id", "lot_code", unique=True),
+    )
+
+    material_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("materials.id", ondelete="CASCADE"))
+    lot_code: Mapped[str] = mapped_column(String(64))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(14, 3))
+    color: Mapped[str | None] = mapped_column(String(100))
+    grade: Mapped[str] = mapped_column(String(16))
+    width_cm: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    weight_gsm: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    position: Mapped[int] = mapped_column(Integer, server_default="0")

@@ -4,12 +4,13 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import delete, exists, select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
 from fabricloop.images.models import Image
-from fabricloop.materials.models import Material, SustainabilityMetric
+from fabricloop.materials.models import Material, MaterialLot, SustainabilityMetric
 from fabricloop.passports.models import DigitalProductPassport
 from fabricloop.transactions.models import Transaction
 
@@ -122,3 +123,39 @@ async def set_images(
             .where(Image.id == image_id)
             .values(material_id=material_id, position=position)
         )
+
+
+async def material_lots(session: AsyncSession, material_id: uuid.UUID) -> list[MaterialLot]:
+    result = await session.execute(
+        select(MaterialLot)
+        .where(MaterialLot.material_id == material_id)
+        .order_by(MaterialLot.position, MaterialLot.lot_code)
+    )
+    return list(result.scalars())
+
+
+async def replace_lots(
+    session: AsyncSession, material_id: uuid.UUID, lots: Sequence[dict[str, object]]
+) -> None:
+    """Make the listing's lots exactly these (rows matched by lot_code keep their id, so
+    whatever refers to a lot stays attached); the caller holds the material's row lock."""
+    codes = [lot["lot_code"] for lot in lots]
+    await session.execute(
+        delete(MaterialLot).where(
+            MaterialLot.material_id == material_id, MaterialLot.lot_code.not_in(codes)
+        )
+    )
+    if not lots:
+        return
+    statement = insert(MaterialLot).values(
+        [{**lot, "material_id": material_id, "position": i} for i, lot in enumerate(lots)]
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[MaterialLot.material_id, MaterialLot.lot_code],
+            set_={
+                column: statement.excluded[column]
+                for column in ("quantity", "color", "grade", "width_cm", "weight_gsm", "position")
+            },
+        )
+    )

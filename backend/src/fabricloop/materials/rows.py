@@ -6,7 +6,13 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from fabricloop.materials.models import SustainabilityMetric
-from fabricloop.materials.schemas import Certification, CompositionItem, MetricsIn, SupplyChainStep
+from fabricloop.materials.schemas import (
+    Certification,
+    CompositionItem,
+    LotIn,
+    MetricsIn,
+    SupplyChainStep,
+)
 
 
 def _number(value: Decimal) -> int | float:
@@ -37,6 +43,20 @@ def supply_chain_json(items: list[SupplyChainStep]) -> list[dict[str, Any]]:
             "date": s.date.isoformat() if s.date else None,
         }
         for s in items
+    ]
+
+
+def lot_rows(items: list[LotIn]) -> list[dict[str, object]]:
+    return [
+        {
+            "lot_code": lot.lot_code,
+            "quantity": lot.quantity,
+            "color": lot.color,
+            "grade": lot.grade,
+            "width_cm": lot.width_cm,
+            "weight_gsm": lot.weight_gsm,
+        }
+        for lot in items
     ]
 
 

@@ -24,6 +24,7 @@ from fabricloop.core.vocabulary import (
     SUPPLY_CHAIN_STAGES,
     UNITS,
 )
+from fabricloop.materials.terms import Tier, tier_problems
 
 MAX_IMAGES = 10
 Date = date  # the supply-chain field `date` shadows the type inside its class
@@ -211,6 +212,60 @@ ImageIds = Annotated[
     AfterValidator(_unique_images),
 ]
 Color = Annotated[str, Field(min_length=1, max_length=100), _stripped(1)]
+LotQuantity = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=3, allow_inf_nan=False)]
+Measure = Annotated[Decimal, Field(gt=0, max_digits=8, decimal_places=2, allow_inf_nan=False)]
+Grade = Literal["first", "second"]
+
+
+class PriceTierIn(Request):
+    min_quantity: Annotated[Quantity, Field(description="The quantity from which it applies.")]
+    price: Annotated[Price, Field(description="The unit price from that quantity on.")]
+
+
+class LotIn(Request):
+    lot_code: Annotated[
+        str,
+        Field(
+            min_length=1, max_length=64, description="Roll, dye lot or bale; unique per listing."
+        ),
+        _stripped(1),
+    ]
+    quantity: Annotated[LotQuantity, Field(description=">= 0; the listing's quantity is the sum.")]
+    color: Color | None = None
+    grade: Grade
+    width_cm: Measure | None = None
+    weight_gsm: Measure | None = None
+
+
+def _unique_lot_codes(lots: list[LotIn] | None) -> list[LotIn] | None:
+    if lots is not None:
+        codes = [lot.lot_code for lot in lots]
+        if len(set(codes)) != len(codes):
+            raise ValueError("Each lot_code may appear once in a listing.")
+    return lots
+
+
+PriceTiers = Annotated[
+    list[PriceTierIn],
+    Field(
+        max_length=20,
+        description="`min_quantity` ascending, `price` strictly falling and below the "
+        "listing's `price`; each `min_quantity` above the minimum order is on its steps. The "
+        "unit price of an order is the last tier its quantity reaches, else `price`.",
+    ),
+]
+Lots = Annotated[
+    list[LotIn],
+    Field(
+        max_length=200,
+        description="When present, the listing's quantity is the sum of the lots' quantities "
+        "and every order names its `lot_code`.",
+    ),
+    AfterValidator(_unique_lot_codes),
+]
+SampleDescription = Annotated[
+    str, Field(min_length=1, max_length=200, examples=["A4 swatch"]), _stripped(1)
+]
 
 
 def whole_unit_problem(unit: str, value: Decimal | None) -> str | None:
@@ -228,8 +283,12 @@ class MaterialCreate(Request):
     material_type: MaterialType
     source_type: SourceType = "deadstock"
     quantity: Annotated[
-        Quantity, Field(description="> 0, at most 3 decimals; whole for roll, piece.")
-    ]
+        Quantity | None,
+        Field(
+            description="> 0, at most 3 decimals; whole for roll, piece. Required unless "
+            "`lots` are given (then it is their sum, and if sent must equal it)."
+        ),
+    ] = None
     unit: Unit
     kg_per_unit: Annotated[
         KgPerUnit | None, Field(description="> 0; required unless unit is kg.")
@@ -237,8 +296,26 @@ class MaterialCreate(Request):
     price: Annotated[Price, Field(description="Per unit, >= 0, at most 2 decimals.")]
     currency: Currency
     min_order_quantity: Annotated[
-        Quantity | None, Field(description="> 0 and <= quantity; whole for roll, piece.")
+        Quantity | None,
+        Field(
+            description="> 0 and <= quantity; whole for roll, piece. An order below it is 422 "
+            "`below_minimum_order`, unless it takes all that is left."
+        ),
     ] = None
+    order_increment: Annotated[
+        Quantity | None,
+        Field(
+            description="> 0: quantities above the minimum go in these steps (5 from 10: 10, "
+            "15, 20...; multiples of it without a minimum), else 422 `invalid_increment`."
+        ),
+    ] = None
+    price_tiers: PriceTiers = []
+    lots: Lots = []
+    sample_available: bool = False
+    sample_price: Annotated[
+        Price | None, Field(description=">= 0 (0: free); required when samples are available.")
+    ] = None
+    sample_description: SampleDescription | None = None
     composition: Composition = []
     color: Color | None = None
     origin_country: Country | None = None
@@ -255,18 +332,57 @@ def listing_problems(
     quantity: Decimal | None,
     kg_per_unit: Decimal | None,
     min_order_quantity: Decimal | None,
+    order_increment: Decimal | None = None,
+    price: Decimal = Decimal(0),
+    price_tiers: list[Tier] | None = None,
+    lot_quantities: list[Decimal] | None = None,
+    sample_available: bool = False,
+    sample_price: Decimal | None = None,
 ) -> list[tuple[str, str]]:
-    """The rules that tie fields together, as (field, message); shared by create and update."""
+    """The rules that tie fields together, as (field, message); shared by create and update.
+    `quantity` is the listing's (the lots' sum when it has lots)."""
     problems: list[tuple[str, str]] = []
     if unit != "kg" and kg_per_unit is None:
         problems.append(("kg_per_unit", "Required unless the unit is kg."))
-    for field, value in (("quantity", quantity), ("min_order_quantity", min_order_quantity)):
+    checked = [
+        ("quantity", quantity),
+        ("min_order_quantity", min_order_quantity),
+        ("order_increment", order_increment),
+        *((f"lots.{i}.quantity", q) for i, q in enumerate(lot_quantities or [])),
+        *(
+            (f"price_tiers.{i}.min_quantity", t.min_quantity)
+            for i, t in enumerate(price_tiers or [])
+        ),
+    ]
+    for field, value in checked:
         problem = whole_unit_problem(unit, value)
         if problem:
             problems.append((field, problem))
     if min_order_quantity is not None and quantity is not None and min_order_quantity > quantity:
         problems.append(("min_order_quantity", "Must not exceed the quantity."))
+    if price_tiers:
+        problems.extend(tier_problems(price, price_tiers, min_order_quantity, order_increment))
+    if sample_available and sample_price is None:
+        problems.append(("sample_price", "Required when samples are available (0: free)."))
     return problems
+
+
+def created_quantity(data: "MaterialCreate") -> tuple[Decimal | None, list[tuple[str, str]]]:
+    """The new listing's quantity: as sent, or the sum of its lots (which it must equal)."""
+    if not data.lots:
+        if data.quantity is None:
+            return None, [("quantity", "Required unless lots are given.")]
+        return data.quantity, []
+    total = sum((lot.quantity for lot in data.lots), Decimal(0))
+    if data.quantity is not None and data.quantity != total:
+        return total, [("quantity", "Must equal the sum of the lots' quantities, or be left out.")]
+    if total <= 0:
+        return total, [("lots", "The lots must hold some stock.")]
+    return total, []
+
+
+def tiers_of(items: list[PriceTierIn]) -> list[Tier]:
+    return [Tier(t.min_quantity, t.price) for t in items]
 
 
 class MaterialUpdate(Request):
@@ -285,6 +401,19 @@ class MaterialUpdate(Request):
     price: Price | None = None
     currency: Currency | None = None
     min_order_quantity: Quantity | None = None
+    order_increment: Quantity | None = None
+    price_tiers: Annotated[PriceTiers | None, Field(description="Replaces the tiers.")] = None
+    lots: Annotated[
+        Lots | None,
+        Field(
+            description="Replaces the lots (matched by lot_code); the listing's quantity "
+            "becomes their sum, so `quantity` is not sent with them, nor alone on a listing "
+            "sold by lot. `[]` turns lots off, keeping the quantity."
+        ),
+    ] = None
+    sample_available: bool | None = None
+    sample_price: Price | None = None
+    sample_description: SampleDescription | None = None
     composition: Composition | None = None
     color: Color | None = None
     origin_country: Country | None = None
@@ -309,6 +438,9 @@ class MaterialUpdate(Request):
         "supply_chain",
         "status",
         "description",
+        "price_tiers",
+        "lots",
+        "sample_available",
         mode="before",
     )
     @classmethod
@@ -378,6 +510,20 @@ class SupplyChainStepOut(BaseModel):
     date: Date | None
 
 
+class PriceTierOut(BaseModel):
+    min_quantity: JsonNumber
+    price: JsonNumber
+
+
+class LotOut(BaseModel):
+    lot_code: str
+    quantity: JsonNumber = Field(description="Available now.")
+    color: str | None
+    grade: Grade
+    width_cm: JsonNumber | None
+    weight_gsm: JsonNumber | None
+
+
 class Impact(BaseModel):
     carbon_saved_per_kg: JsonNumber | None = Field(
         description="kg CO2e avoided per kg versus the virgin baseline; null without a factor."
@@ -400,6 +546,12 @@ class MaterialDetail(BaseModel):
     price: JsonNumber
     currency: str
     min_order_quantity: JsonNumber | None
+    order_increment: JsonNumber | None
+    price_tiers: list[PriceTierOut]
+    lots: list[LotOut]
+    sample_available: bool
+    sample_price: JsonNumber | None
+    sample_description: str | None
     composition: list[CompositionOut]
     color: str | None
     origin_country: str | None

@@ -25,8 +25,11 @@ from fabricloop.materials.schemas import (
     MaterialCreate,
     MaterialDetail,
     MaterialUpdate,
+    created_quantity,
     listing_problems,
+    tiers_of,
 )
+from fabricloop.materials.terms import tiers_from_json, tiers_json
 from fabricloop.materials.views import UrlOf, detail_view
 from fabricloop.passports import service as passports
 
@@ -69,14 +72,21 @@ async def create_material(
 ) -> Material:
     if seller.role != LISTING_ROLE:
         raise ListingNotAllowed()
-    _raise_problems(
-        listing_problems(
-            unit=data.unit,
-            quantity=data.quantity,
-            kg_per_unit=data.kg_per_unit,
-            min_order_quantity=data.min_order_quantity,
-        )
+    quantity, problems = created_quantity(data)
+    tiers = tiers_of(data.price_tiers)
+    problems += listing_problems(
+        unit=data.unit,
+        quantity=quantity,
+        kg_per_unit=data.kg_per_unit,
+        min_order_quantity=data.min_order_quantity,
+        order_increment=data.order_increment,
+        price=data.price,
+        price_tiers=tiers,
+        lot_quantities=[lot.quantity for lot in data.lots],
+        sample_available=data.sample_available,
+        sample_price=data.sample_price,
     )
+    _raise_problems(problems)
     material = await repository.add_material(
         session,
         Material(
@@ -85,12 +95,17 @@ async def create_material(
             description=data.description,
             material_type=data.material_type,
             source_type=data.source_type,
-            quantity=data.quantity,
+            quantity=quantity,
             unit=data.unit,
             kg_per_unit=data.kg_per_unit,
             price=data.price,
             currency=data.currency,
             min_order_quantity=data.min_order_quantity,
+            order_increment=data.order_increment,
+            price_tiers=tiers_json(tiers),
+            sample_available=data.sample_available,
+            sample_price=data.sample_price,
+            sample_description=data.sample_description,
             composition=rows.composition_json(data.composition),
             color=data.color,
             origin_country=data.origin_country,
@@ -100,6 +115,8 @@ async def create_material(
             status="active",
         ),
     )
+    if data.lots:
+        await repository.replace_lots(session, material.id, rows.lot_rows(data.lots))
     if data.images:
         await _attach_images(session, seller, material.id, data.images)
     if data.sustainability_metrics is not None:
@@ -159,7 +176,8 @@ async def material_detail(
             metric.water_usage if metric else None,
         )
     )
-    detail: MaterialDetail = detail_view(row, images, metric, impact, url_of)
+    lots = await repository.material_lots(session, material_id)
+    detail: MaterialDetail = detail_view(row, images, metric, impact, url_of, lots)
     body = detail.model_dump_json().encode()
     if public:
         await listing_cache.store_if_unchanged(
@@ -194,9 +212,64 @@ def _new_status(material: Material, data: MaterialUpdate, quantity: Decimal) -> 
                 details=[{"field": "status", "message": "An active listing needs quantity > 0."}]
             )
         return data.status
-    if material.status == "sold_out" and "quantity" in data.model_fields_set:
+    if (
+        material.status == "sold_out"
+        and quantity > 0
+        and {"quantity", "lots"} & data.model_fields_set
+    ):
         return "active"  # restocked
     return material.status
+
+
+# Which sent fields make a rule's problems count on an update (keyed by the problem's field,
+# before any index): sales can take stock below the minimum order, so an unrelated edit isn't
+# refused for a rule it did not touch.
+TOUCHED_BY = {
+    "kg_per_unit": {"unit", "kg_per_unit"},
+    "quantity": {"unit", "quantity", "lots"},
+    "min_order_quantity": {"unit", "quantity", "min_order_quantity", "lots"},
+    "order_increment": {"unit", "order_increment"},
+    "lots": {"unit", "lots"},
+    "price_tiers": {"unit", "price", "price_tiers", "min_order_quantity", "order_increment"},
+    "sample_price": {"sample_available", "sample_price"},
+}
+UPDATABLE_COLUMNS = (
+    "title",
+    "description",
+    "material_type",
+    "source_type",
+    "quantity",
+    "unit",
+    "kg_per_unit",
+    "price",
+    "currency",
+    "min_order_quantity",
+    "order_increment",
+    "sample_available",
+    "sample_price",
+    "sample_description",
+    "color",
+    "origin_country",
+    "manufacture_date",
+)
+
+
+async def _lot_quantities(
+    session: AsyncSession, material: Material, data: MaterialUpdate, values: dict[str, Any]
+) -> list[Decimal]:
+    """The lots' quantities after the update; sets the listing's quantity to their sum when
+    the lots change. A listing sold by lot takes its quantity from the lots only."""
+    sent = data.model_fields_set
+    if data.lots is None:
+        current = await repository.material_lots(session, material.id)
+        if current and "quantity" in sent:
+            _raise_problems([("quantity", "This listing is sold by lot: change the lots.")])
+        return [lot.quantity for lot in current]
+    if data.lots and "quantity" in sent:
+        _raise_problems([("quantity", "Follows the lots: leave it out when sending lots.")])
+    if data.lots:
+        values["quantity"] = sum((lot.quantity for lot in data.lots), Decimal(0))
+    return [lot.quantity for lot in data.lots]
 
 
 async def update_material(
@@ -204,48 +277,36 @@ async def update_material(
 ) -> Material:
     material = await _owned(session, user, material_id)
     sent = data.model_fields_set
-    values: dict[str, Any] = {}
-    for field in (
-        "title",
-        "description",
-        "material_type",
-        "source_type",
-        "quantity",
-        "unit",
-        "kg_per_unit",
-        "price",
-        "currency",
-        "min_order_quantity",
-        "color",
-        "origin_country",
-        "manufacture_date",
-    ):
-        if field in sent:
-            values[field] = getattr(data, field)
+    values: dict[str, Any] = {f: getattr(data, f) for f in UPDATABLE_COLUMNS if f in sent}
     values.update(rows.structured_values(data))
+    if data.price_tiers is not None:
+        values["price_tiers"] = tiers_json(tiers_of(data.price_tiers))
+    lot_quantities = await _lot_quantities(session, material, data, values)
 
-    unit = values.get("unit", material.unit)
-    quantity = values.get("quantity", material.quantity)
-    min_order = values.get("min_order_quantity", material.min_order_quantity)
+    def current(field: str) -> Any:
+        return values.get(field, getattr(material, field))
+
+    quantity = current("quantity")
     problems = listing_problems(
-        unit=unit,
+        unit=current("unit"),
         quantity=quantity,
-        kg_per_unit=values.get("kg_per_unit", material.kg_per_unit),
-        min_order_quantity=min_order,
+        kg_per_unit=current("kg_per_unit"),
+        min_order_quantity=current("min_order_quantity"),
+        order_increment=current("order_increment"),
+        price=current("price"),
+        price_tiers=list(tiers_from_json(current("price_tiers"))),
+        lot_quantities=lot_quantities,
+        sample_available=current("sample_available"),
+        sample_price=current("sample_price"),
     )
-    # Sales can take stock below the minimum order: a rule is checked only when the request
-    # touches one of its fields, so an unrelated edit isn't refused for it.
-    touched = {
-        "kg_per_unit": {"unit", "kg_per_unit"},
-        "quantity": {"unit", "quantity"},
-        "min_order_quantity": {"unit", "quantity", "min_order_quantity"},
-    }
-    _raise_problems([(f, m) for f, m in problems if touched[f] & sent])
+    _raise_problems([(f, m) for f, m in problems if TOUCHED_BY[f.split(".")[0]] & sent])
     values["status"] = _new_status(material, data, quantity)
 
     passport_changes = _changes(material, {f: values[f] for f in PASSPORT_FIELDS if f in values})
     for field, value in values.items():
         setattr(material, field, value)
+    if data.lots is not None:
+        await repository.replace_lots(session, material.id, rows.lot_rows(data.lots))
     if data.images is not None:
         await _attach_images(session, user, material.id, data.images)
     if data.sustainability_metrics is not None:

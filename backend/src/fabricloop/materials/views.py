@@ -6,19 +6,22 @@ from typing import Any
 
 from fabricloop.images.models import Image
 from fabricloop.impact.schemas import ImpactOut
-from fabricloop.materials.models import SustainabilityMetric
+from fabricloop.materials.models import MaterialLot, SustainabilityMetric
 from fabricloop.materials.repository import MaterialRow
 from fabricloop.materials.schemas import (
     CertificationOut,
     ChemicalOut,
     CompositionOut,
     Impact,
+    LotOut,
     MaterialDetail,
     MaterialImage,
     MetricsOut,
     Party,
+    PriceTierOut,
     SupplyChainStepOut,
 )
+from fabricloop.materials.terms import tiers_from_json
 
 UrlOf = Callable[[str], str]  # a storage key -> its public URL (Storage.url)
 
@@ -51,6 +54,7 @@ def detail_view(
     metric: SustainabilityMetric | None,
     impact: ImpactOut,
     url_of: UrlOf,
+    lots: list[MaterialLot],
 ) -> MaterialDetail:
     m = row.material
     return MaterialDetail(
@@ -65,6 +69,25 @@ def detail_view(
         price=m.price,
         currency=m.currency,
         min_order_quantity=m.min_order_quantity,
+        order_increment=m.order_increment,
+        price_tiers=[
+            PriceTierOut(min_quantity=t.min_quantity, price=t.price)
+            for t in tiers_from_json(m.price_tiers)
+        ],
+        lots=[
+            LotOut(
+                lot_code=lot.lot_code,
+                quantity=lot.quantity,
+                color=lot.color,
+                grade=lot.grade,
+                width_cm=lot.width_cm,
+                weight_gsm=lot.weight_gsm,
+            )
+            for lot in lots
+        ],
+        sample_available=m.sample_available,
+        sample_price=m.sample_price,
+        sample_description=m.sample_description,
         composition=[
             CompositionOut(fibre=c["fibre"], percent=Decimal(str(c["percent"])))
             for c in m.composition

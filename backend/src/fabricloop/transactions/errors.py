@@ -27,6 +27,24 @@ class BelowMinimumOrder(Unprocessable):
     code, message = "below_minimum_order", "The quantity is below the listing's minimum order."
 
 
+class InvalidIncrement(Unprocessable):
+    code, message = (
+        "invalid_increment",
+        "The quantity is not the listing's minimum order plus whole order increments.",
+    )
+
+
+class SamplesUnavailable(Unprocessable):
+    code, message = "samples_unavailable", "This listing offers no samples."
+
+
+class SampleAlreadyOpen(Conflict):
+    code, message = (
+        "sample_already_ordered",
+        "You already have an open sample order for this listing.",
+    )
+
+
 class InvalidTransition(Conflict):
     code, message = (
         "invalid_transition",

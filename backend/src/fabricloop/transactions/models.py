@@ -8,7 +8,14 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fabricloop.core.models import Base, Timestamps, UUIDPrimaryKey, in_list
-from fabricloop.core.vocabulary import PAYOUT_STATUSES, TRANSACTION_STATUSES, UNITS
+from fabricloop.core.vocabulary import (
+    PAYOUT_STATUSES,
+    TRANSACTION_KINDS,
+    TRANSACTION_STATUSES,
+    UNITS,
+)
+
+OPEN_SAMPLE = "status IN ('pending', 'paid', 'shipped')"
 
 
 class Transaction(UUIDPrimaryKey, Timestamps, Base):
@@ -16,6 +23,7 @@ class Transaction(UUIDPrimaryKey, Timestamps, Base):
     __table_args__ = (
         CheckConstraint(in_list("status", TRANSACTION_STATUSES), name="status_known"),
         CheckConstraint(in_list("unit", UNITS), name="unit_known"),
+        CheckConstraint(in_list("kind", TRANSACTION_KINDS), name="kind_known"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("quantity_kg >= 0", name="quantity_kg_not_negative"),
         CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
@@ -34,6 +42,14 @@ class Transaction(UUIDPrimaryKey, Timestamps, Base):
             "expires_at",
             postgresql_where=text("status = 'pending'"),
         ),
+        # One open sample order per buyer and listing.
+        Index(
+            "uq_transactions_open_sample",
+            "buyer_id",
+            "material_id",
+            unique=True,
+            postgresql_where=text(f"kind = 'sample' AND {OPEN_SAMPLE}"),
+        ),
     )
 
     material_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("materials.id", ondelete="RESTRICT"))
@@ -46,6 +62,9 @@ class Transaction(UUIDPrimaryKey, Timestamps, Base):
     unit_price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     total: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     currency: Mapped[str] = mapped_column(String(3))
+    kind: Mapped[str] = mapped_column(String(8), server_default="order")
+    # The lot the stock was reserved from, for a listing sold by lot.
+    lot_code: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), server_default="pending")
     shipping_address: Mapped[dict[str, Any]] = mapped_column(JSONB)
     tracking_number: Mapped[str | None] = mapped_column(String(100))

@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -37,6 +38,20 @@ async def add(session: AsyncSession, transaction: Transaction) -> Transaction:
     session.add(transaction)
     await session.flush()
     return transaction
+
+
+async def add_sample(session: AsyncSession, transaction: Transaction) -> bool:
+    """Insert a sample order; False when the buyer already has an open sample order of the
+    listing (the partial unique index decides, so two at once can't both pass)."""
+    try:
+        async with session.begin_nested():
+            session.add(transaction)
+            await session.flush()
+    except IntegrityError as error:
+        if "uq_transactions_open_sample" in str(error.orig):
+            return False
+        raise
+    return True
 
 
 async def get_view(session: AsyncSession, transaction_id: uuid.UUID) -> TransactionView | None:

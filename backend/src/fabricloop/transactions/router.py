@@ -15,10 +15,13 @@ from fabricloop.transactions.errors import (
     BelowMinimumOrder,
     CannotBuyOwnMaterial,
     InsufficientQuantity,
+    InvalidIncrement,
     InvalidTransition,
     ListingBusy,
     ListingChanged,
     MaterialNotFound,
+    SampleAlreadyOpen,
+    SamplesUnavailable,
     TransactionNotFound,
     WrongParty,
 )
@@ -42,8 +45,10 @@ def _summary_fields(view: TransactionView) -> dict[str, object]:
     t = view.transaction
     return {
         "transaction_id": t.id,
+        "kind": t.kind,
         "material_id": t.material_id,
         "material_title": view.material_title,
+        "lot_code": t.lot_code,
         "quantity": t.quantity,
         "unit": t.unit,
         "unit_price": t.unit_price,
@@ -60,20 +65,30 @@ def _summary_fields(view: TransactionView) -> dict[str, object]:
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    description="The total is the listing's price times the quantity, rounded half-up to "
+    description="The unit price is the listing's `price_tiers` tier the quantity reaches "
+    "(else its `price`); the total is unit price times quantity, rounded half-up to "
     "cents. `quantity`: at most 3 decimals, whole for `roll` and `piece`. A draft, archived, "
-    "deleted or unknown listing is 404; more than is left (a `sold_out` listing included) is "
-    "409 `insufficient_quantity`; your own listing is 422 `cannot_buy_own_material`; below "
-    "the listing's `min_order_quantity` is 422 `below_minimum_order`; a price or unit changed "
-    "by the seller at that very moment is 409 `listing_changed`; too many buyers queued on "
-    "one listing is 503 with `Retry-After`. Unpaid orders are cancelled after "
-    "`ORDER_EXPIRY_MINUTES` (30) and their stock released.",
+    "deleted or unknown listing is 404; more than is left (of the listing or of the lot; a "
+    "`sold_out` listing included) is 409 `insufficient_quantity`; your own listing is 422 "
+    "`cannot_buy_own_material`; below the listing's `min_order_quantity` is 422 "
+    "`below_minimum_order` and off its `order_increment` steps 422 `invalid_increment`, "
+    "unless the order takes all that is left (of the lot, for a listing sold by lot); a "
+    "listing with lots needs `lot_code` (422), an unknown lot code is 422. A price or unit "
+    "changed by the seller at that very moment is 409 `listing_changed`; too many buyers "
+    "queued on one listing is 503 with `Retry-After`. Unpaid orders are cancelled after "
+    "`ORDER_EXPIRY_MINUTES` (30) and their stock released. `kind: sample` orders the "
+    "listing's sample: 422 `samples_unavailable` when it offers none, 409 "
+    "`sample_already_ordered` while the buyer has an open (pending, paid or shipped) sample "
+    "order of the listing.",
     responses=responses(
         Unauthorized,
         MaterialNotFound,
         InsufficientQuantity,
         CannotBuyOwnMaterial,
         BelowMinimumOrder,
+        InvalidIncrement,
+        SamplesUnavailable,
+        SampleAlreadyOpen,
         Unprocessable,
         ListingChanged,
         ListingBusy,

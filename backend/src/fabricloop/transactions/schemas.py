@@ -57,6 +57,8 @@ Text100 = Annotated[str, _Stripped, Field(max_length=100), AfterValidator(_plain
 Text200 = Annotated[str, _Stripped, Field(max_length=200), AfterValidator(_plain_text)]
 OptionalText100 = Annotated[Text100 | None, BeforeValidator(_blank_is_none)]
 OptionalText200 = Annotated[Text200 | None, BeforeValidator(_blank_is_none)]
+TransactionKind = Literal["order", "sample"]
+LotCode = Annotated[str, _Stripped, Field(max_length=64), AfterValidator(_plain_text)]
 
 
 class ShippingAddress(BaseModel):
@@ -77,16 +79,30 @@ class TransactionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     material_id: uuid.UUID
-    quantity: Annotated[
-        Decimal,
-        BeforeValidator(_number_only),
+    kind: Annotated[
+        TransactionKind,
         Field(
-            gt=0,
-            max_digits=14,
-            decimal_places=3,
-            description="At most 3 decimals; whole numbers for roll and piece.",
+            description="`order` (the bulk) or `sample`: one sample at the listing's "
+            "`sample_price` (quantity 1, unit `piece`), no bulk stock touched; a free one is "
+            "`paid` at once."
         ),
-    ]
+    ] = "order"
+    quantity: Annotated[
+        Annotated[
+            Decimal,
+            BeforeValidator(_number_only),
+            Field(gt=0, max_digits=14, decimal_places=3),
+        ]
+        | None,
+        Field(
+            description="At most 3 decimals; whole numbers for roll and piece. Required for "
+            "an order; a sample's is 1 (leave it out).",
+        ),
+    ] = None
+    lot_code: Annotated[
+        LotCode | None,
+        Field(description="Required for a listing sold by lot: the lot the stock comes from."),
+    ] = None
     shipping_address: ShippingAddress
 
 
@@ -110,8 +126,10 @@ class StatusChange(BaseModel):
 
 class TransactionSummary(BaseModel):
     transaction_id: uuid.UUID
+    kind: TransactionKind
     material_id: uuid.UUID
     material_title: str
+    lot_code: str | None
     quantity: JsonDecimal
     unit: str
     unit_price: JsonDecimal

@@ -2,6 +2,7 @@
 state machine, and expire unpaid orders."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Literal, NoReturn
@@ -16,16 +17,19 @@ from fabricloop.core.errors import field_error
 from fabricloop.core.metrics import record_transaction
 from fabricloop.core.pagination import Page
 from fabricloop.core.vocabulary import WHOLE_UNITS
-from fabricloop.materials import caching, stock
+from fabricloop.materials import caching, stock, terms
 from fabricloop.transactions import repository
 from fabricloop.transactions.errors import (
     BelowMinimumOrder,
     CannotBuyOwnMaterial,
     InsufficientQuantity,
+    InvalidIncrement,
     InvalidTransition,
     ListingBusy,
     ListingChanged,
     MaterialNotFound,
+    SampleAlreadyOpen,
+    SamplesUnavailable,
     TransactionNotFound,
     WrongParty,
 )
@@ -64,21 +68,57 @@ def quantity_in_kg(quantity: Decimal, unit: str, kg_per_unit: Decimal | None) ->
     return (quantity * per_unit).quantize(KG_PLACES, rounding=ROUND_HALF_UP)
 
 
-def _check_order(listing: stock.Listing, buyer: User, quantity: Decimal) -> None:
-    """Every rule that doesn't depend on the stock left, in the order a buyer fixes them."""
+def _check_order(
+    listing: stock.Listing, buyer: User, quantity: Decimal, available: Decimal
+) -> Decimal:
+    """Every rule that doesn't depend on the stock reserved, in the order a buyer fixes them;
+    returns the unit price (the tier the quantity reaches). `available`: what is left of the
+    listing, or of the lot ordered from."""
     if listing.seller_id == buyer.id:
         raise CannotBuyOwnMaterial()
     if listing.unit in WHOLE_UNITS and quantity != quantity.to_integral_value():
         raise field_error("quantity", f"Must be a whole number for the unit {listing.unit}.")
-    if listing.min_order_quantity is not None and quantity < listing.min_order_quantity:
+    problem = terms.quantity_problem(
+        quantity,
+        available=available,
+        minimum=listing.min_order_quantity,
+        increment=listing.order_increment,
+    )
+    if problem is terms.QuantityProblem.BELOW_MINIMUM:
+        assert listing.min_order_quantity is not None
         raise BelowMinimumOrder(
             f"The minimum order for this listing is {listing.min_order_quantity.normalize():f} "
             f"{listing.unit}."
         )
-    if order_total(listing.price, quantity) > MAX_TOTAL:
+    if problem is terms.QuantityProblem.OFF_STEP:
+        assert listing.order_increment is not None
+        start = listing.min_order_quantity or listing.order_increment
+        raise InvalidIncrement(
+            f"Order {start.normalize():f} {listing.unit} or more in steps of "
+            f"{listing.order_increment.normalize():f}."
+        )
+    unit_price = terms.unit_price(listing.price, listing.price_tiers, quantity)
+    if order_total(unit_price, quantity) > MAX_TOTAL:
         raise field_error("quantity", "The order total is too large.")
     if quantity_in_kg(quantity, listing.unit, listing.kg_per_unit) > MAX_KG:
         raise field_error("quantity", "The order's mass is too large.")
+    return unit_price
+
+
+async def _available(
+    session: AsyncSession, listing: stock.Listing, lot_code: str | None
+) -> Decimal:
+    """What the order may take from: the listing's stock, or its lot's."""
+    if not listing.sold_by_lot:
+        if lot_code is not None:
+            raise field_error("lot_code", "This listing is not sold by lot.")
+        return listing.quantity
+    if lot_code is None:
+        raise field_error("lot_code", "This listing is sold by lot: name the lot_code.")
+    left = await stock.lot_quantity(session, listing.id, lot_code)
+    if left is None:
+        raise field_error("lot_code", "The listing has no lot of this code.")
+    return left
 
 
 def _count(session: AsyncSession, status: str) -> None:
@@ -88,18 +128,60 @@ def _count(session: AsyncSession, status: str) -> None:
     after_commit(session, record)
 
 
-async def create_transaction(
-    session: AsyncSession, settings: Settings, cache: Cache, buyer: User, data: TransactionCreate
-) -> Transaction:
-    quantity = data.quantity.quantize(MILLI)
-    listing = await stock.get_listing(session, data.material_id)
+async def _listing(session: AsyncSession, buyer: User, material_id: uuid.UUID) -> stock.Listing:
+    listing = await stock.get_listing(session, material_id)
     if listing is None or listing.deleted:
         raise MaterialNotFound()
     if listing.seller_id != buyer.id and listing.status in HIDDEN_STATUSES:
         raise MaterialNotFound()
-    _check_order(listing, buyer, quantity)
-    if listing.status != stock.PURCHASABLE or listing.quantity < quantity:
-        raise _insufficient(listing)
+    return listing
+
+
+async def create_transaction(
+    session: AsyncSession, settings: Settings, cache: Cache, buyer: User, data: TransactionCreate
+) -> Transaction:
+    listing = await _listing(session, buyer, data.material_id)
+    if data.kind == "sample":
+        return await _create_sample(session, settings, buyer, listing, data)
+    if data.quantity is None:
+        raise field_error("quantity", "This field is required for an order.")
+    quantity = data.quantity.quantize(MILLI)
+    available = await _available(session, listing, data.lot_code)
+    unit_price = _check_order(listing, buyer, quantity, available)
+    return await place_order(
+        session,
+        settings,
+        cache,
+        buyer,
+        listing,
+        Order(quantity, unit_price, data.lot_code, available),
+        data.shipping_address.model_dump(mode="json"),
+    )
+
+
+@dataclass(frozen=True)
+class Order:
+    """What an order takes: checked against the listing's terms, or agreed in an offer."""
+
+    quantity: Decimal
+    unit_price: Decimal
+    lot_code: str | None
+    available: Decimal
+
+
+async def place_order(
+    session: AsyncSession,
+    settings: Settings,
+    cache: Cache,
+    buyer: User,
+    listing: stock.Listing,
+    order: Order,
+    shipping_address: dict[str, object],
+) -> Transaction:
+    """Record a pending order and reserve its stock (of its lot, if any)."""
+    quantity = order.quantity
+    if listing.status != stock.PURCHASABLE or order.available < quantity:
+        raise _insufficient(listing, order.lot_code, order.available)
     now = _now()
     transaction = await repository.add(
         session,
@@ -107,14 +189,16 @@ async def create_transaction(
             material_id=listing.id,
             buyer_id=buyer.id,
             seller_id=listing.seller_id,
+            kind="order",
+            lot_code=order.lot_code,
             quantity=quantity,
             unit=listing.unit,
             quantity_kg=quantity_in_kg(quantity, listing.unit, listing.kg_per_unit),
-            unit_price=listing.price,
-            total=order_total(listing.price, quantity),
+            unit_price=order.unit_price,
+            total=order_total(order.unit_price, quantity),
             currency=listing.currency,
             status="pending",
-            shipping_address=data.shipping_address.model_dump(mode="json"),
+            shipping_address=shipping_address,
             status_history=[{"status": "pending", "at": rfc3339(now)}],
             expires_at=now + timedelta(minutes=settings.order_expiry_minutes),
             created_at=now,
@@ -125,11 +209,11 @@ async def create_transaction(
     # so buyers of one listing queue behind each other as briefly as possible. If it takes
     # nothing, the request fails and its rollback removes the transaction above.
     try:
-        status = await stock.reserve(session, listing, quantity)
+        status = await stock.reserve(session, listing, quantity, order.lot_code)
     except stock.ListingBusy as error:
         raise ListingBusy(headers={"Retry-After": "1"}) from error
     if status is None:
-        await _refused(session, listing, quantity)
+        await _refused(session, listing, quantity, order.lot_code)
     # A listing still on sale changed its quantity only: searches that don't show it stay
     # cached. Selling out takes it out of every search.
     stock_only = status == stock.PURCHASABLE
@@ -138,17 +222,75 @@ async def create_transaction(
     return transaction
 
 
-def _insufficient(listing: stock.Listing) -> InsufficientQuantity:
-    return InsufficientQuantity(f"Only {listing.quantity.normalize():f} {listing.unit} available.")
+async def _create_sample(
+    session: AsyncSession,
+    settings: Settings,
+    buyer: User,
+    listing: stock.Listing,
+    data: TransactionCreate,
+) -> Transaction:
+    """One sample at the listing's sample price; the bulk stock is not touched. A free sample
+    is paid at once (nothing to charge)."""
+    if listing.seller_id == buyer.id:
+        raise CannotBuyOwnMaterial()
+    if data.quantity is not None and data.quantity != 1:
+        raise field_error("quantity", "A sample order is for one sample: leave it out or send 1.")
+    if data.lot_code is not None:
+        raise field_error("lot_code", "A sample order names no lot.")
+    price = listing.sample_price
+    if not listing.sample_available or price is None or listing.status != stock.PURCHASABLE:
+        raise SamplesUnavailable()
+    now = _now()
+    history = [{"status": "pending", "at": rfc3339(now)}]
+    free = price == 0
+    if free:
+        history.append({"status": "paid", "at": rfc3339(now)})
+    transaction = Transaction(
+        material_id=listing.id,
+        buyer_id=buyer.id,
+        seller_id=listing.seller_id,
+        kind="sample",
+        quantity=Decimal(1),
+        unit="piece",
+        quantity_kg=Decimal(0),
+        unit_price=price,
+        total=price,
+        currency=listing.currency,
+        status="paid" if free else "pending",
+        shipping_address=data.shipping_address.model_dump(mode="json"),
+        status_history=history,
+        expires_at=now + timedelta(minutes=settings.order_expiry_minutes),
+        paid_at=now if free else None,
+        created_at=now,
+        updated_at=now,
+    )
+    if not await repository.add_sample(session, transaction):
+        raise SampleAlreadyOpen()
+    _count(session, transaction.status)
+    return transaction
 
 
-async def _refused(session: AsyncSession, read: stock.Listing, quantity: Decimal) -> NoReturn:
-    """Why the reservation took nothing: the listing changed since it was read."""
+def _insufficient(
+    listing: stock.Listing, lot_code: str | None = None, available: Decimal | None = None
+) -> InsufficientQuantity:
+    left = listing.quantity if available is None else available
+    of = f" in lot {lot_code}" if lot_code is not None else ""
+    return InsufficientQuantity(f"Only {left.normalize():f} {listing.unit} available{of}.")
+
+
+async def _refused(
+    session: AsyncSession, read: stock.Listing, quantity: Decimal, lot_code: str | None = None
+) -> NoReturn:
+    """Why the reservation took nothing: the listing (or the lot) changed since it was read."""
     current = await stock.get_listing(session, read.id)
     if current is None or current.deleted or current.status in HIDDEN_STATUSES:
         raise MaterialNotFound()
     if current.status != stock.PURCHASABLE or current.quantity < quantity:
         raise _insufficient(current)
+    if lot_code is not None:
+        left = await stock.lot_quantity(session, read.id, lot_code)
+        if left is None or left < quantity:
+            raise _insufficient(current, lot_code, left or Decimal(0))
     raise ListingChanged()
 
 
@@ -195,13 +337,17 @@ async def _cancel(
     """Cancel a locked pending transaction and give its stock back, exactly once: the status
     change and the release happen under the same row lock."""
     _apply(transaction, "cancelled", now)
+    _count(session, "cancelled")
+    if transaction.kind == "sample":
+        return  # a sample took no stock
     # Only a sold-out listing back on sale changes what searches return; otherwise its
     # quantity alone changed.
-    reopened = await stock.release(session, transaction.material_id, transaction.quantity)
+    reopened = await stock.release(
+        session, transaction.material_id, transaction.quantity, transaction.lot_code
+    )
     caching.invalidate_after_commit(
         session, cache, [transaction.material_id], stock_only=not reopened
     )
-    _count(session, "cancelled")
 
 
 async def change_status(

@@ -30,7 +30,7 @@ export function Checkout({ material: m }: { material: MaterialDetail }) {
     setErrors(errs);
     if (Object.keys(errs).length || q === null) return null;
     try {
-      const created = await createTx.mutateAsync({ material_id: m.material_id, quantity: q, shipping_address: toAddressBody(address) });
+      const created = await createTx.mutateAsync({ material_id: m.material_id, kind: "order", quantity: q, shipping_address: toAddressBody(address) });
       setOrder({ id: created.transaction_id, total: created.total, currency: created.currency });
       return created.transaction_id;
     } catch (err) {

@@ -176,6 +176,9 @@ export function buildBody(f: MaterialFormState): [MaterialCreateBody | null, Err
     certifications: f.certifications.map((c) => ({ scheme: c.scheme.trim(), certificate_id: c.certificate_id.trim(), ...(c.valid_until ? { valid_until: c.valid_until } : {}) })),
     supply_chain: f.supply_chain.map((r) => ({ stage: r.stage as Stage, company: r.company.trim(), country: r.country.toUpperCase(), ...(r.date ? { date: r.date } : {}) })),
     images: f.images.map((i) => i.image_id),
+    price_tiers: [],
+    lots: [],
+    sample_available: false,
   };
   if (f.unit !== "kg" && kgPerUnit !== null) body.kg_per_unit = kgPerUnit;
   if (moq !== null) body.min_order_quantity = moq;
