@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from fabricloop.payments.gateway import PaymentGateway
 
 CENT = Decimal("0.01")
+ZERO_MONEY = Decimal("0.00")
 MILLI = Decimal("0.001")
 KG_PLACES = Decimal("0.0001")
 # The columns' limits: NUMERIC(14, 2) for the total, NUMERIC(16, 4) for the mass.
@@ -261,6 +262,8 @@ async def _create_sample(
         status_history=history,
         expires_at=now + timedelta(minutes=settings.order_expiry_minutes),
         paid_at=now if free else None,
+        # A free sample is paid with nothing charged: no commission, nothing to pay out.
+        platform_fee=ZERO_MONEY if free else None,
         created_at=now,
         updated_at=now,
     )
