@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from fabricloop.cli import _settings_with_services
+from fabricloop.cli import settings_with_services
 from fabricloop.ops.pgtools import connect, create_database_if_missing
 from sqlalchemy.engine import make_url
 
@@ -79,7 +79,7 @@ def tuned_postgres() -> str:
 
 
 def bench_env() -> BenchEnv:
-    settings = _settings_with_services()
+    settings = settings_with_services()
     assert settings.redis_url
     database_url = os.environ.get("BENCH_DATABASE_URL") or tuned_postgres()
     redis_url = os.environ.get("BENCH_REDIS_URL") or _redis_url(settings.redis_url)
@@ -112,8 +112,9 @@ def prepare_data(env: BenchEnv) -> dict[str, object]:
         started = time.perf_counter()
         output = subprocess.run(
             [
-                str(BIN / "fabricloop"),
-                "bench-data",
+                sys.executable,
+                "-m",
+                "bench.data",
                 "--materials",
                 str(missing),
                 "--database-url",
@@ -122,6 +123,7 @@ def prepare_data(env: BenchEnv) -> dict[str, object]:
             check=True,
             capture_output=True,
             text=True,
+            cwd=ROOT,
         ).stdout
         result["generator"] = output.strip().splitlines()[-1]
         result["generate_seconds"] = round(time.perf_counter() - started, 1)

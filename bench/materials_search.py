@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 
 import httpx
 import redis.asyncio as aioredis
-from fabricloop.materials import search_sql
 from fabricloop.materials.listing_cache import SEARCH_GENERATION_KEY
+from fabricloop.materials.repository import search as search_sql
 from fabricloop.materials.search_query import SearchParams, SearchQuery
 from fabricloop.ops.pgtools import connect
 from sqlalchemy import text

@@ -32,7 +32,7 @@ LOCK_POLL_SECONDS = 0.2
 
 
 def _include_object(
-    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+    _obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
     # The partitions of material_search are made by migration 0006, one per material type;
     # the models describe the partitioned table only.

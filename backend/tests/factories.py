@@ -12,9 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.auth import tokens
 from fabricloop.auth.models import User
 from fabricloop.auth.passwords import hash_password
-from fabricloop.materials.models import Material, MaterialLot, SustainabilityMetric
+from fabricloop.materials.models import (
+    DigitalProductPassport,
+    Material,
+    MaterialLot,
+    SustainabilityMetric,
+)
 from fabricloop.messages.models import Message
-from fabricloop.passports.models import DigitalProductPassport
 from fabricloop.transactions.models import Transaction
 
 DEFAULT_PASSWORD = "Str0ngPassword"

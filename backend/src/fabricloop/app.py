@@ -30,7 +30,7 @@ from fabricloop.core.storage import MediaFiles, Storage, create_storage
 from fabricloop.health.router import router as health_router
 from fabricloop.images.router import router as images_router
 from fabricloop.images.service import unattached_purge
-from fabricloop.materials.caching import DETAIL_ENDPOINT, detail_key_of
+from fabricloop.materials.router import DETAIL_ENDPOINT, detail_key_of
 from fabricloop.materials.router import router as materials_router
 from fabricloop.messages.router import router as messages_router
 from fabricloop.ops.router import router as ops_router

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from fabricloop.config import Settings, get_settings
 
 
-def _settings_with_services() -> Settings:
+def settings_with_services() -> Settings:
     """Settings after embedded servers have filled in any unset DATABASE_URL / REDIS_URL."""
     from fabricloop.core.embedded import ensure_services
 
@@ -18,7 +18,7 @@ def _settings_with_services() -> Settings:
     return get_settings()
 
 
-def _database_url(settings: Settings) -> str:
+def database_url(settings: Settings) -> str:
     assert settings.database_url is not None
     return settings.database_url
 
@@ -26,10 +26,10 @@ def _database_url(settings: Settings) -> str:
 def cmd_migrate(args: argparse.Namespace) -> int:
     from fabricloop.core import migrate
 
-    settings = _settings_with_services()
-    migrate.upgrade(_database_url(settings))
+    settings = settings_with_services()
+    migrate.upgrade(database_url(settings))
     if args.check:
-        migrate.check(_database_url(settings))
+        migrate.check(database_url(settings))
     print("database is at the latest migration")
     return 0
 
@@ -47,9 +47,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.workers:
         os.environ["WORKERS"] = str(args.workers)
     get_settings.cache_clear()
-    settings = _settings_with_services()
+    settings = settings_with_services()
     configure_logging(settings.log_level, settings.log_path)
-    migrate.upgrade(_database_url(settings))
+    migrate.upgrade(database_url(settings))
     for hook in STARTUP_HOOKS:
         hook(settings, args)
     print(f"FabricLoop is serving on http://{settings.host}:{settings.port}", flush=True)
@@ -83,12 +83,15 @@ def cmd_openapi(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_seed_demo(args: argparse.Namespace) -> int:
+def cmd_seed_demo(_args: argparse.Namespace) -> int:
     from fabricloop.core import migrate
     from fabricloop.demo import seed
 
-    settings = _settings_with_services()
-    migrate.upgrade(_database_url(settings))
+    settings = settings_with_services()
+    if settings.env == "production":
+        print("Demo data (with known passwords) is never loaded with ENV=production.")
+        return 2
+    migrate.upgrade(database_url(settings))
     if seed.seed(settings):
         print("Loaded the demo marketplace.")
         print(seed.demo_logins_text())
@@ -103,13 +106,13 @@ def _seed_demo_at_start(settings: Settings, args: argparse.Namespace) -> None:
     seed.startup_hook(settings, no_seed=args.no_seed)
 
 
-def cmd_purge(args: argparse.Namespace) -> int:
+def cmd_purge(_args: argparse.Namespace) -> int:
     import asyncio
 
     from fabricloop.account.purge import purge_due_accounts
     from fabricloop.core.db import create_engine, create_sessionmaker
 
-    settings = _settings_with_services()
+    settings = settings_with_services()
 
     async def run() -> int:
         engine = create_engine(settings)
@@ -122,33 +125,17 @@ def cmd_purge(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_reconcile(args: argparse.Namespace) -> int:
+def cmd_reconcile(_args: argparse.Namespace) -> int:
     import asyncio
 
     from fabricloop.ledger.service import reconcile_database
 
-    settings = _settings_with_services()
+    settings = settings_with_services()
     checked, found = asyncio.run(reconcile_database(settings))
     for discrepancy in found:
         print(f"{discrepancy.transaction_id}: {'; '.join(discrepancy.problems)}")
     print(f"{checked} order(s) checked, {len(found)} breaking the ledger invariant")
     return 1 if found else 0
-
-
-def cmd_bench_data(args: argparse.Namespace) -> int:
-    import asyncio
-
-    from sqlalchemy.engine import make_url
-
-    from fabricloop.core import migrate
-    from fabricloop.materials.bench_data import generate
-
-    url = args.database_url or _database_url(_settings_with_services())
-    migrate.upgrade(url)
-    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    timings = asyncio.run(generate(dsn, args.materials, seed=args.seed, workers=args.workers))
-    print(json.dumps(timings))
-    return 0
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -157,9 +144,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     from fabricloop.ops.backup import create_backup
 
-    settings = _settings_with_services()
+    settings = settings_with_services()
     root = Path(args.output) if args.output else settings.var_dir / "backups"
-    directory = asyncio.run(create_backup(_database_url(settings), settings.media_path, root))
+    directory = asyncio.run(create_backup(database_url(settings), settings.media_path, root))
     print(f"backup written to {directory}")
     return 0
 
@@ -170,8 +157,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     from fabricloop.ops.backup import BackupError, restore_backup
 
-    settings = _settings_with_services()
-    target = args.database_url or _database_url(settings)
+    settings = settings_with_services()
+    target = args.database_url or database_url(settings)
     media = Path(args.media_dir) if args.media_dir else settings.media_path
     try:
         restored = asyncio.run(restore_backup(Path(args.directory), target, media))
@@ -218,15 +205,6 @@ def build_parser() -> argparse.ArgumentParser:
         "prints the orders that break it and exits 1 if any does",
     )
     reconcile.set_defaults(handler=cmd_reconcile)
-
-    bench_data = commands.add_parser(
-        "bench-data", help="add N realistic listings (with sellers, metrics, passports) by COPY"
-    )
-    bench_data.add_argument("--materials", type=int, required=True, metavar="N")
-    bench_data.add_argument("--seed", type=int, default=1)
-    bench_data.add_argument("--workers", type=int, default=2)
-    bench_data.add_argument("--database-url", help="default: DATABASE_URL")
-    bench_data.set_defaults(handler=cmd_bench_data)
 
     backup = commands.add_parser(
         "backup", help="pg_dump (custom format) and the media files into var/backups/<time>/"

@@ -4,9 +4,14 @@ from fabricloop.auth.models import RefreshToken, User
 from fabricloop.core.models import Base
 from fabricloop.images.models import Image
 from fabricloop.ledger.models import LedgerEntry
-from fabricloop.materials.models import Material, MaterialLot, SustainabilityMetric
+from fabricloop.materials.models import (
+    DigitalProductPassport,
+    Material,
+    MaterialLot,
+    PassportChange,
+    SustainabilityMetric,
+)
 from fabricloop.messages.models import Message
-from fabricloop.passports.models import DigitalProductPassport, PassportChange
 from fabricloop.payments.models import IdempotencyKey, Payment, WebhookEvent
 from fabricloop.refunds.models import Refund
 from fabricloop.transactions.models import Transaction

@@ -12,8 +12,7 @@ from fabricloop.auth.models import User
 from fabricloop.config import Settings
 from fabricloop.images.models import Image
 from fabricloop.materials.listing_cache import SEARCH_GENERATION_KEY, material_key
-from fabricloop.materials.models import Material
-from fabricloop.passports.models import DigitalProductPassport, PassportChange
+from fabricloop.materials.models import DigitalProductPassport, Material, PassportChange
 from fabricloop.payments.models import Payment
 from tests.factories import (
     DEFAULT_PASSWORD,

@@ -9,9 +9,8 @@ from fabricloop.config import Settings
 from fabricloop.demo.catalogue import DEMO_PASSWORD
 from fabricloop.demo.seed import DemoSeeder, demo_logins_text
 from fabricloop.images.models import Image
-from fabricloop.materials.models import Material
+from fabricloop.materials.models import DigitalProductPassport, Material
 from fabricloop.messages.models import Message
-from fabricloop.passports.models import DigitalProductPassport
 from fabricloop.payments.models import Payment
 from fabricloop.transactions.models import Transaction
 

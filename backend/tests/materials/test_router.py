@@ -10,8 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
 from fabricloop.images.models import Image
-from fabricloop.materials.models import Material, SustainabilityMetric
-from fabricloop.passports.models import DigitalProductPassport, PassportChange
+from fabricloop.materials.models import (
+    DigitalProductPassport,
+    Material,
+    PassportChange,
+    SustainabilityMetric,
+)
 from tests.factories import auth_headers, make_material, make_transaction
 from tests.materials.conftest import MATERIALS, assert_error, error_fields, listing, make_image
 

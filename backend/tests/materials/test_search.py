@@ -9,8 +9,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
-from fabricloop.materials import search_sql
 from fabricloop.materials.models import Material
+from fabricloop.materials.repository import search as search_sql
 from fabricloop.materials.search_query import SearchParams, SearchQuery
 from tests.factories import make_material
 from tests.materials.conftest import MATERIALS, assert_error, error_fields, make_image

@@ -14,8 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
 from fabricloop.materials.listing_cache import material_key
-from fabricloop.materials.models import Material, SustainabilityMetric
-from fabricloop.passports.models import DigitalProductPassport, PassportChange
+from fabricloop.materials.models import (
+    DigitalProductPassport,
+    Material,
+    PassportChange,
+    SustainabilityMetric,
+)
 from tests.factories import auth_headers, make_material, make_user
 
 COMPOSITION = [{"fibre": "cotton", "percent": 60}, {"fibre": "recycled_polyester", "percent": 40}]

@@ -3,9 +3,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fabricloop.materials.models import Material
-from fabricloop.passports import service
-from fabricloop.passports.models import DigitalProductPassport, PassportChange
+from fabricloop.materials import passport_log
+from fabricloop.materials.models import DigitalProductPassport, Material, PassportChange
 from tests.factories import make_material, make_user
 
 
@@ -34,8 +33,8 @@ async def _bare_material(session: AsyncSession) -> Material:
 class TestCreatePassport:
     async def test_creates_once_with_initial_values(self, session: AsyncSession) -> None:
         material = await _bare_material(session)
-        passport = await service.create_passport(session, material.id)
-        again = await service.create_passport(session, material.id)
+        passport = await passport_log.create_passport(session, material)
+        again = await passport_log.create_passport(session, material)
         assert again.id == passport.id
         changes = (
             (
@@ -65,7 +64,7 @@ class TestRecordChange:
             )
         ).scalar_one()
         before = passport.updated_at
-        change = await service.record_change(
+        change = await passport_log.record_change(
             session, material.id, seller.id, "material_updated", {"title": {"old": "a", "new": "b"}}
         )
         assert change.kind == "material_updated"
@@ -75,7 +74,7 @@ class TestRecordChange:
 
     async def test_creates_a_missing_passport(self, session: AsyncSession) -> None:
         material = await _bare_material(session)
-        change = await service.record_change(session, material.id, None, "x" * 40, {})
+        change = await passport_log.record_change(session, material.id, None, "x" * 40, {})
         assert change.kind == "x" * 32
         passport = (
             await session.execute(

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fabricloop.auth.models import User
 from fabricloop.config import Settings
+from fabricloop.materials.errors import ListingBusy
 from fabricloop.materials.models import Material
 from fabricloop.transactions import service
-from fabricloop.transactions.errors import ListingBusy
 from fabricloop.transactions.models import Transaction
 from fabricloop.transactions.schemas import ShippingAddress, TransactionCreate
 from tests.factories import auth_headers, make_material, make_transaction, make_user

@@ -13,10 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.app import periodic_jobs
 from fabricloop.core.jobs import Job, run_job
 from fabricloop.materials import stock
+from fabricloop.materials.errors import MaterialNotFound
 from fabricloop.materials.listing_cache import material_key
 from fabricloop.payments.models import IdempotencyKey
 from fabricloop.transactions import service
-from fabricloop.transactions.errors import InsufficientQuantity, ListingChanged, MaterialNotFound
+from fabricloop.transactions.errors import InsufficientQuantity, ListingChanged
 from fabricloop.transactions.models import Transaction
 from fabricloop.transactions.state import TRANSITIONS, Actor, Verdict, judge
 from tests.factories import auth_headers, make_material, make_transaction, make_user

@@ -12,9 +12,13 @@ from sqlalchemy.orm import DeclarativeBase
 
 from fabricloop.auth.models import RefreshToken, User
 from fabricloop.images.models import Image
-from fabricloop.materials.models import Material, SustainabilityMetric
+from fabricloop.materials.models import (
+    DigitalProductPassport,
+    Material,
+    PassportChange,
+    SustainabilityMetric,
+)
 from fabricloop.messages.models import Message
-from fabricloop.passports.models import DigitalProductPassport, PassportChange
 from fabricloop.payments.models import Payment
 from fabricloop.transactions.models import Transaction
 

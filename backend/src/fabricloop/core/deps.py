@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from fabricloop.config import Settings
 from fabricloop.core.cache import Cache
@@ -31,3 +32,11 @@ async def get_replica(request: Request) -> ReadReplica | None:
 
 
 AppReplica = Annotated[ReadReplica | None, Depends(get_replica)]
+
+
+async def get_engine(request: Request) -> AsyncEngine:
+    engine: AsyncEngine = request.app.state.engine
+    return engine
+
+
+AppEngine = Annotated[AsyncEngine, Depends(get_engine)]

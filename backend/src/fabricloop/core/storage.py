@@ -57,7 +57,12 @@ class LocalStorage:
     def path(self, key: str) -> Path:
         return self.root / check_key(key)
 
-    async def save(self, key: str, data: bytes | BinaryIO, content_type: str) -> None:
+    async def save(
+        self,
+        key: str,
+        data: bytes | BinaryIO,
+        content_type: str,  # noqa: ARG002 - the Storage protocol's: object stores keep it
+    ) -> None:
         await to_thread.run_sync(self._write, self.path(key), data)
 
     @staticmethod

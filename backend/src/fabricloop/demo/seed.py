@@ -18,9 +18,13 @@ from fabricloop.core.storage import create_storage
 from fabricloop.demo.catalogue import COMPANIES, DEMO_PASSWORD, TEMPLATES, Template
 from fabricloop.demo.swatches import encode, swatch
 from fabricloop.images.models import Image
-from fabricloop.materials.models import Material, SustainabilityMetric
+from fabricloop.materials.models import (
+    DigitalProductPassport,
+    Material,
+    PassportChange,
+    SustainabilityMetric,
+)
 from fabricloop.messages.models import Message
-from fabricloop.passports.models import DigitalProductPassport, PassportChange
 from fabricloop.payments.models import Payment
 from fabricloop.transactions.models import Transaction
 from fabricloop.transactions.service import order_total, quantity_in_kg, rfc3339

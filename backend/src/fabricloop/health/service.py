@@ -5,11 +5,11 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from fabricloop import __version__
 from fabricloop.core.cache import Cache
+from fabricloop.health import repository
 from fabricloop.health.schemas import Check, Health, HealthChecks
 
 CHECK_TIMEOUT_SECONDS = 1.0
@@ -41,7 +41,7 @@ async def _timed(probe: Callable[[], Awaitable[Any]], detail: str | None = None)
 async def check_all(engine: AsyncEngine, cache: Cache, gateway: GatewayProbe | None) -> Health:
     async def database() -> None:
         async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+            await repository.ping(connection)
 
     async def redis() -> None:
         await cache.redis.ping()

@@ -19,16 +19,14 @@ import uuid
 from collections.abc import Iterable
 
 import structlog
-from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.types import Scope
 
 from fabricloop.core.cache import Cache
 from fabricloop.core.db import pending_after_commit
 from fabricloop.core.replica import wal_position
 from fabricloop.materials import listing_cache
-from fabricloop.materials.listing_cache import Generations, material_key
+from fabricloop.materials.listing_cache import Generations
 
 log = structlog.get_logger(__name__)
 
@@ -93,25 +91,3 @@ def current_body(entry: bytes | None, generations: Generations) -> bytes | None:
     if stock and stock != b"%d" % generations.stock:
         return None
     return body
-
-
-_DETAIL_PREFIX = "/api/materials/"
-DETAIL_ENDPOINT = _DETAIL_PREFIX + "{material_id}"
-# The parser FastAPI applies to the route's `material_id`: a path it would refuse (404) must
-# not be answered from the cache.
-_MATERIAL_ID = TypeAdapter(uuid.UUID)
-
-
-def detail_key_of(scope: Scope) -> str | None:
-    """The cache key a `GET /api/materials/{id}` is about to read, for the rate limiter to
-    fetch in its own round trip (`core.ratelimit`); None for every other request."""
-    path: str = scope["path"]
-    if scope["method"] != "GET" or not path.startswith(_DETAIL_PREFIX):
-        return None
-    tail = path[len(_DETAIL_PREFIX) :]
-    if "/" in tail:
-        return None
-    try:
-        return material_key(_MATERIAL_ID.validate_python(tail))
-    except ValidationError:
-        return None

@@ -1,4 +1,10 @@
-from fabricloop.core.errors import Forbidden, InvalidQuery, NotFound, Unprocessable
+from fabricloop.core.errors import (
+    Forbidden,
+    InvalidQuery,
+    NotFound,
+    ServiceUnavailable,
+    Unprocessable,
+)
 
 
 class MaterialNotFound(NotFound):
@@ -23,3 +29,10 @@ class InvalidMaterial(Unprocessable):
 
 class InvalidSearch(InvalidQuery):
     pass
+
+
+class ListingBusy(ServiceUnavailable):
+    """The reservation waited for the listing's row longer than the database allows: under a
+    pile-up of buyers on one listing; retrying shortly is safe (nothing was taken)."""
+
+    message = "Too many buyers on this listing at once; nothing was reserved. Retry shortly."

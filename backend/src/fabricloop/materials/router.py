@@ -2,6 +2,8 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
+from pydantic import TypeAdapter, ValidationError
+from starlette.types import Scope
 
 from fabricloop.auth.deps import Credentials, CurrentUser, get_current_user
 from fabricloop.auth.errors import InvalidSession
@@ -158,3 +160,25 @@ async def delete_material(
     """Remove your listing (a soft delete; its passport stays)."""
     material = await service.delete_material(session, cache, user, material_id)
     return MaterialDeleted(message="The material was deleted.", material_id=material.id)
+
+
+_DETAIL_PREFIX = "/api/materials/"
+DETAIL_ENDPOINT = _DETAIL_PREFIX + "{material_id}"
+# The parser FastAPI applies to the route's `material_id`: a path it would refuse (404) must
+# not be answered from the cache.
+_MATERIAL_ID = TypeAdapter(uuid.UUID)
+
+
+def detail_key_of(scope: Scope) -> str | None:
+    """The cache key a `GET /api/materials/{id}` is about to read, for the rate limiter to
+    fetch in its own round trip (`core.ratelimit`); None for every other request."""
+    path: str = scope["path"]
+    if scope["method"] != "GET" or not path.startswith(_DETAIL_PREFIX):
+        return None
+    tail = path[len(_DETAIL_PREFIX) :]
+    if "/" in tail:
+        return None
+    try:
+        return material_key(_MATERIAL_ID.validate_python(tail))
+    except ValidationError:
+        return None

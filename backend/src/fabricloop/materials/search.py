@@ -1,17 +1,14 @@
-"""Listing search: run the SQL of search_sql for a checked query, and keep its result for two
-minutes under the normalised query (materials.caching says what retires it)."""
+"""Listing search: run the SQL of repository/search.py for a checked query, and keep its
+result for two minutes under the normalised query (materials.caching says what retires it)."""
 
-from collections.abc import Sequence
-from typing import Any
-
-from sqlalchemy import RowMapping, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.core.cache import Cache
 from fabricloop.core.metrics import record_search_read
 from fabricloop.core.replica import ReadReplica
-from fabricloop.materials import caching, listing_cache, search_sql
+from fabricloop.materials import caching, listing_cache
 from fabricloop.materials.listing_cache import SEARCH_TTL_SECONDS, search_key
+from fabricloop.materials.repository import search as search_repository
 from fabricloop.materials.schemas import MaterialSearch, MaterialSummary, Party
 from fabricloop.materials.search_query import SearchQuery
 from fabricloop.materials.views import UrlOf
@@ -34,15 +31,8 @@ it or filter on quantity).
 With `DATABASE_READ_URL` set, a result may come from a replica that has every change."""
 
 
-def _executor(session: AsyncSession) -> search_sql.Execute:
-    async def execute(sql: str, params: dict[str, Any]) -> Sequence[RowMapping]:
-        return (await session.execute(text(sql), params)).mappings().all()
-
-    return execute
-
-
 async def run_search(session: AsyncSession, query: SearchQuery, url_of: UrlOf) -> MaterialSearch:
-    rows, total = await search_sql.page_rows(query, _executor(session))
+    rows, total = await search_repository.search_rows(session, query)
     return MaterialSearch(
         materials=[
             MaterialSummary(

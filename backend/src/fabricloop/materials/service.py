@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.auth.models import User
 from fabricloop.core.cache import Cache, Prefetched
 from fabricloop.impact.service import impact_out, per_kg_impact
-from fabricloop.materials import caching, listing_cache, repository, rows
+from fabricloop.materials import caching, listing_cache, passport_log, repository, rows
 from fabricloop.materials.errors import (
     ImageNotFound,
     InvalidMaterial,
@@ -31,18 +31,9 @@ from fabricloop.materials.schemas import (
 )
 from fabricloop.materials.terms import tiers_from_json, tiers_json
 from fabricloop.materials.views import UrlOf, detail_view
-from fabricloop.passports import service as passports
 
 PUBLIC_STATUSES = ("active", "sold_out")
 LISTING_ROLE = "manufacturer"
-# Material fields the passport publishes: a change to one is recorded on the passport.
-PASSPORT_FIELDS = (
-    "origin_country",
-    "manufacture_date",
-    "composition",
-    "certifications",
-    "supply_chain",
-)
 
 Viewer = Callable[[], Awaitable[User | None]]
 
@@ -123,7 +114,7 @@ async def create_material(
         await repository.add_metric(
             session, rows.metric_row(material.id, seller.id, data.sustainability_metrics)
         )
-    await passports.create_passport(session, material.id)
+    await passport_log.create_passport(session, material)
     caching.invalidate_after_commit(session, cache, [material.id])
     return material
 
@@ -145,7 +136,7 @@ async def cached_detail(
     cache: Cache, material_id: uuid.UUID, early: Prefetched | None
 ) -> bytes | None:
     """The public detail as JSON from the cache, or None on a miss. Usually the rate limiter
-    has already read it (`early`, see `caching.detail_key_of`), which saves a Redis round
+    has already read it (`early`, see `router.detail_key_of`), which saves a Redis round
     trip."""
     if early is not None:
         return early.value
@@ -302,7 +293,9 @@ async def update_material(
     _raise_problems([(f, m) for f, m in problems if TOUCHED_BY[f.split(".")[0]] & sent])
     values["status"] = _new_status(material, data, quantity)
 
-    passport_changes = _changes(material, {f: values[f] for f in PASSPORT_FIELDS if f in values})
+    passport_changes = _changes(
+        material, {f: values[f] for f in passport_log.PASSPORT_FIELDS if f in values}
+    )
     for field, value in values.items():
         setattr(material, field, value)
     if data.lots is not None:
@@ -310,12 +303,14 @@ async def update_material(
     if data.images is not None:
         await _attach_images(session, user, material.id, data.images)
     if data.sustainability_metrics is not None:
-        await passports.append_metrics(session, material.id, user.id, data.sustainability_metrics)
+        await passport_log.append_metrics(
+            session, material.id, user.id, data.sustainability_metrics
+        )
     # The row changes even when only images or metrics do, so updated_at always moves.
     material.updated_at = datetime.now(UTC)
     material = await repository.flush_material(session, material)
     if passport_changes:
-        await passports.record_change(
+        await passport_log.record_change(
             session, material.id, user.id, "material_updated", passport_changes
         )
     caching.invalidate_after_commit(session, cache, [material.id])

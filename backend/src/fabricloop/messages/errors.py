@@ -5,10 +5,6 @@ class RecipientNotFound(NotFound):
     message = "The recipient does not exist."
 
 
-class MessageMaterialNotFound(NotFound):
-    message = "The material does not exist."
-
-
 class UserNotFound(NotFound):
     message = "The user does not exist."
 

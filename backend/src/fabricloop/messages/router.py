@@ -8,10 +8,10 @@ from fabricloop.auth.errors import InvalidSession
 from fabricloop.core.db import DbSession
 from fabricloop.core.errors import InvalidQuery, Unprocessable, responses
 from fabricloop.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Pagination
+from fabricloop.materials.errors import MaterialNotFound
 from fabricloop.messages import service
 from fabricloop.messages.errors import (
     InvalidBefore,
-    MessageMaterialNotFound,
     RecipientNotFound,
     UserNotFound,
 )
@@ -44,7 +44,7 @@ Limit = Annotated[
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses=responses(InvalidSession, RecipientNotFound, MessageMaterialNotFound, Unprocessable),
+    responses=responses(InvalidSession, RecipientNotFound, MaterialNotFound, Unprocessable),
 )
 async def create_message(
     data: SendMessageRequest, user: CurrentUser, session: DbSession

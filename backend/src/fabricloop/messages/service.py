@@ -7,10 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
 from fabricloop.core.pagination import Page
+from fabricloop.materials.errors import MaterialNotFound
 from fabricloop.messages import repository
 from fabricloop.messages.errors import (
     InvalidBefore,
-    MessageMaterialNotFound,
     RecipientNotFound,
     UserNotFound,
     message_to_self,
@@ -38,7 +38,7 @@ async def send(session: AsyncSession, sender: User, data: SendMessageRequest) ->
     if data.material_id is not None and not await repository.material_visible_to(
         session, data.material_id, sender.id
     ):
-        raise MessageMaterialNotFound()
+        raise MaterialNotFound()
     message_id, sent_at = await repository.add_message(
         session, sender.id, data.recipient_id, data.material_id, data.content
     )

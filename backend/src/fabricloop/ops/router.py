@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 
 from fabricloop.config import Settings
 from fabricloop.core import metrics
+from fabricloop.core.deps import AppCache, AppEngine, AppSettings
 from fabricloop.core.errors import error_response
 
 router = APIRouter(tags=["operations"], include_in_schema=False)
@@ -22,17 +23,18 @@ def _authorised(request: Request, settings: Settings) -> bool:
 
 
 @router.get("/metrics")
-async def get_metrics(request: Request) -> Response:
+async def get_metrics(
+    request: Request, settings: AppSettings, engine: AppEngine, cache: AppCache
+) -> Response:
     """Prometheus text format; a bearer token is required when METRICS_TOKEN is set."""
-    state = request.app.state
-    if not _authorised(request, state.settings):
+    if not _authorised(request, settings):
         return error_response(
             401,
             "unauthorized",
             "A valid metrics token is required.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    await metrics.refresh_scrape_gauges(state.engine, state.cache)
+    await metrics.refresh_scrape_gauges(engine, cache)
     return Response(
         metrics.generate_latest(),
         media_type=metrics.CONTENT_TYPE,

@@ -5,88 +5,25 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi.encoders import jsonable_encoder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
 from fabricloop.core.cache import Cache
 from fabricloop.impact.service import per_kg_impact
-from fabricloop.materials import caching, rows
-from fabricloop.materials.models import Material, SustainabilityMetric
-from fabricloop.materials.schemas import MetricsIn
+from fabricloop.materials import caching, passport_log, rows
+from fabricloop.materials.models import (
+    DigitalProductPassport,
+    Material,
+    SustainabilityMetric,
+)
 from fabricloop.passports import repository
 from fabricloop.passports.did import did_document, verification_method_id
 from fabricloop.passports.errors import NotPassportOwner, PassportNotFound
-from fabricloop.passports.models import DigitalProductPassport, PassportChange
 from fabricloop.passports.qr import qr_svg
 from fabricloop.passports.schemas import MetricsCreate, PassportOut, PassportUpdate
 from fabricloop.passports.signing import SigningKeys, sign
 from fabricloop.passports.untp import CredentialInput, untp_credential
 from fabricloop.passports.views import passport_out, passport_urls
-
-# The material fields the passport publishes, with their names on the passport.
-PASSPORT_FIELDS = {
-    "origin_country": "origin",
-    "manufacture_date": "manufacture_date",
-    "composition": "composition",
-    "certifications": "certifications",
-    "supply_chain": "supply_chain",
-}
-
-
-def passport_values(material: Material) -> dict[str, Any]:
-    """The passport's fields as they are on the material row, by passport name."""
-    return {name: getattr(material, column) for column, name in PASSPORT_FIELDS.items()}
-
-
-async def create_passport(session: AsyncSession, material_id: uuid.UUID) -> DigitalProductPassport:
-    """The passport of a new material (idempotent), with a `created` change holding its
-    initial values; called by the materials service in the same transaction."""
-    existing = await repository.get_passport(session, material_id)
-    if existing is not None:
-        return existing
-    passport = await repository.add_passport(session, material_id)
-    material = await repository.get_material(session, material_id)
-    if material is not None:
-        initial = {
-            name: {"old": None, "new": value} for name, value in passport_values(material).items()
-        }
-        await repository.add_change(
-            session,
-            PassportChange(
-                passport_id=passport.id,
-                changed_by=material.seller_id,
-                kind="created",
-                changes=jsonable_encoder(initial),
-            ),
-        )
-    return passport
-
-
-async def record_change(
-    session: AsyncSession,
-    material_id: uuid.UUID,
-    user_id: uuid.UUID | None,
-    kind: str,
-    changes: dict[str, Any],
-) -> PassportChange:
-    """Record who changed what on a material's passport (e.g. `{"title": {"old", "new"}}`)
-    and bump the passport's updated_at. `kind` names the change (at most 32 characters):
-    `created`, `passport_updated`, `metrics_added`, `material_updated`..."""
-    passport = await repository.get_passport(session, material_id)
-    if passport is None:
-        passport = await repository.add_passport(session, material_id)
-    change = await repository.add_change(
-        session,
-        PassportChange(
-            passport_id=passport.id,
-            changed_by=user_id,
-            kind=kind[:32],
-            changes=jsonable_encoder(changes),
-        ),
-    )
-    await repository.touch_passport(session, passport.id)
-    return change
 
 
 async def _load(
@@ -99,9 +36,9 @@ async def _load(
         material.status == "draft" and (viewer is None or viewer.id != material.seller_id)
     ):
         raise PassportNotFound()
-    passport = await repository.get_passport(session, material_id)
-    if passport is None:
-        passport = await create_passport(session, material_id)
+    passport = await passport_log.get_passport(session, material_id)
+    if passport is None:  # a listing from before passports
+        passport = await passport_log.create_passport(session, material)
     return passport, material
 
 
@@ -122,7 +59,7 @@ async def _view(
         passport=passport,
         material=material,
         seller=await repository.get_user(session, material.seller_id),
-        metrics=await repository.list_metrics(session, material.id),
+        metrics=await passport_log.list_metrics(session, material.id),
         changes=await repository.list_changes(session, passport.id),
     )
 
@@ -152,7 +89,7 @@ async def update_passport(
         values["manufacture_date"] = data.manufacture_date
     values.update(rows.structured_values(data))
     changes = {
-        PASSPORT_FIELDS[column]: {"old": getattr(material, column), "new": value}
+        passport_log.PASSPORT_FIELDS[column]: {"old": getattr(material, column), "new": value}
         for column, value in values.items()
         if getattr(material, column) != value
     }
@@ -161,9 +98,9 @@ async def update_passport(
             setattr(material, column, value)
         material.updated_at = datetime.now(UTC)
         await repository.flush(session)
-        await record_change(session, material_id, user.id, "passport_updated", changes)
+        await passport_log.record_change(session, material_id, user.id, "passport_updated", changes)
         caching.invalidate_after_commit(session, cache, [material_id])
-        passport = await repository.get_passport(session, material_id) or passport
+        passport = await passport_log.get_passport(session, material_id) or passport
     return await _view(session, base_url, passport, material)
 
 
@@ -172,24 +109,8 @@ async def add_metrics(
 ) -> SustainabilityMetric:
     """Append a metrics record (the latest applies; the history is kept)."""
     _, material = await _owned(session, user, material_id)
-    metric = await append_metrics(session, material.id, user.id, data)
+    metric = await passport_log.append_metrics(session, material.id, user.id, data)
     caching.invalidate_after_commit(session, cache, [material_id])
-    return metric
-
-
-async def append_metrics(
-    session: AsyncSession, material_id: uuid.UUID, user_id: uuid.UUID, data: MetricsIn
-) -> SustainabilityMetric:
-    """Append a metrics record and log it in the passport's changes, whichever endpoint the
-    metrics came through (the passport's own, or a listing update)."""
-    previous = await repository.list_metrics(session, material_id)
-    metric = await repository.add_metric(session, rows.metric_row(material_id, user_id, data))
-    old = previous[0] if previous else None
-    changes = {
-        field: {"old": getattr(old, field) if old else None, "new": getattr(metric, field)}
-        for field in ("carbon_footprint", "water_usage", "chemical_composition")
-    }
-    await record_change(session, material_id, user_id, "metrics_added", changes)
     return metric
 
 

@@ -6,7 +6,12 @@ from typing import Any
 
 from fabricloop.auth.models import User
 from fabricloop.impact.service import impact_out, per_kg_impact
-from fabricloop.materials.models import Material, SustainabilityMetric
+from fabricloop.materials.models import (
+    DigitalProductPassport,
+    Material,
+    PassportChange,
+    SustainabilityMetric,
+)
 from fabricloop.materials.schemas import (
     CertificationOut,
     ChemicalOut,
@@ -14,7 +19,6 @@ from fabricloop.materials.schemas import (
     MetricsOut,
     SupplyChainStepOut,
 )
-from fabricloop.passports.models import DigitalProductPassport, PassportChange
 from fabricloop.passports.schemas import ChangedBy, Issuer, PassportChangeOut, PassportOut
 
 # Material columns shown under another name on the passport.

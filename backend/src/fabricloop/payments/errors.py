@@ -1,4 +1,7 @@
+from typing import Any
+
 from fabricloop.core.errors import (
+    AppError,
     BadRequest,
     Conflict,
     NotFound,
@@ -49,3 +52,13 @@ class WebhookNotConfigured(BadRequest):
 
 class WebhookTooLarge(PayloadTooLarge):
     message = "The webhook body is too large."
+
+
+class ReplayedFailure(AppError):
+    """A failed payment request answered again, exactly as it was the first time, for its
+    Idempotency-Key (the router sends `body` with `status`)."""
+
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        super().__init__()
+        self.status = status
+        self.body = body

@@ -124,3 +124,9 @@ async def record_event(
         .returning(WebhookEvent.id)
     )
     return (await session.execute(statement)).first() is not None
+
+
+async def save_payment(session: AsyncSession, payment: Payment) -> None:
+    """Insert a new payment, or write the changes of a loaded one, now."""
+    session.add(payment)
+    await session.flush()

@@ -9,6 +9,7 @@ from fabricloop.core.db import DbSession
 from fabricloop.core.deps import AppCache, AppSettings
 from fabricloop.core.errors import BadRequest, Unauthorized, Unprocessable, responses
 from fabricloop.payments import service, webhooks
+from fabricloop.payments.deps import AppGateway
 from fabricloop.payments.errors import (
     AlreadyPaid,
     GatewayDown,
@@ -18,9 +19,9 @@ from fabricloop.payments.errors import (
     NotPayable,
     PaymentDeclined,
     PaymentNotFound,
+    ReplayedFailure,
     WebhookTooLarge,
 )
-from fabricloop.payments.gateway import PaymentGateway
 from fabricloop.payments.schemas import (
     PaymentCreate,
     PaymentDetail,
@@ -67,19 +68,22 @@ IdempotencyKey = Annotated[
 )
 async def create_payment(
     data: PaymentCreate,
-    request: Request,
     user: CurrentUser,
     session: DbSession,
     settings: AppSettings,
     cache: AppCache,
+    gateway: AppGateway,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Pay a pending transaction of yours; on success it becomes paid."""
-    gateway: PaymentGateway = request.app.state.payment_gateway
-    outcome = await service.create_payment(
-        session, settings, cache, gateway, user, data, idempotency_key
-    )
-    return JSONResponse(outcome.body, status_code=outcome.status_code)
+    try:
+        outcome = await service.create_payment(
+            session, settings, cache, gateway, user, data, idempotency_key
+        )
+    except ReplayedFailure as replay:
+        return JSONResponse(replay.body, status_code=replay.status)
+    status_code = status.HTTP_202_ACCEPTED if outcome.pending else status.HTTP_201_CREATED
+    return JSONResponse(outcome.body, status_code=status_code)
 
 
 @router.post(

@@ -178,12 +178,22 @@ class SandboxGateway:
         self._reversals.add(reference)
         return reference
 
-    async def create_account(self, user_id: uuid.UUID, email: str, idempotency_key: str) -> str:
+    async def create_account(
+        self,
+        user_id: uuid.UUID,  # noqa: ARG002 - the gateway protocol's; Stripe records them
+        email: str,  # noqa: ARG002
+        idempotency_key: str,
+    ) -> str:
         reference = f"acct_sandbox_{_digest(idempotency_key)}"
         self._accounts.setdefault(reference, AccountState(reference, False, False))
         return reference
 
-    async def account_link(self, reference: str, refresh_url: str, return_url: str) -> str:
+    async def account_link(
+        self,
+        reference: str,
+        refresh_url: str,  # noqa: ARG002 - the sandbox's page never expires
+        return_url: str,
+    ) -> str:
         return (
             f"{self.public_base_url}/sandbox/onboarding?account={quote(reference)}"
             f"&return_url={quote(return_url, safe='')}"

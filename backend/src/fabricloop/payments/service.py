@@ -27,6 +27,7 @@ from fabricloop.payments.errors import (
     NotPayable,
     PaymentDeclined,
     PaymentNotFound,
+    ReplayedFailure,
 )
 from fabricloop.payments.gateway import (
     ChargeRequest,
@@ -49,10 +50,16 @@ PAID_STATUSES = ("paid", "shipped", "completed")
 
 @dataclass(frozen=True)
 class Outcome:
-    """A response to send (and to replay for the same Idempotency-Key)."""
+    """A payment's answer (and the one replayed for the same Idempotency-Key): `pending` when
+    the payment awaits the buyer's action or the bank, else it succeeded."""
 
-    status_code: int
     body: dict[str, Any]
+    pending: bool
+
+
+# The idempotency record keeps the response as it was sent (`IdempotencyKey.response_status`),
+# a failure's status included, so a replay answers exactly the same.
+_STORED_STATUS = {False: 201, True: 202}
 
 
 def _now() -> datetime:
@@ -104,7 +111,7 @@ async def create_payment(
             user,
             idempotency_key,
             request_hash,
-            outcome.status_code,
+            _STORED_STATUS[outcome.pending],
             outcome.body,
         )
     return outcome
@@ -122,7 +129,9 @@ async def _replay(
         raise IdempotencyKeyReused()
     if stored.response_status is None or stored.response_body is None:
         raise IdempotencyKeyInUse()
-    return Outcome(stored.response_status, stored.response_body)
+    if stored.response_status not in _STORED_STATUS.values():
+        raise ReplayedFailure(stored.response_status, stored.response_body)
+    return Outcome(stored.response_body, pending=stored.response_status == _STORED_STATUS[True])
 
 
 async def _remember(
@@ -253,10 +262,10 @@ async def _pay(
     }
     if status == "succeeded":
         await settle(session, settings, transaction, payment)
-        return Outcome(201, PaymentOut.model_validate(fields).model_dump(mode="json"))
+        return Outcome(PaymentOut.model_validate(fields).model_dump(mode="json"), pending=False)
     if status in ("requires_action", "processing"):
         pending = PaymentPending.model_validate({**fields, "client_secret": result.client_secret})
-        return Outcome(202, pending.model_dump(mode="json"))
+        return Outcome(pending.model_dump(mode="json"), pending=True)
     raise PaymentDeclined(
         message or PaymentDeclined.message,
         extra={"decline_code": decline_code or "generic_decline", "payment_id": str(payment.id)},

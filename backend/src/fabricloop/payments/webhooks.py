@@ -133,15 +133,14 @@ async def _succeeded(session: AsyncSession, settings: Settings, intent: dict[str
     )
     if payment is None:
         payment = _new_payment(transaction, intent, "succeeded")
-        session.add(payment)
     if not matches:
         log.error("charged amount differs from the order", reference=intent.get("id"))
         payment.status, payment.decline_code = "failed", "amount_mismatch"
         payment.failure_message = "The amount charged did not match the order."
-        await session.flush()
+        await repository.save_payment(session, payment)
         return
     payment.status, payment.decline_code, payment.failure_message = "succeeded", None, None
-    await session.flush()
+    await repository.save_payment(session, payment)
     count_after_commit(session, "succeeded")
     paid = await settle(session, settings, transaction, payment)
     if not paid and transaction.status == "cancelled":
@@ -157,11 +156,10 @@ async def _failed(session: AsyncSession, intent: dict[str, Any]) -> None:
     error = intent.get("last_payment_error") or {}
     if payment is None:
         payment = _new_payment(transaction, intent, "failed")
-        session.add(payment)
     payment.status = "failed"
     payment.decline_code = str(error.get("decline_code") or error.get("code") or "generic_decline")[
         :100
     ]
     payment.failure_message = str(error.get("message") or "The payment failed.")[:500]
-    await session.flush()
+    await repository.save_payment(session, payment)
     count_after_commit(session, "failed")

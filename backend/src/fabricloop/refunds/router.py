@@ -1,11 +1,12 @@
 import uuid
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, status
 
 from fabricloop.auth.deps import CurrentUser
 from fabricloop.core.db import DbSession
 from fabricloop.core.deps import AppCache
 from fabricloop.core.errors import Unauthorized, Unprocessable, responses
+from fabricloop.payments.deps import AppGateway
 from fabricloop.payments.errors import GatewayDown
 from fabricloop.refunds import service
 from fabricloop.refunds.errors import (
@@ -57,12 +58,11 @@ def refund_out(refund: Refund) -> RefundOut:
 async def create_refund(
     transaction_id: uuid.UUID,
     data: RefundCreate,
-    request: Request,
     user: CurrentUser,
     session: DbSession,
     cache: AppCache,
+    gateway: AppGateway,
 ) -> RefundOut:
     """Refund part or all of a paid order (its seller)."""
-    gateway = request.app.state.payment_gateway
     refund = await service.create_refund(session, cache, gateway, user, transaction_id, data)
     return refund_out(refund)

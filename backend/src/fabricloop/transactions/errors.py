@@ -2,17 +2,12 @@ from fabricloop.core.errors import (
     Conflict,
     Forbidden,
     NotFound,
-    ServiceUnavailable,
     Unprocessable,
 )
 
 
 class TransactionNotFound(NotFound):
     message = "The transaction does not exist."
-
-
-class MaterialNotFound(NotFound):
-    message = "The material does not exist or is not for sale."
 
 
 class InsufficientQuantity(Conflict):
@@ -54,10 +49,6 @@ class InvalidTransition(Conflict):
 
 class WrongParty(Forbidden):
     message = "The other party of this transaction makes this status change."
-
-
-class ListingBusy(ServiceUnavailable):
-    message = "Too many buyers on this listing at once; nothing was reserved. Retry shortly."
 
 
 class ListingChanged(Conflict):

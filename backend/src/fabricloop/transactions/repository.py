@@ -127,3 +127,8 @@ async def lock_pending_of(session: AsyncSession, user_id: uuid.UUID) -> list[Tra
         .execution_options(populate_existing=True)
     )
     return list(result.scalars())
+
+
+async def flush(session: AsyncSession) -> None:
+    """Write the changes made to loaded rows (their UPDATEs) now, inside the transaction."""
+    await session.flush()

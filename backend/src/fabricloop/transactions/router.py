@@ -1,13 +1,15 @@
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, status
 
 from fabricloop.auth.deps import CurrentUser
 from fabricloop.core.db import DbSession
 from fabricloop.core.deps import AppCache, AppSettings
 from fabricloop.core.errors import InvalidQuery, Unauthorized, Unprocessable, responses
 from fabricloop.core.pagination import Pagination
+from fabricloop.materials.errors import ListingBusy, MaterialNotFound
+from fabricloop.payments.deps import AppGateway
 from fabricloop.payments.errors import GatewayDown
 from fabricloop.refunds.errors import RefundRefused
 from fabricloop.transactions import service
@@ -17,9 +19,7 @@ from fabricloop.transactions.errors import (
     InsufficientQuantity,
     InvalidIncrement,
     InvalidTransition,
-    ListingBusy,
     ListingChanged,
-    MaterialNotFound,
     SampleAlreadyOpen,
     SamplesUnavailable,
     TransactionNotFound,
@@ -181,13 +181,12 @@ async def get_transaction(
 async def update_transaction_status(
     transaction_id: uuid.UUID,
     data: StatusUpdate,
-    request: Request,
     user: CurrentUser,
     session: DbSession,
     cache: AppCache,
+    gateway: AppGateway,
 ) -> StatusUpdated:
     """Ship (seller, once paid), complete (buyer, once shipped), cancel (either while pending;
     the seller while paid, refunding the buyer in full)."""
-    gateway = request.app.state.payment_gateway
     t = await service.change_status(session, cache, gateway, user, transaction_id, data)
     return StatusUpdated(transaction_id=t.id, status=t.status, updated_at=t.updated_at)

@@ -14,8 +14,8 @@ from pydantic import (
     StringConstraints,
 )
 
+from fabricloop.core.countries import COUNTRY_CODES
 from fabricloop.core.vocabulary import TRANSACTION_STATUSES
-from fabricloop.transactions.countries import ISO_COUNTRIES
 
 TransactionStatus = Literal["pending", "paid", "shipped", "completed", "cancelled"]
 PayoutStatus = Literal["none", "held", "scheduled", "paid", "reversed"]
@@ -46,7 +46,7 @@ def _blank_is_none(value: object) -> object:
 
 def _country(value: str) -> str:
     code = value.upper()
-    if code not in ISO_COUNTRIES:
+    if code not in COUNTRY_CODES:
         raise ValueError("Must be an ISO 3166-1 alpha-2 country code such as PT.")
     return code
 

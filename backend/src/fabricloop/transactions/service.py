@@ -18,6 +18,7 @@ from fabricloop.core.metrics import record_transaction
 from fabricloop.core.pagination import Page
 from fabricloop.core.vocabulary import WHOLE_UNITS
 from fabricloop.materials import caching, stock, terms
+from fabricloop.materials.errors import MaterialNotFound
 from fabricloop.transactions import repository
 from fabricloop.transactions.errors import (
     BelowMinimumOrder,
@@ -25,9 +26,7 @@ from fabricloop.transactions.errors import (
     InsufficientQuantity,
     InvalidIncrement,
     InvalidTransition,
-    ListingBusy,
     ListingChanged,
-    MaterialNotFound,
     SampleAlreadyOpen,
     SamplesUnavailable,
     TransactionNotFound,
@@ -209,10 +208,7 @@ async def place_order(
     # The reservation comes last: the listing's row is locked from here to the commit only,
     # so buyers of one listing queue behind each other as briefly as possible. If it takes
     # nothing, the request fails and its rollback removes the transaction above.
-    try:
-        status = await stock.reserve(session, listing, quantity, order.lot_code)
-    except stock.ListingBusy as error:
-        raise ListingBusy(headers={"Retry-After": "1"}) from error
+    status = await stock.reserve(session, listing, quantity, order.lot_code)
     if status is None:
         await _refused(session, listing, quantity, order.lot_code)
     # A listing still on sale changed its quantity only: searches that don't show it stay
@@ -387,7 +383,7 @@ async def change_status(
         if data.tracking_number is not None:
             transaction.tracking_number = data.tracking_number
         _count(session, data.status)
-    await session.flush()
+    await repository.flush(session)
     return transaction
 
 
@@ -414,7 +410,7 @@ async def mark_paid(session: AsyncSession, transaction: Transaction, platform_fe
     transaction.platform_fee = platform_fee
     transaction.payout_status = "held"
     _count(session, "paid")
-    await session.flush()
+    await repository.flush(session)
     return True
 
 
@@ -434,13 +430,13 @@ async def apply_refund(
     transaction.updated_at = _now()
     if transaction.refunded_amount == transaction.total and transaction.status == "paid":
         await _cancel(session, cache, transaction, transaction.updated_at)
-    await session.flush()
+    await repository.flush(session)
 
 
 async def expire(session: AsyncSession, cache: Cache, transaction: Transaction) -> None:
     """Cancel a locked pending transaction found past its expiry before the job got to it."""
     await _cancel(session, cache, transaction, _now())
-    await session.flush()
+    await repository.flush(session)
 
 
 async def cancel_pending_of(session: AsyncSession, cache: Cache, user_id: uuid.UUID) -> int:
@@ -450,7 +446,7 @@ async def cancel_pending_of(session: AsyncSession, cache: Cache, user_id: uuid.U
     now = _now()
     for transaction in pending:  # ordered by listing: no deadlock with the expiry job
         await _cancel(session, cache, transaction, now)
-    await session.flush()
+    await repository.flush(session)
     return len(pending)
 
 
@@ -461,5 +457,5 @@ async def expire_overdue(session: AsyncSession, cache: Cache, now: datetime | No
     # Materials in a fixed order, so two runs can't deadlock on each other's listings.
     for transaction in sorted(overdue, key=lambda t: (str(t.material_id), str(t.id))):
         await _cancel(session, cache, transaction, now)
-    await session.flush()
+    await repository.flush(session)
     return len(overdue)

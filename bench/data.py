@@ -1,4 +1,5 @@
-"""`fabricloop bench-data --materials N`: realistic listings in bulk, for benchmarks.
+"""`python -m bench.data --materials N`: realistic listings in bulk, for benchmarks (never with
+`ENV=production`: it writes thousands of made-up listings and accounts).
 
 Rows go in with COPY (binary, through asyncpg) from two worker processes, one per core.
 For large loads the secondary indexes of `materials` and `material_search` are dropped first and
@@ -6,11 +7,14 @@ rebuilt after the load (one sorted build is many times faster than a million ind
 the search table is filled from the loaded rows in one statement, then the tables are vacuumed
 and analysed so the planner sees the real distribution."""
 
+import argparse
 import asyncio
 import contextlib
 import json
 import multiprocessing
+import os
 import random
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,11 +23,13 @@ from decimal import Decimal
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped, unused-ignore]
-
 from fabricloop.auth.passwords import hash_password
+from fabricloop.cli import database_url, settings_with_services
+from fabricloop.core import migrate
 from fabricloop.core.vocabulary import CERTIFICATION_SCHEMES, CURRENCIES, MATERIAL_TYPES
 from fabricloop.materials.models import MATERIAL_SEARCH_FILL_SQL
 from fabricloop.ops.pgtools import connect
+from sqlalchemy.engine import make_url
 
 BATCH = 20_000
 REBUILD_INDEXES_ABOVE = 50_000
@@ -269,7 +275,7 @@ def _sentence_pool(rng: random.Random, size: int) -> list[str]:
 
 class Generator:
     def __init__(self, seed: int, seller_ids: list[uuid.UUID], now: datetime) -> None:
-        self.rng = random.Random(seed)  # noqa: S311 - sample data, not secrets
+        self.rng = random.Random(seed)
         self.sellers = seller_ids
         self.now = now
         self.sentences = _sentence_pool(self.rng, 5000)
@@ -432,7 +438,7 @@ def _worker(args: tuple[str, int, list[uuid.UUID], int, int]) -> None:
 
 
 async def _make_sellers(connection: asyncpg.Connection, count: int, seed: int) -> list[uuid.UUID]:
-    rng = random.Random(seed)  # noqa: S311 - sample data, not secrets
+    rng = random.Random(seed)
     password_hash = hash_password("BenchSeller1", 12)
     run = uuid.uuid4().hex[:8]
     rows = [
@@ -530,3 +536,32 @@ async def generate(dsn: str, materials: int, *, seed: int = 1, workers: int = 2)
         "vacuum_seconds": round(done - indexed, 1),
         "total_seconds": round(done - started, 1),
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.data",
+        description="Add N realistic listings (with sellers, metrics, passports) by COPY.",
+    )
+    parser.add_argument("--materials", type=int, required=True, metavar="N")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--database-url", help="default: DATABASE_URL")
+    args = parser.parse_args(argv)
+    if os.environ.get("ENV", "").strip().lower() == "production":
+        print("bench data is never loaded with ENV=production", file=sys.stderr)
+        return 2
+    settings = settings_with_services()
+    if settings.env == "production":  # set in .env
+        print("bench data is never loaded with ENV=production", file=sys.stderr)
+        return 2
+    url = args.database_url or database_url(settings)
+    migrate.upgrade(url)
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    timings = asyncio.run(generate(dsn, args.materials, seed=args.seed, workers=args.workers))
+    print(json.dumps(timings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,19 +1,18 @@
-"""`fabricloop bench-data`: the generator commits real rows, so these tests use `committed`."""
+"""`python -m bench.data`: the generator commits real rows, so these tests use `committed`."""
 
 import json
 
 import pytest
 from anyio import to_thread
+from bench import data
 from httpx import AsyncClient
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from fabricloop import cli
 from fabricloop.auth.models import User
 from fabricloop.config import Settings
-from fabricloop.materials.models import Material, SustainabilityMetric
-from fabricloop.passports.models import DigitalProductPassport
+from fabricloop.materials.models import DigitalProductPassport, Material, SustainabilityMetric
 
 pytestmark = pytest.mark.concurrency
 
@@ -24,7 +23,7 @@ async def _count(maker: async_sessionmaker[AsyncSession], statement: object) -> 
 
 
 class TestBenchData:
-    async def test_generates_listings_through_the_cli(
+    async def test_generates_listings_through_the_command(
         self,
         committed: async_sessionmaker[AsyncSession],
         committed_client: AsyncClient,
@@ -34,7 +33,6 @@ class TestBenchData:
         assert settings.database_url is not None
         url = make_url(settings.database_url).set(drivername="postgresql")
         argv = [
-            "bench-data",
             "--materials",
             "120",
             "--seed",
@@ -44,7 +42,7 @@ class TestBenchData:
             "--database-url",
             url.render_as_string(hide_password=False),
         ]
-        assert await to_thread.run_sync(cli.main, argv) == 0
+        assert await to_thread.run_sync(data.main, argv) == 0
         timings = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
         assert timings["materials"] == 120
         assert timings["other_states"] == 2
@@ -79,3 +77,10 @@ class TestBenchData:
         words = page["materials"][0]["title"].split()[1]
         found = (await committed_client.get("/api/materials", params={"q": words})).json()
         assert found["total"] >= 1
+
+    def test_refused_in_production(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        monkeypatch.setenv("ENV", "production")
+        assert data.main(["--materials", "1"]) == 2
+        assert "ENV=production" in capsys.readouterr().err

@@ -15,7 +15,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import RowMapping
+from sqlalchemy import RowMapping, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.materials.models import MATERIAL_SEARCH_PARTITION_PREFIX
 from fabricloop.materials.search_query import SearchQuery
@@ -374,3 +375,17 @@ async def page_rows(query: SearchQuery, execute: Execute) -> tuple[Sequence[RowM
         sql, params = count_sql(query)
         total = int((await execute(sql, params))[0]["total"])
     return rows, total
+
+
+def executor(session: AsyncSession) -> Execute:
+    async def execute(sql: str, params: dict[str, Any]) -> Sequence[RowMapping]:
+        return (await session.execute(text(sql), params)).mappings().all()
+
+    return execute
+
+
+async def search_rows(
+    session: AsyncSession, query: SearchQuery
+) -> tuple[Sequence[RowMapping], int]:
+    """The rows of the page and the total (`page_rows` in the session)."""
+    return await page_rows(query, executor(session))

@@ -1,18 +1,28 @@
-"""Every SQL statement of listings except the search query (search.py)."""
+"""Every SQL statement of listings: here, in search.py (the search) and in stock.py (a
+listing's stock)."""
 
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import column, delete, exists, select, table, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
 from fabricloop.images.models import Image
-from fabricloop.materials.models import Material, MaterialLot, SustainabilityMetric
-from fabricloop.passports.models import DigitalProductPassport
-from fabricloop.transactions.models import Transaction
+from fabricloop.materials.models import (
+    DigitalProductPassport,
+    Material,
+    MaterialLot,
+    SustainabilityMetric,
+)
+
+# The transactions of a listing, by table name: the transactions domain builds on this one
+# (it reserves stock here), so its models are not imported (no package cycle).
+_transactions = table(
+    "transactions", column("material_id"), column("buyer_id"), column("seller_id")
+)
 
 
 @dataclass(frozen=True)
@@ -65,8 +75,8 @@ async def is_transaction_party(
 ) -> bool:
     query = select(
         exists().where(
-            Transaction.material_id == material_id,
-            (Transaction.buyer_id == user_id) | (Transaction.seller_id == user_id),
+            _transactions.c.material_id == material_id,
+            (_transactions.c.buyer_id == user_id) | (_transactions.c.seller_id == user_id),
         )
     )
     return bool(await session.scalar(query))
@@ -84,9 +94,11 @@ async def latest_metric(
     return result.scalar_one_or_none()
 
 
-async def add_metric(session: AsyncSession, metric: SustainabilityMetric) -> None:
+async def add_metric(session: AsyncSession, metric: SustainabilityMetric) -> SustainabilityMetric:
     session.add(metric)
     await session.flush()
+    await session.refresh(metric)
+    return metric
 
 
 async def material_images(session: AsyncSession, material_id: uuid.UUID) -> list[Image]:

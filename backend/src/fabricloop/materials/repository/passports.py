@@ -1,0 +1,64 @@
+"""The statements on a listing's passport record: the passport row, created with the
+listing, and its log of changes (materials.passport_log writes them)."""
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fabricloop.materials.models import DigitalProductPassport, PassportChange, SustainabilityMetric
+
+
+async def add_passport(session: AsyncSession, material_id: uuid.UUID) -> DigitalProductPassport:
+    # ON CONFLICT: two requests may both find a (legacy) material without a passport.
+    await session.execute(
+        insert(DigitalProductPassport)
+        .values(material_id=material_id)
+        .on_conflict_do_nothing(index_elements=["material_id"])
+    )
+    passport = await get_passport(session, material_id)
+    assert passport is not None
+    return passport
+
+
+async def get_passport(
+    session: AsyncSession, material_id: uuid.UUID
+) -> DigitalProductPassport | None:
+    # populate_existing: updated_at is bumped by a bulk UPDATE the identity map doesn't see.
+    result = await session.execute(
+        select(DigitalProductPassport)
+        .where(DigitalProductPassport.material_id == material_id)
+        .execution_options(populate_existing=True)
+    )
+    return result.scalar_one_or_none()
+
+
+async def add_change(session: AsyncSession, change: PassportChange) -> PassportChange:
+    session.add(change)
+    await session.flush()
+    await session.refresh(change)
+    return change
+
+
+async def touch_passport(session: AsyncSession, passport_id: uuid.UUID) -> None:
+    # clock_timestamp(), not now(): the change rows use it, and now() is frozen for the
+    # whole transaction.
+    await session.execute(
+        update(DigitalProductPassport)
+        .where(DigitalProductPassport.id == passport_id)
+        .values(updated_at=func.clock_timestamp())
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def list_metrics(
+    session: AsyncSession, material_id: uuid.UUID
+) -> Sequence[SustainabilityMetric]:
+    result = await session.execute(
+        select(SustainabilityMetric)
+        .where(SustainabilityMetric.material_id == material_id)
+        .order_by(SustainabilityMetric.recorded_at.desc(), SustainabilityMetric.id.desc())
+    )
+    return result.scalars().all()

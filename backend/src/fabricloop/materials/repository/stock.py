@@ -1,0 +1,191 @@
+"""The statements on a listing's stock: reserved atomically when a transaction is created,
+released once when it is cancelled (the transactions domain reaches them through
+materials.stock)."""
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import case, exists, select, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fabricloop.materials.errors import ListingBusy
+from fabricloop.materials.models import Material, MaterialLot
+from fabricloop.materials.terms import Tier, tiers_from_json, tiers_json
+
+PURCHASABLE = "active"
+# query_canceled (the statement timeout) and lock_not_available (a lock timeout).
+WAIT_GAVE_UP = frozenset({"57014", "55P03"})
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a purchase needs to know of a listing, read in one statement."""
+
+    id: uuid.UUID
+    seller_id: uuid.UUID
+    title: str
+    status: str
+    deleted: bool
+    quantity: Decimal
+    unit: str
+    kg_per_unit: Decimal | None
+    price: Decimal
+    currency: str
+    min_order_quantity: Decimal | None
+    order_increment: Decimal | None
+    price_tiers: tuple[Tier, ...]
+    sample_available: bool
+    sample_price: Decimal | None
+    sold_by_lot: bool
+
+
+_COLUMNS = (
+    Material.id,
+    Material.seller_id,
+    Material.title,
+    Material.status,
+    Material.deleted_at.is_not(None),
+    Material.quantity,
+    Material.unit,
+    Material.kg_per_unit,
+    Material.price,
+    Material.currency,
+    Material.min_order_quantity,
+    Material.order_increment,
+    Material.price_tiers,
+    Material.sample_available,
+    Material.sample_price,
+    exists().where(MaterialLot.material_id == Material.id),
+)
+
+
+async def get_listing(session: AsyncSession, material_id: uuid.UUID) -> Listing | None:
+    row = (await session.execute(select(*_COLUMNS).where(Material.id == material_id))).first()
+    if row is None:
+        return None
+    values = list(row)
+    values[12] = tiers_from_json(values[12])
+    return Listing(*values)
+
+
+async def lot_quantity(
+    session: AsyncSession, material_id: uuid.UUID, lot_code: str
+) -> Decimal | None:
+    """What is left of the listing's lot, or None when it has no lot of that code."""
+    quantity: Decimal | None = await session.scalar(
+        select(MaterialLot.quantity).where(
+            MaterialLot.material_id == material_id, MaterialLot.lot_code == lot_code
+        )
+    )
+    return quantity
+
+
+async def reserve(
+    session: AsyncSession, listing: Listing, quantity: Decimal, lot_code: str | None = None
+) -> str | None:
+    """Take `quantity` from the listing in one conditional UPDATE, so concurrent buyers can
+    never together take more than listed, and only on the terms the buyer's order was made
+    on (price, tiers, steps, currency, unit, mass per unit as read). With a `lot_code`, the
+    lot's row is then taken from the same way (the listing's row first, as every writer of a
+    listing locks it: no deadlock); if the lot can't supply it, None, and the caller's
+    rollback undoes both. Returns the listing's status after it (`sold_out` when it took the
+    last unit); None when the listing can't supply it on those terms. The rows stay locked
+    until the caller's transaction ends."""
+    remaining = Material.quantity - quantity
+    statement = (
+        update(Material)
+        .where(
+            Material.id == listing.id,
+            Material.status == PURCHASABLE,
+            Material.deleted_at.is_(None),
+            Material.quantity >= quantity,
+            Material.price == listing.price,
+            Material.currency == listing.currency,
+            Material.unit == listing.unit,
+            Material.kg_per_unit.is_not_distinct_from(listing.kg_per_unit),
+            Material.min_order_quantity.is_not_distinct_from(listing.min_order_quantity),
+            Material.order_increment.is_not_distinct_from(listing.order_increment),
+            Material.price_tiers == tiers_json(listing.price_tiers),
+        )
+        .values(
+            quantity=remaining,
+            status=case((remaining == 0, "sold_out"), else_=Material.status),
+        )
+        .returning(Material.status)
+        .execution_options(synchronize_session=False)
+    )
+    try:
+        status: str | None = (await session.execute(statement)).scalar_one_or_none()
+        if status is None or lot_code is None:
+            return status
+        taken = await session.execute(
+            update(MaterialLot)
+            .where(
+                MaterialLot.material_id == listing.id,
+                MaterialLot.lot_code == lot_code,
+                MaterialLot.quantity >= quantity,
+            )
+            .values(quantity=MaterialLot.quantity - quantity)
+            .returning(MaterialLot.id)
+            .execution_options(synchronize_session=False)
+        )
+        return status if taken.first() is not None else None
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) in WAIT_GAVE_UP:
+            raise ListingBusy(headers={"Retry-After": "1"}) from error
+        raise
+
+
+async def release(
+    session: AsyncSession, material_id: uuid.UUID, quantity: Decimal, lot_code: str | None = None
+) -> bool:
+    """Give `quantity` back. A sold-out listing becomes active again; an archived, draft or
+    deleted one keeps its status (the stock is counted, the listing is not resurrected).
+    Stock of a lot goes back to the lot, and to the listing only while the lot exists (the
+    seller may have removed it since: the listing's quantity stays the sum of its lots).
+    Returns whether the status changed. Callers guarantee once-only by changing the
+    transaction's status under a row lock."""
+    before = (
+        select(Material.id, Material.status)
+        .where(Material.id == material_id)
+        .with_for_update()
+        .cte("before")
+    )
+    returned = quantity
+    if lot_code is not None and not await _return_to_lot(session, material_id, quantity, lot_code):
+        returned = Decimal(0)
+    statement = (
+        update(Material)
+        .where(Material.id == before.c.id)
+        .values(
+            quantity=Material.quantity + returned,
+            status=case(
+                (
+                    (Material.status == "sold_out") & Material.deleted_at.is_(None),
+                    PURCHASABLE,
+                ),
+                else_=Material.status,
+            ),
+        )
+        .returning(before.c.status != Material.status)
+        .execution_options(synchronize_session=False)
+    )
+    changed: bool = (await session.execute(statement)).scalar_one()
+    return changed
+
+
+async def _return_to_lot(
+    session: AsyncSession, material_id: uuid.UUID, quantity: Decimal, lot_code: str
+) -> bool:
+    # The listing's row first (as reserve takes them), then the lot's.
+    await session.execute(select(Material.id).where(Material.id == material_id).with_for_update())
+    result = await session.execute(
+        update(MaterialLot)
+        .where(MaterialLot.material_id == material_id, MaterialLot.lot_code == lot_code)
+        .values(quantity=MaterialLot.quantity + quantity)
+        .returning(MaterialLot.id)
+        .execution_options(synchronize_session=False)
+    )
+    return result.first() is not None
