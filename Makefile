@@ -63,6 +63,9 @@ test-e2e: install frontend browser
 lint: install $(FRONTEND_DEPS)
 	$(BIN)/ruff check backend bench e2e && $(BIN)/ruff format --check backend bench e2e
 	cd backend && ../$(BIN)/mypy
+	@# Migration drift: the models and the migrations describe the same schema (on DATABASE_URL,
+	@# else TEST_DATABASE_URL, else the embedded server).
+	DATABASE_URL="$${DATABASE_URL:-$${TEST_DATABASE_URL:-}}" $(BIN)/fabricloop migrate --check
 	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent typecheck && npm run --silent format:check; fi
 
 format: install $(FRONTEND_DEPS)

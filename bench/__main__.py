@@ -1,6 +1,7 @@
 """`make bench` / `python -m bench [name ...]`: run the benchmarks listed in BENCHMARKS against
 a database and Redis of their own, write each one's figures to bench/results/<name>.json and
-its section of docs/performance.md. Figures are never asserted anywhere."""
+its file in bench/results/ (docs/performance.md summarises them). Figures are never
+asserted anywhere."""
 
 import importlib
 import json

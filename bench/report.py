@@ -1,13 +1,11 @@
-"""Each benchmark owns one section of docs/performance.md, between markers, rewritten on
-every run; the hand-written text around the sections is kept."""
+"""Each benchmark's latest figures go to bench/results/<name>.md, rewritten on every run;
+docs/performance.md (written by hand) summarises them."""
 
-import re
 from typing import Any
 
 from bench.env import CALIBRATION_STEPS, ROOT
 
-PERFORMANCE = ROOT / "docs" / "performance.md"
-HEADER = "# Performance\n\nFigures written by `make bench` (`python -m bench`).\n"
+RESULTS = ROOT / "bench" / "results"
 
 
 def _machine_line(context: dict[str, Any]) -> str:
@@ -31,12 +29,10 @@ def _machine_line(context: dict[str, Any]) -> str:
 
 
 def update_section(name: str, context: dict[str, Any], body: str) -> None:
-    start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
-    section = f"{start}\n{_machine_line(context)}\n\n{body}\n{end}"
-    text = PERFORMANCE.read_text() if PERFORMANCE.exists() else HEADER
-    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text)
-    else:
-        text = text.rstrip("\n") + f"\n\n## Benchmark: {name}\n\n{section}\n"
-    PERFORMANCE.write_text(text)
+    header = (
+        f"# Benchmark run: {name}\n\nWritten by `make bench` (`python -m bench {name}`): the "
+        "latest run's figures, raw, with its\nmachine and load. What they mean: "
+        "docs/performance.md.\n"
+    )
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.md").write_text(f"{header}\n{_machine_line(context)}\n\n{body}\n")

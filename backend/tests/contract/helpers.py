@@ -1,4 +1,4 @@
-"""Black-box helpers: what an external client of API.md can check from the outside."""
+"""Black-box helpers: what an external client of the API can check from the outside."""
 
 import re
 import uuid

@@ -1,4 +1,4 @@
-"""API.md field bounds accepted at their edges, and role rules for listing."""
+"""Field bounds of the contract accepted at their edges, and role rules for listing."""
 
 import uuid
 

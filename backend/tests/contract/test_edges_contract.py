@@ -1,4 +1,4 @@
-"""Finer API.md rules: server-owned status, roles, number formats, query validation."""
+"""Finer contract rules: server-owned status, roles, number formats, query validation."""
 
 import uuid
 

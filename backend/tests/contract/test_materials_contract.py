@@ -1,4 +1,4 @@
-"""API.md "Images" and "Materials": upload, create, detail, update, delete, types, search."""
+"""The contract, "Images" and "Materials": upload, create, detail, update, delete, types, search."""
 
 import uuid
 from typing import Any

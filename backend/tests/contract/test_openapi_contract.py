@@ -1,5 +1,5 @@
-"""/api/openapi.json describes every API.md route with the error statuses API.md documents
-for it, and the choices API.md leaves open."""
+"""/api/openapi.json describes every the contract route with the error statuses the contract documents
+for it, and the choices the contract leaves open."""
 
 from typing import Any
 
@@ -67,7 +67,7 @@ async def test_route_and_documented_errors(
     for status in statuses - {"200", "201", "202", "204", "503"}:
         if path == "/health":
             continue
-        # API.md's single error body; the code is named in the description.
+        # the contract's single error body; the code is named in the description.
         assert error_ref(operation["responses"][status]).endswith("/ErrorBody"), status
         assert "`" in operation["responses"][status]["description"], status
 

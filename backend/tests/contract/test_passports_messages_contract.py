@@ -1,4 +1,4 @@
-"""API.md "Digital Product Passports" and "Messages"."""
+"""The contract, "Digital Product Passports" and "Messages"."""
 
 import uuid
 from datetime import UTC, datetime, timedelta

@@ -1,4 +1,4 @@
-"""API.md's atomicity promises from the outside, with real commits: two buyers never together
+"""the contract's atomicity promises from the outside, with real commits: two buyers never together
 take more than the listed quantity; one transaction is never paid twice."""
 
 import asyncio

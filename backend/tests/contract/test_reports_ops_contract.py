@@ -1,4 +1,4 @@
-"""API.md "Sustainability reports" and "Operations"."""
+"""The contract, "Sustainability reports" and "Operations"."""
 
 import asyncio
 import csv

@@ -1,4 +1,4 @@
-"""API.md "Transactions" and "Payments": fields, roles, state machine, sandbox outcomes,
+"""The contract, "Transactions" and "Payments": fields, roles, state machine, sandbox outcomes,
 Idempotency-Key semantics."""
 
 import uuid

@@ -1,4 +1,4 @@
-"""API.md: the webhook verifies Stripe-Signature (400 otherwise) and answers 200 to each event,
+"""The contract: the webhook verifies Stripe-Signature (400 otherwise) and answers 200 to each event,
 a duplicate too."""
 
 import hashlib

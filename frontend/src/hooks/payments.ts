@@ -4,7 +4,7 @@ import { call } from "@/lib/api";
 import type { PaymentBody } from "@/lib/types";
 import { transactionKeys } from "./transactions";
 
-/** Sandbox test payment methods from API.md. */
+/** Sandbox test payment methods (see the OpenAPI operation `create_payment`). */
 export const TEST_PAYMENT_METHODS = [
   { value: "pm_card_visa", label: "Visa •••• 4242 (succeeds)" },
   { value: "pm_card_mastercard", label: "Mastercard •••• 4444 (succeeds)" },

@@ -1,4 +1,4 @@
-/** Error raised by every API call that did not succeed; mirrors the error body of API.md. */
+/** Error raised by every API call that did not succeed; mirrors the API's error body (OpenAPI `ErrorBody`). */
 export interface FieldError {
   field: string;
   message: string;

@@ -1,4 +1,4 @@
-/** Client-side validation mirroring API.md. Each returns an error message or null. */
+/** Client-side validation mirroring the OpenAPI schema. Each returns an error message or null. */
 export const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const E164_RE = /^\+[1-9]\d{1,14}$/;
 export const COUNTRY_RE = /^[A-Za-z]{2}$/;

@@ -1,5 +1,5 @@
 """The OpenAPI schema as the API really answers: FastAPI documents a 422 with its own
-validation body on every route with parameters, but here a bad body is a 422 with API.md's
+validation body on every route with parameters, but here a bad body is a 422 with the
 error body, a bad query a 400 `invalid_query` and a bad path id a 404 `not_found`."""
 
 from collections.abc import Callable

@@ -1,4 +1,4 @@
-"""Request and response models of listings; the field rules of API.md live here."""
+"""Request and response models of listings; the field rules of the API live here."""
 
 import re
 import uuid
@@ -82,7 +82,7 @@ def _half_up(places: int) -> Any:
 
 
 def _number(value: Decimal) -> float | int:
-    # JSON numbers, as API.md asks. NUMERIC columns hold at most 14 significant digits, which
+    # JSON numbers, as the schema documents. NUMERIC columns hold at most 14 significant digits, which
     # a float's shortest repr reproduces exactly.
     return int(value) if value == value.to_integral_value() else float(value)
 
@@ -275,7 +275,7 @@ def whole_unit_problem(unit: str, value: Decimal | None) -> str | None:
 
 
 class MaterialCreate(Request):
-    """A new listing. Its status is always `active` (server-owned, per API.md); make a draft
+    """A new listing. Its status is always `active` (server-owned); make a draft
     by setting `status` with PUT."""
 
     title: Title

@@ -128,7 +128,8 @@ async def _visible(session: AsyncSession, material: Material, viewer: User | Non
         return False
     if viewer.id == material.seller_id:
         return True
-    # API.md: a draft or archived listing stays visible to the parties of its transactions.
+    # A draft or archived listing stays visible to the parties of its transactions (the
+    # OpenAPI operation get_material says so).
     return await repository.is_transaction_party(session, material.id, viewer.id)
 
 
