@@ -1,6 +1,6 @@
-"""The HTTP contract as a whole: "Conventions" (request ids, gzip, error body, unknown and server-owned
-fields, snake_case), the status table and "Pagination", checked from the outside; the other
-files of this folder take the contract section by section."""
+"""The HTTP contract as a whole: "Conventions" (request ids, gzip, error body, unknown and
+server-owned fields, snake_case), the status table and "Pagination", checked from the
+outside; the other files of this folder take the contract section by section."""
 
 import gzip
 import uuid

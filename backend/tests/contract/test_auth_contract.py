@@ -1,4 +1,5 @@
-"""The contract, "Auth and account": every field of every response, cookies, tokens, export, delete."""
+"""The contract, "Auth and account": every field of every response, cookies, tokens, export,
+delete."""
 
 import time
 import uuid

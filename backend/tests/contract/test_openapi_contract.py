@@ -1,5 +1,5 @@
-"""/api/openapi.json describes every the contract route with the error statuses the contract documents
-for it, and the choices the contract leaves open."""
+"""/api/openapi.json describes every route of the contract with the error statuses the
+contract documents for it, and the choices the contract leaves open."""
 
 from typing import Any
 

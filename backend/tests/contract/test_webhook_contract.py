@@ -1,5 +1,5 @@
-"""The contract: the webhook verifies Stripe-Signature (400 otherwise) and answers 200 to each event,
-a duplicate too."""
+"""The contract: the webhook verifies Stripe-Signature (400 otherwise) and answers 200 to each
+event, a duplicate too."""
 
 import hashlib
 import hmac

@@ -1,4 +1,5 @@
-"""One error type for the services, and the handlers that give every error the one error body (docs/architecture.md)."""
+"""One error type for the services, and the handlers that give every error the one error
+body (docs/architecture.md)."""
 
 from typing import Any
 
@@ -197,7 +198,8 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
 
 
-# The database is unreachable (refused, reset, timed out, pool exhausted): the 503 every operation documents.
+# The database is unreachable (refused, reset, timed out, pool exhausted):
+# the 503 every operation documents.
 DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
     ConnectionError,
     TimeoutError,

@@ -3,8 +3,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, PlainSerializer
 
-# A Decimal emitted as a JSON number (as the schema documents), not pydantic's default string. The figures
-# carry at most a few decimals, which a float's shortest repr renders exactly.
+# A Decimal emitted as a JSON number (as the schema documents), not pydantic's default
+# string. The figures carry at most a few decimals, which a float's shortest repr renders exactly.
 Number = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 
 

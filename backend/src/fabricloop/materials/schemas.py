@@ -82,8 +82,8 @@ def _half_up(places: int) -> Any:
 
 
 def _number(value: Decimal) -> float | int:
-    # JSON numbers, as the schema documents. NUMERIC columns hold at most 14 significant digits, which
-    # a float's shortest repr reproduces exactly.
+    # JSON numbers, as the schema documents. NUMERIC columns hold at most 14 significant
+    # digits, which a float's shortest repr reproduces exactly.
     return int(value) if value == value.to_integral_value() else float(value)
 
 
