@@ -509,6 +509,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/01/{gtin}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Resolve Gtin
+         * @description GS1 Digital Link resolver: the passport of the listing with this GTIN. A GTIN that is malformed, fails its check digit, or belongs to no published listing, and a lot code the listing does not have, are 404. The GTIN may be written with 8, 12, 13 or 14 digits. Responses carry `Vary: Accept` and a `Link` header to the linkset.
+         */
+        get: operations["resolve_gtin_01__gtin__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/01/{gtin}/10/{lot_code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Resolve Gtin Lot
+         * @description GS1 Digital Link resolver: the passport of one lot (batch/lot, AI 10) of the listing with this GTIN. A GTIN that is malformed, fails its check digit, or belongs to no published listing, and a lot code the listing does not have, are 404. The GTIN may be written with 8, 12, 13 or 14 digits. Responses carry `Vary: Accept` and a `Link` header to the linkset.
+         */
+        get: operations["resolve_gtin_lot_01__gtin__10__lot_code__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reports/sustainability": {
         parameters: {
             query?: never;
@@ -1230,6 +1270,8 @@ export interface components {
             color?: string | null;
             /** Origin Country */
             origin_country?: string | null;
+            /** Gtin */
+            gtin?: string | null;
             /**
              * Manufacture Date
              * @description Not in the future.
@@ -1328,6 +1370,11 @@ export interface components {
             color: string | null;
             /** Origin Country */
             origin_country: string | null;
+            /**
+             * Gtin
+             * @description GS1 GTIN, as the seller gave it; null without one.
+             */
+            gtin: string | null;
             /** Manufacture Date */
             manufacture_date: string | null;
             /** Certifications */
@@ -1519,6 +1566,8 @@ export interface components {
             color?: string | null;
             /** Origin Country */
             origin_country?: string | null;
+            /** Gtin */
+            gtin?: string | null;
             /** Manufacture Date */
             manufacture_date?: string | null;
             /** Certifications */
@@ -1762,12 +1811,27 @@ export interface components {
             supply_chain: components["schemas"]["SupplyChainStepOut"][];
             impact: components["schemas"]["ImpactOut"];
             issuer: components["schemas"]["Issuer"];
+            /**
+             * Gtin
+             * @description The listing's GS1 GTIN; null without one.
+             */
+            gtin: string | null;
             /** Public Url */
             public_url: string;
+            /**
+             * Digital Link
+             * @description The GS1 Digital Link URI (/01/{GTIN-14}) when the listing has a GTIN: what the QR code encodes then, instead of public_url.
+             */
+            digital_link: string | null;
             /** Qr Url */
             qr_url: string;
             /** Untp Url */
             untp_url: string;
+            /**
+             * Credential Url
+             * @description The signed credential (application/vc+jwt).
+             */
+            credential_url: string;
             /**
              * Changes
              * @description Every change, oldest first.
@@ -3597,6 +3661,111 @@ export interface operations {
                 content: {
                     "application/json": unknown;
                     "application/did+ld+json": unknown;
+                };
+            };
+        };
+    };
+    resolve_gtin_01__gtin__get: {
+        parameters: {
+            query?: {
+                /** @description `linkset` (or `all`): the RFC 9264 linkset; `gs1:dpp`, `gs1:sustainabilityInfo`, `gs1:certificationInfo`, `gs1:defaultLink`: a redirect to that link; anything else: as without it. */
+                linkType?: string | null;
+            };
+            header?: never;
+            path: {
+                gtin: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description By the Accept header: HTML for a browser (and `*\/*`), the UNTP credential for `application/ld+json` or `application/json`, the linkset for `application/linkset+json` or `?linkType=linkset`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/ld+json": Record<string, never>;
+                    "application/linkset+json": Record<string, never>;
+                };
+            };
+            /** @description `?linkType=gs1:...`: a redirect to that link. */
+            307: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    resolve_gtin_lot_01__gtin__10__lot_code__get: {
+        parameters: {
+            query?: {
+                /** @description `linkset` (or `all`): the RFC 9264 linkset; `gs1:dpp`, `gs1:sustainabilityInfo`, `gs1:certificationInfo`, `gs1:defaultLink`: a redirect to that link; anything else: as without it. */
+                linkType?: string | null;
+            };
+            header?: never;
+            path: {
+                gtin: string;
+                lot_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description By the Accept header: HTML for a browser (and `*\/*`), the UNTP credential for `application/ld+json` or `application/json`, the linkset for `application/linkset+json` or `?linkType=linkset`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/ld+json": Record<string, never>;
+                    "application/linkset+json": Record<string, never>;
+                };
+            };
+            /** @description `?linkType=gs1:...`: a redirect to that link. */
+            307: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

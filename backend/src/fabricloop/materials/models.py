@@ -103,6 +103,8 @@ class Material(UUIDPrimaryKey, Timestamps, Base):
             "sample_price IS NULL OR sample_price >= 0", name="sample_price_not_negative"
         ),
         Index("ix_materials_seller_id_created_at", "seller_id", "created_at"),
+        # The GS1 Digital Link resolver finds a passport by its GTIN.
+        Index("ix_materials_gtin", "gtin", postgresql_where=text("gtin IS NOT NULL")),
         # Searches without text read live listings only: see migration 0003.
         # The GIN indexes of 0003 and 0005 are what text search read before material_search
         # (0006). They stay for one release, so that the processes of the previous release
@@ -158,6 +160,8 @@ class Material(UUIDPrimaryKey, Timestamps, Base):
     composition: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default="[]")
     color: Mapped[str | None] = mapped_column(String(100))
     origin_country: Mapped[str | None] = mapped_column(String(2))
+    # GS1 GTIN-8/12/13/14 as the seller wrote it (check digit verified by the schema).
+    gtin: Mapped[str | None] = mapped_column(String(14))
     manufacture_date: Mapped[date | None]
     certifications: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default="[]")
     supply_chain: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default="[]")

@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from fabricloop.core.countries import COUNTRY_CODES
+from fabricloop.core.gs1 import gtin_problem
 from fabricloop.core.vocabulary import (
     CERTIFICATION_SCHEMES,
     CURRENCIES,
@@ -72,6 +73,13 @@ def _cas_number(value: str | None) -> str | None:
     return match.group(0)
 
 
+def _gtin(value: str) -> str:
+    problem = gtin_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
 def _half_up(places: int) -> Any:
     quantum = Decimal(1).scaleb(-places)
 
@@ -103,6 +111,17 @@ Description = Annotated[Text, Field(max_length=5000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=200), _stripped(1)]
 Country = Annotated[Text, Field(max_length=8), AfterValidator(_country)]
 PastDate = Annotated[date, AfterValidator(_not_future)]
+Gtin = Annotated[
+    str,
+    Field(
+        min_length=8,
+        max_length=14,
+        description="GS1 GTIN-8, -12, -13 or -14, check digit verified; the passport's GS1 "
+        "Digital Link is /01/{the GTIN padded to 14 digits}.",
+        examples=["09520123456788"],
+    ),
+    AfterValidator(_gtin),
+]
 Quantity = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=3, allow_inf_nan=False)]
 Price = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, allow_inf_nan=False)]
 KgPerUnit = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=4, allow_inf_nan=False)]
@@ -319,6 +338,7 @@ class MaterialCreate(Request):
     composition: Composition = []
     color: Color | None = None
     origin_country: Country | None = None
+    gtin: Gtin | None = None
     manufacture_date: Annotated[PastDate | None, Field(description="Not in the future.")] = None
     certifications: Certifications = []
     images: ImageIds = []
@@ -417,6 +437,7 @@ class MaterialUpdate(Request):
     composition: Composition | None = None
     color: Color | None = None
     origin_country: Country | None = None
+    gtin: Gtin | None = None
     manufacture_date: PastDate | None = None
     certifications: Certifications | None = None
     images: ImageIds | None = None
@@ -555,6 +576,7 @@ class MaterialDetail(BaseModel):
     composition: list[CompositionOut]
     color: str | None
     origin_country: str | None
+    gtin: str | None = Field(description="GS1 GTIN, as the seller gave it; null without one.")
     manufacture_date: date | None
     certifications: list[CertificationOut]
     images: list[MaterialImage]

@@ -100,6 +100,7 @@ async def create_material(
             composition=rows.composition_json(data.composition),
             color=data.color,
             origin_country=data.origin_country,
+            gtin=data.gtin,
             manufacture_date=data.manufacture_date,
             certifications=rows.certifications_json(data.certifications),
             supply_chain=rows.supply_chain_json(data.supply_chain),
@@ -242,6 +243,7 @@ UPDATABLE_COLUMNS = (
     "sample_description",
     "color",
     "origin_country",
+    "gtin",
     "manufacture_date",
 )
 

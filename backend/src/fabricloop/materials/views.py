@@ -94,6 +94,7 @@ def detail_view(
         ],
         color=m.color,
         origin_country=m.origin_country,
+        gtin=m.gtin,
         manufacture_date=m.manufacture_date,
         certifications=[
             CertificationOut(

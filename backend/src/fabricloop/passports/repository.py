@@ -22,6 +22,18 @@ async def get_material(
     return result.scalar_one_or_none()
 
 
+async def find_material_by_gtin(session: AsyncSession, forms: list[str]) -> Material | None:
+    """The newest listing, not a draft, whose GTIN is one of `forms` (one GTIN in the lengths
+    it may have been written in); deleted ones included: the passport outlives its listing."""
+    result = await session.execute(
+        select(Material)
+        .where(Material.gtin.in_(forms), Material.status != "draft")
+        .order_by(Material.created_at.desc(), Material.id.desc())
+        .limit(1)
+    )
+    return result.scalar_one_or_none()
+
+
 async def flush(session: AsyncSession) -> None:
     await session.flush()
 

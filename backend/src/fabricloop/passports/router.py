@@ -1,13 +1,14 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from fabricloop.auth.deps import CurrentUser, OptionalUser
 from fabricloop.core.db import DbSession
 from fabricloop.core.deps import AppCache, AppSettings
 from fabricloop.core.errors import Unauthorized, Unprocessable, responses
+from fabricloop.passports import digital_link as dl
 from fabricloop.passports import service
 from fabricloop.passports.context import EXTENSION_CONTEXT_PATH, extension_context
 from fabricloop.passports.errors import NotPassportOwner, PassportNotFound
@@ -187,3 +188,104 @@ async def get_did_document(settings: AppSettings, keys: PassportKeys) -> JSONRes
         media_type="application/did+ld+json",
         headers={"Cache-Control": "public, max-age=300"},
     )
+
+
+LinkType = Annotated[
+    str | None,
+    Query(
+        alias="linkType",
+        max_length=200,
+        description="`linkset` (or `all`): the RFC 9264 linkset; `gs1:dpp`, "
+        "`gs1:sustainabilityInfo`, `gs1:certificationInfo`, `gs1:defaultLink`: a redirect "
+        "to that link; anything else: as without it.",
+    ),
+]
+DIGITAL_LINK_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            dl.HTML: {"schema": {"type": "string"}},
+            dl.JSON_LD: {"schema": {"type": "object"}},
+            dl.LINKSET: {"schema": {"type": "object"}},
+        },
+        "description": "By the Accept header: HTML for a browser (and `*/*`), the UNTP "
+        "credential for `application/ld+json` or `application/json`, the linkset for "
+        "`application/linkset+json` or `?linkType=linkset`.",
+    },
+    307: {"description": "`?linkType=gs1:...`: a redirect to that link."},
+    **responses(PassportNotFound),
+}
+DIGITAL_LINK_NOTE = (
+    " A GTIN that is malformed, fails its check digit, or belongs to no published listing, "
+    "and a lot code the listing does not have, are 404. The GTIN may be written with 8, 12, "
+    "13 or 14 digits. Responses carry `Vary: Accept` and a `Link` header to the linkset."
+)
+
+
+async def _digital_link(
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    gtin: str,
+    lot_code: str | None,
+    link_type: str | None,
+) -> Response:
+    resolved = await service.resolve_digital_link(session, settings.public_base_url, gtin, lot_code)
+    view = resolved.view
+    links = dl.targets(view, view.credential_url)
+    headers = {
+        "Vary": "Accept",
+        "Link": f'<{resolved.anchor}?linkType=linkset>; rel="linkset"; type="{dl.LINKSET}"',
+    }
+    accept = request.headers.get("accept")
+    if link_type in ("linkset", "all") or (
+        link_type is None and dl.negotiate(accept) == dl.LINKSET
+    ):
+        return JSONResponse(
+            dl.linkset(resolved.anchor, links), media_type=dl.LINKSET, headers=headers
+        )
+    if link_type:
+        target = dl.link_type_target(link_type, links)
+        if target is not None:
+            return RedirectResponse(target.href, status_code=307, headers=headers)
+    if dl.negotiate(accept) in (dl.JSON_LD, dl.JSON):
+        return JSONResponse(resolved.credential, media_type=dl.JSON_LD, headers=headers)
+    recycled = resolved.credential["credentialSubject"].get("circularityScorecard", {})
+    page = dl.html_page(view, resolved.anchor, recycled.get("recycledContent"))
+    return HTMLResponse(page, headers=headers)
+
+
+@identity_router.get(
+    "/01/{gtin}",
+    response_class=Response,
+    responses=DIGITAL_LINK_RESPONSES,
+    description="GS1 Digital Link resolver: the passport of the listing with this GTIN."
+    + DIGITAL_LINK_NOTE,
+)
+async def resolve_gtin(
+    gtin: str,
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    link_type: LinkType = None,
+) -> Response:
+    """Resolve a GS1 Digital Link"""
+    return await _digital_link(request, session, settings, gtin, None, link_type)
+
+
+@identity_router.get(
+    "/01/{gtin}/10/{lot_code}",
+    response_class=Response,
+    responses=DIGITAL_LINK_RESPONSES,
+    description="GS1 Digital Link resolver: the passport of one lot (batch/lot, AI 10) of "
+    "the listing with this GTIN." + DIGITAL_LINK_NOTE,
+)
+async def resolve_gtin_lot(
+    gtin: str,
+    lot_code: str,
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    link_type: LinkType = None,
+) -> Response:
+    """Resolve a GS1 Digital Link with a lot"""
+    return await _digital_link(request, session, settings, gtin, lot_code, link_type)

@@ -92,9 +92,15 @@ class PassportOut(BaseModel):
     supply_chain: list[SupplyChainStepOut]
     impact: ImpactOut
     issuer: Issuer
+    gtin: str | None = Field(description="The listing's GS1 GTIN; null without one.")
     public_url: str
+    digital_link: str | None = Field(
+        description="The GS1 Digital Link URI (/01/{GTIN-14}) when the listing has a GTIN: "
+        "what the QR code encodes then, instead of public_url."
+    )
     qr_url: str
     untp_url: str
+    credential_url: str = Field(description="The signed credential (application/vc+jwt).")
     changes: list[PassportChangeOut] = Field(description="Every change, oldest first.")
     created_at: datetime
     updated_at: datetime

@@ -2,6 +2,7 @@
 changes, and readable by anyone (a draft's by its owner only)."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -9,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
 from fabricloop.core.cache import Cache
-from fabricloop.impact.service import per_kg_impact
+from fabricloop.core.gs1 import gtin_forms, gtin_problem
+from fabricloop.impact.service import PerKgImpact, per_kg_impact
 from fabricloop.materials import caching, passport_log, rows
 from fabricloop.materials.models import (
     DigitalProductPassport,
@@ -18,12 +20,13 @@ from fabricloop.materials.models import (
 )
 from fabricloop.passports import repository
 from fabricloop.passports.did import did_document, verification_method_id
+from fabricloop.passports.digital_link import digital_link
 from fabricloop.passports.errors import NotPassportOwner, PassportNotFound
 from fabricloop.passports.qr import qr_svg
 from fabricloop.passports.schemas import MetricsCreate, PassportOut, PassportUpdate
 from fabricloop.passports.signing import SigningKeys, sign
 from fabricloop.passports.untp import CredentialInput, untp_credential
-from fabricloop.passports.views import passport_out, passport_urls
+from fabricloop.passports.views import passport_out, qr_target
 
 
 async def _load(
@@ -118,9 +121,19 @@ async def passport_qr_svg(
     session: AsyncSession, base_url: str, material_id: uuid.UUID, viewer: User | None
 ) -> bytes:
     """An SVG QR code of the passport's public page."""
-    await _load(session, material_id, viewer, for_update=False)
-    public_url, _, _ = passport_urls(base_url, material_id)
-    return qr_svg(public_url)
+    _, material = await _load(session, material_id, viewer, for_update=False)
+    return qr_svg(qr_target(base_url, material))
+
+
+def _impact(material: Material, view: PassportOut) -> PerKgImpact:
+    metrics = view.sustainability_metrics
+    return per_kg_impact(
+        material.material_type,
+        material.source_type,
+        material.composition or [],
+        metrics.carbon_footprint if metrics else None,
+        metrics.water_usage if metrics else None,
+    )
 
 
 async def passport_untp(
@@ -129,14 +142,9 @@ async def passport_untp(
     """The passport as a UNTP Digital Product Passport credential (unsigned)."""
     passport, material = await _load(session, material_id, viewer, for_update=False)
     view = await _view(session, base_url, passport, material)
-    impact = per_kg_impact(
-        material.material_type,
-        material.source_type,
-        material.composition or [],
-        view.sustainability_metrics.carbon_footprint if view.sustainability_metrics else None,
-        view.sustainability_metrics.water_usage if view.sustainability_metrics else None,
+    return untp_credential(
+        CredentialInput(view, material, _impact(material, view), base_url, gtin=material.gtin)
     )
-    return untp_credential(CredentialInput(view, material, impact, base_url))
 
 
 async def passport_credential_jwt(
@@ -156,3 +164,31 @@ def did_document_of(base_url: str, keys: SigningKeys) -> dict[str, Any]:
     return did_document(
         base_url, [(str(k.thumbprint()), k.as_dict(private=False)) for k in keys.public_keys()]
     )
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a GS1 Digital Link names: the passport, its credential, and the links."""
+
+    view: PassportOut
+    credential: dict[str, Any]
+    anchor: str
+
+
+async def resolve_digital_link(
+    session: AsyncSession, base_url: str, gtin: str, lot_code: str | None
+) -> Resolved:
+    """The passport at /01/{gtin}[/10/{lot_code}]. A malformed GTIN, a wrong check digit, an
+    unknown GTIN or lot, and a draft's GTIN are all 404: no page that looks found."""
+    if gtin_problem(gtin) is not None:
+        raise PassportNotFound()
+    material = await repository.find_material_by_gtin(session, gtin_forms(gtin))
+    if material is None or lot_code is not None:
+        # Lots come with the lots of the listings; until then no lot code resolves.
+        raise PassportNotFound()
+    passport, _ = await _load(session, material.id, None, for_update=False)
+    view = await _view(session, base_url, passport, material)
+    credential = untp_credential(
+        CredentialInput(view, material, _impact(material, view), base_url, gtin=material.gtin)
+    )
+    return Resolved(view, credential, digital_link(base_url, gtin, lot_code))

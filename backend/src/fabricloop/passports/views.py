@@ -19,6 +19,7 @@ from fabricloop.materials.schemas import (
     MetricsOut,
     SupplyChainStepOut,
 )
+from fabricloop.passports.digital_link import digital_link
 from fabricloop.passports.schemas import ChangedBy, Issuer, PassportChangeOut, PassportOut
 
 # Material columns shown under another name on the passport.
@@ -26,13 +27,21 @@ FIELD_NAMES = {"origin_country": "origin"}
 
 
 def passport_urls(base_url: str, material_id: object) -> tuple[str, str, str]:
-    """The public page (what the QR code encodes), the QR code and the UNTP credential."""
+    """The public page, the QR code and the UNTP credential."""
     base = base_url.rstrip("/")
     return (
         f"{base}/passport/{material_id}",
         f"{base}/api/passports/{material_id}/qr.svg",
         f"{base}/api/passports/{material_id}/untp.json",
     )
+
+
+def qr_target(base_url: str, material: Material) -> str:
+    """What the QR code encodes: the GS1 Digital Link when the listing has a GTIN, else the
+    public page."""
+    if material.gtin:
+        return digital_link(base_url, material.gtin)
+    return passport_urls(base_url, material.id)[0]
 
 
 def _items(value: Any) -> list[dict[str, Any]]:
@@ -134,9 +143,12 @@ def passport_out(
         supply_chain=supply_chain_out(material),
         impact=impact_out(impact),
         issuer=Issuer(company_name=seller.company_name if seller else ""),
+        gtin=material.gtin,
         public_url=public_url,
+        digital_link=digital_link(base_url, material.gtin) if material.gtin else None,
         qr_url=qr_url,
         untp_url=untp_url,
+        credential_url=untp_url.removesuffix("untp.json") + "credential.jwt",
         changes=[change_out(change, name) for change, name in changes],
         created_at=passport.created_at,
         updated_at=passport.updated_at,
