@@ -1180,7 +1180,7 @@ export interface components {
         };
         /**
          * MaterialCreate
-         * @description A new listing. Its status is always `active` (server-owned, per API.md); make a draft
+         * @description A new listing. Its status is always `active` (server-owned); make a draft
          *     by setting `status` with PUT.
          */
         MaterialCreate: {
