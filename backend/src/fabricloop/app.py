@@ -37,13 +37,14 @@ from fabricloop.ops.router import router as ops_router
 from fabricloop.passports.router import identity_router
 from fabricloop.passports.router import router as passports_router
 from fabricloop.passports.signing import signing_keys
-from fabricloop.payments.gateway import create_gateway
+from fabricloop.payments.gateway import PaymentGateway, create_gateway
 from fabricloop.payments.router import router as payments_router
-from fabricloop.payments.service import purge_idempotency_keys
+from fabricloop.payments.service import expire_unpaid, purge_idempotency_keys
+from fabricloop.payouts.router import router as payouts_router
+from fabricloop.payouts.service import complete_overdue
 from fabricloop.refunds.router import router as refunds_router
 from fabricloop.reports.router import router as reports_router
 from fabricloop.transactions.router import router as transactions_router
-from fabricloop.transactions.service import expire_overdue
 
 ROUTERS: list[APIRouter] = [
     health_router,
@@ -59,13 +60,22 @@ ROUTERS: list[APIRouter] = [
     transactions_router,
     payments_router,
     refunds_router,
+    payouts_router,
 ]
 
 
-def periodic_jobs(cache: Cache, storage: Storage) -> list[Job]:
+def periodic_jobs(
+    cache: Cache, storage: Storage, gateway: PaymentGateway, settings: Settings
+) -> list[Job]:
     """The periodic work of the app processes (core/jobs.py runs it)."""
     return [
-        Job("expire_unpaid_orders", partial(expire_overdue, cache=cache)),
+        Job(
+            "expire_unpaid_orders",
+            partial(expire_unpaid, cache=cache, settings=settings, gateway=gateway),
+        ),
+        Job(
+            "complete_shipped_orders", partial(complete_overdue, settings=settings, gateway=gateway)
+        ),
         Job("purge_idempotency_keys", purge_idempotency_keys),
         Job("purge_deleted_accounts", purge_job),
         Job("purge_unattached_images", unattached_purge(storage)),
@@ -100,7 +110,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.redis = create_redis(settings.redis_url)
         app.state.cache = Cache(app.state.redis)
         app.state.payment_gateway = create_gateway(settings)
-        jobs = start_jobs(app, settings, periodic_jobs(app.state.cache, app.state.storage))
+        jobs = start_jobs(
+            app,
+            settings,
+            periodic_jobs(app.state.cache, app.state.storage, app.state.payment_gateway, settings),
+        )
         freeze_startup_heap()
         try:
             yield

@@ -2,6 +2,7 @@
 
 from fabricloop.auth.models import RefreshToken, User
 from fabricloop.core.models import Base
+from fabricloop.disputes.models import Dispute, DisputeMessage
 from fabricloop.images.models import Image
 from fabricloop.ledger.models import LedgerEntry
 from fabricloop.materials.models import (
@@ -13,12 +14,16 @@ from fabricloop.materials.models import (
 )
 from fabricloop.messages.models import Message
 from fabricloop.payments.models import IdempotencyKey, Payment, WebhookEvent
+from fabricloop.payouts.models import ConnectedAccount, Payout
 from fabricloop.refunds.models import Refund
 from fabricloop.transactions.models import Transaction
 
 __all__ = [
     "Base",
+    "ConnectedAccount",
     "DigitalProductPassport",
+    "Dispute",
+    "DisputeMessage",
     "IdempotencyKey",
     "Image",
     "LedgerEntry",
@@ -27,6 +32,7 @@ __all__ = [
     "Message",
     "PassportChange",
     "Payment",
+    "Payout",
     "RefreshToken",
     "Refund",
     "SustainabilityMetric",

@@ -121,7 +121,12 @@ class TestPurgeJob:
     ) -> None:
         from fabricloop.app import periodic_jobs
 
-        jobs = {job.name: job for job in periodic_jobs(app.state.cache, app.state.storage)}
+        jobs = {
+            job.name: job
+            for job in periodic_jobs(
+                app.state.cache, app.state.storage, app.state.payment_gateway, app.state.settings
+            )
+        }
         gone = await make_deleted_user(session)
         assert await jobs["purge_deleted_accounts"].run(session) == 1
         await session.refresh(gone)

@@ -48,7 +48,11 @@ async def test_deletes_old_unattached_uploads_with_their_files(
         material = await make_material(session, seller)
         on_listing.material_id = material.id
     [job] = [
-        j for j in periodic_jobs(app.state.cache, storage) if j.name == "purge_unattached_images"
+        j
+        for j in periodic_jobs(
+            app.state.cache, storage, app.state.payment_gateway, app.state.settings
+        )
+        if j.name == "purge_unattached_images"
     ]
 
     assert await run_job(committed, job) == 1

@@ -62,7 +62,9 @@ async def test_every_periodic_job_runs(
 ) -> None:
     """Each job the app schedules runs to its end: a job that raises fails this test (the
     loop would only log it)."""
-    jobs = periodic_jobs(app.state.cache, app.state.storage)
+    jobs = periodic_jobs(
+        app.state.cache, app.state.storage, app.state.payment_gateway, app.state.settings
+    )
     assert len({job.name for job in jobs}) == len(jobs)
     for job in jobs:
         done = await run_job(committed, job)

@@ -139,7 +139,9 @@ class TestExpiry:
         await session.flush()
         (purge,) = [
             job
-            for job in periodic_jobs(app.state.cache, app.state.storage)
+            for job in periodic_jobs(
+                app.state.cache, app.state.storage, app.state.payment_gateway, app.state.settings
+            )
             if job.name == "purge_idempotency_keys"
         ]
         assert await run_job(app.state.sessionmaker, purge) == 1
@@ -147,13 +149,16 @@ class TestExpiry:
         assert list(keys) == ["live"]
 
     def test_default_jobs(self, app: FastAPI) -> None:
-        jobs = periodic_jobs(app.state.cache, app.state.storage)
+        jobs = periodic_jobs(
+            app.state.cache, app.state.storage, app.state.payment_gateway, app.state.settings
+        )
         names = [job.name for job in jobs]
         assert {
             "expire_unpaid_orders",
             "purge_idempotency_keys",
             "purge_deleted_accounts",
             "purge_unattached_images",
+            "complete_shipped_orders",
         } == set(names)
         assert len({job.lock_id for job in jobs}) == len(names)
 

@@ -37,6 +37,8 @@ from fabricloop.payments import service as payments
 from fabricloop.payments.errors import AlreadyPaid, NotPayable, PaymentDeclined
 from fabricloop.payments.sandbox import SandboxGateway
 from fabricloop.payments.schemas import PaymentCreate
+from fabricloop.payouts import service as payouts
+from fabricloop.payouts.errors import AccountAlreadyEnabled
 from fabricloop.refunds import service as refunds
 from fabricloop.refunds.errors import NotRefundable, RefundExceedsRemaining
 from fabricloop.refunds.models import Refund
@@ -96,6 +98,7 @@ class PurchaseMachine(RuleBasedStateMachine):
         # Of paid orders: what was charged, and what was refunded of it.
         self.totals: dict[uuid.UUID, Decimal] = {}
         self.refunded: dict[uuid.UUID, Decimal] = {}
+        self.onboarded = False
 
     @initialize()
     def listing(self) -> None:
@@ -150,6 +153,7 @@ class PurchaseMachine(RuleBasedStateMachine):
         return self.attempt(
             lambda: service.change_status(
                 self.session,
+                self.h.settings,
                 self.h.cache,
                 self.h.gateway,
                 self.user(who),
@@ -178,6 +182,23 @@ class PurchaseMachine(RuleBasedStateMachine):
         self.expect(transaction_id, result, status in ("pending", "paid"), "cancelled")
         if status == "paid":
             self.refunded[transaction_id] = self.totals[transaction_id]
+
+    @rule()
+    def onboard(self) -> None:
+        """The seller's payout account becomes enabled: what completed orders held is paid."""
+
+        async def run() -> tuple[str, bool]:
+            await payouts.start_account(self.session, self.h.settings, self.h.gateway, self.seller)
+            return await payouts.complete_sandbox_onboarding(
+                self.session, self.h.gateway, self.seller
+            )
+
+        result = self.attempt(run)
+        if self.onboarded:
+            assert isinstance(result, AccountAlreadyEnabled)
+        else:
+            assert result == ("enabled", True)
+        self.onboarded = True
 
     @rule(transaction_id=transactions, percent=st.integers(0, 120))
     def refund(self, transaction_id: uuid.UUID, percent: int) -> None:
@@ -310,6 +331,11 @@ class PurchaseMachine(RuleBasedStateMachine):
         for transaction, problems in self.h.run(check()):
             assert problems == [], (transaction.id, problems)
             assert transaction.refunded_amount == self.refunded.get(transaction.id, Decimal(0))
+            # A completed order with something left for the seller is paid out once the
+            # seller can be paid, and held until then.
+            if transaction.status == "completed" and transaction.payout_status != "none":
+                expected = ("paid", "reversed") if self.onboarded else ("held",)
+                assert transaction.payout_status in expected, transaction.payout_status
 
     def teardown(self) -> None:
         async def close() -> None:

@@ -44,6 +44,21 @@ async def succeeded_payment(session: AsyncSession, transaction_id: uuid.UUID) ->
     return (await session.execute(query)).scalar_one_or_none()
 
 
+async def open_payments(session: AsyncSession, transaction_id: uuid.UUID) -> list[Payment]:
+    """Attempts the gateway may still complete (3-D Secure pending, processing), locked."""
+    result = await session.execute(
+        select(Payment)
+        .where(
+            Payment.transaction_id == transaction_id,
+            Payment.status.in_(("requires_action", "processing")),
+            Payment.gateway_reference.is_not(None),
+        )
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return list(result.scalars())
+
+
 async def find_by_reference(
     session: AsyncSession, reference: str, *, lock: bool = False
 ) -> Payment | None:

@@ -91,17 +91,25 @@ async def create_payment(
     responses=responses(InvalidSignature, WebhookTooLarge),
     description="Stripe events, verified with `STRIPE_WEBHOOK_SECRET` on the raw body (a "
     "missing secret, a bad signature, or a timestamp more than 300 s old or ahead: 400). "
-    "Each event id is applied once; a duplicate also answers 200.",
+    "Each event id is applied once; a duplicate also answers 200. Applied: "
+    "`payment_intent.succeeded` (a success for a cancelled order, or a second success of one "
+    "order, is refunded automatically), `payment_intent.payment_failed`, "
+    "`payment_intent.canceled`, `payment_intent.requires_action`, `charge.refunded` (refunds "
+    "made in Stripe's dashboard), `charge.dispute.created` (holds the payout), "
+    "`charge.dispute.closed` (won: released; lost: recorded as a refund), `account.updated`. "
+    "When a refund it needs can't be made, 503: Stripe delivers the event again.",
 )
 async def receive_webhook(
     request: Request,
     session: DbSession,
     settings: AppSettings,
+    cache: AppCache,
     stripe_signature: Annotated[str | None, Header(alias="Stripe-Signature")] = None,
 ) -> WebhookAck:
     """Receive a Stripe event."""
     payload = await request.body()
-    applied = await webhooks.receive(session, settings, payload, stripe_signature)
+    gateway: PaymentGateway = request.app.state.payment_gateway
+    applied = await webhooks.receive(session, settings, cache, gateway, payload, stripe_signature)
     return WebhookAck(duplicate=not applied)
 
 

@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from fabricloop.transactions.schemas import JsonDecimal
 
-PaymentStatus = Literal["succeeded", "failed", "requires_action", "processing"]
+PaymentStatus = Literal["succeeded", "failed", "requires_action", "processing", "refunded"]
 
 
 class PaymentCreate(BaseModel):

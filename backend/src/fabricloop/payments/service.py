@@ -46,6 +46,7 @@ from fabricloop.transactions.models import Transaction
 log = structlog.get_logger(__name__)
 
 PAID_STATUSES = ("paid", "shipped", "completed")
+EXPIRY_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,60 @@ async def settle(
     return True
 
 
+async def close_open_intents(
+    session: AsyncSession, settings: Settings, gateway: PaymentGateway, transaction: Transaction
+) -> bool:
+    """Before a locked pending order is cancelled: cancel its PaymentIntents still open at the
+    gateway. One that succeeded meanwhile is applied instead, and the order is paid: True.
+    GatewayUnavailable propagates (the order must not be cancelled while it may be charged)."""
+    paid = False
+    for payment in await repository.open_payments(session, transaction.id):
+        assert payment.gateway_reference is not None
+        result = await gateway.cancel_intent(payment.gateway_reference)
+        if result.status == "succeeded" and not paid:
+            payment.status, payment.decline_code, payment.failure_message = "succeeded", None, None
+            await session.flush()
+            paid = await settle(session, settings, transaction, payment)
+        elif result.status == "failed":
+            payment.status = "failed"
+            payment.decline_code = (result.decline_code or "payment_intent_canceled")[:100]
+            payment.failure_message = (result.message or "The payment was cancelled.")[:500]
+    await session.flush()
+    return paid
+
+
+async def expire_unpaid(
+    session: AsyncSession,
+    *,
+    cache: Cache,
+    settings: Settings,
+    gateway: PaymentGateway,
+    now: datetime | None = None,
+) -> int:
+    """The periodic job: unpaid orders past their expiry are cancelled and their stock
+    released, after their open PaymentIntents are cancelled at the gateway; an order whose
+    intent turns out to have succeeded is paid instead. When the gateway can't be asked, the
+    order waits for the next run."""
+    now = now or _now()
+    done = 0
+    overdue = await transactions.lock_overdue(session, now, EXPIRY_BATCH)
+    # Materials in a fixed order, so two runs can't deadlock on each other's listings.
+    for transaction in sorted(overdue, key=lambda t: (str(t.material_id), str(t.id))):
+        try:
+            if await close_open_intents(session, settings, gateway, transaction):
+                continue
+        except GatewayUnavailable as error:
+            log.warning(
+                "expiry: gateway unavailable, order left pending",
+                transaction_id=str(transaction.id),
+                error=str(error),
+            )
+            continue
+        await transactions.expire(session, cache, transaction)
+        done += 1
+    return done
+
+
 async def succeeded_payment(session: AsyncSession, transaction_id: uuid.UUID) -> Payment | None:
     """The order's successful payment, if any (never more than one)."""
     return await repository.succeeded_payment(session, transaction_id)
@@ -219,6 +274,11 @@ async def _pay(
     if transaction.status != "pending":
         raise NotPayable(f"A {transaction.status} transaction cannot be paid.")
     if transaction.expires_at <= _now():
+        try:
+            if await close_open_intents(session, settings, gateway, transaction):
+                raise AlreadyPaid(commit_changes=True)
+        except GatewayUnavailable as error:
+            raise GatewayDown() from error
         await transactions.expire(session, cache, transaction)
         raise NotPayable("The order expired unpaid and was cancelled.", commit_changes=True)
     attempt = await repository.count_attempts(session, transaction.id) + 1

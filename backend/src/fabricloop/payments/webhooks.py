@@ -4,6 +4,8 @@ transaction backwards."""
 import json
 import time
 import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import stripe
@@ -11,11 +13,16 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.config import Settings
+from fabricloop.core.cache import Cache
+from fabricloop.disputes import service as disputes
 from fabricloop.payments import repository
 from fabricloop.payments.errors import InvalidSignature, WebhookNotConfigured, WebhookTooLarge
-from fabricloop.payments.gateway import from_minor_units
+from fabricloop.payments.gateway import PaymentGateway, from_minor_units
 from fabricloop.payments.models import Payment
 from fabricloop.payments.service import count_after_commit, settle
+from fabricloop.payments.stripe_gateway import account_state
+from fabricloop.payouts import service as payouts
+from fabricloop.refunds import service as refunds
 from fabricloop.transactions import service as transactions
 from fabricloop.transactions.models import Transaction
 
@@ -56,18 +63,29 @@ def _timestamp(header: str) -> int:
     return int(items["t"])
 
 
+@dataclass(frozen=True)
+class Context:
+    session: AsyncSession
+    settings: Settings
+    cache: Cache
+    gateway: PaymentGateway
+
+
 async def receive(
-    session: AsyncSession, settings: Settings, payload: bytes, signature: str | None
+    session: AsyncSession,
+    settings: Settings,
+    cache: Cache,
+    gateway: PaymentGateway,
+    payload: bytes,
+    signature: str | None,
 ) -> bool:
     """Apply a verified event; False when it was a duplicate (already applied)."""
     event = verify(payload, signature, settings.stripe_webhook_secret)
     if not await repository.record_event(session, event["id"][:255], event["type"][:100], event):
         return False
-    intent: dict[str, Any] = event["data"]["object"]
-    if event["type"] == "payment_intent.succeeded":
-        await _succeeded(session, settings, intent)
-    elif event["type"] == "payment_intent.payment_failed":
-        await _failed(session, intent)
+    handler = HANDLERS.get(event["type"])
+    if handler is not None:
+        await handler(Context(session, settings, cache, gateway), event["data"]["object"])
     return True
 
 
@@ -115,14 +133,18 @@ def _new_payment(transaction: Transaction, intent: dict[str, Any], status: str) 
     )
 
 
-async def _succeeded(session: AsyncSession, settings: Settings, intent: dict[str, Any]) -> None:
+async def _succeeded(context: Context, intent: dict[str, Any]) -> None:
+    session = context.session
     transaction, payment = await _locked(session, intent)
     if transaction is None:
         return
-    if payment is not None and payment.status == "succeeded":
+    if payment is not None and payment.status in ("succeeded", "refunded"):
         return
     if await repository.has_success(session, transaction.id):
-        log.error("a second successful charge: needs a refund", reference=intent.get("id"))
+        await _give_back(context, transaction, payment, intent, "A second successful charge.")
+        return
+    if transaction.status == "cancelled":
+        await _give_back(context, transaction, payment, intent, "Paid after it was cancelled.")
         return
     currency = str(intent.get("currency", "")).upper()
     charged = intent.get("amount_received") or intent.get("amount")
@@ -142,18 +164,46 @@ async def _succeeded(session: AsyncSession, settings: Settings, intent: dict[str
     payment.status, payment.decline_code, payment.failure_message = "succeeded", None, None
     await repository.save_payment(session, payment)
     count_after_commit(session, "succeeded")
-    paid = await settle(session, settings, transaction, payment)
-    if not paid and transaction.status == "cancelled":
-        log.error("paid after cancellation: needs a refund", reference=intent.get("id"))
+    await settle(session, context.settings, transaction, payment)
 
 
-async def _failed(session: AsyncSession, intent: dict[str, Any]) -> None:
+async def _give_back(
+    context: Context,
+    transaction: Transaction,
+    payment: Payment | None,
+    intent: dict[str, Any],
+    why: str,
+) -> None:
+    """A charge the order must not keep is refunded in full at once and recorded."""
+    currency = str(intent.get("currency", transaction.currency)).upper()
+    charged = intent.get("amount_received") or intent.get("amount")
+    amount = from_minor_units(charged, currency) if isinstance(charged, int) else transaction.total
+    if payment is None:
+        payment = _new_payment(transaction, intent, "refunded")
+        context.session.add(payment)
+    payment.status, payment.decline_code = "refunded", None
+    payment.failure_message = f"{why} Refunded automatically."
+    await context.session.flush()
+    await refunds.refund_unwanted_charge(
+        context.session,
+        context.gateway,
+        transaction,
+        str(intent["id"]),
+        amount,
+        f"{why} The charge was refunded automatically.",
+    )
+
+
+async def _failed(context: Context, intent: dict[str, Any]) -> None:
+    session = context.session
     transaction, payment = await _locked(session, intent)
     if transaction is None:
         return
-    if payment is not None and payment.status in ("succeeded", "failed"):
+    if payment is not None and payment.status in ("succeeded", "failed", "refunded"):
         return  # a success is final; a failure recorded already
     error = intent.get("last_payment_error") or {}
+    if intent.get("status") == "canceled":
+        error = {"code": "payment_intent_canceled", "message": "The payment was cancelled."}
     if payment is None:
         payment = _new_payment(transaction, intent, "failed")
     payment.status = "failed"
@@ -163,3 +213,99 @@ async def _failed(session: AsyncSession, intent: dict[str, Any]) -> None:
     payment.failure_message = str(error.get("message") or "The payment failed.")[:500]
     await repository.save_payment(session, payment)
     count_after_commit(session, "failed")
+
+
+async def _requires_action(context: Context, intent: dict[str, Any]) -> None:
+    _, payment = await _locked(context.session, intent)
+    if payment is not None and payment.status == "processing":
+        payment.status = "requires_action"
+        await context.session.flush()
+
+
+async def _charge_refunded(context: Context, charge: dict[str, Any]) -> None:
+    """Refunds made at the gateway (its dashboard): each recorded once, by its id."""
+    transaction, payment = await _locked(context.session, {"id": charge.get("payment_intent")})
+    if transaction is None or payment is None or payment.status != "succeeded":
+        return  # refunds of charges given back here are recorded already
+    currency = str(charge.get("currency", "")).upper()
+    listed = (charge.get("refunds") or {}).get("data")
+    if isinstance(listed, list):
+        found = [
+            (str(r["id"]), from_minor_units(int(r["amount"]), currency))
+            for r in listed
+            if isinstance(r, dict) and r.get("status") in ("succeeded", "pending")
+        ]
+    else:
+        # Newer API versions don't include the refunds: what is refunded beyond our records.
+        total = from_minor_units(int(charge.get("amount_refunded") or 0), currency)
+        found = [(f"{charge.get('id')}:{total}", total - transaction.refunded_amount)]
+    for reference, amount in found:
+        await refunds.apply_external(
+            context.session,
+            context.cache,
+            context.gateway,
+            transaction,
+            amount,
+            reference[:255],
+            "Refunded at the payment provider.",
+        )
+
+
+async def _dispute(context: Context, dispute: dict[str, Any]) -> tuple[Transaction | None, str]:
+    transaction, _ = await _locked(context.session, {"id": dispute.get("payment_intent")})
+    return transaction, str(dispute.get("id", ""))[:255]
+
+
+async def _dispute_created(context: Context, dispute: dict[str, Any]) -> None:
+    """A card dispute holds the seller's payout like a dispute opened here."""
+    transaction, reference = await _dispute(context, dispute)
+    if transaction is None or not reference:
+        return
+    await disputes.open_card_dispute(
+        context.session, transaction, reference, str(dispute.get("reason", "unknown"))
+    )
+
+
+async def _dispute_closed(context: Context, dispute: dict[str, Any]) -> None:
+    """Won: the payout is released (once the order is completed). Lost: the money went back
+    to the card holder, recorded as a refund."""
+    transaction, reference = await _dispute(context, dispute)
+    if transaction is None or not reference:
+        return
+    won = dispute.get("status") == "won"
+    closed = await disputes.close_card_dispute(context.session, reference, won)
+    if closed is None:
+        return
+    if won:
+        await payouts.release(context.session, context.gateway, transaction)
+        return
+    currency = str(dispute.get("currency", transaction.currency)).upper()
+    amount = from_minor_units(int(dispute.get("amount") or 0), currency)
+    refund = await refunds.apply_external(
+        context.session,
+        context.cache,
+        context.gateway,
+        transaction,
+        amount,
+        reference,
+        "A card dispute was lost.",
+    )
+    closed.refunded_amount = refund.amount if refund is not None else closed.refunded_amount
+    await context.session.flush()
+
+
+async def _account_updated(context: Context, account: dict[str, Any]) -> None:
+    await payouts.account_updated(context.session, context.gateway, account_state(account))
+
+
+Handler = Callable[[Context, dict[str, Any]], Awaitable[None]]
+HANDLERS: dict[str, Handler] = {
+    "payment_intent.succeeded": _succeeded,
+    "payment_intent.payment_failed": _failed,
+    "payment_intent.canceled": _failed,
+    "payment_intent.requires_action": _requires_action,
+    "charge.refunded": _charge_refunded,
+    "charge.dispute.created": _dispute_created,
+    "charge.dispute.closed": _dispute_closed,
+    "account.updated": _account_updated,
+}

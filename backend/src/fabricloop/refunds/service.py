@@ -14,6 +14,7 @@ from fabricloop.ledger import service as ledger
 from fabricloop.payments import gateway as gateways
 from fabricloop.payments import service as payments
 from fabricloop.payments.errors import GatewayDown
+from fabricloop.payouts import service as payouts
 from fabricloop.refunds import repository
 from fabricloop.refunds.errors import (
     NotRefundable,
@@ -146,13 +147,108 @@ async def apply(
     it lowers, the ledger entries, and the payout it changes."""
     old_fee = transaction.platform_fee or ZERO
     new_fee = fee_after_refund(transaction, amount)
+    old_payout = transactions.seller_payout(transaction) or ZERO
+    new_payout = remaining(transaction) - amount - new_fee
     payout = transaction.payout_status
-    if remaining(transaction) - amount == ZERO and payout in ("held", "scheduled"):
+    if payout == "paid":
+        # Paid out already: the seller gives back what their share shrank by.
+        payout = await payouts.reverse_after_refund(
+            session, gateway, transaction, old_payout - new_payout, reference
+        )
+    elif new_payout == ZERO and payout in ("held", "scheduled"):
         payout = "none"
     await transactions.apply_refund(session, cache, transaction, amount, new_fee, payout)
     await ledger.record(
         session, transaction, ("refund", amount, reference), ("fee", new_fee - old_fee, None)
     )
+
+
+async def refund_unwanted_charge(
+    session: AsyncSession,
+    gateway: gateways.PaymentGateway,
+    transaction: Transaction,
+    payment_reference: str,
+    amount: Decimal,
+    reason: str,
+) -> Refund:
+    """Give back a charge the order must not keep (it arrived after the order was cancelled,
+    or it is a second successful charge of it): refunded in full, recorded with its charge in
+    the ledger, and kept for the buyer to be told (`buyer_notified_at` is null until a
+    notification is delivered)."""
+    request = gateways.RefundRequest(
+        transaction_id=transaction.id,
+        payment_reference=payment_reference,
+        amount=amount,
+        currency=transaction.currency,
+        idempotency_key=f"fabricloop-refund-charge-{payment_reference}",
+    )
+    try:
+        result = await gateway.refund(request)
+    except (gateways.RefundRefused, gateways.GatewayUnavailable) as error:
+        # Raised so the webhook is answered with an error and delivered again later.
+        log.error("unwanted charge: refund failed", reference=payment_reference, error=str(error))
+        raise GatewayDown("The payment provider could not refund the charge.") from error
+    refund = await repository.add(
+        session,
+        Refund(
+            transaction_id=transaction.id,
+            amount=amount,
+            currency=transaction.currency,
+            reason=reason,
+            status=result.status,
+            gateway_reference=result.reference,
+            requested_by=None,
+        ),
+    )
+    await ledger.record(
+        session,
+        transaction,
+        ("charge", amount, payment_reference),
+        ("refund", amount, result.reference),
+    )
+    log.warning(
+        "unwanted charge refunded; the buyer is to be notified",
+        transaction_id=str(transaction.id),
+        reference=payment_reference,
+        refund=result.reference,
+    )
+    return refund
+
+
+async def known(session: AsyncSession, reference: str) -> bool:
+    return await repository.find_by_reference(session, reference) is not None
+
+
+async def apply_external(
+    session: AsyncSession,
+    cache: Cache,
+    gateway: gateways.PaymentGateway,
+    transaction: Transaction,
+    amount: Decimal,
+    reference: str,
+    reason: str,
+) -> Refund | None:
+    """A refund made outside this app (the gateway's dashboard, a lost card dispute),
+    recorded once by its reference; never more than what is left."""
+    if await known(session, reference) or transaction.platform_fee is None:
+        return None
+    amount = min(amount, remaining(transaction))
+    if amount <= ZERO:
+        return None
+    refund = await repository.add(
+        session,
+        Refund(
+            transaction_id=transaction.id,
+            amount=amount,
+            currency=transaction.currency,
+            reason=reason,
+            status="succeeded",
+            gateway_reference=reference,
+            requested_by=None,
+        ),
+    )
+    await apply(session, cache, gateway, transaction, amount, reference)
+    return refund
 
 
 async def refunds_of(session: AsyncSession, transaction_id: uuid.UUID) -> list[Refund]:

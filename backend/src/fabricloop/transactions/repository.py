@@ -1,9 +1,10 @@
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Literal
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -132,3 +133,69 @@ async def lock_pending_of(session: AsyncSession, user_id: uuid.UUID) -> list[Tra
 async def flush(session: AsyncSession) -> None:
     """Write the changes made to loaded rows (their UPDATEs) now, inside the transaction."""
     await session.flush()
+
+
+def shipped_at() -> ColumnElement[datetime]:
+    """When the order was shipped, from its status history."""
+    return (
+        select(func.max(literal_column("(entry->>'at')").cast(Transaction.paid_at.type)))
+        .select_from(func.jsonb_array_elements(Transaction.status_history).alias("entry"))
+        .where(literal_column("entry->>'status'") == "shipped")
+        .scalar_subquery()
+    )
+
+
+async def lock_shipped_before(
+    session: AsyncSession, cutoff: datetime, limit: int
+) -> list[Transaction]:
+    """Shipped orders shipped before `cutoff`, locked; rows being changed are skipped."""
+    result = await session.execute(
+        select(Transaction)
+        .where(Transaction.status == "shipped", shipped_at() <= cutoff)
+        .order_by(Transaction.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    return list(result.scalars())
+
+
+async def lock_awaiting_payout(
+    session: AsyncSession, seller_id: uuid.UUID | None, limit: int
+) -> list[Transaction]:
+    """Completed orders whose payout is still held or scheduled (of one seller, or all)."""
+    query = select(Transaction).where(
+        Transaction.status == "completed",
+        Transaction.payout_status.in_(("held", "scheduled")),
+    )
+    if seller_id is not None:
+        query = query.where(Transaction.seller_id == seller_id)
+    result = await session.execute(
+        query.order_by(Transaction.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    return list(result.scalars())
+
+
+async def get_shipped_at(session: AsyncSession, transaction_id: uuid.UUID) -> datetime | None:
+    return await session.scalar(select(shipped_at()).where(Transaction.id == transaction_id))
+
+
+async def payout_balances(
+    session: AsyncSession, seller_id: uuid.UUID
+) -> list[tuple[str, str, Decimal]]:
+    """(currency, payout status, the sum of the seller's shares) of a seller's paid orders."""
+    share = (
+        Transaction.total - func.coalesce(Transaction.platform_fee, 0) - Transaction.refunded_amount
+    )
+    result = await session.execute(
+        select(Transaction.currency, Transaction.payout_status, func.sum(share))
+        .where(
+            Transaction.seller_id == seller_id,
+            Transaction.payout_status.in_(("held", "scheduled")),
+        )
+        .group_by(Transaction.currency, Transaction.payout_status)
+    )
+    return [(row[0], row[1], row[2]) for row in result]

@@ -183,10 +183,11 @@ async def update_transaction_status(
     data: StatusUpdate,
     user: CurrentUser,
     session: DbSession,
+    settings: AppSettings,
     cache: AppCache,
     gateway: AppGateway,
 ) -> StatusUpdated:
     """Ship (seller, once paid), complete (buyer, once shipped), cancel (either while pending;
     the seller while paid, refunding the buyer in full)."""
-    t = await service.change_status(session, cache, gateway, user, transaction_id, data)
+    t = await service.change_status(session, settings, cache, gateway, user, transaction_id, data)
     return StatusUpdated(transaction_id=t.id, status=t.status, updated_at=t.updated_at)

@@ -2,6 +2,7 @@
 state machine, and expire unpaid orders."""
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -49,6 +50,17 @@ MAX_TOTAL = Decimal("999999999999.99")
 MAX_KG = Decimal("999999999999.9999")
 HIDDEN_STATUSES = ("draft", "archived")
 EXPIRY_BATCH = 500
+
+
+# Run when an order completes, in its database transaction: payouts registers the release of
+# the seller's share here (it builds on this module, so this module doesn't import it).
+CompletionHook = Callable[[AsyncSession, "PaymentGateway", Transaction], Awaitable[None]]
+COMPLETION_HOOKS: list[CompletionHook] = []
+
+
+def on_completion(hook: CompletionHook) -> CompletionHook:
+    COMPLETION_HOOKS.append(hook)
+    return hook
 
 
 def _now() -> datetime:
@@ -351,6 +363,7 @@ async def _cancel(
 
 async def change_status(
     session: AsyncSession,
+    settings: Settings,
     cache: Cache,
     gateway: "PaymentGateway",
     user: User,
@@ -377,12 +390,22 @@ async def change_status(
             session, cache, gateway, transaction, "Cancelled by the seller.", user.id
         )
     elif data.status == "cancelled":
+        from fabricloop.payments import service as payments
+
+        if await payments.close_open_intents(session, settings, gateway, transaction):
+            raise InvalidTransition(
+                "The order was paid meanwhile; it can no longer be cancelled this way.",
+                commit_changes=True,
+            )
         await _cancel(session, cache, transaction, now)
     else:
         _apply(transaction, data.status, now)
         if data.tracking_number is not None:
             transaction.tracking_number = data.tracking_number
         _count(session, data.status)
+        if data.status == "completed":
+            for hook in COMPLETION_HOOKS:
+                await hook(session, gateway, transaction)
     await repository.flush(session)
     return transaction
 
@@ -412,6 +435,44 @@ async def mark_paid(session: AsyncSession, transaction: Transaction, platform_fe
     _count(session, "paid")
     await repository.flush(session)
     return True
+
+
+async def complete(session: AsyncSession, transaction: Transaction) -> None:
+    """The auto-complete job completes a locked shipped order the buyer left unconfirmed."""
+    _apply(transaction, "completed", _now())
+    _count(session, "completed")
+    await session.flush()
+
+
+def set_payout_status(transaction: Transaction, status: str) -> None:
+    transaction.payout_status = status
+    transaction.updated_at = _now()
+
+
+async def lock_shipped_before(
+    session: AsyncSession, cutoff: datetime, limit: int
+) -> list[Transaction]:
+    return await repository.lock_shipped_before(session, cutoff, limit)
+
+
+async def lock_awaiting_payout(
+    session: AsyncSession, seller_id: uuid.UUID | None, limit: int
+) -> list[Transaction]:
+    return await repository.lock_awaiting_payout(session, seller_id, limit)
+
+
+async def lock_overdue(session: AsyncSession, now: datetime, limit: int) -> list[Transaction]:
+    return await repository.lock_overdue(session, now, limit)
+
+
+async def shipped_at(session: AsyncSession, transaction_id: uuid.UUID) -> datetime | None:
+    return await repository.get_shipped_at(session, transaction_id)
+
+
+async def payout_balances(
+    session: AsyncSession, seller_id: uuid.UUID
+) -> list[tuple[str, str, Decimal]]:
+    return await repository.payout_balances(session, seller_id)
 
 
 async def apply_refund(

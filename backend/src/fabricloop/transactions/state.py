@@ -16,7 +16,8 @@ TRANSITIONS: dict[tuple[str, str], frozenset[Actor]] = {
     # The seller cancels a paid order before shipping; the buyer is refunded in full.
     ("paid", "cancelled"): frozenset({Actor.SELLER, Actor.SYSTEM}),
     ("paid", "shipped"): frozenset({Actor.SELLER}),
-    ("shipped", "completed"): frozenset({Actor.BUYER}),
+    # The buyer confirms receipt, or the auto-complete job AUTO_COMPLETE_DAYS after shipping.
+    ("shipped", "completed"): frozenset({Actor.BUYER, Actor.SYSTEM}),
 }
 PARTIES = frozenset({Actor.BUYER, Actor.SELLER})
 # Transitions the other party can't make at all (not "the other party's to make"): a buyer
