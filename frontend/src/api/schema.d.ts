@@ -684,7 +684,7 @@ export interface paths {
         put?: never;
         /**
          * Receive Webhook
-         * @description Stripe events, verified with `STRIPE_WEBHOOK_SECRET` on the raw body (a missing secret, a bad signature, or a timestamp more than 300 s old or ahead: 400). Each event id is applied once; a duplicate also answers 200.
+         * @description Stripe events, verified with `STRIPE_WEBHOOK_SECRET` on the raw body (a missing secret, a bad signature, or a timestamp more than 300 s old or ahead: 400). Each event id is applied once; a duplicate also answers 200. Applied: `payment_intent.succeeded` (a success for a cancelled order, or a second success of one order, is refunded automatically), `payment_intent.payment_failed`, `payment_intent.canceled`, `payment_intent.requires_action`, `charge.refunded` (refunds made in Stripe's dashboard), `charge.dispute.created` (holds the payout), `charge.dispute.closed` (won: released; lost: recorded as a refund), `account.updated`. When a refund it needs can't be made, 503: Stripe delivers the event again.
          */
         post: operations["receive_webhook_api_payments_webhook_post"];
         delete?: never;
@@ -727,6 +727,70 @@ export interface paths {
          * @description The seller refunds the buyer through the payment provider (with an idempotency key, so a retry never refunds twice): `amount` defaults to all that is left. The order's `refunded_amount` grows and the platform's commission shrinks pro rata; a full refund of a `paid` (not yet shipped) order cancels it and returns its stock. Concurrent refunds are serialised on the order: of two refunds of what is left, one succeeds and the other is a 422. Not yet paid: 409 `not_paid`; the buyer: 403; anyone else: 404.
          */
         post: operations["create_refund_api_transactions__transaction_id__refunds_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payouts/account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Payout Account
+         * @description Your payout account's state.
+         */
+        get: operations["get_payout_account_api_payouts_account_get"];
+        put?: never;
+        /**
+         * Start Payout Account
+         * @description Creates your connected account at the payment provider once (Stripe Connect Express) and answers a fresh onboarding link each time it is called until payouts are enabled (409 `account_already_enabled` after). Brands: 403.
+         */
+        post: operations["start_payout_account_api_payouts_account_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payouts/account/sandbox/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete Sandbox Onboarding
+         * @description The sandbox gateway's stand-in for Stripe's hosted onboarding: payouts become enabled, and what was held for completed orders is paid out. 404 when the gateway is Stripe, or when no account was started.
+         */
+        post: operations["complete_sandbox_onboarding_api_payouts_account_sandbox_complete_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Payouts
+         * @description Your payouts, newest first, and your balances per currency: `held` (paid orders not completed yet, disputed, or completed while payouts were not enabled), `scheduled` (completed; the transfer is being retried), `paid` (transferred, less reversals).
+         */
+        get: operations["list_payouts_api_payouts_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -804,6 +868,46 @@ export interface components {
              * @description The other users these records mention: their id and company name only.
              */
             users: components["schemas"]["Counterpart"][];
+        };
+        /** AccountOut */
+        AccountOut: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "not_started" | "pending" | "enabled" | "restricted";
+            /** Payouts Enabled */
+            payouts_enabled: boolean;
+        };
+        /** AccountStarted */
+        AccountStarted: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "not_started" | "pending" | "enabled" | "restricted";
+            /**
+             * Onboarding Url
+             * @description Stripe Connect's hosted onboarding (an account link, valid for minutes); in the sandbox, a page of this app whose form posts to `/api/payouts/account/sandbox/complete`.
+             */
+            onboarding_url: string;
+        };
+        /** Balance */
+        Balance: {
+            /** Currency */
+            currency: string;
+            /**
+             * Held
+             * @description Paid orders not yet completed, disputed, or completed while you had no enabled payout account.
+             */
+            held: number;
+            /**
+             * Scheduled
+             * @description Completed; the transfer is being retried.
+             */
+            scheduled: number;
+            /** Paid */
+            paid: number;
         };
         /** Certification */
         Certification: {
@@ -1904,7 +2008,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "succeeded" | "failed" | "requires_action" | "processing";
+            status: "succeeded" | "failed" | "requires_action" | "processing" | "refunded";
             /** Amount */
             amount: number;
             /** Currency */
@@ -1937,7 +2041,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "succeeded" | "failed" | "requires_action" | "processing";
+            status: "succeeded" | "failed" | "requires_action" | "processing" | "refunded";
             /**
              * Transaction Id
              * Format: uuid
@@ -1962,7 +2066,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "succeeded" | "failed" | "requires_action" | "processing";
+            status: "succeeded" | "failed" | "requires_action" | "processing" | "refunded";
             /**
              * Transaction Id
              * Format: uuid
@@ -1977,6 +2081,49 @@ export interface components {
              * @description For Stripe.js to complete the authentication in the browser.
              */
             client_secret?: string | null;
+        };
+        /** PayoutList */
+        PayoutList: {
+            /** Payouts */
+            payouts: components["schemas"]["PayoutOut"][];
+            /** Balances */
+            balances: components["schemas"]["Balance"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Limit */
+            limit: number;
+        };
+        /** PayoutOut */
+        PayoutOut: {
+            /**
+             * Payout Id
+             * Format: uuid
+             */
+            payout_id: string;
+            /**
+             * Transaction Id
+             * Format: uuid
+             */
+            transaction_id: string;
+            /**
+             * Amount
+             * @description What was transferred, less what was reversed.
+             */
+            amount: number;
+            /** Currency */
+            currency: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "paid" | "reversed";
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /** PriceTierIn */
         PriceTierIn: {
@@ -4344,6 +4491,199 @@ export interface operations {
             };
             /** @description `service_unavailable` */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_payout_account_api_payouts_account_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountOut"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    start_payout_account_api_payouts_account_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountStarted"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `account_already_enabled` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    complete_sandbox_onboarding_api_payouts_account_sandbox_complete_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountOut"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`, `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_payouts_api_payouts_get: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size; values above 100 are clamped. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutList"];
+                };
+            };
+            /** @description `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
