@@ -37,6 +37,7 @@ from fabricloop.ops.router import router as ops_router
 from fabricloop.passports.router import identity_router
 from fabricloop.passports.router import router as passports_router
 from fabricloop.passports.signing import signing_keys
+from fabricloop.payment_events.router import router as payment_events_router
 from fabricloop.payments.gateway import PaymentGateway, create_gateway
 from fabricloop.payments.router import router as payments_router
 from fabricloop.payments.service import expire_unpaid, purge_idempotency_keys
@@ -59,6 +60,7 @@ ROUTERS: list[APIRouter] = [
     reports_router,
     transactions_router,
     payments_router,
+    payment_events_router,
     refunds_router,
     payouts_router,
 ]

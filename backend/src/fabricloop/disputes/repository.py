@@ -25,3 +25,7 @@ async def find_by_reference(session: AsyncSession, reference: str) -> Dispute | 
         select(Dispute).where(Dispute.reference == reference).with_for_update()
     )
     return result.scalar_one_or_none()
+
+
+async def flush(session: AsyncSession) -> None:
+    await session.flush()

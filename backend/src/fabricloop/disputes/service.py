@@ -3,6 +3,7 @@ gateway. While one is open, the seller's payout is held."""
 
 import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,5 +43,10 @@ async def close_card_dispute(session: AsyncSession, reference: str, won: bool) -
     dispute.status = "resolved"
     dispute.outcome = "release" if won else "refund_full"
     dispute.resolved_at = datetime.now(UTC)
-    await session.flush()
+    await repository.flush(session)
     return dispute
+
+
+async def record_refund(session: AsyncSession, dispute: Dispute, amount: Decimal) -> None:
+    dispute.refunded_amount += amount
+    await repository.flush(session)

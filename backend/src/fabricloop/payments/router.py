@@ -1,33 +1,30 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, status
+from fastapi import APIRouter, Header, status
 from fastapi.responses import JSONResponse
 
 from fabricloop.auth.deps import CurrentUser
 from fabricloop.core.db import DbSession
 from fabricloop.core.deps import AppCache, AppSettings
 from fabricloop.core.errors import BadRequest, Unauthorized, Unprocessable, responses
-from fabricloop.payments import service, webhooks
+from fabricloop.payments import service
 from fabricloop.payments.deps import AppGateway
 from fabricloop.payments.errors import (
     AlreadyPaid,
     GatewayDown,
     IdempotencyKeyInUse,
     IdempotencyKeyReused,
-    InvalidSignature,
     NotPayable,
     PaymentDeclined,
     PaymentNotFound,
     ReplayedFailure,
-    WebhookTooLarge,
 )
 from fabricloop.payments.schemas import (
     PaymentCreate,
     PaymentDetail,
     PaymentOut,
     PaymentPending,
-    WebhookAck,
 )
 from fabricloop.transactions.errors import TransactionNotFound
 
@@ -84,33 +81,6 @@ async def create_payment(
         return JSONResponse(replay.body, status_code=replay.status)
     status_code = status.HTTP_202_ACCEPTED if outcome.pending else status.HTTP_201_CREATED
     return JSONResponse(outcome.body, status_code=status_code)
-
-
-@router.post(
-    "/webhook",
-    responses=responses(InvalidSignature, WebhookTooLarge),
-    description="Stripe events, verified with `STRIPE_WEBHOOK_SECRET` on the raw body (a "
-    "missing secret, a bad signature, or a timestamp more than 300 s old or ahead: 400). "
-    "Each event id is applied once; a duplicate also answers 200. Applied: "
-    "`payment_intent.succeeded` (a success for a cancelled order, or a second success of one "
-    "order, is refunded automatically), `payment_intent.payment_failed`, "
-    "`payment_intent.canceled`, `payment_intent.requires_action`, `charge.refunded` (refunds "
-    "made in Stripe's dashboard), `charge.dispute.created` (holds the payout), "
-    "`charge.dispute.closed` (won: released; lost: recorded as a refund), `account.updated`. "
-    "When a refund it needs can't be made, 503: Stripe delivers the event again.",
-)
-async def receive_webhook(
-    request: Request,
-    session: DbSession,
-    settings: AppSettings,
-    cache: AppCache,
-    stripe_signature: Annotated[str | None, Header(alias="Stripe-Signature")] = None,
-) -> WebhookAck:
-    """Receive a Stripe event."""
-    payload = await request.body()
-    gateway: PaymentGateway = request.app.state.payment_gateway
-    applied = await webhooks.receive(session, settings, cache, gateway, payload, stripe_signature)
-    return WebhookAck(duplicate=not applied)
 
 
 @router.get("/{payment_id}", responses=responses(Unauthorized, PaymentNotFound))

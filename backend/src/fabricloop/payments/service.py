@@ -212,13 +212,13 @@ async def close_open_intents(
         result = await gateway.cancel_intent(payment.gateway_reference)
         if result.status == "succeeded" and not paid:
             payment.status, payment.decline_code, payment.failure_message = "succeeded", None, None
-            await session.flush()
+            await repository.save_payment(session, payment)
             paid = await settle(session, settings, transaction, payment)
         elif result.status == "failed":
             payment.status = "failed"
             payment.decline_code = (result.decline_code or "payment_intent_canceled")[:100]
             payment.failure_message = (result.message or "The payment was cancelled.")[:500]
-    await session.flush()
+            await repository.save_payment(session, payment)
     return paid
 
 
@@ -252,6 +252,27 @@ async def expire_unpaid(
         await transactions.expire(session, cache, transaction)
         done += 1
     return done
+
+
+async def record_event(
+    session: AsyncSession, event_id: str, event_type: str, payload: dict[str, Any]
+) -> bool:
+    """Store a gateway event; False when its id was stored before (a duplicate delivery)."""
+    return await repository.record_event(session, event_id, event_type, payload)
+
+
+async def find_by_reference(
+    session: AsyncSession, reference: str, *, lock: bool = False
+) -> Payment | None:
+    return await repository.find_by_reference(session, reference, lock=lock)
+
+
+async def has_success(session: AsyncSession, transaction_id: uuid.UUID) -> bool:
+    return await repository.has_success(session, transaction_id)
+
+
+async def save_payment(session: AsyncSession, payment: Payment) -> None:
+    await repository.save_payment(session, payment)
 
 
 async def succeeded_payment(session: AsyncSession, transaction_id: uuid.UUID) -> Payment | None:

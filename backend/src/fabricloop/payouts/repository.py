@@ -58,3 +58,7 @@ async def paid_by_currency(session: AsyncSession, seller_id: uuid.UUID) -> dict[
         .group_by(Payout.currency)
     )
     return {row[0]: row[1] for row in result}
+
+
+async def flush(session: AsyncSession) -> None:
+    await session.flush()

@@ -120,7 +120,7 @@ async def _update(
     else:
         account.status = "pending"
     account.updated_at = _now()
-    await session.flush()
+    await repository.flush(session)
     if state.payouts_enabled and not was_enabled:
         # The balance held while the seller had no account is paid now.
         await pay_awaiting(session, gateway, account.user_id)
@@ -175,6 +175,9 @@ async def release(
     await ledger.record(session, transaction, ("transfer", amount, reference))
 
 
+transactions.on_completion(release)
+
+
 async def reverse_after_refund(
     session: AsyncSession,
     gateway: gateways.PaymentGateway,
@@ -210,7 +213,7 @@ async def pay_awaiting(
     awaiting = await transactions.lock_awaiting_payout(session, seller_id, BATCH)
     for transaction in awaiting:
         await release(session, gateway, transaction)
-    await session.flush()
+    await repository.flush(session)
     return len(awaiting)
 
 

@@ -123,7 +123,7 @@ async def _refund(
             requested_by=requested_by,
         ),
     )
-    await apply(session, cache, transaction, amount, result.reference)
+    await apply(session, cache, gateway, transaction, amount, result.reference)
     return refund
 
 
@@ -139,6 +139,7 @@ def fee_after_refund(transaction: Transaction, amount: Decimal) -> Decimal:
 async def apply(
     session: AsyncSession,
     cache: Cache,
+    gateway: gateways.PaymentGateway,
     transaction: Transaction,
     amount: Decimal,
     reference: str | None,

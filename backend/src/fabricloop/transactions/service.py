@@ -441,7 +441,7 @@ async def complete(session: AsyncSession, transaction: Transaction) -> None:
     """The auto-complete job completes a locked shipped order the buyer left unconfirmed."""
     _apply(transaction, "completed", _now())
     _count(session, "completed")
-    await session.flush()
+    await repository.flush(session)
 
 
 def set_payout_status(transaction: Transaction, status: str) -> None:

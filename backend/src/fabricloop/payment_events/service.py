@@ -1,5 +1,9 @@
-"""Stripe events: verified on the raw body, applied once each, in any order, never moving a
-transaction backwards."""
+"""What the gateway says happened, applied across the domains it touches: Stripe's events
+(verified on the raw body, applied once each, in any order, never moving an order backwards)
+and the sandbox's 3-D Secure answers. A charge an order can't keep is refunded here, refunds
+and disputes made at Stripe are recorded, account changes reach payouts. This package sits
+above payments, refunds, payouts and disputes, so none of them imports another to react to
+the gateway."""
 
 import json
 import time
@@ -15,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.config import Settings
 from fabricloop.core.cache import Cache
 from fabricloop.disputes import service as disputes
-from fabricloop.payments import repository
+from fabricloop.payments import service as payments
 from fabricloop.payments.errors import InvalidSignature, WebhookNotConfigured, WebhookTooLarge
 from fabricloop.payments.gateway import PaymentGateway, from_minor_units
 from fabricloop.payments.models import Payment
@@ -81,7 +85,7 @@ async def receive(
 ) -> bool:
     """Apply a verified event; False when it was a duplicate (already applied)."""
     event = verify(payload, signature, settings.stripe_webhook_secret)
-    if not await repository.record_event(session, event["id"][:255], event["type"][:100], event):
+    if not await payments.record_event(session, event["id"][:255], event["type"][:100], event):
         return False
     handler = HANDLERS.get(event["type"])
     if handler is not None:
@@ -104,7 +108,7 @@ async def _locked(
 ) -> tuple[Transaction | None, Payment | None]:
     """The transaction (locked first, as payments do) and the payment of this intent."""
     reference = str(intent.get("id", ""))
-    payment = await repository.find_by_reference(session, reference)
+    payment = await payments.find_by_reference(session, reference)
     transaction_id = _transaction_id(intent, payment)
     if transaction_id is None:
         log.warning("webhook for an unknown payment", reference=reference)
@@ -113,7 +117,7 @@ async def _locked(
     if transaction is None:
         log.warning("webhook for an unknown transaction", reference=reference)
         return None, None
-    return transaction, await repository.find_by_reference(session, reference, lock=True)
+    return transaction, await payments.find_by_reference(session, reference, lock=True)
 
 
 def _new_payment(transaction: Transaction, intent: dict[str, Any], status: str) -> Payment:
@@ -140,7 +144,7 @@ async def _succeeded(context: Context, intent: dict[str, Any]) -> None:
         return
     if payment is not None and payment.status in ("succeeded", "refunded"):
         return
-    if await repository.has_success(session, transaction.id):
+    if await payments.has_success(session, transaction.id):
         await _give_back(context, transaction, payment, intent, "A second successful charge.")
         return
     if transaction.status == "cancelled":
@@ -159,10 +163,10 @@ async def _succeeded(context: Context, intent: dict[str, Any]) -> None:
         log.error("charged amount differs from the order", reference=intent.get("id"))
         payment.status, payment.decline_code = "failed", "amount_mismatch"
         payment.failure_message = "The amount charged did not match the order."
-        await repository.save_payment(session, payment)
+        await payments.save_payment(session, payment)
         return
     payment.status, payment.decline_code, payment.failure_message = "succeeded", None, None
-    await repository.save_payment(session, payment)
+    await payments.save_payment(session, payment)
     count_after_commit(session, "succeeded")
     await settle(session, context.settings, transaction, payment)
 
@@ -180,10 +184,9 @@ async def _give_back(
     amount = from_minor_units(charged, currency) if isinstance(charged, int) else transaction.total
     if payment is None:
         payment = _new_payment(transaction, intent, "refunded")
-        context.session.add(payment)
     payment.status, payment.decline_code = "refunded", None
     payment.failure_message = f"{why} Refunded automatically."
-    await context.session.flush()
+    await payments.save_payment(context.session, payment)
     await refunds.refund_unwanted_charge(
         context.session,
         context.gateway,
@@ -211,7 +214,7 @@ async def _failed(context: Context, intent: dict[str, Any]) -> None:
         :100
     ]
     payment.failure_message = str(error.get("message") or "The payment failed.")[:500]
-    await repository.save_payment(session, payment)
+    await payments.save_payment(session, payment)
     count_after_commit(session, "failed")
 
 
@@ -219,7 +222,7 @@ async def _requires_action(context: Context, intent: dict[str, Any]) -> None:
     _, payment = await _locked(context.session, intent)
     if payment is not None and payment.status == "processing":
         payment.status = "requires_action"
-        await context.session.flush()
+        await payments.save_payment(context.session, payment)
 
 
 async def _charge_refunded(context: Context, charge: dict[str, Any]) -> None:
@@ -290,8 +293,8 @@ async def _dispute_closed(context: Context, dispute: dict[str, Any]) -> None:
         reference,
         "A card dispute was lost.",
     )
-    closed.refunded_amount = refund.amount if refund is not None else closed.refunded_amount
-    await context.session.flush()
+    if refund is not None:
+        await disputes.record_refund(context.session, closed, refund.amount)
 
 
 async def _account_updated(context: Context, account: dict[str, Any]) -> None:
