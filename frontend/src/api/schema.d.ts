@@ -673,26 +673,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/payments/webhook": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Receive Webhook
-         * @description Stripe events, verified with `STRIPE_WEBHOOK_SECRET` on the raw body (a missing secret, a bad signature, or a timestamp more than 300 s old or ahead: 400). Each event id is applied once; a duplicate also answers 200. Applied: `payment_intent.succeeded` (a success for a cancelled order, or a second success of one order, is refunded automatically), `payment_intent.payment_failed`, `payment_intent.canceled`, `payment_intent.requires_action`, `charge.refunded` (refunds made in Stripe's dashboard), `charge.dispute.created` (holds the payout), `charge.dispute.closed` (won: released; lost: recorded as a refund), `account.updated`. When a refund it needs can't be made, 503: Stripe delivers the event again.
-         */
-        post: operations["receive_webhook_api_payments_webhook_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/payments/{payment_id}": {
         parameters: {
             query?: never;
@@ -707,6 +687,26 @@ export interface paths {
         get: operations["get_payment_api_payments__payment_id__get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive Webhook
+         * @description Stripe events, verified with `STRIPE_WEBHOOK_SECRET` on the raw body (a missing secret, a bad signature, or a timestamp more than 300 s old or ahead: 400). Each event id is applied once; a duplicate also answers 200. Applied: `payment_intent.succeeded` (a success for a cancelled order, or a second success of one order, is refunded automatically), `payment_intent.payment_failed`, `payment_intent.canceled`, `payment_intent.requires_action`, `charge.refunded` (refunds made in Stripe's dashboard), `charge.dispute.created` (holds the payout), `charge.dispute.closed` (won: released; lost: recorded as a refund), `account.updated`. When a refund it needs can't be made, 503: Stripe delivers the event again.
+         */
+        post: operations["receive_webhook_api_payments_webhook_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4340,6 +4340,46 @@ export interface operations {
             };
         };
     };
+    get_payment_api_payments__payment_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                payment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentDetail"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     receive_webhook_api_payments_webhook_post: {
         parameters: {
             query?: never;
@@ -4378,39 +4418,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-        };
-    };
-    get_payment_api_payments__payment_id__get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                payment_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaymentDetail"];
-                };
-            };
-            /** @description `unauthorized` */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `not_found` */
-            404: {
+            /** @description `service_unavailable` */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
