@@ -11,12 +11,12 @@ FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/packa
 PYTEST_ARGS ?=
 FRONTEND_DEPS := $(if $(wildcard frontend/package.json),frontend/node_modules/.package-lock.json,)
 
-.PHONY: run test test-backend test-e2e lint format openapi check-openapi bench bench-tools screenshots lock install frontend browser clean help
+.PHONY: run test test-backend test-frontend test-e2e lint format openapi check-openapi bench bench-tools screenshots lock install frontend browser clean help
 
 help:
 	@echo "make run     set up and serve on http://127.0.0.1:8000 (HOST, PORT configurable)"
-	@echo "make test    set up and run every test (backend, then browser journeys)"
-	@echo "make lint    ruff, mypy, migrations drift, TypeScript, Prettier"
+	@echo "make test    set up and run every test (web app units, backend, then browser journeys)"
+	@echo "make lint    ruff, mypy, migrations drift, TypeScript, ESLint, Prettier"
 	@echo "make bench   benchmarks; figures written to bench/results/"
 	@echo "make openapi regenerate frontend/openapi.json and the typed client"
 
@@ -49,10 +49,15 @@ browser:
 		else echo "Chromium is needed for the browser tests: sudo apt-get install -y chromium"; exit 1; fi; }
 
 test: install frontend browser
+	@if [ -f frontend/package.json ]; then $(MAKE) --no-print-directory test-frontend; fi
 	cd backend && ../$(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS) tests
 	@# The auth utilities (hashing, tokens, email validation) are covered completely.
 	cd backend && ../$(BIN)/coverage report --fail-under=100 --include='*/auth/passwords.py,*/auth/tokens.py,*/auth/emails.py'
 	@if [ -d e2e ] && ls e2e/test_*.py >/dev/null 2>&1; then $(MAKE) --no-print-directory test-e2e; fi
+
+# Vitest: the web app's pure logic (validation, form state, search parameters, token refresh).
+test-frontend: $(FRONTEND_DEPS)
+	cd frontend && npm run --silent test
 
 test-backend: install
 	cd backend && ../$(BIN)/pytest $(PYTEST_ARGS) tests
@@ -66,7 +71,7 @@ lint: install $(FRONTEND_DEPS)
 	@# Migration drift: the models and the migrations describe the same schema (on DATABASE_URL,
 	@# else TEST_DATABASE_URL, else the embedded server).
 	DATABASE_URL="$${DATABASE_URL:-$${TEST_DATABASE_URL:-}}" $(BIN)/fabricloop migrate --check
-	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent typecheck && npm run --silent format:check; fi
+	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent typecheck && npm run --silent lint && npm run --silent format:check; fi
 
 format: install $(FRONTEND_DEPS)
 	$(BIN)/ruff check --fix backend bench e2e && $(BIN)/ruff format backend bench e2e

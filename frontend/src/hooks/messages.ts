@@ -38,7 +38,7 @@ export function useThread(userId: string | undefined, limit: number) {
   return useQuery({
     queryKey,
     queryFn: async () => {
-      const previous = qc.getQueryData(queryKey) as { messages: Array<{ message_id: string }> } | undefined;
+      const previous = qc.getQueryData<{ messages: Array<{ message_id: string }> }>(queryKey);
       const data = await call(() => api.GET("/api/messages/{user_id}", { params: { path: { user_id: userId! }, query: { limit } } }));
       void qc.invalidateQueries({ queryKey: messageKeys.unread() });
       // Opening the thread or receiving in it marks messages read: the list's badges change too.

@@ -81,7 +81,7 @@ export default function AccountPage() {
                 if (typed.trim().toLowerCase() !== user.email.toLowerCase()) return;
                 del.mutate(undefined, {
                   onSuccess: (res) => {
-                    navigate("/login", {
+                    void navigate("/login", {
                       replace: true,
                       state: {
                         notice: `Your account has been deactivated and your listings archived. Personal data will be anonymised after ${formatDateTime(res.delete_after)}; orders are kept, anonymised.`,

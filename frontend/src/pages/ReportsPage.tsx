@@ -1,10 +1,11 @@
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { useSearchParams } from "react-router";
 import { Methodology } from "@/components/reports/Methodology";
 import { MaterialTypeTable, MonthTable } from "@/components/reports/ReportTables";
 import { Scope3Chart } from "@/components/reports/Scope3Chart";
 import { Button, ButtonLink, Card, CardBody, CardHeader, EmptyState, ErrorBanner, Input, PageHeader, PageSpinner, QueryState, Stat } from "@/components/ui";
 import { useExportReport, useSustainabilityReport } from "@/hooks/reports";
+import { useResettableState } from "@/hooks/useResettableState";
 import { formatCo2, formatDate, formatKg, formatLitres, formatPercent } from "@/lib/format";
 import { usePageTitle } from "@/lib/usePageTitle";
 
@@ -18,11 +19,8 @@ export default function ReportsPage() {
   const report = useSustainabilityReport(range);
   const exporter = useExportReport();
   usePageTitle("Sustainability report");
-  const [draft, setDraft] = useState({ start, end });
+  const [draft, setDraft] = useResettableState(`${start}/${end}`, () => ({ start, end }));
   const [rangeError, setRangeError] = useState<string | null>(null);
-  useEffect(() => {
-    setDraft({ start, end });
-  }, [start, end]);
 
   const apply = (e: FormEvent) => {
     e.preventDefault();

@@ -21,7 +21,10 @@ export default function TransactionsPage() {
 
   const set = (updates: Record<string, string | null>) => {
     const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(updates)) v ? next.set(k, v) : next.delete(k);
+    for (const [k, v] of Object.entries(updates)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
     if (!("page" in updates)) next.delete("page");
     setParams(next);
   };

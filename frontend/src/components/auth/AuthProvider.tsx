@@ -34,7 +34,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const statusRef = useRef(status);
-  statusRef.current = status;
+  useEffect(() => {
+    statusRef.current = status;
+  }, [status]);
 
   useEffect(() => {
     let cancelled = false;
@@ -71,7 +73,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     setUnauthorizedHandler(() => {
       const here = window.location.pathname + window.location.search;
-      if (window.location.pathname !== "/login") navigate(`/login?next=${encodeURIComponent(here)}`, { replace: true });
+      if (window.location.pathname !== "/login") void navigate(`/login?next=${encodeURIComponent(here)}`, { replace: true });
     });
     return () => setUnauthorizedHandler(null);
   }, [navigate]);

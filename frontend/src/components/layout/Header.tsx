@@ -1,7 +1,7 @@
-import { useEffect, useState } from "react";
 import { Link, NavLink, useLocation, useNavigate } from "react-router";
 import { useAuth, useLogout } from "@/hooks/auth";
 import { useUnreadCount } from "@/hooks/messages";
+import { useResettableState } from "@/hooks/useResettableState";
 import { ButtonLink, CountBadge, cx } from "@/components/ui";
 import { Logo } from "./Logo";
 
@@ -27,10 +27,8 @@ export function Header() {
   const logout = useLogout();
   const navigate = useNavigate();
   const location = useLocation();
-  const [open, setOpen] = useState(false);
-  useEffect(() => {
-    setOpen(false);
-  }, [location.pathname]);
+  // The phone menu closes when the page changes.
+  const [open, setOpen] = useResettableState(location.pathname, () => false);
   const close = () => setOpen(false);
 
   const signedIn = status === "authenticated" && user;

@@ -1,6 +1,7 @@
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { Button, Input, Select } from "@/components/ui";
 import { useMaterialTypes } from "@/hooks/materials";
+import { useResettableState } from "@/hooks/useResettableState";
 import { humanize } from "@/lib/format";
 
 interface Props {
@@ -14,17 +15,14 @@ const opts = (values: string[] | undefined) => (values ?? []).map((v) => ({ valu
 export function MaterialFilters({ params, onChange, onReset }: Props) {
   const types = useMaterialTypes();
   const selected = params.getAll("material_type");
-  const [draft, setDraft] = useState({ min_price: "", max_price: "", quantity: "", origin_country: "" });
+  // The price, quantity and origin fields are a draft of the URL's values until applied.
+  const [draft, setDraft] = useResettableState(params.toString(), () => ({
+    min_price: params.get("min_price") ?? "",
+    max_price: params.get("max_price") ?? "",
+    quantity: params.get("quantity") ?? "",
+    origin_country: params.get("origin_country") ?? "",
+  }));
   const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    setDraft({
-      min_price: params.get("min_price") ?? "",
-      max_price: params.get("max_price") ?? "",
-      quantity: params.get("quantity") ?? "",
-      origin_country: params.get("origin_country") ?? "",
-    });
-  }, [params]);
 
   const applyDraft = (e?: FormEvent) => {
     e?.preventDefault();

@@ -1,11 +1,9 @@
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent } from "react";
 import { Button, cx } from "@/components/ui";
+import { useResettableState } from "@/hooks/useResettableState";
 
 export function SearchBox({ initial = "", onSearch, size = "md", autoFocus }: { initial?: string; onSearch: (q: string) => void; size?: "md" | "lg"; autoFocus?: boolean }) {
-  const [q, setQ] = useState(initial);
-  useEffect(() => {
-    setQ(initial);
-  }, [initial]);
+  const [q, setQ] = useResettableState(initial, () => initial);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     onSearch(q.trim());

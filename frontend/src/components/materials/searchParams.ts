@@ -27,7 +27,7 @@ export function toMaterialQuery(params: URLSearchParams): MaterialQuery {
   if (source) q.source_type = source as MaterialQuery["source_type"];
   for (const key of ["currency", "origin_country", "certification"] as const) {
     const v = params.get(key)?.trim();
-    if (v) q[key] = v as never;
+    if (v) q[key] = v;
   }
   const minPrice = num(params.get("min_price"));
   if (minPrice !== undefined) q.min_price = minPrice;

@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef } from "react";
 import { Link, useLocation, useSearchParams } from "react-router";
 import { api } from "@/api/client";
 import { BlockSpinner, QueryState, cx } from "@/components/ui";
 import { useAuth } from "@/hooks/auth";
 import { useConversations, useThread } from "@/hooks/messages";
+import { useResettableState } from "@/hooks/useResettableState";
 import { call } from "@/lib/api";
 import { errorMessage } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format";
@@ -19,18 +20,15 @@ export function Thread({ userId }: { userId: string }) {
   const hint = (useLocation().state ?? null) as { name?: string; materialTitle?: string } | null;
   const thread = useThread(userId, PAGE);
   const conversations = useConversations();
-  const [older, setOlder] = useState<Message[]>([]);
-  const [olderState, setOlderState] = useState<{ loading: boolean; done: boolean; error: string | null }>({ loading: false, done: false, error: null });
+  // Older pages loaded by hand, per conversation.
+  const [older, setOlder] = useResettableState<Message[]>(userId, () => []);
+  const [olderState, setOlderState] = useResettableState<{ loading: boolean; done: boolean; error: string | null }>(userId, () => ({ loading: false, done: false, error: null }));
   const scroller = useRef<HTMLDivElement>(null);
   const latest = thread.data?.messages ?? [];
   const ids = new Set(latest.map((m) => m.message_id));
   const messages = [...older.filter((m) => !ids.has(m.message_id)), ...latest];
   const lastId = latest[latest.length - 1]?.message_id;
 
-  useEffect(() => {
-    setOlder([]);
-    setOlderState({ loading: false, done: false, error: null });
-  }, [userId]);
   // Keep the newest message in view (scroll the message pane, never the page).
   useEffect(() => {
     const el = scroller.current;

@@ -8,13 +8,14 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 function Scalar({ value }: { value: unknown }): ReactNode {
   if (value === null || value === undefined || value === "") return <span className="text-stone-400">—</span>;
   if (typeof value === "boolean") return value ? "Yes" : "No";
-  return String(value);
+  if (typeof value === "string" || typeof value === "number") return String(value);
+  return JSON.stringify(value);
 }
 
 /** A table for a list of flat records (e.g. the factors used), else a list. */
 function ListView({ items }: { items: unknown[] }) {
   if (items.length && items.every(isRecord)) {
-    const cols = Array.from(new Set(items.flatMap((r) => Object.keys(r as Record<string, unknown>))));
+    const cols = Array.from(new Set(items.flatMap((r) => Object.keys(r))));
     return (
       <div className="overflow-x-auto rounded-xl border border-stone-200">
         <table className="w-full min-w-[48rem] text-left text-xs">
@@ -31,7 +32,7 @@ function ListView({ items }: { items: unknown[] }) {
             {items.map((r, i) => (
               <tr key={i}>
                 {cols.map((c) => {
-                  const v = (r as Record<string, unknown>)[c];
+                  const v = r[c];
                   return (
                     <td key={c} className={`px-3 py-2 align-top text-stone-700 ${typeof v === "string" && v.length > 60 ? "min-w-72" : ""}`}>
                       {isRecord(v) || Array.isArray(v) ? <Value value={v} /> : <Scalar value={v} />}

@@ -20,7 +20,7 @@ export function validateAddress(a: AddressForm): Errors {
   if (!a.city.trim()) e.city = "City is required.";
   if (!a.postal_code.trim()) e.postal_code = "Postal code is required.";
   if (!/^[A-Za-z]{2}$/.test(a.country.trim())) e.country = "Use a 2-letter ISO country code, e.g. DE.";
-  for (const [k, v] of Object.entries(a)) if (v.length > 200) e[k] = "At most 200 characters.";
+  for (const k of Object.keys(a) as Array<keyof AddressForm>) if (a[k].length > 200) e[k] = "At most 200 characters.";
   return e;
 }
 

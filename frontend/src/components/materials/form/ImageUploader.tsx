@@ -58,7 +58,7 @@ export function ImageUploader({ images, onChange, error, onUploadingChange }: Pr
       const next = [...imgs];
       const j = i + d;
       if (j < 0 || j >= next.length) return imgs;
-      [next[i], next[j]] = [next[j]!, next[i]!];
+      [next[i], next[j]] = [next[j], next[i]];
       return next;
     });
 

@@ -52,7 +52,7 @@ export interface MaterialFormState {
 }
 
 export const MAX_IMAGES = 10;
-const s = (v: unknown): string => (v === null || v === undefined ? "" : String(v));
+const s = (v: string | number | null | undefined): string => (v === null || v === undefined ? "" : String(v));
 
 export function emptyForm(): MaterialFormState {
   return {
@@ -211,7 +211,7 @@ export function buildMetrics(f: MaterialFormState): [MetricsBody | null, Errors]
 export function validCas(v: string): boolean {
   const m = /^(\d{2,7})-(\d{2})-(\d)$/.exec(v);
   if (!m) return false;
-  const digits = (m[1]! + m[2]!).split("").reverse();
+  const digits = (m[1] + m[2]).split("").reverse();
   const sum = digits.reduce((acc, d, i) => acc + Number(d) * (i + 1), 0);
   return sum % 10 === Number(m[3]);
 }

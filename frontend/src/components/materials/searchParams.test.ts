@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { PAGE_SIZE, activeFilterCount, toMaterialQuery } from "./searchParams";
+
+const q = (s: string) => toMaterialQuery(new URLSearchParams(s));
+
+describe("toMaterialQuery", () => {
+  it("defaults to the first page of the page size", () => {
+    expect(q("")).toEqual({ page: 1, limit: PAGE_SIZE });
+  });
+
+  it("keeps known keys, trimmed, and repeated material types", () => {
+    expect(q("q=+organic+cotton+&material_type=cotton&material_type=linen&material_type=&source_type=deadstock&currency=EUR&origin_country=PT&certification=GOTS")).toEqual({
+      q: "organic cotton",
+      material_type: ["cotton", "linen"],
+      source_type: "deadstock",
+      currency: "EUR",
+      origin_country: "PT",
+      certification: "GOTS",
+      page: 1,
+      limit: PAGE_SIZE,
+    });
+  });
+
+  it("drops unknown keys, invalid numbers and unknown sorts", () => {
+    expect(q("seller=x&min_price=abc&max_price=&quantity=Infinity&sort=cheapest")).toEqual({ page: 1, limit: PAGE_SIZE });
+  });
+
+  it("parses prices, quantity and a known sort", () => {
+    expect(q("min_price=2.5&max_price=10&quantity=100&sort=price_asc")).toMatchObject({ min_price: 2.5, max_price: 10, quantity: 100, sort: "price_asc" });
+  });
+
+  it("never asks for a page below 1 or a fractional page", () => {
+    expect(q("page=0").page).toBe(1);
+    expect(q("page=-3").page).toBe(1);
+    expect(q("page=2.7").page).toBe(2);
+  });
+});
+
+describe("activeFilterCount", () => {
+  it("counts each filter key once, ignoring the text query, sort and page", () => {
+    expect(activeFilterCount(new URLSearchParams("q=x&sort=newest&page=2"))).toBe(0);
+    expect(activeFilterCount(new URLSearchParams("material_type=cotton&material_type=linen&min_price=1&origin_country="))).toBe(2);
+  });
+});
