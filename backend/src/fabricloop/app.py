@@ -33,6 +33,7 @@ from fabricloop.images.service import unattached_purge
 from fabricloop.materials.router import DETAIL_ENDPOINT, detail_key_of
 from fabricloop.materials.router import router as materials_router
 from fabricloop.messages.router import router as messages_router
+from fabricloop.offers.router import router as offers_router
 from fabricloop.ops.router import router as ops_router
 from fabricloop.passports.router import identity_router
 from fabricloop.passports.router import router as passports_router
@@ -59,6 +60,7 @@ ROUTERS: list[APIRouter] = [
     identity_router,
     reports_router,
     transactions_router,
+    offers_router,
     payments_router,
     payment_events_router,
     refunds_router,

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     stripe_webhook_secret: str | None = None
     stripe_api_base: str | None = None
     order_expiry_minutes: int = Field(30, ge=1)
+    # An open offer expires this long after its last round.
+    offer_ttl_hours: int = Field(72, ge=1, le=24 * 365)
     # The platform's commission on each paid order, in percent of what the buyer keeps paid.
     platform_fee_percent: Decimal = Field(Decimal("5"), ge=0, le=100, decimal_places=2)
     # A shipped order the buyer neither confirms nor disputes completes after these days.

@@ -13,6 +13,7 @@ from fabricloop.materials.models import (
     SustainabilityMetric,
 )
 from fabricloop.messages.models import Message
+from fabricloop.offers.models import Offer
 from fabricloop.payments.models import IdempotencyKey, Payment, WebhookEvent
 from fabricloop.payouts.models import ConnectedAccount, Payout
 from fabricloop.refunds.models import Refund
@@ -30,6 +31,7 @@ __all__ = [
     "Material",
     "MaterialLot",
     "Message",
+    "Offer",
     "PassportChange",
     "Payment",
     "Payout",

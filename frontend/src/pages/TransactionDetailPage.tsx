@@ -73,22 +73,26 @@ export default function TransactionDetailPage() {
           <Card>
             <CardHeader title="Shipping address" />
             <CardBody>
-              <address className="text-sm not-italic leading-relaxed text-stone-700">
-                {a.recipient_name}
-                <br />
-                {a.line1}
-                {a.line2 && (
-                  <>
-                    <br />
-                    {a.line2}
-                  </>
-                )}
-                <br />
-                {a.postal_code} {a.city}
-                {a.region ? `, ${a.region}` : ""}
-                <br />
-                {countryName(a.country)}
-              </address>
+              {a ? (
+                <address className="text-sm not-italic leading-relaxed text-stone-700">
+                  {a.recipient_name}
+                  <br />
+                  {a.line1}
+                  {a.line2 && (
+                    <>
+                      <br />
+                      {a.line2}
+                    </>
+                  )}
+                  <br />
+                  {a.postal_code} {a.city}
+                  {a.region ? `, ${a.region}` : ""}
+                  <br />
+                  {countryName(a.country)}
+                </address>
+              ) : (
+                <p className="text-sm text-stone-700">None given: this order came from an accepted offer; agree on delivery in your messages.</p>
+              )}
             </CardBody>
           </Card>
           <Card>

@@ -66,7 +66,8 @@ class Transaction(UUIDPrimaryKey, Timestamps, Base):
     # The lot the stock was reserved from, for a listing sold by lot.
     lot_code: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), server_default="pending")
-    shipping_address: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    # JSON null (never SQL NULL) for an order made from an offer that gave no address.
+    shipping_address: Mapped[dict[str, Any] | None] = mapped_column(JSONB, nullable=False)
     tracking_number: Mapped[str | None] = mapped_column(String(100))
     status_history: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default="[]")
     expires_at: Mapped[datetime]

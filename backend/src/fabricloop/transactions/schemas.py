@@ -143,7 +143,10 @@ class TransactionSummary(BaseModel):
 
 
 class TransactionDetail(TransactionSummary):
-    shipping_address: ShippingAddress
+    shipping_address: ShippingAddress | None = Field(
+        description="Null for an order made from an accepted offer that gave no address: the "
+        "parties agree on delivery in their conversation."
+    )
     status_history: list[StatusChange]
     tracking_number: str | None
     expires_at: datetime = Field(description="An unpaid (pending) order is cancelled after this.")

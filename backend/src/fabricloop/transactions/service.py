@@ -81,12 +81,12 @@ def quantity_in_kg(quantity: Decimal, unit: str, kg_per_unit: Decimal | None) ->
 
 
 def _check_order(
-    listing: stock.Listing, buyer: User, quantity: Decimal, available: Decimal
+    listing: stock.Listing, buyer_id: uuid.UUID, quantity: Decimal, available: Decimal
 ) -> Decimal:
     """Every rule that doesn't depend on the stock reserved, in the order a buyer fixes them;
     returns the unit price (the tier the quantity reaches). `available`: what is left of the
     listing, or of the lot ordered from."""
-    if listing.seller_id == buyer.id:
+    if listing.seller_id == buyer_id:
         raise CannotBuyOwnMaterial()
     if listing.unit in WHOLE_UNITS and quantity != quantity.to_integral_value():
         raise field_error("quantity", f"Must be a whole number for the unit {listing.unit}.")
@@ -140,11 +140,14 @@ def _count(session: AsyncSession, status: str) -> None:
     after_commit(session, record)
 
 
-async def _listing(session: AsyncSession, buyer: User, material_id: uuid.UUID) -> stock.Listing:
+async def listing_for(
+    session: AsyncSession, buyer_id: uuid.UUID, material_id: uuid.UUID
+) -> stock.Listing:
+    """The listing as a buyer may order from it (404 when hidden from them)."""
     listing = await stock.get_listing(session, material_id)
     if listing is None or listing.deleted:
         raise MaterialNotFound()
-    if listing.seller_id != buyer.id and listing.status in HIDDEN_STATUSES:
+    if listing.seller_id != buyer_id and listing.status in HIDDEN_STATUSES:
         raise MaterialNotFound()
     return listing
 
@@ -152,23 +155,29 @@ async def _listing(session: AsyncSession, buyer: User, material_id: uuid.UUID) -
 async def create_transaction(
     session: AsyncSession, settings: Settings, cache: Cache, buyer: User, data: TransactionCreate
 ) -> Transaction:
-    listing = await _listing(session, buyer, data.material_id)
+    listing = await listing_for(session, buyer.id, data.material_id)
     if data.kind == "sample":
         return await _create_sample(session, settings, buyer, listing, data)
     if data.quantity is None:
         raise field_error("quantity", "This field is required for an order.")
-    quantity = data.quantity.quantize(MILLI)
-    available = await _available(session, listing, data.lot_code)
-    unit_price = _check_order(listing, buyer, quantity, available)
-    return await place_order(
-        session,
-        settings,
-        cache,
-        buyer,
-        listing,
-        Order(quantity, unit_price, data.lot_code, available),
-        data.shipping_address.model_dump(mode="json"),
-    )
+    order = await check_order(session, buyer.id, listing, data.quantity, data.lot_code)
+    address = data.shipping_address.model_dump(mode="json")
+    return await place_order(session, settings, cache, buyer.id, listing, order, address)
+
+
+async def check_order(
+    session: AsyncSession,
+    buyer_id: uuid.UUID,
+    listing: stock.Listing,
+    quantity: Decimal,
+    lot_code: str | None,
+) -> "Order":
+    """An order of `quantity` (from the lot) checked against the listing's terms, at the tier
+    price; offers check their rounds with it too."""
+    quantity = quantity.quantize(MILLI)
+    available = await _available(session, listing, lot_code)
+    unit_price = _check_order(listing, buyer_id, quantity, available)
+    return Order(quantity, unit_price, lot_code, available)
 
 
 @dataclass(frozen=True)
@@ -185,12 +194,13 @@ async def place_order(
     session: AsyncSession,
     settings: Settings,
     cache: Cache,
-    buyer: User,
+    buyer_id: uuid.UUID,
     listing: stock.Listing,
     order: Order,
-    shipping_address: dict[str, object],
+    shipping_address: dict[str, object] | None,
 ) -> Transaction:
-    """Record a pending order and reserve its stock (of its lot, if any)."""
+    """Record a pending order and reserve its stock (of its lot, if any). An order made from
+    an offer may have no address yet (null)."""
     quantity = order.quantity
     if listing.status != stock.PURCHASABLE or order.available < quantity:
         raise _insufficient(listing, order.lot_code, order.available)
@@ -199,7 +209,7 @@ async def place_order(
         session,
         Transaction(
             material_id=listing.id,
-            buyer_id=buyer.id,
+            buyer_id=buyer_id,
             seller_id=listing.seller_id,
             kind="order",
             lot_code=order.lot_code,
