@@ -8,6 +8,7 @@ from fabricloop.core.db import DbSession
 from fabricloop.core.deps import AppCache, AppSettings
 from fabricloop.core.errors import InvalidQuery, Unauthorized, Unprocessable, responses
 from fabricloop.core.pagination import Pagination
+from fabricloop.materials.errors import ListingBusy, MaterialNotFound
 from fabricloop.offers import service
 from fabricloop.offers.errors import (
     NotLastRound,
@@ -26,7 +27,6 @@ from fabricloop.offers.schemas import (
     OfferStatus,
     Round,
 )
-from fabricloop.materials.errors import ListingBusy, MaterialNotFound
 from fabricloop.transactions.errors import (
     BelowMinimumOrder,
     InsufficientQuantity,
