@@ -97,3 +97,8 @@ async def list_views(
         .limit(limit)
     )
     return [_view(tuple(r)) for r in rows], total or 0  # type: ignore[arg-type]
+
+
+async def save(session: AsyncSession) -> None:
+    """Write the changes made to a locked offer."""
+    await session.flush()

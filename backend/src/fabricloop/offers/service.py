@@ -149,7 +149,7 @@ async def _open_turn(
     at = now()
     if effective_status(offer, at) == "expired" and offer.status == "open":
         offer.status, offer.updated_at = "expired", at
-        await session.flush()
+        await repository.save(session)
         # The expiry is recorded although the request fails.
         raise OfferNotOpen("This offer has expired.", commit_changes=True)
     if offer.status != "open":
@@ -176,7 +176,7 @@ async def counter(
     offer.rounds = [*offer.rounds, _round(side, order.quantity, data.unit_price, at)]
     offer.expires_at = at + timedelta(hours=settings.offer_ttl_hours)
     offer.updated_at = at
-    await session.flush()
+    await repository.save(session)
     text = (
         f"Counter-offer: {_terms_text(listing, order.quantity, data.unit_price, offer.lot_code)}."
     )
@@ -207,7 +207,7 @@ async def accept(
         session, settings, cache, offer.buyer_id, listing, agreed, address
     )
     offer.status, offer.transaction_id, offer.updated_at = "accepted", transaction.id, now()
-    await session.flush()
+    await repository.save(session)
     terms = _terms_text(listing, offer.quantity, offer.unit_price, offer.lot_code)
     await _tell(session, user, _other(offer, side), listing, f"Offer accepted: {terms}.")
     return offer
@@ -222,7 +222,7 @@ async def close(
     """Decline (the party answering) or withdraw (the party of the last round)."""
     offer, side = await _open_turn(session, user, offer_id, answering=status == "declined")
     offer.status, offer.updated_at = status, now()
-    await session.flush()
+    await repository.save(session)
     # The listing may have left sale since: the parties still hear of the answer.
     listing = await stock.get_listing(session, offer.material_id)
     assert listing is not None  # offers keep their listing's row (ON DELETE RESTRICT)
