@@ -1,7 +1,7 @@
 """offers: a buyer's proposal on a listing and the rounds that answer it
 
-Revision ID: 0008_trade_offers
-Revises: 0007_trade_terms
+Revision ID: 0009_trade_offers
+Revises: 0008_listing_gtin
 Create Date: 2026-12-04 06:00:00
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = '0008_trade_offers'
-down_revision: str | None = '0007_trade_terms'
+revision: str = '0009_trade_offers'
+down_revision: str | None = '0008_listing_gtin'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
