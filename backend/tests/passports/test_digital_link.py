@@ -3,6 +3,8 @@ Accept header, its linkset, 404s for everything unknown, and the QR code that en
 
 import io
 import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 from xml.etree import ElementTree
 
@@ -13,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.core.gs1 import check_digit, gtin_forms, gtin_problem
 from fabricloop.passports.digital_link import negotiate
-from tests.factories import auth_headers, make_material, make_user
-from tests.passports.untp_artefacts import schema_errors
+from tests.factories import auth_headers, make_lots, make_material, make_user
+from tests.passports.untp_artefacts import expansion_problems, schema_errors
 
 GTIN13 = "4006381333931"  # a real EAN-13: 400638133393, check digit 1
 GTIN14 = "0" + GTIN13
@@ -180,11 +182,19 @@ class TestResolver:
         self, client: AsyncClient, session: AsyncSession
     ) -> None:
         seller = await make_user(session)
-        old = await make_material(session, seller, gtin=GTIN13, status="archived")
+        old = await make_material(
+            session,
+            seller,
+            gtin=GTIN13,
+            status="archived",
+            created_at=datetime(2025, 1, 1, tzinfo=UTC),
+        )
         linkset = await client.get(f"/01/{GTIN14}", params={"linkType": "linkset"})
         assert str(old.id) in linkset.text
         await make_material(session, seller, gtin=GTIN14, status="draft")  # not published
-        new = await make_material(session, seller, gtin=GTIN14)
+        new = await make_material(
+            session, seller, gtin=GTIN14, created_at=datetime(2026, 1, 1, tzinfo=UTC)
+        )
         linkset = await client.get(f"/01/{GTIN14}", params={"linkType": "linkset"})
         assert str(new.id) in linkset.text
 
@@ -196,8 +206,11 @@ class TestResolver:
             "/01/abcdefghijklm",
             "/01/" + "9" * 40,
             "/01/%00",
-            f"/01/{GTIN14}/10/LOT-1",  # no such lot
+            f"/01/{GTIN14}/10/LOT-9",  # no such lot
             f"/01/{GTIN14}/10/" + "x" * 300,
+            f"/01/{GTIN14}/21/12345",  # a serial number: not resolved here
+            f"/01/{GTIN14}/10/A/21/1",
+            "/01/",
         ],
     )
     async def test_unknown_is_404(
@@ -265,3 +278,63 @@ class TestQrEncodesTheDigitalLink:
 
     async def test_unknown_material(self, client: AsyncClient) -> None:
         assert (await client.get(f"/api/passports/{uuid.uuid4()}/qr.svg")).status_code == 404
+
+
+class TestLotPassports:
+    async def test_each_lot_has_its_own_passport(
+        self, client: AsyncClient, session: AsyncSession
+    ) -> None:
+        seller = await make_user(session)
+        material = await make_material(session, seller, gtin=GTIN13, unit="m", kg_per_unit=1)
+        await make_lots(session, material, ("DL-01/A", Decimal(40)), ("DL 02", Decimal("12.5")))
+        passport = (await client.get(f"/api/passports/{material.id}")).json()
+        first, second = passport["lots"]
+        assert first["lot_code"] == "DL-01/A"
+        assert first["quantity"] == 40
+        assert first["digital_link"] == f"http://testserver/01/{GTIN14}/10/DL-01%2FA"
+        assert first["passport_id"] != passport["passport_id"]
+        assert second["untp_url"].endswith("untp.json?lot=DL%2002")
+
+        lot_vc = (
+            await client.get(f"/api/passports/{material.id}/untp.json", params={"lot": "DL 02"})
+        ).json()
+        subject = lot_vc["credentialSubject"]
+        assert subject["id"] == f"urn:uuid:{second['passport_id']}"
+        assert subject["parentPassport"] == f"urn:uuid:{passport['passport_id']}"
+        assert subject["product"]["batchNumber"] == "DL 02"
+        assert subject["availableQuantity"] == {"value": 12.5, "unit": "MTR"}
+        assert schema_errors(lot_vc) == []
+        context = (await client.get("/api/contexts/fabricloop-dpp-v1.jsonld")).json()
+        extra = {"http://testserver/api/contexts/fabricloop-dpp-v1.jsonld": context}
+        assert expansion_problems(lot_vc, extra) == []
+
+        resolved = await client.get(
+            f"/01/{GTIN14}/10/DL%2002", headers={"Accept": "application/ld+json"}
+        )
+        assert resolved.status_code == 200
+        assert resolved.json() == lot_vc
+        page = await client.get(f"/01/{GTIN14}/10/DL-01%2FA", headers={"Accept": BROWSER})
+        assert page.status_code == 200
+        assert "DL-01/A" in page.text
+        linkset = await client.get(f"/01/{GTIN14}/10/DL%2002", params={"linkType": "linkset"})
+        assert linkset.json()["linkset"][0]["anchor"] == f"http://testserver/01/{GTIN14}/10/DL%2002"
+
+        signed = await client.get(
+            f"/api/passports/{material.id}/credential.jwt", params={"lot": "DL-01/A"}
+        )
+        assert signed.status_code == 200
+
+    async def test_unknown_lot_is_404(self, client: AsyncClient, session: AsyncSession) -> None:
+        material = await make_material(session, await make_user(session), gtin=GTIN13)
+        await make_lots(session, material, ("A", Decimal(1)))
+        for response in (
+            await client.get(f"/api/passports/{material.id}/untp.json", params={"lot": "B"}),
+            await client.get(f"/api/passports/{material.id}/credential.jwt", params={"lot": "a"}),
+            await client.get(f"/01/{GTIN14}/10/B"),
+        ):
+            assert response.status_code == 404
+            assert response.json()["error"]["code"] == "not_found"
+        too_long = await client.get(
+            f"/api/passports/{material.id}/untp.json", params={"lot": "x" * 65}
+        )
+        assert too_long.status_code in (400, 422)

@@ -1421,6 +1421,32 @@ export interface components {
             weight_gsm: number | null;
         };
         /**
+         * LotPassportOut
+         * @description A lot of the listing, passported on its own; the listing's passport is its parent.
+         */
+        LotPassportOut: {
+            /** Lot Code */
+            lot_code: string;
+            /**
+             * Passport Id
+             * Format: uuid
+             * @description The lot's own passport id.
+             */
+            passport_id: string;
+            /** Quantity */
+            quantity: number;
+            /**
+             * Digital Link
+             * @description /01/{GTIN-14}/10/{lot_code}, with a GTIN.
+             */
+            digital_link: string | null;
+            /**
+             * Untp Url
+             * @description The lot's UNTP credential (untp.json?lot=...).
+             */
+            untp_url: string;
+        };
+        /**
          * MaterialCreate
          * @description A new listing. Its status is always `active` (server-owned); make a draft
          *     by setting `status` with PUT.
@@ -2181,6 +2207,11 @@ export interface components {
              * @description The signed credential (application/vc+jwt).
              */
             credential_url: string;
+            /**
+             * Lots
+             * @description The listing's lots, each with its own passport (empty without lots).
+             */
+            lots: components["schemas"]["LotPassportOut"][];
             /**
              * Changes
              * @description Every change, oldest first.
@@ -3971,7 +4002,10 @@ export interface operations {
     };
     get_passport_untp_api_passports__material_id__untp_json_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A lot code of the listing: that lot's own passport (its `parentPassport` the listing's); an unknown lot is 404. */
+                lot?: string | null;
+            };
             header?: never;
             path: {
                 material_id: string;
@@ -3991,6 +4025,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `not_found` */
             404: {
                 headers: {
@@ -4004,7 +4047,10 @@ export interface operations {
     };
     get_passport_credential_api_passports__material_id__credential_jwt_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A lot code of the listing: that lot's own passport (its `parentPassport` the listing's); an unknown lot is 404. */
+                lot?: string | null;
+            };
             header?: never;
             path: {
                 material_id: string;
@@ -4020,6 +4066,15 @@ export interface operations {
                 };
                 content: {
                     "application/vc+jwt": string;
+                };
+            };
+            /** @description `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description `not_found` */

@@ -105,11 +105,15 @@ def negotiate(accept: str | None) -> str:
     return chosen
 
 
-def html_page(view: PassportOut, anchor: str, recycled_content: float | None) -> str:
+def html_page(
+    view: PassportOut, anchor: str, recycled_content: float | None, lot_code: str | None = None
+) -> str:
     """A plain page for a person who scanned the code: what the material is, from where, and
     the links to the full passport and its machine-readable forms."""
     e = escape
     rows = [("Material", plain(view.material_type)), ("Source", plain(view.source_type))]
+    if lot_code:
+        rows.insert(0, ("Lot", lot_code))
     if view.origin:
         rows.append(("Made in", view.origin))
     if view.composition:

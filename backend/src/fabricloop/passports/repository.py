@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.auth.models import User
 from fabricloop.materials.models import (
     Material,
+    MaterialLot,
     PassportChange,
 )
 
@@ -32,6 +33,16 @@ async def find_material_by_gtin(session: AsyncSession, forms: list[str]) -> Mate
         .limit(1)
     )
     return result.scalar_one_or_none()
+
+
+async def list_lots(session: AsyncSession, material_id: uuid.UUID) -> list[MaterialLot]:
+    """The listing's lots in the seller's order; each lot's id is its passport's id."""
+    result = await session.execute(
+        select(MaterialLot)
+        .where(MaterialLot.material_id == material_id)
+        .order_by(MaterialLot.position, MaterialLot.lot_code)
+    )
+    return list(result.scalars())
 
 
 async def flush(session: AsyncSession) -> None:

@@ -24,6 +24,14 @@ def _keys(settings: AppSettings) -> SigningKeys:
 
 
 PassportKeys = Annotated[SigningKeys, Depends(_keys)]
+LotQuery = Annotated[
+    str | None,
+    Query(
+        max_length=64,
+        description="A lot code of the listing: that lot's own passport (its `parentPassport` "
+        "the listing's); an unknown lot is 404.",
+    ),
+]
 # Paths outside /api/passports: the JSON-LD extension context, the DID document, the GS1
 # Digital Link resolver.
 identity_router = APIRouter(tags=["passports"])
@@ -121,10 +129,14 @@ async def get_passport_qr(
     "marketplace); the signed form is `credential.jwt`; see docs/untp.md." + PUBLIC_NOTE,
 )
 async def get_passport_untp(
-    material_id: uuid.UUID, session: DbSession, settings: AppSettings, viewer: OptionalUser
+    material_id: uuid.UUID,
+    session: DbSession,
+    settings: AppSettings,
+    viewer: OptionalUser,
+    lot: LotQuery = None,
 ) -> dict[str, Any]:
     """Get the passport as a UNTP credential"""
-    return await service.passport_untp(session, settings.public_base_url, material_id, viewer)
+    return await service.passport_untp(session, settings.public_base_url, material_id, viewer, lot)
 
 
 @identity_router.get(
@@ -165,10 +177,11 @@ async def get_passport_credential(
     settings: AppSettings,
     keys: PassportKeys,
     viewer: OptionalUser,
+    lot: LotQuery = None,
 ) -> Response:
     """Get the signed passport credential"""
     token = await service.passport_credential_jwt(
-        session, settings.public_base_url, keys, material_id, viewer
+        session, settings.public_base_url, keys, material_id, viewer, lot
     )
     return Response(token, media_type=VC_JWT)
 
@@ -250,7 +263,7 @@ async def _digital_link(
     if dl.negotiate(accept) in (dl.JSON_LD, dl.JSON):
         return JSONResponse(resolved.credential, media_type=dl.JSON_LD, headers=headers)
     recycled = resolved.credential["credentialSubject"].get("circularityScorecard", {})
-    page = dl.html_page(view, resolved.anchor, recycled.get("recycledContent"))
+    page = dl.html_page(view, resolved.anchor, recycled.get("recycledContent"), lot_code)
     return HTMLResponse(page, headers=headers)
 
 
@@ -273,7 +286,7 @@ async def resolve_gtin(
 
 
 @identity_router.get(
-    "/01/{gtin}/10/{lot_code}",
+    "/01/{gtin}/10/{lot_code:path}",
     response_class=Response,
     responses=DIGITAL_LINK_RESPONSES,
     description="GS1 Digital Link resolver: the passport of one lot (batch/lot, AI 10) of "
@@ -289,3 +302,9 @@ async def resolve_gtin_lot(
 ) -> Response:
     """Resolve a GS1 Digital Link with a lot"""
     return await _digital_link(request, session, settings, gtin, lot_code, link_type)
+
+
+@identity_router.get("/01/{rest:path}", include_in_schema=False)
+async def resolve_unknown_qualifier() -> Response:
+    """Any other path under /01/ (an unknown qualifier) is 404, never the web app's page."""
+    raise PassportNotFound()

@@ -14,6 +14,7 @@ from fabricloop.materials.schemas import (
     Composition,
     CompositionOut,
     Country,
+    JsonNumber,
     MetricsIn,
     MetricsOut,
     PastDate,
@@ -77,6 +78,16 @@ class PassportChangeOut(BaseModel):
     )
 
 
+class LotPassportOut(BaseModel):
+    """A lot of the listing, passported on its own; the listing's passport is its parent."""
+
+    lot_code: str
+    passport_id: uuid.UUID = Field(description="The lot's own passport id.")
+    quantity: JsonNumber
+    digital_link: str | None = Field(description="/01/{GTIN-14}/10/{lot_code}, with a GTIN.")
+    untp_url: str = Field(description="The lot's UNTP credential (untp.json?lot=...).")
+
+
 class PassportOut(BaseModel):
     passport_id: uuid.UUID
     material_id: uuid.UUID
@@ -101,6 +112,9 @@ class PassportOut(BaseModel):
     qr_url: str
     untp_url: str
     credential_url: str = Field(description="The signed credential (application/vc+jwt).")
+    lots: list[LotPassportOut] = Field(
+        description="The listing's lots, each with its own passport (empty without lots)."
+    )
     changes: list[PassportChangeOut] = Field(description="Every change, oldest first.")
     created_at: datetime
     updated_at: datetime

@@ -25,7 +25,7 @@ from fabricloop.passports.errors import NotPassportOwner, PassportNotFound
 from fabricloop.passports.qr import qr_svg
 from fabricloop.passports.schemas import MetricsCreate, PassportOut, PassportUpdate
 from fabricloop.passports.signing import SigningKeys, sign
-from fabricloop.passports.untp import CredentialInput, untp_credential
+from fabricloop.passports.untp import CredentialInput, Lot, untp_credential
 from fabricloop.passports.views import passport_out, qr_target
 
 
@@ -64,6 +64,7 @@ async def _view(
         seller=await repository.get_user(session, material.seller_id),
         metrics=await passport_log.list_metrics(session, material.id),
         changes=await repository.list_changes(session, passport.id),
+        lots=await repository.list_lots(session, material.id),
     )
 
 
@@ -136,15 +137,34 @@ def _impact(material: Material, view: PassportOut) -> PerKgImpact:
     )
 
 
-async def passport_untp(
-    session: AsyncSession, base_url: str, material_id: uuid.UUID, viewer: User | None
+def _credential(
+    base_url: str, material: Material, view: PassportOut, lot_code: str | None
 ) -> dict[str, Any]:
-    """The passport as a UNTP Digital Product Passport credential (unsigned)."""
+    """The listing's credential, or one lot's (404 for a lot code it does not have)."""
+    lot = None
+    if lot_code is not None:
+        found = [item for item in view.lots if item.lot_code == lot_code]
+        if not found:
+            raise PassportNotFound()
+        lot = Lot(found[0].lot_code, str(found[0].passport_id), found[0].quantity)
+    impact = _impact(material, view)
+    return untp_credential(
+        CredentialInput(view, material, impact, base_url, gtin=material.gtin, lot=lot)
+    )
+
+
+async def passport_untp(
+    session: AsyncSession,
+    base_url: str,
+    material_id: uuid.UUID,
+    viewer: User | None,
+    lot_code: str | None = None,
+) -> dict[str, Any]:
+    """The passport as a UNTP Digital Product Passport credential (unsigned); with
+    `lot_code`, the passport of that lot (its parent: the listing's passport)."""
     passport, material = await _load(session, material_id, viewer, for_update=False)
     view = await _view(session, base_url, passport, material)
-    return untp_credential(
-        CredentialInput(view, material, _impact(material, view), base_url, gtin=material.gtin)
-    )
+    return _credential(base_url, material, view, lot_code)
 
 
 async def passport_credential_jwt(
@@ -153,9 +173,10 @@ async def passport_credential_jwt(
     keys: SigningKeys,
     material_id: uuid.UUID,
     viewer: User | None,
+    lot_code: str | None = None,
 ) -> str:
     """The same credential, signed by the marketplace (VC-JOSE enveloped, ES256)."""
-    credential = await passport_untp(session, base_url, material_id, viewer)
+    credential = await passport_untp(session, base_url, material_id, viewer, lot_code)
     return sign(credential, keys, verification_method_id(base_url, keys.kid))
 
 
@@ -183,12 +204,9 @@ async def resolve_digital_link(
     if gtin_problem(gtin) is not None:
         raise PassportNotFound()
     material = await repository.find_material_by_gtin(session, gtin_forms(gtin))
-    if material is None or lot_code is not None:
-        # Lots come with the lots of the listings; until then no lot code resolves.
+    if material is None:
         raise PassportNotFound()
     passport, _ = await _load(session, material.id, None, for_update=False)
     view = await _view(session, base_url, passport, material)
-    credential = untp_credential(
-        CredentialInput(view, material, _impact(material, view), base_url, gtin=material.gtin)
-    )
+    credential = _credential(base_url, material, view, lot_code)
     return Resolved(view, credential, digital_link(base_url, gtin, lot_code))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from fabricloop.impact.service import PerKgImpact, is_recycled_fibre
 from fabricloop.materials.models import Material
@@ -175,9 +176,12 @@ def _avoided(impact: PerKgImpact, base: str) -> dict[str, Any] | None:
 
 def _product(data: CredentialInput, base: str) -> dict[str, Any]:
     view, material = data.view, data.material
+    product_id = view.public_url
+    if data.lot:
+        product_id = f"{view.public_url}?lot={quote(data.lot.lot_code, safe='')}"
     product: dict[str, Any] = {
         "type": ["Product"],
-        "id": view.public_url,
+        "id": product_id,
         "name": view.title,
         "description": material.description or view.title,
         "productCategory": [_classification(base, view.material_type)],
@@ -247,7 +251,7 @@ def untp_credential(data: CredentialInput) -> dict[str, Any]:
         subject["circularityScorecard"] = {"recycledContent": _number(recycled)}
     credential_id = view.untp_url
     if data.lot:
-        credential_id = f"{view.untp_url}?lot={data.lot.lot_code}"
+        credential_id = f"{view.untp_url}?lot={quote(data.lot.lot_code, safe='')}"
     return {
         "@context": contexts(base),
         "type": ["DigitalProductPassport", "VerifiableCredential"],

@@ -3,12 +3,14 @@ JSON is read leniently (rows written by older code or the demo seed may lack key
 
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 from fabricloop.auth.models import User
 from fabricloop.impact.service import impact_out, per_kg_impact
 from fabricloop.materials.models import (
     DigitalProductPassport,
     Material,
+    MaterialLot,
     PassportChange,
     SustainabilityMetric,
 )
@@ -20,7 +22,13 @@ from fabricloop.materials.schemas import (
     SupplyChainStepOut,
 )
 from fabricloop.passports.digital_link import digital_link
-from fabricloop.passports.schemas import ChangedBy, Issuer, PassportChangeOut, PassportOut
+from fabricloop.passports.schemas import (
+    ChangedBy,
+    Issuer,
+    LotPassportOut,
+    PassportChangeOut,
+    PassportOut,
+)
 
 # Material columns shown under another name on the passport.
 FIELD_NAMES = {"origin_country": "origin"}
@@ -118,6 +126,7 @@ def passport_out(
     seller: User | None,
     metrics: Sequence[SustainabilityMetric],
     changes: Sequence[tuple[PassportChange, str | None]],
+    lots: Sequence[MaterialLot] = (),
 ) -> PassportOut:
     latest = metrics[0] if metrics else None
     impact = per_kg_impact(
@@ -149,6 +158,18 @@ def passport_out(
         qr_url=qr_url,
         untp_url=untp_url,
         credential_url=untp_url.removesuffix("untp.json") + "credential.jwt",
+        lots=[
+            LotPassportOut(
+                lot_code=lot.lot_code,
+                passport_id=lot.id,
+                quantity=lot.quantity,
+                digital_link=digital_link(base_url, material.gtin, lot.lot_code)
+                if material.gtin
+                else None,
+                untp_url=f"{untp_url}?lot={quote(lot.lot_code, safe='')}",
+            )
+            for lot in lots
+        ],
         changes=[change_out(change, name) for change, name in changes],
         created_at=passport.created_at,
         updated_at=passport.updated_at,
