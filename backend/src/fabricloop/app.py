@@ -27,6 +27,7 @@ from fabricloop.core.redis import create_redis
 from fabricloop.core.replica import ReadReplica
 from fabricloop.core.spa import install_spa
 from fabricloop.core.storage import MediaFiles, Storage, create_storage
+from fabricloop.disputes.router import router as disputes_router
 from fabricloop.health.router import router as health_router
 from fabricloop.images.router import router as images_router
 from fabricloop.images.service import unattached_purge
@@ -65,6 +66,7 @@ ROUTERS: list[APIRouter] = [
     payment_events_router,
     refunds_router,
     payouts_router,
+    disputes_router,
 ]
 
 

@@ -3,7 +3,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fabricloop.disputes.models import Dispute
+from fabricloop.disputes.models import Dispute, DisputeMessage
 
 
 async def has_open(session: AsyncSession, transaction_id: uuid.UUID) -> bool:
@@ -29,3 +29,34 @@ async def find_by_reference(session: AsyncSession, reference: str) -> Dispute | 
 
 async def flush(session: AsyncSession) -> None:
     await session.flush()
+
+
+async def get(session: AsyncSession, dispute_id: uuid.UUID) -> Dispute | None:
+    return await session.get(Dispute, dispute_id, populate_existing=True)
+
+
+async def open_of(session: AsyncSession, transaction_id: uuid.UUID, source: str) -> Dispute | None:
+    result = await session.execute(
+        select(Dispute).where(
+            Dispute.transaction_id == transaction_id,
+            Dispute.source == source,
+            Dispute.status == "open",
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+async def add_message(session: AsyncSession, message: DisputeMessage) -> DisputeMessage:
+    session.add(message)
+    await session.flush()
+    await session.refresh(message)
+    return message
+
+
+async def messages_of(session: AsyncSession, dispute_id: uuid.UUID) -> list[DisputeMessage]:
+    result = await session.execute(
+        select(DisputeMessage)
+        .where(DisputeMessage.dispute_id == dispute_id)
+        .order_by(DisputeMessage.created_at, DisputeMessage.id)
+    )
+    return list(result.scalars())

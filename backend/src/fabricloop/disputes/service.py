@@ -2,14 +2,113 @@
 gateway. While one is open, the seller's payout is held."""
 
 import uuid
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fabricloop.auth.models import User
+from fabricloop.config import Settings
 from fabricloop.disputes import repository
-from fabricloop.disputes.models import Dispute
+from fabricloop.disputes.errors import (
+    DisputeAlreadyOpen,
+    DisputeNotFound,
+    DisputeResolved,
+    NotDisputable,
+    NotTheBuyer,
+)
+from fabricloop.disputes.models import Dispute, DisputeMessage
+from fabricloop.disputes.schemas import DisputeCreate, MessageCreate
+from fabricloop.transactions import service as transactions
+from fabricloop.transactions.errors import TransactionNotFound
 from fabricloop.transactions.models import Transaction
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def open_dispute(
+    session: AsyncSession,
+    settings: Settings,
+    user: User,
+    transaction_id: uuid.UUID,
+    data: DisputeCreate,
+    now: datetime | None = None,
+) -> Dispute:
+    """The buyer reports a problem with a shipped (or completed) order within
+    DISPUTE_WINDOW_DAYS of shipping; the seller's payout is held until it is resolved."""
+    transaction = await transactions.lock_by_id(session, transaction_id)
+    if transaction is None or user.id not in (transaction.buyer_id, transaction.seller_id):
+        raise TransactionNotFound()
+    if user.id != transaction.buyer_id:
+        raise NotTheBuyer()
+    if transaction.status not in ("shipped", "completed"):
+        raise NotDisputable(f"A {transaction.status} order cannot be disputed.")
+    shipped = await transactions.shipped_at(session, transaction.id)
+    window = timedelta(days=settings.dispute_window_days)
+    if shipped is None or (now or _now()) > shipped + window:
+        raise NotDisputable(
+            f"Disputes are opened within {settings.dispute_window_days} days of shipping."
+        )
+    if await repository.open_of(session, transaction.id, "buyer") is not None:
+        raise DisputeAlreadyOpen()
+    if transaction.payout_status == "scheduled":
+        transactions.set_payout_status(transaction, "held")
+    return await repository.add(
+        session,
+        Dispute(
+            transaction_id=transaction.id,
+            source="buyer",
+            opened_by=user.id,
+            reason=data.reason,
+            details=data.details,
+            status="open",
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class DisputeView:
+    dispute: Dispute
+    messages: list[DisputeMessage]
+    buyer_id: uuid.UUID
+    seller_id: uuid.UUID
+
+
+async def _visible(session: AsyncSession, user: User, dispute_id: uuid.UUID) -> DisputeView:
+    dispute = await repository.get(session, dispute_id)
+    if dispute is None:
+        raise DisputeNotFound()
+    try:
+        view = await transactions.get_transaction(session, user, dispute.transaction_id)
+    except TransactionNotFound as error:
+        raise DisputeNotFound() from error
+    t = view.transaction
+    return DisputeView(dispute, [], t.buyer_id, t.seller_id)
+
+
+async def get_dispute(session: AsyncSession, user: User, dispute_id: uuid.UUID) -> DisputeView:
+    view = await _visible(session, user, dispute_id)
+    messages = await repository.messages_of(session, dispute_id)
+    return DisputeView(view.dispute, messages, view.buyer_id, view.seller_id)
+
+
+async def add_message(
+    session: AsyncSession, user: User, dispute_id: uuid.UUID, data: MessageCreate
+) -> DisputeMessage:
+    view = await _visible(session, user, dispute_id)
+    if view.dispute.status != "open":
+        raise DisputeResolved()
+    message = await repository.add_message(
+        session,
+        DisputeMessage(
+            dispute_id=dispute_id, author_id=user.id, content=data.content, created_at=_now()
+        ),
+    )
+    view.dispute.updated_at = _now()
+    return message
 
 
 async def has_open(session: AsyncSession, transaction_id: uuid.UUID) -> bool:

@@ -1,16 +1,28 @@
 """The routes where the gateway tells what happened: Stripe's webhook."""
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
 
+from fabricloop.auth.deps import CurrentUser
 from fabricloop.core.db import DbSession
 from fabricloop.core.deps import AppCache, AppSettings
-from fabricloop.core.errors import responses
+from fabricloop.core.errors import Unauthorized, Unprocessable, responses
 from fabricloop.payment_events import service
 from fabricloop.payments.deps import AppGateway
-from fabricloop.payments.errors import GatewayDown, InvalidSignature, WebhookTooLarge
-from fabricloop.payments.schemas import WebhookAck
+from fabricloop.payments.errors import (
+    GatewayDown,
+    InvalidSignature,
+    PaymentNotFound,
+    WebhookTooLarge,
+)
+from fabricloop.payments.schemas import (
+    PaymentDetail,
+    SandboxAuthentication,
+    WebhookAck,
+    payment_detail,
+)
 
 router = APIRouter(prefix="/api/payments", tags=["payments"])
 
@@ -40,3 +52,27 @@ async def receive_webhook(
     payload = await request.body()
     applied = await service.receive(session, settings, cache, gateway, payload, stripe_signature)
     return WebhookAck(duplicate=not applied)
+
+
+@router.post(
+    "/{payment_id}/sandbox/authenticate",
+    responses=responses(Unauthorized, PaymentNotFound, Unprocessable, GatewayDown),
+    description="The sandbox's 3-D Secure challenge, answered by the buyer: `approve` makes "
+    "the payment succeed and the order paid; `fail` declines it (`authentication_failed`) "
+    "and the order stays pending. A payment no longer awaiting authentication is answered as "
+    "it is. 404 when the gateway is Stripe (Stripe.js completes it there), or for anyone but "
+    "the buyer.",
+)
+async def authenticate_sandbox_payment(
+    payment_id: uuid.UUID,
+    data: SandboxAuthentication,
+    user: CurrentUser,
+    session: DbSession,
+    settings: AppSettings,
+    gateway: AppGateway,
+) -> PaymentDetail:
+    """Answer the sandbox's 3-D Secure challenge (the buyer)."""
+    payment = await service.sandbox_authenticate(
+        session, settings, gateway, user, payment_id, data.outcome == "approve"
+    )
+    return payment_detail(payment)

@@ -16,13 +16,21 @@ import stripe
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fabricloop.auth.models import User
 from fabricloop.config import Settings
 from fabricloop.core.cache import Cache
 from fabricloop.disputes import service as disputes
 from fabricloop.payments import service as payments
-from fabricloop.payments.errors import InvalidSignature, WebhookNotConfigured, WebhookTooLarge
+from fabricloop.payments.errors import (
+    InvalidSignature,
+    PaymentDeclined,
+    PaymentNotFound,
+    WebhookNotConfigured,
+    WebhookTooLarge,
+)
 from fabricloop.payments.gateway import PaymentGateway, from_minor_units
 from fabricloop.payments.models import Payment
+from fabricloop.payments.sandbox import SandboxGateway
 from fabricloop.payments.service import count_after_commit, settle
 from fabricloop.payments.stripe_gateway import account_state
 from fabricloop.payouts import service as payouts
@@ -312,3 +320,46 @@ HANDLERS: dict[str, Handler] = {
     "charge.dispute.closed": _dispute_closed,
     "account.updated": _account_updated,
 }
+
+
+async def sandbox_authenticate(
+    session: AsyncSession,
+    settings: Settings,
+    gateway: PaymentGateway,
+    user: User,
+    payment_id: uuid.UUID,
+    approve: bool,
+) -> Payment:
+    """The buyer's answer to the sandbox's 3-D Secure challenge: the payment succeeds (the
+    order becomes paid) or fails (it stays pending). Answering again changes nothing."""
+    if not isinstance(gateway, SandboxGateway):
+        raise PaymentNotFound()
+    transaction, payment = await payments.lock_for_authentication(session, user, payment_id)
+    if payment.status != "requires_action" or payment.gateway_reference is None:
+        return payment
+    result = gateway.authenticate(payment.gateway_reference, approve)
+    if result.status != "succeeded":
+        payment.status = "failed"
+        payment.decline_code = result.decline_code or "authentication_failed"
+        payment.failure_message = (result.message or PaymentDeclined.message)[:500]
+        await payments.save_payment(session, payment)
+        count_after_commit(session, "failed")
+    elif transaction.status == "pending":
+        payment.status, payment.decline_code, payment.failure_message = "succeeded", None, None
+        await payments.save_payment(session, payment)
+        count_after_commit(session, "succeeded")
+        await settle(session, settings, transaction, payment)
+    else:
+        # A success the order can't keep is given back.
+        payment.status = "refunded"
+        payment.failure_message = "Paid after the order ended; refunded automatically."
+        await payments.save_payment(session, payment)
+        await refunds.refund_unwanted_charge(
+            session,
+            gateway,
+            transaction,
+            payment.gateway_reference,
+            payment.amount,
+            "Paid after the order was cancelled. The charge was refunded automatically.",
+        )
+    return await payments.refresh_payment(session, payment)

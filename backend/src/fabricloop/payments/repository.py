@@ -145,3 +145,9 @@ async def save_payment(session: AsyncSession, payment: Payment) -> None:
     """Insert a new payment, or write the changes of a loaded one, now."""
     session.add(payment)
     await session.flush()
+
+
+async def refresh_payment(session: AsyncSession, payment: Payment) -> Payment:
+    """The row as stored now (its server-set timestamps included)."""
+    await session.refresh(payment)
+    return payment

@@ -25,6 +25,7 @@ from fabricloop.payments.schemas import (
     PaymentDetail,
     PaymentOut,
     PaymentPending,
+    payment_detail,
 )
 from fabricloop.transactions.errors import TransactionNotFound
 
@@ -88,16 +89,4 @@ async def get_payment(
     payment_id: uuid.UUID, user: CurrentUser, session: DbSession
 ) -> PaymentDetail:
     """A payment attempt, to the buyer or seller of its transaction."""
-    payment = await service.get_payment(session, user, payment_id)
-    return PaymentDetail(
-        payment_id=payment.id,
-        transaction_id=payment.transaction_id,
-        status=payment.status,
-        amount=payment.amount,
-        currency=payment.currency,
-        gateway=payment.gateway,
-        decline_code=payment.decline_code,
-        failure_message=payment.failure_message,
-        created_at=payment.created_at,
-        updated_at=payment.updated_at,
-    )
+    return payment_detail(await service.get_payment(session, user, payment_id))

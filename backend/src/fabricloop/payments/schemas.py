@@ -1,10 +1,13 @@
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from fabricloop.transactions.schemas import JsonDecimal
+
+if TYPE_CHECKING:
+    from fabricloop.payments.models import Payment
 
 PaymentStatus = Literal["succeeded", "failed", "requires_action", "processing", "refunded"]
 
@@ -41,6 +44,11 @@ class PaymentPending(PaymentOut):
     client_secret: str | None = Field(
         None, description="For Stripe.js to complete the authentication in the browser."
     )
+    next_action_url: str | None = Field(
+        None,
+        description="Sandbox only: a page of this app that plays the bank's challenge; its "
+        "buttons post to `/api/payments/{payment_id}/sandbox/authenticate`.",
+    )
 
 
 class PaymentDetail(BaseModel):
@@ -59,3 +67,25 @@ class PaymentDetail(BaseModel):
 class WebhookAck(BaseModel):
     received: bool = True
     duplicate: bool = Field(False, description="The event was applied before; nothing changed.")
+
+
+class SandboxAuthentication(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Literal["approve", "fail"]
+
+
+def payment_detail(payment: "Payment") -> PaymentDetail:
+    """A payment attempt as the API shows it."""
+    return PaymentDetail(
+        payment_id=payment.id,
+        transaction_id=payment.transaction_id,
+        status=payment.status,
+        amount=payment.amount,
+        currency=payment.currency,
+        gateway=payment.gateway,
+        decline_code=payment.decline_code,
+        failure_message=payment.failure_message,
+        created_at=payment.created_at,
+        updated_at=payment.updated_at,
+    )

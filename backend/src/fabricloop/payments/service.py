@@ -38,6 +38,7 @@ from fabricloop.payments.gateway import (
     UnchargeableAmount,
 )
 from fabricloop.payments.models import Payment
+from fabricloop.payments.sandbox import SandboxGateway
 from fabricloop.payments.schemas import PaymentCreate, PaymentOut, PaymentPending
 from fabricloop.transactions import service as transactions
 from fabricloop.transactions.errors import TransactionNotFound
@@ -275,6 +276,10 @@ async def save_payment(session: AsyncSession, payment: Payment) -> None:
     await repository.save_payment(session, payment)
 
 
+async def refresh_payment(session: AsyncSession, payment: Payment) -> Payment:
+    return await repository.refresh_payment(session, payment)
+
+
 async def succeeded_payment(session: AsyncSession, transaction_id: uuid.UUID) -> Payment | None:
     """The order's successful payment, if any (never more than one)."""
     return await repository.succeeded_payment(session, transaction_id)
@@ -345,13 +350,35 @@ async def _pay(
         await settle(session, settings, transaction, payment)
         return Outcome(PaymentOut.model_validate(fields).model_dump(mode="json"), pending=False)
     if status in ("requires_action", "processing"):
-        pending = PaymentPending.model_validate({**fields, "client_secret": result.client_secret})
+        challenge = (
+            gateway.challenge_url(payment.id)
+            if status == "requires_action" and isinstance(gateway, SandboxGateway)
+            else None
+        )
+        pending = PaymentPending.model_validate(
+            {**fields, "client_secret": result.client_secret, "next_action_url": challenge}
+        )
         return Outcome(pending.model_dump(mode="json"), pending=True)
     raise PaymentDeclined(
         message or PaymentDeclined.message,
         extra={"decline_code": decline_code or "generic_decline", "payment_id": str(payment.id)},
         commit_changes=True,
     )
+
+
+async def lock_for_authentication(
+    session: AsyncSession, user: User, payment_id: uuid.UUID
+) -> tuple[Transaction, Payment]:
+    """The buyer's payment and its order, both locked (the order first, as payments do)."""
+    found = await repository.get_payment(session, payment_id)
+    if found is None:
+        raise PaymentNotFound()
+    try:
+        transaction = await transactions.lock_for_payment(session, user, found.transaction_id)
+    except TransactionNotFound as error:
+        raise PaymentNotFound() from error
+    payment = await repository.find_by_reference(session, found.gateway_reference or "", lock=True)
+    return transaction, payment or found
 
 
 async def get_payment(session: AsyncSession, user: User, payment_id: uuid.UUID) -> Payment:

@@ -1,0 +1,115 @@
+import uuid
+
+from fastapi import APIRouter, status
+
+from fabricloop.auth.deps import CurrentUser
+from fabricloop.core.db import DbSession
+from fabricloop.core.deps import AppSettings
+from fabricloop.core.errors import Unauthorized, Unprocessable, responses
+from fabricloop.disputes import service
+from fabricloop.disputes.errors import (
+    DisputeAlreadyOpen,
+    DisputeNotFound,
+    DisputeResolved,
+    NotDisputable,
+    NotTheBuyer,
+)
+from fabricloop.disputes.models import DisputeMessage
+from fabricloop.disputes.schemas import (
+    DisputeCreate,
+    DisputeCreated,
+    DisputeDetail,
+    DisputeMessageOut,
+    MessageCreate,
+)
+from fabricloop.disputes.service import DisputeView
+from fabricloop.transactions.errors import TransactionNotFound
+
+router = APIRouter(tags=["disputes"])
+
+
+def _message(message: DisputeMessage, view: DisputeView) -> DisputeMessageOut:
+    role = (
+        "buyer"
+        if message.author_id == view.buyer_id
+        else "seller"
+        if message.author_id == view.seller_id
+        else "operator"
+    )
+    return DisputeMessageOut(
+        message_id=message.id,
+        author_id=message.author_id,
+        author_role=role,
+        content=message.content,
+        created_at=message.created_at,
+    )
+
+
+@router.post(
+    "/api/transactions/{transaction_id}/disputes",
+    status_code=status.HTTP_201_CREATED,
+    responses=responses(
+        Unauthorized,
+        NotTheBuyer,
+        TransactionNotFound,
+        NotDisputable,
+        DisputeAlreadyOpen,
+        Unprocessable,
+    ),
+    description="The buyer reports a problem with a shipped or completed order, within "
+    "`DISPUTE_WINDOW_DAYS` (14) of shipping: the seller's payout is held until the dispute "
+    "is resolved. Not shipped, or outside the window: 409 `not_disputable`; one already open: "
+    "409 `dispute_already_open`; the seller: 403; anyone else: 404.",
+)
+async def open_dispute(
+    transaction_id: uuid.UUID,
+    data: DisputeCreate,
+    user: CurrentUser,
+    session: DbSession,
+    settings: AppSettings,
+) -> DisputeCreated:
+    """Report a problem with an order (its buyer)."""
+    dispute = await service.open_dispute(session, settings, user, transaction_id, data)
+    return DisputeCreated(
+        dispute_id=dispute.id,
+        status="open",
+        transaction_id=dispute.transaction_id,
+        created_at=dispute.created_at,
+    )
+
+
+@router.get("/api/disputes/{dispute_id}", responses=responses(Unauthorized, DisputeNotFound))
+async def get_dispute(
+    dispute_id: uuid.UUID, user: CurrentUser, session: DbSession
+) -> DisputeDetail:
+    """A dispute and its thread, to the order's buyer and seller."""
+    view = await service.get_dispute(session, user, dispute_id)
+    d = view.dispute
+    return DisputeDetail(
+        dispute_id=d.id,
+        transaction_id=d.transaction_id,
+        source=d.source,
+        reason=d.reason,
+        details=d.details,
+        status=d.status,
+        outcome=d.outcome,
+        refunded_amount=d.refunded_amount,
+        messages=[_message(m, view) for m in view.messages],
+        created_at=d.created_at,
+        updated_at=d.updated_at,
+        resolved_at=d.resolved_at,
+    )
+
+
+@router.post(
+    "/api/disputes/{dispute_id}/messages",
+    status_code=status.HTTP_201_CREATED,
+    responses=responses(Unauthorized, DisputeNotFound, DisputeResolved, Unprocessable),
+)
+async def add_dispute_message(
+    dispute_id: uuid.UUID, data: MessageCreate, user: CurrentUser, session: DbSession
+) -> DisputeMessageOut:
+    """Write in a dispute's thread (its buyer or seller) while it is open."""
+    message = await service.add_message(session, user, dispute_id, data)
+    view = await service.get_dispute(session, user, dispute_id)
+    return _message(message, view)
