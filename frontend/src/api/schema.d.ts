@@ -837,6 +837,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/payments/{payment_id}/sandbox/authenticate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Authenticate Sandbox Payment
+         * @description The sandbox's 3-D Secure challenge, answered by the buyer: `approve` makes the payment succeed and the order paid; `fail` declines it (`authentication_failed`) and the order stays pending. A payment no longer awaiting authentication is answered as it is. 404 when the gateway is Stripe (Stripe.js completes it there), or for anyone but the buyer.
+         */
+        post: operations["authenticate_sandbox_payment_api_payments__payment_id__sandbox_authenticate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/transactions/{transaction_id}/refunds": {
         parameters: {
             query?: never;
@@ -915,6 +935,66 @@ export interface paths {
         get: operations["list_payouts_api_payouts_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transactions/{transaction_id}/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open Dispute
+         * @description The buyer reports a problem with a shipped or completed order, within `DISPUTE_WINDOW_DAYS` (14) of shipping: the seller's payout is held until the dispute is resolved. Not shipped, or outside the window: 409 `not_disputable`; one already open: 409 `dispute_already_open`; the seller: 403; anyone else: 404.
+         */
+        post: operations["open_dispute_api_transactions__transaction_id__disputes_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/disputes/{dispute_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Dispute
+         * @description A dispute and its thread, to the order's buyer and seller.
+         */
+        get: operations["get_dispute_api_disputes__dispute_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/disputes/{dispute_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Dispute Message
+         * @description Write in a dispute's thread (its buyer or seller) while it is open.
+         */
+        post: operations["add_dispute_message_api_disputes__dispute_id__messages_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1210,6 +1290,109 @@ export interface components {
              * @description When personal data will be anonymised; the account is inactive already.
              */
             delete_after: string;
+        };
+        /** DisputeCreate */
+        DisputeCreate: {
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "not_received" | "not_as_described" | "damaged" | "other";
+            /** Details */
+            details: string;
+        };
+        /** DisputeCreated */
+        DisputeCreated: {
+            /**
+             * Dispute Id
+             * Format: uuid
+             */
+            dispute_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "resolved";
+            /**
+             * Transaction Id
+             * Format: uuid
+             */
+            transaction_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** DisputeDetail */
+        DisputeDetail: {
+            /**
+             * Dispute Id
+             * Format: uuid
+             */
+            dispute_id: string;
+            /**
+             * Transaction Id
+             * Format: uuid
+             */
+            transaction_id: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "buyer" | "card";
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "not_received" | "not_as_described" | "damaged" | "other";
+            /** Details */
+            details: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "resolved";
+            /** Outcome */
+            outcome: ("refund_full" | "refund_partial" | "release") | null;
+            /** Refunded Amount */
+            refunded_amount: number;
+            /** Messages */
+            messages: components["schemas"]["DisputeMessageOut"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Resolved At */
+            resolved_at: string | null;
+        };
+        /** DisputeMessageOut */
+        DisputeMessageOut: {
+            /**
+             * Message Id
+             * Format: uuid
+             */
+            message_id: string;
+            /** Author Id */
+            author_id: string | null;
+            /**
+             * Author Role
+             * @enum {string}
+             */
+            author_role: "buyer" | "seller" | "operator";
+            /** Content */
+            content: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /**
          * ErrorBody
@@ -1861,6 +2044,11 @@ export interface components {
              */
             updated_at: string;
         };
+        /** MessageCreate */
+        MessageCreate: {
+            /** Content */
+            content: string;
+        };
         /** MessageHistory */
         MessageHistory: {
             /**
@@ -2357,6 +2545,11 @@ export interface components {
              * @description For Stripe.js to complete the authentication in the browser.
              */
             client_secret?: string | null;
+            /**
+             * Next Action Url
+             * @description Sandbox only: a page of this app that plays the bank's challenge; its buttons post to `/api/payments/{payment_id}/sandbox/authenticate`.
+             */
+            next_action_url?: string | null;
         };
         /** PayoutList */
         PayoutList: {
@@ -2547,6 +2740,14 @@ export interface components {
              * Format: date-time
              */
             at: string;
+        };
+        /** SandboxAuthentication */
+        SandboxAuthentication: {
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "approve" | "fail";
         };
         /** SendMessageRequest */
         SendMessageRequest: {
@@ -5169,6 +5370,68 @@ export interface operations {
             };
         };
     };
+    authenticate_sandbox_payment_api_payments__payment_id__sandbox_authenticate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                payment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SandboxAuthentication"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentDetail"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     create_refund_api_transactions__transaction_id__refunds_post: {
         parameters: {
             query?: never;
@@ -5433,6 +5696,179 @@ export interface operations {
             };
             /** @description `forbidden` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    open_dispute_api_transactions__transaction_id__disputes_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                transaction_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisputeCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeCreated"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_disputable`, `dispute_already_open` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_dispute_api_disputes__dispute_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dispute_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeDetail"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_dispute_message_api_disputes__dispute_id__messages_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dispute_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeMessageOut"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `dispute_resolved` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
