@@ -9,6 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/package.json frontend/vite.config.ts frontend/public -type f 2>/dev/null)
 PYTEST_ARGS ?=
+REDOCLY_VERSION := 2.77.0
 FRONTEND_DEPS := $(if $(wildcard frontend/package.json),frontend/node_modules/.package-lock.json,)
 
 .PHONY: run test test-backend test-frontend test-e2e lint format openapi check-openapi bench bench-tools screenshots lock install frontend browser clean help
@@ -87,6 +88,8 @@ check-openapi: install frontend/node_modules/.package-lock.json
 	diff -u frontend/openapi.json /tmp/fabricloop-openapi.json || { echo "frontend/openapi.json is stale: run make openapi"; exit 1; }
 	cd frontend && npx openapi-typescript /tmp/fabricloop-openapi.json -o /tmp/fabricloop-schema.d.ts >/dev/null
 	diff -q frontend/src/api/schema.d.ts /tmp/fabricloop-schema.d.ts || { echo "the generated client is stale: run make openapi"; exit 1; }
+	@# The schema itself is valid OpenAPI 3.1 (warnings allowed, errors not); the version pinned.
+	cd frontend && npx --yes @redocly/cli@$(REDOCLY_VERSION) lint --format=summary openapi.json
 
 # wrk drives the load of the cached-detail benchmark (Debian's package; installed when root).
 bench-tools:

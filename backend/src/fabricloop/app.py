@@ -17,6 +17,7 @@ from fabricloop.core.cache import Cache
 from fabricloop.core.db import create_engine, create_sessionmaker
 from fabricloop.core.errors import install_error_handlers
 from fabricloop.core.heap import freeze_startup_heap
+from fabricloop.core.http import HttpSemanticsMiddleware
 from fabricloop.core.jobs import Job, start_jobs, stop_jobs
 from fabricloop.core.logging import configure_logging
 from fabricloop.core.middleware import RequestContextMiddleware
@@ -155,6 +156,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # or a 500 included) carries its request id and security headers.
     app.add_middleware(PrefetchedResponseMiddleware, endpoint=DETAIL_ENDPOINT)
     app.add_middleware(GZipMiddleware, minimum_size=500)
+    # Outside compression, so a HEAD carries GET's headers and an ETag names the bytes sent.
+    app.add_middleware(HttpSemanticsMiddleware)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

@@ -396,7 +396,8 @@ class TestCreateMaterial:
             content=b"{not json",
             headers={**auth_headers(seller), "Content-Type": "application/json"},
         )
-        assert response.status_code == 422
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == "bad_request"
 
 
 class TestGetMaterial:

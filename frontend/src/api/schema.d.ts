@@ -2628,7 +2628,7 @@ export interface components {
              * Amount
              * @description At most 2 decimals; absent: all that is left to refund. More than is left: 422 `refund_exceeds_remaining`.
              */
-            amount?: (number | string) | null;
+            amount?: number | null;
             /** Reason */
             reason: string;
         };
@@ -2962,7 +2962,7 @@ export interface components {
              * Quantity
              * @description At most 3 decimals; whole numbers for roll and piece. Required for an order; a sample's is 1 (leave it out).
              */
-            quantity?: (number | string) | null;
+            quantity?: number | null;
             /**
              * Lot Code
              * @description Required for a listing sold by lot: the lot the stock comes from.
@@ -3287,6 +3287,15 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -3338,6 +3347,15 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -3377,6 +3395,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description `unauthorized` */
             401: {
@@ -3658,6 +3685,15 @@ export interface operations {
                     "application/json": components["schemas"]["MaterialCreated"];
                 };
             };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -3749,6 +3785,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MaterialUpdated"];
+                };
+            };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description `unauthorized` */
@@ -3858,6 +3903,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SentMessage"];
+                };
+            };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description `unauthorized` */
@@ -4070,6 +4124,15 @@ export interface operations {
                     "application/json": components["schemas"]["PassportOut"];
                 };
             };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -4130,6 +4193,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MetricCreated"];
+                };
+            };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description `unauthorized` */
@@ -4593,6 +4665,15 @@ export interface operations {
                     "application/json": components["schemas"]["TransactionCreated"];
                 };
             };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -4702,6 +4783,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StatusUpdated"];
+                };
+            };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description `unauthorized` */
@@ -4828,6 +4918,15 @@ export interface operations {
                     "application/json": components["schemas"]["OfferOut"];
                 };
             };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -4939,6 +5038,15 @@ export interface operations {
                     "application/json": components["schemas"]["OfferOut"];
                 };
             };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -5008,6 +5116,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OfferOut"];
+                };
+            };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description `unauthorized` */
@@ -5454,6 +5571,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RefundOut"];
+                };
+            };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description `unauthorized` */

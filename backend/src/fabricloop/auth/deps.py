@@ -15,7 +15,14 @@ from fabricloop.core.deps import AppCache, AppSettings
 
 bearer = HTTPBearer(auto_error=False, description="The access token from login or refresh.")
 
+# The same token where it is optional: its own scheme name tells the OpenAPI schema so
+# (core.openapi documents it as "no token, or the bearer token").
+optional_bearer = HTTPBearer(
+    auto_error=False, scheme_name="OptionalBearer", description="The access token, if any."
+)
+
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+OptionalCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(optional_bearer)]
 
 
 async def get_current_user(
@@ -39,7 +46,7 @@ async def get_optional_user(
     session: DbSession,
     settings: AppSettings,
     cache: AppCache,
-    credentials: Credentials,
+    credentials: OptionalCredentials,
 ) -> User | None:
     if credentials is None:
         return None

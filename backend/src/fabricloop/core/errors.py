@@ -173,6 +173,8 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     errors = list(exc.errors())
     details = [{"field": _field_name(tuple(e["loc"])), "message": _readable(e)} for e in errors]
     where = {e["loc"][0] for e in errors if e["loc"]}
+    if any(e["type"] == "json_invalid" for e in errors):
+        return error_response(400, "bad_request", "The body is not valid JSON (UTF-8).")
     if where == {"path"}:
         return error_response(404, "not_found", NotFound.message)
     if "body" in where:

@@ -1,6 +1,8 @@
 """The OpenAPI schema as the API really answers: FastAPI documents a 422 with its own
 validation body on every route with parameters, but here a bad body is a 422 with the
-error body, a bad query a 400 `invalid_query` and a bad path id a 404 `not_found`."""
+error body, a body that is not JSON a 400 `bad_request`, a bad query a 400 `invalid_query`
+and a bad path id a 404 `not_found`. Also: `servers`, public operations marked
+`security: []` (or the token as optional), and no validator internals in the schemas."""
 
 from collections.abc import Callable
 from typing import Any
@@ -24,11 +26,55 @@ def _fix_operation(operation: dict[str, Any]) -> None:
             responses["422"] = _error("`validation_error`: the body fails validation.")
         else:
             del responses["422"]
+    content = operation.get("requestBody", {}).get("content", {})
+    if "application/json" in content and "400" not in responses:
+        responses["400"] = _error("`bad_request`: the body is not JSON (or not UTF-8).")
+    _fix_security(operation)
     places = {parameter.get("in") for parameter in operation.get("parameters", [])}
     if "query" in places and "400" not in responses:
         responses["400"] = _error("`invalid_query`")
     if "path" in places and "404" not in responses:
         responses["404"] = _error("`not_found`")
+
+
+# The bearer scheme of routes where a token is optional (auth.deps.OptionalUser): it becomes
+# "no token, or this one" on the operation, and leaves the components.
+OPTIONAL_BEARER = "OptionalBearer"
+BEARER = "HTTPBearer"
+
+
+def _fix_security(operation: dict[str, Any]) -> None:
+    schemes = {name for item in operation.get("security", []) for name in item}
+    if BEARER in schemes:
+        operation["security"] = [{BEARER: []}]
+    elif OPTIONAL_BEARER in schemes:
+        operation["security"] = [{}, {BEARER: []}]
+    else:
+        operation["security"] = []
+
+
+_BOUNDS = {"gt": "exclusiveMinimum", "ge": "minimum", "lt": "exclusiveMaximum", "le": "maximum"}
+
+
+def _plain_decimals(node: Any) -> None:
+    """Pydantic's `max_digits` and `decimal_places` are not JSON Schema; a Decimal the API
+    takes as a JSON number only (a string is refused) is a number."""
+    if isinstance(node, dict):
+        if "max_digits" in node or "decimal_places" in node:
+            node.pop("max_digits", None)
+            node.pop("decimal_places", None)
+            for pydantic_name, json_schema_name in _BOUNDS.items():
+                if pydantic_name in node:
+                    node[json_schema_name] = node.pop(pydantic_name)
+            kinds = [option.get("type") for option in node.get("anyOf", [])]
+            if kinds == ["number", "string"]:
+                del node["anyOf"]
+                node["type"] = "number"
+        for value in node.values():
+            _plain_decimals(value)
+    elif isinstance(node, list):
+        for value in node:
+            _plain_decimals(value)
 
 
 def _still_used(schema: dict[str, Any], name: str) -> bool:
@@ -42,6 +88,9 @@ def describe_errors_as_answered(schema: dict[str, Any]) -> dict[str, Any]:
         for operation in operations.values():
             if isinstance(operation, dict) and "responses" in operation:
                 _fix_operation(operation)
+    schema["servers"] = [{"url": "/", "description": "The server that serves this schema."}]
+    schema.get("components", {}).get("securitySchemes", {}).pop(OPTIONAL_BEARER, None)
+    _plain_decimals(schema.get("components", {}))
     components = schema.get("components", {}).get("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
         if name in components and not _still_used(schema, name):

@@ -15,13 +15,20 @@ OTHER_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
 
 
 def _allowed_methods(request: Request) -> set[str]:
-    """The methods some route other than the fallbacks serves at this path."""
-    routes = [r for r in request.app.router.routes if getattr(r, "path", None) != FALLBACK]
-    return {
-        method
-        for method in ["GET", *OTHER_METHODS]
-        if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
-    }
+    """The methods some route other than the fallbacks serves at this path (HEAD with GET).
+    A path the schema lists as it is, without parameters (`/api/materials/types`), answers
+    only its own methods: `/api/materials/{material_id}` would refuse `types` as an id."""
+    documented = request.app.openapi().get("paths", {}).get(request.url.path)
+    if documented is not None:
+        allowed = {method.upper() for method in documented} & {"GET", *OTHER_METHODS}
+    else:
+        routes = [r for r in request.app.router.routes if getattr(r, "path", None) != FALLBACK]
+        allowed = {
+            method
+            for method in ["GET", *OTHER_METHODS]
+            if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
+        }
+    return allowed | {"HEAD"} if "GET" in allowed else allowed
 
 
 def _no_route(request: Request) -> Response:

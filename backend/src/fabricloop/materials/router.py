@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import TypeAdapter, ValidationError
 from starlette.types import Scope
 
-from fabricloop.auth.deps import Credentials, CurrentUser, get_current_user
+from fabricloop.auth.deps import CurrentUser, OptionalCredentials, get_current_user
 from fabricloop.auth.errors import InvalidSession
 from fabricloop.auth.models import User
 from fabricloop.core import vocabulary
@@ -113,7 +113,7 @@ async def get_material(
     cache: AppCache,
     settings: AppSettings,
     storage: AppStorage,
-    credentials: Credentials,
+    credentials: OptionalCredentials,
 ) -> Response:
     """A listing with its images, latest metrics, impact and passport id."""
     # What the rate limiter read for this listing on the way in, if it did (core.ratelimit).

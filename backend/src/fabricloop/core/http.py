@@ -1,0 +1,140 @@
+"""HTTP semantics every route gets alike, at the ASGI level:
+
+- HEAD is answered wherever GET is (API routes and app pages): the request runs as a GET and
+  the body is dropped, so the headers (Content-Length included) are exactly GET's.
+- Cache-Control is set deliberately per API family (`cache_control`), unless the route set
+  its own (media, the app's assets, /health).
+- The cacheable public reads (`ETAG_PATHS`: a listing's detail, a passport, its UNTP
+  credential, the OpenAPI schema) carry an ETag of their body; a GET whose If-None-Match
+  names it is a 304 without a body."""
+
+import hashlib
+import re
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+# Answers that may be revalidated with an ETag: small JSON bodies, built per request or from
+# the cache, public (a draft is shown to its owner only, and never stored by a shared cache).
+ETAG_PATHS = re.compile(
+    r"^/api/(materials/[^/]+|passports/[^/]+|passports/[^/]+/untp\.json|openapi\.json)$"
+)
+NOT_ETAGGED = ("/api/materials/types",)
+# Public reads whose answer a browser or a shared cache may keep, revalidating first.
+PUBLIC_READS = re.compile(r"^/api/(materials(/[^/]+)?|passports/.*|openapi\.json)$")
+STATIC_VOCABULARY = "/api/materials/types"
+
+
+def cache_control(method: str, path: str, authorised: bool) -> str | None:
+    """The Cache-Control of an API answer; None outside /api (the app's pages and files set
+    their own)."""
+    if not path.startswith("/api/"):
+        return None
+    if method not in ("GET", "HEAD"):
+        return "no-store"
+    if path == STATIC_VOCABULARY:
+        return "public, max-age=3600"
+    if PUBLIC_READS.match(path):
+        # Revalidated on every use (listings change), cheaply with the ETag.
+        return "private, no-cache" if authorised else "public, no-cache"
+    # Everything else is a user's own data.
+    return "private, no-store"
+
+
+def _etag(body: bytes) -> str:
+    return f'W/"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    opaque = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == opaque for tag in if_none_match.split(","))
+
+
+class HttpSemanticsMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        head = scope["method"] == "HEAD"
+        if head:
+            scope = {**scope, "method": "GET"}
+        method: str = scope["method"]
+        path: str = scope["path"]
+        headers = Headers(scope=scope)
+        policy = cache_control(method, path, "authorization" in headers)
+        etagged = method == "GET" and ETAG_PATHS.match(path) and path not in NOT_ETAGGED
+        if not (head or policy or etagged):
+            await self.app(scope, receive, send)
+            return
+        if etagged:
+            await self._with_etag(scope, receive, send, head, policy, headers)
+            return
+
+        async def send_plain(message: Message) -> None:
+            if message["type"] == "http.response.start" and policy:
+                response_headers = MutableHeaders(scope=message)
+                if "cache-control" not in response_headers:
+                    response_headers["Cache-Control"] = policy
+            elif message["type"] == "http.response.body" and head:
+                if message.get("more_body", False):
+                    return
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app(scope, receive, send_plain)
+
+    async def _with_etag(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        head: bool,
+        policy: str | None,
+        request_headers: Headers,
+    ) -> None:
+        """Holds the answer until its body is complete (small JSON), to tag it."""
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def hold(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            assert start is not None
+            body = b"".join(chunks)
+            response_headers = MutableHeaders(scope=start)
+            if policy and "cache-control" not in response_headers:
+                response_headers["Cache-Control"] = policy
+            if start["status"] != 200:
+                await send(start)
+                await send({"type": "http.response.body", "body": b"" if head else body})
+                return
+            etag = _etag(body)
+            response_headers["ETag"] = etag
+            if _matches(request_headers.get("if-none-match"), etag):
+                kept = [
+                    (name, value)
+                    for name, value in start["headers"]
+                    if name.lower() not in (b"content-length", b"content-type")
+                ]
+                await send({"type": "http.response.start", "status": 304, "headers": kept})
+                await send({"type": "http.response.body", "body": b""})
+                return
+            await send(start)
+            await send({"type": "http.response.body", "body": b"" if head else body})
+
+        await self.app(scope, receive, hold)
