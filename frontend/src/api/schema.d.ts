@@ -5511,6 +5511,15 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentDetail"];
                 };
             };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -5855,6 +5864,15 @@ export interface operations {
                     "application/json": components["schemas"]["DisputeCreated"];
                 };
             };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `unauthorized` */
             401: {
                 headers: {
@@ -5964,6 +5982,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DisputeMessageOut"];
+                };
+            };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description `unauthorized` */
