@@ -32,6 +32,7 @@ from fabricloop.disputes.router import router as disputes_router
 from fabricloop.health.router import router as health_router
 from fabricloop.images.router import router as images_router
 from fabricloop.images.service import unattached_purge
+from fabricloop.invoices.router import router as invoices_router
 from fabricloop.materials.router import DETAIL_ENDPOINT, detail_key_of
 from fabricloop.materials.router import router as materials_router
 from fabricloop.messages.router import router as messages_router
@@ -68,6 +69,7 @@ ROUTERS: list[APIRouter] = [
     refunds_router,
     payouts_router,
     disputes_router,
+    invoices_router,
 ]
 
 

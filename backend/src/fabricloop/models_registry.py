@@ -4,6 +4,7 @@ from fabricloop.auth.models import RefreshToken, User
 from fabricloop.core.models import Base
 from fabricloop.disputes.models import Dispute, DisputeMessage
 from fabricloop.images.models import Image
+from fabricloop.invoices.models import Document, DocumentCounter
 from fabricloop.ledger.models import LedgerEntry
 from fabricloop.materials.models import (
     DigitalProductPassport,
@@ -25,6 +26,8 @@ __all__ = [
     "DigitalProductPassport",
     "Dispute",
     "DisputeMessage",
+    "Document",
+    "DocumentCounter",
     "IdempotencyKey",
     "Image",
     "LedgerEntry",

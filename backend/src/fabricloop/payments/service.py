@@ -17,6 +17,7 @@ from fabricloop.core.cache import Cache
 from fabricloop.core.db import after_commit
 from fabricloop.core.errors import AppError, ServiceUnavailable, error_body, field_error
 from fabricloop.core.metrics import record_payment
+from fabricloop.invoices import service as invoices
 from fabricloop.ledger import service as ledger
 from fabricloop.payments import repository
 from fabricloop.payments.errors import (
@@ -198,6 +199,7 @@ async def settle(
         ("charge", transaction.total, payment.gateway_reference),
         ("fee", fee, None),
     )
+    await invoices.issue_invoice(session, transaction)
     return True
 
 

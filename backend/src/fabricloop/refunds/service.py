@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
 from fabricloop.core.cache import Cache
+from fabricloop.invoices import service as invoices
 from fabricloop.ledger import service as ledger
 from fabricloop.payments import gateway as gateways
 from fabricloop.payments import service as payments
@@ -124,6 +125,7 @@ async def _refund(
         ),
     )
     await apply(session, cache, gateway, transaction, amount, result.reference)
+    await invoices.issue_credit_note(session, transaction, refund.id, amount, reason)
     return refund
 
 
@@ -249,6 +251,7 @@ async def apply_external(
         ),
     )
     await apply(session, cache, gateway, transaction, amount, reference)
+    await invoices.issue_credit_note(session, transaction, refund.id, amount, reason)
     return refund
 
 

@@ -34,7 +34,7 @@ from fabricloop.transactions.errors import (
     WrongParty,
 )
 from fabricloop.transactions.models import Transaction
-from fabricloop.transactions.repository import TransactionView
+from fabricloop.transactions.repository import TransactionView as TransactionView
 from fabricloop.transactions.schemas import StatusUpdate, TransactionCreate
 from fabricloop.transactions.state import Actor, Verdict, judge
 

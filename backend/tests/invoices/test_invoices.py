@@ -1,0 +1,137 @@
+"""Invoices and credit notes: numbered per seller without gaps, even when a seller's orders
+are paid at the same moment; downloaded by the parties once the order is paid."""
+
+import asyncio
+import uuid
+from decimal import Decimal
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from fabricloop.auth.models import User
+from fabricloop.invoices.models import Document
+from fabricloop.materials.models import Material
+from tests.factories import auth_headers, make_material, make_transaction, make_user
+from tests.refunds.helpers import paid_order, refunds_url
+from tests.transactions.helpers import TRANSACTIONS, assert_error, buy
+
+
+@pytest.fixture
+async def seller(session: AsyncSession) -> User:
+    return await make_user(session, company_name="Tecelagem Ribeiro Lda")
+
+
+@pytest.fixture
+async def buyer(session: AsyncSession) -> User:
+    return await make_user(session, role="brand", company_name="Maison Éclat")
+
+
+@pytest.fixture
+async def material(session: AsyncSession, seller: User) -> Material:
+    return await make_material(session, seller, quantity=Decimal("100"))
+
+
+def invoice_url(transaction_id: uuid.UUID | str) -> str:
+    return f"{TRANSACTIONS}/{transaction_id}/invoice.pdf"
+
+
+async def numbers(session: AsyncSession, seller: User, kind: str) -> list[int]:
+    result = await session.execute(
+        select(Document.number)
+        .where(Document.seller_id == seller.id, Document.kind == kind)
+        .order_by(Document.number)
+    )
+    return list(result.scalars())
+
+
+async def test_invoice_for_both_parties(
+    client: AsyncClient, session: AsyncSession, buyer: User, seller: User, material: Material
+) -> None:
+    first = await paid_order(client, buyer, material, 10)
+    second = await paid_order(client, buyer, material, 2)
+    assert await numbers(session, seller, "invoice") == [1, 2]
+    for user in (buyer, seller):
+        response = await client.get(invoice_url(first), headers=auth_headers(user))
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF")
+        assert 'filename="INV-000001.pdf"' in response.headers["content-disposition"]
+    again = await client.get(invoice_url(second), headers=auth_headers(buyer))
+    assert 'filename="INV-000002.pdf"' in again.headers["content-disposition"]
+    # Another seller's series starts at 1.
+    other = await make_user(session)
+    other_material = await make_material(session, other)
+    await paid_order(client, buyer, other_material, 1)
+    assert await numbers(session, other, "invoice") == [1]
+
+
+async def test_unpaid_others_and_unknown(
+    client: AsyncClient, session: AsyncSession, buyer: User, seller: User, material: Material
+) -> None:
+    pending = await make_transaction(session, material, buyer)
+    response = await client.get(invoice_url(pending.id), headers=auth_headers(seller))
+    assert response.status_code == 409
+    assert_error(response.json(), "not_paid")
+    paid = await paid_order(client, buyer, material, 1)
+    stranger = await make_user(session)
+    assert (await client.get(invoice_url(paid), headers=auth_headers(stranger))).status_code == 404
+    assert (
+        await client.get(invoice_url(uuid.uuid4()), headers=auth_headers(buyer))
+    ).status_code == 404
+    assert (await client.get(invoice_url(paid))).status_code == 401
+    assert await numbers(session, seller, "invoice") == [1]
+
+
+async def test_credit_note_per_refund(
+    client: AsyncClient, session: AsyncSession, buyer: User, seller: User, material: Material
+) -> None:
+    paid = await paid_order(client, buyer, material, 10)
+    refund_ids = []
+    for amount in (5, 7.5):
+        response = await client.post(
+            refunds_url(paid),
+            json={"amount": amount, "reason": "Short by a roll"},
+            headers=auth_headers(seller),
+        )
+        assert response.status_code == 201
+        refund_ids.append(response.json()["refund_id"])
+    assert await numbers(session, seller, "credit_note") == [1, 2]
+    url = f"{TRANSACTIONS}/{paid}/credit-notes/{refund_ids[1]}.pdf"
+    response = await client.get(url, headers=auth_headers(buyer))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    assert 'filename="CN-000002.pdf"' in response.headers["content-disposition"]
+    unknown = f"{TRANSACTIONS}/{paid}/credit-notes/{uuid.uuid4()}.pdf"
+    assert (await client.get(unknown, headers=auth_headers(buyer))).status_code == 404
+    other = await paid_order(client, buyer, material, 1)
+    crossed = f"{TRANSACTIONS}/{other}/credit-notes/{refund_ids[0]}.pdf"
+    assert (await client.get(crossed, headers=auth_headers(buyer))).status_code == 404
+
+
+@pytest.mark.concurrency
+async def test_numbers_without_gaps_under_concurrency(
+    committed_client: AsyncClient, committed: async_sessionmaker[AsyncSession]
+) -> None:
+    async with committed() as session:
+        seller = await make_user(session)
+        buyer = await make_user(session, role="brand")
+        material = await make_material(session, seller, quantity=Decimal("100"))
+        await session.commit()
+    orders = [await buy(committed_client, auth_headers(buyer), material.id, 1) for _ in range(6)]
+    # One declined among them: its rollback must not leave a hole in the series.
+    methods = ["pm_card_visa"] * 5 + ["pm_card_visa_chargeDeclined"]
+    responses = await asyncio.gather(
+        *(
+            committed_client.post(
+                "/api/payments",
+                json={"transaction_id": order["transaction_id"], "payment_method": method},
+                headers=auth_headers(buyer),
+            )
+            for order, method in zip(orders, methods, strict=True)
+        )
+    )
+    assert sorted(r.status_code for r in responses) == [201] * 5 + [402]
+    async with committed() as session:
+        assert await numbers(session, seller, "invoice") == [1, 2, 3, 4, 5]
