@@ -20,6 +20,7 @@ BENCHMARKS = [
     "bench.material_detail",
     "bench.messages",
     "bench.purchases",
+    "bench.money",
 ]
 RESULTS = ROOT / "bench" / "results"
 
