@@ -1,6 +1,7 @@
 import csv
 import io
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import pypdf
@@ -20,6 +21,83 @@ RANGE = {"start_date": "2026-01-01", "end_date": "2026-03-31"}
 def assert_error(response_json: dict[str, Any], code: str) -> None:
     assert response_json["error"]["code"] == code
     assert response_json["error"]["request_id"]
+
+
+class TestImpactMethod:
+    async def test_blend_region_mixed_methods_and_uncovered(
+        self, client: AsyncClient, session: AsyncSession
+    ) -> None:
+        seller = await make_user(session)
+        buyer = await make_user(session, role="brand")
+        # A "cotton" listing of 70% cotton, 30% polyester, made in Bangladesh (fabric stage
+        # 11): 0.7 x (1.8 + 11) + 0.3 x (2.6 + 11) = 8.96 + 4.08 = 13.04 per kg; 10 kg ->
+        # 130.4 kg CO2e, all avoided (deadstock); water 0.7 x 2170 + 0.3 x 70 = 1540 -> 15400 L.
+        blend = await make_material(
+            session,
+            seller,
+            material_type="cotton",
+            origin_country="BD",
+            composition=[{"fibre": "cotton", "percent": 70}, {"fibre": "polyester", "percent": 30}],
+        )
+        # Silk, no factor: 5 kg uncovered, no Scope 3 figure (null, not 0).
+        silk = await make_material(session, seller, material_type="silk", composition=[])
+        # Polyester with the seller's footprint 3.0, made in Portugal: 2 kg -> 6.0 kg CO2e
+        # (supplier-specific); avoided 2 x (2.6 + 4.5) = 14.2.
+        declared = await make_material(
+            session,
+            seller,
+            material_type="polyester",
+            origin_country="PT",
+            composition=[],
+            carbon_footprint=Decimal(3),
+        )
+        for material, kg, when in (
+            (blend, 10, "01-10"),
+            (silk, 5, "01-11"),
+            (declared, 2, "01-12"),
+        ):
+            await make_transaction(
+                session,
+                material,
+                buyer,
+                quantity=Decimal(kg),
+                status="paid",
+                paid_at=at(f"2026-{when}T10:00"),
+            )
+        r = (await client.get(REPORT, params=RANGE, headers=auth_headers(buyer))).json()
+        assert r["scope3_emissions"] == 136.4  # 130.4 + 6.0; silk is not counted as 0
+        assert r["total_carbon_saved"] == 144.6  # 130.4 + 14.2
+        assert r["total_water_saved"] == 15400 + 2 * 70
+        assert [
+            (m["method"], m["share_of_emissions"], m["share_of_quantity"])
+            for m in r["scope3_methods"]
+        ] == [
+            ("supplier_specific", 0.044, 0.1176),  # 6 / 136.4; 2 / 17
+            ("average_data", 0.956, 0.5882),  # 130.4 / 136.4; 10 / 17
+            ("none", None, 0.2941),  # 5 / 17
+        ]
+        first, second, third = r["lines"]
+        assert (
+            first["material_type_name"],
+            first["footprint_per_kg"],
+            first["scope3_emissions"],
+        ) == (
+            "cotton",
+            13.04,
+            130.4,
+        )
+        assert first["fabric_stage_region"] == "South and East Asia"
+        assert (second["scope3_method"], second["scope3_emissions"], second["water_saved"]) == (
+            "none",
+            None,
+            None,
+        )
+        assert (third["scope3_method"], third["scope3_emissions"]) == ("supplier_specific", 6)
+        assert third["fabric_stage_region"] == "Europe and elsewhere"
+        assert r["coverage"]["quantity_kg_without_footprint"] == 5
+        regions = {s["region"]: s for s in r["methodology"]["fabric_stages"]}
+        assert regions["South and East Asia"]["co2e_per_kg"] == 11
+        assert "9-13" in regions["South and East Asia"]["sources"]
 
 
 class TestSustainabilityReport:
@@ -87,7 +165,29 @@ class TestSustainabilityReport:
             "share_without_factors": 0.1034,
             "quantity_kg_without_footprint": 5,
             "share_without_footprint": 0.1034,
+            "statement": "5.000 kg of the 48.333 kg bought (10.3%) has no emission factor: "
+            "it is left out of Scope 3 rather than counted as zero.",
         }
+        # 7.815885 of 244.215885 kg CO2e came from the seller's declared footprint.
+        assert [
+            (
+                m["method"],
+                m["quantity_kg"],
+                m["share_of_quantity"],
+                m["scope3_emissions"],
+                m["share_of_emissions"],
+            )
+            for m in r["scope3_methods"]
+        ] == [
+            ("supplier_specific", 3.333, 0.069, 7.816, 0.032),
+            ("average_data", 40, 0.8276, 236.4, 0.968),
+            ("none", 5, 0.1034, None, None),
+        ]
+        silk_line = next(line for line in r["lines"] if line["material_type"] == "silk")
+        assert silk_line["scope3_method"] == "none"
+        assert silk_line["scope3_emissions"] is None
+        assert silk_line["carbon_saved"] is None
+        assert [line["quantity_kg"] for line in r["lines"]] == [10, 20, 10, 3.333, 5]
         methodology = r["methodology"]
         assert [f["material_type"] for f in methodology["factors"]] == [
             "cotton",
@@ -101,6 +201,7 @@ class TestSustainabilityReport:
         assert "Miljogiraff" in cotton["sources"]
         assert methodology["fabric_stage"]["co2e_per_kg"] == 4.5
         assert any("average-data" in s for s in methodology["standards"])
+        assert any("supplier-specific" in s for s in methodology["standards"])
         assert any("never" in line and "netted" in line for line in methodology["standards"])
 
     async def test_avoided_emissions_never_netted(
@@ -292,6 +393,12 @@ class TestExport:
         assert "Zoë Ölmühle" in text
         assert "never subtracted" in text
         assert "Miljogiraff" in text
+        # Per-purchase lines in plain words, with the method of each figure.
+        assert "Purchases" in text
+        assert "recycled polyester" in text
+        assert "supplier specific" in text
+        assert "no factor" in text
+        assert "Supplier-specific method" in text
 
     async def test_pdf_of_an_empty_range(self, client: AsyncClient, session: AsyncSession) -> None:
         user = await make_user(session)

@@ -1315,6 +1315,11 @@ export interface components {
              * @description Of total_quantity_kg, 0..1.
              */
             share_without_footprint: number;
+            /**
+             * Statement
+             * @description The coverage in one plain sentence.
+             */
+            statement: string;
         };
         /** DeletionScheduled */
         DeletionScheduled: {
@@ -1463,6 +1468,11 @@ export interface components {
         };
         /** FabricStageOut */
         FabricStageOut: {
+            /**
+             * Region
+             * @description Where the material was made (origin_country).
+             */
+            region: string;
             /** Co2E Per Kg */
             co2e_per_kg: number;
             /** Water L Per Kg */
@@ -2130,6 +2140,39 @@ export interface components {
             /** Read At */
             read_at: string | null;
         };
+        /**
+         * MethodShare
+         * @description How much of the report one GHG Protocol Scope 3 category 1 method produced.
+         */
+        MethodShare: {
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "supplier_specific" | "average_data" | "none";
+            /**
+             * Name
+             * @description The method in plain words.
+             */
+            name: string;
+            /** Quantity Kg */
+            quantity_kg: number;
+            /**
+             * Share Of Quantity
+             * @description Of total_quantity_kg, 0..1.
+             */
+            share_of_quantity: number;
+            /**
+             * Scope3 Emissions
+             * @description null for `none`: no factor, no figure.
+             */
+            scope3_emissions: number | null;
+            /**
+             * Share Of Emissions
+             * @description Of scope3_emissions, 0..1.
+             */
+            share_of_emissions: number | null;
+        };
         /** MetricCreated */
         MetricCreated: {
             /**
@@ -2743,6 +2786,73 @@ export interface components {
             created_at: string;
         };
         /**
+         * ReportLine
+         * @description One purchase, with the impact of the quantity actually bought.
+         */
+        ReportLine: {
+            /**
+             * Transaction Id
+             * Format: uuid
+             */
+            transaction_id: string;
+            /**
+             * Paid Date
+             * Format: date
+             */
+            paid_date: string;
+            /**
+             * Material Id
+             * Format: uuid
+             */
+            material_id: string;
+            /** Material Title */
+            material_title: string;
+            /** Material Type */
+            material_type: string;
+            /**
+             * Material Type Name
+             * @description In plain words: `recycled cotton`.
+             */
+            material_type_name: string;
+            /** Source Type */
+            source_type: string;
+            /** Origin Country */
+            origin_country: string | null;
+            /** Quantity Kg */
+            quantity_kg: number;
+            /**
+             * Scope3 Method
+             * @description `supplier_specific`: the seller declared the footprint; `average_data`: a default factor of the reference data; `none`: no factor at all.
+             * @enum {string}
+             */
+            scope3_method: "supplier_specific" | "average_data" | "none";
+            /**
+             * Footprint Per Kg
+             * @description kg CO2e per kg; null without one.
+             */
+            footprint_per_kg: number | null;
+            /**
+             * Scope3 Emissions
+             * @description kg CO2e of the quantity bought; null (never 0) when no factor covers it.
+             */
+            scope3_emissions: number | null;
+            /**
+             * Carbon Saved
+             * @description kg CO2e avoided; null without a factor.
+             */
+            carbon_saved: number | null;
+            /**
+             * Water Saved
+             * @description Litres avoided; null without a factor.
+             */
+            water_saved: number | null;
+            /**
+             * Fabric Stage Region
+             * @description The regional fabric stage that applied.
+             */
+            fabric_stage_region: string;
+        };
+        /**
          * ReportMethodology
          * @description The method, standards and rounding, and the factors this report used.
          */
@@ -2753,7 +2863,13 @@ export interface components {
             standards: string[];
             /** Rounding */
             rounding: string;
+            /** @description The default (European) fabric stage. */
             fabric_stage: components["schemas"]["FabricStageOut"];
+            /**
+             * Fabric Stages
+             * @description The regional fabric stages (in a report: those it used), with sources.
+             */
+            fabric_stages: components["schemas"]["FabricStageOut"][];
             /** Factors */
             factors: components["schemas"]["FactorOut"][];
             /** Period */
@@ -2938,9 +3054,14 @@ export interface components {
             total_water_saved: number;
             /**
              * Scope3 Emissions
-             * @description kg CO2e, GHG Protocol Scope 3 category 1, average-data method.
+             * @description kg CO2e, GHG Protocol Scope 3 category 1: the sum of the lines that have a factor (supplier-specific or average-data; `scope3_methods` gives the share of each); lines without one are left out and stated under `coverage`.
              */
             scope3_emissions: number;
+            /**
+             * Scope3 Methods
+             * @description supplier_specific, average_data and none, always in this order.
+             */
+            scope3_methods: components["schemas"]["MethodShare"][];
             /**
              * By Month
              * @description Every month of the range, oldest first, zeros included.
@@ -2952,6 +3073,11 @@ export interface components {
              */
             by_material_type: components["schemas"]["MaterialTypeFigures"][];
             coverage: components["schemas"]["Coverage"];
+            /**
+             * Lines
+             * @description Every purchase counted, oldest first.
+             */
+            lines: components["schemas"]["ReportLine"][];
             methodology: components["schemas"]["ReportMethodology"];
         };
         /** TokenPair */

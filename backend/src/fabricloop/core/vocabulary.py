@@ -82,3 +82,8 @@ DISPUTE_SOURCES = ("buyer", "card")
 DISPUTE_STATUSES = ("open", "resolved")
 DISPUTE_OUTCOMES = ("refund_full", "refund_partial", "release")
 INVOICE_KINDS = ("invoice", "credit_note")
+
+
+def plain(code: str) -> str:
+    """A vocabulary code in plain words: `recycled_cotton` -> `recycled cotton`."""
+    return " ".join(code.replace("_", " ").split())

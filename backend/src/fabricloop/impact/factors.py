@@ -16,6 +16,73 @@ FABRIC_STAGE_SOURCES = (
     "CO2e: Kering EP&L 2020, Europe (4.1-4.8 kg CO2e/kg; wet processing in South or East Asia "
     "is 9-13). Water: Organic Basics impact index (47-52 L/kg)."
 )
+# The reference data's one regional figure: wet processing in South or East Asia, 9-13 kg
+# CO2e per kg; the midpoint applies to material made there (origin_country), the European
+# figure everywhere else (the only other region the data gives).
+ASIA_FABRIC_STAGE_CO2E = Decimal("11")
+ASIA_FABRIC_STAGE_SOURCES = (
+    "CO2e: wet processing in South or East Asia, 9-13 kg CO2e/kg (reference data; midpoint "
+    "11 used). Water: Organic Basics impact index (47-52 L/kg); no regional water figure."
+)
+# UN M49 Southern Asia, Eastern Asia and South-eastern Asia.
+SOUTH_AND_EAST_ASIA = frozenset(
+    [
+        "AF",
+        "BD",
+        "BT",
+        "IN",
+        "IR",
+        "LK",
+        "MV",
+        "NP",
+        "PK",
+        "CN",
+        "HK",
+        "JP",
+        "KP",
+        "KR",
+        "MN",
+        "MO",
+        "TW",
+        "BN",
+        "ID",
+        "KH",
+        "LA",
+        "MM",
+        "MY",
+        "PH",
+        "SG",
+        "TH",
+        "TL",
+        "VN",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class FabricStage:
+    """The fabric-stage add-on that applies to material made in a region."""
+
+    region: str
+    co2e_per_kg: Decimal
+    water_l_per_kg: Decimal
+    sources: str
+
+
+EUROPE_AND_DEFAULT = FabricStage(
+    "Europe and elsewhere", FABRIC_STAGE_CO2E, FABRIC_STAGE_WATER, FABRIC_STAGE_SOURCES
+)
+SOUTH_EAST_ASIA = FabricStage(
+    "South and East Asia", ASIA_FABRIC_STAGE_CO2E, FABRIC_STAGE_WATER, ASIA_FABRIC_STAGE_SOURCES
+)
+
+
+def fabric_stage(origin_country: str | None) -> FabricStage:
+    """The regional fabric stage the origin country chooses."""
+    if origin_country and origin_country.upper() in SOUTH_AND_EAST_ASIA:
+        return SOUTH_EAST_ASIA
+    return EUROPE_AND_DEFAULT
+
 
 # Common names of fibres that the vocabulary spells otherwise; composition fibres are free text.
 FIBRE_ALIASES = {

@@ -3,9 +3,9 @@
 from collections.abc import Iterable
 
 from fabricloop.impact.factors import (
-    FABRIC_STAGE_CO2E,
-    FABRIC_STAGE_SOURCES,
-    FABRIC_STAGE_WATER,
+    EUROPE_AND_DEFAULT,
+    SOUTH_EAST_ASIA,
+    FabricStage,
     Factor,
     all_factors,
 )
@@ -33,10 +33,20 @@ METHOD = [
     "types without factors), but a saving also needs a sourced virgin baseline, so silk, "
     "acrylic and other claim no saving even with seller metrics.",
     "Avoided emissions (carbon_saved) are reported beside Scope 3 and never subtracted from it.",
+    "Each purchase says which GHG Protocol Scope 3 category 1 method gave its figure: the "
+    "supplier-specific method when the seller declared the material's cradle-to-gate "
+    "footprint, the average-data method when a default factor of the reference data was "
+    "used, and none when no factor exists; the report gives each method's share of the mass "
+    "and of the emissions. A purchase without a factor has no Scope 3 figure (null, not 0) "
+    "and its mass is stated under coverage.",
+    "The fabric stage is regional where the reference data gives a region: material made in "
+    "South or East Asia (origin_country) takes 11 kg CO2e per kg (the midpoint of 9-13), "
+    "material made elsewhere the European 4.5; both for its own footprint and its baseline.",
 ]
 STANDARDS = [
     "GHG Protocol Corporate Value Chain (Scope 3) Standard, category 1 (purchased goods and "
-    "services), average-data method",
+    "services): supplier-specific method where the seller declared a footprint, "
+    "average-data method elsewhere",
     "WBCSD Guidance on Avoided Emissions (2023): avoided emissions reported separately, "
     "never netted against inventory emissions",
 ]
@@ -60,17 +70,27 @@ def factor_out(factor: Factor) -> FactorOut:
     )
 
 
-def methodology(factors: Iterable[Factor] | None = None) -> MethodologyOut:
-    """The method; `factors` limits the listed factors to those used (default: all)."""
+def stage_out(stage: FabricStage) -> FabricStageOut:
+    return FabricStageOut(
+        region=stage.region,
+        co2e_per_kg=stage.co2e_per_kg,
+        water_l_per_kg=stage.water_l_per_kg,
+        sources=stage.sources,
+    )
+
+
+def methodology(
+    factors: Iterable[Factor] | None = None, stages: Iterable[FabricStage] | None = None
+) -> MethodologyOut:
+    """The method; `factors` and `stages` limit what is listed to what was used (default:
+    all of it)."""
     used = list(all_factors().values()) if factors is None else list(factors)
+    regions = [EUROPE_AND_DEFAULT, SOUTH_EAST_ASIA] if stages is None else list(stages)
     return MethodologyOut(
         method=METHOD,
         standards=STANDARDS,
         rounding=ROUNDING,
-        fabric_stage=FabricStageOut(
-            co2e_per_kg=FABRIC_STAGE_CO2E,
-            water_l_per_kg=FABRIC_STAGE_WATER,
-            sources=FABRIC_STAGE_SOURCES,
-        ),
+        fabric_stage=stage_out(EUROPE_AND_DEFAULT),
+        fabric_stages=[stage_out(stage) for stage in regions],
         factors=[factor_out(f) for f in sorted(used, key=lambda f: f.material_type)],
     )

@@ -1,7 +1,7 @@
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, PlainSerializer
+from pydantic import BaseModel, Field, PlainSerializer
 
 # A Decimal emitted as a JSON number (as the schema documents), not pydantic's default
 # string. The figures carry at most a few decimals, which a float's shortest repr renders exactly.
@@ -20,6 +20,7 @@ class FactorOut(BaseModel):
 
 
 class FabricStageOut(BaseModel):
+    region: str = Field(description="Where the material was made (origin_country).")
     co2e_per_kg: Number
     water_l_per_kg: Number
     sources: str
@@ -31,7 +32,10 @@ class MethodologyOut(BaseModel):
     method: list[str]
     standards: list[str]
     rounding: str
-    fabric_stage: FabricStageOut
+    fabric_stage: FabricStageOut = Field(description="The default (European) fabric stage.")
+    fabric_stages: list[FabricStageOut] = Field(
+        description="The regional fabric stages (in a report: those it used), with sources."
+    )
     factors: list[FactorOut]
 
 

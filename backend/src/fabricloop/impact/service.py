@@ -7,9 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from fabricloop.impact.factors import (
-    FABRIC_STAGE_CO2E,
-    FABRIC_STAGE_WATER,
+    FabricStage,
     Factor,
+    fabric_stage,
     factor_for_fibre,
     factor_for_type,
     normalise_fibre,
@@ -46,6 +46,15 @@ class PerKgImpact:
     water_saved_per_kg: Decimal | None
     water_saved_share: Decimal
     factors: tuple[Factor, ...]
+    stage: FabricStage
+
+    @property
+    def scope3_method(self) -> str:
+        """GHG Protocol Scope 3 category 1 method behind the footprint: `supplier_specific`
+        (the seller declared it), `average_data` (a default factor), or `none`."""
+        if self.carbon_footprint_from_seller:
+            return "supplier_specific"
+        return "average_data" if self.carbon_footprint_per_kg is not None else "none"
 
 
 @dataclass(frozen=True)
@@ -178,18 +187,21 @@ def per_kg_impact(
     composition: Iterable[Mapping[str, Any]],
     carbon_footprint: Decimal | None,
     water_usage: Decimal | None,
+    origin_country: str | None = None,
 ) -> PerKgImpact:
-    """The listing's own footprint, its virgin baseline and the saving, per kg."""
+    """The listing's own footprint, its virgin baseline and the saving, per kg; the origin
+    country chooses the regional fabric stage."""
     if source_type not in EXISTING_SOURCES | RECYCLED_SOURCES:
         raise ValueError(f"unknown source_type {source_type!r}")
     components = _components(material_type, source_type, composition)
+    stage = fabric_stage(origin_country)
     carbon = _metric(
         components,
         source_type,
         carbon_footprint,
         "virgin_co2e_per_kg",
         "recycled_co2e_per_kg",
-        FABRIC_STAGE_CO2E,
+        stage.co2e_per_kg,
     )
     water = _metric(
         components,
@@ -197,7 +209,7 @@ def per_kg_impact(
         water_usage,
         "virgin_water_l_per_kg",
         "recycled_water_l_per_kg",
-        FABRIC_STAGE_WATER,
+        stage.water_l_per_kg,
     )
     factors: list[Factor] = []
     for component in components:
@@ -218,28 +230,36 @@ def per_kg_impact(
         water_saved_per_kg=water.saved,
         water_saved_share=water.saved_share,
         factors=tuple(factors),
+        stage=stage,
     )
 
 
 @dataclass(frozen=True)
 class PurchaseImpact:
-    """The figures of a purchase of `quantity_kg` of a listing (unrounded)."""
+    """The figures of a purchase of `quantity_kg` of a listing (unrounded). A figure no
+    factor covers is None, never 0: its mass is counted as uncovered instead."""
 
     quantity_kg: Decimal
-    scope3_emissions: Decimal
-    carbon_saved: Decimal
-    water_saved: Decimal
+    scope3_emissions: Decimal | None
+    scope3_method: str
+    carbon_saved: Decimal | None
+    water_saved: Decimal | None
     quantity_kg_without_factors: Decimal
     quantity_kg_without_footprint: Decimal
 
 
+def _times(quantity_kg: Decimal, per_kg: Decimal | None) -> Decimal | None:
+    return None if per_kg is None else quantity_kg * per_kg
+
+
 def purchase_impact(quantity_kg: Decimal, impact: PerKgImpact) -> PurchaseImpact:
-    """kg x the per-kg figures; what has no figure counts as zero and as uncovered mass."""
+    """kg x the per-kg figures; what has no figure is None and counts as uncovered mass."""
     return PurchaseImpact(
         quantity_kg=quantity_kg,
-        scope3_emissions=quantity_kg * (impact.carbon_footprint_per_kg or ZERO),
-        carbon_saved=quantity_kg * (impact.carbon_saved_per_kg or ZERO),
-        water_saved=quantity_kg * (impact.water_saved_per_kg or ZERO),
+        scope3_emissions=_times(quantity_kg, impact.carbon_footprint_per_kg),
+        scope3_method=impact.scope3_method,
+        carbon_saved=_times(quantity_kg, impact.carbon_saved_per_kg),
+        water_saved=_times(quantity_kg, impact.water_saved_per_kg),
         quantity_kg_without_factors=quantity_kg * (ONE - impact.carbon_saved_share),
         quantity_kg_without_footprint=quantity_kg * (ONE - impact.carbon_footprint_share),
     )

@@ -167,6 +167,7 @@ async def material_detail(
             material.composition,
             metric.carbon_footprint if metric else None,
             metric.water_usage if metric else None,
+            material.origin_country,
         )
     )
     lots = await repository.material_lots(session, material_id)

@@ -6,8 +6,8 @@ from html import escape
 from urllib.parse import quote
 
 from fabricloop.core.gs1 import gtin14
+from fabricloop.core.vocabulary import plain
 from fabricloop.passports.schemas import PassportOut
-from fabricloop.passports.vocab import plain
 
 GS1_VOC = "https://gs1.org/voc/"
 HTML = "text/html"

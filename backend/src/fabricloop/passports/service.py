@@ -134,6 +134,7 @@ def _impact(material: Material, view: PassportOut) -> PerKgImpact:
         material.composition or [],
         metrics.carbon_footprint if metrics else None,
         metrics.water_usage if metrics else None,
+        material.origin_country,
     )
 
 

@@ -10,13 +10,14 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
+from fabricloop.core.vocabulary import plain
 from fabricloop.impact.service import PerKgImpact, is_recycled_fibre
 from fabricloop.materials.models import Material
 from fabricloop.materials.schemas import CompositionOut
 from fabricloop.passports.context import contexts
 from fabricloop.passports.did import did_web
 from fabricloop.passports.schemas import PassportOut
-from fabricloop.passports.vocab import KILOGRAM, REC20_UNITS, plain, scheme_standard, scheme_topic
+from fabricloop.passports.vocab import KILOGRAM, REC20_UNITS, scheme_standard, scheme_topic
 
 DPP_LINK_TYPE = "https://test.uncefact.org/vocabulary/linkTypes/dpp"
 GS1_GTIN_SCHEME = {

@@ -135,6 +135,7 @@ def passport_out(
         _items(material.composition),
         latest.carbon_footprint if latest else None,
         latest.water_usage if latest else None,
+        material.origin_country,
     )
     public_url, qr_url, untp_url = passport_urls(base_url, material.id)
     return PassportOut(

@@ -59,8 +59,3 @@ def scheme_standard(scheme: str) -> dict[str, Any] | None:
         "name": scheme,
         "issuingParty": {"id": website, "name": body},
     }
-
-
-def plain(code: str) -> str:
-    """A vocabulary code in plain words: `recycled_cotton` -> `recycled cotton`."""
-    return " ".join(code.replace("_", " ").split())

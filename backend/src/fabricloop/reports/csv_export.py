@@ -8,7 +8,12 @@ import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from fabricloop.impact.rounding import round_co2e, round_kg, round_water
+from fabricloop.impact.rounding import (
+    optional_co2e,
+    optional_water,
+    round_co2e,
+    round_kg,
+)
 from fabricloop.reports.service import ReportData
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -64,7 +69,7 @@ def _rows(data: ReportData) -> list[Sequence[Cell]]:
             "source_type",
             "quantity_kg",
             "footprint_kg_co2e_per_kg",
-            "footprint_source",
+            "scope3_method",
             "scope3_emissions",
             "carbon_saved",
             "water_saved",
@@ -73,9 +78,7 @@ def _rows(data: ReportData) -> list[Sequence[Cell]]:
     for line in data.lines:
         p, per_kg, f = line.purchase, line.per_kg, line.figures
         footprint = per_kg.carbon_footprint_per_kg
-        source = (
-            "seller" if per_kg.carbon_footprint_from_seller else "default" if footprint else "none"
-        )
+        source = f.scope3_method
         rows.append(
             (
                 str(p.transaction_id),
@@ -86,9 +89,9 @@ def _rows(data: ReportData) -> list[Sequence[Cell]]:
                 round_kg(p.quantity_kg),
                 None if footprint is None else round_co2e(footprint),
                 source,
-                round_co2e(f.scope3_emissions),
-                round_co2e(f.carbon_saved),
-                round_water(f.water_saved),
+                optional_co2e(f.scope3_emissions),
+                optional_co2e(f.carbon_saved),
+                optional_water(f.water_saved),
             )
         )
     rows.append(())

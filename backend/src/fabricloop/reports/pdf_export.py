@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from fabricloop.core.vocabulary import plain
 from fabricloop.reports.service import ReportData
 
 FONT_DIRS = (
@@ -130,6 +131,44 @@ def report_pdf(data: ReportData) -> bytes:
     ]
     pdf.grid(("Figure", "Value"), summary, (120, 60))
     pdf.paragraph(NOTE)
+    pdf.paragraph(r.coverage.statement)
+
+    pdf.heading("How the Scope 3 figure was made (GHG Protocol category 1 methods)")
+    pdf.grid(
+        ("Method", "kg", "Share of kg", "kg CO2e", "Share of CO2e"),
+        [
+            (
+                share.name,
+                number(share.quantity_kg),
+                f"{share.share_of_quantity * 100:.1f}%",
+                "not counted" if share.scope3_emissions is None else number(share.scope3_emissions),
+                ""
+                if share.share_of_emissions is None
+                else f"{share.share_of_emissions * 100:.1f}%",
+            )
+            for share in r.scope3_methods
+        ],
+        (80, 22, 25, 28, 25),
+    )
+
+    if r.lines:
+        pdf.heading("Purchases")
+        pdf.grid(
+            ("Paid", "Material", "kg", "Method", "kg CO2e", "Saved CO2e", "Saved L"),
+            [
+                (
+                    line.paid_date.isoformat(),
+                    f"{line.material_title} ({line.material_type_name})",
+                    number(line.quantity_kg),
+                    line.scope3_method.replace("_", " "),
+                    "no factor" if line.scope3_emissions is None else number(line.scope3_emissions),
+                    number(line.carbon_saved),
+                    number(line.water_saved),
+                )
+                for line in r.lines
+            ],
+            (20, 52, 16, 26, 22, 22, 22),
+        )
 
     columns = ("Purchases", "kg", "Scope 3 kg CO2e", "Saved kg CO2e", "Water saved L")
 
@@ -153,7 +192,7 @@ def report_pdf(data: ReportData) -> bytes:
         pdf.heading("By material type")
         pdf.grid(
             ("Material type", *columns),
-            [(t.material_type, *figures(t)) for t in r.by_material_type],
+            [(plain(t.material_type), *figures(t)) for t in r.by_material_type],
             (40, 20, 25, 35, 35, 25),
         )
 
@@ -164,18 +203,18 @@ def report_pdf(data: ReportData) -> bytes:
     pdf.heading("Standards")
     for text in m.standards:
         pdf.paragraph("- " + text)
-    stage = m.fabric_stage
     pdf.heading("Factors used")
-    pdf.paragraph(
-        f"Fabric stage: {number(stage.co2e_per_kg)} kg CO2e/kg and "
-        f"{number(stage.water_l_per_kg)} L/kg ({stage.sources})"
-    )
+    for stage in m.fabric_stages:
+        pdf.paragraph(
+            f"Fabric stage, {stage.region}: {number(stage.co2e_per_kg)} kg CO2e/kg and "
+            f"{number(stage.water_l_per_kg)} L/kg ({stage.sources})"
+        )
     if m.factors:
         pdf.grid(
             ("Material type", "Virgin CO2e", "Recycled CO2e", "Virgin L", "Recycled L", "Quality"),
             [
                 (
-                    f.material_type,
+                    plain(f.material_type),
                     number(f.virgin_co2e_per_kg),
                     number(f.recycled_co2e_per_kg),
                     number(f.virgin_water_l_per_kg),
@@ -187,7 +226,7 @@ def report_pdf(data: ReportData) -> bytes:
             (40, 28, 28, 28, 28, 28),
         )
         for f in m.factors:
-            pdf.paragraph(f"{f.material_type}: {f.sources}", 8)
+            pdf.paragraph(f"{plain(f.material_type)}: {f.sources}", 8)
     else:
         pdf.paragraph("No purchases in the range: no factor was used.")
     return bytes(pdf.output())

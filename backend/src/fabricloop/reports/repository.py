@@ -25,6 +25,7 @@ class Purchase:
     material_type: str
     source_type: str
     composition: list[dict[str, Any]]
+    origin_country: str | None
     carbon_footprint: Decimal | None
     water_usage: Decimal | None
 
@@ -51,6 +52,7 @@ async def purchases(
             Material.material_type,
             Material.source_type,
             Material.composition,
+            Material.origin_country,
             latest.c.carbon_footprint,
             latest.c.water_usage,
         )

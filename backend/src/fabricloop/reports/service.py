@@ -10,9 +10,17 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
-from fabricloop.impact.factors import Factor
+from fabricloop.core.vocabulary import plain
+from fabricloop.impact.factors import FabricStage, Factor
 from fabricloop.impact.methodology import methodology
-from fabricloop.impact.rounding import round_co2e, round_kg, round_share, round_water
+from fabricloop.impact.rounding import (
+    optional_co2e,
+    optional_water,
+    round_co2e,
+    round_kg,
+    round_share,
+    round_water,
+)
 from fabricloop.impact.service import PerKgImpact, PurchaseImpact, per_kg_impact, purchase_impact
 from fabricloop.reports import repository
 from fabricloop.reports.dates import months, parse_range, utc_bounds
@@ -20,7 +28,9 @@ from fabricloop.reports.repository import Purchase
 from fabricloop.reports.schemas import (
     Coverage,
     MaterialTypeFigures,
+    MethodShare,
     MonthFigures,
+    ReportLine,
     ReportMethodology,
     SustainabilityReport,
 )
@@ -33,6 +43,17 @@ PERIOD = (
     "type, source and composition and the seller's latest metrics apply (a later seller "
     "figure is a better measurement of the same batch, so it replaces the earlier one)."
 )
+
+
+METHOD_NAMES = {
+    "supplier_specific": "Supplier-specific method (the seller's declared footprint)",
+    "average_data": "Average-data method (default factors of the reference data)",
+    "none": "No factor: not counted in Scope 3",
+}
+
+
+def _or_zero(value: Decimal | None) -> Decimal:
+    return ZERO if value is None else value
 
 
 @dataclass
@@ -48,9 +69,9 @@ class Totals:
     def add(self, figures: PurchaseImpact) -> None:
         self.count += 1
         self.kg += figures.quantity_kg
-        self.scope3 += figures.scope3_emissions
-        self.carbon_saved += figures.carbon_saved
-        self.water_saved += figures.water_saved
+        self.scope3 += _or_zero(figures.scope3_emissions)
+        self.carbon_saved += _or_zero(figures.carbon_saved)
+        self.water_saved += _or_zero(figures.water_saved)
         self.kg_without_factors += figures.quantity_kg_without_factors
         self.kg_without_footprint += figures.quantity_kg_without_footprint
 
@@ -78,10 +99,67 @@ class ReportData:
     report: SustainabilityReport
     company_name: str
     lines: list[PurchaseLine] = field(default_factory=list)
+    title: str = "Sustainability report"
 
 
 def _share(part: Decimal, whole: Decimal) -> Decimal:
     return round_share(part / whole) if whole else round_share(ZERO)
+
+
+def _method_shares(lines: Sequence[PurchaseLine], total: Totals) -> list[MethodShare]:
+    kg = dict.fromkeys(METHOD_NAMES, ZERO)
+    emissions = dict.fromkeys(METHOD_NAMES, ZERO)
+    for line in lines:
+        method = line.figures.scope3_method
+        kg[method] += line.figures.quantity_kg
+        emissions[method] += _or_zero(line.figures.scope3_emissions)
+    return [
+        MethodShare(
+            method=method,
+            name=name,
+            quantity_kg=round_kg(kg[method]),
+            share_of_quantity=_share(kg[method], total.kg),
+            scope3_emissions=None if method == "none" else round_co2e(emissions[method]),
+            share_of_emissions=None
+            if method == "none"
+            else _share(emissions[method], total.scope3),
+        )
+        for method, name in METHOD_NAMES.items()
+    ]
+
+
+def _line_out(line: PurchaseLine) -> ReportLine:
+    p, per_kg, f = line.purchase, line.per_kg, line.figures
+    return ReportLine(
+        transaction_id=p.transaction_id,
+        paid_date=p.paid_at.astimezone(UTC).date(),
+        material_id=p.material_id,
+        material_title=p.title,
+        material_type=p.material_type,
+        material_type_name=plain(p.material_type),
+        source_type=p.source_type,
+        origin_country=p.origin_country,
+        quantity_kg=round_kg(f.quantity_kg),
+        scope3_method=f.scope3_method,
+        footprint_per_kg=optional_co2e(per_kg.carbon_footprint_per_kg),
+        scope3_emissions=optional_co2e(f.scope3_emissions),
+        carbon_saved=optional_co2e(f.carbon_saved),
+        water_saved=optional_water(f.water_saved),
+        fabric_stage_region=per_kg.stage.region,
+    )
+
+
+def _coverage_statement(total: Totals) -> str:
+    if not total.kg:
+        return "No purchases in this period."
+    uncovered = round_kg(total.kg_without_footprint)
+    if not uncovered:
+        return f"Every kilogram bought ({round_kg(total.kg):f} kg) has an emission factor."
+    percent = (total.kg_without_footprint / total.kg * 100).quantize(Decimal("0.1"))
+    return (
+        f"{uncovered:f} kg of the {round_kg(total.kg):f} kg bought ({percent:f}%) has no "
+        "emission factor: it is left out of Scope 3 rather than counted as zero."
+    )
 
 
 def compute_report(start: date, end: date, purchases: Sequence[Purchase]) -> ReportData:
@@ -89,6 +167,7 @@ def compute_report(start: date, end: date, purchases: Sequence[Purchase]) -> Rep
     by_month = {key: Totals() for key in months(start, end)}
     by_type: dict[str, Totals] = {}
     factors: dict[str, Factor] = {}
+    stages: dict[str, FabricStage] = {}
     per_material: dict[uuid.UUID, PerKgImpact] = {}
     lines = []
     for purchase in purchases:
@@ -101,6 +180,7 @@ def compute_report(start: date, end: date, purchases: Sequence[Purchase]) -> Rep
                 purchase.composition or [],
                 purchase.carbon_footprint,
                 purchase.water_usage,
+                purchase.origin_country,
             )
         figures = purchase_impact(purchase.quantity_kg, per_kg)
         lines.append(PurchaseLine(purchase, per_kg, figures))
@@ -108,6 +188,7 @@ def compute_report(start: date, end: date, purchases: Sequence[Purchase]) -> Rep
         by_month[purchase.paid_at.astimezone(UTC).strftime("%Y-%m")].add(figures)
         by_type.setdefault(purchase.material_type, Totals()).add(figures)
         factors.update((f.material_type, f) for f in per_kg.factors)
+        stages[per_kg.stage.region] = per_kg.stage
     ranked = sorted(by_type.items(), key=lambda item: (-item[1].kg, item[0]))
     report = SustainabilityReport(
         start_date=start,
@@ -117,6 +198,7 @@ def compute_report(start: date, end: date, purchases: Sequence[Purchase]) -> Rep
         total_carbon_saved=round_co2e(total.carbon_saved),
         total_water_saved=round_water(total.water_saved),
         scope3_emissions=round_co2e(total.scope3),
+        scope3_methods=_method_shares(lines, total),
         by_month=[MonthFigures(month=key, **t.figures()) for key, t in by_month.items()],
         by_material_type=[
             MaterialTypeFigures(material_type=name, **t.figures()) for name, t in ranked
@@ -126,8 +208,12 @@ def compute_report(start: date, end: date, purchases: Sequence[Purchase]) -> Rep
             share_without_factors=_share(total.kg_without_factors, total.kg),
             quantity_kg_without_footprint=round_kg(total.kg_without_footprint),
             share_without_footprint=_share(total.kg_without_footprint, total.kg),
+            statement=_coverage_statement(total),
         ),
-        methodology=ReportMethodology(**methodology(factors.values()).model_dump(), period=PERIOD),
+        lines=[_line_out(line) for line in lines],
+        methodology=ReportMethodology(
+            **methodology(factors.values(), stages.values() or None).model_dump(), period=PERIOD
+        ),
     )
     return ReportData(report=report, company_name="", lines=lines)
 
