@@ -14,11 +14,14 @@ from fabricloop.account.router import router as account_router
 from fabricloop.auth.router import router as auth_router
 from fabricloop.config import Settings, get_settings
 from fabricloop.core.cache import Cache
+from fabricloop.core.cache_epoch import CacheEpoch, start_epoch, stop_epoch
 from fabricloop.core.db import create_engine, create_sessionmaker
 from fabricloop.core.errors import install_error_handlers
 from fabricloop.core.heap import freeze_startup_heap
 from fabricloop.core.http import HttpSemanticsMiddleware
 from fabricloop.core.jobs import Job, start_jobs, stop_jobs
+from fabricloop.core.limiter import Limiter
+from fabricloop.core.limits import RequestLimitsMiddleware
 from fabricloop.core.logging import configure_logging
 from fabricloop.core.middleware import RequestContextMiddleware
 from fabricloop.core.openapi import install_openapi
@@ -98,7 +101,9 @@ Errors always have the body `{"error": {"code", "message", "details"?, "request_
 Pagination: `page` (>= 1) and `limit` (default 20; above 100 clamped to 100); a non-integer or
 a value below 1 is a 400 `invalid_query`. Any `/api` route may also answer 429 `rate_limited`
 (with `Retry-After`) over the per-IP limit, and 503 `service_unavailable` when the database is
-unreachable."""
+unreachable. Any request may answer 413 `payload_too_large` (a body over 1 MB, image uploads
+excepted), 431 `headers_too_large` (headers over 32 KB) and 408 `request_timeout` (a body that
+stops arriving for 10 s); docs/operations.md lists the limits."""
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -118,7 +123,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         app.state.redis = create_redis(settings.redis_url)
         app.state.cache = Cache(app.state.redis)
+        app.state.limiter = Limiter(app.state.cache)
+        app.state.cache_epoch = CacheEpoch(app.state.engine, app.state.cache)
+        await app.state.cache_epoch.sync()
         app.state.payment_gateway = create_gateway(settings)
+        # Under ENV=test, tests sync the epoch themselves.
+        epoch = start_epoch(app.state.cache_epoch) if settings.env != "test" else None
         jobs = start_jobs(
             app,
             settings,
@@ -129,6 +139,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await stop_jobs(jobs)
+            if epoch is not None:
+                await stop_epoch(epoch)
             await app.state.payment_gateway.aclose()
             await app.state.redis.aclose()
             await app.state.engine.dispose()
@@ -173,6 +185,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         limit=settings.rate_limit_per_minute,
         proxies=settings.trusted_proxies,
         prefetch=detail_key_of,
+    )
+    app.add_middleware(
+        RequestLimitsMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_header_bytes=settings.max_header_bytes,
+        body_timeout_seconds=settings.body_read_timeout_seconds,
     )
     app.add_middleware(RequestContextMiddleware, hsts=settings.env == "production")
     return app

@@ -42,10 +42,20 @@ class Settings(BaseSettings):
     access_token_ttl_seconds: int = Field(24 * 3600, ge=60)
     refresh_token_ttl_seconds: int = Field(30 * 24 * 3600, ge=60)
     bcrypt_rounds: int = Field(12, ge=12, le=16)
+    # Failed logins per account and IP pair, then per account from every IP, refilled over
+    # the window (core.limiter); registrations per IP.
     login_max_failures: int = Field(10, ge=1)
+    login_account_max_failures: int = Field(100, ge=1)
     login_window_seconds: int = Field(15 * 60, ge=1)
+    register_max_per_ip: int = Field(20, ge=1)
+    register_window_seconds: int = Field(3600, ge=1)
 
     rate_limit_per_minute: int = Field(100, ge=1)
+    # Request limits in the app (core.limits): a body (uploads have their own), all headers
+    # together, and the wait for each part of a body.
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    max_header_bytes: int = Field(32 * 1024, ge=1024)
+    body_read_timeout_seconds: float = Field(10.0, gt=0)
     cors_origins: Annotated[list[str], NoDecode] = []
     trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = []
 
@@ -148,10 +158,13 @@ class Settings(BaseSettings):
             problems.append("PUBLIC_BASE_URL must be an https:// URL")
         if not self.passport_signing_key:
             problems.append("PASSPORT_SIGNING_KEY must be set (the key that signs passports)")
-        if self.stripe_secret_key and not self.stripe_webhook_secret:
+        # Without a key the sandbox gateway would mark orders paid with no money moved.
+        if not self.stripe_secret_key:
+            problems.append("STRIPE_SECRET_KEY must be set (no sandbox payments in production)")
+        elif not self.stripe_webhook_secret:
             problems.append("STRIPE_WEBHOOK_SECRET must be set with STRIPE_SECRET_KEY")
-        if self.metrics_token and len(self.metrics_token) < 16:
-            problems.append("METRICS_TOKEN must be at least 16 characters when set")
+        if not self.metrics_token or len(self.metrics_token) < 16:
+            problems.append("METRICS_TOKEN must be set to at least 16 characters (/metrics)")
         if problems:
             raise ValueError("; ".join(problems))
         return self

@@ -450,12 +450,12 @@ class TestSessionEdges:
         )
         assert response.status_code == 401
 
-    async def test_deactivate_sessions_revokes_every_refresh_token(
+    async def test_end_all_sessions_revokes_every_refresh_token(
         self, client: AsyncClient, session: AsyncSession
     ) -> None:
         user, pair = await login(client, session)
         client.cookies.clear()
-        await auth_service.deactivate_sessions(session, user.id)
+        await auth_service.end_all_sessions(session, user.id)
         await session.flush()
         response = await client.post(
             "/api/auth/refresh", json={"refresh_token": pair["refresh_token"]}

@@ -119,6 +119,9 @@ class TestJwtSecret:
         monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6379/0")
         monkeypatch.setenv("PUBLIC_BASE_URL", "https://fabricloop.example")
         monkeypatch.setenv("PASSPORT_SIGNING_KEY", '{"kty": "EC"}')  # checked at app start
+        monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_live_" + "k" * 24)
+        monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", "whsec_" + "w" * 24)
+        monkeypatch.setenv("METRICS_TOKEN", "m" * 32)
         assert Settings(_env_file=None).jwt_secret == "s" * 48
 
     def test_production_never_generates_one(

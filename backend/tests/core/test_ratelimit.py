@@ -1,7 +1,6 @@
-"""The per-IP limit on /api, counted in Redis, with X-Forwarded-For from trusted proxies only."""
+"""The per-IP limit on /api: a token bucket in Redis (per process while Redis is down), with
+X-Forwarded-For from trusted proxies only."""
 
-import asyncio
-import time
 from collections.abc import AsyncIterator
 from ipaddress import ip_network
 
@@ -22,9 +21,6 @@ async def limited(settings: Settings, migrated: str) -> AsyncIterator[FastAPI]:
         settings, rate_limit_per_minute=LIMIT, trusted_proxies=[ip_network("10.0.0.0/8")]
     ) as (app, _):
         await app.state.redis.flushdb()
-        # The window is a calendar minute: start well inside one so that it can't roll over.
-        if time.time() % 60 > 55:
-            await asyncio.sleep(61 - time.time() % 60)
         yield app
 
 
@@ -42,7 +38,8 @@ class TestRateLimit:
         body = response.json()
         assert body["error"]["code"] == "rate_limited"
         assert body["error"]["request_id"] == response.headers["x-request-id"]
-        assert 1 <= int(response.headers["retry-after"]) <= 61
+        # One request's worth refills in a fifth of a minute.
+        assert 1 <= int(response.headers["retry-after"]) <= 12
         assert response.headers["x-content-type-options"] == "nosniff"
 
     async def test_other_ip_unaffected(self, limited: FastAPI) -> None:
@@ -52,10 +49,11 @@ class TestRateLimit:
     async def test_counted_in_redis(self, limited: FastAPI) -> None:
         await statuses(limited, ("192.0.2.9", 1), 3)
         redis: Redis = limited.state.redis
-        keys = [k.decode() async for k in redis.scan_iter("ratelimit:192.0.2.9:*")]
+        keys = [k.decode() async for k in redis.scan_iter("rl:ip:192.0.2.9")]
         assert len(keys) == 1
-        assert await redis.get(keys[0]) == b"3"
-        assert 0 < await redis.ttl(keys[0]) <= 60
+        tokens = float(await redis.hget(keys[0], "tokens"))
+        assert LIMIT - 3 <= tokens < LIMIT - 3 + 0.1  # what refilled during the test
+        assert 0 < await redis.ttl(keys[0]) <= 61
 
     async def test_health_and_spa_not_limited(self, limited: FastAPI) -> None:
         async with client_for(limited, ("192.0.2.3", 1)) as http:
@@ -86,10 +84,26 @@ class TestRateLimit:
         headers = {"X-Forwarded-For": "5.6.7.8, 198.18.2.2"}
         assert await statuses(limited, PROXY, 1, **headers) == [429]
 
-    async def test_fails_open_when_redis_is_down(self, settings: Settings, migrated: str) -> None:
+    async def test_no_double_burst_across_a_minute_boundary(self, limited: FastAPI) -> None:
+        now = [119.9]  # the last tenth of a second of a minute
+        limited.state.limiter.clock = lambda: now[0]
+        peer = ("192.0.2.60", 1)
+        assert await statuses(limited, peer, LIMIT) == [404] * LIMIT
+        now[0] = 120.1  # the next minute: a fixed window would let LIMIT more through
+        assert await statuses(limited, peer, LIMIT) == [429] * LIMIT
+        now[0] = 120.1 + 60 / LIMIT  # a fifth of a minute later: one request's worth
+        assert await statuses(limited, peer, 2) == [404, 429]
+        now[0] += 3600  # an idle hour refills the bucket, never beyond LIMIT
+        assert await statuses(limited, peer, LIMIT + 1) == [404] * LIMIT + [429]
+
+    async def test_limits_per_process_while_redis_is_down(
+        self, settings: Settings, migrated: str
+    ) -> None:
         async with running(settings, rate_limit_per_minute=2, redis_url="redis://127.0.0.1:1") as (
             app,
             _,
         ):
             codes = await statuses(app, ("192.0.2.50", 1), 6)
-        assert codes == [404] * 6
+            other = await statuses(app, ("192.0.2.51", 1), 2)
+        assert codes == [404] * 2 + [429] * 4
+        assert other == [404] * 2

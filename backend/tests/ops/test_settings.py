@@ -14,6 +14,9 @@ PRODUCTION = {
     "redis_url": "redis://cache.internal:6379/0",
     "public_base_url": "https://fabricloop.example",
     "passport_signing_key": json.dumps(ECKey.generate_key("P-256").as_dict(private=True)),
+    "stripe_secret_key": "sk_live_" + "k" * 24,
+    "stripe_webhook_secret": "whsec_" + "w" * 24,
+    "metrics_token": "m" * 32,
 }
 
 
@@ -33,8 +36,11 @@ class TestProductionSettings:
             ({"database_url": None}, "DATABASE_URL must be set"),
             ({"redis_url": ""}, "REDIS_URL must be set"),
             ({"public_base_url": "http://fabricloop.example"}, "PUBLIC_BASE_URL"),
-            ({"stripe_secret_key": "sk_live_x"}, "STRIPE_WEBHOOK_SECRET"),
+            ({"stripe_webhook_secret": None}, "STRIPE_WEBHOOK_SECRET"),
+            ({"stripe_secret_key": None}, "STRIPE_SECRET_KEY must be set"),
+            ({"stripe_secret_key": ""}, "STRIPE_SECRET_KEY must be set"),
             ({"metrics_token": "short"}, "METRICS_TOKEN"),
+            ({"metrics_token": None}, "METRICS_TOKEN must be set"),
             ({"jwt_secret": "change-me"}, "JWT_SECRET"),
             ({"jwt_secret": "too-short"}, "JWT_SECRET"),
             ({"passport_signing_key": None}, "PASSPORT_SIGNING_KEY must be set"),

@@ -17,7 +17,7 @@ export default function CheckoutPage() {
         user?.user_id === m.seller.user_id ? (
           <EmptyState title="This is your own listing" description="You cannot buy your own material." action={<ButtonLink to={`/materials/${m.material_id}`}>Back to listing</ButtonLink>} />
         ) : (
-          <Checkout material={m} />
+          <Checkout material={m} onPriceChanged={() => material.refetch()} />
         )
       }
     </QueryState>

@@ -163,7 +163,7 @@ async def schedule_deletion(
     now = _now()
     delete_after = now + timedelta(days=settings.deletion_grace_days)
     await repository.deactivate_user(session, user.id, now, delete_after)
-    await auth_service.deactivate_sessions(session, user.id)
+    await auth_service.end_all_sessions(session, user.id)
     await transactions.cancel_pending_of(session, cache, user.id)
     archived = await repository.archive_listings(session, user.id)
     caching.invalidate_after_commit(session, cache, archived)

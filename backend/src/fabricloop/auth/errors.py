@@ -19,3 +19,7 @@ class InvalidSession(Unauthorized):
 
 class TooManyLoginAttempts(RateLimited):
     message = "Too many failed logins for this account; try again later."
+
+
+class TooManyRegistrations(RateLimited):
+    message = "Too many registrations from this address; try again later."

@@ -11,6 +11,25 @@ async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
     return await session.get(User, user_id)
 
 
+async def get_user_of_live_login(
+    session: AsyncSession, user_id: uuid.UUID, family_id: uuid.UUID, now: datetime
+) -> User | None:
+    """The user, if the login `family_id` still has a refresh token neither revoked nor
+    expired (one statement: the check costs no extra round trip)."""
+    live = (
+        select(RefreshToken.jti)
+        .where(
+            RefreshToken.user_id == user_id,
+            RefreshToken.family_id == family_id,
+            RefreshToken.revoked_at.is_(None),
+            RefreshToken.expires_at > now,
+        )
+        .exists()
+    )
+    result = await session.execute(select(User).where(User.id == user_id, live))
+    return result.scalar_one_or_none()
+
+
 async def get_user_by_email(session: AsyncSession, email: str) -> User | None:
     result = await session.execute(select(User).where(User.email == email))
     return result.scalar_one_or_none()

@@ -10,6 +10,7 @@ from fabricloop.auth.errors import (
     InvalidEmail,
     InvalidSession,
     TooManyLoginAttempts,
+    TooManyRegistrations,
 )
 from fabricloop.auth.schemas import (
     LoginRequest,
@@ -21,7 +22,7 @@ from fabricloop.auth.schemas import (
 )
 from fabricloop.config import Settings
 from fabricloop.core.db import DbSession
-from fabricloop.core.deps import AppCache, AppSettings
+from fabricloop.core.deps import AppLimiter, AppSettings, ClientIp
 from fabricloop.core.errors import Unprocessable, responses
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -53,12 +54,19 @@ def _presented_token(body: RefreshRequest | None, cookie: str | None) -> str:
 @router.post(
     "/register",
     status_code=status.HTTP_201_CREATED,
-    responses=responses(InvalidEmail, EmailTaken, Unprocessable),
+    responses=responses(InvalidEmail, EmailTaken, Unprocessable, TooManyRegistrations),
+    description="At most `REGISTER_MAX_PER_IP` (20) registrations per client IP, refilled over "
+    "`REGISTER_WINDOW_SECONDS` (an hour); beyond, 429 `rate_limited` with `Retry-After`.",
 )
 async def register(
-    data: RegisterRequest, session: DbSession, settings: AppSettings
+    data: RegisterRequest,
+    session: DbSession,
+    settings: AppSettings,
+    limiter: AppLimiter,
+    ip: ClientIp,
 ) -> RegisteredUser:
     """Create an account."""
+    await service.allow_registration(settings, limiter, ip)
     user = await service.register(session, settings, data)
     return RegisteredUser(
         user_id=user.id,
@@ -69,16 +77,26 @@ async def register(
     )
 
 
-@router.post("/login", responses=responses(InvalidCredentials, TooManyLoginAttempts, Unprocessable))
+@router.post(
+    "/login",
+    responses=responses(InvalidCredentials, TooManyLoginAttempts, Unprocessable),
+    description="Failed logins are counted per account and client IP: after "
+    "`LOGIN_MAX_FAILURES` (10) within `LOGIN_WINDOW_SECONDS` (15 minutes) that pair gets 429 "
+    "`rate_limited` (even with the right password) with `Retry-After`, and one more attempt "
+    "each window / max failures (90 s) after. Per account from every IP the ceiling is "
+    "`LOGIN_ACCOUNT_MAX_FAILURES` (100), so a stranger can slow an account's logins down "
+    "but never lock its owner out.",
+)
 async def login(
     data: LoginRequest,
     response: Response,
     session: DbSession,
     settings: AppSettings,
-    cache: AppCache,
+    limiter: AppLimiter,
+    ip: ClientIp,
 ) -> TokenPair:
     """Log in; also sets the refresh token as an httpOnly cookie."""
-    pair = await service.login(session, settings, cache, data.email, data.password)
+    pair = await service.login(session, settings, limiter, data.email, data.password, ip)
     _set_refresh_cookie(response, settings, pair.refresh_token)
     return pair
 

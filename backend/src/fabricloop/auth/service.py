@@ -1,4 +1,4 @@
-"""Accounts: registration, login with lockout, rotating refresh tokens, logout."""
+"""Accounts: registration, login with throttling, rotating refresh tokens, logout."""
 
 import hashlib
 import uuid
@@ -16,12 +16,13 @@ from fabricloop.auth.errors import (
     InvalidEmail,
     InvalidSession,
     TooManyLoginAttempts,
+    TooManyRegistrations,
 )
 from fabricloop.auth.models import RefreshToken, User
 from fabricloop.auth.passwords import dummy_hash, hash_password, verify_password
 from fabricloop.auth.schemas import RegisterRequest, TokenPair
 from fabricloop.config import Settings
-from fabricloop.core.cache import Cache
+from fabricloop.core.limiter import Limiter, Rate
 
 
 def _now() -> datetime:
@@ -49,38 +50,67 @@ async def register(session: AsyncSession, settings: Settings, data: RegisterRequ
         raise EmailTaken() from error
 
 
-def _failures_key(email: str) -> str:
-    digest = hashlib.sha256(email.encode()).hexdigest()[:32]
-    return f"login_failures:{digest}"
+def _account_key(email: str) -> str:
+    return "login:" + hashlib.sha256(email.encode()).hexdigest()[:32]
 
 
-async def _failure_count(cache: Cache, key: str) -> int:
-    raw = await cache.get_raw(key)
-    return int(raw) if raw is not None else 0
+def _login_rates(settings: Settings) -> tuple[Rate, Rate]:
+    """Failed logins allowed per account and IP pair, and per account from anywhere (higher:
+    a stranger can slow an account's logins down, never lock its owner out)."""
+    return (
+        Rate(settings.login_max_failures, settings.login_window_seconds),
+        Rate(settings.login_account_max_failures, settings.login_window_seconds),
+    )
 
 
 async def login(
-    session: AsyncSession, settings: Settings, cache: Cache, email: str, password: str
+    session: AsyncSession,
+    settings: Settings,
+    limiter: Limiter,
+    email: str,
+    password: str,
+    ip: str,
 ) -> TokenPair:
     normalised = normalise_email(email) or email.strip().lower()
-    key = _failures_key(normalised)
-    if await _failure_count(cache, key) >= settings.login_max_failures:
-        raise TooManyLoginAttempts(headers={"Retry-After": str(settings.login_window_seconds)})
+    account = _account_key(normalised)
+    buckets = list(zip((f"{account}:{ip}", account), _login_rates(settings), strict=True))
+    # Failures empty the buckets; a bucket refills one failure's worth at a time, so a client
+    # over the limit waits seconds to minutes, never the whole window.
+    for key, rate in buckets:
+        decision = await limiter.peek(key, rate)
+        if not decision.allowed:
+            raise TooManyLoginAttempts(headers={"Retry-After": decision.retry_after})
     user = await repository.get_user_by_email(session, normalised)
     # Unknown accounts are checked against a dummy hash: same answer, same time.
     stored = user.password_hash if user is not None else dummy_hash(settings.bcrypt_rounds)
     matches = await to_thread.run_sync(verify_password, password[:1024], stored)
     if user is None or not matches or not user.is_active:
-        await cache.hit(key, settings.login_window_seconds)
+        for key, rate in buckets:
+            await limiter.take(key, rate)
         raise InvalidCredentials()
     return await _issue_pair(session, settings, user, family_id=uuid.uuid4())
+
+
+async def allow_registration(settings: Settings, limiter: Limiter, ip: str) -> None:
+    """Registrations per IP are limited like failed logins: `email_taken` tells whether an
+    address has an account, so it must not be asked at volume."""
+    decision = await limiter.take(
+        f"register:{ip}", Rate(settings.register_max_per_ip, settings.register_window_seconds)
+    )
+    if not decision.allowed:
+        raise TooManyRegistrations(headers={"Retry-After": decision.retry_after})
 
 
 async def _issue_pair(
     session: AsyncSession, settings: Settings, user: User, family_id: uuid.UUID
 ) -> TokenPair:
+    # The access token names its login (the refresh family): it works while the login does.
     access, _ = tokens.issue(
-        settings.jwt_secret, user.id, "access", settings.access_token_ttl_seconds
+        settings.jwt_secret,
+        user.id,
+        "access",
+        settings.access_token_ttl_seconds,
+        family_id=family_id,
     )
     refresh, claims = tokens.issue(
         settings.jwt_secret,
@@ -149,16 +179,25 @@ async def logout(session: AsyncSession, settings: Settings, user: User, token: s
 
 
 async def authenticate(session: AsyncSession, settings: Settings, token: str) -> User:
-    """The active user an access token belongs to."""
+    """The active user an access token belongs to, while its login lasts: logout, a password
+    change or a suspension (end_all_sessions) ends it at once, not when the token expires. A
+    token that names no login (issued before logins were named) lives until it expires."""
     try:
         claims = tokens.decode(settings.jwt_secret, token, "access")
     except tokens.InvalidToken as error:
         raise InvalidSession() from error
-    user = await repository.get_user(session, claims.user_id)
+    if claims.family_id is None:
+        user = await repository.get_user(session, claims.user_id)
+    else:
+        user = await repository.get_user_of_live_login(
+            session, claims.user_id, claims.family_id, _now()
+        )
     if user is None or not user.is_active:
         raise InvalidSession()
     return user
 
 
-async def deactivate_sessions(session: AsyncSession, user_id: uuid.UUID) -> None:
+async def end_all_sessions(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """Revoke every login of the user, their access tokens with them: for a password change, a
+    suspension, a deletion."""
     await repository.revoke_all_for_user(session, user_id, _now())

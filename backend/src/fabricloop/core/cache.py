@@ -1,5 +1,11 @@
 """Redis caching that never fails a request: on any Redis error the caller sees a miss, and
-Redis is left alone for a short while so a dead server costs no timeouts on every request."""
+Redis is left alone for a short while so a dead server costs no timeouts on every request.
+
+Every cached entry is stamped with the cache epoch, a number kept in PostgreSQL
+(core.cache_epoch): an entry is served only while its stamp is the current epoch. A Redis
+failure may have lost an invalidation (or Redis may come back from older saved data), so after
+one the process serves nothing from the cache until the epoch has moved on, which retires every
+entry written before, in every process."""
 
 import time
 from dataclasses import dataclass
@@ -13,16 +19,6 @@ from starlette.types import Scope
 log = structlog.get_logger(__name__)
 
 BACKOFF_SECONDS = 2.0
-
-
-# One command instead of a pipeline: a counter with its window's expiry (set by the first hit,
-# so the window is fixed) and, optionally, a read of another key. ARGV[1]: window in seconds.
-_HIT_AND_GET = """
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-if KEYS[2] then return {count, redis.call('GET', KEYS[2])} end
-return {count}
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,16 +42,45 @@ class Cache:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
         self._down_until = 0.0
-        self._hit_and_get = redis.register_script(_HIT_AND_GET)
+        # Set by core.cache_epoch; None until it has been read.
+        self.epoch: int | None = None
+        # Redis failures seen, and how many of them an epoch change has covered.
+        self.failures = 0
+        self.failures_covered = 0
         self._scripts: dict[str, AsyncScript] = {}
 
     @property
     def available(self) -> bool:
         return time.monotonic() >= self._down_until
 
+    @property
+    def trusted(self) -> bool:
+        """Whether cached entries may be served and stored: Redis answers, the epoch is known
+        and has moved on since the latest Redis failure."""
+        return self.available and self.epoch is not None and self.failures == self.failures_covered
+
     def mark_failed(self, operation: str, error: Exception) -> None:
+        if self.available:  # once per outage, not once per request
+            log.warning("redis unavailable", operation=operation, error=str(error))
         self._down_until = time.monotonic() + BACKOFF_SECONDS
-        log.warning("redis unavailable", operation=operation, error=str(error))
+        self.failures += 1
+
+    def stamp(self, epoch: int, value: bytes) -> bytes:
+        """An entry as stored: its epoch, a newline, the value."""
+        return b"e%d\n%b" % (epoch, value)
+
+    def current(self, entry: bytes | None) -> bytes | None:
+        """The value of a stamped entry if it belongs to the current epoch, else None."""
+        if entry is None or not self.trusted:
+            return None
+        stamp, separator, body = entry.partition(b"\n")
+        if not separator or stamp != b"e%d" % (self.epoch or 0):
+            return None
+        return body
+
+    async def get_entry(self, key: str) -> bytes | None:
+        """A stamped entry's value (None on a miss, or when it is from an older epoch)."""
+        return self.current(await self.get_raw(key))
 
     def script(self, source: str) -> AsyncScript:
         """A Lua script registered once per cache (its SHA is computed once)."""
@@ -72,27 +97,6 @@ class Cache:
         except (RedisError, OSError) as error:
             self.mark_failed("get", error)
             return None
-
-    async def hit(self, key: str, window_seconds: int) -> int | None:
-        """Count one event on `key` in a fixed window; None when Redis is unavailable."""
-        count, _ = await self.hit_and_get(key, window_seconds, None)
-        return count
-
-    async def hit_and_get(
-        self, counter: str, window_seconds: int, key: str | None
-    ) -> tuple[int | None, Prefetched | None]:
-        """Count one event on `counter` and read `key` in the same round trip. (None, None)
-        when Redis is unavailable."""
-        if not self.available:
-            return None, None
-        keys = (counter,) if key is None else (counter, key)
-        try:
-            replies = await self._hit_and_get(keys=keys, args=(window_seconds,))
-        except (RedisError, OSError) as error:
-            self.mark_failed("hit", error)
-            return None, None
-        prefetched = Prefetched(key, replies[1]) if key is not None else None
-        return int(replies[0]), prefetched
 
 
 def as_bytes(value: bytes | str | None) -> bytes | None:

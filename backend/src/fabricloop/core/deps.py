@@ -7,6 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from fabricloop.config import Settings
 from fabricloop.core.cache import Cache
+from fabricloop.core.clientip import client_ip
+from fabricloop.core.limiter import Limiter
 from fabricloop.core.replica import ReadReplica
 
 
@@ -22,8 +24,21 @@ async def get_cache(request: Request) -> Cache:
     return cache
 
 
+async def get_limiter(request: Request) -> Limiter:
+    limiter: Limiter = request.app.state.limiter
+    return limiter
+
+
+async def get_client_ip(request: Request) -> str:
+    """The caller's address: the peer, or what trusted proxies say it is."""
+    settings: Settings = request.app.state.settings
+    return client_ip(request.scope, settings.trusted_proxies)
+
+
 AppSettings = Annotated[Settings, Depends(get_app_settings)]
 AppCache = Annotated[Cache, Depends(get_cache)]
+AppLimiter = Annotated[Limiter, Depends(get_limiter)]
+ClientIp = Annotated[str, Depends(get_client_ip)]
 
 
 async def get_replica(request: Request) -> ReadReplica | None:

@@ -190,6 +190,7 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
         401: "unauthorized",
         404: "not_found",
         405: "method_not_allowed",
+        408: "request_timeout",
         413: "payload_too_large",
         415: "unsupported_media_type",
     }

@@ -1,17 +1,18 @@
-"""Per-IP fixed-window rate limit on /api, counted in Redis so every process shares it.
+"""Per-IP rate limit on /api: a token bucket (core.limiter) of `limit` requests refilled over a
+minute, in Redis so every process shares it, in each process's memory while Redis is down.
 
 Every /api request pays this Redis round trip, so it also carries the one read that the hottest
 cached endpoint needs: `prefetch` names the cache key a request is about to read (or None), and
 the reply waits in the scope for the handler (`core.cache.prefetched`)."""
 
-import time
 from collections.abc import Callable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from fabricloop.core.cache import PREFETCHED_SCOPE_KEY, Cache
+from fabricloop.core.cache import PREFETCHED_SCOPE_KEY
 from fabricloop.core.clientip import Networks, client_ip
 from fabricloop.core.errors import error_response
+from fabricloop.core.limiter import Limiter, Rate
 
 WINDOW_SECONDS = 60
 
@@ -28,6 +29,7 @@ class RateLimitMiddleware:
     ):
         self.app = app
         self.limit = limit
+        self.rate = Rate(limit, WINDOW_SECONDS)
         self.proxies = proxies
         self.prefix = prefix
         self.prefetch = prefetch
@@ -36,22 +38,20 @@ class RateLimitMiddleware:
         if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
             await self.app(scope, receive, send)
             return
-        now = time.time()
-        window = int(now // WINDOW_SECONDS)
-        key = f"ratelimit:{client_ip(scope, self.proxies)}:{window}"
-        cache: Cache = scope["app"].state.cache
+        limiter: Limiter = scope["app"].state.limiter
         wanted = self.prefetch(scope) if self.prefetch is not None else None
-        # Fail open (None): a Redis outage must not take the API down with it.
-        count, prefetched = await cache.hit_and_get(key, WINDOW_SECONDS, wanted)
-        if prefetched is not None:
-            scope[PREFETCHED_SCOPE_KEY] = prefetched
-        if count is not None and count > self.limit:
-            retry_after = max(1, int((window + 1) * WINDOW_SECONDS - now) + 1)
+        decision = await limiter.take(
+            f"ip:{client_ip(scope, self.proxies)}", self.rate, read=wanted
+        )
+        if decision.prefetched is not None:
+            scope[PREFETCHED_SCOPE_KEY] = decision.prefetched
+        if not decision.allowed:
+            retry_after = decision.retry_after
             response = error_response(
                 429,
                 "rate_limited",
                 f"More than {self.limit} requests a minute; try again in {retry_after} s.",
-                headers={"Retry-After": str(retry_after)},
+                headers={"Retry-After": retry_after},
             )
             await response(scope, receive, send)
             return

@@ -64,6 +64,8 @@ class Generations:
 
     listings: int
     stock: int
+    # The cache epoch the reader saw (None: the cache is not trusted, nothing will be stored).
+    epoch: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +98,8 @@ async def search_state(cache: Cache, key: str | None) -> SearchState:
         cache.mark_failed("mget", error)
         return unavailable
     return SearchState(
-        Generations(int(listings or 0), int(stock or 0)),
-        entry=as_bytes(entry[0]) if entry else None,
+        Generations(int(listings or 0), int(stock or 0), cache.epoch if cache.trusted else None),
+        entry=cache.current(as_bytes(entry[0])) if entry else None,
         # No position (Redis restarted, or no change since): unknown, so the primary.
         wal_position=int(wal) if wal is not None else None,
     )
@@ -113,8 +115,9 @@ async def store_if_unchanged(
 ) -> bool:
     """Store `value` unless a listing changed since `seen` was read (a reader that began
     before a change must not cache what it read), recording the entry in the sets of the
-    listings it `shows`; never raises."""
-    if not cache.available:
+    listings it `shows`; never raises. The entry is stamped with the epoch `seen` carries
+    (core.cache): an entry read before a Redis failure is never stored after it."""
+    if seen.epoch is None or seen.epoch != cache.epoch or not cache.trusted:
         return False
     try:
         stored = await cache.script(_STORE_IF_UNCHANGED)(
@@ -124,7 +127,7 @@ async def store_if_unchanged(
                 key,
                 *(shows_key(material_id) for material_id in shows),
             ),
-            args=(seen.listings, seen.stock, value, ttl_seconds),
+            args=(seen.listings, seen.stock, cache.stamp(seen.epoch, value), ttl_seconds),
         )
     except (RedisError, OSError) as error:
         cache.mark_failed("store", error)

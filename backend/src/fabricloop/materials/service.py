@@ -142,7 +142,7 @@ async def cached_detail(
     trip."""
     if early is not None:
         return early.value
-    return await cache.get_raw(material_key(material_id))
+    return await cache.get_entry(material_key(material_id))
 
 
 async def material_detail(

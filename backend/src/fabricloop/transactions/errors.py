@@ -54,3 +54,8 @@ class WrongParty(Forbidden):
 class ListingChanged(Conflict):
     code = "listing_changed"
     message = "The listing's price or unit changed while you were buying; review it and retry."
+
+
+class PriceChanged(Conflict):
+    code = "price_changed"
+    message = "The listing's price is not the one you were shown; review it and order again."

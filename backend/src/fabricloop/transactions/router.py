@@ -20,6 +20,7 @@ from fabricloop.transactions.errors import (
     InvalidIncrement,
     InvalidTransition,
     ListingChanged,
+    PriceChanged,
     SampleAlreadyOpen,
     SamplesUnavailable,
     TransactionNotFound,
@@ -74,7 +75,10 @@ def _summary_fields(view: TransactionView) -> dict[str, object]:
     "`below_minimum_order` and off its `order_increment` steps 422 `invalid_increment`, "
     "unless the order takes all that is left (of the lot, for a listing sold by lot); a "
     "listing with lots needs `lot_code` (422), an unknown lot code is 422. A price or unit "
-    "changed by the seller at that very moment is 409 `listing_changed`; too many buyers "
+    "changed by the seller at that very moment is 409 `listing_changed`; an "
+    "`expected_unit_price` other than the order's unit price (for its quantity) is 409 "
+    "`price_changed`, whose one detail (field `expected_unit_price`) carries "
+    "`current_unit_price` and `currency`; too many buyers "
     "queued on one listing is 503 with `Retry-After`. Unpaid orders are cancelled after "
     "`ORDER_EXPIRY_MINUTES` (30) and their stock released. `kind: sample` orders the "
     "listing's sample: 422 `samples_unavailable` when it offers none, 409 "
@@ -91,6 +95,7 @@ def _summary_fields(view: TransactionView) -> dict[str, object]:
         SampleAlreadyOpen,
         Unprocessable,
         ListingChanged,
+        PriceChanged,
         ListingBusy,
     ),
 )

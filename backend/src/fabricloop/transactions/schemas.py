@@ -104,6 +104,18 @@ class TransactionCreate(BaseModel):
         Field(description="Required for a listing sold by lot: the lot the stock comes from."),
     ] = None
     shipping_address: ShippingAddress
+    expected_unit_price: (
+        Annotated[
+            Decimal,
+            BeforeValidator(_number_only),
+            Field(ge=0, max_digits=14, decimal_places=2),
+        ]
+        | None
+    ) = Field(
+        None,
+        description="The unit price the buyer was shown: when the listing's price differs, "
+        "409 `price_changed` and nothing is ordered.",
+    )
 
 
 class TransactionCreated(BaseModel):

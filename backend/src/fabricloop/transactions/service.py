@@ -28,6 +28,7 @@ from fabricloop.transactions.errors import (
     InvalidIncrement,
     InvalidTransition,
     ListingChanged,
+    PriceChanged,
     SampleAlreadyOpen,
     SamplesUnavailable,
     TransactionNotFound,
@@ -133,6 +134,21 @@ async def _available(
     return left
 
 
+def _price_changed(unit_price: Decimal, currency: str) -> PriceChanged:
+    """The buyer was shown another unit price than the order's (for its quantity)."""
+    current = f"{unit_price:.2f}"
+    return PriceChanged(
+        details=[
+            {
+                "field": "expected_unit_price",
+                "message": f"The unit price is now {current} {currency}.",
+                "current_unit_price": current,
+                "currency": currency,
+            }
+        ]
+    )
+
+
 def _count(session: AsyncSession, status: str) -> None:
     async def record() -> None:
         record_transaction(status)
@@ -161,6 +177,8 @@ async def create_transaction(
     if data.quantity is None:
         raise field_error("quantity", "This field is required for an order.")
     order = await check_order(session, buyer.id, listing, data.quantity, data.lot_code)
+    if data.expected_unit_price is not None and data.expected_unit_price != order.unit_price:
+        raise _price_changed(order.unit_price, listing.currency)
     address = data.shipping_address.model_dump(mode="json")
     return await place_order(session, settings, cache, buyer.id, listing, order, address)
 

@@ -9,17 +9,19 @@ import type { MaterialDetail } from "@/lib/types";
 import type { Errors } from "@/lib/validation";
 import { OrderSummary, type ReservedOrder } from "./OrderSummary";
 import { PaymentConfirmed } from "./PaymentConfirmed";
-import { initialQuantity, validateQuantity } from "./quantity";
+import { initialQuantity, unitPriceFor, validateQuantity } from "./quantity";
 
 /** Quantity and address, then the order is created (reserving the material) and paid. */
-export function Checkout({ material: m }: { material: MaterialDetail }) {
+export function Checkout({ material: m, onPriceChanged }: { material: MaterialDetail; onPriceChanged: () => Promise<unknown> }) {
   const createTx = useCreateTransaction();
   const [qtyText, setQtyText] = useState(() => initialQuantity(m));
   const [address, setAddress] = useState(emptyAddress());
   const [errors, setErrors] = useState<Errors>({});
   const [order, setOrder] = useState<ReservedOrder | null>(null);
   const [paid, setPaid] = useState<PayResult | null>(null);
-  const estimate = (toNumber(qtyText) ?? 0) * (toNumber(m.price) ?? 0);
+  const [priceNotice, setPriceNotice] = useState<string | null>(null);
+  const unitPrice = unitPriceFor(m, toNumber(qtyText));
+  const estimate = (toNumber(qtyText) ?? 0) * unitPrice;
 
   // Called by the payment form: creates the order the first time, then reuses it.
   const ensureOrder = async (): Promise<string | null> => {
@@ -30,10 +32,19 @@ export function Checkout({ material: m }: { material: MaterialDetail }) {
     setErrors(errs);
     if (Object.keys(errs).length || q === null) return null;
     try {
-      const created = await createTx.mutateAsync({ material_id: m.material_id, kind: "order", quantity: q, shipping_address: toAddressBody(address) });
+      // The unit price shown is the one charged: a price changed since is a 409, never a surprise.
+      const created = await createTx.mutateAsync({ material_id: m.material_id, kind: "order", quantity: q, shipping_address: toAddressBody(address), expected_unit_price: unitPriceFor(m, q) });
+      setPriceNotice(null);
       setOrder({ id: created.transaction_id, total: created.total, currency: created.currency });
       return created.transaction_id;
     } catch (err) {
+      if (err instanceof ApiError && err.code === "price_changed") {
+        // The listing is reloaded with its new price; the buyer reviews it and pays again.
+        setPriceNotice(`The seller changed the price. ${err.details[0]?.message ?? ""} Nothing was charged: review the new total, then pay.`);
+        createTx.reset();
+        await onPriceChanged();
+        return null;
+      }
       if (err instanceof ApiError) setErrors(err.fieldErrors());
       return null;
     }
@@ -47,6 +58,11 @@ export function Checkout({ material: m }: { material: MaterialDetail }) {
       <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="space-y-6">
           {createTx.error && <ErrorBanner error={createTx.error} title="Could not reserve the material" />}
+          {priceNotice && (
+            <p role="alert" className="rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
+              {priceNotice}
+            </p>
+          )}
           <Card>
             <CardHeader title="Quantity" />
             <CardBody>
@@ -70,7 +86,7 @@ export function Checkout({ material: m }: { material: MaterialDetail }) {
           </Card>
         </div>
         <div className="space-y-6 lg:sticky lg:top-24 lg:self-start">
-          <OrderSummary material={m} order={order} estimate={estimate} ensureOrder={ensureOrder} onPaid={setPaid} creating={createTx.isPending} />
+          <OrderSummary material={m} unitPrice={unitPrice} order={order} estimate={estimate} ensureOrder={ensureOrder} onPaid={setPaid} creating={createTx.isPending} />
         </div>
       </div>
     </div>

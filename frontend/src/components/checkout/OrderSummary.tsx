@@ -15,6 +15,8 @@ export interface ReservedOrder {
 
 interface Props {
   material: MaterialDetail;
+  /** The unit price the order is charged (its price tier for the quantity typed). */
+  unitPrice: number;
   order: ReservedOrder | null;
   /** The price times the quantity typed, shown until the order exists. */
   estimate: number;
@@ -24,7 +26,7 @@ interface Props {
 }
 
 /** The material, the (estimated) total, the reservation notice and the payment form. */
-export function OrderSummary({ material: m, order, estimate, ensureOrder, onPaid, creating }: Props) {
+export function OrderSummary({ material: m, unitPrice, order, estimate, ensureOrder, onPaid, creating }: Props) {
   return (
     <Card>
       <CardHeader title="Order summary" />
@@ -36,8 +38,8 @@ export function OrderSummary({ material: m, order, estimate, ensureOrder, onPaid
               {m.title}
             </Link>
             <p className="text-stone-500">{m.seller.company_name}</p>
-            <p className="text-stone-500">
-              {formatMoney(m.price, m.currency)} / {unitLabel(m.unit)}
+            <p className="text-stone-500" data-testid="unit-price">
+              {formatMoney(unitPrice, m.currency)} / {unitLabel(m.unit)}
             </p>
           </div>
         </div>

@@ -21,3 +21,13 @@ export function validateQuantity(text: string, m: Listing): [number | null, stri
   if (q !== null && m.min_order_quantity && q < Number(m.min_order_quantity)) return [null, `The minimum order is ${formatQuantity(m.min_order_quantity, m.unit)}.`];
   return [q, null];
 }
+
+/**
+ * The unit price an order of `quantity` is charged (as the server prices it): the highest price
+ * tier the quantity reaches, else the listing's price. Sent as `expected_unit_price`.
+ */
+export function unitPriceFor(m: Pick<MaterialDetail, "price" | "price_tiers">, quantity: number | null): number {
+  let reached = Number(m.price);
+  for (const tier of m.price_tiers ?? []) if (quantity !== null && quantity >= Number(tier.min_quantity)) reached = Number(tier.price);
+  return reached;
+}

@@ -1,0 +1,90 @@
+"""The cache epoch: a PostgreSQL sequence whose value stamps every cached entry (core.cache).
+
+An invalidation that cannot reach Redis (stalled, partitioned, restarting) is lost, and a Redis
+restarted from its saved data brings back entries that were deleted since. Either way the cache
+may hold an entry older than the database. So a process that sees a Redis failure, or Redis
+restarted (its `run_id` changed), moves the epoch on in PostgreSQL before it trusts the cache
+again; every process reads the epoch every second, so every entry written before is retired
+everywhere within that second. A process starting moves it on too: its predecessor may have
+died between a commit and its invalidation."""
+
+import asyncio
+import time
+from contextlib import suppress
+
+import structlog
+from redis.exceptions import RedisError
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from fabricloop.core.cache import Cache
+
+log = structlog.get_logger(__name__)
+
+REFRESH_SECONDS = 1.0
+_READ = text("SELECT last_value FROM cache_epoch")
+_MOVE_ON = text("SELECT nextval('cache_epoch')")
+
+
+class CacheEpoch:
+    def __init__(self, engine: AsyncEngine, cache: Cache) -> None:
+        self.engine = engine
+        self.cache = cache
+        self._redis_run_id: str | None = None
+        self._move_on = True  # at start-up
+        self._database_down = False
+
+    async def sync(self) -> None:
+        """Read the epoch, or move it on after a Redis failure or restart (or at start-up);
+        on a database error the cache stays as trusted as it was, and the next call retries."""
+        failures = self.cache.failures
+        if await self._redis_restarted():
+            self._move_on = True
+        move_on = self._move_on or failures != self.cache.failures_covered
+        try:
+            async with self.engine.connect() as connection:
+                value = int((await connection.execute(_MOVE_ON if move_on else _READ)).scalar_one())
+        except (SQLAlchemyError, OSError) as error:
+            if not self._database_down:
+                log.warning("cache epoch unknown: database unreachable", error=str(error))
+            self._database_down = True
+            return
+        if self._database_down:
+            log.info("cache epoch read again")
+            self._database_down = False
+        self.cache.epoch = max(value, self.cache.epoch or 0)
+        if move_on:
+            self._move_on = False
+            self.cache.failures_covered = failures
+            log.info("cache epoch moved on", epoch=self.cache.epoch)
+
+    async def _redis_restarted(self) -> bool:
+        """Whether Redis is another server process than at the previous call."""
+        if not self.cache.available:
+            return False
+        try:
+            info = await self.cache.redis.info("server")
+        except (RedisError, OSError) as error:
+            self.cache.mark_failed("info", error)
+            return False
+        run_id = str(info.get("run_id", ""))
+        restarted = self._redis_run_id is not None and run_id != self._redis_run_id
+        self._redis_run_id = run_id
+        return restarted
+
+    async def run_forever(self, interval_seconds: float = REFRESH_SECONDS) -> None:
+        while True:
+            started = time.monotonic()
+            await self.sync()
+            await asyncio.sleep(max(0.0, interval_seconds - (time.monotonic() - started)))
+
+
+def start_epoch(keeper: CacheEpoch) -> "asyncio.Task[None]":
+    return asyncio.create_task(keeper.run_forever(), name="fabricloop-cache-epoch")
+
+
+async def stop_epoch(task: "asyncio.Task[None]") -> None:
+    task.cancel()
+    with suppress(asyncio.CancelledError):
+        await task
