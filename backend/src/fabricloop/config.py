@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(100, ge=1)
     # Request limits in the app (core.limits): a body (uploads have their own), all headers
     # together, and the wait for each part of a body.
+    # Image decoding per process: threads at once, uploads waiting beyond them; per account a
+    # minute.
+    image_processing_slots: int = Field(2, ge=1, le=64)
+    image_queue: int = Field(4, ge=0, le=1000)
+    uploads_per_minute: int = Field(20, ge=1)
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
     max_header_bytes: int = Field(32 * 1024, ge=1024)
     body_read_timeout_seconds: float = Field(10.0, gt=0)
@@ -62,6 +67,8 @@ class Settings(BaseSettings):
     stripe_secret_key: str | None = None
     stripe_webhook_secret: str | None = None
     stripe_api_base: str | None = None
+    # The sandbox gateway (no STRIPE_SECRET_KEY) answers after this long, like a real one.
+    sandbox_latency_ms: int = Field(0, ge=0, le=60_000)
     order_expiry_minutes: int = Field(30, ge=1)
     # An open offer expires this long after its last round.
     offer_ttl_hours: int = Field(72, ge=1, le=24 * 365)

@@ -20,7 +20,9 @@ from tests.images import samples
 async def uploaded(
     session: AsyncSession, storage: Storage, owner_id: uuid.UUID, age: timedelta
 ) -> Image:
-    image = await service.upload(session, storage, owner_id, io.BytesIO(samples.png()))
+    image = await service.upload(
+        session, storage, service.ProcessingPool(1, 0), owner_id, io.BytesIO(samples.png())
+    )
     await session.execute(
         update(Image).where(Image.id == image.id).values(created_at=datetime.now(UTC) - age)
     )

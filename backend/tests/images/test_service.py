@@ -29,7 +29,9 @@ class TestUpload:
         self, session: AsyncSession, storage: Storage
     ) -> None:
         user = await make_user(session)
-        image = await service.upload(session, storage, user.id, io.BytesIO(samples.webp()))
+        image = await service.upload(
+            session, storage, service.ProcessingPool(1, 0), user.id, io.BytesIO(samples.webp())
+        )
         assert image.content_type == "image/webp"
         assert (await storage.read(image.storage_key))[:4] == b"RIFF"
         thumbnail = samples.opened(await storage.read(image.thumbnail_key))
@@ -43,6 +45,12 @@ class TestUpload:
         before = media_files(settings)
         with pytest.raises(IntegrityError):
             # No such user: the foreign key refuses the row after the files were written.
-            await service.upload(session, storage, uuid.uuid4(), io.BytesIO(samples.png()))
+            await service.upload(
+                session,
+                storage,
+                service.ProcessingPool(1, 0),
+                uuid.uuid4(),
+                io.BytesIO(samples.png()),
+            )
         assert media_files(settings) == before
         await session.rollback()

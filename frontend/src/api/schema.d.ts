@@ -179,7 +179,10 @@ export interface paths {
          *     the declared type are ignored. Over 5 MB (5,242,880 bytes): 413 `payload_too_large`, refused
          *     as soon as it is known (Content-Length or the bytes received). Not one of those formats:
          *     415 `unsupported_media_type`. Corrupt or truncated: 422 `invalid_image`. More than 40
-         *     megapixels (judged from the header, before decoding): 422 `image_too_large`.
+         *     megapixels (judged from the header, before decoding): 422 `image_too_large`. At most
+         *     `UPLOADS_PER_MINUTE` (20) uploads per account, refilled over a minute, and a bounded number
+         *     decoded at once per process (`IMAGE_PROCESSING_SLOTS`, `IMAGE_QUEUE`): beyond either, 429
+         *     `rate_limited` with `Retry-After`.
          *
          *     The stored image keeps its format (JPEG quality 85, PNG optimised, WebP quality 85), with
          *     the EXIF orientation applied and every metadata block (EXIF, GPS, ICC profile, XMP,
@@ -3748,6 +3751,15 @@ export interface operations {
             };
             /** @description `validation_error`, `invalid_image`, `image_too_large` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -236,7 +236,25 @@ def _is_unstorable_text(exc: BaseException) -> bool:
     return False
 
 
+# How asyncpg reports a connection that died under a statement (the server was killed or
+# restarted): not a disconnect SQLAlchemy recognises, but the database is as unreachable.
+_LOST_CONNECTION = {"InternalClientError", "ConnectionDoesNotExistError", "ConnectionResetError"}
+
+
+def _is_lost_connection(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, sqlalchemy.exc.DBAPIError) and seen.connection_invalidated:
+            return True
+        if isinstance(seen, ConnectionError) or type(seen).__name__ in _LOST_CONNECTION:
+            return True
+        seen = seen.__cause__ or getattr(seen, "orig", None)
+    return False
+
+
 async def _statement_error(request: Request, exc: Exception) -> JSONResponse:
+    if _is_lost_connection(exc):
+        return await _database_unavailable(request, exc)
     if not _is_unstorable_text(exc):
         raise exc
     message = "Text must not contain NUL characters or unpaired surrogates."

@@ -1,4 +1,9 @@
-from fabricloop.core.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
+from fabricloop.core.errors import (
+    PayloadTooLarge,
+    RateLimited,
+    Unprocessable,
+    UnsupportedMediaType,
+)
 
 
 class ImageFileTooLarge(PayloadTooLarge):
@@ -29,3 +34,11 @@ class MissingFile(Unprocessable):
                 }
             ]
         )
+
+
+class ImagesBusy(RateLimited):
+    message = "Too many images are being processed right now; retry in a few seconds."
+
+
+class TooManyUploads(RateLimited):
+    message = "Too many image uploads from this account; retry later."

@@ -1,15 +1,17 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Request, status
 
 from fabricloop.auth.deps import Credentials, CurrentUser
 from fabricloop.auth.errors import InvalidSession
 from fabricloop.core.db import DbSession
+from fabricloop.core.deps import AppLimiter, AppSettings
 from fabricloop.core.errors import BadRequest, Unauthorized, responses
 from fabricloop.core.storage import AppStorage
 from fabricloop.images import service
 from fabricloop.images.errors import (
     ImageFileTooLarge,
+    ImagesBusy,
     ImageTooLarge,
     InvalidImage,
     MissingFile,
@@ -24,7 +26,10 @@ UPLOAD_POLICY = """JPEG, PNG and WebP are recognised by decoding the bytes; the 
 the declared type are ignored. Over 5 MB (5,242,880 bytes): 413 `payload_too_large`, refused
 as soon as it is known (Content-Length or the bytes received). Not one of those formats:
 415 `unsupported_media_type`. Corrupt or truncated: 422 `invalid_image`. More than 40
-megapixels (judged from the header, before decoding): 422 `image_too_large`.
+megapixels (judged from the header, before decoding): 422 `image_too_large`. At most
+`UPLOADS_PER_MINUTE` (20) uploads per account, refilled over a minute, and a bounded number
+decoded at once per process (`IMAGE_PROCESSING_SLOTS`, `IMAGE_QUEUE`): beyond either, 429
+`rate_limited` with `Retry-After`.
 
 The stored image keeps its format (JPEG quality 85, PNG optimised, WebP quality 85), with
 the EXIF orientation applied and every metadata block (EXIF, GPS, ICC profile, XMP,
@@ -61,15 +66,24 @@ Upload = Annotated[ReceivedFile, Depends(receive_file, scope="function")]
         MissingFile,
         InvalidImage,
         ImageTooLarge,
+        ImagesBusy,
     ),
 )
 async def create_image(
-    upload: Upload, user: CurrentUser, session: DbSession, storage: AppStorage
+    request: Request,
+    upload: Upload,
+    user: CurrentUser,
+    session: DbSession,
+    storage: AppStorage,
+    settings: AppSettings,
+    limiter: AppLimiter,
 ) -> ImageOut:
     """Upload a JPEG, PNG or WebP image (multipart field `file`); stored re-encoded."""
     # The body is received before the user is loaded, so no database connection is held
     # while a slow client uploads.
-    image = await service.upload(session, storage, user.id, upload.file)
+    await service.allow_upload(limiter, settings, user.id)
+    pool: service.ProcessingPool = request.app.state.image_pool
+    image = await service.upload(session, storage, pool, user.id, upload.file)
     return ImageOut(
         image_id=image.id,
         url=service.url(storage, image),

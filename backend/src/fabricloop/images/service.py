@@ -1,10 +1,7 @@
 """Image uploads: process off the event loop, store under server-chosen keys, record the row."""
 
-import asyncio
-import os
 import secrets
 import uuid
-import weakref
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import IO
@@ -12,31 +9,46 @@ from typing import IO
 from anyio import CapacityLimiter, to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fabricloop.config import Settings
 from fabricloop.core.db import after_commit
+from fabricloop.core.limiter import Limiter, Rate
 from fabricloop.core.storage import Storage
 from fabricloop.images import processing, repository
+from fabricloop.images.errors import ImagesBusy, TooManyUploads
 from fabricloop.images.models import Image
 
-# A 40-megapixel image takes a few hundred MB while it is decoded: at most one per core at a
-# time, so a burst of uploads queues instead of exhausting memory or starving other threads.
-PROCESSING_SLOTS = max(1, os.cpu_count() or 1)
-_limiters: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter]" = (
-    weakref.WeakKeyDictionary()
-)
+BUSY_RETRY_SECONDS = 5
+
+
+class ProcessingPool:
+    """Images are decoded by at most `slots` threads of a process at once (a 40-megapixel
+    image takes a few hundred MB while it is decoded), with at most `queue` more waiting for
+    one; beyond that an upload is refused at once (429) instead of piling up memory and
+    starving the other requests' threads."""
+
+    def __init__(self, slots: int, queue: int) -> None:
+        self.slots = CapacityLimiter(slots)
+        self.queue = queue
+        self.waiting = 0
+
+    async def process(self, source: IO[bytes]) -> processing.Processed:
+        if self.slots.available_tokens == 0 and self.waiting >= self.queue:
+            raise ImagesBusy(headers={"Retry-After": str(BUSY_RETRY_SECONDS)})
+        self.waiting += 1
+        try:
+            await self.slots.acquire()
+        finally:
+            self.waiting -= 1
+        try:
+            return await to_thread.run_sync(processing.process, source)
+        finally:
+            self.slots.release()
 
 
 # An upload not attached to a listing within a day (or released by an edit of one since) is
 # deleted with its files by a periodic job: an abandoned form must not keep files forever.
 UNATTACHED_GRACE = timedelta(hours=24)
 PURGE_BATCH = 200
-
-
-def _limiter() -> CapacityLimiter:
-    loop = asyncio.get_running_loop()
-    limiter = _limiters.get(loop)
-    if limiter is None:
-        limiter = _limiters[loop] = CapacityLimiter(PROCESSING_SLOTS)
-    return limiter
 
 
 def _new_keys(extension: str) -> tuple[str, str]:
@@ -46,11 +58,22 @@ def _new_keys(extension: str) -> tuple[str, str]:
     return f"images/{name[:2]}/{name}.{extension}", f"images/{name[:2]}/{name}-thumb.webp"
 
 
+async def allow_upload(limiter: Limiter, settings: Settings, owner_id: uuid.UUID) -> None:
+    """Uploads per account, refilled over a minute: each one costs a decode."""
+    decision = await limiter.take(f"upload:{owner_id}", Rate(settings.uploads_per_minute, 60))
+    if not decision.allowed:
+        raise TooManyUploads(headers={"Retry-After": decision.retry_after})
+
+
 async def upload(
-    session: AsyncSession, storage: Storage, owner_id: uuid.UUID, source: IO[bytes]
+    session: AsyncSession,
+    storage: Storage,
+    pool: ProcessingPool,
+    owner_id: uuid.UUID,
+    source: IO[bytes],
 ) -> Image:
     """Check and re-encode an uploaded file, store it and its thumbnail, and record it."""
-    processed = await to_thread.run_sync(processing.process, source, limiter=_limiter())
+    processed = await pool.process(source)
     key, thumbnail_key = _new_keys(processed.extension)
     try:
         await storage.save(key, processed.data, processed.content_type)

@@ -155,4 +155,4 @@ def create_gateway(settings: Settings) -> PaymentGateway:
         return StripeGateway(settings.stripe_secret_key, api_base=settings.stripe_api_base)
     from fabricloop.payments.sandbox import SandboxGateway
 
-    return SandboxGateway(settings.public_base_url)
+    return SandboxGateway(settings.public_base_url, settings.sandbox_latency_ms / 1000)

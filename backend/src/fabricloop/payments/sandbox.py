@@ -5,6 +5,7 @@ Its state lives in the process (like Stripe's, it is not the application's datab
 restart forgets, the application's own records still hold, and an intent it no longer knows
 reads as cancelled."""
 
+import asyncio
 import hashlib
 import uuid
 from dataclasses import dataclass, replace
@@ -62,8 +63,12 @@ class _Transfer:
 class SandboxGateway:
     name = "sandbox"
 
-    def __init__(self, public_base_url: str = "http://127.0.0.1:8000") -> None:
+    def __init__(
+        self, public_base_url: str = "http://127.0.0.1:8000", latency_seconds: float = 0.0
+    ) -> None:
         self.public_base_url = public_base_url.rstrip("/")
+        # Answering as slowly as a real gateway: the fault suite kills the app mid-charge.
+        self.latency_seconds = latency_seconds
         self._intents: dict[str, ChargeResult] = {}
         self._methods: dict[str, str] = {}
         self._refunded: dict[str, Decimal] = {}
@@ -73,6 +78,8 @@ class SandboxGateway:
         self._accounts: dict[str, AccountState] = {}
 
     async def charge(self, request: ChargeRequest) -> ChargeResult:
+        if self.latency_seconds:
+            await asyncio.sleep(self.latency_seconds)
         # Like an idempotent PaymentIntent: the same key names the same intent.
         reference = f"pi_sandbox_{_digest(request.idempotency_key)}"
         if self._methods.get(reference) == request.payment_method:

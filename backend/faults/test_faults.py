@@ -1,0 +1,307 @@
+"""Fault injection against the running service (`make test-faults`): Redis stalled, killed and
+restarted from older saved data; PostgreSQL stalled and killed under load; the app SIGKILLed
+in the middle of payments. After each, the invariants hold:
+
+- no cached price older than the database once Redis is back;
+- stock + reserved = listed, for every listing;
+- every succeeded payment belongs to a paid (or later) order;
+- nothing acknowledged is lost: every order and payment answered 201 is in the database.
+
+Bounded in time: each scenario injects its faults on a fixed schedule of a few seconds."""
+
+import asyncio
+import contextlib
+import signal
+import uuid
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+import httpx
+
+from faults.cluster import App
+from faults.conftest import Cluster
+
+PASSWORD = "Faults-Pa55word"
+LISTED = Decimal(1000)
+OPEN_STATUSES = ("pending", "paid", "shipped", "completed")
+
+
+async def account(http: httpx.AsyncClient, role: str) -> dict[str, str]:
+    email = f"{role}-{uuid.uuid4().hex[:12]}@example.com"
+    body = {"email": email, "password": PASSWORD, "company_name": "Faults Ltd", "role": role}
+    assert (await http.post("/api/auth/register", json=body)).status_code == 201
+    login = await http.post("/api/auth/login", json={"email": email, "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    return {"Authorization": f"Bearer {login.json()['token']}"}
+
+
+async def listing(http: httpx.AsyncClient, seller: dict[str, str], price: str = "10.00") -> str:
+    body = {
+        "title": f"Fault suite organic cotton {uuid.uuid4().hex[:6]}",
+        "description": "Deadstock jersey for the fault suite.",
+        "material_type": "organic_cotton",
+        "source_type": "deadstock",
+        "quantity": float(LISTED),
+        "unit": "kg",
+        "price": float(price),
+        "currency": "EUR",
+    }
+    response = await http.post("/api/materials", json=body, headers=seller)
+    assert response.status_code == 201, response.text
+    material_id: str = response.json()["material_id"]
+    return material_id
+
+
+def order(material_id: str) -> dict[str, Any]:
+    return {
+        "material_id": material_id,
+        "quantity": 1,
+        "shipping_address": {
+            "recipient_name": "Dock 4",
+            "line1": "1 Mill Street",
+            "city": "Porto",
+            "postal_code": "4000-001",
+            "country": "PT",
+        },
+    }
+
+
+async def database(cluster: Cluster) -> asyncpg.Connection:
+    return await asyncpg.connect(cluster.postgres.url, timeout=10)
+
+
+async def assert_stock_balances(cluster: Cluster, material_ids: list[str]) -> None:
+    """stock + reserved = listed."""
+    connection = await database(cluster)
+    try:
+        for material_id in material_ids:
+            left = await connection.fetchval(
+                "SELECT quantity FROM materials WHERE id = $1", uuid.UUID(material_id)
+            )
+            reserved = await connection.fetchval(
+                "SELECT coalesce(sum(quantity), 0) FROM transactions"
+                " WHERE material_id = $1 AND status = ANY($2::text[])",
+                uuid.UUID(material_id),
+                list(OPEN_STATUSES),
+            )
+            assert left + reserved == LISTED, (material_id, left, reserved)
+    finally:
+        await connection.close()
+
+
+async def assert_payments_belong_to_paid_orders(cluster: Cluster) -> None:
+    connection = await database(cluster)
+    try:
+        stray = await connection.fetch(
+            "SELECT p.id, t.status FROM payments p JOIN transactions t ON t.id = p.transaction_id"
+            " WHERE p.status = 'succeeded' AND t.status NOT IN ('paid', 'shipped', 'completed')"
+        )
+        assert stray == [], stray
+    finally:
+        await connection.close()
+
+
+async def assert_acknowledged_kept(
+    cluster: Cluster, orders: set[str], payments: dict[str, str]
+) -> None:
+    """Every order and payment the service answered 201 is there, the payments' orders paid."""
+    connection = await database(cluster)
+    try:
+        found = await connection.fetch(
+            "SELECT id FROM transactions WHERE id = ANY($1::uuid[])", list(orders)
+        )
+        assert {str(r["id"]) for r in found} == orders
+        for payment_id, transaction_id in payments.items():
+            row = await connection.fetchrow(
+                "SELECT p.status AS payment, t.status AS transaction FROM payments p"
+                " JOIN transactions t ON t.id = p.transaction_id WHERE p.id = $1",
+                uuid.UUID(payment_id),
+            )
+            assert row is not None, payment_id
+            assert (row["payment"], row["transaction"]) == ("succeeded", "paid"), transaction_id
+    finally:
+        await connection.close()
+
+
+async def assert_prices_current(
+    http: httpx.AsyncClient, cluster: Cluster, material_ids: list[str]
+) -> None:
+    """No price shown (detail or search) differs from the database."""
+    connection = await database(cluster)
+    try:
+        prices = {
+            str(r["id"]): float(r["price"])
+            for r in await connection.fetch(
+                "SELECT id, price FROM materials WHERE id = ANY($1::uuid[])",
+                [uuid.UUID(m) for m in material_ids],
+            )
+        }
+    finally:
+        await connection.close()
+    search = await http.get("/api/materials", params={"q": "fault suite", "limit": 100})
+    assert search.status_code == 200
+    shown = {m["material_id"]: m["price"] for m in search.json()["materials"]}
+    for material_id in material_ids:
+        detail = await http.get(f"/api/materials/{material_id}")
+        assert detail.status_code == 200
+        assert detail.json()["price"] == prices[material_id], "detail"
+        assert shown[material_id] == prices[material_id], "search"
+
+
+async def under_load(
+    work: Callable[[], Awaitable[None]], faults: Callable[[], Awaitable[None]], workers: int
+) -> None:
+    """Run `workers` loops of `work` while `faults` runs; stop them when it returns."""
+    stop = asyncio.Event()
+
+    async def loop() -> None:
+        while not stop.is_set():
+            await work()
+
+    tasks = [asyncio.create_task(loop()) for _ in range(workers)]
+    try:
+        await faults()
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks)
+
+
+def started(apps: list[App], app: App) -> App:
+    app.start()
+    apps.append(app)
+    return app
+
+
+class TestRedisFaults:
+    async def test_prices_stay_current_through_stall_kill_and_restart(
+        self, cluster: Cluster, apps: list[App]
+    ) -> None:
+        app = started(apps, cluster.app())
+        async with httpx.AsyncClient(base_url=app.url, timeout=15) as http:
+            seller = await account(http, "manufacturer")
+            materials = [await listing(http, seller) for _ in range(3)]
+            await assert_prices_current(http, cluster, materials)  # now cached
+            statuses: list[int] = []
+
+            async def read() -> None:
+                response = await http.get(f"/api/materials/{materials[2]}")
+                statuses.append(response.status_code)
+
+            async def faults() -> None:
+                cluster.redis.stall()
+                try:
+                    put = await http.put(
+                        f"/api/materials/{materials[0]}", json={"price": 12.34}, headers=seller
+                    )
+                    assert put.status_code == 200
+                    await asyncio.sleep(1)
+                finally:
+                    cluster.redis.resume()
+
+            await under_load(read, faults, workers=4)
+            assert set(statuses) == {200}  # served from the database meanwhile
+            await assert_prices_current(http, cluster, materials)
+
+            # Saved now; a change after the save; Redis dies and comes back from the save.
+            await assert_prices_current(http, cluster, materials)
+            cluster.redis.save()
+            put = await http.put(
+                f"/api/materials/{materials[1]}", json={"price": 7.77}, headers=seller
+            )
+            assert put.status_code == 200
+            await assert_prices_current(http, cluster, materials)
+            cluster.redis.kill()
+            cluster.redis.start()
+            for _ in range(10):  # every read from the moment Redis is back
+                await assert_prices_current(http, cluster, materials)
+
+
+class TestPostgresFaults:
+    async def test_orders_under_a_stall_and_a_kill(self, cluster: Cluster, apps: list[App]) -> None:
+        app = started(apps, cluster.app())
+        acknowledged: set[str] = set()
+        statuses: list[int] = []
+        async with httpx.AsyncClient(base_url=app.url, timeout=30) as http:
+            seller = await account(http, "manufacturer")
+            buyers = [await account(http, "brand") for _ in range(4)]
+            material = await listing(http, seller)
+
+            async def buy() -> None:
+                buyer = buyers[len(statuses) % len(buyers)]
+                try:
+                    response = await http.post(
+                        "/api/transactions", json=order(material), headers=buyer
+                    )
+                except httpx.TransportError:
+                    statuses.append(0)
+                    return
+                statuses.append(response.status_code)
+                if response.status_code == 201:
+                    acknowledged.add(response.json()["transaction_id"])
+                elif response.status_code == 503:
+                    await asyncio.sleep(0.1)
+
+            async def faults() -> None:
+                await asyncio.sleep(1)
+                cluster.postgres.signal(signal.SIGSTOP)
+                await asyncio.sleep(3)
+                cluster.postgres.signal(signal.SIGCONT)
+                await asyncio.sleep(1)
+                cluster.postgres.kill()
+                await asyncio.sleep(1)
+                cluster.postgres.start()
+                await asyncio.sleep(2)
+
+            await under_load(buy, faults, workers=6)
+            assert 500 not in statuses
+            # Recovered without a restart of the app.
+            final = await http.post("/api/transactions", json=order(material), headers=buyers[0])
+            assert final.status_code == 201, final.text
+            acknowledged.add(final.json()["transaction_id"])
+        await assert_stock_balances(cluster, [material])
+        await assert_acknowledged_kept(cluster, acknowledged, {})
+
+
+class TestAppKilledMidPayment:
+    async def test_payments_survive_a_sigkill(self, cluster: Cluster, apps: list[App]) -> None:
+        app = started(apps, cluster.app(SANDBOX_LATENCY_MS="300"))
+        orders: set[str] = set()
+        paid: dict[str, str] = {}
+        keys: dict[str, str] = {}
+        async with httpx.AsyncClient(base_url=app.url, timeout=15) as http:
+            seller = await account(http, "manufacturer")
+            buyer = await account(http, "brand")
+            material = await listing(http, seller)
+            for _ in range(12):
+                response = await http.post("/api/transactions", json=order(material), headers=buyer)
+                assert response.status_code == 201
+                orders.add(response.json()["transaction_id"])
+
+            async def pay(transaction_id: str) -> None:
+                key = keys.setdefault(transaction_id, str(uuid.uuid4()))
+                with contextlib.suppress(httpx.TransportError):
+                    response = await http.post(
+                        "/api/payments",
+                        json={"transaction_id": transaction_id, "payment_method": "pm_card_visa"},
+                        headers={**buyer, "Idempotency-Key": key},
+                    )
+                    if response.status_code == 201:
+                        paid[response.json()["payment_id"]] = transaction_id
+
+            # Every payment is in flight (the gateway answers after 300 ms) when the app dies.
+            payments = asyncio.gather(*(pay(t) for t in orders))
+            await asyncio.sleep(0.15)
+            app.kill()
+            await payments
+        await assert_payments_belong_to_paid_orders(cluster)
+        await assert_stock_balances(cluster, [material])
+
+        # The clients retry with their keys against a new process.
+        app = started(apps, cluster.app(SANDBOX_LATENCY_MS="300"))
+        async with httpx.AsyncClient(base_url=app.url, timeout=15) as http:
+            await asyncio.gather(*(pay(t) for t in orders if t not in paid.values()))
+        await assert_payments_belong_to_paid_orders(cluster)
+        await assert_stock_balances(cluster, [material])
+        await assert_acknowledged_kept(cluster, orders, paid)
