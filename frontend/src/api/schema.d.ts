@@ -35,7 +35,7 @@ export interface paths {
         put?: never;
         /**
          * Register
-         * @description Create an account.
+         * @description At most `REGISTER_MAX_PER_IP` (20) registrations per client IP, refilled over `REGISTER_WINDOW_SECONDS` (an hour); beyond, 429 `rate_limited` with `Retry-After`.
          */
         post: operations["register_api_auth_register_post"];
         delete?: never;
@@ -55,7 +55,7 @@ export interface paths {
         put?: never;
         /**
          * Login
-         * @description Log in; also sets the refresh token as an httpOnly cookie.
+         * @description Failed logins are counted per account and client IP: after `LOGIN_MAX_FAILURES` (10) within `LOGIN_WINDOW_SECONDS` (15 minutes) that pair gets 429 `rate_limited` (even with the right password) with `Retry-After`, and one more attempt each window / max failures (90 s) after. Per account from every IP the ceiling is `LOGIN_ACCOUNT_MAX_FAILURES` (100), so a stranger can slow an account's logins down but never lock its owner out.
          */
         post: operations["login_api_auth_login_post"];
         delete?: never;
@@ -607,7 +607,7 @@ export interface paths {
         put?: never;
         /**
          * Create Transaction
-         * @description The unit price is the listing's `price_tiers` tier the quantity reaches (else its `price`); the total is unit price times quantity, rounded half-up to cents. `quantity`: at most 3 decimals, whole for `roll` and `piece`. A draft, archived, deleted or unknown listing is 404; more than is left (of the listing or of the lot; a `sold_out` listing included) is 409 `insufficient_quantity`; your own listing is 422 `cannot_buy_own_material`; below the listing's `min_order_quantity` is 422 `below_minimum_order` and off its `order_increment` steps 422 `invalid_increment`, unless the order takes all that is left (of the lot, for a listing sold by lot); a listing with lots needs `lot_code` (422), an unknown lot code is 422. A price or unit changed by the seller at that very moment is 409 `listing_changed`; too many buyers queued on one listing is 503 with `Retry-After`. Unpaid orders are cancelled after `ORDER_EXPIRY_MINUTES` (30) and their stock released. `kind: sample` orders the listing's sample: 422 `samples_unavailable` when it offers none, 409 `sample_already_ordered` while the buyer has an open (pending, paid or shipped) sample order of the listing.
+         * @description The unit price is the listing's `price_tiers` tier the quantity reaches (else its `price`); the total is unit price times quantity, rounded half-up to cents. `quantity`: at most 3 decimals, whole for `roll` and `piece`. A draft, archived, deleted or unknown listing is 404; more than is left (of the listing or of the lot; a `sold_out` listing included) is 409 `insufficient_quantity`; your own listing is 422 `cannot_buy_own_material`; below the listing's `min_order_quantity` is 422 `below_minimum_order` and off its `order_increment` steps 422 `invalid_increment`, unless the order takes all that is left (of the lot, for a listing sold by lot); a listing with lots needs `lot_code` (422), an unknown lot code is 422. A price or unit changed by the seller at that very moment is 409 `listing_changed`; an `expected_unit_price` other than the order's unit price (for its quantity) is 409 `price_changed`, whose one detail (field `expected_unit_price`) carries `current_unit_price` and `currency`; too many buyers queued on one listing is 503 with `Retry-After`. Unpaid orders are cancelled after `ORDER_EXPIRY_MINUTES` (30) and their stock released. `kind: sample` orders the listing's sample: 422 `samples_unavailable` when it offers none, 409 `sample_already_ordered` while the buyer has an open (pending, paid or shipped) sample order of the listing.
          */
         post: operations["create_transaction_api_transactions_post"];
         delete?: never;
@@ -3138,6 +3138,11 @@ export interface components {
              */
             lot_code?: string | null;
             shipping_address: components["schemas"]["ShippingAddress"];
+            /**
+             * Expected Unit Price
+             * @description The unit price the buyer was shown: when the listing's price differs, 409 `price_changed` and nothing is ordered.
+             */
+            expected_unit_price?: (number | string) | null;
         };
         /** TransactionCreated */
         TransactionCreated: {
@@ -3425,6 +3430,15 @@ export interface operations {
             };
             /** @description `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4870,7 +4884,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `insufficient_quantity`, `sample_already_ordered`, `listing_changed` */
+            /** @description `insufficient_quantity`, `sample_already_ordered`, `listing_changed`, `price_changed` */
             409: {
                 headers: {
                     [name: string]: unknown;
