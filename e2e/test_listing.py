@@ -38,7 +38,7 @@ def test_manufacturer_lists_a_material_with_a_photo(page: Page, base_url: str, a
     page.get_by_label("Material type").select_option("organic_cotton")
     page.get_by_label("Source").select_option("deadstock")
     page.get_by_label("Colour").fill("Sage")
-    page.get_by_label("Origin country").fill("PT")
+    page.get_by_label("Origin country").fill("Portugal")  # a name; PT is stored
 
     # Quantity and price (metres need a weight per unit for the impact figures)
     page.get_by_label("Quantity available").fill("320")

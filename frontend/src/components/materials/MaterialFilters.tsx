@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from "react";
-import { Button, Input, Select } from "@/components/ui";
+import { Button, CountryInput, Input, Select } from "@/components/ui";
 import { useMaterialTypes } from "@/hooks/materials";
 import { useResettableState } from "@/hooks/useResettableState";
 import { humanize } from "@/lib/format";
@@ -29,7 +29,7 @@ export function MaterialFilters({ params, onChange, onReset }: Props) {
     const bad = (["min_price", "max_price", "quantity"] as const).find((k) => draft[k] && !(Number(draft[k]) >= 0));
     if (bad) return setError(`${humanize(bad)} must be a non-negative number.`);
     if (draft.min_price && draft.max_price && Number(draft.min_price) > Number(draft.max_price)) return setError("Minimum price must not exceed the maximum price.");
-    if (draft.origin_country && !/^[A-Za-z]{2}$/.test(draft.origin_country)) return setError("Origin: use a 2-letter country code, e.g. PT.");
+    if (draft.origin_country && !/^[A-Z]{2}$/.test(draft.origin_country)) return setError("Origin: choose a country from the list.");
     setError(null);
     onChange({
       min_price: draft.min_price || null,
@@ -87,15 +87,7 @@ export function MaterialFilters({ params, onChange, onReset }: Props) {
         <Input label="Max price" inputMode="decimal" value={draft.max_price} onChange={(e) => setDraft((d) => ({ ...d, max_price: e.target.value }))} onBlur={() => applyDraft()} />
       </div>
       <Input label="Min. quantity available" inputMode="decimal" value={draft.quantity} onChange={(e) => setDraft((d) => ({ ...d, quantity: e.target.value }))} onBlur={() => applyDraft()} />
-      <Input
-        label="Origin country"
-        placeholder="e.g. PT"
-        maxLength={2}
-        value={draft.origin_country}
-        onChange={(e) => setDraft((d) => ({ ...d, origin_country: e.target.value }))}
-        onBlur={() => applyDraft()}
-        hint="2-letter ISO code"
-      />
+      <CountryInput label="Origin country" placeholder="Any country" value={draft.origin_country} onChange={(code) => setDraft((d) => ({ ...d, origin_country: code }))} onBlur={() => applyDraft()} />
       {error && (
         <p role="alert" className="text-sm font-medium text-red-600">
           {error}

@@ -1,4 +1,4 @@
-import { Input } from "@/components/ui";
+import { CountryInput, Input } from "@/components/ui";
 import type { Errors } from "@/lib/validation";
 
 export interface AddressForm {
@@ -19,7 +19,7 @@ export function validateAddress(a: AddressForm): Errors {
   if (!a.line1.trim()) e.line1 = "Address is required.";
   if (!a.city.trim()) e.city = "City is required.";
   if (!a.postal_code.trim()) e.postal_code = "Postal code is required.";
-  if (!/^[A-Za-z]{2}$/.test(a.country.trim())) e.country = "Use a 2-letter ISO country code, e.g. DE.";
+  if (!/^[A-Z]{2}$/.test(a.country)) e.country = "Choose a country from the list.";
   for (const k of Object.keys(a) as Array<keyof AddressForm>) if (a[k].length > 200) e[k] = "At most 200 characters.";
   return e;
 }
@@ -32,7 +32,7 @@ export function toAddressBody(a: AddressForm) {
     city: a.city.trim(),
     ...(a.region.trim() ? { region: a.region.trim() } : {}),
     postal_code: a.postal_code.trim(),
-    country: a.country.trim().toUpperCase(),
+    country: a.country,
   };
 }
 
@@ -51,7 +51,14 @@ export function AddressFields({ value, onChange, errors, disabled }: { value: Ad
       <Input label="City" autoComplete="address-level2" required {...field("city")} />
       <Input label="Region / state" autoComplete="address-level1" {...field("region")} />
       <Input label="Postal code" autoComplete="postal-code" required {...field("postal_code")} />
-      <Input label="Country" autoComplete="country" maxLength={2} placeholder="e.g. DE" hint="2-letter ISO code" required {...field("country")} />
+      <CountryInput
+        label="Country"
+        required
+        value={value.country}
+        onChange={(country) => onChange({ ...value, country })}
+        error={errors.country ?? errors["shipping_address.country"]}
+        disabled={disabled}
+      />
     </div>
   );
 }

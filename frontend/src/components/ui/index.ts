@@ -4,6 +4,7 @@ export { Card, CardBody, CardHeader } from "./Card";
 export { cx } from "./cx";
 export { EmptyState } from "./EmptyState";
 export { ErrorBanner, SuccessBanner } from "./ErrorBanner";
+export { CountryInput } from "./CountryInput";
 export { Field, Input, Select, Textarea, controlClass } from "./Field";
 export { PageHeader } from "./PageHeader";
 export { Pagination } from "./Pagination";

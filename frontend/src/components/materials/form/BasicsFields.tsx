@@ -1,4 +1,4 @@
-import { Card, CardBody, CardHeader, Input, Select, Textarea } from "@/components/ui";
+import { Card, CardBody, CardHeader, CountryInput, Input, Select, Textarea } from "@/components/ui";
 import { type SectionProps, options, textSetter } from "./sections";
 
 const UNIT_LABELS: Record<string, string> = { kg: "kilograms (kg)", m: "metres (m)", m2: "square metres (m²)", yd: "yards (yd)", roll: "rolls", piece: "pieces" };
@@ -24,7 +24,7 @@ export function BasicsFields({ form: f, set, errors, vocab: t, mode, initialStat
         <Select label="Material type" value={f.material_type} onChange={text("material_type")} options={options(t?.material_types)} placeholder="Select…" error={errors.material_type} required />
         <Select label="Source" value={f.source_type} onChange={text("source_type")} options={options(t?.source_types)} error={errors.source_type} required />
         <Input label="Colour" value={f.color} onChange={text("color")} error={errors.color} />
-        <Input label="Origin country" value={f.origin_country} onChange={text("origin_country")} error={errors.origin_country} maxLength={2} placeholder="e.g. PT" hint="2-letter ISO code" />
+        <CountryInput label="Origin country" value={f.origin_country} onChange={(code) => set("origin_country", code)} error={errors.origin_country} />
         <Input label="Manufacture date" type="date" value={f.manufacture_date} onChange={text("manufacture_date")} error={errors.manufacture_date} />
         {mode === "edit" && (
           <Select
