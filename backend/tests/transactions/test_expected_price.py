@@ -116,3 +116,32 @@ class TestExpectedUnitPrice:
         fields = [d["field"] for d in response.json()["error"]["details"]]
         assert any("expected_unit_price" in f for f in fields)
         assert await orders_and_stock(session, material) == (0, Decimal("100"))
+
+
+class TestExpectedUnitPriceWithTiers:
+    @pytest.fixture
+    async def tiered(self, session: AsyncSession) -> Material:
+        seller = await make_user(session, role="manufacturer")
+        return await make_material(
+            session,
+            seller,
+            quantity=Decimal("100"),
+            price=Decimal("10.00"),
+            price_tiers=[{"min_quantity": "50", "price": "8.00"}],
+        )
+
+    async def test_the_tier_the_quantity_reaches_is_the_price(
+        self, client: AsyncClient, session: AsyncSession, buyer: User, tiered: Material
+    ) -> None:
+        headers = auth_headers(buyer)
+        small = order(tiered.id, 10, expected_unit_price=10)
+        assert (await client.post(TRANSACTIONS, json=small, headers=headers)).status_code == 201
+        large = order(tiered.id, 60, expected_unit_price=10)  # shown the base price
+        response = await client.post(TRANSACTIONS, json=large, headers=headers)
+        assert response.status_code == 409
+        [detail] = response.json()["error"]["details"]
+        assert detail["current_unit_price"] == "8.00"
+        large["expected_unit_price"] = 8
+        response = await client.post(TRANSACTIONS, json=large, headers=headers)
+        assert response.status_code == 201
+        assert response.json()["total"] == 480
