@@ -49,7 +49,7 @@ def test_the_shipping_country_is_chosen_by_name(page: Page, base_url: str, api: 
     assert detail["shipping_address"]["country"] == "AT"
 
 
-def test_the_search_filter_takes_a_country_name(page: Page, base_url: str, api: Api) -> None:
+def test_the_search_filter_takes_a_country_name(page: Page, base_url: str) -> None:
     page.goto(f"{base_url}/materials")
     origin = page.get_by_role("combobox", name="Origin country")
     origin.fill("United Kingdom")
