@@ -3142,7 +3142,7 @@ export interface components {
              * Expected Unit Price
              * @description The unit price the buyer was shown: when the listing's price differs, 409 `price_changed` and nothing is ordered.
              */
-            expected_unit_price?: (number | string) | null;
+            expected_unit_price?: number | null;
         };
         /** TransactionCreated */
         TransactionCreated: {
