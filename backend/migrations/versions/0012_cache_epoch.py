@@ -4,8 +4,8 @@ A process that sees Redis fail (an invalidation may be lost) or restart (from ol
 moves the sequence on before it trusts the cache again; every entry stamped with an older value
 is then ignored by every process (core.cache_epoch).
 
-Revision ID: 0011_cache_epoch
-Revises: 0010_merge_offers
+Revision ID: 0012_cache_epoch
+Revises: 0011_money_invoices
 Create Date: 2026-12-04 05:30:00
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0011_cache_epoch"
-down_revision: str | None = "0010_merge_offers"
+revision: str = "0012_cache_epoch"
+down_revision: str | None = "0011_money_invoices"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
