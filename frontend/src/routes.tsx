@@ -22,6 +22,8 @@ const ReportsPage = lazy(() => import("@/pages/ReportsPage"));
 const PassportPage = lazy(() => import("@/pages/PassportPage"));
 const DashboardPage = lazy(() => import("@/pages/DashboardPage"));
 const AccountPage = lazy(() => import("@/pages/AccountPage"));
+const SandboxThreeDSPage = lazy(() => import("@/pages/SandboxThreeDSPage"));
+const SandboxOnboardingPage = lazy(() => import("@/pages/SandboxOnboardingPage"));
 
 function Root() {
   return (
@@ -58,6 +60,8 @@ export const router = createBrowserRouter([
           { path: "passport/:materialId", element: <PassportPage /> },
           { path: "dashboard", element: protect(<DashboardPage />) },
           { path: "account", element: protect(<AccountPage />) },
+          { path: "sandbox/3ds/:paymentId", element: protect(<SandboxThreeDSPage />) },
+          { path: "sandbox/onboarding", element: protect(<SandboxOnboardingPage />) },
           { path: "*", element: <NotFoundPage /> },
         ],
       },

@@ -31,6 +31,8 @@ export interface PayResult {
   transaction_id?: string;
   amount?: number | string;
   currency?: string;
+  /** Sandbox 3-D Secure: the challenge page of this app. */
+  next_action_url?: string | null;
 }
 
 export function newIdempotencyKey(): string {
@@ -53,4 +55,33 @@ export function usePay() {
       void qc.invalidateQueries({ queryKey: transactionKeys.all });
     },
   });
+}
+
+/** The sandbox's 3-D Secure challenge, answered by the buyer. */
+export function useSandboxAuthenticate(paymentId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (outcome: "approve" | "fail") => call(() => api.POST("/api/payments/{payment_id}/sandbox/authenticate", { params: { path: { payment_id: paymentId } }, body: { outcome } })),
+    onSettled: (data) => {
+      if (data) void qc.invalidateQueries({ queryKey: transactionKeys.detail(data.transaction_id) });
+      void qc.invalidateQueries({ queryKey: transactionKeys.all });
+    },
+  });
+}
+
+/** The sandbox's stand-in for Stripe's hosted onboarding of a seller's payout account. */
+export function useCompleteSandboxOnboarding() {
+  return useMutation({
+    mutationFn: async () => call(() => api.POST("/api/payouts/account/sandbox/complete")),
+  });
+}
+
+/** The path of an absolute URL of this app (the server names it with PUBLIC_BASE_URL). */
+export function appPath(url: string): string {
+  try {
+    const parsed = new URL(url, window.location.origin);
+    return `${parsed.pathname}${parsed.search}`;
+  } catch {
+    return url;
+  }
 }

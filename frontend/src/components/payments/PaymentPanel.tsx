@@ -1,6 +1,7 @@
 import { useRef, useState } from "react";
+import { useNavigate } from "react-router";
 import { Button, Select } from "@/components/ui";
-import { DECLINE_MESSAGES, type PayResult, TEST_PAYMENT_METHODS, newIdempotencyKey, usePay } from "@/hooks/payments";
+import { DECLINE_MESSAGES, type PayResult, TEST_PAYMENT_METHODS, appPath, newIdempotencyKey, usePay } from "@/hooks/payments";
 import { ApiError, errorMessage } from "@/lib/errors";
 import { formatMoney } from "@/lib/format";
 
@@ -17,6 +18,7 @@ interface Props {
 /** Choose a sandbox test card and pay; shows declines and 3-D Secure clearly, with retry. */
 export function PaymentPanel({ transactionId, total, currency, onPaid, ensureTransaction, disabled }: Props) {
   const pay = usePay();
+  const navigate = useNavigate();
   const [method, setMethod] = useState<string>(TEST_PAYMENT_METHODS[0].value);
   const [outcome, setOutcome] = useState<{ kind: "declined" | "action" | "error"; text: string; code?: string | null } | null>(null);
   const lastKey = useRef<{ key: string; method: string; tx: string } | null>(null);
@@ -34,8 +36,12 @@ export function PaymentPanel({ transactionId, total, currency, onPaid, ensureTra
       {
         onSuccess: (res) => {
           if (res.status === "succeeded") onPaid(res);
+          else if (res.status === "requires_action" && res.next_action_url) void navigate(appPath(res.next_action_url));
           else if (res.status === "requires_action")
-            setOutcome({ kind: "action", text: "This card requires authentication (3-D Secure), which the sandbox cannot complete. The order stays pending: choose another card to pay." });
+            setOutcome({
+              kind: "action",
+              text: "This card requires authentication (3-D Secure), which this checkout cannot complete with this payment provider yet. The order stays pending: choose another card to pay.",
+            });
           else setOutcome({ kind: "error", text: `Payment status: ${res.status}.` });
         },
         onError: (err) => {
