@@ -67,6 +67,11 @@ def test_brand_views_and_exports_its_sustainability_report(
     expect(by_type.get_by_role("row", name=re.compile("Recycled wool"))).to_contain_text("20 kg")
     expect(card(page, "By month").get_by_role("row").filter(has_text="45 kg CO₂e")).to_have_count(1)
     expect(card(page, "Methodology")).to_be_visible()
+    # Each purchase in plain words, with where its Scope 3 figure comes from.
+    expect(card(page, "Where the Scope 3 figure comes from")).to_contain_text("of Scope 3")
+    purchases = card(page, "Your purchases")
+    expect(purchases.get_by_text("recycled wool", exact=True)).to_be_visible()
+    expect(purchases.get_by_role("row")).to_have_count(3)
 
     # CSV: a file named for the period, holding the same figures.
     with page.expect_download() as csv_download:

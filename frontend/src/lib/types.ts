@@ -55,3 +55,5 @@ export type MessageBody = Body<"/api/messages", "post">;
 export type Report = Ok<"/api/reports/sustainability", "get">;
 export type ReportMonth = Report["by_month"][number];
 export type ReportMaterialType = Report["by_material_type"][number];
+export type ReportMethodShare = Report["scope3_methods"][number];
+export type ReportLine = Report["lines"][number];

@@ -3,6 +3,7 @@ import { useSearchParams } from "react-router";
 import { Methodology } from "@/components/reports/Methodology";
 import { MaterialTypeTable, MonthTable } from "@/components/reports/ReportTables";
 import { Scope3Chart } from "@/components/reports/Scope3Chart";
+import { MethodShares, PurchaseLines } from "@/components/reports/ScopeMethods";
 import { Button, ButtonLink, Card, CardBody, CardHeader, EmptyState, ErrorBanner, Input, PageHeader, PageSpinner, QueryState, Stat } from "@/components/ui";
 import { useExportReport, useSustainabilityReport } from "@/hooks/reports";
 import { useResettableState } from "@/hooks/useResettableState";
@@ -94,6 +95,16 @@ export default function ReportsPage() {
               />
             ) : (
               <>
+                <Card>
+                  <CardHeader title="Where the Scope 3 figure comes from" description={r.coverage.statement} />
+                  <CardBody>
+                    <MethodShares shares={r.scope3_methods} />
+                  </CardBody>
+                </Card>
+                <Card>
+                  <CardHeader title="Your purchases" description="The impact of the quantity you actually bought." />
+                  <PurchaseLines lines={r.lines} />
+                </Card>
                 <Card>
                   <CardHeader title="Monthly Scope 3 emissions" />
                   <CardBody>
