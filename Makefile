@@ -7,12 +7,15 @@ PYTHON ?= $(shell for p in python3.12 python3.11 python3; do $$p -c 'import sys;
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The tools for tests, lint and the browser journeys, installed only by the targets that need
+# them: `make run` installs the production packages alone.
+DEV_STAMP := $(VENV)/.installed-dev
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/package.json frontend/vite.config.ts frontend/public -type f 2>/dev/null)
 PYTEST_ARGS ?=
 REDOCLY_VERSION := 2.77.0
 FRONTEND_DEPS := $(if $(wildcard frontend/package.json),frontend/node_modules/.package-lock.json,)
 
-.PHONY: run test test-backend test-frontend test-faults test-e2e lint format openapi check-openapi bench bench-tools screenshots lock install frontend browser clean help
+.PHONY: install-dev run test test-backend test-frontend test-faults test-e2e lint format openapi check-openapi bench bench-tools screenshots lock install frontend browser clean help
 
 help:
 	@echo "make run     set up and serve on http://127.0.0.1:8000 (HOST, PORT configurable)"
@@ -26,11 +29,17 @@ $(STAMP): backend/requirements.lock backend/pyproject.toml
 	@test -n "$(PYTHON)" || { echo "FabricLoop needs Python 3.11 or 3.12 (pgserver has wheels for those only)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r backend/requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r backend/requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e backend
 	touch $(STAMP)
 
+$(DEV_STAMP): $(STAMP) backend/requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r backend/requirements-dev.lock
+	touch $(DEV_STAMP)
+
 install: $(STAMP)
+
+install-dev: $(DEV_STAMP)
 
 frontend/node_modules/.package-lock.json: frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
@@ -50,7 +59,7 @@ browser:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 		else echo "Chromium is needed for the browser tests: sudo apt-get install -y chromium"; exit 1; fi; }
 
-test: install frontend browser
+test: install-dev frontend browser
 	@if [ -f frontend/package.json ]; then $(MAKE) --no-print-directory test-frontend; fi
 	cd backend && ../$(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS) tests
 	@# The auth utilities (hashing, tokens, email validation) are covered completely.
@@ -61,17 +70,17 @@ test: install frontend browser
 test-frontend: $(FRONTEND_DEPS)
 	cd frontend && npm run --silent test
 
-test-backend: install
+test-backend: install-dev
 	cd backend && ../$(BIN)/pytest $(PYTEST_ARGS) tests
 
 # Fault injection against its own PostgreSQL, Redis and app processes (backend/faults).
-test-faults: install
+test-faults: install-dev
 	cd backend && ../$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS) faults
 
-test-e2e: install frontend browser
+test-e2e: install-dev frontend browser
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS) e2e
 
-lint: install $(FRONTEND_DEPS)
+lint: install-dev $(FRONTEND_DEPS)
 	$(BIN)/ruff check backend bench e2e && $(BIN)/ruff format --check backend bench e2e
 	cd backend && ../$(BIN)/mypy
 	@# Migration drift: the models and the migrations describe the same schema (on DATABASE_URL,
@@ -79,7 +88,7 @@ lint: install $(FRONTEND_DEPS)
 	DATABASE_URL="$${DATABASE_URL:-$${TEST_DATABASE_URL:-}}" $(BIN)/fabricloop migrate --check
 	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent typecheck && npm run --silent lint && npm run --silent format:check; fi
 
-format: install $(FRONTEND_DEPS)
+format: install-dev $(FRONTEND_DEPS)
 	$(BIN)/ruff check --fix backend bench e2e && $(BIN)/ruff format backend bench e2e
 	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent format; fi
 
@@ -105,11 +114,18 @@ bench-tools:
 bench: install frontend bench-tools
 	$(BIN)/python -m bench
 
-screenshots: install frontend browser
+screenshots: install-dev frontend browser
 	$(BIN)/python -m e2e.screenshots
 
-lock: install
-	$(BIN)/python -m pip freeze --exclude-editable | grep -vi '^fabricloop' > backend/requirements.lock
+# Production and development packages locked apart, with their hashes (pip-tools, pinned, in a
+# virtual environment of its own); the current locks constrain the new ones, so only what
+# pyproject.toml changed moves.
+PIP_TOOLS_VERSION := 7.7.0
+lock:
+	test -x .venv-lock/bin/pip-compile || { $(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet pip-tools==$(PIP_TOOLS_VERSION); }
+	cd backend && cat requirements-dev.lock | grep -E '^[A-Za-z0-9_.-]+==' | sed 's/ .*//' > /tmp/fabricloop-constraints.txt
+	cd backend && ../.venv-lock/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url -c /tmp/fabricloop-constraints.txt -o requirements.lock pyproject.toml
+	cd backend && ../.venv-lock/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --extra dev -c /tmp/fabricloop-constraints.txt -o requirements-dev.lock pyproject.toml
 
 clean:
-	rm -rf $(VENV) frontend/node_modules frontend/dist
+	rm -rf $(VENV) .venv-lock frontend/node_modules frontend/dist

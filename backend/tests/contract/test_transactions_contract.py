@@ -397,7 +397,6 @@ class TestPayments:
             content=b'{"id": "evt_1", "type": "payment_intent.succeeded"}',
             headers={"Stripe-Signature": "t=1,v1=deadbeef", "Content-Type": "application/json"},
         )
-        assert response.status_code == 400
-        assert_error(response, 400, response.json()["error"]["code"])
+        assert_error(response, 400, "bad_request")
         unsigned = await client.post("/api/payments/webhook", content=b"{}")
         assert unsigned.status_code == 400
