@@ -19,6 +19,7 @@ const TransactionDetailPage = lazy(() => import("@/pages/TransactionDetailPage")
 const MessagesPage = lazy(() => import("@/pages/MessagesPage"));
 const ConversationPage = lazy(() => import("@/pages/ConversationPage"));
 const ReportsPage = lazy(() => import("@/pages/ReportsPage"));
+const MethodologyPage = lazy(() => import("@/pages/MethodologyPage"));
 const PassportPage = lazy(() => import("@/pages/PassportPage"));
 const DashboardPage = lazy(() => import("@/pages/DashboardPage"));
 const AccountPage = lazy(() => import("@/pages/AccountPage"));
@@ -57,6 +58,7 @@ export const router = createBrowserRouter([
           { path: "messages", element: protect(<MessagesPage />) },
           { path: "messages/:userId", element: protect(<ConversationPage />) },
           { path: "reports", element: protect(<ReportsPage />) },
+          { path: "methodology", element: <MethodologyPage /> },
           { path: "passport/:materialId", element: <PassportPage /> },
           { path: "dashboard", element: protect(<DashboardPage />) },
           { path: "account", element: protect(<AccountPage />) },

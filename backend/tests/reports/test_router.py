@@ -487,3 +487,17 @@ class TestThroughTheApi:
         assert [c["kind"] for c in passport["changes"]] == ["created"]
         assert passport["changes"][0]["fields"]["origin"] == {"old": None, "new": None}
         assert [m["carbon_footprint"] for m in passport["metrics_history"]] == [2.0]
+
+
+class TestMethodology:
+    async def test_public_with_every_factor_and_source(self, client: AsyncClient) -> None:
+        response = await client.get("/api/reports/methodology")
+        assert response.status_code == 200
+        m = response.json()
+        assert {f["material_type"] for f in m["factors"]} >= {"cotton", "silk", "blend"}
+        assert all(f["sources"] for f in m["factors"])
+        assert [s["region"] for s in m["fabric_stages"]] == [
+            "Europe and elsewhere",
+            "South and East Asia",
+        ]
+        assert any("supplier-specific" in line for line in m["method"])

@@ -592,6 +592,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/methodology": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Methodology
+         * @description Public: how the impact figures are made (the method, the GHG Protocol Scope 3 methods, the regional fabric stages and every factor with its sources). Each report carries the part of it that its figures used.
+         */
+        get: operations["get_methodology_api_reports_methodology_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/transactions": {
         parameters: {
             query?: never;
@@ -2175,6 +2195,27 @@ export interface components {
              * @description Of scope3_emissions, 0..1.
              */
             share_of_emissions: number | null;
+        };
+        /**
+         * MethodologyOut
+         * @description How the figures were computed, with the factors behind them.
+         */
+        MethodologyOut: {
+            /** Method */
+            method: string[];
+            /** Standards */
+            standards: string[];
+            /** Rounding */
+            rounding: string;
+            /** @description The default (European) fabric stage. */
+            fabric_stage: components["schemas"]["FabricStageOut"];
+            /**
+             * Fabric Stages
+             * @description The regional fabric stages (in a report: those it used), with sources.
+             */
+            fabric_stages: components["schemas"]["FabricStageOut"][];
+            /** Factors */
+            factors: components["schemas"]["FactorOut"][];
         };
         /** MetricCreated */
         MetricCreated: {
@@ -4785,6 +4826,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_methodology_api_reports_methodology_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MethodologyOut"];
                 };
             };
         };

@@ -27,3 +27,11 @@ export function useExportReport() {
     },
   });
 }
+
+export function useMethodology() {
+  return useQuery({
+    queryKey: ["reports", "methodology"] as const,
+    queryFn: () => call(() => api.GET("/api/reports/methodology")),
+    staleTime: Infinity,
+  });
+}

@@ -6,6 +6,8 @@ from starlette.concurrency import run_in_threadpool
 from fabricloop.auth.deps import CurrentUser
 from fabricloop.core.db import DbSession
 from fabricloop.core.errors import Unauthorized, responses
+from fabricloop.impact.methodology import methodology
+from fabricloop.impact.schemas import MethodologyOut
 from fabricloop.reports import service
 from fabricloop.reports.csv_export import report_csv
 from fabricloop.reports.errors import InvalidDateRange, InvalidExportFormat
@@ -85,3 +87,15 @@ async def export_report(
             "Cache-Control": "private, no-store",
         },
     )
+
+
+@router.get(
+    "/methodology",
+    response_model=MethodologyOut,
+    description="Public: how the impact figures are made (the method, the GHG Protocol "
+    "Scope 3 methods, the regional fabric stages and every factor with its sources). Each "
+    "report carries the part of it that its figures used.",
+)
+async def get_methodology() -> MethodologyOut:
+    """How the impact figures are made"""
+    return methodology()
