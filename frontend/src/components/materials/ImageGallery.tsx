@@ -1,17 +1,23 @@
 import { useState } from "react";
 import { cx } from "@/components/ui";
 import type { MaterialDetail } from "@/lib/types";
+import { Lightbox } from "./Lightbox";
 import { MaterialThumb } from "./MaterialCard";
 
 export function ImageGallery({ images, title }: { images: MaterialDetail["images"]; title: string }) {
   const [index, setIndex] = useState(0);
+  const [zoomed, setZoomed] = useState(false);
   const current = images[index] ?? images[0];
   if (!current) return <MaterialThumb src={null} alt={title} className="aspect-[4/3] w-full rounded-2xl" />;
   return (
     <div>
-      <div className="overflow-hidden rounded-2xl border border-stone-200 bg-stone-100">
-        <img src={current.url} alt={`${title}, photo ${index + 1} of ${images.length}`} className="aspect-[4/3] w-full object-contain" />
+      <div className="relative overflow-hidden rounded-2xl border border-stone-200 bg-stone-100">
+        <img src={current.url} alt={`${title}, photo ${index + 1} of ${images.length}`} onClick={() => setZoomed(true)} className="aspect-[4/3] w-full cursor-zoom-in object-contain" />
+        <button type="button" onClick={() => setZoomed(true)} className="absolute bottom-3 right-3 rounded-lg bg-white/90 px-2.5 py-1.5 text-sm font-medium text-stone-800 shadow-sm hover:bg-white">
+          Enlarge photo
+        </button>
       </div>
+      {zoomed && <Lightbox images={images} title={title} index={index} onIndexChange={setIndex} onClose={() => setZoomed(false)} />}
       {images.length > 1 && (
         <ul className="mt-3 flex gap-2 overflow-x-auto pb-1" aria-label="Photos">
           {images.map((img, i) => (
