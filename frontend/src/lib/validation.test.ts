@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDecimal, validateCountry, validateEmail, validateLength, validatePassword, validatePhone } from "./validation";
+import { normalizeNumber, parseDecimal, validateCountry, validateEmail, validateLength, validatePassword, validatePhone } from "./validation";
 
 describe("validateEmail", () => {
   it.each([
@@ -83,5 +83,37 @@ describe("parseDecimal", () => {
     expect(parseDecimal("0", { ...opts, min: 0 })).toEqual([0, null]);
     expect(parseDecimal("0", { ...opts, min: 0, exclusiveMin: true })).toEqual([null, "Price must be greater than 0."]);
     expect(parseDecimal("4", { ...opts, min: 5 })).toEqual([null, "Price must be at least 5."]);
+  });
+});
+
+describe("numbers typed in the user's locale", () => {
+  it.each([
+    ["en-GB", "1,250", "1250"],
+    ["en-GB", "1,250,000.75", "1250000.75"],
+    ["en-GB", "1250.5", "1250.5"],
+    ["de-DE", "1.250", "1250"],
+    ["de-DE", "1.250,5", "1250.5"],
+    ["de-DE", "2,5", "2.5"],
+    ["de-DE", "2.5", "2.5"],
+    ["fr-FR", "1 250,5", "1250.5"],
+    ["fr-FR", "1\u202f250", "1250"],
+  ])("%s reads %j as %s", (locale, typed, plain) => {
+    expect(normalizeNumber(typed, locale)).toBe(plain);
+  });
+
+  it.each([
+    ["en-GB", "1,25"],
+    ["en-GB", "12,50,000"],
+    ["en-GB", "1.250,5"],
+    ["de-DE", "1,250.5"],
+    ["en-GB", ",5"],
+  ])("%s refuses %j (grouping in the wrong places)", (locale, typed) => {
+    expect(normalizeNumber(typed, locale)).toBeNull();
+  });
+
+  it("parses grouped quantities, counting decimals after the decimal mark", () => {
+    expect(parseDecimal("1,250", { decimals: 3, label: "Quantity", locale: "en-GB" })).toEqual([1250, null]);
+    expect(parseDecimal("1.250,125", { decimals: 3, label: "Quantity", locale: "de-DE" })).toEqual([1250.125, null]);
+    expect(parseDecimal("1,250.5", { decimals: 3, label: "Rolls", integer: true, locale: "en-GB" })).toEqual([null, "Rolls must be a whole number."]);
   });
 });

@@ -37,11 +37,38 @@ export function validateCountry(v: string, required = false): string | null {
   return null;
 }
 
-/** A decimal with at most `decimals` fraction digits; returns [number|null, error|null]. */
-export function parseDecimal(v: string, opts: { decimals: number; min?: number; exclusiveMin?: boolean; label: string; required?: boolean; integer?: boolean }): [number | null, string | null] {
+/** The digit-group and decimal separators of a locale: "," and "." in en-GB, "." and "," in de-DE. */
+export function separators(locale: string): { group: string; decimal: string } {
+  const parts = new Intl.NumberFormat(locale).formatToParts(12345.6);
+  return { group: parts.find((p) => p.type === "group")?.value ?? ",", decimal: parts.find((p) => p.type === "decimal")?.value ?? "." };
+}
+
+const userLocale = (): string => (typeof navigator !== "undefined" && navigator.language) || "en-GB";
+const escape = (c: string) => c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * A non-negative number as typed in the user's locale, as plain text ("1250.5"), or null.
+ * Takes the locale's digit grouping ("1,250" in en-GB, "1.250" in de-DE, "1 250" in fr-FR) and
+ * decimal mark; a number without grouping may also use "." as the decimal point.
+ */
+export function normalizeNumber(v: string, locale: string = userLocale()): string | null {
   const s = v.trim();
-  if (!s) return [null, opts.required ? `${opts.label} is required.` : null];
-  if (!/^\d+(\.\d+)?$/.test(s)) return [null, `${opts.label} must be a number.`];
+  const { group, decimal } = separators(locale);
+  const g = /\s/.test(group) ? "[\\s\\u00a0\\u202f]" : escape(group);
+  const m = new RegExp(`^(\\d{1,3}(?:${g}\\d{3})+|\\d+)(?:${escape(decimal)}(\\d+))?$`).exec(s);
+  if (m) return m[1].replace(/\D/g, "") + (m[2] ? `.${m[2]}` : "");
+  return /^\d+(\.\d+)?$/.test(s) ? s : null;
+}
+
+/** A decimal with at most `decimals` fraction digits, typed in the user's locale; returns [number|null, error|null]. */
+export function parseDecimal(
+  v: string,
+  opts: { decimals: number; min?: number; exclusiveMin?: boolean; label: string; required?: boolean; integer?: boolean; locale?: string },
+): [number | null, string | null] {
+  const typed = v.trim();
+  if (!typed) return [null, opts.required ? `${opts.label} is required.` : null];
+  const s = normalizeNumber(typed, opts.locale);
+  if (s === null) return [null, `${opts.label} must be a number.`];
   const frac = s.split(".")[1]?.length ?? 0;
   if (opts.integer && frac > 0) return [null, `${opts.label} must be a whole number.`];
   if (frac > opts.decimals) return [null, `${opts.label}: at most ${opts.decimals} decimals.`];

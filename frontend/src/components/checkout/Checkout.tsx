@@ -6,7 +6,7 @@ import { useCreateTransaction } from "@/hooks/transactions";
 import { ApiError } from "@/lib/errors";
 import { formatQuantity, toNumber, unitsLabel } from "@/lib/format";
 import type { MaterialDetail } from "@/lib/types";
-import type { Errors } from "@/lib/validation";
+import { type Errors, normalizeNumber } from "@/lib/validation";
 import { OrderSummary, type ReservedOrder } from "./OrderSummary";
 import { PaymentConfirmed } from "./PaymentConfirmed";
 import { initialQuantity, unitPriceFor, validateQuantity } from "./quantity";
@@ -20,8 +20,9 @@ export function Checkout({ material: m, onPriceChanged }: { material: MaterialDe
   const [order, setOrder] = useState<ReservedOrder | null>(null);
   const [paid, setPaid] = useState<PayResult | null>(null);
   const [priceNotice, setPriceNotice] = useState<string | null>(null);
-  const unitPrice = unitPriceFor(m, toNumber(qtyText));
-  const estimate = (toNumber(qtyText) ?? 0) * unitPrice;
+  const typedQuantity = toNumber(normalizeNumber(qtyText));
+  const unitPrice = unitPriceFor(m, typedQuantity);
+  const estimate = (typedQuantity ?? 0) * unitPrice;
 
   // Called by the payment form: creates the order the first time, then reuses it.
   const ensureOrder = async (): Promise<string | null> => {

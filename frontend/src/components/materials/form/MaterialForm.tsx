@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from "react";
 import { Button, Card, CardBody, CardHeader, ErrorBanner } from "@/components/ui";
 import { useMaterialTypes } from "@/hooks/materials";
+import { useLeaveWarning } from "@/hooks/useLeaveWarning";
 import type { Errors } from "@/lib/validation";
 import { BasicsFields, QuantityPriceFields } from "./BasicsFields";
 import { CompositionFields, MetricsFields, SupplyChainFields } from "./DetailsFields";
@@ -26,6 +27,8 @@ export function MaterialForm({ initial, mode, submitting, serverError, serverFie
   const errors = { ...serverFieldErrors, ...clientErrors };
   const set: SectionProps["set"] = (k, v) => setF((s) => ({ ...s, [k]: v }));
   const section: SectionProps = { form: f, set, errors, vocab: types.data };
+  // Leaving with unsaved edits asks first (not while the save that navigates away is running).
+  useLeaveWarning(!submitting && JSON.stringify(f) !== JSON.stringify(initial));
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
