@@ -4,6 +4,7 @@ import { useUnreadCount } from "@/hooks/messages";
 import { useResettableState } from "@/hooks/useResettableState";
 import { ButtonLink, CountBadge, cx } from "@/components/ui";
 import { Logo } from "./Logo";
+import { MenuButton } from "./MenuButton";
 
 const navClass = ({ isActive }: { isActive: boolean }) =>
   cx(
@@ -91,18 +92,7 @@ export function Header() {
             </>
           ) : null}
         </div>
-        <button
-          type="button"
-          className="ml-auto inline-flex size-10 items-center justify-center rounded-lg text-stone-700 hover:bg-stone-100 lg:hidden"
-          aria-expanded={open}
-          aria-controls="mobile-nav"
-          aria-label={open ? "Close menu" : "Open menu"}
-          onClick={() => setOpen((o) => !o)}
-        >
-          <svg viewBox="0 0 24 24" className="size-6" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
-            {open ? <path d="M6 6l12 12M18 6 6 18" strokeLinecap="round" /> : <path d="M4 7h16M4 12h16M4 17h16" strokeLinecap="round" />}
-          </svg>
-        </button>
+        <MenuButton open={open} onToggle={() => setOpen((o) => !o)} onClose={close} signedIn={Boolean(signedIn)} />
       </div>
       {open && (
         <nav id="mobile-nav" aria-label="Mobile" className="border-t border-stone-200 bg-white px-4 py-3 lg:hidden">
