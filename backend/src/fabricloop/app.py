@@ -32,6 +32,7 @@ from fabricloop.core.replica import ReadReplica
 from fabricloop.core.spa import install_spa
 from fabricloop.core.storage import MediaFiles, Storage, create_storage
 from fabricloop.disputes.router import router as disputes_router
+from fabricloop.fx.router import router as fx_router
 from fabricloop.health.router import router as health_router
 from fabricloop.images.router import router as images_router
 from fabricloop.images.service import ProcessingPool, unattached_purge
@@ -67,6 +68,7 @@ ROUTERS: list[APIRouter] = [
     reports_router,
     transactions_router,
     offers_router,
+    fx_router,
     payments_router,
     payment_events_router,
     refunds_router,

@@ -125,6 +125,44 @@ def cmd_purge(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fx_import(args: argparse.Namespace) -> int:
+    import asyncio
+    from pathlib import Path
+
+    from fabricloop.core.db import create_engine, create_sessionmaker
+    from fabricloop.fx import service
+    from fabricloop.fx.errors import InvalidRatesFile
+
+    settings = settings_with_services()
+    try:
+        text = Path(args.file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"Cannot read {args.file}: {error}", file=sys.stderr)
+        return 2
+
+    async def run() -> list[service.DayRates]:
+        engine = create_engine(settings)
+        try:
+            async with create_sessionmaker(engine)() as session:
+                days = await service.import_rates(session, text)
+                await session.commit()
+                return days
+        finally:
+            await engine.dispose()
+
+    try:
+        days = asyncio.run(run())
+    except InvalidRatesFile as error:
+        print(f"{args.file}: {error.message}", file=sys.stderr)
+        return 2
+    last = days[-1]
+    print(
+        f"Imported {len(days)} day(s) of rates; the newest, {last.day}: "
+        f"{len(last.rates)} currencies."
+    )
+    return 0
+
+
 def cmd_reconcile(_args: argparse.Namespace) -> int:
     import asyncio
 
@@ -205,6 +243,14 @@ def build_parser() -> argparse.ArgumentParser:
         "prints the orders that break it and exits 1 if any does",
     )
     reconcile.set_defaults(handler=cmd_reconcile)
+
+    fx_import = commands.add_parser(
+        "fx-import",
+        help="load reference exchange rates from a file in the ECB's CSV format "
+        "(eurofxref.csv, or the history eurofxref-hist.csv)",
+    )
+    fx_import.add_argument("file")
+    fx_import.set_defaults(handler=cmd_fx_import)
 
     backup = commands.add_parser(
         "backup", help="pg_dump (custom format) and the media files into var/backups/<time>/"

@@ -3,6 +3,7 @@
 from fabricloop.auth.models import RefreshToken, User
 from fabricloop.core.models import Base
 from fabricloop.disputes.models import Dispute, DisputeMessage
+from fabricloop.fx.models import FxRate
 from fabricloop.images.models import Image
 from fabricloop.invoices.models import Document, DocumentCounter
 from fabricloop.ledger.models import LedgerEntry
@@ -28,6 +29,7 @@ __all__ = [
     "DisputeMessage",
     "Document",
     "DocumentCounter",
+    "FxRate",
     "IdempotencyKey",
     "Image",
     "LedgerEntry",

@@ -800,6 +800,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/fx-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Fx Rates
+         * @description The newest day's reference rates in units per 1 EUR, as loaded by `fabricloop fx-import FILE` (the ECB's daily CSV format); the demo ships a default set. Before any import: `date` null and no rates.
+         */
+        get: operations["get_fx_rates_api_fx_rates_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/payments": {
         parameters: {
             query?: never;
@@ -1521,6 +1541,36 @@ export interface components {
             quality: string;
             /** Sources */
             sources: string;
+        };
+        /** FxRateOut */
+        FxRateOut: {
+            /** Currency */
+            currency: string;
+            /**
+             * Rate
+             * @description Units of `currency` per 1 EUR.
+             */
+            rate: number;
+        };
+        /** FxRates */
+        FxRates: {
+            /**
+             * Base
+             * @constant
+             */
+            base: "EUR";
+            /**
+             * Date
+             * @description The day of the rates; null before any import.
+             */
+            date: string | null;
+            /**
+             * Rates
+             * @description EUR itself is included at 1.
+             */
+            rates: components["schemas"]["FxRateOut"][];
+            /** Source */
+            source: string;
         };
         /** Health */
         Health: {
@@ -5548,6 +5598,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_fx_rates_api_fx_rates_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FxRates"];
                 };
             };
         };

@@ -17,6 +17,7 @@ from fabricloop.core.db import create_engine, create_sessionmaker
 from fabricloop.core.storage import create_storage
 from fabricloop.demo.catalogue import COMPANIES, DEMO_PASSWORD, TEMPLATES, Template
 from fabricloop.demo.swatches import encode, swatch
+from fabricloop.fx import service as fx
 from fabricloop.images.models import Image
 from fabricloop.materials.models import (
     DigitalProductPassport,
@@ -363,6 +364,7 @@ async def seed_if_empty(settings: Settings) -> bool:
             if not await _is_empty(session):
                 return False
             await DemoSeeder(session, settings).run()
+            await fx.import_default(session)
             await session.commit()
             return True
     finally:
