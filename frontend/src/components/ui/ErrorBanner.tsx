@@ -9,10 +9,11 @@ interface Props {
   className?: string;
 }
 
-/** A clear, accessible error box for a failed request; shows the request id for support. */
+/** A clear, accessible error box for a failed request; shows the request id of a server error for support. */
 export function ErrorBanner({ error, title = "Something went wrong", onRetry, className }: Props) {
   if (!error) return null;
-  const requestId = error instanceof ApiError ? error.requestId : null;
+  // The reference helps support trace a server fault; for an ordinary mistake (4xx) it is noise.
+  const requestId = error instanceof ApiError && error.status >= 500 ? error.requestId : null;
   return (
     <div role="alert" className={cx("rounded-xl border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800", className)}>
       <div className="flex items-start gap-3">
