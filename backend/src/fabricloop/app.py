@@ -53,6 +53,7 @@ from fabricloop.payouts.router import router as payouts_router
 from fabricloop.payouts.service import complete_overdue
 from fabricloop.refunds.router import router as refunds_router
 from fabricloop.reports.router import router as reports_router
+from fabricloop.shipping.router import router as shipping_router
 from fabricloop.transactions.router import router as transactions_router
 
 ROUTERS: list[APIRouter] = [
@@ -69,6 +70,7 @@ ROUTERS: list[APIRouter] = [
     transactions_router,
     offers_router,
     fx_router,
+    shipping_router,
     payments_router,
     payment_events_router,
     refunds_router,

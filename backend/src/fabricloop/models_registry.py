@@ -19,6 +19,7 @@ from fabricloop.offers.models import Offer
 from fabricloop.payments.models import IdempotencyKey, Payment, WebhookEvent
 from fabricloop.payouts.models import ConnectedAccount, Payout
 from fabricloop.refunds.models import Refund
+from fabricloop.shipping.models import ShippingProfile, ShippingZone
 from fabricloop.transactions.models import Transaction
 
 __all__ = [
@@ -42,6 +43,8 @@ __all__ = [
     "Payout",
     "RefreshToken",
     "Refund",
+    "ShippingProfile",
+    "ShippingZone",
     "SustainabilityMetric",
     "Transaction",
     "User",

@@ -57,7 +57,16 @@ class TestCreate:
         )
         assert response.status_code == 201
         data = response.json()
-        assert set(data) == {"transaction_id", "status", "total", "currency", "created_at"}
+        assert set(data) == {
+            "transaction_id",
+            "status",
+            "goods_total",
+            "shipping_price",
+            "shipping_method",
+            "total",
+            "currency",
+            "created_at",
+        }
         assert is_uuid(data["transaction_id"])
         assert data["status"] == "pending"
         assert_money(data["total"])

@@ -8,10 +8,13 @@ from fabricloop.auth.passwords import verify_password
 from fabricloop.config import Settings
 from fabricloop.demo.catalogue import DEMO_PASSWORD
 from fabricloop.demo.seed import DemoSeeder, demo_logins_text
+from fabricloop.demo.shipping import PROFILES
 from fabricloop.images.models import Image
 from fabricloop.materials.models import DigitalProductPassport, Material
 from fabricloop.messages.models import Message
 from fabricloop.payments.models import Payment
+from fabricloop.shipping.models import ShippingProfile
+from fabricloop.shipping.schemas import ShippingProfileIn
 from fabricloop.transactions.models import Transaction
 
 
@@ -47,10 +50,46 @@ async def test_demo_marketplace_has_content_for_every_page(
         "cancelled",
     }
     for t in transactions:
-        assert t.total == (t.unit_price * t.quantity).quantize(Decimal("0.01"))
+        goods = (t.unit_price * t.quantity).quantize(Decimal("0.01"))
+        assert t.total == goods + t.shipping_price
+        assert t.shipping_method == "zone"  # every demo seller ships to the demo buyers
         assert (t.paid_at is not None) == (t.status in ("paid", "shipped", "completed"))
+    assert any(t.shipping_price > 0 for t in transactions)
+    assert all(t.carrier == "ups" for t in transactions if t.tracking_number is not None)
+    sellers = {u.id for u in users if u.role == "manufacturer"}
+    assert {p.seller_id for p in (await session.execute(select(ShippingProfile))).scalars()} == (
+        sellers
+    )
     assert await _count(session, Payment) >= sum(t.paid_at is not None for t in transactions)
     assert all(m.quantity >= 0 for m in materials)
 
     unread = select(func.count()).select_from(Message).where(Message.read_at.is_(None))
     assert (await session.execute(unread)).scalar_one() > 0
+
+
+def test_demo_profiles_are_valid_profiles() -> None:
+    """Each demo profile passes the API's own rules (a country in one zone at most)."""
+    for profile in PROFILES.values():
+        data = ShippingProfileIn.model_validate(
+            {
+                "ships_from": profile.ships_from,
+                "handling_days": profile.handling_days,
+                "incoterm": profile.incoterm,
+                "pickup_available": profile.pickup_available,
+                "zones": [
+                    {
+                        "name": z.name,
+                        "countries": list(z.countries),
+                        "base_price": z.base_price,
+                        "price_per_kg": z.price_per_kg,
+                        "free_over": z.free_over,
+                        "transit_days_min": z.transit_days_min,
+                        "transit_days_max": z.transit_days_max,
+                    }
+                    for z in profile.zones
+                ],
+            }
+        )
+        countries = [c for z in data.zones for c in z.countries]
+        assert len(countries) == len(set(countries))
+        assert {"DE", "FR", "GB", "US"} <= set(countries)

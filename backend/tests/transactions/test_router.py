@@ -61,7 +61,19 @@ class TestCreateTransaction:
         )
         assert response.status_code == 201
         data = response.json()
-        assert set(data) == {"transaction_id", "status", "total", "currency", "created_at"}
+        assert set(data) == {
+            "transaction_id",
+            "status",
+            "goods_total",
+            "shipping_price",
+            "shipping_method",
+            "total",
+            "currency",
+            "created_at",
+        }
+        # No shipping profile: the seller arranges delivery, the total is the goods alone.
+        assert (data["goods_total"], data["shipping_price"]) == (89.25, 0)
+        assert data["shipping_method"] == "arranged_by_seller"
         assert data["status"] == "pending"
         assert data["total"] == 89.25
         assert data["currency"] == "EUR"

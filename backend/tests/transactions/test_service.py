@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.app import periodic_jobs
 from fabricloop.core.jobs import Job, run_job
-from fabricloop.materials import stock
+from fabricloop.materials import stock, terms
 from fabricloop.materials.errors import MaterialNotFound
 from fabricloop.materials.listing_cache import material_key
 from fabricloop.payments.models import IdempotencyKey
@@ -73,11 +73,11 @@ class TestArithmetic:
         ],
     )
     def test_total_half_up(self, price: str, quantity: str, total: str) -> None:
-        assert service.order_total(Decimal(price), Decimal(quantity)) == Decimal(total)
+        assert terms.order_total(Decimal(price), Decimal(quantity)) == Decimal(total)
 
     def test_mass(self) -> None:
-        assert service.quantity_in_kg(Decimal("2.5"), "kg", None) == Decimal("2.5")
-        assert service.quantity_in_kg(Decimal("3"), "roll", Decimal("12.25")) == Decimal("36.75")
+        assert terms.quantity_in_kg(Decimal("2.5"), "kg", None) == Decimal("2.5")
+        assert terms.quantity_in_kg(Decimal("3"), "roll", Decimal("12.25")) == Decimal("36.75")
 
 
 class TestExpiry:

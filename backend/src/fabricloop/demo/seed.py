@@ -16,6 +16,7 @@ from fabricloop.config import Settings
 from fabricloop.core.db import create_engine, create_sessionmaker
 from fabricloop.core.storage import create_storage
 from fabricloop.demo.catalogue import COMPANIES, DEMO_PASSWORD, TEMPLATES, Template
+from fabricloop.demo.shipping import PROFILES
 from fabricloop.demo.swatches import encode, swatch
 from fabricloop.fx import service as fx
 from fabricloop.images.models import Image
@@ -25,10 +26,13 @@ from fabricloop.materials.models import (
     PassportChange,
     SustainabilityMetric,
 )
+from fabricloop.materials.terms import order_total, quantity_in_kg
 from fabricloop.messages.models import Message
 from fabricloop.payments.models import Payment
+from fabricloop.shipping.models import ShippingProfile, ShippingZone
+from fabricloop.shipping.pricing import charge
 from fabricloop.transactions.models import Transaction
-from fabricloop.transactions.service import order_total, quantity_in_kg, rfc3339
+from fabricloop.transactions.service import rfc3339
 
 CENT = Decimal("0.01")
 LISTINGS_PER_TEMPLATE = 4
@@ -67,6 +71,7 @@ class DemoSeeder:
         users = await self._users()
         sellers = [u for u in users if u.role == "manufacturer"]
         buyers = [u for u in users if u.role == "brand"]
+        self._shipping_profiles(sellers)
         materials = await self._materials(sellers)
         await self._transactions(materials, buyers)
         await self._messages(materials, buyers)
@@ -87,6 +92,36 @@ class DemoSeeder:
         self.session.add_all(users)
         await self.session.flush()
         return users
+
+    def _shipping_profiles(self, sellers: list[User]) -> None:
+        self.profiles = {s.id: PROFILES[s.email] for s in sellers if s.email in PROFILES}
+        for seller in sellers:
+            profile = self.profiles.get(seller.id)
+            if profile is None:
+                continue
+            self.session.add(
+                ShippingProfile(
+                    seller_id=seller.id,
+                    ships_from=profile.ships_from,
+                    handling_days=profile.handling_days,
+                    incoterm=profile.incoterm,
+                    pickup_available=profile.pickup_available,
+                )
+            )
+            self.session.add_all(
+                ShippingZone(
+                    seller_id=seller.id,
+                    position=position,
+                    name=zone.name,
+                    countries=list(zone.countries),
+                    base_price=zone.base_price,
+                    price_per_kg=zone.price_per_kg,
+                    free_over=zone.free_over,
+                    transit_days_min=zone.transit_days_min,
+                    transit_days_max=zone.transit_days_max,
+                )
+                for position, zone in enumerate(profile.zones)
+            )
 
     async def _materials(self, sellers: list[User]) -> list[Material]:
         materials: list[Material] = []
@@ -271,19 +306,28 @@ class DemoSeeder:
             material.quantity -= quantity
             if material.quantity == 0:
                 material.status = "sold_out"
-        total = order_total(material.price, quantity)
+        goods = order_total(material.price, quantity)
+        weight = quantity_in_kg(quantity, material.unit, material.kg_per_unit)
+        address = ADDRESS[buyer.company_name]
+        delivery = charge(self.profiles.get(material.seller_id), address["country"], weight, goods)
         transaction = Transaction(
             material_id=material.id,
             buyer_id=buyer.id,
             seller_id=material.seller_id,
             quantity=quantity,
             unit=material.unit,
-            quantity_kg=quantity_in_kg(quantity, material.unit, material.kg_per_unit),
+            quantity_kg=weight,
             unit_price=material.price,
-            total=total,
+            total=goods + delivery.price,
+            shipping_price=delivery.price,
+            shipping_method=delivery.method,
+            incoterm=delivery.incoterm,
+            delivery_days_min=delivery.days_min,
+            delivery_days_max=delivery.days_max,
             currency=material.currency,
             status=status,
-            shipping_address=ADDRESS[buyer.company_name],
+            shipping_address=address,
+            carrier="ups" if steps >= 2 else None,
             tracking_number=f"1Z{self.rng.randrange(10**9, 10**10)}" if steps >= 2 else None,
             status_history=history,
             expires_at=created + timedelta(minutes=30),

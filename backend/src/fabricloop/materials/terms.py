@@ -5,7 +5,7 @@ order made on it (transactions, offers)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -94,3 +94,18 @@ def tier_problems(
             )
         previous = tier
     return problems
+
+
+CENT = Decimal("0.01")
+KG_PLACES = Decimal("0.0001")
+
+
+def order_total(price: Decimal, quantity: Decimal) -> Decimal:
+    """What `quantity` costs at a unit price, rounded half-up to cents."""
+    return (price * quantity).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def quantity_in_kg(quantity: Decimal, unit: str, kg_per_unit: Decimal | None) -> Decimal:
+    """The mass of `quantity` (kg listings weigh their quantity), to 4 decimals."""
+    per_unit = Decimal(1) if unit == "kg" or kg_per_unit is None else kg_per_unit
+    return (quantity * per_unit).quantize(KG_PLACES, rounding=ROUND_HALF_UP)

@@ -3,7 +3,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, SmallInteger, String, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -16,6 +16,9 @@ from fabricloop.core.vocabulary import (
 )
 
 OPEN_SAMPLE = "status IN ('pending', 'paid', 'shipped')"
+
+SHIPPING_METHODS = ("zone", "pickup", "arranged_by_seller")
+CARRIERS = ("dhl", "ups", "fedex", "dpd", "gls", "tnt", "postnl", "other")
 
 
 class Transaction(UUIDPrimaryKey, Timestamps, Base):
@@ -33,6 +36,15 @@ class Transaction(UUIDPrimaryKey, Timestamps, Base):
         CheckConstraint(
             "refunded_amount >= 0 AND refunded_amount <= total", name="refunded_within_total"
         ),
+        CheckConstraint(
+            "shipping_price >= 0 AND shipping_price <= total", name="shipping_price_in_total"
+        ),
+        CheckConstraint(in_list("shipping_method", SHIPPING_METHODS), name="shipping_method_known"),
+        CheckConstraint(
+            "delivery_days_min IS NULL OR delivery_days_min <= delivery_days_max",
+            name="delivery_days_range",
+        ),
+        CheckConstraint(in_list("carrier", CARRIERS), name="carrier_known"),
         Index("ix_transactions_buyer_id_created_at", "buyer_id", "created_at"),
         Index("ix_transactions_seller_id_created_at", "seller_id", "created_at"),
         Index("ix_transactions_material_id", "material_id"),
@@ -60,7 +72,15 @@ class Transaction(UUIDPrimaryKey, Timestamps, Base):
     # Mass at the time of purchase, so reports don't change when the listing is edited later.
     quantity_kg: Mapped[Decimal] = mapped_column(Numeric(16, 4))
     unit_price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    # Goods and delivery: total = goods_total + shipping_price, all fixed when the order is
+    # placed (a later change of the listing or of the seller's shipping profile alters none).
     total: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    shipping_price: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default="0")
+    shipping_method: Mapped[str] = mapped_column(String(20), server_default="arranged_by_seller")
+    incoterm: Mapped[str | None] = mapped_column(String(3))
+    # Days from payment to delivery as quoted (handling + transit); None when not quoted.
+    delivery_days_min: Mapped[int | None] = mapped_column(SmallInteger)
+    delivery_days_max: Mapped[int | None] = mapped_column(SmallInteger)
     currency: Mapped[str] = mapped_column(String(3))
     kind: Mapped[str] = mapped_column(String(8), server_default="order")
     # The lot the stock was reserved from, for a listing sold by lot.
@@ -68,6 +88,7 @@ class Transaction(UUIDPrimaryKey, Timestamps, Base):
     status: Mapped[str] = mapped_column(String(16), server_default="pending")
     # JSON null (never SQL NULL) for an order made from an offer that gave no address.
     shipping_address: Mapped[dict[str, Any] | None] = mapped_column(JSONB, nullable=False)
+    carrier: Mapped[str | None] = mapped_column(String(16))
     tracking_number: Mapped[str | None] = mapped_column(String(100))
     status_history: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default="[]")
     expires_at: Mapped[datetime]
@@ -76,3 +97,7 @@ class Transaction(UUIDPrimaryKey, Timestamps, Base):
     platform_fee: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     refunded_amount: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default="0")
     payout_status: Mapped[str] = mapped_column(String(16), server_default="none")
+
+    @property
+    def goods_total(self) -> Decimal:
+        return self.total - self.shipping_price

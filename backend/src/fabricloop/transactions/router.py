@@ -12,6 +12,8 @@ from fabricloop.materials.errors import ListingBusy, MaterialNotFound
 from fabricloop.payments.deps import AppGateway
 from fabricloop.payments.errors import GatewayDown
 from fabricloop.refunds.errors import RefundRefused
+from fabricloop.shipping.errors import NotShippedToCountry, PickupUnavailable
+from fabricloop.shipping.tracking import tracking_url
 from fabricloop.transactions import service
 from fabricloop.transactions.errors import (
     BelowMinimumOrder,
@@ -53,6 +55,9 @@ def _summary_fields(view: TransactionView) -> dict[str, object]:
         "quantity": t.quantity,
         "unit": t.unit,
         "unit_price": t.unit_price,
+        "goods_total": t.goods_total,
+        "shipping_price": t.shipping_price,
+        "shipping_method": t.shipping_method,
         "total": t.total,
         "currency": t.currency,
         "status": t.status,
@@ -67,8 +72,14 @@ def _summary_fields(view: TransactionView) -> dict[str, object]:
     "",
     status_code=status.HTTP_201_CREATED,
     description="The unit price is the listing's `price_tiers` tier the quantity reaches "
-    "(else its `price`); the total is unit price times quantity, rounded half-up to "
-    "cents. `quantity`: at most 3 decimals, whole for `roll` and `piece`. A draft, archived, "
+    "(else its `price`); `goods_total` is unit price times quantity, rounded half-up to "
+    "cents; `shipping_price` follows the seller's shipping profile for the address's country "
+    "(the shipping quote's rules) and `total` = goods_total + shipping_price, all fixed now. "
+    "A seller without a profile arranges delivery (`arranged_by_seller`, 0). `pickup: true` "
+    "collects from the seller where offered, no address needed. An address the seller does "
+    "not ship to is 422 `not_shipped_to_country`, pickup where not offered 422 "
+    "`pickup_unavailable`, both before any stock is reserved. `quantity`: at most 3 "
+    "decimals, whole for `roll` and `piece`. A draft, archived, "
     "deleted or unknown listing is 404; more than is left (of the listing or of the lot; a "
     "`sold_out` listing included) is 409 `insufficient_quantity`; your own listing is 422 "
     "`cannot_buy_own_material`; below the listing's `min_order_quantity` is 422 "
@@ -93,6 +104,8 @@ def _summary_fields(view: TransactionView) -> dict[str, object]:
         InvalidIncrement,
         SamplesUnavailable,
         SampleAlreadyOpen,
+        NotShippedToCountry,
+        PickupUnavailable,
         Unprocessable,
         ListingChanged,
         PriceChanged,
@@ -111,6 +124,9 @@ async def create_transaction(
     return TransactionCreated(
         transaction_id=t.id,
         status=t.status,
+        goods_total=t.goods_total,
+        shipping_price=t.shipping_price,
+        shipping_method=t.shipping_method,
         total=t.total,
         currency=t.currency,
         created_at=t.created_at,
@@ -161,7 +177,14 @@ async def get_transaction(
             "payout_status": t.payout_status,
             "shipping_address": t.shipping_address,
             "status_history": t.status_history,
+            "incoterm": t.incoterm,
+            "estimated_days": None
+            if t.delivery_days_min is None
+            else {"min": t.delivery_days_min, "max": t.delivery_days_max},
+            "estimated_delivery_date": service.estimated_delivery_date(t),
+            "carrier": t.carrier,
             "tracking_number": t.tracking_number,
+            "tracking_url": tracking_url(t.carrier, t.tracking_number),
             "expires_at": t.expires_at,
             "paid_at": t.paid_at,
         }
@@ -192,7 +215,8 @@ async def update_transaction_status(
     cache: AppCache,
     gateway: AppGateway,
 ) -> StatusUpdated:
-    """Ship (seller, once paid), complete (buyer, once shipped), cancel (either while pending;
-    the seller while paid, refunding the buyer in full)."""
+    """Ship (seller, once paid, with carrier and tracking number), complete (buyer, once
+    shipped), cancel (either while pending; the seller while paid, refunding the buyer in
+    full)."""
     t = await service.change_status(session, settings, cache, gateway, user, transaction_id, data)
     return StatusUpdated(transaction_id=t.id, status=t.status, updated_at=t.updated_at)

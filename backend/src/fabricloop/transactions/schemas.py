@@ -1,6 +1,6 @@
 import unicodedata
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -11,11 +11,13 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    StrictBool,
     StringConstraints,
 )
 
 from fabricloop.core.countries import COUNTRY_CODES
 from fabricloop.core.vocabulary import TRANSACTION_STATUSES
+from fabricloop.shipping.tracking import Carrier
 
 TransactionStatus = Literal["pending", "paid", "shipped", "completed", "cancelled"]
 PayoutStatus = Literal["none", "held", "scheduled", "paid", "reversed"]
@@ -103,7 +105,6 @@ class TransactionCreate(BaseModel):
         LotCode | None,
         Field(description="Required for a listing sold by lot: the lot the stock comes from."),
     ] = None
-    shipping_address: ShippingAddress
     expected_unit_price: (
         Annotated[
             Decimal,
@@ -116,12 +117,38 @@ class TransactionCreate(BaseModel):
         description="The unit price the buyer was shown: when the listing's price differs, "
         "409 `price_changed` and nothing is ordered.",
     )
+    shipping_address: Annotated[
+        ShippingAddress | None,
+        Field(description="Required unless `pickup` is true."),
+    ] = None
+    pickup: Annotated[
+        StrictBool,
+        Field(
+            description="Collect from the seller instead of delivery, where the seller's "
+            "shipping profile offers it (else 422 `pickup_unavailable`): no shipping price, "
+            "no address needed."
+        ),
+    ] = False
 
 
-class TransactionCreated(BaseModel):
+ShippingMethod = Literal["zone", "pickup", "arranged_by_seller"]
+_METHOD = Field(
+    description="`zone`: priced by the seller's shipping zone for the address's country; "
+    "`pickup`: collected from the seller; `arranged_by_seller`: the seller has no shipping "
+    "profile and arranges delivery (shipping_price 0)."
+)
+
+
+class Shipping(BaseModel):
+    goods_total: JsonDecimal = Field(description="unit_price x quantity, half-up to cents.")
+    shipping_price: JsonDecimal = Field(description="Fixed when the order was placed.")
+    shipping_method: Annotated[ShippingMethod, _METHOD]
+
+
+class TransactionCreated(Shipping):
     transaction_id: uuid.UUID
     status: TransactionStatus
-    total: JsonDecimal
+    total: JsonDecimal = Field(description="goods_total + shipping_price.")
     currency: str
     created_at: datetime
 
@@ -136,7 +163,12 @@ class StatusChange(BaseModel):
     at: datetime
 
 
-class TransactionSummary(BaseModel):
+class EstimatedDays(BaseModel):
+    min: int
+    max: int
+
+
+class TransactionSummary(Shipping):
     transaction_id: uuid.UUID
     kind: TransactionKind
     material_id: uuid.UUID
@@ -156,11 +188,24 @@ class TransactionSummary(BaseModel):
 
 class TransactionDetail(TransactionSummary):
     shipping_address: ShippingAddress | None = Field(
-        description="Null for an order made from an accepted offer that gave no address: the "
-        "parties agree on delivery in their conversation."
+        description="Null for a pickup order, and for an order made from an accepted offer "
+        "that gave no address (the parties agree on delivery in their conversation)."
     )
     status_history: list[StatusChange]
+    incoterm: Literal["EXW", "FCA", "DAP", "DDP"] | None
+    estimated_days: EstimatedDays | None = Field(
+        description="Days from payment to delivery as quoted when the order was placed "
+        "(handling + transit); null when the seller arranges shipping."
+    )
+    estimated_delivery_date: date | None = Field(
+        description="The latest day delivery is expected: the payment's day (the order's day "
+        "while unpaid) plus `estimated_days.max` calendar days."
+    )
+    carrier: Carrier | None
     tracking_number: str | None
+    tracking_url: str | None = Field(
+        description="The carrier's tracking page; null for `other` carriers or no number."
+    )
     expires_at: datetime = Field(description="An unpaid (pending) order is cancelled after this.")
     paid_at: datetime | None
     platform_fee: JsonDecimal | None = Field(
@@ -192,6 +237,7 @@ class StatusUpdate(BaseModel):
         "`cancelled` (either party while pending; the seller while paid, with a full refund)."
     )
     tracking_number: Annotated[OptionalText100, Field(description="Only with `shipped`.")] = None
+    carrier: Annotated[Carrier | None, Field(description="Only with `shipped`.")] = None
 
 
 class StatusUpdated(BaseModel):

@@ -4,8 +4,8 @@ state machine, and expire unpaid orders."""
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, NoReturn
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +20,9 @@ from fabricloop.core.pagination import Page
 from fabricloop.core.vocabulary import WHOLE_UNITS
 from fabricloop.materials import caching, stock, terms
 from fabricloop.materials.errors import MaterialNotFound
+from fabricloop.materials.terms import order_total, quantity_in_kg
+from fabricloop.shipping import service as shipping
+from fabricloop.shipping.pricing import ARRANGED_BY_SELLER, Charge
 from fabricloop.transactions import repository
 from fabricloop.transactions.errors import (
     BelowMinimumOrder,
@@ -45,7 +48,6 @@ if TYPE_CHECKING:
 CENT = Decimal("0.01")
 ZERO_MONEY = Decimal("0.00")
 MILLI = Decimal("0.001")
-KG_PLACES = Decimal("0.0001")
 # The columns' limits: NUMERIC(14, 2) for the total, NUMERIC(16, 4) for the mass.
 MAX_TOTAL = Decimal("999999999999.99")
 MAX_KG = Decimal("999999999999.9999")
@@ -70,15 +72,6 @@ def _now() -> datetime:
 
 def rfc3339(at: datetime) -> str:
     return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def order_total(price: Decimal, quantity: Decimal) -> Decimal:
-    return (price * quantity).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def quantity_in_kg(quantity: Decimal, unit: str, kg_per_unit: Decimal | None) -> Decimal:
-    per_unit = Decimal(1) if unit == "kg" or kg_per_unit is None else kg_per_unit
-    return (quantity * per_unit).quantize(KG_PLACES, rounding=ROUND_HALF_UP)
 
 
 def _check_order(
@@ -149,6 +142,31 @@ def _price_changed(unit_price: Decimal, currency: str) -> PriceChanged:
     )
 
 
+async def delivery_of(
+    session: AsyncSession,
+    listing: stock.Listing,
+    order: "Order",
+    address: dict[str, object] | None,
+    *,
+    pickup: bool,
+) -> Charge:
+    """The order's delivery at the seller's rules, before any stock is taken: an address the
+    seller does not ship to is refused here (422 `not_shipped_to_country`); `free_over`
+    compares the goods total at the order's unit price. No address and no pickup (an order
+    from an offer that gave none): the seller arranges delivery."""
+    if address is None and not pickup:
+        return ARRANGED_BY_SELLER
+    goods = order_total(order.unit_price, order.quantity)
+    weight = quantity_in_kg(order.quantity, listing.unit, listing.kg_per_unit)
+    country = None if address is None else str(address["country"])
+    delivery = await shipping.order_charge(
+        session, listing.seller_id, country, weight, goods, pickup=pickup
+    )
+    if goods + delivery.price > MAX_TOTAL:
+        raise field_error("quantity", "The order total is too large.")
+    return delivery
+
+
 def _count(session: AsyncSession, status: str) -> None:
     async def record() -> None:
         record_transaction(status)
@@ -181,6 +199,13 @@ async def create_transaction(
         raise _price_changed(order.unit_price, listing.currency)
     address = data.shipping_address.model_dump(mode="json")
     return await place_order(session, settings, cache, buyer.id, listing, order, address)
+
+    if data.shipping_address is None and not data.pickup:
+        raise field_error("shipping_address", "Required unless pickup is true.")
+    sent_to = data.shipping_address
+    address = None if sent_to is None else sent_to.model_dump(mode="json")
+    delivery = await delivery_of(session, listing, order, address, pickup=data.pickup)
+    return await place_order(session, settings, cache, buyer.id, listing, order, address, delivery)
 
 
 async def check_order(
@@ -216,9 +241,13 @@ async def place_order(
     listing: stock.Listing,
     order: Order,
     shipping_address: dict[str, object] | None,
+    delivery: Charge | None = None,
 ) -> Transaction:
-    """Record a pending order and reserve its stock (of its lot, if any). An order made from
-    an offer may have no address yet (null)."""
+    """Record a pending order, priced goods + `delivery` (by default the seller's rules for
+    the address, see delivery_of), and reserve its stock (of its lot, if any). An order made
+    from an offer may have no address yet (null): the seller then arranges delivery."""
+    if delivery is None:
+        delivery = await delivery_of(session, listing, order, shipping_address, pickup=False)
     quantity = order.quantity
     if listing.status != stock.PURCHASABLE or order.available < quantity:
         raise _insufficient(listing, order.lot_code, order.available)
@@ -235,7 +264,12 @@ async def place_order(
             unit=listing.unit,
             quantity_kg=quantity_in_kg(quantity, listing.unit, listing.kg_per_unit),
             unit_price=order.unit_price,
-            total=order_total(order.unit_price, quantity),
+            total=order_total(order.unit_price, quantity) + delivery.price,
+            shipping_price=delivery.price,
+            shipping_method=delivery.method,
+            incoterm=delivery.incoterm,
+            delivery_days_min=delivery.days_min,
+            delivery_days_max=delivery.days_max,
             currency=listing.currency,
             status="pending",
             shipping_address=shipping_address,
@@ -274,6 +308,10 @@ async def _create_sample(
         raise field_error("quantity", "A sample order is for one sample: leave it out or send 1.")
     if data.lot_code is not None:
         raise field_error("lot_code", "A sample order names no lot.")
+    if data.pickup:
+        raise field_error("pickup", "Samples are sent by the seller, not collected.")
+    if data.shipping_address is None:
+        raise field_error("shipping_address", "A sample is sent to this address: required.")
     price = listing.sample_price
     if not listing.sample_available or price is None or listing.status != stock.PURCHASABLE:
         raise SamplesUnavailable()
@@ -331,6 +369,14 @@ async def _refused(
         if left is None or left < quantity:
             raise _insufficient(current, lot_code, left or Decimal(0))
     raise ListingChanged()
+
+
+def estimated_delivery_date(transaction: Transaction) -> date | None:
+    """The latest expected delivery day: paid (or, while unpaid, ordered) + the quoted days."""
+    if transaction.delivery_days_max is None:
+        return None
+    start = transaction.paid_at or transaction.created_at
+    return start.astimezone(UTC).date() + timedelta(days=transaction.delivery_days_max)
 
 
 async def get_transaction(
@@ -407,8 +453,11 @@ async def change_status(
         raise InvalidTransition(f"A {transaction.status} transaction cannot become {data.status}.")
     if verdict is Verdict.WRONG_PARTY:
         raise WrongParty()
-    if data.tracking_number is not None and data.status != "shipped":
-        raise field_error("tracking_number", "Only a shipment has a tracking number.")
+    if data.status != "shipped":
+        if data.tracking_number is not None:
+            raise field_error("tracking_number", "Only a shipment has a tracking number.")
+        if data.carrier is not None:
+            raise field_error("carrier", "Only a shipment has a carrier.")
     now = _now()
     if data.status == "cancelled" and transaction.status == "paid":
         # Refunds build on this module (they cancel through apply_refund below).
@@ -428,7 +477,8 @@ async def change_status(
         await _cancel(session, cache, transaction, now)
     else:
         _apply(transaction, data.status, now)
-        if data.tracking_number is not None:
+        if data.status == "shipped":
+            transaction.carrier = data.carrier
             transaction.tracking_number = data.tracking_number
         _count(session, data.status)
         if data.status == "completed":
