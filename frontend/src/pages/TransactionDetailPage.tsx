@@ -70,6 +70,7 @@ export default function TransactionDetailPage() {
               />
             </CardBody>
           </Card>
+          {a && (
           <Card>
             <CardHeader title="Shipping address" />
             <CardBody>
@@ -95,6 +96,7 @@ export default function TransactionDetailPage() {
               )}
             </CardBody>
           </Card>
+          )}
           <Card>
             <CardHeader title="Status history" />
             <CardBody>

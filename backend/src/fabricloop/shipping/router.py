@@ -37,18 +37,7 @@ def _profile_out(stored: service.StoredProfile) -> ShippingProfileOut:
         handling_days=p.handling_days,
         incoterm=p.incoterm,
         pickup_available=p.pickup_available,
-        zones=[
-            ZoneOut(
-                name=z.name,
-                countries=list(z.countries),
-                base_price=z.base_price,
-                price_per_kg=z.price_per_kg,
-                free_over=z.free_over,
-                transit_days_min=z.transit_days_min,
-                transit_days_max=z.transit_days_max,
-            )
-            for z in stored.zones
-        ],
+        zones=[ZoneOut.model_validate(z, from_attributes=True) for z in stored.zones],
         updated_at=p.updated_at,
     )
 

@@ -1,7 +1,7 @@
 """Shipping profiles (one per seller), quotes for a listing, and the charge of an order."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,15 +35,7 @@ class StoredProfile:
             incoterm=p.incoterm,
             pickup_available=p.pickup_available,
             zones=tuple(
-                pricing.Zone(
-                    name=z.name,
-                    countries=tuple(z.countries),
-                    base_price=z.base_price,
-                    price_per_kg=z.price_per_kg,
-                    free_over=z.free_over,
-                    transit_days_min=z.transit_days_min,
-                    transit_days_max=z.transit_days_max,
-                )
+                pricing.Zone(**{f.name: getattr(z, f.name) for f in fields(pricing.Zone)})
                 for z in self.zones
             ),
         )

@@ -34,7 +34,7 @@ export function Checkout({ material: m, onPriceChanged }: { material: MaterialDe
     if (Object.keys(errs).length || q === null) return null;
     try {
       // The unit price shown is the one charged: a price changed since is a 409, never a surprise.
-      const created = await createTx.mutateAsync({ material_id: m.material_id, kind: "order", quantity: q, shipping_address: toAddressBody(address), expected_unit_price: unitPriceFor(m, q) });
+      const created = await createTx.mutateAsync({ material_id: m.material_id, kind: "order", quantity: q, shipping_address: toAddressBody(address), expected_unit_price: unitPriceFor(m, q), pickup: false });
       setPriceNotice(null);
       setOrder({ id: created.transaction_id, total: created.total, currency: created.currency });
       return created.transaction_id;
