@@ -70,9 +70,8 @@ export default function TransactionDetailPage() {
               />
             </CardBody>
           </Card>
-          {a && (
           <Card>
-            <CardHeader title="Shipping address" />
+            <CardHeader title={tx.shipping_method === "pickup" ? "Pickup" : "Shipping address"} />
             <CardBody>
               {a ? (
                 <address className="text-sm not-italic leading-relaxed text-stone-700">
@@ -92,11 +91,12 @@ export default function TransactionDetailPage() {
                   {countryName(a.country)}
                 </address>
               ) : (
-                <p className="text-sm text-stone-700">None given: this order came from an accepted offer; agree on delivery in your messages.</p>
+                <p className="text-sm text-stone-700">
+                  {tx.shipping_method === "pickup" ? "Collected from the seller." : "None given: this order came from an accepted offer; agree on delivery in your messages."}
+                </p>
               )}
             </CardBody>
           </Card>
-          )}
           <Card>
             <CardHeader title="Status history" />
             <CardBody>
