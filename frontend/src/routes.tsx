@@ -25,6 +25,7 @@ const DashboardPage = lazy(() => import("@/pages/DashboardPage"));
 const AccountPage = lazy(() => import("@/pages/AccountPage"));
 const SandboxThreeDSPage = lazy(() => import("@/pages/SandboxThreeDSPage"));
 const SandboxOnboardingPage = lazy(() => import("@/pages/SandboxOnboardingPage"));
+const ShippingSettingsPage = lazy(() => import("@/pages/ShippingSettingsPage"));
 
 function Root() {
   return (
@@ -64,6 +65,7 @@ export const router = createBrowserRouter([
           { path: "account", element: protect(<AccountPage />) },
           { path: "sandbox/3ds/:paymentId", element: protect(<SandboxThreeDSPage />) },
           { path: "sandbox/onboarding", element: protect(<SandboxOnboardingPage />) },
+          { path: "account/shipping", element: protect(<ShippingSettingsPage />) },
           { path: "*", element: <NotFoundPage /> },
         ],
       },

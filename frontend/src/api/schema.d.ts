@@ -627,7 +627,7 @@ export interface paths {
         put?: never;
         /**
          * Create Transaction
-         * @description The unit price is the listing's `price_tiers` tier the quantity reaches (else its `price`); the total is unit price times quantity, rounded half-up to cents. `quantity`: at most 3 decimals, whole for `roll` and `piece`. A draft, archived, deleted or unknown listing is 404; more than is left (of the listing or of the lot; a `sold_out` listing included) is 409 `insufficient_quantity`; your own listing is 422 `cannot_buy_own_material`; below the listing's `min_order_quantity` is 422 `below_minimum_order` and off its `order_increment` steps 422 `invalid_increment`, unless the order takes all that is left (of the lot, for a listing sold by lot); a listing with lots needs `lot_code` (422), an unknown lot code is 422. A price or unit changed by the seller at that very moment is 409 `listing_changed`; an `expected_unit_price` other than the order's unit price (for its quantity) is 409 `price_changed`, whose one detail (field `expected_unit_price`) carries `current_unit_price` and `currency`; too many buyers queued on one listing is 503 with `Retry-After`. Unpaid orders are cancelled after `ORDER_EXPIRY_MINUTES` (30) and their stock released. `kind: sample` orders the listing's sample: 422 `samples_unavailable` when it offers none, 409 `sample_already_ordered` while the buyer has an open (pending, paid or shipped) sample order of the listing.
+         * @description The unit price is the listing's `price_tiers` tier the quantity reaches (else its `price`); `goods_total` is unit price times quantity, rounded half-up to cents; `shipping_price` follows the seller's shipping profile for the address's country (the shipping quote's rules) and `total` = goods_total + shipping_price, all fixed now. A seller without a profile arranges delivery (`arranged_by_seller`, 0). `pickup: true` collects from the seller where offered, no address needed. An address the seller does not ship to is 422 `not_shipped_to_country`, pickup where not offered 422 `pickup_unavailable`, both before any stock is reserved. `quantity`: at most 3 decimals, whole for `roll` and `piece`. A draft, archived, deleted or unknown listing is 404; more than is left (of the listing or of the lot; a `sold_out` listing included) is 409 `insufficient_quantity`; your own listing is 422 `cannot_buy_own_material`; below the listing's `min_order_quantity` is 422 `below_minimum_order` and off its `order_increment` steps 422 `invalid_increment`, unless the order takes all that is left (of the lot, for a listing sold by lot); a listing with lots needs `lot_code` (422), an unknown lot code is 422. A price or unit changed by the seller at that very moment is 409 `listing_changed`; an `expected_unit_price` other than the order's unit price (for its quantity) is 409 `price_changed`, whose one detail (field `expected_unit_price`) carries `current_unit_price` and `currency`; too many buyers queued on one listing is 503 with `Retry-After`. Unpaid orders are cancelled after `ORDER_EXPIRY_MINUTES` (30) and their stock released. `kind: sample` orders the listing's sample: 422 `samples_unavailable` when it offers none, 409 `sample_already_ordered` while the buyer has an open (pending, paid or shipped) sample order of the listing.
          */
         post: operations["create_transaction_api_transactions_post"];
         delete?: never;
@@ -812,6 +812,50 @@ export interface paths {
          * @description The newest day's reference rates in units per 1 EUR, as loaded by `fabricloop fx-import FILE` (the ECB's daily CSV format); the demo ships a default set. Before any import: `date` null and no rates.
          */
         get: operations["get_fx_rates_api_fx_rates_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/shipping-profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Shipping Profile
+         * @description Your shipping profile (manufacturers); 404 until you have saved one.
+         */
+        get: operations["get_shipping_profile_api_account_shipping_profile_get"];
+        /**
+         * Put Shipping Profile
+         * @description Replaces the whole profile. Zone prices are amounts in each listing's own currency; a country belongs to at most one zone (422 naming the repeat otherwise). Without a profile, orders are `arranged_by_seller` at no shipping price. Cached quotes of your listings are retired at once.
+         */
+        put: operations["put_shipping_profile_api_account_shipping_profile_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/materials/{material_id}/shipping-quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Shipping Quote
+         * @description What delivering `quantity` of a public listing to `country` costs, as an order placed now would be charged (`goods_total` at the price tier the quantity reaches): the zone's `base_price + price_per_kg x weight_kg` rounded half-up to cents, 0 once the goods total reaches the zone's `free_over`. `pickup=true` quotes collection instead (422 `pickup_unavailable` when not offered). A country outside every zone of a seller with a profile is 422 `not_shipped_to_country` (`pickup_available` says whether collection is an option). Quotes are cached for 5 minutes; a change of the listing or of the seller's profile retires them.
+         */
+        get: operations["get_shipping_quote_api_materials__material_id__shipping_quote_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1508,6 +1552,13 @@ export interface components {
             request_id?: string | null;
         } & {
             [key: string]: unknown;
+        };
+        /** EstimatedDays */
+        EstimatedDays: {
+            /** Min */
+            min: number;
+            /** Max */
+            max: number;
         };
         /** FabricStageOut */
         FabricStageOut: {
@@ -3050,6 +3101,95 @@ export interface components {
              */
             country: string;
         };
+        /** ShippingProfileIn */
+        ShippingProfileIn: {
+            /**
+             * Ships From
+             * @example PT
+             */
+            ships_from: string;
+            /** Handling Days */
+            handling_days: number;
+            /**
+             * Incoterm
+             * @enum {string}
+             */
+            incoterm: "EXW" | "FCA" | "DAP" | "DDP";
+            /** Zones */
+            zones: components["schemas"]["ZoneIn"][];
+            /**
+             * Pickup Available
+             * @default false
+             */
+            pickup_available: boolean;
+        };
+        /** ShippingProfileOut */
+        ShippingProfileOut: {
+            /** Ships From */
+            ships_from: string;
+            /** Handling Days */
+            handling_days: number;
+            /**
+             * Incoterm
+             * @enum {string}
+             */
+            incoterm: "EXW" | "FCA" | "DAP" | "DDP";
+            /** Zones */
+            zones: components["schemas"]["ZoneOut"][];
+            /** Pickup Available */
+            pickup_available: boolean;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** ShippingQuote */
+        ShippingQuote: {
+            /**
+             * Material Id
+             * Format: uuid
+             */
+            material_id: string;
+            /** Country */
+            country: string;
+            /** Quantity */
+            quantity: number;
+            /** Shipping Price */
+            shipping_price: number;
+            /**
+             * Currency
+             * @description The listing's currency.
+             */
+            currency: string;
+            /**
+             * Shipping Method
+             * @description `zone`: priced by the seller's zone for the country; `pickup`: collected from the seller (EXW); `arranged_by_seller`: the seller has no shipping profile and arranges delivery after the order (price 0).
+             * @enum {string}
+             */
+            shipping_method: "zone" | "pickup" | "arranged_by_seller";
+            /**
+             * Zone
+             * @description The name of the seller's zone that serves it.
+             */
+            zone: string | null;
+            /** Incoterm */
+            incoterm: ("EXW" | "FCA" | "DAP" | "DDP") | null;
+            /**
+             * Weight Kg
+             * @description quantity x the listing's kg_per_unit.
+             */
+            weight_kg: number;
+            /** @description Days from payment to delivery: the seller's handling days plus the zone's transit days; null when the seller arranges shipping. */
+            estimated_days: components["schemas"]["EstimatedDays"] | null;
+            /** Goods Total */
+            goods_total: number;
+            /**
+             * Total
+             * @description goods_total + shipping_price.
+             */
+            total: number;
+        };
         /** StatusChange */
         StatusChange: {
             /**
@@ -3076,6 +3216,11 @@ export interface components {
              * @description Only with `shipped`.
              */
             tracking_number?: string | null;
+            /**
+             * Carrier
+             * @description Only with `shipped`.
+             */
+            carrier?: ("dhl" | "ups" | "fedex" | "dpd" | "gls" | "tnt" | "postnl" | "other") | null;
         };
         /** StatusUpdated */
         StatusUpdated: {
@@ -3228,15 +3373,38 @@ export interface components {
              * @description Required for a listing sold by lot: the lot the stock comes from.
              */
             lot_code?: string | null;
-            shipping_address: components["schemas"]["ShippingAddress"];
             /**
              * Expected Unit Price
              * @description The unit price the buyer was shown: when the listing's price differs, 409 `price_changed` and nothing is ordered.
              */
             expected_unit_price?: number | null;
+            /** @description Required unless `pickup` is true. */
+            shipping_address?: components["schemas"]["ShippingAddress"] | null;
+            /**
+             * Pickup
+             * @description Collect from the seller instead of delivery, where the seller's shipping profile offers it (else 422 `pickup_unavailable`): no shipping price, no address needed.
+             * @default false
+             */
+            pickup: boolean;
         };
         /** TransactionCreated */
         TransactionCreated: {
+            /**
+             * Goods Total
+             * @description unit_price x quantity, half-up to cents.
+             */
+            goods_total: number;
+            /**
+             * Shipping Price
+             * @description Fixed when the order was placed.
+             */
+            shipping_price: number;
+            /**
+             * Shipping Method
+             * @description `zone`: priced by the seller's shipping zone for the address's country; `pickup`: collected from the seller; `arranged_by_seller`: the seller has no shipping profile and arranges delivery (shipping_price 0).
+             * @enum {string}
+             */
+            shipping_method: "zone" | "pickup" | "arranged_by_seller";
             /**
              * Transaction Id
              * Format: uuid
@@ -3247,7 +3415,10 @@ export interface components {
              * @enum {string}
              */
             status: "pending" | "paid" | "shipped" | "completed" | "cancelled";
-            /** Total */
+            /**
+             * Total
+             * @description goods_total + shipping_price.
+             */
             total: number;
             /** Currency */
             currency: string;
@@ -3259,6 +3430,22 @@ export interface components {
         };
         /** TransactionDetail */
         TransactionDetail: {
+            /**
+             * Goods Total
+             * @description unit_price x quantity, half-up to cents.
+             */
+            goods_total: number;
+            /**
+             * Shipping Price
+             * @description Fixed when the order was placed.
+             */
+            shipping_price: number;
+            /**
+             * Shipping Method
+             * @description `zone`: priced by the seller's shipping zone for the address's country; `pickup`: collected from the seller; `arranged_by_seller`: the seller has no shipping profile and arranges delivery (shipping_price 0).
+             * @enum {string}
+             */
+            shipping_method: "zone" | "pickup" | "arranged_by_seller";
             /**
              * Transaction Id
              * Format: uuid
@@ -3305,12 +3492,28 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
-            /** @description Null for an order made from an accepted offer that gave no address: the parties agree on delivery in their conversation. */
+            /** @description Null for a pickup order, and for an order made from an accepted offer that gave no address (the parties agree on delivery in their conversation). */
             shipping_address: components["schemas"]["ShippingAddress"] | null;
             /** Status History */
             status_history: components["schemas"]["StatusChange"][];
+            /** Incoterm */
+            incoterm: ("EXW" | "FCA" | "DAP" | "DDP") | null;
+            /** @description Days from payment to delivery as quoted when the order was placed (handling + transit); null when the seller arranges shipping. */
+            estimated_days: components["schemas"]["EstimatedDays"] | null;
+            /**
+             * Estimated Delivery Date
+             * @description The latest day delivery is expected: the payment's day (the order's day while unpaid) plus `estimated_days.max` calendar days.
+             */
+            estimated_delivery_date: string | null;
+            /** Carrier */
+            carrier: ("dhl" | "ups" | "fedex" | "dpd" | "gls" | "tnt" | "postnl" | "other") | null;
             /** Tracking Number */
             tracking_number: string | null;
+            /**
+             * Tracking Url
+             * @description The carrier's tracking page; null for `other` carriers or no number.
+             */
+            tracking_url: string | null;
             /**
              * Expires At
              * Format: date-time
@@ -3351,6 +3554,22 @@ export interface components {
         };
         /** TransactionSummary */
         TransactionSummary: {
+            /**
+             * Goods Total
+             * @description unit_price x quantity, half-up to cents.
+             */
+            goods_total: number;
+            /**
+             * Shipping Price
+             * @description Fixed when the order was placed.
+             */
+            shipping_price: number;
+            /**
+             * Shipping Method
+             * @description `zone`: priced by the seller's shipping zone for the address's country; `pickup`: collected from the seller; `arranged_by_seller`: the seller has no shipping profile and arranges delivery (shipping_price 0).
+             * @enum {string}
+             */
+            shipping_method: "zone" | "pickup" | "arranged_by_seller";
             /**
              * Transaction Id
              * Format: uuid
@@ -3440,6 +3659,60 @@ export interface components {
              * @default false
              */
             duplicate: boolean;
+        };
+        /** ZoneIn */
+        ZoneIn: {
+            /**
+             * Name
+             * @example EU
+             */
+            name: string;
+            /**
+             * Countries
+             * @description ISO 3166-1 alpha-2 codes; a country belongs to at most one zone.
+             * @example [
+             *       "DE",
+             *       "FR",
+             *       "ES"
+             *     ]
+             */
+            countries: string[];
+            /**
+             * Base Price
+             * @description Per order, in the listing's currency.
+             */
+            base_price: number;
+            /**
+             * Price Per Kg
+             * @description Per kg of the order's mass.
+             */
+            price_per_kg: number;
+            /**
+             * Free Over
+             * @description Delivery is free when the goods total reaches this amount.
+             */
+            free_over?: number | null;
+            /** Transit Days Min */
+            transit_days_min: number;
+            /** Transit Days Max */
+            transit_days_max: number;
+        };
+        /** ZoneOut */
+        ZoneOut: {
+            /** Name */
+            name: string;
+            /** Countries */
+            countries: string[];
+            /** Base Price */
+            base_price: number;
+            /** Price Per Kg */
+            price_per_kg: number;
+            /** Free Over */
+            free_over: number | null;
+            /** Transit Days Min */
+            transit_days_min: number;
+            /** Transit Days Max */
+            transit_days_max: number;
         };
     };
     responses: never;
@@ -5004,7 +5277,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `cannot_buy_own_material`, `below_minimum_order`, `invalid_increment`, `samples_unavailable`, `validation_error` */
+            /** @description `cannot_buy_own_material`, `below_minimum_order`, `invalid_increment`, `samples_unavailable`, `not_shipped_to_country`, `pickup_unavailable`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5618,6 +5891,171 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FxRates"];
+                };
+            };
+        };
+    };
+    get_shipping_profile_api_account_shipping_profile_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingProfileOut"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_shipping_profile_api_account_shipping_profile_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShippingProfileIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingProfileOut"];
+                };
+            };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_shipping_quote_api_materials__material_id__shipping_quote_get: {
+        parameters: {
+            query: {
+                /** @description ISO 3166-1 alpha-2 destination. */
+                country: string;
+                /** @description In the listing's unit. */
+                quantity: number | string;
+                /** @description Quote collection from the seller. */
+                pickup?: boolean;
+                /** @description For a listing sold by lot: the lot (400 when unknown). */
+                lot_code?: string | null;
+            };
+            header?: never;
+            path: {
+                material_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingQuote"];
+                };
+            };
+            /** @description `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_shipped_to_country`, `pickup_unavailable` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

@@ -51,3 +51,28 @@ export function countryLabel(code: string | null | undefined): string {
 
 /** The codes, for the test that keeps them equal to the server's. */
 export const COUNTRY_CODES: readonly string[] = CODES;
+
+/** Every country as a select option, by name. */
+export function countryOptions(): Array<{ value: string; label: string }> {
+  return COUNTRIES.map((c) => ({ value: c.code, label: c.name }));
+}
+
+const REMEMBERED = "fabricloop.deliveryCountry";
+
+/** The country a buyer last asked delivery to (kept in this browser), if any. */
+export function rememberedCountry(): string | null {
+  try {
+    const code = localStorage.getItem(REMEMBERED);
+    return code && byCode.has(code) ? code : null;
+  } catch {
+    return null;
+  }
+}
+
+export function rememberCountry(code: string): void {
+  try {
+    localStorage.setItem(REMEMBERED, code);
+  } catch {
+    // Private mode or storage full: the choice lasts for this page only.
+  }
+}

@@ -57,3 +57,9 @@ export type ReportMonth = Report["by_month"][number];
 export type ReportMaterialType = Report["by_material_type"][number];
 export type ReportMethodShare = Report["scope3_methods"][number];
 export type ReportLine = Report["lines"][number];
+
+export type ShippingProfile = Ok<"/api/account/shipping-profile", "get">;
+export type ShippingProfileBody = Body<"/api/account/shipping-profile", "put">;
+export type ShippingZoneBody = ShippingProfileBody["zones"][number];
+export type ShippingQuote = Ok<"/api/materials/{material_id}/shipping-quote", "get">;
+export type Carrier = NonNullable<StatusChangeBody["carrier"]>;

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { DataList } from "@/components/materials/DataList";
-import { Button, Card, CardBody, CardHeader, ErrorBanner, Input, PageHeader, SuccessBanner } from "@/components/ui";
+import { Button, ButtonLink, Card, CardBody, CardHeader, ErrorBanner, Input, PageHeader, SuccessBanner } from "@/components/ui";
 import { useDeleteAccount, useExportAccountData } from "@/hooks/account";
 import { useAuth, useLogout } from "@/hooks/auth";
 import { formatDate, formatDateTime, humanize } from "@/lib/format";
@@ -41,6 +41,16 @@ export default function AccountPage() {
           />
         </CardBody>
       </Card>
+      {user.role === "manufacturer" && (
+        <Card>
+          <CardHeader title="Shipping" description="Zones, prices and delivery times buyers see on your listings and pay at checkout." />
+          <CardBody>
+            <ButtonLink to="/account/shipping" variant="secondary">
+              Shipping settings
+            </ButtonLink>
+          </CardBody>
+        </Card>
+      )}
       <Card>
         <CardHeader title="Export your data" description="Download every record we hold about you as JSON: profile, listings, images, passports, orders, payments and messages." />
         <CardBody className="space-y-3">

@@ -1,6 +1,7 @@
 import { Link, useParams } from "react-router";
 import { DataList } from "@/components/materials/DataList";
 import { StatusBadge } from "@/components/materials/StatusBadge";
+import { carrierName, DeliveryCard } from "@/components/shipping/DeliveryCard";
 import { TransactionActions } from "@/components/transactions/TransactionActions";
 import { ButtonLink, Card, CardBody, CardHeader, PageHeader, PageSpinner, QueryState } from "@/components/ui";
 import { useAuth } from "@/hooks/auth";
@@ -20,7 +21,6 @@ export default function TransactionDetailPage() {
   const isBuyer = tx.buyer.user_id === user?.user_id;
   const other = isBuyer ? tx.seller : tx.buyer;
   const a = tx.shipping_address;
-  const tracking = tx.tracking_number;
 
   return (
     <div>
@@ -58,10 +58,11 @@ export default function TransactionDetailPage() {
                   ],
                   ["Quantity", formatQuantity(tx.quantity, tx.unit)],
                   ["Unit price", `${formatMoney(tx.unit_price, tx.currency)} / ${unitLabel(tx.unit)}`],
+                  ["Goods", formatMoney(tx.goods_total, tx.currency)],
+                  ["Shipping", Number(tx.shipping_price) === 0 ? (tx.shipping_method === "zone" ? "Free" : "—") : formatMoney(tx.shipping_price, tx.currency)],
                   ["Total", <strong key="t">{formatMoney(tx.total, tx.currency)}</strong>],
                   ["Buyer", tx.buyer.company_name],
                   ["Seller", tx.seller.company_name],
-                  ...(tracking ? ([["Tracking number", tracking]] as Array<[string, string]>) : []),
                   ["Placed", formatDateTime(tx.created_at)],
                   ...(tx.paid_at ? ([["Paid", formatDateTime(tx.paid_at)]] as Array<[string, string]>) : []),
                   ...(tx.status === "pending" && tx.expires_at ? ([["Reserved until", formatDateTime(tx.expires_at)]] as Array<[string, string]>) : []),
@@ -70,6 +71,7 @@ export default function TransactionDetailPage() {
               />
             </CardBody>
           </Card>
+          <DeliveryCard tx={tx} />
           <Card>
             <CardHeader title={tx.shipping_method === "pickup" ? "Pickup" : "Shipping address"} />
             <CardBody>
@@ -106,6 +108,12 @@ export default function TransactionDetailPage() {
                     <span className="absolute -left-[1.6rem] top-1 size-3 rounded-full border-2 border-white bg-brand-500" aria-hidden="true" />
                     <p className="text-sm font-medium text-stone-900">{humanize(h.status)}</p>
                     <p className="text-xs text-stone-500">{formatDateTime(h.at)}</p>
+                    {h.status === "shipped" && tx.carrier && (
+                      <p className="text-xs text-stone-600">
+                        {carrierName(tx.carrier)}
+                        {tx.tracking_number ? ` · ${tx.tracking_number}` : ""}
+                      </p>
+                    )}
                   </li>
                 ))}
               </ol>

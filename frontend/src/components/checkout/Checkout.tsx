@@ -1,8 +1,10 @@
 import { useState } from "react";
-import { AddressFields, emptyAddress, toAddressBody, validateAddress } from "@/components/transactions/AddressFields";
+import { AddressFields, emptyAddress, toAddressBody, validateAddress, validateAddressComplete } from "@/components/transactions/AddressFields";
 import { Card, CardBody, CardHeader, ErrorBanner, Input, PageHeader } from "@/components/ui";
 import type { PayResult } from "@/hooks/payments";
+import { useShippingQuote } from "@/hooks/shipping";
 import { useCreateTransaction } from "@/hooks/transactions";
+import { rememberCountry, rememberedCountry } from "@/lib/countries";
 import { ApiError } from "@/lib/errors";
 import { formatQuantity, toNumber, unitsLabel } from "@/lib/format";
 import type { MaterialDetail } from "@/lib/types";
@@ -15,28 +17,41 @@ import { initialQuantity, unitPriceFor, validateQuantity } from "./quantity";
 export function Checkout({ material: m, onPriceChanged }: { material: MaterialDetail; onPriceChanged: () => Promise<unknown> }) {
   const createTx = useCreateTransaction();
   const [qtyText, setQtyText] = useState(() => initialQuantity(m));
-  const [address, setAddress] = useState(emptyAddress());
+  const [address, setAddress] = useState(() => ({ ...emptyAddress(), country: rememberedCountry() ?? "" }));
+  const [pickup, setPickup] = useState(false);
   const [errors, setErrors] = useState<Errors>({});
   const [order, setOrder] = useState<ReservedOrder | null>(null);
   const [paid, setPaid] = useState<PayResult | null>(null);
   const [priceNotice, setPriceNotice] = useState<string | null>(null);
-  const typedQuantity = toNumber(normalizeNumber(qtyText));
-  const unitPrice = unitPriceFor(m, typedQuantity);
-  const estimate = (typedQuantity ?? 0) * unitPrice;
+  const quantity = toNumber(normalizeNumber(qtyText));
+  const unitPrice = unitPriceFor(m, quantity);
+  const estimate = (quantity ?? 0) * unitPrice;
+  const quote = useShippingQuote(m.material_id, address.country, quantity, pickup);
+  // Whether the seller offers collection (its quote answers; any country will do).
+  const pickupQuote = useShippingQuote(m.material_id, address.country || m.origin_country || "DE", quantity, true);
 
   // Called by the payment form: creates the order the first time, then reuses it.
   const ensureOrder = async (): Promise<string | null> => {
     if (order) return order.id;
-    const errs: Errors = validateAddress(address);
+    const errs: Errors = pickup ? {} : validateAddress(address);
     const [q, qErr] = validateQuantity(qtyText, m);
     if (qErr) errs.quantity = qErr;
     setErrors(errs);
     if (Object.keys(errs).length || q === null) return null;
     try {
       // The unit price shown is the one charged: a price changed since is a 409, never a surprise.
-      const created = await createTx.mutateAsync({ material_id: m.material_id, kind: "order", quantity: q, shipping_address: toAddressBody(address), expected_unit_price: unitPriceFor(m, q), pickup: false });
+      const shipping_address = pickup && !validateAddressComplete(address) ? undefined : toAddressBody(address);
+      const created = await createTx.mutateAsync({ material_id: m.material_id, kind: "order", quantity: q, shipping_address, expected_unit_price: unitPriceFor(m, q), pickup });
       setPriceNotice(null);
-      setOrder({ id: created.transaction_id, total: created.total, currency: created.currency });
+      if (address.country) rememberCountry(address.country);
+      setOrder({
+        id: created.transaction_id,
+        goods_total: created.goods_total,
+        shipping_price: created.shipping_price,
+        shipping_method: created.shipping_method,
+        total: created.total,
+        currency: created.currency,
+      });
       return created.transaction_id;
     } catch (err) {
       if (err instanceof ApiError && err.code === "price_changed") {
@@ -80,14 +95,20 @@ export function Checkout({ material: m, onPriceChanged }: { material: MaterialDe
             </CardBody>
           </Card>
           <Card>
-            <CardHeader title="Shipping address" />
-            <CardBody>
+            <CardHeader title={pickup ? "Contact address (optional)" : "Shipping address"} />
+            <CardBody className="space-y-4">
+              {pickupQuote.isSuccess && (
+                <label className="flex items-center gap-2 text-sm text-stone-700">
+                  <input type="checkbox" checked={pickup} disabled={Boolean(order)} onChange={(e) => setPickup(e.target.checked)} className="size-4 rounded border-stone-300" />
+                  Collect from the seller (pickup, no shipping price)
+                </label>
+              )}
               <AddressFields value={address} onChange={setAddress} errors={errors} disabled={Boolean(order)} />
             </CardBody>
           </Card>
         </div>
         <div className="space-y-6 lg:sticky lg:top-24 lg:self-start">
-          <OrderSummary material={m} unitPrice={unitPrice} order={order} estimate={estimate} ensureOrder={ensureOrder} onPaid={setPaid} creating={createTx.isPending} />
+          <OrderSummary material={m} unitPrice={unitPrice} order={order} estimate={estimate} quote={quote} ensureOrder={ensureOrder} onPaid={setPaid} creating={createTx.isPending} />
         </div>
       </div>
     </div>

@@ -24,6 +24,11 @@ export function validateAddress(a: AddressForm): Errors {
   return e;
 }
 
+/** Whether every required line is filled in (a pickup order sends the address only then). */
+export function validateAddressComplete(a: AddressForm): boolean {
+  return Object.keys(validateAddress(a)).length === 0;
+}
+
 export function toAddressBody(a: AddressForm) {
   return {
     recipient_name: a.recipient_name.trim(),

@@ -1,12 +1,16 @@
 import { type FormEvent, useState } from "react";
 import { PaymentPanel } from "@/components/payments/PaymentPanel";
-import { Button, Card, CardBody, CardHeader, ErrorBanner, Input, SuccessBanner } from "@/components/ui";
+import { carrierName } from "@/components/shipping/DeliveryCard";
+import { Button, Card, CardBody, CardHeader, ErrorBanner, Input, Select, SuccessBanner } from "@/components/ui";
 import { useChangeTransactionStatus } from "@/hooks/transactions";
-import type { TransactionDetail } from "@/lib/types";
+import type { Carrier, TransactionDetail } from "@/lib/types";
+
+const CARRIER_OPTIONS = (["dhl", "ups", "fedex", "dpd", "gls", "tnt", "postnl", "other"] as const).map((c) => ({ value: c, label: carrierName(c) }));
 
 export function TransactionActions({ tx, viewerId }: { tx: TransactionDetail; viewerId: string }) {
   const change = useChangeTransactionStatus(tx.transaction_id);
   const [tracking, setTracking] = useState("");
+  const [carrier, setCarrier] = useState<Carrier | "">("");
   const [trackingError, setTrackingError] = useState<string | null>(null);
   const [confirmCancel, setConfirmCancel] = useState(false);
   const [paidNotice, setPaidNotice] = useState(false);
@@ -17,7 +21,7 @@ export function TransactionActions({ tx, viewerId }: { tx: TransactionDetail; vi
     e.preventDefault();
     if (tracking.length > 100) return setTrackingError("At most 100 characters.");
     setTrackingError(null);
-    change.mutate({ status: "shipped", ...(tracking.trim() ? { tracking_number: tracking.trim() } : {}) });
+    change.mutate({ status: "shipped", ...(carrier ? { carrier } : {}), ...(tracking.trim() ? { tracking_number: tracking.trim() } : {}) });
   };
 
   const blocks = [];
@@ -34,9 +38,10 @@ export function TransactionActions({ tx, viewerId }: { tx: TransactionDetail; vi
   if (isSeller && tx.status === "paid") {
     blocks.push(
       <Card key="ship">
-        <CardHeader title="Ship this order" description="Add the carrier's tracking number if you have one." />
+        <CardHeader title="Ship this order" description="Name the carrier and its tracking number: the buyer gets a tracking link." />
         <CardBody>
           <form onSubmit={ship} noValidate className="space-y-3">
+            <Select label="Carrier" value={carrier} onChange={(e) => setCarrier(e.target.value as Carrier | "")} options={CARRIER_OPTIONS} placeholder="Choose a carrier (optional)" />
             <Input label="Tracking number (optional)" value={tracking} onChange={(e) => setTracking(e.target.value)} error={trackingError} maxLength={100} />
             <Button type="submit" loading={change.isPending} className="w-full">
               Mark as shipped

@@ -5,6 +5,7 @@ export { cx } from "./cx";
 export { EmptyState } from "./EmptyState";
 export { ErrorBanner, SuccessBanner } from "./ErrorBanner";
 export { CountryInput } from "./CountryInput";
+export { CountrySelect } from "./CountrySelect";
 export { Field, Input, Select, Textarea, controlClass } from "./Field";
 export { PageHeader } from "./PageHeader";
 export { Pagination } from "./Pagination";

@@ -1,3 +1,4 @@
+import { DeliveryQuote } from "@/components/shipping/DeliveryQuote";
 import { Badge, ButtonLink, Card, CardBody } from "@/components/ui";
 import { useAuth } from "@/hooks/auth";
 import { formatMoney, formatQuantity, humanize, unitLabel } from "@/lib/format";
@@ -24,6 +25,7 @@ export function BuyBox({ material: m, className }: { material: MaterialDetail; c
           <span className="text-base font-normal text-stone-500"> / {unitLabel(m.unit)}</span>
         </p>
         <p className="text-sm text-stone-600">{formatQuantity(m.quantity, m.unit)} available</p>
+        {(m.status === "active" || m.status === "sold_out") && <DeliveryQuote material={m} />}
         <BuyAction material={m} />
       </CardBody>
     </Card>
