@@ -17,32 +17,9 @@ from tests.factories import (
     make_lots,
     make_material,
     make_transaction,
-    make_user,
 )
 from tests.shipping.helpers import put_profile, zone
 from tests.transactions.helpers import TRANSACTIONS, address, assert_error, order
-
-
-@pytest.fixture
-async def seller(session: AsyncSession) -> User:
-    return await make_user(session, company_name="Porto Mills", role="manufacturer")
-
-
-@pytest.fixture
-async def buyer(session: AsyncSession) -> User:
-    return await make_user(session, company_name="Munich Brand", role="brand")
-
-
-@pytest.fixture
-async def denim(session: AsyncSession, seller: User) -> Material:
-    return await make_material(
-        session,
-        seller,
-        quantity=Decimal("1000"),
-        unit="m",
-        kg_per_unit=Decimal("0.45"),
-        price=Decimal("4.20"),
-    )
 
 
 async def stock_of(session: AsyncSession, material: Material) -> Decimal:

@@ -15,11 +15,6 @@ from tests.transactions.helpers import assert_error
 
 
 @pytest.fixture
-async def seller(session: AsyncSession) -> User:
-    return await make_user(session, company_name="Porto Mills", role="manufacturer")
-
-
-@pytest.fixture
 async def brand(session: AsyncSession) -> User:
     return await make_user(session, company_name="Loop Brand", role="brand")
 

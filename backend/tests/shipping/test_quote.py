@@ -14,28 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.auth.models import User
 from fabricloop.materials.models import Material
 from fabricloop.shipping.models import ShippingZone
-from tests.factories import auth_headers, make_lots, make_material, make_user
+from tests.factories import auth_headers, make_lots, make_material
 from tests.shipping.helpers import put_profile, zone
 from tests.transactions.helpers import assert_error
-
-
-@pytest.fixture
-async def seller(session: AsyncSession) -> User:
-    return await make_user(session, company_name="Porto Mills", role="manufacturer")
-
-
-@pytest.fixture
-async def denim(session: AsyncSession, seller: User) -> Material:
-    # 0.45 kg per metre, 4.20 EUR per metre.
-    return await make_material(
-        session,
-        seller,
-        title="Selvedge denim",
-        quantity=Decimal("1000"),
-        unit="m",
-        kg_per_unit=Decimal("0.45"),
-        price=Decimal("4.20"),
-    )
 
 
 def url(material_id: uuid.UUID | str) -> str:
