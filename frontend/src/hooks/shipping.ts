@@ -15,7 +15,7 @@ export function useShippingProfile() {
     queryFn: async () => {
       const result = await api.GET("/api/account/shipping-profile");
       if (result.response.status === 404) return null;
-      return call(async () => result);
+      return call(() => Promise.resolve(result));
     },
   });
 }
