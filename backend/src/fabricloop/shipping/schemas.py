@@ -14,7 +14,7 @@ from fabricloop.shipping.pricing import Method
 Incoterm = Literal["EXW", "FCA", "DAP", "DDP"]
 MAX_ZONES = 50
 MAX_DAYS = 365
-MAX_PRICE = Decimal("1000000")
+MAX_PRICE = 1_000_000
 
 
 def _json_number(value: object) -> object:
@@ -35,7 +35,7 @@ Money = Annotated[
     BeforeValidator(_json_number),
     Field(ge=0, le=MAX_PRICE, max_digits=9, decimal_places=2, allow_inf_nan=False),
 ]
-Days = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=MAX_DAYS)]
+Days = Annotated[int, Field(ge=0, le=MAX_DAYS), BeforeValidator(_whole)]
 
 
 class ZoneIn(BaseModel):
@@ -80,7 +80,7 @@ class ShippingProfileIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     ships_from: Annotated[Country, Field(examples=["PT"])]
-    handling_days: Annotated[int, BeforeValidator(_whole), Field(ge=0, le=60)]
+    handling_days: Annotated[int, Field(ge=0, le=60), BeforeValidator(_whole)]
     incoterm: Incoterm
     zones: Annotated[list[ZoneIn], Field(max_length=MAX_ZONES)]
     pickup_available: StrictBool = False
