@@ -197,9 +197,6 @@ async def create_transaction(
     order = await check_order(session, buyer.id, listing, data.quantity, data.lot_code)
     if data.expected_unit_price is not None and data.expected_unit_price != order.unit_price:
         raise _price_changed(order.unit_price, listing.currency)
-    address = data.shipping_address.model_dump(mode="json")
-    return await place_order(session, settings, cache, buyer.id, listing, order, address)
-
     if data.shipping_address is None and not data.pickup:
         raise field_error("shipping_address", "Required unless pickup is true.")
     sent_to = data.shipping_address
