@@ -7,8 +7,8 @@ no shipping price: they get 0 and `arranged_by_seller`, so their totals are unch
 defaults are constants, so adding the columns rewrites no rows). A pickup order has no
 address: JSON null, as an order from an offer without one.
 
-Revision ID: 0013_shipping
-Revises: 0012_cache_epoch
+Revision ID: 0014_shipping
+Revises: 0013_fx_rates
 Create Date: 2026-12-04 05:30:00
 """
 
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = '0013_shipping'
-down_revision: str | None = '0012_cache_epoch'
+revision: str = '0014_shipping'
+down_revision: str | None = '0013_fx_rates'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
