@@ -21,6 +21,7 @@ BENCHMARKS = [
     "bench.messages",
     "bench.purchases",
     "bench.money",
+    "bench.live_updates",
 ]
 RESULTS = ROOT / "bench" / "results"
 

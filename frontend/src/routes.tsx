@@ -26,6 +26,7 @@ const AccountPage = lazy(() => import("@/pages/AccountPage"));
 const SandboxThreeDSPage = lazy(() => import("@/pages/SandboxThreeDSPage"));
 const SandboxOnboardingPage = lazy(() => import("@/pages/SandboxOnboardingPage"));
 const ShippingSettingsPage = lazy(() => import("@/pages/ShippingSettingsPage"));
+const NotificationsPage = lazy(() => import("@/pages/NotificationsPage"));
 
 function Root() {
   return (
@@ -66,6 +67,7 @@ export const router = createBrowserRouter([
           { path: "sandbox/3ds/:paymentId", element: protect(<SandboxThreeDSPage />) },
           { path: "sandbox/onboarding", element: protect(<SandboxOnboardingPage />) },
           { path: "account/shipping", element: protect(<ShippingSettingsPage />) },
+          { path: "notifications", element: protect(<NotificationsPage />) },
           { path: "*", element: <NotFoundPage /> },
         ],
       },

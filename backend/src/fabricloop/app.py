@@ -17,21 +17,25 @@ from fabricloop.core.cache import Cache
 from fabricloop.core.cache_epoch import CacheEpoch, start_epoch, stop_epoch
 from fabricloop.core.db import create_engine, create_sessionmaker
 from fabricloop.core.errors import install_error_handlers
+from fabricloop.core.events import EventHub, use_publisher
 from fabricloop.core.heap import freeze_startup_heap
 from fabricloop.core.http import HttpSemanticsMiddleware
-from fabricloop.core.jobs import Job, start_jobs, stop_jobs
+from fabricloop.core.jobs import Job
 from fabricloop.core.limiter import Limiter
 from fabricloop.core.limits import RequestLimitsMiddleware
 from fabricloop.core.logging import configure_logging
+from fabricloop.core.mailsink import install_dev_mail
 from fabricloop.core.middleware import RequestContextMiddleware
 from fabricloop.core.openapi import install_openapi
 from fabricloop.core.prefetched import PrefetchedResponseMiddleware
+from fabricloop.core.queue import create_queue, use_queue
 from fabricloop.core.ratelimit import RateLimitMiddleware
 from fabricloop.core.redis import create_redis
 from fabricloop.core.replica import ReadReplica
 from fabricloop.core.spa import install_spa
 from fabricloop.core.storage import MediaFiles, Storage, create_storage
 from fabricloop.disputes.router import router as disputes_router
+from fabricloop.events.router import router as events_router
 from fabricloop.fx.router import router as fx_router
 from fabricloop.health.router import router as health_router
 from fabricloop.images.router import router as images_router
@@ -40,6 +44,8 @@ from fabricloop.invoices.router import router as invoices_router
 from fabricloop.materials.router import DETAIL_ENDPOINT, detail_key_of
 from fabricloop.materials.router import router as materials_router
 from fabricloop.messages.router import router as messages_router
+from fabricloop.notifications.router import router as notifications_router
+from fabricloop.notifications.router import settings_router as notification_settings_router
 from fabricloop.offers.router import router as offers_router
 from fabricloop.ops.router import router as ops_router
 from fabricloop.passports.router import identity_router
@@ -64,6 +70,9 @@ ROUTERS: list[APIRouter] = [
     images_router,
     materials_router,
     messages_router,
+    events_router,
+    notifications_router,
+    notification_settings_router,
     passports_router,
     identity_router,
     reports_router,
@@ -83,7 +92,7 @@ ROUTERS: list[APIRouter] = [
 def periodic_jobs(
     cache: Cache, storage: Storage, gateway: PaymentGateway, settings: Settings
 ) -> list[Job]:
-    """The periodic work of the app processes (core/jobs.py runs it)."""
+    """The periodic work, run by `fabricloop worker` (worker.py schedules each)."""
     return [
         Job(
             "expire_unpaid_orders",
@@ -134,18 +143,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.payment_gateway = create_gateway(settings)
         # Under ENV=test, tests sync the epoch themselves.
         epoch = start_epoch(app.state.cache_epoch) if settings.env != "test" else None
-        jobs = start_jobs(
-            app,
-            settings,
-            periodic_jobs(app.state.cache, app.state.storage, app.state.payment_gateway, settings),
-        )
+        # Jobs run in `fabricloop worker` processes; this process only enqueues (never under
+        # ENV=test, where tests run the jobs directly).
+        app.state.queue = create_queue(settings.redis_url) if settings.env != "test" else None
+        use_queue(app.state.queue)
+        app.state.events = EventHub(settings.redis_url)
+        await app.state.events.start()
+        use_publisher(app.state.redis)
         freeze_startup_heap()
         try:
             yield
         finally:
-            await stop_jobs(jobs)
             if epoch is not None:
                 await stop_epoch(epoch)
+            use_publisher(None)
+            await app.state.events.stop()
+            if app.state.queue is not None:
+                use_queue(None)
+                await app.state.queue.disconnect()
             await app.state.payment_gateway.aclose()
             await app.state.redis.aclose()
             await app.state.engine.dispose()
@@ -169,6 +184,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings.media_path.mkdir(parents=True, exist_ok=True)
     app.state.storage = create_storage(settings)
     app.mount("/media", MediaFiles(directory=settings.media_path), name="media")
+    if settings.env == "development" and settings.smtp_url is None:
+        install_dev_mail(app, settings.mail_dir)
     install_spa(app, settings.web_dist_dir)
 
     # Added innermost first: the request context wraps everything, so every response (a 429

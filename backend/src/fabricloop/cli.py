@@ -2,9 +2,11 @@
 
 import argparse
 import json
+import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 
 from fabricloop.config import Settings, get_settings
 
@@ -35,8 +37,6 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from fabricloop.core import migrate
     from fabricloop.core.logging import configure_logging
 
@@ -52,7 +52,64 @@ def cmd_serve(args: argparse.Namespace) -> int:
     migrate.upgrade(database_url(settings))
     for hook in STARTUP_HOOKS:
         hook(settings, args)
-    print(f"FabricLoop is serving on http://{settings.host}:{settings.port}", flush=True)
+    with ExitStack() as beside:
+        if settings.smtp_url is None and settings.env != "production":
+            beside.enter_context(_mail_sink(settings))
+        if not args.no_worker:
+            beside.enter_context(_worker_process())
+        print(f"FabricLoop is serving on http://{settings.host}:{settings.port}", flush=True)
+        _serve(settings)
+    return 0
+
+
+@contextmanager
+def _mail_sink(settings: Settings) -> Iterator[None]:
+    """The development SMTP server the worker sends to when SMTP_URL is unset. When its port
+    is taken (another checkout's server), any free one: the worker reads it from
+    SMTP_SINK_PORT, which it inherits."""
+    import socket
+
+    from fabricloop.core.mailsink import start_sink
+
+    port = settings.smtp_sink_port
+    try:
+        sink = start_sink(settings.mail_dir, port=port)
+    except OSError:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = int(probe.getsockname()[1])
+        sink = start_sink(settings.mail_dir, port=port)
+        os.environ["SMTP_SINK_PORT"] = str(port)
+    print(
+        f"Mails are kept in {settings.mail_dir} (listed at /dev/mail); "
+        f"SMTP sink on 127.0.0.1:{port}",
+        flush=True,
+    )
+    try:
+        yield
+    finally:
+        sink.stop()
+
+
+@contextmanager
+def _worker_process() -> Iterator[None]:
+    """One `fabricloop worker` beside the server, on the same (possibly embedded) services."""
+    import subprocess
+
+    worker = subprocess.Popen([sys.executable, "-m", "fabricloop.cli", "worker"])
+    try:
+        yield
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def _serve(settings: Settings) -> None:
+    import uvicorn
+
     uvicorn.run(
         "fabricloop.app:create_configured_app",
         factory=True,
@@ -67,6 +124,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
         server_header=False,
         timeout_graceful_shutdown=10,
     )
+
+
+def cmd_worker(_args: argparse.Namespace) -> int:
+    from fabricloop.core.logging import configure_logging
+    from fabricloop.worker import main as run_worker
+
+    settings = settings_with_services()
+    configure_logging(settings.log_level, settings.var_dir / "log" / "worker.log")
+    if settings.log_level != "debug":
+        # saq logs every job it queues, starts and finishes: several lines a second.
+        logging.getLogger("saq").setLevel(logging.WARNING)
+    run_worker(settings)
     return 0
 
 
@@ -221,7 +290,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int)
     serve.add_argument("--workers", type=int)
     serve.add_argument("--no-seed", action="store_true", help="don't load demo data")
+    serve.add_argument(
+        "--no-worker", action="store_true", help="don't start a job worker beside the server"
+    )
     serve.set_defaults(handler=cmd_serve)
+
+    worker = commands.add_parser("worker", help="run background and periodic jobs")
+    worker.set_defaults(handler=cmd_worker)
 
     migrate = commands.add_parser("migrate", help="apply the database migrations")
     migrate.add_argument(

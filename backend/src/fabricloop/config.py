@@ -78,18 +78,30 @@ class Settings(BaseSettings):
     auto_complete_days: int = Field(14, ge=1)
     # The buyer may open a dispute until these days after shipping.
     dispute_window_days: int = Field(14, ge=1)
+    # How often a worker looks for unpaid orders past their expiry
+    expiry_check_seconds: int = Field(30, ge=1, le=59)
     idempotency_ttl_hours: int = Field(24, ge=24)
-    jobs_enabled: bool = True
-    jobs_interval_seconds: float = Field(45.0, ge=1)
 
     public_base_url: str = "http://127.0.0.1:8000"
     # The private EC P-256 JWK (JSON) that signs passports; required in production, generated
     # once into var/ otherwise. Retired public JWKs (a JSON list) stay in the DID document.
     passport_signing_key: str | None = None
     passport_retired_keys: str | None = None
+    # The SMTP server the worker sends through; unset outside production: an embedded sink
+    # keeping the mails under var/mail (SMTP_SINK_PORT), listed at /dev/mail.
+    smtp_url: str | None = None
+    smtp_sink_port: int = Field(8025, ge=1, le=65535)
+    mail_from: str = Field("FabricLoop <notifications@fabricloop.local>", min_length=3)
     media_dir: Path | None = None
-    # Where uploads are stored; an S3-compatible backend adds its name here.
+    # Where uploads are stored: the local directory (MEDIA_DIR), or an S3-compatible bucket
+    # when STORAGE_URL=s3://bucket/prefix is set (credentials: the standard AWS variables).
     storage_backend: Literal["local"] = "local"
+    storage_url: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    # Where browsers fetch the objects (a CDN, or the bucket's public URL); default: the
+    # endpoint's (or AWS's) URL of the bucket and prefix.
+    s3_public_url: str | None = None
     web_dist_dir: Path = REPO_ROOT / "frontend" / "dist"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_file: Path | None = None
@@ -119,7 +131,30 @@ class Settings(BaseSettings):
             return "warning" if value == "warn" else value
         return value
 
-    @field_validator("database_url", "database_read_url", "redis_url", mode="before")
+    @field_validator("storage_url")
+    @classmethod
+    def _storage_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not (value.startswith("s3://") and len(value) > len("s3://")):
+            raise ValueError("must be an s3://bucket/prefix URL")
+        return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("smtp://", "smtps://")):
+            raise ValueError("must be an smtp:// or smtps:// URL")
+        return value
+
+    @field_validator(
+        "database_url",
+        "database_read_url",
+        "redis_url",
+        "smtp_url",
+        "storage_url",
+        "s3_endpoint_url",
+        "s3_public_url",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -161,6 +196,8 @@ class Settings(BaseSettings):
             problems.append("DATABASE_URL must be set (no embedded PostgreSQL in production)")
         if self.redis_url is None:
             problems.append("REDIS_URL must be set (no embedded Redis in production)")
+        if self.smtp_url is None:
+            problems.append("SMTP_URL must be set (no embedded mail sink in production)")
         if not self.public_base_url.startswith("https://"):
             problems.append("PUBLIC_BASE_URL must be an https:// URL")
         if not self.passport_signing_key:
@@ -179,6 +216,10 @@ class Settings(BaseSettings):
     @property
     def media_path(self) -> Path:
         return self.media_dir or self.var_dir / "media"
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.var_dir / "mail"
 
     @property
     def log_path(self) -> Path:

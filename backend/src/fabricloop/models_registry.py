@@ -15,6 +15,7 @@ from fabricloop.materials.models import (
     SustainabilityMetric,
 )
 from fabricloop.messages.models import Message
+from fabricloop.notifications.models import Notification, NotificationSetting, OutboxEmail
 from fabricloop.offers.models import Offer
 from fabricloop.payments.models import IdempotencyKey, Payment, WebhookEvent
 from fabricloop.payouts.models import ConnectedAccount, Payout
@@ -37,7 +38,10 @@ __all__ = [
     "Material",
     "MaterialLot",
     "Message",
+    "Notification",
+    "NotificationSetting",
     "Offer",
+    "OutboxEmail",
     "PassportChange",
     "Payment",
     "Payout",

@@ -54,6 +54,8 @@ class TestValidation:
             ("ENV", "staging"),
             ("RATE_LIMIT_PER_MINUTE", "-5"),
             ("TRUSTED_PROXIES", "10.0.0.0/8, not-an-ip"),
+            ("SMTP_URL", "http://mail.example"),
+            ("SMTP_SINK_PORT", "0"),
         ],
     )
     def test_bad_variable_is_named(
@@ -122,6 +124,7 @@ class TestJwtSecret:
         monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_live_" + "k" * 24)
         monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", "whsec_" + "w" * 24)
         monkeypatch.setenv("METRICS_TOKEN", "m" * 32)
+        monkeypatch.setenv("SMTP_URL", "smtp://relay.internal:587")
         assert Settings(_env_file=None).jwt_secret == "s" * 48
 
     def test_production_never_generates_one(
@@ -154,9 +157,17 @@ class TestJwtSecret:
 
 def test_blank_values_mean_the_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # .env.example lists every setting as `KEY=`: copying it must change nothing.
-    for name in ("MEDIA_DIR", "LOG_FILE", "METRICS_TOKEN", "STRIPE_API_BASE", "CORS_ORIGINS"):
+    for name in (
+        "MEDIA_DIR",
+        "LOG_FILE",
+        "METRICS_TOKEN",
+        "STRIPE_API_BASE",
+        "CORS_ORIGINS",
+        "SMTP_URL",
+    ):
         monkeypatch.setenv(name, "")
     settings = Settings(var_dir=tmp_path)
+    assert settings.smtp_url is None
     assert settings.media_dir is None
     assert settings.media_path == tmp_path / "media"
     assert settings.log_file is None

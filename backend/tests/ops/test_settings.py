@@ -17,6 +17,7 @@ PRODUCTION = {
     "stripe_secret_key": "sk_live_" + "k" * 24,
     "stripe_webhook_secret": "whsec_" + "w" * 24,
     "metrics_token": "m" * 32,
+    "smtp_url": "smtp://mailer:secret@relay.internal:587",
 }
 
 
@@ -35,6 +36,7 @@ class TestProductionSettings:
         [
             ({"database_url": None}, "DATABASE_URL must be set"),
             ({"redis_url": ""}, "REDIS_URL must be set"),
+            ({"smtp_url": None}, "SMTP_URL must be set"),
             ({"public_base_url": "http://fabricloop.example"}, "PUBLIC_BASE_URL"),
             ({"stripe_webhook_secret": None}, "STRIPE_WEBHOOK_SECRET"),
             ({"stripe_secret_key": None}, "STRIPE_SECRET_KEY must be set"),

@@ -368,6 +368,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/events/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Event Ticket
+         * @description A one-time ticket, valid for 60 seconds, to open the event stream with EventSource.
+         */
+        post: operations["create_event_ticket_api_events_ticket_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream Events
+         * @description A Server-Sent Events stream of the caller's new notifications and
+         *     messages. Authenticate with the `Authorization: Bearer` header, or (EventSource cannot send
+         *     headers) with `?ticket=` from POST /api/events/ticket. Events:
+         *
+         *     - `ready` once the stream is open (`{}`);
+         *     - `notification`: a notification as GET /api/notifications lists it, plus `unread_count`;
+         *     - `message`: a message sent to or by the caller (`message_id, sender_id, recipient_id,
+         *       content, material_id, sent_at`).
+         *
+         *     A comment line is sent every 15 s to keep proxies from closing the stream. After a drop the
+         *     client reconnects (the stream suggests `retry: 3000`) and catches up through the API.
+         */
+        get: operations["stream_events_api_events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Notifications
+         * @description The caller's notifications, unread first, with the unread count.
+         */
+        get: operations["list_notifications_api_notifications_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark Notifications Read
+         * @description Mark the given notifications read, or all of them when none are given.
+         */
+        post: operations["mark_notifications_read_api_notifications_read_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unsubscribe One Click
+         * @description One-click unsubscribe (RFC 8058): stop emails of the kind the email's link names.
+         */
+        post: operations["unsubscribe_one_click_api_notifications_unsubscribe_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/account/notification-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Notification Settings
+         * @description Which notification kinds are also emailed to the caller.
+         */
+        get: operations["get_notification_settings_api_account_notification_settings_get"];
+        /**
+         * Update Notification Settings
+         * @description Turn the email of notification kinds on or off.
+         */
+        put: operations["update_notification_settings_api_account_notification_settings_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/passports/{material_id}": {
         parameters: {
             query?: never;
@@ -1560,6 +1694,19 @@ export interface components {
             /** Max */
             max: number;
         };
+        /** EventTicket */
+        EventTicket: {
+            /**
+             * Ticket
+             * @description Pass as `?ticket=` to GET /api/events; valid once.
+             */
+            ticket: string;
+            /**
+             * Expires In
+             * @description Seconds the ticket stays valid.
+             */
+            expires_in: number;
+        };
         /** FabricStageOut */
         FabricStageOut: {
             /**
@@ -1802,6 +1949,24 @@ export interface components {
              * @description The lot's UNTP credential (untp.json?lot=...).
              */
             untp_url: string;
+        };
+        /** MarkReadRequest */
+        MarkReadRequest: {
+            /**
+             * Notification Ids
+             * @description The notifications to mark read; omitted or null: all of them. Ids that are not the caller's unread notifications are ignored.
+             */
+            notification_ids?: string[] | null;
+        };
+        /** MarkReadResult */
+        MarkReadResult: {
+            /**
+             * Marked
+             * @description How many notifications this request marked read.
+             */
+            marked: number;
+            /** Unread Count */
+            unread_count: number;
         };
         /**
          * MaterialCreate
@@ -2417,6 +2582,71 @@ export interface components {
              * @example 2026-11
              */
             month: string;
+        };
+        /** NotificationList */
+        NotificationList: {
+            /**
+             * Notifications
+             * @description Unread first, then newest first.
+             */
+            notifications: components["schemas"]["NotificationOut"][];
+            /** Unread Count */
+            unread_count: number;
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Limit */
+            limit: number;
+        };
+        /** NotificationOut */
+        NotificationOut: {
+            /**
+             * Notification Id
+             * Format: uuid
+             */
+            notification_id: string;
+            /**
+             * Kind
+             * @description One of: message_received, offer_received, offer_countered, offer_accepted, order_paid, order_shipped, order_completed, order_cancelled, refund_issued, dispute_opened, dispute_resolved, saved_search_match, certificate_expiring.
+             */
+            kind: string;
+            /** Title */
+            title: string;
+            /** Body */
+            body: string;
+            /**
+             * Link
+             * @description A path of the web app, e.g. /transactions/{id}.
+             */
+            link: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Read At */
+            read_at: string | null;
+        };
+        /** NotificationSettings */
+        NotificationSettings: {
+            /**
+             * Email
+             * @description Per kind, whether it is also emailed (every kind is, unless turned off).
+             */
+            email: {
+                [key: string]: boolean;
+            };
+        };
+        /** NotificationSettingsUpdate */
+        NotificationSettingsUpdate: {
+            /**
+             * Email
+             * @description The kinds to change; kinds left out keep their setting.
+             */
+            email: {
+                [key: string]: boolean;
+            };
         };
         /** OfferCreate */
         OfferCreate: {
@@ -3622,6 +3852,16 @@ export interface components {
             /** Unread Count */
             unread_count: number;
         };
+        /** Unsubscribed */
+        Unsubscribed: {
+            /** Kind */
+            kind: string;
+            /**
+             * Email
+             * @description Always false: this kind is no longer emailed.
+             */
+            email: boolean;
+        };
         /** UserOut */
         UserOut: {
             /**
@@ -4616,6 +4856,291 @@ export interface operations {
             };
             /** @description `not_found` */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_event_ticket_api_events_ticket_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTicket"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stream_events_api_events_get: {
+        parameters: {
+            query?: {
+                /** @description From POST /api/events/ticket. */
+                ticket?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_notifications_api_notifications_get: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size; values above 100 are clamped. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationList"];
+                };
+            };
+            /** @description `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    mark_notifications_read_api_notifications_read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["MarkReadRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkReadResult"];
+                };
+            };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    unsubscribe_one_click_api_notifications_unsubscribe_post: {
+        parameters: {
+            query: {
+                /** @description From the email's link. */
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unsubscribed"];
+                };
+            };
+            /** @description `invalid_token`, `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_notification_settings_api_account_notification_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_notification_settings_api_account_notification_settings_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,9 +2,16 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/api/client";
 import { useAuth } from "@/components/auth/auth-context";
 import { call } from "@/lib/api";
+import { useLiveConnected } from "@/lib/live";
 import type { MessageBody } from "@/lib/types";
 
 export const POLL_MS = 4000;
+
+/** Poll only while the live stream is down (it pushes new messages otherwise). */
+function usePollInterval(enabled = true): number | false {
+  const live = useLiveConnected();
+  return enabled && !live ? POLL_MS : false;
+}
 
 export const messageKeys = {
   all: ["messages"] as const,
@@ -19,15 +26,16 @@ export function useUnreadCount() {
     queryKey: messageKeys.unread(),
     queryFn: () => call(() => api.GET("/api/messages/unread-count")),
     enabled: status === "authenticated",
-    refetchInterval: POLL_MS,
+    refetchInterval: usePollInterval(),
   });
 }
 
 export function useConversations(options: { poll?: boolean } = {}) {
+  const refetchInterval = usePollInterval(options.poll !== false);
   return useQuery({
     queryKey: messageKeys.conversations(),
     queryFn: () => call(() => api.GET("/api/messages/conversations")),
-    refetchInterval: options.poll === false ? false : POLL_MS,
+    refetchInterval,
   });
 }
 
@@ -35,6 +43,7 @@ export function useConversations(options: { poll?: boolean } = {}) {
 export function useThread(userId: string | undefined, limit: number) {
   const qc = useQueryClient();
   const queryKey = messageKeys.thread(userId ?? "", limit);
+  const refetchInterval = usePollInterval();
   return useQuery({
     queryKey,
     queryFn: async () => {
@@ -47,7 +56,7 @@ export function useThread(userId: string | undefined, limit: number) {
       return data;
     },
     enabled: Boolean(userId),
-    refetchInterval: POLL_MS,
+    refetchInterval,
   });
 }
 

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { DataList } from "@/components/materials/DataList";
+import { NotificationSettingsCard } from "@/components/notifications/NotificationSettingsCard";
 import { Button, ButtonLink, Card, CardBody, CardHeader, ErrorBanner, Input, PageHeader, SuccessBanner } from "@/components/ui";
 import { useDeleteAccount, useExportAccountData } from "@/hooks/account";
 import { useAuth, useLogout } from "@/hooks/auth";
@@ -51,6 +52,7 @@ export default function AccountPage() {
           </CardBody>
         </Card>
       )}
+      <NotificationSettingsCard />
       <Card>
         <CardHeader title="Export your data" description="Download every record we hold about you as JSON: profile, listings, images, passports, orders, payments and messages." />
         <CardBody className="space-y-3">

@@ -197,6 +197,11 @@ async def authenticate(session: AsyncSession, settings: Settings, token: str) ->
     return user
 
 
+async def active_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    user = await repository.get_user(session, user_id)
+    return user if user is not None and user.is_active else None
+
+
 async def end_all_sessions(session: AsyncSession, user_id: uuid.UUID) -> None:
     """Revoke every login of the user, their access tokens with them: for a password change, a
     suspension, a deletion."""

@@ -7,9 +7,12 @@ import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated, BinaryIO, Protocol
+from urllib.parse import urlsplit
 
+import obstore
 from anyio import to_thread
 from fastapi import Depends, Request
+from obstore.store import S3Store
 from starlette.staticfiles import StaticFiles
 from starlette.types import Message, Receive, Scope, Send
 
@@ -34,7 +37,7 @@ def check_key(key: str) -> str:
 
 
 class Storage(Protocol):
-    """Stores objects by key. Implementations: LocalStorage; an S3-compatible one later."""
+    """Stores objects by key. Implementations: LocalStorage, S3Storage."""
 
     async def save(self, key: str, data: bytes | BinaryIO, content_type: str) -> None: ...
 
@@ -92,8 +95,79 @@ class LocalStorage:
         return f"{self.base_url}/{check_key(key)}"
 
 
+class S3Storage:
+    """Objects in an S3-compatible bucket under a prefix (obstore; docs/decisions/storage-s3.md),
+    served from the bucket's public URL or a CDN in front of it (`S3_PUBLIC_URL`). Credentials
+    come from the standard AWS variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ...)."""
+
+    def __init__(
+        self,
+        bucket: str,
+        prefix: str,
+        *,
+        endpoint: str | None,
+        region: str,
+        public_url: str | None,
+    ) -> None:
+        self.prefix = prefix.strip("/")
+        options: dict[str, str] = {"region": region}
+        if endpoint is not None:
+            options["endpoint"] = endpoint
+        self.store = S3Store(
+            bucket,
+            prefix=self.prefix or None,
+            client_options={"allow_http": bool(endpoint and endpoint.startswith("http://"))},
+            **options,  # type: ignore[arg-type]
+        )
+        if public_url is None:
+            root = (
+                f"{endpoint.rstrip('/')}/{bucket}"
+                if endpoint
+                else (f"https://{bucket}.s3.{region}.amazonaws.com")
+            )
+            public_url = f"{root}/{self.prefix}" if self.prefix else root
+        self.base_url = public_url.rstrip("/")
+
+    async def save(self, key: str, data: bytes | BinaryIO, content_type: str) -> None:
+        body = data if isinstance(data, bytes) else await to_thread.run_sync(data.read)
+        await obstore.put_async(
+            self.store,
+            check_key(key),
+            body,
+            attributes={"Content-Type": content_type, "Cache-Control": IMMUTABLE},
+        )
+
+    async def read(self, key: str) -> bytes:
+        result = await obstore.get_async(self.store, check_key(key))
+        return bytes(await result.bytes_async())
+
+    async def delete(self, key: str) -> None:
+        # S3 deletes are idempotent: a missing object is no error.
+        await obstore.delete_async(self.store, check_key(key))
+
+    def url(self, key: str) -> str:
+        return f"{self.base_url}/{check_key(key)}"
+
+
+def parse_storage_url(url: str) -> tuple[str, str]:
+    """(bucket, prefix) of `s3://bucket[/prefix]`."""
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or not parts.netloc:
+        raise ValueError("must be an s3://bucket[/prefix] URL")
+    return parts.netloc, parts.path.strip("/")
+
+
 def create_storage(settings: Settings) -> Storage:
-    """The storage the settings choose; a new backend is one more branch here."""
+    """The storage the settings choose: S3 when STORAGE_URL is set, else the local directory."""
+    if settings.storage_url is not None:
+        bucket, prefix = parse_storage_url(settings.storage_url)
+        return S3Storage(
+            bucket,
+            prefix,
+            endpoint=settings.s3_endpoint_url,
+            region=settings.s3_region,
+            public_url=settings.s3_public_url,
+        )
     if settings.storage_backend == "local":
         return LocalStorage(settings.media_path)
     raise ValueError(f"unknown storage backend {settings.storage_backend!r}")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
+from fabricloop.core.events import publish_after_commit
 from fabricloop.core.pagination import Page
 from fabricloop.materials.errors import MaterialNotFound
 from fabricloop.messages import repository
@@ -16,6 +17,7 @@ from fabricloop.messages.errors import (
     message_to_self,
 )
 from fabricloop.messages.schemas import (
+    PREVIEW_LENGTH,
     Conversation,
     ConversationList,
     LastMessage,
@@ -25,6 +27,7 @@ from fabricloop.messages.schemas import (
     SendMessageRequest,
     SentMessage,
 )
+from fabricloop.notifications.service import notify
 
 # A timestamp cursor sorts after no message of its instant: (t, the smallest UUID).
 _SMALLEST_ID = uuid.UUID(int=0)
@@ -41,6 +44,26 @@ async def send(session: AsyncSession, sender: User, data: SendMessageRequest) ->
         raise MaterialNotFound()
     message_id, sent_at = await repository.add_message(
         session, sender.id, data.recipient_id, data.material_id, data.content
+    )
+    live = {
+        "message_id": str(message_id),
+        "sender_id": str(sender.id),
+        "recipient_id": str(data.recipient_id),
+        "material_id": str(data.material_id) if data.material_id else None,
+        "content": data.content,
+        "sent_at": SentMessage(message_id=message_id, sent_at=sent_at).model_dump(mode="json")[
+            "sent_at"
+        ],
+    }
+    for party in (data.recipient_id, sender.id):
+        publish_after_commit(session, party, "message", live)
+    await notify(
+        session,
+        data.recipient_id,
+        "message_received",
+        f"New message from {sender.company_name}",
+        data.content[:PREVIEW_LENGTH],
+        f"/messages/{sender.id}",
     )
     return SentMessage(message_id=message_id, sent_at=sent_at)
 

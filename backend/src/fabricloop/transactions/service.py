@@ -21,6 +21,7 @@ from fabricloop.core.vocabulary import WHOLE_UNITS
 from fabricloop.materials import caching, stock, terms
 from fabricloop.materials.errors import MaterialNotFound
 from fabricloop.materials.terms import order_total, quantity_in_kg
+from fabricloop.notifications.service import notify
 from fabricloop.shipping import service as shipping
 from fabricloop.shipping.pricing import ARRANGED_BY_SELLER, Charge
 from fabricloop.transactions import repository
@@ -53,6 +54,29 @@ MAX_TOTAL = Decimal("999999999999.99")
 MAX_KG = Decimal("999999999999.9999")
 HIDDEN_STATUSES = ("draft", "archived")
 EXPIRY_BATCH = 500
+# status -> (notification kind, title, body); the body is formatted with the order's figures.
+NOTICES: dict[str, tuple[str, str, str]] = {
+    "paid": (
+        "order_paid",
+        "Order paid",
+        "An order of {quantity} {unit} ({total}) is paid: ship it when it is ready.",
+    ),
+    "shipped": (
+        "order_shipped",
+        "Order shipped",
+        "Your order of {quantity} {unit} ({total}) is on its way.",
+    ),
+    "completed": (
+        "order_completed",
+        "Order completed",
+        "The buyer received the order of {quantity} {unit} ({total}).",
+    ),
+    "cancelled": (
+        "order_cancelled",
+        "Order cancelled",
+        "The order of {quantity} {unit} ({total}) was cancelled.",
+    ),
+}
 
 
 # Run when an order completes, in its database transaction: payouts registers the release of
@@ -413,6 +437,24 @@ def _apply(transaction: Transaction, target: str, now: datetime) -> None:
         transaction.paid_at = now
 
 
+async def _tell(
+    session: AsyncSession, transaction: Transaction, recipients: list[uuid.UUID]
+) -> None:
+    """Notify `recipients` (parties of the order) of its new status."""
+    kind, title, body = NOTICES[transaction.status]
+    text = body.format(
+        quantity=format(transaction.quantity.normalize(), "f"),
+        unit=transaction.unit,
+        total=f"{transaction.total} {transaction.currency}",
+    )
+    for user_id in recipients:
+        await notify(session, user_id, kind, title, text, f"/transactions/{transaction.id}")
+
+
+def _other_party(transaction: Transaction, user_id: uuid.UUID) -> uuid.UUID:
+    return transaction.seller_id if user_id == transaction.buyer_id else transaction.buyer_id
+
+
 async def _cancel(
     session: AsyncSession, cache: Cache, transaction: Transaction, now: datetime
 ) -> None:
@@ -481,6 +523,7 @@ async def change_status(
         if data.status == "completed":
             for hook in COMPLETION_HOOKS:
                 await hook(session, gateway, transaction)
+    await _tell(session, transaction, [_other_party(transaction, user.id)])
     await repository.flush(session)
     return transaction
 
@@ -508,6 +551,7 @@ async def mark_paid(session: AsyncSession, transaction: Transaction, platform_fe
     transaction.platform_fee = platform_fee
     transaction.payout_status = "held"
     _count(session, "paid")
+    await _tell(session, transaction, [transaction.seller_id])
     await repository.flush(session)
     return True
 
@@ -572,6 +616,7 @@ async def apply_refund(
 async def expire(session: AsyncSession, cache: Cache, transaction: Transaction) -> None:
     """Cancel a locked pending transaction found past its expiry before the job got to it."""
     await _cancel(session, cache, transaction, _now())
+    await _tell(session, transaction, [transaction.buyer_id, transaction.seller_id])
     await repository.flush(session)
 
 
@@ -582,6 +627,7 @@ async def cancel_pending_of(session: AsyncSession, cache: Cache, user_id: uuid.U
     now = _now()
     for transaction in pending:  # ordered by listing: no deadlock with the expiry job
         await _cancel(session, cache, transaction, now)
+        await _tell(session, transaction, [_other_party(transaction, user_id)])
     await repository.flush(session)
     return len(pending)
 
@@ -593,5 +639,6 @@ async def expire_overdue(session: AsyncSession, cache: Cache, now: datetime | No
     # Materials in a fixed order, so two runs can't deadlock on each other's listings.
     for transaction in sorted(overdue, key=lambda t: (str(t.material_id), str(t.id))):
         await _cancel(session, cache, transaction, now)
+        await _tell(session, transaction, [transaction.buyer_id, transaction.seller_id])
     await repository.flush(session)
     return len(overdue)

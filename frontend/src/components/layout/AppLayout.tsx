@@ -1,12 +1,14 @@
 import { Suspense, useEffect, useRef } from "react";
 import { Link, Outlet, useLocation } from "react-router";
 import { PageSpinner } from "@/components/ui";
+import { useLiveEvents } from "@/hooks/events";
 import { Header } from "./Header";
 
 export function AppLayout() {
   const { pathname } = useLocation();
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
+  useLiveEvents();
   // After a navigation, move focus into the new page unless something already has it.
   useEffect(() => {
     if (first.current) {

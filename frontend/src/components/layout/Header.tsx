@@ -2,6 +2,7 @@ import { Link, NavLink, useLocation, useNavigate } from "react-router";
 import { useAuth, useLogout } from "@/hooks/auth";
 import { useUnreadCount } from "@/hooks/messages";
 import { useResettableState } from "@/hooks/useResettableState";
+import { NotificationBell } from "@/components/notifications/NotificationBell";
 import { ButtonLink, CountBadge, cx } from "@/components/ui";
 import { Logo } from "./Logo";
 import { MenuButton } from "./MenuButton";
@@ -67,6 +68,7 @@ export function Header() {
         <div className="ml-auto hidden items-center gap-2 lg:flex">
           {signedIn ? (
             <>
+              <NotificationBell />
               {user.role === "manufacturer" && (
                 <span className="hidden xl:block">
                   <ButtonLink to="/materials/new" size="sm">
@@ -92,6 +94,11 @@ export function Header() {
             </>
           ) : null}
         </div>
+        {signedIn && (
+          <span className="ml-auto lg:hidden">
+            <NotificationBell />
+          </span>
+        )}
         <MenuButton open={open} onToggle={() => setOpen((o) => !o)} onClose={close} signedIn={Boolean(signedIn)} />
       </div>
       {open && (

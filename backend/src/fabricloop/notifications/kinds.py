@@ -1,0 +1,22 @@
+"""The kinds of notification. Adding one is one line here: the settings, the emails and the
+API's vocabulary all read this table."""
+
+from typing import Final
+
+# kind -> what the settings page and the emails call it
+KINDS: Final[dict[str, str]] = {
+    "message_received": "New messages",
+    "offer_received": "Offers received",
+    "offer_countered": "Counter-offers",
+    "offer_accepted": "Offers accepted",
+    "order_paid": "Paid orders",
+    "order_shipped": "Shipped orders",
+    "order_completed": "Completed orders",
+    "order_cancelled": "Cancelled orders",
+    "refund_issued": "Refunds",
+    "dispute_opened": "Disputes opened",
+    "dispute_resolved": "Disputes resolved",
+    "saved_search_match": "Saved search matches",
+    "certificate_expiring": "Expiring certificates",
+}
+KIND_NAMES: Final[tuple[str, ...]] = tuple(KINDS)

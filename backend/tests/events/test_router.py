@@ -1,0 +1,148 @@
+"""The event stream over a real HTTP server (uvicorn in the test's loop: httpx's ASGI
+transport buffers whole responses), fed through Redis pub/sub."""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from fabricloop.auth.models import User
+from tests.factories import auth_headers, make_user
+from tests.http_servers import serving
+
+pytestmark = pytest.mark.concurrency
+
+EVENTS = "/api/events"
+TICKET = "/api/events/ticket"
+
+
+@pytest.fixture
+async def live(app: FastAPI, committed: object) -> AsyncIterator[str]:
+    async with serving(app) as url:
+        yield url
+
+
+async def read_events(response: httpx.Response) -> AsyncIterator[tuple[str, dict[str, Any]]]:
+    """(event, data) of each event of an SSE response; comments (pings) are skipped."""
+    name, data = "message", ""
+    async for line in response.aiter_lines():
+        if line == "":
+            if data:
+                yield name, json.loads(data)
+            name, data = "message", ""
+        elif line.startswith("event:"):
+            name = line[6:].strip()
+        elif line.startswith("data:"):
+            data += line[5:].strip()
+
+
+async def users(maker: async_sessionmaker[AsyncSession], count: int) -> list[User]:
+    async with maker() as session:
+        made = [await make_user(session, company_name=f"Party {i}") for i in range(count)]
+        await session.commit()
+    return made
+
+
+async def next_event(
+    events: AsyncIterator[tuple[str, dict[str, Any]]],
+) -> tuple[str, dict[str, Any]]:
+    return await asyncio.wait_for(anext(events), 10)
+
+
+class TestStream:
+    async def test_anonymous(self, client: AsyncClient) -> None:
+        response = await client.get(EVENTS)
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "unauthorized"
+
+    @pytest.mark.parametrize(
+        "headers", [{"Authorization": "Bearer nonsense"}, {"Authorization": "Basic abc"}]
+    )
+    async def test_bad_token(self, client: AsyncClient, headers: dict[str, str]) -> None:
+        assert (await client.get(EVENTS, headers=headers)).status_code == 401
+
+    @pytest.mark.parametrize("ticket", ["unknown", "' OR 1=1 --", "é" * 10])
+    async def test_bad_ticket(self, client: AsyncClient, ticket: str) -> None:
+        assert (await client.get(EVENTS, params={"ticket": ticket})).status_code == 401
+
+    async def test_oversized_ticket(self, client: AsyncClient) -> None:
+        assert (await client.get(EVENTS, params={"ticket": "x" * 500})).status_code == 400
+
+    async def test_messages_and_notifications_arrive(
+        self,
+        live: str,
+        committed: async_sessionmaker[AsyncSession],
+        committed_client: AsyncClient,
+    ) -> None:
+        reader, writer, bystander = await users(committed, 3)
+        async with (
+            httpx.AsyncClient(base_url=live, timeout=10) as http,
+            http.stream("GET", EVENTS, headers=auth_headers(reader)) as response,
+        ):
+            assert response.status_code == 200
+            assert response.headers["content-type"].startswith("text/event-stream")
+            events = read_events(response)
+            assert await next_event(events) == ("ready", {})
+            # Someone else's message never reaches this stream.
+            sent = await committed_client.post(
+                "/api/messages",
+                json={"recipient_id": str(bystander.id), "content": "not for the reader"},
+                headers=auth_headers(writer),
+            )
+            assert sent.status_code == 201
+            sent = await committed_client.post(
+                "/api/messages",
+                json={"recipient_id": str(reader.id), "content": "Grüße 🧵"},
+                headers=auth_headers(writer),
+            )
+            assert sent.status_code == 201
+            name, message = await next_event(events)
+            assert name == "message"
+            assert message["message_id"] == sent.json()["message_id"]
+            assert message["content"] == "Grüße 🧵"
+            assert message["sender_id"] == str(writer.id)
+            name, notification = await next_event(events)
+            assert name == "notification"
+            assert notification["kind"] == "message_received"
+            assert notification["unread_count"] == 1
+            assert notification["link"] == f"/messages/{writer.id}"
+
+    async def test_ticket_opens_once(
+        self,
+        live: str,
+        committed: async_sessionmaker[AsyncSession],
+        committed_client: AsyncClient,
+    ) -> None:
+        [reader] = await users(committed, 1)
+        issued = await committed_client.post(TICKET, headers=auth_headers(reader))
+        assert issued.status_code == 200
+        ticket = issued.json()["ticket"]
+        assert issued.json()["expires_in"] == 60
+        async with (
+            httpx.AsyncClient(base_url=live, timeout=10) as http,
+            http.stream("GET", EVENTS, params={"ticket": ticket}) as response,
+        ):
+            assert response.status_code == 200
+            assert await next_event(read_events(response)) == ("ready", {})
+        again = await committed_client.get(EVENTS, params={"ticket": ticket})
+        assert again.status_code == 401
+
+
+class TestTicket:
+    async def test_anonymous(self, client: AsyncClient) -> None:
+        assert (await client.post(TICKET)).status_code == 401
+
+    async def test_deactivated_user_cannot_redeem(
+        self, client: AsyncClient, session: AsyncSession
+    ) -> None:
+        user = await make_user(session)
+        ticket = (await client.post(TICKET, headers=auth_headers(user))).json()["ticket"]
+        user.is_active = False
+        await session.flush()
+        assert (await client.get(EVENTS, params={"ticket": ticket})).status_code == 401

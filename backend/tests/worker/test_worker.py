@@ -1,0 +1,115 @@
+"""The job queue with real saq workers on the test Redis: a committed event's email is queued
+after the commit and sent by a worker; periodic jobs are scheduled once across workers."""
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from httpx import AsyncClient
+from redis.asyncio import Redis
+from saq import Queue
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from fabricloop.config import Settings
+from fabricloop.core.mailsink import kept_mails, start_sink
+from fabricloop.core.queue import create_queue, use_queue
+from fabricloop.notifications.models import OutboxEmail
+from fabricloop.worker import build_worker, schedules
+from tests.factories import auth_headers, make_user
+from tests.http_servers import free_port
+
+pytestmark = pytest.mark.concurrency
+
+
+@pytest.fixture
+async def queue(settings: Settings, redis: Redis) -> AsyncIterator[Queue]:
+    assert settings.redis_url is not None
+    queue = create_queue(settings.redis_url)
+    await queue.connect()
+    use_queue(queue)
+    try:
+        yield queue
+    finally:
+        use_queue(None)
+        await queue.disconnect()
+
+
+@pytest.fixture
+def mail_dir(tmp_path: Path, settings: Settings) -> Iterator[tuple[Settings, Path]]:
+    port = free_port()
+    directory = tmp_path / "mail"
+    sink = start_sink(directory, port=port)
+    try:
+        yield settings.model_copy(update={"smtp_url": f"smtp://127.0.0.1:{port}"}), directory
+    finally:
+        sink.stop()
+
+
+async def test_message_email_is_sent_by_a_worker(
+    app: FastAPI,
+    committed: async_sessionmaker[AsyncSession],
+    committed_client: AsyncClient,
+    queue: Queue,
+    mail_dir: tuple[Settings, Path],
+) -> None:
+    worker_settings, directory = mail_dir
+    async with committed() as session:
+        sender = await make_user(session, company_name="Weaver & Co")
+        recipient = await make_user(session, email="reader@example.com")
+        await session.commit()
+    response = await committed_client.post(
+        "/api/messages",
+        json={"recipient_id": str(recipient.id), "content": "Is the denim still there?"},
+        headers=auth_headers(sender),
+    )
+    assert response.status_code == 201
+    # The commit enqueued the send; one worker in burst mode runs what is queued, then stops.
+    assert await queue.count("queued") == 1
+    worker = build_worker(worker_settings, queue, burst=True, dequeue_timeout=1)
+    await worker.start()
+    [mail] = kept_mails(directory)
+    assert mail.subject == "New message from Weaver & Co"
+    assert mail.to == "reader@example.com"
+    async with committed() as session:
+        [row] = (await session.scalars(select(OutboxEmail))).all()
+    assert row.status == "sent"
+
+
+async def test_rolled_back_request_enqueues_nothing(
+    committed: async_sessionmaker[AsyncSession],
+    committed_client: AsyncClient,
+    queue: Queue,
+) -> None:
+    async with committed() as session:
+        sender = await make_user(session)
+        await session.commit()
+    response = await committed_client.post(
+        "/api/messages",
+        json={"recipient_id": str(sender.id), "content": "to myself"},
+        headers=auth_headers(sender),
+    )
+    assert response.status_code == 422
+    assert await queue.count("queued") == 0
+    async with committed() as session:
+        assert (await session.scalars(select(OutboxEmail))).all() == []
+
+
+async def test_periodic_jobs_are_scheduled_once_across_workers(
+    settings: Settings, queue: Queue
+) -> None:
+    assert settings.redis_url is not None
+    other = create_queue(settings.redis_url)
+    await other.connect()
+    try:
+        first = build_worker(settings, queue)
+        second = build_worker(settings, other)
+        for _ in range(3):
+            await first.schedule()
+            await second.schedule()
+        # One pending run per periodic job, however many workers schedule it.
+        assert await queue.count("incomplete") == len(schedules(settings))
+        assert sorted(first.functions) == sorted(schedules(settings))
+    finally:
+        await other.disconnect()

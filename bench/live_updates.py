@@ -1,0 +1,235 @@
+"""Live updates and email across processes.
+
+`sse_fanout`: two app processes (`fabricloop serve`, one uvicorn worker each) on the bench
+database and Redis; STREAMS open event streams (GET /api/events), spread over both processes
+and over USERS recipients; MESSAGES messages sent one after another through the first process
+(POST /api/messages), each to a random recipient. Latency: from just before the POST to the
+`message` event on each of the recipient's streams (on both processes), in one client process.
+
+`email`: EMAILS notifications written to the outbox, then the worker's send loop
+(`notifications.outbox.send_due`, what `fabricloop worker` runs) sending them to an aiosmtpd
+sink on loopback; emails per second.
+
+Run alone with `python -m bench live_updates` (BENCH_MATERIALS=0 needs no listings)."""
+
+import asyncio
+import json
+import os
+import random
+import secrets
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fabricloop.auth import tokens
+from fabricloop.config import Settings
+from fabricloop.core import migrate
+from fabricloop.core.db import create_engine, create_sessionmaker
+from fabricloop.core.mail import SmtpTarget
+from fabricloop.core.mailsink import start_sink
+from fabricloop.notifications import outbox
+from fabricloop.notifications.service import notify
+from fabricloop.ops.pgtools import connect
+
+from bench.env import BenchEnv, free_port, percentile, server
+
+NAME = "live_updates"
+STREAMS = 500
+USERS = 50
+MESSAGES = 100
+EMAILS = 500
+
+
+async def _users(env: BenchEnv, count: int) -> list[str]:
+    connection = await connect(env.database_url)
+    try:
+        rows = await connection.fetch(
+            "INSERT INTO users (email, password_hash, company_name, role) "
+            "SELECT 'bench-live-' || gen_random_uuid() || '@example.com', '!', "
+            "'Bench live ' || n, 'brand' FROM generate_series(1, $1) AS n RETURNING id",
+            count,
+        )
+        return [str(r["id"]) for r in rows]
+    finally:
+        await connection.close()
+
+
+async def _cleanup(env: BenchEnv) -> None:
+    connection = await connect(env.database_url)
+    try:
+        await connection.execute(
+            "DELETE FROM messages WHERE sender_id IN "
+            "(SELECT id FROM users WHERE email LIKE 'bench-live-%@example.com')"
+        )
+        await connection.execute("DELETE FROM users WHERE email LIKE 'bench-live-%@example.com'")
+    finally:
+        await connection.close()
+
+
+async def _stream(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    ready: asyncio.Event,
+    arrivals: dict[str, list[float]],
+    opened: list[int],
+) -> None:
+    async with client.stream("GET", "/api/events", headers=headers) as response:
+        event = ""
+        async for line in response.aiter_lines():
+            if line.startswith("event:"):
+                event = line[6:].strip()
+            elif line.startswith("data:") and event == "ready":
+                opened.append(1)
+                if len(opened) == STREAMS:
+                    ready.set()
+            elif line.startswith("data:") and event == "message":
+                message_id = json.loads(line[5:])["message_id"]
+                arrivals.setdefault(message_id, []).append(time.perf_counter())
+
+
+async def _fanout(env: BenchEnv, bases: list[str], secret: str) -> dict[str, Any]:
+    users = await _users(env, USERS + 1)
+    sender, recipients = users[0], users[1:]
+    headers = {
+        u: {"Authorization": f"Bearer {tokens.issue(secret, uuid.UUID(u), 'access', 3600)[0]}"}
+        for u in users
+    }
+    limits = httpx.Limits(max_connections=STREAMS, max_keepalive_connections=0)
+    timeout = httpx.Timeout(60, read=None)
+    arrivals: dict[str, list[float]] = {}
+    opened: list[int] = []
+    ready = asyncio.Event()
+    clients = [httpx.AsyncClient(base_url=b, limits=limits, timeout=timeout) for b in bases]
+    tasks = [
+        asyncio.create_task(
+            _stream(clients[i % 2], headers[recipients[i % USERS]], ready, arrivals, opened)
+        )
+        for i in range(STREAMS)
+    ]
+    try:
+        await asyncio.wait_for(ready.wait(), 120)
+        rng = random.Random(1)
+        sent: dict[str, tuple[float, int]] = {}
+        async with httpx.AsyncClient(base_url=bases[0], timeout=30) as poster:
+            for _ in range(MESSAGES):
+                recipient = rng.choice(recipients)
+                started = time.perf_counter()
+                response = await poster.post(
+                    "/api/messages",
+                    json={"recipient_id": recipient, "content": "bench"},
+                    headers=headers[sender],
+                )
+                response.raise_for_status()
+                sent[response.json()["message_id"]] = (started, STREAMS // USERS)
+                await asyncio.sleep(0.02)
+        # Let the last deliveries arrive (a poll of a counter the streams fill).
+        deadline = time.perf_counter() + 10
+        expected = sum(n for _, n in sent.values())
+        while time.perf_counter() < deadline:
+            if sum(len(arrivals.get(m, [])) for m in sent) >= expected:
+                break
+            await asyncio.sleep(0.05)
+        latencies = [
+            (at - started) * 1000
+            for message_id, (started, _) in sent.items()
+            for at in arrivals.get(message_id, [])
+        ]
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for client in clients:
+            await client.aclose()
+        await _cleanup(env)
+    return {
+        "streams": STREAMS,
+        "processes": len(bases),
+        "messages": MESSAGES,
+        "deliveries_expected": expected,
+        "deliveries": len(latencies),
+        "p50_ms": percentile(latencies, 0.50),
+        "p90_ms": percentile(latencies, 0.90),
+        "p99_ms": percentile(latencies, 0.99),
+        "max_ms": round(max(latencies), 1) if latencies else None,
+    }
+
+
+async def _email(env: BenchEnv) -> dict[str, Any]:
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=env.sqlalchemy_url,
+        redis_url=env.redis_url,
+        jwt_secret=secrets.token_urlsafe(48),
+    )
+    engine = create_engine(settings)
+    maker = create_sessionmaker(engine)
+    port = free_port()
+    with tempfile.TemporaryDirectory() as directory:
+        sink = start_sink(Path(directory), port=port)
+        [user] = await _users(env, 1)
+        try:
+            async with maker() as session:
+                for i in range(EMAILS):
+                    await notify(session, uuid.UUID(user), "order_paid", f"Order {i}", "Paid.")
+                await session.commit()
+            started = time.perf_counter()
+            sent = 0
+            while sent < EMAILS:
+                done = await outbox.send_due(maker, settings, SmtpTarget("127.0.0.1", port))
+                if done == 0:
+                    break
+                sent += done
+            elapsed = time.perf_counter() - started
+            kept = len(await asyncio.to_thread(lambda: list(Path(directory).glob("*.eml"))))
+        finally:
+            sink.stop()
+            await engine.dispose()
+            await _cleanup(env)
+    return {
+        "emails": EMAILS,
+        "sent": sent,
+        "kept_by_the_sink": kept,
+        "seconds": round(elapsed, 2),
+        "emails_per_second": round(sent / elapsed, 1),
+    }
+
+
+def run(env: BenchEnv) -> dict[str, Any]:
+    migrate.upgrade(env.database_url)
+    secret = secrets.token_urlsafe(48)
+    previous = os.environ.get("JWT_SECRET")
+    os.environ["JWT_SECRET"] = secret
+    try:
+        with server(env) as first, server(env) as second:
+            fanout = asyncio.run(_fanout(env, [first, second], secret))
+    finally:
+        if previous is None:
+            os.environ.pop("JWT_SECRET", None)
+        else:
+            os.environ["JWT_SECRET"] = previous
+    return {"sse_fanout": fanout, "email": asyncio.run(_email(env))}
+
+
+def report(result: dict[str, Any]) -> str:
+    f, e = result["sse_fanout"], result["email"]
+    return "\n".join(
+        [
+            f"SSE fan-out: {f['streams']} open streams over {f['processes']} app processes "
+            f"(one uvicorn worker each), {f['messages']} messages sent one after another "
+            "through the first process to random recipients with 10 streams each (5 on each "
+            "process); latency from the POST to the `message` event on each stream.",
+            "",
+            "| deliveries | p50 ms | p90 ms | p99 ms | max ms |",
+            "| ---: | ---: | ---: | ---: | ---: |",
+            f"| {f['deliveries']} of {f['deliveries_expected']} | {f['p50_ms']} | "
+            f"{f['p90_ms']} | {f['p99_ms']} | {f['max_ms']} |",
+            "",
+            f"Email: {e['emails']} notifications in the outbox sent by the worker's loop "
+            "(one SMTP connection per email, as `outbox.send_due` does) to an aiosmtpd sink on "
+            f"loopback: {e['sent']} sent in {e['seconds']} s, "
+            f"**{e['emails_per_second']} emails/s**.",
+        ]
+    )
