@@ -4921,7 +4921,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": {
+                        /** @enum {string} */
+                        event?: "ready" | "notification" | "message";
+                        /** @description JSON */
+                        data?: string;
+                        id?: string;
+                        retry?: number;
+                    };
                 };
             };
             /** @description `invalid_query` */

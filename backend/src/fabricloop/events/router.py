@@ -13,6 +13,16 @@ from fabricloop.events.schemas import EventTicket
 
 router = APIRouter(prefix="/api/events", tags=["events"])
 
+# One event of the stream, as its fields parse.
+SSE_EVENT = {
+    "type": "object",
+    "properties": {
+        "event": {"type": "string", "enum": ["ready", "notification", "message"]},
+        "data": {"type": "string", "description": "JSON"},
+        "id": {"type": "string"},
+        "retry": {"type": "integer"},
+    },
+}
 PING_SECONDS = 15
 RETRY_MS = 3000
 
@@ -49,7 +59,7 @@ def _bearer(authorization: str | None) -> str | None:
     description=STREAM_DESCRIPTION,
     response_class=EventSourceResponse,
     responses={
-        200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}},
+        200: {"content": {"text/event-stream": {"schema": SSE_EVENT}}},
         **responses(InvalidSession),
     },
 )
