@@ -36,9 +36,13 @@ class WorkerContext(Context, total=False):
     smtp: SmtpTarget
 
 
+# A periodic job app.py lists without a schedule here runs every minute.
+DEFAULT_SCHEDULE = "* * * * * 30"
+
+
 def schedules(settings: Settings) -> dict[str, str]:
-    """cron (seconds as a sixth field) of each periodic job; the email sweep retries what
-    failed and sends what an enqueue lost."""
+    """cron (seconds as a sixth field) of the periodic jobs that don't run every minute; the
+    email sweep retries what failed and sends what an enqueue lost."""
     return {
         "send_emails": "* * * * * */15",
         "expire_unpaid_orders": f"* * * * * */{settings.expiry_check_seconds}",
@@ -112,7 +116,10 @@ def build_worker(settings: Settings, queue: Queue, **options: Any) -> Worker[Wor
     return Worker(
         queue,
         functions=functions,
-        cron_jobs=[CronJob(f, cron=cron[f.__qualname__], timeout=600) for f in functions],
+        cron_jobs=[
+            CronJob(f, cron=cron.get(f.__qualname__, DEFAULT_SCHEDULE), timeout=600)
+            for f in functions
+        ],
         startup=startup,
         shutdown=shutdown,
         concurrency=4,

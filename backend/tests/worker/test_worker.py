@@ -109,7 +109,7 @@ async def test_periodic_jobs_are_scheduled_once_across_workers(
             await first.schedule()
             await second.schedule()
         # One pending run per periodic job, however many workers schedule it.
-        assert await queue.count("incomplete") == len(schedules(settings))
-        assert sorted(first.functions) == sorted(schedules(settings))
+        assert await queue.count("incomplete") == len(first.functions)
+        assert set(schedules(settings)) <= set(first.functions)
     finally:
         await other.disconnect()
