@@ -88,7 +88,7 @@ def checkout_declined(page: Page) -> None:
     page.get_by_label("Address line 1").fill("Torstraße 101")
     page.get_by_label("City").fill("Berlin")
     page.get_by_label("Postal code").fill("10119")
-    page.get_by_label("Country").select_option("DE")
+    page.get_by_label("Country").fill("DE")
     page.get_by_label("Payment method").select_option("pm_card_visa_chargeDeclined")
     page.get_by_role("button", name="Pay", exact=False).last.click()
     expect(page.get_by_role("alert").filter(has_text="declined")).to_be_visible()
