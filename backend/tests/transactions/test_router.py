@@ -358,7 +358,8 @@ class TestCreateTransaction:
             content=b"quantity=1",
             headers={**auth_headers(buyer), "Content-Type": "application/json"},
         )
-        assert response.status_code == 422
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == "bad_request"
 
 
 class TestListTransactions:
