@@ -97,6 +97,8 @@ def _server_env(var_dir: Path, port: int, db_suffix: str, seed: bool) -> dict[st
         VAR_DIR=str(var_dir),
         SEED_DEMO="true" if seed else "false",
         RATE_LIMIT_PER_MINUTE="100000",
+        # Every journey registers its own users from this one address.
+        REGISTER_MAX_PER_IP="100000",
         PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
         LOG_LEVEL="warn",
         WEB_DIST_DIR=str(snapshot_web_app(var_dir / "web")),
