@@ -20,6 +20,7 @@ from fabricloop.disputes.errors import (
 )
 from fabricloop.disputes.models import Dispute, DisputeMessage
 from fabricloop.disputes.schemas import DisputeCreate, MessageCreate
+from fabricloop.notifications.service import notify
 from fabricloop.transactions import service as transactions
 from fabricloop.transactions.errors import TransactionNotFound
 from fabricloop.transactions.models import Transaction
@@ -56,7 +57,7 @@ async def open_dispute(
         raise DisputeAlreadyOpen()
     if transaction.payout_status == "scheduled":
         transactions.set_payout_status(transaction, "held")
-    return await repository.add(
+    dispute = await repository.add(
         session,
         Dispute(
             transaction_id=transaction.id,
@@ -66,6 +67,21 @@ async def open_dispute(
             details=data.details,
             status="open",
         ),
+    )
+    problem = data.reason.replace("_", " ")
+    await _tell_opened(session, transaction, f"{user.company_name} reported a problem: {problem}")
+    return dispute
+
+
+async def _tell_opened(session: AsyncSession, transaction: Transaction, title: str) -> None:
+    """The seller hears of a dispute on their order: its payout is held until it is resolved."""
+    await notify(
+        session,
+        transaction.seller_id,
+        "dispute_opened",
+        title,
+        f"Order {transaction.id} is disputed; its payout is held until the dispute is resolved.",
+        f"/transactions/{transaction.id}",
     )
 
 
@@ -108,6 +124,16 @@ async def add_message(
         ),
     )
     view.dispute.updated_at = _now()
+    # The other parties hear of it (an operator's message reaches both buyer and seller).
+    for party in {view.buyer_id, view.seller_id} - {user.id}:
+        await notify(
+            session,
+            party,
+            "message_received",
+            f"New message in the dispute from {user.company_name}",
+            data.content[:200],
+            f"/transactions/{view.dispute.transaction_id}",
+        )
     return message
 
 
@@ -121,7 +147,7 @@ async def open_card_dispute(
     """`charge.dispute.created`: the card's holder disputes the charge; the payout is held."""
     if await repository.find_by_reference(session, reference) is not None:
         return None
-    return await repository.add(
+    dispute = await repository.add(
         session,
         Dispute(
             transaction_id=transaction.id,
@@ -132,6 +158,8 @@ async def open_card_dispute(
             reference=reference,
         ),
     )
+    await _tell_opened(session, transaction, "The buyer's card issuer disputes a payment")
+    return dispute
 
 
 async def close_card_dispute(session: AsyncSession, reference: str, won: bool) -> Dispute | None:
@@ -143,6 +171,17 @@ async def close_card_dispute(session: AsyncSession, reference: str, won: bool) -
     dispute.outcome = "release" if won else "refund_full"
     dispute.resolved_at = datetime.now(UTC)
     await repository.flush(session)
+    transaction = await transactions.lock_by_id(session, dispute.transaction_id)
+    if transaction is not None:
+        verdict = "won: the payout is released" if won else "lost: the payment was returned"
+        await notify(
+            session,
+            transaction.seller_id,
+            "dispute_resolved",
+            f"Card dispute {verdict.split(':')[0]}",
+            f"The card dispute on order {transaction.id} was {verdict}.",
+            f"/transactions/{transaction.id}",
+        )
     return dispute
 
 

@@ -1,6 +1,7 @@
 """Messaging rules: who may write to whom, about what, and reading marks messages read."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,7 +34,19 @@ from fabricloop.notifications.service import notify
 _SMALLEST_ID = uuid.UUID(int=0)
 
 
-async def send(session: AsyncSession, sender: User, data: SendMessageRequest) -> SentMessage:
+@dataclass(frozen=True)
+class Notice:
+    """How the recipient is told of a message that stands for another event (an offer's
+    round): its notification kind, title and link instead of a plain `message_received`."""
+
+    kind: str
+    title: str
+    link: str
+
+
+async def send(
+    session: AsyncSession, sender: User, data: SendMessageRequest, notice: Notice | None = None
+) -> SentMessage:
     if data.recipient_id == sender.id:
         raise message_to_self()
     if not await repository.active_user_exists(session, data.recipient_id):
@@ -57,13 +70,17 @@ async def send(session: AsyncSession, sender: User, data: SendMessageRequest) ->
     }
     for party in (data.recipient_id, sender.id):
         publish_after_commit(session, party, "message", live)
+    if notice is None:
+        notice = Notice(
+            "message_received", f"New message from {sender.company_name}", f"/messages/{sender.id}"
+        )
     await notify(
         session,
         data.recipient_id,
-        "message_received",
-        f"New message from {sender.company_name}",
+        notice.kind,
+        notice.title,
         data.content[:PREVIEW_LENGTH],
-        f"/messages/{sender.id}",
+        notice.link,
     )
     return SentMessage(message_id=message_id, sent_at=sent_at)
 

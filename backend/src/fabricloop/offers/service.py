@@ -63,16 +63,40 @@ def _terms_text(listing: Listing, quantity: Decimal, unit_price: Decimal, lot: s
     )
 
 
+# The notification a round sends, by what the round did (declines and withdrawals are told
+# as plain messages).
+NOTICES: dict[str, tuple[str, str]] = {
+    "offer": ("offer_received", "New offer from {company}"),
+    "counter": ("offer_countered", "Counter-offer from {company}"),
+    "accept": ("offer_accepted", "{company} accepted your offer"),
+}
+
+
 async def _tell(
-    session: AsyncSession, sender: User, recipient_id: uuid.UUID, listing: Listing, text: str
+    session: AsyncSession,
+    sender: User,
+    recipient_id: uuid.UUID,
+    listing: Listing,
+    text: str,
+    offer: Offer,
+    move: str | None = None,
 ) -> None:
     """The round, as a message in the parties' conversation with the listing as context (or
-    without it, once the listing is hidden from the sender)."""
+    without it, once the listing is hidden from the sender); an offer, a counter-offer or an
+    acceptance notifies as such, linking to the offer."""
+    notice = None
+    if move is not None:
+        kind, title = NOTICES[move]
+        notice = messages.Notice(
+            kind, title.format(company=sender.company_name), f"/offers/{offer.id}"
+        )
     request = SendMessageRequest(recipient_id=recipient_id, material_id=listing.id, content=text)
     try:
-        await messages.send(session, sender, request)
+        await messages.send(session, sender, request, notice)
     except MaterialNotFound:
-        await messages.send(session, sender, request.model_copy(update={"material_id": None}))
+        await messages.send(
+            session, sender, request.model_copy(update={"material_id": None}), notice
+        )
 
 
 async def _orderable(
@@ -129,7 +153,9 @@ async def create_offer(
         ),
     )
     text = f"Offer: {_terms_text(listing, order.quantity, data.unit_price, data.lot_code)}."
-    await _tell(session, buyer, listing.seller_id, listing, _with_note(text, data.message))
+    await _tell(
+        session, buyer, listing.seller_id, listing, _with_note(text, data.message), offer, "offer"
+    )
     return offer
 
 
@@ -180,7 +206,8 @@ async def counter(
     text = (
         f"Counter-offer: {_terms_text(listing, order.quantity, data.unit_price, offer.lot_code)}."
     )
-    await _tell(session, user, _other(offer, side), listing, _with_note(text, data.message))
+    note = _with_note(text, data.message)
+    await _tell(session, user, _other(offer, side), listing, note, offer, "counter")
     return offer
 
 
@@ -209,7 +236,9 @@ async def accept(
     offer.status, offer.transaction_id, offer.updated_at = "accepted", transaction.id, now()
     await repository.save(session)
     terms = _terms_text(listing, offer.quantity, offer.unit_price, offer.lot_code)
-    await _tell(session, user, _other(offer, side), listing, f"Offer accepted: {terms}.")
+    await _tell(
+        session, user, _other(offer, side), listing, f"Offer accepted: {terms}.", offer, "accept"
+    )
     return offer
 
 
@@ -227,7 +256,7 @@ async def close(
     listing = await stock.get_listing(session, offer.material_id)
     assert listing is not None  # offers keep their listing's row (ON DELETE RESTRICT)
     terms = _terms_text(listing, offer.quantity, offer.unit_price, offer.lot_code)
-    await _tell(session, user, _other(offer, side), listing, f"Offer {status}: {terms}.")
+    await _tell(session, user, _other(offer, side), listing, f"Offer {status}: {terms}.", offer)
     return offer
 
 

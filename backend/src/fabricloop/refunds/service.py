@@ -3,6 +3,7 @@ recorded with its ledger entries. The order's row lock serialises them, so of tw
 refunds of what is left the second finds nothing left."""
 
 import uuid
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import structlog
@@ -12,6 +13,7 @@ from fabricloop.auth.models import User
 from fabricloop.core.cache import Cache
 from fabricloop.invoices import service as invoices
 from fabricloop.ledger import service as ledger
+from fabricloop.notifications.service import notify
 from fabricloop.payments import gateway as gateways
 from fabricloop.payments import service as payments
 from fabricloop.payments.errors import GatewayDown
@@ -126,7 +128,21 @@ async def _refund(
     )
     await apply(session, cache, gateway, transaction, amount, result.reference)
     await invoices.issue_credit_note(session, transaction, refund.id, amount, reason)
+    await _tell(session, transaction, refund)
     return refund
+
+
+async def _tell(session: AsyncSession, transaction: Transaction, refund: Refund) -> None:
+    """The buyer hears of every refund; the seller too when they did not ask for it (an
+    operator's, the payment provider's, a lost card dispute)."""
+    title = f"Refund of {refund.amount} {refund.currency}"
+    body = f"{title} on order {transaction.id}: {refund.reason}"
+    link = f"/transactions/{transaction.id}"
+    recipients = [transaction.buyer_id]
+    if refund.requested_by != transaction.seller_id:
+        recipients.append(transaction.seller_id)
+    for user_id in recipients:
+        await notify(session, user_id, "refund_issued", title, body, link)
 
 
 def fee_after_refund(transaction: Transaction, amount: Decimal) -> Decimal:
@@ -209,8 +225,18 @@ async def refund_unwanted_charge(
         ("charge", amount, payment_reference),
         ("refund", amount, result.reference),
     )
+    await notify(
+        session,
+        transaction.buyer_id,
+        "refund_issued",
+        f"Refund of {amount} {transaction.currency}",
+        f"A payment of {amount} {transaction.currency} for order {transaction.id} arrived "
+        f"after it could be used ({reason}); it was refunded in full.",
+        f"/transactions/{transaction.id}",
+    )
+    refund.buyer_notified_at = datetime.now(UTC)
     log.warning(
-        "unwanted charge refunded; the buyer is to be notified",
+        "unwanted charge refunded; the buyer was notified",
         transaction_id=str(transaction.id),
         reference=payment_reference,
         refund=result.reference,
@@ -252,6 +278,7 @@ async def apply_external(
     )
     await apply(session, cache, gateway, transaction, amount, reference)
     await invoices.issue_credit_note(session, transaction, refund.id, amount, reason)
+    await _tell(session, transaction, refund)
     return refund
 
 
