@@ -47,6 +47,7 @@ from fabricloop.messages.router import router as messages_router
 from fabricloop.notifications.router import router as notifications_router
 from fabricloop.notifications.router import settings_router as notification_settings_router
 from fabricloop.offers.router import router as offers_router
+from fabricloop.offers.service import expire_offers
 from fabricloop.ops.router import router as ops_router
 from fabricloop.passports.router import identity_router
 from fabricloop.passports.router import router as passports_router
@@ -101,6 +102,7 @@ def periodic_jobs(
         Job(
             "complete_shipped_orders", partial(complete_overdue, settings=settings, gateway=gateway)
         ),
+        Job("expire_offers", expire_offers),
         Job("purge_idempotency_keys", purge_idempotency_keys),
         Job("purge_deleted_accounts", purge_job),
         Job("purge_unattached_images", unattached_purge(storage)),

@@ -159,6 +159,7 @@ class TestExpiry:
             "purge_deleted_accounts",
             "purge_unattached_images",
             "complete_shipped_orders",
+            "expire_offers",
         } == set(names)
         assert len({job.lock_id for job in jobs}) == len(names)
 

@@ -1327,6 +1327,13 @@ export interface components {
                 [key: string]: unknown;
             }[];
             /**
+             * Offers
+             * @description Offers made and received, with every round; `role` says which side the user was on. The buyer's shipping address is included on the buyer's side only.
+             */
+            offers?: {
+                [key: string]: unknown;
+            }[];
+            /**
              * Sessions
              * @description Sign-ins (refresh tokens), without the tokens.
              */

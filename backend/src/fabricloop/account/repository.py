@@ -19,6 +19,7 @@ from fabricloop.materials.models import (
     SustainabilityMetric,
 )
 from fabricloop.messages.models import Message
+from fabricloop.offers.models import Offer
 from fabricloop.payments.models import Payment
 from fabricloop.transactions.models import Transaction
 
@@ -110,6 +111,15 @@ async def user_messages(session: AsyncSession, user_id: uuid.UUID) -> Sequence[M
         select(Message)
         .where(or_(Message.sender_id == user_id, Message.recipient_id == user_id))
         .order_by(Message.created_at, Message.id)
+    )
+    return result.scalars().all()
+
+
+async def user_offers(session: AsyncSession, user_id: uuid.UUID) -> Sequence[Offer]:
+    result = await session.execute(
+        select(Offer)
+        .where(or_(Offer.buyer_id == user_id, Offer.seller_id == user_id))
+        .order_by(Offer.created_at, Offer.id)
     )
     return result.scalars().all()
 

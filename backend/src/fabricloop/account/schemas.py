@@ -36,6 +36,11 @@ class AccountExport(BaseModel):
     )
     payments: list[Record] = Field(description="Payment attempts of those transactions.")
     messages: list[Record] = Field(description="Messages sent and received.")
+    offers: list[Record] = Field(
+        default_factory=list,
+        description="Offers made and received, with every round; `role` says which side the "
+        "user was on. The buyer's shipping address is included on the buyer's side only.",
+    )
     sessions: list[Record] = Field(description="Sign-ins (refresh tokens), without the tokens.")
     users: list[Counterpart] = Field(
         description="The other users these records mention: their id and company name only."

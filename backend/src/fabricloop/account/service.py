@@ -99,6 +99,17 @@ async def _transactions(
     return transactions, payments
 
 
+async def _offers(session: AsyncSession, user_id: uuid.UUID) -> list[Record]:
+    offers = []
+    for offer in await repository.user_offers(session, user_id):
+        record = _renamed(as_record(offer), "offer_id")
+        record["role"] = "buyer" if offer.buyer_id == user_id else "seller"
+        if record["role"] == "seller":
+            record.pop("shipping_address", None)  # the buyer's personal data
+        offers.append(record)
+    return offers
+
+
 def _referenced_users(user_id: uuid.UUID, *groups: list[Record]) -> set[uuid.UUID]:
     found: set[uuid.UUID] = set()
     for group in groups:
@@ -124,6 +135,7 @@ async def export(session: AsyncSession, user: User) -> bytes:
         _renamed(as_record(m), "message_id")
         for m in await repository.user_messages(session, user.id)
     ]
+    offers = await _offers(session, user.id)
     sessions = [
         {
             "created_at": s.created_at,
@@ -133,7 +145,7 @@ async def export(session: AsyncSession, user: User) -> bytes:
         }
         for s in await repository.user_sessions(session, user.id)
     ]
-    others = _referenced_users(user.id, materials, transactions, payments, messages)
+    others = _referenced_users(user.id, materials, transactions, payments, messages, offers)
     users = [
         {"user_id": uid, "company_name": name}
         for uid, name in await repository.company_names(session, sorted(others))
@@ -147,6 +159,7 @@ async def export(session: AsyncSession, user: User) -> bytes:
         "transactions": transactions,
         "payments": payments,
         "messages": messages,
+        "offers": offers,
         "sessions": sessions,
         "users": users,
     }

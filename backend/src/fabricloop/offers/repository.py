@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -102,3 +102,16 @@ async def list_views(
 async def save(session: AsyncSession) -> None:
     """Write the changes made to a locked offer."""
     await session.flush()
+
+
+async def expire_due(session: AsyncSession, now: datetime) -> int:
+    """Record every open offer past its expiry as `expired`; a conditional update, so a round
+    or an answer racing it either lands first (and the offer is no longer due) or finds it
+    expired."""
+    result = await session.execute(
+        update(Offer)
+        .where(Offer.status == "open", Offer.expires_at <= now)
+        .values(status="expired", updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -277,3 +277,9 @@ async def list_offers(
     return await repository.list_views(
         session, user.id, role, status, now(), page.offset, page.limit
     )
+
+
+async def expire_offers(session: AsyncSession) -> int:
+    """The periodic job: open offers past `expires_at` become `expired` (reads already show
+    them so; this records it). Idempotent: a second run finds nothing due."""
+    return await repository.expire_due(session, now())
