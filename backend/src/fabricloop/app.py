@@ -148,20 +148,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Jobs run in `fabricloop worker` processes; this process only enqueues (never under
         # ENV=test, where tests run the jobs directly).
         app.state.queue = create_queue(settings.redis_url) if settings.env != "test" else None
-        use_queue(app.state.queue)
+        previous_queue = use_queue(app.state.queue)
         app.state.events = EventHub(settings.redis_url)
         await app.state.events.start()
-        use_publisher(app.state.redis)
+        # Both restored on the way out: another app in the process (a test's) keeps its own.
+        previous_publisher = use_publisher(app.state.redis)
         freeze_startup_heap()
         try:
             yield
         finally:
             if epoch is not None:
                 await stop_epoch(epoch)
-            use_publisher(None)
+            use_publisher(previous_publisher)
             await app.state.events.stop()
+            use_queue(previous_queue)
             if app.state.queue is not None:
-                use_queue(None)
                 await app.state.queue.disconnect()
             await app.state.payment_gateway.aclose()
             await app.state.redis.aclose()

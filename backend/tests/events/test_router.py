@@ -13,6 +13,9 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fabricloop.auth.models import User
+from fabricloop.config import Settings
+from fabricloop.core.events import use_publisher
+from tests.core.apps import running
 from tests.factories import auth_headers, make_user
 from tests.http_servers import serving
 
@@ -74,10 +77,6 @@ class TestStream:
     async def test_oversized_ticket(self, client: AsyncClient) -> None:
         assert (await client.get(EVENTS, params={"ticket": "x" * 500})).status_code == 400
 
-    @pytest.mark.skip(
-        reason="times out in the full suite only (order-dependent, passes alone); the same "
-        "delivery across processes is covered by tests/ops/test_scale_out.py"
-    )
     async def test_messages_and_notifications_arrive(
         self,
         live: str,
@@ -136,6 +135,18 @@ class TestStream:
             assert await next_event(read_events(response)) == ("ready", {})
         again = await committed_client.get(EVENTS, params={"ticket": ticket})
         assert again.status_code == 401
+
+
+class TestLifespan:
+    async def test_another_app_leaves_this_one_publishing(
+        self, app: FastAPI, settings: Settings
+    ) -> None:
+        """A second app's start and stop (tests build many) leaves the process's publisher
+        as it found it: when it set None, the streams above never got another event."""
+        async with running(settings):
+            pass
+        publisher = use_publisher(app.state.redis)
+        assert publisher is app.state.redis
 
 
 class TestTicket:
