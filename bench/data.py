@@ -25,6 +25,7 @@ from typing import Any
 import asyncpg  # type: ignore[import-untyped, unused-ignore]
 from fabricloop.auth.passwords import hash_password
 from fabricloop.cli import database_url, settings_with_services
+from fabricloop.config import get_settings
 from fabricloop.core import migrate
 from fabricloop.core.vocabulary import CERTIFICATION_SCHEMES, CURRENCIES, MATERIAL_TYPES
 from fabricloop.materials.models import MATERIAL_SEARCH_FILL_SQL
@@ -551,7 +552,8 @@ def main(argv: list[str] | None = None) -> int:
     if os.environ.get("ENV", "").strip().lower() == "production":
         print("bench data is never loaded with ENV=production", file=sys.stderr)
         return 2
-    settings = settings_with_services()
+    # Embedded servers (exported into this process's environment) only when no URL is given.
+    settings = get_settings() if args.database_url else settings_with_services()
     if settings.env == "production":  # set in .env
         print("bench data is never loaded with ENV=production", file=sys.stderr)
         return 2

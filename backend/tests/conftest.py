@@ -43,6 +43,26 @@ async def _recreate_schema(url: str) -> None:
         await target.close()
 
 
+def _environment() -> dict[str, str]:
+    # PYTEST_CURRENT_TEST: pytest's own, set anew for each phase of each test.
+    return {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+
+
+@pytest.fixture(autouse=True)
+def _environment_unchanged() -> Iterator[None]:
+    """A test that leaves os.environ changed fails (and the change is undone): a variable
+    left behind (an embedded server's DATABASE_URL, say) changes the tests that run after it."""
+    before = _environment()
+    yield
+    after = _environment()
+    if after != before:
+        for name in after.keys() - before.keys():
+            del os.environ[name]
+        os.environ.update(before)
+        changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+        pytest.fail(f"the test left environment variables changed: {', '.join(changed)}")
+
+
 @pytest.fixture(scope="session")
 def service_urls() -> tuple[str, str]:
     database_url = os.environ.get("TEST_DATABASE_URL")

@@ -8,7 +8,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fabricloop import cli
-from fabricloop.config import get_settings
+from fabricloop.config import Settings, get_settings
 from fabricloop.fx import service
 from fabricloop.fx.models import FxRate
 from tests.fx.test_service import DAILY, HISTORY
@@ -47,10 +47,13 @@ class TestFxImportCommand:
         self,
         tmp_path: Path,
         migrated: str,
+        settings: Settings,
         monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str],
     ) -> None:
+        # Both set, so the command starts no embedded server (which would export its URL).
         monkeypatch.setenv("DATABASE_URL", migrated)
+        monkeypatch.setenv("REDIS_URL", settings.redis_url or "")
         get_settings.cache_clear()
         daily = tmp_path / "eurofxref.csv"
         daily.write_text(DAILY, encoding="utf-8")

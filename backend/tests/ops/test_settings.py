@@ -55,7 +55,7 @@ class TestProductionSettings:
     def test_development_needs_none_of_it(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        # Another test's embedded server may have exported its URL into this process.
+        # The shell running the tests may export one.
         monkeypatch.delenv("DATABASE_URL", raising=False)
         settings = Settings(_env_file=None, env="development", var_dir=tmp_path)  # type: ignore[call-arg]
         assert settings.database_url is None
