@@ -46,6 +46,13 @@ async def make_user(session: AsyncSession, **overrides: Any) -> User:
     return user
 
 
+async def make_admin(session: AsyncSession, **overrides: Any) -> User:
+    """An operator account (in the product only `fabricloop create-admin` makes one)."""
+    return await make_user(
+        session, **{"role": "admin", "company_name": "FabricLoop Operations", **overrides}
+    )
+
+
 def auth_headers(user: User, *, ttl_seconds: int = 3600) -> dict[str, str]:
     token, _ = tokens.issue(TEST_SECRET, user.id, "access", ttl_seconds)
     return {"Authorization": f"Bearer {token}"}

@@ -11,6 +11,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from fabricloop import __version__
 from fabricloop.account.purge import purge_job
 from fabricloop.account.router import router as account_router
+from fabricloop.audit.router import router as audit_router
 from fabricloop.auth.router import router as auth_router
 from fabricloop.config import Settings, get_settings
 from fabricloop.core.cache import Cache
@@ -87,6 +88,7 @@ ROUTERS: list[APIRouter] = [
     payouts_router,
     disputes_router,
     invoices_router,
+    audit_router,
 ]
 
 

@@ -245,6 +245,56 @@ def cmd_reconcile(_args: argparse.Namespace) -> int:
     return 1 if found else 0
 
 
+def _read_new_password() -> str | None:
+    """The password: standard input's first line when it is not a terminal (scripts, CI),
+    else typed twice without echo. None when the two differ."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password (again): ") != first:
+        return None
+    return first
+
+
+def cmd_create_admin(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from fabricloop.auth import service
+    from fabricloop.core import migrate
+    from fabricloop.core.db import create_engine, create_sessionmaker
+    from fabricloop.core.errors import AppError
+
+    password = _read_new_password()
+    if password is None:
+        print("The passwords differ.", file=sys.stderr)
+        return 2
+    settings = settings_with_services()
+    migrate.upgrade(database_url(settings))
+
+    async def run() -> str:
+        engine = create_engine(settings)
+        try:
+            async with create_sessionmaker(engine)() as session:
+                user = await service.create_admin(
+                    session, settings, args.email, password, args.company
+                )
+                await session.commit()
+                return str(user.id)
+        finally:
+            await engine.dispose()
+
+    try:
+        user_id = asyncio.run(run())
+    except AppError as error:
+        problems = "; ".join(f"{d['field']}: {d['message']}" for d in error.details or [])
+        print(f"Not created: {problems or error.message}", file=sys.stderr)
+        return 1
+    print(f"Admin account {args.email} created (user_id {user_id}).")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     import asyncio
     from pathlib import Path
@@ -326,6 +376,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fx_import.add_argument("file")
     fx_import.set_defaults(handler=cmd_fx_import)
+
+    create_admin = commands.add_parser(
+        "create-admin",
+        help="create an operator (admin) account; the password is read from standard input "
+        "when it is not a terminal, else prompted for twice",
+    )
+    create_admin.add_argument("email")
+    create_admin.add_argument("--company", required=True, help="the operator's company name")
+    create_admin.set_defaults(handler=cmd_create_admin)
 
     backup = commands.add_parser(
         "backup", help="pg_dump (custom format) and the media files into var/backups/<time>/"

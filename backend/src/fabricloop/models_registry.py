@@ -1,5 +1,6 @@
 """Imports every table so that Alembic and the tests see the whole schema."""
 
+from fabricloop.audit.models import AdminAction
 from fabricloop.auth.models import RefreshToken, User
 from fabricloop.core.models import Base
 from fabricloop.disputes.models import Dispute, DisputeMessage
@@ -24,6 +25,7 @@ from fabricloop.shipping.models import ShippingProfile, ShippingZone
 from fabricloop.transactions.models import Transaction
 
 __all__ = [
+    "AdminAction",
     "Base",
     "ConnectedAccount",
     "DigitalProductPassport",

@@ -1262,6 +1262,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Audit Log
+         * @description Every operator action, newest first: who (`admin`), what (`action`, `target_type`, `target_id`), when (`created_at`) and why (`reason`). Filters are optional and combine; `start_date` / `end_date` are inclusive UTC dates (start after end: 400 `invalid_date_range`; a malformed value: 400 `invalid_query`). Admins only.
+         */
+        get: operations["get_audit_log_api_admin_audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1368,6 +1388,73 @@ export interface components {
              * @description Stripe Connect's hosted onboarding (an account link, valid for minutes); in the sandbox, a page of this app whose form posts to `/api/payouts/account/sandbox/complete`.
              */
             onboarding_url: string;
+        };
+        /** AuditAdmin */
+        AuditAdmin: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Email */
+            email: string;
+            /** Company Name */
+            company_name: string;
+        };
+        /** AuditEntry */
+        AuditEntry: {
+            /**
+             * Audit Id
+             * Format: uuid
+             */
+            audit_id: string;
+            /** @description Who acted. */
+            admin: components["schemas"]["AuditAdmin"];
+            /**
+             * Action
+             * @description What was done, `<target type>.<verb>`: `user.verify`, `user.unverify`, `user.suspend`, `user.unsuspend`, `material.hide`, `material.unhide`, `report.dismiss`, `certificate.approve`, `certificate.reject`, `dispute.resolve`...
+             * @example user.suspend
+             */
+            action: string;
+            /**
+             * Target Type
+             * @description `user`, `material`, `report`, `certificate`, ...
+             */
+            target_type: string;
+            /**
+             * Target Id
+             * @description The record acted on.
+             */
+            target_id: string | null;
+            /**
+             * Reason
+             * @description Why, as the operator gave it.
+             */
+            reason: string | null;
+            /**
+             * Details
+             * @description Facts of the action (amounts, prior state).
+             */
+            details: {
+                [key: string]: unknown;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             * @description When.
+             */
+            created_at: string;
+        };
+        /** AuditLog */
+        AuditLog: {
+            /** Entries */
+            entries: components["schemas"]["AuditEntry"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Limit */
+            limit: number;
         };
         /** Balance */
         Balance: {
@@ -3584,7 +3671,7 @@ export interface components {
              * Role
              * @enum {string}
              */
-            role: "manufacturer" | "brand";
+            role: "manufacturer" | "brand" | "admin";
         };
         /** TransactionCreate */
         TransactionCreate: {
@@ -3884,7 +3971,7 @@ export interface components {
              * Role
              * @enum {string}
              */
-            role: "manufacturer" | "brand";
+            role: "manufacturer" | "brand" | "admin";
             /** Phone */
             phone: string | null;
             /**
@@ -7421,6 +7508,66 @@ export interface operations {
             };
             /** @description `not_paid` */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_audit_log_api_admin_audit_get: {
+        parameters: {
+            query?: {
+                admin_id?: string | null;
+                action?: string | null;
+                target_type?: string | null;
+                target_id?: string | null;
+                /** @description YYYY-MM-DD, inclusive (UTC). */
+                start_date?: string | null;
+                /** @description YYYY-MM-DD, inclusive (UTC). */
+                end_date?: string | null;
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size; values above 100 are clamped. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLog"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_date_range` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

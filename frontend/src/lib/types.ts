@@ -17,6 +17,8 @@ type Query<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extend
 
 export type Me = Ok<"/api/auth/me", "get">;
 export type Role = Me["role"];
+/** The roles one may register with (`admin` accounts are made on the server only). */
+export type SignupRole = RegisterBody["role"];
 export type RegisterBody = Body<"/api/auth/register", "post">;
 export type LoginBody = Body<"/api/auth/login", "post">;
 export type TokenPair = Ok<"/api/auth/login", "post">;

@@ -5,7 +5,7 @@ import { safeNext } from "@/components/auth/RequireAuth";
 import { Button, ErrorBanner, Input, cx } from "@/components/ui";
 import { useAuth, useRegister } from "@/hooks/auth";
 import { ApiError } from "@/lib/errors";
-import type { Role } from "@/lib/types";
+import type { SignupRole as Role } from "@/lib/types";
 import { type Errors, hasErrors, validateEmail, validateLength, validatePassword, validatePhone } from "@/lib/validation";
 import { usePageTitle } from "@/lib/usePageTitle";
 

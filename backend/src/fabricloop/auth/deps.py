@@ -6,12 +6,13 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from fabricloop.auth import service as auth_service
-from fabricloop.auth.errors import InvalidSession
+from fabricloop.auth.errors import AdminOnly, InvalidSession
 from fabricloop.auth.models import User
 from fabricloop.core import metrics
 from fabricloop.core.context import user_id_var
 from fabricloop.core.db import DbSession
 from fabricloop.core.deps import AppCache, AppSettings
+from fabricloop.core.vocabulary import ADMIN_ROLE
 
 bearer = HTTPBearer(auto_error=False, description="The access token from login or refresh.")
 
@@ -55,3 +56,17 @@ async def get_optional_user(
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+
+
+async def require_admin(user: CurrentUser) -> User:
+    """The signed-in operator: 401 without a valid token, 403 `forbidden` for any other role.
+    Every `/api/admin` router lists it in its `dependencies`; a route that needs the admin
+    himself takes `AdminUser` (FastAPI resolves the dependency once per request)."""
+    if user.role != ADMIN_ROLE:
+        raise AdminOnly()
+    return user
+
+
+AdminUser = Annotated[User, Depends(require_admin)]
+# For `APIRouter(prefix="/api/admin/...", dependencies=ADMIN_ONLY)`.
+ADMIN_ONLY = [Depends(require_admin)]

@@ -1,4 +1,4 @@
-from fabricloop.core.errors import BadRequest, Conflict, RateLimited, Unauthorized
+from fabricloop.core.errors import BadRequest, Conflict, Forbidden, RateLimited, Unauthorized
 
 
 class InvalidEmail(BadRequest):
@@ -23,3 +23,11 @@ class TooManyLoginAttempts(RateLimited):
 
 class TooManyRegistrations(RateLimited):
     message = "Too many registrations from this address; try again later."
+
+
+class AdminOnly(Forbidden):
+    code, message = "forbidden", "Only the operator (an admin account) may do this."
+
+
+# The errors every `/api/admin` route may answer, for its `responses(...)`.
+ADMIN_ERRORS = (InvalidSession, AdminOnly)

@@ -30,7 +30,9 @@ def _e164_phone(value: str | None) -> str | None:
 
 Password = Annotated[str, Field(max_length=MAX_LENGTH * 4), AfterValidator(_strong_password)]
 CompanyName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
-Role = Literal["manufacturer", "brand"]
+Role = Literal["manufacturer", "brand"]  # who may register
+# Any account's role: `admin` accounts come from `fabricloop create-admin` only.
+AccountRole = Literal["manufacturer", "brand", "admin"]
 
 
 class Request(BaseModel):
@@ -61,7 +63,7 @@ class UserOut(BaseModel):
     user_id: uuid.UUID
     email: str
     company_name: str
-    role: Role
+    role: AccountRole
     phone: str | None
     created_at: datetime
 
@@ -81,4 +83,4 @@ class TokenPair(BaseModel):
     expires_in: int = Field(description="Lifetime of the access token in seconds.")
     user_id: uuid.UUID
     email: str
-    role: Role
+    role: AccountRole

@@ -19,10 +19,17 @@ from fabricloop.auth.errors import (
     TooManyRegistrations,
 )
 from fabricloop.auth.models import RefreshToken, User
-from fabricloop.auth.passwords import dummy_hash, hash_password, verify_password
+from fabricloop.auth.passwords import (
+    dummy_hash,
+    hash_password,
+    password_problem,
+    verify_password,
+)
 from fabricloop.auth.schemas import RegisterRequest, TokenPair
 from fabricloop.config import Settings
+from fabricloop.core.errors import field_error
 from fabricloop.core.limiter import Limiter, Rate
+from fabricloop.core.vocabulary import ADMIN_ROLE
 
 
 def _now() -> datetime:
@@ -30,18 +37,46 @@ def _now() -> datetime:
 
 
 async def register(session: AsyncSession, settings: Settings, data: RegisterRequest) -> User:
-    email = normalise_email(data.email)
+    return await _add_account(
+        session, settings, data.email, data.password, data.company_name, data.role, data.phone
+    )
+
+
+async def create_admin(
+    session: AsyncSession, settings: Settings, email: str, password: str, company_name: str
+) -> User:
+    """An operator account (`fabricloop create-admin`; the API never creates one), held to
+    the same email and password rules as a registration."""
+    problem = password_problem(password)
+    if problem:
+        raise field_error("password", problem)
+    name = company_name.strip()
+    if not 2 <= len(name) <= 200 or "\x00" in name:
+        raise field_error("company_name", "Must be 2-200 characters, without NUL.")
+    return await _add_account(session, settings, email, password, name, ADMIN_ROLE, None)
+
+
+async def _add_account(
+    session: AsyncSession,
+    settings: Settings,
+    raw_email: str,
+    password: str,
+    company_name: str,
+    role: str,
+    phone: str | None,
+) -> User:
+    email = normalise_email(raw_email)
     if email is None:
         raise InvalidEmail()
     if await repository.email_exists(session, email):
         raise EmailTaken()
-    password_hash = await to_thread.run_sync(hash_password, data.password, settings.bcrypt_rounds)
+    password_hash = await to_thread.run_sync(hash_password, password, settings.bcrypt_rounds)
     user = User(
         email=email,
         password_hash=password_hash,
-        company_name=data.company_name,
-        role=data.role,
-        phone=data.phone,
+        company_name=company_name,
+        role=role,
+        phone=phone,
     )
     try:
         async with session.begin_nested():

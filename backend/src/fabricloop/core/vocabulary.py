@@ -1,6 +1,9 @@
 """Closed vocabularies shared by the API, the database CHECK constraints and the UI."""
 
-ROLES = ("manufacturer", "brand")
+# `admin` (the operator) is created only by `fabricloop create-admin`, never by registering.
+SIGNUP_ROLES = ("manufacturer", "brand")
+ROLES = (*SIGNUP_ROLES, "admin")
+ADMIN_ROLE = "admin"
 MATERIAL_TYPES = (
     "cotton",
     "organic_cotton",
