@@ -244,10 +244,12 @@ class TestSearchCache:
         [first] = misses
         [key] = await search_keys(redis)
         # A miss: the read, then the store by its script's hash, which files the entry under
-        # the listing it shows.
+        # the listing it shows, then the store of the query's facets.
         sent = [c for c in commands if "search:" in c and not c.startswith("lua ")]
-        assert [c.split()[0] for c in sent] == ["MGET", "EVALSHA"]
+        assert [c.split()[0] for c in sent] == ["MGET", "EVALSHA", "EVALSHA"]
         assert key.decode() in sent[1]
+        [facets] = await redis.keys("search:facets:*")
+        assert facets.decode() in sent[2]
         assert await redis.smembers(shows_key(material.id)) == {key}
         generation = int(await redis.get(SEARCH_GENERATION_KEY) or 0)
         # The entry names the generation it was computed in, then the body it serves.
@@ -262,8 +264,14 @@ class TestSearchCache:
         ours = [c for c in commands if "search:" in c]
         assert ours == [
             f"MGET {SEARCH_GENERATION_KEY} {SEARCH_STOCK_GENERATION_KEY} {LISTINGS_WAL_KEY} "
-            + key.decode()
+            + f"{key.decode()} {facets.decode()}"
         ]
+        # Another page of the same query reuses the facets: it stores its page only.
+        commands = await commands_during(
+            redis, lambda: client.get(MATERIALS, params={"q": "cotton", "page": 2})
+        )
+        sent = [c for c in commands if "search:" in c and not c.startswith("lua ")]
+        assert [c.split()[0] for c in sent] == ["MGET", "EVALSHA"]
 
     async def test_entry_of_an_older_generation_is_not_served(
         self, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User

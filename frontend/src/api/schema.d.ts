@@ -235,10 +235,19 @@ export interface paths {
          *     `or`, `-exclude`; at most 200 characters), `material_type` (repeatable: any of them),
          *     `source_type`, `min_price`, `max_price`, `quantity` (minimum available), `currency`,
          *     `origin_country` (ISO 3166-1 alpha-2), `certification` (a scheme of `certification_schemes`),
-         *     `seller_id`, `sort` (`relevance`, the default with `q`; `newest`, the default without;
-         *     `price_asc`; `price_desc`), `page`, `limit`. Ties are broken by id, so pages are stable.
-         *     Any invalid value (unknown type, negative or non-numeric price, `min_price > max_price`, bad
-         *     uuid, unknown currency, country or sort, a repeated single-valued parameter) is a 400
+         *     `seller_id`, `sample_available`, `min_width_cm`, `max_width_cm`, `min_weight_gsm`,
+         *     `max_weight_gsm` and `color` (lot-level: one lot with stock left must match width, weight and
+         *     colour together; a listing without lots matches `color` on its own colour, never a width or
+         *     weight), `display_currency` (prices converted at the reference rates of `GET /api/fx-rates`:
+         *     `display_price` beside each listing's own `price` and `currency`; price bounds and price sorts
+         *     then compare converted prices), `sort` (`relevance`, the default with `q`; `newest`, the
+         *     default without; `price_asc`; `price_desc`: per-unit prices, whatever the unit), `page`,
+         *     `limit`. Ties are broken by id, so pages are stable.
+         *     `facets`: for `material_type`, `source_type`, `certification` and `origin_country`, the
+         *     `{value, count}` of the matches of the query without that facet's own filter.
+         *     Any invalid value (unknown type, negative or non-numeric price, `min_price > max_price`, a
+         *     width or weight <= 0 or a minimum above its maximum, bad uuid, unknown currency, country or
+         *     sort, a display currency without a reference rate, a repeated single-valued parameter) is a 400
          *     `invalid_query` whose details name the parameter. Relevance ranks the newest 1,000 matches
          *     (all of them when there are fewer) by how well they match, title above description; any older
          *     matches follow them, newest first. Results are cached for two minutes; a
@@ -1815,6 +1824,13 @@ export interface components {
             /** Sources */
             sources: string;
         };
+        /** FacetValue */
+        FacetValue: {
+            /** Value */
+            value: string;
+            /** Count */
+            count: number;
+        };
         /** FactorOut */
         FactorOut: {
             /** Material Type */
@@ -2320,6 +2336,12 @@ export interface components {
             page: number;
             /** Limit */
             limit: number;
+            /**
+             * Display Currency
+             * @description The currency of every `display_price`, as asked (null: none).
+             */
+            display_currency?: string | null;
+            facets: components["schemas"]["SearchFacets"];
         };
         /** MaterialSummary */
         MaterialSummary: {
@@ -2352,6 +2374,11 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Display Price
+             * @description `price` converted to the search's `display_currency` at the reference rates (to the cent, half-up); null without a display currency, or when the listing's currency has no rate.
+             */
+            display_price?: number | null;
         };
         /** MaterialTypeFigures */
         MaterialTypeFigures: {
@@ -3373,6 +3400,22 @@ export interface components {
              * @enum {string}
              */
             outcome: "approve" | "fail";
+        };
+        /**
+         * SearchFacets
+         * @description For each facet, the values among the matches of the query without that facet's own
+         *     filter (so a buyer sees what choosing another value would give), with their counts, most
+         *     frequent first; values without a match are left out.
+         */
+        SearchFacets: {
+            /** Material Type */
+            material_type: components["schemas"]["FacetValue"][];
+            /** Source Type */
+            source_type: components["schemas"]["FacetValue"][];
+            /** Certification */
+            certification: components["schemas"]["FacetValue"][];
+            /** Origin Country */
+            origin_country: components["schemas"]["FacetValue"][];
         };
         /** SendMessageRequest */
         SendMessageRequest: {
@@ -4522,6 +4565,20 @@ export interface operations {
                 seller_id?: string | null;
                 /** @description `relevance` is the default with `q`, `newest` without. */
                 sort?: ("relevance" | "newest" | "price_asc" | "price_desc") | null;
+                /** @description `true`: only listings that offer a sample; `false`: only those that don't. */
+                sample_available?: boolean | null;
+                /** @description Lot-level: a lot at most this wide (cm). */
+                max_width_cm?: number | string | null;
+                /** @description Lot-level: a lot at least this wide (cm). */
+                min_width_cm?: number | string | null;
+                /** @description Lot-level: a lot of at most this weight (g/m²). */
+                max_weight_gsm?: number | string | null;
+                /** @description Lot-level: a lot of at least this weight (g/m²). */
+                min_weight_gsm?: number | string | null;
+                /** @description Case-insensitive part of the colour of a lot with stock left, or of the listing's colour when the listing has no lots (`navy` finds `Navy blue`). */
+                color?: string | null;
+                /** @description ISO 4217, one of `currencies` with a reference rate (`GET /api/fx-rates`): each listing gets `display_price`, its price converted at those rates (to the cent, half-up), and `min_price`, `max_price`, `price_asc` and `price_desc` compare the converted prices. A listing whose currency has no rate has `display_price: null`, fails price bounds and sorts last. */
+                display_currency?: string | null;
                 /** @description Page number, from 1. */
                 page?: number;
                 /** @description Page size; values above 100 are clamped. */

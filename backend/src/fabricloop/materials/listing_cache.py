@@ -76,6 +76,8 @@ class SearchState:
     generations: Generations
     entry: bytes | None
     wal_position: int | None
+    # The cached facets of the query (search.facets_key), when asked for.
+    facets: bytes | None = None
 
 
 async def generations(cache: Cache) -> Generations:
@@ -83,23 +85,24 @@ async def generations(cache: Cache) -> Generations:
     return (await search_state(cache, None)).generations
 
 
-async def search_state(cache: Cache, key: str | None) -> SearchState:
-    """The generations, the search entry `key` and the replica's required position, in
-    one round trip."""
+async def search_state(cache: Cache, key: str | None, facets_key: str | None = None) -> SearchState:
+    """The generations, the search entry `key` (and the facets entry `facets_key`) and the
+    replica's required position, in one round trip."""
     unavailable = SearchState(Generations(0, 0), entry=None, wal_position=None)
     if not cache.available:
         return unavailable
     keys = [SEARCH_GENERATION_KEY, SEARCH_STOCK_GENERATION_KEY, LISTINGS_WAL_KEY]
     try:
-        listings, stock, wal, *entry = await cache.redis.mget(
-            *keys, *([key] if key is not None else [])
+        listings, stock, wal, *entries = await cache.redis.mget(
+            *keys, *(k for k in (key, facets_key) if k is not None)
         )
     except (RedisError, OSError) as error:
         cache.mark_failed("mget", error)
         return unavailable
     return SearchState(
         Generations(int(listings or 0), int(stock or 0), cache.epoch if cache.trusted else None),
-        entry=cache.current(as_bytes(entry[0])) if entry else None,
+        entry=cache.current(as_bytes(entries[0])) if key is not None else None,
+        facets=cache.current(as_bytes(entries[-1])) if facets_key is not None else None,
         # No position (Redis restarted, or no change since): unknown, so the primary.
         wal_position=int(wal) if wal is not None else None,
     )
@@ -171,3 +174,8 @@ def shows_key(material_id: object) -> str:
 
 def search_key(normalised_query: str) -> str:
     return f"search:{hashlib.sha256(normalised_query.encode()).hexdigest()}"
+
+
+def facets_key(normalised_facets_query: str) -> str:
+    """The facets of every page and sort of one query (SearchQuery.facets_key)."""
+    return f"search:facets:{hashlib.sha256(normalised_facets_query.encode()).hexdigest()}"

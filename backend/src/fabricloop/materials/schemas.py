@@ -603,6 +603,28 @@ class MaterialSummary(BaseModel):
     seller: Party
     carbon_footprint: JsonNumber | None
     created_at: datetime
+    display_price: JsonNumber | None = Field(
+        None,
+        description="`price` converted to the search's `display_currency` at the reference "
+        "rates (to the cent, half-up); null without a display currency, or when the listing's "
+        "currency has no rate.",
+    )
+
+
+class FacetValue(BaseModel):
+    value: str
+    count: int
+
+
+class SearchFacets(BaseModel):
+    """For each facet, the values among the matches of the query without that facet's own
+    filter (so a buyer sees what choosing another value would give), with their counts, most
+    frequent first; values without a match are left out."""
+
+    material_type: list[FacetValue]
+    source_type: list[FacetValue]
+    certification: list[FacetValue]
+    origin_country: list[FacetValue]
 
 
 class MaterialSearch(BaseModel):
@@ -610,6 +632,10 @@ class MaterialSearch(BaseModel):
     total: int
     page: int
     limit: int
+    display_currency: str | None = Field(
+        None, description="The currency of every `display_price`, as asked (null: none)."
+    )
+    facets: SearchFacets
 
 
 class MaterialTypes(BaseModel):

@@ -1,15 +1,25 @@
 """Listing search: run the SQL of repository/search.py for a checked query, and keep its
 result for two minutes under the normalised query (materials.caching says what retires it)."""
 
+import dataclasses
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.core.cache import Cache
 from fabricloop.core.metrics import record_search_read
 from fabricloop.core.replica import ReadReplica
+from fabricloop.fx import service as fx
 from fabricloop.materials import caching, listing_cache
-from fabricloop.materials.listing_cache import SEARCH_TTL_SECONDS, search_key
+from fabricloop.materials.errors import InvalidSearch
+from fabricloop.materials.listing_cache import SEARCH_TTL_SECONDS, facets_key, search_key
 from fabricloop.materials.repository import search as search_repository
-from fabricloop.materials.schemas import MaterialSearch, MaterialSummary, Party
+from fabricloop.materials.schemas import (
+    FacetValue,
+    MaterialSearch,
+    MaterialSummary,
+    Party,
+    SearchFacets,
+)
 from fabricloop.materials.search_query import SearchQuery
 from fabricloop.materials.views import UrlOf
 
@@ -18,10 +28,19 @@ DESCRIPTION = """Only `active` listings. Parameters (all optional, filters inclu
 `or`, `-exclude`; at most 200 characters), `material_type` (repeatable: any of them),
 `source_type`, `min_price`, `max_price`, `quantity` (minimum available), `currency`,
 `origin_country` (ISO 3166-1 alpha-2), `certification` (a scheme of `certification_schemes`),
-`seller_id`, `sort` (`relevance`, the default with `q`; `newest`, the default without;
-`price_asc`; `price_desc`), `page`, `limit`. Ties are broken by id, so pages are stable.
-Any invalid value (unknown type, negative or non-numeric price, `min_price > max_price`, bad
-uuid, unknown currency, country or sort, a repeated single-valued parameter) is a 400
+`seller_id`, `sample_available`, `min_width_cm`, `max_width_cm`, `min_weight_gsm`,
+`max_weight_gsm` and `color` (lot-level: one lot with stock left must match width, weight and
+colour together; a listing without lots matches `color` on its own colour, never a width or
+weight), `display_currency` (prices converted at the reference rates of `GET /api/fx-rates`:
+`display_price` beside each listing's own `price` and `currency`; price bounds and price sorts
+then compare converted prices), `sort` (`relevance`, the default with `q`; `newest`, the
+default without; `price_asc`; `price_desc`: per-unit prices, whatever the unit), `page`,
+`limit`. Ties are broken by id, so pages are stable.
+`facets`: for `material_type`, `source_type`, `certification` and `origin_country`, the
+`{value, count}` of the matches of the query without that facet's own filter.
+Any invalid value (unknown type, negative or non-numeric price, `min_price > max_price`, a
+width or weight <= 0 or a minimum above its maximum, bad uuid, unknown currency, country or
+sort, a display currency without a reference rate, a repeated single-valued parameter) is a 400
 `invalid_query` whose details name the parameter. Relevance ranks the newest 1,000 matches
 (all of them when there are fewer) by how well they match, title above description; any older
 matches follow them, newest first. Results are cached for two minutes; a
@@ -31,8 +50,22 @@ it or filter on quantity).
 With `DATABASE_READ_URL` set, a result may come from a replica that has every change."""
 
 
-async def run_search(session: AsyncSession, query: SearchQuery, url_of: UrlOf) -> MaterialSearch:
+def _facets(counts: dict[str, list[tuple[str, int]]]) -> SearchFacets:
+    return SearchFacets(
+        **{
+            facet: [FacetValue(value=v, count=c) for v, c in values]
+            for facet, values in counts.items()
+        }
+    )
+
+
+async def run_search(
+    session: AsyncSession, query: SearchQuery, url_of: UrlOf, facets: SearchFacets | None = None
+) -> MaterialSearch:
+    """The page and its facets (`facets`: known already, from the cache)."""
     rows, total = await search_repository.search_rows(session, query)
+    if facets is None:
+        facets = _facets(await search_repository.facet_counts(session, query))
     return MaterialSearch(
         materials=[
             MaterialSummary(
@@ -48,13 +81,35 @@ async def run_search(session: AsyncSession, query: SearchQuery, url_of: UrlOf) -
                 seller=Party(user_id=r["seller_id"], company_name=r["company_name"]),
                 carbon_footprint=r["carbon_footprint"],
                 created_at=r["created_at"],
+                display_price=r["display_price"],
             )
             for r in rows
         ],
         total=total,
         page=query.page,
         limit=query.limit,
+        display_currency=query.display_currency,
+        facets=facets,
     )
+
+
+async def with_rates(session: AsyncSession, query: SearchQuery) -> SearchQuery:
+    """The query with the reference rates its display currency converts with (the latest
+    day's); 400 when that currency has none."""
+    if query.display_currency is None:
+        return query
+    latest = await fx.latest(session)
+    if latest is None or query.display_currency not in latest.rates:
+        raise InvalidSearch(
+            details=[
+                {
+                    "field": "display_currency",
+                    "message": f"No reference rate for {query.display_currency}.",
+                }
+            ]
+        )
+    rates = tuple(sorted((code, str(rate)) for code, rate in latest.rates.items()))
+    return dataclasses.replace(query, rates=rates)
 
 
 async def search_json(
@@ -67,25 +122,39 @@ async def search_json(
     """The search response as JSON, from the cache when this query ran since the last change
     that can affect it (materials.caching). On a miss, from the replica when it has every
     listing change, else from the primary (`session` connects only then)."""
+    query = await with_rates(session, query)
     key = search_key(query.normalised())
-    state = await listing_cache.search_state(cache, key)
+    key_of_facets = facets_key(query.facets_key())
+    state = await listing_cache.search_state(cache, key, key_of_facets)
     cached = caching.current_body(state.entry, state.generations)
     if cached is not None:
         return cached
+    stock = query.quantity is not None
+    # Facets are the same on every page and sort of a query: computed once for all of them.
+    facets_body = caching.current_body(state.facets, state.generations)
+    facets = None if facets_body is None else SearchFacets.model_validate_json(facets_body)
     result = None
     if replica is not None:
         result = await replica.run(
-            state.wal_position, lambda replica_session: run_search(replica_session, query, url_of)
+            state.wal_position,
+            lambda replica_session: run_search(replica_session, query, url_of, facets),
         )
     if result is None:
-        result = await run_search(session, query, url_of)
+        result = await run_search(session, query, url_of, facets)
         record_search_read("primary")
     else:
         record_search_read("replica")
     body = result.model_dump_json().encode()
-    entry = caching.stamped(state.generations, body, filters_on_stock=query.quantity is not None)
+    entry = caching.stamped(state.generations, body, filters_on_stock=stock)
     shown = [summary.material_id for summary in result.materials]
     await listing_cache.store_if_unchanged(
         cache, state.generations, key, entry, SEARCH_TTL_SECONDS, shows=shown
     )
+    if facets is None:
+        facets_entry = caching.stamped(
+            state.generations, result.facets.model_dump_json().encode(), filters_on_stock=stock
+        )
+        await listing_cache.store_if_unchanged(
+            cache, state.generations, key_of_facets, facets_entry, SEARCH_TTL_SECONDS
+        )
     return body

@@ -19,6 +19,9 @@ Sort = Literal["relevance", "newest", "price_asc", "price_desc"]
 MAX_Q_LENGTH = 200
 MAX_PRICE = Decimal("9999999999.99")
 MAX_QUANTITY = Decimal("99999999999.999")
+MAX_MEASURE = Decimal("999999.99")  # width_cm and weight_gsm: NUMERIC(8, 2)
+MAX_COLOR_LENGTH = 100
+PRICE_SORTS = ("price_asc", "price_desc")
 _SCHEMES = {s.casefold(): s for s in CERTIFICATION_SCHEMES}
 
 
@@ -37,10 +40,64 @@ class SearchQuery:
     sort: Sort
     page: int
     limit: int
+    sample_available: bool | None = None
+    min_width_cm: Decimal | None = None
+    max_width_cm: Decimal | None = None
+    min_weight_gsm: Decimal | None = None
+    max_weight_gsm: Decimal | None = None
+    color: str | None = None
+    display_currency: str | None = None
+    # The reference rates the prices are converted with (units per 1 EUR, as strings), set by
+    # the search once it has read them: part of the cache key, so new rates make a new result.
+    rates: tuple[tuple[str, str], ...] = ()
 
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.limit
+
+    @property
+    def converts_prices(self) -> bool:
+        """Whether prices are compared in `display_currency` (a price bound or a price sort
+        with a display currency), not each in its own."""
+        return self.display_currency is not None and (
+            self.sort in PRICE_SORTS or self.min_price is not None or self.max_price is not None
+        )
+
+    @property
+    def filters_lots(self) -> bool:
+        """Whether a lot-level attribute is filtered (width, weight)."""
+        return any(
+            v is not None
+            for v in (
+                self.min_width_cm,
+                self.max_width_cm,
+                self.min_weight_gsm,
+                self.max_weight_gsm,
+            )
+        )
+
+    @property
+    def filters_listing_columns(self) -> bool:
+        """Whether a filter needs the listing's own row (none of them is in the search
+        table): samples, lots, colour, prices converted to the display currency."""
+        return (
+            self.sample_available is not None
+            or self.filters_lots
+            or self.color is not None
+            or self.converts_prices
+        )
+
+    def facets_key(self) -> str:
+        """The normalised query without what facets don't depend on (the page, its size, the
+        sort, and the display currency unless it converts a price bound)."""
+        values = asdict(self)
+        values["material_types"] = sorted(set(self.material_types))
+        for name in ("page", "limit", "sort"):
+            values.pop(name)
+        if self.min_price is None and self.max_price is None:
+            values.pop("display_currency")
+            values.pop("rates")
+        return orjson.dumps(values, default=str, option=orjson.OPT_SORT_KEYS).decode()
 
     def normalised(self) -> str:
         values = asdict(self)
@@ -63,6 +120,13 @@ SINGLE_VALUED = (
     "sort",
     "page",
     "limit",
+    "sample_available",
+    "min_width_cm",
+    "max_width_cm",
+    "min_weight_gsm",
+    "max_weight_gsm",
+    "color",
+    "display_currency",
 )
 
 
@@ -92,6 +156,37 @@ class SearchParams(BaseModel):
     sort: Sort | None = Field(
         None, description="`relevance` is the default with `q`, `newest` without."
     )
+    sample_available: bool | None = Field(
+        None,
+        description="`true`: only listings that offer a sample; `false`: only those that don't.",
+    )
+    # Maxima before minima, so each minimum's check can compare with its maximum.
+    max_width_cm: Decimal | None = Field(
+        None, gt=0, le=MAX_MEASURE, description="Lot-level: a lot at most this wide (cm)."
+    )
+    min_width_cm: Decimal | None = Field(
+        None, gt=0, le=MAX_MEASURE, description="Lot-level: a lot at least this wide (cm)."
+    )
+    max_weight_gsm: Decimal | None = Field(
+        None, gt=0, le=MAX_MEASURE, description="Lot-level: a lot of at most this weight (g/m²)."
+    )
+    min_weight_gsm: Decimal | None = Field(
+        None, gt=0, le=MAX_MEASURE, description="Lot-level: a lot of at least this weight (g/m²)."
+    )
+    color: str | None = Field(
+        None,
+        max_length=MAX_COLOR_LENGTH,
+        description="Case-insensitive part of the colour of a lot with stock left, or of the "
+        "listing's colour when the listing has no lots (`navy` finds `Navy blue`).",
+    )
+    display_currency: str | None = Field(
+        None,
+        description="ISO 4217, one of `currencies` with a reference rate (`GET /api/fx-rates`): "
+        "each listing gets `display_price`, its price converted at those rates (to the cent, "
+        "half-up), and `min_price`, `max_price`, `price_asc` and `price_desc` compare the "
+        "converted prices. A listing whose currency has no rate has `display_price: null`, "
+        "fails price bounds and sorts last.",
+    )
     page: int = Field(1, ge=1, le=1_000_000, description="Page number, from 1.")
     limit: int = Field(
         DEFAULT_LIMIT, ge=1, description=f"Page size; values above {MAX_LIMIT} are clamped."
@@ -120,7 +215,25 @@ class SearchParams(BaseModel):
             raise ValueError("Must not exceed max_price.")
         return value
 
-    @field_validator("currency")
+    @field_validator("min_width_cm", "min_weight_gsm")
+    @classmethod
+    def _min_measure(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        highest = info.data.get(f"max_{str(info.field_name)[4:]}")
+        if value is not None and highest is not None and value > highest:
+            raise ValueError(f"Must not exceed max_{str(info.field_name)[4:]}.")
+        return value
+
+    @field_validator("color")
+    @classmethod
+    def _color(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = " ".join(value.split())
+        if "\x00" in value:
+            raise ValueError("Must not contain NUL.")
+        return value.casefold() or None
+
+    @field_validator("currency", "display_currency")
     @classmethod
     def _currency(cls, value: str | None) -> str | None:
         if value is None:
@@ -164,4 +277,11 @@ class SearchParams(BaseModel):
             sort=self.sort or ("relevance" if self.q else "newest"),
             page=self.page,
             limit=min(self.limit, MAX_LIMIT),
+            sample_available=self.sample_available,
+            min_width_cm=self.min_width_cm,
+            max_width_cm=self.max_width_cm,
+            min_weight_gsm=self.min_weight_gsm,
+            max_weight_gsm=self.max_weight_gsm,
+            color=self.color,
+            display_currency=self.display_currency,
         )

@@ -55,7 +55,10 @@ def facet_query(query: SearchQuery) -> str | None:
 
 def price_terms(query: SearchQuery) -> tuple[str | None, bool]:
     """The price bounds as a tsquery over the price terms (None: no term narrows them), and
-    whether it is exact, i.e. needs no check of the price on each row."""
+    whether it is exact, i.e. needs no check of the price on each row. Bounds in a display
+    currency have no terms: each listing's price is converted first."""
+    if query.converts_prices:
+        return None, False
     parts = []
     exact = True
     if query.max_price is not None:
@@ -74,18 +77,97 @@ def price_terms(query: SearchQuery) -> tuple[str | None, bool]:
 def lexemes_only(query: SearchQuery) -> bool:
     """Whether the GIN index answers every condition of a text search exactly. Its matches
     are then counted from the index and the visibility map alone, without reading a row."""
-    return query.quantity is None and query.seller_id is None and price_terms(query)[1]
+    return (
+        query.quantity is None
+        and query.seller_id is None
+        and not query.filters_listing_columns
+        and price_terms(query)[1]
+    )
+
+
+# A listing's price in the display currency, as fx.service.convert computes it: through the
+# EUR rates, to the cent, half-up (round() on NUMERIC); NULL when its currency has no rate.
+DISPLAY_PRICE_SQL = (
+    "CASE WHEN {m}.currency = :display_currency THEN {m}.price "
+    "ELSE round({m}.price / CAST(CAST(:fx_rates AS jsonb) ->> {m}.currency AS numeric) "
+    "* CAST(:display_rate AS numeric), 2) END"
+)
+
+
+def display_params(query: SearchQuery) -> dict[str, Any]:
+    """The bound values of DISPLAY_PRICE_SQL (none without a display currency)."""
+    if query.display_currency is None:
+        return {}
+    rates = dict(query.rates)
+    return {
+        "display_currency": query.display_currency,
+        "fx_rates": orjson.dumps(rates).decode(),
+        "display_rate": rates.get(query.display_currency),
+    }
+
+
+def price_sql(query: SearchQuery, alias: str) -> str:
+    """The price a search compares: converted to the display currency when it converts
+    (alias: a row of materials, which has the currency), else the listing's own."""
+    if query.converts_prices:
+        return DISPLAY_PRICE_SQL.format(m=alias)
+    return f"{alias}.price"
+
+
+def _like(value: str) -> str:
+    """A LIKE pattern matching `value` anywhere (its wildcards escaped)."""
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _listing_clauses(query: SearchQuery, clauses: list[str], params: dict[str, Any]) -> None:
+    """The filters on a listing's own row (alias m) and its lots, which the search table does
+    not hold. Width, weight and colour are lot-level: one lot with stock left must match them
+    all (its colour, else the listing's); a listing without lots matches on its own colour and
+    never on width or weight."""
+    if query.sample_available is not None:
+        clauses.append("m.sample_available" if query.sample_available else "NOT m.sample_available")
+    if not (query.filters_lots or query.color):
+        return
+    lot = ["l.material_id = m.id", "l.quantity > 0"]
+    for column, low, high in (
+        ("width_cm", query.min_width_cm, query.max_width_cm),
+        ("weight_gsm", query.min_weight_gsm, query.max_weight_gsm),
+    ):
+        if low is not None:
+            lot.append(f"l.{column} >= :min_{column}")
+            params[f"min_{column}"] = low
+        if high is not None:
+            lot.append(f"l.{column} <= :max_{column}")
+            params[f"max_{column}"] = high
+    if query.color:
+        lot.append("coalesce(l.color, m.color) ILIKE :color")
+        params["color"] = _like(query.color)
+    matching_lot = f"EXISTS (SELECT 1 FROM material_lots l WHERE {' AND '.join(lot)})"  # noqa: S608
+    if query.filters_lots:
+        clauses.append(matching_lot)
+    else:
+        clauses.append(
+            f"({matching_lot} OR (m.color ILIKE :color AND NOT EXISTS "  # noqa: S608
+            "(SELECT 1 FROM material_lots l WHERE l.material_id = m.id)))"
+        )
 
 
 def _column_clauses(
-    query: SearchQuery, alias: str, clauses: list[str], params: dict[str, Any]
+    query: SearchQuery,
+    alias: str,
+    clauses: list[str],
+    params: dict[str, Any],
+    price: str | None = None,
 ) -> None:
-    """The filters both tables hold as columns of the same name."""
+    """The filters both tables hold as columns of the same name; `price`: the expression of
+    the compared price (the alias' own column by default)."""
+    price = price or f"{alias}.price"
     if query.min_price is not None:
-        clauses.append(f"{alias}.price >= :min_price")
+        clauses.append(f"{price} >= :min_price")
         params["min_price"] = query.min_price
     if query.max_price is not None:
-        clauses.append(f"{alias}.price <= :max_price")
+        clauses.append(f"{price} <= :max_price")
         params["max_price"] = query.max_price
     if query.quantity is not None:
         clauses.append(f"{alias}.quantity >= :quantity")
@@ -122,18 +204,26 @@ def text_where(query: SearchQuery, *, prune: bool) -> tuple[str, dict[str, Any]]
 
 def filtered_matches(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     """The matches of a text search with column filters (a price between the terms, quantity,
-    seller), as rows (material_id, created_at, price, document): the rows the GIN index
-    finds, then filtered. The OFFSET 0 fence keeps the planner from ANDing the GIN bitmap with
-    the price B-tree, which reads hundreds of thousands of index entries to save reading a few
-    thousand rows (`jersey` + max_price: 43 ms that way, 32 ms this one)."""
+    seller; and through the listing's row: samples, lots, colour, converted prices), as rows
+    (material_id, created_at, price, document), `price` being the compared one: the rows the
+    GIN index finds, then filtered. The OFFSET 0 fence keeps the planner from ANDing the GIN
+    bitmap with the price B-tree, which reads hundreds of thousands of index entries to save
+    reading a few thousand rows (`jersey` + max_price: 43 ms that way, 32 ms this one)."""
     where, params = text_where(query, prune=True)
     columns: list[str] = []
-    _column_clauses(query, "t", columns, params)
+    join = ""
+    price = "t.price"
+    if query.filters_listing_columns:
+        join = "JOIN materials m ON m.id = t.material_id"
+        price = price_sql(query, "m")
+        _listing_clauses(query, columns, params)
+        params |= display_params(query)
+    _column_clauses(query, "t", columns, params, price)
     sql = f"""
-        SELECT t.material_id, t.created_at, t.price, t.document FROM (
+        SELECT t.material_id, t.created_at, {price} AS price, t.document FROM (
             SELECT s.material_id, s.created_at, s.price, s.quantity, s.seller_id, s.document
             FROM material_search s WHERE {where} OFFSET 0
-        ) t WHERE {" AND ".join(columns) or "true"}"""  # noqa: S608 - fixed fragments; values are bound
+        ) t {join} WHERE {" AND ".join(columns) or "true"}"""  # noqa: S608 - fixed fragments; values are bound
     return sql, params
 
 
@@ -160,7 +250,9 @@ def plain_where(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     if query.certification:
         clauses.append("m.certifications @> CAST(:certification AS jsonb)")
         params["certification"] = orjson.dumps([{"scheme": query.certification}]).decode()
-    _column_clauses(query, "m", clauses, params)
+    _listing_clauses(query, clauses, params)
+    _column_clauses(query, "m", clauses, params, price_sql(query, "m"))
+    params |= display_params(query) if query.converts_prices else {}
     return " AND ".join(clauses), params
 
 
@@ -169,11 +261,15 @@ def ranked(query: SearchQuery) -> bool:
 
 
 def _sort(query: SearchQuery, alias: str, id_column: str) -> str:
-    """ORDER BY of a sorted page; the id breaks every tie, so pages are stable."""
+    """ORDER BY of a sorted page; the id breaks every tie, so pages are stable. Converted
+    prices sort listings without a rate last (alias m: a row of materials; any other alias
+    has the compared price as its `price` already)."""
+    price = price_sql(query, alias) if alias == "m" else f"{alias}.price"
+    nulls = " NULLS LAST" if query.converts_prices else ""
     if query.sort == "price_asc":
-        return f"{alias}.price ASC, {alias}.{id_column} ASC"
+        return f"{price} ASC{nulls}, {alias}.{id_column} ASC"
     if query.sort == "price_desc":
-        return f"{alias}.price DESC, {alias}.{id_column} DESC"
+        return f"{price} DESC{nulls}, {alias}.{id_column} DESC"
     return f"{alias}.created_at DESC, {alias}.{id_column} DESC"
 
 
@@ -259,11 +355,13 @@ def page_sql(query: SearchQuery, *, counted: bool) -> tuple[str, dict[str, Any]]
     else:
         ids, params = _sorted_ids(query, counted=counted)
         outer_order = _sort(query, "m", "id")
-    params |= {"limit": query.limit, "offset": query.offset}
+    params |= {"limit": query.limit, "offset": query.offset} | display_params(query)
+    display = DISPLAY_PRICE_SQL.format(m="m") if query.display_currency else "NULL::numeric"
     # Ids first, then the columns of just one page: the sort never drags wide rows along.
     sql = f"""
         SELECT m.id, m.title, m.material_type, m.source_type, m.quantity, m.unit, m.price,
                m.currency, m.created_at, m.seller_id, u.company_name, p.total,
+               {display} AS display_price,
                (SELECT i.thumbnail_key FROM images i WHERE i.material_id = m.id
                 ORDER BY i.position, i.created_at, i.id LIMIT 1) AS thumbnail_key,
                (SELECT s.carbon_footprint FROM sustainability_metrics s
@@ -389,3 +487,104 @@ async def search_rows(
 ) -> tuple[Sequence[RowMapping], int]:
     """The rows of the page and the total (`page_rows` in the session)."""
     return await page_rows(query, executor(session))
+
+
+FACETS = ("material_type", "source_type", "certification", "origin_country")
+# Each listing's certification schemes, once each (certifications is a list of objects).
+_SCHEMES_OF = """
+    SELECT DISTINCT c ->> 'scheme' AS scheme
+    FROM jsonb_array_elements(CASE WHEN jsonb_typeof(b.certifications) = 'array'
+                                   THEN b.certifications ELSE '[]'::jsonb END) AS c
+    WHERE jsonb_typeof(c) = 'object' AND c ->> 'scheme' IS NOT NULL"""
+
+
+def _facet_conditions(query: SearchQuery, params: dict[str, Any]) -> dict[str, str]:
+    """Each facet's own filter over a row of materials (m), never NULL; `true` when unset."""
+    conditions = dict.fromkeys(FACETS, "true")
+    if query.material_types:
+        conditions["material_type"] = "m.material_type = ANY(:material_types)"
+        params["material_types"] = list(query.material_types)
+    if query.source_type:
+        conditions["source_type"] = "m.source_type = :source_type"
+        params["source_type"] = query.source_type
+    if query.origin_country:
+        conditions["origin_country"] = "coalesce(m.origin_country = :origin_country, false)"
+        params["origin_country"] = query.origin_country
+    if query.certification:
+        conditions["certification"] = "m.certifications @> CAST(:certification AS jsonb)"
+        params["certification"] = orjson.dumps([{"scheme": query.certification}]).decode()
+    return conditions
+
+
+def facets_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
+    """Rows (facet, value, count): for each facet of FACETS, the matches of the query without
+    that facet's own filter, counted by value. One pass: the rows that fail at most one facet
+    filter are read once, with a flag per filter; each facet counts those whose other flags
+    hold."""
+    params: dict[str, Any] = {}
+    clauses: list[str] = []
+    if query.q:
+        source = "material_search s JOIN materials m ON m.id = s.material_id"
+        clauses += [f"s.document @@ {TS_QUERY}", f"numnode({TS_QUERY}) > 0"]
+        params["q"] = query.q
+        prices, _ = price_terms(query)
+        if prices:
+            clauses.append(f"{PRICE_TERMS_SQL} @@ CAST(:price_terms AS tsquery)")
+            params["price_terms"] = prices
+    else:
+        source = "materials m"
+        clauses += ["m.status = 'active'", "m.deleted_at IS NULL"]
+    if query.currency:
+        clauses.append("m.currency = :currency")
+        params["currency"] = query.currency
+    _listing_clauses(query, clauses, params)
+    _column_clauses(query, "m", clauses, params, price_sql(query, "m"))
+    if query.converts_prices:
+        params |= display_params(query)
+    flag = _facet_conditions(query, params)
+    filtered = [f for f in FACETS if flag[f] != "true"]
+    if len(filtered) > 1:  # rows failing two facet filters count for no facet
+        clauses.append(
+            " + ".join(f"({flag[f]})::int" for f in filtered) + f" >= {len(filtered) - 1}"
+        )
+
+    def others(facet: str) -> str:
+        return " AND ".join(f"b.{f}_ok" for f in FACETS if f != facet)
+
+    sql = f"""
+        WITH base AS MATERIALIZED (
+            SELECT m.material_type, m.source_type, m.origin_country, m.certifications,
+                   {", ".join(f"{flag[f]} AS {f}_ok" for f in FACETS)}
+            FROM {source} WHERE {" AND ".join(clauses)}
+        )
+        SELECT 'material_type' AS facet, b.material_type AS value, count(*) AS count
+        FROM base b WHERE {others("material_type")} GROUP BY b.material_type
+        UNION ALL
+        SELECT 'source_type', b.source_type, count(*)
+        FROM base b WHERE {others("source_type")} GROUP BY b.source_type
+        UNION ALL
+        SELECT 'origin_country', b.origin_country, count(*)
+        FROM base b WHERE {others("origin_country")} AND b.origin_country IS NOT NULL
+        GROUP BY b.origin_country
+        UNION ALL
+        SELECT 'certification', x.scheme, count(*)
+        FROM base b CROSS JOIN LATERAL ({_SCHEMES_OF}) x
+        WHERE {others("certification")} GROUP BY x.scheme"""  # noqa: S608 - fixed fragments; values are bound
+    return sql, params
+
+
+async def facet_counts(
+    session: AsyncSession, query: SearchQuery
+) -> dict[str, list[tuple[str, int]]]:
+    """Each facet's values with their counts, most frequent first (ties by value)."""
+    await session.execute(text(SEARCH_SETTINGS), search_settings(query))
+    # The page's plan choice (PLAN_SETTINGS) holds to the end of the transaction: undo it.
+    await session.execute(text(PLAN_SETTINGS), {"bitmap": "on", "index": "on"})
+    sql, params = facets_sql(query)
+    rows = (await session.execute(text(sql), params)).all()
+    counts: dict[str, list[tuple[str, int]]] = {f: [] for f in FACETS}
+    for facet, value, count in rows:
+        counts[facet].append((value, int(count)))
+    for values in counts.values():
+        values.sort(key=lambda vc: (-vc[1], vc[0]))
+    return counts

@@ -1,0 +1,246 @@
+"""Search by trade terms (samples, lots' width, weight and colour), in a display currency, and
+its facets."""
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fabricloop.auth.models import User
+from fabricloop.fx import service as fx
+from fabricloop.materials.models import Material, MaterialLot
+from tests.factories import make_material
+from tests.materials.conftest import MATERIALS, assert_error, error_fields
+from tests.materials.test_search import search
+
+# 1 EUR = 1.25 USD = 0.80 GBP; no CHF rate.
+RATES = "Date, USD, GBP, \n04 December 2026, 1.2500, 0.8000, \n"
+
+
+async def lot(
+    session: AsyncSession, material: Material, code: str, quantity: str, **values: Any
+) -> None:
+    session.add(
+        MaterialLot(
+            material_id=material.id,
+            lot_code=code,
+            quantity=Decimal(quantity),
+            grade="first",
+            **values,
+        )
+    )
+    await session.flush()
+
+
+@pytest.fixture
+async def stock(session: AsyncSession, seller: User, other_seller: User) -> dict[str, Material]:
+    """A: EUR 10, samples, navy, no lots. B: USD 10, a red 150 cm / 200 gsm lot and a sold-out
+    navy 110 cm / 300 gsm one. C: GBP 9, navy, one 140 cm / 250 gsm lot without a colour.
+    D: CHF 5 (no rate)."""
+    await fx.import_rates(session, RATES)
+    a = await make_material(
+        session,
+        seller,
+        title="Fabric A",
+        material_type="cotton",
+        price=Decimal("10.00"),
+        sample_available=True,
+        sample_price=Decimal("0"),
+        sample_description="A4 swatch",
+        color="Navy blue",
+        origin_country="PT",
+        certifications=[{"scheme": "GOTS", "certificate_id": "G1"}],
+    )
+    b = await make_material(
+        session,
+        other_seller,
+        title="Fabric B",
+        material_type="wool",
+        price=Decimal("10.00"),
+        currency="USD",
+        origin_country="FR",
+    )
+    await lot(session, b, "B1", "10", color="Red", width_cm=Decimal(150), weight_gsm=Decimal(200))
+    await lot(session, b, "B2", "0", color="navy", width_cm=Decimal(110), weight_gsm=Decimal(300))
+    c = await make_material(
+        session,
+        seller,
+        title="Fabric C",
+        material_type="cotton",
+        source_type="recycled",
+        price=Decimal("9.00"),
+        currency="GBP",
+        color="Navy",
+        origin_country="PT",
+        certifications=[
+            {"scheme": "GRS", "certificate_id": "R1"},
+            {"scheme": "GOTS", "certificate_id": "G2"},
+            {"scheme": "GOTS", "certificate_id": "G3"},
+        ],
+    )
+    await lot(session, c, "C1", "5", width_cm=Decimal(140), weight_gsm=Decimal(250))
+    d = await make_material(
+        session,
+        other_seller,
+        title="Fabric D",
+        material_type="linen",
+        price=Decimal("5.00"),
+        currency="CHF",
+    )
+    return {"A": a, "B": b, "C": c, "D": d}
+
+
+def names(data: dict[str, Any]) -> list[str]:
+    return [m["title"].removeprefix("Fabric ") for m in data["materials"]]
+
+
+# Each filter alone and with text (the search of the other table).
+@pytest.mark.parametrize("text", [None, "fabric"])
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"sample_available": "true"}, {"A"}),
+        ({"sample_available": "false"}, {"B", "C", "D"}),
+        ({"min_width_cm": "120"}, {"B", "C"}),
+        ({"max_width_cm": "145"}, {"C"}),  # B's 110 cm lot is sold out
+        ({"min_width_cm": "140", "max_width_cm": "140"}, {"C"}),
+        ({"min_weight_gsm": "280"}, set()),
+        ({"max_weight_gsm": "220"}, {"B"}),
+        ({"color": "navy"}, {"A", "C"}),  # A's own colour; C's lot takes the listing's
+        ({"color": "  RED "}, {"B"}),
+        ({"color": "red", "min_width_cm": "140"}, {"B"}),
+        ({"color": "navy", "min_weight_gsm": "100"}, {"C"}),  # A has no lots to weigh
+        ({"color": "%"}, set()),  # a wildcard is a character
+        ({"color": "blue", "sample_available": "true", "material_type": "cotton"}, {"A"}),
+    ],
+)
+async def test_trade_filters(
+    client: AsyncClient,
+    stock: dict[str, Material],
+    text: str | None,
+    params: dict[str, str],
+    expected: set[str],
+) -> None:
+    data = await search(client, **params, **({"q": text} if text else {}))
+    assert set(names(data)) == expected
+    assert data["total"] == len(expected)
+
+
+@pytest.mark.parametrize("text", [None, "fabric"])
+async def test_display_currency_converts_sorts_and_bounds(
+    client: AsyncClient, stock: dict[str, Material], text: str | None
+) -> None:
+    q = {"q": text} if text else {}
+    data = await search(client, display_currency="EUR", sort="price_asc", **q)
+    # B 10 USD = 8.00 EUR, A 10.00 EUR, C 9 GBP = 11.25 EUR, D (no CHF rate) last.
+    assert names(data) == ["B", "A", "C", "D"]
+    assert [m["display_price"] for m in data["materials"]] == [8.0, 10.0, 11.25, None]
+    assert [(m["price"], m["currency"]) for m in data["materials"]] == [
+        (10.0, "USD"),
+        (10.0, "EUR"),
+        (9.0, "GBP"),
+        (5.0, "CHF"),
+    ]
+    assert data["display_currency"] == "EUR"
+    descending = await search(client, display_currency="eur", sort="price_desc", **q)
+    assert names(descending) == ["C", "A", "B", "D"]
+    bounded = await search(client, display_currency="EUR", min_price="9", max_price="11.25", **q)
+    assert set(names(bounded)) == {"A", "C"}
+    assert bounded["total"] == 2
+    in_dollars = await search(client, display_currency="USD", sort="price_asc", **q)
+    # A 12.50 USD, B 10.00 USD as listed, C 11.25 EUR = 14.06 USD (half-up to the cent).
+    assert [m["display_price"] for m in in_dollars["materials"]] == [10.0, 12.5, 14.06, None]
+    # Without a display currency prices are compared as listed, each in its own currency.
+    plain = await search(client, sort="price_asc", max_price="9", **q)
+    assert names(plain) == ["D", "C"]
+    assert plain["display_currency"] is None
+    assert all(m["display_price"] is None for m in plain["materials"])
+    # A display currency alone converts what is shown, not which listings match.
+    newest = await search(client, display_currency="GBP", **q)
+    assert set(names(newest)) == {"A", "B", "C", "D"}
+    assert {m["title"]: m["display_price"] for m in newest["materials"]}["Fabric A"] == 8.0
+
+
+async def test_facets_count_without_their_own_filter(
+    client: AsyncClient, stock: dict[str, Material]
+) -> None:
+    def counts(data: dict[str, Any]) -> dict[str, list[tuple[str, int]]]:
+        return {f: [(v["value"], v["count"]) for v in vs] for f, vs in data["facets"].items()}
+
+    everything = counts(await search(client))
+    assert everything == {
+        "material_type": [("cotton", 2), ("linen", 1), ("wool", 1)],
+        "source_type": [("deadstock", 3), ("recycled", 1)],
+        "certification": [("GOTS", 2), ("GRS", 1)],  # C's two GOTS certificates count once
+        "origin_country": [("PT", 2), ("FR", 1)],
+    }
+    for q in (None, "fabric"):
+        text = {"q": q} if q else {}
+        cotton = counts(await search(client, material_type="cotton", **text))
+        assert cotton == {
+            "material_type": [("cotton", 2), ("linen", 1), ("wool", 1)],
+            "source_type": [("deadstock", 1), ("recycled", 1)],
+            "certification": [("GOTS", 2), ("GRS", 1)],
+            "origin_country": [("PT", 2)],
+        }
+        crossed = await search(client, material_type="cotton", origin_country="FR", **text)
+        assert crossed["total"] == 0
+        assert counts(crossed) == {
+            "material_type": [("wool", 1)],
+            "source_type": [],
+            "certification": [],
+            "origin_country": [("PT", 2)],
+        }
+        certified = counts(
+            await search(client, certification="grs", source_type="deadstock", **text)
+        )
+        assert certified == {
+            "material_type": [],
+            "source_type": [("recycled", 1)],
+            "certification": [("GOTS", 1)],
+            "origin_country": [],
+        }
+    # Other filters narrow every facet.
+    sampled = counts(await search(client, sample_available="true", display_currency="USD"))
+    assert sampled["material_type"] == [("cotton", 1)]
+    bounded = counts(await search(client, display_currency="EUR", max_price="10"))
+    assert bounded["material_type"] == [("cotton", 1), ("wool", 1)]  # A, B (8 EUR)
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"min_width_cm": "-1"}, "min_width_cm"),
+        ({"max_width_cm": "0"}, "max_width_cm"),
+        ({"min_weight_gsm": "heavy"}, "min_weight_gsm"),
+        ({"max_weight_gsm": "1e9"}, "max_weight_gsm"),
+        ({"min_width_cm": "150", "max_width_cm": "140"}, "min_width_cm"),
+        ({"min_weight_gsm": "300", "max_weight_gsm": "200"}, "min_weight_gsm"),
+        ({"sample_available": "maybe"}, "sample_available"),
+        ({"color": "x" * 101}, "color"),
+        ({"color": "navy\x00"}, "color"),
+        ({"display_currency": "XYZ"}, "display_currency"),
+        ({"display_currency": "€"}, "display_currency"),
+        ({"display_currency": "CHF"}, "display_currency"),  # a currency without a rate
+        ({"display_currency": ["EUR", "USD"]}, "display_currency"),
+        ({"color": ["red", "navy"]}, "color"),
+    ],
+)
+async def test_invalid_trade_parameters(
+    client: AsyncClient, stock: dict[str, Material], params: dict[str, Any], field: str
+) -> None:
+    response = await client.get(MATERIALS, params=params)
+    assert response.status_code == 400, response.text
+    assert_error(response.json(), "invalid_query")
+    assert any(f.startswith(field) for f in error_fields(response.json()))
+
+
+async def test_display_currency_before_any_rates(
+    client: AsyncClient, session: AsyncSession, seller: User
+) -> None:
+    await make_material(session, seller)
+    response = await client.get(MATERIALS, params={"display_currency": "EUR"})
+    assert response.status_code == 400
+    assert error_fields(response.json()) == {"display_currency"}
