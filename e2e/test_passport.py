@@ -137,3 +137,49 @@ def test_public_passport_without_an_account(page: Page, base_url: str, api: Api)
 def test_unknown_passport_is_not_found(page: Page, base_url: str) -> None:
     page.goto(f"{base_url}/passport/00000000-0000-4000-8000-000000000000")
     expect(page.get_by_role("heading", name=re.compile("not found", re.I))).to_be_visible()
+
+
+def test_scanned_digital_link_opens_the_passport(page: Page, base_url: str, api: Api) -> None:
+    """A GS1 Digital Link, as its QR code carries it, opens a readable page in a browser (the
+    lot's own when it names one) that leads to the full passport; an unknown one is 404."""
+    seller = api.register("manufacturer")
+    gtin = "09520123456788"
+    material = api.create_material(
+        seller,
+        title="Scannable recycled denim",
+        gtin=gtin,
+        quantity=500,
+        lots=[
+            {"lot_code": "A-01", "quantity": 300, "grade": "first"},
+            {"lot_code": "B-02", "quantity": 200, "grade": "second"},
+        ],
+    )
+    response = page.goto(f"{base_url}/01/{gtin}/10/B-02")
+    assert response is not None
+    assert response.status == 200
+    expect(page).to_have_title("Scannable recycled denim: Digital Product Passport")
+    expect(page.get_by_role("heading", level=1, name="Scannable recycled denim")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("Lot"))).to_contain_text("B-02")
+    expect(page.get_by_role("row", name=re.compile("Issued for"))).to_contain_text(
+        seller["company"]
+    )
+    page.get_by_role("link", name="Open the full passport").click()
+    expect(page).to_have_url(re.compile(f"/passport/{material['material_id']}"))
+    expect(page.get_by_role("heading", level=1, name="Scannable recycled denim")).to_be_visible()
+
+    for unknown in (f"/01/{gtin[:-1]}9", f"/01/{gtin}/10/Z-99", "/01/09520123456788/21/1"):
+        response = page.goto(f"{base_url}{unknown}")
+        assert response is not None
+        assert response.status == 404, unknown
+
+
+def test_methodology_page_reads_well(page: Page, base_url: str) -> None:
+    """The public method page: the method in sentences, the factors with their sources."""
+    page.goto(f"{base_url}/methodology")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    body = page.locator("main")
+    expect(body).to_contain_text("Scope 3")
+    expect(body).to_contain_text("supplier")
+    expect(body.get_by_role("table").first).to_be_visible()
+    # Every row of the factor tables names its source, no page of two words.
+    assert len(body.inner_text().split()) > 200

@@ -125,3 +125,38 @@ def test_report_without_purchases_says_so(page: Page, base_url: str, api: Api) -
     expect(page.get_by_role("alert")).to_have_text(
         "The start date must be on or before the end date."
     )
+
+
+def test_manufacturer_sees_the_impact_of_what_it_sold(page: Page, base_url: str, api: Api) -> None:
+    seller = api.register("manufacturer")
+    brand = api.register("brand")
+    cotton = api.create_material(  # 40 m x 0.25 kg = 10 kg at 2.1 kg CO2e/kg
+        seller, title="Organic cotton twill sold", quantity=100, kg_per_unit=0.25
+    )
+    api.buy(brand, cotton["material_id"], 40)
+    api.buy(brand, cotton["material_id"], 20)
+    api.buy(brand, cotton["material_id"], 5, payment_method=None)  # unpaid: not counted
+    sold = api.get(seller, "/api/reports/sustainability", params={"side": "sales"}).json()
+    assert (sold["side"], sold["materials_purchased"]) == ("sales", 2)
+
+    login_in_browser(page, base_url, seller)
+    page.goto(f"{base_url}/reports")
+    expect(page.get_by_role("heading", level=1, name="Impact of your sales")).to_be_visible()
+    totals = page.locator("dl").filter(has_text="Orders sold")
+    expect(stat(totals, "Orders sold")).to_have_text("2")
+    expect(totals.get_by_text("15 kg in total")).to_be_visible()
+    expect(stat(totals, "Scope 3 emissions")).to_have_text("31.5 kg CO₂e")
+    sales = card(page, "Your sales")
+    expect(sales.get_by_role("row")).to_have_count(3)
+    expect(sales.get_by_role("columnheader", name="Sold")).to_be_visible()
+    with page.expect_download() as pdf_download:
+        page.get_by_role("button", name="Export PDF").click()
+    assert pdf_download.value.suggested_filename.startswith("fabricloop-sales-impact-")
+
+    # What the manufacturer bought is the other side of the same page.
+    page.get_by_role("link", name="What you bought").click()
+    expect(page.get_by_role("heading", level=1, name="Sustainability report")).to_be_visible()
+    expect(page.get_by_text("No paid purchases in this period")).to_be_visible()
+    expect(page.get_by_role("link", name="What you bought")).to_have_attribute(
+        "aria-current", "page"
+    )

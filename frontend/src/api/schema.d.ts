@@ -704,7 +704,7 @@ export interface paths {
         };
         /**
          * Get Sustainability Report
-         * @description The caller's purchases (as buyer) paid in the range: Scope 3 category 1 emissions and, beside them, emissions and water avoided versus virgin material (never netted), by month and by material type, with the methodology and factors used. Malformed dates, start_date after end_date or a range over 5 years: 400 `invalid_date_range`.
+         * @description The caller's purchases (as buyer; or, with `side=sales`, their sales as seller) paid in the range: Scope 3 category 1 emissions and, beside them, emissions and water avoided versus virgin material (never netted), by month and by material type, with the methodology and factors used. Malformed dates, start_date after end_date or a range over 5 years: 400 `invalid_date_range`.
          */
         get: operations["get_sustainability_report_api_reports_sustainability_get"];
         put?: never;
@@ -3635,6 +3635,12 @@ export interface components {
         /** SustainabilityReport */
         SustainabilityReport: {
             /**
+             * Side
+             * @description `purchases`: what the caller bought (their Scope 3 category 1). `sales`: what the caller sold, the impact their buyers receive; the fields keep their names (`materials_purchased` counts the orders sold, `lines` the sales).
+             * @enum {string}
+             */
+            side: "purchases" | "sales";
+            /**
              * Start Date
              * Format: date
              */
@@ -5754,6 +5760,8 @@ export interface operations {
                 start_date?: string | null;
                 /** @description YYYY-MM-DD, inclusive (UTC). Default: today (UTC). */
                 end_date?: string | null;
+                /** @description `purchases` (default): what the caller bought. `sales`: what the caller sold, so a manufacturer sees the impact of the material they put back into use. Anything else: 400 `invalid_query`. */
+                side?: string | null;
             };
             header?: never;
             path?: never;
@@ -5770,7 +5778,7 @@ export interface operations {
                     "application/json": components["schemas"]["SustainabilityReport"];
                 };
             };
-            /** @description `invalid_date_range` */
+            /** @description `invalid_date_range`, `invalid_query` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5799,6 +5807,8 @@ export interface operations {
                 start_date?: string | null;
                 /** @description YYYY-MM-DD, inclusive (UTC). Default: today (UTC). */
                 end_date?: string | null;
+                /** @description `purchases` (default): what the caller bought. `sales`: what the caller sold, so a manufacturer sees the impact of the material they put back into use. Anything else: 400 `invalid_query`. */
+                side?: string | null;
             };
             header?: never;
             path?: never;
@@ -5816,7 +5826,7 @@ export interface operations {
                     "application/pdf": unknown;
                 };
             };
-            /** @description `invalid_date_range`, `invalid_query` */
+            /** @description `invalid_date_range`, `invalid_query`, `invalid_query` */
             400: {
                 headers: {
                     [name: string]: unknown;

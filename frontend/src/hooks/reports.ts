@@ -3,9 +3,13 @@ import { api } from "@/api/client";
 import { call } from "@/lib/api";
 import { downloadWithAuth } from "@/lib/download";
 
+export type ReportSide = "purchases" | "sales";
+
 export interface ReportRange {
   start_date?: string;
   end_date?: string;
+  /** purchases: what the caller bought; sales: what they sold (a manufacturer's impact). */
+  side?: ReportSide;
 }
 
 export function useSustainabilityReport(range: ReportRange, options: { enabled?: boolean } = {}) {
@@ -23,7 +27,9 @@ export function useExportReport() {
       const qs = new URLSearchParams({ format });
       if (range.start_date) qs.set("start_date", range.start_date);
       if (range.end_date) qs.set("end_date", range.end_date);
-      return downloadWithAuth(`/api/reports/export?${qs.toString()}`, `fabricloop-sustainability-report.${format}`);
+      if (range.side) qs.set("side", range.side);
+      const name = range.side === "sales" ? "fabricloop-sales-impact" : "fabricloop-sustainability-report";
+      return downloadWithAuth(`/api/reports/export?${qs.toString()}`, `${name}.${format}`);
     },
   });
 }

@@ -5,7 +5,8 @@ import { MaterialTypeTable, MonthTable } from "@/components/reports/ReportTables
 import { Scope3Chart } from "@/components/reports/Scope3Chart";
 import { MethodShares, PurchaseLines } from "@/components/reports/ScopeMethods";
 import { Button, ButtonLink, Card, CardBody, CardHeader, EmptyState, ErrorBanner, Input, PageHeader, PageSpinner, QueryState, Stat } from "@/components/ui";
-import { useExportReport, useSustainabilityReport } from "@/hooks/reports";
+import { useAuth } from "@/hooks/auth";
+import { type ReportSide, useExportReport, useSustainabilityReport } from "@/hooks/reports";
 import { useResettableState } from "@/hooks/useResettableState";
 import { formatCo2, formatDate, formatKg, formatLitres, formatPercent } from "@/lib/format";
 import { usePageTitle } from "@/lib/usePageTitle";
@@ -16,10 +17,16 @@ export default function ReportsPage() {
   const [params, setParams] = useSearchParams();
   const start = params.get("start_date") ?? "";
   const end = params.get("end_date") ?? "";
-  const range = { ...(DATE_RE.test(start) ? { start_date: start } : {}), ...(DATE_RE.test(end) ? { end_date: end } : {}) };
+  const { user } = useAuth();
+  const seller = user?.role === "manufacturer";
+  // A manufacturer's report is first of all the impact of what they sold.
+  const side: ReportSide = params.get("side") === "purchases" || !seller ? "purchases" : "sales";
+  const sales = side === "sales";
+  const range = { ...(DATE_RE.test(start) ? { start_date: start } : {}), ...(DATE_RE.test(end) ? { end_date: end } : {}), side };
   const report = useSustainabilityReport(range);
   const exporter = useExportReport();
-  usePageTitle("Sustainability report");
+  const title = sales ? "Impact of your sales" : "Sustainability report";
+  usePageTitle(title);
   const [draft, setDraft] = useResettableState(`${start}/${end}`, () => ({ start, end }));
   const [rangeError, setRangeError] = useState<string | null>(null);
 
@@ -28,6 +35,7 @@ export default function ReportsPage() {
     if (draft.start && draft.end && draft.start > draft.end) return setRangeError("The start date must be on or before the end date.");
     setRangeError(null);
     const next = new URLSearchParams();
+    if (seller) next.set("side", side);
     if (draft.start) next.set("start_date", draft.start);
     if (draft.end) next.set("end_date", draft.end);
     setParams(next);
@@ -37,8 +45,12 @@ export default function ReportsPage() {
   return (
     <div className="space-y-6">
       <PageHeader
-        title="Sustainability report"
-        description="Impact of the materials you bought: avoided emissions and water versus virgin material, with your Scope 3 category 1 emissions reported beside them."
+        title={title}
+        description={
+          sales
+            ? "The material you sold back into use: the emissions and water it avoided versus virgin material, and the Scope 3 figure your buyers report for it."
+            : "Impact of the materials you bought: avoided emissions and water versus virgin material, with your Scope 3 category 1 emissions reported beside them."
+        }
         actions={
           <>
             <Button variant="secondary" loading={exporter.isPending && exporter.variables?.format === "csv"} onClick={() => exporter.mutate({ format: "csv", ...range })}>
@@ -50,12 +62,26 @@ export default function ReportsPage() {
           </>
         }
       />
+      {seller && (
+        <nav aria-label="Report side" className="flex gap-2">
+          {(["sales", "purchases"] as const).map((option) => (
+            <ButtonLink
+              key={option}
+              to={`?${new URLSearchParams({ ...Object.fromEntries(params), side: option }).toString()}`}
+              variant={option === side ? "primary" : "secondary"}
+              aria-current={option === side ? "page" : undefined}
+            >
+              {option === "sales" ? "What you sold" : "What you bought"}
+            </ButtonLink>
+          ))}
+        </nav>
+      )}
       <form onSubmit={apply} noValidate className="flex flex-wrap items-end gap-3 rounded-2xl border border-stone-200 bg-white p-4">
         <Input label="From" type="date" value={draft.start} onChange={(e) => setDraft((d) => ({ ...d, start: e.target.value }))} wrapperClassName="w-44" />
         <Input label="To" type="date" value={draft.end} onChange={(e) => setDraft((d) => ({ ...d, end: e.target.value }))} wrapperClassName="w-44" />
         <Button type="submit">Update</Button>
         {(start || end) && (
-          <Button variant="ghost" onClick={() => setParams({})}>
+          <Button variant="ghost" onClick={() => setParams(seller ? { side } : {})}>
             Last 12 months
           </Button>
         )}
@@ -66,7 +92,7 @@ export default function ReportsPage() {
         )}
         {r && (
           <p className="w-full text-xs text-stone-500">
-            Showing purchases paid {formatDate(r.start_date)} – {formatDate(r.end_date)} (inclusive, UTC).
+            Showing {sales ? "sales" : "purchases"} paid {formatDate(r.start_date)} – {formatDate(r.end_date)} (inclusive, UTC).
           </p>
         )}
       </form>
@@ -75,24 +101,33 @@ export default function ReportsPage() {
         {(r) => (
           <div className={report.isPlaceholderData ? "space-y-6 opacity-60" : "space-y-6"}>
             <dl className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-              <Stat label="Materials purchased" value={r.materials_purchased} hint={`${formatKg(r.total_quantity_kg)} in total`} />
+              <Stat label={sales ? "Orders sold" : "Materials purchased"} value={r.materials_purchased} hint={`${formatKg(r.total_quantity_kg)} in total`} />
               <Stat label="Carbon saved" value={formatCo2(r.total_carbon_saved)} hint="Avoided vs virgin material" tone="brand" />
               <Stat label="Water saved" value={formatLitres(r.total_water_saved)} hint="Blue water vs virgin material" tone="brand" />
               <Stat label="Scope 3 emissions" value={formatCo2(r.scope3_emissions)} hint="GHG Protocol cat. 1, reported separately — not netted" tone="amber" />
             </dl>
             {Number(r.coverage.share_without_factors) > 0 && (
               <p className="rounded-xl border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
-                {formatPercent(r.coverage.share_without_factors)} of the purchased weight ({formatKg(r.coverage.quantity_kg_without_factors)}) has no sourced factor, so no saving is claimed for it.
+                {formatPercent(r.coverage.share_without_factors)} of the {sales ? "sold" : "purchased"} weight ({formatKg(r.coverage.quantity_kg_without_factors)}) has no sourced factor, so no saving
+                is claimed for it.
                 {Number(r.coverage.share_without_footprint) > 0 &&
                   ` ${formatPercent(r.coverage.share_without_footprint)} (${formatKg(r.coverage.quantity_kg_without_footprint)}) has no footprint figure and adds nothing to Scope 3.`}
               </p>
             )}
             {r.materials_purchased === 0 ? (
-              <EmptyState
-                title="No paid purchases in this period"
-                description="Reports cover purchases that are paid, shipped or completed."
-                action={<ButtonLink to="/materials">Browse materials</ButtonLink>}
-              />
+              sales ? (
+                <EmptyState
+                  title="No paid sales in this period"
+                  description="The report covers your orders that are paid, shipped or completed."
+                  action={<ButtonLink to="/dashboard">Your listings</ButtonLink>}
+                />
+              ) : (
+                <EmptyState
+                  title="No paid purchases in this period"
+                  description="Reports cover purchases that are paid, shipped or completed."
+                  action={<ButtonLink to="/materials">Browse materials</ButtonLink>}
+                />
+              )
             ) : (
               <>
                 <Card>
@@ -102,8 +137,11 @@ export default function ReportsPage() {
                   </CardBody>
                 </Card>
                 <Card>
-                  <CardHeader title="Your purchases" description="The impact of the quantity you actually bought." />
-                  <PurchaseLines lines={r.lines} />
+                  <CardHeader
+                    title={sales ? "Your sales" : "Your purchases"}
+                    description={sales ? "The impact of the quantity each buyer actually bought from you." : "The impact of the quantity you actually bought."}
+                  />
+                  <PurchaseLines lines={r.lines} sales={sales} />
                 </Card>
                 <Card>
                   <CardHeader title="Monthly Scope 3 emissions" />

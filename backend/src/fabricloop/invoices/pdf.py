@@ -41,7 +41,7 @@ def _address(address: dict[str, Any]) -> str:
 
 
 def render(sheet: Sheet) -> bytes:
-    pdf = DocumentPdf()
+    pdf = DocumentPdf(sheet.title)
     pdf.add_page()
     pdf.use_font(16, bold=True)
     pdf.cell(0, 10, pdf.safe(sheet.title), new_x="LMARGIN", new_y="NEXT")

@@ -105,6 +105,20 @@ def negotiate(accept: str | None) -> str:
     return chosen
 
 
+# The scanned page stands alone (no web app behind it): a small, readable style of its own.
+PAGE_STYLE = (
+    "body{margin:0;font:16px/1.5 system-ui,sans-serif;color:#1c1917;background:#fafaf9}"
+    "main{max-width:36rem;margin:0 auto;padding:1.5rem 1rem}"
+    "h1{font-size:1.5rem;line-height:1.25;margin:0 0 .25rem}"
+    "main>p:first-of-type{margin:0 0 1rem;color:#15803d;font-weight:600}"
+    "table{width:100%;border-collapse:collapse;background:#fff;border:1px solid #e7e5e4}"
+    "th,td{padding:.5rem .75rem;text-align:left;vertical-align:top;"
+    "border-bottom:1px solid #e7e5e4}"
+    "th{width:40%;font-weight:500;color:#57534e}"
+    "a{color:#166534;font-weight:600}"
+)
+
+
 def html_page(
     view: PassportOut, anchor: str, recycled_content: float | None, lot_code: str | None = None
 ) -> str:
@@ -137,6 +151,7 @@ def html_page(
 <title>{e(view.title)}: Digital Product Passport</title>
 <link rel="alternate" type="{JSON_LD}" href="{e(view.untp_url)}">
 <link rel="linkset" type="{LINKSET}" href="{e(anchor)}?linkType=linkset">
+<style>{PAGE_STYLE}</style>
 </head>
 <body>
 <main>

@@ -28,11 +28,18 @@ def neutralise(value: Cell) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+TITLES = {
+    "purchases": "FabricLoop sustainability report",
+    "sales": "FabricLoop impact of sales report",
+}
+
+
 def _rows(data: ReportData) -> list[Sequence[Cell]]:
     r = data.report
     rows: list[Sequence[Cell]] = [
-        ("FabricLoop sustainability report",),
+        (TITLES[r.side],),
         ("company", data.company_name),
+        ("side", r.side),
         ("start_date", r.start_date.isoformat()),
         ("end_date", r.end_date.isoformat()),
         (),

@@ -8,3 +8,7 @@ class InvalidDateRange(BadRequest):
 
 class InvalidExportFormat(InvalidQuery):
     message = "format must be csv or pdf."
+
+
+class InvalidSide(InvalidQuery):
+    message = "side must be purchases or sales."

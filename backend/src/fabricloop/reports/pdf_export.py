@@ -1,7 +1,7 @@
-"""The report as PDF (fpdf2): the summary, the monthly table, the material types and the
-methodology with its factors. Text is set in DejaVu Sans when the system has it (Unicode
-company names and titles), else in the core Helvetica with the text reduced to Latin-1;
-characters the font lacks are shown as '?' rather than dropped."""
+"""The report as PDF (fpdf2): the summary, a monthly chart, the lines, the monthly table, the
+material types and the methodology with its factors. Text is set in DejaVu Sans when the system
+has it (Unicode company names and titles), else in the core Helvetica with the text reduced to
+Latin-1; characters the font lacks are shown as '?' rather than dropped."""
 
 from collections.abc import Sequence
 from decimal import Decimal
@@ -10,6 +10,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 from fabricloop.core.vocabulary import plain
+from fabricloop.reports.csv_export import TITLES
 from fabricloop.reports.service import ReportData
 
 FONT_DIRS = (
@@ -37,8 +38,12 @@ def number(value: Decimal | int | None) -> str:
 
 
 class ReportPdf(FPDF):
-    def __init__(self) -> None:
+    def __init__(self, title: str = "FabricLoop sustainability report") -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
+        self.report_title = title
+        self.set_title(title)
+        self.set_lang("en")
+        self.set_creator("FabricLoop")
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(auto=True, margin=15)
         files = _font_files()
@@ -59,7 +64,7 @@ class ReportPdf(FPDF):
     def footer(self) -> None:
         self.set_y(-12)
         self.use_font(8)
-        self.cell(0, 5, self.safe(f"FabricLoop sustainability report - page {self.page_no()}"))
+        self.cell(0, 5, self.safe(f"{self.report_title} - page {self.page_no()}"))
 
     def use_font(self, size: float, bold: bool = False) -> None:
         self.set_font(self.font_name, "B" if bold else "", size)
@@ -108,30 +113,83 @@ class ReportPdf(FPDF):
         self.ln(1)
 
 
+CHART_HEIGHT = 45.0
+SCOPE3_COLOUR = (120, 113, 108)  # stone
+SAVED_COLOUR = (21, 128, 61)  # green
+
+
+def monthly_chart(pdf: ReportPdf, months: Sequence[tuple[str, Decimal, Decimal]]) -> None:
+    """Bars of Scope 3 and avoided emissions (kg CO2e) per month, side by side on one scale,
+    with the scale, the months and a legend written out (the figures are in the tables too)."""
+    if pdf.will_page_break(CHART_HEIGHT + 20):
+        pdf.add_page()
+    top = max((max(a, b) for _, a, b in months), default=Decimal(0)) or Decimal(1)
+    left, width = pdf.l_margin + 18, pdf.epw - 18
+    y0 = pdf.get_y() + 4
+    base = y0 + CHART_HEIGHT
+    pdf.use_font(7)
+    pdf.set_draw_color(190, 190, 185)
+    for step in range(5):
+        value = top * step / 4
+        y = base - CHART_HEIGHT * step / 4
+        pdf.line(left, y, left + width, y)
+        pdf.set_xy(pdf.l_margin, y - 2)
+        pdf.cell(16, 4, f"{value:,.0f}", align="R")
+    slot = width / max(len(months), 1)
+    bar = min(slot * 0.35, 8)
+    for index, (month, scope3, saved) in enumerate(months):
+        x = left + slot * index + (slot - 2 * bar) / 2
+        for offset, value, colour in ((0, scope3, SCOPE3_COLOUR), (bar, saved, SAVED_COLOUR)):
+            height = float(value / top) * CHART_HEIGHT
+            if height > 0:
+                pdf.set_fill_color(*colour)
+                pdf.rect(x + offset, base - height, bar, height, style="F")
+        pdf.set_xy(left + slot * index, base + 1)
+        pdf.cell(slot, 4, month[2:], align="C")
+    pdf.set_xy(left, base + 6)
+    for label, colour in (("Scope 3", SCOPE3_COLOUR), ("Avoided vs virgin", SAVED_COLOUR)):
+        pdf.set_fill_color(*colour)
+        pdf.rect(pdf.get_x(), pdf.get_y() + 1, 3, 3, style="F")
+        pdf.set_x(pdf.get_x() + 4)
+        pdf.cell(pdf.get_string_width(label) + 6, 5, label)
+    pdf.set_y(base + 12)
+    pdf.set_fill_color(235, 235, 230)
+
+
 def report_pdf(data: ReportData) -> bytes:
     r = data.report
-    pdf = ReportPdf()
-    pdf.set_title("FabricLoop sustainability report")
+    title = TITLES[r.side]
+    pdf = ReportPdf(title)
     pdf.add_page()
     pdf.use_font(16, bold=True)
-    pdf.cell(0, 10, "FabricLoop sustainability report", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
     pdf.paragraph(
         f"{data.company_name}\n{r.start_date.isoformat()} to {r.end_date.isoformat()}", 10
     )
+    if data.sales:
+        pdf.paragraph(
+            "The material you sold, and what it saves your buyers: the Scope 3 figure is the "
+            "emissions your buyers report for it (their category 1), the avoided emissions and "
+            "water are what reuse saved against new virgin material."
+        )
+    what = "sold" if data.sales else "purchased"
 
     pdf.heading("Summary")
     summary = [
-        ("Materials purchased (transactions)", number(r.materials_purchased)),
+        (f"Materials {what} (orders)", number(r.materials_purchased)),
         ("Quantity (kg)", number(r.total_quantity_kg)),
         ("Scope 3 emissions, category 1 (kg CO2e)", number(r.scope3_emissions)),
         ("Avoided emissions vs virgin (kg CO2e)", number(r.total_carbon_saved)),
         ("Water saved vs virgin (L)", number(r.total_water_saved)),
-        ("Purchased kg without factors", number(r.coverage.quantity_kg_without_factors)),
-        ("Purchased kg without a footprint", number(r.coverage.quantity_kg_without_footprint)),
+        (f"kg {what} without factors", number(r.coverage.quantity_kg_without_factors)),
+        (f"kg {what} without a footprint", number(r.coverage.quantity_kg_without_footprint)),
     ]
     pdf.grid(("Figure", "Value"), summary, (120, 60))
     pdf.paragraph(NOTE)
     pdf.paragraph(r.coverage.statement)
+
+    pdf.heading("By month: Scope 3 and avoided emissions (kg CO2e)")
+    monthly_chart(pdf, [(m.month, m.scope3_emissions, m.carbon_saved) for m in r.by_month])
 
     pdf.heading("How the Scope 3 figure was made (GHG Protocol category 1 methods)")
     pdf.grid(
@@ -152,7 +210,7 @@ def report_pdf(data: ReportData) -> bytes:
     )
 
     if r.lines:
-        pdf.heading("Purchases")
+        pdf.heading("Sales" if data.sales else "Purchases")
         pdf.grid(
             ("Paid", "Material", "kg", "Method", "kg CO2e", "Saved CO2e", "Saved L"),
             [
@@ -170,7 +228,13 @@ def report_pdf(data: ReportData) -> bytes:
             (20, 52, 16, 26, 22, 22, 22),
         )
 
-    columns = ("Purchases", "kg", "Scope 3 kg CO2e", "Saved kg CO2e", "Water saved L")
+    columns = (
+        "Sales" if data.sales else "Purchases",
+        "kg",
+        "Scope 3 kg CO2e",
+        "Saved kg CO2e",
+        "Water saved L",
+    )
 
     def figures(f: object) -> tuple[str, ...]:
         return tuple(
@@ -228,5 +292,5 @@ def report_pdf(data: ReportData) -> bytes:
         for f in m.factors:
             pdf.paragraph(f"{plain(f.material_type)}: {f.sources}", 8)
     else:
-        pdf.paragraph("No purchases in the range: no factor was used.")
+        pdf.paragraph(f"Nothing {what} in the range: no factor was used.")
     return bytes(pdf.output())

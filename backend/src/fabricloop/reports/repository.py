@@ -3,7 +3,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +13,7 @@ from fabricloop.transactions.models import Transaction
 
 # A purchase counts once its payment succeeded; a cancelled or pending one never does.
 PAID_STATUSES = ("paid", "shipped", "completed")
+Side = Literal["purchases", "sales"]
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,12 @@ class Purchase:
 
 
 async def purchases(
-    session: AsyncSession, buyer_id: uuid.UUID, start: datetime, end: datetime
+    session: AsyncSession, party_id: uuid.UUID, side: Side, start: datetime, end: datetime
 ) -> Sequence[Purchase]:
-    """The buyer's paid purchases with start <= paid_at < end, oldest first, each with the
-    material's latest seller metrics (one row per material, via LATERAL)."""
+    """The party's paid purchases (as buyer) or sales (as seller) with start <= paid_at < end,
+    oldest first, each with the material's latest seller metrics (one row per material, via
+    LATERAL)."""
+    party = Transaction.buyer_id if side == "purchases" else Transaction.seller_id
     latest = (
         select(SustainabilityMetric.carbon_footprint, SustainabilityMetric.water_usage)
         .where(SustainabilityMetric.material_id == Transaction.material_id)
@@ -59,7 +62,7 @@ async def purchases(
         .join(Material, Material.id == Transaction.material_id)
         .outerjoin(latest, true())
         .where(
-            Transaction.buyer_id == buyer_id,
+            party == party_id,
             Transaction.status.in_(PAID_STATUSES),
             Transaction.paid_at >= start,
             Transaction.paid_at < end,

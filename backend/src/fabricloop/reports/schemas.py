@@ -84,6 +84,11 @@ class ReportMethodology(MethodologyOut):
 
 
 class SustainabilityReport(BaseModel):
+    side: Literal["purchases", "sales"] = Field(
+        description="`purchases`: what the caller bought (their Scope 3 category 1). `sales`: "
+        "what the caller sold, the impact their buyers receive; the fields keep their names "
+        "(`materials_purchased` counts the orders sold, `lines` the sales)."
+    )
     start_date: date
     end_date: date
     materials_purchased: int

@@ -24,7 +24,7 @@ from fabricloop.impact.rounding import (
 from fabricloop.impact.service import PerKgImpact, PurchaseImpact, per_kg_impact, purchase_impact
 from fabricloop.reports import repository
 from fabricloop.reports.dates import months, parse_range, utc_bounds
-from fabricloop.reports.repository import Purchase
+from fabricloop.reports.repository import Purchase, Side
 from fabricloop.reports.schemas import (
     Coverage,
     MaterialTypeFigures,
@@ -37,12 +37,16 @@ from fabricloop.reports.schemas import (
 
 ZERO = Decimal(0)
 PERIOD = (
-    "Purchases made by the caller as buyer whose transaction is paid, shipped or completed, "
+    "{whose} whose transaction is paid, shipped or completed, "
     "counted by the UTC date of the successful payment, from start_date 00:00 UTC to the end "
     "of end_date (inclusive). Mass is the quantity in kg recorded at purchase; the material's "
     "type, source and composition and the seller's latest metrics apply (a later seller "
     "figure is a better measurement of the same batch, so it replaces the earlier one)."
 )
+WHOSE: dict[Side, str] = {
+    "purchases": "Purchases made by the caller as buyer",
+    "sales": "Sales made by the caller as seller (the impact their buyers receive)",
+}
 
 
 METHOD_NAMES = {
@@ -101,6 +105,10 @@ class ReportData:
     lines: list[PurchaseLine] = field(default_factory=list)
     title: str = "Sustainability report"
 
+    @property
+    def sales(self) -> bool:
+        return self.report.side == "sales"
+
 
 def _share(part: Decimal, whole: Decimal) -> Decimal:
     return round_share(part / whole) if whole else round_share(ZERO)
@@ -149,20 +157,23 @@ def _line_out(line: PurchaseLine) -> ReportLine:
     )
 
 
-def _coverage_statement(total: Totals) -> str:
+def _coverage_statement(total: Totals, side: Side) -> str:
+    verb = "sold" if side == "sales" else "bought"
     if not total.kg:
-        return "No purchases in this period."
+        return f"Nothing {verb} in this period."
     uncovered = round_kg(total.kg_without_footprint)
     if not uncovered:
-        return f"Every kilogram bought ({round_kg(total.kg):f} kg) has an emission factor."
+        return f"Every kilogram {verb} ({round_kg(total.kg):f} kg) has an emission factor."
     percent = (total.kg_without_footprint / total.kg * 100).quantize(Decimal("0.1"))
     return (
-        f"{uncovered:f} kg of the {round_kg(total.kg):f} kg bought ({percent:f}%) has no "
+        f"{uncovered:f} kg of the {round_kg(total.kg):f} kg {verb} ({percent:f}%) has no "
         "emission factor: it is left out of Scope 3 rather than counted as zero."
     )
 
 
-def compute_report(start: date, end: date, purchases: Sequence[Purchase]) -> ReportData:
+def compute_report(
+    start: date, end: date, purchases: Sequence[Purchase], side: Side = "purchases"
+) -> ReportData:
     total = Totals()
     by_month = {key: Totals() for key in months(start, end)}
     by_type: dict[str, Totals] = {}
@@ -191,6 +202,7 @@ def compute_report(start: date, end: date, purchases: Sequence[Purchase]) -> Rep
         stages[per_kg.stage.region] = per_kg.stage
     ranked = sorted(by_type.items(), key=lambda item: (-item[1].kg, item[0]))
     report = SustainabilityReport(
+        side=side,
         start_date=start,
         end_date=end,
         materials_purchased=total.count,
@@ -208,22 +220,27 @@ def compute_report(start: date, end: date, purchases: Sequence[Purchase]) -> Rep
             share_without_factors=_share(total.kg_without_factors, total.kg),
             quantity_kg_without_footprint=round_kg(total.kg_without_footprint),
             share_without_footprint=_share(total.kg_without_footprint, total.kg),
-            statement=_coverage_statement(total),
+            statement=_coverage_statement(total, side),
         ),
         lines=[_line_out(line) for line in lines],
         methodology=ReportMethodology(
-            **methodology(factors.values(), stages.values() or None).model_dump(), period=PERIOD
+            **methodology(factors.values(), stages.values() or None).model_dump(),
+            period=PERIOD.format(whose=WHOSE[side]),
         ),
     )
     return ReportData(report=report, company_name="", lines=lines)
 
 
 async def build_report(
-    session: AsyncSession, user: User, start_date: str | None, end_date: str | None
+    session: AsyncSession,
+    user: User,
+    start_date: str | None,
+    end_date: str | None,
+    side: Side = "purchases",
 ) -> ReportData:
     start, end = parse_range(start_date, end_date, datetime.now(UTC).date())
     lower, upper = utc_bounds(start, end)
-    purchases = await repository.purchases(session, user.id, lower, upper)
-    data = compute_report(start, end, purchases)
+    purchases = await repository.purchases(session, user.id, side, lower, upper)
+    data = compute_report(start, end, purchases, side)
     data.company_name = user.company_name
     return data

@@ -27,12 +27,12 @@ export function MethodShares({ shares }: { shares: ReportMethodShare[] }) {
   );
 }
 
-/** Every purchase with the impact of the quantity actually bought. */
-export function PurchaseLines({ lines }: { lines: ReportLine[] }) {
+/** Every purchase (or sale) with the impact of the quantity actually bought. */
+export function PurchaseLines({ lines, sales = false }: { lines: ReportLine[]; sales?: boolean }) {
   return (
     <div className="overflow-x-auto">
       <table className="w-full min-w-[48rem] text-left text-sm">
-        <caption className="sr-only">Purchases</caption>
+        <caption className="sr-only">{sales ? "Sales" : "Purchases"}</caption>
         <thead className="bg-stone-50 text-xs uppercase tracking-wide text-stone-500">
           <tr>
             <th scope="col" className="px-4 py-2.5 font-medium">
@@ -42,7 +42,7 @@ export function PurchaseLines({ lines }: { lines: ReportLine[] }) {
               Material
             </th>
             <th scope="col" className="px-4 py-2.5 text-right font-medium">
-              Bought
+              {sales ? "Sold" : "Bought"}
             </th>
             <th scope="col" className="px-4 py-2.5 font-medium">
               Figure from
