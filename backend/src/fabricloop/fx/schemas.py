@@ -1,9 +1,12 @@
 from datetime import date
-from typing import Literal
+from decimal import Decimal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PlainSerializer
 
-from fabricloop.transactions.schemas import JsonDecimal
+# Not transactions.schemas.JsonDecimal: listings' search converts with fx, and transactions
+# build on listings (an import from there would close a package cycle).
+JsonDecimal = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 
 Day = date  # the field `date` shadows the type inside its class
 
