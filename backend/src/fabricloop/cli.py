@@ -4,6 +4,7 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -26,9 +27,14 @@ def database_url(settings: Settings) -> str:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
+    import asyncio
+
     from fabricloop.core import migrate
+    from fabricloop.ops.pgtools import create_database_if_missing
 
     settings = settings_with_services()
+    # A new server (a fresh CI machine, a new environment) has no database yet.
+    asyncio.run(create_database_if_missing(database_url(settings)))
     migrate.upgrade(database_url(settings))
     if args.check:
         migrate.check(database_url(settings))
@@ -52,6 +58,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     migrate.upgrade(database_url(settings))
     for hook in STARTUP_HOOKS:
         hook(settings, args)
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again with the handler
+    # it found: with the default one the process would die there, before the worker and the
+    # mail sink beside it are stopped (left running, orphaned). This one unwinds instead.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with ExitStack() as beside:
         if settings.smtp_url is None and settings.env != "production":
             beside.enter_context(_mail_sink(settings))
@@ -60,6 +70,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"FabricLoop is serving on http://{settings.host}:{settings.port}", flush=True)
         _serve(settings)
     return 0
+
+
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _die_with_parent() -> None:
+    """In the worker, before it runs: on Linux, SIGTERM it when the server process dies, even
+    by SIGKILL (no worker outlives its server)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 @contextmanager
@@ -96,7 +120,9 @@ def _worker_process() -> Iterator[None]:
     """One `fabricloop worker` beside the server, on the same (possibly embedded) services."""
     import subprocess
 
-    worker = subprocess.Popen([sys.executable, "-m", "fabricloop.cli", "worker"])
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "fabricloop.cli", "worker"], preexec_fn=_die_with_parent
+    )
     try:
         yield
     finally:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import psutil
+import pytest
 
 
 def _free_port() -> int:
@@ -64,3 +65,51 @@ def test_serve_on_embedded_servers_seeds_answers_and_stops_cleanly(tmp_path: Pat
     assert not psutil.pid_exists(postgres_pid) or (
         psutil.Process(postgres_pid).status() == psutil.STATUS_ZOMBIE
     )
+
+
+def _worker_of(server: subprocess.Popen[str]) -> psutil.Process:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for child in psutil.Process(server.pid).children(recursive=True):
+            if "worker" in child.cmdline():
+                return child
+        time.sleep(0.2)
+    raise AssertionError("no worker process beside the server")
+
+
+def _gone(process: psutil.Process, seconds: float) -> bool:
+    try:
+        process.wait(timeout=seconds)
+    except psutil.TimeoutExpired:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL])
+def test_the_worker_never_outlives_its_server(
+    tmp_path: Path, stop: signal.Signals, service_urls: tuple[str, str]
+) -> None:
+    """SIGTERM (a supervisor, a test harness) stops the worker with the server; even a
+    SIGKILLed server takes its worker down (no orphan holding database connections)."""
+    port = _free_port()
+    env = {**os.environ, "VAR_DIR": str(tmp_path / "var"), "PORT": str(port), "LOG_LEVEL": "warn"}
+    env["DATABASE_URL"], env["REDIS_URL"] = service_urls
+    server = subprocess.Popen(
+        [sys.executable, "-m", "fabricloop.cli", "serve", "--no-seed"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        _wait_healthy(f"http://127.0.0.1:{port}", server, 120)
+        worker = _worker_of(server)
+        server.send_signal(stop)
+        server.communicate(timeout=60)
+        assert _gone(worker, 20), "the worker outlived its server"
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.communicate()
+    if stop == signal.SIGTERM:
+        assert server.returncode == 128 + signal.SIGTERM
