@@ -3,6 +3,7 @@ test inside a transaction that is rolled back (concurrency tests commit and clea
 
 import os
 from collections.abc import AsyncIterator, Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,12 +15,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from fabricloop.app import create_app
+from fabricloop.auth.models import User
 from fabricloop.config import REPO_ROOT, Settings
 from fabricloop.core import migrate
 from fabricloop.core.db import async_url
+from fabricloop.materials.models import Material
 from fabricloop.models_registry import Base
 from fabricloop.ops.pgtools import connect, create_database_if_missing
-from tests.factories import TEST_SECRET
+from tests.factories import TEST_SECRET, make_material, make_user
 from tests.logs import logging_to
 
 
@@ -170,6 +173,23 @@ async def committed_client(app: FastAPI, committed: object) -> AsyncIterator[Asy
     transport = ASGITransport(app=app, client=("203.0.113.11", 50000))
     async with AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
+
+
+@pytest.fixture
+async def seller(session: AsyncSession) -> User:
+    """The usual seller: a mill. A directory's conftest or a module may override it."""
+    return await make_user(session, company_name="Porto Mills", role="manufacturer")
+
+
+@pytest.fixture
+async def buyer(session: AsyncSession) -> User:
+    return await make_user(session, company_name="Loop Brand", role="brand")
+
+
+@pytest.fixture
+async def material(session: AsyncSession, seller: User) -> Material:
+    """The seller's listing: 100 kg at 8.50 EUR per kg."""
+    return await make_material(session, seller, quantity=Decimal("100"))
 
 
 @pytest.fixture

@@ -19,8 +19,7 @@ from tests.contract.helpers import (
     make_party,
     pay,
 )
-from tests.core.apps import running
-from tests.core.test_health import DOWN_DATABASE, DOWN_REDIS
+from tests.core.apps import DOWN_DATABASE, DOWN_REDIS, running
 
 REPORT_FIELDS = {
     "start_date",

@@ -11,6 +11,9 @@ from fabricloop.app import create_app
 from fabricloop.config import Settings
 
 DEFAULT_PEER = ("198.51.100.7", 40000)
+# Nothing listens on port 1: an app built with these finds its database or Redis down.
+DOWN_DATABASE = "postgresql+asyncpg://postgres@127.0.0.1:1/x"
+DOWN_REDIS = "redis://127.0.0.1:1"
 
 
 def client_for(app: FastAPI, peer: tuple[str, int] = DEFAULT_PEER) -> AsyncClient:

@@ -1,10 +1,7 @@
 from httpx import AsyncClient
 
 from fabricloop.config import Settings
-from tests.core.apps import running
-
-DOWN_DATABASE = "postgresql+asyncpg://postgres@127.0.0.1:1/x"
-DOWN_REDIS = "redis://127.0.0.1:1"
+from tests.core.apps import DOWN_DATABASE, DOWN_REDIS, running
 
 
 def assert_shape(body: dict[str, object]) -> None:

@@ -8,7 +8,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
-from tests.factories import auth_headers, make_material, make_user
+from tests.factories import auth_headers, make_material
 
 PUBLIC_JSON = [
     "/api/materials/{id}",
@@ -16,11 +16,6 @@ PUBLIC_JSON = [
     "/api/passports/{id}/untp.json",
     "/api/openapi.json",
 ]
-
-
-@pytest.fixture
-async def seller(session: AsyncSession) -> User:
-    return await make_user(session, role="manufacturer")
 
 
 class TestHead:

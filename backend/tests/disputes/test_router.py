@@ -3,7 +3,6 @@ is open, reading it and writing in its thread."""
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -15,24 +14,9 @@ from fabricloop.auth.models import User
 from fabricloop.disputes.models import Dispute
 from fabricloop.materials.models import Material
 from fabricloop.transactions.models import Transaction
-from tests.factories import auth_headers, make_material, make_transaction, make_user
+from tests.factories import auth_headers, make_transaction, make_user
 from tests.refunds.helpers import detail, paid_order
 from tests.transactions.helpers import TRANSACTIONS, assert_error
-
-
-@pytest.fixture
-async def seller(session: AsyncSession) -> User:
-    return await make_user(session)
-
-
-@pytest.fixture
-async def buyer(session: AsyncSession) -> User:
-    return await make_user(session, role="brand")
-
-
-@pytest.fixture
-async def material(session: AsyncSession, seller: User) -> Material:
-    return await make_material(session, seller, quantity=Decimal("100"))
 
 
 def disputes_url(transaction_id: uuid.UUID | str) -> str:

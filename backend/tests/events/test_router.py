@@ -1,10 +1,7 @@
 """The event stream over a real HTTP server (uvicorn in the test's loop: httpx's ASGI
 transport buffers whole responses), fed through Redis pub/sub."""
 
-import asyncio
-import json
 from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
 import pytest
@@ -12,10 +9,10 @@ from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from fabricloop.auth.models import User
 from fabricloop.config import Settings
 from fabricloop.core.events import use_publisher
 from tests.core.apps import running
+from tests.events.helpers import next_event, read_events, users
 from tests.factories import auth_headers, make_user
 from tests.http_servers import serving
 
@@ -29,33 +26,6 @@ TICKET = "/api/events/ticket"
 async def live(app: FastAPI, committed: object) -> AsyncIterator[str]:
     async with serving(app) as url:
         yield url
-
-
-async def read_events(response: httpx.Response) -> AsyncIterator[tuple[str, dict[str, Any]]]:
-    """(event, data) of each event of an SSE response; comments (pings) are skipped."""
-    name, data = "message", ""
-    async for line in response.aiter_lines():
-        if line == "":
-            if data:
-                yield name, json.loads(data)
-            name, data = "message", ""
-        elif line.startswith("event:"):
-            name = line[6:].strip()
-        elif line.startswith("data:"):
-            data += line[5:].strip()
-
-
-async def users(maker: async_sessionmaker[AsyncSession], count: int) -> list[User]:
-    async with maker() as session:
-        made = [await make_user(session, company_name=f"Party {i}") for i in range(count)]
-        await session.commit()
-    return made
-
-
-async def next_event(
-    events: AsyncIterator[tuple[str, dict[str, Any]]],
-) -> tuple[str, dict[str, Any]]:
-    return await asyncio.wait_for(anext(events), 10)
 
 
 class TestStream:

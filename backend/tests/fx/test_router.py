@@ -11,7 +11,7 @@ from fabricloop import cli
 from fabricloop.config import Settings, get_settings
 from fabricloop.fx import service
 from fabricloop.fx.models import FxRate
-from tests.fx.test_service import DAILY, HISTORY
+from tests.fx.helpers import DAILY, HISTORY
 
 FX_RATES = "/api/fx-rates"
 

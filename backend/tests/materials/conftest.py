@@ -60,11 +60,6 @@ async def make_image(session: AsyncSession, owner: User, **overrides: Any) -> Im
 
 
 @pytest.fixture
-async def seller(session: AsyncSession) -> User:
-    return await make_user(session, company_name="Porto Mills", role="manufacturer")
-
-
-@pytest.fixture
 async def other_seller(session: AsyncSession) -> User:
     return await make_user(session, company_name="Lyon Weavers", role="manufacturer")
 

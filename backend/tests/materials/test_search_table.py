@@ -12,24 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.auth.models import User
 from fabricloop.core.vocabulary import MATERIAL_TYPES
 from fabricloop.materials.models import (
-    LIVE,
     MATERIAL_SEARCH_FILL_SQL,
     MATERIAL_SEARCH_PARTITION_PREFIX,
     Material,
 )
 from tests.factories import auth_headers, make_material
 from tests.materials.conftest import MATERIALS
-
-SEARCH_ROWS = """
-    SELECT material_id, material_type, seller_id, price, quantity, created_at,
-           document::text AS document, tableoid::regclass::text AS partition
-    FROM material_search ORDER BY material_id"""
-EXPECTED_ROWS = f"""
-    SELECT id AS material_id, material_type, seller_id, price, quantity, created_at,
-           material_search_document(search_vector, material_type, source_type, currency,
-                                    origin_country, certifications)::text AS document,
-           '{MATERIAL_SEARCH_PARTITION_PREFIX}' || material_type AS partition
-    FROM materials WHERE {LIVE} ORDER BY id"""
+from tests.materials.helpers import EXPECTED_ROWS, SEARCH_ROWS
 
 
 async def rows(session: AsyncSession, sql: str = SEARCH_ROWS) -> list[dict[str, Any]]:

@@ -12,9 +12,8 @@ from fabricloop.auth.models import User
 from fabricloop.offers.models import Offer
 from fabricloop.transactions.models import Transaction
 from tests.factories import auth_headers
-from tests.offers.test_router import OFFERS, offer_body
-from tests.transactions.helpers import assert_error
-from tests.transactions.test_concurrency import setup, stock
+from tests.offers.helpers import OFFERS, offer_body
+from tests.transactions.helpers import assert_error, setup, stock
 
 pytestmark = pytest.mark.concurrency
 

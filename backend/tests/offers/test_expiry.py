@@ -14,9 +14,7 @@ from fabricloop.core.jobs import run_job
 from fabricloop.materials.models import Material
 from fabricloop.offers.models import Offer
 from tests.factories import auth_headers
-from tests.offers.test_router import OFFERS, act, make_offer, material
-
-__all__ = ["material"]
+from tests.offers.helpers import OFFERS, act, make_offer
 
 
 async def test_expires_due_open_offers_once(

@@ -6,10 +6,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.auth.models import User
 from fabricloop.materials.models import Material
 from tests.factories import auth_headers, make_user
-from tests.offers.test_router import act, make_offer, material
+from tests.offers.helpers import act, make_offer
 from tests.transactions.helpers import address
 
-__all__ = ["material"]
 EXPORT = "/api/auth/export"
 
 

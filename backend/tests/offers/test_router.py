@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from httpx import AsyncClient, Response
+from httpx import AsyncClient
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,51 +15,8 @@ from fabricloop.materials.models import Material
 from fabricloop.messages.models import Message
 from fabricloop.offers.models import Offer
 from tests.factories import auth_headers, make_lots, make_material, make_user
+from tests.offers.helpers import OFFERS, act, make_offer, offer_body
 from tests.transactions.helpers import address, assert_error
-
-OFFERS = "/api/offers"
-
-
-@pytest.fixture
-async def material(session: AsyncSession, seller: User) -> Material:
-    return await make_material(
-        session,
-        seller,
-        unit="m",
-        kg_per_unit=Decimal("0.3"),
-        quantity=Decimal("200"),
-        price=Decimal("4.25"),
-        min_order_quantity=Decimal("10"),
-        order_increment=Decimal("5"),
-    )
-
-
-def offer_body(material_id: uuid.UUID, /, **overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "material_id": str(material_id),
-        "quantity": 50,
-        "unit_price": 3.9,
-        "currency": "EUR",
-    }
-    body.update(overrides)
-    return body
-
-
-async def make_offer(
-    client: AsyncClient, buyer: User, material: Material, **overrides: Any
-) -> dict[str, Any]:
-    response = await client.post(
-        OFFERS, json=offer_body(material.id, **overrides), headers=auth_headers(buyer)
-    )
-    assert response.status_code == 201, response.text
-    data: dict[str, Any] = response.json()
-    return data
-
-
-async def act(
-    client: AsyncClient, who: User, offer_id: str, action: str, body: dict[str, Any] | None = None
-) -> Response:
-    return await client.post(f"{OFFERS}/{offer_id}/{action}", json=body, headers=auth_headers(who))
 
 
 async def messages_between(session: AsyncSession, a: User, b: User) -> list[Message]:

@@ -19,14 +19,7 @@ from fabricloop.ops.backup import (
 )
 from fabricloop.ops.pgtools import connect, find_tool, installed, server_major
 from tests.factories import make_material, make_message, make_transaction, make_user
-
-
-async def _admin(url: str, statement: str) -> None:
-    connection = await connect(make_url(url).set(database="postgres").render_as_string(False))
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
+from tests.ops.helpers import admin
 
 
 @pytest.fixture
@@ -36,13 +29,13 @@ async def databases(migrated: str) -> AsyncIterator[tuple[str, str]]:
     names = (f"{base.database}_backup_src", f"{base.database}_backup_dst")
     urls = tuple(base.set(database=n).render_as_string(False) for n in names)
     for name in names:
-        await _admin(migrated, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await _admin(migrated, f'CREATE DATABASE "{name}"')
+        await admin(migrated, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin(migrated, f'CREATE DATABASE "{name}"')
     try:
         yield urls[0], urls[1]
     finally:
         for name in names:
-            await _admin(migrated, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await admin(migrated, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def _fill(url: str) -> None:

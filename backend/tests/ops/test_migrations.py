@@ -8,8 +8,8 @@ from sqlalchemy.engine import make_url
 
 from fabricloop.core import migrate
 from fabricloop.ops.pgtools import connect
-from tests.materials.test_search_table import EXPECTED_ROWS, SEARCH_ROWS
-from tests.ops.test_backup import _admin
+from tests.materials.helpers import EXPECTED_ROWS, SEARCH_ROWS
+from tests.ops.helpers import admin
 
 
 @contextlib.asynccontextmanager
@@ -17,12 +17,12 @@ async def scratch_database(migrated: str, suffix: str) -> AsyncIterator[str]:
     """The URL of an empty database of its own on the test server, dropped afterwards."""
     base = make_url(migrated)
     name = f"{base.database}_{suffix}"
-    await _admin(migrated, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await _admin(migrated, f'CREATE DATABASE "{name}"')
+    await admin(migrated, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await admin(migrated, f'CREATE DATABASE "{name}"')
     try:
         yield base.set(database=name).render_as_string(False)
     finally:
-        await _admin(migrated, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin(migrated, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def test_app_processes_migrating_at_once_all_succeed(migrated: str) -> None:

@@ -27,7 +27,7 @@ from fabricloop.config import Settings
 from fabricloop.core.mailsink import kept_mails, start_sink
 from fabricloop.notifications.models import Notification
 from fabricloop.transactions.models import Transaction
-from tests.events.test_router import read_events
+from tests.events.helpers import read_events
 from tests.factories import TEST_SECRET, auth_headers, make_material, make_transaction, make_user
 from tests.http_servers import free_port
 

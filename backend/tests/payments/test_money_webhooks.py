@@ -25,26 +25,10 @@ from fabricloop.payments.sandbox import SandboxGateway
 from fabricloop.payouts.models import ConnectedAccount
 from fabricloop.refunds.models import Refund
 from fabricloop.transactions.models import Transaction
-from tests.factories import auth_headers, make_material, make_transaction, make_user
-from tests.payments.test_webhooks import SECRET, deliver, event, intent
+from tests.factories import auth_headers, make_material, make_transaction
+from tests.payments.helpers import deliver, event, intent
 from tests.refunds.helpers import assert_ledger_balances, detail, paid_order
 from tests.transactions.helpers import buy
-
-
-@pytest.fixture
-def webhook_secret(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setattr(app.state.settings, "stripe_webhook_secret", SECRET)
-    return SECRET
-
-
-@pytest.fixture
-async def seller(session: AsyncSession) -> User:
-    return await make_user(session)
-
-
-@pytest.fixture
-async def buyer(session: AsyncSession) -> User:
-    return await make_user(session, role="brand")
 
 
 @pytest.fixture

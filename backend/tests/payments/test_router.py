@@ -19,16 +19,6 @@ PAYMENTS = "/api/payments"
 
 
 @pytest.fixture
-async def seller(session: AsyncSession) -> User:
-    return await make_user(session, company_name="Porto Mills")
-
-
-@pytest.fixture
-async def buyer(session: AsyncSession) -> User:
-    return await make_user(session, company_name="Loop Brand", role="brand")
-
-
-@pytest.fixture
 async def material(session: AsyncSession, seller: User) -> Material:
     return await make_material(session, seller, price=Decimal("12.35"))
 

@@ -2,10 +2,8 @@
 completes the payment (the order paid) or declines it (the order stays pending)."""
 
 import uuid
-from decimal import Decimal
 from typing import Any
 
-import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy import select
@@ -14,24 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.auth.models import User
 from fabricloop.materials.models import Material
 from fabricloop.refunds.models import Refund
-from tests.factories import auth_headers, make_material, make_user
+from tests.factories import auth_headers, make_user
 from tests.refunds.helpers import assert_ledger_balances, detail
 from tests.transactions.helpers import buy
-
-
-@pytest.fixture
-async def seller(session: AsyncSession) -> User:
-    return await make_user(session)
-
-
-@pytest.fixture
-async def buyer(session: AsyncSession) -> User:
-    return await make_user(session, role="brand")
-
-
-@pytest.fixture
-async def material(session: AsyncSession, seller: User) -> Material:
-    return await make_material(session, seller, quantity=Decimal("100"))
 
 
 async def challenged(client: AsyncClient, buyer: User, material: Material) -> dict[str, Any]:

@@ -1,13 +1,10 @@
-import json
 import time
 import uuid
 from decimal import Decimal
-from typing import Any
 
 import pytest
 import stripe
-from fastapi import FastAPI
-from httpx import AsyncClient, Response
+from httpx import AsyncClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,21 +13,8 @@ from fabricloop.materials.models import Material
 from fabricloop.payments.models import Payment, WebhookEvent
 from fabricloop.transactions.models import Transaction
 from tests.factories import auth_headers, make_material, make_transaction, make_user
+from tests.payments.helpers import SECRET, WEBHOOK, deliver, event, intent
 from tests.transactions.helpers import assert_error
-
-WEBHOOK = "/api/payments/webhook"
-SECRET = "whsec_test_" + "s" * 32
-
-
-@pytest.fixture
-def webhook_secret(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setattr(app.state.settings, "stripe_webhook_secret", SECRET)
-    return SECRET
-
-
-@pytest.fixture
-async def buyer(session: AsyncSession) -> User:
-    return await make_user(session, role="brand")
 
 
 @pytest.fixture
@@ -42,50 +26,6 @@ async def material(session: AsyncSession) -> Material:
 @pytest.fixture
 async def pending(session: AsyncSession, material: Material, buyer: User) -> Transaction:
     return await make_transaction(session, material, buyer, quantity=Decimal("3"))
-
-
-def intent(
-    transaction: Transaction, reference: str, *, amount: int = 3705, **extra: Any
-) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": reference,
-        "object": "payment_intent",
-        "amount": amount,
-        "amount_received": amount,
-        "currency": "eur",
-        "status": "succeeded",
-        "payment_method": "pm_1QaBcD2eZvKYlo2C",
-        "metadata": {"transaction_id": str(transaction.id)},
-    }
-    body.update(extra)
-    return body
-
-
-def event(kind: str, obj: dict[str, Any], event_id: str | None = None) -> bytes:
-    return json.dumps(
-        {
-            "id": event_id or f"evt_{uuid.uuid4().hex[:24]}",
-            "object": "event",
-            "api_version": "2026-10-28.endive",
-            "created": int(time.time()),
-            "livemode": False,
-            "type": kind,
-            "data": {"object": obj},
-        }
-    ).encode()
-
-
-async def deliver(
-    client: AsyncClient, payload: bytes, *, secret: str = SECRET, timestamp: int | None = None
-) -> Response:
-    header = stripe.WebhookSignature.generate_signature_header(
-        payload.decode(), secret, timestamp=timestamp
-    )
-    return await client.post(
-        WEBHOOK,
-        content=payload,
-        headers={"Stripe-Signature": header, "Content-Type": "application/json"},
-    )
 
 
 async def payment_rows(session: AsyncSession, transaction: Transaction) -> list[Payment]:

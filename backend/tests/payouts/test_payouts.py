@@ -5,7 +5,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy import select, update
@@ -19,28 +18,13 @@ from fabricloop.payments.sandbox import SandboxGateway
 from fabricloop.payouts import service as payouts
 from fabricloop.payouts.models import Payout
 from fabricloop.transactions.models import Transaction
-from tests.factories import auth_headers, make_material, make_user
+from tests.factories import auth_headers, make_user
 from tests.refunds.helpers import assert_ledger_balances, detail, paid_order, refunds_url
 from tests.transactions.helpers import TRANSACTIONS, assert_error
 
 ACCOUNT = "/api/payouts/account"
 COMPLETE = "/api/payouts/account/sandbox/complete"
 PAYOUTS = "/api/payouts"
-
-
-@pytest.fixture
-async def seller(session: AsyncSession) -> User:
-    return await make_user(session)
-
-
-@pytest.fixture
-async def buyer(session: AsyncSession) -> User:
-    return await make_user(session, role="brand")
-
-
-@pytest.fixture
-async def material(session: AsyncSession, seller: User) -> Material:
-    return await make_material(session, seller, quantity=Decimal("100"))
 
 
 async def status(client: AsyncClient, user: User, transaction_id: uuid.UUID, to: str) -> None:

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-import pytest
 from httpx import AsyncClient
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,18 +10,8 @@ from fabricloop.auth.models import User
 from fabricloop.ledger import service as ledger
 from fabricloop.ledger.service import Balance
 from fabricloop.transactions.models import Transaction
-from tests.factories import auth_headers, make_material, make_transaction, make_user
+from tests.factories import auth_headers, make_material, make_transaction
 from tests.refunds.helpers import paid_order, refunds_url
-
-
-@pytest.fixture
-async def seller(session: AsyncSession) -> User:
-    return await make_user(session)
-
-
-@pytest.fixture
-async def buyer(session: AsyncSession) -> User:
-    return await make_user(session, role="brand")
 
 
 async def test_consistent_orders_pass(

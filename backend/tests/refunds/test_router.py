@@ -25,11 +25,6 @@ async def seller(session: AsyncSession) -> User:
 
 
 @pytest.fixture
-async def buyer(session: AsyncSession) -> User:
-    return await make_user(session, role="brand")
-
-
-@pytest.fixture
 async def material(session: AsyncSession, seller: User) -> Material:
     # 8.50 a piece, 20 pieces listed.
     return await make_material(

@@ -9,11 +9,6 @@ from tests.factories import make_material, make_user
 
 
 @pytest.fixture
-async def seller(session: AsyncSession) -> User:
-    return await make_user(session, company_name="Porto Mills", role="manufacturer")
-
-
-@pytest.fixture
 async def buyer(session: AsyncSession) -> User:
     return await make_user(session, company_name="Munich Brand", role="brand")
 

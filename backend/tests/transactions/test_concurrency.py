@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from fastapi import FastAPI
-from httpx import AsyncClient, Response
+from httpx import AsyncClient
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -16,45 +16,19 @@ from fabricloop.materials.models import Material
 from fabricloop.transactions import service
 from fabricloop.transactions.models import Transaction
 from fabricloop.transactions.schemas import ShippingAddress, TransactionCreate
-from tests.factories import auth_headers, make_material, make_transaction, make_user
-from tests.transactions.helpers import TRANSACTIONS, address, assert_error, order
+from tests.factories import auth_headers, make_transaction
+from tests.transactions.helpers import (
+    TRANSACTIONS,
+    address,
+    assert_one_won,
+    order,
+    setup,
+    stock,
+)
 
 ADDRESS = address()
 
 pytestmark = pytest.mark.concurrency
-
-
-async def setup(
-    committed: async_sessionmaker[AsyncSession], buyers: int, quantity: Decimal
-) -> tuple[Material, list[User]]:
-    async with committed() as session:
-        seller = await make_user(session)
-        material = await make_material(
-            session, seller, quantity=quantity, unit="piece", kg_per_unit=Decimal("0.5")
-        )
-        users = [await make_user(session, role="brand") for _ in range(buyers)]
-        await session.commit()
-    return material, users
-
-
-async def stock(
-    committed: async_sessionmaker[AsyncSession], material: Material
-) -> tuple[Decimal, str]:
-    async with committed() as session:
-        row = (
-            await session.execute(
-                select(Material.quantity, Material.status).where(Material.id == material.id)
-            )
-        ).one()
-        return row[0], row[1]
-
-
-def assert_one_won(responses: list[Response]) -> None:
-    """One order was taken; every other one was told the stock ran out."""
-    assert sorted(r.status_code for r in responses) == [201] + [409] * (len(responses) - 1)
-    for response in responses:
-        if response.status_code == 409:
-            assert_error(response.json(), "insufficient_quantity")
 
 
 async def test_twenty_buyers_race_for_the_last_unit(

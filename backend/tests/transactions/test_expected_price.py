@@ -17,11 +17,6 @@ from tests.transactions.helpers import TRANSACTIONS, assert_error, order
 
 
 @pytest.fixture
-async def buyer(session: AsyncSession) -> User:
-    return await make_user(session, role="brand")
-
-
-@pytest.fixture
 async def material(session: AsyncSession) -> Material:
     seller = await make_user(session, role="manufacturer")
     return await make_material(session, seller, quantity=Decimal("100"), price=Decimal("10.00"))

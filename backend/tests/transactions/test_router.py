@@ -46,11 +46,6 @@ async def generations(redis: Redis) -> tuple[int, int]:
     return int(listings or 0), int(stock or 0)
 
 
-@pytest.fixture
-async def material(session: AsyncSession, seller: User) -> Material:
-    return await make_material(session, seller, quantity=Decimal("100"), price=Decimal("8.50"))
-
-
 class TestCreateTransaction:
     async def test_valid(
         self, client: AsyncClient, session: AsyncSession, buyer: User, material: Material

@@ -12,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from fabricloop.materials.models import MaterialLot
 from fabricloop.transactions.models import Transaction
 from tests.factories import auth_headers, make_lots
-from tests.transactions.helpers import TRANSACTIONS, order
-from tests.transactions.test_concurrency import assert_one_won, setup, stock
+from tests.transactions.helpers import TRANSACTIONS, assert_one_won, order, setup, stock
 
 pytestmark = pytest.mark.concurrency
 
