@@ -17,7 +17,7 @@ from fabricloop.config import Settings
 from fabricloop.core.cache import Cache
 from fabricloop.core.db import create_engine, create_sessionmaker
 from fabricloop.core.events import use_publisher
-from fabricloop.core.jobs import Job, run_job
+from fabricloop.core.jobs import OUTAGE_ERRORS, Job, Outage, run_job
 from fabricloop.core.mail import SmtpTarget
 from fabricloop.core.queue import create_queue, use_queue
 from fabricloop.core.redis import create_redis
@@ -52,7 +52,7 @@ def schedules(settings: Settings) -> dict[str, str]:
     }
 
 
-async def send_emails(ctx: WorkerContext) -> int:
+async def send_due_emails(ctx: WorkerContext) -> int:
     """Send the due emails of the outbox until none is left (one batch at a time)."""
     sent = 0
     while True:
@@ -62,17 +62,38 @@ async def send_emails(ctx: WorkerContext) -> int:
             return sent
 
 
-def periodic(job: Job) -> Callable[[WorkerContext], Awaitable[int | None]]:
+JobRun = Callable[[WorkerContext], Awaitable[int | None]]
+
+
+def through_outages(name: str, work: JobRun, outage: Outage) -> JobRun:
+    """`work` as a periodic job of the worker: while PostgreSQL or Redis is down it fails once
+    into the log (saq would log a traceback per tick), then is skipped until `outage` says to
+    try again."""
+
     async def run(ctx: WorkerContext) -> int | None:
-        done = await run_job(ctx["sessionmaker"], job)
+        if not outage.due():
+            return None
+        try:
+            done = await work(ctx)
+        except OUTAGE_ERRORS as error:
+            outage.failed(name, error)
+            return None
+        outage.succeeded()
         scheduled = ctx["job"].scheduled if "job" in ctx else None
-        log.debug("periodic job run", job=job.name, scheduled=scheduled, count=done)
+        log.debug("periodic job run", job=name, scheduled=scheduled, count=done)
         if done:
-            log.info("periodic job ran", job=job.name, count=done)
+            log.info("periodic job ran", job=name, count=done)
         return done
 
-    run.__qualname__ = run.__name__ = job.name
+    run.__qualname__ = run.__name__ = name
     return run
+
+
+def periodic(job: Job, outage: Outage) -> JobRun:
+    async def work(ctx: WorkerContext) -> int | None:
+        return await run_job(ctx["sessionmaker"], job)
+
+    return through_outages(job.name, work, outage)
 
 
 def smtp_target(settings: Settings) -> SmtpTarget:
@@ -89,10 +110,16 @@ def build_worker(settings: Settings, queue: Queue, **options: Any) -> Worker[Wor
     assert settings.redis_url is not None
     redis = create_redis(settings.redis_url)
     gateway = create_gateway(settings)
-    jobs = [periodic(job) for job in periodic_jobs(Cache(redis), storage, gateway, settings)]
+    outage = Outage()  # one per worker: its jobs share the database and Redis
+    jobs = [
+        periodic(job, outage) for job in periodic_jobs(Cache(redis), storage, gateway, settings)
+    ]
     cron = schedules(settings)
     replaced: list[tuple[Queue | None, Redis | None]] = []
-    functions: list[Callable[[WorkerContext], Awaitable[Any]]] = [send_emails, *jobs]
+    functions: list[Callable[[WorkerContext], Awaitable[Any]]] = [
+        through_outages("send_emails", send_due_emails, outage),
+        *jobs,
+    ]
 
     async def startup(ctx: WorkerContext) -> None:
         assert settings.redis_url is not None
