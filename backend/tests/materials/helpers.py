@@ -1,9 +1,14 @@
-"""The search table's rows, and what the listings say they should be."""
+"""Shared by the materials tests (and the migration tests): search, the search table's rows."""
+
+from typing import Any
+
+from httpx import AsyncClient
 
 from fabricloop.materials.models import (
     LIVE,
     MATERIAL_SEARCH_PARTITION_PREFIX,
 )
+from tests.materials.conftest import MATERIALS
 
 SEARCH_ROWS = """
     SELECT material_id, material_type, seller_id, price, quantity, created_at,
@@ -17,3 +22,10 @@ EXPECTED_ROWS = f"""
                                     origin_country, certifications)::text AS document,
            '{MATERIAL_SEARCH_PARTITION_PREFIX}' || material_type AS partition
     FROM materials WHERE {LIVE} ORDER BY id"""
+
+
+async def search(client: AsyncClient, **params: Any) -> dict[str, Any]:
+    response = await client.get(MATERIALS, params=params)
+    assert response.status_code == 200, response.text
+    data: dict[str, Any] = response.json()
+    return data

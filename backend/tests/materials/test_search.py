@@ -14,15 +14,9 @@ from fabricloop.materials.repository import search as search_sql
 from fabricloop.materials.search_query import SearchParams, SearchQuery
 from tests.factories import make_material
 from tests.materials.conftest import MATERIALS, assert_error, error_fields, make_image
+from tests.materials.helpers import search
 
 NOW = datetime.now(UTC)
-
-
-async def search(client: AsyncClient, **params: Any) -> dict[str, Any]:
-    response = await client.get(MATERIALS, params=params)
-    assert response.status_code == 200, response.text
-    data: dict[str, Any] = response.json()
-    return data
 
 
 def titles(data: dict[str, Any]) -> list[str]:

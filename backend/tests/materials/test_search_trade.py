@@ -13,7 +13,7 @@ from fabricloop.fx import service as fx
 from fabricloop.materials.models import Material, MaterialLot
 from tests.factories import make_material
 from tests.materials.conftest import MATERIALS, assert_error, error_fields
-from tests.materials.test_search import search
+from tests.materials.helpers import search
 
 # 1 EUR = 1.25 USD = 0.80 GBP; no CHF rate.
 RATES = "Date, USD, GBP, \n04 December 2026, 1.2500, 0.8000, \n"
