@@ -2,9 +2,11 @@
 are paid at the same moment; downloaded by the parties once the order is paid."""
 
 import asyncio
+import io
 import uuid
 from decimal import Decimal
 
+import pypdf
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
@@ -135,3 +137,46 @@ async def test_numbers_without_gaps_under_concurrency(
     assert sorted(r.status_code for r in responses) == [201] * 5 + [402]
     async with committed() as session:
         assert await numbers(session, seller, "invoice") == [1, 2, 3, 4, 5]
+
+
+def pdf_text(content: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+async def test_lines_add_up_to_the_total(
+    client: AsyncClient, session: AsyncSession, buyer: User, seller: User, material: Material
+) -> None:
+    """Goods and shipping are lines of their own: quantity x unit price is the goods line,
+    and the lines add up to the total."""
+    order = await make_transaction(
+        session,
+        material,
+        buyer,
+        quantity=Decimal("12.5"),
+        status="paid",
+        unit_price=Decimal("4.20"),
+        total=Decimal("77.50"),  # 12.5 x 4.20 = 52.50 + 25.00 shipping
+        shipping_price=Decimal("25.00"),
+        shipping_method="zone",
+        incoterm="DAP",
+        lot_code="L-7",
+        platform_fee=Decimal("3.88"),
+    )
+    response = await client.get(invoice_url(order.id), headers=auth_headers(buyer))
+    assert response.status_code == 200, response.text
+    text = pdf_text(response.content)
+    assert f"{material.title}, lot L-7" in text
+    assert "12.5 m" in text or f"12.5 {material.unit}" in text
+    assert "52.50" in text
+    assert "Shipping (DAP)" in text
+    assert "25.00" in text
+    assert "Total 77.50 EUR" in text
+    assert "Maison Éclat" in text
+    assert "Tecelagem Ribeiro Lda" in text
+    # The commission is the seller's business alone.
+    assert "commission" not in text
+    seller_copy = pdf_text(
+        (await client.get(invoice_url(order.id), headers=auth_headers(seller))).content
+    )
+    assert "commission on this order is 3.88 EUR" in seller_copy

@@ -81,6 +81,13 @@ class File:
     content: bytes
 
 
+SHIPPING_LINES = {
+    "zone": "Shipping",
+    "pickup": "Collection",
+    "arranged_by_seller": "Delivery arranged by the seller",
+}
+
+
 def _money(value: Decimal) -> str:
     return f"{value:,.2f}"
 
@@ -98,7 +105,15 @@ def _sheet(view: TransactionView, document: Document, title: str, notes: list[st
     t = view.transaction
     quantity = f"{t.quantity.normalize():f} {t.unit}"
     if document.kind == "invoice":
-        lines = [(view.material_title, quantity, _money(t.unit_price), _money(t.total))]
+        goods = t.total - t.shipping_price
+        description = view.material_title + (f", lot {t.lot_code}" if t.lot_code else "")
+        if t.kind == "sample":
+            description = f"Sample: {description}"
+        lines = [(description, quantity, _money(t.unit_price), _money(goods))]
+        if t.shipping_price:
+            terms = f" ({t.incoterm})" if t.incoterm else ""
+            name = SHIPPING_LINES.get(t.shipping_method, "Shipping")
+            lines.append((f"{name}{terms}", "", "", _money(t.shipping_price)))
     else:
         lines = [(f"Refund: {document.reason or ''}", "", "", f"-{_money(document.amount)}")]
     return pdf.Sheet(
