@@ -119,6 +119,11 @@ def _server_env(var_dir: Path, port: int, db_suffix: str, seed: bool) -> dict[st
     return env
 
 
+# The environment of each running server (by URL): its commands (create-admin) use the same
+# database and settings.
+SERVER_ENVIRONMENTS: dict[str, dict[str, str]] = {}
+
+
 @contextmanager
 def serving(name: str, seed: bool = False, timeout: float = 120) -> Iterator[str]:
     """`fabricloop serve` on a fresh database (TEST_DATABASE_URL + "_<name>" when set, else an
@@ -129,9 +134,10 @@ def serving(name: str, seed: bool = False, timeout: float = 120) -> Iterator[str
     var_dir.mkdir(parents=True)
     port = _free_port()
     log = (var_dir / "server.log").open("w")
+    env = _server_env(var_dir, port, name, seed)
     server = subprocess.Popen(
         [str(FABRICLOOP), "serve", *([] if seed else ["--no-seed"])],
-        env=_server_env(var_dir, port, name, seed),
+        env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=ROOT,
@@ -150,8 +156,10 @@ def serving(name: str, seed: bool = False, timeout: float = 120) -> Iterator[str
             time.sleep(0.5)
         else:
             raise RuntimeError("server did not become healthy")
+        SERVER_ENVIRONMENTS[url] = env
         yield url
     finally:
+        SERVER_ENVIRONMENTS.pop(url, None)
         server.terminate()
         try:
             server.wait(timeout=20)
@@ -256,6 +264,12 @@ class Api:
         response.raise_for_status()
         return response
 
+    def put(self, user: dict[str, str], path: str, **kwargs: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {user['token']}"}
+        response = self.http.put(path, headers=headers, **kwargs)
+        response.raise_for_status()
+        return response
+
     def get(self, user: dict[str, str] | None, path: str, **kwargs: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {user['token']}"} if user else {}
         response = self.http.get(path, headers=headers, **kwargs)
@@ -321,6 +335,24 @@ class Api:
                 headers={"Idempotency-Key": uuid.uuid4().hex},
             )
         return transaction
+
+
+def create_admin(base_url: str, api: "Api") -> dict[str, str]:
+    """An operator account, made as a deployment makes one: `fabricloop create-admin` with the
+    password on standard input, against the server's database; then signed in."""
+    email = f"operator-{uuid.uuid4().hex[:10]}@e2e.example"
+    company = "FabricLoop Operations"
+    subprocess.run(
+        [str(FABRICLOOP), "create-admin", email, "--company", company],
+        input=f"{PASSWORD}\n",
+        text=True,
+        env=SERVER_ENVIRONMENTS[base_url],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return api.login(email, company)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,9 @@
 import { lazy, type ReactNode } from "react";
 import { createBrowserRouter, Outlet, ScrollRestoration } from "react-router";
 import { AuthProvider } from "@/components/auth/AuthProvider";
+import { RequireAdmin } from "@/components/auth/RequireAdmin";
 import { RequireAuth } from "@/components/auth/RequireAuth";
+import { AdminLayout } from "@/components/admin/AdminLayout";
 import { AppLayout } from "@/components/layout/AppLayout";
 import ErrorPage from "@/pages/ErrorPage";
 
@@ -27,6 +29,13 @@ const SandboxThreeDSPage = lazy(() => import("@/pages/SandboxThreeDSPage"));
 const SandboxOnboardingPage = lazy(() => import("@/pages/SandboxOnboardingPage"));
 const ShippingSettingsPage = lazy(() => import("@/pages/ShippingSettingsPage"));
 const NotificationsPage = lazy(() => import("@/pages/NotificationsPage"));
+const CompanyPage = lazy(() => import("@/pages/CompanyPage"));
+const CertificatesPage = lazy(() => import("@/pages/CertificatesPage"));
+const AdminHomePage = lazy(() => import("@/pages/admin/AdminHomePage"));
+const CertificatesQueuePage = lazy(() => import("@/pages/admin/CertificatesQueuePage"));
+const AuditPage = lazy(() => import("@/pages/admin/AuditPage"));
+const DisputesQueuePage = lazy(() => import("@/pages/admin/DisputesQueuePage"));
+const DisputePage = lazy(() => import("@/pages/admin/DisputePage"));
 
 function Root() {
   return (
@@ -68,6 +77,24 @@ export const router = createBrowserRouter([
           { path: "sandbox/onboarding", element: protect(<SandboxOnboardingPage />) },
           { path: "account/shipping", element: protect(<ShippingSettingsPage />) },
           { path: "notifications", element: protect(<NotificationsPage />) },
+          { path: "account/company", element: protect(<CompanyPage />) },
+          { path: "account/certificates", element: protect(<CertificatesPage />) },
+          {
+            path: "admin",
+            element: (
+              <RequireAdmin>
+                <AdminLayout />
+              </RequireAdmin>
+            ),
+            children: [
+              { index: true, element: <AdminHomePage /> },
+              { path: "certificates", element: <CertificatesQueuePage /> },
+              { path: "disputes", element: <DisputesQueuePage /> },
+              { path: "disputes/:id", element: <DisputePage /> },
+              { path: "audit", element: <AuditPage /> },
+              { path: "*", element: <NotFoundPage /> },
+            ],
+          },
           { path: "*", element: <NotFoundPage /> },
         ],
       },

@@ -5,10 +5,10 @@ import type { ImageUploaded } from "@/lib/types";
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 export const ACCEPTED_IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp"];
 
-function xhrUpload(file: File, onProgress: (fraction: number) => void): Promise<{ status: number; body: unknown; xhr: XMLHttpRequest }> {
+function xhrUpload(url: string, file: File, onProgress: (fraction: number) => void): Promise<{ status: number; body: unknown; xhr: XMLHttpRequest }> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", "/api/images");
+    xhr.open("POST", url);
     const token = getAccessToken();
     if (token) xhr.setRequestHeader("Authorization", `Bearer ${token}`);
     xhr.setRequestHeader("Accept", "application/json");
@@ -40,12 +40,17 @@ function responseOf(status: number, xhr: XMLHttpRequest): Response {
   return new Response(null, { status: status < 200 ? 599 : status, headers });
 }
 
-/** POST /api/images with upload progress (XHR), one silent refresh on 401. */
-export async function uploadImage(file: File, onProgress: (fraction: number) => void = () => {}): Promise<ImageUploaded> {
-  let res = await xhrUpload(file, onProgress);
-  if (res.status === 401 && (await refreshSession())) res = await xhrUpload(file, onProgress);
-  if (res.status === 201 || res.status === 200) return res.body as ImageUploaded;
+/** POST a file as multipart `file` with upload progress (XHR), one silent refresh on 401. */
+export async function uploadFile<T>(url: string, file: File, onProgress: (fraction: number) => void = () => {}): Promise<T> {
+  let res = await xhrUpload(url, file, onProgress);
+  if (res.status === 401 && (await refreshSession())) res = await xhrUpload(url, file, onProgress);
+  if (res.status === 201 || res.status === 200) return res.body as T;
   throw toApiError(responseOf(res.status, res.xhr), res.body);
+}
+
+/** POST /api/images with upload progress. */
+export function uploadImage(file: File, onProgress: (fraction: number) => void = () => {}): Promise<ImageUploaded> {
+  return uploadFile<ImageUploaded>("/api/images", file, onProgress);
 }
 
 /** Client-side checks mirroring the server's rules; returns a message or null. */

@@ -65,3 +65,10 @@ export type ShippingProfileBody = Body<"/api/account/shipping-profile", "put">;
 export type ShippingZoneBody = ShippingProfileBody["zones"][number];
 export type ShippingQuote = Ok<"/api/materials/{material_id}/shipping-quote", "get">;
 export type Carrier = NonNullable<StatusChangeBody["carrier"]>;
+
+export type Dispute = Ok<"/api/disputes/{dispute_id}", "get">;
+export type DisputeMessage = Dispute["messages"][number];
+
+export type AuditLog = Ok<"/api/admin/audit", "get">;
+export type AuditEntry = AuditLog["entries"][number];
+export type AuditQuery = Query<"/api/admin/audit", "get">;

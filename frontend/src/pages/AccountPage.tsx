@@ -42,6 +42,19 @@ export default function AccountPage() {
           />
         </CardBody>
       </Card>
+      <Card>
+        <CardHeader title="Company and trust" description="Your legal entity, checked by the FabricLoop operator: verified sellers carry a badge on their listings." />
+        <CardBody className="flex flex-wrap gap-2">
+          <ButtonLink to="/account/company" variant="secondary">
+            Company details
+          </ButtonLink>
+          {user.role === "manufacturer" && (
+            <ButtonLink to="/account/certificates" variant="secondary">
+              Certificates
+            </ButtonLink>
+          )}
+        </CardBody>
+      </Card>
       {user.role === "manufacturer" && (
         <Card>
           <CardHeader title="Shipping" description="Zones, prices and delivery times buyers see on your listings and pay at checkout." />

@@ -1,6 +1,8 @@
 import { Link, useParams } from "react-router";
 import { BuyBox } from "@/components/materials/detail/BuyBox";
 import { MaterialSections } from "@/components/materials/detail/MaterialSections";
+import { isAdmin } from "@/components/auth/auth-context";
+import { ReportListing } from "@/components/materials/detail/ReportListing";
 import { ContactCard, PassportCard } from "@/components/materials/detail/SideCards";
 import { ImageGallery } from "@/components/materials/ImageGallery";
 import { ImpactPanel } from "@/components/materials/ImpactPanel";
@@ -23,7 +25,7 @@ export default function MaterialDetailPage() {
 }
 
 function MaterialView({ material: m }: { material: MaterialDetail }) {
-  const { user } = useAuth();
+  const { user, status } = useAuth();
   const isOwner = user?.user_id === m.seller.user_id;
   return (
     <div className="space-y-8">
@@ -53,6 +55,11 @@ function MaterialView({ material: m }: { material: MaterialDetail }) {
           </Card>
           <PassportCard material={m} />
           {!isOwner && <ContactCard material={m} />}
+          {!isOwner && status === "authenticated" && !isAdmin(user) && (
+            <div className="flex justify-end">
+              <ReportListing materialId={m.material_id} title={m.title} />
+            </div>
+          )}
         </div>
       </div>
     </div>

@@ -21,3 +21,8 @@ export function useAuth(): AuthContextValue {
   if (!ctx) throw new Error("useAuth must be used inside <AuthProvider>");
   return ctx;
 }
+
+/** The operator's role: accounts made with `fabricloop create-admin`, never by registering. */
+export function isAdmin(user: Me | null | undefined): boolean {
+  return user?.role === "admin";
+}

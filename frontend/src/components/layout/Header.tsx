@@ -1,4 +1,5 @@
 import { Link, NavLink, useLocation, useNavigate } from "react-router";
+import { isAdmin } from "@/components/auth/auth-context";
 import { useAuth, useLogout } from "@/hooks/auth";
 import { useUnreadCount } from "@/hooks/messages";
 import { useResettableState } from "@/hooks/useResettableState";
@@ -51,6 +52,11 @@ export function Header() {
           <NavLink to="/reports" className={navClass} onClick={close}>
             Reports
           </NavLink>
+          {isAdmin(user) && (
+            <NavLink to="/admin" className={navClass} onClick={close}>
+              Operator
+            </NavLink>
+          )}
         </>
       )}
     </>

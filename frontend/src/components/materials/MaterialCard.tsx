@@ -3,6 +3,7 @@ import { Link } from "react-router";
 import { Badge } from "@/components/ui";
 import { countryName, formatMoney, formatNumber, formatQuantity, humanize, unitLabel } from "@/lib/format";
 import type { MaterialSummary } from "@/lib/types";
+import { VerifiedBadge } from "./VerifiedBadge";
 
 export function MaterialThumb({ src, alt, className = "" }: { src: string | null | undefined; alt: string; className?: string }) {
   const [failed, setFailed] = useState(false);
@@ -31,9 +32,12 @@ export function MaterialCard({ material }: { material: MaterialSummary & { origi
           <Badge>{humanize(material.source_type)}</Badge>
         </div>
         <h3 className="line-clamp-2 font-semibold text-stone-900 group-hover:text-brand-800">{material.title}</h3>
-        <p className="truncate text-sm text-stone-500">
-          {material.seller.company_name}
-          {material.origin_country ? ` · ${countryName(material.origin_country)}` : ""}
+        <p className="flex min-w-0 items-center gap-1.5 text-sm text-stone-500">
+          <span className="truncate">
+            {material.seller.company_name}
+            {material.origin_country ? ` · ${countryName(material.origin_country)}` : ""}
+          </span>
+          <VerifiedBadge seller={material.seller} className="shrink-0" />
         </p>
         <div className="mt-auto flex items-end justify-between gap-2 pt-2">
           <div>

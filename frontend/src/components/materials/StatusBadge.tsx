@@ -14,6 +14,9 @@ const TONES: Record<string, Tone> = {
   succeeded: "green",
   failed: "red",
   requires_action: "amber",
+  open: "amber",
+  resolved: "green",
+  hidden: "red",
 };
 
 export function StatusBadge({ status }: { status: string }) {

@@ -26,17 +26,22 @@ export function CompositionBars({ composition }: { composition: Composition | nu
   );
 }
 
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Each certification, marked verified (an approved, unexpired certificate) or self-declared. */
 export function CertificationList({ certifications }: { certifications: Certifications | null | undefined }) {
   if (!certifications?.length) return <p className="text-sm text-stone-500">No certifications declared.</p>;
   return (
     <ul className="space-y-2">
       {certifications.map((c, i) => {
         const expired = c.valid_until ? new Date(c.valid_until) < new Date() : false;
+        const verified = "verified" in c && c.verified === true;
         return (
           <li key={i} className="flex flex-wrap items-center justify-between gap-2 rounded-lg border border-stone-200 px-3 py-2 text-sm">
-            <span className="flex items-center gap-2">
-              <Badge tone="green">{c.scheme}</Badge>
-              <span className="text-stone-700">{c.certificate_id}</span>
+            <span className="flex flex-wrap items-center gap-2">
+              <Badge tone={verified ? "green" : "neutral"}>{c.scheme}</Badge>
+              <span className="text-stone-700">{UUID_RE.test(c.certificate_id) ? "Certificate on file" : c.certificate_id}</span>
+              {verified ? <Badge tone="green">Verified by FabricLoop</Badge> : <span className="text-xs text-stone-500">Self-declared</span>}
             </span>
             <span className={expired ? "text-red-600" : "text-stone-500"}>{c.valid_until ? `${expired ? "Expired" : "Valid until"} ${formatDate(c.valid_until)}` : "No expiry given"}</span>
           </li>

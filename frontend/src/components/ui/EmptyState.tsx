@@ -11,7 +11,7 @@ export function EmptyState({ title, description, action, icon, className }: { ti
           </svg>
         )}
       </div>
-      <h3 className="text-base font-semibold text-stone-900">{title}</h3>
+      <h2 className="text-base font-semibold text-stone-900">{title}</h2>
       {description && <p className="mt-1 max-w-md text-sm text-stone-500">{description}</p>}
       {action && <div className="mt-5">{action}</div>}
     </div>

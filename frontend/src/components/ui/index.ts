@@ -1,6 +1,7 @@
 export { Badge, CountBadge, type Tone } from "./Badge";
 export { Button, ButtonLink, buttonClass } from "./Button";
 export { Card, CardBody, CardHeader } from "./Card";
+export { Dialog } from "./Dialog";
 export { cx } from "./cx";
 export { EmptyState } from "./EmptyState";
 export { ErrorBanner, SuccessBanner } from "./ErrorBanner";

@@ -5,6 +5,7 @@ import { formatMoney, formatQuantity, humanize, unitLabel } from "@/lib/format";
 import type { MaterialDetail } from "@/lib/types";
 import { OwnerActions } from "../OwnerActions";
 import { StatusBadge } from "../StatusBadge";
+import { VerifiedBadge } from "../VerifiedBadge";
 
 /** What the listing is, who sells it, its price, and the action open to the viewer. */
 export function BuyBox({ material: m, className }: { material: MaterialDetail; className?: string }) {
@@ -18,7 +19,7 @@ export function BuyBox({ material: m, className }: { material: MaterialDetail; c
         </div>
         <h1 className="text-2xl font-semibold tracking-tight text-stone-900">{m.title}</h1>
         <p className="text-sm text-stone-600">
-          Sold by <span className="font-medium text-stone-900">{m.seller.company_name}</span>
+          Sold by <span className="font-medium text-stone-900">{m.seller.company_name}</span> <VerifiedBadge seller={m.seller} />
         </p>
         <p className="text-3xl font-semibold text-stone-900">
           {formatMoney(m.price, m.currency)}

@@ -1,5 +1,6 @@
 import { Card, CardBody, CardHeader, Input } from "@/components/ui";
 import { humanize } from "@/lib/format";
+import { CertificatePicker } from "./CertificatePicker";
 import { RowsEditor } from "./RowsEditor";
 import { type SectionProps, options, textSetter } from "./sections";
 
@@ -30,10 +31,11 @@ export function CompositionFields({ form: f, set, errors, vocab: t }: SectionPro
         />
         <RowsEditor
           legend="Certifications"
+          description="A typed certificate number is self-declared; a reference to an approved certificate on file shows as verified."
           rows={f.certifications}
           columns={[
             { key: "scheme", label: "Scheme", type: "select", options: (t?.certification_schemes ?? []).map((c) => ({ value: c, label: c })) },
-            { key: "certificate_id", label: "Certificate ID" },
+            { key: "certificate_id", label: "Certificate number or reference" },
             { key: "valid_until", label: "Valid until", type: "date" },
           ]}
           empty={() => ({ scheme: "", certificate_id: "", valid_until: "" })}
@@ -42,6 +44,7 @@ export function CompositionFields({ form: f, set, errors, vocab: t }: SectionPro
           prefix="certifications"
           addLabel="Add certification"
         />
+        <CertificatePicker rows={f.certifications} onAdd={(row) => set("certifications", [...f.certifications, row])} />
       </CardBody>
     </Card>
   );
