@@ -66,6 +66,8 @@ class Settings(BaseSettings):
 
     stripe_secret_key: str | None = None
     stripe_webhook_secret: str | None = None
+    # Given to the browser for Stripe.js (cards and 3-D Secure); public by design.
+    stripe_publishable_key: str | None = None
     stripe_api_base: str | None = None
     # The sandbox gateway (no STRIPE_SECRET_KEY) answers after this long, like a real one.
     sandbox_latency_ms: int = Field(0, ge=0, le=60_000)
@@ -207,6 +209,8 @@ class Settings(BaseSettings):
             problems.append("STRIPE_SECRET_KEY must be set (no sandbox payments in production)")
         elif not self.stripe_webhook_secret:
             problems.append("STRIPE_WEBHOOK_SECRET must be set with STRIPE_SECRET_KEY")
+        elif not self.stripe_publishable_key:
+            problems.append("STRIPE_PUBLISHABLE_KEY must be set with STRIPE_SECRET_KEY")
         if not self.metrics_token or len(self.metrics_token) < 16:
             problems.append("METRICS_TOKEN must be set to at least 16 characters (/metrics)")
         if problems:

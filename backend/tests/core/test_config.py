@@ -123,6 +123,7 @@ class TestJwtSecret:
         monkeypatch.setenv("PASSPORT_SIGNING_KEY", '{"kty": "EC"}')  # checked at app start
         monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_live_" + "k" * 24)
         monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", "whsec_" + "w" * 24)
+        monkeypatch.setenv("STRIPE_PUBLISHABLE_KEY", "pk_live_" + "p" * 24)
         monkeypatch.setenv("METRICS_TOKEN", "m" * 32)
         monkeypatch.setenv("SMTP_URL", "smtp://relay.internal:587")
         assert Settings(_env_file=None).jwt_secret == "s" * 48

@@ -16,6 +16,7 @@ PRODUCTION = {
     "passport_signing_key": json.dumps(ECKey.generate_key("P-256").as_dict(private=True)),
     "stripe_secret_key": "sk_live_" + "k" * 24,
     "stripe_webhook_secret": "whsec_" + "w" * 24,
+    "stripe_publishable_key": "pk_live_" + "p" * 24,
     "metrics_token": "m" * 32,
     "smtp_url": "smtp://mailer:secret@relay.internal:587",
 }
@@ -39,6 +40,7 @@ class TestProductionSettings:
             ({"smtp_url": None}, "SMTP_URL must be set"),
             ({"public_base_url": "http://fabricloop.example"}, "PUBLIC_BASE_URL"),
             ({"stripe_webhook_secret": None}, "STRIPE_WEBHOOK_SECRET"),
+            ({"stripe_publishable_key": None}, "STRIPE_PUBLISHABLE_KEY"),
             ({"stripe_secret_key": None}, "STRIPE_SECRET_KEY must be set"),
             ({"stripe_secret_key": ""}, "STRIPE_SECRET_KEY must be set"),
             ({"metrics_token": "short"}, "METRICS_TOKEN"),

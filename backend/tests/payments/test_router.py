@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -378,3 +379,25 @@ class TestGetPayment:
 
     async def test_anonymous(self, client: AsyncClient) -> None:
         assert (await client.get(f"{PAYMENTS}/{uuid.uuid4()}")).status_code == 401
+
+
+class TestPaymentConfig:
+    async def test_sandbox(self, client: AsyncClient) -> None:
+        response = await client.get("/api/payments/config")
+        assert response.status_code == 200
+        assert response.json() == {"gateway": "sandbox", "stripe_publishable_key": None}
+
+    async def test_stripe_gives_its_publishable_key_only(
+        self, client: AsyncClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        stripe = app.state.settings.model_copy(
+            update={
+                "stripe_secret_key": "sk_test_secret",
+                "stripe_webhook_secret": "whsec_secret",
+                "stripe_publishable_key": "pk_test_public",
+            }
+        )
+        monkeypatch.setattr(app.state, "settings", stripe)
+        response = await client.get("/api/payments/config")
+        assert response.json() == {"gateway": "stripe", "stripe_publishable_key": "pk_test_public"}
+        assert "secret" not in response.text

@@ -1027,6 +1027,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/payments/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Payment Config
+         * @description Public: which gateway takes payments, and Stripe.js's publishable key.
+         */
+        get: operations["payment_config_api_payments_config_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/payments/{payment_id}": {
         parameters: {
             query?: never;
@@ -3020,6 +3040,23 @@ export interface components {
              * @description Percents add up to 100.
              */
             composition?: components["schemas"]["CompositionItem"][] | null;
+        };
+        /**
+         * PaymentConfig
+         * @description What the web app needs to take a payment.
+         */
+        PaymentConfig: {
+            /**
+             * Gateway
+             * @description `sandbox`: pay with Stripe's test payment method ids (`pm_card_visa`...) and the sandbox's 3-D Secure page. `stripe`: collect the card with Stripe.js and complete 3-D Secure with `handleNextAction` and the 202's `client_secret`.
+             * @enum {string}
+             */
+            gateway: "sandbox" | "stripe";
+            /**
+             * Stripe Publishable Key
+             * @description For Stripe.js; null with the sandbox.
+             */
+            stripe_publishable_key: string | null;
         };
         /** PaymentCreate */
         PaymentCreate: {
@@ -6848,6 +6885,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    payment_config_api_payments_config_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentConfig"];
                 };
             };
         };

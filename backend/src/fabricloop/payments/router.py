@@ -21,6 +21,7 @@ from fabricloop.payments.errors import (
     ReplayedFailure,
 )
 from fabricloop.payments.schemas import (
+    PaymentConfig,
     PaymentCreate,
     PaymentDetail,
     PaymentOut,
@@ -82,6 +83,16 @@ async def create_payment(
         return JSONResponse(replay.body, status_code=replay.status)
     status_code = status.HTTP_202_ACCEPTED if outcome.pending else status.HTTP_201_CREATED
     return JSONResponse(outcome.body, status_code=status_code)
+
+
+@router.get("/config")
+async def payment_config(settings: AppSettings) -> PaymentConfig:
+    """Public: which gateway takes payments, and Stripe.js's publishable key."""
+    stripe = bool(settings.stripe_secret_key)
+    return PaymentConfig(
+        gateway="stripe" if stripe else "sandbox",
+        stripe_publishable_key=(settings.stripe_publishable_key or None) if stripe else None,
+    )
 
 
 @router.get("/{payment_id}", responses=responses(Unauthorized, PaymentNotFound))

@@ -89,3 +89,14 @@ def payment_detail(payment: "Payment") -> PaymentDetail:
         created_at=payment.created_at,
         updated_at=payment.updated_at,
     )
+
+
+class PaymentConfig(BaseModel):
+    """What the web app needs to take a payment."""
+
+    gateway: Literal["sandbox", "stripe"] = Field(
+        description="`sandbox`: pay with Stripe's test payment method ids (`pm_card_visa`...) "
+        "and the sandbox's 3-D Secure page. `stripe`: collect the card with Stripe.js and "
+        "complete 3-D Secure with `handleNextAction` and the 202's `client_secret`."
+    )
+    stripe_publishable_key: str | None = Field(description="For Stripe.js; null with the sandbox.")
