@@ -61,6 +61,8 @@ from fabricloop.payouts.router import router as payouts_router
 from fabricloop.payouts.service import complete_overdue
 from fabricloop.refunds.router import router as refunds_router
 from fabricloop.reports.router import router as reports_router
+from fabricloop.saved_searches.router import router as saved_searches_router
+from fabricloop.saved_searches.service import match_new_listings
 from fabricloop.shipping.router import router as shipping_router
 from fabricloop.transactions.router import router as transactions_router
 
@@ -80,6 +82,7 @@ ROUTERS: list[APIRouter] = [
     reports_router,
     transactions_router,
     offers_router,
+    saved_searches_router,
     fx_router,
     shipping_router,
     payments_router,
@@ -105,6 +108,7 @@ def periodic_jobs(
             "complete_shipped_orders", partial(complete_overdue, settings=settings, gateway=gateway)
         ),
         Job("expire_offers", expire_offers),
+        Job("match_saved_searches", match_new_listings),
         Job("purge_idempotency_keys", purge_idempotency_keys),
         Job("purge_deleted_accounts", purge_job),
         Job("purge_unattached_images", unattached_purge(storage)),

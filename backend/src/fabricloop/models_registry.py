@@ -12,6 +12,7 @@ from fabricloop.materials.models import (
     DigitalProductPassport,
     Material,
     MaterialLot,
+    MaterialPublication,
     PassportChange,
     SustainabilityMetric,
 )
@@ -21,6 +22,7 @@ from fabricloop.offers.models import Offer
 from fabricloop.payments.models import IdempotencyKey, Payment, WebhookEvent
 from fabricloop.payouts.models import ConnectedAccount, Payout
 from fabricloop.refunds.models import Refund
+from fabricloop.saved_searches.models import SavedSearch, SavedSearchMatch
 from fabricloop.shipping.models import ShippingProfile, ShippingZone
 from fabricloop.transactions.models import Transaction
 
@@ -39,6 +41,7 @@ __all__ = [
     "LedgerEntry",
     "Material",
     "MaterialLot",
+    "MaterialPublication",
     "Message",
     "Notification",
     "NotificationSetting",
@@ -49,6 +52,8 @@ __all__ = [
     "Payout",
     "RefreshToken",
     "Refund",
+    "SavedSearch",
+    "SavedSearchMatch",
     "ShippingProfile",
     "ShippingZone",
     "SustainabilityMetric",

@@ -160,6 +160,7 @@ class TestExpiry:
             "purge_unattached_images",
             "complete_shipped_orders",
             "expire_offers",
+            "match_saved_searches",
         } == set(names)
         assert len({job.lock_id for job in jobs}) == len(names)
 

@@ -943,6 +943,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/saved-searches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Saved Searches
+         * @description The caller's saved searches, newest first.
+         */
+        get: operations["list_saved_searches_api_saved_searches_get"];
+        put?: never;
+        /**
+         * Create Saved Search
+         * @description `query` holds parameters of `GET /api/materials` (a JSON object; `material_type` a list or one value), checked as that search checks them: an invalid or unknown one is a 422 naming it (`query.min_price`). With `alert` (the default), each listing published later (created, or made active from draft or archived) that the search matches notifies the owner once (kind `saved_search_match`), within about a minute; the owner's own listings never do. At most 100 saved searches per user (409 `too_many_saved_searches`).
+         */
+        post: operations["create_saved_search_api_saved_searches_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/saved-searches/{saved_search_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Saved Search
+         * @description 404 for an unknown id or another user's saved search.
+         */
+        delete: operations["delete_saved_search_api_saved_searches__saved_search_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/fx-rates": {
         parameters: {
             query?: never;
@@ -1380,6 +1424,13 @@ export interface components {
              * @description Offers made and received, with every round; `role` says which side the user was on. The buyer's shipping address is included on the buyer's side only.
              */
             offers?: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Saved Searches
+             * @description Saved searches, with their parameters and alerts.
+             */
+            saved_searches?: {
                 [key: string]: unknown;
             }[];
             /**
@@ -3437,6 +3488,150 @@ export interface components {
              * @enum {string}
              */
             outcome: "approve" | "fail";
+        };
+        /**
+         * SavedQuery
+         * @description The parameters of `GET /api/materials`, checked as that search checks them; unknown
+         *     ones are refused. `page` and `limit` are not kept.
+         */
+        SavedQuery: {
+            /**
+             * Q
+             * @description Full-text over title (weighted above description), web-search syntax: `"exact phrase"`, `or`, `-exclude`; at most 200 characters.
+             */
+            q?: string | null;
+            /**
+             * Material Type
+             * @description Repeatable: listings of any of these types.
+             */
+            material_type?: ("cotton" | "organic_cotton" | "recycled_cotton" | "polyester" | "recycled_polyester" | "nylon" | "recycled_nylon" | "wool" | "recycled_wool" | "viscose" | "lyocell" | "linen" | "hemp" | "silk" | "acrylic" | "elastane" | "blend" | "other")[];
+            /** Source Type */
+            source_type?: ("deadstock" | "surplus" | "post_industrial" | "post_consumer" | "recycled") | null;
+            /** Max Price */
+            max_price?: number | string | null;
+            /** Min Price */
+            min_price?: number | string | null;
+            /**
+             * Quantity
+             * @description Minimum available.
+             */
+            quantity?: number | string | null;
+            /**
+             * Currency
+             * @description ISO 4217, one of `currencies`.
+             */
+            currency?: string | null;
+            /**
+             * Origin Country
+             * @description ISO 3166-1 alpha-2.
+             */
+            origin_country?: string | null;
+            /**
+             * Certification
+             * @description A scheme of `certification_schemes`.
+             */
+            certification?: string | null;
+            /** Seller Id */
+            seller_id?: string | null;
+            /**
+             * Sort
+             * @description `relevance` is the default with `q`, `newest` without.
+             */
+            sort?: ("relevance" | "newest" | "price_asc" | "price_desc") | null;
+            /**
+             * Sample Available
+             * @description `true`: only listings that offer a sample; `false`: only those that don't.
+             */
+            sample_available?: boolean | null;
+            /**
+             * Max Width Cm
+             * @description Lot-level: a lot at most this wide (cm).
+             */
+            max_width_cm?: number | string | null;
+            /**
+             * Min Width Cm
+             * @description Lot-level: a lot at least this wide (cm).
+             */
+            min_width_cm?: number | string | null;
+            /**
+             * Max Weight Gsm
+             * @description Lot-level: a lot of at most this weight (g/m²).
+             */
+            max_weight_gsm?: number | string | null;
+            /**
+             * Min Weight Gsm
+             * @description Lot-level: a lot of at least this weight (g/m²).
+             */
+            min_weight_gsm?: number | string | null;
+            /**
+             * Color
+             * @description Case-insensitive part of the colour of a lot with stock left, or of the listing's colour when the listing has no lots (`navy` finds `Navy blue`).
+             */
+            color?: string | null;
+            /**
+             * Display Currency
+             * @description ISO 4217, one of `currencies` with a reference rate (`GET /api/fx-rates`): each listing gets `display_price`, its price converted at those rates (to the cent, half-up), and `min_price`, `max_price`, `price_asc` and `price_desc` compare the converted prices. A listing whose currency has no rate has `display_price: null`, fails price bounds and sorts last.
+             */
+            display_currency?: string | null;
+            /**
+             * Page
+             * @description Page number, from 1.
+             * @default 1
+             */
+            page: number;
+            /**
+             * Limit
+             * @description Page size; values above 100 are clamped.
+             * @default 20
+             */
+            limit: number;
+        };
+        /** SavedSearchCreate */
+        SavedSearchCreate: {
+            /** Name */
+            name: string;
+            query: components["schemas"]["SavedQuery"];
+            /**
+             * Alert
+             * @description Notify me (kind `saved_search_match`) of new listings it matches.
+             * @default true
+             */
+            alert: boolean;
+        };
+        /** SavedSearchList */
+        SavedSearchList: {
+            /** Saved Searches */
+            saved_searches: components["schemas"]["SavedSearchOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Limit */
+            limit: number;
+        };
+        /** SavedSearchOut */
+        SavedSearchOut: {
+            /**
+             * Saved Search Id
+             * Format: uuid
+             */
+            saved_search_id: string;
+            /** Name */
+            name: string;
+            /**
+             * Query
+             * @description The search parameters as checked: defaults left out, values normalised (e.g. currencies upper-case).
+             */
+            query: {
+                [key: string]: unknown;
+            };
+            /** Alert */
+            alert: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /**
          * SearchFacets
@@ -6596,6 +6791,147 @@ export interface operations {
             };
             /** @description `offer_not_open` */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_saved_searches_api_saved_searches_get: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size; values above 100 are clamped. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedSearchList"];
+                };
+            };
+            /** @description `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_saved_search_api_saved_searches_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedSearchCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedSearchOut"];
+                };
+            };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `too_many_saved_searches` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_saved_search_api_saved_searches__saved_search_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                saved_search_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -41,6 +41,9 @@ class AccountExport(BaseModel):
         description="Offers made and received, with every round; `role` says which side the "
         "user was on. The buyer's shipping address is included on the buyer's side only.",
     )
+    saved_searches: list[Record] = Field(
+        default_factory=list, description="Saved searches, with their parameters and alerts."
+    )
     sessions: list[Record] = Field(description="Sign-ins (refresh tokens), without the tokens.")
     users: list[Counterpart] = Field(
         description="The other users these records mention: their id and company name only."

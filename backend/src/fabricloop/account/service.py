@@ -16,6 +16,7 @@ from fabricloop.auth.models import User
 from fabricloop.config import Settings
 from fabricloop.core.cache import Cache
 from fabricloop.materials import caching
+from fabricloop.saved_searches import service as saved_searches
 from fabricloop.transactions import service as transactions
 
 # Columns whose values are other users' ids: those users appear in `users` (id and name only).
@@ -160,6 +161,7 @@ async def export(session: AsyncSession, user: User) -> bytes:
         "payments": payments,
         "messages": messages,
         "offers": offers,
+        "saved_searches": await saved_searches.export_of(session, user.id),
         "sessions": sessions,
         "users": users,
     }

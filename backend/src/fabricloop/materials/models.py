@@ -218,6 +218,20 @@ class MaterialLot(UUIDPrimaryKey, Base):
     position: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
+class MaterialPublication(Base):
+    """A listing newly published (created active, or set active from draft or archived),
+    waiting for the saved-search alerts (saved_searches.service.match_new_listings), which
+    delete the row in the transaction that notifies: an outbox, so no publication is missed
+    when an enqueue is lost, and none is matched twice."""
+
+    __tablename__ = "material_publications"
+
+    material_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("materials.id", ondelete="CASCADE"), primary_key=True
+    )
+    published_at: Mapped[datetime] = mapped_column(server_default=text("clock_timestamp()"))
+
+
 class DigitalProductPassport(UUIDPrimaryKey, Timestamps, Base):
     """The passport of one material. Its data lives on the material row (soft-deleted, never
     removed), so the passport outlives the listing; its evolution lives in passport_changes."""

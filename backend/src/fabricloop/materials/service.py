@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
 from fabricloop.core.cache import Cache, Prefetched
+from fabricloop.core.queue import enqueue_after_commit
 from fabricloop.impact.service import impact_out, per_kg_impact
-from fabricloop.materials import caching, listing_cache, passport_log, repository, rows
+from fabricloop.materials import caching, listing_cache, passport_log, repository, rows, search
 from fabricloop.materials.errors import (
     ImageNotFound,
     InvalidMaterial,
@@ -21,6 +22,7 @@ from fabricloop.materials.errors import (
 )
 from fabricloop.materials.listing_cache import MATERIAL_TTL_SECONDS, material_key
 from fabricloop.materials.models import Material
+from fabricloop.materials.repository import search as search_repository
 from fabricloop.materials.schemas import (
     MaterialCreate,
     MaterialDetail,
@@ -29,6 +31,7 @@ from fabricloop.materials.schemas import (
     listing_problems,
     tiers_of,
 )
+from fabricloop.materials.search_query import SearchQuery
 from fabricloop.materials.terms import tiers_from_json, tiers_json
 from fabricloop.materials.views import UrlOf, detail_view
 
@@ -116,8 +119,34 @@ async def create_material(
             session, rows.metric_row(material.id, seller.id, data.sustainability_metrics)
         )
     await passport_log.create_passport(session, material)
+    await _published(session, material.id)
     caching.invalidate_after_commit(session, cache, [material.id])
     return material
+
+
+# The saved-search alerts' job (saved_searches.service.match_new_listings, see worker.py).
+MATCH_SAVED_SEARCHES = "match_saved_searches"
+
+
+async def _published(session: AsyncSession, material_id: uuid.UUID) -> None:
+    """A listing became visible in search as new: queue it for the saved-search alerts and
+    have the worker look once this transaction has committed."""
+    await repository.add_publication(session, material_id)
+    enqueue_after_commit(session, MATCH_SAVED_SEARCHES)
+
+
+async def take_publications(session: AsyncSession, limit: int) -> list[uuid.UUID]:
+    """The oldest newly published listings, removed from the queue in this transaction."""
+    return await repository.take_publications(session, limit)
+
+
+async def matching_listings(
+    session: AsyncSession, query: SearchQuery, material_ids: list[uuid.UUID], not_seller: uuid.UUID
+) -> list[tuple[uuid.UUID, str]]:
+    """(id, title) of the listings the search `query` would return now (on any page), other
+    than `not_seller`'s. InvalidSearch when it converts prices to a currency without a rate."""
+    query = await search.with_rates(session, query)
+    return await search_repository.matching_ids(session, query, material_ids, not_seller)
 
 
 async def _visible(session: AsyncSession, material: Material, viewer: User | None) -> bool:
@@ -296,6 +325,7 @@ async def update_material(
     )
     _raise_problems([(f, m) for f, m in problems if TOUCHED_BY[f.split(".")[0]] & sent])
     values["status"] = _new_status(material, data, quantity)
+    published = material.status in ("draft", "archived") and values["status"] == "active"
 
     passport_changes = _changes(
         material, {f: values[f] for f in passport_log.PASSPORT_FIELDS if f in values}
@@ -317,6 +347,8 @@ async def update_material(
         await passport_log.record_change(
             session, material.id, user.id, "material_updated", passport_changes
         )
+    if published:
+        await _published(session, material.id)
     caching.invalidate_after_commit(session, cache, [material.id])
     return material
 

@@ -3,7 +3,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -27,6 +27,8 @@ class Offer(UUIDPrimaryKey, Timestamps, Base):
         Index("ix_offers_buyer_id_created_at", "buyer_id", "created_at"),
         Index("ix_offers_seller_id_created_at", "seller_id", "created_at"),
         Index("ix_offers_material_id", "material_id"),
+        # The expiry job's scan: open offers by expiry.
+        Index("ix_offers_open_expires_at", "expires_at", postgresql_where=text("status = 'open'")),
     )
 
     material_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("materials.id", ondelete="RESTRICT"))

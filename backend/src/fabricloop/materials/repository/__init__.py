@@ -15,6 +15,7 @@ from fabricloop.materials.models import (
     DigitalProductPassport,
     Material,
     MaterialLot,
+    MaterialPublication,
     SustainabilityMetric,
 )
 
@@ -171,3 +172,30 @@ async def replace_lots(
             },
         )
     )
+
+
+async def add_publication(session: AsyncSession, material_id: uuid.UUID) -> None:
+    """Queue a newly published listing for the saved-search alerts (once while queued)."""
+    await session.execute(
+        insert(MaterialPublication)
+        .values(material_id=material_id)
+        .on_conflict_do_nothing(index_elements=[MaterialPublication.material_id])
+    )
+
+
+async def take_publications(session: AsyncSession, limit: int) -> list[uuid.UUID]:
+    """Remove and return the oldest queued publications, skipping those another transaction
+    is taking (they come back if it rolls back)."""
+    oldest = (
+        select(MaterialPublication.material_id)
+        .order_by(MaterialPublication.published_at, MaterialPublication.material_id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    result = await session.execute(
+        delete(MaterialPublication)
+        .where(MaterialPublication.material_id.in_(oldest))
+        .returning(MaterialPublication.material_id)
+    )
+    return list(result.scalars())

@@ -588,3 +588,24 @@ async def facet_counts(
     for values in counts.values():
         values.sort(key=lambda vc: (-vc[1], vc[0]))
     return counts
+
+
+async def matching_ids(
+    session: AsyncSession, query: SearchQuery, material_ids: Sequence[Any], not_seller: Any
+) -> list[tuple[Any, str]]:
+    """(id, title) of those of `material_ids` the query matches now (live, every filter),
+    whatever the page, leaving out the listings of `not_seller`: the WHERE of a search
+    without text over materials, plus the words of `q`."""
+    where, params = plain_where(query)
+    if query.q:
+        where += (
+            " AND m.search_vector @@ websearch_to_tsquery('english', :q)"
+            " AND numnode(websearch_to_tsquery('english', :q)) > 0"
+        )
+        params["q"] = query.q
+    sql = f"""
+        SELECT m.id, m.title FROM materials m
+        WHERE {where} AND m.id = ANY(:ids) AND m.seller_id <> :not_seller
+        ORDER BY m.created_at, m.id"""  # noqa: S608 - fixed fragments; values are bound
+    values = {**params, "ids": list(material_ids), "not_seller": not_seller}
+    return [(row.id, row.title) for row in await session.execute(text(sql), values)]
