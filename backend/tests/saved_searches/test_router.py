@@ -18,9 +18,7 @@ from fabricloop.materials.models import MaterialPublication
 from fabricloop.notifications.models import Notification
 from fabricloop.saved_searches.service import MAX_SAVED_SEARCHES
 from tests.factories import auth_headers, make_material, make_user
-from tests.transactions.conftest import buyer, seller
 
-__all__ = ["buyer", "seller"]
 SAVED = "/api/saved-searches"
 MATERIALS = "/api/materials"
 
