@@ -63,6 +63,7 @@ from fabricloop.refunds.router import router as refunds_router
 from fabricloop.reports.router import router as reports_router
 from fabricloop.saved_searches.router import router as saved_searches_router
 from fabricloop.saved_searches.service import match_new_listings
+from fabricloop.sellers.router import router as sellers_router
 from fabricloop.shipping.router import router as shipping_router
 from fabricloop.transactions.router import router as transactions_router
 
@@ -83,6 +84,7 @@ ROUTERS: list[APIRouter] = [
     transactions_router,
     offers_router,
     saved_searches_router,
+    sellers_router,
     fx_router,
     shipping_router,
     payments_router,

@@ -987,6 +987,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sellers/me/materials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Catalogue
+         * @description Every listing of the caller but deleted ones, newest first; `status` keeps one status (`draft`, `active`, `sold_out`, `archived`; another value is a 400).
+         */
+        get: operations["my_catalogue_api_sellers_me_materials_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sellers/{seller_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Storefront
+         * @description Public: the seller's company name, when they joined, how many active listings they have, and a page of those listings (`page`, `limit`) as search shows them. 404 for an unknown or deactivated account, or one that is not a `manufacturer`.
+         */
+        get: operations["get_storefront_api_sellers__seller_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/fx-rates": {
         parameters: {
             query?: never;
@@ -1552,6 +1592,51 @@ export interface components {
             scheduled: number;
             /** Paid */
             paid: number;
+        };
+        /** Catalogue */
+        Catalogue: {
+            /** Materials */
+            materials: components["schemas"]["CatalogueItem"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Limit */
+            limit: number;
+        };
+        /** CatalogueItem */
+        CatalogueItem: {
+            /**
+             * Material Id
+             * Format: uuid
+             */
+            material_id: string;
+            /** Title */
+            title: string;
+            /** Status */
+            status: string;
+            /** Material Type */
+            material_type: string;
+            /** Quantity */
+            quantity: number;
+            /** Unit */
+            unit: string;
+            /** Price */
+            price: number;
+            /** Currency */
+            currency: string;
+            /** Thumbnail Url */
+            thumbnail_url: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /** Certification */
         Certification: {
@@ -3838,6 +3923,41 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /**
+         * Storefront
+         * @description A seller's public profile and a page of their active listings.
+         */
+        Storefront: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Company Name */
+            company_name: string;
+            /**
+             * Member Since
+             * Format: date-time
+             * @description When the account was created.
+             */
+            member_since: string;
+            /**
+             * Listing Count
+             * @description Active listings (the `total` of `materials`).
+             */
+            listing_count: number;
+            /**
+             * Materials
+             * @description Active listings, newest first, as `GET /api/materials` shows them.
+             */
+            materials: components["schemas"]["MaterialSummary"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Limit */
+            limit: number;
         };
         /** SupplyChainStep */
         SupplyChainStep: {
@@ -6923,6 +7043,95 @@ export interface operations {
             };
             /** @description `unauthorized` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    my_catalogue_api_sellers_me_materials_get: {
+        parameters: {
+            query?: {
+                status?: ("draft" | "active" | "sold_out" | "archived") | null;
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size; values above 100 are clamped. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Catalogue"];
+                };
+            };
+            /** @description `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_storefront_api_sellers__seller_id__get: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size; values above 100 are clamped. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                seller_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Storefront"];
+                };
+            };
+            /** @description `invalid_query` */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

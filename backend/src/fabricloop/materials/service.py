@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
 from fabricloop.core.cache import Cache, Prefetched
+from fabricloop.core.pagination import Page
 from fabricloop.core.queue import enqueue_after_commit
 from fabricloop.impact.service import impact_out, per_kg_impact
 from fabricloop.materials import caching, listing_cache, passport_log, repository, rows, search
@@ -26,12 +27,13 @@ from fabricloop.materials.repository import search as search_repository
 from fabricloop.materials.schemas import (
     MaterialCreate,
     MaterialDetail,
+    MaterialSearch,
     MaterialUpdate,
     created_quantity,
     listing_problems,
     tiers_of,
 )
-from fabricloop.materials.search_query import SearchQuery
+from fabricloop.materials.search_query import SearchParams, SearchQuery
 from fabricloop.materials.terms import tiers_from_json, tiers_json
 from fabricloop.materials.views import UrlOf, detail_view
 
@@ -363,3 +365,19 @@ async def delete_material(
     material = await repository.flush_material(session, material)
     caching.invalidate_after_commit(session, cache, [material.id])
     return material
+
+
+async def seller_catalogue(
+    session: AsyncSession, seller: User, status: str | None, page: Page
+) -> tuple[list[tuple[Material, str | None]], int]:
+    """The seller's own listings of every status but deleted (or of `status`), newest first,
+    with their first thumbnail's storage key."""
+    return await repository.seller_catalogue(session, seller.id, status, page.offset, page.limit)
+
+
+async def public_listings(
+    session: AsyncSession, seller_id: uuid.UUID, page: Page, url_of: UrlOf
+) -> MaterialSearch:
+    """A seller's active listings as search shows them (newest first), with their total."""
+    query = SearchParams(seller_id=seller_id, sort="newest", page=page.page, limit=page.limit)
+    return await search.run_search(session, query.query(), url_of)

@@ -5,7 +5,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import column, delete, exists, select, table, update
+from sqlalchemy import column, delete, exists, func, select, table, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -199,3 +199,29 @@ async def take_publications(session: AsyncSession, limit: int) -> list[uuid.UUID
         .returning(MaterialPublication.material_id)
     )
     return list(result.scalars())
+
+
+async def seller_catalogue(
+    session: AsyncSession, seller_id: uuid.UUID, status: str | None, offset: int, limit: int
+) -> tuple[list[tuple[Material, str | None]], int]:
+    """A seller's listings (not deleted; of one status, or all), newest first, each with its
+    first thumbnail's key, and their number."""
+    conditions = [Material.seller_id == seller_id, Material.deleted_at.is_(None)]
+    if status is not None:
+        conditions.append(Material.status == status)
+    thumbnail = (
+        select(Image.thumbnail_key)
+        .where(Image.material_id == Material.id)
+        .order_by(Image.position, Image.created_at, Image.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    total = await session.scalar(select(func.count()).select_from(Material).where(*conditions))
+    rows = await session.execute(
+        select(Material, thumbnail)
+        .where(*conditions)
+        .order_by(Material.created_at.desc(), Material.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return [(row[0], row[1]) for row in rows], total or 0

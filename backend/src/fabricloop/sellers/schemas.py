@@ -1,0 +1,42 @@
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from fabricloop.materials.schemas import JsonNumber, MaterialSummary
+
+
+class Storefront(BaseModel):
+    """A seller's public profile and a page of their active listings."""
+
+    user_id: uuid.UUID
+    company_name: str
+    member_since: datetime = Field(description="When the account was created.")
+    listing_count: int = Field(description="Active listings (the `total` of `materials`).")
+    materials: list[MaterialSummary] = Field(
+        description="Active listings, newest first, as `GET /api/materials` shows them."
+    )
+    total: int
+    page: int
+    limit: int
+
+
+class CatalogueItem(BaseModel):
+    material_id: uuid.UUID
+    title: str
+    status: str
+    material_type: str
+    quantity: JsonNumber
+    unit: str
+    price: JsonNumber
+    currency: str
+    thumbnail_url: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Catalogue(BaseModel):
+    materials: list[CatalogueItem]
+    total: int
+    page: int
+    limit: int

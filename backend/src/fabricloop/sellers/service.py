@@ -1,0 +1,61 @@
+"""Storefronts (a seller's public page) and the seller's own catalogue, composed from the
+accounts and the listings."""
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fabricloop.auth import service as auth
+from fabricloop.auth.models import User
+from fabricloop.core.pagination import Page
+from fabricloop.materials import service as materials
+from fabricloop.materials.views import UrlOf
+from fabricloop.sellers.errors import SellerNotFound
+from fabricloop.sellers.schemas import Catalogue, CatalogueItem, Storefront
+
+
+async def storefront(
+    session: AsyncSession, seller_id: uuid.UUID, page: Page, url_of: UrlOf
+) -> Storefront:
+    """404 for an unknown, deactivated or deleted account, and for one that never listed."""
+    seller = await auth.active_user(session, seller_id)
+    if seller is None or seller.role != "manufacturer":
+        raise SellerNotFound()
+    listings = await materials.public_listings(session, seller.id, page, url_of)
+    return Storefront(
+        user_id=seller.id,
+        company_name=seller.company_name,
+        member_since=seller.created_at,
+        listing_count=listings.total,
+        materials=listings.materials,
+        total=listings.total,
+        page=listings.page,
+        limit=listings.limit,
+    )
+
+
+async def catalogue(
+    session: AsyncSession, seller: User, status: str | None, page: Page, url_of: UrlOf
+) -> Catalogue:
+    rows, total = await materials.seller_catalogue(session, seller, status, page)
+    return Catalogue(
+        materials=[
+            CatalogueItem(
+                material_id=m.id,
+                title=m.title,
+                status=m.status,
+                material_type=m.material_type,
+                quantity=m.quantity,
+                unit=m.unit,
+                price=m.price,
+                currency=m.currency,
+                thumbnail_url=url_of(key) if key else None,
+                created_at=m.created_at,
+                updated_at=m.updated_at,
+            )
+            for m, key in rows
+        ],
+        total=total,
+        page=page.page,
+        limit=page.limit,
+    )
