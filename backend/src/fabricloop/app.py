@@ -26,7 +26,7 @@ from fabricloop.core.limiter import Limiter
 from fabricloop.core.limits import RequestLimitsMiddleware
 from fabricloop.core.logging import configure_logging
 from fabricloop.core.mailsink import install_dev_mail
-from fabricloop.core.middleware import RequestContextMiddleware
+from fabricloop.core.middleware import RequestContextMiddleware, content_security_policy
 from fabricloop.core.openapi import install_openapi
 from fabricloop.core.prefetched import PrefetchedResponseMiddleware
 from fabricloop.core.queue import create_queue, use_queue
@@ -95,6 +95,13 @@ ROUTERS: list[APIRouter] = [
     invoices_router,
     audit_router,
 ]
+
+# Stripe.js (cards, 3-D Secure) with the Stripe gateway: its script, its frames, its API.
+STRIPE_JS_SOURCES = {
+    "script-src": ("https://js.stripe.com",),
+    "frame-src": ("https://js.stripe.com", "https://hooks.stripe.com"),
+    "connect-src": ("https://api.stripe.com",),
+}
 
 
 def periodic_jobs(
@@ -225,7 +232,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_header_bytes=settings.max_header_bytes,
         body_timeout_seconds=settings.body_read_timeout_seconds,
     )
-    app.add_middleware(RequestContextMiddleware, hsts=settings.env == "production")
+    app.add_middleware(
+        RequestContextMiddleware,
+        hsts=settings.env == "production",
+        csp=content_security_policy(STRIPE_JS_SOURCES if settings.stripe_secret_key else None),
+    )
     return app
 
 

@@ -174,6 +174,20 @@ class TestSecurityHeaders:
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
         assert "strict-transport-security" not in response.headers
 
+    async def test_stripe_js_allowed_only_with_stripe(
+        self, client: AsyncClient, settings: Settings, migrated: str
+    ) -> None:
+        sandbox = (await client.get("/health")).headers["content-security-policy"]
+        assert "stripe.com" not in sandbox
+        assert "script-src 'self';" in sandbox
+        async with running(settings, stripe_secret_key="sk_test_x") as (_, http):
+            policy = (await http.get("/health")).headers["content-security-policy"]
+        directives = dict(d.split(" ", 1) for d in policy.split("; "))
+        assert directives["script-src"] == "'self' https://js.stripe.com"
+        assert directives["frame-src"] == "https://js.stripe.com https://hooks.stripe.com"
+        assert directives["connect-src"] == "'self' https://api.stripe.com"
+        assert directives["frame-ancestors"] == "'none'"
+
     async def test_docs_page_has_no_app_csp(self, client: AsyncClient) -> None:
         response = await client.get("/api/docs")
         assert response.status_code == 200

@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/api/client";
 import { call } from "@/lib/api";
 import type { PaymentBody } from "@/lib/types";
@@ -33,6 +33,23 @@ export interface PayResult {
   currency?: string;
   /** Sandbox 3-D Secure: the challenge page of this app. */
   next_action_url?: string | null;
+  /** Stripe 3-D Secure: for Stripe.js's handleNextAction. */
+  client_secret?: string | null;
+}
+
+/** Which gateway takes payments (sandbox test cards, or Stripe.js with its publishable key). */
+export function usePaymentConfig() {
+  return useQuery({
+    queryKey: ["payments", "config"] as const,
+    queryFn: () => call(() => api.GET("/api/payments/config")),
+    staleTime: Infinity,
+  });
+}
+
+/** A payment's status, read again while Stripe's webhook is on its way. */
+export async function paymentStatus(paymentId: string): Promise<string> {
+  const payment = await call(() => api.GET("/api/payments/{payment_id}", { params: { path: { payment_id: paymentId } } }));
+  return payment.status;
 }
 
 export function newIdempotencyKey(): string {

@@ -4,6 +4,7 @@ handler that turns any unexpected exception into a plain 500 without leaking a t
 import os
 import re
 import time
+from collections.abc import Mapping, Sequence
 
 import orjson
 import structlog
@@ -27,11 +28,30 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-APP_CSP = (
-    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
-    "script-src 'self'; connect-src 'self'; font-src 'self' data:; object-src 'none'; "
-    "base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
-)
+CSP_DIRECTIVES: dict[str, tuple[str, ...]] = {
+    "default-src": ("'self'",),
+    "img-src": ("'self'", "data:", "blob:"),
+    "style-src": ("'self'", "'unsafe-inline'"),
+    "script-src": ("'self'",),
+    "connect-src": ("'self'",),
+    "font-src": ("'self'", "data:"),
+    "object-src": ("'none'",),
+    "base-uri": ("'self'",),
+    "frame-ancestors": ("'none'",),
+    "form-action": ("'self'",),
+}
+
+
+def content_security_policy(extra: Mapping[str, Sequence[str]] | None = None) -> str:
+    """The web app's policy, with `extra` sources added to their directives (a third-party
+    script the configuration turns on, such as a payment provider's)."""
+    directives = {name: list(sources) for name, sources in CSP_DIRECTIVES.items()}
+    for name, sources in (extra or {}).items():
+        directives.setdefault(name, []).extend(s for s in sources if s not in directives[name])
+    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
+
+
+APP_CSP = content_security_policy()
 DOCS_PREFIX = "/api/docs"
 CLIENT_CLOSED_REQUEST = 499
 
@@ -53,8 +73,9 @@ def route_template(scope: Scope) -> str:
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
+    def __init__(self, app: ASGIApp, *, hsts: bool = False, csp: str = APP_CSP) -> None:
         self.app = app
+        self.csp = csp
         self.headers = dict(SECURITY_HEADERS)
         if hsts:
             self.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
@@ -82,7 +103,7 @@ class RequestContextMiddleware:
                 for name, value in self.headers.items():
                     headers.setdefault(name, value)
                 if not path.startswith(DOCS_PREFIX):
-                    headers.setdefault("Content-Security-Policy", APP_CSP)
+                    headers.setdefault("Content-Security-Policy", self.csp)
             await send(message)
 
         try:

@@ -1,9 +1,10 @@
 import { useRef, useState } from "react";
 import { useNavigate } from "react-router";
 import { Button, Select } from "@/components/ui";
-import { DECLINE_MESSAGES, type PayResult, TEST_PAYMENT_METHODS, appPath, newIdempotencyKey, usePay } from "@/hooks/payments";
+import { DECLINE_MESSAGES, type PayResult, TEST_PAYMENT_METHODS, appPath, newIdempotencyKey, usePay, usePaymentConfig } from "@/hooks/payments";
 import { ApiError, errorMessage } from "@/lib/errors";
 import { formatMoney } from "@/lib/format";
+import { StripeCardForm } from "./StripeCardForm";
 
 interface Props {
   transactionId: string;
@@ -15,8 +16,16 @@ interface Props {
   disabled?: boolean;
 }
 
+/** Pay: a card through Stripe.js when the gateway is Stripe, else a sandbox test card. */
+export function PaymentPanel(props: Props) {
+  const config = usePaymentConfig();
+  if (config.isPending) return <p className="text-sm text-stone-500">Loading payment options…</p>;
+  const key = config.data?.gateway === "stripe" ? config.data.stripe_publishable_key : null;
+  return key ? <StripeCardForm publishableKey={key} {...props} /> : <SandboxPayment {...props} />;
+}
+
 /** Choose a sandbox test card and pay; shows declines and 3-D Secure clearly, with retry. */
-export function PaymentPanel({ transactionId, total, currency, onPaid, ensureTransaction, disabled }: Props) {
+function SandboxPayment({ transactionId, total, currency, onPaid, ensureTransaction, disabled }: Props) {
   const pay = usePay();
   const navigate = useNavigate();
   const [method, setMethod] = useState<string>(TEST_PAYMENT_METHODS[0].value);
