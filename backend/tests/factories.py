@@ -152,13 +152,7 @@ async def make_transaction(
         "total": total,
         "currency": material.currency,
         "status": status,
-        "shipping_address": {
-            "recipient_name": "Receiving dock",
-            "line1": "1 Mill Street",
-            "city": "Porto",
-            "postal_code": "4000-001",
-            "country": "PT",
-        },
+        "shipping_address": address(),
         "status_history": history,
         "expires_at": now + timedelta(minutes=30),
         "paid_at": paid_at,
@@ -179,3 +173,16 @@ async def make_message(
     await session.flush()
     await session.refresh(message)
     return message
+
+
+def address(**overrides: Any) -> dict[str, Any]:
+    """A shipping address (a mill's receiving dock in Porto) as the API takes it."""
+    body: dict[str, Any] = {
+        "recipient_name": "Receiving dock",
+        "line1": "1 Mill Street",
+        "city": "Porto",
+        "postal_code": "4000-001",
+        "country": "PT",
+    }
+    body.update(overrides)
+    return body

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.auth import service as auth_service
 from fabricloop.auth import tokens
 from fabricloop.auth.models import User
+from tests.asserts import assert_error
 from tests.factories import DEFAULT_PASSWORD, TEST_SECRET, auth_headers, make_user
 
 REGISTER = "/api/auth/register"
@@ -26,14 +27,6 @@ def registration(**overrides: object) -> dict[str, object]:
     }
     body.update(overrides)
     return body
-
-
-def assert_error(response_json: dict[str, object], code: str) -> None:
-    error = response_json["error"]
-    assert isinstance(error, dict)
-    assert error["code"] == code
-    assert error["request_id"]
-    assert "Traceback" not in str(error)
 
 
 async def count_users(session: AsyncSession) -> int:

@@ -7,7 +7,8 @@ from typing import Any
 
 from httpx import AsyncClient, Response
 
-from tests.factories import DEFAULT_PASSWORD
+from tests.asserts import assert_error
+from tests.factories import DEFAULT_PASSWORD, address
 from tests.images.samples import jpeg
 
 RFC3339_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
@@ -51,12 +52,13 @@ def assert_snake_keys(data: object) -> None:
             assert_snake_keys(item)
 
 
-def assert_error(response: Response, status: int, code: str) -> dict[str, Any]:
+def assert_error_response(response: Response, status: int, code: str) -> dict[str, Any]:
+    """assert_error, and more of the contract: the status, nothing beside the error, a
+    message, the request id of the response's header, well-formed details."""
     assert response.status_code == status, (response.status_code, response.text)
     body = response.json()
     assert set(body) == {"error"}, body
-    error = body["error"]
-    assert error["code"] == code, error
+    error = assert_error(body, code)
     assert isinstance(error["message"], str)
     assert error["message"]
     assert error["request_id"] == response.headers["x-request-id"]
@@ -152,14 +154,8 @@ async def upload_image(client: AsyncClient, headers: dict[str, str]) -> dict[str
     return dict(response.json())
 
 
-def shipping_address() -> dict[str, str]:
-    return {
-        "recipient_name": "Goods in",
-        "line1": "1 Mill Street",
-        "city": "Porto",
-        "postal_code": "4000-001",
-        "country": "PT",
-    }
+def shipping_address() -> dict[str, Any]:
+    return address(recipient_name="Goods in")
 
 
 async def create_transaction(

@@ -10,7 +10,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.contract.helpers import (
-    assert_error,
+    assert_error_response,
     assert_snake_keys,
     assert_timestamp,
     create_material,
@@ -57,7 +57,7 @@ class TestRequestId:
 
     async def test_error_body_request_id_is_the_header(self, client: AsyncClient) -> None:
         response = await client.get("/api/auth/me", headers={"X-Request-ID": "req.42"})
-        error = assert_error(response, 401, "unauthorized")
+        error = assert_error_response(response, 401, "unauthorized")
         assert error["request_id"] == "req.42"
 
 
@@ -88,17 +88,17 @@ class TestGzip:
 
 class TestErrorShape:
     async def test_unknown_route_is_error_body(self, client: AsyncClient) -> None:
-        assert_error(await client.get("/api/no-such-thing"), 404, "not_found")
+        assert_error_response(await client.get("/api/no-such-thing"), 404, "not_found")
 
     async def test_non_uuid_path_id_is_404(self, client: AsyncClient) -> None:
-        assert_error(await client.get("/api/materials/not-a-uuid"), 404, "not_found")
+        assert_error_response(await client.get("/api/materials/not-a-uuid"), 404, "not_found")
 
     async def test_validation_error_lists_fields(self, client: AsyncClient) -> None:
         response = await client.post(
             "/api/auth/register",
             json={"email": "ok@example.com", "password": "x", "company_name": "A", "role": "x"},
         )
-        error = assert_error(response, 422, "validation_error")
+        error = assert_error_response(response, 422, "validation_error")
         fields = {detail["field"] for detail in error["details"]}
         assert {"password", "company_name", "role"} <= fields
 
@@ -106,7 +106,7 @@ class TestErrorShape:
         response = await client.post(
             "/api/auth/login", content=b"{nope", headers={"Content-Type": "application/json"}
         )
-        assert_error(response, 400, "bad_request")
+        assert_error_response(response, 400, "bad_request")
 
     async def test_method_not_allowed_has_error_body(self, client: AsyncClient) -> None:
         response = await client.patch("/api/materials/types")
@@ -135,7 +135,7 @@ class TestUnknownAndServerOwnedFields:
 
         _, headers = await make_party(session)
         response = await client.post("/api/materials", json=material_body(**extra), headers=headers)
-        assert_error(response, 422, "validation_error")
+        assert_error_response(response, 422, "validation_error")
 
     @pytest.mark.parametrize(
         "extra",
@@ -163,7 +163,7 @@ class TestUnknownAndServerOwnedFields:
             **extra,
         }
         response = await client.post("/api/transactions", json=body, headers=buyer)
-        assert_error(response, 422, "validation_error")
+        assert_error_response(response, 422, "validation_error")
 
     async def test_message_create(self, client: AsyncClient, session: AsyncSession) -> None:
         _, sender = await make_party(session)
@@ -171,7 +171,7 @@ class TestUnknownAndServerOwnedFields:
         for extra in ({"sender_id": str(recipient.id)}, {"sent_at": "2020-01-01T00:00:00Z"}):
             body = {"recipient_id": str(recipient.id), "content": "hi", **extra}
             response = await client.post("/api/messages", json=body, headers=sender)
-            assert_error(response, 422, "validation_error")
+            assert_error_response(response, 422, "validation_error")
 
     async def test_payment_create(self, client: AsyncClient, session: AsyncSession) -> None:
         _, buyer = await make_party(session, role="brand")
@@ -181,7 +181,7 @@ class TestUnknownAndServerOwnedFields:
             "amount": 0.01,
         }
         response = await client.post("/api/payments", json=body, headers=buyer)
-        assert_error(response, 422, "validation_error")
+        assert_error_response(response, 422, "validation_error")
 
 
 class TestSnakeCaseAndTypes:
@@ -256,7 +256,7 @@ class TestPagination:
         response = await client.get(path, params=params, headers=headers)
         assert response.status_code == 400
         assert response.json()["error"]["code"] == "invalid_query"
-        assert_error(response, 400, "invalid_query")
+        assert_error_response(response, 400, "invalid_query")
 
     async def test_pages_partition_results(
         self, client: AsyncClient, session: AsyncSession

@@ -10,7 +10,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.contract.helpers import (
-    assert_error,
+    assert_error_response,
     assert_timestamp,
     bearer,
     create_material,
@@ -57,7 +57,7 @@ class TestRegister:
 
     async def test_codes(self, client: AsyncClient) -> None:
         base = {"password": DEFAULT_PASSWORD, "company_name": "Loop", "role": "brand"}
-        assert_error(
+        assert_error_response(
             await client.post("/api/auth/register", json={**base, "email": "nope"}),
             400,
             "invalid_email",
@@ -65,7 +65,7 @@ class TestRegister:
         assert (
             await client.post("/api/auth/register", json={**base, "email": "Dup@x.com"})
         ).status_code == 201
-        assert_error(
+        assert_error_response(
             await client.post("/api/auth/register", json={**base, "email": "dup@X.COM"}),
             409,
             "email_taken",
@@ -93,7 +93,7 @@ class TestRegister:
             "role": "brand",
             field: value,
         }
-        error = assert_error(
+        error = assert_error_response(
             await client.post("/api/auth/register", json=body), 422, "validation_error"
         )
         assert error["details"][0]["field"] == field
@@ -150,8 +150,8 @@ class TestLoginAndTokens:
         unknown = await client.post(
             "/api/auth/login", json={"email": "ghost@example.com", "password": "Wrong1234"}
         )
-        a = assert_error(wrong, 401, "unauthorized")
-        b = assert_error(unknown, 401, "unauthorized")
+        a = assert_error_response(wrong, 401, "unauthorized")
+        b = assert_error_response(unknown, 401, "unauthorized")
         a.pop("request_id")
         b.pop("request_id")
         assert a == b
@@ -167,7 +167,7 @@ class TestLoginAndTokens:
         locked = await client.post(
             "/api/auth/login", json={"email": user.email, "password": DEFAULT_PASSWORD}
         )
-        assert_error(locked, 429, "rate_limited")
+        assert_error_response(locked, 429, "rate_limited")
         assert int(locked.headers["retry-after"]) > 0
 
     async def test_refresh_with_body_rotates(self, client: AsyncClient) -> None:
@@ -183,7 +183,7 @@ class TestLoginAndTokens:
         again = await client.post(
             "/api/auth/refresh", json={"refresh_token": user["refresh_token"]}
         )
-        assert_error(again, 401, "unauthorized")
+        assert_error_response(again, 401, "unauthorized")
 
     async def test_refresh_and_logout_read_cookie(
         self, client: AsyncClient, session: AsyncSession
@@ -206,7 +206,7 @@ class TestLoginAndTokens:
         revoked = await client.post(
             "/api/auth/refresh", json={"refresh_token": new_pair["refresh_token"]}
         )
-        assert_error(revoked, 401, "unauthorized")
+        assert_error_response(revoked, 401, "unauthorized")
 
     async def test_logout_with_body(self, client: AsyncClient) -> None:
         user = await register_and_login(client)
@@ -219,19 +219,19 @@ class TestLoginAndTokens:
         again = await client.post(
             "/api/auth/refresh", json={"refresh_token": user["refresh_token"]}
         )
-        assert_error(again, 401, "unauthorized")
+        assert_error_response(again, 401, "unauthorized")
 
     async def test_logout_requires_auth(self, client: AsyncClient) -> None:
-        assert_error(
+        assert_error_response(
             await client.post("/api/auth/logout", json={"refresh_token": "x"}), 401, "unauthorized"
         )
 
     async def test_refresh_token_is_not_an_access_token(self, client: AsyncClient) -> None:
         user = await register_and_login(client)
         response = await client.get("/api/auth/me", headers=bearer(user["refresh_token"]))
-        assert_error(response, 401, "unauthorized")
+        assert_error_response(response, 401, "unauthorized")
         response = await client.post("/api/auth/refresh", json={"refresh_token": user["token"]})
-        assert_error(response, 401, "unauthorized")
+        assert_error_response(response, 401, "unauthorized")
 
     @pytest.mark.parametrize(
         "token",
@@ -256,12 +256,14 @@ class TestLoginAndTokens:
         ],
     )
     async def test_bad_tokens_401(self, client: AsyncClient, token: str) -> None:
-        assert_error(await client.get("/api/auth/me", headers=bearer(token)), 401, "unauthorized")
+        assert_error_response(
+            await client.get("/api/auth/me", headers=bearer(token)), 401, "unauthorized"
+        )
 
     async def test_malformed_authorization_header(self, client: AsyncClient) -> None:
         for header in ("Bearer", "Basic abc", "token"):
             response = await client.get("/api/auth/me", headers={"Authorization": header})
-            assert_error(response, 401, "unauthorized")
+            assert_error_response(response, 401, "unauthorized")
 
 
 class TestMe:
@@ -314,7 +316,7 @@ class TestExport:
         assert len(sold["messages"]) == 1
 
     async def test_requires_auth(self, client: AsyncClient) -> None:
-        assert_error(await client.get("/api/auth/export"), 401, "unauthorized")
+        assert_error_response(await client.get("/api/auth/export"), 401, "unauthorized")
 
 
 class TestDelete:
@@ -326,17 +328,19 @@ class TestDelete:
         data = response.json()
         assert data["status"] == "scheduled"
         assert_timestamp(data["delete_after"])
-        assert_error(await client.get("/api/auth/me", headers=user["headers"]), 401, "unauthorized")
+        assert_error_response(
+            await client.get("/api/auth/me", headers=user["headers"]), 401, "unauthorized"
+        )
         login = await client.post(
             "/api/auth/login", json={"email": user["email"], "password": DEFAULT_PASSWORD}
         )
-        assert_error(login, 401, "unauthorized")
+        assert_error_response(login, 401, "unauthorized")
         refreshed = await client.post(
             "/api/auth/refresh", json={"refresh_token": user["refresh_token"]}
         )
-        assert_error(refreshed, 401, "unauthorized")
+        assert_error_response(refreshed, 401, "unauthorized")
         # Listings archived: gone from the public.
         assert (await client.get(f"/api/materials/{material['material_id']}")).status_code == 404
 
     async def test_requires_auth(self, client: AsyncClient) -> None:
-        assert_error(await client.delete("/api/auth/delete"), 401, "unauthorized")
+        assert_error_response(await client.delete("/api/auth/delete"), 401, "unauthorized")

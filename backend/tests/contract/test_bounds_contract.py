@@ -7,7 +7,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.contract.helpers import (
-    assert_error,
+    assert_error_response,
     create_material,
     make_party,
     material_body,
@@ -36,7 +36,7 @@ class TestRegisterBounds:
         response = await client.post(
             "/api/auth/register", json=registration(email="a" * 250 + "@example.com")
         )
-        assert_error(response, 400, "invalid_email")
+        assert_error_response(response, 400, "invalid_email")
 
     async def test_e164_phone_accepted(self, client: AsyncClient) -> None:
         response = await client.post("/api/auth/register", json=registration(phone="+14155552671"))
@@ -100,4 +100,4 @@ class TestMaterialBounds:
     async def test_brand_may_not_list(self, client: AsyncClient, session: AsyncSession) -> None:
         _, brand = await make_party(session, role="brand")
         response = await client.post("/api/materials", json=material_body(), headers=brand)
-        assert_error(response, 403, "forbidden")
+        assert_error_response(response, 403, "forbidden")

@@ -7,7 +7,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.contract.helpers import (
-    assert_error,
+    assert_error_response,
     create_material,
     create_transaction,
     make_party,
@@ -53,7 +53,9 @@ class TestQueries:
         "params", [{"quantity": -1}, {"min_price": "NaN"}, {"max_price": "Infinity"}]
     )
     async def test_search_rejects(self, client: AsyncClient, params: dict[str, object]) -> None:
-        assert_error(await client.get("/api/materials", params=params), 400, "invalid_query")
+        assert_error_response(
+            await client.get("/api/materials", params=params), 400, "invalid_query"
+        )
 
     async def test_search_injection_strings_are_plain(self, client: AsyncClient) -> None:
         for q in ("'; DROP TABLE materials; --", "ü & | ! :* <->", '"unclosed'):
@@ -67,7 +69,7 @@ class TestQueries:
         _, me = await make_party(session)
         other, _ = await make_party(session)
         response = await client.get(f"/api/messages/{other.id}", params=params, headers=me)
-        assert_error(response, 400, "invalid_query")
+        assert_error_response(response, 400, "invalid_query")
 
     async def test_history_limit_clamped(self, client: AsyncClient, session: AsyncSession) -> None:
         _, me = await make_party(session)
@@ -96,7 +98,7 @@ class TestQuantities:
             },
             headers=buyer,
         )
-        assert_error(response, 422, "validation_error")
+        assert_error_response(response, 422, "validation_error")
         detail = (await client.get(f"/api/materials/{material['material_id']}")).json()
         assert detail["quantity"] == 50
 
@@ -131,7 +133,7 @@ class TestMaterialStatusRules:
         response = await client.put(
             f"/api/materials/{created['material_id']}", json={"status": "lost"}, headers=owner
         )
-        assert_error(response, 422, "validation_error")
+        assert_error_response(response, 422, "validation_error")
 
     async def test_owner_sees_deleted_as_404(
         self, client: AsyncClient, session: AsyncSession
@@ -140,11 +142,11 @@ class TestMaterialStatusRules:
         created = await create_material(client, owner)
         path = f"/api/materials/{created['material_id']}"
         await client.delete(path, headers=owner)
-        assert_error(await client.get(path, headers=owner), 404, "not_found")
-        assert_error(
+        assert_error_response(await client.get(path, headers=owner), 404, "not_found")
+        assert_error_response(
             await client.put(path, json={"title": "Back"}, headers=owner), 404, "not_found"
         )
-        assert_error(await client.delete(path, headers=owner), 404, "not_found")
+        assert_error_response(await client.delete(path, headers=owner), 404, "not_found")
 
     async def test_draft_not_buyable(self, client: AsyncClient, session: AsyncSession) -> None:
         _, owner = await make_party(session)
@@ -162,7 +164,7 @@ class TestMaterialStatusRules:
             },
             headers=buyer,
         )
-        assert_error(response, 404, "not_found")
+        assert_error_response(response, 404, "not_found")
 
     async def test_draft_message_reference_404(
         self, client: AsyncClient, session: AsyncSession
@@ -183,7 +185,7 @@ class TestMaterialStatusRules:
             },
             headers=other_h,
         )
-        assert_error(response, 404, "not_found")
+        assert_error_response(response, 404, "not_found")
 
 
 class TestLoginBody:
@@ -192,7 +194,7 @@ class TestLoginBody:
             "/api/auth/login",
             json={"email": "a@example.com", "password": "Passw0rdX", "remember": True},
         )
-        assert_error(response, 422, "validation_error")
+        assert_error_response(response, 422, "validation_error")
 
     async def test_register_wrong_content_type(self, client: AsyncClient) -> None:
         response = await client.post(
@@ -227,7 +229,7 @@ class TestVisibility:
         path = f"/api/materials/{created['material_id']}"
         await client.put(path, json={"status": "draft"}, headers=owner)
         assert (await client.get(path, headers=buyer)).status_code == 200
-        assert_error(await client.get(path, headers=stranger), 404, "not_found")
+        assert_error_response(await client.get(path, headers=stranger), 404, "not_found")
 
 
 class TestCookies:
@@ -254,14 +256,14 @@ class TestCookies:
 
     async def test_refresh_without_body_or_cookie_401(self, client: AsyncClient) -> None:
         client.cookies.clear()
-        assert_error(await client.post("/api/auth/refresh"), 401, "unauthorized")
+        assert_error_response(await client.post("/api/auth/refresh"), 401, "unauthorized")
 
 
 class TestUnknownFieldsEverywhere:
     async def test_auth_bodies(self, client: AsyncClient) -> None:
         for path in ("/api/auth/refresh", "/api/auth/login"):
             response = await client.post(path, json={"refresh_token": "x", "admin": True})
-            assert_error(response, 422, "validation_error")
+            assert_error_response(response, 422, "validation_error")
 
     async def test_status_and_passport_bodies(
         self, client: AsyncClient, session: AsyncSession
@@ -275,12 +277,12 @@ class TestUnknownFieldsEverywhere:
             json={"status": "cancelled", "updated_at": "2020-01-01T00:00:00Z"},
             headers=buyer,
         )
-        assert_error(response, 422, "validation_error")
+        assert_error_response(response, 422, "validation_error")
         response = await client.put(
             f"/api/passports/{created['material_id']}",
             json={"origin": "PT", "issuer": {"company_name": "Fake"}},
             headers=owner,
         )
-        assert_error(response, 422, "validation_error")
+        assert_error_response(response, 422, "validation_error")
         detail = await client.get(f"/api/transactions/{tx['transaction_id']}", headers=buyer)
         assert detail.json()["status"] == "pending"

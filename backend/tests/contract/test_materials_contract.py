@@ -8,7 +8,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.contract.helpers import (
-    assert_error,
+    assert_error_response,
     assert_money,
     assert_number,
     assert_timestamp,
@@ -133,12 +133,12 @@ class TestImages:
             files={"file": ("photo.jpg", b"%PDF-1.4 not an image", "image/jpeg")},
             headers=headers,
         )
-        assert_error(response, 415, "unsupported_media_type")
+        assert_error_response(response, 415, "unsupported_media_type")
         gif = samples.encode(samples.gradient((20, 20)), "GIF")
         response = await client.post(
             "/api/images", files={"file": ("a.png", gif, "image/png")}, headers=headers
         )
-        assert_error(response, 415, "unsupported_media_type")
+        assert_error_response(response, 415, "unsupported_media_type")
 
     async def test_over_5_mib_413(self, client: AsyncClient, session: AsyncSession) -> None:
         _, headers = await make_party(session)
@@ -146,7 +146,7 @@ class TestImages:
         response = await client.post(
             "/api/images", files={"file": ("big.jpg", payload, "image/jpeg")}, headers=headers
         )
-        assert_error(response, 413, "payload_too_large")
+        assert_error_response(response, 413, "payload_too_large")
 
     async def test_bomb_422(self, client: AsyncClient, session: AsyncSession) -> None:
         _, headers = await make_party(session)
@@ -155,7 +155,7 @@ class TestImages:
             files={"file": ("bomb.png", samples.png_header_only(10000, 5000), "image/png")},
             headers=headers,
         )
-        assert_error(response, 422, "image_too_large")
+        assert_error_response(response, 422, "image_too_large")
 
     async def test_corrupt_422(self, client: AsyncClient, session: AsyncSession) -> None:
         _, headers = await make_party(session)
@@ -163,13 +163,13 @@ class TestImages:
         response = await client.post(
             "/api/images", files={"file": ("c.jpg", broken, "image/jpeg")}, headers=headers
         )
-        assert_error(response, 422, "invalid_image")
+        assert_error_response(response, 422, "invalid_image")
 
     async def test_requires_auth(self, client: AsyncClient) -> None:
         response = await client.post(
             "/api/images", files={"file": ("a.jpg", samples.jpeg((20, 20)), "image/jpeg")}
         )
-        assert_error(response, 401, "unauthorized")
+        assert_error_response(response, 401, "unauthorized")
 
 
 class TestTypes:
@@ -260,7 +260,7 @@ class TestCreate:
         response = await client.post(
             "/api/materials", json=material_body(**{field: value}), headers=headers
         )
-        error = assert_error(response, 422, "validation_error")
+        error = assert_error_response(response, 422, "validation_error")
         assert any(d["field"].split(".")[0].split("[")[0] == field for d in error["details"])
 
     @pytest.mark.parametrize("unit", ["roll", "piece"])
@@ -273,7 +273,7 @@ class TestCreate:
             json=material_body(unit=unit, quantity=2.5, min_order_quantity=1),
             headers=headers,
         )
-        assert_error(response, 422, "validation_error")
+        assert_error_response(response, 422, "validation_error")
 
     async def test_kg_per_unit_required_unless_kg(
         self, client: AsyncClient, session: AsyncSession
@@ -282,7 +282,7 @@ class TestCreate:
         body = material_body(unit="m")
         del body["kg_per_unit"]
         response = await client.post("/api/materials", json=body, headers=headers)
-        assert_error(response, 422, "validation_error")
+        assert_error_response(response, 422, "validation_error")
 
     async def test_other_users_image_rejected(
         self, client: AsyncClient, session: AsyncSession
@@ -296,7 +296,9 @@ class TestCreate:
         assert response.status_code in (404, 422)
 
     async def test_requires_auth(self, client: AsyncClient) -> None:
-        assert_error(await client.post("/api/materials", json=material_body()), 401, "unauthorized")
+        assert_error_response(
+            await client.post("/api/materials", json=material_body()), 401, "unauthorized"
+        )
 
 
 class TestDetail:
@@ -351,15 +353,15 @@ class TestDetail:
         assert_timestamp(data["updated_at"])
 
     async def test_unknown_and_non_uuid_404(self, client: AsyncClient) -> None:
-        assert_error(await client.get(f"/api/materials/{uuid.uuid4()}"), 404, "not_found")
-        assert_error(await client.get("/api/materials/123"), 404, "not_found")
+        assert_error_response(await client.get(f"/api/materials/{uuid.uuid4()}"), 404, "not_found")
+        assert_error_response(await client.get("/api/materials/123"), 404, "not_found")
 
     async def test_deleted_404(self, client: AsyncClient, session: AsyncSession) -> None:
         _, headers = await make_party(session)
         created = await create_material(client, headers)
         await client.delete(f"/api/materials/{created['material_id']}", headers=headers)
         response = await client.get(f"/api/materials/{created['material_id']}")
-        assert_error(response, 404, "not_found")
+        assert_error_response(response, 404, "not_found")
 
     @pytest.mark.parametrize("status", ["draft", "archived"])
     async def test_hidden_statuses(
@@ -370,8 +372,8 @@ class TestDetail:
         created = await create_material(client, owner)
         path = f"/api/materials/{created['material_id']}"
         assert (await client.put(path, json={"status": status}, headers=owner)).status_code == 200
-        assert_error(await client.get(path), 404, "not_found")
-        assert_error(await client.get(path, headers=other), 404, "not_found")
+        assert_error_response(await client.get(path), 404, "not_found")
+        assert_error_response(await client.get(path, headers=other), 404, "not_found")
         assert (await client.get(path, headers=owner)).json()["status"] == status
 
     async def test_archived_visible_to_transaction_party(
@@ -410,21 +412,21 @@ class TestUpdate:
         _, other = await make_party(session)
         created = await create_material(client, owner)
         path = f"/api/materials/{created['material_id']}"
-        assert_error(await client.put(path, json={"title": "New"}), 401, "unauthorized")
-        assert_error(
+        assert_error_response(await client.put(path, json={"title": "New"}), 401, "unauthorized")
+        assert_error_response(
             await client.put(path, json={"title": "Hijacked"}, headers=other), 403, "forbidden"
         )
-        assert_error(
+        assert_error_response(
             await client.put(
                 f"/api/materials/{uuid.uuid4()}", json={"title": "X12"}, headers=owner
             ),
             404,
             "not_found",
         )
-        assert_error(
+        assert_error_response(
             await client.put(path, json={"title": "x"}, headers=owner), 422, "validation_error"
         )
-        assert_error(
+        assert_error_response(
             await client.put(path, json={"seller_id": str(uuid.uuid4())}, headers=owner),
             422,
             "validation_error",
@@ -459,9 +461,9 @@ class TestDelete:
         _, other = await make_party(session)
         created = await create_material(client, owner)
         path = f"/api/materials/{created['material_id']}"
-        assert_error(await client.delete(path), 401, "unauthorized")
-        assert_error(await client.delete(path, headers=other), 403, "forbidden")
-        assert_error(
+        assert_error_response(await client.delete(path), 401, "unauthorized")
+        assert_error_response(await client.delete(path, headers=other), 403, "forbidden")
+        assert_error_response(
             await client.delete(f"/api/materials/{uuid.uuid4()}", headers=owner), 404, "not_found"
         )
         response = await client.delete(path, headers=owner)
@@ -604,7 +606,9 @@ class TestSearch:
         ],
     )
     async def test_invalid_400(self, client: AsyncClient, params: dict[str, Any]) -> None:
-        assert_error(await client.get("/api/materials", params=params), 400, "invalid_query")
+        assert_error_response(
+            await client.get("/api/materials", params=params), 400, "invalid_query"
+        )
 
 
 class TestImageLimits:
@@ -621,7 +625,7 @@ class TestImageLimits:
         response = await client.post(
             "/api/images", files={"file": ("over.jpg", over, "image/jpeg")}, headers=headers
         )
-        assert_error(response, 413, "payload_too_large")
+        assert_error_response(response, 413, "payload_too_large")
 
     async def test_declared_type_and_name_ignored(
         self, client: AsyncClient, session: AsyncSession

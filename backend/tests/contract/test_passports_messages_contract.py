@@ -8,7 +8,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.contract.helpers import (
-    assert_error,
+    assert_error_response,
     assert_timestamp,
     create_material,
     is_uuid,
@@ -88,10 +88,10 @@ class TestPassport:
                 await client.get(f"/api/passports/{material['material_id']}")
             ).status_code == 200
         path = f"/api/passports/{draft['material_id']}"
-        assert_error(await client.get(path), 404, "not_found")
-        assert_error(await client.get(path, headers=other), 404, "not_found")
+        assert_error_response(await client.get(path), 404, "not_found")
+        assert_error_response(await client.get(path, headers=other), 404, "not_found")
         assert (await client.get(path, headers=owner)).status_code == 200
-        assert_error(await client.get(f"/api/passports/{uuid.uuid4()}"), 404, "not_found")
+        assert_error_response(await client.get(f"/api/passports/{uuid.uuid4()}"), 404, "not_found")
 
     async def test_update(self, client: AsyncClient, session: AsyncSession) -> None:
         _, owner = await make_party(session)
@@ -113,9 +113,9 @@ class TestPassport:
         assert data["supply_chain"][0]["stage"] == "dyeing"
         assert data["certifications"] == []
         assert data["composition"] == [{"fibre": "hemp", "percent": 100}]
-        assert_error(await client.put(path, json=body), 401, "unauthorized")
-        assert_error(await client.put(path, json=body, headers=other), 403, "forbidden")
-        assert_error(
+        assert_error_response(await client.put(path, json=body), 401, "unauthorized")
+        assert_error_response(await client.put(path, json=body, headers=other), 403, "forbidden")
+        assert_error_response(
             await client.put(f"/api/passports/{uuid.uuid4()}", json=body, headers=owner),
             404,
             "not_found",
@@ -126,7 +126,9 @@ class TestPassport:
             {"passport_id": str(uuid.uuid4())},
             {"supply_chain": [{"stage": "magic", "company": "X", "country": "PT"}]},
         ):
-            assert_error(await client.put(path, json=bad, headers=owner), 422, "validation_error")
+            assert_error_response(
+                await client.put(path, json=bad, headers=owner), 422, "validation_error"
+            )
 
     async def test_metrics(self, client: AsyncClient, session: AsyncSession) -> None:
         _, owner = await make_party(session)
@@ -149,15 +151,17 @@ class TestPassport:
         assert passport["sustainability_metrics"]["carbon_footprint"] == 1.5
         detail = (await client.get(f"/api/materials/{created['material_id']}")).json()
         assert detail["sustainability_metrics"]["carbon_footprint"] == 1.5  # latest
-        assert_error(await client.post(path, json=body), 401, "unauthorized")
-        assert_error(await client.post(path, json=body, headers=other), 403, "forbidden")
-        assert_error(
+        assert_error_response(await client.post(path, json=body), 401, "unauthorized")
+        assert_error_response(await client.post(path, json=body, headers=other), 403, "forbidden")
+        assert_error_response(
             await client.post(f"/api/passports/{uuid.uuid4()}/metrics", json=body, headers=owner),
             404,
             "not_found",
         )
         for bad in ({"carbon_footprint": -1}, {"water_usage": "lots"}, {"extra": 1}):
-            assert_error(await client.post(path, json=bad, headers=owner), 422, "validation_error")
+            assert_error_response(
+                await client.post(path, json=bad, headers=owner), 422, "validation_error"
+            )
 
     async def test_qr_svg(self, client: AsyncClient, session: AsyncSession) -> None:
         _, owner = await make_party(session)
@@ -166,7 +170,9 @@ class TestPassport:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("image/svg+xml")
         assert b"<svg" in response.content
-        assert_error(await client.get(f"/api/passports/{uuid.uuid4()}/qr.svg"), 404, "not_found")
+        assert_error_response(
+            await client.get(f"/api/passports/{uuid.uuid4()}/qr.svg"), 404, "not_found"
+        )
 
 
 class TestMessages:
@@ -193,15 +199,15 @@ class TestMessages:
         me, sender = await make_party(session)
         recipient, _ = await make_party(session)
         body = {"recipient_id": str(recipient.id), "content": "Hi"}
-        assert_error(await client.post("/api/messages", json=body), 401, "unauthorized")
-        assert_error(
+        assert_error_response(await client.post("/api/messages", json=body), 401, "unauthorized")
+        assert_error_response(
             await client.post(
                 "/api/messages", json={**body, "recipient_id": str(uuid.uuid4())}, headers=sender
             ),
             404,
             "not_found",
         )
-        assert_error(
+        assert_error_response(
             await client.post(
                 "/api/messages", json={**body, "material_id": str(uuid.uuid4())}, headers=sender
             ),
@@ -214,7 +220,7 @@ class TestMessages:
             {**body, "recipient_id": str(me.id)},
             {"recipient_id": str(recipient.id)},
         ):
-            assert_error(
+            assert_error_response(
                 await client.post("/api/messages", json=bad, headers=sender),
                 422,
                 "validation_error",
@@ -302,7 +308,7 @@ class TestMessages:
 
         empty = await client.get(f"/api/messages/{carol.id}", headers=alice_h)
         assert empty.json()["messages"] == []
-        assert_error(
+        assert_error_response(
             await client.get(f"/api/messages/{uuid.uuid4()}", headers=bob_h), 404, "not_found"
         )
         _ = carol_h
@@ -335,4 +341,4 @@ class TestMessages:
         ],
     )
     async def test_requires_auth(self, client: AsyncClient, path: str) -> None:
-        assert_error(await client.get(path), 401, "unauthorized")
+        assert_error_response(await client.get(path), 401, "unauthorized")

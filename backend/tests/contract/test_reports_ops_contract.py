@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.config import Settings
 from tests.contract.helpers import (
-    assert_error,
+    assert_error_response,
     assert_number,
     create_material,
     create_transaction,
@@ -114,7 +114,7 @@ class TestSustainabilityReport:
     ) -> None:
         _, headers = await make_party(session, role="brand")
         response = await client.get("/api/reports/sustainability", params=params, headers=headers)
-        assert_error(response, 400, code)
+        assert_error_response(response, 400, code)
 
     async def test_reversed_range_code(self, client: AsyncClient, session: AsyncSession) -> None:
         _, headers = await make_party(session, role="brand")
@@ -123,11 +123,13 @@ class TestSustainabilityReport:
             params={"start_date": "2026-05-01", "end_date": "2026-04-01"},
             headers=headers,
         )
-        assert_error(response, 400, "invalid_date_range")
+        assert_error_response(response, 400, "invalid_date_range")
 
     async def test_requires_auth(self, client: AsyncClient) -> None:
-        assert_error(await client.get("/api/reports/sustainability"), 401, "unauthorized")
-        assert_error(await client.get("/api/reports/export?format=csv"), 401, "unauthorized")
+        assert_error_response(await client.get("/api/reports/sustainability"), 401, "unauthorized")
+        assert_error_response(
+            await client.get("/api/reports/export?format=csv"), 401, "unauthorized"
+        )
 
 
 class TestExport:
@@ -191,7 +193,7 @@ class TestExport:
             params={"format": "csv", "start_date": "2026-05-01", "end_date": "2026-04-01"},
             headers=headers,
         )
-        assert_error(response, 400, "invalid_date_range")
+        assert_error_response(response, 400, "invalid_date_range")
 
 
 class TestOperations:
@@ -222,7 +224,7 @@ class TestOperations:
         assert down.status_code == 503
         assert down.json()["status"] == "unavailable"
         assert set(down.json()["checks"]) == {"database", "redis", "payment_gateway"}
-        assert_error(login, 503, "service_unavailable")
+        assert_error_response(login, 503, "service_unavailable")
 
     async def test_metrics_content(self, client: AsyncClient, session: AsyncSession) -> None:
         await purchase(client, session)
@@ -263,5 +265,5 @@ class TestOperations:
             statuses = [(await http.get("/api/materials/types")).status_code for _ in range(4)]
             assert statuses == [200, 200, 200, 429]
             limited = await http.get("/api/materials/types")
-            assert_error(limited, 429, "rate_limited")
+            assert_error_response(limited, 429, "rate_limited")
             assert int(limited.headers["retry-after"]) >= 1

@@ -9,7 +9,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.contract.helpers import (
-    assert_error,
+    assert_error_response,
     assert_money,
     assert_number,
     assert_timestamp,
@@ -88,25 +88,27 @@ class TestCreate:
         def body(**o: Any) -> dict[str, Any]:
             return {"material_id": mid, "quantity": 10, "shipping_address": shipping_address(), **o}
 
-        assert_error(await client.post("/api/transactions", json=body()), 401, "unauthorized")
-        assert_error(
+        assert_error_response(
+            await client.post("/api/transactions", json=body()), 401, "unauthorized"
+        )
+        assert_error_response(
             await client.post(
                 "/api/transactions", json=body(material_id=str(uuid.uuid4())), headers=d["buyer_h"]
             ),
             404,
             "not_found",
         )
-        assert_error(
+        assert_error_response(
             await client.post("/api/transactions", json=body(quantity=21), headers=d["buyer_h"]),
             409,
             "insufficient_quantity",
         )
-        assert_error(
+        assert_error_response(
             await client.post("/api/transactions", json=body(), headers=d["seller_h"]),
             422,
             "cannot_buy_own_material",
         )
-        assert_error(
+        assert_error_response(
             await client.post("/api/transactions", json=body(quantity=4), headers=d["buyer_h"]),
             422,
             "below_minimum_order",
@@ -117,7 +119,7 @@ class TestCreate:
             body(shipping_address={"line1": "x"}),
             body(shipping_address={**shipping_address(), "country": "ZZ"}),
         ):
-            assert_error(
+            assert_error_response(
                 await client.post("/api/transactions", json=bad, headers=d["buyer_h"]),
                 422,
                 "validation_error",
@@ -188,9 +190,9 @@ class TestDetailAndList:
         _, stranger = await make_party(session)
         tx = await create_transaction(client, d["buyer_h"], d["material"]["material_id"])
         path = f"/api/transactions/{tx['transaction_id']}"
-        assert_error(await client.get(path), 401, "unauthorized")
-        assert_error(await client.get(path, headers=stranger), 404, "not_found")
-        assert_error(
+        assert_error_response(await client.get(path), 401, "unauthorized")
+        assert_error_response(await client.get(path, headers=stranger), 404, "not_found")
+        assert_error_response(
             await client.get(f"/api/transactions/{uuid.uuid4()}", headers=d["buyer_h"]),
             404,
             "not_found",
@@ -215,12 +217,12 @@ class TestDetailAndList:
         assert await listed(d["buyer_h"], status="pending") == [tx["transaction_id"]]
         assert await listed(d["buyer_h"], status="paid") == []
         for params in ({"role": "admin"}, {"status": "lost"}):
-            assert_error(
+            assert_error_response(
                 await client.get("/api/transactions", params=params, headers=d["buyer_h"]),
                 400,
                 "invalid_query",
             )
-        assert_error(await client.get("/api/transactions"), 401, "unauthorized")
+        assert_error_response(await client.get("/api/transactions"), 401, "unauthorized")
 
 
 class TestStatus:
@@ -229,14 +231,18 @@ class TestStatus:
         tx = await create_transaction(client, d["buyer_h"], d["material"]["material_id"])
         tid = tx["transaction_id"]
         assert (await pay(client, d["buyer_h"], tid)).status_code == 201
-        assert_error(await set_status(client, d["buyer_h"], tid, "shipped"), 403, "forbidden")
+        assert_error_response(
+            await set_status(client, d["buyer_h"], tid, "shipped"), 403, "forbidden"
+        )
         shipped = await set_status(client, d["seller_h"], tid, "shipped", tracking_number="TRK1")
         assert shipped.status_code == 200
         data = shipped.json()
         assert set(data) == {"transaction_id", "status", "updated_at"}
         assert data["status"] == "shipped"
         assert_timestamp(data["updated_at"])
-        assert_error(await set_status(client, d["seller_h"], tid, "completed"), 403, "forbidden")
+        assert_error_response(
+            await set_status(client, d["seller_h"], tid, "completed"), 403, "forbidden"
+        )
         assert (await set_status(client, d["buyer_h"], tid, "completed")).status_code == 200
         detail = (await client.get(f"/api/transactions/{tid}", headers=d["buyer_h"])).json()
         assert [h["status"] for h in detail["status_history"]] == [
@@ -245,7 +251,7 @@ class TestStatus:
             "shipped",
             "completed",
         ]
-        assert_error(
+        assert_error_response(
             await set_status(client, d["buyer_h"], tid, "cancelled"), 409, "invalid_transition"
         )
 
@@ -254,19 +260,21 @@ class TestStatus:
         _, stranger = await make_party(session)
         tx = await create_transaction(client, d["buyer_h"], d["material"]["material_id"])
         tid = tx["transaction_id"]
-        assert_error(
+        assert_error_response(
             await client.post(f"/api/transactions/{tid}/status", json={"status": "shipped"}),
             401,
             "unauthorized",
         )
-        assert_error(await set_status(client, stranger, tid, "cancelled"), 404, "not_found")
-        assert_error(
+        assert_error_response(
+            await set_status(client, stranger, tid, "cancelled"), 404, "not_found"
+        )
+        assert_error_response(
             await set_status(client, d["seller_h"], str(uuid.uuid4()), "shipped"), 404, "not_found"
         )
-        assert_error(
+        assert_error_response(
             await set_status(client, d["seller_h"], tid, "shipped"), 409, "invalid_transition"
         )
-        assert_error(
+        assert_error_response(
             await set_status(client, d["buyer_h"], tid, "teleported"), 422, "validation_error"
         )
 
@@ -301,12 +309,14 @@ class TestPayments:
             assert got.status_code == 200
             assert got.json()["payment_id"] == data["payment_id"]
         _, stranger = await make_party(session)
-        assert_error(
+        assert_error_response(
             await client.get(f"/api/payments/{data['payment_id']}", headers=stranger),
             404,
             "not_found",
         )
-        assert_error(await pay(client, d["buyer_h"], tx["transaction_id"]), 409, "already_paid")
+        assert_error_response(
+            await pay(client, d["buyer_h"], tx["transaction_id"]), 409, "already_paid"
+        )
 
     @pytest.mark.parametrize(
         ("method", "decline_code"),
@@ -322,7 +332,7 @@ class TestPayments:
         d = await deal(client, session)
         tx = await create_transaction(client, d["buyer_h"], d["material"]["material_id"])
         response = await pay(client, d["buyer_h"], tx["transaction_id"], method)
-        error = assert_error(response, 402, "payment_failed")
+        error = assert_error_response(response, 402, "payment_failed")
         assert error["decline_code"] == decline_code
         assert is_uuid(error["payment_id"])
         record = await client.get(f"/api/payments/{error['payment_id']}", headers=d["buyer_h"])
@@ -353,17 +363,17 @@ class TestPayments:
         tx = await create_transaction(client, d["buyer_h"], d["material"]["material_id"])
         tid = tx["transaction_id"]
         body = {"transaction_id": tid, "payment_method": "pm_card_visa"}
-        assert_error(await client.post("/api/payments", json=body), 401, "unauthorized")
-        assert_error(await pay(client, d["seller_h"], tid), 404, "not_found")
-        assert_error(await pay(client, d["buyer_h"], str(uuid.uuid4())), 404, "not_found")
-        assert_error(
+        assert_error_response(await client.post("/api/payments", json=body), 401, "unauthorized")
+        assert_error_response(await pay(client, d["seller_h"], tid), 404, "not_found")
+        assert_error_response(await pay(client, d["buyer_h"], str(uuid.uuid4())), 404, "not_found")
+        assert_error_response(
             await client.post("/api/payments", json={"transaction_id": tid}, headers=d["buyer_h"]),
             422,
             "validation_error",
         )
         await set_status(client, d["buyer_h"], tid, "cancelled")
-        assert_error(await pay(client, d["buyer_h"], tid), 409, "invalid_transition")
-        assert_error(
+        assert_error_response(await pay(client, d["buyer_h"], tid), 409, "invalid_transition")
+        assert_error_response(
             await client.get(f"/api/payments/{uuid.uuid4()}", headers=d["buyer_h"]),
             404,
             "not_found",
@@ -379,7 +389,7 @@ class TestPayments:
         assert first.status_code == again.status_code == 201
         assert first.json() == again.json()
         reused = await pay(client, d["buyer_h"], tx2["transaction_id"], key=key)
-        assert_error(reused, 422, "idempotency_key_reused")
+        assert_error_response(reused, 422, "idempotency_key_reused")
         # Per user: another user's identical key is independent.
         other = await deal(client, session)
         otx = await create_transaction(client, other["buyer_h"], other["material"]["material_id"])
@@ -406,6 +416,6 @@ class TestPayments:
             content=b'{"id": "evt_1", "type": "payment_intent.succeeded"}',
             headers={"Stripe-Signature": "t=1,v1=deadbeef", "Content-Type": "application/json"},
         )
-        assert_error(response, 400, "bad_request")
+        assert_error_response(response, 400, "bad_request")
         unsigned = await client.post("/api/payments/webhook", content=b"{}")
         assert unsigned.status_code == 400

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 
-from tests.contract.helpers import assert_error
+from tests.contract.helpers import assert_error_response
 
 SECRET = "whsec_contract_" + "c" * 32
 
@@ -60,4 +60,4 @@ async def test_bad_signature_400(client: AsyncClient, webhook_secret: str, kind:
         "missing": {"Content-Type": "application/json"},
     }[kind]
     response = await client.post("/api/payments/webhook", content=payload, headers=headers)
-    assert_error(response, 400, "bad_request")
+    assert_error_response(response, 400, "bad_request")

@@ -7,6 +7,7 @@ import pytest
 from fastapi import FastAPI
 
 from fabricloop.config import Settings
+from tests.asserts import assert_error
 from tests.core.apps import client_for, running
 
 CAP = 64 * 1024
@@ -35,13 +36,6 @@ class Counted:
                 await asyncio.Event().wait()  # the client stops sending, forever
             self.sent += 1
             yield b" " * CHUNK
-
-
-def assert_error(response_json: dict[str, object], code: str) -> None:
-    error = response_json["error"]
-    assert isinstance(error, dict)
-    assert error["code"] == code
-    assert error["request_id"]
 
 
 class TestBodyLimit:

@@ -14,9 +14,10 @@ from fabricloop.auth.models import User
 from fabricloop.disputes.models import Dispute
 from fabricloop.materials.models import Material
 from fabricloop.transactions.models import Transaction
+from tests.asserts import assert_error
 from tests.factories import auth_headers, make_transaction, make_user
 from tests.refunds.helpers import detail, paid_order
-from tests.transactions.helpers import TRANSACTIONS, assert_error
+from tests.transactions.helpers import TRANSACTIONS
 
 
 def disputes_url(transaction_id: uuid.UUID | str) -> str:

@@ -14,19 +14,12 @@ from fabricloop.auth.models import User
 from fabricloop.config import Settings
 from fabricloop.images.models import Image
 from fabricloop.images.upload import MAX_FILE_BYTES
+from tests.asserts import assert_error
 from tests.factories import auth_headers, make_user
 from tests.images import samples
 
 URL = "/api/images"
 KEY_SHAPE = r"^/media/images/[0-9a-f]{2}/[0-9a-f]{32}(\.jpg|\.png|\.webp|-thumb\.webp)$"
-
-
-def assert_error(response_json: dict[str, object], code: str) -> None:
-    error = response_json["error"]
-    assert isinstance(error, dict)
-    assert error["code"] == code
-    assert error["request_id"]
-    assert "Traceback" not in str(error)
 
 
 def media_files(settings: Settings) -> set[Path]:

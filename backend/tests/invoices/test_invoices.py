@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from fabricloop.auth.models import User
 from fabricloop.invoices.models import Document
 from fabricloop.materials.models import Material
+from tests.asserts import assert_error
 from tests.factories import auth_headers, make_material, make_transaction, make_user
 from tests.refunds.helpers import paid_order, refunds_url
-from tests.transactions.helpers import TRANSACTIONS, assert_error, buy
+from tests.transactions.helpers import TRANSACTIONS, buy
 
 
 @pytest.fixture

@@ -28,14 +28,6 @@ def listing(**overrides: Any) -> dict[str, Any]:
     return body
 
 
-def assert_error(body: dict[str, Any], code: str) -> dict[str, Any]:
-    error = body["error"]
-    assert error["code"] == code, body
-    assert error["request_id"]
-    assert "Traceback" not in str(body)
-    return error
-
-
 def error_fields(body: dict[str, Any]) -> set[str]:
     return {d["field"] for d in body["error"].get("details", [])}
 

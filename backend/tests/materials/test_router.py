@@ -16,8 +16,9 @@ from fabricloop.materials.models import (
     PassportChange,
     SustainabilityMetric,
 )
+from tests.asserts import assert_error
 from tests.factories import auth_headers, make_material, make_transaction
-from tests.materials.conftest import MATERIALS, assert_error, error_fields, listing, make_image
+from tests.materials.conftest import MATERIALS, error_fields, listing, make_image
 
 
 async def count(session: AsyncSession, model: Any) -> int:

@@ -12,8 +12,9 @@ from fabricloop.auth.models import User
 from fabricloop.materials.models import Material
 from fabricloop.materials.repository import search as search_sql
 from fabricloop.materials.search_query import SearchParams, SearchQuery
+from tests.asserts import assert_error
 from tests.factories import make_material
-from tests.materials.conftest import MATERIALS, assert_error, error_fields, make_image
+from tests.materials.conftest import MATERIALS, error_fields, make_image
 from tests.materials.helpers import search
 
 NOW = datetime.now(UTC)

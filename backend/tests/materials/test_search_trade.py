@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.auth.models import User
 from fabricloop.fx import service as fx
 from fabricloop.materials.models import Material, MaterialLot
+from tests.asserts import assert_error
 from tests.factories import make_material
-from tests.materials.conftest import MATERIALS, assert_error, error_fields
+from tests.materials.conftest import MATERIALS, error_fields
 from tests.materials.helpers import search
 
 # 1 EUR = 1.25 USD = 0.80 GBP; no CHF rate.

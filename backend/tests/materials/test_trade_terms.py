@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
 from fabricloop.materials.models import Material, MaterialLot
+from tests.asserts import assert_error
 from tests.factories import auth_headers, make_lots, make_material, make_user
-from tests.materials.conftest import MATERIALS, assert_error, error_fields, listing
+from tests.materials.conftest import MATERIALS, error_fields, listing
 
 LOTS = [
     {"lot_code": "R-101", "quantity": 120, "color": "Indigo", "grade": "first", "width_cm": 150},

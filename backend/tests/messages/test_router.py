@@ -8,18 +8,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.messages.models import Message
+from tests.asserts import assert_error
 from tests.factories import auth_headers, make_material, make_message, make_user
 
 MESSAGES = "/api/messages"
 CONVERSATIONS = "/api/messages/conversations"
 UNREAD = "/api/messages/unread-count"
-
-
-def assert_error(body: dict[str, object], code: str) -> None:
-    error = body["error"]
-    assert isinstance(error, dict)
-    assert error["code"] == code
-    assert error["request_id"]
 
 
 async def count_messages(session: AsyncSession) -> int:

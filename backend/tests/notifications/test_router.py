@@ -10,6 +10,7 @@ from fabricloop.notifications.email import unsubscribe_token
 from fabricloop.notifications.kinds import KIND_NAMES
 from fabricloop.notifications.models import Notification, OutboxEmail
 from fabricloop.notifications.service import notify
+from tests.asserts import assert_error
 from tests.factories import (
     TEST_SECRET,
     auth_headers,
@@ -22,12 +23,6 @@ NOTIFICATIONS = "/api/notifications"
 READ = "/api/notifications/read"
 SETTINGS = "/api/account/notification-settings"
 UNSUBSCRIBE = "/api/notifications/unsubscribe"
-
-
-def assert_error(body: dict[str, object], code: str) -> None:
-    error = body["error"]
-    assert isinstance(error, dict)
-    assert error["code"] == code
 
 
 async def outbox_count(session: AsyncSession) -> int:

@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from fabricloop.auth.models import User
 from fabricloop.offers.models import Offer
 from fabricloop.transactions.models import Transaction
+from tests.asserts import assert_error
 from tests.factories import auth_headers
 from tests.offers.helpers import OFFERS, offer_body
-from tests.transactions.helpers import assert_error, setup, stock
+from tests.transactions.helpers import setup, stock
 
 pytestmark = pytest.mark.concurrency
 

@@ -5,9 +5,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
 from fabricloop.materials.models import Material
-from tests.factories import auth_headers, make_user
+from tests.factories import address, auth_headers, make_user
 from tests.offers.helpers import act, make_offer
-from tests.transactions.helpers import address
 
 EXPORT = "/api/auth/export"
 

@@ -14,9 +14,9 @@ from fabricloop.auth.models import User
 from fabricloop.materials.models import Material
 from fabricloop.messages.models import Message
 from fabricloop.offers.models import Offer
-from tests.factories import auth_headers, make_lots, make_material, make_user
+from tests.asserts import assert_error
+from tests.factories import address, auth_headers, make_lots, make_material, make_user
 from tests.offers.helpers import OFFERS, act, make_offer, offer_body
-from tests.transactions.helpers import address, assert_error
 
 
 async def messages_between(session: AsyncSession, a: User, b: User) -> list[Message]:

@@ -20,6 +20,7 @@ from fabricloop.materials.models import (
     PassportChange,
     SustainabilityMetric,
 )
+from tests.asserts import assert_error
 from tests.factories import auth_headers, make_material, make_user
 
 COMPOSITION = [{"fibre": "cotton", "percent": 60}, {"fibre": "recycled_polyester", "percent": 40}]
@@ -32,11 +33,6 @@ SUPPLY_CHAIN = [
 
 def url(material_id: object, suffix: str = "") -> str:
     return f"/api/passports/{material_id}{suffix}"
-
-
-def assert_error(response_json: dict[str, Any], code: str) -> None:
-    assert response_json["error"]["code"] == code
-    assert response_json["error"]["request_id"]
 
 
 async def seller_and_material(session: AsyncSession, **overrides: Any) -> tuple[User, Material]:

@@ -17,8 +17,8 @@ from fabricloop.payments.gateway import ChargeRequest, ChargeResult, to_minor_un
 from fabricloop.payments.models import Payment
 from fabricloop.payments.sandbox import SandboxGateway
 from fabricloop.transactions.models import Transaction
+from tests.asserts import assert_error
 from tests.factories import auth_headers, make_material, make_transaction, make_user
-from tests.transactions.helpers import assert_error
 
 pytestmark = pytest.mark.concurrency
 PAYMENTS = "/api/payments"

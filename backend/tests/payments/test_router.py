@@ -13,8 +13,9 @@ from fabricloop.auth.models import User
 from fabricloop.materials.models import Material
 from fabricloop.payments.models import IdempotencyKey, Payment
 from fabricloop.transactions.models import Transaction
+from tests.asserts import assert_error
 from tests.factories import auth_headers, make_material, make_transaction, make_user
-from tests.transactions.helpers import assert_error, buy
+from tests.transactions.helpers import buy
 
 PAYMENTS = "/api/payments"
 

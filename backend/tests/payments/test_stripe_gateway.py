@@ -24,9 +24,9 @@ from fabricloop.payments.models import Payment
 from fabricloop.payments.sandbox import SandboxGateway
 from fabricloop.payments.stripe_gateway import StripeGateway
 from fabricloop.transactions.models import Transaction
+from tests.asserts import assert_error
 from tests.factories import auth_headers, make_material, make_transaction, make_user
 from tests.payments.recorded_stripe import Recorded, RecordedStripe
-from tests.transactions.helpers import assert_error
 
 TRANSACTION_ID = uuid.UUID("6f1c2d3e-0000-4000-8000-000000000001")
 SUCCEEDED = Recorded("payment_intent_succeeded.json")

@@ -12,9 +12,9 @@ from fabricloop.auth.models import User
 from fabricloop.materials.models import Material
 from fabricloop.payments.models import Payment, WebhookEvent
 from fabricloop.transactions.models import Transaction
+from tests.asserts import assert_error
 from tests.factories import auth_headers, make_material, make_transaction, make_user
 from tests.payments.helpers import SECRET, WEBHOOK, deliver, event, intent
-from tests.transactions.helpers import assert_error
 
 
 @pytest.fixture

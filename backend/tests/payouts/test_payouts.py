@@ -18,9 +18,10 @@ from fabricloop.payments.sandbox import SandboxGateway
 from fabricloop.payouts import service as payouts
 from fabricloop.payouts.models import Payout
 from fabricloop.transactions.models import Transaction
+from tests.asserts import assert_error
 from tests.factories import auth_headers, make_user
 from tests.refunds.helpers import assert_ledger_balances, detail, paid_order, refunds_url
-from tests.transactions.helpers import TRANSACTIONS, assert_error
+from tests.transactions.helpers import TRANSACTIONS
 
 ACCOUNT = "/api/payouts/account"
 COMPLETE = "/api/payouts/account/sandbox/complete"

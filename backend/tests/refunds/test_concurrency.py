@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from fabricloop.ledger import service as ledger
 from fabricloop.refunds.models import Refund
 from fabricloop.transactions.models import Transaction
+from tests.asserts import assert_error
 from tests.factories import auth_headers, make_material, make_user
 from tests.refunds.helpers import paid_order, refunds_url
-from tests.transactions.helpers import assert_error
 
 pytestmark = pytest.mark.concurrency
 

@@ -14,9 +14,10 @@ from fabricloop.ledger import service as ledger
 from fabricloop.ledger.models import LedgerEntry
 from fabricloop.materials.models import Material
 from fabricloop.refunds.models import Refund
+from tests.asserts import assert_error
 from tests.factories import auth_headers, make_material, make_transaction, make_user
 from tests.refunds.helpers import assert_ledger_balances, detail, paid_order, refunds_url
-from tests.transactions.helpers import TRANSACTIONS, assert_error
+from tests.transactions.helpers import TRANSACTIONS
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@ import csv
 import io
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
 import pypdf
 import pytest
@@ -10,17 +9,13 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.reports.dates import minus_months
+from tests.asserts import assert_error
 from tests.factories import auth_headers, make_material, make_transaction, make_user
 from tests.reports.purchases import at, make_scenario
 
 REPORT = "/api/reports/sustainability"
 EXPORT = "/api/reports/export"
 RANGE = {"start_date": "2026-01-01", "end_date": "2026-03-31"}
-
-
-def assert_error(response_json: dict[str, Any], code: str) -> None:
-    assert response_json["error"]["code"] == code
-    assert response_json["error"]["request_id"]
 
 
 class TestImpactMethod:

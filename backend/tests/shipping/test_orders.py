@@ -12,14 +12,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.auth.models import User
 from fabricloop.materials.models import Material
 from fabricloop.transactions.models import Transaction
+from tests.asserts import assert_error
 from tests.factories import (
+    address,
     auth_headers,
     make_lots,
     make_material,
     make_transaction,
 )
 from tests.shipping.helpers import put_profile, zone
-from tests.transactions.helpers import TRANSACTIONS, address, assert_error, order
+from tests.transactions.helpers import TRANSACTIONS, order
 
 
 async def stock_of(session: AsyncSession, material: Material) -> Decimal:

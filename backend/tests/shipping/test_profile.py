@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
 from fabricloop.shipping.models import ShippingZone
+from tests.asserts import assert_error
 from tests.factories import auth_headers, make_user
 from tests.shipping.helpers import PROFILE, profile, put_profile, zone
-from tests.transactions.helpers import assert_error
 
 
 @pytest.fixture

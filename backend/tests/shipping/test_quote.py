@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.auth.models import User
 from fabricloop.materials.models import Material
 from fabricloop.shipping.models import ShippingZone
+from tests.asserts import assert_error
 from tests.factories import auth_headers, make_lots, make_material
 from tests.shipping.helpers import put_profile, zone
-from tests.transactions.helpers import assert_error
 
 
 def url(material_id: uuid.UUID | str) -> str:

@@ -10,21 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fabricloop.auth.models import User
 from fabricloop.materials.models import Material
-from tests.factories import make_material, make_user
+from tests.asserts import assert_error
+from tests.factories import address, make_material, make_user
 
 TRANSACTIONS = "/api/transactions"
-
-
-def address(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "recipient_name": "Receiving dock",
-        "line1": "1 Mill Street",
-        "city": "Porto",
-        "postal_code": "4000-001",
-        "country": "PT",
-    }
-    body.update(overrides)
-    return body
 
 
 def order(material_id: uuid.UUID | str, quantity: Any = 10, **overrides: Any) -> dict[str, Any]:
@@ -35,13 +24,6 @@ def order(material_id: uuid.UUID | str, quantity: Any = 10, **overrides: Any) ->
     }
     body.update(overrides)
     return body
-
-
-def assert_error(response_json: dict[str, Any], code: str) -> None:
-    error = response_json["error"]
-    assert error["code"] == code, error
-    assert error["request_id"]
-    assert "Traceback" not in str(error)
 
 
 async def buy(

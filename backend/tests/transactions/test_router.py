@@ -17,8 +17,9 @@ from fabricloop.materials.listing_cache import (
 )
 from fabricloop.materials.models import Material
 from fabricloop.transactions.models import Transaction
-from tests.factories import auth_headers, make_material, make_transaction, make_user
-from tests.transactions.helpers import TRANSACTIONS, address, assert_error, buy, order
+from tests.asserts import assert_error
+from tests.factories import address, auth_headers, make_material, make_transaction, make_user
+from tests.transactions.helpers import TRANSACTIONS, buy, order
 
 
 async def material_state(session: AsyncSession, material_id: uuid.UUID) -> tuple[Decimal, str]:

@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.auth.models import User
 from fabricloop.materials.models import Material, MaterialLot
 from fabricloop.transactions.models import Transaction
+from tests.asserts import assert_error
 from tests.factories import auth_headers, make_lots, make_material, make_user
-from tests.transactions.helpers import TRANSACTIONS, assert_error, order
+from tests.transactions.helpers import TRANSACTIONS, order
 
 TIERS = [{"min_quantity": "50", "price": "4.00"}, {"min_quantity": "100", "price": "3.75"}]
 
