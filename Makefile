@@ -98,10 +98,12 @@ openapi: install
 
 # Fails when the committed schema or the generated client differ from the code.
 check-openapi: install frontend/node_modules/.package-lock.json
-	$(BIN)/fabricloop openapi --output /tmp/fabricloop-openapi.json
-	diff -u frontend/openapi.json /tmp/fabricloop-openapi.json || { echo "frontend/openapi.json is stale: run make openapi"; exit 1; }
-	cd frontend && npx openapi-typescript /tmp/fabricloop-openapi.json -o /tmp/fabricloop-schema.d.ts >/dev/null
-	diff -q frontend/src/api/schema.d.ts /tmp/fabricloop-schema.d.ts || { echo "the generated client is stale: run make openapi"; exit 1; }
+	@# A directory of its own per run: two checkouts checking at once never share a file.
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(BIN)/fabricloop openapi --output "$$tmp/openapi.json" && \
+	{ diff -u frontend/openapi.json "$$tmp/openapi.json" || { echo "frontend/openapi.json is stale: run make openapi"; exit 1; }; } && \
+	(cd frontend && npx openapi-typescript "$$tmp/openapi.json" -o "$$tmp/schema.d.ts" >/dev/null) && \
+	{ diff -q frontend/src/api/schema.d.ts "$$tmp/schema.d.ts" || { echo "the generated client is stale: run make openapi"; exit 1; }; }
 	@# The schema itself is valid OpenAPI 3.1 (warnings allowed, errors not); the version pinned.
 	cd frontend && npx --yes @redocly/cli@$(REDOCLY_VERSION) lint --format=summary openapi.json
 
