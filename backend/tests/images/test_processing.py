@@ -88,3 +88,27 @@ def test_only_known_outputs_are_accepted(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(processing, "DECODERS", [*processing.DECODERS, "GIF"])
     with pytest.raises(UnsupportedImage):
         run(samples.gif())
+
+
+def test_a_large_jpeg_is_decoded_reduced_and_stored_bounded() -> None:
+    data = samples.jpeg((6400, 4000))
+    # The JPEG decoder itself works at half the size: a quarter of the memory.
+    image, _ = processing._decode(io.BytesIO(data))
+    assert image.size == (3200, 2000)
+    result = run(data)
+    assert (result.width, result.height) == (3000, 1875)
+    assert samples.opened(result.data).size == (3000, 1875)
+
+
+@pytest.mark.parametrize("kind", ["PNG", "WEBP"])
+def test_other_large_images_are_stored_bounded(kind: str) -> None:
+    result = run(samples.encode(samples.gradient((1200, 3600)), kind))
+    assert (result.width, result.height) == (1000, 3000)
+    assert samples.opened(result.data).size == (1000, 3000)
+
+
+def test_an_image_at_the_bound_is_kept_as_it_is() -> None:
+    data = samples.jpeg((3000, 2000))
+    image, _ = processing._decode(io.BytesIO(data))
+    assert image.size == (3000, 2000)
+    assert (run(data).width, run(data).height) == (3000, 2000)

@@ -186,7 +186,9 @@ export interface paths {
          *
          *     The stored image keeps its format (JPEG quality 85, PNG optimised, WebP quality 85), with
          *     the EXIF orientation applied and every metadata block (EXIF, GPS, ICC profile, XMP,
-         *     comments, text) removed; of an animation only the first frame is kept. It is stored under
+         *     comments, text) removed; of an animation only the first frame is kept. An image larger
+         *     than 3000 px on its longest side is scaled down to it (`width` and `height` are those stored).
+         *     It is stored under
          *     a random server-chosen name, with a WebP thumbnail whose longest side is 400 px (smaller
          *     images are not enlarged). `url` and `thumbnail_url` are public paths under `/media/`,
          *     served with a one-year immutable cache lifetime.

@@ -1,6 +1,7 @@
 """Pillow work on an untrusted upload: decide what it is by decoding it, refuse bombs before
-any pixel is decoded, and re-encode it (orientation applied, every metadata block dropped)
-together with a WebP thumbnail. Synchronous and CPU-bound: callers run it in a thread."""
+any pixel is decoded, and re-encode it (orientation applied, every metadata block dropped, at
+most MAX_SIDE pixels on its longest side) together with a WebP thumbnail. Synchronous and
+CPU-bound: callers run it in a thread."""
 
 import io
 import warnings
@@ -12,6 +13,10 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from fabricloop.images.errors import ImageTooLarge, InvalidImage, UnsupportedImage
 
 MAX_PIXELS = 40_000_000
+# The stored image's longest side. A larger JPEG is decoded at 1/2, 1/4 or 1/8 of its size by
+# the decoder itself (Image.draft) when that still covers it: a 24-megapixel photo then takes
+# a quarter of the memory and time; every format is then resized down to it.
+MAX_SIDE = 3000
 THUMBNAIL_SIDE = 400
 JPEG_QUALITY = 85
 WEBP_QUALITY = 85
@@ -69,6 +74,8 @@ def _decode(source: IO[bytes]) -> tuple[Image.Image, str]:
                     raise ImageTooLarge()
                 probe.verify()
             image = _open(source)
+            if image.format in ("JPEG", "MPO"):
+                image.draft(None, _fitted(image.size))
             image.load()
             # Orientation is applied to the pixels because the EXIF carrying it is dropped;
             # in place, so an image that is already upright is not copied.
@@ -86,6 +93,18 @@ def _decode(source: IO[bytes]) -> tuple[Image.Image, str]:
             # ValueError...); each one means the same thing to the client.
             raise InvalidImage() from error
     return image, OUTPUTS[kind]
+
+
+def _fitted(size: tuple[int, int], side: int = MAX_SIDE) -> tuple[int, int]:
+    """`size` scaled down, proportions kept, so that its longest side is at most `side`."""
+    scale = min(1.0, side / max(size))
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+
+
+def _bounded(image: Image.Image) -> Image.Image:
+    if max(image.size) <= MAX_SIDE:
+        return image
+    return image.resize(_fitted(image.size), Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
 def _has_alpha(image: Image.Image) -> bool:
@@ -123,9 +142,9 @@ def _thumbnail(image: Image.Image) -> bytes:
     # RGB(A) before resizing: palette images would otherwise be resized by nearest neighbour.
     # resize() makes only the small image (thumbnail() would need a full-size copy first).
     source = image if image.mode in ("RGB", "RGBA") else _prepare(image.copy(), "WEBP")
-    scale = min(1.0, THUMBNAIL_SIDE / max(source.size))
-    size = (max(1, round(source.width * scale)), max(1, round(source.height * scale)))
-    thumb = source.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    thumb = source.resize(
+        _fitted(source.size, THUMBNAIL_SIDE), Image.Resampling.LANCZOS, reducing_gap=3.0
+    )
     buffer = io.BytesIO()
     thumb.save(buffer, "WEBP", quality=THUMBNAIL_QUALITY)
     return buffer.getvalue()
@@ -134,7 +153,7 @@ def _thumbnail(image: Image.Image) -> bytes:
 def process(source: IO[bytes]) -> Processed:
     """Decode, check and re-encode an upload; raises the images errors for the client."""
     image, output = _decode(source)
-    clean = _prepare(image, output)
+    clean = _bounded(_prepare(image, output))
     return Processed(
         data=_encode(clean, output),
         thumbnail=_thumbnail(clean),
