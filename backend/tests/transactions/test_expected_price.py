@@ -141,3 +141,29 @@ class TestExpectedUnitPriceWithTiers:
         response = await client.post(TRANSACTIONS, json=large, headers=headers)
         assert response.status_code == 201
         assert response.json()["total"] == 480
+
+
+class TestSampleExpectedPrice:
+    async def test_sample_price_changed_since_shown(
+        self, client: AsyncClient, session: AsyncSession, buyer: User, material: Material
+    ) -> None:
+        await session.execute(
+            update(Material)
+            .where(Material.id == material.id)
+            .values(sample_available=True, sample_price=Decimal("7.50"))
+        )
+        await session.flush()
+        sample = order(material.id, None, kind="sample")
+        del sample["quantity"]
+        shown = {**sample, "expected_unit_price": 5}
+        response = await client.post(TRANSACTIONS, json=shown, headers=auth_headers(buyer))
+        assert response.status_code == 409
+        assert_error(response.json(), "price_changed")
+        [detail] = response.json()["error"]["details"]
+        assert detail["current_unit_price"] == "7.50"
+        assert await orders_and_stock(session, material) == (0, Decimal("100"))
+
+        current = {**sample, "expected_unit_price": 7.5}
+        response = await client.post(TRANSACTIONS, json=current, headers=auth_headers(buyer))
+        assert response.status_code == 201, response.text
+        assert response.json()["total"] == 7.5

@@ -336,6 +336,8 @@ async def _create_sample(
     price = listing.sample_price
     if not listing.sample_available or price is None or listing.status != stock.PURCHASABLE:
         raise SamplesUnavailable()
+    if data.expected_unit_price is not None and data.expected_unit_price != price:
+        raise _price_changed(price, listing.currency)
     now = _now()
     history = [{"status": "pending", "at": rfc3339(now)}]
     free = price == 0
