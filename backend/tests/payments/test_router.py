@@ -391,14 +391,15 @@ class TestPaymentConfig:
     async def test_stripe_gives_its_publishable_key_only(
         self, client: AsyncClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        stripe = app.state.settings.model_copy(
-            update={
-                "stripe_secret_key": "sk_test_secret",
-                "stripe_webhook_secret": "whsec_secret",
-                "stripe_publishable_key": "pk_test_public",
-            }
-        )
-        monkeypatch.setattr(app.state, "settings", stripe)
+        # On the settings object, not on app.state: pytest's undo restores only what an
+        # object keeps in its __dict__, and Starlette's State keeps nothing there, so undoing
+        # a setattr on app.state deleted the app's settings for every later test.
+        for name, value in (
+            ("stripe_secret_key", "sk_test_secret"),
+            ("stripe_webhook_secret", "whsec_secret"),
+            ("stripe_publishable_key", "pk_test_public"),
+        ):
+            monkeypatch.setattr(app.state.settings, name, value)
         response = await client.get("/api/payments/config")
         assert response.json() == {"gateway": "stripe", "stripe_publishable_key": "pk_test_public"}
         assert "secret" not in response.text
