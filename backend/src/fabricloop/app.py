@@ -11,8 +11,10 @@ from starlette.middleware.gzip import GZipMiddleware
 from fabricloop import __version__
 from fabricloop.account.purge import purge_job
 from fabricloop.account.router import router as account_router
+from fabricloop.admin.router import router as admin_router
 from fabricloop.audit.router import router as audit_router
 from fabricloop.auth.router import router as auth_router
+from fabricloop.companies.router import router as companies_router
 from fabricloop.config import Settings, get_settings
 from fabricloop.core.cache import Cache
 from fabricloop.core.cache_epoch import CacheEpoch, start_epoch, stop_epoch
@@ -45,6 +47,8 @@ from fabricloop.invoices.router import router as invoices_router
 from fabricloop.materials.router import DETAIL_ENDPOINT, detail_key_of
 from fabricloop.materials.router import router as materials_router
 from fabricloop.messages.router import router as messages_router
+from fabricloop.moderation.router import reports_router as listing_reports_router
+from fabricloop.moderation.router import router as moderation_router
 from fabricloop.notifications.router import router as notifications_router
 from fabricloop.notifications.router import settings_router as notification_settings_router
 from fabricloop.offers.router import router as offers_router
@@ -94,6 +98,10 @@ ROUTERS: list[APIRouter] = [
     disputes_router,
     invoices_router,
     audit_router,
+    companies_router,
+    listing_reports_router,
+    admin_router,
+    moderation_router,
 ]
 
 # Stripe.js (cards, 3-D Secure) with the Stripe gateway: its script, its frames, its API.

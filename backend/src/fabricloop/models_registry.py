@@ -2,6 +2,7 @@
 
 from fabricloop.audit.models import AdminAction
 from fabricloop.auth.models import RefreshToken, User
+from fabricloop.companies.models import Company
 from fabricloop.core.models import Base
 from fabricloop.disputes.models import Dispute, DisputeMessage
 from fabricloop.fx.models import FxRate
@@ -17,6 +18,7 @@ from fabricloop.materials.models import (
     SustainabilityMetric,
 )
 from fabricloop.messages.models import Message
+from fabricloop.moderation.models import ListingReport
 from fabricloop.notifications.models import Notification, NotificationSetting, OutboxEmail
 from fabricloop.offers.models import Offer
 from fabricloop.payments.models import IdempotencyKey, Payment, WebhookEvent
@@ -29,6 +31,7 @@ from fabricloop.transactions.models import Transaction
 __all__ = [
     "AdminAction",
     "Base",
+    "Company",
     "ConnectedAccount",
     "DigitalProductPassport",
     "Dispute",
@@ -39,6 +42,7 @@ __all__ = [
     "IdempotencyKey",
     "Image",
     "LedgerEntry",
+    "ListingReport",
     "Material",
     "MaterialLot",
     "MaterialPublication",

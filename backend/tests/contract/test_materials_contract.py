@@ -333,7 +333,11 @@ class TestDetail:
         assert data["certifications"][0]["valid_until"] == "2027-01-31"
         assert data["material_id"] == created["material_id"]
         assert data["status"] == "active"
-        assert data["seller"] == {"user_id": str(seller.id), "company_name": "Detail Mills"}
+        assert data["seller"] == {
+            "user_id": str(seller.id),
+            "company_name": "Detail Mills",
+            "verified": False,
+        }
         assert data["images"] == [
             {
                 "image_id": image["image_id"],
@@ -546,6 +550,7 @@ class TestSearch:
             assert item["seller"] == {
                 "user_id": str(data["seller"].id),
                 "company_name": "Search Mills",
+                "verified": False,
             }
             assert_timestamp(item["created_at"])
         by_id = {m["material_id"]: m for m in body["materials"]}

@@ -172,8 +172,16 @@ class TestDetailAndList:
         assert_money(data["unit_price"])
         assert data["unit_price"] == 6.4
         assert data["total"] == 64.0
-        assert data["buyer"] == {"user_id": str(d["buyer"].id), "company_name": "Buyer Brand"}
-        assert data["seller"] == {"user_id": str(d["seller"].id), "company_name": "Seller Mills"}
+        assert data["buyer"] == {
+            "user_id": str(d["buyer"].id),
+            "company_name": "Buyer Brand",
+            "verified": False,
+        }
+        assert data["seller"] == {
+            "user_id": str(d["seller"].id),
+            "company_name": "Seller Mills",
+            "verified": False,
+        }
         assert data["shipping_address"]["recipient_name"] == "Goods in"
         assert data["shipping_address"]["country"] == "PT"
         assert len(data["status_history"]) == 1

@@ -130,7 +130,11 @@ class TestCreateMaterial:
             "country": "PT",
             "date": None,
         }
-        assert data["seller"] == {"user_id": str(seller.id), "company_name": "Porto Mills"}
+        assert data["seller"] == {
+            "user_id": str(seller.id),
+            "company_name": "Porto Mills",
+            "verified": False,
+        }
         assert data["status"] == "active"
         assert data["passport_id"]
         assert set(data["impact"]) == {"carbon_saved_per_kg", "water_saved_per_kg", "baseline"}

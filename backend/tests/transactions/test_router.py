@@ -400,7 +400,11 @@ class TestListTransactions:
         assert item["quantity"] == 2.5
         assert item["unit_price"] == 8.5
         assert item["total"] == 21.25
-        assert item["buyer"] == {"user_id": str(buyer.id), "company_name": "Loop Brand"}
+        assert item["buyer"] == {
+            "user_id": str(buyer.id),
+            "company_name": "Loop Brand",
+            "verified": False,
+        }
         assert item["seller"]["company_name"] == "Porto Mills"
 
     async def test_newest_first(

@@ -55,7 +55,7 @@ export interface paths {
         put?: never;
         /**
          * Login
-         * @description Failed logins are counted per account and client IP: after `LOGIN_MAX_FAILURES` (10) within `LOGIN_WINDOW_SECONDS` (15 minutes) that pair gets 429 `rate_limited` (even with the right password) with `Retry-After`, and one more attempt each window / max failures (90 s) after. Per account from every IP the ceiling is `LOGIN_ACCOUNT_MAX_FAILURES` (100), so a stranger can slow an account's logins down but never lock its owner out.
+         * @description Failed logins are counted per account and client IP: after `LOGIN_MAX_FAILURES` (10) within `LOGIN_WINDOW_SECONDS` (15 minutes) that pair gets 429 `rate_limited` (even with the right password) with `Retry-After`, and one more attempt each window / max failures (90 s) after. Per account from every IP the ceiling is `LOGIN_ACCOUNT_MAX_FAILURES` (100), so a stranger can slow an account's logins down but never lock its owner out. A suspended account with the right password: 403 `account_suspended` (its tokens stopped working when it was suspended).
          */
         post: operations["login_api_auth_login_post"];
         delete?: never;
@@ -280,12 +280,12 @@ export interface paths {
         };
         /**
          * Get Material
-         * @description Public for `active` and `sold_out` listings; a `draft` or `archived` one is 404 to everyone but its seller and the parties of its transactions; a deleted one is 404. Public listings are served from a 5-minute cache that every change invalidates. No token is needed; a seller (or a party) sends theirs to see a draft.
+         * @description Public for `active` and `sold_out` listings; a `draft`, `archived` or `hidden` one (withheld by the operator, or its seller suspended) is 404 to everyone but its seller, the parties of its transactions and admins (`hidden_reason` is shown to the seller and admins only); a deleted one is 404. Public listings are served from a 5-minute cache that every change invalidates. No token is needed; a seller (or a party) sends theirs to see a draft.
          */
         get: operations["get_material_api_materials__material_id__get"];
         /**
          * Update Material
-         * @description Change some fields of your listing.
+         * @description A listing the operator has hidden keeps its status `hidden` (sending `status` is 409 `listing_hidden`); its other fields can change.
          */
         put: operations["update_material_api_materials__material_id__put"];
         post?: never;
@@ -1397,6 +1397,290 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/account/company": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Company
+         * @description Your company details and whether the operator has verified them.
+         */
+        get: operations["get_company_api_account_company_get"];
+        /**
+         * Put Company
+         * @description Creates or replaces the details (every field is sent each time). The VAT number must match the country's format, else 422 on `vat_number`. Changing the legal name, registration number, VAT number or country of a verified account ends its verification: the operator checks the new details again.
+         */
+        put: operations["put_company_api_account_company_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/materials/{material_id}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report Material
+         * @description Any signed-in user may report a listing they can see (404 otherwise; 403 for your own). One open report per user and listing (409 `already_reported`); it goes to the operator's queue (`GET /api/admin/reports`).
+         */
+        post: operations["report_material_api_materials__material_id__reports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Users
+         * @description Accounts, newest first. `q` matches email, company name or legal name (case-insensitive, anywhere); the other filters are exact.
+         */
+        get: operations["list_users_api_admin_users_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get User
+         * @description One account with its company details, suspension and activity counts.
+         */
+        get: operations["get_user_api_admin_users__user_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/{user_id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify User
+         * @description Vouch for the account's company details: its seller objects show `verified: true` at once (caches included) and it is notified. 409 `company_details_missing` without details, `already_verified`.
+         */
+        post: operations["verify_user_api_admin_users__user_id__verify_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/{user_id}/unverify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unverify User
+         * @description Withdraw the verification (409 `not_verified` if there is none).
+         */
+        post: operations["unverify_user_api_admin_users__user_id__unverify_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/{user_id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspend User
+         * @description At once: sign-in answers 403 `account_suspended`, every access and refresh token of the account stops working (401), and its listings leave search and the caches (status `hidden`, 404 to others). Your own account: 409 `cannot_suspend_self`.
+         */
+        post: operations["suspend_user_api_admin_users__user_id__suspend_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/{user_id}/unsuspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unsuspend User
+         * @description Sign-in works again; the listings return to their status, except those the operator hid on their own. 409 `not_suspended`.
+         */
+        post: operations["unsuspend_user_api_admin_users__user_id__unsuspend_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Stats
+         * @description The platform over a range of inclusive UTC dates (default: the last 12 months; at most 5 years; malformed or reversed: 400 `invalid_date_range`). Money: the orders paid in the range, per currency (never converted). Orders by status: those placed in the range. Impact: the paid purchases' emissions and water avoided versus virgin material, as the sustainability reports count them.
+         */
+        get: operations["get_stats_api_admin_stats_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Ledger
+         * @description The order's ledger entries in the order written (`charge`, `fee`, `refund`, `transfer`, `transfer_reversal`), their sums, and whether they agree with the order (charges - refunds = fees + transfers + held).
+         */
+        get: operations["get_ledger_api_admin_ledger_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Reports
+         * @description The moderation queue, oldest first. `status` filters (`open` for the work to do); a listing's reports are `actioned` when it is hidden, `dismissed` by hand.
+         */
+        get: operations["list_reports_api_admin_reports_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/reports/{report_id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dismiss Report
+         * @description Close a report without action (409 `report_resolved` if it is closed already).
+         */
+        post: operations["dismiss_report_api_admin_reports__report_id__dismiss_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/materials/{material_id}/hide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hide Material
+         * @description The listing's status becomes `hidden`: out of search and the caches at once, 404 to everyone but its seller, the parties of its orders and admins, not purchasable. The seller is notified and sees `hidden_reason` on the listing; its open reports become `actioned`. 409 `already_hidden`; 404 for an unknown or deleted listing.
+         */
+        post: operations["hide_material_api_admin_materials__material_id__hide_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/materials/{material_id}/unhide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unhide Material
+         * @description The listing returns to the status it had (`active` or `sold_out` by its stock now), unless its seller is suspended: then it stays `hidden` until the unsuspension. 409 `not_hidden`.
+         */
+        post: operations["unhide_material_api_admin_materials__material_id__unhide_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1488,6 +1772,15 @@ export interface components {
              */
             users: components["schemas"]["Counterpart"][];
         };
+        /** AccountFigures */
+        AccountFigures: {
+            /** Total */
+            total: number;
+            /** By Role */
+            by_role: {
+                [key: string]: number;
+            };
+        };
         /** AccountOut */
         AccountOut: {
             /**
@@ -1510,6 +1803,102 @@ export interface components {
              * @description Stripe Connect's hosted onboarding (an account link, valid for minutes); in the sandbox, a page of this app whose form posts to `/api/payouts/account/sandbox/complete`.
              */
             onboarding_url: string;
+        };
+        /** AdminUserDetail */
+        AdminUserDetail: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Email */
+            email: string;
+            /** Company Name */
+            company_name: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "manufacturer" | "brand" | "admin";
+            /** Verified */
+            verified: boolean;
+            /** Suspended */
+            suspended: boolean;
+            /** Has Company Details */
+            has_company_details: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Phone */
+            phone: string | null;
+            /** Verified At */
+            verified_at: string | null;
+            /** Suspended At */
+            suspended_at: string | null;
+            /** Suspension Reason */
+            suspension_reason: string | null;
+            /**
+             * Deleted At
+             * @description Set when the user deleted the account.
+             */
+            deleted_at: string | null;
+            /** @description The company details, if given. */
+            company: components["schemas"]["CompanyOut"] | null;
+            /**
+             * Listings
+             * @description Listings not deleted, any status.
+             */
+            listings: number;
+            /** Orders As Buyer */
+            orders_as_buyer: number;
+            /** Orders As Seller */
+            orders_as_seller: number;
+            /**
+             * Open Reports
+             * @description Open reports on the user's listings.
+             */
+            open_reports: number;
+        };
+        /** AdminUserList */
+        AdminUserList: {
+            /** Users */
+            users: components["schemas"]["AdminUserSummary"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Limit */
+            limit: number;
+        };
+        /** AdminUserSummary */
+        AdminUserSummary: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Email */
+            email: string;
+            /** Company Name */
+            company_name: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "manufacturer" | "brand" | "admin";
+            /** Verified */
+            verified: boolean;
+            /** Suspended */
+            suspended: boolean;
+            /** Has Company Details */
+            has_company_details: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /** AuditAdmin */
         AuditAdmin: {
@@ -1704,6 +2093,64 @@ export interface components {
             /** Concentration Ppm */
             concentration_ppm: number | null;
         };
+        /** CompanyIn */
+        CompanyIn: {
+            /**
+             * Legal Name
+             * @description As registered, e.g. `Têxteis do Ave, Lda`.
+             */
+            legal_name: string;
+            /**
+             * Registration Number
+             * @description The company register's number (Handelsregister, Companies House, ...).
+             */
+            registration_number: string;
+            /**
+             * Vat Number
+             * @description Optional (null or blank: none). Checked against `country`'s format and check digits: every EU member state, GB, CH, NO and the other countries python-stdnum knows; elsewhere 2-20 letters and digits. A number of the wrong shape for the country is a 422 on `vat_number`. Stored compact: EU numbers with their VIES prefix (`136 695 976` in DE -> `DE136695976`; Greece `EL…`), NO with `MVA`, CH with `MWST`.
+             */
+            vat_number?: string | null;
+            /**
+             * Country
+             * @description ISO 3166-1 alpha-2 of the registered office.
+             */
+            country: string;
+            /**
+             * Address
+             * @description The registered office's postal address (lines separated by newlines).
+             */
+            address: string;
+        };
+        /** CompanyOut */
+        CompanyOut: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Legal Name */
+            legal_name: string;
+            /** Registration Number */
+            registration_number: string;
+            /** Vat Number */
+            vat_number: string | null;
+            /** Country */
+            country: string;
+            /** Address */
+            address: string;
+            /**
+             * Verified
+             * @description The operator has checked these details. Changing the legal name, registration number, VAT number or country ends the verification.
+             */
+            verified: boolean;
+            /** Verified At */
+            verified_at: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** CompositionItem */
         CompositionItem: {
             /**
@@ -1803,6 +2250,31 @@ export interface components {
              */
             statement: string;
         };
+        /** CurrencyFigures */
+        CurrencyFigures: {
+            /** Currency */
+            currency: string;
+            /**
+             * Orders
+             * @description Orders paid in the range.
+             */
+            orders: number;
+            /**
+             * Gmv
+             * @description Gross merchandise value: their totals (goods + delivery).
+             */
+            gmv: number;
+            /**
+             * Refunded
+             * @description Refunded on those orders so far.
+             */
+            refunded: number;
+            /**
+             * Platform Fees
+             * @description The platform's commission on them.
+             */
+            platform_fees: number;
+        };
         /** DeletionScheduled */
         DeletionScheduled: {
             /**
@@ -1898,6 +2370,24 @@ export interface components {
             updated_at: string;
             /** Resolved At */
             resolved_at: string | null;
+        };
+        /** DisputeFigures */
+        DisputeFigures: {
+            /**
+             * Open
+             * @description Open now, whenever opened.
+             */
+            open: number;
+            /**
+             * Opened
+             * @description Opened in the range.
+             */
+            opened: number;
+            /**
+             * Resolved
+             * @description Resolved in the range.
+             */
+            resolved: number;
         };
         /** DisputeMessageOut */
         DisputeMessageOut: {
@@ -2105,6 +2595,23 @@ export interface components {
              */
             baseline: string | null;
         };
+        /** ImpactFigures */
+        ImpactFigures: {
+            /** Purchases */
+            purchases: number;
+            /** Quantity Kg */
+            quantity_kg: number;
+            /**
+             * Carbon Saved
+             * @description kg CO2e avoided versus virgin material.
+             */
+            carbon_saved: number;
+            /**
+             * Water Saved
+             * @description Litres avoided versus virgin material.
+             */
+            water_saved: number;
+        };
         /**
          * ImpactOut
          * @description A listing's saving per kg against `baseline` (the virgin material compared against).
@@ -2139,6 +2646,84 @@ export interface components {
              * Format: date-time
              */
             sent_at: string;
+        };
+        /** LedgerEntryOut */
+        LedgerEntryOut: {
+            /**
+             * Entry Id
+             * Format: uuid
+             */
+            entry_id: string;
+            /** Position */
+            position: number;
+            /** Kind */
+            kind: string;
+            /** Amount */
+            amount: number;
+            /** Currency */
+            currency: string;
+            /** Reference */
+            reference: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** LedgerOut */
+        LedgerOut: {
+            /**
+             * Transaction Id
+             * Format: uuid
+             */
+            transaction_id: string;
+            /** Entries */
+            entries: components["schemas"]["LedgerEntryOut"][];
+            /** Charges */
+            charges: number;
+            /** Refunds */
+            refunds: number;
+            /** Fees */
+            fees: number;
+            /**
+             * Transferred
+             * @description Transfers minus reversals.
+             */
+            transferred: number;
+            /**
+             * Held
+             * @description What the platform holds for the seller.
+             */
+            held: number;
+            /**
+             * Consistent
+             * @description The entries agree with the order (`fabricloop reconcile`).
+             */
+            consistent: boolean;
+            /** Problems */
+            problems: string[];
+        };
+        /** ListingModerated */
+        ListingModerated: {
+            /**
+             * Material Id
+             * Format: uuid
+             */
+            material_id: string;
+            /**
+             * Status
+             * @description `hidden`, or the status the listing returned to.
+             */
+            status: string;
+            /** Hidden At */
+            hidden_at: string | null;
+            /** Hidden Reason */
+            hidden_reason: string | null;
+            /**
+             * Reports Resolved
+             * @description Open reports of the listing marked `actioned`.
+             */
+            reports_resolved: number;
         };
         /** LoginRequest */
         LoginRequest: {
@@ -2366,7 +2951,7 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "draft" | "active" | "sold_out" | "archived";
+            status: "draft" | "active" | "sold_out" | "archived" | "hidden";
             /**
              * Created At
              * Format: date-time
@@ -2444,9 +3029,15 @@ export interface components {
             supply_chain: components["schemas"]["SupplyChainStepOut"][];
             /**
              * Status
+             * @description `hidden`: the operator withheld the listing (see `hidden_reason`; a suspended seller's listings are `hidden` with no reason); it is then 404 to everyone but its seller, the parties of its orders and admins, and its status cannot change.
              * @enum {string}
              */
-            status: "draft" | "active" | "sold_out" | "archived";
+            status: "draft" | "active" | "sold_out" | "archived" | "hidden";
+            /**
+             * Hidden Reason
+             * @description Why the operator hid the listing: to its seller and admins only, else null.
+             */
+            hidden_reason?: string | null;
             seller: components["schemas"]["Party"];
             impact: components["schemas"]["Impact"];
             /** Passport Id */
@@ -2887,7 +3478,7 @@ export interface components {
             notification_id: string;
             /**
              * Kind
-             * @description One of: message_received, offer_received, offer_countered, offer_accepted, order_paid, order_shipped, order_completed, order_cancelled, refund_issued, dispute_opened, dispute_resolved, saved_search_match, certificate_expiring.
+             * @description One of: message_received, offer_received, offer_countered, offer_accepted, order_paid, order_shipped, order_completed, order_cancelled, refund_issued, account_verified, listing_hidden, dispute_opened, dispute_resolved, saved_search_match, certificate_expiring.
              */
             kind: string;
             /** Title */
@@ -3034,6 +3625,14 @@ export interface components {
              */
             updated_at: string;
         };
+        /** OptionalReasonIn */
+        OptionalReasonIn: {
+            /**
+             * Reason
+             * @description Why, for the audit log (optional).
+             */
+            reason?: string | null;
+        };
         /** Party */
         Party: {
             /**
@@ -3043,6 +3642,11 @@ export interface components {
             user_id: string;
             /** Company Name */
             company_name: string;
+            /**
+             * Verified
+             * @description The operator has verified the company's details.
+             */
+            verified: boolean;
         };
         /** PassportChangeOut */
         PassportChangeOut: {
@@ -3348,6 +3952,31 @@ export interface components {
              */
             created_at: string;
         };
+        /** PlatformStats */
+        PlatformStats: {
+            /**
+             * Start Date
+             * Format: date
+             */
+            start_date: string;
+            /**
+             * End Date
+             * Format: date
+             */
+            end_date: string;
+            /** By Currency */
+            by_currency: components["schemas"]["CurrencyFigures"][];
+            /**
+             * Orders By Status
+             * @description Orders placed in the range, by their current status (every status present, zero included).
+             */
+            orders_by_status: {
+                [key: string]: number;
+            };
+            disputes: components["schemas"]["DisputeFigures"];
+            new_accounts: components["schemas"]["AccountFigures"];
+            impact: components["schemas"]["ImpactFigures"];
+        };
         /** PriceTierIn */
         PriceTierIn: {
             /**
@@ -3367,6 +3996,14 @@ export interface components {
             min_quantity: number;
             /** Price */
             price: number;
+        };
+        /** ReasonIn */
+        ReasonIn: {
+            /**
+             * Reason
+             * @description Why (1-1000 characters); kept in the audit log.
+             */
+            reason: string;
         };
         /** RefreshRequest */
         RefreshRequest: {
@@ -3455,6 +4092,48 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /** ReportCreated */
+        ReportCreated: {
+            /**
+             * Report Id
+             * Format: uuid
+             */
+            report_id: string;
+            /**
+             * Material Id
+             * Format: uuid
+             */
+            material_id: string;
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "counterfeit_claim" | "misleading_metrics" | "prohibited" | "other";
+            /**
+             * Status
+             * @default open
+             * @constant
+             */
+            status: "open";
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** ReportIn */
+        ReportIn: {
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "counterfeit_claim" | "misleading_metrics" | "prohibited" | "other";
+            /**
+             * Details
+             * @description What is wrong, 1-5000 characters.
+             */
+            details: string;
         };
         /**
          * ReportLine
@@ -3551,6 +4230,97 @@ export interface components {
              */
             fabric_stage_note: string;
         };
+        /** ReportOut */
+        ReportOut: {
+            /**
+             * Report Id
+             * Format: uuid
+             */
+            report_id: string;
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "counterfeit_claim" | "misleading_metrics" | "prohibited" | "other";
+            /** Details */
+            details: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "actioned" | "dismissed";
+            material: components["schemas"]["ReportedListing"];
+            reporter: components["schemas"]["Reporter"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Resolved At */
+            resolved_at: string | null;
+            /**
+             * Resolution
+             * @description The operator's note when resolving it.
+             */
+            resolution: string | null;
+        };
+        /** ReportQueue */
+        ReportQueue: {
+            /** Reports */
+            reports: components["schemas"]["ReportOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Limit */
+            limit: number;
+        };
+        /** ReportResolved */
+        ReportResolved: {
+            /**
+             * Report Id
+             * Format: uuid
+             */
+            report_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "actioned" | "dismissed";
+            /**
+             * Resolved At
+             * Format: date-time
+             */
+            resolved_at: string;
+        };
+        /** ReportedListing */
+        ReportedListing: {
+            /**
+             * Material Id
+             * Format: uuid
+             */
+            material_id: string;
+            /** Title */
+            title: string;
+            /**
+             * Status
+             * @description The listing's status now (`hidden` once hidden).
+             */
+            status: string;
+            /** Hidden Reason */
+            hidden_reason: string | null;
+            seller: components["schemas"]["Party"];
+        };
+        /** Reporter */
+        Reporter: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Company Name */
+            company_name: string;
+        };
         /** Round */
         Round: {
             /**
@@ -3630,6 +4400,12 @@ export interface components {
              * @description `true`: only listings that offer a sample; `false`: only those that don't.
              */
             sample_available?: boolean | null;
+            /**
+             * Verified Only
+             * @description `true`: only listings of sellers the operator has verified (`seller.verified`).
+             * @default false
+             */
+            verified_only: boolean;
             /**
              * Max Width Cm
              * @description Lot-level: a lot at most this wide (cm).
@@ -4359,6 +5135,25 @@ export interface components {
              */
             email: boolean;
         };
+        /** UserModerated */
+        UserModerated: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Suspended */
+            suspended: boolean;
+            /** Suspended At */
+            suspended_at: string | null;
+            /** Suspension Reason */
+            suspension_reason: string | null;
+            /**
+             * Listings Changed
+             * @description Listings withheld by a suspension, or returned by an unsuspension.
+             */
+            listings_changed: number;
+        };
         /** UserOut */
         UserOut: {
             /**
@@ -4582,6 +5377,15 @@ export interface operations {
             };
             /** @description `unauthorized` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `account_suspended` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4927,6 +5731,8 @@ export interface operations {
                 sort?: ("relevance" | "newest" | "price_asc" | "price_desc") | null;
                 /** @description `true`: only listings that offer a sample; `false`: only those that don't. */
                 sample_available?: boolean | null;
+                /** @description `true`: only listings of sellers the operator has verified (`seller.verified`). */
+                verified_only?: boolean;
                 /** @description Lot-level: a lot at most this wide (cm). */
                 max_width_cm?: number | string | null;
                 /** @description Lot-level: a lot at least this wide (cm). */
@@ -5123,6 +5929,15 @@ export interface operations {
             };
             /** @description `not_found`, `not_found` */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `listing_hidden` */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8239,6 +9054,984 @@ export interface operations {
             };
             /** @description `forbidden` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_company_api_account_company_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyOut"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_company_api_account_company_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompanyIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyOut"];
+                };
+            };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    report_material_api_materials__material_id__reports_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                material_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportCreated"];
+                };
+            };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `already_reported` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_users_api_admin_users_get: {
+        parameters: {
+            query?: {
+                q?: string | null;
+                role?: ("manufacturer" | "brand" | "admin") | null;
+                verified?: boolean | null;
+                suspended?: boolean | null;
+                has_company_details?: boolean | null;
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size; values above 100 are clamped. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserList"];
+                };
+            };
+            /** @description `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_user_api_admin_users__user_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserDetail"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    verify_user_api_admin_users__user_id__verify_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyOut"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `company_details_missing`, `already_verified` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    unverify_user_api_admin_users__user_id__unverify_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OptionalReasonIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyOut"];
+                };
+            };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_verified` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    suspend_user_api_admin_users__user_id__suspend_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserModerated"];
+                };
+            };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `cannot_suspend_self`, `already_suspended` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    unsuspend_user_api_admin_users__user_id__unsuspend_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OptionalReasonIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserModerated"];
+                };
+            };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_suspended` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_stats_api_admin_stats_get: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM-DD, inclusive. */
+                start_date?: string | null;
+                /** @description YYYY-MM-DD, inclusive. */
+                end_date?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformStats"];
+                };
+            };
+            /** @description `invalid_date_range` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_ledger_api_admin_ledger_get: {
+        parameters: {
+            query: {
+                transaction_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerOut"];
+                };
+            };
+            /** @description `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_reports_api_admin_reports_get: {
+        parameters: {
+            query?: {
+                status?: ("open" | "actioned" | "dismissed") | null;
+                reason?: ("counterfeit_claim" | "misleading_metrics" | "prohibited" | "other") | null;
+                material_id?: string | null;
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size; values above 100 are clamped. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportQueue"];
+                };
+            };
+            /** @description `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    dismiss_report_api_admin_reports__report_id__dismiss_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OptionalReasonIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportResolved"];
+                };
+            };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `report_resolved` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    hide_material_api_admin_materials__material_id__hide_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                material_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListingModerated"];
+                };
+            };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `already_hidden` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    unhide_material_api_admin_materials__material_id__unhide_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                material_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OptionalReasonIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListingModerated"];
+                };
+            };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_hidden` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

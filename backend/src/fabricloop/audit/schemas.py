@@ -1,8 +1,8 @@
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 
 class AuditAdmin(BaseModel):
@@ -32,3 +32,29 @@ class AuditLog(BaseModel):
     total: int
     page: int
     limit: int
+
+
+# The body of an admin action that says why; the reason goes to the audit log.
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("Must not contain NUL characters.")
+    return value
+
+
+Reason = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=1000),
+    AfterValidator(_no_nul),
+]
+
+
+class ReasonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Reason = Field(description="Why (1-1000 characters); kept in the audit log.")
+
+
+class OptionalReasonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Reason | None = Field(None, description="Why, for the audit log (optional).")

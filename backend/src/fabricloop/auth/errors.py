@@ -13,6 +13,10 @@ class InvalidCredentials(Unauthorized):
     message = "Email or password is incorrect."
 
 
+class AccountSuspended(Forbidden):
+    code, message = "account_suspended", "This account is suspended by the operator."
+
+
 class InvalidSession(Unauthorized):
     message = "The token is missing, invalid, expired or revoked."
 

@@ -26,6 +26,11 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     deleted_at: Mapped[datetime | None]
     delete_after: Mapped[datetime | None]
     anonymised_at: Mapped[datetime | None]
+    # The operator checked the company details (companies.Company) and vouches for them.
+    verified_at: Mapped[datetime | None]
+    # Suspended by the operator: no sign-in, no tokens, listings withheld.
+    suspended_at: Mapped[datetime | None]
+    suspension_reason: Mapped[str | None] = mapped_column(String(1000))
 
 
 class RefreshToken(CreatedAt, Base):

@@ -73,3 +73,17 @@ async def revoke_all_for_user(session: AsyncSession, user_id: uuid.UUID, at: dat
         .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=at)
     )
+
+
+async def lock_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    result = await session.execute(
+        select(User)
+        .where(User.id == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return result.scalar_one_or_none()
+
+
+async def flush(session: AsyncSession) -> None:
+    await session.flush()

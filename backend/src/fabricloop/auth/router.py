@@ -5,6 +5,7 @@ from fastapi import APIRouter, Cookie, Response, status
 from fabricloop.auth import service
 from fabricloop.auth.deps import CurrentUser
 from fabricloop.auth.errors import (
+    AccountSuspended,
     EmailTaken,
     InvalidCredentials,
     InvalidEmail,
@@ -79,13 +80,14 @@ async def register(
 
 @router.post(
     "/login",
-    responses=responses(InvalidCredentials, TooManyLoginAttempts, Unprocessable),
+    responses=responses(InvalidCredentials, AccountSuspended, TooManyLoginAttempts, Unprocessable),
     description="Failed logins are counted per account and client IP: after "
     "`LOGIN_MAX_FAILURES` (10) within `LOGIN_WINDOW_SECONDS` (15 minutes) that pair gets 429 "
     "`rate_limited` (even with the right password) with `Retry-After`, and one more attempt "
     "each window / max failures (90 s) after. Per account from every IP the ceiling is "
     "`LOGIN_ACCOUNT_MAX_FAILURES` (100), so a stranger can slow an account's logins down "
-    "but never lock its owner out.",
+    "but never lock its owner out. A suspended account with the right password: 403 "
+    "`account_suspended` (its tokens stopped working when it was suspended).",
 )
 async def login(
     data: LoginRequest,

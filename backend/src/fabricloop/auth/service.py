@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.auth import repository, tokens
 from fabricloop.auth.emails import normalise_email
 from fabricloop.auth.errors import (
+    AccountSuspended,
     EmailTaken,
     InvalidCredentials,
     InvalidEmail,
@@ -123,6 +124,8 @@ async def login(
         for key, rate in buckets:
             await limiter.take(key, rate)
         raise InvalidCredentials()
+    if user.suspended_at is not None:  # said only to whoever knows the password
+        raise AccountSuspended()
     return await _issue_pair(session, settings, user, family_id=uuid.uuid4())
 
 
@@ -190,7 +193,7 @@ async def _consume_refresh_token(
         await repository.revoke_family(session, stored.family_id, now)
         raise InvalidSession(commit_changes=True)
     user = await repository.get_user(session, stored.user_id)
-    if user is None or not user.is_active or stored.expires_at <= now:
+    if user is None or not _may_sign_in(user) or stored.expires_at <= now:
         raise InvalidSession()
     stored.used_at = now
     stored.revoked_at = now
@@ -227,9 +230,13 @@ async def authenticate(session: AsyncSession, settings: Settings, token: str) ->
         user = await repository.get_user_of_live_login(
             session, claims.user_id, claims.family_id, _now()
         )
-    if user is None or not user.is_active:
+    if user is None or not _may_sign_in(user):
         raise InvalidSession()
     return user
+
+
+def _may_sign_in(user: User) -> bool:
+    return user.is_active and user.suspended_at is None
 
 
 async def active_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
@@ -241,3 +248,26 @@ async def end_all_sessions(session: AsyncSession, user_id: uuid.UUID) -> None:
     """Revoke every login of the user, their access tokens with them: for a password change, a
     suspension, a deletion."""
     await repository.revoke_all_for_user(session, user_id, _now())
+
+
+async def lock_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    return await repository.lock_user(session, user_id)
+
+
+async def suspend(session: AsyncSession, user: User, reason: str) -> None:
+    """No more sign-ins for `user` (locked by the caller), and every live token (access and
+    refresh) ends now."""
+    user.suspended_at = _now()
+    user.suspension_reason = reason
+    await repository.flush(session)
+    await end_all_sessions(session, user.id)
+
+
+async def unsuspend(session: AsyncSession, user: User) -> None:
+    user.suspended_at = None
+    user.suspension_reason = None
+    await repository.flush(session)
+
+
+async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    return await repository.get_user(session, user_id)

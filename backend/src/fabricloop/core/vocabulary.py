@@ -70,7 +70,11 @@ SUPPLY_CHAIN_STAGES = (
     "warehouse",
     "other",
 )
-MATERIAL_STATUSES = ("draft", "active", "sold_out", "archived")
+# `hidden`: withheld by the operator (a hidden listing, or any listing of a suspended seller);
+# set and lifted by the operator only, the listing returning to the status it had.
+MATERIAL_STATUSES = ("draft", "active", "sold_out", "archived", "hidden")
+LISTING_REPORT_REASONS = ("counterfeit_claim", "misleading_metrics", "prohibited", "other")
+LISTING_REPORT_STATUSES = ("open", "actioned", "dismissed")
 LOT_GRADES = ("first", "second")
 TRANSACTION_KINDS = ("order", "sample")
 TRANSACTION_STATUSES = ("pending", "paid", "shipped", "completed", "cancelled")

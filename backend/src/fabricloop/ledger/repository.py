@@ -76,3 +76,7 @@ async def sums_after(
     if after is not None:
         query = query.where(Transaction.id > after)
     return [tuple(row) for row in await session.execute(query)]
+
+
+async def get_transaction(session: AsyncSession, transaction_id: uuid.UUID) -> Transaction | None:
+    return await session.get(Transaction, transaction_id)

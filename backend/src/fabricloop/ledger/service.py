@@ -139,3 +139,26 @@ async def reconcile_database(settings: Settings) -> tuple[int, list[Discrepancy]
             return await reconcile(session)
     finally:
         await engine.dispose()
+
+
+@dataclass(frozen=True)
+class Statement:
+    transaction: Transaction
+    entries: list[LedgerEntry]
+    balance: Balance
+    problems: list[str]
+
+
+async def statement(session: AsyncSession, transaction_id: uuid.UUID) -> Statement | None:
+    """An order's entries in the order written, their sums, and how they disagree with the
+    order (empty when they agree); None for an unknown order."""
+    transaction = await repository.get_transaction(session, transaction_id)
+    if transaction is None:
+        return None
+    sums = await balance(session, transaction_id)
+    return Statement(
+        transaction,
+        await repository.list_entries(session, transaction_id),
+        sums,
+        problems(transaction, sums),
+    )

@@ -1,4 +1,5 @@
 from fabricloop.core.errors import (
+    Conflict,
     Forbidden,
     InvalidQuery,
     NotFound,
@@ -36,3 +37,16 @@ class ListingBusy(ServiceUnavailable):
     pile-up of buyers on one listing; retrying shortly is safe (nothing was taken)."""
 
     message = "Too many buyers on this listing at once; nothing was reserved. Retry shortly."
+
+
+class AlreadyHidden(Conflict):
+    code, message = "already_hidden", "The listing is hidden already."
+
+
+class NotHidden(Conflict):
+    code, message = "not_hidden", "The listing is not hidden."
+
+
+class ListingHidden(Conflict):
+    code = "listing_hidden"
+    message = "The operator has hidden this listing; its status cannot change until it is unhidden."

@@ -167,6 +167,12 @@ class Material(UUIDPrimaryKey, Timestamps, Base):
     supply_chain: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default="[]")
     status: Mapped[str] = mapped_column(String(16), server_default="active")
     deleted_at: Mapped[datetime | None]
+    # Moderation. `hidden_at`/`hidden_reason`: the operator hid this listing (the seller sees
+    # the reason). While it is hidden, or its seller is suspended, `status` is `hidden` and
+    # `held_status` keeps the status it returns to.
+    hidden_at: Mapped[datetime | None]
+    hidden_reason: Mapped[str | None] = mapped_column(String(1000))
+    held_status: Mapped[str | None] = mapped_column(String(16))
     search_vector: Mapped[str] = mapped_column(
         TSVECTOR, Computed(SEARCH_VECTOR_SQL, persisted=True), deferred=True
     )

@@ -18,6 +18,7 @@ from fabricloop.materials import search, service
 from fabricloop.materials.errors import (
     ImageNotFound,
     InvalidSearch,
+    ListingHidden,
     ListingNotAllowed,
     MaterialNotFound,
     NotMaterialOwner,
@@ -101,8 +102,10 @@ async def create_material(
     "/{material_id}",
     response_model=MaterialDetail,
     responses=responses(MaterialNotFound),
-    description="Public for `active` and `sold_out` listings; a `draft` or `archived` one is "
-    "404 to everyone but its seller and the parties of its transactions; a deleted one is 404. "
+    description="Public for `active` and `sold_out` listings; a `draft`, `archived` or "
+    "`hidden` one (withheld by the operator, or its seller suspended) is 404 to everyone but "
+    "its seller, the parties of its transactions and admins (`hidden_reason` is shown to the "
+    "seller and admins only); a deleted one is 404. "
     "Public listings are served from a 5-minute cache that every change invalidates. No token "
     "is needed; a seller (or a party) sends theirs to see a draft.",
 )
@@ -135,8 +138,15 @@ async def get_material(
 @router.put(
     "/{material_id}",
     responses=responses(
-        InvalidSession, NotMaterialOwner, MaterialNotFound, ImageNotFound, Unprocessable
+        InvalidSession,
+        NotMaterialOwner,
+        MaterialNotFound,
+        ImageNotFound,
+        ListingHidden,
+        Unprocessable,
     ),
+    description="A listing the operator has hidden keeps its status `hidden` (sending `status` "
+    "is 409 `listing_hidden`); its other fields can change.",
 )
 async def update_material(
     material_id: uuid.UUID,

@@ -134,7 +134,8 @@ Unit = Literal[UNITS]  # type: ignore[valid-type]
 Currency = Literal[CURRENCIES]  # type: ignore[valid-type]
 Stage = Literal[SUPPLY_CHAIN_STAGES]  # type: ignore[valid-type]
 EditableStatus = Literal["draft", "active", "archived"]
-Status = Literal["draft", "active", "sold_out", "archived"]
+# `hidden`: withheld by the operator (set and lifted by the operator only).
+Status = Literal["draft", "active", "sold_out", "archived", "hidden"]
 
 
 class Request(BaseModel):
@@ -492,6 +493,7 @@ class MaterialDeleted(BaseModel):
 class Party(BaseModel):
     user_id: uuid.UUID
     company_name: str
+    verified: bool = Field(description="The operator has verified the company's details.")
 
 
 class MaterialImage(BaseModel):
@@ -582,7 +584,15 @@ class MaterialDetail(BaseModel):
     images: list[MaterialImage]
     sustainability_metrics: MetricsOut | None
     supply_chain: list[SupplyChainStepOut]
-    status: Status
+    status: Status = Field(
+        description="`hidden`: the operator withheld the listing (see `hidden_reason`; a "
+        "suspended seller's listings are `hidden` with no reason); it is then 404 to everyone "
+        "but its seller, the parties of its orders and admins, and its status cannot change."
+    )
+    hidden_reason: str | None = Field(
+        None,
+        description="Why the operator hid the listing: to its seller and admins only, else null.",
+    )
     seller: Party
     impact: Impact
     passport_id: uuid.UUID | None

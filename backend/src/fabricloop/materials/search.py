@@ -78,7 +78,11 @@ async def run_search(
                 price=r["price"],
                 currency=r["currency"],
                 thumbnail_url=url_of(r["thumbnail_key"]) if r["thumbnail_key"] else None,
-                seller=Party(user_id=r["seller_id"], company_name=r["company_name"]),
+                seller=Party(
+                    user_id=r["seller_id"],
+                    company_name=r["company_name"],
+                    verified=r["seller_verified"],
+                ),
                 carbon_footprint=r["carbon_footprint"],
                 created_at=r["created_at"],
                 display_price=r["display_price"],

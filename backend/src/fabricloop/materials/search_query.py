@@ -47,6 +47,7 @@ class SearchQuery:
     max_weight_gsm: Decimal | None = None
     color: str | None = None
     display_currency: str | None = None
+    verified_only: bool = False
     # The reference rates the prices are converted with (units per 1 EUR, as strings), set by
     # the search once it has read them: part of the cache key, so new rates make a new result.
     rates: tuple[tuple[str, str], ...] = ()
@@ -79,12 +80,14 @@ class SearchQuery:
     @property
     def filters_listing_columns(self) -> bool:
         """Whether a filter needs the listing's own row (none of them is in the search
-        table): samples, lots, colour, prices converted to the display currency."""
+        table): samples, lots, colour, prices converted to the display currency, verified
+        sellers."""
         return (
             self.sample_available is not None
             or self.filters_lots
             or self.color is not None
             or self.converts_prices
+            or self.verified_only
         )
 
     def facets_key(self) -> str:
@@ -127,6 +130,7 @@ SINGLE_VALUED = (
     "max_weight_gsm",
     "color",
     "display_currency",
+    "verified_only",
 )
 
 
@@ -159,6 +163,11 @@ class SearchParams(BaseModel):
     sample_available: bool | None = Field(
         None,
         description="`true`: only listings that offer a sample; `false`: only those that don't.",
+    )
+    verified_only: bool = Field(
+        False,
+        description="`true`: only listings of sellers the operator has verified "
+        "(`seller.verified`).",
     )
     # Maxima before minima, so each minimum's check can compare with its maximum.
     max_width_cm: Decimal | None = Field(
@@ -284,4 +293,5 @@ class SearchParams(BaseModel):
             max_weight_gsm=self.max_weight_gsm,
             color=self.color,
             display_currency=self.display_currency,
+            verified_only=self.verified_only,
         )

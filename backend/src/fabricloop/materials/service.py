@@ -12,11 +12,13 @@ from fabricloop.auth.models import User
 from fabricloop.core.cache import Cache, Prefetched
 from fabricloop.core.pagination import Page
 from fabricloop.core.queue import enqueue_after_commit
+from fabricloop.core.vocabulary import ADMIN_ROLE
 from fabricloop.impact.service import impact_out, per_kg_impact
 from fabricloop.materials import caching, listing_cache, passport_log, repository, rows, search
 from fabricloop.materials.errors import (
     ImageNotFound,
     InvalidMaterial,
+    ListingHidden,
     ListingNotAllowed,
     MaterialNotFound,
     NotMaterialOwner,
@@ -38,6 +40,7 @@ from fabricloop.materials.terms import tiers_from_json, tiers_json
 from fabricloop.materials.views import UrlOf, detail_view
 
 PUBLIC_STATUSES = ("active", "sold_out")
+HIDDEN = "hidden"
 LISTING_ROLE = "manufacturer"
 
 Viewer = Callable[[], Awaitable[User | None]]
@@ -158,11 +161,21 @@ async def _visible(session: AsyncSession, material: Material, viewer: User | Non
         return True
     if viewer is None:
         return False
-    if viewer.id == material.seller_id:
+    if viewer.id == material.seller_id or viewer.role == ADMIN_ROLE:
         return True
     # A draft or archived listing stays visible to the parties of its transactions (the
     # OpenAPI operation get_material says so).
     return await repository.is_transaction_party(session, material.id, viewer.id)
+
+
+async def visible_listing(
+    session: AsyncSession, material_id: uuid.UUID, viewer: User | None
+) -> Material:
+    """The listing if `viewer` may see it (as its detail page decides), else MaterialNotFound."""
+    row = await repository.get_material_row(session, material_id)
+    if row is None or not await _visible(session, row.material, viewer):
+        raise MaterialNotFound()
+    return row.material
 
 
 async def cached_detail(
@@ -187,7 +200,8 @@ async def material_detail(
         raise MaterialNotFound()
     material = row.material
     public = material.deleted_at is None and material.status in PUBLIC_STATUSES
-    if not public and not await _visible(session, material, await viewer()):
+    reader = None if public else await viewer()
+    if not public and not await _visible(session, material, reader):
         raise MaterialNotFound()
     images = await repository.material_images(session, material_id)
     metric = await repository.latest_metric(session, material_id)
@@ -203,6 +217,8 @@ async def material_detail(
     )
     lots = await repository.material_lots(session, material_id)
     detail: MaterialDetail = detail_view(row, images, metric, impact, url_of, lots)
+    if reader is None or (reader.id != material.seller_id and reader.role != ADMIN_ROLE):
+        detail.hidden_reason = None  # the seller's and the operator's business only
     body = detail.model_dump_json().encode()
     if public:
         await listing_cache.store_if_unchanged(
@@ -231,6 +247,10 @@ def _changes(material: Material, values: dict[str, Any]) -> dict[str, dict[str, 
 
 
 def _new_status(material: Material, data: MaterialUpdate, quantity: Decimal) -> str:
+    if material.status == HIDDEN:
+        if data.status is not None:
+            raise ListingHidden()
+        return HIDDEN  # restocking shows once the operator's hold ends (moderation.restore)
     if data.status is not None:
         if data.status == "active" and quantity <= 0:
             raise InvalidMaterial(

@@ -120,7 +120,10 @@ def detail_view(
             for s in m.supply_chain
         ],
         status=m.status,
-        seller=Party(user_id=m.seller_id, company_name=row.company_name),
+        hidden_reason=m.hidden_reason,
+        seller=Party(
+            user_id=m.seller_id, company_name=row.company_name, verified=row.seller_verified
+        ),
         impact=Impact(
             carbon_saved_per_kg=impact.carbon_saved_per_kg,
             water_saved_per_kg=impact.water_saved_per_kg,

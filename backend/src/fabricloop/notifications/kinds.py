@@ -14,6 +14,8 @@ KINDS: Final[dict[str, str]] = {
     "order_completed": "Completed orders",
     "order_cancelled": "Cancelled orders",
     "refund_issued": "Refunds",
+    "account_verified": "Company verification",
+    "listing_hidden": "Listings hidden by the operator",
     "dispute_opened": "Disputes opened",
     "dispute_resolved": "Disputes resolved",
     "saved_search_match": "Saved search matches",

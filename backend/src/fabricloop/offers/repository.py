@@ -24,19 +24,29 @@ class OfferView:
     unit: str
     buyer_company: str
     seller_company: str
+    buyer_verified: bool
+    seller_verified: bool
 
 
-def _view_query() -> Select[Offer, str, str, str, str]:
+def _view_query() -> Select[Offer, str, str, str, str, bool, bool]:
     return (
-        select(Offer, Material.title, Material.unit, Buyer.company_name, Seller.company_name)
+        select(
+            Offer,
+            Material.title,
+            Material.unit,
+            Buyer.company_name,
+            Seller.company_name,
+            Buyer.verified_at.is_not(None),
+            Seller.verified_at.is_not(None),
+        )
         .join(Material, Material.id == Offer.material_id)
         .join(Buyer, Buyer.id == Offer.buyer_id)
         .join(Seller, Seller.id == Offer.seller_id)
     )
 
 
-def _view(row: tuple[Offer, str, str, str, str]) -> OfferView:
-    return OfferView(row[0], row[1], row[2], row[3], row[4])
+def _view(row: tuple[Offer, str, str, str, str, bool, bool]) -> OfferView:
+    return OfferView(*row)
 
 
 async def add(session: AsyncSession, offer: Offer) -> Offer:

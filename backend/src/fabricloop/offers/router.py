@@ -49,8 +49,12 @@ def offer_out(view: OfferView) -> OfferOut:
         offer_id=o.id,
         material_id=o.material_id,
         material_title=view.material_title,
-        buyer=Party(user_id=o.buyer_id, company_name=view.buyer_company),
-        seller=Party(user_id=o.seller_id, company_name=view.seller_company),
+        buyer=Party(
+            user_id=o.buyer_id, company_name=view.buyer_company, verified=view.buyer_verified
+        ),
+        seller=Party(
+            user_id=o.seller_id, company_name=view.seller_company, verified=view.seller_verified
+        ),
         lot_code=o.lot_code,
         quantity=o.quantity,
         unit_price=o.unit_price,

@@ -32,11 +32,15 @@ class Purchase:
 
 
 async def purchases(
-    session: AsyncSession, party_id: uuid.UUID, side: Side, start: datetime, end: datetime
+    session: AsyncSession,
+    party_id: uuid.UUID | None,
+    side: Side,
+    start: datetime,
+    end: datetime,
 ) -> Sequence[Purchase]:
-    """The party's paid purchases (as buyer) or sales (as seller) with start <= paid_at < end,
-    oldest first, each with the material's latest seller metrics (one row per material, via
-    LATERAL)."""
+    """The party's (None: every party's) paid purchases (as buyer) or sales (as seller) with
+    start <= paid_at < end, oldest first, each with the material's latest seller metrics (one
+    row per material, via LATERAL)."""
     party = Transaction.buyer_id if side == "purchases" else Transaction.seller_id
     latest = (
         select(SustainabilityMetric.carbon_footprint, SustainabilityMetric.water_usage)
@@ -62,7 +66,7 @@ async def purchases(
         .join(Material, Material.id == Transaction.material_id)
         .outerjoin(latest, true())
         .where(
-            party == party_id,
+            true() if party_id is None else party == party_id,
             Transaction.status.in_(PAID_STATUSES),
             Transaction.paid_at >= start,
             Transaction.paid_at < end,

@@ -171,6 +171,45 @@ def _coverage_statement(total: Totals, side: Side) -> str:
     )
 
 
+def _per_kg(known: dict[uuid.UUID, PerKgImpact], purchase: Purchase) -> PerKgImpact:
+    """One material's purchases share their per-kg figures (same row, same latest metrics)."""
+    per_kg = known.get(purchase.material_id)
+    if per_kg is None:
+        per_kg = known[purchase.material_id] = per_kg_impact(
+            purchase.material_type,
+            purchase.source_type,
+            purchase.composition or [],
+            purchase.carbon_footprint,
+            purchase.water_usage,
+            purchase.origin_country,
+        )
+    return per_kg
+
+
+@dataclass(frozen=True)
+class PlatformImpact:
+    purchases: int
+    quantity_kg: Decimal
+    carbon_saved: Decimal
+    water_saved: Decimal
+
+
+async def platform_impact(session: AsyncSession, start: date, end: date) -> PlatformImpact:
+    """Every buyer's paid purchases in the range (inclusive UTC dates), as the reports count
+    them: emissions and water avoided versus virgin material."""
+    lower, upper = utc_bounds(start, end)
+    total = Totals()
+    known: dict[uuid.UUID, PerKgImpact] = {}
+    for purchase in await repository.purchases(session, None, "purchases", lower, upper):
+        total.add(purchase_impact(purchase.quantity_kg, _per_kg(known, purchase)))
+    return PlatformImpact(
+        purchases=total.count,
+        quantity_kg=round_kg(total.kg),
+        carbon_saved=round_co2e(total.carbon_saved),
+        water_saved=round_water(total.water_saved),
+    )
+
+
 def compute_report(
     start: date, end: date, purchases: Sequence[Purchase], side: Side = "purchases"
 ) -> ReportData:
@@ -182,17 +221,7 @@ def compute_report(
     per_material: dict[uuid.UUID, PerKgImpact] = {}
     lines = []
     for purchase in purchases:
-        # One material's purchases share their per-kg figures (same row, same latest metrics).
-        per_kg = per_material.get(purchase.material_id)
-        if per_kg is None:
-            per_kg = per_material[purchase.material_id] = per_kg_impact(
-                purchase.material_type,
-                purchase.source_type,
-                purchase.composition or [],
-                purchase.carbon_footprint,
-                purchase.water_usage,
-                purchase.origin_country,
-            )
+        per_kg = _per_kg(per_material, purchase)
         figures = purchase_impact(purchase.quantity_kg, per_kg)
         lines.append(PurchaseLine(purchase, per_kg, figures))
         total.add(figures)

@@ -23,11 +23,20 @@ class TransactionView:
     material_title: str
     buyer_company: str
     seller_company: str
+    buyer_verified: bool
+    seller_verified: bool
 
 
-def _view_query() -> Select[Transaction, str, str, str]:
+def _view_query() -> Select[Transaction, str, str, str, bool, bool]:
     return (
-        select(Transaction, Material.title, Buyer.company_name, Seller.company_name)
+        select(
+            Transaction,
+            Material.title,
+            Buyer.company_name,
+            Seller.company_name,
+            Buyer.verified_at.is_not(None),
+            Seller.verified_at.is_not(None),
+        )
         .join(Material, Material.id == Transaction.material_id)
         .join(Buyer, Buyer.id == Transaction.buyer_id)
         .join(Seller, Seller.id == Transaction.seller_id)
@@ -57,7 +66,7 @@ async def add_sample(session: AsyncSession, transaction: Transaction) -> bool:
 
 async def get_view(session: AsyncSession, transaction_id: uuid.UUID) -> TransactionView | None:
     row = (await session.execute(_view_query().where(Transaction.id == transaction_id))).first()
-    return None if row is None else TransactionView(row[0], row[1], row[2], row[3])
+    return None if row is None else TransactionView(*row)
 
 
 async def list_views(
@@ -85,7 +94,7 @@ async def list_views(
         .offset(offset)
         .limit(limit)
     )
-    return [TransactionView(r[0], r[1], r[2], r[3]) for r in rows], total or 0
+    return [TransactionView(*r) for r in rows], total or 0
 
 
 async def lock(session: AsyncSession, transaction_id: uuid.UUID) -> Transaction | None:

@@ -61,8 +61,12 @@ def _summary_fields(view: TransactionView) -> dict[str, object]:
         "total": t.total,
         "currency": t.currency,
         "status": t.status,
-        "buyer": Party(user_id=t.buyer_id, company_name=view.buyer_company),
-        "seller": Party(user_id=t.seller_id, company_name=view.seller_company),
+        "buyer": Party(
+            user_id=t.buyer_id, company_name=view.buyer_company, verified=view.buyer_verified
+        ),
+        "seller": Party(
+            user_id=t.seller_id, company_name=view.seller_company, verified=view.seller_verified
+        ),
         "created_at": t.created_at,
         "updated_at": t.updated_at,
     }

@@ -156,6 +156,7 @@ class TransactionCreated(Shipping):
 class Party(BaseModel):
     user_id: uuid.UUID
     company_name: str
+    verified: bool = Field(description="The operator has verified the company's details.")
 
 
 class StatusChange(BaseModel):

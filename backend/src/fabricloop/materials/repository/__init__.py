@@ -31,12 +31,15 @@ class MaterialRow:
     material: Material
     company_name: str
     passport_id: uuid.UUID | None
+    seller_verified: bool
 
 
 async def get_material_row(session: AsyncSession, material_id: uuid.UUID) -> MaterialRow | None:
     """The material with its seller's name and its passport id; deleted ones included."""
     result = await session.execute(
-        select(Material, User.company_name, DigitalProductPassport.id)
+        select(
+            Material, User.company_name, DigitalProductPassport.id, User.verified_at.is_not(None)
+        )
         .join(User, User.id == Material.seller_id)
         .outerjoin(DigitalProductPassport, DigitalProductPassport.material_id == Material.id)
         .where(Material.id == material_id)
@@ -44,7 +47,9 @@ async def get_material_row(session: AsyncSession, material_id: uuid.UUID) -> Mat
     row = result.first()
     if row is None:
         return None
-    return MaterialRow(material=row[0], company_name=row[1], passport_id=row[2])
+    return MaterialRow(
+        material=row[0], company_name=row[1], passport_id=row[2], seller_verified=row[3]
+    )
 
 
 async def lock_material(session: AsyncSession, material_id: uuid.UUID) -> Material | None:

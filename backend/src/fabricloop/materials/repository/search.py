@@ -127,6 +127,10 @@ def _listing_clauses(query: SearchQuery, clauses: list[str], params: dict[str, A
     never on width or weight."""
     if query.sample_available is not None:
         clauses.append("m.sample_available" if query.sample_available else "NOT m.sample_available")
+    if query.verified_only:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM users v WHERE v.id = m.seller_id AND v.verified_at IS NOT NULL)"
+        )
     if not (query.filters_lots or query.color):
         return
     lot = ["l.material_id = m.id", "l.quantity > 0"]
@@ -366,7 +370,8 @@ def page_sql(query: SearchQuery, *, counted: bool) -> tuple[str, dict[str, Any]]
                 ORDER BY i.position, i.created_at, i.id LIMIT 1) AS thumbnail_key,
                (SELECT s.carbon_footprint FROM sustainability_metrics s
                 WHERE s.material_id = m.id
-                ORDER BY s.recorded_at DESC, s.id DESC LIMIT 1) AS carbon_footprint
+                ORDER BY s.recorded_at DESC, s.id DESC LIMIT 1) AS carbon_footprint,
+               u.verified_at IS NOT NULL AS seller_verified
         FROM ({ids}
         ) p
         JOIN materials m ON m.id = p.id
