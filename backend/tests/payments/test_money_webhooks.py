@@ -131,20 +131,31 @@ class TestChargesTheOrderCannotKeep:
         assert len(await refunds_of(session, cancelled.id)) == 1
 
 
+@pytest.fixture
+async def paid_by_card(
+    client: AsyncClient,
+    session: AsyncSession,
+    webhook_secret: str,
+    material: Material,
+    buyer: User,
+) -> tuple[uuid.UUID, Payment]:
+    """An order of 3 (37.05 EUR) paid through the API, and its payment."""
+    transaction_id = await paid_order(client, buyer, material, 3)
+    (payment,) = (
+        await session.execute(select(Payment).where(Payment.transaction_id == transaction_id))
+    ).scalars()
+    return transaction_id, payment
+
+
 class TestRefundsAndDisputesFromStripe:
     async def test_charge_refunded_in_the_dashboard(
         self,
         client: AsyncClient,
         session: AsyncSession,
-        webhook_secret: str,
-        material: Material,
-        buyer: User,
         seller: User,
+        paid_by_card: tuple[uuid.UUID, Payment],
     ) -> None:
-        transaction_id = await paid_order(client, buyer, material, 3)
-        (payment,) = (
-            await session.execute(select(Payment).where(Payment.transaction_id == transaction_id))
-        ).scalars()
+        transaction_id, payment = paid_by_card
         charge = {
             "id": "ch_dashboard",
             "object": "charge",
@@ -176,15 +187,10 @@ class TestRefundsAndDisputesFromStripe:
         self,
         client: AsyncClient,
         session: AsyncSession,
-        webhook_secret: str,
-        material: Material,
-        buyer: User,
         seller: User,
+        paid_by_card: tuple[uuid.UUID, Payment],
     ) -> None:
-        transaction_id = await paid_order(client, buyer, material, 3)
-        (payment,) = (
-            await session.execute(select(Payment).where(Payment.transaction_id == transaction_id))
-        ).scalars()
+        transaction_id, payment = paid_by_card
         charge = {
             "id": "ch_x",
             "payment_intent": payment.gateway_reference,
@@ -200,15 +206,10 @@ class TestRefundsAndDisputesFromStripe:
         self,
         client: AsyncClient,
         session: AsyncSession,
-        webhook_secret: str,
-        material: Material,
-        buyer: User,
         seller: User,
+        paid_by_card: tuple[uuid.UUID, Payment],
     ) -> None:
-        transaction_id = await paid_order(client, buyer, material, 3)
-        (payment,) = (
-            await session.execute(select(Payment).where(Payment.transaction_id == transaction_id))
-        ).scalars()
+        transaction_id, payment = paid_by_card
         dispute = {
             "id": "dp_1",
             "object": "dispute",
@@ -237,15 +238,10 @@ class TestRefundsAndDisputesFromStripe:
         self,
         client: AsyncClient,
         session: AsyncSession,
-        webhook_secret: str,
-        material: Material,
-        buyer: User,
         seller: User,
+        paid_by_card: tuple[uuid.UUID, Payment],
     ) -> None:
-        transaction_id = await paid_order(client, buyer, material, 3)
-        (payment,) = (
-            await session.execute(select(Payment).where(Payment.transaction_id == transaction_id))
-        ).scalars()
+        transaction_id, payment = paid_by_card
         dispute = {
             "id": "dp_2",
             "payment_intent": payment.gateway_reference,
