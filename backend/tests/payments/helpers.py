@@ -3,9 +3,12 @@
 import json
 import time
 import uuid
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 import stripe
+from fastapi import FastAPI
 from httpx import AsyncClient, Response
 
 from fabricloop.transactions.models import Transaction
@@ -58,3 +61,18 @@ async def deliver(
         content=payload,
         headers={"Stripe-Signature": header, "Content-Type": "application/json"},
     )
+
+
+G = TypeVar("G")  # a gateway, or a test's stand-in for one
+
+
+@contextmanager
+def gateway_swapped(app: FastAPI, gateway: G) -> Iterator[G]:
+    """`gateway` takes the app's payments until the block ends. (Not monkeypatch: its undo
+    loses what Starlette's State holds.)"""
+    original = app.state.payment_gateway
+    app.state.payment_gateway = gateway
+    try:
+        yield gateway
+    finally:
+        app.state.payment_gateway = original

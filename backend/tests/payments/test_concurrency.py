@@ -19,6 +19,7 @@ from fabricloop.payments.sandbox import SandboxGateway
 from fabricloop.transactions.models import Transaction
 from tests.asserts import assert_error
 from tests.factories import auth_headers, make_material, make_transaction, make_user
+from tests.payments.helpers import gateway_swapped
 
 pytestmark = pytest.mark.concurrency
 PAYMENTS = "/api/payments"
@@ -50,13 +51,8 @@ class GatedGateway:
 
 @pytest.fixture
 def gate(app: FastAPI) -> Iterator[GatedGateway]:
-    # Not monkeypatch: its undo loses attributes of Starlette's State.
-    original = app.state.payment_gateway
-    app.state.payment_gateway = GatedGateway()
-    try:
-        yield app.state.payment_gateway
-    finally:
-        app.state.payment_gateway = original
+    with gateway_swapped(app, GatedGateway()) as gateway:
+        yield gateway
 
 
 async def setup(committed: async_sessionmaker[AsyncSession]) -> tuple[Transaction, User]:

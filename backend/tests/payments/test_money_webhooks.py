@@ -26,7 +26,7 @@ from fabricloop.payouts.models import ConnectedAccount
 from fabricloop.refunds.models import Refund
 from fabricloop.transactions.models import Transaction
 from tests.factories import auth_headers, make_material, make_transaction
-from tests.payments.helpers import deliver, event, intent
+from tests.payments.helpers import deliver, event, gateway_swapped, intent
 from tests.refunds.helpers import assert_ledger_balances, detail, paid_order
 from tests.transactions.helpers import buy
 
@@ -120,12 +120,8 @@ class TestChargesTheOrderCannotKeep:
 
         cancelled = await make_transaction(session, material, buyer, status="cancelled")
         payload = event("payment_intent.succeeded", intent(cancelled, "pi_retry", amount=12350))
-        original = app.state.payment_gateway
-        app.state.payment_gateway = Down()
-        try:
+        with gateway_swapped(app, Down()):
             assert (await deliver(client, payload)).status_code == 503
-        finally:
-            app.state.payment_gateway = original
         assert await refunds_of(session, cancelled.id) == []
         assert (await deliver(client, payload)).status_code == 200
         assert len(await refunds_of(session, cancelled.id)) == 1

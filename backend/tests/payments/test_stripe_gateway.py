@@ -26,6 +26,7 @@ from fabricloop.payments.stripe_gateway import StripeGateway
 from fabricloop.transactions.models import Transaction
 from tests.asserts import assert_error
 from tests.factories import auth_headers, make_material, make_transaction, make_user
+from tests.payments.helpers import gateway_swapped
 from tests.payments.recorded_stripe import Recorded, RecordedStripe
 
 TRANSACTION_ID = uuid.UUID("6f1c2d3e-0000-4000-8000-000000000001")
@@ -154,13 +155,9 @@ class TestChoice:
 
 @pytest.fixture
 def recorded_gateway(app: FastAPI) -> Iterator[RecordedStripe]:
-    original = app.state.payment_gateway
     http = RecordedStripe()
-    app.state.payment_gateway = StripeGateway("sk_test_51Recorded", http_client=http)
-    try:
+    with gateway_swapped(app, StripeGateway("sk_test_51Recorded", http_client=http)):
         yield http
-    finally:
-        app.state.payment_gateway = original
 
 
 class TestThroughTheApi:

@@ -13,6 +13,7 @@ from fabricloop.auth.models import User
 from fabricloop.materials.models import Material
 from fabricloop.refunds.models import Refund
 from tests.factories import auth_headers, make_user
+from tests.payments.helpers import gateway_swapped
 from tests.refunds.helpers import assert_ledger_balances, detail
 from tests.transactions.helpers import buy
 
@@ -124,12 +125,8 @@ async def test_others_bad_input_and_stripe(
     assert (await client.post(url, json={"outcome": "approve"})).status_code == 401
     from fabricloop.payments.stripe_gateway import StripeGateway
 
-    original = app.state.payment_gateway
-    app.state.payment_gateway = StripeGateway("sk_test_unused")
-    try:
+    with gateway_swapped(app, StripeGateway("sk_test_unused")):
         response = await client.post(url, json={"outcome": "approve"}, headers=auth_headers(buyer))
-    finally:
-        app.state.payment_gateway = original
     assert response.status_code == 404
     assert (await detail(client, buyer, uuid.UUID(pending["transaction_id"])))[
         "status"

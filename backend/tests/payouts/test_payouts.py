@@ -20,6 +20,7 @@ from fabricloop.payouts.models import Payout
 from fabricloop.transactions.models import Transaction
 from tests.asserts import assert_error
 from tests.factories import auth_headers, make_user
+from tests.payments.helpers import gateway_swapped
 from tests.refunds.helpers import assert_ledger_balances, detail, paid_order, refunds_url
 from tests.transactions.helpers import TRANSACTIONS
 
@@ -97,12 +98,8 @@ class TestAccount:
     ) -> None:
         from fabricloop.payments.stripe_gateway import StripeGateway
 
-        original = app.state.payment_gateway
-        app.state.payment_gateway = StripeGateway("sk_test_unused")
-        try:
+        with gateway_swapped(app, StripeGateway("sk_test_unused")):
             response = await client.post(COMPLETE, headers=auth_headers(seller))
-        finally:
-            app.state.payment_gateway = original
         assert response.status_code == 404
 
     async def test_anonymous(self, client: AsyncClient) -> None:
@@ -225,12 +222,8 @@ class TestPayoutOnCompletion:
             async def transfer(self, request: TransferRequest) -> str:
                 raise GatewayUnavailable("down")
 
-        original = app.state.payment_gateway
-        app.state.payment_gateway = Down()
-        try:
+        with gateway_swapped(app, Down()):
             await status(client, buyer, transaction_id, "completed")
-        finally:
-            app.state.payment_gateway = original
         data = await detail(client, seller, transaction_id)
         assert (data["status"], data["payout_status"]) == ("completed", "scheduled")
         await assert_ledger_balances(session, transaction_id)
