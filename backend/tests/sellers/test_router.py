@@ -9,6 +9,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
+from fabricloop.companies.models import Company
 from fabricloop.materials.models import Material
 from tests.factories import auth_headers, make_material, make_user
 
@@ -56,6 +57,28 @@ class TestStorefront:
         paged = (await client.get(f"{SELLERS}/{seller.id}", params={"page": 2, "limit": 1})).json()
         assert [m["title"] for m in paged["materials"]] == ["Listing active 4"]
         assert paged["listing_count"] == 2
+
+    async def test_verified_badge_and_country(
+        self, client: AsyncClient, session: AsyncSession, seller: User
+    ) -> None:
+        before = (await client.get(f"{SELLERS}/{seller.id}")).json()
+        assert (before["verified"], before["country"]) == (False, None)
+        session.add(
+            Company(
+                user_id=seller.id,
+                legal_name="Porto Mills Lda",
+                registration_number="509123456",
+                country="PT",
+                address="Rua 1, Porto",
+            )
+        )
+        seller.verified_at = NOW
+        await session.flush()
+        after = (await client.get(f"{SELLERS}/{seller.id}")).json()
+        assert (after["verified"], after["country"]) == (True, "PT")
+        seller.suspended_at = NOW
+        await session.flush()
+        assert (await client.get(f"{SELLERS}/{seller.id}")).status_code == 404
 
     async def test_unknown_and_not_sellers(
         self, client: AsyncClient, session: AsyncSession, buyer: User

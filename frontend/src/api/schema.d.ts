@@ -1018,7 +1018,7 @@ export interface paths {
         };
         /**
          * Get Storefront
-         * @description Public: the seller's company name, when they joined, how many active listings they have, and a page of those listings (`page`, `limit`) as search shows them. 404 for an unknown or deactivated account, or one that is not a `manufacturer`.
+         * @description Public: the seller's company name, verified badge, country, when they joined, how many active listings they have, and a page of those listings (`page`, `limit`) as search shows them. 404 for an unknown, deactivated or suspended account, or one that is not a `manufacturer`.
          */
         get: operations["get_storefront_api_sellers__seller_id__get"];
         put?: never;
@@ -4714,6 +4714,16 @@ export interface components {
             user_id: string;
             /** Company Name */
             company_name: string;
+            /**
+             * Verified
+             * @description The operator has verified the company's details.
+             */
+            verified: boolean;
+            /**
+             * Country
+             * @description ISO 3166-1 alpha-2 of the company's registered details; null before the seller gave them.
+             */
+            country: string | null;
             /**
              * Member Since
              * Format: date-time

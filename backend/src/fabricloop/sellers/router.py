@@ -38,9 +38,10 @@ async def my_catalogue(
 @router.get(
     "/{seller_id}",
     responses=responses(SellerNotFound, InvalidQuery),
-    description="Public: the seller's company name, when they joined, how many active "
-    "listings they have, and a page of those listings (`page`, `limit`) as search shows them. "
-    "404 for an unknown or deactivated account, or one that is not a `manufacturer`.",
+    description="Public: the seller's company name, verified badge, country, when they joined, "
+    "how many active listings they have, and a page of those listings (`page`, `limit`) as "
+    "search shows them. 404 for an unknown, deactivated or suspended account, or one that is "
+    "not a `manufacturer`.",
 )
 async def get_storefront(
     seller_id: uuid.UUID, session: DbSession, page: Pagination, storage: AppStorage

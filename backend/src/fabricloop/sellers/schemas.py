@@ -11,6 +11,11 @@ class Storefront(BaseModel):
 
     user_id: uuid.UUID
     company_name: str
+    verified: bool = Field(description="The operator has verified the company's details.")
+    country: str | None = Field(
+        description="ISO 3166-1 alpha-2 of the company's registered details; null before the "
+        "seller gave them."
+    )
     member_since: datetime = Field(description="When the account was created.")
     listing_count: int = Field(description="Active listings (the `total` of `materials`).")
     materials: list[MaterialSummary] = Field(

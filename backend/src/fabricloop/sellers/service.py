@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth import service as auth
 from fabricloop.auth.models import User
+from fabricloop.companies import service as companies
 from fabricloop.core.pagination import Page
 from fabricloop.materials import service as materials
 from fabricloop.materials.views import UrlOf
@@ -17,14 +18,18 @@ from fabricloop.sellers.schemas import Catalogue, CatalogueItem, Storefront
 async def storefront(
     session: AsyncSession, seller_id: uuid.UUID, page: Page, url_of: UrlOf
 ) -> Storefront:
-    """404 for an unknown, deactivated or deleted account, and for one that never listed."""
+    """404 for an unknown, deactivated, deleted or suspended account, and for one that is not
+    a manufacturer."""
     seller = await auth.active_user(session, seller_id)
-    if seller is None or seller.role != "manufacturer":
+    if seller is None or seller.role != "manufacturer" or seller.suspended_at is not None:
         raise SellerNotFound()
     listings = await materials.public_listings(session, seller.id, page, url_of)
+    company = await companies.company_of(session, seller.id)
     return Storefront(
         user_id=seller.id,
         company_name=seller.company_name,
+        verified=seller.verified_at is not None,
+        country=company.country if company is not None else None,
         member_since=seller.created_at,
         listing_count=listings.total,
         materials=listings.materials,
