@@ -248,3 +248,51 @@ class TestThread:
         )
         assert closed.status_code == 409
         assert_error(closed.json(), "dispute_resolved")
+
+
+class TestListDisputes:
+    async def test_both_parties_see_the_order_disputes(
+        self,
+        client: AsyncClient,
+        session: AsyncSession,
+        buyer: User,
+        seller: User,
+        material: Material,
+    ) -> None:
+        transaction_id = await shipped(client, buyer, seller, material)
+        for user in (buyer, seller):
+            response = await client.get(disputes_url(transaction_id), headers=auth_headers(user))
+            assert response.status_code == 200
+            assert response.json() == {"disputes": []}
+        opened = await open_dispute(client, buyer, transaction_id)
+        for user in (buyer, seller):
+            response = await client.get(disputes_url(transaction_id), headers=auth_headers(user))
+            assert response.status_code == 200
+            [dispute] = response.json()["disputes"]
+            assert dispute["dispute_id"] == opened["dispute_id"]
+            assert (dispute["source"], dispute["reason"], dispute["status"]) == (
+                "buyer",
+                "damaged",
+                "open",
+            )
+            assert dispute["outcome"] is None
+            assert dispute["resolved_at"] is None
+
+    async def test_others_unknown_malformed_and_anonymous(
+        self,
+        client: AsyncClient,
+        session: AsyncSession,
+        buyer: User,
+        seller: User,
+        material: Material,
+    ) -> None:
+        transaction_id = await shipped(client, buyer, seller, material)
+        await open_dispute(client, buyer, transaction_id)
+        stranger = await make_user(session, role="brand")
+        for url in (disputes_url(transaction_id), disputes_url(uuid.uuid4())):
+            response = await client.get(url, headers=auth_headers(stranger))
+            assert response.status_code == 404
+            assert_error(response.json(), "not_found")
+        malformed = await client.get(disputes_url("x' OR 1=1"), headers=auth_headers(buyer))
+        assert malformed.status_code in (404, 422)
+        assert (await client.get(disputes_url(transaction_id))).status_code == 401

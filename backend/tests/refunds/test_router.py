@@ -381,3 +381,49 @@ class TestSellerCancelsPaidOrder:
             url, json={"status": "cancelled"}, headers=auth_headers(seller)
         )
         assert response.status_code == 409
+
+
+class TestListRefunds:
+    async def test_both_parties_see_them(
+        self, client: AsyncClient, buyer: User, seller: User, material: Material
+    ) -> None:
+        transaction_id = await paid_order(client, buyer, material, 10)
+        for amount, reason in ((10, "Short by a piece"), (5.5, "Stained edge ✂")):
+            response = await client.post(
+                refunds_url(transaction_id),
+                json={"amount": amount, "reason": reason},
+                headers=auth_headers(seller),
+            )
+            assert response.status_code == 201, response.text
+        for user in (buyer, seller):
+            response = await client.get(refunds_url(transaction_id), headers=auth_headers(user))
+            assert response.status_code == 200
+            refunds = response.json()["refunds"]
+            # (Both are made inside the test's one database transaction: same created_at.)
+            assert sorted((r["amount"], r["reason"]) for r in refunds) == [
+                (5.5, "Stained edge ✂"),
+                (10, "Short by a piece"),
+            ]
+            assert {r["currency"] for r in refunds} == {"EUR"}
+            assert {r["transaction_id"] for r in refunds} == {str(transaction_id)}
+
+    async def test_none_yet_is_an_empty_list(
+        self, client: AsyncClient, buyer: User, material: Material
+    ) -> None:
+        transaction_id = await paid_order(client, buyer, material, 1)
+        response = await client.get(refunds_url(transaction_id), headers=auth_headers(buyer))
+        assert response.status_code == 200
+        assert response.json() == {"refunds": []}
+
+    async def test_others_unknown_malformed_and_anonymous(
+        self, client: AsyncClient, session: AsyncSession, buyer: User, material: Material
+    ) -> None:
+        transaction_id = await paid_order(client, buyer, material, 1)
+        stranger = await make_user(session)
+        for url in (refunds_url(transaction_id), refunds_url(uuid.uuid4())):
+            response = await client.get(url, headers=auth_headers(stranger))
+            assert response.status_code == 404
+            assert_error(response.json(), "not_found")
+        malformed = await client.get(refunds_url("1 OR 1=1"), headers=auth_headers(buyer))
+        assert malformed.status_code in (404, 422)
+        assert (await client.get(refunds_url(transaction_id))).status_code == 401

@@ -1200,7 +1200,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List Refunds
+         * @description The order's refunds, oldest first, to its buyer and seller (anyone else: 404); each has a credit note at `/api/transactions/{id}/credit-notes/{refund_id}.pdf`.
+         */
+        get: operations["list_refunds_api_transactions__transaction_id__refunds_get"];
         put?: never;
         /**
          * Create Refund
@@ -1284,7 +1288,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List Disputes
+         * @description The order's disputes (by its buyer, or a card dispute), oldest first, to its buyer and seller; anyone else: 404. Their threads are at `/api/disputes/{dispute_id}`.
+         */
+        get: operations["list_disputes_api_transactions__transaction_id__disputes_get"];
         put?: never;
         /**
          * Open Dispute
@@ -2389,6 +2397,11 @@ export interface components {
              */
             resolved: number;
         };
+        /** DisputeList */
+        DisputeList: {
+            /** Disputes */
+            disputes: components["schemas"]["DisputeSummary"][];
+        };
         /** DisputeMessageOut */
         DisputeMessageOut: {
             /**
@@ -2410,6 +2423,38 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /** DisputeSummary */
+        DisputeSummary: {
+            /**
+             * Dispute Id
+             * Format: uuid
+             */
+            dispute_id: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "buyer" | "card";
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "not_received" | "not_as_described" | "damaged" | "other";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "resolved";
+            /** Outcome */
+            outcome: ("refund_full" | "refund_partial" | "release") | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Resolved At */
+            resolved_at: string | null;
         };
         /**
          * ErrorBody
@@ -4022,6 +4067,11 @@ export interface components {
             amount?: number | null;
             /** Reason */
             reason: string;
+        };
+        /** RefundList */
+        RefundList: {
+            /** Refunds */
+            refunds: components["schemas"]["RefundOut"][];
         };
         /** RefundOut */
         RefundOut: {
@@ -8441,6 +8491,46 @@ export interface operations {
             };
         };
     };
+    list_refunds_api_transactions__transaction_id__refunds_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                transaction_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundList"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     create_refund_api_transactions__transaction_id__refunds_post: {
         parameters: {
             query?: never;
@@ -8714,6 +8804,46 @@ export interface operations {
             };
             /** @description `forbidden` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_disputes_api_transactions__transaction_id__disputes_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                transaction_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeList"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -60,3 +60,12 @@ async def messages_of(session: AsyncSession, dispute_id: uuid.UUID) -> list[Disp
         .order_by(DisputeMessage.created_at, DisputeMessage.id)
     )
     return list(result.scalars())
+
+
+async def list_for(session: AsyncSession, transaction_id: uuid.UUID) -> list[Dispute]:
+    result = await session.execute(
+        select(Dispute)
+        .where(Dispute.transaction_id == transaction_id)
+        .order_by(Dispute.created_at, Dispute.id)
+    )
+    return list(result.scalars())

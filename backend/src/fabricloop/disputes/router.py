@@ -19,7 +19,9 @@ from fabricloop.disputes.schemas import (
     DisputeCreate,
     DisputeCreated,
     DisputeDetail,
+    DisputeList,
     DisputeMessageOut,
+    DisputeSummary,
     MessageCreate,
 )
 from fabricloop.disputes.service import DisputeView
@@ -75,6 +77,33 @@ async def open_dispute(
         status="open",
         transaction_id=dispute.transaction_id,
         created_at=dispute.created_at,
+    )
+
+
+@router.get(
+    "/api/transactions/{transaction_id}/disputes",
+    responses=responses(Unauthorized, TransactionNotFound),
+    description="The order's disputes (by its buyer, or a card dispute), oldest first, to its "
+    "buyer and seller; anyone else: 404. Their threads are at `/api/disputes/{dispute_id}`.",
+)
+async def list_disputes(
+    transaction_id: uuid.UUID, user: CurrentUser, session: DbSession
+) -> DisputeList:
+    """The disputes of an order (its buyer or seller)."""
+    disputes = await service.disputes_of(session, user, transaction_id)
+    return DisputeList(
+        disputes=[
+            DisputeSummary(
+                dispute_id=d.id,
+                source=d.source,
+                reason=d.reason,
+                status=d.status,
+                outcome=d.outcome,
+                created_at=d.created_at,
+                resolved_at=d.resolved_at,
+            )
+            for d in disputes
+        ]
     )
 
 

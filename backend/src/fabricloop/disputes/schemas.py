@@ -65,3 +65,17 @@ class DisputeDetail(BaseModel):
     created_at: datetime
     updated_at: datetime
     resolved_at: datetime | None
+
+
+class DisputeSummary(BaseModel):
+    dispute_id: uuid.UUID
+    source: Literal["buyer", "card"]
+    reason: DisputeReason
+    status: Literal["open", "resolved"]
+    outcome: Literal["refund_full", "refund_partial", "release"] | None
+    created_at: datetime
+    resolved_at: datetime | None
+
+
+class DisputeList(BaseModel):
+    disputes: list[DisputeSummary]

@@ -137,6 +137,14 @@ async def add_message(
     return message
 
 
+async def disputes_of(
+    session: AsyncSession, user: User, transaction_id: uuid.UUID
+) -> list[Dispute]:
+    """The disputes of an order, oldest first, to its buyer and seller (404 to anyone else)."""
+    await transactions.get_transaction(session, user, transaction_id)
+    return await repository.list_for(session, transaction_id)
+
+
 async def has_open(session: AsyncSession, transaction_id: uuid.UUID) -> bool:
     return await repository.has_open(session, transaction_id)
 

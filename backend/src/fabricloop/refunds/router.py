@@ -16,7 +16,7 @@ from fabricloop.refunds.errors import (
     RefundRefused,
 )
 from fabricloop.refunds.models import Refund
-from fabricloop.refunds.schemas import RefundCreate, RefundOut
+from fabricloop.refunds.schemas import RefundCreate, RefundList, RefundOut
 from fabricloop.transactions.errors import TransactionNotFound
 
 router = APIRouter(prefix="/api/transactions", tags=["refunds"])
@@ -66,3 +66,17 @@ async def create_refund(
     """Refund part or all of a paid order (its seller)."""
     refund = await service.create_refund(session, cache, gateway, user, transaction_id, data)
     return refund_out(refund)
+
+
+@router.get(
+    "/{transaction_id}/refunds",
+    responses=responses(Unauthorized, TransactionNotFound),
+    description="The order's refunds, oldest first, to its buyer and seller (anyone else: "
+    "404); each has a credit note at `/api/transactions/{id}/credit-notes/{refund_id}.pdf`.",
+)
+async def list_refunds(
+    transaction_id: uuid.UUID, user: CurrentUser, session: DbSession
+) -> RefundList:
+    """The refunds of an order (its buyer or seller)."""
+    refunds = await service.list_refunds(session, user, transaction_id)
+    return RefundList(refunds=[refund_out(r) for r in refunds])

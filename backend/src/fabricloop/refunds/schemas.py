@@ -63,3 +63,7 @@ class RefundOut(BaseModel):
     status: RefundStatus
     reason: str
     created_at: datetime
+
+
+class RefundList(BaseModel):
+    refunds: list[RefundOut]

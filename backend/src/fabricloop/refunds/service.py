@@ -284,3 +284,11 @@ async def apply_external(
 
 async def refunds_of(session: AsyncSession, transaction_id: uuid.UUID) -> list[Refund]:
     return await repository.list_for(session, transaction_id)
+
+
+async def list_refunds(
+    session: AsyncSession, user: User, transaction_id: uuid.UUID
+) -> list[Refund]:
+    """The refunds of an order, oldest first, to its buyer and seller (404 to anyone else)."""
+    await transactions.get_transaction(session, user, transaction_id)
+    return await repository.list_for(session, transaction_id)
