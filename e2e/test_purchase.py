@@ -14,13 +14,18 @@ def status_badge(page: Page, status: str) -> Locator:
     return page.locator("main span").filter(has_text=re.compile(rf"^{status}$"))
 
 
+def fill_address(scope: Page | Locator) -> None:
+    """The shipping address fields, on a page or inside a dialog."""
+    scope.get_by_label("Recipient name").fill(SHIPPING_ADDRESS["recipient_name"])
+    scope.get_by_label("Address line 1").fill(SHIPPING_ADDRESS["line1"])
+    scope.get_by_label("City").fill(SHIPPING_ADDRESS["city"])
+    scope.get_by_label("Postal code").fill(SHIPPING_ADDRESS["postal_code"])
+    scope.get_by_label("Country").fill(SHIPPING_ADDRESS["country"])
+
+
 def fill_checkout(page: Page, quantity: str) -> None:
     page.get_by_label(re.compile(r"^Quantity \(m\)")).fill(quantity)
-    page.get_by_label("Recipient name").fill(SHIPPING_ADDRESS["recipient_name"])
-    page.get_by_label("Address line 1").fill(SHIPPING_ADDRESS["line1"])
-    page.get_by_label("City").fill(SHIPPING_ADDRESS["city"])
-    page.get_by_label("Postal code").fill(SHIPPING_ADDRESS["postal_code"])
-    page.get_by_label("Country").fill(SHIPPING_ADDRESS["country"])
+    fill_address(page)
 
 
 def test_brand_buys_and_pays_with_a_test_card(page: Page, base_url: str, api: Api) -> None:
@@ -134,6 +139,10 @@ def test_seller_ships_and_buyer_confirms_receipt(
     expect(status_badge(page, "Shipped")).to_be_visible()
     expect(card(page, "Delivery").get_by_text("1Z999AA10123456784")).to_be_visible()
     page.get_by_role("button", name="Confirm receipt").click()
+    # It asks first: completing the order pays the seller.
+    page.get_by_role("dialog", name="Confirm you received the goods?").get_by_role(
+        "button", name="Yes, I received them"
+    ).click()
     expect(status_badge(page, "Completed")).to_be_visible()
     history = card(page, "Status history")
     for step in ("Pending", "Paid", "Shipped", "Completed"):

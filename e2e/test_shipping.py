@@ -66,6 +66,8 @@ def test_zone_quote_checkout_and_tracking(
 
     # Checkout: goods, shipping and total before paying.
     page.get_by_role("link", name="Buy now").click()
+    # (The listing has a quantity input too: wait for the checkout's.)
+    expect(page.get_by_role("heading", name="Complete your order")).to_be_visible()
     fill_checkout(page, "40")
     summary = card(page, "Order summary")
     # 40 m x €6.50 = €260.00; 10 kg: 20 + 0.5 x 10 = €25.00; total €285.00.

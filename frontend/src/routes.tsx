@@ -36,6 +36,10 @@ const CertificatesQueuePage = lazy(() => import("@/pages/admin/CertificatesQueue
 const AuditPage = lazy(() => import("@/pages/admin/AuditPage"));
 const DisputesQueuePage = lazy(() => import("@/pages/admin/DisputesQueuePage"));
 const DisputePage = lazy(() => import("@/pages/admin/DisputePage"));
+const OffersPage = lazy(() => import("@/pages/OffersPage"));
+const OfferPage = lazy(() => import("@/pages/OfferPage"));
+const PayoutsPage = lazy(() => import("@/pages/PayoutsPage"));
+const PartyDisputePage = lazy(() => import("@/pages/DisputePage"));
 
 function Root() {
   return (
@@ -95,6 +99,10 @@ export const router = createBrowserRouter([
               { path: "*", element: <NotFoundPage /> },
             ],
           },
+          { path: "offers", element: protect(<OffersPage />) },
+          { path: "offers/:id", element: protect(<OfferPage />) },
+          { path: "payouts", element: protect(<PayoutsPage />) },
+          { path: "disputes/:id", element: protect(<PartyDisputePage />) },
           { path: "*", element: <NotFoundPage /> },
         ],
       },

@@ -72,3 +72,23 @@ export type DisputeMessage = Dispute["messages"][number];
 export type AuditLog = Ok<"/api/admin/audit", "get">;
 export type AuditEntry = AuditLog["entries"][number];
 export type AuditQuery = Query<"/api/admin/audit", "get">;
+
+export type PriceTier = MaterialDetail["price_tiers"][number];
+export type MaterialLot = MaterialDetail["lots"][number];
+
+export type OfferList = Ok<"/api/offers", "get">;
+export type Offer = Ok<"/api/offers/{offer_id}", "get">;
+export type OfferQuery = Query<"/api/offers", "get">;
+export type OfferStatus = Offer["status"];
+export type OfferCreateBody = Body<"/api/offers", "post">;
+export type OfferCounterBody = Body<"/api/offers/{offer_id}/counter", "post">;
+export type OfferAcceptBody = Body<"/api/offers/{offer_id}/accept", "post">;
+
+export type PayoutAccount = Ok<"/api/payouts/account", "get">;
+export type PayoutList = Ok<"/api/payouts", "get">;
+export type RefundBody = Body<"/api/transactions/{transaction_id}/refunds", "post">;
+export type Refund = Ok<"/api/transactions/{transaction_id}/refunds", "get">["refunds"][number];
+export type DisputeBody = Body<"/api/transactions/{transaction_id}/disputes", "post">;
+export type DisputeSummary = Ok<"/api/transactions/{transaction_id}/disputes", "get">["disputes"][number];
+export type DisputeReason = DisputeBody["reason"];
+export type FxRates = Ok<"/api/fx-rates", "get">;

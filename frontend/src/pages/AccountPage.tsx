@@ -65,6 +65,16 @@ export default function AccountPage() {
           </CardBody>
         </Card>
       )}
+      {user.role === "manufacturer" && (
+        <Card>
+          <CardHeader title="Payouts" description="Your payout account, the balances held and paid to you, and every payout." />
+          <CardBody>
+            <ButtonLink to="/payouts" variant="secondary">
+              Payouts
+            </ButtonLink>
+          </CardBody>
+        </Card>
+      )}
       <NotificationSettingsCard />
       <Card>
         <CardHeader title="Export your data" description="Download every record we hold about you as JSON: profile, listings, images, passports, orders, payments and messages." />

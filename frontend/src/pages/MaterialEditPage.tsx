@@ -53,12 +53,16 @@ export default function MaterialEditPage() {
           const [metrics] = buildMetrics(form);
           setErrors(errors);
           if (!body) return;
-          // Terms the form doesn't edit yet (tiers, lots, samples) are left as they are; a
-          // listing sold by lot takes its quantity from its lots.
-          const { sustainability_metrics: _ignored, price_tiers: _t, lots: _l, sample_available: _s, ...rest } = body;
-          void [_ignored, _t, _l, _s];
+          // A listing sold by lot takes its quantity from its lots (and keeps it when they are
+          // removed: `lots: []` turns them off).
+          const { sustainability_metrics: _ignored, ...rest } = body;
+          void _ignored;
           const put: MaterialUpdateBody = { ...rest };
-          if (q.data.lots.length) delete put.quantity;
+          if (form.lots.length || q.data.lots.length) delete put.quantity;
+          if (!form.sample_available) {
+            delete put.sample_price;
+            delete put.sample_description;
+          }
           if (form.status !== initial.status && form.status !== "sold_out") put.status = form.status as NonNullable<MaterialUpdateBody["status"]>;
           const metricsBody = metricsChanged(form, initial) ? (metrics ?? { carbon_footprint: null, water_usage: null, chemical_composition: [] }) : null;
           save.mutate(

@@ -1,16 +1,20 @@
+import { useState } from "react";
 import { useSearchParams } from "react-router";
 import { ActiveFilters } from "@/components/materials/ActiveFilters";
 import { MaterialCard, MaterialCardSkeletons } from "@/components/materials/MaterialCard";
 import { MaterialFilters } from "@/components/materials/MaterialFilters";
 import { SearchBox } from "@/components/materials/SearchBox";
-import { SORTS, activeFilterCount, toMaterialQuery } from "@/components/materials/searchParams";
+import { SORTS, activeFilterCount, facetsOf, rememberDisplayCurrency, rememberedDisplayCurrency, toMaterialQuery } from "@/components/materials/searchParams";
 import { Badge, EmptyState, PageHeader, QueryState, Pagination, controlClass } from "@/components/ui";
-import { useMaterialSearch } from "@/hooks/materials";
+import { useMaterialSearch, useMaterialTypes } from "@/hooks/materials";
 import { usePageTitle } from "@/lib/usePageTitle";
 
 export default function MaterialsPage() {
   const [params, setParams] = useSearchParams();
-  const query = toMaterialQuery(params);
+  const types = useMaterialTypes();
+  const [remembered, setRemembered] = useState(rememberedDisplayCurrency);
+  const query = toMaterialQuery(params, remembered);
+  const displayCurrency = (query as { display_currency?: string }).display_currency ?? "";
   const search = useMaterialSearch(query);
   usePageTitle(query.q ? `“${query.q}” — materials` : "Browse materials");
   const filterCount = activeFilterCount(params);
@@ -41,11 +45,11 @@ export default function MaterialsPage() {
               Filters {filterCount > 0 && <Badge tone="brand">{filterCount} active</Badge>}
             </summary>
             <div className="mt-4">
-              <MaterialFilters params={params} onChange={update} onReset={() => setParams(query.q ? { q: query.q } : {})} />
+              <MaterialFilters params={params} facets={facetsOf(search.data)} onChange={update} onReset={() => setParams(query.q ? { q: query.q } : {})} />
             </div>
           </details>
           <div className="hidden rounded-2xl border border-stone-200 bg-white p-5 lg:block">
-            <MaterialFilters params={params} onChange={update} onReset={() => setParams(query.q ? { q: query.q } : {})} />
+            <MaterialFilters params={params} facets={facetsOf(search.data)} onChange={update} onReset={() => setParams(query.q ? { q: query.q } : {})} />
           </div>
         </aside>
         <section aria-label="Results" aria-busy={search.isFetching}>
@@ -53,16 +57,38 @@ export default function MaterialsPage() {
             <p className="text-sm text-stone-600" aria-live="polite">
               {search.data ? `${search.data.total} material${search.data.total === 1 ? "" : "s"} found` : "Searching…"}
             </p>
-            <label className="flex items-center gap-2 whitespace-nowrap text-sm text-stone-600">
-              Sort by
-              <select className={controlClass(null, "w-auto py-1.5")} value={sortValue} onChange={(e) => update({ sort: e.target.value })}>
-                {SORTS.filter((s) => s.value !== "relevance" || query.q).map((s) => (
-                  <option key={s.value} value={s.value}>
-                    {s.label}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <div className="flex flex-wrap items-center gap-3">
+              <label className="flex items-center gap-2 whitespace-nowrap text-sm text-stone-600">
+                Prices in
+                <select
+                  className={controlClass(null, "w-auto py-1.5")}
+                  value={displayCurrency}
+                  onChange={(e) => {
+                    const code = e.target.value || null;
+                    rememberDisplayCurrency(code);
+                    setRemembered(code);
+                    update({ display_currency: code ?? "" }, false);
+                  }}
+                >
+                  <option value="">Listing currency</option>
+                  {(types.data?.currencies ?? []).map((c) => (
+                    <option key={c} value={c}>
+                      {c}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label className="flex items-center gap-2 whitespace-nowrap text-sm text-stone-600">
+                Sort by
+                <select className={controlClass(null, "w-auto py-1.5")} value={sortValue} onChange={(e) => update({ sort: e.target.value })}>
+                  {SORTS.filter((s) => s.value !== "relevance" || query.q).map((s) => (
+                    <option key={s.value} value={s.value}>
+                      {s.label}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </div>
           </div>
           <ActiveFilters
             params={params}
@@ -96,7 +122,7 @@ export default function MaterialsPage() {
               <>
                 <div className={`grid gap-5 sm:grid-cols-2 xl:grid-cols-3 ${search.isPlaceholderData ? "opacity-60" : ""}`}>
                   {data.materials.map((m) => (
-                    <MaterialCard key={m.material_id} material={m} />
+                    <MaterialCard key={m.material_id} material={m} displayCurrency={displayCurrency} />
                   ))}
                 </div>
                 <Pagination

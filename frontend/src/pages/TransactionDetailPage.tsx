@@ -1,6 +1,7 @@
 import { Link, useParams } from "react-router";
 import { DataList } from "@/components/materials/DataList";
 import { StatusBadge } from "@/components/materials/StatusBadge";
+import { OrderMoneyCard } from "@/components/money/OrderMoney";
 import { carrierName, DeliveryCard } from "@/components/shipping/DeliveryCard";
 import { TransactionActions } from "@/components/transactions/TransactionActions";
 import { ButtonLink, Card, CardBody, CardHeader, PageHeader, PageSpinner, QueryState } from "@/components/ui";
@@ -56,8 +57,10 @@ export default function TransactionDetailPage() {
                       {tx.material_title}
                     </Link>,
                   ],
-                  ["Quantity", formatQuantity(tx.quantity, tx.unit)],
-                  ["Unit price", `${formatMoney(tx.unit_price, tx.currency)} / ${unitLabel(tx.unit)}`],
+                  ...(tx.kind === "sample" ? ([["Kind", "Sample"]] as Array<[string, string]>) : []),
+                  ...(tx.lot_code ? ([["Lot", tx.lot_code]] as Array<[string, string]>) : []),
+                  ["Quantity", tx.kind === "sample" ? "1 sample" : formatQuantity(tx.quantity, tx.unit)],
+                  ["Unit price", tx.kind === "sample" ? `${formatMoney(tx.unit_price, tx.currency)} per sample` : `${formatMoney(tx.unit_price, tx.currency)} / ${unitLabel(tx.unit)}`],
                   ["Goods", formatMoney(tx.goods_total, tx.currency)],
                   ["Shipping", Number(tx.shipping_price) === 0 ? (tx.shipping_method === "zone" ? "Free" : "—") : formatMoney(tx.shipping_price, tx.currency)],
                   ["Total", <strong key="t">{formatMoney(tx.total, tx.currency)}</strong>],
@@ -71,6 +74,7 @@ export default function TransactionDetailPage() {
               />
             </CardBody>
           </Card>
+          <OrderMoneyCard tx={tx} isSeller={!isBuyer} />
           <DeliveryCard tx={tx} />
           <Card>
             <CardHeader title={tx.shipping_method === "pickup" ? "Pickup" : "Shipping address"} />

@@ -1,4 +1,6 @@
 import { useState } from "react";
+import { useSearchParams } from "react-router";
+import { LotPicker, TierTable } from "@/components/materials/detail/TradePanel";
 import { AddressFields, emptyAddress, toAddressBody, validateAddress, validateAddressComplete } from "@/components/transactions/AddressFields";
 import { Card, CardBody, CardHeader, ErrorBanner, Input, PageHeader } from "@/components/ui";
 import type { PayResult } from "@/hooks/payments";
@@ -7,6 +9,7 @@ import { useCreateTransaction } from "@/hooks/transactions";
 import { rememberCountry, rememberedCountry } from "@/lib/countries";
 import { ApiError } from "@/lib/errors";
 import { formatQuantity, toNumber, unitsLabel } from "@/lib/format";
+import { termsSummary } from "@/lib/trade";
 import type { MaterialDetail } from "@/lib/types";
 import { type Errors, normalizeNumber } from "@/lib/validation";
 import { OrderSummary, type ReservedOrder } from "./OrderSummary";
@@ -16,7 +19,10 @@ import { initialQuantity, unitPriceFor, validateQuantity } from "./quantity";
 /** Quantity and address, then the order is created (reserving the material) and paid. */
 export function Checkout({ material: m, onPriceChanged }: { material: MaterialDetail; onPriceChanged: () => Promise<unknown> }) {
   const createTx = useCreateTransaction();
-  const [qtyText, setQtyText] = useState(() => initialQuantity(m));
+  const [search] = useSearchParams();
+  const [qtyText, setQtyText] = useState(() => search.get("quantity") ?? initialQuantity(m));
+  const [lot, setLot] = useState(() => m.lots.find((l) => l.lot_code === search.get("lot"))?.lot_code ?? (m.lots.length === 1 ? m.lots[0].lot_code : ""));
+  const lotStock = m.lots.find((l) => l.lot_code === lot)?.quantity;
   const [address, setAddress] = useState(() => ({ ...emptyAddress(), country: rememberedCountry() ?? "" }));
   const [pickup, setPickup] = useState(false);
   const [errors, setErrors] = useState<Errors>({});
@@ -34,14 +40,23 @@ export function Checkout({ material: m, onPriceChanged }: { material: MaterialDe
   const ensureOrder = async (): Promise<string | null> => {
     if (order) return order.id;
     const errs: Errors = pickup ? {} : validateAddress(address);
-    const [q, qErr] = validateQuantity(qtyText, m);
+    const [q, qErr] = validateQuantity(qtyText, m, lotStock ?? m.quantity);
     if (qErr) errs.quantity = qErr;
+    if (m.lots.length && !lot) errs.lot_code = "Choose a lot.";
     setErrors(errs);
     if (Object.keys(errs).length || q === null) return null;
     try {
       // The unit price shown is the one charged: a price changed since is a 409, never a surprise.
       const shipping_address = pickup && !validateAddressComplete(address) ? undefined : toAddressBody(address);
-      const created = await createTx.mutateAsync({ material_id: m.material_id, kind: "order", quantity: q, shipping_address, expected_unit_price: unitPriceFor(m, q), pickup });
+      const created = await createTx.mutateAsync({
+        material_id: m.material_id,
+        kind: "order",
+        quantity: q,
+        ...(lot ? { lot_code: lot } : {}),
+        shipping_address,
+        expected_unit_price: unitPriceFor(m, q),
+        pickup,
+      });
       setPriceNotice(null);
       if (address.country) rememberCountry(address.country);
       setOrder({
@@ -81,7 +96,9 @@ export function Checkout({ material: m, onPriceChanged }: { material: MaterialDe
           )}
           <Card>
             <CardHeader title="Quantity" />
-            <CardBody>
+            <CardBody className="space-y-4">
+              {!order && <LotPicker material={m} value={lot} onChange={setLot} error={errors.lot_code} />}
+              {order && lot && <p className="text-sm text-stone-700">Lot {lot}</p>}
               <Input
                 label={`Quantity (${unitsLabel(m.unit)})`}
                 inputMode="decimal"
@@ -90,8 +107,9 @@ export function Checkout({ material: m, onPriceChanged }: { material: MaterialDe
                 error={errors.quantity}
                 disabled={Boolean(order)}
                 required
-                hint={`${formatQuantity(m.quantity, m.unit)} available${m.min_order_quantity ? ` · minimum order ${formatQuantity(m.min_order_quantity, m.unit)}` : ""}`}
+                hint={[`${formatQuantity(lotStock ?? m.quantity, m.unit)} available`, termsSummary(m)].filter(Boolean).join(" · ")}
               />
+              <TierTable material={m} quantity={quantity} />
             </CardBody>
           </Card>
           <Card>

@@ -27,3 +27,17 @@ describe("checkout quantity", () => {
     expect(validateQuantity("3", rolls)).toEqual([3, null]);
   });
 });
+
+describe("checkout quantity with steps and lots", () => {
+  const stepped = { unit: "m", quantity: 120, min_order_quantity: 10, order_increment: 5 } as const;
+
+  it("refuses a quantity off the steps", () => {
+    expect(validateQuantity("12", stepped)).toEqual([null, "Order in steps of 5 m from 10 m: try 10 m or 15 m."]);
+    expect(validateQuantity("15", stepped)).toEqual([15, null]);
+  });
+
+  it("checks against the lot's stock when one is chosen", () => {
+    expect(validateQuantity("40", stepped, 30)[1]).toBe("Only 30 m available.");
+    expect(validateQuantity("30", stepped, 30)).toEqual([30, null]);
+  });
+});

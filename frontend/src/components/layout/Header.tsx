@@ -48,6 +48,9 @@ export function Header() {
           <NavLink to="/transactions" className={navClass} onClick={close}>
             Orders
           </NavLink>
+          <NavLink to="/offers" className={navClass} onClick={close}>
+            Offers
+          </NavLink>
           <MessagesLink onClick={close} />
           <NavLink to="/reports" className={navClass} onClick={close}>
             Reports

@@ -4,6 +4,7 @@ import { Badge } from "@/components/ui";
 import { countryName, formatMoney, formatNumber, formatQuantity, humanize, unitLabel } from "@/lib/format";
 import type { MaterialSummary } from "@/lib/types";
 import { VerifiedBadge } from "./VerifiedBadge";
+import type { DisplayPrice } from "./searchParams";
 
 export function MaterialThumb({ src, alt, className = "" }: { src: string | null | undefined; alt: string; className?: string }) {
   const [failed, setFailed] = useState(false);
@@ -19,7 +20,10 @@ export function MaterialThumb({ src, alt, className = "" }: { src: string | null
   return <img src={src} alt={alt} loading="lazy" onError={() => setFailed(true)} className={`bg-stone-100 object-cover ${className}`} />;
 }
 
-export function MaterialCard({ material }: { material: MaterialSummary & { origin_country?: string | null } }) {
+export function MaterialCard({ material, displayCurrency }: { material: MaterialSummary & DisplayPrice & { origin_country?: string | null }; displayCurrency?: string }) {
+  // Beside the listing's own price, its price converted for comparison (when the search sent it).
+  const shownIn = material.display_currency ?? displayCurrency;
+  const converted = material.display_price !== null && material.display_price !== undefined && shownIn && shownIn !== material.currency;
   return (
     <Link
       to={`/materials/${material.material_id}`}
@@ -45,6 +49,11 @@ export function MaterialCard({ material }: { material: MaterialSummary & { origi
               {formatMoney(material.price, material.currency)}
               <span className="text-sm font-normal text-stone-500"> / {unitLabel(material.unit)}</span>
             </p>
+            {converted && (
+              <p className="text-xs text-stone-600" data-testid="display-price">
+                ≈ {formatMoney(material.display_price, shownIn)} / {unitLabel(material.unit)}
+              </p>
+            )}
             <p className="text-xs text-stone-500">{formatQuantity(material.quantity, material.unit)} available</p>
           </div>
           {material.carbon_footprint !== null && material.carbon_footprint !== undefined && (

@@ -2,17 +2,20 @@ import { type FormEvent, useState } from "react";
 import { Button, CountryInput, Input, Select } from "@/components/ui";
 import { useMaterialTypes } from "@/hooks/materials";
 import { useResettableState } from "@/hooks/useResettableState";
-import { humanize } from "@/lib/format";
+import { countryName, humanize } from "@/lib/format";
+import { type Facets, withCount } from "./searchParams";
 
 interface Props {
   params: URLSearchParams;
+  /** Counts per value of the current search (each without its own filter), when sent. */
+  facets?: Facets;
   onChange: (updates: Record<string, string | string[] | null>) => void;
   onReset: () => void;
 }
 
 const opts = (values: string[] | undefined) => (values ?? []).map((v) => ({ value: v, label: humanize(v) }));
 
-export function MaterialFilters({ params, onChange, onReset }: Props) {
+export function MaterialFilters({ params, facets = {}, onChange, onReset }: Props) {
   const types = useMaterialTypes();
   const selected = params.getAll("material_type");
   // The price, quantity and origin fields are a draft of the URL's values until applied.
@@ -55,7 +58,7 @@ export function MaterialFilters({ params, onChange, onReset }: Props) {
             {(types.data?.material_types ?? []).map((t) => (
               <label key={t} className="flex items-center gap-2 text-sm text-stone-700">
                 <input type="checkbox" className="size-4 rounded accent-brand-700" checked={selected.includes(t)} onChange={() => toggleType(t)} />
-                {humanize(t)}
+                {withCount(humanize(t), facets.material_type, t)}
               </label>
             ))}
           </div>
@@ -65,14 +68,14 @@ export function MaterialFilters({ params, onChange, onReset }: Props) {
         label="Source"
         value={params.get("source_type") ?? ""}
         onChange={(e) => onChange({ source_type: e.target.value || null })}
-        options={opts(types.data?.source_types)}
+        options={opts(types.data?.source_types).map((o) => ({ ...o, label: withCount(o.label, facets.source_type, o.value) }))}
         placeholder="Any source"
       />
       <Select
         label="Certification"
         value={params.get("certification") ?? ""}
         onChange={(e) => onChange({ certification: e.target.value || null })}
-        options={(types.data?.certification_schemes ?? []).map((c) => ({ value: c, label: c }))}
+        options={(types.data?.certification_schemes ?? []).map((c) => ({ value: c, label: withCount(c, facets.certification, c) }))}
         placeholder="Any certification"
       />
       <Select
@@ -88,6 +91,25 @@ export function MaterialFilters({ params, onChange, onReset }: Props) {
       </div>
       <Input label="Min. quantity available" inputMode="decimal" value={draft.quantity} onChange={(e) => setDraft((d) => ({ ...d, quantity: e.target.value }))} onBlur={() => applyDraft()} />
       <CountryInput label="Origin country" placeholder="Any country" value={draft.origin_country} onChange={(code) => setDraft((d) => ({ ...d, origin_country: code }))} onBlur={() => applyDraft()} />
+      {facets.origin_country && facets.origin_country.length > 0 && (
+        <fieldset>
+          <legend className="mb-1.5 text-xs font-medium text-stone-600">Origins in these results</legend>
+          <ul className="flex flex-wrap gap-1.5">
+            {facets.origin_country.slice(0, 8).map((f) => (
+              <li key={f.value}>
+                <button
+                  type="button"
+                  aria-pressed={params.get("origin_country") === f.value}
+                  onClick={() => onChange({ origin_country: params.get("origin_country") === f.value ? null : f.value })}
+                  className="rounded-full border border-stone-300 px-2.5 py-0.5 text-xs text-stone-700 hover:bg-stone-100 aria-pressed:border-brand-600 aria-pressed:bg-brand-50"
+                >
+                  {countryName(f.value)} ({f.count})
+                </button>
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+      )}
       {error && (
         <p role="alert" className="text-sm font-medium text-red-600">
           {error}

@@ -17,6 +17,16 @@ const TONES: Record<string, Tone> = {
   open: "amber",
   resolved: "green",
   hidden: "red",
+  accepted: "green",
+  declined: "red",
+  withdrawn: "neutral",
+  expired: "neutral",
+  held: "amber",
+  scheduled: "blue",
+  reversed: "red",
+  enabled: "green",
+  restricted: "red",
+  not_started: "neutral",
 };
 
 export function StatusBadge({ status }: { status: string }) {

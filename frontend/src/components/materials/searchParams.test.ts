@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PAGE_SIZE, activeFilterCount, toMaterialQuery } from "./searchParams";
+import { PAGE_SIZE, activeFilterCount, facetsOf, toMaterialQuery, withCount } from "./searchParams";
 
 const q = (s: string) => toMaterialQuery(new URLSearchParams(s));
 
@@ -40,5 +40,24 @@ describe("activeFilterCount", () => {
   it("counts each filter key once, ignoring the text query, sort and page", () => {
     expect(activeFilterCount(new URLSearchParams("q=x&sort=newest&page=2"))).toBe(0);
     expect(activeFilterCount(new URLSearchParams("material_type=cotton&material_type=linen&min_price=1&origin_country="))).toBe(2);
+  });
+});
+
+describe("display currency and facets", () => {
+  it("sends the display currency of the URL, else the remembered one", () => {
+    expect(toMaterialQuery(new URLSearchParams("display_currency=USD"), "GBP")).toMatchObject({ display_currency: "USD" });
+    expect(toMaterialQuery(new URLSearchParams(""), "GBP")).toMatchObject({ display_currency: "GBP" });
+    // An empty value in the URL means each listing's own currency, whatever was remembered.
+    expect(toMaterialQuery(new URLSearchParams("display_currency="), "GBP")).not.toHaveProperty("display_currency");
+    expect(toMaterialQuery(new URLSearchParams("display_currency=usd"))).not.toHaveProperty("display_currency");
+  });
+
+  it("reads facets when the response has them, and labels values with counts", () => {
+    const facets = facetsOf({ materials: [], facets: { source_type: [{ value: "deadstock", count: 12 }] } });
+    expect(withCount("Deadstock", facets.source_type, "deadstock")).toBe("Deadstock (12)");
+    expect(withCount("Surplus", facets.source_type, "surplus")).toBe("Surplus (0)");
+    expect(withCount("Cotton", facets.material_type, "cotton")).toBe("Cotton");
+    expect(facetsOf({ materials: [] })).toEqual({});
+    expect(facetsOf(undefined)).toEqual({});
   });
 });

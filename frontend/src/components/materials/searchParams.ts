@@ -16,9 +16,57 @@ const num = (v: string | null): number | undefined => {
   return Number.isFinite(n) ? n : undefined;
 };
 
-/** URL query string -> API query (only known keys; invalid numbers dropped). */
-export function toMaterialQuery(params: URLSearchParams): MaterialQuery {
+/** The search facets: per filter, its values with how many listings each would find. */
+export type FacetName = "material_type" | "source_type" | "certification" | "origin_country";
+export type Facets = Partial<Record<FacetName, Array<{ value: string; count: number }>>>;
+
+/** The facets of a search response, when the server sends them. */
+export function facetsOf(response: unknown): Facets {
+  const facets = (response as { facets?: unknown } | undefined)?.facets;
+  return facets && typeof facets === "object" ? facets : {};
+}
+
+/** "Deadstock (12)" when the facet has a count for the value; the plain label otherwise. */
+export function withCount(label: string, facet: Facets[FacetName], value: string): string {
+  if (!facet) return label;
+  const count = facet.find((f) => f.value === value)?.count ?? 0;
+  return `${label} (${count})`;
+}
+
+/** A listing's price converted to the display currency, when the search sent one. */
+export interface DisplayPrice {
+  display_price?: number | string | null;
+  display_currency?: string | null;
+}
+
+const DISPLAY_CURRENCY = "fabricloop.display_currency";
+
+/** The display currency chosen last time (remembered in this browser), or null. */
+export function rememberedDisplayCurrency(): string | null {
+  try {
+    const v = localStorage.getItem(DISPLAY_CURRENCY);
+    return v && /^[A-Z]{3}$/.test(v) ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+export function rememberDisplayCurrency(code: string | null): void {
+  try {
+    if (code) localStorage.setItem(DISPLAY_CURRENCY, code);
+    else localStorage.removeItem(DISPLAY_CURRENCY);
+  } catch {
+    // Private mode: the choice lasts for this page only.
+  }
+}
+
+/** URL query string -> API query (only known keys; invalid numbers dropped). `remembered` is the
+ * display currency used when the URL names none ("" in the URL: each listing's own). */
+export function toMaterialQuery(params: URLSearchParams, remembered: string | null = null): MaterialQuery {
   const q: MaterialQuery = {};
+  const display = params.has("display_currency") ? params.get("display_currency") : remembered;
+  // The search converts prices into it (sent as-is to a server that does not know it yet).
+  if (display && /^[A-Z]{3}$/.test(display)) (q as Record<string, unknown>).display_currency = display;
   const text = params.get("q")?.trim();
   if (text) q.q = text;
   const types = params.getAll("material_type").filter(Boolean);

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from "react";
+import { CancelPaidAction, ConfirmReceiptAction, RefundAction, ReportProblemAction } from "@/components/money/MoneyActions";
 import { PaymentPanel } from "@/components/payments/PaymentPanel";
 import { carrierName } from "@/components/shipping/DeliveryCard";
 import { Button, Card, CardBody, CardHeader, ErrorBanner, Input, Select, SuccessBanner } from "@/components/ui";
@@ -51,18 +52,10 @@ export function TransactionActions({ tx, viewerId }: { tx: TransactionDetail; vi
       </Card>,
     );
   }
-  if (isBuyer && tx.status === "shipped") {
-    blocks.push(
-      <Card key="receive">
-        <CardHeader title="Received your order?" description="Confirming completes the order." />
-        <CardBody>
-          <Button className="w-full" loading={change.isPending} onClick={() => change.mutate({ status: "completed" })}>
-            Confirm receipt
-          </Button>
-        </CardBody>
-      </Card>,
-    );
-  }
+  if (isBuyer && tx.status === "shipped") blocks.push(<ConfirmReceiptAction key="receive" tx={tx} />);
+  if (isBuyer && (tx.status === "shipped" || tx.status === "completed")) blocks.push(<ReportProblemAction key="dispute" tx={tx} />);
+  if (isSeller && tx.paid_at && Number(tx.total) > 0 && tx.status !== "pending") blocks.push(<RefundAction key="refund" tx={tx} />);
+  if (isSeller && tx.status === "paid") blocks.push(<CancelPaidAction key="cancel-paid" tx={tx} />);
   if (tx.status === "pending" && (isBuyer || isSeller)) {
     blocks.push(
       <Card key="cancel">

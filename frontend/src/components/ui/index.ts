@@ -13,3 +13,4 @@ export { Pagination } from "./Pagination";
 export { BlockSpinner, PageSpinner, Spinner } from "./Spinner";
 export { QueryState, type QueryLike } from "./QueryState";
 export { Stat } from "./Stat";
+export { ConfirmDialog } from "./ConfirmDialog";

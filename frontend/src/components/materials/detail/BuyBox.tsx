@@ -6,6 +6,7 @@ import type { MaterialDetail } from "@/lib/types";
 import { OwnerActions } from "../OwnerActions";
 import { StatusBadge } from "../StatusBadge";
 import { VerifiedBadge } from "../VerifiedBadge";
+import { TierTable, TradePanel } from "./TradePanel";
 
 /** What the listing is, who sells it, its price, and the action open to the viewer. */
 export function BuyBox({ material: m, className }: { material: MaterialDetail; className?: string }) {
@@ -25,7 +26,9 @@ export function BuyBox({ material: m, className }: { material: MaterialDetail; c
           {formatMoney(m.price, m.currency)}
           <span className="text-base font-normal text-stone-500"> / {unitLabel(m.unit)}</span>
         </p>
-        <p className="text-sm text-stone-600">{formatQuantity(m.quantity, m.unit)} available</p>
+        <p className="text-sm text-stone-600">
+          {formatQuantity(m.quantity, m.unit)} available{m.lots.length > 0 && ` in ${m.lots.length} ${m.lots.length === 1 ? "lot" : "lots"}`}
+        </p>
         {(m.status === "active" || m.status === "sold_out") && <DeliveryQuote material={m} />}
         <BuyAction material={m} />
       </CardBody>
@@ -33,23 +36,27 @@ export function BuyBox({ material: m, className }: { material: MaterialDetail; c
   );
 }
 
-/** The owner's actions, "Buy now", "Sign in to buy", or why it cannot be bought. */
+/** The owner's actions, the buyer's (quantity, "Buy now", offer, sample), "Sign in to buy", or
+ * why it cannot be bought. */
 function BuyAction({ material: m }: { material: MaterialDetail }) {
   const { user, status } = useAuth();
-  if (user?.user_id === m.seller.user_id) return <OwnerActions material={m} />;
+  if (user?.user_id === m.seller.user_id)
+    return (
+      <>
+        <TierTable material={m} quantity={null} />
+        <OwnerActions material={m} />
+      </>
+    );
   if (status !== "authenticated") {
     return (
-      <ButtonLink to={`/login?next=${encodeURIComponent(`/checkout/${m.material_id}`)}`} size="lg" className="w-full">
-        Sign in to buy
-      </ButtonLink>
+      <>
+        <TierTable material={m} quantity={null} />
+        <ButtonLink to={`/login?next=${encodeURIComponent(`/materials/${m.material_id}`)}`} size="lg" className="w-full">
+          Sign in to buy
+        </ButtonLink>
+      </>
     );
   }
-  if (Number(m.quantity) > 0 && m.status === "active") {
-    return (
-      <ButtonLink to={`/checkout/${m.material_id}`} size="lg" className="w-full">
-        Buy now
-      </ButtonLink>
-    );
-  }
+  if (Number(m.quantity) > 0 && m.status === "active") return <TradePanel material={m} />;
   return <p className="rounded-lg bg-stone-100 p-3 text-sm text-stone-600">This material is not available to buy right now.</p>;
 }

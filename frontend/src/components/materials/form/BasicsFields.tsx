@@ -45,14 +45,23 @@ export function BasicsFields({ form: f, set, errors, vocab: t, mode, initialStat
   );
 }
 
-/** Quantity, unit, weight per unit, price, currency and minimum order. */
+/** Quantity, unit, weight per unit, price and currency. */
 export function QuantityPriceFields({ form: f, set, errors, vocab: t }: SectionProps) {
   const text = textSetter(set);
   return (
     <Card>
       <CardHeader title="Quantity and price" />
       <CardBody className="grid gap-4 sm:grid-cols-3">
-        <Input label="Quantity available" inputMode="decimal" value={f.quantity} onChange={text("quantity")} error={errors.quantity} required />
+        <Input
+          label="Quantity available"
+          inputMode="decimal"
+          value={f.lots.length ? "" : f.quantity}
+          onChange={text("quantity")}
+          error={errors.quantity}
+          required={!f.lots.length}
+          disabled={f.lots.length > 0}
+          hint={f.lots.length ? "The sum of the lots below" : undefined}
+        />
         <Select label="Unit" value={f.unit} onChange={text("unit")} options={(t?.units ?? []).map((u) => ({ value: u, label: UNIT_LABELS[u] ?? u }))} error={errors.unit} required />
         <Input
           label="Weight per unit (kg)"
@@ -66,7 +75,6 @@ export function QuantityPriceFields({ form: f, set, errors, vocab: t }: SectionP
         />
         <Input label="Price per unit" inputMode="decimal" value={f.price} onChange={text("price")} error={errors.price} required hint="At most 2 decimals" />
         <Select label="Currency" value={f.currency} onChange={text("currency")} options={(t?.currencies ?? []).map((c) => ({ value: c, label: c }))} error={errors.currency} required />
-        <Input label="Minimum order" inputMode="decimal" value={f.min_order_quantity} onChange={text("min_order_quantity")} error={errors.min_order_quantity} hint="Optional" />
       </CardBody>
     </Card>
   );

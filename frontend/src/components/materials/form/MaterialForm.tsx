@@ -8,6 +8,7 @@ import { CompositionFields, MetricsFields, SupplyChainFields } from "./DetailsFi
 import { type MaterialFormState } from "./formState";
 import { ImageUploader } from "./ImageUploader";
 import type { SectionProps } from "./sections";
+import { TermsFields } from "./TermsFields";
 
 interface Props {
   initial: MaterialFormState;
@@ -45,6 +46,7 @@ export function MaterialForm({ initial, mode, submitting, serverError, serverFie
       {serverError != null && <ErrorBanner error={serverError} title="The listing could not be saved" />}
       <BasicsFields {...section} mode={mode} initialStatus={initial.status} />
       <QuantityPriceFields {...section} />
+      <TermsFields {...section} />
       <Card>
         <CardHeader title="Photos" description="Up to 10 images." />
         <CardBody>

@@ -156,6 +156,12 @@ describe("formFromMaterial", () => {
       price: 12,
       currency: "EUR",
       min_order_quantity: 5,
+      order_increment: 2.5,
+      price_tiers: [{ min_quantity: 10, price: 11 }],
+      lots: [],
+      sample_available: true,
+      sample_price: 0,
+      sample_description: "A4 swatch",
       color: null,
       origin_country: "IT",
       manufacture_date: null,
@@ -171,5 +177,56 @@ describe("formFromMaterial", () => {
     const [body, errors] = buildBody(form);
     expect(errors).toEqual({});
     expect(body).toMatchObject({ quantity: 40, min_order_quantity: 5, price: 12, origin_country: "IT", images: ["img1"], sustainability_metrics: { carbon_footprint: 1.5 } });
+    expect(body).toMatchObject({ order_increment: 2.5, price_tiers: [{ min_quantity: 10, price: 11 }], lots: [], sample_available: true, sample_price: 0, sample_description: "A4 swatch" });
+  });
+});
+
+describe("terms of sale", () => {
+  it("sends tiers and an increment, checked as the server checks them", () => {
+    const [body, errors] = buildBody(filled({ min_order_quantity: "10", order_increment: "5", price_tiers: [{ min_quantity: "50", price: "4" }] }));
+    expect(errors).toEqual({});
+    expect(body).toMatchObject({ min_order_quantity: 10, order_increment: 5, price_tiers: [{ min_quantity: 50, price: 4 }] });
+  });
+
+  it("refuses tiers off the steps, not ascending or not cheaper", () => {
+    const [body, errors] = buildBody(
+      filled({
+        min_order_quantity: "10",
+        order_increment: "5",
+        price_tiers: [
+          { min_quantity: "52", price: "4" },
+          { min_quantity: "20", price: "5" },
+        ],
+      }),
+    );
+    expect(body).toBeNull();
+    expect(errors["price_tiers.0.min_quantity"]).toBe("Must be the minimum order plus whole steps.");
+    expect(errors["price_tiers.1.min_quantity"]).toBe("Must be above the previous tier's quantity.");
+    expect(errors["price_tiers.1.price"]).toBe("Must be below the previous tier's price.");
+  });
+
+  it("sells by lot: the quantity is their sum and is not sent", () => {
+    const lot = (code: string, quantity: string) => ({ lot_code: code, quantity, grade: "first", color: "", width_cm: "", weight_gsm: "" });
+    const [body, errors] = buildBody(filled({ quantity: "", lots: [lot("R1", "30"), { ...lot("R2", "20.5"), grade: "second", width_cm: "150" }] }));
+    expect(errors).toEqual({});
+    expect(body?.quantity).toBeUndefined();
+    expect(body?.lots).toEqual([
+      { lot_code: "R1", quantity: 30, grade: "first" },
+      { lot_code: "R2", quantity: 20.5, grade: "second", width_cm: 150 },
+    ]);
+  });
+
+  it("refuses duplicate lot codes and empty lots", () => {
+    const lot = (code: string, quantity: string) => ({ lot_code: code, quantity, grade: "first", color: "", width_cm: "", weight_gsm: "" });
+    expect(buildBody(filled({ lots: [lot("R1", "3"), lot("R1", "4")] }))[1]["lots.1.lot_code"]).toBe("Each lot code once.");
+    expect(buildBody(filled({ lots: [lot("R1", "0")] }))[1].lots).toBe("The lots must hold some stock.");
+    expect(buildBody(filled({ lots: [lot("", "x")] }))[1]).toMatchObject({ "lots.0.lot_code": "Lot code is required.", "lots.0.quantity": "Quantity must be a number." });
+  });
+
+  it("wants a price and a description for samples", () => {
+    const [, errors] = buildBody(filled({ sample_available: true }));
+    expect(errors).toMatchObject({ sample_price: "Sample price is required.", sample_description: "Sample description is required." });
+    const [body] = buildBody(filled({ sample_available: true, sample_price: "0", sample_description: "A4 swatch" }));
+    expect(body).toMatchObject({ sample_available: true, sample_price: 0, sample_description: "A4 swatch" });
   });
 });

@@ -1,4 +1,5 @@
 import type { MaterialCreateBody, MaterialDetail, MetricsBody } from "@/lib/types";
+import { tierErrors } from "@/lib/trade";
 import { type Errors, parseDecimal, validateCountry, validateLength } from "@/lib/validation";
 
 export interface CompositionRow {
@@ -21,6 +22,18 @@ export interface ChemicalRow {
   cas_number: string;
   concentration_ppm: string;
 }
+export interface TierFormRow {
+  min_quantity: string;
+  price: string;
+}
+export interface LotFormRow {
+  lot_code: string;
+  quantity: string;
+  grade: string;
+  color: string;
+  width_cm: string;
+  weight_gsm: string;
+}
 export interface FormImage {
   image_id: string;
   url: string;
@@ -38,6 +51,12 @@ export interface MaterialFormState {
   price: string;
   currency: string;
   min_order_quantity: string;
+  order_increment: string;
+  price_tiers: TierFormRow[];
+  lots: LotFormRow[];
+  sample_available: boolean;
+  sample_price: string;
+  sample_description: string;
   color: string;
   origin_country: string;
   manufacture_date: string;
@@ -66,6 +85,12 @@ export function emptyForm(): MaterialFormState {
     price: "",
     currency: "EUR",
     min_order_quantity: "",
+    order_increment: "",
+    price_tiers: [],
+    lots: [],
+    sample_available: false,
+    sample_price: "",
+    sample_description: "",
     color: "",
     origin_country: "",
     manufacture_date: "",
@@ -93,6 +118,12 @@ export function formFromMaterial(m: MaterialDetail): MaterialFormState {
     price: s(m.price),
     currency: m.currency,
     min_order_quantity: s(m.min_order_quantity),
+    order_increment: s(m.order_increment),
+    price_tiers: m.price_tiers.map((t) => ({ min_quantity: s(t.min_quantity), price: s(t.price) })),
+    lots: m.lots.map((l) => ({ lot_code: l.lot_code, quantity: s(l.quantity), grade: l.grade, color: s(l.color), width_cm: s(l.width_cm), weight_gsm: s(l.weight_gsm) })),
+    sample_available: m.sample_available,
+    sample_price: s(m.sample_price),
+    sample_description: s(m.sample_description),
     color: s(m.color),
     origin_country: s(m.origin_country),
     manufacture_date: s(m.manufacture_date),
@@ -123,8 +154,12 @@ export function buildBody(f: MaterialFormState): [MaterialCreateBody | null, Err
   if (!f.unit) e.unit = "Choose a unit.";
   if (!f.currency) e.currency = "Choose a currency.";
   const whole = WHOLE_UNITS.includes(f.unit);
-  const [quantity, qErr] = parseDecimal(f.quantity, { decimals: 3, min: 0, exclusiveMin: true, label: "Quantity", required: true, integer: whole });
-  put("quantity", qErr);
+  const [lots, lotsTotal, lotErrors] = buildLots(f.lots, whole);
+  Object.assign(e, lotErrors);
+  const [typedQuantity, qErr] = parseDecimal(f.quantity, { decimals: 3, min: 0, exclusiveMin: true, label: "Quantity", required: !lots.length, integer: whole });
+  if (!lots.length) put("quantity", qErr);
+  // A listing sold by lot holds the sum of its lots.
+  const quantity = lots.length ? lotsTotal : typedQuantity;
   const [price, pErr] = parseDecimal(f.price, { decimals: 2, min: 0, label: "Price", required: true });
   put("price", pErr);
   const [kgPerUnit, kErr] = parseDecimal(f.kg_per_unit, { decimals: 4, min: 0, exclusiveMin: true, label: "Weight per unit", required: f.unit !== "kg" });
@@ -132,6 +167,21 @@ export function buildBody(f: MaterialFormState): [MaterialCreateBody | null, Err
   const [moq, mErr] = parseDecimal(f.min_order_quantity, { decimals: 3, min: 0, exclusiveMin: true, label: "Minimum order", integer: whole });
   put("min_order_quantity", mErr);
   if (moq !== null && quantity !== null && moq > quantity) e.min_order_quantity = "Minimum order cannot exceed the quantity.";
+  const [increment, iErr] = parseDecimal(f.order_increment, { decimals: 3, min: 0, exclusiveMin: true, label: "Order step", integer: whole });
+  put("order_increment", iErr);
+  const tiers = f.price_tiers.map((t, i) => {
+    const [q, qe] = parseDecimal(t.min_quantity, { decimals: 3, min: 0, exclusiveMin: true, label: "From quantity", required: true, integer: whole });
+    if (qe) e[`price_tiers.${i}.min_quantity`] = qe;
+    const [p, pe] = parseDecimal(t.price, { decimals: 2, min: 0, label: "Price", required: true });
+    if (pe) e[`price_tiers.${i}.price`] = pe;
+    return { min_quantity: q, price: p };
+  });
+  for (const [k, v] of Object.entries(tierErrors(price, tiers, moq, increment))) e[k] ??= v;
+  const [samplePrice, spErr] = parseDecimal(f.sample_price, { decimals: 2, min: 0, label: "Sample price", required: f.sample_available });
+  if (f.sample_available) {
+    put("sample_price", spErr);
+    put("sample_description", validateLength(f.sample_description, 1, 200, "Sample description"));
+  }
   put("origin_country", validateCountry(f.origin_country));
   if (f.manufacture_date && f.manufacture_date > new Date().toISOString().slice(0, 10)) e.manufacture_date = "Cannot be in the future.";
 
@@ -176,10 +226,16 @@ export function buildBody(f: MaterialFormState): [MaterialCreateBody | null, Err
     certifications: f.certifications.map((c) => ({ scheme: c.scheme.trim(), certificate_id: c.certificate_id.trim(), ...(c.valid_until ? { valid_until: c.valid_until } : {}) })),
     supply_chain: f.supply_chain.map((r) => ({ stage: r.stage as Stage, company: r.company.trim(), country: r.country.toUpperCase(), ...(r.date ? { date: r.date } : {}) })),
     images: f.images.map((i) => i.image_id),
-    price_tiers: [],
-    lots: [],
-    sample_available: false,
+    price_tiers: tiers.map((t) => ({ min_quantity: t.min_quantity!, price: t.price! })),
+    lots,
+    sample_available: f.sample_available,
   };
+  if (lots.length) delete body.quantity;
+  if (increment !== null) body.order_increment = increment;
+  if (f.sample_available && samplePrice !== null) {
+    body.sample_price = samplePrice;
+    body.sample_description = f.sample_description.trim();
+  }
   if (f.unit !== "kg" && kgPerUnit !== null) body.kg_per_unit = kgPerUnit;
   if (moq !== null) body.min_order_quantity = moq;
   if (f.color.trim()) body.color = f.color.trim();
@@ -187,6 +243,41 @@ export function buildBody(f: MaterialFormState): [MaterialCreateBody | null, Err
   if (f.manufacture_date) body.manufacture_date = f.manufacture_date;
   if (metrics) body.sustainability_metrics = metrics;
   return [body, e];
+}
+
+type LotBody = NonNullable<Create["lots"]>[number];
+
+/** The lots as sent, their total stock, and their errors ("lots.<i>.<field>"). */
+export function buildLots(rows: LotFormRow[], whole: boolean): [LotBody[], number, Errors] {
+  const e: Errors = {};
+  const seen = new Set<string>();
+  let totalMilli = 0;
+  const lots = rows.map((r, i) => {
+    const code = r.lot_code.trim();
+    if (!code) e[`lots.${i}.lot_code`] = "Lot code is required.";
+    else if (code.length > 64) e[`lots.${i}.lot_code`] = "At most 64 characters.";
+    else if (seen.has(code)) e[`lots.${i}.lot_code`] = "Each lot code once.";
+    seen.add(code);
+    const [q, qe] = parseDecimal(r.quantity, { decimals: 3, min: 0, label: "Quantity", required: true, integer: whole });
+    if (qe) e[`lots.${i}.quantity`] = qe;
+    totalMilli += Math.round((q ?? 0) * 1000);
+    if (r.grade !== "first" && r.grade !== "second") e[`lots.${i}.grade`] = "Choose a grade.";
+    const [w, we] = parseDecimal(r.width_cm, { decimals: 2, min: 0, exclusiveMin: true, label: "Width" });
+    if (we) e[`lots.${i}.width_cm`] = we;
+    const [g, ge] = parseDecimal(r.weight_gsm, { decimals: 2, min: 0, exclusiveMin: true, label: "Weight" });
+    if (ge) e[`lots.${i}.weight_gsm`] = ge;
+    if (r.color.length > 100) e[`lots.${i}.color`] = "At most 100 characters.";
+    return {
+      lot_code: code,
+      quantity: q ?? 0,
+      grade: r.grade as LotBody["grade"],
+      ...(r.color.trim() ? { color: r.color.trim() } : {}),
+      ...(w !== null ? { width_cm: w } : {}),
+      ...(g !== null ? { weight_gsm: g } : {}),
+    };
+  });
+  if (rows.length && !Object.keys(e).length && totalMilli <= 0) e.lots = "The lots must hold some stock.";
+  return [lots, totalMilli / 1000, e];
 }
 
 /** Metrics part of the form, or null when nothing was entered. */
