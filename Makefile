@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 REDOCLY_VERSION := 2.77.0
 FRONTEND_DEPS := $(if $(wildcard frontend/package.json),frontend/node_modules/.package-lock.json,)
 
-.PHONY: install-dev run test test-backend test-frontend test-faults test-e2e lint format openapi check-openapi bench bench-tools screenshots lock install frontend browser clean help
+.PHONY: install-dev run test test-backend test-frontend test-faults test-e2e lint format openapi check-openapi bench bench-quick bench-tools screenshots lock install frontend browser clean help
 
 help:
 	@echo "make run     set up and serve on http://127.0.0.1:8000 (HOST, PORT configurable)"
@@ -23,6 +23,7 @@ help:
 	@echo "make test-faults  fault injection: stalls and kills PostgreSQL, Redis and the app"
 	@echo "make lint    ruff, mypy, migrations drift, TypeScript, ESLint, Prettier"
 	@echo "make bench   benchmarks; figures written to bench/results/"
+	@echo "make bench-quick  every benchmark briefly at a small size (< 3 min)"
 	@echo "make openapi regenerate frontend/openapi.json and the typed client"
 
 $(STAMP): backend/requirements.lock backend/pyproject.toml
@@ -115,6 +116,11 @@ bench-tools:
 
 bench: install frontend bench-tools
 	$(BIN)/python -m bench
+
+# Every scenario briefly, at a small size (20,000 listings, 50,000 messages): a check before a
+# commit, in under 3 minutes once the data exists. Figures go to var/bench/quick-results/.
+bench-quick: install frontend bench-tools
+	BENCH_QUICK=1 $(BIN)/python -m bench
 
 screenshots: install-dev frontend browser
 	$(BIN)/python -m e2e.screenshots

@@ -11,7 +11,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from bench.env import ROOT, bench_env, cpu_calibration, machine, prepare_data
+from bench.env import QUICK, ROOT, bench_env, cpu_calibration, machine, prepare_data
 from bench.report import update_section
 
 # Each module has NAME, run(env) -> dict and report(result) -> str (markdown). Add yours here.
@@ -23,7 +23,8 @@ BENCHMARKS = [
     "bench.money",
     "bench.live_updates",
 ]
-RESULTS = ROOT / "bench" / "results"
+# A quick run's figures are a check, not a record: kept out of bench/results/.
+RESULTS = ROOT / "var" / "bench" / "quick-results" if QUICK else ROOT / "bench" / "results"
 
 
 def main(argv: list[str]) -> int:
@@ -57,7 +58,7 @@ def main(argv: list[str]) -> int:
         }
         payload = {"context": context_now, "result": result}
         (RESULTS / f"{module.NAME}.json").write_text(json.dumps(payload, indent=2) + "\n")
-        update_section(module.NAME, context_now, module.report(result))
+        update_section(module.NAME, context_now, module.report(result), RESULTS)
         print(f"  done in {context_now['seconds']} s", flush=True)
     print(f"all benchmarks done in {round(time.perf_counter() - started, 1)} s")
     return 0

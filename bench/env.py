@@ -23,7 +23,13 @@ BIN = Path(sys.executable).parent
 BENCH_DB = "fabricloop_bench"
 BENCH_REDIS_DB = 15
 DEFAULT_MATERIALS = 1_000_000
+# `make bench-quick` (BENCH_QUICK=1): every scenario, briefly and at a small size, to check a
+# change before committing it; its figures are for that, not for docs/performance.md.
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+QUICK_MATERIALS = 20_000
 SERVER_LOG = Path("/tmp/fabricloop-bench.log")  # noqa: S108 - a scratch log of the bench server
+# The process of each running server, by its base URL (bench.usage measures its CPU and memory).
+SERVER_PIDS: dict[str, int] = {}
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,8 @@ def bench_env() -> BenchEnv:
     assert settings.redis_url
     database_url = os.environ.get("BENCH_DATABASE_URL") or tuned_postgres()
     redis_url = os.environ.get("BENCH_REDIS_URL") or _redis_url(settings.redis_url)
-    materials = int(os.environ.get("BENCH_MATERIALS", DEFAULT_MATERIALS))
+    default = QUICK_MATERIALS if QUICK else DEFAULT_MATERIALS
+    materials = int(os.environ.get("BENCH_MATERIALS", default))
     return BenchEnv(database_url=database_url, redis_url=redis_url, materials=materials)
 
 
@@ -137,8 +144,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(env: BenchEnv, *, server_kind: str = "uvicorn", workers: int = 1) -> Iterator[str]:
-    """The app served on 127.0.0.1 (loopback only) against the bench database and Redis."""
+def server(
+    env: BenchEnv,
+    *,
+    server_kind: str = "uvicorn",
+    workers: int = 1,
+    settings: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """The app served on 127.0.0.1 (loopback only) against the bench database and Redis, with
+    `settings` added to its environment. No job worker: it is no part of a request, and a
+    server stopped by SIGKILL (after the 15 s grace) would leave it running."""
     port = free_port()
     SERVER_LOG.unlink(missing_ok=True)  # a scratch log per server: it grows by a line a request
     environment = {
@@ -151,6 +166,7 @@ def server(env: BenchEnv, *, server_kind: str = "uvicorn", workers: int = 1) -> 
         "LOG_FILE": str(SERVER_LOG),
         "SEED_DEMO": "false",
         "WORKERS": str(workers),
+        **(settings or {}),
     }
     if server_kind == "granian":
         command = [
@@ -180,11 +196,13 @@ def server(env: BenchEnv, *, server_kind: str = "uvicorn", workers: int = 1) -> 
             "--port",
             str(port),
             "--no-seed",
+            "--no-worker",
         ]
     process = subprocess.Popen(
         command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     base = f"http://127.0.0.1:{port}"
+    SERVER_PIDS[base] = process.pid
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -198,6 +216,7 @@ def server(env: BenchEnv, *, server_kind: str = "uvicorn", workers: int = 1) -> 
             time.sleep(0.3)
         yield base
     finally:
+        SERVER_PIDS.pop(base, None)
         process.terminate()
         try:
             process.wait(timeout=15)

@@ -34,13 +34,13 @@ from fabricloop.notifications import outbox
 from fabricloop.notifications.service import notify
 from fabricloop.ops.pgtools import connect
 
-from bench.env import BenchEnv, free_port, percentile, server
+from bench.env import QUICK, BenchEnv, free_port, percentile, server
 
 NAME = "live_updates"
-STREAMS = 500
-USERS = 50
-MESSAGES = 100
-EMAILS = 500
+STREAMS = 50 if QUICK else 500
+USERS = 10 if QUICK else 50
+MESSAGES = 20 if QUICK else 100
+EMAILS = 50 if QUICK else 500
 
 
 async def _users(env: BenchEnv, count: int) -> list[str]:

@@ -12,16 +12,18 @@ from typing import Any
 import httpx
 from fabricloop.ops.pgtools import connect
 
-from bench.env import SERVER_LOG, BenchEnv, server
+from bench.env import QUICK, SERVER_LOG, BenchEnv, server
 
 NAME = "material_detail"
 CONNECTIONS = 64
 # One wrk thread drives 64 connections easily; a second would take CPU from the server on the
 # same two cores (p99 ~25 ms instead of ~19 ms with two workers, measured).
 THREADS = 1
-DURATION_SECONDS = 15
+DURATION_SECONDS = 2 if QUICK else 15
 # (server, app worker processes): one worker, and one per core of the 2-core target machine.
 SERVERS = (("uvicorn", 1), ("uvicorn", 2), ("granian", 2))
+if QUICK:  # each server takes 20-40 s to start on a loaded machine: the production one only
+    SERVERS = (("uvicorn", 2),)
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 

@@ -17,11 +17,11 @@ from fabricloop.ops.pgtools import connect
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
-from bench.env import BenchEnv, percentile, server
+from bench.env import QUICK, BenchEnv, percentile, server
 
 NAME = "materials_search"
-REQUESTS_PER_SHAPE = 30
-WARMUP_PER_SHAPE = 2
+REQUESTS_PER_SHAPE = 5 if QUICK else 30
+WARMUP_PER_SHAPE = 1 if QUICK else 2
 
 # Text plus one or two filters, each sorted, page 1 and page 50. "specific" shapes are what
 # buyers type (two or three words: 0.05-0.5% of listings match); "broad" ones are single common

@@ -24,17 +24,18 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bench.env import BenchEnv
+from bench.env import QUICK, BenchEnv
 
 NAME = "messages"
-DATABASE = "fabricloop_bench_messages"
-USERS = 10_000
-MESSAGES = 1_000_000
-BUSY_MESSAGES = 20_000
-BUSY_COUNTERPARTS = 500
-ROUNDS = 30
+# `make bench-quick`: a database of its own at a twentieth of the size.
+DATABASE = "fabricloop_bench_messages_quick" if QUICK else "fabricloop_bench_messages"
+USERS = 1_000 if QUICK else 10_000
+MESSAGES = 50_000 if QUICK else 1_000_000
+BUSY_MESSAGES = 2_000 if QUICK else 20_000
+BUSY_COUNTERPARTS = 50 if QUICK else 500
+ROUNDS = 5 if QUICK else 30
 # One long conversation between two users, for paging back through a history.
-LONG_THREAD = 10_000
+LONG_THREAD = 1_000 if QUICK else 10_000
 CHUNK = 50_000
 WORDS = [
     "hello",
@@ -150,8 +151,9 @@ async def _ensure_long_thread(url: str) -> tuple[uuid.UUID, uuid.UUID]:
     connection = await connect(url)
     try:
         ids = await connection.fetch(
-            "SELECT id FROM users WHERE email IN ('bench-9998@example.com', "
-            "'bench-9999@example.com') ORDER BY email"
+            "SELECT id FROM users WHERE email IN ($1, $2) ORDER BY email",
+            f"bench-{USERS - 2}@example.com",
+            f"bench-{USERS - 1}@example.com",
         )
         first, second = ids[0]["id"], ids[1]["id"]
         present = await connection.fetchval(
@@ -206,7 +208,9 @@ async def _measure(url: str) -> dict[str, Any]:
         busy = await raw.fetchval(
             "SELECT sender_id FROM messages GROUP BY sender_id ORDER BY count(*) DESC LIMIT 1"
         )
-        typical = await raw.fetchval("SELECT id FROM users WHERE email = 'bench-5000@example.com'")
+        typical = await raw.fetchval(
+            "SELECT id FROM users WHERE email = $1", f"bench-{USERS // 2}@example.com"
+        )
         first, second = await _ensure_long_thread(url)
         figures: dict[str, Any] = {
             "messages": await raw.fetchval("SELECT count(*) FROM messages"),

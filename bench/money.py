@@ -18,11 +18,11 @@ from fabricloop.auth import tokens
 from fabricloop.core import migrate
 from fabricloop.ops.pgtools import connect
 
-from bench.env import BenchEnv, percentile, server
+from bench.env import QUICK, BenchEnv, percentile, server
 
 NAME = "money"
 CLIENTS = 16
-ORDERS = 300
+ORDERS = 40 if QUICK else 300
 ADDRESS = {
     "recipient_name": "Bench dock",
     "line1": "1 Loopback Road",

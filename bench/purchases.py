@@ -1,33 +1,39 @@
-"""`POST /api/transactions` under 64 concurrent clients against a real server on loopback:
-one hot listing every client buys from, many listings bought at random, and a sell-out race
-on a small stock. Each scenario ends with an oversell check in the database: what was listed
-equals what is left plus what the created transactions hold, never below zero."""
+"""Purchases under 64 concurrent buyers against a real server on loopback, one app process per
+core: orders (`POST /api/transactions`) and orders paid at once with the sandbox gateway
+(`POST /api/payments`, with an Idempotency-Key), on one hot listing every buyer buys from and
+on many listings, plus a sell-out race on a small stock. Each scenario ends with an oversell
+check in the database: what was listed equals what is left plus what the orders hold, never
+below zero, and every payment answered 201 is a paid order. Then the same SQL is replayed with
+pgbench (bench/pgbench/*.sql) at the same concurrency: the database's ceiling for this work,
+so the ratio app / database shows what the app adds."""
 
-import asyncio
-import os
 import random
 import secrets
-import time
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import asyncpg
-import httpx
 from fabricloop.auth import tokens
 from fabricloop.core import migrate
 from fabricloop.ops.pgtools import connect
 
-from bench.env import BenchEnv, percentile, server
+from bench import loadgen
+from bench.env import QUICK, SERVER_PIDS, BenchEnv, percentile, server
+from bench.pgbench import delete_bench_users, replay
+from bench.usage import Meter
 
 NAME = "purchases"
 CLIENTS = 64
-DURATION_SECONDS = 15
+WORKERS = 2  # one app process per core of the 2-core target machine
+DURATION_SECONDS = 3 if QUICK else 15
 MANY_LISTINGS = 1000
+MANY_SELLERS = 50  # the many listings belong to this many sellers (invoice numbers per seller)
 HOT_STOCK = 1_000_000
-SELL_OUT_STOCK = 500
-SEQUENTIAL_REQUESTS = 50
+SELL_OUT_STOCK = 100 if QUICK else 500
+SEQUENTIAL_REQUESTS = 10 if QUICK else 50
 ADDRESS = {
     "recipient_name": "Bench dock",
     "line1": "1 Loopback Road",
@@ -36,28 +42,51 @@ ADDRESS = {
     "country": "PT",
 }
 TITLE = "Benchmark purchase listing"
+EMAIL = "bench-purchases-"
+# (name, pays, listings, until sold out)
+SCENARIOS = (
+    ("hot_listing", False, "hot", False),
+    ("many_listings", False, "many", False),
+    ("hot_listing_paid", True, "hot", False),
+    ("many_listings_paid", True, "many", False),
+    ("sell_out", False, "small", True),
+)
 
 
-async def _create_parties(connection: asyncpg.Connection, buyers: int) -> tuple[str, list[str]]:
+async def _users(connection: asyncpg.Connection, count: int, role: str) -> list[uuid.UUID]:
     rows = await connection.fetch(
         "INSERT INTO users (email, password_hash, company_name, role) "
-        "SELECT 'bench-purchases-' || gen_random_uuid() || '@example.com', '!', "
-        "'Bench buyer ' || n, CASE WHEN n = 0 THEN 'manufacturer' ELSE 'brand' END "
-        "FROM generate_series(0, $1) AS n ORDER BY n RETURNING id",
-        buyers,
+        f"SELECT '{EMAIL}' || gen_random_uuid() || '@example.com', '!', "
+        "'Bench ' || $2 || ' ' || n, $2 FROM generate_series(1, $1) AS n ORDER BY n RETURNING id",
+        count,
+        role,
     )
-    ids = [str(r["id"]) for r in rows]
-    return ids[0], ids[1:]
+    return [r["id"] for r in rows]
 
 
-async def _create_listings(
-    connection: asyncpg.Connection, seller: str, count: int, quantity: int
+async def _logins(connection: asyncpg.Connection, buyers: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+    """A live login (refresh-token family) per buyer: the access tokens name it, so each request
+    checks it as it does for a real user."""
+    families = [uuid.uuid4() for _ in buyers]
+    await connection.executemany(
+        "INSERT INTO refresh_tokens (jti, user_id, family_id, expires_at) VALUES ($1, $2, $3, $4)",
+        [
+            (uuid.uuid4(), b, f, datetime.now(UTC) + timedelta(hours=2))
+            for b, f in zip(buyers, families, strict=True)
+        ],
+    )
+    return families
+
+
+async def _listings(
+    connection: asyncpg.Connection, sellers: Sequence[uuid.UUID], count: int, quantity: int
 ) -> list[str]:
     rows = await connection.fetch(
         "INSERT INTO materials (seller_id, title, material_type, quantity, unit, kg_per_unit, "
-        "price, currency, status) SELECT $1, $2, 'recycled_cotton', $3, 'piece', 0.5, 4.35, "
-        "'EUR', 'active' FROM generate_series(1, $4) RETURNING id",
-        uuid.UUID(seller),
+        "price, currency, status) SELECT ($1::uuid[])[1 + n % cardinality($1::uuid[])], $2, "
+        "'recycled_cotton', $3, 'piece', 0.5, 4.35, 'EUR', 'active' "
+        "FROM generate_series(0, $4 - 1) AS n RETURNING id",
+        list(sellers),
         TITLE,
         Decimal(quantity),
         count,
@@ -65,15 +94,18 @@ async def _create_listings(
     return [str(r["id"]) for r in rows]
 
 
-async def _oversell_check(
+async def _check(
     connection: asyncpg.Connection, listings: Sequence[str], initial: int
 ) -> dict[str, Any]:
+    """Listed = left + held by orders, never negative; sold out exactly at zero."""
+    ids = [uuid.UUID(i) for i in listings]
     rows = await connection.fetch(
         "SELECT m.id, m.quantity, m.status, coalesce(sum(t.quantity) FILTER "
-        "(WHERE t.status <> 'cancelled'), 0) AS held, count(t.id) AS sold "
+        "(WHERE t.status <> 'cancelled'), 0) AS held, count(t.id) AS sold, "
+        "count(t.id) FILTER (WHERE t.status = 'paid') AS paid "
         "FROM materials m LEFT JOIN transactions t ON t.material_id = m.id "
         "WHERE m.id = ANY($1::uuid[]) GROUP BY m.id",
-        [uuid.UUID(i) for i in listings],
+        ids,
     )
     broken = [
         str(r["id"])
@@ -82,9 +114,16 @@ async def _oversell_check(
         or r["quantity"] + r["held"] != initial
         or (r["status"] == "sold_out") != (r["quantity"] == 0)
     ]
+    succeeded = await connection.fetchval(
+        "SELECT count(*) FROM payments p JOIN transactions t ON t.id = p.transaction_id "
+        "WHERE t.material_id = ANY($1::uuid[]) AND p.status = 'succeeded'",
+        ids,
+    )
     return {
         "listings_checked": len(rows),
         "transactions": int(sum(r["sold"] for r in rows)),
+        "paid": int(sum(r["paid"] for r in rows)),
+        "payments_succeeded": int(succeeded),
         "units_sold": int(sum(r["held"] for r in rows)),
         "inconsistent_listings": broken,
         "oversold": bool(broken),
@@ -96,178 +135,234 @@ async def _load(
     headers: Sequence[dict[str, str]],
     listings: Sequence[str],
     *,
+    pays: bool,
     duration: float | None,
 ) -> dict[str, Any]:
-    """CLIENTS workers, one connection each, buying one unit at a time until the duration
-    ends (or, without one, until every answer is a 409: sold out)."""
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    sold_out = asyncio.Event()
-    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-        deadline = time.perf_counter() + (duration or 600)
+    """CLIENTS buyers, one connection each, ordering one unit at a time (and paying for it at
+    once when `pays`) until the duration ends; without one, until an order answers 409 (sold
+    out). A purchase is an order answered 201 (and, when paying, its payment answered 201)."""
 
-        async def worker(index: int) -> None:
-            rng = random.Random(index)
-            while time.perf_counter() < deadline and not sold_out.is_set():
-                body = {
-                    "material_id": rng.choice(listings),
-                    "quantity": 1,
-                    "shipping_address": ADDRESS,
-                }
-                started = time.perf_counter()
-                try:
-                    response = await client.post(
-                        "/api/transactions", json=body, headers=headers[index % len(headers)]
-                    )
-                    status = response.status_code
-                except httpx.HTTPError:
-                    status = 0  # the connection failed: counted, and the client goes on
-                latencies.append((time.perf_counter() - started) * 1000)
-                statuses[status] = statuses.get(status, 0) + 1
-                if duration is None and status == 409:
-                    sold_out.set()
+    async def step(index: int, connection: loadgen.Connection, tally: loadgen.Tally) -> bool:
+        rng = rngs[index]
+        auth = headers[rng.randrange(len(headers))]
+        body = {"material_id": rng.choice(listings), "quantity": 1, "shipping_address": ADDRESS}
+        order = await tally.send("order", connection, "POST", "/api/transactions", auth, body)
+        if order.status == 409 and duration is None:
+            return False
+        if pays and order.status == 201:
+            payment = {"transaction_id": order.json()["transaction_id"]}
+            payment["payment_method"] = "pm_card_visa"
+            keyed = {**auth, "Idempotency-Key": secrets.token_hex(16)}
+            await tally.send("pay", connection, "POST", "/api/payments", keyed, payment)
+        return True
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker(i) for i in range(CLIENTS)))
-        elapsed = time.perf_counter() - started
-    created = statuses.get(201, 0)
+    rngs = [random.Random(i) for i in range(CLIENTS)]
+    tally, elapsed = await loadgen.closed_loop(base, CLIENTS, duration, step)
+    last = "pay" if pays else "order"
+    purchases = tally.statuses.get(last, {}).get(201, 0)
+    expected = {201, 409} if duration is None else {201}
+    errors = sum(
+        n
+        for kind in tally.statuses.values()
+        for status, n in kind.items()
+        if status not in expected
+    )
     return {
-        "requests": len(latencies),
         "seconds": round(elapsed, 2),
-        "requests_per_second": round(len(latencies) / elapsed, 1),
-        "purchases_per_second": round(created / elapsed, 1),
-        "p50_ms": percentile(latencies, 0.50),
-        "p90_ms": percentile(latencies, 0.90),
-        "p99_ms": percentile(latencies, 0.99),
-        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+        "purchases": purchases,
+        "purchases_per_second": round(purchases / elapsed, 1),
+        "errors": errors,
+        "requests": {
+            kind: {
+                "count": len(values),
+                **loadgen.summary(values, percentile),
+                "statuses": {str(k): v for k, v in sorted(tally.statuses[kind].items())},
+            }
+            for kind, values in tally.latencies.items()
+        },
     }
 
 
 async def _sequential(base: str, headers: dict[str, str], listing: str) -> dict[str, Any]:
-    """One client, one request at a time: the cost of a purchase without queueing, beside the
-    cheapest endpoint of the same app (same middleware, no database)."""
-    figures: dict[str, Any] = {}
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        for name, send in (
-            ("types", lambda: client.get("/api/materials/types")),
-            (
-                "purchase",
-                lambda: client.post(
-                    "/api/transactions",
-                    json={"material_id": listing, "quantity": 1, "shipping_address": ADDRESS},
-                    headers=headers,
-                ),
-            ),
-        ):
-            latencies = []
-            for _ in range(SEQUENTIAL_REQUESTS):
-                started = time.perf_counter()
-                (await send()).raise_for_status()
-                latencies.append((time.perf_counter() - started) * 1000)
-            figures[name] = {
-                "p50_ms": percentile(latencies, 0.5),
-                "p99_ms": percentile(latencies, 0.99),
-            }
-    return figures
+    """One client, one request at a time: a purchase without queueing, beside the cheapest
+    endpoint of the same app (same middleware, no database)."""
+    tally = loadgen.Tally()
+    connection = loadgen.Connection(*_host_port(base))
+    body = {"material_id": listing, "quantity": 1, "shipping_address": ADDRESS}
+    try:
+        for _ in range(SEQUENTIAL_REQUESTS):
+            await tally.send("types", connection, "GET", "/api/materials/types", {})
+        for _ in range(SEQUENTIAL_REQUESTS):
+            order = await tally.send(
+                "order", connection, "POST", "/api/transactions", headers, body
+            )
+            payment = {"transaction_id": order.json()["transaction_id"]}
+            payment["payment_method"] = "pm_card_visa"
+            keyed = {**headers, "Idempotency-Key": secrets.token_hex(16)}
+            await tally.send("pay", connection, "POST", "/api/payments", keyed, payment)
+    finally:
+        await connection.close()
+    return {
+        kind: {"p50_ms": percentile(v, 0.5), "p99_ms": percentile(v, 0.99)}
+        for kind, v in tally.latencies.items()
+    }
+
+
+def _host_port(base: str) -> tuple[str, int]:
+    host, port = base.removeprefix("http://").split(":")
+    return host, int(port)
 
 
 async def _scenarios(env: BenchEnv, base: str, secret: str) -> dict[str, Any]:
     connection = await connect(env.database_url)
-    created: list[str] = []
-    seller = ""
     try:
-        seller, buyers = await _create_parties(connection, CLIENTS)
+        sellers = await _users(connection, MANY_SELLERS, "manufacturer")
+        buyers = await _users(connection, CLIENTS, "brand")
+        families = await _logins(connection, buyers)
         headers = [
-            {"Authorization": f"Bearer {tokens.issue(secret, uuid.UUID(b), 'access', 3600)[0]}"}
-            for b in buyers
+            {"Authorization": "Bearer " + tokens.issue(secret, b, "access", 7200, family_id=f)[0]}
+            for b, f in zip(buyers, families, strict=True)
         ]
-        hot = await _create_listings(connection, seller, 1, HOT_STOCK)
-        many = await _create_listings(connection, seller, MANY_LISTINGS, HOT_STOCK)
-        small = await _create_listings(connection, seller, 1, SELL_OUT_STOCK)
-        warm_up = await _create_listings(connection, seller, 10, HOT_STOCK)
-        created = hot + many + small + warm_up
+        listings = {
+            "hot": await _listings(connection, sellers[:1], 1, HOT_STOCK),
+            "many": await _listings(connection, sellers, MANY_LISTINGS, HOT_STOCK),
+            "small": await _listings(connection, sellers[:1], 1, SELL_OUT_STOCK),
+        }
+        warm_up = await _listings(connection, sellers, 10, HOT_STOCK)
         # Warm-up on listings of its own: connections, caches, the first queries' plans.
-        await _load(base, headers, warm_up, duration=2)
+        await _load(base, headers, warm_up, pays=True, duration=2)
         result: dict[str, Any] = {"sequential": await _sequential(base, headers[0], warm_up[0])}
-        for name, listings, duration, initial in (
-            ("hot_listing", hot, DURATION_SECONDS, HOT_STOCK),
-            ("many_listings", many, DURATION_SECONDS, HOT_STOCK),
-            ("sell_out", small, None, SELL_OUT_STOCK),
-        ):
-            figures = await _load(base, headers, listings, duration=duration)
-            figures["check"] = await _oversell_check(connection, listings, initial)
-            figures["check"]["created_responses_match"] = (
-                figures["statuses"].get("201", 0) == figures["check"]["transactions"]
+        meter = Meter(SERVER_PIDS[base], connection)
+        for name, pays, kind, until_sold_out in SCENARIOS:
+            # Each scenario on listings of its own stock: a fresh hot listing for the paid run.
+            ids = (
+                listings[kind]
+                if not pays
+                else await _listings(
+                    connection,
+                    sellers[:1] if kind == "hot" else sellers,
+                    len(listings[kind]),
+                    HOT_STOCK,
+                )
             )
+            initial = SELL_OUT_STOCK if until_sold_out else HOT_STOCK
+            await meter.start()
+            figures = await _load(
+                base, headers, ids, pays=pays, duration=None if until_sold_out else DURATION_SECONDS
+            )
+            figures["usage"] = await meter.stop(figures["purchases"])
+            check = await _check(connection, ids, initial)
+            orders = figures["requests"]["order"]["statuses"].get("201", 0)
+            payments = figures["requests"].get("pay", {}).get("statuses", {}).get("201", 0)
+            check["responses_match"] = check["transactions"] == orders and (
+                not pays or check["paid"] == payments == check["payments_succeeded"]
+            )
+            figures["check"] = check
             result[name] = figures
         return result
     finally:
-        # The listings and orders are the benchmark's own: removed so other benchmarks
-        # (search above all) see the data set they expect.
-        ids = [uuid.UUID(i) for i in created]
-        await connection.execute("DELETE FROM transactions WHERE material_id = ANY($1)", ids)
-        await connection.execute(
-            "DELETE FROM digital_product_passports WHERE material_id = ANY($1)", ids
-        )
-        await connection.execute("DELETE FROM materials WHERE id = ANY($1)", ids)
-        await connection.execute(
-            "DELETE FROM users WHERE email LIKE 'bench-purchases-%@example.com'"
-        )
+        # The benchmark's own rows, removed so other benchmarks (search above all) see the
+        # data set they expect.
+        await delete_bench_users(connection, EMAIL)
         await connection.close()
 
 
 def run(env: BenchEnv) -> dict[str, Any]:
     migrate.upgrade(env.database_url)
     secret = secrets.token_urlsafe(48)
-    previous = os.environ.get("JWT_SECRET")
-    os.environ["JWT_SECRET"] = secret  # the server signs and checks with the same secret
-    try:
-        with server(env) as base:
-            scenarios = asyncio.run(_scenarios(env, base, secret))
-    finally:
-        if previous is None:
-            os.environ.pop("JWT_SECRET", None)
-        else:
-            os.environ["JWT_SECRET"] = previous
-    return {"clients": CLIENTS, "duration_seconds": DURATION_SECONDS, **scenarios}
+    settings = {
+        "JWT_SECRET": secret,  # the server signs and checks with the same secret
+        "STRIPE_SECRET_KEY": "",  # the sandbox gateway
+        "SANDBOX_LATENCY_MS": "0",
+    }
+    with server(env, workers=WORKERS, settings=settings) as base:
+        scenarios = loadgen.run(_scenarios(env, base, secret))
+    return {
+        "clients": CLIENTS,
+        "workers": WORKERS,
+        "duration_seconds": DURATION_SECONDS,
+        **scenarios,
+        "pgbench": replay(env, CLIENTS, DURATION_SECONDS),
+    }
+
+
+def _ratio(app: float, database: float | None) -> str:
+    return f"{app / database:.0%}" if database else "n/a"
 
 
 def report(result: dict[str, Any]) -> str:
+    pgbench = result.get("pgbench", {})
     lines = [
-        f"`POST /api/transactions`, {result['clients']} concurrent clients (one keep-alive "
-        "connection each, httpx in one process on the same machine as the server: the load "
-        "generator takes CPU from the server), 1 unit per purchase, uvicorn with one worker. "
-        "`hot_listing`: every client buys from one listing (all contend for its row); "
-        f"`many_listings`: a random one of {MANY_LISTINGS}; `sell_out`: one listing of "
+        f"{result['clients']} concurrent buyers (one keep-alive connection each; the load "
+        "generator, bench/loadgen.py, runs on the same machine and takes CPU from the server), "
+        f"uvicorn with {result['workers']} worker processes (one per core), 1 unit per "
+        f"purchase, {result['duration_seconds']} s per scenario. `hot_*`: every buyer buys "
+        f"from one listing; `many_*`: a random one of {MANY_LISTINGS} (of {MANY_SELLERS} "
+        "sellers); `*_paid`: each order is paid at once (`POST /api/payments`, sandbox, "
+        "Idempotency-Key), a purchase being both answered 201; `sell_out`: one listing of "
         f"{SELL_OUT_STOCK} units bought until it answers 409. After each, the database is "
-        "checked: listed = left + held by transactions, never negative. The pool has "
-        "`DB_POOL_SIZE` + `DB_MAX_OVERFLOW` = 30 connections for 64 clients: a request that "
-        "waits longer than `DB_POOL_TIMEOUT_SECONDS` (5) for one, or a reservation queued past "
-        "the database's timeouts, answers 503 with nothing reserved. Figures depend heavily on "
-        "what else runs on the machine: see the load average above.",
+        "checked: listed = left + held by orders, never negative, and every 201 is stored. "
+        "CPU per purchase: the app's processes, the PostgreSQL backends serving them and the "
+        "load generator (/proc counters); RSS of each app process after the scenario.",
         "",
-        "| scenario | requests/s | purchases/s | p50 ms | p90 ms | p99 ms | statuses | oversold |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+        "| scenario | purchases/s | request | p50 ms | p90 ms | p99 ms | statuses "
+        "| CPU ms/purchase app, db, client | RSS MB | oversold |",
+        "| --- | ---: | --- | ---: | ---: | ---: | --- | --- | --- | --- |",
     ]
-    for name in ("hot_listing", "many_listings", "sell_out"):
-        figures = result[name]
-        statuses = ", ".join(f"{k}: {v}" for k, v in figures["statuses"].items())
-        check = figures["check"]
-        oversold = "yes" if check["oversold"] or not check["created_responses_match"] else "no"
-        lines.append(
-            f"| {name} | {figures['requests_per_second']} | {figures['purchases_per_second']} | "
-            f"{figures['p50_ms']} | {figures['p90_ms']} | {figures['p99_ms']} | {statuses} | "
-            f"{oversold} ({check['units_sold']} units sold) |"
-        )
+    for name, *_ in SCENARIOS:
+        figures = result.get(name)
+        if figures is None:
+            continue
+        check, usage = figures["check"], figures["usage"]
+        oversold = "yes" if check["oversold"] or not check["responses_match"] else "no"
+        for kind, r in figures["requests"].items():
+            first = kind == "order"
+            lines.append(
+                f"| {name if first else ''} | {figures['purchases_per_second'] if first else ''} "
+                f"| {kind} | {r['p50_ms']} | {r['p90_ms']} | {r['p99_ms']} | "
+                f"{loadgen.statuses_text(r['statuses'])} | "
+                + (
+                    f"{usage['app_cpu_ms_per_request']}, {usage['db_cpu_ms_per_request']}, "
+                    f"{usage['client_cpu_ms_per_request']} | "
+                    f"{', '.join(str(x) for x in usage['app_rss_mb'])} | "
+                    f"{oversold} ({check['units_sold']} units) |"
+                    if first
+                    else "| | |"
+                )
+            )
     sequential = result.get("sequential")
     if sequential:
         lines += [
             "",
-            f"One client, one request at a time ({SEQUENTIAL_REQUESTS} each): a purchase "
-            f"p50 {sequential['purchase']['p50_ms']} ms (p99 {sequential['purchase']['p99_ms']}), "
-            f"`GET /api/materials/types` (no database) p50 {sequential['types']['p50_ms']} ms "
-            f"(p99 {sequential['types']['p99_ms']}). `many_listings` has no contention on a row: "
-            "the gap between it and `hot_listing` is the cost of buyers queueing on one row.",
+            f"One client, one request at a time ({SEQUENTIAL_REQUESTS} each): "
+            + ", ".join(
+                f"{kind} p50 {v['p50_ms']} ms (p99 {v['p99_ms']})" for kind, v in sequential.items()
+            )
+            + " (`types`: `GET /api/materials/types`, no database).",
         ]
+    if pgbench:
+        lines += [
+            "",
+            "The same SQL replayed by pgbench (`-M prepared`, the same clients, bench/pgbench/): "
+            "the database's ceiling for this work on this machine at the same moment; app / "
+            "database is the share of it the app reaches over HTTP.",
+            "",
+            "| replay | pgbench purchases/s | latency ms (mean) | app purchases/s "
+            "| app / database |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for name, scenario in (
+            ("hot_listing", "hot_listing"),
+            ("many_listings", "many_listings"),
+            ("hot_listing_paid", "hot_listing_paid"),
+            ("many_listings_paid", "many_listings_paid"),
+        ):
+            replayed = pgbench.get(name)
+            app = result.get(scenario, {}).get("purchases_per_second")
+            if replayed is None or app is None:
+                continue
+            lines.append(
+                f"| {name} | {replayed.get('tps', 'failed')} | {replayed.get('latency_ms', '')} | "
+                f"{app} | {_ratio(app, replayed.get('tps'))} |"
+            )
     return "\n".join(lines)

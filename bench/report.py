@@ -1,6 +1,7 @@
 """Each benchmark's latest figures go to bench/results/<name>.md, rewritten on every run;
 docs/performance.md (written by hand) summarises them."""
 
+from pathlib import Path
 from typing import Any
 
 from bench.env import CALIBRATION_STEPS, ROOT
@@ -28,11 +29,11 @@ def _machine_line(context: dict[str, Any]) -> str:
     )
 
 
-def update_section(name: str, context: dict[str, Any], body: str) -> None:
+def update_section(name: str, context: dict[str, Any], body: str, results: Path = RESULTS) -> None:
     header = (
         f"# Benchmark run: {name}\n\nWritten by `make bench` (`python -m bench {name}`): the "
         "latest run's figures, raw, with its\nmachine and load. What they mean: "
         "docs/performance.md.\n"
     )
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"{name}.md").write_text(f"{header}\n{_machine_line(context)}\n\n{body}\n")
+    results.mkdir(parents=True, exist_ok=True)
+    (results / f"{name}.md").write_text(f"{header}\n{_machine_line(context)}\n\n{body}\n")

@@ -1,0 +1,89 @@
+"""Where the CPU of a load went, per request: the app's processes, PostgreSQL's backends serving
+it and the load generator, from the kernel's counters (/proc/<pid>/stat), and the memory (RSS)
+of each app process. On a shared machine throughput depends on the neighbours; the CPU each
+request costs much less so, which makes it the figure to compare runs by."""
+
+import contextlib
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+
+TICKS = os.sysconf("SC_CLK_TCK")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def cpu_ms(pid: int) -> float:
+    """User + system CPU of a process so far (0 once it is gone)."""
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / TICKS
+    return 0.0
+
+
+def rss_mb(pid: int) -> float:
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        resident = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+        return round(resident * PAGE / 2**20, 1)
+    return 0.0
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (the app's uvicorn workers)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def app_processes(server_pid: int) -> list[int]:
+    """The processes that serve requests: the uvicorn workers, or the server itself when it
+    has none (one worker runs in the server's process)."""
+    return descendants(server_pid) or [server_pid]
+
+
+async def backends(connection: asyncpg.Connection) -> list[int]:
+    """The PostgreSQL backends of the app's pools (application_name fabricloop), when the
+    server runs on this machine (else their CPU is not counted)."""
+    rows = await connection.fetch(
+        "SELECT pid FROM pg_stat_activity WHERE application_name = 'fabricloop' "
+        "AND datname = current_database()"
+    )
+    return [r["pid"] for r in rows if os.path.exists(f"/proc/{r['pid']}")]  # noqa: ASYNC240
+
+
+@dataclass
+class Meter:
+    """CPU used between start() and stop(), by the app, PostgreSQL and this process."""
+
+    server_pid: int
+    connection: asyncpg.Connection
+
+    async def start(self) -> None:
+        self._app = {p: cpu_ms(p) for p in [self.server_pid, *descendants(self.server_pid)]}
+        self._db = {p: cpu_ms(p) for p in await backends(self.connection)}
+        self._me = time.process_time()
+
+    async def stop(self, requests: int) -> dict[str, float | list[float]]:
+        me = (time.process_time() - self._me) * 1000
+        app = sum(cpu_ms(p) - self._app.get(p, 0.0) for p in self._app)
+        db_pids = set(self._db) | set(await backends(self.connection))
+        db = sum(cpu_ms(p) - self._db.get(p, 0.0) for p in db_pids)
+        per = max(1, requests)
+        return {
+            "app_cpu_ms_per_request": round(app / per, 2),
+            "db_cpu_ms_per_request": round(db / per, 2),
+            "client_cpu_ms_per_request": round(me / per, 2),
+            "app_rss_mb": [rss_mb(p) for p in app_processes(self.server_pid)],
+        }
