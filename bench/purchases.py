@@ -302,8 +302,9 @@ def report(result: dict[str, Any]) -> str:
         "Idempotency-Key), a purchase being both answered 201; `sell_out`: one listing of "
         f"{SELL_OUT_STOCK} units bought until it answers 409. After each, the database is "
         "checked: listed = left + held by orders, never negative, and every 201 is stored. "
-        "CPU per purchase: the app's processes, the PostgreSQL backends serving them and the "
-        "load generator (/proc counters); RSS of each app process after the scenario.",
+        "CPU per purchase: the app's worker processes, the PostgreSQL server (all its "
+        "processes: the bench's own server, nothing else uses it) and the load generator "
+        "(/proc counters); RSS of each app worker after the scenario.",
         "",
         "| scenario | purchases/s | request | p50 ms | p90 ms | p99 ms | statuses "
         "| CPU ms/purchase app, db, client | RSS MB | oversold |",

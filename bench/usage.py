@@ -1,7 +1,8 @@
-"""Where the CPU of a load went, per request: the app's processes, PostgreSQL's backends serving
-it and the load generator, from the kernel's counters (/proc/<pid>/stat), and the memory (RSS)
-of each app process. On a shared machine throughput depends on the neighbours; the CPU each
-request costs much less so, which makes it the figure to compare runs by."""
+"""Where the CPU of a load went, per request: the app's processes, the PostgreSQL server (all
+its processes, while it runs on this machine, as the bench's own does) and the load generator,
+from the kernel's counters (/proc/<pid>/stat); and the memory (RSS) of each app process. On a
+shared machine throughput depends on the neighbours; the CPU each request costs much less so,
+which makes it the figure to compare runs by."""
 
 import contextlib
 import os
@@ -48,38 +49,58 @@ def descendants(pid: int) -> list[int]:
 
 
 def app_processes(server_pid: int) -> list[int]:
-    """The processes that serve requests: the uvicorn workers, or the server itself when it
-    has none (one worker runs in the server's process)."""
-    return descendants(server_pid) or [server_pid]
+    """The processes that serve requests: the uvicorn workers (multiprocessing children; not
+    its resource tracker), or the server itself when it has none (one worker runs in the
+    server's process)."""
+    workers = []
+    for pid in descendants(server_pid):
+        with contextlib.suppress(OSError):
+            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                workers.append(pid)
+    return workers or [server_pid]
 
 
-async def backends(connection: asyncpg.Connection) -> list[int]:
-    """The PostgreSQL backends of the app's pools (application_name fabricloop), when the
-    server runs on this machine (else their CPU is not counted)."""
-    rows = await connection.fetch(
-        "SELECT pid FROM pg_stat_activity WHERE application_name = 'fabricloop' "
-        "AND datname = current_database()"
-    )
-    return [r["pid"] for r in rows if os.path.exists(f"/proc/{r['pid']}")]  # noqa: ASYNC240
+async def postgres_pids(connection: asyncpg.Connection) -> list[int]:
+    """The PostgreSQL server's processes when it runs on this machine: the postmaster first,
+    then its children (backends, WAL writer, checkpointer...); none when it is elsewhere."""
+    directory = await connection.fetchval("SHOW data_directory")
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        postmaster = int(Path(directory, "postmaster.pid").read_text().split()[0])  # noqa: ASYNC240
+        if Path(f"/proc/{postmaster}").exists():  # noqa: ASYNC240
+            return [postmaster, *descendants(postmaster)]
+    return []
+
+
+def server_cpu_ms(pids: list[int]) -> float:
+    """CPU of the postmaster and its live children, plus what its exited children used (a
+    pool's overflow connections close during a run: their backends' CPU counts too)."""
+    if not pids:
+        return 0.0
+    total = sum(cpu_ms(p) for p in pids)
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        fields = Path(f"/proc/{pids[0]}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[13]) + int(fields[14])) * 1000 / TICKS
+    return total
 
 
 @dataclass
 class Meter:
-    """CPU used between start() and stop(), by the app, PostgreSQL and this process."""
+    """CPU used between start() and stop(), by the app, PostgreSQL and this process. The app's
+    processes are those of the server when started: a worker that died and was replaced
+    would not be counted."""
 
     server_pid: int
     connection: asyncpg.Connection
 
     async def start(self) -> None:
         self._app = {p: cpu_ms(p) for p in [self.server_pid, *descendants(self.server_pid)]}
-        self._db = {p: cpu_ms(p) for p in await backends(self.connection)}
+        self._db = server_cpu_ms(await postgres_pids(self.connection))
         self._me = time.process_time()
 
     async def stop(self, requests: int) -> dict[str, float | list[float]]:
         me = (time.process_time() - self._me) * 1000
         app = sum(cpu_ms(p) - self._app.get(p, 0.0) for p in self._app)
-        db_pids = set(self._db) | set(await backends(self.connection))
-        db = sum(cpu_ms(p) - self._db.get(p, 0.0) for p in db_pids)
+        db = server_cpu_ms(await postgres_pids(self.connection)) - self._db
         per = max(1, requests)
         return {
             "app_cpu_ms_per_request": round(app / per, 2),
