@@ -137,11 +137,14 @@ async def test_verification_shows_on_every_seller_object(
         found = await client.get("/api/materials", params={"q": "verified denim"})
         plain = await client.get("/api/materials", params={"seller_id": str(seller.id)})
         order = await client.get(f"/api/transactions/{transaction.id}", headers=auth_headers(buyer))
+        store = await client.get(f"/api/sellers/{seller.id}")
         return {
             detail.json()["seller"]["verified"],
             found.json()["materials"][0]["seller"]["verified"],
             plain.json()["materials"][0]["seller"]["verified"],
             order.json()["seller"]["verified"],
+            store.json()["verified"],
+            store.json()["materials"][0]["seller"]["verified"],
         }
 
     assert await sellers_verified() == {False}  # and now cached

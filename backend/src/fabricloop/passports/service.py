@@ -33,11 +33,11 @@ async def _load(
     session: AsyncSession, material_id: uuid.UUID, viewer: User | None, *, for_update: bool
 ) -> tuple[DigitalProductPassport, Material]:
     material = await repository.get_material(session, material_id, for_update=for_update)
-    # A draft is not published yet: 404 to all but its owner. Archived and deleted listings
-    # keep a public passport (it travels with the goods).
-    if material is None or (
-        material.status == "draft" and (viewer is None or viewer.id != material.seller_id)
-    ):
+    # A draft is not published yet (nor a draft the operator withheld): 404 to all but its
+    # owner. Archived, deleted and hidden listings keep a public passport (it travels with the
+    # goods).
+    draft = material is not None and "draft" in (material.status, material.held_status)
+    if material is None or (draft and (viewer is None or viewer.id != material.seller_id)):
         raise PassportNotFound()
     passport = await passport_log.get_passport(session, material_id)
     if passport is None:  # a listing from before passports

@@ -52,7 +52,8 @@ MILLI = Decimal("0.001")
 # The columns' limits: NUMERIC(14, 2) for the total, NUMERIC(16, 4) for the mass.
 MAX_TOTAL = Decimal("999999999999.99")
 MAX_KG = Decimal("999999999999.9999")
-HIDDEN_STATUSES = ("draft", "archived")
+# Not orderable by anyone but the seller: 404 (`hidden`: withheld by the operator).
+HIDDEN_STATUSES = ("draft", "archived", "hidden")
 EXPIRY_BATCH = 500
 # status -> (notification kind, title, body); the body is formatted with the order's figures.
 NOTICES: dict[str, tuple[str, str, str]] = {
