@@ -67,6 +67,7 @@ SEARCH_ITEM = {
     "seller",
     "carbon_footprint",
     "created_at",
+    "display_price",
 }
 
 
@@ -540,7 +541,7 @@ class TestSearch:
         data = await self.seed(client, session)
         response = await client.get("/api/materials", params={"seller_id": str(data["seller"].id)})
         body = response.json()
-        assert set(body) == {"materials", "total", "page", "limit"}
+        assert set(body) == {"materials", "total", "page", "limit", "display_currency", "facets"}
         assert body["total"] == 2  # the draft is not listed
         for item in body["materials"]:
             assert set(item) == SEARCH_ITEM
