@@ -59,36 +59,45 @@ def _facets(counts: dict[str, list[tuple[str, int]]]) -> SearchFacets:
     )
 
 
+async def search_page(
+    session: AsyncSession, query: SearchQuery, url_of: UrlOf
+) -> tuple[list[MaterialSummary], int]:
+    """The listings of the page and the total of matches (no facets)."""
+    rows, total = await search_repository.search_rows(session, query)
+    summaries = [
+        MaterialSummary(
+            material_id=r["id"],
+            title=r["title"],
+            material_type=r["material_type"],
+            source_type=r["source_type"],
+            quantity=r["quantity"],
+            unit=r["unit"],
+            price=r["price"],
+            currency=r["currency"],
+            thumbnail_url=url_of(r["thumbnail_key"]) if r["thumbnail_key"] else None,
+            seller=Party(
+                user_id=r["seller_id"],
+                company_name=r["company_name"],
+                verified=r["seller_verified"],
+            ),
+            carbon_footprint=r["carbon_footprint"],
+            created_at=r["created_at"],
+            display_price=r["display_price"],
+        )
+        for r in rows
+    ]
+    return summaries, total
+
+
 async def run_search(
     session: AsyncSession, query: SearchQuery, url_of: UrlOf, facets: SearchFacets | None = None
 ) -> MaterialSearch:
     """The page and its facets (`facets`: known already, from the cache)."""
-    rows, total = await search_repository.search_rows(session, query)
+    summaries, total = await search_page(session, query, url_of)
     if facets is None:
         facets = _facets(await search_repository.facet_counts(session, query))
     return MaterialSearch(
-        materials=[
-            MaterialSummary(
-                material_id=r["id"],
-                title=r["title"],
-                material_type=r["material_type"],
-                source_type=r["source_type"],
-                quantity=r["quantity"],
-                unit=r["unit"],
-                price=r["price"],
-                currency=r["currency"],
-                thumbnail_url=url_of(r["thumbnail_key"]) if r["thumbnail_key"] else None,
-                seller=Party(
-                    user_id=r["seller_id"],
-                    company_name=r["company_name"],
-                    verified=r["seller_verified"],
-                ),
-                carbon_footprint=r["carbon_footprint"],
-                created_at=r["created_at"],
-                display_price=r["display_price"],
-            )
-            for r in rows
-        ],
+        materials=summaries,
         total=total,
         page=query.page,
         limit=query.limit,

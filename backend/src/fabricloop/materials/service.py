@@ -29,7 +29,7 @@ from fabricloop.materials.repository import search as search_repository
 from fabricloop.materials.schemas import (
     MaterialCreate,
     MaterialDetail,
-    MaterialSearch,
+    MaterialSummary,
     MaterialUpdate,
     created_quantity,
     listing_problems,
@@ -397,7 +397,8 @@ async def seller_catalogue(
 
 async def public_listings(
     session: AsyncSession, seller_id: uuid.UUID, page: Page, url_of: UrlOf
-) -> MaterialSearch:
-    """A seller's active listings as search shows them (newest first), with their total."""
+) -> tuple[list[MaterialSummary], int]:
+    """A page of a seller's active listings as search shows them (newest first), and their
+    total (no facets: a storefront shows none)."""
     query = SearchParams(seller_id=seller_id, sort="newest", page=page.page, limit=page.limit)
-    return await search.run_search(session, query.query(), url_of)
+    return await search.search_page(session, query.query(), url_of)

@@ -23,7 +23,7 @@ async def storefront(
     seller = await auth.active_user(session, seller_id)
     if seller is None or seller.role != "manufacturer" or seller.suspended_at is not None:
         raise SellerNotFound()
-    listings = await materials.public_listings(session, seller.id, page, url_of)
+    listings, total = await materials.public_listings(session, seller.id, page, url_of)
     company = await companies.company_of(session, seller.id)
     return Storefront(
         user_id=seller.id,
@@ -31,11 +31,11 @@ async def storefront(
         verified=seller.verified_at is not None,
         country=company.country if company is not None else None,
         member_since=seller.created_at,
-        listing_count=listings.total,
-        materials=listings.materials,
-        total=listings.total,
-        page=listings.page,
-        limit=listings.limit,
+        listing_count=total,
+        materials=listings,
+        total=total,
+        page=page.page,
+        limit=page.limit,
     )
 
 
