@@ -1,17 +1,20 @@
 """One place that makes test data, straight into the database through the models."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
+from httpx import AsyncClient
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth import tokens
 from fabricloop.auth.models import User
 from fabricloop.auth.passwords import hash_password
+from fabricloop.certificates.models import Certificate
+from fabricloop.documents.models import UploadedDocument
 from fabricloop.materials.models import (
     DigitalProductPassport,
     Material,
@@ -186,3 +189,110 @@ def address(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+Row = TypeVar("Row")
+
+
+async def _saved(session: AsyncSession, row: Row) -> Row:
+    session.add(row)
+    await session.flush()
+    await session.refresh(row)
+    return row
+
+
+def make_pdf(pages: int = 1, text: str = "Certificate") -> bytes:
+    """A real PDF (fpdf2, as invoices are made) with `pages` pages of text."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=14)
+    for number in range(pages):
+        pdf.add_page()
+        pdf.cell(text=f"{text} - page {number + 1}")
+    return bytes(pdf.output())
+
+
+async def make_document(session: AsyncSession, owner: User, **overrides: Any) -> UploadedDocument:
+    """A document row (no file behind it: for tests that never download it)."""
+    values: dict[str, Any] = {
+        "owner_id": owner.id,
+        "storage_key": f"documents/00/{uuid.uuid4().hex}.pdf",
+        "content_type": "application/pdf",
+        "size_bytes": 1234,
+        "filename": "certificate.pdf",
+        "page_count": 1,
+    }
+    values.update(overrides)
+    return await _saved(session, UploadedDocument(**values))
+
+
+async def make_certificate(
+    session: AsyncSession,
+    owner: User,
+    *,
+    status: str = "pending",
+    scheme: str = "GOTS",
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+    **overrides: Any,
+) -> Certificate:
+    """A certificate row with its document; valid from a year ago for a year ahead."""
+    today = datetime.now(UTC).date()
+    values: dict[str, Any] = {
+        "owner_id": owner.id,
+        "scheme": scheme,
+        "certificate_number": f"CU-{uuid.uuid4().hex[:8].upper()}",
+        "issuing_body": "Control Union",
+        "valid_from": valid_from or today - timedelta(days=365),
+        "valid_until": valid_until or today + timedelta(days=365),
+        "status": status,
+    }
+    if "document_id" not in overrides:
+        values["document_id"] = (await make_document(session, owner)).id
+    if status in ("approved", "rejected", "expired"):
+        values["reviewed_at"] = datetime.now(UTC)
+    values.update(overrides)
+    return await _saved(session, Certificate(**values))
+
+
+DISPUTE_BODY = {"reason": "damaged", "details": "Two rolls arrived wet; photos to follow."}
+
+
+async def shipped_order(
+    client: AsyncClient, buyer: User, seller: User, material: Material, quantity: Any = 10
+) -> uuid.UUID:
+    """An order placed and paid through the API (sandbox card), then marked shipped."""
+    from tests.refunds.helpers import paid_order
+
+    transaction_id = await paid_order(client, buyer, material, quantity)
+    response = await client.post(
+        f"/api/transactions/{transaction_id}/status",
+        json={"status": "shipped"},
+        headers=auth_headers(seller),
+    )
+    assert response.status_code == 200, response.text
+    return transaction_id
+
+
+async def open_dispute(
+    client: AsyncClient,
+    buyer: User,
+    transaction_id: uuid.UUID,
+    body: dict[str, Any] = DISPUTE_BODY,
+) -> dict[str, Any]:
+    """The buyer opens a dispute through the API; its 201 body."""
+    response = await client.post(
+        f"/api/transactions/{transaction_id}/disputes", json=body, headers=auth_headers(buyer)
+    )
+    assert response.status_code == 201, response.text
+    data: dict[str, Any] = response.json()
+    return data
+
+
+async def enable_payouts(client: AsyncClient, seller: User) -> None:
+    """The seller's sandbox payout account, onboarded."""
+    started = await client.post("/api/payouts/account", headers=auth_headers(seller))
+    assert started.status_code == 201, started.text
+    done = await client.post("/api/payouts/account/sandbox/complete", headers=auth_headers(seller))
+    assert done.status_code == 200, done.text

@@ -14,6 +14,9 @@ from fabricloop.account.router import router as account_router
 from fabricloop.admin.router import router as admin_router
 from fabricloop.audit.router import router as audit_router
 from fabricloop.auth.router import router as auth_router
+from fabricloop.certificates.router import admin_router as certificates_admin_router
+from fabricloop.certificates.router import router as certificates_router
+from fabricloop.certificates.service import check_expiry
 from fabricloop.companies.router import router as companies_router
 from fabricloop.config import Settings, get_settings
 from fabricloop.core.cache import Cache
@@ -36,8 +39,14 @@ from fabricloop.core.ratelimit import RateLimitMiddleware
 from fabricloop.core.redis import create_redis
 from fabricloop.core.replica import ReadReplica
 from fabricloop.core.spa import install_spa
-from fabricloop.core.storage import MediaFiles, Storage, create_storage
+from fabricloop.core.storage import (
+    MediaFiles,
+    Storage,
+    create_private_storage,
+    create_storage,
+)
 from fabricloop.disputes.router import router as disputes_router
+from fabricloop.documents.router import router as documents_router
 from fabricloop.events.router import router as events_router
 from fabricloop.fx.router import router as fx_router
 from fabricloop.health.router import router as health_router
@@ -102,6 +111,9 @@ ROUTERS: list[APIRouter] = [
     listing_reports_router,
     admin_router,
     moderation_router,
+    documents_router,
+    certificates_router,
+    certificates_admin_router,
 ]
 
 # Stripe.js (cards, 3-D Secure) with the Stripe gateway: its script, its frames, its API.
@@ -129,6 +141,7 @@ def periodic_jobs(
         Job("purge_idempotency_keys", purge_idempotency_keys),
         Job("purge_deleted_accounts", purge_job),
         Job("purge_unattached_images", unattached_purge(storage)),
+        Job("check_certificates", partial(check_expiry, cache=cache)),
     ]
 
 
@@ -209,6 +222,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     settings.media_path.mkdir(parents=True, exist_ok=True)
     app.state.storage = create_storage(settings)
+    app.state.private_storage = create_private_storage(settings)
     app.mount("/media", MediaFiles(directory=settings.media_path), name="media")
     if settings.env == "development" and settings.smtp_url is None:
         install_dev_mail(app, settings.mail_dir)

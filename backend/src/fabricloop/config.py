@@ -104,6 +104,12 @@ class Settings(BaseSettings):
     # Where browsers fetch the objects (a CDN, or the bucket's public URL); default: the
     # endpoint's (or AWS's) URL of the bucket and prefix.
     s3_public_url: str | None = None
+    # Files only their owner (and the operator) may read, served through the API and never
+    # under /media: certificate documents. The local directory PRIVATE_DIR (default
+    # var/private), or PRIVATE_STORAGE_URL=s3://bucket/prefix, a bucket or prefix that allows
+    # no anonymous reads (same endpoint, region and credentials as STORAGE_URL).
+    private_dir: Path | None = None
+    private_storage_url: str | None = None
     web_dist_dir: Path = REPO_ROOT / "frontend" / "dist"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_file: Path | None = None
@@ -133,7 +139,7 @@ class Settings(BaseSettings):
             return "warning" if value == "warn" else value
         return value
 
-    @field_validator("storage_url")
+    @field_validator("storage_url", "private_storage_url")
     @classmethod
     def _storage_scheme(cls, value: str | None) -> str | None:
         if value is not None and not (value.startswith("s3://") and len(value) > len("s3://")):
@@ -153,6 +159,7 @@ class Settings(BaseSettings):
         "redis_url",
         "smtp_url",
         "storage_url",
+        "private_storage_url",
         "s3_endpoint_url",
         "s3_public_url",
         mode="before",
@@ -220,6 +227,10 @@ class Settings(BaseSettings):
     @property
     def media_path(self) -> Path:
         return self.media_dir or self.var_dir / "media"
+
+    @property
+    def private_path(self) -> Path:
+        return self.private_dir or self.var_dir / "private"
 
     @property
     def mail_dir(self) -> Path:

@@ -2,9 +2,11 @@
 
 from fabricloop.audit.models import AdminAction
 from fabricloop.auth.models import RefreshToken, User
+from fabricloop.certificates.models import Certificate
 from fabricloop.companies.models import Company
 from fabricloop.core.models import Base
 from fabricloop.disputes.models import Dispute, DisputeMessage
+from fabricloop.documents.models import UploadedDocument
 from fabricloop.fx.models import FxRate
 from fabricloop.images.models import Image
 from fabricloop.invoices.models import Document, DocumentCounter
@@ -31,6 +33,7 @@ from fabricloop.transactions.models import Transaction
 __all__ = [
     "AdminAction",
     "Base",
+    "Certificate",
     "Company",
     "ConnectedAccount",
     "DigitalProductPassport",
@@ -62,6 +65,7 @@ __all__ = [
     "ShippingZone",
     "SustainabilityMetric",
     "Transaction",
+    "UploadedDocument",
     "User",
     "WebhookEvent",
 ]

@@ -49,6 +49,8 @@ def schedules(settings: Settings) -> dict[str, str]:
         "purge_idempotency_keys": "17 * * * * 0",
         "purge_deleted_accounts": "23 * * * * 0",
         "purge_unattached_images": "41 * * * * 0",
+        # Daily, just after midnight UTC: the day a certificate's validity ends.
+        "check_certificates": "0 0 * * * 30",
     }
 
 

@@ -15,8 +15,15 @@ from fabricloop.disputes.models import Dispute
 from fabricloop.materials.models import Material
 from fabricloop.transactions.models import Transaction
 from tests.asserts import assert_error
-from tests.factories import auth_headers, make_transaction, make_user
-from tests.refunds.helpers import detail, paid_order
+from tests.factories import (
+    DISPUTE_BODY,
+    auth_headers,
+    make_transaction,
+    make_user,
+    open_dispute,
+    shipped_order,
+)
+from tests.refunds.helpers import detail
 from tests.transactions.helpers import TRANSACTIONS
 
 
@@ -24,7 +31,7 @@ def disputes_url(transaction_id: uuid.UUID | str) -> str:
     return f"{TRANSACTIONS}/{transaction_id}/disputes"
 
 
-BODY = {"reason": "damaged", "details": "Two rolls arrived wet; photos to follow."}
+BODY = DISPUTE_BODY
 
 
 async def change(client: AsyncClient, user: User, transaction_id: uuid.UUID, to: str) -> int:
@@ -34,21 +41,7 @@ async def change(client: AsyncClient, user: User, transaction_id: uuid.UUID, to:
     return response.status_code
 
 
-async def shipped(client: AsyncClient, buyer: User, seller: User, material: Material) -> uuid.UUID:
-    transaction_id = await paid_order(client, buyer, material, 10)
-    assert await change(client, seller, transaction_id, "shipped") == 200
-    return transaction_id
-
-
-async def open_dispute(
-    client: AsyncClient, buyer: User, transaction_id: uuid.UUID, body: dict[str, Any] = BODY
-) -> dict[str, Any]:
-    response = await client.post(
-        disputes_url(transaction_id), json=body, headers=auth_headers(buyer)
-    )
-    assert response.status_code == 201, response.text
-    data: dict[str, Any] = response.json()
-    return data
+shipped = shipped_order
 
 
 class TestOpenDispute:

@@ -113,7 +113,13 @@ class TestCreateMaterial:
         assert data["origin_country"] == "PT"
         assert data["manufacture_date"] == "2025-03-01"
         assert data["certifications"] == [
-            {"scheme": "GOTS", "certificate_id": "CU-12345", "valid_until": "2027-01-31"}
+            {
+                "scheme": "GOTS",
+                "certificate_id": "CU-12345",
+                "valid_until": "2027-01-31",
+                "verified": False,
+                "verified_at": None,
+            }
         ]
         assert [i["image_id"] for i in data["images"]] == [str(images[1].id), str(images[0].id)]
         assert data["images"][0]["url"] == f"/media/{images[1].storage_key}"

@@ -90,7 +90,10 @@ class TestGetPassport:
         assert data["origin"] == "PT"
         assert data["manufacture_date"] == "2025-02-01"
         assert data["composition"] == COMPOSITION
-        assert data["certifications"] == CERTIFICATIONS
+        # Self-declared: no certificate of the seller's backs it.
+        assert data["certifications"] == [
+            {**CERTIFICATIONS[0], "verified": False, "verified_at": None}
+        ]
         assert data["supply_chain"] == SUPPLY_CHAIN
         assert data["issuer"] == {"company_name": "Fiação Ünïcode Têxteis"}
         assert data["public_url"] == f"http://testserver/passport/{material.id}"
@@ -208,7 +211,13 @@ class TestUpdatePassport:
         assert data["manufacture_date"] == "2024-12-24"
         assert data["composition"] == body["composition"]
         assert data["certifications"] == [
-            {"scheme": "RWS", "certificate_id": "RWS-9", "valid_until": None}
+            {
+                "scheme": "RWS",
+                "certificate_id": "RWS-9",
+                "valid_until": None,
+                "verified": False,
+                "verified_at": None,
+            }
         ]
         assert data["supply_chain"][0]["company"] == "Hilaturas 東京"
         assert data["updated_at"] > before["updated_at"]

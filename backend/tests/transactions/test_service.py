@@ -161,6 +161,7 @@ class TestExpiry:
             "complete_shipped_orders",
             "expire_offers",
             "match_saved_searches",
+            "check_certificates",
         } == set(names)
         assert len({job.lock_id for job in jobs}) == len(names)
 

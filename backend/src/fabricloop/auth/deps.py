@@ -26,6 +26,13 @@ Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 OptionalCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(optional_bearer)]
 
 
+def bearer_present(credentials: Credentials) -> None:
+    """Refuse the anonymous before an upload's body is read; the token is checked after
+    (uploads list it in their route's `dependencies`)."""
+    if credentials is None:
+        raise InvalidSession()
+
+
 async def get_current_user(
     request: Request,
     session: DbSession,

@@ -157,20 +157,33 @@ def parse_storage_url(url: str) -> tuple[str, str]:
     return parts.netloc, parts.path.strip("/")
 
 
+def _s3(settings: Settings, url: str, public_url: str | None) -> S3Storage:
+    bucket, prefix = parse_storage_url(url)
+    return S3Storage(
+        bucket,
+        prefix,
+        endpoint=settings.s3_endpoint_url,
+        region=settings.s3_region,
+        public_url=public_url,
+    )
+
+
 def create_storage(settings: Settings) -> Storage:
     """The storage the settings choose: S3 when STORAGE_URL is set, else the local directory."""
     if settings.storage_url is not None:
-        bucket, prefix = parse_storage_url(settings.storage_url)
-        return S3Storage(
-            bucket,
-            prefix,
-            endpoint=settings.s3_endpoint_url,
-            region=settings.s3_region,
-            public_url=settings.s3_public_url,
-        )
+        return _s3(settings, settings.storage_url, settings.s3_public_url)
     if settings.storage_backend == "local":
         return LocalStorage(settings.media_path)
     raise ValueError(f"unknown storage backend {settings.storage_backend!r}")
+
+
+def create_private_storage(settings: Settings) -> Storage:
+    """Where files only their owner may read are kept: PRIVATE_STORAGE_URL (S3, on the same
+    endpoint as STORAGE_URL) or the local PRIVATE_DIR, which no route serves as it is. Their
+    `url()` is never given out; they are read back through `read()`."""
+    if settings.private_storage_url is not None:
+        return _s3(settings, settings.private_storage_url, None)
+    return LocalStorage(settings.private_path, base_url="/private-not-served")
 
 
 class MediaFiles(StaticFiles):
@@ -195,3 +208,11 @@ async def get_storage(request: Request) -> Storage:
 
 
 AppStorage = Annotated[Storage, Depends(get_storage)]
+
+
+async def get_private_storage(request: Request) -> Storage:
+    storage: Storage = request.app.state.private_storage
+    return storage
+
+
+AppPrivateStorage = Annotated[Storage, Depends(get_private_storage)]

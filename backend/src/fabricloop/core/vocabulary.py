@@ -91,6 +91,17 @@ DISPUTE_OUTCOMES = ("refund_full", "refund_partial", "release")
 INVOICE_KINDS = ("invoice", "credit_note")
 
 
+_SCHEMES_BY_FOLDED = {s.casefold(): s for s in CERTIFICATION_SCHEMES}
+
+
+def certification_scheme(value: str) -> str:
+    """The vocabulary's spelling of a scheme named in any case; ValueError if unknown."""
+    canonical = _SCHEMES_BY_FOLDED.get(value.strip().casefold())
+    if canonical is None:
+        raise ValueError(f"Must be one of: {', '.join(CERTIFICATION_SCHEMES)}.")
+    return canonical
+
+
 def plain(code: str) -> str:
     """A vocabulary code in plain words: `recycled_cotton` -> `recycled cotton`."""
     return " ".join(code.replace("_", " ").split())

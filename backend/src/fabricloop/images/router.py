@@ -2,8 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
 
-from fabricloop.auth.deps import Credentials, CurrentUser
-from fabricloop.auth.errors import InvalidSession
+from fabricloop.auth.deps import CurrentUser, bearer_present
 from fabricloop.core.db import DbSession
 from fabricloop.core.deps import AppLimiter, AppSettings
 from fabricloop.core.errors import BadRequest, Unauthorized, responses
@@ -44,12 +43,6 @@ An image that no listing uses 24 hours after its upload (never attached, or remo
 listing by an edit) is deleted, files included."""
 
 
-def _bearer_present(credentials: Credentials) -> None:
-    """Refuse the anonymous before reading their body; the token itself is checked after."""
-    if credentials is None:
-        raise InvalidSession()
-
-
 # scope="function": the spooled file is closed as soon as the handler returns.
 Upload = Annotated[ReceivedFile, Depends(receive_file, scope="function")]
 
@@ -58,7 +51,7 @@ Upload = Annotated[ReceivedFile, Depends(receive_file, scope="function")]
     "",
     status_code=status.HTTP_201_CREATED,
     description=UPLOAD_POLICY,
-    dependencies=[Depends(_bearer_present)],
+    dependencies=[Depends(bearer_present)],
     openapi_extra={"requestBody": UPLOAD_REQUEST_BODY},
     responses=responses(
         BadRequest,

@@ -3,6 +3,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from fabricloop.images.upload import upload_request_body
+
 
 class ImageOut(BaseModel):
     image_id: uuid.UUID
@@ -15,22 +17,6 @@ class ImageOut(BaseModel):
 
 
 # The request body, for the OpenAPI schema only: the route reads the stream itself.
-UPLOAD_REQUEST_BODY = {
-    "required": True,
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "required": ["file"],
-                "properties": {
-                    "file": {
-                        "type": "string",
-                        "format": "binary",
-                        "description": "A JPEG, PNG or WebP image of at most 5 MB "
-                        "(5,242,880 bytes) and 40 megapixels.",
-                    }
-                },
-            }
-        }
-    },
-}
+UPLOAD_REQUEST_BODY = upload_request_body(
+    "A JPEG, PNG or WebP image of at most 5 MB (5,242,880 bytes) and 40 megapixels."
+)

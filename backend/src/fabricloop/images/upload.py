@@ -4,23 +4,42 @@ request is refused as soon as it is known to be too large."""
 
 import tempfile
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
 from fastapi import Request
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect
 
-from fabricloop.core.errors import BadRequest
+from fabricloop.core.errors import AppError, BadRequest
 from fabricloop.images.errors import ImageFileTooLarge, MissingFile
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # Room for boundaries, part headers and small extra fields around the file.
 ENVELOPE_BYTES = 64 * 1024
-MAX_BODY_BYTES = MAX_FILE_BYTES + ENVELOPE_BYTES
 # Small files stay in memory; larger ones roll over to disk.
 SPOOL_MEMORY_BYTES = 1024 * 1024
+
+
+def upload_request_body(description: str) -> dict[str, Any]:
+    """The OpenAPI request body of a route reading one file as the multipart field `file`
+    (the route reads the stream itself, so FastAPI cannot describe it)."""
+    return {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary", "description": description}
+                    },
+                }
+            }
+        },
+    }
 
 
 @dataclass
@@ -38,6 +57,7 @@ class _Collector:
 
     name: bytes
     spool: IO[bytes]
+    max_bytes: int
     headers: dict[bytes, bytes] = field(default_factory=dict)
     header_field: bytes = b""
     header_value: bytes = b""
@@ -76,7 +96,7 @@ class _Collector:
         if not self.capturing or self.too_large:
             return
         self.size += end - start
-        if self.size > MAX_FILE_BYTES:
+        if self.size > self.max_bytes:
             self.too_large = True
             return
         self.spool.write(data[start:end])
@@ -95,17 +115,25 @@ def _declared_length(request: Request) -> int | None:
         return None
 
 
-async def receive_file(request: Request, name: str = "file") -> AsyncIterator[ReceivedFile]:
-    """Dependency: the multipart field `name`, spooled; the spool is closed afterwards."""
+@asynccontextmanager
+async def receiving(
+    request: Request,
+    max_file_bytes: int,
+    too_large: type[AppError],
+    name: str = "file",
+) -> AsyncIterator[ReceivedFile]:
+    """The multipart field `name` of at most `max_file_bytes`, spooled (`too_large` raised
+    as soon as it is known to be bigger); the spool is closed on leaving."""
     media_type, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get(b"boundary")
     if media_type != b"multipart/form-data" or not boundary:
         raise MissingFile()
+    max_body_bytes = max_file_bytes + ENVELOPE_BYTES
     declared = _declared_length(request)
-    if declared is not None and declared > MAX_BODY_BYTES:
-        raise ImageFileTooLarge()
+    if declared is not None and declared > max_body_bytes:
+        raise too_large()
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY_BYTES) as spool:
-        collector = _Collector(name.encode(), spool)
+        collector = _Collector(name.encode(), spool, max_file_bytes)
         parser = MultipartParser(
             boundary,
             {
@@ -123,11 +151,11 @@ async def receive_file(request: Request, name: str = "file") -> AsyncIterator[Re
             # Counted as it arrives: Content-Length may be absent (chunked) or lie.
             async for chunk in request.stream():
                 received += len(chunk)
-                if received > MAX_BODY_BYTES:
-                    raise ImageFileTooLarge()
+                if received > max_body_bytes:
+                    raise too_large()
                 parser.write(chunk)
                 if collector.too_large:
-                    raise ImageFileTooLarge()
+                    raise too_large()
             parser.finalize()
         except MultipartParseError as error:
             raise BadRequest("The multipart/form-data body is malformed.") from error
@@ -143,3 +171,9 @@ async def receive_file(request: Request, name: str = "file") -> AsyncIterator[Re
             filename=collector.filename,
             declared_type=collector.declared_type,
         )
+
+
+async def receive_file(request: Request) -> AsyncIterator[ReceivedFile]:
+    """Dependency: an image upload's field `file` (5 MB), spooled; closed afterwards."""
+    async with receiving(request, MAX_FILE_BYTES, ImageFileTooLarge) as received:
+        yield received

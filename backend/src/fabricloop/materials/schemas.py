@@ -18,19 +18,18 @@ from pydantic import (
 from fabricloop.core.countries import COUNTRY_CODES
 from fabricloop.core.gs1 import gtin_problem
 from fabricloop.core.vocabulary import (
-    CERTIFICATION_SCHEMES,
     CURRENCIES,
     MATERIAL_TYPES,
     SOURCE_TYPES,
     SUPPLY_CHAIN_STAGES,
     UNITS,
+    certification_scheme,
 )
 from fabricloop.materials.terms import Tier, tier_problems
 
 MAX_IMAGES = 10
 Date = date  # the supply-chain field `date` shadows the type inside its class
 CAS_NUMBER = re.compile(r"^(\d{2,7})-(\d{2})-(\d)$")
-_SCHEMES_BY_FOLDED = {s.casefold(): s for s in CERTIFICATION_SCHEMES}
 
 
 def _no_nul(value: str) -> str:
@@ -54,10 +53,15 @@ def _not_future(value: date) -> date:
 
 
 def _scheme(value: str) -> str:
-    canonical = _SCHEMES_BY_FOLDED.get(value.strip().casefold())
-    if canonical is None:
-        raise ValueError(f"Must be one of: {', '.join(CERTIFICATION_SCHEMES)}.")
-    return canonical
+    return certification_scheme(value)
+
+
+def _canonical_reference(value: str) -> str:
+    """A certificate id in any UUID spelling is stored in one, so it can be looked up."""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return value
 
 
 def _cas_number(value: str | None) -> str | None:
@@ -160,7 +164,18 @@ class Certification(Request):
         Field(max_length=50, description="One of `certification_schemes` (case-insensitive)."),
         AfterValidator(_scheme),
     ]
-    certificate_id: Annotated[ShortText, Field(max_length=100)]
+    certificate_id: Annotated[
+        ShortText,
+        Field(
+            max_length=100,
+            description="The certificate's number as the seller states it (self-declared), or "
+            "the `certificate_id` of one of the seller's certificates (POST /api/certificates), "
+            "which the certification then references: another user's or an unknown one is a "
+            "404, one of another scheme a 422. A referenced certificate verifies the "
+            "certification while an operator's approval and its validity last.",
+        ),
+        AfterValidator(_canonical_reference),
+    ]
     valid_until: date | None = None
 
 
@@ -509,8 +524,21 @@ class CompositionOut(BaseModel):
 
 class CertificationOut(BaseModel):
     scheme: str
-    certificate_id: str
-    valid_until: date | None
+    certificate_id: str = Field(
+        description="The seller's certificate number (self-declared), or the id of one of "
+        "their certificates from POST /api/certificates (a reference)."
+    )
+    valid_until: date | None = Field(
+        description="A verified certification's is its certificate's; otherwise as declared."
+    )
+    verified: bool = Field(
+        False,
+        description="It references a certificate an operator approved, and today is within "
+        "that certificate's validity (judged when read). False: self-declared by the seller.",
+    )
+    verified_at: datetime | None = Field(
+        None, description="When the operator approved the certificate; null unless verified."
+    )
 
 
 class ChemicalOut(BaseModel):

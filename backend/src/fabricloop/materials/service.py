@@ -14,7 +14,15 @@ from fabricloop.core.pagination import Page
 from fabricloop.core.queue import enqueue_after_commit
 from fabricloop.core.vocabulary import ADMIN_ROLE
 from fabricloop.impact.service import impact_out, per_kg_impact
-from fabricloop.materials import caching, listing_cache, passport_log, repository, rows, search
+from fabricloop.materials import (
+    caching,
+    certified,
+    listing_cache,
+    passport_log,
+    repository,
+    rows,
+    search,
+)
 from fabricloop.materials.errors import (
     ImageNotFound,
     InvalidMaterial,
@@ -86,6 +94,8 @@ async def create_material(
         sample_price=data.sample_price,
     )
     _raise_problems(problems)
+    certifications = rows.certifications_json(data.certifications)
+    await certified.check(session, seller.id, certifications)
     material = await repository.add_material(
         session,
         Material(
@@ -110,7 +120,7 @@ async def create_material(
             origin_country=data.origin_country,
             gtin=data.gtin,
             manufacture_date=data.manufacture_date,
-            certifications=rows.certifications_json(data.certifications),
+            certifications=certifications,
             supply_chain=rows.supply_chain_json(data.supply_chain),
             status="active",
         ),
@@ -216,7 +226,8 @@ async def material_detail(
         )
     )
     lots = await repository.material_lots(session, material_id)
-    detail: MaterialDetail = detail_view(row, images, metric, impact, url_of, lots)
+    verified = await certified.verified(session, material.seller_id, material.certifications)
+    detail: MaterialDetail = detail_view(row, images, metric, impact, url_of, lots, verified)
     if reader is None or (reader.id != material.seller_id and reader.role != ADMIN_ROLE):
         detail.hidden_reason = None  # the seller's and the operator's business only
     body = detail.model_dump_json().encode()
@@ -325,6 +336,8 @@ async def update_material(
     sent = data.model_fields_set
     values: dict[str, Any] = {f: getattr(data, f) for f in UPDATABLE_COLUMNS if f in sent}
     values.update(rows.structured_values(data))
+    if "certifications" in values:
+        await certified.check(session, user.id, values["certifications"])
     if data.price_tiers is not None:
         values["price_tiers"] = tiers_json(tiers_of(data.price_tiers))
     lot_quantities = await _lot_quantities(session, material, data, values)

@@ -6,10 +6,10 @@ from typing import Any
 
 from fabricloop.images.models import Image
 from fabricloop.impact.schemas import ImpactOut
+from fabricloop.materials import certified
 from fabricloop.materials.models import MaterialLot, SustainabilityMetric
 from fabricloop.materials.repository import MaterialRow
 from fabricloop.materials.schemas import (
-    CertificationOut,
     ChemicalOut,
     CompositionOut,
     Impact,
@@ -55,6 +55,7 @@ def detail_view(
     impact: ImpactOut,
     url_of: UrlOf,
     lots: list[MaterialLot],
+    verified: certified.Verified,
 ) -> MaterialDetail:
     m = row.material
     return MaterialDetail(
@@ -96,14 +97,7 @@ def detail_view(
         origin_country=m.origin_country,
         gtin=m.gtin,
         manufacture_date=m.manufacture_date,
-        certifications=[
-            CertificationOut(
-                scheme=c["scheme"],
-                certificate_id=c["certificate_id"],
-                valid_until=c.get("valid_until"),
-            )
-            for c in m.certifications
-        ],
+        certifications=[certified.out(c, verified) for c in m.certifications],
         images=[
             MaterialImage(
                 image_id=i.id,

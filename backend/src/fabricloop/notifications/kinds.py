@@ -20,5 +20,7 @@ KINDS: Final[dict[str, str]] = {
     "dispute_resolved": "Disputes resolved",
     "saved_search_match": "Saved search matches",
     "certificate_expiring": "Expiring certificates",
+    "certificate_expired": "Expired certificates",
+    "certificate_reviewed": "Certificate reviews",
 }
 KIND_NAMES: Final[tuple[str, ...]] = tuple(KINDS)

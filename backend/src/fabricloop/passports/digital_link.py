@@ -140,7 +140,15 @@ def html_page(
     if recycled_content is not None:
         rows.append(("Recycled content", f"{round(recycled_content * 100)}%"))
     if view.certifications:
-        rows.append(("Certifications", ", ".join(c.scheme for c in view.certifications)))
+        rows.append(
+            (
+                "Certifications",
+                ", ".join(
+                    f"{c.scheme} ({'verified' if c.verified else 'self-declared'})"
+                    for c in view.certifications
+                ),
+            )
+        )
     rows.append(("Issued for", view.issuer.company_name))
     table = "\n".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows)
     return f"""<!doctype html>

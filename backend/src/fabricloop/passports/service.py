@@ -12,7 +12,7 @@ from fabricloop.auth.models import User
 from fabricloop.core.cache import Cache
 from fabricloop.core.gs1 import gtin_forms, gtin_problem
 from fabricloop.impact.service import PerKgImpact, per_kg_impact
-from fabricloop.materials import caching, passport_log, rows
+from fabricloop.materials import caching, certified, passport_log, rows
 from fabricloop.materials.models import (
     DigitalProductPassport,
     Material,
@@ -65,6 +65,7 @@ async def _view(
         metrics=await passport_log.list_metrics(session, material.id),
         changes=await repository.list_changes(session, passport.id),
         lots=await repository.list_lots(session, material.id),
+        verified=await certified.verified(session, material.seller_id, material.certifications),
     )
 
 
@@ -92,6 +93,8 @@ async def update_passport(
     if "manufacture_date" in sent:
         values["manufacture_date"] = data.manufacture_date
     values.update(rows.structured_values(data))
+    if "certifications" in values:
+        await certified.check(session, user.id, values["certifications"])
     changes = {
         passport_log.PASSPORT_FIELDS[column]: {"old": getattr(material, column), "new": value}
         for column, value in values.items()

@@ -19,6 +19,8 @@ from fabricloop.passports.did import did_web
 from fabricloop.passports.schemas import PassportOut
 from fabricloop.passports.vocab import KILOGRAM, REC20_UNITS, scheme_standard, scheme_topic
 
+VERIFIED = "verified: the certificate and its evidence were reviewed by the marketplace operator"
+SELF_DECLARED = "self-declared by the seller, not verified"
 DPP_LINK_TYPE = "https://test.uncefact.org/vocabulary/linkTypes/dpp"
 GS1_GTIN_SCHEME = {
     "type": ["IdentifierScheme"],
@@ -119,13 +121,18 @@ def _claims(view: PassportOut, subject_id: str, today: date) -> list[dict[str, A
     for index, cert in enumerate(view.certifications):
         valid = cert.valid_until is None or cert.valid_until >= today
         until = f", valid until {cert.valid_until.isoformat()}" if cert.valid_until else ""
+        # A verified claim's certificate and evidence were reviewed by the marketplace's
+        # operator (assessmentDate: the approval); any other is the seller's declaration.
+        standing = VERIFIED if cert.verified else SELF_DECLARED
         claim: dict[str, Any] = {
             "type": ["Claim", "Declaration"],
             "id": f"{subject_id}#certification-{index + 1}",
-            "description": f"{cert.scheme} certificate {cert.certificate_id}{until}",
+            "description": f"{cert.scheme} certificate {cert.certificate_id}{until} ({standing})",
             "conformityTopic": scheme_topic(cert.scheme),
             "conformance": valid,
         }
+        if cert.verified and cert.verified_at is not None:
+            claim["assessmentDate"] = cert.verified_at.astimezone(UTC).date().isoformat()
         standard = scheme_standard(cert.scheme)
         if standard is not None:
             claim["referenceStandard"] = standard

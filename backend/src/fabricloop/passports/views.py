@@ -7,6 +7,8 @@ from urllib.parse import quote
 
 from fabricloop.auth.models import User
 from fabricloop.impact.service import impact_out, per_kg_impact
+from fabricloop.materials import certified
+from fabricloop.materials.certified import Verified
 from fabricloop.materials.models import (
     DigitalProductPassport,
     Material,
@@ -63,15 +65,8 @@ def composition_out(material: Material) -> list[CompositionOut]:
     ]
 
 
-def certifications_out(material: Material) -> list[CertificationOut]:
-    return [
-        CertificationOut(
-            scheme=str(c.get("scheme", "")),
-            certificate_id=str(c.get("certificate_id", "")),
-            valid_until=c.get("valid_until"),
-        )
-        for c in _items(material.certifications)
-    ]
+def certifications_out(material: Material, verified: Verified) -> list[CertificationOut]:
+    return [certified.out(c, verified) for c in _items(material.certifications)]
 
 
 def supply_chain_out(material: Material) -> list[SupplyChainStepOut]:
@@ -127,6 +122,7 @@ def passport_out(
     metrics: Sequence[SustainabilityMetric],
     changes: Sequence[tuple[PassportChange, str | None]],
     lots: Sequence[MaterialLot] = (),
+    verified: Verified | None = None,
 ) -> PassportOut:
     latest = metrics[0] if metrics else None
     impact = per_kg_impact(
@@ -147,7 +143,7 @@ def passport_out(
         origin=material.origin_country,
         manufacture_date=material.manufacture_date,
         composition=composition_out(material),
-        certifications=certifications_out(material),
+        certifications=certifications_out(material, verified or {}),
         sustainability_metrics=metrics_out(latest) if latest else None,
         metrics_history=[metrics_out(m) for m in metrics],
         supply_chain=supply_chain_out(material),

@@ -5,7 +5,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import column, delete, exists, func, select, table, update
+from sqlalchemy import column, delete, exists, func, or_, select, table, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -230,3 +230,16 @@ async def seller_catalogue(
         .limit(limit)
     )
     return [(row[0], row[1]) for row in rows], total or 0
+
+
+async def referencing_certificates(
+    session: AsyncSession, certificate_ids: Sequence[uuid.UUID]
+) -> list[uuid.UUID]:
+    """The listings whose certifications reference one of these certificates."""
+    if not certificate_ids:
+        return []
+    matches = [
+        Material.certifications.contains([{"certificate_id": str(i)}]) for i in certificate_ids
+    ]
+    result = await session.execute(select(Material.id).where(or_(*matches)))
+    return list(result.scalars())
