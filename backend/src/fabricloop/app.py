@@ -12,6 +12,7 @@ from fabricloop import __version__
 from fabricloop.account.purge import purge_job
 from fabricloop.account.router import router as account_router
 from fabricloop.admin.router import router as admin_router
+from fabricloop.arbitration.router import router as arbitration_router
 from fabricloop.audit.router import router as audit_router
 from fabricloop.auth.router import router as auth_router
 from fabricloop.certificates.router import admin_router as certificates_admin_router
@@ -114,6 +115,7 @@ ROUTERS: list[APIRouter] = [
     documents_router,
     certificates_router,
     certificates_admin_router,
+    arbitration_router,
 ]
 
 # Stripe.js (cards, 3-D Secure) with the Stripe gateway: its script, its frames, its API.

@@ -1208,7 +1208,7 @@ export interface paths {
         put?: never;
         /**
          * Create Refund
-         * @description The seller refunds the buyer through the payment provider (with an idempotency key, so a retry never refunds twice): `amount` defaults to all that is left. The order's `refunded_amount` grows and the platform's commission shrinks pro rata; a full refund of a `paid` (not yet shipped) order cancels it and returns its stock. Concurrent refunds are serialised on the order: of two refunds of what is left, one succeeds and the other is a 422. Not yet paid: 409 `not_paid`; the buyer: 403; anyone else: 404.
+         * @description The seller (or an operator: the refund is recorded in the audit log) refunds the buyer through the payment provider (with an idempotency key, so a retry never refunds twice): `amount` defaults to all that is left. The order's `refunded_amount` grows and the platform's commission shrinks pro rata; a full refund of a `paid` (not yet shipped) order cancels it and returns its stock. Concurrent refunds are serialised on the order: of two refunds of what is left, one succeeds and the other is a 422. Not yet paid: 409 `not_paid`; the buyer: 403; anyone else: 404.
          */
         post: operations["create_refund_api_transactions__transaction_id__refunds_post"];
         delete?: never;
@@ -1314,7 +1314,7 @@ export interface paths {
         };
         /**
          * Get Dispute
-         * @description A dispute and its thread, to the order's buyer and seller.
+         * @description The dispute, its thread (each message with its author's role: `buyer`, `seller` or `operator`) and its outcome, to the order's buyer and seller and to operators; anyone else: 404.
          */
         get: operations["get_dispute_api_disputes__dispute_id__get"];
         put?: never;
@@ -1336,7 +1336,7 @@ export interface paths {
         put?: never;
         /**
          * Add Dispute Message
-         * @description Write in a dispute's thread (its buyer or seller) while it is open.
+         * @description Write in a dispute's thread (its buyer, seller, or an operator) while it is open.
          */
         post: operations["add_dispute_message_api_disputes__dispute_id__messages_post"];
         delete?: never;
@@ -1689,6 +1689,203 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Document
+         * @description Evidence for a certificate (POST /api/certificates): a PDF, or a JPEG, PNG or
+         *     WebP image (a scan or photo), judged by its bytes, never by the filename or the declared type.
+         *
+         *     - Over 10 MB (10,485,760 bytes): 413 `payload_too_large`, refused as soon as it is known.
+         *     - Neither a PDF nor one of those image formats: 415 `unsupported_media_type`.
+         *     - A PDF (the `%PDF-` header within its first 1 KiB) must parse (pypdf: cross-reference table,
+         *       trailer, page tree) with 1 to 200 pages each of a real size: otherwise 422
+         *       `invalid_document`; an encrypted PDF: 422 `encrypted_document`. It is stored as uploaded.
+         *     - An image gets the checks of POST /api/images (corrupt: 422 `invalid_image`; over 40
+         *       megapixels: 422 `image_too_large`) and is stored re-encoded without its metadata.
+         *     - Uploads share the per-account limit of POST /api/images (429 `rate_limited`).
+         *
+         *     Documents are private: never under `/media`, read back only through `download_url` by their
+         *     owner or an operator (anyone else: 404).
+         */
+        post: operations["upload_document_api_documents_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{document_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Document
+         * @description Download a document (its owner, or an operator).
+         */
+        get: operations["download_document_api_documents__document_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Certificates
+         * @description The caller's certificates, newest first, with their review status.
+         */
+        get: operations["list_certificates_api_certificates_get"];
+        put?: never;
+        /**
+         * Create Certificate
+         * @description A manufacturer submits a certificate with its evidence (a document from POST /api/documents) for an operator's review; it starts `pending`. A brand: 403; a `document_id` that is unknown or not the caller's: 404; `valid_until` before `valid_from`, an unknown scheme: 422.
+         */
+        post: operations["create_certificate_api_certificates_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Review Queue
+         * @description Every holder's certificates, oldest first (the review queue is `?status=pending`), with the holder and the evidence's `download_url` (operators may download any document). `status` filters on the status shown (an approved certificate past its validity is `expired`). Admins only.
+         */
+        get: operations["review_queue_api_admin_certificates_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/certificates/{certificate_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve Certificate
+         * @description A `pending` certificate becomes `approved`: listings referencing it show their certification as verified while it is valid. Past its `valid_until`: 409 `certificate_expired`; not pending: 409 `invalid_transition`. Recorded in the audit log (`certificate.approve`); the holder is notified. Admins only.
+         */
+        post: operations["approve_certificate_api_admin_certificates__certificate_id__approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/certificates/{certificate_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject Certificate
+         * @description A `pending` certificate is rejected, or an `approved` one withdrawn, with a `reason` (1-500 characters) the holder is told; its listings' certifications stop being verified. Rejected or expired already: 409 `invalid_transition`. Recorded in the audit log (`certificate.reject`, with the reason). Admins only.
+         */
+        post: operations["reject_certificate_api_admin_certificates__certificate_id__reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Disputes
+         * @description Disputes, oldest first (`?status=open` is the queue), each with its order (amounts, what is left to refund, the payout's state, shipping and status history, the two companies) and its thread. Admins only.
+         */
+        get: operations["list_disputes_api_admin_disputes_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/disputes/{dispute_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Dispute Case
+         * @description One dispute with its order and thread.
+         */
+        get: operations["get_dispute_case_api_admin_disputes__dispute_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/disputes/{dispute_id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve Dispute
+         * @description Decide an open dispute, once (again: 409 `dispute_resolved`). `refund_full` refunds all that is left to refund, `refund_partial` refunds `amount` (required; more than is left: 422 `refund_exceeds_remaining`), `release` refunds nothing; refunds go through the payment provider like a seller's refund (the commission shrinks pro rata, a credit note is issued, a paid-out share is reversed). Then a shipped order completes and the seller's remaining share is paid out (held while the seller has no payout account). Every movement is in the ledger. A card dispute is decided by the card issuer: 409 `card_dispute`. Both parties are notified (`dispute_resolved`); recorded in the audit log (`dispute.resolve`). Admins only.
+         */
+        post: operations["resolve_dispute_api_admin_disputes__dispute_id__resolve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1811,6 +2008,68 @@ export interface components {
              * @description Stripe Connect's hosted onboarding (an account link, valid for minutes); in the sandbox, a page of this app whose form posts to `/api/payouts/account/sandbox/complete`.
              */
             onboarding_url: string;
+        };
+        /** AdminCertificateList */
+        AdminCertificateList: {
+            /** Certificates */
+            certificates: components["schemas"]["AdminCertificateOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Limit */
+            limit: number;
+        };
+        /** AdminCertificateOut */
+        AdminCertificateOut: {
+            /**
+             * Certificate Id
+             * Format: uuid
+             */
+            certificate_id: string;
+            /** Scheme */
+            scheme: string;
+            /** Certificate Number */
+            certificate_number: string;
+            /** Issuing Body */
+            issuing_body: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /**
+             * Valid Until
+             * Format: date
+             */
+            valid_until: string;
+            document: components["schemas"]["DocumentRef"];
+            /**
+             * Status
+             * @description `pending` review, `approved`, `rejected` (see `rejection_reason`), or `expired` (approved, and past `valid_until`: shown as soon as it is past, the daily job records it).
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "rejected" | "expired";
+            /**
+             * Verified
+             * @description Approved, and today within `valid_from`..`valid_until`: listings that reference it show their certification as verified.
+             */
+            verified: boolean;
+            /** Rejection Reason */
+            rejection_reason: string | null;
+            /** Reviewed At */
+            reviewed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            holder: components["schemas"]["CertificateHolder"];
         };
         /** AdminUserDetail */
         AdminUserDetail: {
@@ -2037,6 +2296,124 @@ export interface components {
              */
             updated_at: string;
         };
+        /** CertificateCreate */
+        CertificateCreate: {
+            /**
+             * Scheme
+             * @description One of GOTS, GRS, RCS, OEKO-TEX, bluesign, OCS, FSC, Cradle to Cradle, EU Ecolabel, RWS, other (any case).
+             */
+            scheme: string;
+            /** Certificate Number */
+            certificate_number: string;
+            /**
+             * Issuing Body
+             * @description Who certified, e.g. `Control Union`.
+             */
+            issuing_body: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /**
+             * Valid Until
+             * Format: date
+             * @description On or after `valid_from`.
+             */
+            valid_until: string;
+            /**
+             * Document Id
+             * Format: uuid
+             * @description The evidence: one of the caller's documents from POST /api/documents (unknown, or another user's: 404).
+             */
+            document_id: string;
+        };
+        /** CertificateCreated */
+        CertificateCreated: {
+            /**
+             * Certificate Id
+             * Format: uuid
+             */
+            certificate_id: string;
+            /**
+             * Status
+             * @constant
+             */
+            status: "pending";
+        };
+        /** CertificateHolder */
+        CertificateHolder: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Company Name */
+            company_name: string;
+            /** Email */
+            email: string;
+        };
+        /** CertificateList */
+        CertificateList: {
+            /** Certificates */
+            certificates: components["schemas"]["CertificateOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Limit */
+            limit: number;
+        };
+        /** CertificateOut */
+        CertificateOut: {
+            /**
+             * Certificate Id
+             * Format: uuid
+             */
+            certificate_id: string;
+            /** Scheme */
+            scheme: string;
+            /** Certificate Number */
+            certificate_number: string;
+            /** Issuing Body */
+            issuing_body: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /**
+             * Valid Until
+             * Format: date
+             */
+            valid_until: string;
+            document: components["schemas"]["DocumentRef"];
+            /**
+             * Status
+             * @description `pending` review, `approved`, `rejected` (see `rejection_reason`), or `expired` (approved, and past `valid_until`: shown as soon as it is past, the daily job records it).
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "rejected" | "expired";
+            /**
+             * Verified
+             * @description Approved, and today within `valid_from`..`valid_until`: listings that reference it show their certification as verified.
+             */
+            verified: boolean;
+            /** Rejection Reason */
+            rejection_reason: string | null;
+            /** Reviewed At */
+            reviewed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** Certification */
         Certification: {
             /**
@@ -2044,7 +2421,10 @@ export interface components {
              * @description One of `certification_schemes` (case-insensitive).
              */
             scheme: string;
-            /** Certificate Id */
+            /**
+             * Certificate Id
+             * @description The certificate's number as the seller states it (self-declared), or the `certificate_id` of one of the seller's certificates (POST /api/certificates), which the certification then references: another user's or an unknown one is a 404, one of another scheme a 422. A referenced certificate verifies the certification while an operator's approval and its validity last.
+             */
             certificate_id: string;
             /** Valid Until */
             valid_until?: string | null;
@@ -2053,10 +2433,27 @@ export interface components {
         CertificationOut: {
             /** Scheme */
             scheme: string;
-            /** Certificate Id */
+            /**
+             * Certificate Id
+             * @description The seller's certificate number (self-declared), or the id of one of their certificates from POST /api/certificates (a reference).
+             */
             certificate_id: string;
-            /** Valid Until */
+            /**
+             * Valid Until
+             * @description A verified certification's is its certificate's; otherwise as declared.
+             */
             valid_until: string | null;
+            /**
+             * Verified
+             * @description It references a certificate an operator approved, and today is within that certificate's validity (judged when read). False: self-declared by the seller.
+             * @default false
+             */
+            verified: boolean;
+            /**
+             * Verified At
+             * @description When the operator approved the certificate; null unless verified.
+             */
+            verified_at?: string | null;
         };
         /** ChangedBy */
         ChangedBy: {
@@ -2298,6 +2695,70 @@ export interface components {
              */
             delete_after: string;
         };
+        /**
+         * DisputeCase
+         * @description The dispute as GET /api/disputes/{id} shows it (the buyer's account in `reason` and
+         *     `details`, the whole thread of both parties and operators), with its order.
+         */
+        DisputeCase: {
+            /**
+             * Dispute Id
+             * Format: uuid
+             */
+            dispute_id: string;
+            /**
+             * Transaction Id
+             * Format: uuid
+             */
+            transaction_id: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "buyer" | "card";
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "not_received" | "not_as_described" | "damaged" | "other";
+            /** Details */
+            details: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "resolved";
+            /** Outcome */
+            outcome: ("refund_full" | "refund_partial" | "release") | null;
+            /** Refunded Amount */
+            refunded_amount: number;
+            /** Messages */
+            messages: components["schemas"]["DisputeMessageOut"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Resolved At */
+            resolved_at: string | null;
+            order: components["schemas"]["DisputedOrder"];
+        };
+        /** DisputeCaseList */
+        DisputeCaseList: {
+            /** Disputes */
+            disputes: components["schemas"]["DisputeCase"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Limit */
+            limit: number;
+        };
         /** DisputeCreate */
         DisputeCreate: {
             /**
@@ -2455,6 +2916,112 @@ export interface components {
             created_at: string;
             /** Resolved At */
             resolved_at: string | null;
+        };
+        /** DisputedOrder */
+        DisputedOrder: {
+            /**
+             * Transaction Id
+             * Format: uuid
+             */
+            transaction_id: string;
+            /** Status */
+            status: string;
+            /**
+             * Material Id
+             * Format: uuid
+             */
+            material_id: string;
+            /** Material Title */
+            material_title: string;
+            /** Quantity */
+            quantity: number;
+            /** Unit */
+            unit: string;
+            /** Total */
+            total: number;
+            /** Currency */
+            currency: string;
+            /** Platform Fee */
+            platform_fee: number | null;
+            /** Refunded Amount */
+            refunded_amount: number;
+            /**
+             * Refundable
+             * @description What is left to refund.
+             */
+            refundable: number;
+            /** Payout Status */
+            payout_status: string;
+            /** Carrier */
+            carrier: string | null;
+            /** Tracking Number */
+            tracking_number: string | null;
+            /**
+             * Status History
+             * @description Each status with when it began.
+             */
+            status_history: {
+                [key: string]: unknown;
+            }[];
+            buyer: components["schemas"]["fabricloop__arbitration__schemas__Party"];
+            seller: components["schemas"]["fabricloop__arbitration__schemas__Party"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** DocumentOut */
+        DocumentOut: {
+            /**
+             * Document Id
+             * Format: uuid
+             */
+            document_id: string;
+            /**
+             * Content Type
+             * @enum {string}
+             */
+            content_type: "application/pdf" | "image/jpeg" | "image/png" | "image/webp";
+            /**
+             * Size Bytes
+             * @description Size of the stored file (an image is re-encoded).
+             */
+            size_bytes: number;
+            /**
+             * Filename
+             * @description The uploaded file's name, as the client sent it.
+             */
+            filename: string | null;
+            /**
+             * Page Count
+             * @description PDFs: their number of pages; images: null.
+             */
+            page_count: number | null;
+            /**
+             * Download Url
+             * @description GET it with the owner's (or an operator's) token.
+             */
+            download_url: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** DocumentRef */
+        DocumentRef: {
+            /**
+             * Document Id
+             * Format: uuid
+             */
+            document_id: string;
+            /** Content Type */
+            content_type: string;
+            /** Filename */
+            filename: string | null;
+            /** Download Url */
+            download_url: string;
         };
         /**
          * ErrorBody
@@ -3083,7 +3650,7 @@ export interface components {
              * @description Why the operator hid the listing: to its seller and admins only, else null.
              */
             hidden_reason?: string | null;
-            seller: components["schemas"]["Party"];
+            seller: components["schemas"]["fabricloop__materials__schemas__Party"];
             impact: components["schemas"]["Impact"];
             /** Passport Id */
             passport_id: string | null;
@@ -3160,7 +3727,7 @@ export interface components {
             currency: string;
             /** Thumbnail Url */
             thumbnail_url: string | null;
-            seller: components["schemas"]["Party"];
+            seller: components["schemas"]["fabricloop__materials__schemas__Party"];
             /** Carbon Footprint */
             carbon_footprint: number | null;
             /**
@@ -3523,7 +4090,7 @@ export interface components {
             notification_id: string;
             /**
              * Kind
-             * @description One of: message_received, offer_received, offer_countered, offer_accepted, order_paid, order_shipped, order_completed, order_cancelled, refund_issued, account_verified, listing_hidden, dispute_opened, dispute_resolved, saved_search_match, certificate_expiring.
+             * @description One of: message_received, offer_received, offer_countered, offer_accepted, order_paid, order_shipped, order_completed, order_cancelled, refund_issued, account_verified, listing_hidden, dispute_opened, dispute_resolved, saved_search_match, certificate_expiring, certificate_expired, certificate_reviewed.
              */
             kind: string;
             /** Title */
@@ -3621,8 +4188,8 @@ export interface components {
             material_id: string;
             /** Material Title */
             material_title: string;
-            buyer: components["schemas"]["Party"];
-            seller: components["schemas"]["Party"];
+            buyer: components["schemas"]["fabricloop__transactions__schemas__Party"];
+            seller: components["schemas"]["fabricloop__transactions__schemas__Party"];
             /** Lot Code */
             lot_code: string | null;
             /**
@@ -3677,21 +4244,6 @@ export interface components {
              * @description Why, for the audit log (optional).
              */
             reason?: string | null;
-        };
-        /** Party */
-        Party: {
-            /**
-             * User Id
-             * Format: uuid
-             */
-            user_id: string;
-            /** Company Name */
-            company_name: string;
-            /**
-             * Verified
-             * @description The operator has verified the company's details.
-             */
-            verified: boolean;
         };
         /** PassportChangeOut */
         PassportChangeOut: {
@@ -4143,6 +4695,14 @@ export interface components {
              */
             created_at: string;
         };
+        /** RejectBody */
+        RejectBody: {
+            /**
+             * Reason
+             * @description Told to the seller.
+             */
+            reason: string;
+        };
         /** ReportCreated */
         ReportCreated: {
             /**
@@ -4359,7 +4919,7 @@ export interface components {
             status: string;
             /** Hidden Reason */
             hidden_reason: string | null;
-            seller: components["schemas"]["Party"];
+            seller: components["schemas"]["fabricloop__materials__schemas__Party"];
         };
         /** Reporter */
         Reporter: {
@@ -4370,6 +4930,20 @@ export interface components {
             user_id: string;
             /** Company Name */
             company_name: string;
+        };
+        /** ResolveBody */
+        ResolveBody: {
+            /**
+             * Outcome
+             * @description `refund_full`: the buyer gets back all that is left to refund; `refund_partial`: `amount` of it, the seller is paid the rest; `release`: nothing is refunded and the seller is paid.
+             * @enum {string}
+             */
+            outcome: "refund_full" | "refund_partial" | "release";
+            /**
+             * Amount
+             * @description `refund_partial` only (required there, refused with the other outcomes): at most what is left to refund, else 422 `refund_exceeds_remaining`.
+             */
+            amount?: number | string | null;
         };
         /** Round */
         Round: {
@@ -5043,8 +5617,8 @@ export interface components {
              * @enum {string}
              */
             status: "pending" | "paid" | "shipped" | "completed" | "cancelled";
-            buyer: components["schemas"]["Party"];
-            seller: components["schemas"]["Party"];
+            buyer: components["schemas"]["fabricloop__transactions__schemas__Party"];
+            seller: components["schemas"]["fabricloop__transactions__schemas__Party"];
             /**
              * Created At
              * Format: date-time
@@ -5167,8 +5741,8 @@ export interface components {
              * @enum {string}
              */
             status: "pending" | "paid" | "shipped" | "completed" | "cancelled";
-            buyer: components["schemas"]["Party"];
-            seller: components["schemas"]["Party"];
+            buyer: components["schemas"]["fabricloop__transactions__schemas__Party"];
+            seller: components["schemas"]["fabricloop__transactions__schemas__Party"];
             /**
              * Created At
              * Format: date-time
@@ -5305,6 +5879,46 @@ export interface components {
             transit_days_min: number;
             /** Transit Days Max */
             transit_days_max: number;
+        };
+        /** Party */
+        fabricloop__arbitration__schemas__Party: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Company Name */
+            company_name: string;
+        };
+        /** Party */
+        fabricloop__materials__schemas__Party: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Company Name */
+            company_name: string;
+            /**
+             * Verified
+             * @description The operator has verified the company's details.
+             */
+            verified: boolean;
+        };
+        /** Party */
+        fabricloop__transactions__schemas__Party: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Company Name */
+            company_name: string;
+            /**
+             * Verified
+             * @description The operator has verified the company's details.
+             */
+            verified: boolean;
         };
     };
     responses: never;
@@ -5664,9 +6278,7 @@ export interface operations {
     };
     create_image_api_images_post: {
         parameters: {
-            query?: {
-                name?: string;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -10172,6 +10784,629 @@ export interface operations {
             };
             /** @description `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    upload_document_api_documents_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description A PDF, or a JPEG, PNG or WebP image, of at most 10 MB (10,485,760 bytes).
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"];
+                };
+            };
+            /** @description `bad_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error`, `invalid_document`, `encrypted_document`, `invalid_image`, `image_too_large` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    download_document_api_documents__document_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "image/jpeg": unknown;
+                    "image/png": unknown;
+                    "image/webp": unknown;
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_certificates_api_certificates_get: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size; values above 100 are clamped. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateList"];
+                };
+            };
+            /** @description `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_certificate_api_certificates_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CertificateCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateCreated"];
+                };
+            };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    review_queue_api_admin_certificates_get: {
+        parameters: {
+            query?: {
+                /** @description Only this status. */
+                status?: ("pending" | "approved" | "rejected" | "expired") | null;
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size; values above 100 are clamped. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminCertificateList"];
+                };
+            };
+            /** @description `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    approve_certificate_api_admin_certificates__certificate_id__approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certificate_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminCertificateOut"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `certificate_expired`, `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reject_certificate_api_admin_certificates__certificate_id__reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certificate_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminCertificateOut"];
+                };
+            };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_disputes_api_admin_disputes_get: {
+        parameters: {
+            query?: {
+                /** @description Only this status. */
+                status?: ("open" | "resolved") | null;
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Page size; values above 100 are clamped. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeCaseList"];
+                };
+            };
+            /** @description `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_dispute_case_api_admin_disputes__dispute_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dispute_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeCase"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    resolve_dispute_api_admin_disputes__dispute_id__resolve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dispute_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisputeCase"];
+                };
+            };
+            /** @description `bad_request`: the body is not JSON (or not UTF-8). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `dispute_resolved`, `card_dispute`, `refund_refused` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `refund_exceeds_remaining`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable` */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -22,3 +22,7 @@ class DisputeAlreadyOpen(Conflict):
 
 class DisputeResolved(Conflict):
     code, message = "dispute_resolved", "The dispute is resolved; its thread is closed."
+
+
+class DisputeAlreadyResolved(Conflict):
+    code, message = "dispute_resolved", "The dispute is already resolved."

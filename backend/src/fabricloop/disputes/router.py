@@ -14,7 +14,6 @@ from fabricloop.disputes.errors import (
     NotDisputable,
     NotTheBuyer,
 )
-from fabricloop.disputes.models import DisputeMessage
 from fabricloop.disputes.schemas import (
     DisputeCreate,
     DisputeCreated,
@@ -24,27 +23,10 @@ from fabricloop.disputes.schemas import (
     DisputeSummary,
     MessageCreate,
 )
-from fabricloop.disputes.service import DisputeView
+from fabricloop.disputes.views import detail_out, message_out
 from fabricloop.transactions.errors import TransactionNotFound
 
 router = APIRouter(tags=["disputes"])
-
-
-def _message(message: DisputeMessage, view: DisputeView) -> DisputeMessageOut:
-    role = (
-        "buyer"
-        if message.author_id == view.buyer_id
-        else "seller"
-        if message.author_id == view.seller_id
-        else "operator"
-    )
-    return DisputeMessageOut(
-        message_id=message.id,
-        author_id=message.author_id,
-        author_role=role,
-        content=message.content,
-        created_at=message.created_at,
-    )
 
 
 @router.post(
@@ -107,27 +89,18 @@ async def list_disputes(
     )
 
 
-@router.get("/api/disputes/{dispute_id}", responses=responses(Unauthorized, DisputeNotFound))
+@router.get(
+    "/api/disputes/{dispute_id}",
+    responses=responses(Unauthorized, DisputeNotFound),
+    description="The dispute, its thread (each message with its author's role: `buyer`, "
+    "`seller` or `operator`) and its outcome, to the order's buyer and seller and to "
+    "operators; anyone else: 404.",
+)
 async def get_dispute(
     dispute_id: uuid.UUID, user: CurrentUser, session: DbSession
 ) -> DisputeDetail:
-    """A dispute and its thread, to the order's buyer and seller."""
-    view = await service.get_dispute(session, user, dispute_id)
-    d = view.dispute
-    return DisputeDetail(
-        dispute_id=d.id,
-        transaction_id=d.transaction_id,
-        source=d.source,
-        reason=d.reason,
-        details=d.details,
-        status=d.status,
-        outcome=d.outcome,
-        refunded_amount=d.refunded_amount,
-        messages=[_message(m, view) for m in view.messages],
-        created_at=d.created_at,
-        updated_at=d.updated_at,
-        resolved_at=d.resolved_at,
-    )
+    """A dispute and its thread (its buyer, seller, or an operator)."""
+    return detail_out(await service.get_dispute(session, user, dispute_id))
 
 
 @router.post(
@@ -138,7 +111,7 @@ async def get_dispute(
 async def add_dispute_message(
     dispute_id: uuid.UUID, data: MessageCreate, user: CurrentUser, session: DbSession
 ) -> DisputeMessageOut:
-    """Write in a dispute's thread (its buyer or seller) while it is open."""
+    """Write in a dispute's thread (its buyer, seller, or an operator) while it is open."""
     message = await service.add_message(session, user, dispute_id, data)
     view = await service.get_dispute(session, user, dispute_id)
-    return _message(message, view)
+    return message_out(message, view)

@@ -10,9 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
 from fabricloop.config import Settings
+from fabricloop.core.pagination import Page
+from fabricloop.core.vocabulary import ADMIN_ROLE
 from fabricloop.disputes import repository
 from fabricloop.disputes.errors import (
     DisputeAlreadyOpen,
+    DisputeAlreadyResolved,
     DisputeNotFound,
     DisputeResolved,
     NotDisputable,
@@ -94,11 +97,15 @@ class DisputeView:
 
 
 async def _visible(session: AsyncSession, user: User, dispute_id: uuid.UUID) -> DisputeView:
+    """The dispute to its order's buyer and seller, and to operators; 404 to anyone else."""
     dispute = await repository.get(session, dispute_id)
     if dispute is None:
         raise DisputeNotFound()
     try:
-        view = await transactions.get_transaction(session, user, dispute.transaction_id)
+        if user.role == ADMIN_ROLE:
+            view = await transactions.get_for_operator(session, dispute.transaction_id)
+        else:
+            view = await transactions.get_transaction(session, user, dispute.transaction_id)
     except TransactionNotFound as error:
         raise DisputeNotFound() from error
     t = view.transaction
@@ -195,4 +202,46 @@ async def close_card_dispute(session: AsyncSession, reference: str, won: bool) -
 
 async def record_refund(session: AsyncSession, dispute: Dispute, amount: Decimal) -> None:
     dispute.refunded_amount += amount
+    await repository.flush(session)
+
+
+async def list_by_status(
+    session: AsyncSession, status: str | None, page: Page
+) -> tuple[list[DisputeView], int]:
+    """Disputes with their thread and the parties of their order, oldest first."""
+    found, total = await repository.list_by_status(session, status, page.offset, page.limit)
+    threads = await repository.messages_of_many(session, [d.id for d in found])
+    views = []
+    for dispute in found:
+        order = await transactions.get_for_operator(session, dispute.transaction_id)
+        t = order.transaction
+        views.append(DisputeView(dispute, threads[dispute.id], t.buyer_id, t.seller_id))
+    return views, total
+
+
+async def lock_open(session: AsyncSession, dispute_id: uuid.UUID) -> Dispute:
+    """The dispute, locked (its order locked first by the caller); 409 once resolved."""
+    dispute = await repository.lock(session, dispute_id)
+    if dispute is None:
+        raise DisputeNotFound()
+    if dispute.status != "open":
+        raise DisputeAlreadyResolved()
+    return dispute
+
+
+async def find(session: AsyncSession, dispute_id: uuid.UUID) -> Dispute:
+    dispute = await repository.get(session, dispute_id)
+    if dispute is None:
+        raise DisputeNotFound()
+    return dispute
+
+
+async def resolve(session: AsyncSession, dispute: Dispute, outcome: str, refunded: Decimal) -> None:
+    """Close a locked open dispute with the operator's outcome and what it refunded."""
+    now = _now()
+    dispute.status = "resolved"
+    dispute.outcome = outcome
+    dispute.refunded_amount += refunded
+    dispute.resolved_at = now
+    dispute.updated_at = now
     await repository.flush(session)

@@ -47,7 +47,8 @@ def refund_out(refund: Refund) -> RefundOut:
         Unprocessable,
         GatewayDown,
     ),
-    description="The seller refunds the buyer through the payment provider (with an "
+    description="The seller (or an operator: the refund is recorded in the audit log) "
+    "refunds the buyer through the payment provider (with an "
     "idempotency key, so a retry never refunds twice): `amount` defaults to all that is "
     "left. The order's `refunded_amount` grows and the platform's commission shrinks pro "
     "rata; a full refund of a `paid` (not yet shipped) order cancels it and returns its "
@@ -63,7 +64,7 @@ async def create_refund(
     cache: AppCache,
     gateway: AppGateway,
 ) -> RefundOut:
-    """Refund part or all of a paid order (its seller)."""
+    """Refund part or all of a paid order (its seller, or an operator)."""
     refund = await service.create_refund(session, cache, gateway, user, transaction_id, data)
     return refund_out(refund)
 

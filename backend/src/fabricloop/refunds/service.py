@@ -9,8 +9,10 @@ from decimal import ROUND_HALF_UP, Decimal
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fabricloop.audit import service as audit
 from fabricloop.auth.models import User
 from fabricloop.core.cache import Cache
+from fabricloop.core.vocabulary import ADMIN_ROLE
 from fabricloop.invoices import service as invoices
 from fabricloop.ledger import service as ledger
 from fabricloop.notifications.service import notify
@@ -49,22 +51,53 @@ async def create_refund(
     transaction_id: uuid.UUID,
     data: RefundCreate,
 ) -> Refund:
-    """The seller refunds part or all of what is left of a paid order."""
+    """The seller (or an operator, recorded in the audit log) refunds part or all of what
+    is left of a paid order."""
+    operator = user.role == ADMIN_ROLE
     transaction = await transactions.lock_by_id(session, transaction_id)
-    if transaction is None or user.id not in (transaction.buyer_id, transaction.seller_id):
+    if transaction is None or (
+        not operator and user.id not in (transaction.buyer_id, transaction.seller_id)
+    ):
         raise TransactionNotFound()
-    if user.id != transaction.seller_id:
+    if not operator and user.id != transaction.seller_id:
         raise NotTheSeller()
+    refund = await refund_locked(
+        session, cache, gateway, transaction, data.amount, data.reason, user.id
+    )
+    if operator:
+        await audit.record(
+            session,
+            user,
+            "transaction.refund",
+            "transaction",
+            transaction.id,
+            reason=data.reason,
+            details={"amount": refund.amount, "currency": refund.currency},
+        )
+    return refund
+
+
+async def refund_locked(
+    session: AsyncSession,
+    cache: Cache,
+    gateway: gateways.PaymentGateway,
+    transaction: Transaction,
+    amount: Decimal | None,
+    reason: str,
+    requested_by: uuid.UUID | None,
+) -> Refund:
+    """Refund `amount` (None: all that is left) of a locked paid order: 409 `not_paid`
+    unpaid, 422 `refund_exceeds_remaining` beyond what is left."""
     if transaction.platform_fee is None:
         raise NotRefundable()
     left = remaining(transaction)
-    amount = left if data.amount is None else data.amount
+    amount = left if amount is None else amount
     if amount > left or amount <= ZERO:
         raise RefundExceedsRemaining(
             f"{left} {transaction.currency} is left to refund on this order.",
             details=[{"field": "amount", "message": f"At most {left}."}],
         )
-    return await _refund(session, cache, gateway, transaction, amount, data.reason, user.id)
+    return await _refund(session, cache, gateway, transaction, amount, reason, requested_by)
 
 
 async def refund_remaining(

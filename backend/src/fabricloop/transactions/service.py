@@ -412,6 +412,14 @@ async def get_transaction(
     return view
 
 
+async def get_for_operator(session: AsyncSession, transaction_id: uuid.UUID) -> TransactionView:
+    """Any order, for an operator (the caller checked the role)."""
+    view = await repository.get_view(session, transaction_id)
+    if view is None:
+        raise TransactionNotFound()
+    return view
+
+
 async def list_transactions(
     session: AsyncSession,
     user: User,
