@@ -1,11 +1,12 @@
 import io
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from httpx import AsyncClient
+from httpx import AsyncClient, Response
 from PIL import Image as PILImage
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,7 +42,7 @@ async def post_file(
     data: bytes,
     filename: str = "photo.jpg",
     content_type: str = "image/jpeg",
-) -> object:
+) -> Response:
     headers = auth_headers(user) if user else {}
     return await client.post(URL, files={"file": (filename, data, content_type)}, headers=headers)
 
@@ -392,17 +393,17 @@ class TestCreateImageRefusals:
             "server": ("testserver", 80),
         }
         received = 0
-        messages: list[dict[str, object]] = []
+        messages: list[MutableMapping[str, Any]] = []
 
         head = b'--x\r\nContent-Disposition: form-data; name="file"\r\n\r\n'
 
-        async def receive() -> dict[str, object]:
+        async def receive() -> MutableMapping[str, Any]:
             nonlocal received
             received += 1
             body = head if received == 1 else b"\xff" * 65536
             return {"type": "http.request", "body": body, "more_body": True}
 
-        async def send(message: dict[str, object]) -> None:
+        async def send(message: MutableMapping[str, Any]) -> None:
             messages.append(message)
 
         await app(scope, receive, send)
@@ -419,12 +420,12 @@ class TestCreateImageRefusals:
             {"type": "http.request", "body": head, "more_body": True},
             {"type": "http.disconnect"},
         ]
-        sent: list[dict[str, object]] = []
+        sent: list[MutableMapping[str, Any]] = []
 
-        async def receive() -> dict[str, object]:
+        async def receive() -> MutableMapping[str, Any]:
             return messages.pop(0)
 
-        async def send(message: dict[str, object]) -> None:
+        async def send(message: MutableMapping[str, Any]) -> None:
             sent.append(message)
 
         scope = {

@@ -1,5 +1,6 @@
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from joserfc.jwk import ECKey
@@ -23,8 +24,8 @@ PRODUCTION = {
 
 
 def production(tmp_path: Path, **overrides: object) -> Settings:
-    values = {**PRODUCTION, "var_dir": tmp_path, **overrides}
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    values: dict[str, Any] = {**PRODUCTION, "var_dir": tmp_path, **overrides}
+    return Settings(_env_file=None, **values)
 
 
 class TestProductionSettings:
@@ -59,7 +60,7 @@ class TestProductionSettings:
     ) -> None:
         # The shell running the tests may export one.
         monkeypatch.delenv("DATABASE_URL", raising=False)
-        settings = Settings(_env_file=None, env="development", var_dir=tmp_path)  # type: ignore[call-arg]
+        settings = Settings(_env_file=None, env="development", var_dir=tmp_path)
         assert settings.database_url is None
         assert settings.jwt_secret
 
