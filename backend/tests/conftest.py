@@ -105,7 +105,7 @@ async def migrated(settings: Settings) -> str:
 
 
 @pytest.fixture(scope="session")
-async def app(settings: Settings, migrated: str) -> AsyncIterator[FastAPI]:
+async def app(settings: Settings, migrated: str) -> AsyncIterator[FastAPI]:  # noqa: ARG001
     application = create_app(settings)
     async with application.router.lifespan_context(application):
         application.state.committing_sessionmaker = application.state.sessionmaker
@@ -133,7 +133,9 @@ async def connection(app: FastAPI) -> AsyncIterator[AsyncConnection]:
 
 @pytest.fixture
 async def session(
-    app: FastAPI, connection: AsyncConnection, redis: Redis
+    app: FastAPI,
+    connection: AsyncConnection,
+    redis: Redis,  # noqa: ARG001
 ) -> AsyncIterator[AsyncSession]:
     """A session for the test itself; the app's request sessions share its transaction (as
     savepoints), so everything the test and the app write is rolled back at the end."""
@@ -152,14 +154,14 @@ async def session(
 
 
 @pytest.fixture
-async def client(app: FastAPI, session: AsyncSession) -> AsyncIterator[AsyncClient]:
+async def client(app: FastAPI, session: AsyncSession) -> AsyncIterator[AsyncClient]:  # noqa: ARG001
     transport = ASGITransport(app=app, client=("203.0.113.10", 50000))
     async with AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
 
 
 @pytest.fixture
-async def committed(app: FastAPI, redis: Redis) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+async def committed(app: FastAPI, redis: Redis) -> AsyncIterator[async_sessionmaker[AsyncSession]]:  # noqa: ARG001
     """For concurrency tests: real commits on separate connections, tables emptied after."""
     app.state.sessionmaker = app.state.committing_sessionmaker
     yield app.state.committing_sessionmaker
@@ -169,7 +171,7 @@ async def committed(app: FastAPI, redis: Redis) -> AsyncIterator[async_sessionma
 
 
 @pytest.fixture
-async def committed_client(app: FastAPI, committed: object) -> AsyncIterator[AsyncClient]:
+async def committed_client(app: FastAPI, committed: object) -> AsyncIterator[AsyncClient]:  # noqa: ARG001
     transport = ASGITransport(app=app, client=("203.0.113.11", 50000))
     async with AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http

@@ -1,6 +1,7 @@
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -134,8 +135,9 @@ class TestPurgeJob:
 
 
 class TestPurgeDueAccounts:
+    @pytest.mark.usefixtures("app")
     async def test_commits_batches_until_none_is_due(
-        self, app: FastAPI, committed: async_sessionmaker[AsyncSession]
+        self, committed: async_sessionmaker[AsyncSession]
     ) -> None:
         async with committed() as session:
             gone = [await make_deleted_user(session) for _ in range(3)]

@@ -36,7 +36,7 @@ async def user(committed: async_sessionmaker[AsyncSession]) -> User:
 
 
 @pytest.fixture
-async def throttled(settings: Settings, migrated: str) -> AsyncIterator[FastAPI]:
+async def throttled(settings: Settings, migrated: str) -> AsyncIterator[FastAPI]:  # noqa: ARG001
     """An app whose per-account ceiling is 4 failures in 15 minutes, on a clock of the test."""
     async with running(settings, login_max_failures=3, login_account_max_failures=4) as (
         application,
@@ -117,7 +117,8 @@ def registration(n: int) -> dict[str, Any]:
 
 
 class TestRegistrationLimit:
-    async def test_per_ip(self, settings: Settings, migrated: str, committed: object) -> None:
+    @pytest.mark.usefixtures("migrated", "committed")
+    async def test_per_ip(self, settings: Settings) -> None:
         async with running(settings, register_max_per_ip=2) as (app, _):
             await app.state.redis.flushdb()
             async with client_for(app, ATTACKER) as http:

@@ -115,6 +115,7 @@ class TestImages:
             headers=headers,
         )
         assert response.status_code == 201
+        assert response.json()["content_type"] == mime
 
     async def test_exif_gps_stripped(self, client: AsyncClient, session: AsyncSession) -> None:
         _, headers = await make_party(session)

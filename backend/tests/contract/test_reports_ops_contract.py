@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from httpx import AsyncClient
-from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.config import Settings
@@ -210,7 +209,8 @@ class TestOperations:
         assert data["checks"]["database"]["status"] == "ok"
         assert isinstance(data["version"], str)
 
-    async def test_health_degraded_and_unavailable(self, settings: Settings, redis: Redis) -> None:
+    @pytest.mark.usefixtures("redis")
+    async def test_health_degraded_and_unavailable(self, settings: Settings) -> None:
         async with running(settings, redis_url=DOWN_REDIS) as (_, http):
             degraded = await http.get("/health")
         assert degraded.status_code == 200
@@ -260,7 +260,8 @@ class TestOperations:
         for name in ("fabricloop_db_pool_size", "fabricloop_db_pool_checked_out"):
             assert any(line.startswith(name + " ") for line in text.splitlines()), name
 
-    async def test_rate_limit_429_with_retry_after(self, settings: Settings, redis: Redis) -> None:
+    @pytest.mark.usefixtures("redis")
+    async def test_rate_limit_429_with_retry_after(self, settings: Settings) -> None:
         async with running(settings, rate_limit_per_minute=3) as (_, http):
             statuses = [(await http.get("/api/materials/types")).status_code for _ in range(4)]
             assert statuses == [200, 200, 200, 429]

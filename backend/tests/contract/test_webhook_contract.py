@@ -42,7 +42,8 @@ def event() -> bytes:
     ).encode()
 
 
-async def test_signed_event_200_and_duplicate_200(client: AsyncClient, webhook_secret: str) -> None:
+@pytest.mark.usefixtures("webhook_secret")
+async def test_signed_event_200_and_duplicate_200(client: AsyncClient) -> None:
     payload = event()
     first = await client.post("/api/payments/webhook", content=payload, headers=signed(payload))
     assert first.status_code == 200, first.text
@@ -50,8 +51,9 @@ async def test_signed_event_200_and_duplicate_200(client: AsyncClient, webhook_s
     assert again.status_code == 200
 
 
+@pytest.mark.usefixtures("webhook_secret")
 @pytest.mark.parametrize("kind", ["wrong_secret", "stale", "tampered", "missing"])
-async def test_bad_signature_400(client: AsyncClient, webhook_secret: str, kind: str) -> None:
+async def test_bad_signature_400(client: AsyncClient, kind: str) -> None:
     payload = event()
     headers = {
         "wrong_secret": signed(payload, "whsec_other_" + "o" * 32),

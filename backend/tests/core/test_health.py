@@ -1,3 +1,4 @@
+import pytest
 from httpx import AsyncClient
 
 from fabricloop.config import Settings
@@ -24,7 +25,8 @@ class TestHealth:
         assert body["checks"]["database"]["status"] == "ok"
         assert body["checks"]["redis"]["status"] == "ok"
 
-    async def test_redis_down_is_degraded(self, settings: Settings, migrated: str) -> None:
+    @pytest.mark.usefixtures("migrated")
+    async def test_redis_down_is_degraded(self, settings: Settings) -> None:
         async with running(settings, redis_url=DOWN_REDIS) as (_, http):
             response = await http.get("/health")
         assert response.status_code == 200
@@ -35,7 +37,8 @@ class TestHealth:
         assert body["checks"]["redis"]["detail"]
         assert body["checks"]["database"]["status"] == "ok"
 
-    async def test_database_down_is_503(self, settings: Settings, migrated: str) -> None:
+    @pytest.mark.usefixtures("migrated")
+    async def test_database_down_is_503(self, settings: Settings) -> None:
         async with running(settings, database_url=DOWN_DATABASE) as (_, http):
             response = await http.get("/health")
         assert response.status_code == 503
@@ -46,7 +49,8 @@ class TestHealth:
 
 
 class TestDatabaseDown:
-    async def test_requests_needing_it_get_503(self, settings: Settings, migrated: str) -> None:
+    @pytest.mark.usefixtures("migrated")
+    async def test_requests_needing_it_get_503(self, settings: Settings) -> None:
         async with running(settings, database_url=DOWN_DATABASE) as (_, http):
             login = await http.post(
                 "/api/auth/login", json={"email": "a@example.com", "password": "Passw0rdX"}

@@ -2,12 +2,13 @@
 
 import gc
 
-from fastapi import FastAPI
+import pytest
 
 from fabricloop.core.heap import YOUNG_THRESHOLD
 
 
-def test_startup_heap_frozen(app: FastAPI) -> None:
+@pytest.mark.usefixtures("app")
+def test_startup_heap_frozen() -> None:
     # `app` has been through its lifespan's start-up.
     assert gc.get_freeze_count() > 10_000
     assert gc.get_threshold()[0] == YOUNG_THRESHOLD

@@ -1,8 +1,6 @@
 """HEAD, Allow, ETag and Cache-Control as every route gets them (core/http.py, core/spa.py),
 and the 400 for a body that is not JSON."""
 
-from pathlib import Path
-
 import pytest
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,7 +30,8 @@ class TestHead:
         assert head.headers["content-type"] == get.headers["content-type"]
         assert head.headers["content-length"] == get.headers["content-length"]
 
-    async def test_head_of_an_app_page(self, client: AsyncClient, tmp_path: Path) -> None:
+    @pytest.mark.usefixtures("tmp_path")
+    async def test_head_of_an_app_page(self, client: AsyncClient) -> None:
         response = await client.head("/materials")
         # The app is built (200) or not (503 with a hint): never a 405.
         assert response.status_code in (200, 503)

@@ -15,7 +15,7 @@ CHUNK = 8 * 1024
 
 
 @pytest.fixture
-async def limited(settings: Settings, migrated: str) -> AsyncIterator[FastAPI]:
+async def limited(settings: Settings, migrated: str) -> AsyncIterator[FastAPI]:  # noqa: ARG001
     async with running(
         settings, max_body_bytes=CAP, max_header_bytes=4096, body_read_timeout_seconds=0.2
     ) as (app, _):

@@ -36,7 +36,7 @@ def add_test_routes(app: FastAPI) -> None:
 
 
 @pytest.fixture
-async def client(settings: Settings, migrated: str) -> AsyncIterator[AsyncClient]:
+async def client(settings: Settings, migrated: str) -> AsyncIterator[AsyncClient]:  # noqa: ARG001
     async with running(settings, routes=add_test_routes) as (_, http):
         yield http
 
@@ -174,8 +174,9 @@ class TestSecurityHeaders:
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
         assert "strict-transport-security" not in response.headers
 
+    @pytest.mark.usefixtures("migrated")
     async def test_stripe_js_allowed_only_with_stripe(
-        self, client: AsyncClient, settings: Settings, migrated: str
+        self, client: AsyncClient, settings: Settings
     ) -> None:
         sandbox = (await client.get("/health")).headers["content-security-policy"]
         assert "stripe.com" not in sandbox
@@ -193,7 +194,8 @@ class TestSecurityHeaders:
         assert response.status_code == 200
         assert "content-security-policy" not in response.headers
 
-    async def test_hsts_in_production(self, settings: Settings, migrated: str) -> None:
+    @pytest.mark.usefixtures("migrated")
+    async def test_hsts_in_production(self, settings: Settings) -> None:
         async with running(settings, env="production", jwt_secret="p" * 40) as (_, http):
             response = await http.get("/health")
         assert "max-age=" in response.headers["strict-transport-security"]
@@ -228,7 +230,7 @@ class TestCors:
     ALLOWED = "https://brand.example"
 
     @pytest.fixture
-    async def cors_client(self, settings: Settings, migrated: str) -> AsyncIterator[AsyncClient]:
+    async def cors_client(self, settings: Settings, migrated: str) -> AsyncIterator[AsyncClient]:  # noqa: ARG002
         async with running(settings, cors_origins=[self.ALLOWED]) as (_, http):
             yield http
 
@@ -270,14 +272,13 @@ class TestCors:
         assert "access-control-allow-origin" not in response.headers
 
 
-async def test_a_client_that_leaves_before_the_answer_is_not_a_server_error(
-    settings: Settings,
-) -> None:
+@pytest.mark.usefixtures("settings")
+async def test_a_client_that_leaves_before_the_answer_is_not_a_server_error() -> None:
     from fabricloop.core.middleware import RequestContextMiddleware
 
     seen: list[int] = []
 
-    async def silent_app(scope: Scope, receive: Receive, send: Send) -> None:
+    async def silent_app(scope: Scope, receive: Receive, send: Send) -> None:  # noqa: ARG001
         return None  # e.g. the client disconnected and the app stopped without answering
 
     async def receive() -> Message:

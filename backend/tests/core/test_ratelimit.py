@@ -17,7 +17,7 @@ PROXY = ("10.1.2.3", 5000)
 
 
 @pytest.fixture
-async def limited(settings: Settings, migrated: str) -> AsyncIterator[FastAPI]:
+async def limited(settings: Settings, migrated: str) -> AsyncIterator[FastAPI]:  # noqa: ARG001
     async with running(
         settings, rate_limit_per_minute=LIMIT, trusted_proxies=[ip_network("10.0.0.0/8")]
     ) as (app, _):
@@ -99,9 +99,8 @@ class TestRateLimit:
         now[0] += 3600  # an idle hour refills the bucket, never beyond LIMIT
         assert await statuses(limited, peer, LIMIT + 1) == [404] * LIMIT + [429]
 
-    async def test_limits_per_process_while_redis_is_down(
-        self, settings: Settings, migrated: str
-    ) -> None:
+    @pytest.mark.usefixtures("migrated")
+    async def test_limits_per_process_while_redis_is_down(self, settings: Settings) -> None:
         async with running(settings, rate_limit_per_minute=2, redis_url="redis://127.0.0.1:1") as (
             app,
             _,

@@ -24,7 +24,7 @@ def dist(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def spa(settings: Settings, migrated: str, dist: Path) -> AsyncIterator[AsyncClient]:
+async def spa(settings: Settings, migrated: str, dist: Path) -> AsyncIterator[AsyncClient]:  # noqa: ARG001
     async with running(settings, web_dist_dir=dist) as (_, http):
         yield http
 

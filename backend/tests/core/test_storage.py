@@ -33,7 +33,7 @@ class TestLocalStorage:
 
     async def test_failed_write_leaves_nothing(self, storage: LocalStorage) -> None:
         class Broken(io.BytesIO):
-            def read(self, size: int | None = -1) -> bytes:
+            def read(self, size: int | None = -1) -> bytes:  # noqa: ARG002
                 raise OSError("disk went away")
 
         with pytest.raises(OSError, match="disk went away"):

@@ -45,10 +45,10 @@ shipped = shipped_order
 
 
 class TestOpenDispute:
+    @pytest.mark.usefixtures("session")
     async def test_opens_and_holds_the_payout(
         self,
         client: AsyncClient,
-        session: AsyncSession,
         buyer: User,
         seller: User,
         material: Material,
@@ -178,10 +178,10 @@ class TestOpenDispute:
 
 
 class TestThread:
+    @pytest.mark.usefixtures("session")
     async def test_both_parties_write_and_read(
         self,
         client: AsyncClient,
-        session: AsyncSession,
         buyer: User,
         seller: User,
         material: Material,

@@ -23,7 +23,7 @@ TICKET = "/api/events/ticket"
 
 
 @pytest.fixture
-async def live(app: FastAPI, committed: object) -> AsyncIterator[str]:
+async def live(app: FastAPI, committed: object) -> AsyncIterator[str]:  # noqa: ARG001
     async with serving(app) as url:
         yield url
 

@@ -366,11 +366,12 @@ class TestCreateImageRefusals:
         # Refused as soon as the limit was passed, not after the whole body.
         assert sent < 90
 
+    @pytest.mark.usefixtures("session")
     @pytest.mark.parametrize(
         ("declared", "reads"), [(str(50 * 1024 * 1024), 0), ("not-a-number", 82)]
     )
     async def test_declared_length_refused_before_reading(
-        self, app: FastAPI, session: AsyncSession, user: User, declared: str, reads: int
+        self, app: FastAPI, user: User, declared: str, reads: int
     ) -> None:
         token = auth_headers(user)["Authorization"].encode()
         scope = {

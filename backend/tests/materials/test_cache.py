@@ -135,8 +135,9 @@ class TestMaterialCache:
         assert await redis.exists(material_key(material.id)) == 0
         assert (await client.get(f"{MATERIALS}/{material.id}")).json()["quantity"] == 12
 
+    @pytest.mark.usefixtures("redis")
     async def test_draft_after_update_is_not_served_from_cache(
-        self, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User
+        self, client: AsyncClient, session: AsyncSession, seller: User
     ) -> None:
         material = await make_material(session, seller)
         await client.get(f"{MATERIALS}/{material.id}")
@@ -191,9 +192,8 @@ class TestMaterialCache:
         for material in (edited, bought, both):
             assert await redis.exists(material_key(material.id)) == 0
 
-    async def test_read_racing_an_update_stores_nothing(
-        self, app: FastAPI, session: AsyncSession, redis: Redis, seller: User
-    ) -> None:
+    @pytest.mark.usefixtures("session", "seller")
+    async def test_read_racing_an_update_stores_nothing(self, app: FastAPI, redis: Redis) -> None:
         cache: Cache = app.state.cache
         seen = await listing_cache.generations(cache)
         await listing_cache.listings_changed(cache, [], None)
@@ -288,9 +288,8 @@ class TestSearchCache:
         assert await search_keys(redis) == [key]
         assert unstamped(await redis.get(key)) == f"{generation}\n".encode() + after.content
 
-    async def test_new_listing_shows_at_once(
-        self, client: AsyncClient, redis: Redis, seller: User
-    ) -> None:
+    @pytest.mark.usefixtures("redis")
+    async def test_new_listing_shows_at_once(self, client: AsyncClient, seller: User) -> None:
         assert (await client.get(MATERIALS)).json()["total"] == 0
         created = await client.post(MATERIALS, json=listing(), headers=auth_headers(seller))
         assert created.status_code == 201
@@ -358,8 +357,9 @@ class TestSearchCacheAndPurchases:
         assert await search(client, q="wool") == wool_page
         assert quantities(await search(client, q="cotton")) == {"Cotton poplin": 90}
 
+    @pytest.mark.usefixtures("redis")
     async def test_a_search_filtering_on_quantity_is_recomputed(
-        self, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User, buyer: User
+        self, client: AsyncClient, session: AsyncSession, seller: User, buyer: User
     ) -> None:
         older = await newer_and_older(session, seller, older_quantity=60)
         # Page 1 of one shows only the newer listing; the older one counts in the total.
@@ -369,16 +369,18 @@ class TestSearchCacheAndPurchases:
         after = await newest_first_page(client, quantity=50)
         assert (after["total"], list(quantities(after))) == (1, ["Newer cotton"])
 
+    @pytest.mark.usefixtures("redis")
     async def test_selling_out_retires_every_search(
-        self, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User, buyer: User
+        self, client: AsyncClient, session: AsyncSession, seller: User, buyer: User
     ) -> None:
         older = await newer_and_older(session, seller, older_quantity=5)
         assert (await newest_first_page(client))["total"] == 2
         await buy(client, auth_headers(buyer), older.id, 5)
         assert (await newest_first_page(client))["total"] == 1
 
+    @pytest.mark.usefixtures("client")
     async def test_a_store_racing_a_purchase_is_dropped(
-        self, app: FastAPI, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User
+        self, app: FastAPI, session: AsyncSession, redis: Redis, seller: User
     ) -> None:
         cache: Cache = app.state.cache
         material = await make_material(session, seller, title="Cotton poplin")
@@ -393,7 +395,10 @@ class TestSearchCacheAndPurchases:
 
 @pytest.fixture
 async def redis_down_client(
-    settings: Settings, migrated: str, connection: AsyncConnection, session: AsyncSession
+    settings: Settings,
+    migrated: str,  # noqa: ARG001
+    connection: AsyncConnection,
+    session: AsyncSession,  # noqa: ARG001
 ) -> AsyncIterator[AsyncClient]:
     """A second app whose Redis is a closed port, sharing the test's transaction."""
     broken = settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})
@@ -449,11 +454,11 @@ class TestCachedDetailBeforeRouting:
             assert served.headers[name] == built.headers[name]
         assert served.headers["x-request-id"] != built.headers["x-request-id"]
 
+    @pytest.mark.usefixtures("redis")
     async def test_hit_is_compressed_and_logged_under_its_route(
         self,
         client: AsyncClient,
         session: AsyncSession,
-        redis: Redis,
         seller: User,
         log_file: Path,
     ) -> None:
@@ -469,8 +474,9 @@ class TestCachedDetailBeforeRouting:
         assert entry["endpoint"] == "/api/materials/{material_id}"
         assert entry["status_code"] == 200
 
+    @pytest.mark.usefixtures("redis")
     async def test_id_the_route_refuses_is_not_served_from_cache(
-        self, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User
+        self, client: AsyncClient, session: AsyncSession, seller: User
     ) -> None:
         material = await make_material(session, seller)
         await client.get(f"{MATERIALS}/{material.id}")

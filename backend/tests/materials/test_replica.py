@@ -33,7 +33,7 @@ NO_SERVER_HAS_REPLAYED_THIS_FAR = 2**62
 
 
 @pytest.fixture(scope="session")
-async def replica_url(settings: Settings, migrated: str) -> str:
+async def replica_url(settings: Settings, migrated: str) -> str:  # noqa: ARG001
     assert settings.database_url is not None
     url = make_url(settings.database_url)
     name = f"{url.database}_replica"
@@ -121,8 +121,9 @@ class TestReadReplica:
         assert await redis.get(LISTINGS_WAL_KEY) is None
         assert await titles(client) == ["Cotton on the primary"]
 
+    @pytest.mark.usefixtures("redis")
     async def test_without_redis_the_position_is_unknown_so_the_primary_answers(
-        self, app: FastAPI, client: AsyncClient, redis: Redis
+        self, app: FastAPI, client: AsyncClient
     ) -> None:
         app.state.cache.mark_failed("test", RuntimeError("Redis is down"))
         assert await titles(client) == ["Cotton on the primary"]

@@ -134,16 +134,16 @@ class TestSearchMaterials:
         assert titles(data) == ["Visible one"]
         assert data["total"] == 1
 
-    async def test_text_relevance_title_over_description(
-        self, client: AsyncClient, catalogue: list[Material]
-    ) -> None:
+    @pytest.mark.usefixtures("catalogue")
+    async def test_text_relevance_title_over_description(self, client: AsyncClient) -> None:
         data = await search(client, q="cotton")
         assert data["total"] == 4
         # Title matches (weight A) rank above description-only ones (weight B).
         assert set(titles(data)[:2]) == {"Organic cotton jersey", "Cotton poplin shirting"}
         assert set(titles(data)[2:]) == {"Recycled polyester fleece", "Wool melton offcuts"}
 
-    async def test_web_search_syntax(self, client: AsyncClient, catalogue: list[Material]) -> None:
+    @pytest.mark.usefixtures("catalogue")
+    async def test_web_search_syntax(self, client: AsyncClient) -> None:
         assert titles(await search(client, q="cotton -wool -polyester", sort="newest")) == [
             "Cotton poplin shirting",
             "Organic cotton jersey",
@@ -156,6 +156,7 @@ class TestSearchMaterials:
         # Stemming: "shirts" finds "t-shirts" and "shirting" alike.
         assert len((await search(client, q="shirts"))["materials"]) >= 1
 
+    @pytest.mark.usefixtures("catalogue")
     @pytest.mark.parametrize(
         "q",
         [
@@ -170,14 +171,15 @@ class TestSearchMaterials:
         ],
     )
     async def test_injection_and_odd_queries_are_harmless(
-        self, client: AsyncClient, catalogue: list[Material], q: str
+        self, client: AsyncClient, q: str
     ) -> None:
         data = await search(client, q=q)
         assert isinstance(data["materials"], list)
         assert data["total"] == len(data["materials"])
         assert (await search(client))["total"] == 5
 
-    async def test_filters(self, client: AsyncClient, catalogue: list[Material]) -> None:
+    @pytest.mark.usefixtures("catalogue")
+    async def test_filters(self, client: AsyncClient) -> None:
         assert titles(await search(client, material_type="wool")) == ["Wool melton offcuts"]
         both = await search(client, material_type=["wool", "linen"])
         assert set(titles(both)) == {"Wool melton offcuts", "Linen canvas deadstock"}
@@ -201,14 +203,14 @@ class TestSearchMaterials:
         assert titles(combined) == ["Organic cotton jersey"]
         assert combined["total"] == 1
 
-    async def test_seller_filter(
-        self, client: AsyncClient, catalogue: list[Material], other_seller: User
-    ) -> None:
+    @pytest.mark.usefixtures("catalogue")
+    async def test_seller_filter(self, client: AsyncClient, other_seller: User) -> None:
         data = await search(client, seller_id=str(other_seller.id))
         assert set(titles(data)) == {"Linen canvas deadstock", "Wool melton offcuts"}
         assert (await search(client, seller_id=str(uuid.uuid4())))["total"] == 0
 
-    async def test_sorts(self, client: AsyncClient, catalogue: list[Material]) -> None:
+    @pytest.mark.usefixtures("catalogue")
+    async def test_sorts(self, client: AsyncClient) -> None:
         prices = [m["price"] for m in (await search(client, sort="price_asc"))["materials"]]
         assert prices == sorted(prices)
         prices = [m["price"] for m in (await search(client, sort="price_desc"))["materials"]]
@@ -235,9 +237,8 @@ class TestSearchMaterials:
         assert beyond["materials"] == []
         assert beyond["total"] == 7
 
-    async def test_total_counts_beyond_the_page(
-        self, client: AsyncClient, catalogue: list[Material]
-    ) -> None:
+    @pytest.mark.usefixtures("catalogue")
+    async def test_total_counts_beyond_the_page(self, client: AsyncClient) -> None:
         data = await search(client, limit=2)
         assert len(data["materials"]) == 2
         assert data["total"] == 5
@@ -245,9 +246,8 @@ class TestSearchMaterials:
         assert len(data["materials"]) == 1
         assert data["total"] == 5
 
-    async def test_relevance_total_counts_every_match(
-        self, client: AsyncClient, catalogue: list[Material]
-    ) -> None:
+    @pytest.mark.usefixtures("catalogue")
+    async def test_relevance_total_counts_every_match(self, client: AsyncClient) -> None:
         data = await search(client, q="cotton", limit=3)
         assert len(data["materials"]) == 3
         assert data["total"] == 4
@@ -258,7 +258,8 @@ class TestSearchMaterials:
         assert data["materials"] == []
         assert data["total"] == 4
 
-    async def test_limit_is_clamped(self, client: AsyncClient, catalogue: list[Material]) -> None:
+    @pytest.mark.usefixtures("catalogue")
+    async def test_limit_is_clamped(self, client: AsyncClient) -> None:
         assert (await search(client, limit=1000))["limit"] == 100
 
     async def test_thumbnail_and_carbon(
@@ -348,12 +349,12 @@ async def _planned(session: AsyncSession, query: SearchQuery, *, walk: bool) -> 
 class TestSearchPlans:
     """Every plan of a text search gives the same page (search_sql.page_rows picks one)."""
 
+    @pytest.mark.usefixtures("catalogue")
     @pytest.mark.parametrize("params", PLAN_SHAPES)
     @pytest.mark.parametrize(("page", "limit"), [(1, 20), (1, 2), (2, 2)])
     async def test_same_rows_by_every_plan(
         self,
         session: AsyncSession,
-        catalogue: list[Material],
         params: dict[str, Any],
         page: int,
         limit: int,
@@ -486,19 +487,20 @@ class TestPriceTerms:
 
 
 class TestRelevanceWindow:
+    @pytest.mark.usefixtures("ages")
     async def test_every_match_is_ranked_when_they_fit_the_window(
-        self, client: AsyncClient, ages: None
+        self, client: AsyncClient
     ) -> None:
         data = await search(client, q="cotton")
         assert data["total"] == 4
         assert titles(data)[0] == "Cotton cotton voile"
         assert titles(data)[-1] == "Poplin"  # the word in its description only
 
+    @pytest.mark.usefixtures("ages")
     @pytest.mark.parametrize("filters", [{}, {"quantity": "0"}])
     async def test_matches_beyond_the_window_follow_newest_first(
         self,
         client: AsyncClient,
-        ages: None,
         monkeypatch: pytest.MonkeyPatch,
         filters: dict[str, str],
     ) -> None:
@@ -521,6 +523,7 @@ class TestRelevanceWindow:
 class TestSearchFacets:
     """The categorical filters of a text search are lexemes of material_search.document."""
 
+    @pytest.mark.usefixtures("catalogue")
     @pytest.mark.parametrize(
         ("params", "expected"),
         [
@@ -539,7 +542,6 @@ class TestSearchFacets:
     async def test_each_category_with_text(
         self,
         client: AsyncClient,
-        catalogue: list[Material],
         params: dict[str, Any],
         expected: list[str],
     ) -> None:
@@ -557,17 +559,15 @@ class TestSearchFacets:
         assert titles(found) == ["Hemp canvas"]
         assert (await search(client, q="hemp", certification="EU Ecolabel"))["total"] == 0
 
-    async def test_stop_words_with_a_category_match_nothing(
-        self, client: AsyncClient, catalogue: list[Material]
-    ) -> None:
+    @pytest.mark.usefixtures("catalogue")
+    async def test_stop_words_with_a_category_match_nothing(self, client: AsyncClient) -> None:
         for sort in ("relevance", "newest"):
             data = await search(client, q="the and of", material_type="cotton", sort=sort)
             assert (data["materials"], data["total"]) == ([], 0)
             assert all(values == [] for values in data["facets"].values())
 
-    async def test_category_words_in_the_text_match_nothing(
-        self, client: AsyncClient, catalogue: list[Material]
-    ) -> None:
+    @pytest.mark.usefixtures("catalogue")
+    async def test_category_words_in_the_text_match_nothing(self, client: AsyncClient) -> None:
         # The facet lexemes can't be typed: the parser splits words at '_'.
         assert (await search(client, q="type_cotton"))["total"] == 0
         assert (await search(client, q="currency_USD", sort="newest"))["total"] == 0

@@ -98,6 +98,7 @@ def names(data: dict[str, Any]) -> list[str]:
 
 
 # Each filter alone and with text (the search of the other table).
+@pytest.mark.usefixtures("stock")
 @pytest.mark.parametrize("text", [None, "fabric"])
 @pytest.mark.parametrize(
     ("params", "expected"),
@@ -119,7 +120,6 @@ def names(data: dict[str, Any]) -> list[str]:
 )
 async def test_trade_filters(
     client: AsyncClient,
-    stock: dict[str, Material],
     text: str | None,
     params: dict[str, str],
     expected: set[str],
@@ -129,9 +129,10 @@ async def test_trade_filters(
     assert data["total"] == len(expected)
 
 
+@pytest.mark.usefixtures("stock")
 @pytest.mark.parametrize("text", [None, "fabric"])
 async def test_display_currency_converts_sorts_and_bounds(
-    client: AsyncClient, stock: dict[str, Material], text: str | None
+    client: AsyncClient, text: str | None
 ) -> None:
     q = {"q": text} if text else {}
     data = await search(client, display_currency="EUR", sort="price_asc", **q)
@@ -164,9 +165,8 @@ async def test_display_currency_converts_sorts_and_bounds(
     assert {m["title"]: m["display_price"] for m in newest["materials"]}["Fabric A"] == 8.0
 
 
-async def test_facets_count_without_their_own_filter(
-    client: AsyncClient, stock: dict[str, Material]
-) -> None:
+@pytest.mark.usefixtures("stock")
+async def test_facets_count_without_their_own_filter(client: AsyncClient) -> None:
     def counts(data: dict[str, Any]) -> dict[str, list[tuple[str, int]]]:
         return {f: [(v["value"], v["count"]) for v in vs] for f, vs in data["facets"].items()}
 
@@ -210,6 +210,7 @@ async def test_facets_count_without_their_own_filter(
     assert bounded["material_type"] == [("cotton", 1), ("wool", 1)]  # A, B (8 EUR)
 
 
+@pytest.mark.usefixtures("stock")
 @pytest.mark.parametrize(
     ("params", "field"),
     [
@@ -230,7 +231,7 @@ async def test_facets_count_without_their_own_filter(
     ],
 )
 async def test_invalid_trade_parameters(
-    client: AsyncClient, stock: dict[str, Material], params: dict[str, Any], field: str
+    client: AsyncClient, params: dict[str, Any], field: str
 ) -> None:
     response = await client.get(MATERIALS, params=params)
     assert response.status_code == 400, response.text

@@ -95,7 +95,8 @@ class TestHealthWhenTheDatabaseGoes:
 
 
 class TestHealthWhenRedisGoes:
-    async def test_degraded_but_200(self, settings: Settings, migrated: str) -> None:
+    @pytest.mark.usefixtures("migrated")
+    async def test_degraded_but_200(self, settings: Settings) -> None:
         from tests.core.apps import client_for
 
         # Port 9 (discard) on loopback: nothing listens, the connection is refused at once.

@@ -89,7 +89,10 @@ async def healthy(url: str, child: subprocess.Popen[bytes], log: Path) -> None:
 
 @pytest.fixture
 async def cluster(
-    settings: Settings, committed: object, redis: Redis, tmp_path: Path
+    settings: Settings,
+    committed: object,  # noqa: ARG001
+    redis: Redis,  # noqa: ARG001
+    tmp_path: Path,
 ) -> AsyncIterator[dict[str, Any]]:
     """Two `uvicorn` app processes and two `fabricloop worker` processes; a mail sink."""
     smtp_port = free_port()

@@ -175,15 +175,15 @@ class TestGetPassport:
         assert first.json()["passport_id"] == second.json()["passport_id"]
         assert first.json()["impact"]["baseline"] == "virgin hemp"
 
-    async def test_unknown(self, client: AsyncClient, session: AsyncSession) -> None:
+    @pytest.mark.usefixtures("session")
+    async def test_unknown(self, client: AsyncClient) -> None:
         response = await client.get(url(uuid.uuid4()))
         assert response.status_code == 404
         assert_error(response.json(), "not_found")
 
+    @pytest.mark.usefixtures("session")
     @pytest.mark.parametrize("bad", ["not-a-uuid", "1' OR '1'='1", "%00"])
-    async def test_bad_id_is_404(
-        self, client: AsyncClient, session: AsyncSession, bad: str
-    ) -> None:
+    async def test_bad_id_is_404(self, client: AsyncClient, bad: str) -> None:
         assert (await client.get(url(bad))).status_code == 404
 
     async def test_bad_token_is_401(self, client: AsyncClient, session: AsyncSession) -> None:
@@ -495,7 +495,8 @@ class TestQr:
         owner = await client.get(url(material.id, "/qr.svg"), headers=auth_headers(seller))
         assert owner.status_code == 200
 
-    async def test_unknown(self, client: AsyncClient, session: AsyncSession) -> None:
+    @pytest.mark.usefixtures("session")
+    async def test_unknown(self, client: AsyncClient) -> None:
         response = await client.get(url(uuid.uuid4(), "/qr.svg"))
         assert response.status_code == 404
         assert_error(response.json(), "not_found")

@@ -51,7 +51,7 @@ def expand(document: Any, extra: dict[str, Any] | None = None) -> list[Any]:
     an unknown context URL fails the test instead of reaching the network."""
     documents = {url: read(name) for url, name in FILES.items()} | (extra or {})
 
-    def loader(url: str, options: Any = None) -> dict[str, Any]:
+    def loader(url: str, options: Any = None) -> dict[str, Any]:  # noqa: ARG001
         if url not in documents:
             raise AssertionError(f"context {url} is not available offline")
         return {

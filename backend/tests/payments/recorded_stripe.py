@@ -48,7 +48,7 @@ class RecordedStripe(stripe.HTTPClient):  # type: ignore[misc]
         request_id = f"req_recorded{len(self.sent)}"
         return body, answer.status, {"request-id": request_id, **(answer.headers or {})}
 
-    def sleep_async(self, secs: float) -> "asyncio.Future[None]":
+    def sleep_async(self, secs: float) -> "asyncio.Future[None]":  # noqa: ARG002
         return asyncio.ensure_future(asyncio.sleep(0))
 
     async def close_async(self) -> None:

@@ -50,11 +50,11 @@ async def reload(session: AsyncSession, transaction_id: uuid.UUID) -> Transactio
 
 
 class TestChargesTheOrderCannotKeep:
+    @pytest.mark.usefixtures("webhook_secret")
     async def test_success_after_cancellation_is_refunded(
         self,
         client: AsyncClient,
         session: AsyncSession,
-        webhook_secret: str,
         material: Material,
         buyer: User,
     ) -> None:
@@ -87,11 +87,11 @@ class TestChargesTheOrderCannotKeep:
         assert (await deliver(client, payload)).status_code == 200
         assert len(await refunds_of(session, cancelled.id)) == 1
 
+    @pytest.mark.usefixtures("webhook_secret")
     async def test_second_success_of_a_paid_order_is_refunded(
         self,
         client: AsyncClient,
         session: AsyncSession,
-        webhook_secret: str,
         material: Material,
         buyer: User,
     ) -> None:
@@ -105,17 +105,17 @@ class TestChargesTheOrderCannotKeep:
         assert refund.amount == Decimal("37.05")
         await assert_ledger_balances(session, transaction_id)
 
+    @pytest.mark.usefixtures("webhook_secret")
     async def test_refund_failure_answers_503_and_is_delivered_again(
         self,
         app: FastAPI,
         client: AsyncClient,
         session: AsyncSession,
-        webhook_secret: str,
         material: Material,
         buyer: User,
     ) -> None:
         class Down(SandboxGateway):
-            async def refund(self, request: Any) -> Any:
+            async def refund(self, request: Any) -> Any:  # noqa: ARG002
                 raise GatewayUnavailable("down")
 
         cancelled = await make_transaction(session, material, buyer, status="cancelled")
@@ -131,7 +131,7 @@ class TestChargesTheOrderCannotKeep:
 async def paid_by_card(
     client: AsyncClient,
     session: AsyncSession,
-    webhook_secret: str,
+    webhook_secret: str,  # noqa: ARG001
     material: Material,
     buyer: User,
 ) -> tuple[uuid.UUID, Payment]:
@@ -254,8 +254,9 @@ class TestRefundsAndDisputesFromStripe:
 
 
 class TestAccountUpdated:
+    @pytest.mark.usefixtures("webhook_secret")
     async def test_enables_payouts(
-        self, client: AsyncClient, session: AsyncSession, webhook_secret: str, seller: User
+        self, client: AsyncClient, session: AsyncSession, seller: User
     ) -> None:
         started = await client.post("/api/payouts/account", headers=auth_headers(seller))
         assert started.status_code == 201
@@ -279,19 +280,18 @@ class TestAccountUpdated:
         got = await client.get("/api/payouts/account", headers=auth_headers(seller))
         assert got.json() == {"status": "restricted", "payouts_enabled": False}
 
-    async def test_unknown_account_is_acknowledged(
-        self, client: AsyncClient, webhook_secret: str
-    ) -> None:
+    @pytest.mark.usefixtures("webhook_secret")
+    async def test_unknown_account_is_acknowledged(self, client: AsyncClient) -> None:
         obj = {"id": "acct_unknown", "payouts_enabled": True}
         assert (await deliver(client, event("account.updated", obj))).status_code == 200
 
 
 class TestIntentEvents:
+    @pytest.mark.usefixtures("webhook_secret")
     async def test_canceled_marks_the_attempt_failed(
         self,
         client: AsyncClient,
         session: AsyncSession,
-        webhook_secret: str,
         material: Material,
         buyer: User,
     ) -> None:
@@ -379,7 +379,7 @@ class TestExpiryAsksTheGateway:
         transaction_id, _ = await self.pending_3ds(client, buyer, material)
 
         class Down(SandboxGateway):
-            async def cancel_intent(self, reference: str) -> ChargeResult:
+            async def cancel_intent(self, reference: str) -> ChargeResult:  # noqa: ARG002
                 raise GatewayUnavailable("down")
 
         later = datetime.now(UTC) + timedelta(hours=2)
@@ -390,9 +390,9 @@ class TestExpiryAsksTheGateway:
         assert (await reload(session, transaction_id)).status == "pending"
         assert await self.run_expiry(app, session) == 1
 
+    @pytest.mark.usefixtures("app")
     async def test_buyer_cancelling_cancels_the_intent(
         self,
-        app: FastAPI,
         client: AsyncClient,
         session: AsyncSession,
         buyer: User,

@@ -340,10 +340,10 @@ class TestIdempotency:
 
 
 class TestGetPayment:
+    @pytest.mark.usefixtures("session")
     async def test_parties(
         self,
         client: AsyncClient,
-        session: AsyncSession,
         buyer: User,
         seller: User,
         pending: Transaction,

@@ -51,11 +51,13 @@ async def requires_action(client: AsyncClient, buyer: User, transaction: Transac
 
 
 class TestWebhookSignature:
-    async def test_valid_signature(self, client: AsyncClient, webhook_secret: str) -> None:
+    @pytest.mark.usefixtures("webhook_secret")
+    async def test_valid_signature(self, client: AsyncClient) -> None:
         response = await deliver(client, event("customer.created", {"id": "cus_1"}))
         assert response.status_code == 200
         assert response.json() == {"received": True, "duplicate": False}
 
+    @pytest.mark.usefixtures("webhook_secret")
     @pytest.mark.parametrize(
         "header",
         [
@@ -68,7 +70,7 @@ class TestWebhookSignature:
         ],
     )
     async def test_bad_header(
-        self, client: AsyncClient, session: AsyncSession, webhook_secret: str, header: str | None
+        self, client: AsyncClient, session: AsyncSession, header: str | None
     ) -> None:
         headers = {} if header is None else {"Stripe-Signature": header}
         response = await client.post(
@@ -78,12 +80,14 @@ class TestWebhookSignature:
         assert_error(response.json(), "bad_request")
         assert await session.scalar(select(func.count()).select_from(WebhookEvent)) == 0
 
-    async def test_wrong_secret(self, client: AsyncClient, webhook_secret: str) -> None:
+    @pytest.mark.usefixtures("webhook_secret")
+    async def test_wrong_secret(self, client: AsyncClient) -> None:
         payload = event("customer.created", {"id": "cus_1"})
         response = await deliver(client, payload, secret="whsec_other")
         assert response.status_code == 400
 
-    async def test_tampered_body(self, client: AsyncClient, webhook_secret: str) -> None:
+    @pytest.mark.usefixtures("webhook_secret")
+    async def test_tampered_body(self, client: AsyncClient) -> None:
         payload = event("customer.created", {"id": "cus_1"})
         header = stripe.WebhookSignature.generate_signature_header(payload.decode(), SECRET)
         response = await client.post(
@@ -93,30 +97,30 @@ class TestWebhookSignature:
         )
         assert response.status_code == 400
 
+    @pytest.mark.usefixtures("webhook_secret")
     @pytest.mark.parametrize("offset", [-301, 301, -3600, 86400])
-    async def test_timestamp_outside_tolerance(
-        self, client: AsyncClient, webhook_secret: str, offset: int
-    ) -> None:
+    async def test_timestamp_outside_tolerance(self, client: AsyncClient, offset: int) -> None:
         payload = event("customer.created", {"id": "cus_1"})
         response = await deliver(client, payload, timestamp=int(time.time()) + offset)
         assert response.status_code == 400
 
-    async def test_within_tolerance(self, client: AsyncClient, webhook_secret: str) -> None:
+    @pytest.mark.usefixtures("webhook_secret")
+    async def test_within_tolerance(self, client: AsyncClient) -> None:
         payload = event("customer.created", {"id": "cus_1"})
         response = await deliver(client, payload, timestamp=int(time.time()) - 250)
         assert response.status_code == 200
 
+    @pytest.mark.usefixtures("webhook_secret")
     @pytest.mark.parametrize("payload", [b"not json", b"[]", b'{"id": "evt_1"}', b"\xff\xfe"])
-    async def test_signed_but_not_an_event(
-        self, client: AsyncClient, webhook_secret: str, payload: bytes
-    ) -> None:
+    async def test_signed_but_not_an_event(self, client: AsyncClient, payload: bytes) -> None:
         header = stripe.WebhookSignature.generate_signature_header(
             payload.decode("latin-1"), SECRET
         )
         response = await client.post(WEBHOOK, content=payload, headers={"Stripe-Signature": header})
         assert response.status_code == 400
 
-    async def test_oversized_body(self, client: AsyncClient, webhook_secret: str) -> None:
+    @pytest.mark.usefixtures("webhook_secret")
+    async def test_oversized_body(self, client: AsyncClient) -> None:
         payload = event("customer.created", {"id": "cus_1", "note": "x" * 600_000})
         response = await deliver(client, payload)
         assert response.status_code == 413
@@ -128,11 +132,11 @@ class TestWebhookSignature:
 
 
 class TestWebhookEvents:
+    @pytest.mark.usefixtures("webhook_secret")
     async def test_succeeded_completes_a_pending_payment(
         self,
         client: AsyncClient,
         session: AsyncSession,
-        webhook_secret: str,
         buyer: User,
         pending: Transaction,
     ) -> None:
@@ -154,11 +158,11 @@ class TestWebhookEvents:
         await session.refresh(pending)
         assert [h["status"] for h in pending.status_history] == ["pending", "paid"]
 
+    @pytest.mark.usefixtures("webhook_secret")
     async def test_failed_then_late_success_out_of_order(
         self,
         client: AsyncClient,
         session: AsyncSession,
-        webhook_secret: str,
         buyer: User,
         pending: Transaction,
     ) -> None:
@@ -183,11 +187,11 @@ class TestWebhookEvents:
         await session.refresh(pending)
         assert pending.status == "paid"
 
+    @pytest.mark.usefixtures("webhook_secret")
     async def test_failure_recorded(
         self,
         client: AsyncClient,
         session: AsyncSession,
-        webhook_secret: str,
         buyer: User,
         pending: Transaction,
     ) -> None:
@@ -213,8 +217,9 @@ class TestWebhookEvents:
         await session.refresh(pending)
         assert pending.status == "pending"
 
+    @pytest.mark.usefixtures("webhook_secret")
     async def test_success_without_a_payment_row(
-        self, client: AsyncClient, session: AsyncSession, webhook_secret: str, pending: Transaction
+        self, client: AsyncClient, session: AsyncSession, pending: Transaction
     ) -> None:
         # The charge went through but our request died before recording it.
         payload = event("payment_intent.succeeded", intent(pending, "pi_3QLost0eZvKYlo2C"))
@@ -229,8 +234,9 @@ class TestWebhookEvents:
         await session.refresh(pending)
         assert pending.status == "paid"
 
+    @pytest.mark.usefixtures("webhook_secret")
     async def test_amount_mismatch_does_not_pay(
-        self, client: AsyncClient, session: AsyncSession, webhook_secret: str, pending: Transaction
+        self, client: AsyncClient, session: AsyncSession, pending: Transaction
     ) -> None:
         payload = event("payment_intent.succeeded", intent(pending, "pi_short", amount=100))
         assert (await deliver(client, payload)).status_code == 200
@@ -239,11 +245,11 @@ class TestWebhookEvents:
         await session.refresh(pending)
         assert pending.status == "pending"
 
+    @pytest.mark.usefixtures("webhook_secret")
     async def test_never_moves_backwards(
         self,
         client: AsyncClient,
         session: AsyncSession,
-        webhook_secret: str,
         material: Material,
         buyer: User,
     ) -> None:
@@ -262,12 +268,12 @@ class TestWebhookEvents:
         await session.refresh(cancelled)
         assert cancelled.status == "cancelled"
 
+    @pytest.mark.usefixtures("webhook_secret")
     @pytest.mark.parametrize("metadata", [{}, {"transaction_id": "nope"}, None])
     async def test_unknown_transaction_is_acknowledged(
         self,
         client: AsyncClient,
         session: AsyncSession,
-        webhook_secret: str,
         pending: Transaction,
         metadata: dict[str, str] | None,
     ) -> None:
@@ -278,8 +284,9 @@ class TestWebhookEvents:
         assert await payment_rows(session, pending) == []
         assert await session.scalar(select(func.count()).select_from(WebhookEvent)) == 2
 
+    @pytest.mark.usefixtures("webhook_secret")
     async def test_forged_event_changes_nothing(
-        self, client: AsyncClient, session: AsyncSession, webhook_secret: str, pending: Transaction
+        self, client: AsyncClient, session: AsyncSession, pending: Transaction
     ) -> None:
         # Only a correctly signed event changes anything: the same event unsigned is refused.
         payload = event("payment_intent.succeeded", intent(pending, "pi_forged"))

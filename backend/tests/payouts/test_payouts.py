@@ -5,6 +5,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy import select, update
@@ -219,7 +220,7 @@ class TestPayoutOnCompletion:
         transaction_id = await shipped_order(client, buyer, seller, material)
 
         class Down(SandboxGateway):
-            async def transfer(self, request: TransferRequest) -> str:
+            async def transfer(self, request: TransferRequest) -> str:  # noqa: ARG002
                 raise GatewayUnavailable("down")
 
         with gateway_swapped(app, Down()):
@@ -292,9 +293,8 @@ class TestAutoComplete:
 
 
 class TestListPayouts:
-    async def test_pagination_and_bad_query(
-        self, client: AsyncClient, session: AsyncSession, seller: User
-    ) -> None:
+    @pytest.mark.usefixtures("session")
+    async def test_pagination_and_bad_query(self, client: AsyncClient, seller: User) -> None:
         ok = await client.get(
             PAYOUTS, params={"page": 1, "limit": 500}, headers=auth_headers(seller)
         )

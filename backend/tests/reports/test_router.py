@@ -271,7 +271,8 @@ class TestSustainabilityReport:
         r = (await client.get(REPORT, params=params, headers=auth_headers(buyer))).json()
         assert r["materials_purchased"] == 1
 
-    async def test_anonymous(self, client: AsyncClient, session: AsyncSession) -> None:
+    @pytest.mark.usefixtures("session")
+    async def test_anonymous(self, client: AsyncClient) -> None:
         response = await client.get(REPORT)
         assert response.status_code == 401
         assert_error(response.json(), "unauthorized")
@@ -418,7 +419,8 @@ class TestExport:
         assert response.status_code == 400
         assert_error(response.json(), "invalid_date_range")
 
-    async def test_anonymous(self, client: AsyncClient, session: AsyncSession) -> None:
+    @pytest.mark.usefixtures("session")
+    async def test_anonymous(self, client: AsyncClient) -> None:
         response = await client.get(EXPORT, params={"format": "csv"})
         assert response.status_code == 401
 

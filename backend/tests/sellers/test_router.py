@@ -35,12 +35,12 @@ async def listings(session: AsyncSession, seller: User) -> dict[str, Material]:
 
 
 class TestStorefront:
+    @pytest.mark.usefixtures("listings")
     async def test_profile_and_active_listings(
         self,
         client: AsyncClient,
         session: AsyncSession,
         seller: User,
-        listings: dict[str, Material],
     ) -> None:
         other = await make_user(session, company_name="Other Mill")
         await make_material(session, other, title="Not theirs")
@@ -100,9 +100,8 @@ class TestStorefront:
 
 
 class TestCatalogue:
-    async def test_every_status_but_deleted(
-        self, client: AsyncClient, seller: User, listings: dict[str, Material]
-    ) -> None:
+    @pytest.mark.usefixtures("listings")
+    async def test_every_status_but_deleted(self, client: AsyncClient, seller: User) -> None:
         response = await client.get(CATALOGUE, headers=auth_headers(seller))
         assert response.status_code == 200, response.text
         data = response.json()
@@ -116,6 +115,7 @@ class TestCatalogue:
         ]
         assert set(data["materials"][0]) >= {"material_id", "title", "thumbnail_url", "updated_at"}
 
+    @pytest.mark.usefixtures("listings")
     @pytest.mark.parametrize(
         ("status", "titles"),
         [
@@ -129,7 +129,6 @@ class TestCatalogue:
         self,
         client: AsyncClient,
         seller: User,
-        listings: dict[str, Material],
         status: str,
         titles: list[str],
     ) -> None:
@@ -139,9 +138,8 @@ class TestCatalogue:
         assert [m["title"] for m in response.json()["materials"]] == titles
         assert response.json()["total"] == len(titles)
 
-    async def test_only_ones_own(
-        self, client: AsyncClient, buyer: User, listings: dict[str, Material]
-    ) -> None:
+    @pytest.mark.usefixtures("listings")
+    async def test_only_ones_own(self, client: AsyncClient, buyer: User) -> None:
         data = (await client.get(CATALOGUE, headers=auth_headers(buyer))).json()
         assert (data["materials"], data["total"]) == ([], 0)
 

@@ -119,10 +119,10 @@ class TestPricedOrder:
         paid_on = datetime.fromisoformat(data["paid_at"]).astimezone(UTC).date()
         assert data["estimated_delivery_date"] == (paid_on + timedelta(days=7)).isoformat()
 
+    @pytest.mark.usefixtures("session")
     async def test_later_profile_change_keeps_the_order(
         self,
         client: AsyncClient,
-        session: AsyncSession,
         seller: User,
         buyer: User,
         denim: Material,
@@ -386,11 +386,11 @@ class TestTracking:
         assert response.json()["error"]["details"][0]["field"] == "carrier"
         assert (await detail(client, buyer, str(transaction.id)))["status"] == "paid"
 
+    @pytest.mark.usefixtures("seller")
     async def test_carrier_only_when_shipping(
         self,
         client: AsyncClient,
         session: AsyncSession,
-        seller: User,
         buyer: User,
         denim: Material,
     ) -> None:

@@ -81,9 +81,8 @@ class TestPutProfile:
         )
         assert data["zones"][0]["name"] == "Östliche Zone 東"
 
-    async def test_brand_forbidden(
-        self, client: AsyncClient, session: AsyncSession, brand: User
-    ) -> None:
+    @pytest.mark.usefixtures("session")
+    async def test_brand_forbidden(self, client: AsyncClient, brand: User) -> None:
         response = await client.put(PROFILE, json=profile(), headers=auth_headers(brand))
         assert response.status_code == 403
         assert_error(response.json(), "forbidden")
@@ -105,8 +104,9 @@ class TestPutProfile:
         assert "DE" in detail["message"]
         assert await zone_count(session, seller) == 0  # nothing written
 
+    @pytest.mark.usefixtures("session")
     async def test_invalid_profile_keeps_the_old_one(
-        self, client: AsyncClient, session: AsyncSession, seller: User
+        self, client: AsyncClient, seller: User
     ) -> None:
         before = await put_profile(client, auth_headers(seller))
         body = profile(zones=[zone(base_price=-1)])

@@ -126,8 +126,9 @@ class TestExpectedUnitPriceWithTiers:
             price_tiers=[{"min_quantity": "50", "price": "8.00"}],
         )
 
+    @pytest.mark.usefixtures("session")
     async def test_the_tier_the_quantity_reaches_is_the_price(
-        self, client: AsyncClient, session: AsyncSession, buyer: User, tiered: Material
+        self, client: AsyncClient, buyer: User, tiered: Material
     ) -> None:
         headers = auth_headers(buyer)
         small = order(tiered.id, 10, expected_unit_price=10)

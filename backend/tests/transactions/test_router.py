@@ -105,8 +105,9 @@ class TestCreateTransaction:
         assert row.quantity_kg == Decimal("37.5")
         assert row.unit == "roll"
 
+    @pytest.mark.usefixtures("seller")
     async def test_any_role_may_buy(
-        self, client: AsyncClient, session: AsyncSession, seller: User, material: Material
+        self, client: AsyncClient, session: AsyncSession, material: Material
     ) -> None:
         other_maker = await make_user(session, role="manufacturer")
         await buy(client, auth_headers(other_maker), material.id, 1)
@@ -316,8 +317,9 @@ class TestCreateTransaction:
         assert_error(response.json(), "validation_error")
         assert await transactions_of(session, material.id) == []
 
+    @pytest.mark.usefixtures("session")
     async def test_unicode_and_injection_strings_stored_verbatim(
-        self, client: AsyncClient, session: AsyncSession, buyer: User, material: Material
+        self, client: AsyncClient, buyer: User, material: Material
     ) -> None:
         shipping = address(
             recipient_name="Zoë Müller 王芳",
@@ -440,10 +442,10 @@ class TestListTransactions:
 
 
 class TestGetTransaction:
+    @pytest.mark.usefixtures("session")
     async def test_parties_see_it(
         self,
         client: AsyncClient,
-        session: AsyncSession,
         buyer: User,
         seller: User,
         material: Material,

@@ -357,7 +357,8 @@ def harness(migrated: str, settings: Settings) -> Iterator[Harness]:
         HARNESS = None
 
 
-def test_purchases_keep_stock_and_ledger_consistent(harness: Harness) -> None:
+@pytest.mark.usefixtures("harness")
+def test_purchases_keep_stock_and_ledger_consistent() -> None:
     run_state_machine_as_test(
         PurchaseMachine,
         settings=settings(

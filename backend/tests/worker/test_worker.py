@@ -5,7 +5,6 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from httpx import AsyncClient
 from redis.asyncio import Redis
 from saq import Queue
@@ -24,7 +23,7 @@ pytestmark = pytest.mark.concurrency
 
 
 @pytest.fixture
-async def queue(settings: Settings, redis: Redis) -> AsyncIterator[Queue]:
+async def queue(settings: Settings, redis: Redis) -> AsyncIterator[Queue]:  # noqa: ARG001
     assert settings.redis_url is not None
     queue = create_queue(settings.redis_url)
     await queue.connect()
@@ -47,8 +46,8 @@ def mail_dir(tmp_path: Path, settings: Settings) -> Iterator[tuple[Settings, Pat
         sink.stop()
 
 
+@pytest.mark.usefixtures("app")
 async def test_message_email_is_sent_by_a_worker(
-    app: FastAPI,
     committed: async_sessionmaker[AsyncSession],
     committed_client: AsyncClient,
     queue: Queue,
