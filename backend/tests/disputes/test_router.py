@@ -244,10 +244,10 @@ class TestThread:
 
 
 class TestListDisputes:
+    @pytest.mark.usefixtures("session")
     async def test_both_parties_see_the_order_disputes(
         self,
         client: AsyncClient,
-        session: AsyncSession,
         buyer: User,
         seller: User,
         material: Material,
