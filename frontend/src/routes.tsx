@@ -40,6 +40,11 @@ const OffersPage = lazy(() => import("@/pages/OffersPage"));
 const OfferPage = lazy(() => import("@/pages/OfferPage"));
 const PayoutsPage = lazy(() => import("@/pages/PayoutsPage"));
 const PartyDisputePage = lazy(() => import("@/pages/DisputePage"));
+const VerificationsPage = lazy(() => import("@/pages/admin/VerificationsPage"));
+const AdminUserPage = lazy(() => import("@/pages/admin/AdminUserPage"));
+const ReportsQueuePage = lazy(() => import("@/pages/admin/ReportsQueuePage"));
+const AdminMaterialPage = lazy(() => import("@/pages/admin/AdminMaterialPage"));
+const StatsPage = lazy(() => import("@/pages/admin/StatsPage"));
 
 function Root() {
   return (
@@ -92,7 +97,12 @@ export const router = createBrowserRouter([
             ),
             children: [
               { index: true, element: <AdminHomePage /> },
+              { path: "verifications", element: <VerificationsPage /> },
+              { path: "users/:id", element: <AdminUserPage /> },
+              { path: "reports", element: <ReportsQueuePage /> },
+              { path: "materials/:id", element: <AdminMaterialPage /> },
               { path: "certificates", element: <CertificatesQueuePage /> },
+              { path: "stats", element: <StatsPage /> },
               { path: "disputes", element: <DisputesQueuePage /> },
               { path: "disputes/:id", element: <DisputePage /> },
               { path: "audit", element: <AuditPage /> },

@@ -1,7 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/api/client";
 import { call, requestJson } from "@/lib/api";
-import type { AdminCertificateList, CertificateStatus, DisputeList, ResolveBody } from "@/lib/trustTypes";
+import type { AdminCertificateList, AdminUserDetail, AdminUserList, AdminUserQuery, CertificateStatus, DisputeList, PlatformStats, ReportQueue, ReportQuery, ResolveBody } from "@/lib/trustTypes";
 import type { AuditQuery } from "@/lib/types";
 import { materialKeys } from "./materials";
 import { transactionKeys } from "./transactions";
@@ -82,5 +82,65 @@ export function useDisputeMessage(id: string) {
   return useMutation({
     mutationFn: (content: string) => call(() => api.POST("/api/disputes/{dispute_id}/messages", { params: { path: { dispute_id: id } }, body: { content } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["admin", "dispute", id] }),
+  });
+}
+
+export function useAdminUsers(query: AdminUserQuery) {
+  return useQuery({
+    queryKey: ["admin", "users", query] as const,
+    queryFn: () => requestJson<AdminUserList>("GET", "/api/admin/users", { query: { ...query } }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useAdminUser(id: string | undefined) {
+  return useQuery({
+    queryKey: ["admin", "user", id] as const,
+    queryFn: () => requestJson<AdminUserDetail>("GET", `/api/admin/users/${enc(id!)}`),
+    enabled: Boolean(id),
+  });
+}
+
+/** verify / unverify / suspend {reason} / unsuspend a user. */
+export function useUserAction(id: string) {
+  const done = useAfterAction();
+  return useMutation({
+    mutationFn: ({ action, reason }: { action: "verify" | "unverify" | "suspend" | "unsuspend"; reason?: string }) =>
+      requestJson<unknown>("POST", `/api/admin/users/${enc(id)}/${action}`, action === "suspend" ? { body: { reason } } : {}),
+    onSuccess: done,
+  });
+}
+
+export function useReportQueue(query: ReportQuery) {
+  return useQuery({
+    queryKey: ["admin", "reports", query] as const,
+    queryFn: () => requestJson<ReportQueue>("GET", "/api/admin/reports", { query: { ...query } }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useDismissReport() {
+  const done = useAfterAction();
+  return useMutation({
+    mutationFn: (reportId: string) => requestJson<unknown>("POST", `/api/admin/reports/${enc(reportId)}/dismiss`),
+    onSuccess: done,
+  });
+}
+
+/** hide {reason} / unhide a listing. */
+export function useListingModeration(materialId: string) {
+  const done = useAfterAction();
+  return useMutation({
+    mutationFn: ({ action, reason }: { action: "hide" | "unhide"; reason?: string }) =>
+      requestJson<unknown>("POST", `/api/admin/materials/${enc(materialId)}/${action}`, action === "hide" ? { body: { reason } } : {}),
+    onSuccess: done,
+  });
+}
+
+export function usePlatformStats(range: { start_date?: string; end_date?: string }) {
+  return useQuery({
+    queryKey: ["admin", "stats", range] as const,
+    queryFn: () => requestJson<PlatformStats>("GET", "/api/admin/stats", { query: range }),
+    placeholderData: keepPreviousData,
   });
 }

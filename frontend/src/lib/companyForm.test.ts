@@ -6,7 +6,7 @@ const filled = { legal_name: "Tessitura Verde S.r.l.", registration_number: "MI-
 describe("company form", () => {
   it("starts empty, or from the saved details", () => {
     expect(companyForm(null)).toEqual({ legal_name: "", registration_number: "", vat_number: "", country: "", address: "" });
-    expect(companyForm({ ...filled, vat_number: null, verified: true })).toEqual({ ...filled, vat_number: "" });
+    expect(companyForm({ ...filled, vat_number: null, verified: true, user_id: "u", verified_at: null, updated_at: "2026-01-01T00:00:00Z" })).toEqual({ ...filled, vat_number: "" });
   });
 
   it("checks each field, the VAT number against the chosen country", () => {

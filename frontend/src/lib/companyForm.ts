@@ -28,7 +28,7 @@ export function validateCompanyForm(f: CompanyForm): Errors {
     if (problem) e[k] = problem;
   };
   check("legal_name", validateLength(f.legal_name, 2, 200, "Legal name"));
-  check("registration_number", validateLength(f.registration_number, 1, 100, "Registration number"));
+  check("registration_number", validateLength(f.registration_number, 1, 50, "Registration number"));
   if (!f.country) e.country = "Country is required.";
   else check("vat_number", validateVat(f.vat_number, f.country, countryName(f.country)));
   check("address", validateLength(f.address, 5, 500, "Address"));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   checkDocumentFile,
+  countRows,
   emptyCertificateForm,
   lastDays,
   outcomeLabel,
@@ -8,6 +9,7 @@ import {
   referenceRow,
   referencable,
   reportReasonLabel,
+  statusRows,
   validateCertificateForm,
   validateDateRange,
   validateReason,
@@ -113,5 +115,20 @@ describe("certificate references", () => {
   });
   it("makes a certification row that names the certificate by id", () => {
     expect(referenceRow(cert("approved"))).toEqual({ scheme: "GOTS", certificate_id: "id-approved", valid_until: "2030-01-31" });
+  });
+});
+
+describe("statistics rows", () => {
+  it("orders statuses along the order's life, unknown ones last", () => {
+    expect(statusRows({ cancelled: 1, zeta: 2, paid: 3, pending: 0, alpha: 1 }).map((r) => r.status)).toEqual(["pending", "paid", "cancelled", "alpha", "zeta"]);
+    expect(statusRows({ paid: 3 })).toEqual([{ status: "paid", orders: 3 }]);
+  });
+  it("sorts counts largest first, ties by name", () => {
+    expect(countRows({ brand: 2, manufacturer: 5, admin: 2 })).toEqual([
+      { key: "manufacturer", count: 5 },
+      { key: "admin", count: 2 },
+      { key: "brand", count: 2 },
+    ]);
+    expect(countRows({})).toEqual([]);
   });
 });

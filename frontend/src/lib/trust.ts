@@ -2,8 +2,11 @@
 import type { DisputeOutcome, ReportReason } from "./trustTypes";
 import { parseDecimal, type Errors } from "./validation";
 
+/** A certificate's rejection reason: 1-500 characters. */
 export const REASON_MAX = 500;
-export const REPORT_DETAILS_MAX = 2000;
+/** A suspension's or a hidden listing's reason: 1-1000 characters. */
+export const MODERATION_REASON_MAX = 1000;
+export const REPORT_DETAILS_MAX = 5000;
 
 /** A reason the operator gives (told to the user and kept in the audit log): 1-500 characters. */
 export function validateReason(v: string, max = REASON_MAX): string | null {
@@ -115,4 +118,21 @@ export function referencable<C extends { status: string }>(certificates: C[]): C
 /** A listing's certification row that references a certificate on file. */
 export function referenceRow(c: { certificate_id: string; scheme: string; valid_until: string }): { scheme: string; certificate_id: string; valid_until: string } {
   return { scheme: c.scheme, certificate_id: c.certificate_id, valid_until: c.valid_until };
+}
+
+const ORDER_FLOW = ["pending", "paid", "shipped", "completed", "cancelled"];
+
+/** Orders by status as chart rows, in the order's life-cycle order (unknown statuses last, by name). */
+export function statusRows(byStatus: Record<string, number>): Array<{ status: string; orders: number }> {
+  const rank = (s: string) => (ORDER_FLOW.includes(s) ? ORDER_FLOW.indexOf(s) : ORDER_FLOW.length);
+  return Object.entries(byStatus)
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+    .map(([status, orders]) => ({ status, orders }));
+}
+
+/** Rows of a count-by-key object, largest first, for a bar chart or table. */
+export function countRows(counts: Record<string, number>): Array<{ key: string; count: number }> {
+  return Object.entries(counts)
+    .map(([key, count]) => ({ key, count }))
+    .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
 }

@@ -85,7 +85,7 @@ function CompanyEditor({ company }: { company: Company | null }) {
             label="VAT number (optional)"
             value={form.vat_number}
             onChange={(e) => set("vat_number", e.target.value)}
-            maxLength={30}
+            maxLength={40}
             error={err("vat_number")}
             hint={form.country ? (vatHint(form.country) ?? "Checked by the operator.") : "Choose the country first: the format depends on it."}
             autoComplete="off"

@@ -24,6 +24,12 @@ export default function MaterialDetailPage() {
   );
 }
 
+/** Why the operator hid the listing (null: hidden with the seller's suspension); undefined when it is not hidden. */
+function hiddenReason(m: MaterialDetail): string | null | undefined {
+  if ((m.status as string) !== "hidden") return undefined;
+  return "hidden_reason" in m && typeof m.hidden_reason === "string" ? m.hidden_reason : null;
+}
+
 function MaterialView({ material: m }: { material: MaterialDetail }) {
   const { user, status } = useAuth();
   const isOwner = user?.user_id === m.seller.user_id;
@@ -35,6 +41,19 @@ function MaterialView({ material: m }: { material: MaterialDetail }) {
         </Link>{" "}
         / <span className="text-stone-700">{m.title}</span>
       </nav>
+      {isOwner && hiddenReason(m) !== undefined && (
+        <div role="status" className="rounded-xl border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
+          <p className="font-semibold">The FabricLoop operator has hidden this listing.</p>
+          <p className="mt-0.5">{hiddenReason(m) ?? "Your account is suspended."} It is out of search and buyers cannot open it; contact the FabricLoop team if you think this is a mistake.</p>
+        </div>
+      )}
+      {isAdmin(user) && (
+        <p className="text-sm">
+          <Link to={`/admin/materials/${m.material_id}`} className="font-medium text-brand-700 hover:underline">
+            Moderate this listing →
+          </Link>
+        </p>
+      )}
       {/* On a phone the two columns dissolve into one list (contents), reordered so that the
           photos, the price with "Buy now" and the impact come first. */}
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)] lg:gap-8">

@@ -8,6 +8,8 @@ interface Props {
   confirmLabel: string;
   /** Ask for a reason (told to the user, kept in the audit log). */
   reasonLabel?: string;
+  /** The longest reason the route takes. */
+  reasonMax?: number;
   danger?: boolean;
   pending: boolean;
   error: unknown;
@@ -16,13 +18,13 @@ interface Props {
 }
 
 /** A confirmation dialog for an operator action, with the reason it needs when it needs one. */
-export function ConfirmAction({ title, description, confirmLabel, reasonLabel, danger, pending, error, onConfirm, onClose }: Props) {
+export function ConfirmAction({ title, description, confirmLabel, reasonLabel, reasonMax = REASON_MAX, danger, pending, error, onConfirm, onClose }: Props) {
   const [reason, setReason] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (reasonLabel) {
-      const p = validateReason(reason);
+      const p = validateReason(reason, reasonMax);
       setProblem(p);
       if (p) return;
     }
@@ -37,10 +39,10 @@ export function ConfirmAction({ title, description, confirmLabel, reasonLabel, d
             value={reason}
             onChange={(e) => setReason(e.target.value)}
             error={problem}
-            hint={`Up to ${REASON_MAX} characters; kept in the audit log.`}
+            hint={`Up to ${reasonMax} characters; kept in the audit log.`}
             required
             rows={3}
-            maxLength={REASON_MAX}
+            maxLength={reasonMax}
             autoFocus
           />
         )}

@@ -1,6 +1,6 @@
 import { Link } from "react-router";
 import { PageHeader, Spinner } from "@/components/ui";
-import { useCertificateQueue, useDisputeQueue } from "@/hooks/admin";
+import { useAdminUsers, useCertificateQueue, useDisputeQueue, useReportQueue } from "@/hooks/admin";
 import { usePageTitle } from "@/lib/usePageTitle";
 
 interface QueueProps {
@@ -25,6 +25,8 @@ function QueueCard({ title, to, query, unit }: QueueProps) {
 
 /** The operator's start: what waits in each queue. */
 export default function AdminHomePage() {
+  const waiting = useAdminUsers({ has_company_details: true, verified: false, limit: 1 });
+  const reports = useReportQueue({ status: "open", limit: 1 });
   const certificates = useCertificateQueue("pending");
   const disputes = useDisputeQueue("open");
   usePageTitle("Operator");
@@ -32,6 +34,8 @@ export default function AdminHomePage() {
     <div>
       <PageHeader title="Operator queues" description="What waits for a decision. Every action you take is recorded in the audit log with your reason." />
       <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+        <QueueCard title="Verifications" to="/admin/verifications" query={waiting} unit="companies waiting for a check" />
+        <QueueCard title="Listing reports" to="/admin/reports" query={reports} unit="open" />
         <QueueCard title="Certificates" to="/admin/certificates" query={certificates} unit="waiting for review" />
         <QueueCard title="Disputes" to="/admin/disputes" query={disputes} unit="open" />
       </ul>

@@ -23,7 +23,8 @@ export default function AuditPage() {
   const target = params.get("target_type") ?? "";
   const start = params.get("start_date") ?? "";
   const end = params.get("end_date") ?? "";
-  const q = useAuditLog({ page, limit: 50, target_type: target || undefined, start_date: start || undefined, end_date: end || undefined });
+  const targetId = params.get("target_id") ?? "";
+  const q = useAuditLog({ page, limit: 50, target_type: target || undefined, target_id: targetId || undefined, start_date: start || undefined, end_date: end || undefined });
   usePageTitle("Audit log");
   const [draft, setDraft] = useResettableState(`${start}/${end}`, () => ({ start, end }));
   const [rangeError, setRangeError] = useState<string | null>(null);
