@@ -1,7 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/api/client";
 import { call, requestJson } from "@/lib/api";
-import type { AdminCertificateList, AdminUserDetail, AdminUserList, AdminUserQuery, CertificateStatus, DisputeList, PlatformStats, ReportQueue, ReportQuery, ResolveBody } from "@/lib/trustTypes";
+import type { AdminCertificateList, AdminUserQuery, CertificateStatus, DisputeList, ReportQuery, ResolveBody } from "@/lib/trustTypes";
 import type { AuditQuery } from "@/lib/types";
 import { materialKeys } from "./materials";
 import { transactionKeys } from "./transactions";
@@ -88,7 +88,7 @@ export function useDisputeMessage(id: string) {
 export function useAdminUsers(query: AdminUserQuery) {
   return useQuery({
     queryKey: ["admin", "users", query] as const,
-    queryFn: () => requestJson<AdminUserList>("GET", "/api/admin/users", { query: { ...query } }),
+    queryFn: () => call(() => api.GET("/api/admin/users", { params: { query } })),
     placeholderData: keepPreviousData,
   });
 }
@@ -96,7 +96,7 @@ export function useAdminUsers(query: AdminUserQuery) {
 export function useAdminUser(id: string | undefined) {
   return useQuery({
     queryKey: ["admin", "user", id] as const,
-    queryFn: () => requestJson<AdminUserDetail>("GET", `/api/admin/users/${enc(id!)}`),
+    queryFn: () => call(() => api.GET("/api/admin/users/{user_id}", { params: { path: { user_id: id! } } })),
     enabled: Boolean(id),
   });
 }
@@ -105,8 +105,13 @@ export function useAdminUser(id: string | undefined) {
 export function useUserAction(id: string) {
   const done = useAfterAction();
   return useMutation({
-    mutationFn: ({ action, reason }: { action: "verify" | "unverify" | "suspend" | "unsuspend"; reason?: string }) =>
-      requestJson<unknown>("POST", `/api/admin/users/${enc(id)}/${action}`, action === "suspend" ? { body: { reason } } : {}),
+    mutationFn: ({ action, reason }: { action: "verify" | "unverify" | "suspend" | "unsuspend"; reason?: string }): Promise<unknown> => {
+      const path = { params: { path: { user_id: id } } };
+      if (action === "verify") return call(() => api.POST("/api/admin/users/{user_id}/verify", path));
+      if (action === "unverify") return call(() => api.POST("/api/admin/users/{user_id}/unverify", path));
+      if (action === "unsuspend") return call(() => api.POST("/api/admin/users/{user_id}/unsuspend", path));
+      return call(() => api.POST("/api/admin/users/{user_id}/suspend", { ...path, body: { reason: reason ?? "" } }));
+    },
     onSuccess: done,
   });
 }
@@ -114,7 +119,7 @@ export function useUserAction(id: string) {
 export function useReportQueue(query: ReportQuery) {
   return useQuery({
     queryKey: ["admin", "reports", query] as const,
-    queryFn: () => requestJson<ReportQueue>("GET", "/api/admin/reports", { query: { ...query } }),
+    queryFn: () => call(() => api.GET("/api/admin/reports", { params: { query } })),
     placeholderData: keepPreviousData,
   });
 }
@@ -122,7 +127,7 @@ export function useReportQueue(query: ReportQuery) {
 export function useDismissReport() {
   const done = useAfterAction();
   return useMutation({
-    mutationFn: (reportId: string) => requestJson<unknown>("POST", `/api/admin/reports/${enc(reportId)}/dismiss`),
+    mutationFn: (reportId: string) => call(() => api.POST("/api/admin/reports/{report_id}/dismiss", { params: { path: { report_id: reportId } } })),
     onSuccess: done,
   });
 }
@@ -131,8 +136,11 @@ export function useDismissReport() {
 export function useListingModeration(materialId: string) {
   const done = useAfterAction();
   return useMutation({
-    mutationFn: ({ action, reason }: { action: "hide" | "unhide"; reason?: string }) =>
-      requestJson<unknown>("POST", `/api/admin/materials/${enc(materialId)}/${action}`, action === "hide" ? { body: { reason } } : {}),
+    mutationFn: ({ action, reason }: { action: "hide" | "unhide"; reason?: string }): Promise<unknown> => {
+      const path = { params: { path: { material_id: materialId } } };
+      if (action === "unhide") return call(() => api.POST("/api/admin/materials/{material_id}/unhide", path));
+      return call(() => api.POST("/api/admin/materials/{material_id}/hide", { ...path, body: { reason: reason ?? "" } }));
+    },
     onSuccess: done,
   });
 }
@@ -140,7 +148,7 @@ export function useListingModeration(materialId: string) {
 export function usePlatformStats(range: { start_date?: string; end_date?: string }) {
   return useQuery({
     queryKey: ["admin", "stats", range] as const,
-    queryFn: () => requestJson<PlatformStats>("GET", "/api/admin/stats", { query: range }),
+    queryFn: () => call(() => api.GET("/api/admin/stats", { params: { query: range } })),
     placeholderData: keepPreviousData,
   });
 }

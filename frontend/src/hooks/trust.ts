@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { requestJson } from "@/lib/api";
+import { api } from "@/api/client";
+import { call, requestJson } from "@/lib/api";
 import { ApiError } from "@/lib/errors";
-import type { CertificateBody, CertificateList, Company, CompanyBody, DocumentUploaded, ReportBody } from "@/lib/trustTypes";
+import type { CertificateBody, CertificateList, CompanyBody, DocumentUploaded, ReportBody } from "@/lib/trustTypes";
 import { uploadFile } from "./images";
 
 export const trustKeys = {
@@ -34,7 +35,7 @@ export function useSubmitCertificate() {
 export function useSaveCompany() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: CompanyBody) => requestJson<unknown>("PUT", "/api/account/company", { body }),
+    mutationFn: (body: CompanyBody) => call(() => api.PUT("/api/account/company", { body })),
     onSuccess: () => qc.invalidateQueries({ queryKey: trustKeys.company }),
   });
 }
@@ -42,7 +43,7 @@ export function useSaveCompany() {
 /** POST /api/materials/{id}/reports: a signed-in user flags a listing for the operator. */
 export function useReportListing(materialId: string) {
   return useMutation({
-    mutationFn: (body: ReportBody) => requestJson<unknown>("POST", `/api/materials/${encodeURIComponent(materialId)}/reports`, { body }),
+    mutationFn: (body: ReportBody) => call(() => api.POST("/api/materials/{material_id}/reports", { params: { path: { material_id: materialId } }, body })),
   });
 }
 
@@ -52,7 +53,7 @@ export function useCompany() {
     queryKey: trustKeys.company,
     queryFn: async () => {
       try {
-        return await requestJson<Company>("GET", "/api/account/company");
+        return await call(() => api.GET("/api/account/company"));
       } catch (e) {
         if (e instanceof ApiError && e.status === 404) return null;
         throw e;

@@ -92,3 +92,17 @@ export type DisputeBody = Body<"/api/transactions/{transaction_id}/disputes", "p
 export type DisputeSummary = Ok<"/api/transactions/{transaction_id}/disputes", "get">["disputes"][number];
 export type DisputeReason = DisputeBody["reason"];
 export type FxRates = Ok<"/api/fx-rates", "get">;
+
+export type Company = Ok<"/api/account/company", "get">;
+export type CompanyBody = Body<"/api/account/company", "put">;
+export type AdminUserList = Ok<"/api/admin/users", "get">;
+export type AdminUserSummary = AdminUserList["users"][number];
+export type AdminUserQuery = Query<"/api/admin/users", "get">;
+export type AdminUserDetail = Ok<"/api/admin/users/{user_id}", "get">;
+export type ReportQueue = Ok<"/api/admin/reports", "get">;
+export type ListingReport = ReportQueue["reports"][number];
+export type ReportQuery = Query<"/api/admin/reports", "get">;
+export type ReportStatus = ListingReport["status"];
+export type ReportReason = ListingReport["reason"];
+export type ReportBody = Body<"/api/materials/{material_id}/reports", "post">;
+export type PlatformStats = Ok<"/api/admin/stats", "get">;
