@@ -18,7 +18,7 @@ from fabricloop.materials.models import Material
 from tests.asserts import assert_error
 from tests.factories import auth_headers, make_material, make_transaction, make_user
 from tests.refunds.helpers import paid_order, refunds_url
-from tests.transactions.helpers import TRANSACTIONS, buy
+from tests.transactions.helpers import TRANSACTIONS, buy, order
 
 
 @pytest.fixture
@@ -181,3 +181,83 @@ async def test_lines_add_up_to_the_total(
         (await client.get(invoice_url(order.id), headers=auth_headers(seller))).content
     )
     assert "commission on this order is 3.88 EUR" in seller_copy
+
+
+async def put_company(client: AsyncClient, user: User, **body: str) -> None:
+    response = await client.put("/api/account/company", json=body, headers=auth_headers(user))
+    assert response.status_code == 200, response.text
+
+
+async def test_parties_as_they_were_when_issued(
+    client: AsyncClient, session: AsyncSession, buyer: User, seller: User, material: Material
+) -> None:
+    """The invoice names both companies by their details (legal name, address, registration
+    and VAT numbers) and the buyer's purchase order, as they stood when it was issued."""
+    await put_company(
+        client,
+        seller,
+        legal_name="Tecelagem Ribeiro, Lda.",
+        registration_number="PT-503 123 456",
+        vat_number="PT501964843",
+        country="PT",
+        address="Rua do Ouro 12, 4000-001 Porto",
+    )
+    await put_company(
+        client,
+        buyer,
+        legal_name="Maison Éclat SAS",
+        registration_number="RCS Paris 123 456 789",
+        vat_number="FR40303265045",
+        country="FR",
+        address="12 rue de Rivoli, 75004 Paris",
+    )
+    order = await buy(
+        client, auth_headers(buyer), material.id, 4, purchase_order_reference=" PO-2026-0042 "
+    )
+    detail = await client.get(
+        f"{TRANSACTIONS}/{order['transaction_id']}", headers=auth_headers(buyer)
+    )
+    assert detail.json()["purchase_order_reference"] == "PO-2026-0042"
+    paid = await client.post(
+        "/api/payments",
+        json={"transaction_id": order["transaction_id"], "payment_method": "pm_card_visa"},
+        headers=auth_headers(buyer),
+    )
+    assert paid.status_code == 201, paid.text
+    # Details changed after the invoice was issued do not rewrite it.
+    await put_company(
+        client,
+        buyer,
+        legal_name="Renamed SAS",
+        registration_number="RCS Paris 123 456 789",
+        country="FR",
+        address="1 place Vendôme, 75001 Paris",
+    )
+    response = await client.get(invoice_url(order["transaction_id"]), headers=auth_headers(buyer))
+    text = pdf_text(response.content)
+    for expected in (
+        "Tecelagem Ribeiro, Lda.",
+        "Rua do Ouro 12, 4000-001 Porto",
+        "VAT no. PT501964843",
+        "Maison Éclat SAS",
+        "12 rue de Rivoli, 75004 Paris",
+        "VAT no. FR40303265045",
+        "Registration no. RCS Paris 123 456 789",
+        "Your purchase order: PO-2026-0042",
+        "Delivery address",
+    ):
+        assert expected in text, expected
+    assert "Renamed" not in text
+
+
+@pytest.mark.parametrize("reference", ["x" * 65, "PO\x001", "PO\n1", 42])
+async def test_bad_purchase_order_reference(
+    client: AsyncClient, buyer: User, material: Material, reference: object
+) -> None:
+    response = await client.post(
+        TRANSACTIONS,
+        json=order(material.id, purchase_order_reference=reference),
+        headers=auth_headers(buyer),
+    )
+    assert response.status_code == 422
+    assert_error(response.json(), "validation_error")

@@ -27,9 +27,14 @@ def order(material_id: uuid.UUID | str, quantity: Any = 10, **overrides: Any) ->
 
 
 async def buy(
-    client: AsyncClient, headers: dict[str, str], material_id: uuid.UUID, quantity: Any = 10
+    client: AsyncClient,
+    headers: dict[str, str],
+    material_id: uuid.UUID,
+    quantity: Any = 10,
+    **overrides: Any,
 ) -> dict[str, Any]:
-    response = await client.post(TRANSACTIONS, json=order(material_id, quantity), headers=headers)
+    body = order(material_id, quantity, **overrides)
+    response = await client.post(TRANSACTIONS, json=body, headers=headers)
     assert response.status_code == 201, response.text
     data: dict[str, Any] = response.json()
     return data

@@ -5518,6 +5518,11 @@ export interface components {
             /** @description Required unless `pickup` is true. */
             shipping_address?: components["schemas"]["ShippingAddress"] | null;
             /**
+             * Purchase Order Reference
+             * @description The buyer's own purchase-order number (1-64 characters, no control characters), printed on the invoice; blank means none.
+             */
+            purchase_order_reference?: string | null;
+            /**
              * Pickup
              * @description Collect from the seller instead of delivery, where the seller's shipping profile offers it (else 422 `pickup_unavailable`): no shipping price, no address needed.
              * @default false
@@ -5629,6 +5634,11 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+            /**
+             * Purchase Order Reference
+             * @description The buyer's purchase-order number given at checkout, if any.
+             */
+            purchase_order_reference: string | null;
             /** @description Null for a pickup order, and for an order made from an accepted offer that gave no address (the parties agree on delivery in their conversation). */
             shipping_address: components["schemas"]["ShippingAddress"] | null;
             /** Status History */

@@ -65,6 +65,7 @@ export default function TransactionDetailPage() {
                   ["Shipping", Number(tx.shipping_price) === 0 ? (tx.shipping_method === "zone" ? "Free" : "—") : formatMoney(tx.shipping_price, tx.currency)],
                   ["Total", <strong key="t">{formatMoney(tx.total, tx.currency)}</strong>],
                   ["Buyer", tx.buyer.company_name],
+                  ...(tx.purchase_order_reference ? ([["Purchase order", tx.purchase_order_reference]] as Array<[string, string]>) : []),
                   ["Seller", tx.seller.company_name],
                   ["Placed", formatDateTime(tx.created_at)],
                   ...(tx.paid_at ? ([["Paid", formatDateTime(tx.paid_at)]] as Array<[string, string]>) : []),

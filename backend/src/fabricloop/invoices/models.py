@@ -54,4 +54,8 @@ class Document(UUIDPrimaryKey, Base):
     amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     currency: Mapped[str] = mapped_column(String(3))
     reason: Mapped[str | None] = mapped_column(String(500))
+    # The parties as the document names them (legal name, address, registration and VAT
+    # numbers); null where the party had given no company details at the time.
+    seller_party: Mapped[str | None] = mapped_column(String(1000))
+    buyer_party: Mapped[str | None] = mapped_column(String(1000))
     issued_at: Mapped[datetime]

@@ -49,7 +49,10 @@ def render(sheet: Sheet) -> bytes:
     pdf.heading("Seller")
     pdf.paragraph(sheet.seller)
     pdf.heading("Buyer")
-    pdf.paragraph(f"{sheet.buyer}\n{_address(sheet.buyer_address)}")
+    pdf.paragraph(sheet.buyer)
+    if sheet.buyer_address:
+        pdf.heading("Delivery address")
+        pdf.paragraph(_address(sheet.buyer_address))
     pdf.heading("Lines")
     pdf.grid(["Description", "Quantity", "Unit price", "Amount"], sheet.lines, [90, 30, 30, 30])
     pdf.use_font(11, bold=True)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
+from fabricloop.companies import service as companies
 from fabricloop.invoices import pdf, repository
 from fabricloop.invoices.errors import CreditNoteNotFound, NotInvoiced
 from fabricloop.invoices.models import Document
@@ -29,6 +30,25 @@ def document_number(document: Document) -> str:
     return f"{PREFIXES[document.kind]}-{document.number:06d}"
 
 
+async def party(session: AsyncSession, user_id: uuid.UUID) -> str | None:
+    """A party as an invoice names it, from the company details it gave (None without)."""
+    company = await companies.company_of(session, user_id)
+    if company is None:
+        return None
+    lines = [company.legal_name, company.address, company.country]
+    lines.append(f"Registration no. {company.registration_number}")
+    if company.vat_number:
+        lines.append(f"VAT no. {company.vat_number}")
+    return "\n".join(lines)
+
+
+async def _parties(session: AsyncSession, transaction: Transaction) -> dict[str, str | None]:
+    return {
+        "seller_party": await party(session, transaction.seller_id),
+        "buyer_party": await party(session, transaction.buyer_id),
+    }
+
+
 async def issue_invoice(session: AsyncSession, transaction: Transaction) -> Document:
     """The order's invoice, numbered now if it has none yet (called when it is paid)."""
     existing = await repository.invoice_of(session, transaction.id)
@@ -45,6 +65,7 @@ async def issue_invoice(session: AsyncSession, transaction: Transaction) -> Docu
             amount=transaction.total,
             currency=transaction.currency,
             issued_at=_now(),
+            **await _parties(session, transaction),
         ),
     )
 
@@ -71,6 +92,7 @@ async def issue_credit_note(
             currency=transaction.currency,
             reason=reason[:500],
             issued_at=_now(),
+            **await _parties(session, transaction),
         ),
     )
 
@@ -101,6 +123,12 @@ async def _paid_view(
     return view
 
 
+def _buyer(view: TransactionView, document: Document) -> str:
+    buyer = document.buyer_party or view.buyer_company
+    reference = view.transaction.purchase_order_reference
+    return f"{buyer}\nYour purchase order: {reference}" if reference else buyer
+
+
 def _sheet(view: TransactionView, document: Document, title: str, notes: list[str]) -> pdf.Sheet:
     t = view.transaction
     quantity = f"{t.quantity.normalize():f} {t.unit}"
@@ -119,8 +147,8 @@ def _sheet(view: TransactionView, document: Document, title: str, notes: list[st
     return pdf.Sheet(
         title=title,
         issued_at=document.issued_at,
-        seller=view.seller_company,
-        buyer=view.buyer_company,
+        seller=document.seller_party or view.seller_company,
+        buyer=_buyer(view, document),
         buyer_address=t.shipping_address or {},
         lines=lines,
         total=document.amount if document.kind == "invoice" else -document.amount,

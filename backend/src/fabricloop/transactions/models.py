@@ -85,6 +85,8 @@ class Transaction(UUIDPrimaryKey, Timestamps, Base):
     kind: Mapped[str] = mapped_column(String(8), server_default="order")
     # The lot the stock was reserved from, for a listing sold by lot.
     lot_code: Mapped[str | None] = mapped_column(String(64))
+    # The buyer's purchase-order number, printed on the invoice.
+    purchase_order_reference: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), server_default="pending")
     # JSON null (never SQL NULL) for an order made from an offer that gave no address.
     shipping_address: Mapped[dict[str, Any] | None] = mapped_column(JSONB, nullable=False)

@@ -181,6 +181,7 @@ async def get_transaction(
             "refunded_amount": t.refunded_amount,
             "payout_status": t.payout_status,
             "shipping_address": t.shipping_address,
+            "purchase_order_reference": t.purchase_order_reference,
             "status_history": t.status_history,
             "incoterm": t.incoterm,
             "estimated_days": None

@@ -55,6 +55,7 @@ def _country(value: str) -> str:
 
 _Stripped = StringConstraints(strip_whitespace=True, min_length=1)
 Text20 = Annotated[str, _Stripped, Field(max_length=20), AfterValidator(_plain_text)]
+Text64 = Annotated[str, _Stripped, Field(max_length=64), AfterValidator(_plain_text)]
 Text100 = Annotated[str, _Stripped, Field(max_length=100), AfterValidator(_plain_text)]
 Text200 = Annotated[str, _Stripped, Field(max_length=200), AfterValidator(_plain_text)]
 OptionalText100 = Annotated[Text100 | None, BeforeValidator(_blank_is_none)]
@@ -120,6 +121,13 @@ class TransactionCreate(BaseModel):
     shipping_address: Annotated[
         ShippingAddress | None,
         Field(description="Required unless `pickup` is true."),
+    ] = None
+    purchase_order_reference: Annotated[
+        Annotated[Text64 | None, BeforeValidator(_blank_is_none)],
+        Field(
+            description="The buyer's own purchase-order number (1-64 characters, no control "
+            "characters), printed on the invoice; blank means none."
+        ),
     ] = None
     pickup: Annotated[
         StrictBool,
@@ -188,6 +196,9 @@ class TransactionSummary(Shipping):
 
 
 class TransactionDetail(TransactionSummary):
+    purchase_order_reference: str | None = Field(
+        description="The buyer's purchase-order number given at checkout, if any."
+    )
     shipping_address: ShippingAddress | None = Field(
         description="Null for a pickup order, and for an order made from an accepted offer "
         "that gave no address (the parties agree on delivery in their conversation)."

@@ -214,6 +214,16 @@ async def listing_for(
 async def create_transaction(
     session: AsyncSession, settings: Settings, cache: Cache, buyer: User, data: TransactionCreate
 ) -> Transaction:
+    transaction = await _create(session, settings, cache, buyer, data)
+    if data.purchase_order_reference is not None:
+        transaction.purchase_order_reference = data.purchase_order_reference
+        await repository.flush(session)
+    return transaction
+
+
+async def _create(
+    session: AsyncSession, settings: Settings, cache: Cache, buyer: User, data: TransactionCreate
+) -> Transaction:
     listing = await listing_for(session, buyer.id, data.material_id)
     if data.kind == "sample":
         return await _create_sample(session, settings, buyer, listing, data)

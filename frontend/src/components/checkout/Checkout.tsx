@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { useSearchParams } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import { LotPicker, TierTable } from "@/components/materials/detail/TradePanel";
 import { AddressFields, emptyAddress, toAddressBody, validateAddress, validateAddressComplete } from "@/components/transactions/AddressFields";
 import { Card, CardBody, CardHeader, ErrorBanner, Input, PageHeader } from "@/components/ui";
@@ -25,6 +25,7 @@ export function Checkout({ material: m, onPriceChanged }: { material: MaterialDe
   const lotStock = m.lots.find((l) => l.lot_code === lot)?.quantity;
   const [address, setAddress] = useState(() => ({ ...emptyAddress(), country: rememberedCountry() ?? "" }));
   const [pickup, setPickup] = useState(false);
+  const [purchaseOrder, setPurchaseOrder] = useState("");
   const [errors, setErrors] = useState<Errors>({});
   const [order, setOrder] = useState<ReservedOrder | null>(null);
   const [paid, setPaid] = useState<PayResult | null>(null);
@@ -56,6 +57,7 @@ export function Checkout({ material: m, onPriceChanged }: { material: MaterialDe
         shipping_address,
         expected_unit_price: unitPriceFor(m, q),
         pickup,
+        ...(purchaseOrder.trim() ? { purchase_order_reference: purchaseOrder.trim() } : {}),
       });
       setPriceNotice(null);
       if (address.country) rememberCountry(address.country);
@@ -122,6 +124,27 @@ export function Checkout({ material: m, onPriceChanged }: { material: MaterialDe
                 </label>
               )}
               <AddressFields value={address} onChange={setAddress} errors={errors} disabled={Boolean(order)} />
+            </CardBody>
+          </Card>
+          <Card>
+            <CardHeader title="Invoice" description="The invoice names your company as in your company details." />
+            <CardBody className="space-y-3">
+              <Input
+                label="Your purchase order number (optional)"
+                value={purchaseOrder}
+                onChange={(e) => setPurchaseOrder(e.target.value)}
+                maxLength={64}
+                error={errors.purchase_order_reference}
+                disabled={Boolean(order)}
+                hint="Printed on the invoice."
+              />
+              <p className="text-sm text-stone-600">
+                Legal name, address and VAT number come from{" "}
+                <Link to="/account/company" className="font-medium text-brand-700 underline">
+                  your company details
+                </Link>
+                .
+              </p>
             </CardBody>
           </Card>
         </div>
