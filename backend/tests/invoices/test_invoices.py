@@ -189,7 +189,7 @@ async def put_company(client: AsyncClient, user: User, **body: str) -> None:
 
 
 async def test_parties_as_they_were_when_issued(
-    client: AsyncClient, session: AsyncSession, buyer: User, seller: User, material: Material
+    client: AsyncClient, buyer: User, seller: User, material: Material
 ) -> None:
     """The invoice names both companies by their details (legal name, address, registration
     and VAT numbers) and the buyer's purchase order, as they stood when it was issued."""
