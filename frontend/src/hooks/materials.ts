@@ -61,3 +61,12 @@ export function useDeleteMaterial() {
     onSuccess: () => qc.invalidateQueries({ queryKey: materialKeys.all }),
   });
 }
+
+/** The reference exchange rates search converts prices with (none before an import). */
+export function useFxRates() {
+  return useQuery({
+    queryKey: ["fx-rates"],
+    queryFn: () => call(() => api.GET("/api/fx-rates")),
+    staleTime: 60 * 60 * 1000,
+  });
+}

@@ -4,17 +4,18 @@ import { ActiveFilters } from "@/components/materials/ActiveFilters";
 import { MaterialCard, MaterialCardSkeletons } from "@/components/materials/MaterialCard";
 import { MaterialFilters } from "@/components/materials/MaterialFilters";
 import { SearchBox } from "@/components/materials/SearchBox";
-import { SORTS, activeFilterCount, facetsOf, rememberDisplayCurrency, rememberedDisplayCurrency, toMaterialQuery } from "@/components/materials/searchParams";
+import { SORTS, activeFilterCount, displayCurrencies, facetsOf, rememberDisplayCurrency, rememberedDisplayCurrency, toMaterialQuery } from "@/components/materials/searchParams";
 import { Badge, EmptyState, PageHeader, QueryState, Pagination, controlClass } from "@/components/ui";
-import { useMaterialSearch, useMaterialTypes } from "@/hooks/materials";
+import { useFxRates, useMaterialSearch } from "@/hooks/materials";
 import { usePageTitle } from "@/lib/usePageTitle";
 
 export default function MaterialsPage() {
   const [params, setParams] = useSearchParams();
-  const types = useMaterialTypes();
   const [remembered, setRemembered] = useState(rememberedDisplayCurrency);
-  const query = toMaterialQuery(params, remembered);
-  const displayCurrency = (query as { display_currency?: string }).display_currency ?? "";
+  const fx = useFxRates();
+  const currencies = displayCurrencies(fx.data);
+  const query = toMaterialQuery(params, remembered, fx.isPending ? undefined : currencies);
+  const displayCurrency = query.display_currency ?? "";
   const search = useMaterialSearch(query);
   usePageTitle(query.q ? `“${query.q}” — materials` : "Browse materials");
   const filterCount = activeFilterCount(params);
@@ -58,26 +59,28 @@ export default function MaterialsPage() {
               {search.data ? `${search.data.total} material${search.data.total === 1 ? "" : "s"} found` : "Searching…"}
             </p>
             <div className="flex flex-wrap items-center gap-3">
-              <label className="flex items-center gap-2 whitespace-nowrap text-sm text-stone-600">
-                Prices in
-                <select
-                  className={controlClass(null, "w-auto py-1.5")}
-                  value={displayCurrency}
-                  onChange={(e) => {
-                    const code = e.target.value || null;
-                    rememberDisplayCurrency(code);
-                    setRemembered(code);
-                    update({ display_currency: code ?? "" }, false);
-                  }}
-                >
-                  <option value="">Listing currency</option>
-                  {(types.data?.currencies ?? []).map((c) => (
-                    <option key={c} value={c}>
-                      {c}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              {currencies.length > 0 && (
+                <label className="flex items-center gap-2 whitespace-nowrap text-sm text-stone-600">
+                  Prices in
+                  <select
+                    className={controlClass(null, "w-auto py-1.5")}
+                    value={displayCurrency}
+                    onChange={(e) => {
+                      const code = e.target.value || null;
+                      rememberDisplayCurrency(code);
+                      setRemembered(code);
+                      update({ display_currency: code ?? "" }, false);
+                    }}
+                  >
+                    <option value="">Listing currency</option>
+                    {currencies.map((c) => (
+                      <option key={c} value={c}>
+                        {c}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              )}
               <label className="flex items-center gap-2 whitespace-nowrap text-sm text-stone-600">
                 Sort by
                 <select className={controlClass(null, "w-auto py-1.5")} value={sortValue} onChange={(e) => update({ sort: e.target.value })}>
@@ -122,7 +125,7 @@ export default function MaterialsPage() {
               <>
                 <div className={`grid gap-5 sm:grid-cols-2 xl:grid-cols-3 ${search.isPlaceholderData ? "opacity-60" : ""}`}>
                   {data.materials.map((m) => (
-                    <MaterialCard key={m.material_id} material={m} displayCurrency={displayCurrency} />
+                    <MaterialCard key={m.material_id} material={m} displayCurrency={data.display_currency ?? displayCurrency} />
                   ))}
                 </div>
                 <Pagination

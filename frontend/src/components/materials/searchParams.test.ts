@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PAGE_SIZE, activeFilterCount, facetsOf, toMaterialQuery, withCount } from "./searchParams";
+import { PAGE_SIZE, activeFilterCount, displayCurrencies, facetsOf, toMaterialQuery, withCount } from "./searchParams";
 
 const q = (s: string) => toMaterialQuery(new URLSearchParams(s));
 
@@ -50,6 +50,15 @@ describe("display currency and facets", () => {
     // An empty value in the URL means each listing's own currency, whatever was remembered.
     expect(toMaterialQuery(new URLSearchParams("display_currency="), "GBP")).not.toHaveProperty("display_currency");
     expect(toMaterialQuery(new URLSearchParams("display_currency=usd"))).not.toHaveProperty("display_currency");
+  });
+
+  it("offers only currencies with a reference rate, and drops any other", () => {
+    const fx = { base: "EUR", rates: [{ currency: "USD" }, { currency: "EUR" }, { currency: "GBP" }] };
+    expect(displayCurrencies(fx)).toEqual(["EUR", "GBP", "USD"]);
+    expect(displayCurrencies({ base: "EUR", rates: [] })).toEqual([]);
+    expect(toMaterialQuery(new URLSearchParams("display_currency=JPY"), null, ["EUR", "USD"])).not.toHaveProperty("display_currency");
+    expect(toMaterialQuery(new URLSearchParams(""), "USD", [])).not.toHaveProperty("display_currency");
+    expect(toMaterialQuery(new URLSearchParams(""), "USD", ["USD"])).toMatchObject({ display_currency: "USD" });
   });
 
   it("reads facets when the response has them, and labels values with counts", () => {

@@ -60,13 +60,22 @@ export function rememberDisplayCurrency(code: string | null): void {
   }
 }
 
+/** The currencies prices can be shown in: those with a reference rate (the base among them),
+ * none before rates are loaded. */
+export function displayCurrencies(fx: { base: string; rates: Array<{ currency: string }> } | undefined): string[] {
+  if (!fx || fx.rates.length === 0) return [];
+  return [...new Set([fx.base, ...fx.rates.map((r) => r.currency)])].sort();
+}
+
 /** URL query string -> API query (only known keys; invalid numbers dropped). `remembered` is the
  * display currency used when the URL names none ("" in the URL: each listing's own). */
-export function toMaterialQuery(params: URLSearchParams, remembered: string | null = null): MaterialQuery {
+export function toMaterialQuery(params: URLSearchParams, remembered: string | null = null, available?: string[]): MaterialQuery {
   const q: MaterialQuery = {};
-  const display = params.has("display_currency") ? params.get("display_currency") : remembered;
-  // The search converts prices into it (sent as-is to a server that does not know it yet).
-  if (display && /^[A-Z]{3}$/.test(display)) (q as Record<string, unknown>).display_currency = display;
+  let display = params.has("display_currency") ? params.get("display_currency") : remembered;
+  // A currency without a reference rate (or none loaded yet) is not sent: the search would refuse it.
+  if (available && display && !available.includes(display)) display = null;
+  // The search converts prices into it, for comparison beside each listing's own.
+  if (display && /^[A-Z]{3}$/.test(display)) q.display_currency = display;
   const text = params.get("q")?.trim();
   if (text) q.q = text;
   const types = params.getAll("material_type").filter(Boolean);
