@@ -26,16 +26,23 @@ def database_url(settings: Settings) -> str:
     return settings.database_url
 
 
-def cmd_migrate(args: argparse.Namespace) -> int:
+def _migrated(settings: Settings) -> None:
+    """The database at the latest migration, created first when the server has none yet (a
+    fresh CI machine, a new environment)."""
     import asyncio
 
     from fabricloop.core import migrate
     from fabricloop.ops.pgtools import create_database_if_missing
 
-    settings = settings_with_services()
-    # A new server (a fresh CI machine, a new environment) has no database yet.
     asyncio.run(create_database_if_missing(database_url(settings)))
     migrate.upgrade(database_url(settings))
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from fabricloop.core import migrate
+
+    settings = settings_with_services()
+    _migrated(settings)
     if args.check:
         migrate.check(database_url(settings))
     print("database is at the latest migration")
@@ -43,7 +50,6 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from fabricloop.core import migrate
     from fabricloop.core.logging import configure_logging
 
     if args.host:
@@ -55,7 +61,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     get_settings.cache_clear()
     settings = settings_with_services()
     configure_logging(settings.log_level, settings.log_path)
-    migrate.upgrade(database_url(settings))
+    _migrated(settings)
     for hook in STARTUP_HOOKS:
         hook(settings, args)
     # uvicorn shuts down gracefully on SIGTERM, then raises the signal again with the handler
