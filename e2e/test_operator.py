@@ -51,7 +51,7 @@ def test_operator_verifies_a_seller_and_approves_a_certificate(
     other_page.get_by_role("button", name="Save company details").click()
     expect(other_page.get_by_text("This is not a Portugal VAT number")).to_be_visible()
     expect(vat).to_be_focused()
-    vat.fill("PT 507 123 456")
+    vat.fill("PT 507 123 450")
     other_page.get_by_role("button", name="Save company details").click()
     expect(other_page.get_by_text("Saved. The operator will check your details.")).to_be_visible()
 
@@ -84,7 +84,7 @@ def test_operator_verifies_a_seller_and_approves_a_certificate(
     operator_section(page, "Verifications")
     page.get_by_role("link", name=seller["company"]).click()
     expect(page.get_by_role("heading", level=1, name=seller["company"])).to_be_visible()
-    expect(page.get_by_text("PT507123456")).to_be_visible()
+    expect(page.get_by_text("PT507123450")).to_be_visible()
     page.get_by_role("button", name="Verify company").click()
     confirm(page, "Verify")
     expect(page.get_by_text("Verified", exact=True).first).to_be_visible()

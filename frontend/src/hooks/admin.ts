@@ -1,7 +1,8 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/api/client";
 import { call, requestJson } from "@/lib/api";
-import type { AdminCertificateList, AdminUserQuery, CertificateStatus, DisputeList, ReportQuery, ResolveBody } from "@/lib/trustTypes";
+import { ApiError } from "@/lib/errors";
+import type { AdminCertificateList, AdminUserQuery, CertificateStatus, ReportQuery, ResolveBody } from "@/lib/trustTypes";
 import type { AuditQuery } from "@/lib/types";
 import { materialKeys } from "./materials";
 import { transactionKeys } from "./transactions";
@@ -51,16 +52,26 @@ export function useReviewCertificate() {
 export function useDisputeQueue(status: "open" | "resolved" | "", page = 1) {
   return useQuery({
     queryKey: ["admin", "disputes", status, page] as const,
-    queryFn: () => requestJson<DisputeList>("GET", "/api/admin/disputes", { query: { status: status || undefined, page, limit: 20 } }),
+    queryFn: () => call(() => api.GET("/api/admin/disputes", { params: { query: { status: status || undefined, page, limit: 20 } } })),
     placeholderData: keepPreviousData,
   });
 }
 
-/** A dispute with its thread (GET /api/disputes/{id}, open to operators). */
+/**
+ * One case of the disputes console (the dispute, its thread and its order): the console lists
+ * cases only, so this reads its pages (100 a page, oldest first) until it meets the id.
+ */
 export function useDispute(id: string | undefined) {
   return useQuery({
     queryKey: ["admin", "dispute", id] as const,
-    queryFn: () => call(() => api.GET("/api/disputes/{dispute_id}", { params: { path: { dispute_id: id! } } })),
+    queryFn: async () => {
+      for (let page = 1; ; page++) {
+        const list = await call(() => api.GET("/api/admin/disputes", { params: { query: { page, limit: 100 } } }));
+        const found = list.disputes.find((d) => d.dispute_id === id);
+        if (found) return found;
+        if (page * list.limit >= list.total) throw new ApiError({ status: 404, code: "not_found", message: "No such dispute." });
+      }
+    },
     enabled: Boolean(id),
   });
 }
@@ -69,7 +80,7 @@ export function useResolveDispute(id: string) {
   const done = useAfterAction();
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: ResolveBody) => requestJson<unknown>("POST", `/api/admin/disputes/${enc(id)}/resolve`, { body }),
+    mutationFn: (body: ResolveBody) => call(() => api.POST("/api/admin/disputes/{dispute_id}/resolve", { params: { path: { dispute_id: id } }, body })),
     onSuccess: () => {
       done();
       void qc.invalidateQueries({ queryKey: transactionKeys.all });

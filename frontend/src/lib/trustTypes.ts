@@ -3,7 +3,6 @@
  * Written from the HTTP contract while the backend lands; replaced by schema-derived aliases
  * (lib/types.ts) once `make openapi` carries them.
  */
-import type { Dispute } from "./types";
 
 export type {
   AdminUserDetail,
@@ -76,8 +75,4 @@ export type DisputeOutcome = "refund_full" | "refund_partial" | "release";
 export interface ResolveBody {
   outcome: DisputeOutcome;
   amount?: number;
-}
-
-export interface DisputeList extends Page {
-  disputes: Dispute[];
 }

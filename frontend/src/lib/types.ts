@@ -106,3 +106,6 @@ export type ReportStatus = ListingReport["status"];
 export type ReportReason = ListingReport["reason"];
 export type ReportBody = Body<"/api/materials/{material_id}/reports", "post">;
 export type PlatformStats = Ok<"/api/admin/stats", "get">;
+
+export type DisputeCase = Ok<"/api/admin/disputes", "get">["disputes"][number];
+export type DisputedOrder = DisputeCase["order"];

@@ -4,12 +4,11 @@ import { DisputeThread } from "@/components/admin/DisputeThread";
 import { ResolveDispute } from "@/components/admin/ResolveDispute";
 import { DataList } from "@/components/materials/DataList";
 import { StatusBadge } from "@/components/materials/StatusBadge";
-import { Card, CardBody, CardHeader, ErrorBanner, PageHeader, PageSpinner, QueryState, SuccessBanner } from "@/components/ui";
+import { Card, CardBody, CardHeader, PageHeader, PageSpinner, QueryState, SuccessBanner } from "@/components/ui";
 import { useDispute } from "@/hooks/admin";
-import { useTransaction } from "@/hooks/transactions";
 import { formatDateTime, formatMoney, formatQuantity, humanize } from "@/lib/format";
 import { outcomeLabel } from "@/lib/trust";
-import type { Dispute, TransactionDetail } from "@/lib/types";
+import type { DisputeCase, DisputedOrder } from "@/lib/types";
 import { usePageTitle } from "@/lib/usePageTitle";
 import NotFoundPage from "../NotFoundPage";
 
@@ -24,11 +23,9 @@ export default function DisputePage() {
   );
 }
 
-function DisputeView({ dispute: d }: { dispute: Dispute }) {
-  const order = useTransaction(d.transaction_id);
+function DisputeView({ dispute: d }: { dispute: DisputeCase }) {
   const [resolved, setResolved] = useState(false);
-  const tx = order.data;
-  const refundable = tx ? Math.max(0, Number(tx.total) - Number(tx.refunded_amount ?? 0)) : 0;
+  const tx = d.order;
   return (
     <div className="space-y-6">
       <nav aria-label="Breadcrumb" className="text-sm text-stone-500">
@@ -39,7 +36,7 @@ function DisputeView({ dispute: d }: { dispute: Dispute }) {
       </nav>
       <PageHeader
         eyebrow={d.source === "card" ? "Card dispute" : "Buyer dispute"}
-        title={`${humanize(d.reason)}${tx ? ` — ${tx.material_title}` : ""}`}
+        title={`${humanize(d.reason)} — ${tx.material_title}`}
         description={<>Opened {formatDateTime(d.created_at)}</>}
         actions={<StatusBadge status={d.status} />}
       />
@@ -64,9 +61,7 @@ function DisputeView({ dispute: d }: { dispute: Dispute }) {
           <Card>
             <CardHeader title="Order" />
             <CardBody>
-              <QueryState query={order} loading={<PageSpinner label="Loading order" />} errorTitle="Could not load the order">
-                {(t) => <OrderFacts tx={t} />}
-              </QueryState>
+              <OrderFacts tx={tx} />
             </CardBody>
           </Card>
           <Card>
@@ -76,16 +71,12 @@ function DisputeView({ dispute: d }: { dispute: Dispute }) {
                 <DataList
                   items={[
                     ["Outcome", outcomeLabel(d.outcome)],
-                    ["Refunded", tx ? formatMoney(d.refunded_amount, tx.currency) : String(d.refunded_amount)],
+                    ["Refunded", formatMoney(d.refunded_amount, tx.currency)],
                     ["Resolved", formatDateTime(d.resolved_at)],
                   ]}
                 />
-              ) : tx ? (
-                <ResolveDispute disputeId={d.dispute_id} refundable={refundable} currency={tx.currency} onResolved={() => setResolved(true)} />
-              ) : order.isError ? (
-                <ErrorBanner error={order.error} title="The order is needed to resolve the dispute" />
               ) : (
-                <PageSpinner label="Loading order" />
+                <ResolveDispute disputeId={d.dispute_id} refundable={Number(tx.refundable)} currency={tx.currency} onResolved={() => setResolved(true)} />
               )}
             </CardBody>
           </Card>
@@ -95,7 +86,7 @@ function DisputeView({ dispute: d }: { dispute: Dispute }) {
   );
 }
 
-function OrderFacts({ tx }: { tx: TransactionDetail }) {
+function OrderFacts({ tx }: { tx: DisputedOrder }) {
   return (
     <DataList
       items={[
@@ -107,7 +98,8 @@ function OrderFacts({ tx }: { tx: TransactionDetail }) {
         ],
         ["Quantity", formatQuantity(tx.quantity, tx.unit)],
         ["Total", formatMoney(tx.total, tx.currency)],
-        ["Refunded so far", formatMoney(tx.refunded_amount ?? 0, tx.currency)],
+        ["Refunded so far", formatMoney(tx.refunded_amount, tx.currency)],
+        ["Left to refund", formatMoney(tx.refundable, tx.currency)],
         ["Order status", <StatusBadge key="s" status={tx.status} />],
         ["Payout", humanize(tx.payout_status ?? "")],
         [
@@ -122,7 +114,7 @@ function OrderFacts({ tx }: { tx: TransactionDetail }) {
             {tx.seller.company_name}
           </Link>,
         ],
-        ["Paid", formatDateTime(tx.paid_at)],
+        ["Placed", formatDateTime(tx.created_at)],
         ["Tracking", tx.tracking_number ?? "—"],
       ]}
     />
