@@ -7,6 +7,7 @@ from functools import partial
 from fastapi import APIRouter, FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import Scope
 
 from fabricloop import __version__
 from fabricloop.account.purge import purge_job
@@ -14,7 +15,9 @@ from fabricloop.account.router import router as account_router
 from fabricloop.admin.router import router as admin_router
 from fabricloop.arbitration.router import router as arbitration_router
 from fabricloop.audit.router import router as audit_router
+from fabricloop.auth.router import SIGN_IN_PATHS
 from fabricloop.auth.router import router as auth_router
+from fabricloop.auth.tokens import bearer_subject
 from fabricloop.certificates.router import admin_router as certificates_admin_router
 from fabricloop.certificates.router import router as certificates_router
 from fabricloop.certificates.service import check_expiry
@@ -78,6 +81,8 @@ from fabricloop.reports.router import router as reports_router
 from fabricloop.saved_searches.router import router as saved_searches_router
 from fabricloop.saved_searches.service import match_new_listings
 from fabricloop.sellers.router import router as sellers_router
+from fabricloop.seo.router import page_head as seo_page_head
+from fabricloop.seo.router import router as seo_router
 from fabricloop.shipping.router import router as shipping_router
 from fabricloop.transactions.router import router as transactions_router
 
@@ -116,6 +121,7 @@ ROUTERS: list[APIRouter] = [
     certificates_router,
     certificates_admin_router,
     arbitration_router,
+    seo_router,
 ]
 
 # Stripe.js (cards, 3-D Secure) with the Stripe gateway: its script, its frames, its API.
@@ -124,6 +130,14 @@ STRIPE_JS_SOURCES = {
     "frame-src": ("https://js.stripe.com", "https://hooks.stripe.com"),
     "connect-src": ("https://api.stripe.com",),
 }
+
+
+def _rate_limit_user(secret: str, scope: Scope) -> str | None:
+    """Who a request's rate-limit bucket belongs to: the user of a valid access token."""
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            return bearer_subject(secret, value.decode("latin-1"))
+    return None
 
 
 def periodic_jobs(
@@ -153,10 +167,12 @@ material to brands that need low-impact material and report Scope 3 emissions.
 Errors always have the body `{"error": {"code", "message", "details"?, "request_id"}}`.
 Pagination: `page` (>= 1) and `limit` (default 20; above 100 clamped to 100); a non-integer or
 a value below 1 is a 400 `invalid_query`. Any `/api` route may also answer 429 `rate_limited`
-(with `Retry-After`) over the per-IP limit, and 503 `service_unavailable` when the database is
-unreachable. Any request may answer 413 `payload_too_large` (a body over 1 MB, image uploads
-excepted), 431 `headers_too_large` (headers over 32 KB) and 408 `request_timeout` (a body that
-stops arriving for 10 s); docs/operations.md lists the limits."""
+(with `Retry-After`) over its rate limit (per user with a valid access token, 300 a minute;
+else per client IP, 100 a minute, sign-in having a bucket of its own),
+and 503 `service_unavailable` when the database is unreachable. Any request may answer 413
+`payload_too_large` (a body over 1 MB, image uploads excepted), 431 `headers_too_large`
+(headers over 32 KB) and 408 `request_timeout` (a body that stops arriving for 10 s);
+docs/operations.md lists the limits."""
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -228,7 +244,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/media", MediaFiles(directory=settings.media_path), name="media")
     if settings.env == "development" and settings.smtp_url is None:
         install_dev_mail(app, settings.mail_dir)
-    install_spa(app, settings.web_dist_dir)
+    install_spa(app, settings.web_dist_dir, page_head=seo_page_head)
 
     # Added innermost first: the request context wraps everything, so every response (a 429
     # or a 500 included) carries its request id and security headers.
@@ -240,15 +256,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_credentials=True,
-        allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
         allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
         expose_headers=["X-Request-ID", "Retry-After", "Content-Disposition"],
     )
     app.add_middleware(
         RateLimitMiddleware,
         limit=settings.rate_limit_per_minute,
+        user_limit=max(settings.rate_limit_per_user_per_minute, settings.rate_limit_per_minute),
         proxies=settings.trusted_proxies,
         prefetch=detail_key_of,
+        identify=partial(_rate_limit_user, settings.jwt_secret),
+        session_paths=SIGN_IN_PATHS,
     )
     app.add_middleware(
         RequestLimitsMiddleware,

@@ -50,7 +50,10 @@ class Settings(BaseSettings):
     register_max_per_ip: int = Field(20, ge=1)
     register_window_seconds: int = Field(3600, ge=1)
 
+    # Requests a minute on /api per client IP (anonymous), and per user with a valid access
+    # token (never below the per-IP figure).
     rate_limit_per_minute: int = Field(100, ge=1)
+    rate_limit_per_user_per_minute: int = Field(300, ge=1)
     # Request limits in the app (core.limits): a body (uploads have their own), all headers
     # together, and the wait for each part of a body.
     # Image decoding per process: threads at once, uploads waiting beyond them; per account a

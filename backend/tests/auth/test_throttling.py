@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from fabricloop.auth.models import User
 from fabricloop.config import Settings
 from tests.core.apps import client_for, running
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import DEFAULT_PASSWORD, auth_headers, make_user
 
 LOGIN = "/api/auth/login"
 ATTACKER = ("198.18.7.7", 1)
@@ -105,6 +105,25 @@ class TestLoginThrottling:
             assert (
                 await attempt(throttled, OWNER, user.email, DEFAULT_PASSWORD)
             ).status_code == 200
+
+    async def test_wrong_current_password_at_a_change_counts(
+        self, throttled: FastAPI, user: User
+    ) -> None:
+        """A stolen access token cannot be used to guess the password at a password change."""
+
+        async def change(current: str) -> Response:
+            async with client_for(throttled, ATTACKER) as http:
+                return await http.put(
+                    "/api/auth/password",
+                    json={"current_password": current, "new_password": "Another-Passw0rd"},
+                    headers=auth_headers(user),
+                )
+
+        for _ in range(3):
+            assert (await change("Wrong1234")).status_code == 422
+        assert_throttled(await change(DEFAULT_PASSWORD), 300)
+        assert_throttled(await attempt(throttled, ATTACKER, user.email, DEFAULT_PASSWORD), 300)
+        assert (await attempt(throttled, OWNER, user.email, DEFAULT_PASSWORD)).status_code == 200
 
 
 def registration(n: int) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 X-Forwarded-For from trusted proxies only."""
 
 import time
+import uuid
 from collections.abc import AsyncIterator
 from ipaddress import ip_network
 
@@ -9,8 +10,10 @@ import pytest
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
+from fabricloop.auth import tokens
 from fabricloop.config import Settings
 from tests.core.apps import client_for, running
+from tests.factories import TEST_SECRET
 
 LIMIT = 5
 PROXY = ("10.1.2.3", 5000)
@@ -109,3 +112,75 @@ class TestRateLimit:
             other = await statuses(app, ("192.0.2.51", 1), 2)
         assert codes == [404] * 2 + [429] * 4
         assert other == [404] * 2
+
+
+def bearer_for(user_id: uuid.UUID) -> dict[str, str]:
+    token, _ = tokens.issue(TEST_SECRET, user_id, "access", 3600)
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+async def per_user(settings: Settings, migrated: str) -> AsyncIterator[FastAPI]:
+    async with running(
+        settings, rate_limit_per_minute=LIMIT, rate_limit_per_user_per_minute=2 * LIMIT
+    ) as (app, _):
+        await app.state.redis.flushdb()
+        yield app
+
+
+class TestPerUserLimit:
+    async def test_signed_in_users_behind_one_address_have_their_own_buckets(
+        self, per_user: FastAPI
+    ) -> None:
+        peer = ("192.0.2.70", 1)
+        first, second = uuid.uuid4(), uuid.uuid4()
+        assert await statuses(per_user, peer, 2 * LIMIT, **bearer_for(first)) == [404] * (2 * LIMIT)
+        assert (await statuses(per_user, peer, 1, **bearer_for(first))) == [429]
+        # Another user, and anonymous traffic, from the same address are not affected.
+        assert await statuses(per_user, peer, 2 * LIMIT, **bearer_for(second)) == [404] * (
+            2 * LIMIT
+        )
+        assert await statuses(per_user, peer, LIMIT) == [404] * LIMIT
+
+    async def test_a_user_is_limited_across_addresses(self, per_user: FastAPI) -> None:
+        user = uuid.uuid4()
+        codes = [
+            (await statuses(per_user, (f"192.0.2.{i}", 1), 1, **bearer_for(user)))[0]
+            for i in range(100, 100 + 2 * LIMIT + 1)
+        ]
+        assert codes == [404] * (2 * LIMIT) + [429]
+
+    @pytest.mark.parametrize(
+        "authorization",
+        [
+            "Bearer not-a-token",
+            "Basic dXNlcjpwYXNz",
+            "Bearer " + tokens.issue("another-secret-" + "y" * 40, uuid.uuid4(), "access", 60)[0],
+            "Bearer " + tokens.issue(TEST_SECRET, uuid.uuid4(), "refresh", 60)[0],
+        ],
+    )
+    async def test_invalid_tokens_count_against_the_address(
+        self, per_user: FastAPI, authorization: str
+    ) -> None:
+        peer = ("192.0.2.71", 1)
+        codes = await statuses(per_user, peer, LIMIT + 1, Authorization=authorization)
+        assert codes[-1] == 429
+
+    async def test_anonymous_browsing_cannot_refuse_a_sign_in(self, per_user: FastAPI) -> None:
+        peer = ("192.0.2.72", 1)
+        assert (await statuses(per_user, peer, LIMIT + 1))[-1] == 429
+        async with client_for(per_user, peer) as http:
+            login = await http.post(
+                "/api/auth/login", json={"email": "nobody@example.com", "password": "Wrong1234"}
+            )
+        assert login.status_code == 401  # answered, not refused with 429
+
+    async def test_the_user_limit_is_never_below_the_address_limit(
+        self, settings: Settings, migrated: str
+    ) -> None:
+        async with running(
+            settings, rate_limit_per_minute=LIMIT, rate_limit_per_user_per_minute=1
+        ) as (app, _):
+            await app.state.redis.flushdb()
+            codes = await statuses(app, ("192.0.2.73", 1), LIMIT + 1, **bearer_for(uuid.uuid4()))
+        assert codes == [404] * LIMIT + [429]

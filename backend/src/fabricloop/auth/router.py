@@ -13,8 +13,11 @@ from fabricloop.auth.errors import (
     TooManyLoginAttempts,
     TooManyRegistrations,
 )
+from fabricloop.auth.models import User
 from fabricloop.auth.schemas import (
     LoginRequest,
+    PasswordChange,
+    ProfileUpdate,
     RefreshRequest,
     RegisteredUser,
     RegisterRequest,
@@ -28,6 +31,8 @@ from fabricloop.core.errors import Unprocessable, responses
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
+# Signing in has a per-IP rate-limit bucket of its own (core.ratelimit).
+SIGN_IN_PATHS = frozenset({"/api/auth/login", "/api/auth/register", "/api/auth/refresh"})
 REFRESH_COOKIE = "refresh_token"
 COOKIE_PATH = "/api/auth"
 RefreshCookie = Annotated[str | None, Cookie(alias=REFRESH_COOKIE, include_in_schema=False)]
@@ -136,9 +141,7 @@ async def logout(
     return response
 
 
-@router.get("/me", responses=responses(InvalidSession))
-async def me(user: CurrentUser) -> UserOut:
-    """The signed-in account."""
+def _user_out(user: User) -> UserOut:
     return UserOut(
         user_id=user.id,
         email=user.email,
@@ -147,3 +150,45 @@ async def me(user: CurrentUser) -> UserOut:
         phone=user.phone,
         created_at=user.created_at,
     )
+
+
+@router.get("/me", responses=responses(InvalidSession))
+async def me(user: CurrentUser) -> UserOut:
+    """The signed-in account."""
+    return _user_out(user)
+
+
+@router.patch(
+    "/me",
+    responses=responses(InvalidSession, Unprocessable),
+    description="Only the fields sent change: `company_name` (2-200 characters; null is a "
+    "422), `phone` (E.164, or null to remove it). The email and the role cannot be changed.",
+)
+async def update_me(user: CurrentUser, data: ProfileUpdate, session: DbSession) -> UserOut:
+    """Edit the signed-in account's profile."""
+    return _user_out(await service.update_profile(session, user, data))
+
+
+@router.put(
+    "/password",
+    responses=responses(InvalidSession, Unprocessable, TooManyLoginAttempts),
+    description="Needs the current password: a wrong one is 422 `validation_error` on "
+    "`current_password` and counts as a failed login of the account (the same limits as "
+    "login, 429 `rate_limited` beyond them); a new password equal to the current one is 422 on "
+    "`new_password`. On success every login of the account ends (its refresh and access "
+    "tokens answer 401 from then on, on every device) and the caller gets a new pair, also "
+    "set as the refresh cookie, so that this device stays signed in.",
+)
+async def change_password(
+    user: CurrentUser,
+    data: PasswordChange,
+    response: Response,
+    session: DbSession,
+    settings: AppSettings,
+    limiter: AppLimiter,
+    ip: ClientIp,
+) -> TokenPair:
+    """Change the password and sign out every other session."""
+    pair = await service.change_password(session, settings, limiter, user, data, ip)
+    _set_refresh_cookie(response, settings, pair.refresh_token)
+    return pair

@@ -33,6 +33,7 @@ CompanyName = Annotated[str, StringConstraints(strip_whitespace=True, min_length
 Role = Literal["manufacturer", "brand"]  # who may register
 # Any account's role: `admin` accounts come from `fabricloop create-admin` only.
 AccountRole = Literal["manufacturer", "brand", "admin"]
+Phone = Annotated[str | None, Field(max_length=20), AfterValidator(_e164_phone)]
 
 
 class Request(BaseModel):
@@ -44,12 +45,24 @@ class RegisterRequest(Request):
     password: Password
     company_name: CompanyName
     role: Role
-    phone: Annotated[str | None, Field(max_length=20), AfterValidator(_e164_phone)] = None
+    phone: Phone = None
 
 
 class LoginRequest(Request):
     email: Annotated[str, Field(max_length=320)]
     password: Annotated[str, Field(max_length=1024)]
+
+
+class ProfileUpdate(Request):
+    """The fields to change; an omitted field stays as it is, a `phone` of null removes it."""
+
+    company_name: CompanyName | None = None
+    phone: Phone = None
+
+
+class PasswordChange(Request):
+    current_password: Annotated[str, Field(max_length=1024)]
+    new_password: Password
 
 
 class RefreshRequest(Request):

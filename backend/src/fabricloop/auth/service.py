@@ -26,7 +26,7 @@ from fabricloop.auth.passwords import (
     password_problem,
     verify_password,
 )
-from fabricloop.auth.schemas import RegisterRequest, TokenPair
+from fabricloop.auth.schemas import PasswordChange, ProfileUpdate, RegisterRequest, TokenPair
 from fabricloop.config import Settings
 from fabricloop.core.errors import field_error
 from fabricloop.core.limiter import Limiter, Rate
@@ -99,6 +99,23 @@ def _login_rates(settings: Settings) -> tuple[Rate, Rate]:
     )
 
 
+def _login_buckets(settings: Settings, email: str, ip: str) -> list[tuple[str, Rate]]:
+    account = _account_key(email)
+    return list(zip((f"{account}:{ip}", account), _login_rates(settings), strict=True))
+
+
+async def _refuse_if_throttled(limiter: Limiter, buckets: list[tuple[str, Rate]]) -> None:
+    for key, rate in buckets:
+        decision = await limiter.peek(key, rate)
+        if not decision.allowed:
+            raise TooManyLoginAttempts(headers={"Retry-After": decision.retry_after})
+
+
+async def _count_failure(limiter: Limiter, buckets: list[tuple[str, Rate]]) -> None:
+    for key, rate in buckets:
+        await limiter.take(key, rate)
+
+
 async def login(
     session: AsyncSession,
     settings: Settings,
@@ -108,21 +125,16 @@ async def login(
     ip: str,
 ) -> TokenPair:
     normalised = normalise_email(email) or email.strip().lower()
-    account = _account_key(normalised)
-    buckets = list(zip((f"{account}:{ip}", account), _login_rates(settings), strict=True))
+    buckets = _login_buckets(settings, normalised, ip)
     # Failures empty the buckets; a bucket refills one failure's worth at a time, so a client
     # over the limit waits seconds to minutes, never the whole window.
-    for key, rate in buckets:
-        decision = await limiter.peek(key, rate)
-        if not decision.allowed:
-            raise TooManyLoginAttempts(headers={"Retry-After": decision.retry_after})
+    await _refuse_if_throttled(limiter, buckets)
     user = await repository.get_user_by_email(session, normalised)
     # Unknown accounts are checked against a dummy hash: same answer, same time.
     stored = user.password_hash if user is not None else dummy_hash(settings.bcrypt_rounds)
     matches = await to_thread.run_sync(verify_password, password[:1024], stored)
     if user is None or not matches or not user.is_active:
-        for key, rate in buckets:
-            await limiter.take(key, rate)
+        await _count_failure(limiter, buckets)
         raise InvalidCredentials()
     if user.suspended_at is not None:  # said only to whoever knows the password
         raise AccountSuspended()
@@ -271,3 +283,47 @@ async def unsuspend(session: AsyncSession, user: User) -> None:
 
 async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
     return await repository.get_user(session, user_id)
+
+
+async def update_profile(session: AsyncSession, user: User, data: ProfileUpdate) -> User:
+    """Change the company name and/or phone; only the fields the request names."""
+    if "company_name" in data.model_fields_set:
+        if data.company_name is None:
+            raise field_error("company_name", "The company name cannot be removed.")
+        user.company_name = data.company_name
+    if "phone" in data.model_fields_set:
+        user.phone = data.phone
+    await repository.flush(session)
+    return user
+
+
+async def change_password(
+    session: AsyncSession,
+    settings: Settings,
+    limiter: Limiter,
+    user: User,
+    data: PasswordChange,
+    ip: str,
+) -> TokenPair:
+    """Set a new password after checking the current one, end every login of the account (this
+    one too) and start a new login for the caller. A wrong current password counts as a failed
+    login of the account: a stolen access token cannot be used to guess the password."""
+    buckets = _login_buckets(settings, user.email, ip)
+    await _refuse_if_throttled(limiter, buckets)
+    locked = await repository.lock_user(session, user.id)
+    if locked is None:
+        raise InvalidSession()
+    matches = await to_thread.run_sync(
+        verify_password, data.current_password[:1024], locked.password_hash
+    )
+    if not matches:
+        await _count_failure(limiter, buckets)
+        raise field_error("current_password", "The current password is not correct.")
+    if data.new_password == data.current_password:
+        raise field_error("new_password", "The new password must differ from the current one.")
+    locked.password_hash = await to_thread.run_sync(
+        hash_password, data.new_password, settings.bcrypt_rounds
+    )
+    await repository.flush(session)
+    await end_all_sessions(session, locked.id)
+    return await _issue_pair(session, settings, locked, family_id=uuid.uuid4())

@@ -77,3 +77,18 @@ def decode(secret: str, token: str, expected_type: TokenType) -> TokenClaims:
         )
     except (jwt.PyJWTError, ValueError, TypeError, KeyError) as error:
         raise InvalidToken(str(error)) from error
+
+
+def bearer_subject(secret: str, authorization: str | None) -> str | None:
+    """The user id an `Authorization: Bearer` access token is signed for, or None (no header,
+    another scheme, a bad signature, an expired or refresh token). Only the signature and expiry
+    are checked, not whether the login still lives: enough to choose a rate-limit bucket."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    try:
+        return str(decode(secret, token.strip(), "access").user_id)
+    except InvalidToken:
+        return None
