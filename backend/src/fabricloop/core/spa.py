@@ -1,6 +1,12 @@
 """Serves the built single-page app: real files as they are, every other path as
-index.html so that deep links survive a reload."""
+index.html so that deep links survive a reload, with that page's own title, description and
+Open Graph tags in its head when a `page_head` provider knows them (a shared link previews the
+listing, not the app)."""
 
+import html
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -12,6 +18,59 @@ from fabricloop.core.errors import error_response
 NOT_SPA = ("api/", "media/", "health", "metrics")
 FALLBACK = "/{path:path}"
 OTHER_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
+# What the built index.html's own head says, replaced by a page's head.
+_DEFAULT_HEAD = re.compile(
+    r'<title>[^<]*</title>|<meta name="description"[^>]*>', flags=re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class PageHead:
+    title: str
+    description: str
+    url: str
+    image: str | None = None
+    type: str = "website"
+    noindex: bool = False
+
+    def render(self) -> str:
+        def attr(value: str) -> str:
+            return html.escape(value, quote=True)
+
+        tags = [
+            f"<title>{html.escape(self.title)}</title>",
+            f'<meta name="description" content="{attr(self.description)}" />',
+            f'<link rel="canonical" href="{attr(self.url)}" />',
+            '<meta property="og:site_name" content="FabricLoop" />',
+            f'<meta property="og:type" content="{attr(self.type)}" />',
+            f'<meta property="og:title" content="{attr(self.title)}" />',
+            f'<meta property="og:description" content="{attr(self.description)}" />',
+            f'<meta property="og:url" content="{attr(self.url)}" />',
+        ]
+        if self.image:
+            tags.append(f'<meta property="og:image" content="{attr(self.image)}" />')
+        card = "summary_large_image" if self.image else "summary"
+        tags.append(f'<meta name="twitter:card" content="{card}" />')
+        if self.noindex:
+            tags.append('<meta name="robots" content="noindex" />')
+        return "\n    ".join(tags)
+
+
+PageHeadProvider = Callable[[Request, str], Awaitable[PageHead | None]]
+
+
+def with_head(index_html: str, head: PageHead) -> str:
+    """index.html with its default title and description replaced by the page's head."""
+    rendered = head.render()
+    replaced = [False]
+
+    def first_only(_: re.Match[str]) -> str:
+        if replaced[0]:
+            return ""
+        replaced[0] = True
+        return rendered
+
+    return _DEFAULT_HEAD.sub(first_only, index_html)
 
 
 def _allowed_methods(request: Request) -> set[str]:
@@ -44,7 +103,7 @@ def _no_route(request: Request) -> Response:
     return error_response(404, "not_found", "The resource does not exist.")
 
 
-def install_spa(app: FastAPI, dist: Path) -> None:
+def install_spa(app: FastAPI, dist: Path, page_head: PageHeadProvider | None = None) -> None:
     root = dist.resolve()
 
     @app.api_route(FALLBACK, methods=OTHER_METHODS, include_in_schema=False)
@@ -55,7 +114,7 @@ def install_spa(app: FastAPI, dist: Path) -> None:
 
     @app.get(FALLBACK, include_in_schema=False)
     async def single_page_app(path: str, request: Request) -> Response:
-        if path.startswith(NOT_SPA):
+        if path.startswith(NOT_SPA) or "\x00" in path:  # no file has a NUL in its name
             return _no_route(request)
         index = root / "index.html"
         if not index.is_file():
@@ -68,4 +127,9 @@ def install_spa(app: FastAPI, dist: Path) -> None:
             immutable = path.startswith("assets/")
             headers = {"Cache-Control": "public, max-age=31536000, immutable"} if immutable else {}
             return FileResponse(candidate, headers=headers)
-        return FileResponse(index, headers={"Cache-Control": "no-cache"})
+        head = await page_head(request, "/" + path) if page_head is not None else None
+        if head is None:
+            return FileResponse(index, headers={"Cache-Control": "no-cache"})
+        return HTMLResponse(
+            with_head(index.read_text(), head), headers={"Cache-Control": "no-cache"}
+        )

@@ -1,0 +1,160 @@
+"""What a crawler and a link preview see: robots.txt, the sitemap, and each public page's
+title, description and Open Graph tags in the HTML the server sends (the web app sets the same
+title once it runs)."""
+
+import re
+import uuid
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from xml.sax.saxutils import escape
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fabricloop.core.spa import PageHead
+from fabricloop.seo import repository
+
+SessionOpener = Callable[[], AbstractAsyncContextManager[AsyncSession]]
+MediaUrl = Callable[[str], str]
+
+SITE = "FabricLoop"
+DEFAULT_DESCRIPTION = (
+    "FabricLoop: the B2B marketplace for circular textiles, with Digital Product Passports "
+    "and Scope 3 reporting."
+)
+# The largest sitemap file the protocol allows is 50,000 URLs: each listing has two.
+SITEMAP_LISTINGS = 25_000
+PUBLIC_STATUSES = ("active", "sold_out")
+DESCRIPTION_LENGTH = 160
+
+# Pages anyone may open, with the title and description a crawler should see.
+STATIC_PAGES: dict[str, tuple[str, str]] = {
+    "/": (
+        "Surplus and deadstock textiles with a passport",
+        "Buy and sell surplus, deadstock and recycled textiles between mills and brands, each "
+        "lot with a Digital Product Passport and its CO2e and water figures.",
+    ),
+    "/materials": (
+        "Browse materials",
+        "Search deadstock, surplus and recycled fabrics and yarns by fibre, source, origin, "
+        "certification and price.",
+    ),
+    "/methodology": (
+        "How impact figures are calculated",
+        "The sources and formulas behind FabricLoop's CO2e and water figures per kilogram of "
+        "material, and what they leave out.",
+    ),
+    "/login": ("Log in", "Log in to buy or sell circular textiles on FabricLoop."),
+    "/register": (
+        "Create an account",
+        "Open a free FabricLoop account as a manufacturer selling surplus material or as a "
+        "brand buying it.",
+    ),
+}
+# Signed-in and transactional pages: never indexed.
+PRIVATE_PREFIXES = (
+    "/account",
+    "/admin",
+    "/checkout",
+    "/dashboard",
+    "/messages",
+    "/notifications",
+    "/reports",
+    "/sandbox",
+    "/transactions",
+    "/materials/new",
+)
+LISTING = re.compile(r"^/materials/([0-9a-fA-F-]{36})/?$")
+PASSPORT = re.compile(r"^/passport/([0-9a-fA-F-]{36})/?$")
+
+
+def robots_txt(base_url: str) -> str:
+    lines = ["User-agent: *", "Allow: /", "Disallow: /api/"]
+    lines += [f"Disallow: {prefix}" for prefix in PRIVATE_PREFIXES]
+    lines += ["Disallow: /*/edit", "", f"Sitemap: {base_url}/sitemap.xml", ""]
+    return "\n".join(lines)
+
+
+async def sitemap_xml(session: AsyncSession, base_url: str) -> str:
+    """The public pages: the landing, search and methodology pages, then every listing on sale
+    and its passport, the most recently changed first."""
+    entries = [f"  <url><loc>{escape(base_url + path)}</loc></url>" for path in STATIC_PAGES]
+    entries = entries[:3]  # not the login and register pages
+    for material_id, updated_at in await repository.active_listings(session, SITEMAP_LISTINGS):
+        lastmod = updated_at.date().isoformat()
+        for path in (f"/materials/{material_id}", f"/passport/{material_id}"):
+            entries.append(
+                f"  <url><loc>{escape(base_url + path)}</loc><lastmod>{lastmod}</lastmod></url>"
+            )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + "\n".join(entries)
+        + "\n</urlset>\n"
+    )
+
+
+def _summary(text: str) -> str:
+    """One line of at most DESCRIPTION_LENGTH characters, cut at a word."""
+    flat = " ".join(text.split())
+    if len(flat) <= DESCRIPTION_LENGTH:
+        return flat
+    return flat[: DESCRIPTION_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
+def _material_id(pattern: re.Pattern[str], path: str) -> uuid.UUID | None:
+    match = pattern.match(path)
+    if match is None:
+        return None
+    try:
+        return uuid.UUID(match.group(1))
+    except ValueError:
+        return None
+
+
+async def page_head(
+    open_session: SessionOpener, base_url: str, media_url: MediaUrl, path: str
+) -> PageHead | None:
+    """The head of the page at `path`, or None for the web app's default one. A listing or a
+    passport that does not exist (or is not public) gets the default head and noindex: the web
+    app then shows its "not found" page."""
+    url = base_url + path
+    if path in STATIC_PAGES:
+        title, description = STATIC_PAGES[path]
+        return PageHead(title=f"{title} · {SITE}", description=description, url=url)
+    if path.startswith(PRIVATE_PREFIXES) or path.endswith("/edit"):
+        return PageHead(title=SITE, description=DEFAULT_DESCRIPTION, url=url, noindex=True)
+    listing_id = _material_id(LISTING, path)
+    passport_id = _material_id(PASSPORT, path)
+    material_id = listing_id or passport_id
+    if material_id is None:
+        return None
+    async with open_session() as session:
+        listing = await repository.listing_summary(session, material_id)
+    if listing is None:
+        return PageHead(title=SITE, description=DEFAULT_DESCRIPTION, url=url, noindex=True)
+    image = None
+    if listing.thumbnail_key:
+        image = media_url(listing.thumbnail_key)
+        image = base_url + image if image.startswith("/") else image
+    if listing_id is not None:
+        if listing.deleted or listing.status not in PUBLIC_STATUSES:
+            return PageHead(title=SITE, description=DEFAULT_DESCRIPTION, url=url, noindex=True)
+        description = _summary(listing.description) or f"Offered by {listing.seller}."
+        return PageHead(
+            title=f"{listing.title} · {listing.seller} · {SITE}",
+            description=description,
+            url=url,
+            image=image,
+            type="product",
+        )
+    if listing.status == "draft":
+        return PageHead(title=SITE, description=DEFAULT_DESCRIPTION, url=url, noindex=True)
+    return PageHead(
+        title=f"Digital Product Passport: {listing.title} · {SITE}",
+        description=_summary(
+            f"Composition, origin, certifications, supply chain and impact of {listing.title}, "
+            f"made available by {listing.seller}."
+        ),
+        url=url,
+        image=image,
+    )

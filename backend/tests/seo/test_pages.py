@@ -1,0 +1,192 @@
+"""What a crawler and a shared link's preview get: robots.txt, the sitemap of listings on sale
+and public passports, and each page's own title, description and Open Graph tags in the HTML
+the server sends."""
+
+import html
+import re
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import defusedxml.ElementTree
+import pytest
+from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+
+from fabricloop.config import Settings
+from fabricloop.images.models import Image
+from tests.core.apps import running
+from tests.factories import make_material, make_user
+
+INDEX = """<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="UTF-8" />
+    <meta name="description" content="The default description." />
+    <title>FabricLoop default</title>
+    <script type="module" src="/assets/app-1.js"></script>
+  </head>
+  <body><div id="root"></div></body>
+</html>"""
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+BASE = "https://fabricloop.example"
+
+
+@dataclass
+class Site:
+    http: AsyncClient
+    session: AsyncSession
+
+
+@pytest.fixture
+async def site(
+    settings: Settings, migrated: str, tmp_path: Path, connection: AsyncConnection
+) -> AsyncIterator[Site]:
+    (tmp_path / "index.html").write_text(INDEX)
+    async with running(settings, web_dist_dir=tmp_path, public_base_url=BASE) as (app, http):
+        # The app's sessions share the test's transaction (rolled back at the end).
+        maker = async_sessionmaker(
+            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+        app.state.sessionmaker = maker
+        async with maker() as session:
+            yield Site(http, session)
+
+
+def meta(page: str, attribute: str, name: str) -> list[str]:
+    pattern = rf'<meta {attribute}="{re.escape(name)}" content="([^"]*)" />'
+    return [html.unescape(value) for value in re.findall(pattern, page)]
+
+
+def title(page: str) -> list[str]:
+    return [html.unescape(t) for t in re.findall(r"<title>([^<]*)</title>", page)]
+
+
+class TestRobots:
+    async def test_robots_txt_is_plain_text_with_the_sitemap(self, site: Site) -> None:
+        response = await site.http.get("/robots.txt")
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/plain")
+        lines = response.text.splitlines()
+        assert "User-agent: *" in lines
+        assert "Disallow: /api/" in lines
+        assert "Disallow: /account" in lines
+        assert f"Sitemap: {BASE}/sitemap.xml" in lines
+        assert "<html" not in response.text
+
+
+class TestSitemap:
+    async def test_lists_listings_on_sale_and_their_passports(self, site: Site) -> None:
+        seller = await make_user(site.session)
+        on_sale = await make_material(site.session, seller)
+        draft = await make_material(site.session, seller, status="draft")
+        sold_out = await make_material(site.session, seller, status="sold_out")
+        response = await site.http.get("/sitemap.xml")
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("application/xml")
+        root = defusedxml.ElementTree.fromstring(response.content)
+        locations = [loc.text for loc in root.findall("s:url/s:loc", SITEMAP_NS)]
+        assert f"{BASE}/" in locations
+        assert f"{BASE}/materials" in locations
+        assert f"{BASE}/materials/{on_sale.id}" in locations
+        assert f"{BASE}/passport/{on_sale.id}" in locations
+        assert f"{BASE}/login" not in locations
+        for hidden in (draft, sold_out):
+            assert not [loc for loc in locations if str(hidden.id) in (loc or "")]
+        lastmods = root.findall("s:url/s:lastmod", SITEMAP_NS)
+        assert lastmods
+        assert all(re.fullmatch(r"\d{4}-\d\d-\d\d", m.text or "") for m in lastmods)
+
+
+class TestPageHeads:
+    async def test_listing_page_previews_the_listing(self, site: Site) -> None:
+        seller = await make_user(site.session, company_name="Tessitura <Verde> & Co")
+        material = await make_material(
+            site.session,
+            seller,
+            title='Deadstock "linen" twill',
+            description="Heavy linen twill. " * 20,
+        )
+        site.session.add(
+            Image(
+                owner_id=seller.id,
+                material_id=material.id,
+                position=0,
+                storage_key="a/cover.webp",
+                thumbnail_key="a/cover-thumb.webp",
+                width=800,
+                height=600,
+                content_type="image/webp",
+                size_bytes=1000,
+            )
+        )
+        await site.session.flush()
+        response = await site.http.get(f"/materials/{material.id}")
+        assert response.status_code == 200
+        page = response.text
+        expected_title = 'Deadstock "linen" twill · Tessitura <Verde> & Co · FabricLoop'
+        assert title(page) == [expected_title]
+        assert meta(page, "property", "og:title") == [expected_title]
+        assert meta(page, "property", "og:type") == ["product"]
+        assert meta(page, "property", "og:url") == [f"{BASE}/materials/{material.id}"]
+        description = meta(page, "name", "description")
+        assert len(description) == 1  # the default one replaced, not repeated
+        assert description[0].startswith("Heavy linen twill.")
+        assert len(description[0]) <= 160
+        image = meta(page, "property", "og:image")
+        assert len(image) == 1
+        assert image[0].startswith(f"{BASE}/media/")
+        assert "cover-thumb" in image[0]
+        # The markup stays markup: nothing the seller typed opens a tag.
+        assert "<Verde>" not in page
+        assert '<script type="module" src="/assets/app-1.js"></script>' in page
+        assert 'name="robots"' not in page
+
+    async def test_passport_page(self, site: Site) -> None:
+        seller = await make_user(site.session, company_name="Northwind Mills")
+        material = await make_material(
+            site.session, seller, title="Recycled nylon", status="archived"
+        )
+        page = (await site.http.get(f"/passport/{material.id}")).text
+        assert title(page) == ["Digital Product Passport: Recycled nylon · FabricLoop"]
+        assert "Northwind Mills" in meta(page, "property", "og:description")[0]
+        assert meta(page, "property", "og:image") == []
+        assert meta(page, "name", "twitter:card") == ["summary"]
+
+    async def test_pages_have_their_own_titles(self, site: Site) -> None:
+        titles = {
+            path: title((await site.http.get(path)).text)[0]
+            for path in ("/", "/materials", "/login")
+        }
+        assert len(set(titles.values())) == 3
+        assert titles["/materials"] == "Browse materials · FabricLoop"
+
+    @pytest.mark.parametrize("path", ["/dashboard", "/account", "/transactions/x", "/checkout/y"])
+    async def test_private_pages_are_not_indexed(self, site: Site, path: str) -> None:
+        page = (await site.http.get(path)).text
+        assert meta(page, "name", "robots") == ["noindex"]
+
+    async def test_hidden_or_unknown_listings_get_the_default_head(self, site: Site) -> None:
+        seller = await make_user(site.session)
+        draft = await make_material(site.session, seller, title="Secret draft", status="draft")
+        for path in (
+            f"/materials/{draft.id}",
+            f"/passport/{draft.id}",
+            f"/materials/{uuid.uuid4()}",
+        ):
+            page = (await site.http.get(path)).text
+            assert "Secret draft" not in page
+            assert title(page) == ["FabricLoop"]
+            assert meta(page, "name", "robots") == ["noindex"]
+
+    @pytest.mark.parametrize("path", ["/materials/not-a-uuid", "/passport/1"])
+    async def test_malformed_ids_are_the_plain_app(self, site: Site, path: str) -> None:
+        response = await site.http.get(path)
+        assert response.status_code == 200
+        assert title(response.text) == ["FabricLoop default"]
+
+    async def test_a_nul_in_the_path_is_a_404_not_a_500(self, site: Site) -> None:
+        response = await site.http.get("/materials/%00")
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
