@@ -8,7 +8,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
-from tests.auth.test_sessions import bearer, log_in
+from tests.auth.helpers import bearer, log_in
 from tests.factories import DEFAULT_PASSWORD, auth_headers, make_user
 
 ME = "/api/auth/me"

@@ -2,31 +2,16 @@
 session of an account (password change, suspension, deletion) ends them all."""
 
 import uuid
-from typing import Any
 
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth import service as auth_service
 from fabricloop.auth import tokens
-from fabricloop.auth.models import User
-from tests.factories import DEFAULT_PASSWORD, TEST_SECRET, make_user
+from tests.auth.helpers import bearer, log_in
+from tests.factories import TEST_SECRET, make_user
 
 ME = "/api/auth/me"
-
-
-async def log_in(client: AsyncClient, user: User) -> dict[str, Any]:
-    response = await client.post(
-        "/api/auth/login", json={"email": user.email, "password": DEFAULT_PASSWORD}
-    )
-    assert response.status_code == 200
-    client.cookies.clear()  # each login as another device would hold it
-    pair: dict[str, Any] = response.json()
-    return pair
-
-
-def bearer(pair: dict[str, Any]) -> dict[str, str]:
-    return {"Authorization": f"Bearer {pair['token']}"}
 
 
 class TestAccessTokenLifetime:
