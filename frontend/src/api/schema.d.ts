@@ -2980,6 +2980,8 @@ export interface components {
             carrier: string | null;
             /** Tracking Number */
             tracking_number: string | null;
+            /** Paid At */
+            paid_at: string | null;
             /**
              * Status History
              * @description Each status with when it began.

@@ -47,6 +47,7 @@ def _case(found: service.Case) -> DisputeCase:
             payout_status=t.payout_status,
             carrier=t.carrier,
             tracking_number=t.tracking_number,
+            paid_at=t.paid_at,
             status_history=list(t.status_history),
             buyer=Party(user_id=t.buyer_id, company_name=found.order.buyer_company),
             seller=Party(user_id=t.seller_id, company_name=found.order.seller_company),

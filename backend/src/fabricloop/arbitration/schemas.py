@@ -66,6 +66,7 @@ class DisputedOrder(BaseModel):
     payout_status: str
     carrier: str | None
     tracking_number: str | None
+    paid_at: datetime | None
     status_history: list[dict[str, Any]] = Field(description="Each status with when it began.")
     buyer: Party
     seller: Party
