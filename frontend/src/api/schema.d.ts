@@ -900,7 +900,7 @@ export interface paths {
         put?: never;
         /**
          * Counter Offer
-         * @description A new round by the party who did not make the last one (403 `not_your_turn` otherwise); it restarts the expiry. 409 `offer_not_open` once the offer is accepted, declined, withdrawn or expired.
+         * @description A new round by the party who did not make the last one (403 `forbidden` otherwise); it restarts the expiry. 409 `offer_not_open` once the offer is accepted, declined, withdrawn or expired.
          */
         post: operations["counter_offer_api_offers__offer_id__counter_post"];
         delete?: never;
@@ -8210,7 +8210,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `cannot_offer_on_own_listing` */
+            /** @description `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8330,7 +8330,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_your_turn` */
+            /** @description `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8410,7 +8410,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_your_turn` */
+            /** @description `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8486,7 +8486,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_your_turn` */
+            /** @description `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8544,7 +8544,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_your_round` */
+            /** @description `forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;

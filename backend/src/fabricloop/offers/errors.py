@@ -6,15 +6,15 @@ class OfferNotFound(NotFound):
 
 
 class OwnListing(Forbidden):
-    code, message = "cannot_offer_on_own_listing", "You cannot make an offer on your own listing."
+    message = "You cannot make an offer on your own listing."
 
 
 class NotYourTurn(Forbidden):
-    code, message = "not_your_turn", "The other party answers this round."
+    message = "The other party answers this round."
 
 
 class NotLastRound(Forbidden):
-    code, message = "not_your_round", "Only the party who made the last round may withdraw it."
+    message = "Only the party who made the last round may withdraw it."
 
 
 class OfferNotOpen(Conflict):

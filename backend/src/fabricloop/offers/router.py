@@ -118,7 +118,7 @@ async def get_offer(offer_id: uuid.UUID, user: CurrentUser, session: DbSession) 
 @router.post(
     "/{offer_id}/counter",
     description="A new round by the party who did not make the last one (403 "
-    "`not_your_turn` otherwise); it restarts the expiry. 409 `offer_not_open` once the offer "
+    "`forbidden` otherwise); it restarts the expiry. 409 `offer_not_open` once the offer "
     "is accepted, declined, withdrawn or expired.",
     responses=responses(*TURN_ERRORS, *TERMS_ERRORS),
 )
