@@ -13,6 +13,7 @@ const RegisterPage = lazy(() => import("@/pages/RegisterPage"));
 const NotFoundPage = lazy(() => import("@/pages/NotFoundPage"));
 const MaterialsPage = lazy(() => import("@/pages/MaterialsPage"));
 const MaterialDetailPage = lazy(() => import("@/pages/MaterialDetailPage"));
+const StorefrontPage = lazy(() => import("@/pages/StorefrontPage"));
 const MaterialNewPage = lazy(() => import("@/pages/MaterialNewPage"));
 const MaterialEditPage = lazy(() => import("@/pages/MaterialEditPage"));
 const CheckoutPage = lazy(() => import("@/pages/CheckoutPage"));
@@ -71,6 +72,7 @@ export const router = createBrowserRouter([
           { path: "materials", element: <MaterialsPage /> },
           { path: "materials/new", element: protect(<MaterialNewPage />) },
           { path: "materials/:id", element: <MaterialDetailPage /> },
+          { path: "sellers/:id", element: <StorefrontPage /> },
           { path: "materials/:id/edit", element: protect(<MaterialEditPage />) },
           { path: "checkout/:materialId", element: protect(<CheckoutPage />) },
           { path: "transactions", element: protect(<TransactionsPage />) },

@@ -1,3 +1,4 @@
+import { Link } from "react-router";
 import { DeliveryQuote } from "@/components/shipping/DeliveryQuote";
 import { Badge, ButtonLink, Card, CardBody } from "@/components/ui";
 import { useAuth } from "@/hooks/auth";
@@ -20,7 +21,11 @@ export function BuyBox({ material: m, className }: { material: MaterialDetail; c
         </div>
         <h1 className="text-2xl font-semibold tracking-tight text-stone-900">{m.title}</h1>
         <p className="text-sm text-stone-600">
-          Sold by <span className="font-medium text-stone-900">{m.seller.company_name}</span> <VerifiedBadge seller={m.seller} />
+          Sold by{" "}
+          <Link to={`/sellers/${m.seller.user_id}`} className="font-medium text-stone-900 underline decoration-stone-300 underline-offset-2 hover:decoration-stone-900">
+            {m.seller.company_name}
+          </Link>{" "}
+          <VerifiedBadge seller={m.seller} />
         </p>
         <p className="text-3xl font-semibold text-stone-900">
           {formatMoney(m.price, m.currency)}
