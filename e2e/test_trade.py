@@ -79,13 +79,15 @@ def test_sample_then_offer_countered_accepted_and_paid(
     expect(page.get_by_text("Your turn: accept, counter or decline.")).to_be_visible()
     expect(page.get_by_role("list", name="Rounds")).to_contain_text("50 m at €5.50 / m")
     page.get_by_role("button", name="Accept offer").click()
-    page.get_by_role("dialog", name="Accept this offer?").get_by_role(
-        "button", name="Accept offer"
-    ).click()
+    accept = page.get_by_role("dialog", name="Accept this offer?")
+    # The buyer says where the order goes as it accepts.
+    fill_address(accept)
+    accept.get_by_role("button", name="Accept offer").click()
     expect(status_badge(page, "Accepted")).to_be_visible()
     page.get_by_role("link", name="Go to the order and pay").click()
     expect(page).to_have_url(re.compile(r"/transactions/[0-9a-f-]{36}$"))
     expect(card(page, "Details").locator("strong").get_by_text("€275.00")).to_be_visible()
+    expect(card(page, "Shipping address").get_by_text("Torstraße 101")).to_be_visible()
     page.get_by_label("Payment method").select_option("pm_card_visa")
     page.get_by_role("button", name="Pay €275.00").click()
     expect(status_badge(page, "Paid")).to_be_visible()

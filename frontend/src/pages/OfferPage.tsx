@@ -3,6 +3,7 @@ import { Link, useParams } from "react-router";
 import { DataList } from "@/components/materials/DataList";
 import { StatusBadge } from "@/components/materials/StatusBadge";
 import { Button, ButtonLink, Card, CardBody, CardHeader, ConfirmDialog, ErrorBanner, Input, PageHeader, PageSpinner, QueryState, SuccessBanner } from "@/components/ui";
+import { type AddressForm, AddressFields, emptyAddress, toAddressBody, validateAddress } from "@/components/transactions/AddressFields";
 import { useAuth } from "@/hooks/auth";
 import { useMaterial } from "@/hooks/materials";
 import { useOffer, useOfferAction } from "@/hooks/offers";
@@ -11,7 +12,7 @@ import { formatDateTime, formatMoney, formatQuantity, unitLabel, unitsLabel } fr
 import { offerRights, quantityProblem } from "@/lib/trade";
 import type { MaterialDetail, Offer } from "@/lib/types";
 import { usePageTitle } from "@/lib/usePageTitle";
-import { parseDecimal } from "@/lib/validation";
+import { type Errors, parseDecimal } from "@/lib/validation";
 import NotFoundPage from "./NotFoundPage";
 
 /** One offer: its rounds, whose turn it is, and the answers open to the viewer. */
@@ -120,6 +121,9 @@ function OfferActions({ offer: o, material: m }: { offer: Offer; material: Mater
   const action = useOfferAction(o.offer_id);
   const [confirm, setConfirm] = useState<Pending>(null);
   const [countered, setCountered] = useState(false);
+  // The buyer accepting may say where the order goes (else it is agreed in messages).
+  const [address, setAddress] = useState<AddressForm>(emptyAddress);
+  const [addressErrors, setAddressErrors] = useState<Errors>({});
 
   if (o.status === "accepted" && o.transaction_id) {
     return (
@@ -140,10 +144,18 @@ function OfferActions({ offer: o, material: m }: { offer: Offer; material: Mater
     return <p className="rounded-xl bg-stone-100 p-4 text-sm text-stone-700">This offer is {o.status}; nothing more can be done with it. You can make a new offer from the listing.</p>;
   }
 
-  const run = (kind: Exclude<Pending, null>) =>
-    action.mutate(kind === "accept" ? { kind, body: {} } : { kind }, {
+  const run = (kind: Exclude<Pending, null>) => {
+    const given = (Object.keys(address) as Array<keyof AddressForm>).some((k) => address[k].trim() !== "");
+    if (kind === "accept" && rights.side === "buyer" && given) {
+      const errs = validateAddress(address);
+      setAddressErrors(errs);
+      if (Object.keys(errs).length) return;
+    }
+    const body = kind === "accept" && rights.side === "buyer" && given ? { shipping_address: toAddressBody(address) } : {};
+    action.mutate(kind === "accept" ? { kind, body } : { kind }, {
       onSuccess: () => setConfirm(null),
     });
+  };
   const dialogs: Record<Exclude<Pending, null>, { title: string; text: string; label: string; danger?: boolean }> = {
     accept: {
       title: "Accept this offer?",
@@ -196,6 +208,12 @@ function OfferActions({ offer: o, material: m }: { offer: Offer; material: Mater
         onConfirm={() => confirm && run(confirm)}
       >
         <p>{d?.text}</p>
+        {confirm === "accept" && rights.side === "buyer" && (
+          <fieldset className="space-y-3">
+            <legend className="font-medium text-stone-900">Delivery address (optional)</legend>
+            <AddressFields value={address} onChange={setAddress} errors={addressErrors} />
+          </fieldset>
+        )}
       </ConfirmDialog>
     </>
   );
