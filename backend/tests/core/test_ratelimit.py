@@ -120,7 +120,7 @@ def bearer_for(user_id: uuid.UUID) -> dict[str, str]:
 
 
 @pytest.fixture
-async def per_user(settings: Settings, migrated: str) -> AsyncIterator[FastAPI]:
+async def per_user(settings: Settings, migrated: str) -> AsyncIterator[FastAPI]:  # noqa: ARG001
     async with running(
         settings, rate_limit_per_minute=LIMIT, rate_limit_per_user_per_minute=2 * LIMIT
     ) as (app, _):
@@ -175,8 +175,9 @@ class TestPerUserLimit:
             )
         assert login.status_code == 401  # answered, not refused with 429
 
+    @pytest.mark.usefixtures("migrated")
     async def test_the_user_limit_is_never_below_the_address_limit(
-        self, settings: Settings, migrated: str
+        self, settings: Settings
     ) -> None:
         async with running(
             settings, rate_limit_per_minute=LIMIT, rate_limit_per_user_per_minute=1

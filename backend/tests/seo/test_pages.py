@@ -41,7 +41,10 @@ class Site:
 
 @pytest.fixture
 async def site(
-    settings: Settings, migrated: str, tmp_path: Path, connection: AsyncConnection
+    settings: Settings,
+    migrated: str,  # noqa: ARG001
+    tmp_path: Path,
+    connection: AsyncConnection,
 ) -> AsyncIterator[Site]:
     (tmp_path / "index.html").write_text(INDEX)
     async with running(settings, web_dist_dir=tmp_path, public_base_url=BASE) as (app, http):
