@@ -35,7 +35,7 @@ export function ReportCard({ report: r, showListing = true }: { report: ListingR
             <p className="whitespace-pre-line break-words text-sm text-stone-700">{r.details}</p>
             <p className="text-xs text-stone-500">
               Reported by{" "}
-              <Link to={`/admin/users/${r.reporter.user_id}`} className="text-brand-700 hover:underline">
+              <Link to={`/admin/users/${r.reporter.user_id}`} className="text-brand-700 underline">
                 {r.reporter.company_name}
               </Link>{" "}
               · {formatDateTime(r.created_at)}

@@ -13,7 +13,7 @@ export function Stat({ label, value, hint, tone = "neutral" }: { label: ReactNod
     >
       <dt className="text-sm font-medium text-stone-600">{label}</dt>
       <dd className="mt-1 text-2xl font-semibold tracking-tight text-stone-900">{value}</dd>
-      {hint && <dd className="mt-1 text-xs text-stone-500">{hint}</dd>}
+      {hint && <dd className="mt-1 text-xs text-stone-600">{hint}</dd>}
     </div>
   );
 }

@@ -84,7 +84,7 @@ function StatsView({ stats: s, dim }: { stats: PlatformStats; dim: boolean }) {
             <p className="text-sm text-stone-600">No paid orders in this period.</p>
           </CardBody>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Money by currency">
             <table className="w-full text-left text-sm">
               <thead className="bg-stone-50 text-xs uppercase tracking-wide text-stone-500">
                 <tr>
