@@ -173,7 +173,7 @@ async def test_disputes(
     )
     resolved = await client.post(
         f"/api/admin/disputes/{opened['dispute_id']}/resolve",
-        json={"outcome": "release"},
+        json={"outcome": "release", "amount": None},  # an explicit null: as absent
         headers=admin_h,
     )
     assert resolved.status_code == 200, resolved.text

@@ -4986,7 +4986,7 @@ export interface components {
              * Amount
              * @description `refund_partial` only (required there, refused with the other outcomes): at most what is left to refund, else 422 `refund_exceeds_remaining`.
              */
-            amount?: number | string | null;
+            amount?: number | null;
         };
         /** Round */
         Round: {

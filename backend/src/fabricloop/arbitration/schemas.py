@@ -26,12 +26,13 @@ class ResolveBody(BaseModel):
         "is refunded and the seller is paid."
     )
     amount: Annotated[
-        Decimal | None,
-        BeforeValidator(_number_only),
+        Annotated[
+            Decimal,
+            BeforeValidator(_number_only),
+            Field(gt=0, max_digits=14, decimal_places=2),
+        ]
+        | None,
         Field(
-            gt=0,
-            max_digits=14,
-            decimal_places=2,
             description="`refund_partial` only (required there, refused with the other "
             "outcomes): at most what is left to refund, else 422 `refund_exceeds_remaining`.",
         ),
