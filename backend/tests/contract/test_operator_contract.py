@@ -260,3 +260,14 @@ async def test_admin_disputes_and_stats(client: AsyncClient, session: AsyncSessi
         "/api/admin/stats?start_date=2026-12-31&end_date=2026-01-01", headers=admin_h
     )
     assert_error_response(bad, 400, "invalid_date_range")
+
+
+async def test_admin_routes_are_403_before_the_body_is_checked(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    _, headers = await make_party(session)
+    for path, _body in ADMIN_POSTS:
+        response = await client.post(path, json={"unknown": "\x00"}, headers=headers)
+        assert_error_response(response, 403, "forbidden")
+    not_a_uuid = await client.post("/api/admin/users/not-a-uuid/verify", headers=headers)
+    assert_error_response(not_a_uuid, 403, "forbidden")
