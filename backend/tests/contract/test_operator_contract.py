@@ -271,3 +271,25 @@ async def test_admin_routes_are_403_before_the_body_is_checked(
         assert_error_response(response, 403, "forbidden")
     not_a_uuid = await client.post("/api/admin/users/not-a-uuid/verify", headers=headers)
     assert_error_response(not_a_uuid, 403, "forbidden")
+
+
+async def test_certification_verified_only_while_approved(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    admin_h = auth_headers(await make_admin(session))
+    seller, seller_h = await make_party(session)
+    certificate = await make_certificate(session, seller)
+    entry = {"scheme": "GOTS", "certificate_id": str(certificate.id), "valid_until": "2030-01-01"}
+    material_id = (await create_material(client, seller_h, certifications=[entry]))["material_id"]
+
+    async def verified() -> bool:
+        detail = (await client.get(f"/api/materials/{material_id}")).json()
+        flag: bool = detail["certifications"][0]["verified"]
+        return flag
+
+    assert await verified() is False
+    approved = await client.post(
+        f"/api/admin/certificates/{certificate.id}/approve", headers=admin_h
+    )
+    assert approved.status_code == 200, approved.text
+    assert await verified() is True
