@@ -14,6 +14,7 @@ from tests.contract.helpers import (
     create_material,
     is_uuid,
     make_party,
+    shipping_address,
 )
 
 pytestmark = pytest.mark.usefixtures("session")
@@ -121,8 +122,6 @@ async def test_samples(client: AsyncClient, session: AsyncSession) -> None:
     _, seller_h = await make_party(session)
     _, buyer_h = await make_party(session, role="brand")
     plain = await create_material(client, seller_h)
-    from tests.contract.helpers import shipping_address
-
     none = await client.post(
         "/api/transactions",
         json={
@@ -176,3 +175,54 @@ async def test_saved_searches(client: AsyncClient, session: AsyncSession) -> Non
     ).status_code == 404
     anonymous = await client.get("/api/saved-searches")
     assert_error_response(anonymous, 401, "unauthorized")
+
+
+async def test_minimum_increment_tiers_and_lots(client: AsyncClient, session: AsyncSession) -> None:
+    _, seller_h = await make_party(session)
+    _, buyer_h = await make_party(session, role="brand")
+    listing = await create_material(
+        client,
+        seller_h,
+        quantity=100,
+        price=6,
+        min_order_quantity=10,
+        order_increment=5,
+        price_tiers=[{"min_quantity": 50, "price": 5}],
+    )
+
+    async def order(quantity: float, **extra: Any) -> Any:
+        body = {
+            "material_id": listing["material_id"],
+            "quantity": quantity,
+            "shipping_address": shipping_address(),
+            **extra,
+        }
+        return await client.post("/api/transactions", json=body, headers=buyer_h)
+
+    assert_error_response(await order(5), 422, "below_minimum_order")
+    assert_error_response(await order(12), 422, "invalid_increment")
+    tiered = await order(50)
+    assert tiered.status_code == 201, tiered.text
+    assert tiered.json()["total"] == 250
+    lotted = await create_material(
+        client,
+        seller_h,
+        quantity=30,
+        min_order_quantity=None,
+        lots=[
+            {"lot_code": "A1", "quantity": 10, "grade": "first"},
+            {"lot_code": "B2", "quantity": 20, "grade": "second"},
+        ],
+    )
+    detail = (await client.get(f"/api/materials/{lotted['material_id']}")).json()
+    assert detail["quantity"] == 30
+    no_lot = await client.post(
+        "/api/transactions",
+        json={
+            "material_id": lotted["material_id"],
+            "quantity": 5,
+            "shipping_address": shipping_address(),
+        },
+        headers=buyer_h,
+    )
+    assert no_lot.status_code == 422, no_lot.text
