@@ -14,6 +14,11 @@ async def get(session: AsyncSession, user_id: uuid.UUID) -> Company | None:
     return await session.get(Company, user_id)
 
 
+async def get_many(session: AsyncSession, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, Company]:
+    result = await session.scalars(select(Company).where(Company.user_id.in_(user_ids)))
+    return {company.user_id: company for company in result}
+
+
 async def lock(session: AsyncSession, user_id: uuid.UUID) -> Company | None:
     result = await session.execute(
         select(Company)

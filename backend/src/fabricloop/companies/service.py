@@ -49,6 +49,13 @@ async def company_of(session: AsyncSession, user_id: uuid.UUID) -> Company | Non
     return await repository.get(session, user_id)
 
 
+async def companies_of(
+    session: AsyncSession, user_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, Company]:
+    """The companies of those of `user_ids` who gave their details, in one query."""
+    return await repository.get_many(session, user_ids)
+
+
 async def get_company(session: AsyncSession, user: User) -> CompanyOut:
     company = await repository.get(session, user.id)
     if company is None:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
 from fabricloop.companies import service as companies
+from fabricloop.companies.models import Company
 from fabricloop.invoices import pdf, repository
 from fabricloop.invoices.errors import CreditNoteNotFound, NotInvoiced
 from fabricloop.invoices.models import Document
@@ -30,9 +31,8 @@ def document_number(document: Document) -> str:
     return f"{PREFIXES[document.kind]}-{document.number:06d}"
 
 
-async def party(session: AsyncSession, user_id: uuid.UUID) -> str | None:
+def party(company: Company | None) -> str | None:
     """A party as an invoice names it, from the company details it gave (None without)."""
-    company = await companies.company_of(session, user_id)
     if company is None:
         return None
     lines = [company.legal_name, company.address, company.country]
@@ -43,9 +43,10 @@ async def party(session: AsyncSession, user_id: uuid.UUID) -> str | None:
 
 
 async def _parties(session: AsyncSession, transaction: Transaction) -> dict[str, str | None]:
+    found = await companies.companies_of(session, [transaction.seller_id, transaction.buyer_id])
     return {
-        "seller_party": await party(session, transaction.seller_id),
-        "buyer_party": await party(session, transaction.buyer_id),
+        "seller_party": party(found.get(transaction.seller_id)),
+        "buyer_party": party(found.get(transaction.buyer_id)),
     }
 
 

@@ -4,48 +4,70 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import and_, case, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
 
-from fabricloop.auth.models import User
 from fabricloop.notifications.models import Notification, NotificationSetting, OutboxEmail
 
+# One round trip for a notification: its row, its email in the outbox unless the user turned
+# the kind off (or the account is closed), and the user's unread count. The count's snapshot
+# is taken before the INSERT of the same statement, hence the + 1 for the new (unread) row.
+_RECORD = text(
+    """
+    WITH notification AS (
+        INSERT INTO notifications (user_id, kind, title, body, link)
+        VALUES (:user_id, :kind, :title, :body, :link)
+        RETURNING id, created_at
+    ), address AS (
+        SELECT users.email FROM users
+        WHERE users.id = :user_id AND users.is_active AND users.deleted_at IS NULL
+          AND NOT EXISTS (
+              SELECT 1 FROM notification_settings AS chosen
+              WHERE chosen.user_id = :user_id AND chosen.kind = :kind AND chosen.email IS false
+          )
+    ), outbox AS (
+        INSERT INTO email_outbox (notification_id, to_address)
+        SELECT notification.id, address.email FROM notification, address
+        ON CONFLICT (notification_id) DO NOTHING
+    )
+    SELECT notification.id, notification.created_at,
+           (SELECT address.email FROM address) AS email,
+           (SELECT count(*) FROM notifications
+            WHERE notifications.user_id = :user_id AND notifications.read_at IS NULL) + 1
+           AS unread_count
+    FROM notification
+    """
+)
 
-async def add(
+
+async def record(
     session: AsyncSession, user_id: uuid.UUID, kind: str, title: str, body: str, link: str | None
-) -> Notification:
-    notification = Notification(user_id=user_id, kind=kind, title=title, body=body, link=link)
+) -> tuple[Notification, str | None, int]:
+    """Store a notification and queue its email in one statement: (the notification, the
+    address emailed or None, the user's unread count with it)."""
+    await session.flush()  # the caller's pending rows first, as an ORM insert would
+    row = (
+        await session.execute(
+            _RECORD,
+            {"user_id": user_id, "kind": kind, "title": title, "body": body, "link": link},
+        )
+    ).one()
+    notification = Notification(
+        id=row.id,
+        user_id=user_id,
+        kind=kind,
+        title=title,
+        body=body,
+        link=link,
+        created_at=row.created_at,
+        read_at=None,
+    )
+    # Stored already: attached to the session as if loaded by a query (no second INSERT).
+    make_transient_to_detached(notification)
     session.add(notification)
-    await session.flush()
-    await session.refresh(notification, ["created_at"])
-    return notification
-
-
-async def email_address_for(session: AsyncSession, user_id: uuid.UUID, kind: str) -> str | None:
-    """The address to email about `kind`, or None: account closed or the kind turned off."""
-    turned_off = (
-        select(NotificationSetting.user_id)
-        .where(
-            NotificationSetting.user_id == user_id,
-            NotificationSetting.kind == kind,
-            NotificationSetting.email.is_(False),
-        )
-        .exists()
-    )
-    return await session.scalar(
-        select(User.email).where(
-            User.id == user_id, User.is_active, User.deleted_at.is_(None), ~turned_off
-        )
-    )
-
-
-async def add_outbox(session: AsyncSession, notification_id: uuid.UUID, to_address: str) -> None:
-    await session.execute(
-        insert(OutboxEmail)
-        .values(notification_id=notification_id, to_address=to_address)
-        .on_conflict_do_nothing(index_elements=[OutboxEmail.notification_id])
-    )
+    return notification, row.email, int(row.unread_count)
 
 
 async def page(

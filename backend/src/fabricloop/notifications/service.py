@@ -52,15 +52,13 @@ async def notify(
     unless the user turned `kind` off. `link` is a path of the web app."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}: add it to notifications.kinds")
-    notification = await repository.add(
+    notification, address, unread = await repository.record(
         session, user_id, kind, _clip(title, MAX_TITLE), _clip(body, MAX_BODY), link
     )
-    address = await repository.email_address_for(session, user_id, kind)
     if address is not None:
-        await repository.add_outbox(session, notification.id, address)
         enqueue_after_commit(session, SEND_EMAILS)
     live = _out(notification).model_dump(mode="json")
-    live["unread_count"] = await repository.unread_count(session, user_id)
+    live["unread_count"] = unread
     publish_after_commit(session, user_id, "notification", live)
     return notification
 

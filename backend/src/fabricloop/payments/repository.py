@@ -14,8 +14,7 @@ IDEMPOTENCY_LOCK_NAMESPACE = b"fabricloop:idempotency:"
 
 async def add_payment(session: AsyncSession, payment: Payment) -> Payment:
     session.add(payment)
-    await session.flush()
-    await session.refresh(payment)
+    await session.flush()  # the server's defaults come back with the INSERT's RETURNING
     return payment
 
 
