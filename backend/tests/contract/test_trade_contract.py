@@ -226,3 +226,16 @@ async def test_minimum_increment_tiers_and_lots(client: AsyncClient, session: As
         headers=buyer_h,
     )
     assert no_lot.status_code == 422, no_lot.text
+
+
+async def test_offer_terms_checked_as_an_order(client: AsyncClient, session: AsyncSession) -> None:
+    _, seller_h = await make_party(session)
+    _, buyer_h = await make_party(session, role="brand")
+    listing = await create_material(
+        client, seller_h, quantity=100, min_order_quantity=10, order_increment=5
+    )
+    base = {"material_id": listing["material_id"], "unit_price": 5, "currency": "EUR"}
+    below = await client.post("/api/offers", json={**base, "quantity": 5}, headers=buyer_h)
+    assert_error_response(below, 422, "below_minimum_order")
+    step = await client.post("/api/offers", json={**base, "quantity": 12}, headers=buyer_h)
+    assert_error_response(step, 422, "invalid_increment")
