@@ -49,3 +49,25 @@ async def test_settings_and_ticket(client: AsyncClient, session: AsyncSession) -
     assert ticket.status_code == 200, ticket.text
     assert ticket.json()["ticket"]
     assert_error_response(await client.get("/api/events"), 401, "unauthorized")
+
+
+async def test_unread_first_and_mark_some(client: AsyncClient, session: AsyncSession) -> None:
+    _, sender_h = await make_party(session, role="brand")
+    recipient, recipient_h = await make_party(session)
+    for text in ("First question", "Second question"):
+        sent = await client.post(
+            "/api/messages",
+            json={"recipient_id": str(recipient.id), "content": text},
+            headers=sender_h,
+        )
+        assert sent.status_code == 201, sent.text
+    items = (await client.get("/api/notifications", headers=recipient_h)).json()["notifications"]
+    assert len(items) == 2
+    newest, oldest = items[0]["notification_id"], items[1]["notification_id"]
+    read = await client.post(
+        "/api/notifications/read", json={"notification_ids": [newest]}, headers=recipient_h
+    )
+    assert read.status_code == 200, read.text
+    after = (await client.get("/api/notifications", headers=recipient_h)).json()
+    assert after["unread_count"] == 1
+    assert [n["notification_id"] for n in after["notifications"]] == [oldest, newest]
