@@ -59,6 +59,7 @@ from fabricloop.images.service import ProcessingPool, unattached_purge
 from fabricloop.invoices.router import router as invoices_router
 from fabricloop.materials.router import DETAIL_ENDPOINT, detail_key_of
 from fabricloop.materials.router import router as materials_router
+from fabricloop.materials.search import refresh_facet_counts
 from fabricloop.messages.router import router as messages_router
 from fabricloop.moderation.router import reports_router as listing_reports_router
 from fabricloop.moderation.router import router as moderation_router
@@ -154,6 +155,7 @@ def periodic_jobs(
         ),
         Job("expire_offers", expire_offers),
         Job("match_saved_searches", match_new_listings),
+        Job("refresh_facet_counts", refresh_facet_counts),
         Job("purge_idempotency_keys", purge_idempotency_keys),
         Job("purge_deleted_accounts", purge_job),
         Job("purge_unattached_images", unattached_purge(storage)),

@@ -5,12 +5,18 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from httpx import AsyncClient
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
+from fabricloop.core.jobs import Job, run_job
 from fabricloop.fx import service as fx
 from fabricloop.materials.models import Material, MaterialLot
+from fabricloop.materials.repository import search as search_repository
+from fabricloop.materials.search import refresh_facet_counts
+from fabricloop.materials.search_query import SearchParams, SearchQuery
 from tests.asserts import assert_error
 from tests.factories import make_material
 from tests.materials.conftest import MATERIALS, error_fields
@@ -246,3 +252,94 @@ async def test_display_currency_before_any_rates(
     response = await client.get(MATERIALS, params={"display_currency": "EUR"})
     assert response.status_code == 400
     assert error_fields(response.json()) == {"display_currency"}
+
+
+REFRESH = Job("refresh_facet_counts", refresh_facet_counts)
+COUNT_ROWS = text(
+    "SELECT scheme, material_type, source_type, origin_country, currency, listings "
+    "FROM material_facet_counts ORDER BY 1, 2, 3, 4, 5"
+)
+# Queries whose facets the periodic counts answer: no text, only facet filters and currency.
+AGGREGATED = (
+    {},
+    {"material_type": ["cotton"]},
+    {"material_type": ["cotton", "linen"], "origin_country": "FR"},
+    {"certification": "GRS", "source_type": "deadstock"},
+    {"certification": "GOTS", "origin_country": "PT"},
+    {"currency": "EUR"},
+    {"source_type": "recycled", "currency": "GBP", "certification": "GOTS"},
+)
+
+
+async def live_facets(session: AsyncSession, query: SearchQuery) -> dict[str, Any]:
+    sql, params = search_repository.facets_sql(query)
+    rows = (await session.execute(text(sql), params)).all()
+    return search_repository.by_facet(rows)
+
+
+@pytest.mark.usefixtures("stock")
+async def test_facet_counts_job_matches_the_live_counts(
+    app: FastAPI, client: AsyncClient, session: AsyncSession, seller: User
+) -> None:
+    await make_material(
+        session,
+        seller,
+        title="Fabric E",
+        material_type="linen",
+        source_type="recycled",
+        certifications=[{"scheme": "GRS", "certificate_id": "R9"}],
+    )
+    assert search_repository.aggregated(SearchParams(currency="EUR").query())
+    assert not search_repository.aggregated(SearchParams(q="fabric").query())
+    assert not search_repository.aggregated(SearchParams(sample_available=True).query())
+    assert await run_job(app.state.sessionmaker, REFRESH) > 0
+    for values in AGGREGATED:
+        query = SearchParams(**values).query()
+        found = await search_repository.facet_counts(session, query, 0)
+        assert (found.aggregated, found.approximate) == (True, False)
+        assert found.counts == await live_facets(session, query), values
+    # The counts lag the listings until the next run: the page counts a new listing at once,
+    # the facets (from the counts) a run later.
+    await make_material(session, seller, title="Fabric F", material_type="silk")
+    data = await search(client, currency="EUR")
+    assert "F" in names(data)
+    assert "silk" not in [v["value"] for v in data["facets"]["material_type"]]
+    assert data["facets_approximate"] is False
+    await run_job(app.state.sessionmaker, REFRESH)
+    query = SearchParams(currency="EUR").query()
+    found = await search_repository.facet_counts(session, query, 0)
+    assert ("silk", 1) in found.counts["material_type"]
+    assert found.counts == await live_facets(session, query)
+
+
+@pytest.mark.usefixtures("stock")
+async def test_facet_counts_job_is_idempotent(app: FastAPI, session: AsyncSession) -> None:
+    first = await run_job(app.state.sessionmaker, REFRESH)
+    rows = (await session.execute(COUNT_ROWS)).all()
+    assert await run_job(app.state.sessionmaker, REFRESH) == first == len(rows)
+    assert (await session.execute(COUNT_ROWS)).all() == rows
+    every = [r for r in rows if r.scheme == ""]
+    assert sum(r.listings for r in every) == 4  # A-D, each once
+    gots = [r for r in rows if r.scheme == "GOTS"]
+    assert sum(r.listings for r in gots) == 2  # C's two GOTS certificates count once
+
+
+@pytest.mark.usefixtures("stock")
+async def test_facets_past_the_sample_are_estimated_and_flagged(
+    client: AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exact = await search(client, q="fabric", max_price="20")
+    assert exact["facets_approximate"] is False
+    assert [(v["value"], v["count"]) for v in exact["facets"]["material_type"]] == [
+        ("cotton", 2),
+        ("linen", 1),
+        ("wool", 1),
+    ]
+    monkeypatch.setattr(search_repository, "FACET_SAMPLE", 2)
+    # Another query (a cached one would keep its exact facets).
+    estimated = await search(client, q="fabric", max_price="30")
+    assert estimated["total"] == exact["total"] == 4
+    assert estimated["facets_approximate"] is True
+    counts = [v["count"] for v in estimated["facets"]["material_type"]]
+    # Scaled from the 3 rows read (all matching) to the 4 matches, each rounded.
+    assert abs(sum(counts) - 4) <= len(counts) / 2

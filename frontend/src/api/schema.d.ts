@@ -270,7 +270,12 @@ export interface paths {
          *     default without; `price_asc`; `price_desc`: per-unit prices, whatever the unit), `page`,
          *     `limit`. Ties are broken by id, so pages are stable.
          *     `facets`: for `material_type`, `source_type`, `certification` and `origin_country`, the
-         *     `{value, count}` of the matches of the query without that facet's own filter.
+         *     `{value, count}` of the matches of the query without that facet's own filter. Without `q` and
+         *     with no filter but those four and `currency`, they come from counts rebuilt every minute: they
+         *     may lag the listings by up to two minutes (a minute's rebuild, then a minute in the cache).
+         *     Otherwise they are counted from the matches when at most 10,000 listings are candidates (the
+         *     matches and those failing one facet filter); past that they are estimated from 10,000 of them
+         *     (scaled to `total`) and `facets_approximate` is true.
          *     Any invalid value (unknown type, negative or non-numeric price, `min_price > max_price`, a
          *     width or weight <= 0 or a minimum above its maximum, bad uuid, unknown currency, country or
          *     sort, a display currency without a reference rate, a repeated single-valued parameter) is a 400
@@ -3729,6 +3734,11 @@ export interface components {
              */
             display_currency?: string | null;
             facets: components["schemas"]["SearchFacets"];
+            /**
+             * Facets Approximate
+             * @description True when the facet counts are estimated from 10,000 candidate listings (scaled to `total`), not counted: a search with text or a non-facet filter whose candidates are more. False: counted (or from the counts rebuilt every minute).
+             */
+            facets_approximate: boolean;
         };
         /** MaterialSummary */
         MaterialSummary: {

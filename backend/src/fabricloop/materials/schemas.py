@@ -674,6 +674,11 @@ class MaterialSearch(BaseModel):
         None, description="The currency of every `display_price`, as asked (null: none)."
     )
     facets: SearchFacets
+    facets_approximate: bool = Field(
+        description="True when the facet counts are estimated from 10,000 candidate listings "
+        "(scaled to `total`), not counted: a search with text or a non-facet filter whose "
+        "candidates are more. False: counted (or from the counts rebuilt every minute)."
+    )
 
 
 class MaterialTypes(BaseModel):

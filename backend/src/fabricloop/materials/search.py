@@ -3,6 +3,7 @@ result for two minutes under the normalised query (materials.caching says what r
 
 import dataclasses
 
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.core.cache import Cache
@@ -37,7 +38,12 @@ then compare converted prices), `sort` (`relevance`, the default with `q`; `newe
 default without; `price_asc`; `price_desc`: per-unit prices, whatever the unit), `page`,
 `limit`. Ties are broken by id, so pages are stable.
 `facets`: for `material_type`, `source_type`, `certification` and `origin_country`, the
-`{value, count}` of the matches of the query without that facet's own filter.
+`{value, count}` of the matches of the query without that facet's own filter. Without `q` and
+with no filter but those four and `currency`, they come from counts rebuilt every minute: they
+may lag the listings by up to two minutes (a minute's rebuild, then a minute in the cache).
+Otherwise they are counted from the matches when at most 10,000 listings are candidates (the
+matches and those failing one facet filter); past that they are estimated from 10,000 of them
+(scaled to `total`) and `facets_approximate` is true.
 Any invalid value (unknown type, negative or non-numeric price, `min_price > max_price`, a
 width or weight <= 0 or a minimum above its maximum, bad uuid, unknown currency, country or
 sort, a display currency without a reference rate, a repeated single-valued parameter) is a 400
@@ -50,13 +56,27 @@ it or filter on quantity).
 With `DATABASE_READ_URL` set, a result may come from a replica that has every change."""
 
 
-def _facets(counts: dict[str, list[tuple[str, int]]]) -> SearchFacets:
-    return SearchFacets(
+# Facets summed from the periodic counts are kept a minute, not the results' two: the counts
+# themselves may be a minute old.
+AGGREGATED_FACETS_TTL_SECONDS = 60
+
+
+class CachedFacets(BaseModel):
+    """The facets of a query as cached for all its pages and sorts."""
+
+    facets: SearchFacets
+    approximate: bool
+    aggregated: bool
+
+
+def _facets(found: search_repository.FacetCounts) -> CachedFacets:
+    facets = SearchFacets(
         **{
             facet: [FacetValue(value=v, count=c) for v, c in values]
-            for facet, values in counts.items()
+            for facet, values in found.counts.items()
         }
     )
+    return CachedFacets(facets=facets, approximate=found.approximate, aggregated=found.aggregated)
 
 
 async def search_page(
@@ -90,20 +110,21 @@ async def search_page(
 
 
 async def run_search(
-    session: AsyncSession, query: SearchQuery, url_of: UrlOf, facets: SearchFacets | None = None
-) -> MaterialSearch:
+    session: AsyncSession, query: SearchQuery, url_of: UrlOf, facets: CachedFacets | None = None
+) -> tuple[MaterialSearch, CachedFacets]:
     """The page and its facets (`facets`: known already, from the cache)."""
     summaries, total = await search_page(session, query, url_of)
     if facets is None:
-        facets = _facets(await search_repository.facet_counts(session, query))
+        facets = _facets(await search_repository.facet_counts(session, query, total))
     return MaterialSearch(
         materials=summaries,
         total=total,
         page=query.page,
         limit=query.limit,
         display_currency=query.display_currency,
-        facets=facets,
-    )
+        facets=facets.facets,
+        facets_approximate=facets.approximate,
+    ), facets
 
 
 async def with_rates(session: AsyncSession, query: SearchQuery) -> SearchQuery:
@@ -145,18 +166,19 @@ async def search_json(
     stock = query.quantity is not None
     # Facets are the same on every page and sort of a query: computed once for all of them.
     facets_body = caching.current_body(state.facets, state.generations)
-    facets = None if facets_body is None else SearchFacets.model_validate_json(facets_body)
-    result = None
+    facets = None if facets_body is None else CachedFacets.model_validate_json(facets_body)
+    ran = None
     if replica is not None:
-        result = await replica.run(
+        ran = await replica.run(
             state.wal_position,
             lambda replica_session: run_search(replica_session, query, url_of, facets),
         )
-    if result is None:
-        result = await run_search(session, query, url_of, facets)
+    if ran is None:
+        ran = await run_search(session, query, url_of, facets)
         record_search_read("primary")
     else:
         record_search_read("replica")
+    result, found = ran
     body = result.model_dump_json().encode()
     entry = caching.stamped(state.generations, body, filters_on_stock=stock)
     shown = [summary.material_id for summary in result.materials]
@@ -165,9 +187,15 @@ async def search_json(
     )
     if facets is None:
         facets_entry = caching.stamped(
-            state.generations, result.facets.model_dump_json().encode(), filters_on_stock=stock
+            state.generations, found.model_dump_json().encode(), filters_on_stock=stock
         )
+        ttl = AGGREGATED_FACETS_TTL_SECONDS if found.aggregated else SEARCH_TTL_SECONDS
         await listing_cache.store_if_unchanged(
-            cache, state.generations, key_of_facets, facets_entry, SEARCH_TTL_SECONDS
+            cache, state.generations, key_of_facets, facets_entry, ttl
         )
     return body
+
+
+async def refresh_facet_counts(session: AsyncSession) -> int:
+    """The periodic job: rebuild the facet counts of searches without text (the rows kept)."""
+    return await search_repository.rebuild_facet_counts(session)

@@ -12,13 +12,14 @@ by how common the words are (docs/decisions/materials-search-table.md).
 """
 
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from sqlalchemy import RowMapping, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fabricloop.materials.models import MATERIAL_SEARCH_PARTITION_PREFIX
+from fabricloop.materials.models import FACET_COUNTS_ALL, MATERIAL_SEARCH_PARTITION_PREFIX
 from fabricloop.materials.search_query import SearchQuery
 
 RELEVANCE_WINDOW = 1_000
@@ -521,12 +522,18 @@ def _facet_conditions(query: SearchQuery, params: dict[str, Any]) -> dict[str, s
     return conditions
 
 
+# The live facets of a search read at most this many candidate rows (its matches and the rows
+# failing just one facet filter); past it they are estimated from those rows, `approximate`.
+FACET_SAMPLE = 10_000
+
+
 def facets_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     """Rows (facet, value, count): for each facet of FACETS, the matches of the query without
     that facet's own filter, counted by value. One pass: the rows that fail at most one facet
-    filter are read once, with a flag per filter; each facet counts those whose other flags
-    hold."""
-    params: dict[str, Any] = {}
+    filter are read once (the first FACET_SAMPLE + 1 of them, in whatever order the plan reads
+    them), with a flag per filter; each facet counts those whose other flags hold. Two more
+    rows: `_read`, the rows read, and `_matched`, those of them that match the query."""
+    params: dict[str, Any] = {"sample": FACET_SAMPLE + 1}
     clauses: list[str] = []
     if query.q:
         source = "material_search s JOIN materials m ON m.id = s.material_id"
@@ -560,7 +567,7 @@ def facets_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
         WITH base AS MATERIALIZED (
             SELECT m.material_type, m.source_type, m.origin_country, m.certifications,
                    {", ".join(f"{flag[f]} AS {f}_ok" for f in FACETS)}
-            FROM {source} WHERE {" AND ".join(clauses)}
+            FROM {source} WHERE {" AND ".join(clauses)} LIMIT :sample
         )
         SELECT 'material_type' AS facet, b.material_type AS value, count(*) AS count
         FROM base b WHERE {others("material_type")} GROUP BY b.material_type
@@ -574,25 +581,134 @@ def facets_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
         UNION ALL
         SELECT 'certification', x.scheme, count(*)
         FROM base b CROSS JOIN LATERAL ({_SCHEMES_OF}) x
-        WHERE {others("certification")} GROUP BY x.scheme"""  # noqa: S608 - fixed fragments; values are bound
+        WHERE {others("certification")} GROUP BY x.scheme
+        UNION ALL
+        SELECT '_read', NULL, count(*) FROM base b
+        UNION ALL
+        SELECT '_matched', NULL, count(*) FROM base b
+        WHERE {" AND ".join(f"b.{f}_ok" for f in FACETS)}"""  # noqa: S608 - fixed fragments; values are bound
     return sql, params
 
 
-async def facet_counts(
-    session: AsyncSession, query: SearchQuery
-) -> dict[str, list[tuple[str, int]]]:
-    """Each facet's values with their counts, most frequent first (ties by value)."""
+def aggregated(query: SearchQuery) -> bool:
+    """Whether material_facet_counts answers the query's facets: no text, and no filter but
+    the facets' own and the currency."""
+    return not (
+        query.q
+        or query.min_price is not None
+        or query.max_price is not None
+        or query.quantity is not None
+        or query.seller_id
+        or query.sample_available is not None
+        or query.filters_lots
+        or query.color is not None
+        or query.verified_only
+    )
+
+
+def aggregate_facets_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
+    """Rows (facet, value, count) as facets_sql's, summed from material_facet_counts (alias c):
+    the rows of every listing (scheme '') or, under a certification filter, of the listings
+    certified by it; the certification facet from the rows of each scheme."""
+    params: dict[str, Any] = {"all": FACET_COUNTS_ALL, "certification": query.certification}
+    condition = {
+        "material_type": "c.material_type = ANY(:material_types)" if query.material_types else "",
+        "source_type": "c.source_type = :source_type" if query.source_type else "",
+        "origin_country": "c.origin_country = :origin_country" if query.origin_country else "",
+    }
+    params |= {
+        "material_types": list(query.material_types),
+        "source_type": query.source_type,
+        "origin_country": query.origin_country,
+        "currency": query.currency,
+    }
+
+    def where(facet: str) -> str:
+        clauses = [c for f, c in condition.items() if f != facet and c]
+        if query.currency:
+            clauses.append("c.currency = :currency")
+        if facet == "certification":
+            clauses.append("c.scheme <> :all")
+        elif query.certification:
+            clauses.append("c.scheme = :certification")
+        else:
+            clauses.append("c.scheme = :all")
+        if facet == "origin_country":
+            clauses.append("c.origin_country IS NOT NULL")
+        return " AND ".join(clauses)
+
+    column = {"certification": "scheme"}
+    sql = "\n        UNION ALL\n".join(
+        f"SELECT '{f}' AS facet, c.{column.get(f, f)} AS value, sum(c.listings) AS count "  # noqa: S608
+        f"FROM material_facet_counts c WHERE {where(f)} GROUP BY c.{column.get(f, f)}"
+        for f in FACETS
+    )
+    return sql, params
+
+
+@dataclass(frozen=True)
+class FacetCounts:
+    # Each facet's values with their counts, most frequent first (ties by value).
+    counts: dict[str, list[tuple[str, int]]]
+    # Estimated from a bounded sample of the candidate rows (FACET_SAMPLE), not counted.
+    approximate: bool
+    # Summed from material_facet_counts (as of its last rebuild).
+    aggregated: bool
+
+
+def by_facet(rows: Sequence[Any], scale: float = 1.0) -> dict[str, list[tuple[str, int]]]:
+    counts: dict[str, list[tuple[str, int]]] = {f: [] for f in FACETS}
+    for facet, value, count in rows:
+        if facet in counts:
+            counts[facet].append((value, round(int(count) * scale)))
+    for values in counts.values():
+        values.sort(key=lambda vc: (-vc[1], vc[0]))
+    return counts
+
+
+async def facet_counts(session: AsyncSession, query: SearchQuery, total: int) -> FacetCounts:
+    """The facets of a query whose matches number `total`: from material_facet_counts when
+    it answers them (and has been built), else from the candidate rows, read whole when there
+    are at most FACET_SAMPLE of them, else estimated from the first FACET_SAMPLE + 1: each
+    count scaled by total / the matches among them."""
+    if aggregated(query):
+        sql, params = aggregate_facets_sql(query)
+        rows = (await session.execute(text(sql), params)).all()
+        if rows or await session.scalar(text(FACET_COUNTS_BUILT)):
+            return FacetCounts(by_facet(rows), approximate=False, aggregated=True)
     await session.execute(text(SEARCH_SETTINGS), search_settings(query))
     # The page's plan choice (PLAN_SETTINGS) holds to the end of the transaction: undo it.
     await session.execute(text(PLAN_SETTINGS), {"bitmap": "on", "index": "on"})
     sql, params = facets_sql(query)
     rows = (await session.execute(text(sql), params)).all()
-    counts: dict[str, list[tuple[str, int]]] = {f: [] for f in FACETS}
-    for facet, value, count in rows:
-        counts[facet].append((value, int(count)))
-    for values in counts.values():
-        values.sort(key=lambda vc: (-vc[1], vc[0]))
-    return counts
+    sizes = {facet: int(count) for facet, _, count in rows if facet.startswith("_")}
+    if sizes["_read"] <= FACET_SAMPLE:
+        return FacetCounts(by_facet(rows), approximate=False, aggregated=False)
+    scale = total / sizes["_matched"] if sizes["_matched"] else 1.0
+    return FacetCounts(by_facet(rows, max(scale, 1.0)), approximate=True, aggregated=False)
+
+
+FACET_COUNTS_BUILT = "SELECT EXISTS (SELECT 1 FROM material_facet_counts)"
+# The whole table again, from the live listings, in one transaction (the job's): a search sees
+# the previous counts or these, never a mix. The job's advisory lock keeps two runs apart.
+REBUILD_FACET_COUNTS = (
+    "DELETE FROM material_facet_counts",
+    f"""
+    INSERT INTO material_facet_counts
+        (scheme, material_type, source_type, origin_country, currency, listings)
+    SELECT x.scheme, b.material_type, b.source_type, b.origin_country, b.currency, count(*)
+    FROM materials b
+    CROSS JOIN LATERAL (SELECT CAST(:all AS text) AS scheme UNION ALL {_SCHEMES_OF}) x
+    WHERE b.status = 'active' AND b.deleted_at IS NULL
+    GROUP BY x.scheme, b.material_type, b.source_type, b.origin_country, b.currency""",  # noqa: S608
+)
+
+
+async def rebuild_facet_counts(session: AsyncSession) -> int:
+    """Rebuild material_facet_counts; the number of its rows."""
+    await session.execute(text(REBUILD_FACET_COUNTS[0]))
+    result = await session.execute(text(REBUILD_FACET_COUNTS[1]), {"all": FACET_COUNTS_ALL})
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def matching_ids(
