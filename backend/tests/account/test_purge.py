@@ -76,10 +76,12 @@ class TestPurge:
         await session.refresh(order)
         assert order.status == "completed"
         assert order.total == material.price * 10
+        assert order.shipping_address is not None
         assert order.shipping_address["recipient_name"] == "Deleted account"
         assert order.shipping_address["line1"] == "[removed]"
         assert order.shipping_address["country"] == "PT"
         await session.refresh(sale)
+        assert sale.shipping_address is not None
         assert sale.shipping_address["recipient_name"] == "Receiving dock"
 
         await session.refresh(sent)

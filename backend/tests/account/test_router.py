@@ -74,7 +74,7 @@ class TestExport:
             session, company_name="Other Seller", email="seller-secret@example.com"
         )
         stranger = await make_user(session, company_name="Stranger Co")
-        mine = await make_material(session, me, title="My denim", carbon_footprint=3)
+        mine = await make_material(session, me, title="My denim", carbon_footprint=Decimal(3))
         theirs = await make_material(session, seller, title="Their wool")
         strangers = await make_material(session, stranger, title="Stranger silk")
         passport_id = (

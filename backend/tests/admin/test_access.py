@@ -31,8 +31,8 @@ def concrete(path: str) -> str:
 
 
 async def call(client: AsyncClient, method: str, path: str, headers: dict[str, str]) -> int:
-    body = {"json": {}} if method in {"post", "put", "patch"} else {}
-    response = await client.request(method.upper(), concrete(path), headers=headers, **body)
+    body: dict[str, object] | None = {} if method in {"post", "put", "patch"} else None
+    response = await client.request(method.upper(), concrete(path), headers=headers, json=body)
     return response.status_code
 
 

@@ -17,6 +17,7 @@ from fabricloop.disputes.models import Dispute
 from fabricloop.ledger import service as ledger
 from fabricloop.materials.models import Material
 from fabricloop.refunds.models import Refund
+from tests.asserts import assert_error
 from tests.certificates.helpers import audit_actions, kinds
 from tests.factories import (
     auth_headers,
@@ -28,7 +29,6 @@ from tests.factories import (
     shipped_order,
 )
 from tests.refunds.helpers import assert_ledger_balances, detail, refunds_url
-from tests.transactions.helpers import assert_error
 
 ADMIN = "/api/admin/disputes"
 

@@ -1,6 +1,7 @@
 import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import jwt
 import pytest
@@ -11,15 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.auth import service as auth_service
 from fabricloop.auth import tokens
 from fabricloop.auth.models import User
-from tests.asserts import assert_error
+from tests.asserts import assert_error, error_without_request_id
 from tests.factories import DEFAULT_PASSWORD, TEST_SECRET, auth_headers, make_user
 
 REGISTER = "/api/auth/register"
 LOGIN = "/api/auth/login"
 
 
-def registration(**overrides: object) -> dict[str, object]:
-    body: dict[str, object] = {
+def registration(**overrides: object) -> dict[str, Any]:
+    body: dict[str, Any] = {
         "email": f"new-{uuid.uuid4().hex[:10]}@example.com",
         "password": "Sup3rSecret",
         "company_name": "Loop Textiles",
@@ -183,8 +184,7 @@ class TestLogin:
             LOGIN, json={"email": "nobody@example.com", "password": "Wrong1234"}
         )
         assert wrong.status_code == unknown.status_code == 401
-        strip = lambda r: {k: v for k, v in r.json()["error"].items() if k != "request_id"}  # noqa: E731
-        assert strip(wrong) == strip(unknown)
+        assert error_without_request_id(wrong) == error_without_request_id(unknown)
 
     async def test_lockout_after_ten_failures(
         self, client: AsyncClient, session: AsyncSession
@@ -366,7 +366,7 @@ class TestMe:
         base = {"sub": str(user.id), "jti": str(uuid.uuid4()), "type": "access", "iat": now}
         expired = {**base, "iat": now - timedelta(days=2), "exp": now - timedelta(days=1)}
         valid_claims = {**base, "exp": now + timedelta(hours=1)}
-        unsigned = jwt.encode(valid_claims, None, algorithm="none")
+        unsigned = jwt.encode(valid_claims, "", algorithm="none")
         other_key = jwt.encode(valid_claims, "another-secret-" + "y" * 40, algorithm="HS256")
         other_alg = jwt.encode(valid_claims, TEST_SECRET, algorithm="HS512")
         no_exp = jwt.encode(base, TEST_SECRET, algorithm="HS256")

@@ -121,7 +121,7 @@ class TestTokens:
             "exp": now + timedelta(minutes=5),
         }
         for token in (
-            jwt.encode(claims, None, algorithm="none"),
+            jwt.encode(claims, "", algorithm="none"),
             jwt.encode(claims, "other-" + "k" * 40, algorithm="HS256"),
             jwt.encode(claims, SECRET + "x" * 30, algorithm="HS384"),
         ):

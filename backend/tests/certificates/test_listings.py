@@ -16,10 +16,10 @@ from fabricloop.auth.models import User
 from fabricloop.certificates import service as certificates
 from fabricloop.certificates.models import Certificate
 from fabricloop.core.cache import Cache
+from tests.asserts import assert_error
 from tests.certificates.helpers import kinds, review, today
 from tests.factories import auth_headers, make_admin, make_certificate, make_material, make_user
 from tests.materials.conftest import MATERIALS, listing
-from tests.transactions.helpers import assert_error
 
 
 @pytest.fixture

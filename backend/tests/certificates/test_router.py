@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
 from fabricloop.certificates.models import Certificate
+from tests.asserts import assert_error
 from tests.certificates.helpers import ADMIN, audit_actions, days, kinds, review, today
 from tests.factories import auth_headers, make_admin, make_certificate, make_document, make_user
-from tests.transactions.helpers import assert_error
 
 URL = "/api/certificates"
 

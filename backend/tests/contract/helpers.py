@@ -6,9 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from httpx import AsyncClient, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from fabricloop.auth.models import User
 from tests.asserts import assert_error
-from tests.factories import DEFAULT_PASSWORD, address
+from tests.factories import DEFAULT_PASSWORD, address, auth_headers, make_user
 from tests.images.samples import jpeg
 
 RFC3339_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
@@ -189,10 +191,10 @@ async def pay(
     )
 
 
-async def make_party(session: Any, role: str = "manufacturer", company: str = "Party Ltd") -> Any:
+async def make_party(
+    session: AsyncSession, role: str = "manufacturer", company: str = "Party Ltd"
+) -> tuple[User, dict[str, str]]:
     """A user made straight in the database (bcrypt at cost 12 per API registration is slow);
     returns (user, headers)."""
-    from tests.factories import auth_headers, make_user
-
     user = await make_user(session, role=role, company_name=company)
     return user, auth_headers(user)

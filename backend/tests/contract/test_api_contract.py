@@ -26,7 +26,7 @@ class TestRequestId:
 
     @pytest.mark.parametrize("rid", ["", "x" * 129, "has space", "semi;colon", "ü-nicode", "a/b"])
     async def test_invalid_incoming_id_is_replaced(self, client: AsyncClient, rid: str) -> None:
-        response = await client.get("/api/materials/types", headers={"X-Request-ID": rid.encode()})
+        response = await client.get("/api/materials/types", headers={b"X-Request-ID": rid.encode()})
         generated = response.headers["x-request-id"]
         assert generated
         assert generated != rid
@@ -250,7 +250,7 @@ class TestPagination:
         client: AsyncClient,
         session: AsyncSession,
         path: str,
-        params: dict[str, object],
+        params: dict[str, str | int | float],
     ) -> None:
         _, headers = await make_party(session)
         response = await client.get(path, params=params, headers=headers)

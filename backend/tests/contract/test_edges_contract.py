@@ -52,7 +52,9 @@ class TestQueries:
     @pytest.mark.parametrize(
         "params", [{"quantity": -1}, {"min_price": "NaN"}, {"max_price": "Infinity"}]
     )
-    async def test_search_rejects(self, client: AsyncClient, params: dict[str, object]) -> None:
+    async def test_search_rejects(
+        self, client: AsyncClient, params: dict[str, str | int | float]
+    ) -> None:
         assert_error_response(
             await client.get("/api/materials", params=params), 400, "invalid_query"
         )
@@ -64,7 +66,7 @@ class TestQueries:
 
     @pytest.mark.parametrize("params", [{"limit": 0}, {"limit": "x"}, {"before": "not-valid"}])
     async def test_history_query_400(
-        self, client: AsyncClient, session: AsyncSession, params: dict[str, object]
+        self, client: AsyncClient, session: AsyncSession, params: dict[str, str | int | float]
     ) -> None:
         _, me = await make_party(session)
         other, _ = await make_party(session)

@@ -8,6 +8,7 @@ import pytest
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tests.asserts import error_without_request_id
 from tests.contract.helpers import (
     assert_error_response,
     assert_money,
@@ -415,8 +416,7 @@ class TestPayments:
         first = await pay(client, d["buyer_h"], tx["transaction_id"], method, key=key)
         again = await pay(client, d["buyer_h"], tx["transaction_id"], method, key=key)
         assert first.status_code == again.status_code == 402
-        strip = lambda r: {k: v for k, v in r.json()["error"].items() if k != "request_id"}  # noqa: E731
-        assert strip(first) == strip(again)
+        assert error_without_request_id(first) == error_without_request_id(again)
 
     async def test_webhook_bad_signature_400(self, client: AsyncClient) -> None:
         response = await client.post(

@@ -2,6 +2,7 @@
 
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -34,8 +35,10 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def message_for(**environment: str) -> str:
+    # Strings for fields of any type, as the environment gives them.
+    values: dict[str, Any] = dict(environment)
     with pytest.raises(ValidationError) as caught:
-        Settings(_env_file=None, **environment)
+        Settings(_env_file=None, **values)
     return describe_error(caught.value)
 
 

@@ -62,7 +62,7 @@ class TestRequestId:
     )
     async def test_invalid_id_is_replaced(self, client: AsyncClient, incoming: str) -> None:
         response = await client.get(
-            "/api/test/small", headers={"X-Request-ID": incoming.encode("utf-8")}
+            "/api/test/small", headers={b"X-Request-ID": incoming.encode("utf-8")}
         )
         generated = response.headers["x-request-id"]
         assert generated != incoming

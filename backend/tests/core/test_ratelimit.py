@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 
 from fabricloop.auth import tokens
 from fabricloop.config import Settings
+from tests.asserts import redis_bytes
 from tests.core.apps import client_for, running
 from tests.factories import TEST_SECRET
 
@@ -55,9 +56,9 @@ class TestRateLimit:
         await statuses(limited, ("192.0.2.9", 1), 3)
         refilled = (time.monotonic() - started) * LIMIT / 60  # at most, while they ran
         redis: Redis = limited.state.redis
-        keys = [k.decode() async for k in redis.scan_iter("rl:ip:192.0.2.9")]
+        keys = [redis_bytes(k).decode() async for k in redis.scan_iter("rl:ip:192.0.2.9")]
         assert len(keys) == 1
-        tokens = float(await redis.hget(keys[0], "tokens"))
+        tokens = float(redis_bytes(await redis.hget(keys[0], "tokens")))
         assert LIMIT - 3 <= tokens <= LIMIT - 3 + refilled
         assert 0 < await redis.ttl(keys[0]) <= 61
 

@@ -120,7 +120,7 @@ def test_storage_url_is_checked(url: str) -> None:
     with pytest.raises(ValueError, match="s3://"):
         parse_storage_url(url)
     with pytest.raises(ValueError, match="s3://"):
-        Settings(_env_file=None, storage_url=url)  # type: ignore[call-arg]
+        Settings(_env_file=None, storage_url=url)
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from fabricloop.auth.models import User
 from fabricloop.config import Settings
 from fabricloop.documents.models import UploadedDocument
 from fabricloop.documents.service import MAX_FILE_BYTES, _clean_filename
+from tests.asserts import assert_error
 from tests.factories import auth_headers, make_admin, make_pdf, make_user
 from tests.images import samples
-from tests.transactions.helpers import assert_error
 
 URL = "/api/documents"
 

@@ -9,10 +9,12 @@ from hypothesis import strategies as st
 from fabricloop.core.vocabulary import MATERIAL_TYPES
 from fabricloop.impact.factors import all_factors, factor_for_fibre, parse_factors
 from fabricloop.impact.methodology import methodology
-from fabricloop.impact.service import impact_out, per_kg_impact, purchase_impact
+from fabricloop.impact.service import PerKgImpact, impact_out, per_kg_impact, purchase_impact
 
 
-def single(material_type: str, source_type: str, cf: D | None = None, water: D | None = None):
+def single(
+    material_type: str, source_type: str, cf: D | None = None, water: D | None = None
+) -> PerKgImpact:
     return per_kg_impact(material_type, source_type, [], cf, water)
 
 
@@ -216,7 +218,7 @@ class TestBlend:
         assert i.carbon_saved_share == D("0.5")
 
     def test_fractional_and_bad_percents(self) -> None:
-        composition = [
+        composition: list[dict[str, object]] = [
             {"fibre": "cotton", "percent": 99.5},
             {"fibre": "polyester", "percent": "junk"},
             {"fibre": 7, "percent": 0.5},

@@ -31,6 +31,7 @@ from fabricloop.materials.listing_cache import (
 )
 from fabricloop.materials.models import Material
 from fabricloop.materials.router import detail_key_of
+from tests.asserts import redis_bytes
 from tests.factories import auth_headers, make_material, make_user
 from tests.logs import entries
 from tests.materials.conftest import MATERIALS, listing
@@ -39,13 +40,14 @@ from tests.transactions.helpers import buy
 
 async def search_keys(redis: Redis) -> list[bytes]:
     """The cached search entries (`search:{sha256}`), without the counters and sets."""
-    return [k for k in await redis.keys("search:*") if re.fullmatch(rb"search:[0-9a-f]{64}", k)]
+    keys = [redis_bytes(k) for k in await redis.keys("search:*")]
+    return [k for k in keys if re.fullmatch(rb"search:[0-9a-f]{64}", k)]
 
 
-def unstamped(entry: bytes | None) -> bytes:
+def unstamped(entry: bytes | str | None) -> bytes:
     """An entry as Redis holds it, without its cache epoch stamp (core.cache)."""
     assert entry is not None
-    match = re.fullmatch(rb"e[0-9]+\n(.*)", entry, re.DOTALL)
+    match = re.fullmatch(rb"e[0-9]+\n(.*)", redis_bytes(entry), re.DOTALL)
     assert match is not None, entry[:20]
     return match.group(1)
 
@@ -248,7 +250,7 @@ class TestSearchCache:
         sent = [c for c in commands if "search:" in c and not c.startswith("lua ")]
         assert [c.split()[0] for c in sent] == ["MGET", "EVALSHA", "EVALSHA"]
         assert key.decode() in sent[1]
-        [facets] = await redis.keys("search:facets:*")
+        [facets] = [redis_bytes(k) for k in await redis.keys("search:facets:*")]
         assert facets.decode() in sent[2]
         assert await redis.smembers(shows_key(material.id)) == {key}
         generation = int(await redis.get(SEARCH_GENERATION_KEY) or 0)
@@ -311,7 +313,7 @@ class TestSearchCache:
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-async def search(client: AsyncClient, **params: object) -> dict[str, object]:
+async def search(client: AsyncClient, **params: str | int | float) -> dict[str, object]:
     response = await client.get(MATERIALS, params=params)
     assert response.status_code == 200
     body: dict[str, object] = response.json()
@@ -330,7 +332,7 @@ async def newer_and_older(session: AsyncSession, seller: User, older_quantity: i
     )
 
 
-async def newest_first_page(client: AsyncClient, **params: object) -> dict[str, object]:
+async def newest_first_page(client: AsyncClient, **params: str | int | float) -> dict[str, object]:
     return await search(client, q="cotton", limit=1, sort="newest", **params)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.auth.models import User
 from fabricloop.disputes import service as disputes
 from fabricloop.materials.models import Material
+from fabricloop.transactions import service as transactions
 from tests.factories import auth_headers, make_material, make_user
 from tests.refunds.helpers import paid_order, refunds_url
 from tests.transactions.helpers import TRANSACTIONS
@@ -130,9 +131,7 @@ class TestDisputes:
         )
         message = ("message_received", "New message in the dispute from Mill Ltd", link)
         assert message in await told(client, buyer)
-        transaction = await disputes.transactions.lock_by_id(
-            session, uuid.UUID(dispute["transaction_id"])
-        )
+        transaction = await transactions.lock_by_id(session, uuid.UUID(dispute["transaction_id"]))
         assert transaction is not None
         await disputes.open_card_dispute(session, transaction, "dp_1", "fraudulent")
         card = ("dispute_opened", "The buyer's card issuer disputes a payment", link)

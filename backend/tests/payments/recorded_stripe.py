@@ -28,7 +28,7 @@ class SentRequest:
     form: dict[str, str]
 
 
-class RecordedStripe(stripe.HTTPClient):  # type: ignore[misc]
+class RecordedStripe(stripe.HTTPClient):
     name = "recorded"
 
     def __init__(self, *answers: Recorded) -> None:

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from httpx import AsyncClient
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -87,7 +87,7 @@ class TestPaymentRecordsTheFee:
         transaction_id = await paid_order(client, buyer, material)
         for statement in (
             update(LedgerEntry).values(amount=Decimal("1.00")),
-            LedgerEntry.__table__.delete(),
+            delete(LedgerEntry),
         ):
             with pytest.raises(DBAPIError, match="append-only"):
                 async with session.begin_nested():

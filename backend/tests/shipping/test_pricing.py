@@ -146,7 +146,7 @@ class TestTrackingUrl:
         assert tracking_url("ups", "1Z999AA10123456784") == (
             "https://www.ups.com/track?tracknum=1Z999AA10123456784"
         )
-        assert tracking_url("dhl", "JD0146000012345").startswith("https://www.dhl.com/")
+        assert (tracking_url("dhl", "JD0146000012345") or "").startswith("https://www.dhl.com/")
         for carrier in ("fedex", "dpd", "gls", "tnt", "postnl"):
             url = tracking_url(carrier, "ABC123")
             assert url is not None

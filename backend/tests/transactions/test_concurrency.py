@@ -16,10 +16,9 @@ from fabricloop.materials.models import Material
 from fabricloop.transactions import service
 from fabricloop.transactions.models import Transaction
 from fabricloop.transactions.schemas import ShippingAddress, TransactionCreate
-from tests.factories import auth_headers, make_transaction
+from tests.factories import address, auth_headers, make_transaction
 from tests.transactions.helpers import (
     TRANSACTIONS,
-    address,
     assert_one_won,
     order,
     setup,

@@ -84,6 +84,7 @@ class TestCreateTransaction:
         assert [h["status"] for h in row.status_history] == ["pending"]
         expected_expiry = before + timedelta(minutes=30)
         assert abs((row.expires_at - expected_expiry).total_seconds()) < 5
+        assert row.shipping_address is not None
         assert row.shipping_address["country"] == "PT"
 
     async def test_total_rounds_half_up(

@@ -158,7 +158,7 @@ class PurchaseMachine(RuleBasedStateMachine):
                 self.h.gateway,
                 self.user(who),
                 transaction_id,
-                StatusUpdate(status=target),  # type: ignore[arg-type]
+                StatusUpdate(status=target),
             )
         )
 

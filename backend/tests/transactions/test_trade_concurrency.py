@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 from httpx import AsyncClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from fabricloop.materials.models import MaterialLot
+from fabricloop.materials.models import Material, MaterialLot
 from fabricloop.transactions.models import Transaction
 from tests.factories import auth_headers, make_lots
 from tests.transactions.helpers import TRANSACTIONS, assert_one_won, order, setup, stock
@@ -84,8 +84,8 @@ async def test_two_sample_orders_at_once_one_wins(
     material, (buyer,) = await setup(committed, 1, Decimal("3"))
     async with committed() as session:
         await session.execute(
-            material.__table__.update()
-            .where(material.__table__.c.id == material.id)
+            update(Material)
+            .where(Material.id == material.id)
             .values(sample_available=True, sample_price=Decimal("5"))
         )
         await session.commit()

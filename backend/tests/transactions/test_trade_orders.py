@@ -36,21 +36,21 @@ async def stepped(session: AsyncSession, seller: User) -> Material:
 
 
 async def stock_of(session: AsyncSession, material_id: uuid.UUID) -> Decimal:
-    quantity: Decimal = await session.scalar(
+    result = await session.execute(
         select(Material.quantity)
         .where(Material.id == material_id)
         .execution_options(populate_existing=True)
     )
-    return quantity
+    return result.scalar_one()
 
 
 async def lot_stock(session: AsyncSession, material_id: uuid.UUID, code: str) -> Decimal:
-    quantity: Decimal = await session.scalar(
+    result = await session.execute(
         select(MaterialLot.quantity).where(
             MaterialLot.material_id == material_id, MaterialLot.lot_code == code
         )
     )
-    return quantity
+    return result.scalar_one()
 
 
 async def detail(client: AsyncClient, buyer: User, transaction_id: str) -> dict[str, Any]:
