@@ -260,7 +260,7 @@ COUNT_ROWS = text(
     "FROM material_facet_counts ORDER BY 1, 2, 3, 4, 5"
 )
 # Queries whose facets the periodic counts answer: no text, only facet filters and currency.
-AGGREGATED = (
+AGGREGATED: tuple[dict[str, Any], ...] = (
     {},
     {"material_type": ["cotton"]},
     {"material_type": ["cotton", "linen"], "origin_country": "FR"},
@@ -292,7 +292,9 @@ async def test_facet_counts_job_matches_the_live_counts(
     assert search_repository.aggregated(SearchParams(currency="EUR").query())
     assert not search_repository.aggregated(SearchParams(q="fabric").query())
     assert not search_repository.aggregated(SearchParams(sample_available=True).query())
-    assert await run_job(app.state.sessionmaker, REFRESH) > 0
+    refreshed = await run_job(app.state.sessionmaker, REFRESH)
+    assert refreshed is not None
+    assert refreshed > 0
     for values in AGGREGATED:
         query = SearchParams(**values).query()
         found = await search_repository.facet_counts(session, query, 0)
