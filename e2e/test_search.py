@@ -100,3 +100,25 @@ def test_search_without_results_offers_to_clear(page: Page, base_url: str) -> No
     expect(page.get_by_text("No materials match")).to_be_visible()
     page.get_by_role("button", name="Clear search and filters").click()
     expect(page).to_have_url(f"{base_url}/materials")
+
+
+def test_signed_in_buyer_saves_a_search_and_opens_it_again(
+    page: Page, base_url: str, api: Api
+) -> None:
+    brand = api.register("brand")
+    login_in_browser(page, base_url, brand)
+    page.goto(f"{base_url}/materials?q=denim&material_type=cotton")
+    page.get_by_role("button", name="Save this search").click()
+    page.get_by_label("Name of the search").fill("Cotton denim for spring")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("you will be notified of new matches")
+    saved = api.get(brand, "/api/saved-searches").json()["saved_searches"]
+    assert [(s["name"], s["alert"], s["query"]["q"]) for s in saved] == [
+        ("Cotton denim for spring", True, "denim")
+    ]
+    page.get_by_role("link", name="Saved searches").click()
+    link = page.get_by_role("link", name="Cotton denim for spring")
+    expect(link).to_be_visible()
+    link.click()
+    expect(page).to_have_url(re.compile(r"/materials\?.*q=denim"))
+    expect(page.get_by_role("searchbox").first).to_have_value("denim")

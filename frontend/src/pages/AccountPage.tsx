@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { DataList } from "@/components/materials/DataList";
+import { SavedSearchesCard } from "@/components/account/SavedSearchesCard";
 import { NotificationSettingsCard } from "@/components/notifications/NotificationSettingsCard";
 import { Button, ButtonLink, Card, CardBody, CardHeader, ErrorBanner, Input, PageHeader, SuccessBanner } from "@/components/ui";
 import { useDeleteAccount, useExportAccountData } from "@/hooks/account";
@@ -42,6 +43,7 @@ export default function AccountPage() {
           />
         </CardBody>
       </Card>
+      <SavedSearchesCard />
       <Card>
         <CardHeader title="Company and trust" description="Your legal entity, checked by the FabricLoop operator: verified sellers carry a badge on their listings." />
         <CardBody className="flex flex-wrap gap-2">

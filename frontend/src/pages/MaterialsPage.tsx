@@ -8,6 +8,8 @@ import { SORTS, activeFilterCount, displayCurrencies, facetsOf, rememberDisplayC
 import { Badge, EmptyState, PageHeader, QueryState, Pagination, controlClass } from "@/components/ui";
 import { useFxRates, useMaterialSearch } from "@/hooks/materials";
 import { usePageTitle } from "@/lib/usePageTitle";
+import { SaveSearch } from "@/components/materials/SaveSearch";
+import { useAuth } from "@/hooks/auth";
 
 export default function MaterialsPage() {
   const [params, setParams] = useSearchParams();
@@ -19,6 +21,7 @@ export default function MaterialsPage() {
   const search = useMaterialSearch(query);
   usePageTitle(query.q ? `“${query.q}” — materials` : "Browse materials");
   const filterCount = activeFilterCount(params);
+  const { status } = useAuth();
 
   const update = (updates: Record<string, string | string[] | null>, resetPage = true) => {
     const next = new URLSearchParams(params);
@@ -93,6 +96,11 @@ export default function MaterialsPage() {
               </label>
             </div>
           </div>
+          {status === "authenticated" && (query.q || filterCount > 0) && (
+            <div className="mb-4">
+              <SaveSearch key={params.toString()} query={query} suggestedName={query.q ? `“${query.q}”` : `My search, ${filterCount} ${filterCount === 1 ? "filter" : "filters"}`} />
+            </div>
+          )}
           <ActiveFilters
             params={params}
             onRemove={(k, v) => {
