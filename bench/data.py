@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-import asyncpg  # type: ignore[import-untyped, unused-ignore]
+import asyncpg
 from fabricloop.auth.passwords import hash_password
 from fabricloop.cli import database_url, settings_with_services
 from fabricloop.config import get_settings

@@ -159,7 +159,7 @@ async def _fanout(env: BenchEnv, bases: list[str], secret: str) -> dict[str, Any
 
 async def _email(env: BenchEnv) -> dict[str, Any]:
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         database_url=env.sqlalchemy_url,
         redis_url=env.redis_url,
         jwt_secret=secrets.token_urlsafe(48),

@@ -144,6 +144,8 @@ def statuses_text(statuses: dict[int, int] | dict[str, int]) -> str:
     return ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items(), key=lambda i: str(i[0])))
 
 
-def summary(values: Sequence[float], percentile: Callable[[list[float], float], float]) -> dict:
+def summary(
+    values: Sequence[float], percentile: Callable[[list[float], float], float]
+) -> dict[str, float]:
     ordered = list(values)
     return {f"p{int(q * 100)}_ms": percentile(ordered, q) for q in (0.5, 0.9, 0.99)}

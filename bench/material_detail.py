@@ -21,7 +21,7 @@ CONNECTIONS = 64
 THREADS = 1
 DURATION_SECONDS = 2 if QUICK else 15
 # (server, app worker processes): one worker, and one per core of the 2-core target machine.
-SERVERS = (("uvicorn", 1), ("uvicorn", 2), ("granian", 2))
+SERVERS: tuple[tuple[str, int], ...] = (("uvicorn", 1), ("uvicorn", 2), ("granian", 2))
 if QUICK:  # each server takes 20-40 s to start on a loaded machine: the production one only
     SERVERS = (("uvicorn", 2),)
 

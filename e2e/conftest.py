@@ -315,7 +315,7 @@ class Api:
         payment_method: str | None = "pm_card_visa",
     ) -> dict[str, Any]:
         """Create a transaction (and pay it unless payment_method is None)."""
-        transaction = self.post(
+        transaction: dict[str, Any] = self.post(
             buyer,
             "/api/transactions",
             json={

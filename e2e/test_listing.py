@@ -7,7 +7,7 @@ import uuid
 
 import httpx
 from PIL import Image, ImageDraw
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from e2e.conftest import Api, card, loaded_width, login_in_browser
 
@@ -50,9 +50,8 @@ def test_manufacturer_lists_a_material_with_a_photo(page: Page, base_url: str, a
     # Photo: the upload shows progress, then the thumbnail as the cover.
     with page.expect_file_chooser() as chooser:
         page.get_by_role("button", name="Upload images").click()
-    chooser.value.set_files(
-        files=[{"name": "swatch.png", "mimeType": "image/png", "buffer": swatch_png()}]
-    )
+    swatch: FilePayload = {"name": "swatch.png", "mimeType": "image/png", "buffer": swatch_png()}
+    chooser.value.set_files(files=[swatch])
     images = page.get_by_role("list", name="Images")
     expect(images.get_by_role("img", name="Image 1")).to_be_visible()
     expect(images.get_by_text("Cover")).to_be_visible()
@@ -88,7 +87,9 @@ def test_manufacturer_lists_a_material_with_a_photo(page: Page, base_url: str, a
     expect(photo).to_be_visible()
     expect(photo).to_have_attribute("src", re.compile(r"^/media/"))
     assert loaded_width(photo) == 640, "the uploaded photo did not load at its size"
-    image_response = httpx.get(base_url + photo.get_attribute("src"), timeout=10)
+    src = photo.get_attribute("src")
+    assert src is not None
+    image_response = httpx.get(base_url + src, timeout=10)
     assert image_response.status_code == 200
     assert image_response.headers["content-type"].startswith("image/")
 

@@ -4,11 +4,11 @@ follows the notification to the conversation, and turns one kind of email off.""
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from e2e.conftest import Api, login_in_browser
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 # The bell polls every 16 s without the stream; pushed events must arrive well before that.
 PUSHED = 6_000
 

@@ -3,11 +3,11 @@ things a user came for are on the first screens (the material page's "Buy now", 
 action)."""
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from e2e.conftest import Api, login_in_browser, overflowing
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @pytest.fixture

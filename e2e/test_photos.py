@@ -7,7 +7,7 @@ import re
 import uuid
 
 from PIL import Image
-from playwright.sync_api import Page, Request, Response, Route, expect
+from playwright.sync_api import FilePayload, Page, Request, Response, Route, expect
 
 from e2e.conftest import Api, login_in_browser
 
@@ -55,7 +55,7 @@ def test_photos_keep_their_order_and_a_refused_file_says_why(
             route.continue_()
 
     page.route("**/api/images", hold_first)
-    files = [
+    files: list[FilePayload] = [
         {"name": f"{n}.png", "mimeType": "image/png", "buffer": png(c)}
         for n, c in [("first", (200, 40, 40)), ("second", (40, 160, 60)), ("third", (40, 60, 200))]
     ]
@@ -89,9 +89,8 @@ def test_photos_keep_their_order_and_a_refused_file_says_why(
     with page.expect_response(uploaded("scan.png")) as refused:
         with page.expect_file_chooser() as chooser:
             page.get_by_role("button", name="Upload images").click()
-        chooser.value.set_files(
-            files=[{"name": "scan.png", "mimeType": "image/png", "buffer": b"not an image"}]
-        )
+        scan: FilePayload = {"name": "scan.png", "mimeType": "image/png", "buffer": b"not an image"}
+        chooser.value.set_files(files=[scan])
     assert 400 <= refused.value.status < 500
     failed = page.get_by_test_id("upload-failed")
     expect(failed).to_contain_text("scan.png")
