@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeNumber, parseDecimal, validateCountry, validateEmail, validateLength, validatePassword, validatePhone } from "./validation";
+import { PHONE_HINT, normalizeNumber, parseDecimal, validateCountry, validateEmail, validateLength, validatePassword, validatePhone } from "./validation";
 
 describe("validateEmail", () => {
   it.each([
@@ -45,6 +45,12 @@ describe("validatePhone and validateCountry", () => {
     expect(validatePhone("+4915112345678")).toBeNull();
     expect(validatePhone("015112345678")).toMatch(/international format/);
     expect(validatePhone("+0123")).toMatch(/international format/);
+  });
+
+  it("shows in its error the same example number as the hint", () => {
+    const example = /\+\d+/.exec(PHONE_HINT)?.[0];
+    expect(example).toBeTruthy();
+    expect(validatePhone("12345")).toContain(example);
   });
 
   it("takes two letters, and an empty country only when optional", () => {

@@ -25,9 +25,12 @@ export function validateLength(v: string, min: number, max: number, label: strin
   return null;
 }
 
+/** The example number of the phone hint and of its error, so that both show the same one. */
+export const PHONE_HINT = "International format, e.g. +351912345678.";
+
 export function validatePhone(v: string): string | null {
   if (!v) return null;
-  if (!E164_RE.test(v)) return "Use international format, e.g. +4915112345678.";
+  if (!E164_RE.test(v)) return `Use ${PHONE_HINT.charAt(0).toLowerCase()}${PHONE_HINT.slice(1)}`;
   return null;
 }
 

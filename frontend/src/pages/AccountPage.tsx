@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { useNavigate } from "react-router";
+import { ProfileForm, PasswordCard } from "@/components/account/AccountForms";
 import { DataList } from "@/components/materials/DataList";
 import { SavedSearchesCard } from "@/components/account/SavedSearchesCard";
 import { NotificationSettingsCard } from "@/components/notifications/NotificationSettingsCard";
@@ -25,13 +26,11 @@ export default function AccountPage() {
       <PageHeader title="Account" description="Your profile, your data and your session." />
       <Card>
         <CardHeader title="Profile" />
-        <CardBody>
+        <CardBody className="space-y-6">
           <DataList
             items={[
-              ["Company", user.company_name],
               ["Email", user.email],
               ["Role", humanize(user.role)],
-              ["Phone", user.phone ?? "—"],
               ["Member since", formatDate(user.created_at)],
               [
                 "User ID",
@@ -41,8 +40,10 @@ export default function AccountPage() {
               ],
             ]}
           />
+          <ProfileForm user={user} />
         </CardBody>
       </Card>
+      <PasswordCard />
       <SavedSearchesCard />
       <Card>
         <CardHeader title="Company and trust" description="Your legal entity, checked by the FabricLoop operator: verified sellers carry a badge on their listings." />

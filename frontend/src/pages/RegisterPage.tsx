@@ -6,7 +6,7 @@ import { Button, ErrorBanner, Input, cx } from "@/components/ui";
 import { useAuth, useRegister } from "@/hooks/auth";
 import { ApiError } from "@/lib/errors";
 import type { SignupRole as Role } from "@/lib/types";
-import { type Errors, hasErrors, validateEmail, validateLength, validatePassword, validatePhone } from "@/lib/validation";
+import { type Errors, PHONE_HINT, hasErrors, validateEmail, validateLength, validatePassword, validatePhone } from "@/lib/validation";
 import { usePageTitle } from "@/lib/usePageTitle";
 
 const ROLES: Array<{ value: Role; title: string; text: string }> = [
@@ -116,7 +116,7 @@ export default function RegisterPage() {
           hint="8–128 characters with an upper-case letter, a lower-case letter and a digit."
           required
         />
-        <Input label="Phone (optional)" type="tel" name="phone" autoComplete="tel" value={form.phone} onChange={set("phone")} error={errors.phone} hint="International format, e.g. +351912345678." />
+        <Input label="Phone (optional)" type="tel" name="phone" autoComplete="tel" value={form.phone} onChange={set("phone")} error={errors.phone} hint={PHONE_HINT} />
         <Button type="submit" className="w-full" size="lg" loading={register.isPending}>
           Create account
         </Button>
