@@ -64,6 +64,11 @@ export function formatRelative(v: string | null | undefined): string {
   return formatDate(v);
 }
 
+/** A name closing a sentence: "Tessitura Verde S.r.l." takes no second full stop. */
+export function endSentence(text: string): string {
+  return /[.!?…]$/.test(text.trimEnd()) ? text : `${text}.`;
+}
+
 /** "recycled_polyester" -> "Recycled polyester" */
 export function humanize(v: string | null | undefined): string {
   if (!v) return "—";
@@ -80,16 +85,23 @@ export function countryName(code: string | null | undefined): string {
   }
 }
 
+/** What a measure with no figure reads as: never "0", never a unit after a dash. */
+export const NOT_KNOWN = "Not known";
+
+function measure(v: Numeric, digits: number, unit: string): string {
+  return toNumber(v) === null ? NOT_KNOWN : `${formatNumber(v, digits)} ${unit}`;
+}
+
 export function formatKg(v: Numeric): string {
-  return `${formatNumber(v, 1)} kg`;
+  return measure(v, 1, "kg");
 }
 
 export function formatCo2(v: Numeric): string {
-  return `${formatNumber(v, 1)} kg CO₂e`;
+  return measure(v, 1, "kg CO₂e");
 }
 
 export function formatLitres(v: Numeric): string {
-  return `${formatNumber(v, 0)} L`;
+  return measure(v, 0, "L");
 }
 
 /** 0..1 -> "12.5%" */

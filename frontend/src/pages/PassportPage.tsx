@@ -87,8 +87,8 @@ export default function PassportPage() {
             )}
             <p className="mt-3 text-sm text-stone-600">
               Savings per kg vs {p.impact.baseline ?? "virgin material"}:{" "}
-              <strong className="font-medium text-brand-800">{p.impact.carbon_saved_per_kg === null ? "n/a" : `${formatNumber(p.impact.carbon_saved_per_kg, 2)} kg CO₂e`}</strong> and{" "}
-              <strong className="font-medium text-sky-800">{p.impact.water_saved_per_kg === null ? "n/a" : `${formatNumber(p.impact.water_saved_per_kg, 0)} L water`}</strong>.
+              <strong className="font-medium text-brand-800">{p.impact.carbon_saved_per_kg === null ? "carbon not known" : `${formatNumber(p.impact.carbon_saved_per_kg, 2)} kg CO₂e`}</strong> and{" "}
+              <strong className="font-medium text-sky-800">{p.impact.water_saved_per_kg === null ? "water not known" : `${formatNumber(p.impact.water_saved_per_kg, 0)} L water`}</strong>.
             </p>
           </CardBody>
         </Card>

@@ -1,4 +1,4 @@
-import { formatNumber } from "@/lib/format";
+import { NOT_KNOWN, formatNumber } from "@/lib/format";
 import type { MaterialDetail } from "@/lib/types";
 
 export function ImpactPanel({ material }: { material: MaterialDetail }) {
@@ -16,7 +16,9 @@ export function ImpactPanel({ material }: { material: MaterialDetail }) {
         {tiles.map((t) => (
           <div key={t.label} className={`rounded-xl border p-3 ${t.tone}`}>
             <dt className="text-xs font-medium text-stone-600">{t.label}</dt>
-            <dd className="mt-1 text-xl font-semibold text-stone-900">{t.value === null || t.value === undefined ? <span className="text-stone-400">n/a</span> : formatNumber(t.value, 2)}</dd>
+            <dd className="mt-1 text-xl font-semibold text-stone-900">
+              {t.value === null || t.value === undefined ? <span className="text-base text-stone-600">{NOT_KNOWN}</span> : formatNumber(t.value, 2)}
+            </dd>
             <dd className="text-xs text-stone-500">{t.unit}</dd>
           </div>
         ))}

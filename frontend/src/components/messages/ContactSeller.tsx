@@ -3,6 +3,7 @@ import { Link } from "react-router";
 import { Button, ErrorBanner, SuccessBanner, Textarea } from "@/components/ui";
 import { useSendMessage } from "@/hooks/messages";
 import { ApiError } from "@/lib/errors";
+import { endSentence } from "@/lib/format";
 
 interface Props {
   sellerId: string;
@@ -35,7 +36,7 @@ export function ContactSeller({ sellerId, sellerName, materialId, materialTitle 
   if (send.isSuccess) {
     return (
       <SuccessBanner>
-        Message sent to {sellerName}.{" "}
+        Message sent to {endSentence(sellerName)}{" "}
         <Link to={`/messages/${sellerId}`} state={{ name: sellerName }} className="font-medium underline">
           Open the conversation
         </Link>

@@ -69,8 +69,8 @@ export function PurchaseLines({ lines, sales = false }: { lines: ReportLine[]; s
               <td className="px-4 py-2.5 text-right text-stone-700">{formatKg(l.quantity_kg)}</td>
               <td className="px-4 py-2.5 text-stone-700">{METHOD_WORDS[l.scope3_method] ?? l.scope3_method}</td>
               <td className="px-4 py-2.5 text-right text-amber-800">{l.scope3_emissions === null ? "no figure" : formatCo2(l.scope3_emissions)}</td>
-              <td className="px-4 py-2.5 text-right text-brand-800">{l.carbon_saved === null ? "—" : formatCo2(l.carbon_saved)}</td>
-              <td className="px-4 py-2.5 text-right text-sky-800">{l.water_saved === null ? "—" : formatLitres(l.water_saved)}</td>
+              <td className="px-4 py-2.5 text-right text-brand-800">{formatCo2(l.carbon_saved)}</td>
+              <td className="px-4 py-2.5 text-right text-sky-800">{formatLitres(l.water_saved)}</td>
             </tr>
           ))}
         </tbody>

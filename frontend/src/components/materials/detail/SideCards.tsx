@@ -2,6 +2,7 @@ import { Link, useLocation } from "react-router";
 import { ContactSeller } from "@/components/messages/ContactSeller";
 import { Card, CardBody, CardHeader } from "@/components/ui";
 import { useAuth } from "@/hooks/auth";
+import { endSentence } from "@/lib/format";
 import type { MaterialDetail } from "@/lib/types";
 
 /** The QR code and link to the listing's public Digital Product Passport. */
@@ -37,7 +38,7 @@ export function ContactCard({ material: m }: { material: MaterialDetail }) {
             <Link to={`/login?next=${here}`} className="font-medium text-brand-700 hover:underline">
               Sign in
             </Link>{" "}
-            to message {m.seller.company_name}.
+            to message {endSentence(m.seller.company_name)}
           </p>
         )}
       </CardBody>
