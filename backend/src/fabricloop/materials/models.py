@@ -70,7 +70,7 @@ material_search = Table(
     postgresql_partition_by="LIST (material_type)",
 )
 # The facet counts of searches without text (repository/search.py: facet_counts): the live
-# listings counted per (type, source, country, currency), scheme '' (every listing), and per
+# listings counted per (type, source, country), scheme '' (every listing), and per
 # certification scheme (the listings with at least one certificate of it). Rebuilt whole by the
 # periodic job `refresh_facet_counts`, never by a listing's write: a count row updated by every
 # purchase would serialise purchases of unrelated listings
@@ -83,7 +83,6 @@ material_facet_counts = Table(
     Column("material_type", String(32), nullable=False),
     Column("source_type", String(32), nullable=False),
     Column("origin_country", String(2), nullable=True),
-    Column("currency", String(3), nullable=False),
     Column("listings", Integer, nullable=False),
 )
 # The live listings as rows of material_search (what the trigger writes, for bulk loads), in

@@ -39,8 +39,8 @@ default without; `price_asc`; `price_desc`: per-unit prices, whatever the unit),
 `limit`. Ties are broken by id, so pages are stable.
 `facets`: for `material_type`, `source_type`, `certification` and `origin_country`, the
 `{value, count}` of the matches of the query without that facet's own filter. Without `q` and
-with no filter but those four and `currency`, they come from counts rebuilt every minute: they
-may lag the listings by up to two minutes (a minute's rebuild, then a minute in the cache).
+with no filter but those four, they come from counts rebuilt every minute: they may lag the
+listings by up to two minutes (a minute's rebuild, then a minute in the cache).
 Otherwise they are counted from the matches when at most 10,000 listings are candidates (the
 matches and those failing one facet filter); past that they are estimated from 10,000 of them
 (scaled to `total`) and `facets_approximate` is true.

@@ -592,9 +592,10 @@ def facets_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
 
 def aggregated(query: SearchQuery) -> bool:
     """Whether material_facet_counts answers the query's facets: no text, and no filter but
-    the facets' own and the currency."""
+    the facets' own."""
     return not (
         query.q
+        or query.currency
         or query.min_price is not None
         or query.max_price is not None
         or query.quantity is not None
@@ -620,13 +621,10 @@ def aggregate_facets_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
         "material_types": list(query.material_types),
         "source_type": query.source_type,
         "origin_country": query.origin_country,
-        "currency": query.currency,
     }
 
     def where(facet: str) -> str:
         clauses = [c for f, c in condition.items() if f != facet and c]
-        if query.currency:
-            clauses.append("c.currency = :currency")
         if facet == "certification":
             clauses.append("c.scheme <> :all")
         elif query.certification:
@@ -695,12 +693,12 @@ REBUILD_FACET_COUNTS = (
     "DELETE FROM material_facet_counts",
     f"""
     INSERT INTO material_facet_counts
-        (scheme, material_type, source_type, origin_country, currency, listings)
-    SELECT x.scheme, b.material_type, b.source_type, b.origin_country, b.currency, count(*)
+        (scheme, material_type, source_type, origin_country, listings)
+    SELECT x.scheme, b.material_type, b.source_type, b.origin_country, count(*)
     FROM materials b
     CROSS JOIN LATERAL (SELECT CAST(:all AS text) AS scheme UNION ALL {_SCHEMES_OF}) x
     WHERE b.status = 'active' AND b.deleted_at IS NULL
-    GROUP BY x.scheme, b.material_type, b.source_type, b.origin_country, b.currency""",  # noqa: S608
+    GROUP BY x.scheme, b.material_type, b.source_type, b.origin_country""",  # noqa: S608
 )
 
 
