@@ -22,6 +22,8 @@ def test_register_logout_login_and_reload(page: Page, base_url: str) -> None:
     expect(page.get_by_role("button", name=re.compile("log out", re.I)).first).to_be_attached()
 
     page.get_by_role("button", name=re.compile("log out", re.I)).first.click()
+    expect(page).to_have_url(re.compile(r"/login$"))
+    expect(page.get_by_text("You have signed out.")).to_be_visible()
     page.goto(f"{base_url}/account")
     expect(page).to_have_url(re.compile(r"/login\?next="))
     page.get_by_label("Email").fill(email)
@@ -120,3 +122,18 @@ def test_profile_edit_and_password_change_signs_out_other_sessions(
     page.get_by_label("Password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).not_to_have_url(re.compile(r"/login"))
+
+
+def test_deleting_the_account_says_what_happens_next(page: Page, base_url: str, api: Api) -> None:
+    user = api.register("brand")
+    login_in_browser(page, base_url, user)
+    page.goto(f"{base_url}/account")
+    page.get_by_role("button", name="Delete my account…").click()
+    page.get_by_label("Email address").fill(user["email"])
+    page.get_by_role("button", name="Permanently delete account").click()
+    expect(page).to_have_url(re.compile(r"/login$"))
+    expect(page.get_by_text("Your account has been deactivated")).to_be_visible()
+    page.get_by_label("Email").fill(user["email"])
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("The email or password is incorrect.")).to_be_visible()

@@ -1,4 +1,5 @@
 import { useMutation } from "@tanstack/react-query";
+import { useNavigate } from "react-router";
 import { api } from "@/api/client";
 import { useAuth } from "@/components/auth/auth-context";
 import { call } from "@/lib/api";
@@ -30,12 +31,22 @@ export function useRegister() {
 export function useLogout() {
   const { endSession } = useAuth();
   return useMutation({
-    mutationFn: async () => {
+    mutationFn: async (notice?: string) => {
       try {
         await api.POST("/api/auth/logout", { body: {}, credentials: "include" });
       } finally {
-        endSession();
+        endSession(notice);
       }
     },
   });
+}
+
+export const SIGNED_OUT_NOTICE = "You have signed out. Sign in again below.";
+
+/** Log out, then land on the sign-in page with a notice that says so. */
+export function useSignOut() {
+  const logout = useLogout();
+  const navigate = useNavigate();
+  const signOut = () => logout.mutate(SIGNED_OUT_NOTICE, { onSettled: () => navigate("/login", { replace: true, state: { notice: SIGNED_OUT_NOTICE } }) });
+  return { signOut, pending: logout.isPending };
 }

@@ -6,7 +6,7 @@ import { SavedSearchesCard } from "@/components/account/SavedSearchesCard";
 import { NotificationSettingsCard } from "@/components/notifications/NotificationSettingsCard";
 import { Button, ButtonLink, Card, CardBody, CardHeader, ErrorBanner, Input, PageHeader, SuccessBanner } from "@/components/ui";
 import { useDeleteAccount, useExportAccountData } from "@/hooks/account";
-import { useAuth, useLogout } from "@/hooks/auth";
+import { useAuth, useSignOut } from "@/hooks/auth";
 import { formatDate, formatDateTime, humanize } from "@/lib/format";
 import { usePageTitle } from "@/lib/usePageTitle";
 
@@ -15,7 +15,7 @@ export default function AccountPage() {
   const navigate = useNavigate();
   const exporter = useExportAccountData();
   const del = useDeleteAccount();
-  const logout = useLogout();
+  const logout = useSignOut();
   usePageTitle("Account");
   const [confirming, setConfirming] = useState(false);
   const [typed, setTyped] = useState("");
@@ -92,7 +92,7 @@ export default function AccountPage() {
       <Card>
         <CardHeader title="Session" />
         <CardBody>
-          <Button variant="secondary" loading={logout.isPending} onClick={() => logout.mutate(undefined, { onSettled: () => navigate("/", { replace: true }) })}>
+          <Button variant="secondary" loading={logout.pending} onClick={logout.signOut}>
             Log out
           </Button>
         </CardBody>
@@ -119,13 +119,9 @@ export default function AccountPage() {
                 if (typed.trim().toLowerCase() !== user.email.toLowerCase()) return;
                 del.mutate(undefined, {
                   onSuccess: (res) => {
-                    void navigate("/login", {
-                      replace: true,
-                      state: {
-                        notice: `Your account has been deactivated and your listings archived. Personal data will be anonymised after ${formatDateTime(res.delete_after)}; orders are kept, anonymised.`,
-                      },
-                    });
-                    endSession();
+                    const notice = `Your account has been deactivated and your listings archived. Personal data will be anonymised after ${formatDateTime(res.delete_after)}; orders are kept, anonymised.`;
+                    void navigate("/login", { replace: true, state: { notice } });
+                    endSession(notice);
                   },
                 });
               }}

@@ -50,12 +50,17 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
-  const endSession = useCallback(() => {
-    setAccessToken(null);
-    setUser(null);
-    setStatus("anonymous");
-    queryClient.clear();
-  }, [queryClient]);
+  const [notice, setNotice] = useState<string | null>(null);
+  const endSession = useCallback(
+    (why?: string) => {
+      setNotice(why ?? null);
+      setAccessToken(null);
+      setUser(null);
+      setStatus("anonymous");
+      queryClient.clear();
+    },
+    [queryClient],
+  );
 
   // The token was cleared by the client (refresh failed): drop local state too.
   useEffect(
@@ -80,6 +85,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const startSession = useCallback(async (token: string) => {
     setAccessToken(token);
+    setNotice(null);
     const me = await fetchMe();
     setUser(me);
     setStatus("authenticated");
@@ -90,6 +96,6 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setUser(await fetchMe());
   }, []);
 
-  const value = useMemo<AuthContextValue>(() => ({ status, user, startSession, endSession, reloadUser }), [status, user, startSession, endSession, reloadUser]);
+  const value = useMemo<AuthContextValue>(() => ({ status, user, startSession, endSession, reloadUser, notice }), [status, user, startSession, endSession, reloadUser, notice]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

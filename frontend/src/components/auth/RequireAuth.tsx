@@ -5,9 +5,11 @@ import { useAuth } from "./auth-context";
 
 /** Render children for signed-in users; send others to /login and back here afterwards. */
 export function RequireAuth({ children }: { children: ReactNode }) {
-  const { status } = useAuth();
+  const { status, notice } = useAuth();
   const location = useLocation();
   if (status === "loading") return <PageSpinner label="Restoring your session" />;
+  // Signed out on purpose (logout, deletion): to the sign-in page with the notice, not back here.
+  if (status === "anonymous" && notice) return <Navigate to="/login" replace state={{ notice }} />;
   if (status === "anonymous") {
     const next = location.pathname + location.search;
     return <Navigate to={`/login?next=${encodeURIComponent(next)}`} replace />;

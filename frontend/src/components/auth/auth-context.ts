@@ -8,8 +8,10 @@ export interface AuthContextValue {
   user: Me | null;
   /** Store a fresh access token and load the profile. */
   startSession: (token: string) => Promise<Me>;
-  /** Forget the session locally (after logout, deletion or a failed refresh). */
-  endSession: () => void;
+  /** Forget the session locally (after logout, deletion or a failed refresh); a notice is shown on the sign-in page. */
+  endSession: (notice?: string) => void;
+  /** Why the session was ended on purpose, for the sign-in page the user lands on. */
+  notice: string | null;
   /** Reload the profile (e.g. after an update). */
   reloadUser: () => Promise<void>;
 }

@@ -1,6 +1,6 @@
-import { Link, NavLink, useLocation, useNavigate } from "react-router";
+import { Link, NavLink, useLocation } from "react-router";
 import { isAdmin } from "@/components/auth/auth-context";
-import { useAuth, useLogout } from "@/hooks/auth";
+import { useAuth, useSignOut } from "@/hooks/auth";
 import { useUnreadCount } from "@/hooks/messages";
 import { useResettableState } from "@/hooks/useResettableState";
 import { NotificationBell } from "@/components/notifications/NotificationBell";
@@ -27,8 +27,7 @@ function MessagesLink({ onClick }: { onClick?: () => void }) {
 
 export function Header() {
   const { status, user } = useAuth();
-  const logout = useLogout();
-  const navigate = useNavigate();
+  const { signOut: onLogout } = useSignOut();
   const location = useLocation();
   // The phone menu closes when the page changes.
   const [open, setOpen] = useResettableState(location.pathname, () => false);
@@ -64,8 +63,6 @@ export function Header() {
       )}
     </>
   );
-
-  const onLogout = () => logout.mutate(undefined, { onSettled: () => navigate("/", { replace: true }) });
 
   return (
     <header className="sticky top-0 z-30 border-b border-stone-200 bg-white/90 backdrop-blur">
