@@ -95,6 +95,18 @@ def test_brand_searches_filters_and_views_a_material(page: Page, base_url: str, 
     expect(page.get_by_role("heading", level=1, name=wool["title"])).to_be_visible()
 
 
+def test_one_tab_from_the_search_box_skips_to_the_results(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/materials")
+    page.get_by_role("searchbox").focus()
+    page.keyboard.press("Tab")  # the Search button
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to results")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("region", name="Results")).to_be_focused()
+
+
 def test_search_without_results_offers_to_clear(page: Page, base_url: str) -> None:
     page.goto(f"{base_url}/materials?q=nothingmatches{uuid.uuid4().hex[:8]}")
     expect(page.get_by_text("No materials match")).to_be_visible()

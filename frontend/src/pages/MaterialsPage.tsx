@@ -41,6 +41,17 @@ export default function MaterialsPage() {
       <PageHeader title="Browse materials" description="Deadstock, surplus and recycled textiles from verified manufacturers." />
       <div className="mb-6 max-w-2xl">
         <SearchBox initial={query.q ?? ""} onSearch={(q) => update({ q: q || null })} />
+        {/* Past the filters in one key press: the results take focus. */}
+        <a
+          href="#results"
+          onClick={(e) => {
+            e.preventDefault();
+            document.getElementById("results")?.focus();
+          }}
+          className="sr-only focus:not-sr-only focus:mt-2 focus:inline-block focus:rounded-lg focus:bg-white focus:px-3 focus:py-1.5 focus:text-sm focus:font-medium focus:text-brand-800 focus:shadow"
+        >
+          Skip to results
+        </a>
       </div>
       <div className="grid gap-8 lg:grid-cols-[16rem_1fr]">
         <aside>
@@ -56,7 +67,7 @@ export default function MaterialsPage() {
             <MaterialFilters params={params} facets={facetsOf(search.data)} onChange={update} onReset={() => setParams(query.q ? { q: query.q } : {})} />
           </div>
         </aside>
-        <section aria-label="Results" aria-busy={search.isFetching}>
+        <section id="results" tabIndex={-1} aria-label="Results" aria-busy={search.isFetching} className="scroll-mt-4 outline-none">
           <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
             <p className="text-sm text-stone-600" aria-live="polite">
               {search.data ? `${search.data.total} material${search.data.total === 1 ? "" : "s"} found` : "Searching…"}
