@@ -162,6 +162,7 @@ class TestExpiry:
             "expire_offers",
             "match_saved_searches",
             "check_certificates",
+            "refresh_facet_counts",
         } == set(names)
         assert len({job.lock_id for job in jobs}) == len(names)
 
