@@ -116,7 +116,7 @@ class TestErrorBodies:
         response = await client.put("/api/auth/me", json={})
         assert response.status_code == 405
         error_of(response.json(), "method_not_allowed")
-        assert response.headers["allow"] == "GET, HEAD"
+        assert response.headers["allow"] == "GET, HEAD, PATCH"
         response = await client.get("/api/auth/login")
         assert response.status_code == 405
         assert response.headers["allow"] == "POST"
