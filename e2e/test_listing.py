@@ -67,7 +67,7 @@ def test_manufacturer_lists_a_material_with_a_photo(page: Page, base_url: str, a
     # Certification
     page.get_by_role("button", name="+ Add certification").click()
     page.get_by_label("Scheme").select_option("GOTS")
-    page.get_by_label("Certificate ID").fill("GOTS-2025-0042")
+    page.get_by_label("Certificate number or reference").fill("GOTS-2025-0042")
 
     # Sustainability metrics
     page.get_by_label("Carbon footprint (kg CO₂e per kg)").fill("1.8")
