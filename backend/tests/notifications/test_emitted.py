@@ -136,5 +136,5 @@ class TestDisputes:
         await disputes.open_card_dispute(session, transaction, "dp_1", "fraudulent")
         card = ("dispute_opened", "The buyer's card issuer disputes a payment", link)
         assert card in await told(client, seller)
-        await disputes.close_card_dispute(session, "dp_1", won=True)
+        await disputes.close_card_dispute(session, transaction, "dp_1", won=True)
         assert ("dispute_resolved", "Card dispute won", link) in await told(client, seller)

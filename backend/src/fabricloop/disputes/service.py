@@ -177,8 +177,11 @@ async def open_card_dispute(
     return dispute
 
 
-async def close_card_dispute(session: AsyncSession, reference: str, won: bool) -> Dispute | None:
-    """`charge.dispute.closed`: resolved; the caller applies a lost dispute's money."""
+async def close_card_dispute(
+    session: AsyncSession, transaction: Transaction, reference: str, won: bool
+) -> Dispute | None:
+    """`charge.dispute.closed` on the caller's locked order: resolved, the seller told; the
+    caller applies a lost dispute's money."""
     dispute = await repository.find_by_reference(session, reference)
     if dispute is None or dispute.status != "open":
         return None
@@ -186,17 +189,17 @@ async def close_card_dispute(session: AsyncSession, reference: str, won: bool) -
     dispute.outcome = "release" if won else "refund_full"
     dispute.resolved_at = datetime.now(UTC)
     await repository.flush(session)
-    transaction = await transactions.lock_by_id(session, dispute.transaction_id)
-    if transaction is not None:
-        verdict = "won: the payout is released" if won else "lost: the payment was returned"
-        await notify(
-            session,
-            transaction.seller_id,
-            "dispute_resolved",
-            f"Card dispute {verdict.split(':')[0]}",
-            f"The card dispute on order {transaction.id} was {verdict}.",
-            f"/transactions/{transaction.id}",
-        )
+    outcome, effect = (
+        ("won", "the payout is released") if won else ("lost", "the payment was returned")
+    )
+    await notify(
+        session,
+        transaction.seller_id,
+        "dispute_resolved",
+        f"Card dispute {outcome}",
+        f"The card dispute on order {transaction.id} was {outcome}: {effect}.",
+        f"/transactions/{transaction.id}",
+    )
     return dispute
 
 

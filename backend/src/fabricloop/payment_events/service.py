@@ -284,7 +284,7 @@ async def _dispute_closed(context: Context, dispute: dict[str, Any]) -> None:
     if transaction is None or not reference:
         return
     won = dispute.get("status") == "won"
-    closed = await disputes.close_card_dispute(context.session, reference, won)
+    closed = await disputes.close_card_dispute(context.session, transaction, reference, won)
     if closed is None:
         return
     if won:
