@@ -214,16 +214,6 @@ async def listing_for(
 async def create_transaction(
     session: AsyncSession, settings: Settings, cache: Cache, buyer: User, data: TransactionCreate
 ) -> Transaction:
-    transaction = await _create(session, settings, cache, buyer, data)
-    if data.purchase_order_reference is not None:
-        transaction.purchase_order_reference = data.purchase_order_reference
-        await repository.flush(session)
-    return transaction
-
-
-async def _create(
-    session: AsyncSession, settings: Settings, cache: Cache, buyer: User, data: TransactionCreate
-) -> Transaction:
     listing = await listing_for(session, buyer.id, data.material_id)
     if data.kind == "sample":
         return await _create_sample(session, settings, buyer, listing, data)
@@ -237,7 +227,10 @@ async def _create(
     sent_to = data.shipping_address
     address = None if sent_to is None else sent_to.model_dump(mode="json")
     delivery = await delivery_of(session, listing, order, address, pickup=data.pickup)
-    return await place_order(session, settings, cache, buyer.id, listing, order, address, delivery)
+    reference = data.purchase_order_reference
+    return await place_order(
+        session, settings, cache, buyer.id, listing, order, address, delivery, reference
+    )
 
 
 async def check_order(
@@ -274,6 +267,7 @@ async def place_order(
     order: Order,
     shipping_address: dict[str, object] | None,
     delivery: Charge | None = None,
+    purchase_order_reference: str | None = None,
 ) -> Transaction:
     """Record a pending order, priced goods + `delivery` (by default the seller's rules for
     the address, see delivery_of), and reserve its stock (of its lot, if any). An order made
@@ -305,6 +299,7 @@ async def place_order(
             currency=listing.currency,
             status="pending",
             shipping_address=shipping_address,
+            purchase_order_reference=purchase_order_reference,
             status_history=[{"status": "pending", "at": rfc3339(now)}],
             expires_at=now + timedelta(minutes=settings.order_expiry_minutes),
             created_at=now,
@@ -367,6 +362,7 @@ async def _create_sample(
         currency=listing.currency,
         status="paid" if free else "pending",
         shipping_address=data.shipping_address.model_dump(mode="json"),
+        purchase_order_reference=data.purchase_order_reference,
         status_history=history,
         expires_at=now + timedelta(minutes=settings.order_expiry_minutes),
         paid_at=now if free else None,
