@@ -127,3 +127,19 @@ class TestTokens:
         ):
             with pytest.raises(tokens.InvalidToken):
                 tokens.decode(SECRET, token, "access")
+
+    @pytest.mark.parametrize(
+        "header",
+        [None, "", "Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "Bearer not.a.token"],
+    )
+    def test_bearer_subject_without_a_valid_access_token(self, header: str | None) -> None:
+        assert tokens.bearer_subject(SECRET, header) is None
+
+    def test_bearer_subject_refuses_refresh_tokens(self) -> None:
+        token, _ = tokens.issue(SECRET, uuid.uuid4(), "refresh", 60)
+        assert tokens.bearer_subject(SECRET, f"Bearer {token}") is None
+
+    def test_bearer_subject_names_the_user(self) -> None:
+        user_id = uuid.uuid4()
+        token, _ = tokens.issue(SECRET, user_id, "access", 60)
+        assert tokens.bearer_subject(SECRET, f"bearer  {token} ") == str(user_id)
