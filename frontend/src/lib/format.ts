@@ -1,5 +1,5 @@
 /** Display formatting. Numbers may arrive as JSON numbers or decimal strings. */
-type Numeric = number | string | null | undefined;
+export type Numeric = number | string | null | undefined;
 
 export function toNumber(v: Numeric): number | null {
   if (v === null || v === undefined || v === "") return null;

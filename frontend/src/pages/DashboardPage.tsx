@@ -4,6 +4,7 @@ import { ButtonLink, ErrorBanner, PageHeader, Spinner, Stat } from "@/components
 import { useAuth } from "@/hooks/auth";
 import { useSustainabilityReport } from "@/hooks/reports";
 import { formatCo2, formatLitres } from "@/lib/format";
+import { knownTotal } from "@/lib/reportTotals";
 import { usePageTitle } from "@/lib/usePageTitle";
 
 function SavingsToDate({ since }: { since: string }) {
@@ -19,8 +20,8 @@ function SavingsToDate({ since }: { since: string }) {
   const r = q.data;
   return (
     <dl className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-      <Stat label="Carbon saved to date" value={formatCo2(r.total_carbon_saved)} tone="brand" hint="vs virgin material" />
-      <Stat label="Water saved to date" value={formatLitres(r.total_water_saved)} tone="brand" hint="vs virgin material" />
+      <Stat label="Carbon saved to date" value={formatCo2(knownTotal(r.total_carbon_saved, r.lines, "carbon_saved"))} tone="brand" hint="vs virgin material" />
+      <Stat label="Water saved to date" value={formatLitres(knownTotal(r.total_water_saved, r.lines, "water_saved"))} tone="brand" hint="vs virgin material" />
       <Stat label="Scope 3 emissions" value={formatCo2(r.scope3_emissions)} tone="amber" hint="Reported beside savings, never netted" />
       <Stat
         label="Purchases counted"

@@ -9,6 +9,7 @@ import { useAuth } from "@/hooks/auth";
 import { type ReportSide, useExportReport, useSustainabilityReport } from "@/hooks/reports";
 import { useResettableState } from "@/hooks/useResettableState";
 import { formatCo2, formatDate, formatKg, formatLitres, formatPercent } from "@/lib/format";
+import { knownTotal, linesWithout, savedHint } from "@/lib/reportTotals";
 import { usePageTitle } from "@/lib/usePageTitle";
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -102,8 +103,13 @@ export default function ReportsPage() {
           <div className={report.isPlaceholderData ? "space-y-6 opacity-60" : "space-y-6"}>
             <dl className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
               <Stat label={sales ? "Orders sold" : "Materials purchased"} value={r.materials_purchased} hint={`${formatKg(r.total_quantity_kg)} in total`} />
-              <Stat label="Carbon saved" value={formatCo2(r.total_carbon_saved)} hint="Avoided vs virgin material" tone="brand" />
-              <Stat label="Water saved" value={formatLitres(r.total_water_saved)} hint="Blue water vs virgin material" tone="brand" />
+              <Stat label="Carbon saved" value={formatCo2(knownTotal(r.total_carbon_saved, r.lines, "carbon_saved"))} hint="Avoided vs virgin material" tone="brand" />
+              <Stat
+                label="Water saved"
+                value={formatLitres(knownTotal(r.total_water_saved, r.lines, "water_saved"))}
+                hint={savedHint("Blue water vs virgin material", linesWithout(r.lines, "water_saved"), r.lines.length)}
+                tone="brand"
+              />
               <Stat label="Scope 3 emissions" value={formatCo2(r.scope3_emissions)} hint="GHG Protocol cat. 1, reported separately — not netted" tone="amber" />
             </dl>
             {Number(r.coverage.share_without_factors) > 0 && (
