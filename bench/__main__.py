@@ -11,8 +11,22 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from bench.env import QUICK, ROOT, bench_env, cpu_calibration, machine, prepare_data
+from fabricloop.core import migrate
+
+from bench.env import (
+    QUICK,
+    ROOT,
+    SERVER_STARTS,
+    bench_env,
+    cpu_calibration,
+    machine,
+    prepare_data,
+    running_servers,
+    start_servers,
+    stop_servers,
+)
 from bench.report import update_section
+from bench.usage import server_rss
 
 # Each module has NAME, run(env) -> dict and report(result) -> str (markdown). Add yours here.
 BENCHMARKS = [
@@ -40,26 +54,43 @@ def main(argv: list[str]) -> int:
     }
     print(f"bench data ready: {json.dumps(data)}", flush=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    for module_name in BENCHMARKS:
-        module = importlib.import_module(module_name)
-        if selected and module.NAME not in selected:
-            continue
-        print(f"running {module.NAME} ...", flush=True)
-        bench_started = time.perf_counter()
-        load_before = os.getloadavg()
-        check_before = cpu_calibration()
-        result = module.run(env)
-        check_after = cpu_calibration()
-        context_now = {
-            **context,
-            "seconds": round(time.perf_counter() - bench_started, 1),
-            "load_average_before": [round(x, 2) for x in load_before],
-            "cpu_check": {"before": check_before, "after": check_after},
-        }
-        payload = {"context": context_now, "result": result}
-        (RESULTS / f"{module.NAME}.json").write_text(json.dumps(payload, indent=2) + "\n")
-        update_section(module.NAME, context_now, module.report(result), RESULTS)
-        print(f"  done in {context_now['seconds']} s", flush=True)
+    modules = [importlib.import_module(name) for name in BENCHMARKS]
+    modules = [m for m in modules if not selected or m.NAME in selected]
+    try:
+        # Every server the selected benchmarks use, started at once and shared by them.
+        migrate.upgrade(env.database_url)
+        launch_started = time.perf_counter()
+        start_servers(env, [key for m in modules for key in getattr(m, "SERVERS_USED", ())])
+        context["servers_started_seconds"] = round(time.perf_counter() - launch_started, 1)
+        print(f"servers up in {context['servers_started_seconds']} s: {SERVER_STARTS}", flush=True)
+        for module in modules:
+            print(f"running {module.NAME} ...", flush=True)
+            bench_started = time.perf_counter()
+            load_before = os.getloadavg()
+            check_before = cpu_calibration()
+            starts_before = set(SERVER_STARTS)
+            result = module.run(env)
+            check_after = cpu_calibration()
+            context_now = {
+                **context,
+                "seconds": round(time.perf_counter() - bench_started, 1),
+                "load_average_before": [round(x, 2) for x in load_before],
+                "load_average_after": [round(x, 2) for x in os.getloadavg()],
+                "cpu_check": {"before": check_before, "after": check_after},
+                # Servers this benchmark started (others it shared with the ones before it).
+                # Memory of every app process up after this benchmark (shared servers too).
+                "app_rss_mb": {name: server_rss(base) for name, base in running_servers().items()},
+                "server_start_seconds": [
+                    s for base, s in SERVER_STARTS.items() if base not in starts_before
+                ],
+            }
+            payload = {"context": context_now, "result": result}
+            (RESULTS / f"{module.NAME}.json").write_text(json.dumps(payload, indent=2) + "\n")
+            update_section(module.NAME, context_now, module.report(result), RESULTS)
+            starts, load = context_now["server_start_seconds"], context_now["load_average_after"]
+            print(f"  done in {context_now['seconds']} s (server starts {starts} s, load {load})")
+    finally:
+        stop_servers()
     print(f"all benchmarks done in {round(time.perf_counter() - started, 1)} s")
     return 0
 

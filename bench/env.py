@@ -5,11 +5,12 @@ import asyncio
 import contextlib
 import os
 import platform
+import secrets
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,9 +28,21 @@ DEFAULT_MATERIALS = 1_000_000
 # change before committing it; its figures are for that, not for docs/performance.md.
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 QUICK_MATERIALS = 20_000
-SERVER_LOG = Path("/tmp/fabricloop-bench.log")  # noqa: S108 - a scratch log of the bench server
-# The process of each running server, by its base URL (bench.usage measures its CPU and memory).
+# The process of each running server and its scratch log, by its base URL (bench.usage
+# measures its CPU and memory; bench.material_detail reads its log).
 SERVER_PIDS: dict[str, int] = {}
+SERVER_LOGS: dict[str, Path] = {}
+# How long each server of this run took to answer /health after its start, by base URL.
+SERVER_STARTS: dict[str, float] = {}
+# Every server of a run signs and checks tokens with this secret, pays with the sandbox
+# gateway at once: the same settings for every benchmark, so one server serves them all.
+JWT_SECRET = secrets.token_urlsafe(48)
+SERVER_SETTINGS = {"JWT_SECRET": JWT_SECRET, "STRIPE_SECRET_KEY": "", "SANDBOX_LATENCY_MS": "0"}
+# Servers started by `server()` stay up until `stop_servers()` (the end of `python -m bench`):
+# a start takes 20-60 s on a loaded 2-core host, so the benchmarks share them, by
+# (kind, workers, instance).
+_RUNNING: dict[tuple[str, int, int], str] = {}
+_SERVERS = contextlib.ExitStack()
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,9 @@ TUNED_POSTGRES = {
     "shared_buffers": "2GB",
     "effective_cache_size": "8GB",
     "random_page_cost": "1.1",
+    # The servers a run shares stay up, each holding its pool's connections (up to 30 per app
+    # process), while pgbench opens 64 more: the default 100 is not enough.
+    "max_connections": "400",
 }
 BENCH_PGDATA = ROOT / "var" / "bench" / "pgdata"
 
@@ -143,19 +159,58 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+ServerKey = tuple[str, int, int]  # (kind, workers, instance)
+
+
 @contextlib.contextmanager
 def server(
-    env: BenchEnv,
-    *,
-    server_kind: str = "uvicorn",
-    workers: int = 1,
-    settings: dict[str, str] | None = None,
+    env: BenchEnv, *, server_kind: str = "uvicorn", workers: int = 1, instance: int = 0
 ) -> Iterator[str]:
     """The app served on 127.0.0.1 (loopback only) against the bench database and Redis, with
-    `settings` added to its environment. No job worker: it is no part of a request, and a
-    server stopped by SIGKILL (after the 15 s grace) would leave it running."""
+    SERVER_SETTINGS: the one of this (kind, workers, instance) already running, else a new
+    one, kept for the next benchmark until `stop_servers()`. `instance` asks for another
+    process of the same kind (two servers side by side)."""
+    start_servers(env, [(server_kind, workers, instance)])
+    yield _RUNNING[(server_kind, workers, instance)]
+
+
+def start_servers(env: BenchEnv, wanted: Iterable[ServerKey]) -> None:
+    """Start those of `wanted` not up yet, side by side: a start is mostly imports, a process
+    each, and on a loaded host several at once finish much sooner than one after another."""
+    launched = [
+        (key, _SERVERS.enter_context(_launch(env, key[0], key[1])))
+        for key in dict.fromkeys(wanted)
+        if key not in _RUNNING
+    ]
+    for key, base in launched:
+        _wait_healthy(base)
+        _RUNNING[key] = base
+
+
+def running_servers() -> dict[str, str]:
+    """Base URL of each server up now, by "kind xworkers" (and "#instance" past the first)."""
+    return {
+        f"{kind} x{workers}" + (f" #{instance}" if instance else ""): base
+        for (kind, workers, instance), base in _RUNNING.items()
+    }
+
+
+def stop_servers() -> None:
+    _RUNNING.clear()
+    _SERVERS.close()
+
+
+_PROCESSES: dict[str, tuple[subprocess.Popen[bytes], float]] = {}
+
+
+@contextlib.contextmanager
+def _launch(env: BenchEnv, server_kind: str, workers: int) -> Iterator[str]:
+    """A server process started (not yet answering) and stopped on the way out. No job worker:
+    it is no part of a request, and a server stopped by SIGKILL (after the 15 s grace) would
+    leave it running."""
     port = free_port()
-    SERVER_LOG.unlink(missing_ok=True)  # a scratch log per server: it grows by a line a request
+    log = Path(f"/tmp/fabricloop-bench-{port}.log")  # noqa: S108 - a scratch log per server
+    log.unlink(missing_ok=True)
     environment = {
         **os.environ,
         "DATABASE_URL": env.database_url,
@@ -163,10 +218,10 @@ def server(
         "RATE_LIMIT_PER_MINUTE": "1000000000",
         # Access logs on, as in production: a line per request to the file (and stdout).
         "LOG_LEVEL": "info",
-        "LOG_FILE": str(SERVER_LOG),
+        "LOG_FILE": str(log),
         "SEED_DEMO": "false",
         "WORKERS": str(workers),
-        **(settings or {}),
+        **SERVER_SETTINGS,
     }
     if server_kind == "granian":
         command = [
@@ -198,30 +253,43 @@ def server(
             "--no-seed",
             "--no-worker",
         ]
-    process = subprocess.Popen(
-        command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    # stderr to a file: a pipe nobody reads would stall a server kept up for several benchmarks.
+    errors = log.with_suffix(".err")
+    with errors.open("wb") as stderr:
+        process = subprocess.Popen(
+            command, env=environment, stdout=subprocess.DEVNULL, stderr=stderr
+        )
     base = f"http://127.0.0.1:{port}"
-    SERVER_PIDS[base] = process.pid
+    SERVER_PIDS[base], SERVER_LOGS[base] = process.pid, log
+    _PROCESSES[base] = (process, time.monotonic())
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"server exited: {process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError("server did not start within 60 s")
-            time.sleep(0.3)
         yield base
     finally:
         SERVER_PIDS.pop(base, None)
+        _PROCESSES.pop(base, None)
         process.terminate()
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.unlink(missing_ok=True)
+        errors.unlink(missing_ok=True)
+
+
+def _wait_healthy(base: str) -> None:
+    process, started = _PROCESSES[base]
+    deadline = started + 180
+    while True:
+        if process.poll() is not None:
+            errors = SERVER_LOGS[base].with_suffix(".err")
+            raise RuntimeError(f"server exited: {errors.read_text()[-2000:]}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                break
+        if time.monotonic() > deadline:
+            raise RuntimeError("server did not start within 180 s")
+        time.sleep(0.3)
+    SERVER_STARTS[base] = round(time.monotonic() - started, 1)
 
 
 def machine() -> dict[str, object]:
@@ -247,7 +315,7 @@ def cpu_calibration() -> dict[str, object]:
     of a fixed pure-Python loop, and the kernel's CPU pressure (the share of time something
     waited for a CPU; on a shared host it rises when neighbours take the cores)."""
     timings = []
-    for _ in range(3):
+    for _ in range(1 if QUICK else 3):  # a quick run's check: one timing (0.1-0.9 s each)
         started = time.perf_counter()
         total = 0
         for step in range(CALIBRATION_STEPS):

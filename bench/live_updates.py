@@ -14,7 +14,6 @@ Run alone with `python -m bench live_updates` (BENCH_MATERIALS=0 needs no listin
 
 import asyncio
 import json
-import os
 import random
 import secrets
 import tempfile
@@ -34,9 +33,10 @@ from fabricloop.notifications import outbox
 from fabricloop.notifications.service import notify
 from fabricloop.ops.pgtools import connect
 
-from bench.env import QUICK, BenchEnv, free_port, percentile, server
+from bench.env import JWT_SECRET, QUICK, BenchEnv, free_port, percentile, server
 
 NAME = "live_updates"
+SERVERS_USED = [("uvicorn", 1, 0), ("uvicorn", 1, 1)]
 STREAMS = 50 if QUICK else 500
 USERS = 10 if QUICK else 50
 MESSAGES = 20 if QUICK else 100
@@ -199,17 +199,8 @@ async def _email(env: BenchEnv) -> dict[str, Any]:
 
 def run(env: BenchEnv) -> dict[str, Any]:
     migrate.upgrade(env.database_url)
-    secret = secrets.token_urlsafe(48)
-    previous = os.environ.get("JWT_SECRET")
-    os.environ["JWT_SECRET"] = secret
-    try:
-        with server(env) as first, server(env) as second:
-            fanout = asyncio.run(_fanout(env, [first, second], secret))
-    finally:
-        if previous is None:
-            os.environ.pop("JWT_SECRET", None)
-        else:
-            os.environ["JWT_SECRET"] = previous
+    with server(env) as first, server(env, instance=1) as second:
+        fanout = asyncio.run(_fanout(env, [first, second], JWT_SECRET))
     return {"sse_fanout": fanout, "email": asyncio.run(_email(env))}
 
 

@@ -7,12 +7,14 @@ import re
 import shutil
 import subprocess
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
 from fabricloop.ops.pgtools import connect
 
-from bench.env import QUICK, SERVER_LOG, BenchEnv, server
+from bench.env import QUICK, SERVER_LOGS, BenchEnv, server
+from bench.usage import server_rss
 
 NAME = "material_detail"
 CONNECTIONS = 64
@@ -24,6 +26,8 @@ DURATION_SECONDS = 2 if QUICK else 15
 SERVERS: tuple[tuple[str, int], ...] = (("uvicorn", 1), ("uvicorn", 2), ("granian", 2))
 if QUICK:  # each server takes 20-40 s to start on a loaded machine: the production one only
     SERVERS = (("uvicorn", 2),)
+
+SERVERS_USED = [(kind, workers, 0) for kind, workers in SERVERS]
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -69,31 +73,34 @@ async def _some_material(env: BenchEnv) -> str:
         await connection.close()
 
 
-def _log_size() -> int:
-    return SERVER_LOG.stat().st_size if SERVER_LOG.exists() else 0
+def _log_size(log: Path) -> int:
+    return log.stat().st_size if log.exists() else 0
 
 
-def _redis_timeouts(since: int) -> int:
+def _redis_timeouts(log: Path, since: int) -> int:
     """Redis calls of the server that failed (each puts the cache into its 2 s back-off, during
     which reads go to PostgreSQL): the sign of an overloaded machine."""
-    if not SERVER_LOG.exists():
+    if not log.exists():
         return 0
-    with SERVER_LOG.open("rb") as handle:
+    with log.open("rb") as handle:
         handle.seek(since)
         return handle.read().count(b'"event": "redis unavailable"')
 
 
 def _one_server(env: BenchEnv, kind: str, workers: int, material_id: str) -> dict[str, Any]:
     with server(env, server_kind=kind, workers=workers) as base:
-        log_start = _log_size()
+        log = SERVER_LOGS[base]
+        log_start = _log_size(log)
         detail = f"{base}/api/materials/{material_id}"
         trivial = f"{base}/api/materials/types"
         httpx.get(detail).raise_for_status()  # fills the cache
         for url in (trivial, detail):  # warm-up
-            subprocess.run(["wrk", "-t1", "-c8", "-d2s", url], check=True, capture_output=True)
+            warm_up = f"-d{1 if QUICK else 2}s"
+            subprocess.run(["wrk", "-t1", "-c8", warm_up, url], check=True, capture_output=True)
         time.sleep(1)
         trivial_result = _wrk(trivial)
         detail_result = _wrk(detail)
+        rss = server_rss(base)
     ratio = detail_result["requests_per_second"] / max(1, trivial_result["requests_per_second"])
     return {
         "server": kind,
@@ -101,7 +108,8 @@ def _one_server(env: BenchEnv, kind: str, workers: int, material_id: str) -> dic
         "trivial": trivial_result,
         "cached_detail": detail_result,
         "ratio": round(ratio, 3),
-        "redis_failures_logged": _redis_timeouts(log_start),
+        "redis_failures_logged": _redis_timeouts(log, log_start),
+        "app_rss_mb": rss,
     }
 
 
@@ -141,6 +149,11 @@ def report(result: dict[str, Any]) -> str:
                 f"{r['requests_per_second']} | {r['p50_ms']} | {r['p90_ms']} | {r['p99_ms']} | "
                 f"{r['non_2xx']} | {ratio} |"
             )
+    rss = "; ".join(
+        f"{run_['server']} x{run_.get('workers', 1)}: "
+        + ", ".join(str(x) for x in run_.get("app_rss_mb", []))
+        for run_ in result["runs"]
+    )
     failures = ", ".join(
         f"{run_['server']} x{run_.get('workers', 1)}: {run_.get('redis_failures_logged', 0)}"
         for run_ in result["runs"]
@@ -148,6 +161,7 @@ def report(result: dict[str, Any]) -> str:
     lines += [
         "",
         f"Redis calls that failed in the server during the run (0.5 s socket timeout; each "
-        f"starts the cache's 2 s back-off, when reads go to PostgreSQL): {failures}.",
+        f"starts the cache's 2 s back-off, when reads go to PostgreSQL): {failures}. "
+        f"RSS of each app process after its run (MB): {rss}.",
     ]
     return "\n".join(lines)

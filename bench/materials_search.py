@@ -20,7 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engin
 from bench.env import QUICK, BenchEnv, percentile, server
 
 NAME = "materials_search"
-REQUESTS_PER_SHAPE = 5 if QUICK else 30
+# The servers it uses, (kind, workers, instance): bench.__main__ starts them all at once.
+SERVERS_USED = [("uvicorn", 1, 0)]
+REQUESTS_PER_SHAPE = 3 if QUICK else 30
 WARMUP_PER_SHAPE = 1 if QUICK else 2
 
 # Text plus one or two filters, each sorted, page 1 and page 50. "specific" shapes are what
@@ -93,6 +95,8 @@ SHAPES: list[tuple[str, dict[str, Any]]] = [
     ),
 ]
 PAGES = (1, 50)
+# A quick run explains page 1 of each shape only (each plan runs its statements twice).
+PLANNED_PAGES = (1,) if QUICK else PAGES
 
 
 async def _measure(base: str, redis_url: str) -> list[dict[str, Any]]:
@@ -188,7 +192,7 @@ async def _plans(env: BenchEnv) -> list[dict[str, Any]]:
     plans = []
     try:
         for label, params in SHAPES:
-            for page in PAGES:
+            for page in PLANNED_PAGES:
                 query = await _with_rates(
                     engine, SearchParams.model_validate({**params, "page": page, "limit": 20})
                 )

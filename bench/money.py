@@ -5,9 +5,7 @@ paid through the API with the sandbox gateway), then concurrent clients refund p
 charges - refunds = fees + transfers + held, each term agreeing with the order."""
 
 import asyncio
-import os
 import random
-import secrets
 import time
 import uuid
 from typing import Any
@@ -18,9 +16,10 @@ from fabricloop.auth import tokens
 from fabricloop.core import migrate
 from fabricloop.ops.pgtools import connect
 
-from bench.env import QUICK, BenchEnv, percentile, server
+from bench.env import JWT_SECRET, QUICK, BenchEnv, percentile, server
 
 NAME = "money"
+SERVERS_USED = [("uvicorn", 1, 0)]
 CLIENTS = 16
 ORDERS = 40 if QUICK else 300
 ADDRESS = {
@@ -239,17 +238,8 @@ async def _run(env: BenchEnv, base: str, secret: str) -> dict[str, Any]:
 
 def run(env: BenchEnv) -> dict[str, Any]:
     migrate.upgrade(env.database_url)
-    secret = secrets.token_urlsafe(48)
-    previous = os.environ.get("JWT_SECRET")
-    os.environ["JWT_SECRET"] = secret
-    try:
-        with server(env) as base:
-            return asyncio.run(_run(env, base, secret))
-    finally:
-        if previous is None:
-            os.environ.pop("JWT_SECRET", None)
-        else:
-            os.environ["JWT_SECRET"] = previous
+    with server(env) as base:
+        return asyncio.run(_run(env, base, JWT_SECRET))
 
 
 def report(result: dict[str, Any]) -> str:

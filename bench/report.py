@@ -9,6 +9,20 @@ from bench.env import CALIBRATION_STEPS, ROOT
 RESULTS = ROOT / "bench" / "results"
 
 
+def _starts(context: dict[str, Any]) -> str:
+    starts = context.get("server_start_seconds")
+    after = context.get("load_average_after")
+    text = f", load average after: {', '.join(str(x) for x in after)}" if after else ""
+    if starts:
+        text += f", of which starting its servers {', '.join(str(x) for x in starts)} s"
+    rss = context.get("app_rss_mb")
+    if rss:
+        text += "; RSS per app process after it (MB): " + "; ".join(
+            f"{name}: {', '.join(str(x) for x in values)}" for name, values in rss.items()
+        )
+    return text
+
+
 def _machine_line(context: dict[str, Any]) -> str:
     m = context["machine"]
     load = ", ".join(str(x) for x in context.get("load_average_before", []))
@@ -25,7 +39,7 @@ def _machine_line(context: dict[str, Any]) -> str:
     return (
         f"_Run {context['date']} on {m['nproc']} CPUs ({m['cpu']}), Python {m['python']}, "
         f"{context['materials']:,} active listings; load average before the run: {load}; "
-        f"{speed}took {context['seconds']} s._"
+        f"{speed}took {context['seconds']} s{_starts(context)}._"
     )
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import asyncpg
 
+from bench.env import SERVER_PIDS
+
 TICKS = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -83,6 +85,11 @@ def server_cpu_ms(pids: list[int]) -> float:
     return total
 
 
+def server_rss(base: str) -> list[float]:
+    """RSS (MB) of each app process of the bench server at `base`, now."""
+    return [rss_mb(p) for p in app_processes(SERVER_PIDS[base])]
+
+
 @dataclass
 class Meter:
     """CPU used between start() and stop(), by the app, PostgreSQL and this process. The app's
@@ -98,6 +105,7 @@ class Meter:
         self._me = time.process_time()
 
     async def stop(self, requests: int) -> dict[str, float | list[float]]:
+        """CPU per request since start(), RSS of each app process and the load average now."""
         me = (time.process_time() - self._me) * 1000
         app = sum(cpu_ms(p) - self._app.get(p, 0.0) for p in self._app)
         db = server_cpu_ms(await postgres_pids(self.connection)) - self._db
@@ -107,4 +115,5 @@ class Meter:
             "db_cpu_ms_per_request": round(db / per, 2),
             "client_cpu_ms_per_request": round(me / per, 2),
             "app_rss_mb": [rss_mb(p) for p in app_processes(self.server_pid)],
+            "load_average": [round(x, 2) for x in os.getloadavg()],
         }
