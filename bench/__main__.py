@@ -34,6 +34,7 @@ BENCHMARKS = [
     "bench.material_detail",
     "bench.messages",
     "bench.purchases",
+    "bench.writes",
     "bench.money",
     "bench.live_updates",
 ]

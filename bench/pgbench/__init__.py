@@ -45,11 +45,15 @@ def pgbench_binary() -> str | None:
     return shutil.which("pgbench")
 
 
-async def _users(connection: asyncpg.Connection, count: int, role: str) -> list[uuid.UUID]:
+async def bench_users(
+    connection: asyncpg.Connection, count: int, role: str, email_prefix: str = EMAIL
+) -> list[uuid.UUID]:
+    """`count` users of `role` whose emails start with `email_prefix` (delete_bench_users
+    removes them), in the order made."""
     rows = await connection.fetch(
-        f"INSERT INTO users (email, password_hash, company_name, role) SELECT '{EMAIL}' || "
-        "gen_random_uuid() || '@example.com', '!', 'Bench', $2 FROM generate_series(1, $1) "
-        "RETURNING id",
+        f"INSERT INTO users (email, password_hash, company_name, role) SELECT '{email_prefix}' "
+        "|| gen_random_uuid() || '@example.com', '!', 'Bench ' || $2 || ' ' || n, $2 "
+        "FROM generate_series(1, $1) AS n ORDER BY n RETURNING id",
         count,
         role,
     )
@@ -61,8 +65,8 @@ async def _prepare(url: str, clients: int, kind: str) -> int:
     benchmark has them; returns the row count."""
     connection = await connect(url)
     try:
-        sellers = await _users(connection, SELLERS if kind == "many" else 1, "manufacturer")
-        buyers = await _users(connection, clients, "brand")
+        sellers = await bench_users(connection, SELLERS if kind == "many" else 1, "manufacturer")
+        buyers = await bench_users(connection, clients, "brand")
         families = [uuid.uuid4() for _ in buyers]
         expires = datetime.now(UTC) + timedelta(hours=2)
         await connection.executemany(
@@ -105,9 +109,9 @@ async def _prepare(url: str, clients: int, kind: str) -> int:
 
 async def delete_bench_users(connection: asyncpg.Connection, email_prefix: str) -> None:
     """Every row a benchmark made for its users (emails starting with `email_prefix`): their
-    listings, orders, payments, ledger entries, invoices, notifications, logins. The ledger
-    refuses deletes (a trigger): the bench database is scratch, so its triggers are off for
-    that one statement."""
+    listings, orders, payments, ledger entries, invoices, messages, notifications, logins. The
+    ledger refuses deletes (a trigger): the bench database is scratch, so its triggers are off
+    for that one statement."""
     users = f"SELECT id FROM users WHERE email LIKE '{email_prefix}%'"
     listings = f"SELECT id FROM materials WHERE seller_id IN ({users})"
     orders = f"SELECT id FROM transactions WHERE material_id IN ({listings})"
@@ -118,6 +122,7 @@ async def delete_bench_users(connection: asyncpg.Connection, email_prefix: str) 
         f"DELETE FROM invoice_documents WHERE transaction_id IN ({orders})",
         f"DELETE FROM payments WHERE transaction_id IN ({orders})",
         f"DELETE FROM transactions WHERE material_id IN ({listings})",
+        f"DELETE FROM messages WHERE sender_id IN ({users}) OR recipient_id IN ({users})",
         f"DELETE FROM digital_product_passports WHERE material_id IN ({listings})",
         f"DELETE FROM materials WHERE seller_id IN ({users})",
         f"DELETE FROM notifications WHERE user_id IN ({users})",
@@ -137,9 +142,17 @@ async def _clean(url: str) -> None:
         await connection.close()
 
 
-def _pgbench(
-    binary: str, url: str, scripts: tuple[str, ...], clients: int, seconds: float, refs: int
+def run_script(
+    binary: str,
+    url: str,
+    scripts: tuple[str, ...],
+    clients: int,
+    seconds: float,
+    defines: dict[str, object],
 ) -> dict[str, Any]:
+    """pgbench -M prepared running the .sql files `scripts` (from this directory, joined into
+    one transaction script) for `seconds` with `clients` connections, with `defines` as its
+    variables; tps, mean latency and failures, or its last lines when it failed."""
     with tempfile.NamedTemporaryFile("w", suffix=".sql") as script:
         script.write("\n".join((HERE / name).read_text() for name in scripts))
         script.flush()
@@ -155,8 +168,7 @@ def _pgbench(
                 "2",
                 "-T",
                 str(max(1, round(seconds))),
-                "-D",
-                f"refs={refs}",
+                *(f"-D{name}={value}" for name, value in defines.items()),
                 "-f",
                 script.name,
                 url,
@@ -187,7 +199,9 @@ def replay(env: BenchEnv, clients: int, seconds: float) -> dict[str, Any]:
     try:
         for name, (scripts, kind) in REPLAYS.items():
             refs = asyncio.run(_prepare(env.database_url, clients, kind))
-            results[name] = _pgbench(binary, env.database_url, scripts, clients, seconds, refs)
+            results[name] = run_script(
+                binary, env.database_url, scripts, clients, seconds, {"refs": refs}
+            )
             asyncio.run(_clean(env.database_url))
     finally:
         asyncio.run(_clean(env.database_url))
