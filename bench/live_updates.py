@@ -8,7 +8,11 @@ and over USERS recipients; MESSAGES messages sent one after another through the 
 
 `email`: EMAILS notifications written to the outbox, then the worker's send loop
 (`notifications.outbox.send_due`, what `fabricloop worker` runs) sending them to an aiosmtpd
-sink on loopback; emails per second.
+sink on loopback; emails per second. The bench's loop must be the outbox's only consumer: the
+servers above run with --no-worker and are stopped first, and any other client of the bench
+database (a worker left running by an earlier run would claim a batch and send it elsewhere)
+is counted before, and the outbox itself is counted after: what the loop sent, what the sink
+kept and what the database marks sent must agree.
 
 Run alone with `python -m bench live_updates` (BENCH_MATERIALS=0 needs no listings)."""
 
@@ -157,7 +161,43 @@ async def _fanout(env: BenchEnv, bases: list[str], secret: str) -> dict[str, Any
     }
 
 
+async def _before_email(env: BenchEnv) -> tuple[list[str], int]:
+    """The other client sessions of the bench database (application name, or address), and
+    the emails already waiting in its outbox (the loop would send them too)."""
+    connection = await connect(env.database_url)
+    try:
+        rows = await connection.fetch(
+            "SELECT coalesce(nullif(application_name, ''), host(client_addr), 'local') AS who "
+            "FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
+        waiting = await connection.fetchval(
+            "SELECT count(*) FROM email_outbox WHERE status = 'pending'"
+        )
+        return [str(r["who"]) for r in rows], int(waiting)
+    finally:
+        await connection.close()
+
+
+async def _outbox_of(env: BenchEnv, user: str) -> dict[str, int]:
+    """The user's outbox rows by status."""
+    connection = await connect(env.database_url)
+    try:
+        rows = await connection.fetch(
+            "SELECT e.status, count(*) AS n FROM email_outbox e "
+            "JOIN notifications n ON n.id = e.notification_id WHERE n.user_id = $1 "
+            "GROUP BY e.status",
+            uuid.UUID(user),
+        )
+        return {str(r["status"]): int(r["n"]) for r in rows}
+    finally:
+        await connection.close()
+
+
 async def _email(env: BenchEnv) -> dict[str, Any]:
+    others, waiting = await _before_email(env)
+    if others or waiting:
+        print(f"  warning: other clients {others}, {waiting} emails already waiting", flush=True)
     settings = Settings(
         _env_file=None,
         database_url=env.sqlalchemy_url,
@@ -184,14 +224,18 @@ async def _email(env: BenchEnv) -> dict[str, Any]:
                 sent += done
             elapsed = time.perf_counter() - started
             kept = len(await asyncio.to_thread(lambda: list(Path(directory).glob("*.eml"))))
+            outbox_after = await _outbox_of(env, user)
         finally:
             sink.stop()
             await engine.dispose()
             await _cleanup(env)
     return {
         "emails": EMAILS,
+        "other_clients_before": others,
+        "waiting_before": waiting,
         "sent": sent,
         "kept_by_the_sink": kept,
+        "outbox_after": outbox_after,
         "seconds": round(elapsed, 2),
         "emails_per_second": round(sent / elapsed, 1),
     }
@@ -221,6 +265,9 @@ def report(result: dict[str, Any]) -> str:
             f"Email: {e['emails']} notifications in the outbox sent by the worker's loop "
             "(one SMTP connection per email, as `outbox.send_due` does) to an aiosmtpd sink on "
             f"loopback: {e['sent']} sent in {e['seconds']} s, "
-            f"**{e['emails_per_second']} emails/s**.",
+            f"**{e['emails_per_second']} emails/s**; the sink kept {e['kept_by_the_sink']}, "
+            f"the outbox after the run: {e['outbox_after']}; other clients of the bench "
+            f"database before the run: {len(e['other_clients_before'])}, emails already "
+            f"waiting: {e['waiting_before']}.",
         ]
     )
