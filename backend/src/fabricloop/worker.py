@@ -22,6 +22,8 @@ from fabricloop.core.mail import SmtpTarget
 from fabricloop.core.queue import create_queue, use_queue
 from fabricloop.core.redis import create_redis
 from fabricloop.core.storage import create_storage
+from fabricloop.images import service as images
+from fabricloop.materials import caching
 from fabricloop.notifications import outbox
 from fabricloop.payments.gateway import create_gateway
 
@@ -42,9 +44,10 @@ DEFAULT_SCHEDULE = "* * * * * 30"
 
 def schedules(settings: Settings) -> dict[str, str]:
     """cron (seconds as a sixth field) of the periodic jobs that don't run every minute; the
-    email sweep retries what failed and sends what an enqueue lost."""
+    email and thumbnail sweeps retry what failed and do what an enqueue lost."""
     return {
         "send_emails": "* * * * * */15",
+        "make_thumbnails": "* * * * * */15",
         "expire_unpaid_orders": f"* * * * * */{settings.expiry_check_seconds}",
         "purge_idempotency_keys": "17 * * * * 0",
         "purge_deleted_accounts": "23 * * * * 0",
@@ -118,8 +121,15 @@ def build_worker(settings: Settings, queue: Queue, **options: Any) -> Worker[Wor
     ]
     cron = schedules(settings)
     replaced: list[tuple[Queue | None, Redis | None]] = []
+
+    async def make_thumbnails(ctx: WorkerContext) -> int:
+        return await images.make_thumbnails(
+            ctx["sessionmaker"], storage, caching.invalidator(Cache(redis))
+        )
+
     functions: list[Callable[[WorkerContext], Awaitable[Any]]] = [
         through_outages("send_emails", send_due_emails, outage),
+        through_outages("make_thumbnails", make_thumbnails, outage),
         *jobs,
     ]
 

@@ -4,6 +4,7 @@ import uuid
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +21,7 @@ from tests.contract.helpers import (
     upload_image,
 )
 from tests.images import samples
+from tests.images.jobs import thumbnail_after_job
 
 TYPES = [
     "cotton",
@@ -72,7 +74,9 @@ SEARCH_ITEM = {
 
 
 class TestImages:
-    async def test_upload_fields(self, client: AsyncClient, session: AsyncSession) -> None:
+    async def test_upload_fields(
+        self, app: FastAPI, client: AsyncClient, session: AsyncSession
+    ) -> None:
         _, headers = await make_party(session)
         data = await upload_image(client, headers)
         assert set(data) == {
@@ -93,7 +97,9 @@ class TestImages:
         assert "photo" not in data["url"]  # a server-chosen name
         stored = await client.get(data["url"])
         assert stored.status_code == 200
-        thumb = await client.get(data["thumbnail_url"])
+        # The original until the thumbnail job has run, then the thumbnail.
+        assert data["thumbnail_url"] == data["url"]
+        thumb = await client.get(await thumbnail_after_job(app, session, data))
         assert thumb.status_code == 200
         import io
 

@@ -18,6 +18,7 @@ from fabricloop.config import Settings
 from fabricloop.core.storage import InvalidKey, S3Storage, create_storage, parse_storage_url
 from tests.factories import auth_headers, make_user
 from tests.images import samples
+from tests.images.jobs import thumbnail_after_job
 
 BUCKET = "fabricloop-test"
 
@@ -134,7 +135,7 @@ async def s3_app(app: FastAPI, storage: S3Storage) -> AsyncIterator[S3Storage]:
 
 
 async def test_image_upload_lands_in_the_bucket(
-    client: AsyncClient, session: AsyncSession, s3_app: S3Storage
+    app: FastAPI, client: AsyncClient, session: AsyncSession, s3_app: S3Storage
 ) -> None:
     user = await make_user(session)
     response = await client.post(
@@ -147,7 +148,10 @@ async def test_image_upload_lands_in_the_bucket(
     assert data["url"].startswith(s3_app.base_url + "/images/")
     async with httpx.AsyncClient() as http:
         original = await http.get(data["url"])
-        thumbnail = await http.get(data["thumbnail_url"])
+        # The thumbnail job reads the original from the bucket and writes the thumbnail there.
+        thumbnail_url = await thumbnail_after_job(app, session, data)
+        assert thumbnail_url.startswith(s3_app.base_url + "/images/")
+        thumbnail = await http.get(thumbnail_url)
     assert original.status_code == 200
     assert original.headers["content-type"] == "image/jpeg"
     assert thumbnail.headers["content-type"] == "image/webp"

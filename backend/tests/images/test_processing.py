@@ -43,7 +43,9 @@ def test_modes(image: Image.Image, kind: str, stored_mode: str) -> None:
     assert stored.format == kind
     assert stored.mode == stored_mode
     assert (result.width, result.height) == (60, 40)
-    assert samples.opened(result.thumbnail).mode in ("RGB", "RGBA")
+    thumbnail = samples.opened(processing.thumbnail(result.data))
+    assert thumbnail.format == "WEBP"
+    assert thumbnail.mode in ("RGB", "RGBA")
 
 
 def test_palette_transparency_is_kept_as_alpha() -> None:
@@ -119,3 +121,22 @@ def test_an_image_at_the_bound_is_kept_as_it_is() -> None:
     image, _ = processing._decode(io.BytesIO(data))
     assert image.size == (3000, 2000)
     assert (run(data).width, run(data).height) == (3000, 2000)
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [((1600, 1200), (400, 300)), ((900, 3000), (120, 400)), ((200, 100), (200, 100))],
+)
+def test_thumbnail_of_the_stored_image(size: tuple[int, int], expected: tuple[int, int]) -> None:
+    """Made from the stored file (what the thumbnail job reads): longest side 400, smaller
+    images not enlarged."""
+    stored = run(samples.jpeg(size)).data
+    assert samples.opened(processing.thumbnail(stored)).size == expected
+
+
+@pytest.mark.parametrize(
+    "damaged", [b"", b"\xff\xd8\xff\xe0 truncated", samples.jpeg((300, 200))[:300], b"%PDF-1.7"]
+)
+def test_thumbnail_of_damaged_bytes_is_invalid(damaged: bytes) -> None:
+    with pytest.raises(InvalidImage):
+        processing.thumbnail(damaged)

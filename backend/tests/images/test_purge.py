@@ -13,6 +13,7 @@ from fabricloop.core.jobs import Job, run_job
 from fabricloop.core.storage import Storage
 from fabricloop.images import service
 from fabricloop.images.models import Image
+from fabricloop.materials import caching
 from tests.factories import make_material, make_user
 from tests.images import samples
 
@@ -49,10 +50,16 @@ async def test_deletes_old_unattached_uploads_with_their_files(
         on_listing = await uploaded(session, storage, seller.id, old)
         material = await make_material(session, seller)
         on_listing.material_id = material.id
+    assert (
+        await service.make_thumbnails(committed, storage, caching.invalidator(app.state.cache)) == 3
+    )
     [job] = [
         j
         for j in periodic_jobs(
-            app.state.cache, storage, app.state.payment_gateway, app.state.settings
+            app.state.cache,
+            storage,
+            app.state.payment_gateway,
+            app.state.settings,
         )
         if j.name == "purge_unattached_images"
     ]
@@ -63,10 +70,10 @@ async def test_deletes_old_unattached_uploads_with_their_files(
         left = set((await session.scalars(select(Image.id))).all())
     assert left == {fresh.id, on_listing.id}
     assert not await exists(storage, abandoned.storage_key)
-    assert not await exists(storage, abandoned.thumbnail_key)
+    assert not await exists(storage, service.thumbnail_key_of(abandoned.storage_key))
     for kept in (fresh, on_listing):
         assert await exists(storage, kept.storage_key)
-        assert await exists(storage, kept.thumbnail_key)
+        assert await exists(storage, service.thumbnail_key_of(kept.storage_key))
     assert await run_job(committed, job) == 0
 
 

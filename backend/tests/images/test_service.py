@@ -12,6 +12,7 @@ from fabricloop.core.storage import Storage
 from fabricloop.images import service
 from tests.factories import make_user
 from tests.images import samples
+from tests.images.jobs import run_thumbnail_job, stored_row
 
 
 def media_files(settings: Settings) -> set[Path]:
@@ -25,18 +26,23 @@ def storage(app: FastAPI) -> Storage:
 
 
 class TestUpload:
-    async def test_stores_both_files_and_the_row(
-        self, session: AsyncSession, storage: Storage
+    async def test_stores_the_image_and_the_row_then_the_job_the_thumbnail(
+        self, app: FastAPI, session: AsyncSession, storage: Storage
     ) -> None:
         user = await make_user(session)
         image = await service.upload(
             session, storage, service.ProcessingPool(1, 0), user.id, io.BytesIO(samples.webp())
         )
+        await session.commit()
         assert image.content_type == "image/webp"
         assert (await storage.read(image.storage_key))[:4] == b"RIFF"
+        assert service.url(storage, image) == f"/media/{image.storage_key}"
+        assert service.thumbnail_url(storage, image) == service.url(storage, image)
+        assert await run_thumbnail_job(app) == 1
+        image = await stored_row(session, image.id)
+        assert image.thumbnail_key == service.thumbnail_key_of(image.storage_key)
         thumbnail = samples.opened(await storage.read(image.thumbnail_key))
         assert thumbnail.size == (400, 300)
-        assert service.url(storage, image) == f"/media/{image.storage_key}"
         assert service.thumbnail_url(storage, image) == f"/media/{image.thumbnail_key}"
 
     async def test_files_removed_when_the_row_fails(

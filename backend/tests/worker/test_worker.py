@@ -14,10 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from fabricloop.config import Settings
 from fabricloop.core.mailsink import kept_mails, start_sink
 from fabricloop.core.queue import create_queue, use_queue
+from fabricloop.images.models import Image
+from fabricloop.images.service import thumbnail_key_of
 from fabricloop.notifications.models import OutboxEmail
 from fabricloop.worker import build_worker, schedules
+from tests.contract.helpers import material_body
 from tests.factories import auth_headers, make_user
 from tests.http_servers import free_port
+from tests.images import samples
 
 pytestmark = pytest.mark.concurrency
 
@@ -74,6 +78,52 @@ async def test_message_email_is_sent_by_a_worker(
     async with committed() as session:
         [row] = (await session.scalars(select(OutboxEmail))).all()
     assert row.status == "sent"
+
+
+@pytest.mark.usefixtures("app")
+async def test_upload_serves_the_original_until_a_worker_makes_the_thumbnail(
+    committed: async_sessionmaker[AsyncSession],
+    committed_client: AsyncClient,
+    queue: Queue,
+    settings: Settings,
+) -> None:
+    async with committed() as session:
+        seller = await make_user(session, role="manufacturer")
+        await session.commit()
+    headers = auth_headers(seller)
+    response = await committed_client.post(
+        "/api/images",
+        files={"file": ("photo.jpg", samples.jpeg((1600, 1200)), "image/jpeg")},
+        headers=headers,
+    )
+    assert response.status_code == 201, response.text
+    upload = response.json()
+    # No worker yet: the thumbnail is the original, which is served.
+    assert upload["thumbnail_url"] == upload["url"]
+    assert (await committed_client.get(upload["thumbnail_url"])).status_code == 200
+    assert await queue.count("queued") == 1
+    created = await committed_client.post(
+        "/api/materials", json=material_body(images=[upload["image_id"]]), headers=headers
+    )
+    assert created.status_code == 201, created.text
+    detail_url = f"/api/materials/{created.json()['material_id']}"
+    for _ in range(2):  # the second from the cache
+        [shown] = (await committed_client.get(detail_url)).json()["images"]
+        assert shown["thumbnail_url"] == upload["url"]
+
+    worker = build_worker(settings, queue, burst=True, dequeue_timeout=1)
+    await worker.start()
+
+    async with committed() as session:
+        [row] = (await session.scalars(select(Image))).all()
+    assert row.thumbnail_status == "ready"
+    assert row.thumbnail_key == thumbnail_key_of(row.storage_key)
+    # The listing's cached detail was retired: it shows the thumbnail now.
+    [shown] = (await committed_client.get(detail_url)).json()["images"]
+    assert shown["url"] == upload["url"]
+    assert shown["thumbnail_url"] == f"/media/{row.thumbnail_key}"
+    served = await committed_client.get(shown["thumbnail_url"])
+    assert samples.opened(served.content).size == (400, 300)
 
 
 async def test_rolled_back_request_enqueues_nothing(

@@ -1,9 +1,15 @@
 import uuid
+from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from fabricloop.core.models import Base, CreatedAt, UUIDPrimaryKey
+from fabricloop.core.models import Base, CreatedAt, UUIDPrimaryKey, in_list
+
+# pending: the thumbnail job has not made it yet (`thumbnail_key` is the original's key);
+# ready: made; failed: the stored image could not be decoded, or every attempt failed (the
+# original stays the thumbnail).
+THUMBNAIL_STATES = ("pending", "ready", "failed")
 
 
 class Image(UUIDPrimaryKey, CreatedAt, Base):
@@ -13,6 +19,14 @@ class Image(UUIDPrimaryKey, CreatedAt, Base):
         CheckConstraint("size_bytes > 0", name="size_positive"),
         Index("ix_images_owner_id", "owner_id"),
         Index("ix_images_material_id_position", "material_id", "position"),
+        CheckConstraint(
+            in_list("thumbnail_status", THUMBNAIL_STATES), name="thumbnail_status_known"
+        ),
+        Index(
+            "ix_images_thumbnail_due_at",
+            "thumbnail_due_at",
+            postgresql_where=text("thumbnail_status = 'pending'"),
+        ),
     )
 
     owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -21,7 +35,14 @@ class Image(UUIDPrimaryKey, CreatedAt, Base):
     )
     position: Mapped[int] = mapped_column(SmallInteger, default=0)
     storage_key: Mapped[str] = mapped_column(String(200))
+    # The key thumbnail_url serves: the original's until the thumbnail job has made one.
     thumbnail_key: Mapped[str] = mapped_column(String(200))
+    thumbnail_status: Mapped[str] = mapped_column(
+        String(10), default="ready", server_default="ready"
+    )
+    thumbnail_attempts: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    # When the job may (next) take it: a claim moves it a lease ahead, a failure further.
+    thumbnail_due_at: Mapped[datetime | None]
     content_type: Mapped[str] = mapped_column(String(50))
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)

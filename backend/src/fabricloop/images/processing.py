@@ -1,7 +1,7 @@
 """Pillow work on an untrusted upload: decide what it is by decoding it, refuse bombs before
 any pixel is decoded, and re-encode it (orientation applied, every metadata block dropped, at
-most MAX_SIDE pixels on its longest side) together with a WebP thumbnail. Synchronous and
-CPU-bound: callers run it in a thread."""
+most MAX_SIDE pixels on its longest side); later, the thumbnail job makes a WebP thumbnail of
+the stored image. Synchronous and CPU-bound: callers run it in a thread."""
 
 import io
 import warnings
@@ -36,7 +36,6 @@ EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 @dataclass(frozen=True)
 class Processed:
     data: bytes
-    thumbnail: bytes
     content_type: str
     extension: str
     width: int
@@ -150,13 +149,30 @@ def _thumbnail(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
+def thumbnail(stored: bytes) -> bytes:
+    """The WebP thumbnail (longest side THUMBNAIL_SIDE) of an image this module stored;
+    InvalidImage when it does not decode (damaged in storage)."""
+    try:
+        with Image.open(io.BytesIO(stored), formats=DECODERS) as image:
+            if max(image.size) > MAX_SIDE:
+                raise InvalidImage()  # never stored by process(): not one of ours
+            if image.format == "JPEG":
+                # Decoded at 1/2, 1/4 or 1/8 of its size when that still covers the thumbnail.
+                image.draft(None, _fitted(image.size, THUMBNAIL_SIDE))
+            image.load()
+            return _thumbnail(image)
+    except InvalidImage:
+        raise
+    except Exception as error:  # decoders fail in many ways on damaged bytes
+        raise InvalidImage() from error
+
+
 def process(source: IO[bytes]) -> Processed:
     """Decode, check and re-encode an upload; raises the images errors for the client."""
     image, output = _decode(source)
     clean = _bounded(_prepare(image, output))
     return Processed(
         data=_encode(clean, output),
-        thumbnail=_thumbnail(clean),
         content_type=CONTENT_TYPES[output],
         extension=EXTENSIONS[output],
         width=clean.width,

@@ -1,6 +1,7 @@
-from datetime import datetime
+import uuid
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.images.models import Image
@@ -32,3 +33,62 @@ async def delete_unattached(
         .returning(Image.storage_key, Image.thumbnail_key)
     )
     return [(row.storage_key, row.thumbnail_key) for row in result]
+
+
+async def claim_thumbnails(
+    session: AsyncSession, now: datetime, limit: int, lease: timedelta
+) -> list[Image]:
+    """Images whose thumbnail is due, each counted as one more attempt and put back `lease`
+    later: a worker that dies mid-way leaves them to be made again then, and no other worker
+    takes them meanwhile. Rows locked elsewhere (a listing attaching them) are skipped."""
+    due = (
+        select(Image.id)
+        .where(Image.thumbnail_status == "pending", Image.thumbnail_due_at <= now)
+        .order_by(Image.thumbnail_due_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    claimed = (
+        update(Image)
+        .where(Image.id.in_(due))
+        .values(thumbnail_attempts=Image.thumbnail_attempts + 1, thumbnail_due_at=now + lease)
+        .returning(Image)
+        .execution_options(populate_existing=True)
+    )
+    return list((await session.scalars(claimed)).all())
+
+
+async def thumbnail_made(
+    session: AsyncSession, image_id: uuid.UUID, thumbnail_key: str
+) -> tuple[str, uuid.UUID | None]:
+    """Record an image's thumbnail: ("recorded", its listing) if it was pending, ("already",
+    None) if it no longer was, ("gone", None) if the image was deleted meanwhile."""
+    result = await session.execute(
+        update(Image)
+        .where(Image.id == image_id, Image.thumbnail_status == "pending")
+        .values(thumbnail_status="ready", thumbnail_key=thumbnail_key, thumbnail_due_at=None)
+        .returning(Image.material_id)
+    )
+    row = result.one_or_none()
+    if row is not None:
+        return "recorded", row.material_id
+    found = await session.scalar(select(Image.id).where(Image.id == image_id))
+    return ("already" if found is not None else "gone"), None
+
+
+async def thumbnail_not_made(
+    session: AsyncSession, image_id: uuid.UUID, retry_at: datetime | None
+) -> None:
+    """A failed attempt: tried again at `retry_at`, or given up (the original stays the
+    thumbnail) when it is None."""
+    values: dict[str, object] = (
+        {"thumbnail_due_at": retry_at}
+        if retry_at is not None
+        else {"thumbnail_status": "failed", "thumbnail_due_at": None}
+    )
+    await session.execute(
+        update(Image)
+        .where(Image.id == image_id, Image.thumbnail_status == "pending")
+        .values(**values)
+    )

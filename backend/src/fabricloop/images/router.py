@@ -35,9 +35,10 @@ the EXIF orientation applied and every metadata block (EXIF, GPS, ICC profile, X
 comments, text) removed; of an animation only the first frame is kept. An image larger
 than 3000 px on its longest side is scaled down to it (`width` and `height` are those stored).
 It is stored under
-a random server-chosen name, with a WebP thumbnail whose longest side is 400 px (smaller
-images are not enlarged). `url` and `thumbnail_url` are public paths under `/media/`,
-served with a one-year immutable cache lifetime.
+a random server-chosen name; a background job then makes its WebP thumbnail, whose longest
+side is 400 px (smaller images are not enlarged). Until the thumbnail exists, `thumbnail_url`
+(here and in listings) is the image itself. `url` and `thumbnail_url` are public paths under
+`/media/`, served with a one-year immutable cache lifetime.
 
 An image that no listing uses 24 hours after its upload (never attached, or removed from its
 listing by an edit) is deleted, files included."""

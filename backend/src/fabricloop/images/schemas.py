@@ -9,7 +9,10 @@ from fabricloop.images.upload import upload_request_body
 class ImageOut(BaseModel):
     image_id: uuid.UUID
     url: str = Field(description="Public path of the re-encoded image, under /media/.")
-    thumbnail_url: str = Field(description="WebP thumbnail, longest side 400 px, under /media/.")
+    thumbnail_url: str = Field(
+        description="WebP thumbnail, longest side 400 px, under /media/. Made by a background "
+        "job moments after the upload; until then it is the image itself (`url`)."
+    )
     width: int
     height: int
     content_type: Literal["image/jpeg", "image/png", "image/webp"]

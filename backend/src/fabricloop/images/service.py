@@ -1,21 +1,31 @@
-"""Image uploads: process off the event loop, store under server-chosen keys, record the row."""
+"""Image uploads: process off the event loop, store under server-chosen keys, record the row;
+the thumbnail is made afterwards by a job (make_thumbnails), the original serving as the
+thumbnail until then."""
 
 import secrets
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import IO
 
+import structlog
 from anyio import CapacityLimiter, to_thread
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fabricloop.config import Settings
-from fabricloop.core.db import after_commit
+from fabricloop.core.db import after_commit, run_after_commit
 from fabricloop.core.limiter import Limiter, Rate
+from fabricloop.core.queue import enqueue_after_commit
 from fabricloop.core.storage import Storage
 from fabricloop.images import processing, repository
-from fabricloop.images.errors import ImagesBusy, TooManyUploads
+from fabricloop.images.errors import ImagesBusy, InvalidImage, TooManyUploads
 from fabricloop.images.models import Image
+
+log = structlog.get_logger(__name__)
+
+# Retires the cached pages of these listings once the session has committed (given by the
+# composition: materials.caching.invalidator; this package cannot import materials).
+ListingsChanged = Callable[[AsyncSession, Iterable[uuid.UUID]], None]
 
 BUSY_RETRY_SECONDS = 5
 
@@ -51,11 +61,17 @@ UNATTACHED_GRACE = timedelta(hours=24)
 PURGE_BATCH = 200
 
 
-def _new_keys(extension: str) -> tuple[str, str]:
+def _new_key(extension: str) -> str:
     # Random, never derived from the client's filename; the two-character directory keeps
     # any one directory small.
     name = secrets.token_hex(16)
-    return f"images/{name[:2]}/{name}.{extension}", f"images/{name[:2]}/{name}-thumb.webp"
+    return f"images/{name[:2]}/{name}.{extension}"
+
+
+def thumbnail_key_of(storage_key: str) -> str:
+    """Where the thumbnail of the image stored at `storage_key` goes: one key per image, so a
+    job run again writes the same file."""
+    return f"{storage_key.rsplit('.', 1)[0]}-thumb.webp"
 
 
 async def allow_upload(limiter: Limiter, settings: Settings, owner_id: uuid.UUID) -> None:
@@ -72,18 +88,21 @@ async def upload(
     owner_id: uuid.UUID,
     source: IO[bytes],
 ) -> Image:
-    """Check and re-encode an uploaded file, store it and its thumbnail, and record it."""
+    """Check and re-encode an uploaded file, store it, and record it with its thumbnail to
+    make: the row (pending) is the job's durable record, the enqueue after the commit only
+    says to make it now; the sweep of the same job finds one whose enqueue was lost."""
     processed = await pool.process(source)
-    key, thumbnail_key = _new_keys(processed.extension)
+    key = _new_key(processed.extension)
     try:
         await storage.save(key, processed.data, processed.content_type)
-        await storage.save(thumbnail_key, processed.thumbnail, "image/webp")
-        return await repository.add_image(
+        image = await repository.add_image(
             session,
             Image(
                 owner_id=owner_id,
                 storage_key=key,
-                thumbnail_key=thumbnail_key,
+                thumbnail_key=key,
+                thumbnail_status="pending",
+                thumbnail_due_at=datetime.now(UTC),
                 content_type=processed.content_type,
                 width=processed.width,
                 height=processed.height,
@@ -92,8 +111,99 @@ async def upload(
         )
     except BaseException:
         await storage.delete(key)
-        await storage.delete(thumbnail_key)
         raise
+    enqueue_after_commit(session, "make_thumbnails")
+    return image
+
+
+# Thumbnails decoded at once by a worker process (its other jobs keep their threads).
+THUMBNAIL_SLOTS = CapacityLimiter(2)
+THUMBNAIL_BATCH = 20
+THUMBNAIL_LEASE = timedelta(minutes=2)
+MAX_THUMBNAIL_ATTEMPTS = 6
+FIRST_THUMBNAIL_RETRY = timedelta(seconds=30)
+
+
+async def _make_one(storage: Storage, image: Image) -> str:
+    """Make and store the thumbnail of a claimed image; its key. InvalidImage when the stored
+    file does not decode; storage errors propagate (tried again later)."""
+    stored = await storage.read(image.storage_key)
+    async with THUMBNAIL_SLOTS:
+        thumbnail = await to_thread.run_sync(processing.thumbnail, stored)
+    key = thumbnail_key_of(image.storage_key)
+    await storage.save(key, thumbnail, "image/webp")
+    return key
+
+
+async def make_thumbnails(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    storage: Storage,
+    listings_changed: ListingsChanged,
+    now: datetime | None = None,
+) -> int:
+    """The job: make the thumbnails that are due, a batch at a time until none is left; how
+    many were made. Idempotent: an image is claimed before its thumbnail is made, a made one
+    is never made again, and a run repeated after a crash writes the same file, same key."""
+    made = 0
+    while True:
+        claimed, done = await _thumbnail_batch(sessionmaker, storage, listings_changed, now)
+        made += done
+        if claimed < THUMBNAIL_BATCH:
+            return made
+
+
+async def _thumbnail_batch(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    storage: Storage,
+    listings_changed: ListingsChanged,
+    now: datetime | None,
+) -> tuple[int, int]:
+    now = now or datetime.now(UTC)
+    async with sessionmaker() as session:
+        claimed = await repository.claim_thumbnails(session, now, THUMBNAIL_BATCH, THUMBNAIL_LEASE)
+        await session.commit()
+    made = 0
+    for image in claimed:
+        try:
+            key = await _make_one(storage, image)
+        except InvalidImage:
+            # Damaged in storage: no attempt can succeed; the original stays the thumbnail.
+            log.warning("thumbnail not made: stored image damaged", image_id=str(image.id))
+            async with sessionmaker() as session:
+                await repository.thumbnail_not_made(session, image.id, None)
+                await session.commit()
+            continue
+        except Exception as error:  # storage unreachable, the original missing, ...
+            gave_up = image.thumbnail_attempts >= MAX_THUMBNAIL_ATTEMPTS
+            retry_at = (
+                None
+                if gave_up
+                else now + FIRST_THUMBNAIL_RETRY * 2 ** (image.thumbnail_attempts - 1)
+            )
+            log.warning(
+                "thumbnail not made",
+                image_id=str(image.id),
+                attempts=image.thumbnail_attempts,
+                gave_up=gave_up,
+                error=f"{type(error).__name__}: {error}"[:200],
+            )
+            async with sessionmaker() as session:
+                await repository.thumbnail_not_made(session, image.id, retry_at)
+                await session.commit()
+            continue
+        async with sessionmaker() as session:
+            outcome, material_id = await repository.thumbnail_made(session, image.id, key)
+            if material_id is not None:
+                # Its listing's cached detail and searches show the original: retired.
+                listings_changed(session, [material_id])
+            await session.commit()
+            await run_after_commit(session)
+        if outcome == "recorded":
+            made += 1
+        elif outcome == "gone":
+            # Deleted meanwhile (the purge of unattached images): the file goes too.
+            await storage.delete(key)
+    return len(claimed), made
 
 
 def url(storage: Storage, image: Image) -> str:
@@ -114,8 +224,9 @@ def unattached_purge(storage: Storage) -> Callable[[AsyncSession], Awaitable[int
 
         async def delete_files() -> None:
             for storage_key, thumbnail_key in keys:
-                await storage.delete(storage_key)
-                await storage.delete(thumbnail_key)
+                # A pending image's thumbnail may have been written without being recorded.
+                for key in {storage_key, thumbnail_key, thumbnail_key_of(storage_key)}:
+                    await storage.delete(key)
 
         after_commit(session, delete_files)
         return len(keys)

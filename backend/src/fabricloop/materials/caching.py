@@ -16,7 +16,7 @@ generation and deletes the entries whose page shows the listing (`search:shows:{
 when an entry is stored), and leaves every other search cached."""
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import structlog
 from sqlalchemy.exc import SQLAlchemyError
@@ -70,6 +70,19 @@ def invalidate_after_commit(
         session, _ListingChanges, lambda: _ListingChanges(session, cache)
     )
     (changes.stock if stock_only else changes.listings).update(material_ids)
+
+
+ListingsChanged = Callable[[AsyncSession, Iterable[uuid.UUID]], None]
+
+
+def invalidator(cache: Cache) -> ListingsChanged:
+    """invalidate_after_commit on `cache`: for a package that changes what listings show but
+    cannot import this one (images, whose models this package uses)."""
+
+    def invalidate(session: AsyncSession, material_ids: Iterable[uuid.UUID]) -> None:
+        invalidate_after_commit(session, cache, material_ids)
+
+    return invalidate
 
 
 def stamped(generations: Generations, body: bytes, *, filters_on_stock: bool) -> bytes:
