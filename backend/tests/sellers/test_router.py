@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.auth.models import User
 from fabricloop.companies.models import Company
 from fabricloop.materials.models import Material
-from tests.factories import auth_headers, make_material, make_user
+from tests.factories import auth_headers, make_material, make_transaction, make_user
 
 SELLERS = "/api/sellers"
 CATALOGUE = "/api/sellers/me/materials"
@@ -76,6 +76,51 @@ class TestStorefront:
         await session.flush()
         after = (await client.get(f"{SELLERS}/{seller.id}")).json()
         assert (after["verified"], after["country"]) == (True, "PT")
+        seller.suspended_at = NOW
+        await session.flush()
+        assert (await client.get(f"{SELLERS}/{seller.id}")).status_code == 404
+
+    async def test_impact_of_completed_orders(
+        self, client: AsyncClient, session: AsyncSession, seller: User, buyer: User
+    ) -> None:
+        empty = (await client.get(f"{SELLERS}/{seller.id}")).json()["impact"]
+        assert empty == {
+            "completed_orders": 0,
+            "total_quantity_kg": 0,
+            "total_carbon_saved": 0,
+            "total_water_saved": 0,
+        }
+        # Post-consumer cotton: 1.4 kg CO2e avoided per kg (the report's figures).
+        cotton = await make_material(
+            session, seller, material_type="cotton", source_type="post_consumer", composition=[]
+        )
+        await make_transaction(session, cotton, buyer, quantity=Decimal(2), status="completed")
+        await make_transaction(session, cotton, buyer, quantity=Decimal(3), status="completed")
+        # Not completed yet, cancelled, a sample, or another seller's: none counts.
+        for status in ("paid", "shipped", "cancelled", "pending"):
+            await make_transaction(session, cotton, buyer, quantity=Decimal(7), status=status)
+        await make_transaction(
+            session, cotton, buyer, quantity=Decimal(1), status="completed", kind="sample"
+        )
+        other = await make_user(session, company_name="Other Mill")
+        theirs = await make_material(
+            session, other, material_type="cotton", source_type="post_consumer", composition=[]
+        )
+        await make_transaction(session, theirs, buyer, quantity=Decimal(11), status="completed")
+        impact = (await client.get(f"{SELLERS}/{seller.id}")).json()["impact"]
+        assert impact["completed_orders"] == 2
+        assert impact["total_quantity_kg"] == 5
+        assert impact["total_carbon_saved"] == 7  # 5 kg x 1.4
+        # Water as the seller's sales report computes it.
+        sales = await client.get(
+            "/api/reports/sustainability", params={"side": "sales"}, headers=auth_headers(seller)
+        )
+        report = sales.json()
+        # The report also counts paid and shipped sales, all of the same material: per kg.
+        per_kg_water = report["total_water_saved"] / report["total_quantity_kg"]
+        assert impact["total_water_saved"] == pytest.approx(5 * per_kg_water, abs=1)
+        assert impact["total_water_saved"] > 0
+        # Storefront still 404s where it did: a suspended seller shows nothing, figures neither.
         seller.suspended_at = NOW
         await session.flush()
         assert (await client.get(f"{SELLERS}/{seller.id}")).status_code == 404

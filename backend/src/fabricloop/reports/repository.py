@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import select, true
+from sqlalchemy import Select, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.materials.models import Material, SustainabilityMetric
@@ -31,17 +31,9 @@ class Purchase:
     water_usage: Decimal | None
 
 
-async def purchases(
-    session: AsyncSession,
-    party_id: uuid.UUID | None,
-    side: Side,
-    start: datetime,
-    end: datetime,
-) -> Sequence[Purchase]:
-    """The party's (None: every party's) paid purchases (as buyer) or sales (as seller) with
-    start <= paid_at < end, oldest first, each with the material's latest seller metrics (one
-    row per material, via LATERAL)."""
-    party = Transaction.buyer_id if side == "purchases" else Transaction.seller_id
+def _purchase_rows(*conditions: Any) -> Select[Any]:
+    """Paid transactions matching `conditions`, oldest payment first, each with the
+    material's latest seller metrics (one row per material, via LATERAL)."""
     latest = (
         select(SustainabilityMetric.carbon_footprint, SustainabilityMetric.water_usage)
         .where(SustainabilityMetric.material_id == Transaction.material_id)
@@ -49,7 +41,7 @@ async def purchases(
         .limit(1)
         .lateral("latest_metric")
     )
-    statement = (
+    return (
         select(
             Transaction.id,
             Transaction.paid_at,
@@ -65,13 +57,37 @@ async def purchases(
         )
         .join(Material, Material.id == Transaction.material_id)
         .outerjoin(latest, true())
-        .where(
-            true() if party_id is None else party == party_id,
-            Transaction.status.in_(PAID_STATUSES),
-            Transaction.paid_at >= start,
-            Transaction.paid_at < end,
-        )
+        .where(*conditions)
         .order_by(Transaction.paid_at, Transaction.id)
+    )
+
+
+async def purchases(
+    session: AsyncSession,
+    party_id: uuid.UUID | None,
+    side: Side,
+    start: datetime,
+    end: datetime,
+) -> Sequence[Purchase]:
+    """The party's (None: every party's) paid purchases (as buyer) or sales (as seller) with
+    start <= paid_at < end, oldest first."""
+    party = Transaction.buyer_id if side == "purchases" else Transaction.seller_id
+    statement = _purchase_rows(
+        true() if party_id is None else party == party_id,
+        Transaction.status.in_(PAID_STATUSES),
+        Transaction.paid_at >= start,
+        Transaction.paid_at < end,
+    )
+    result = await session.execute(statement)
+    return [Purchase(*row) for row in result.all()]
+
+
+async def completed_orders(session: AsyncSession, seller_id: uuid.UUID) -> Sequence[Purchase]:
+    """Every completed order (not a sample) of the seller, oldest payment first."""
+    statement = _purchase_rows(
+        Transaction.seller_id == seller_id,
+        Transaction.status == "completed",
+        Transaction.kind == "order",
     )
     result = await session.execute(statement)
     return [Purchase(*row) for row in result.all()]

@@ -187,27 +187,38 @@ def _per_kg(known: dict[uuid.UUID, PerKgImpact], purchase: Purchase) -> PerKgImp
 
 
 @dataclass(frozen=True)
-class PlatformImpact:
+class ImpactTotals:
     purchases: int
     quantity_kg: Decimal
     carbon_saved: Decimal
     water_saved: Decimal
 
 
-async def platform_impact(session: AsyncSession, start: date, end: date) -> PlatformImpact:
-    """Every buyer's paid purchases in the range (inclusive UTC dates), as the reports count
-    them: emissions and water avoided versus virgin material."""
-    lower, upper = utc_bounds(start, end)
+def _impact_totals(purchases: Sequence[Purchase]) -> ImpactTotals:
+    """Emissions and water avoided versus virgin material, summed as the reports sum them."""
     total = Totals()
     known: dict[uuid.UUID, PerKgImpact] = {}
-    for purchase in await repository.purchases(session, None, "purchases", lower, upper):
+    for purchase in purchases:
         total.add(purchase_impact(purchase.quantity_kg, _per_kg(known, purchase)))
-    return PlatformImpact(
+    return ImpactTotals(
         purchases=total.count,
         quantity_kg=round_kg(total.kg),
         carbon_saved=round_co2e(total.carbon_saved),
         water_saved=round_water(total.water_saved),
     )
+
+
+async def platform_impact(session: AsyncSession, start: date, end: date) -> ImpactTotals:
+    """Every buyer's paid purchases in the range (inclusive UTC dates), as the reports count
+    them: emissions and water avoided versus virgin material."""
+    lower, upper = utc_bounds(start, end)
+    return _impact_totals(await repository.purchases(session, None, "purchases", lower, upper))
+
+
+async def seller_impact(session: AsyncSession, seller_id: uuid.UUID) -> ImpactTotals:
+    """What the seller's materials saved their buyers: every completed order (samples left
+    out), all time, with the same figures as the sustainability reports."""
+    return _impact_totals(await repository.completed_orders(session, seller_id))
 
 
 def compute_report(

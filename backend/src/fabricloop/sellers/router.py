@@ -39,6 +39,8 @@ async def my_catalogue(
     "/{seller_id}",
     responses=responses(SellerNotFound, InvalidQuery),
     description="Public: the seller's company name, verified badge, country, when they joined, "
+    "what their materials saved buyers (`impact`: emissions and water avoided versus virgin "
+    "material over their completed orders, as the sustainability reports compute them), "
     "how many active listings they have, and a page of those listings (`page`, `limit`) as "
     "search shows them. 404 for an unknown, deactivated or suspended account, or one that is "
     "not a `manufacturer`.",

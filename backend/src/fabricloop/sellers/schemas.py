@@ -6,6 +6,16 @@ from pydantic import BaseModel, Field
 from fabricloop.materials.schemas import JsonNumber, MaterialSummary
 
 
+class SellerImpact(BaseModel):
+    """What the seller's materials saved their buyers, versus virgin material, over every
+    completed order (samples left out), with the method of the sustainability reports."""
+
+    completed_orders: int = Field(description="Completed orders counted.")
+    total_quantity_kg: JsonNumber = Field(description="Mass of material sold in them (kg).")
+    total_carbon_saved: JsonNumber = Field(description="Emissions avoided (kg CO2e).")
+    total_water_saved: JsonNumber = Field(description="Water saved (L).")
+
+
 class Storefront(BaseModel):
     """A seller's public profile and a page of their active listings."""
 
@@ -18,6 +28,7 @@ class Storefront(BaseModel):
     )
     member_since: datetime = Field(description="When the account was created.")
     listing_count: int = Field(description="Active listings (the `total` of `materials`).")
+    impact: SellerImpact
     materials: list[MaterialSummary] = Field(
         description="Active listings, newest first, as `GET /api/materials` shows them."
     )

@@ -11,8 +11,9 @@ from fabricloop.companies import service as companies
 from fabricloop.core.pagination import Page
 from fabricloop.materials import service as materials
 from fabricloop.materials.views import UrlOf
+from fabricloop.reports import service as reports
 from fabricloop.sellers.errors import SellerNotFound
-from fabricloop.sellers.schemas import Catalogue, CatalogueItem, Storefront
+from fabricloop.sellers.schemas import Catalogue, CatalogueItem, SellerImpact, Storefront
 
 
 async def storefront(
@@ -25,6 +26,7 @@ async def storefront(
         raise SellerNotFound()
     listings, total = await materials.public_listings(session, seller.id, page, url_of)
     company = await companies.company_of(session, seller.id)
+    impact = await reports.seller_impact(session, seller.id)
     return Storefront(
         user_id=seller.id,
         company_name=seller.company_name,
@@ -32,6 +34,12 @@ async def storefront(
         country=company.country if company is not None else None,
         member_since=seller.created_at,
         listing_count=total,
+        impact=SellerImpact(
+            completed_orders=impact.purchases,
+            total_quantity_kg=impact.quantity_kg,
+            total_carbon_saved=impact.carbon_saved,
+            total_water_saved=impact.water_saved,
+        ),
         materials=listings,
         total=total,
         page=page.page,
