@@ -43,9 +43,9 @@ async def lot(
 
 @pytest.fixture
 async def stock(session: AsyncSession, seller: User, other_seller: User) -> dict[str, Material]:
-    """A: EUR 10, samples, navy, no lots. B: USD 10, a red 150 cm / 200 gsm lot and a sold-out
-    navy 110 cm / 300 gsm one. C: GBP 9, navy, one 140 cm / 250 gsm lot without a colour.
-    D: CHF 5 (no rate)."""
+    """A: EUR 10, samples, navy, no lots. B: USD 10 per metre, a red 150 cm / 200 gsm lot and
+    a sold-out navy 110 cm / 300 gsm one. C: GBP 9, navy, one 140 cm / 250 gsm lot without a
+    colour. D: CHF 5 (no rate). All but B are sold by the kg."""
     await fx.import_rates(session, RATES)
     a = await make_material(
         session,
@@ -68,6 +68,8 @@ async def stock(session: AsyncSession, seller: User, other_seller: User) -> dict
         price=Decimal("10.00"),
         currency="USD",
         origin_country="FR",
+        unit="m",
+        kg_per_unit=Decimal("0.3"),
     )
     await lot(session, b, "B1", "10", color="Red", width_cm=Decimal(150), weight_gsm=Decimal(200))
     await lot(session, b, "B2", "0", color="navy", width_cm=Decimal(110), weight_gsm=Decimal(300))
@@ -122,6 +124,10 @@ def names(data: dict[str, Any]) -> list[str]:
         ({"color": "navy", "min_weight_gsm": "100"}, {"C"}),  # A has no lots to weigh
         ({"color": "%"}, set()),  # a wildcard is a character
         ({"color": "blue", "sample_available": "true", "material_type": "cotton"}, {"A"}),
+        ({"unit": "m"}, {"B"}),
+        ({"unit": "kg"}, {"A", "C", "D"}),
+        ({"unit": "kg", "color": "red"}, set()),
+        ({"unit": "roll"}, set()),
     ],
 )
 async def test_trade_filters(
@@ -214,6 +220,9 @@ async def test_facets_count_without_their_own_filter(client: AsyncClient) -> Non
     assert sampled["material_type"] == [("cotton", 1)]
     bounded = counts(await search(client, display_currency="EUR", max_price="10"))
     assert bounded["material_type"] == [("cotton", 1), ("wool", 1)]  # A, B (8 EUR)
+    by_unit = await search(client, unit="kg", display_currency="EUR", sort="price_asc")
+    assert counts(by_unit)["material_type"] == [("cotton", 2), ("linen", 1)]
+    assert names(by_unit) == ["A", "C", "D"]
 
 
 @pytest.mark.usefixtures("stock")
@@ -234,6 +243,10 @@ async def test_facets_count_without_their_own_filter(client: AsyncClient) -> Non
         ({"display_currency": "CHF"}, "display_currency"),  # a currency without a rate
         ({"display_currency": ["EUR", "USD"]}, "display_currency"),
         ({"color": ["red", "navy"]}, "color"),
+        ({"unit": "metre"}, "unit"),
+        ({"unit": "KG"}, "unit"),
+        ({"unit": ""}, "unit"),
+        ({"unit": ["kg", "m"]}, "unit"),
     ],
 )
 async def test_invalid_trade_parameters(
@@ -293,6 +306,7 @@ async def test_facet_counts_job_matches_the_live_counts(
     assert not search_repository.aggregated(SearchParams(currency="EUR").query())
     assert not search_repository.aggregated(SearchParams(q="fabric").query())
     assert not search_repository.aggregated(SearchParams(sample_available=True).query())
+    assert not search_repository.aggregated(SearchParams(unit="m").query())
     refreshed = await run_job(app.state.sessionmaker, REFRESH)
     assert refreshed is not None
     assert refreshed > 0

@@ -262,7 +262,8 @@ export interface paths {
          *     `or`, `-exclude`; at most 200 characters), `material_type` (repeatable: any of them),
          *     `source_type`, `min_price`, `max_price`, `quantity` (minimum available), `currency`,
          *     `origin_country` (ISO 3166-1 alpha-2), `certification` (a scheme of `certification_schemes`),
-         *     `seller_id`, `sample_available`, `min_width_cm`, `max_width_cm`, `min_weight_gsm`,
+         *     `seller_id`, `unit` (one of `units`: prices are per unit, so prices compare like with like
+         *     only within one), `sample_available`, `min_width_cm`, `max_width_cm`, `min_weight_gsm`,
          *     `max_weight_gsm` and `color` (lot-level: one lot with stock left must match width, weight and
          *     colour together; a listing without lots matches `color` on its own colour, never a width or
          *     weight), `display_currency` (prices converted at the reference rates of `GET /api/fx-rates`:
@@ -1048,7 +1049,7 @@ export interface paths {
         };
         /**
          * Get Storefront
-         * @description Public: the seller's company name, verified badge, country, when they joined, how many active listings they have, and a page of those listings (`page`, `limit`) as search shows them. 404 for an unknown, deactivated or suspended account, or one that is not a `manufacturer`.
+         * @description Public: the seller's company name, verified badge, country, when they joined, what their materials saved buyers (`impact`: emissions and water avoided versus virgin material over their completed orders, as the sustainability reports compute them), how many active listings they have, and a page of those listings (`page`, `limit`) as search shows them. 404 for an unknown, deactivated or suspended account, or one that is not a `manufacturer`.
          */
         get: operations["get_storefront_api_sellers__seller_id__get"];
         put?: never;
@@ -5085,6 +5086,11 @@ export interface components {
              */
             verified_only: boolean;
             /**
+             * Unit
+             * @description Only listings sold in this unit (`kg`, `m`, ...): prices are per unit, so a price sort or price bound compares like with like only within one unit.
+             */
+            unit?: ("kg" | "m" | "m2" | "yd" | "roll" | "piece") | null;
+            /**
              * Max Width Cm
              * @description Lot-level: a lot at most this wide (cm).
              */
@@ -5189,6 +5195,33 @@ export interface components {
             certification: components["schemas"]["FacetValue"][];
             /** Origin Country */
             origin_country: components["schemas"]["FacetValue"][];
+        };
+        /**
+         * SellerImpact
+         * @description What the seller's materials saved their buyers, versus virgin material, over every
+         *     completed order (samples left out), with the method of the sustainability reports.
+         */
+        SellerImpact: {
+            /**
+             * Completed Orders
+             * @description Completed orders counted.
+             */
+            completed_orders: number;
+            /**
+             * Total Quantity Kg
+             * @description Mass of material sold in them (kg).
+             */
+            total_quantity_kg: number;
+            /**
+             * Total Carbon Saved
+             * @description Emissions avoided (kg CO2e).
+             */
+            total_carbon_saved: number;
+            /**
+             * Total Water Saved
+             * @description Water saved (L).
+             */
+            total_water_saved: number;
         };
         /** SendMessageRequest */
         SendMessageRequest: {
@@ -5413,6 +5446,7 @@ export interface components {
              * @description Active listings (the `total` of `materials`).
              */
             listing_count: number;
+            impact: components["schemas"]["SellerImpact"];
             /**
              * Materials
              * @description Active listings, newest first, as `GET /api/materials` shows them.
@@ -6580,6 +6614,8 @@ export interface operations {
                 sample_available?: boolean | null;
                 /** @description `true`: only listings of sellers the operator has verified (`seller.verified`). */
                 verified_only?: boolean;
+                /** @description Only listings sold in this unit (`kg`, `m`, ...): prices are per unit, so a price sort or price bound compares like with like only within one unit. */
+                unit?: ("kg" | "m" | "m2" | "yd" | "roll" | "piece") | null;
                 /** @description Lot-level: a lot at most this wide (cm). */
                 max_width_cm?: number | string | null;
                 /** @description Lot-level: a lot at least this wide (cm). */

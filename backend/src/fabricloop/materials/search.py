@@ -29,7 +29,8 @@ DESCRIPTION = """Only `active` listings. Parameters (all optional, filters inclu
 `or`, `-exclude`; at most 200 characters), `material_type` (repeatable: any of them),
 `source_type`, `min_price`, `max_price`, `quantity` (minimum available), `currency`,
 `origin_country` (ISO 3166-1 alpha-2), `certification` (a scheme of `certification_schemes`),
-`seller_id`, `sample_available`, `min_width_cm`, `max_width_cm`, `min_weight_gsm`,
+`seller_id`, `unit` (one of `units`: prices are per unit, so prices compare like with like
+only within one), `sample_available`, `min_width_cm`, `max_width_cm`, `min_weight_gsm`,
 `max_weight_gsm` and `color` (lot-level: one lot with stock left must match width, weight and
 colour together; a listing without lots matches `color` on its own colour, never a width or
 weight), `display_currency` (prices converted at the reference rates of `GET /api/fx-rates`:

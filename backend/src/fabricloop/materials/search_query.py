@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from fabricloop.core.countries import COUNTRY_CODES
 from fabricloop.core.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from fabricloop.core.vocabulary import CERTIFICATION_SCHEMES, CURRENCIES
-from fabricloop.materials.schemas import MaterialType, SourceType
+from fabricloop.materials.schemas import MaterialType, SourceType, Unit
 
 Sort = Literal["relevance", "newest", "price_asc", "price_desc"]
 MAX_Q_LENGTH = 200
@@ -48,6 +48,7 @@ class SearchQuery:
     color: str | None = None
     display_currency: str | None = None
     verified_only: bool = False
+    unit: str | None = None
     # The reference rates the prices are converted with (units per 1 EUR, as strings), set by
     # the search once it has read them: part of the cache key, so new rates make a new result.
     rates: tuple[tuple[str, str], ...] = ()
@@ -81,9 +82,10 @@ class SearchQuery:
     def filters_listing_columns(self) -> bool:
         """Whether a filter needs the listing's own row (none of them is in the search
         table): samples, lots, colour, prices converted to the display currency, verified
-        sellers."""
+        sellers, the unit."""
         return (
             self.sample_available is not None
+            or self.unit is not None
             or self.filters_lots
             or self.color is not None
             or self.converts_prices
@@ -131,6 +133,7 @@ SINGLE_VALUED = (
     "color",
     "display_currency",
     "verified_only",
+    "unit",
 )
 
 
@@ -168,6 +171,11 @@ class SearchParams(BaseModel):
         False,
         description="`true`: only listings of sellers the operator has verified "
         "(`seller.verified`).",
+    )
+    unit: Unit | None = Field(
+        None,
+        description="Only listings sold in this unit (`kg`, `m`, ...): prices are per unit, so "
+        "a price sort or price bound compares like with like only within one unit.",
     )
     # Maxima before minima, so each minimum's check can compare with its maximum.
     max_width_cm: Decimal | None = Field(
@@ -294,4 +302,5 @@ class SearchParams(BaseModel):
             color=self.color,
             display_currency=self.display_currency,
             verified_only=self.verified_only,
+            unit=self.unit,
         )

@@ -126,6 +126,9 @@ def _listing_clauses(query: SearchQuery, clauses: list[str], params: dict[str, A
     not hold. Width, weight and colour are lot-level: one lot with stock left must match them
     all (its colour, else the listing's); a listing without lots matches on its own colour and
     never on width or weight."""
+    if query.unit is not None:
+        clauses.append("m.unit = :unit")
+        params["unit"] = query.unit
     if query.sample_available is not None:
         clauses.append("m.sample_available" if query.sample_available else "NOT m.sample_available")
     if query.verified_only:
@@ -601,6 +604,7 @@ def aggregated(query: SearchQuery) -> bool:
         or query.quantity is not None
         or query.seller_id
         or query.sample_available is not None
+        or query.unit is not None
         or query.filters_lots
         or query.color is not None
         or query.verified_only
