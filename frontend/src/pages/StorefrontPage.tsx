@@ -1,9 +1,9 @@
 import { useParams, useSearchParams } from "react-router";
 import { MaterialCard } from "@/components/materials/MaterialCard";
 import { VerifiedBadge } from "@/components/materials/VerifiedBadge";
-import { EmptyState, PageHeader, PageSpinner, Pagination, QueryState } from "@/components/ui";
+import { EmptyState, PageHeader, PageSpinner, Pagination, QueryState, Stat } from "@/components/ui";
 import { STOREFRONT_PAGE_SIZE, useStorefront } from "@/hooks/sellers";
-import { countryName, formatDate, formatNumber } from "@/lib/format";
+import { countryName, formatCo2, formatDate, formatKg, formatLitres, formatNumber } from "@/lib/format";
 import { usePageTitle } from "@/lib/usePageTitle";
 import NotFoundPage from "./NotFoundPage";
 
@@ -33,6 +33,27 @@ export default function StorefrontPage() {
               .filter(Boolean)
               .join(" · ")}
           />
+          <section aria-labelledby="seller-impact" className="mb-8">
+            <h2 id="seller-impact" className="mb-3 text-lg font-semibold text-stone-900">
+              What their materials saved buyers
+            </h2>
+            {s.impact.completed_orders === 0 ? (
+              <p className="text-sm text-stone-600">No completed orders yet: nothing to count.</p>
+            ) : (
+              <>
+                <dl className="grid gap-4 sm:grid-cols-3">
+                  <Stat label="Carbon saved" value={formatCo2(s.impact.total_carbon_saved)} tone="brand" />
+                  <Stat label="Water saved" value={formatLitres(s.impact.total_water_saved)} tone="brand" />
+                  <Stat
+                    label="Material sold"
+                    value={formatKg(s.impact.total_quantity_kg)}
+                    hint={`${formatNumber(s.impact.completed_orders)} completed ${s.impact.completed_orders === 1 ? "order" : "orders"}`}
+                  />
+                </dl>
+                <p className="mt-2 text-xs text-stone-600">Against new virgin material, over every completed order, computed as in the sustainability reports.</p>
+              </>
+            )}
+          </section>
           {s.materials.length === 0 ? (
             <EmptyState title="Nothing on sale right now" description="This seller has no live listings at the moment." />
           ) : (
