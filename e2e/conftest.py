@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -353,6 +354,24 @@ def create_admin(base_url: str, api: "Api") -> dict[str, str]:
         timeout=120,
     )
     return api.login(email, company)
+
+
+def import_fx_rates(base_url: str, tmp_dir: Path, rates: dict[str, str]) -> None:
+    """Reference rates (units per 1 EUR, dated today) loaded as a deployment loads them:
+    `fabricloop fx-import` of an ECB-format file, against the server's database."""
+    today = datetime.now(UTC).strftime("%d %B %Y")
+    codes = ", ".join(rates)
+    values = ", ".join(rates.values())
+    rates_file = tmp_dir / "eurofxref.csv"
+    rates_file.write_text(f"Date, {codes}, \n{today}, {values}, \n", encoding="utf-8")
+    subprocess.run(
+        [str(FABRICLOOP), "fx-import", str(rates_file)],
+        env=SERVER_ENVIRONMENTS[base_url],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,18 @@ import { ActiveFilters } from "@/components/materials/ActiveFilters";
 import { MaterialCard, MaterialCardSkeletons } from "@/components/materials/MaterialCard";
 import { MaterialFilters } from "@/components/materials/MaterialFilters";
 import { SearchBox } from "@/components/materials/SearchBox";
-import { SORTS, activeFilterCount, displayCurrencies, facetsOf, rememberDisplayCurrency, rememberedDisplayCurrency, toMaterialQuery } from "@/components/materials/searchParams";
+import {
+  SORTS,
+  activeFilterCount,
+  displayCurrencies,
+  facetsApproximate,
+  facetsOf,
+  mixedPriceUnits,
+  rememberDisplayCurrency,
+  rememberedDisplayCurrency,
+  toMaterialQuery,
+} from "@/components/materials/searchParams";
+import { unitsLabel } from "@/lib/format";
 import { Badge, EmptyState, PageHeader, QueryState, Pagination, controlClass } from "@/components/ui";
 import { useFxRates, useMaterialSearch } from "@/hooks/materials";
 import { usePageTitle } from "@/lib/usePageTitle";
@@ -60,11 +71,11 @@ export default function MaterialsPage() {
               Filters {filterCount > 0 && <Badge tone="brand">{filterCount} active</Badge>}
             </summary>
             <div className="mt-4">
-              <MaterialFilters params={params} facets={facetsOf(search.data)} onChange={update} onReset={() => setParams(query.q ? { q: query.q } : {})} />
+              <MaterialFilters params={params} facets={facetsOf(search.data)} approximate={facetsApproximate(search.data)} onChange={update} onReset={() => setParams(query.q ? { q: query.q } : {})} />
             </div>
           </details>
           <div className="hidden rounded-2xl border border-stone-200 bg-white p-5 lg:block">
-            <MaterialFilters params={params} facets={facetsOf(search.data)} onChange={update} onReset={() => setParams(query.q ? { q: query.q } : {})} />
+            <MaterialFilters params={params} facets={facetsOf(search.data)} approximate={facetsApproximate(search.data)} onChange={update} onReset={() => setParams(query.q ? { q: query.q } : {})} />
           </div>
         </aside>
         <section id="results" tabIndex={-1} aria-label="Results" aria-busy={search.isFetching} className="scroll-mt-4 outline-none">
@@ -142,6 +153,7 @@ export default function MaterialsPage() {
           >
             {(data) => (
               <>
+                <MixedUnits units={mixedPriceUnits(data.materials, sortValue)} onPick={(unit) => update({ unit })} />
                 <div className={`grid gap-5 sm:grid-cols-2 xl:grid-cols-3 ${search.isPlaceholderData ? "opacity-60" : ""}`}>
                   {data.materials.map((m) => (
                     <MaterialCard key={m.material_id} material={m} displayCurrency={data.display_currency ?? displayCurrency} />
@@ -160,6 +172,24 @@ export default function MaterialsPage() {
             )}
           </QueryState>
         </section>
+      </div>
+    </div>
+  );
+}
+
+/** Prices are per unit: sorted by price, a page that mixes metres and kilos orders amounts that
+ * don't compare. Says so, and offers to keep one unit. */
+function MixedUnits({ units, onPick }: { units: string[] | null; onPick: (unit: string) => void }) {
+  if (!units) return null;
+  return (
+    <div role="note" aria-label="Mixed units" className="mb-4 rounded-xl border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
+      <p>Sorted by price per unit, but these results are sold in different units ({units.map(unitsLabel).join(", ")}): their prices don&rsquo;t compare. Show one unit only:</p>
+      <div className="mt-2 flex flex-wrap gap-2">
+        {units.map((u) => (
+          <button key={u} type="button" onClick={() => onPick(u)} className="rounded-full border border-amber-300 bg-white px-3 py-0.5 text-xs font-medium text-amber-900 hover:bg-amber-100">
+            Only {unitsLabel(u)}
+          </button>
+        ))}
       </div>
     </div>
   );

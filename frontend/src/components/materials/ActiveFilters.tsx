@@ -1,4 +1,4 @@
-import { countryName, humanize } from "@/lib/format";
+import { countryName, humanize, unitLabel } from "@/lib/format";
 import { FILTER_KEYS } from "./searchParams";
 
 const LABELS: Record<string, (v: string) => string> = {
@@ -10,6 +10,14 @@ const LABELS: Record<string, (v: string) => string> = {
   currency: (v) => v,
   origin_country: (v) => `From ${countryName(v)}`,
   certification: (v) => v,
+  unit: (v) => `Sold by ${unitLabel(v)}`,
+  sample_available: () => "Samples available",
+  verified_only: () => "Verified sellers",
+  min_width_cm: (v) => `Width ≥ ${v} cm`,
+  max_width_cm: (v) => `Width ≤ ${v} cm`,
+  min_weight_gsm: (v) => `Weight ≥ ${v} g/m²`,
+  max_weight_gsm: (v) => `Weight ≤ ${v} g/m²`,
+  color: (v) => `Colour: ${v}`,
 };
 
 /** Removable chips for the filters in the URL. */

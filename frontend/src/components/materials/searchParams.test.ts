@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PAGE_SIZE, activeFilterCount, displayCurrencies, facetsOf, toMaterialQuery, withCount } from "./searchParams";
+import { PAGE_SIZE, activeFilterCount, countLabel, displayCurrencies, facetsApproximate, facetsOf, mixedPriceUnits, toMaterialQuery, withCount } from "./searchParams";
 
 const q = (s: string) => toMaterialQuery(new URLSearchParams(s));
 
@@ -68,5 +68,66 @@ describe("display currency and facets", () => {
     expect(withCount("Cotton", facets.material_type, "cotton")).toBe("Cotton");
     expect(facetsOf({ materials: [] })).toEqual({});
     expect(facetsOf(undefined)).toEqual({});
+  });
+});
+
+describe("trade filters", () => {
+  it("sends samples, verified sellers, the unit, width, weight and colour from the URL", () => {
+    expect(q("sample_available=true&verified_only=true&unit=m&min_width_cm=140&max_width_cm=160.5&min_weight_gsm=180&max_weight_gsm=300&color=+navy+")).toEqual({
+      sample_available: true,
+      verified_only: true,
+      unit: "m",
+      min_width_cm: 140,
+      max_width_cm: 160.5,
+      min_weight_gsm: 180,
+      max_weight_gsm: 300,
+      color: "navy",
+      page: 1,
+      limit: PAGE_SIZE,
+    });
+  });
+
+  it("drops values the search would refuse", () => {
+    expect(q("sample_available=yes&verified_only=1&unit=metre&min_width_cm=0&max_width_cm=-5&min_weight_gsm=heavy&color=+++")).toEqual({ page: 1, limit: PAGE_SIZE });
+    expect(q("sample_available=false&verified_only=false")).toEqual({ page: 1, limit: PAGE_SIZE });
+  });
+
+  it("counts each trade filter as an active filter", () => {
+    expect(activeFilterCount(new URLSearchParams("sample_available=true&verified_only=true&unit=kg&min_width_cm=1&max_weight_gsm=2&color=red"))).toBe(6);
+  });
+});
+
+describe("approximate facet counts", () => {
+  it("reads facets_approximate only when it is true", () => {
+    expect(facetsApproximate({ facets_approximate: true })).toBe(true);
+    expect(facetsApproximate({ facets_approximate: false })).toBe(false);
+    expect(facetsApproximate({ facets_approximate: "true" })).toBe(false);
+    expect(facetsApproximate(undefined)).toBe(false);
+  });
+
+  it("shows estimates as about two significant digits, exact counts in full", () => {
+    expect(countLabel(1234)).toBe("1,234");
+    expect(countLabel(1234, true)).toBe("about 1,200");
+    expect(countLabel(98765, true)).toBe("about 99,000");
+    expect(countLabel(57, true)).toBe("about 57");
+    expect(countLabel(0, true)).toBe("0");
+    const facets = facetsOf({ facets: { source_type: [{ value: "deadstock", count: 1187 }] } });
+    expect(withCount("Deadstock", facets.source_type, "deadstock", true)).toBe("Deadstock (about 1,200)");
+    expect(withCount("Deadstock", facets.source_type, "deadstock")).toBe("Deadstock (1,187)");
+  });
+});
+
+describe("mixed units under a price sort", () => {
+  const page = [{ unit: "m" }, { unit: "kg" }, { unit: "m" }];
+  it("names the units when a price sort mixes them", () => {
+    expect(mixedPriceUnits(page, "price_asc")).toEqual(["kg", "m"]);
+    expect(mixedPriceUnits(page, "price_desc")).toEqual(["kg", "m"]);
+  });
+
+  it("says nothing for one unit, or another sort", () => {
+    expect(mixedPriceUnits([{ unit: "m" }, { unit: "m" }], "price_asc")).toBeNull();
+    expect(mixedPriceUnits([], "price_asc")).toBeNull();
+    expect(mixedPriceUnits(page, "newest")).toBeNull();
+    expect(mixedPriceUnits(page, undefined)).toBeNull();
   });
 });

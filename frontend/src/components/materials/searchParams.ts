@@ -26,11 +26,36 @@ export function facetsOf(response: unknown): Facets {
   return facets && typeof facets === "object" ? facets : {};
 }
 
-/** "Deadstock (12)" when the facet has a count for the value; the plain label otherwise. */
-export function withCount(label: string, facet: Facets[FacetName], value: string): string {
+/** Whether the server estimated the facet counts (from a sample of a large result). */
+export function facetsApproximate(response: unknown): boolean {
+  return (response as { facets_approximate?: unknown } | undefined)?.facets_approximate === true;
+}
+
+/** A facet count as shown: exact ("1,234"), or an estimate to two significant digits
+ * ("about 1,200"); an estimate of 0 is still just 0. */
+export function countLabel(count: number, approximate = false): string {
+  if (!approximate || count === 0) return count.toLocaleString("en");
+  const rounded = count < 100 ? count : Number(count.toPrecision(2));
+  return `about ${rounded.toLocaleString("en")}`;
+}
+
+/** "Deadstock (12)" when the facet has a count for the value ("Deadstock (about 1,200)" when
+ * the counts are estimates); the plain label otherwise. */
+export function withCount(label: string, facet: Facets[FacetName], value: string, approximate = false): string {
   if (!facet) return label;
   const count = facet.find((f) => f.value === value)?.count ?? 0;
-  return `${label} (${count})`;
+  return `${label} (${countLabel(count, approximate)})`;
+}
+
+export const UNITS = ["kg", "m", "m2", "yd", "roll", "piece"] as const;
+export type Unit = (typeof UNITS)[number];
+
+/** The units of the listings shown when they are sorted by price and mix units (prices are per
+ * unit, so a metre and a kilo compare meaningless amounts); null when the order is meaningful. */
+export function mixedPriceUnits(materials: ReadonlyArray<{ unit: string }>, sort: string | undefined): string[] | null {
+  if (sort !== "price_asc" && sort !== "price_desc") return null;
+  const units = [...new Set(materials.map((m) => m.unit))].sort();
+  return units.length > 1 ? units : null;
 }
 
 /** A listing's price converted to the display currency, when the search sent one. */
@@ -92,6 +117,19 @@ export function toMaterialQuery(params: URLSearchParams, remembered: string | nu
   if (maxPrice !== undefined) q.max_price = maxPrice;
   const quantity = num(params.get("quantity"));
   if (quantity !== undefined) q.quantity = quantity;
+  // Trade terms: samples, verified sellers, the unit and the lots' width, weight and colour.
+  for (const key of ["sample_available", "verified_only"] as const) {
+    const v = params.get(key);
+    if (v === "true") q[key] = true;
+  }
+  const unit = params.get("unit");
+  if (unit && (UNITS as readonly string[]).includes(unit)) q.unit = unit as Unit;
+  for (const key of ["min_width_cm", "max_width_cm", "min_weight_gsm", "max_weight_gsm"] as const) {
+    const v = num(params.get(key));
+    if (v !== undefined && v > 0) q[key] = v;
+  }
+  const color = params.get("color")?.trim();
+  if (color) q.color = color;
   const sort = params.get("sort");
   if (sort && SORTS.some((s) => s.value === sort)) q.sort = sort as Sort;
   const page = num(params.get("page"));
@@ -100,7 +138,24 @@ export function toMaterialQuery(params: URLSearchParams, remembered: string | nu
   return q;
 }
 
-export const FILTER_KEYS = ["material_type", "source_type", "min_price", "max_price", "quantity", "currency", "origin_country", "certification"] as const;
+export const FILTER_KEYS = [
+  "material_type",
+  "source_type",
+  "min_price",
+  "max_price",
+  "quantity",
+  "currency",
+  "origin_country",
+  "certification",
+  "unit",
+  "sample_available",
+  "verified_only",
+  "min_width_cm",
+  "max_width_cm",
+  "min_weight_gsm",
+  "max_weight_gsm",
+  "color",
+] as const;
 
 export function activeFilterCount(params: URLSearchParams): number {
   return FILTER_KEYS.reduce((n, k) => n + (params.getAll(k).filter(Boolean).length > 0 ? 1 : 0), 0);
