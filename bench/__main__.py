@@ -31,6 +31,7 @@ from bench.usage import server_rss
 # Each module has NAME, run(env) -> dict and report(result) -> str (markdown). Add yours here.
 BENCHMARKS = [
     "bench.materials_search",
+    "bench.search_facets",
     "bench.material_detail",
     "bench.messages",
     "bench.purchases",

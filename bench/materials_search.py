@@ -99,6 +99,25 @@ PAGES = (1, 50)
 PLANNED_PAGES = (1,) if QUICK else PAGES
 
 
+async def uncached_timings(
+    client: httpx.AsyncClient, redis: aioredis.Redis, url: str, warmup: int, requests: int
+) -> tuple[list[float], dict[str, Any]]:
+    """Milliseconds of `requests` GETs of `url` after `warmup` untimed ones, each a cache miss
+    (a new search generation before it), and the last response's body."""
+    timings: list[float] = []
+    body: dict[str, Any] = {}
+    for n in range(warmup + requests):
+        await redis.incr(SEARCH_GENERATION_KEY)
+        started = time.perf_counter()
+        response = await client.get(url)
+        elapsed = (time.perf_counter() - started) * 1000
+        response.raise_for_status()
+        body = response.json()
+        if n >= warmup:
+            timings.append(elapsed)
+    return timings, body
+
+
 async def _measure(base: str, redis_url: str) -> list[dict[str, Any]]:
     redis = aioredis.from_url(redis_url)
     results = []
@@ -107,18 +126,10 @@ async def _measure(base: str, redis_url: str) -> list[dict[str, Any]]:
             for page in PAGES:
                 query = {**params, "page": page, "limit": 20}
                 url = "/api/materials?" + urlencode(query)
-                timings: list[float] = []
-                total = None
-                for n in range(WARMUP_PER_SHAPE + REQUESTS_PER_SHAPE):
-                    # A new generation before each request: every search misses the cache.
-                    await redis.incr(SEARCH_GENERATION_KEY)
-                    started = time.perf_counter()
-                    response = await client.get(url)
-                    elapsed = (time.perf_counter() - started) * 1000
-                    response.raise_for_status()
-                    total = response.json()["total"]
-                    if n >= WARMUP_PER_SHAPE:
-                        timings.append(elapsed)
+                timings, body = await uncached_timings(
+                    client, redis, url, WARMUP_PER_SHAPE, REQUESTS_PER_SHAPE
+                )
+                total = body["total"]
                 results.append(
                     {
                         "shape": label,
