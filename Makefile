@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 REDOCLY_VERSION := 2.77.0
 FRONTEND_DEPS := $(if $(wildcard frontend/package.json),frontend/node_modules/.package-lock.json,)
 
-.PHONY: install-dev run test test-backend test-frontend test-faults test-e2e lint format openapi check-openapi bench bench-quick bench-tools screenshots lock install frontend browser clean help
+.PHONY: install-dev run test test-backend test-frontend test-faults test-e2e lint format openapi check-openapi bench bench-quick bench-tools screenshots audit lock install frontend browser clean help
 
 help:
 	@echo "make run     set up and serve on http://127.0.0.1:8000 (HOST, PORT configurable)"
@@ -25,6 +25,9 @@ help:
 	@echo "make bench   benchmarks; figures written to bench/results/"
 	@echo "make bench-quick  every benchmark briefly at a small size (< 3 min)"
 	@echo "make openapi regenerate frontend/openapi.json and the typed client"
+	@echo "make screenshots  every page at desktop and phone width, under screenshots/"
+	@echo "make audit   Lighthouse (desktop, mobile) on landing, search, material, passport;"
+	@echo "             fails below 95 in a category or at CLS >= 0.05; figures in docs/ux-audit.md"
 
 $(STAMP): backend/requirements.lock backend/pyproject.toml
 	@test -n "$(PYTHON)" || { echo "FabricLoop needs Python 3.11 or 3.12 (pgserver has wheels for those only)"; exit 1; }
@@ -124,6 +127,12 @@ bench-quick: install frontend bench-tools
 
 screenshots: install-dev frontend browser
 	$(BIN)/python -m e2e.screenshots
+
+# Lighthouse (pinned in bench/lighthouse.py, run through npx) on the demo marketplace: median
+# of 3 runs per page and preset; raw figures in bench/results/lighthouse.*, summary in
+# docs/ux-audit.md. Exits non-zero below 95 in any category or at CLS >= 0.05.
+audit: install-dev frontend browser
+	$(BIN)/python -m bench.lighthouse
 
 # Production and development packages locked apart, with their hashes (pip-tools, pinned, in a
 # virtual environment of its own); the current locks constrain the new ones, so only what
