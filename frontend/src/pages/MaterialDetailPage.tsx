@@ -6,7 +6,7 @@ import { ReportListing } from "@/components/materials/detail/ReportListing";
 import { ContactCard, PassportCard } from "@/components/materials/detail/SideCards";
 import { ImageGallery } from "@/components/materials/ImageGallery";
 import { ImpactPanel } from "@/components/materials/ImpactPanel";
-import { Card, CardBody, CardHeader, PageSpinner, QueryState } from "@/components/ui";
+import { Card, CardBody, CardHeader, QueryState, Skeleton, SkeletonRegion } from "@/components/ui";
 import { useAuth } from "@/hooks/auth";
 import { useMaterial } from "@/hooks/materials";
 import type { MaterialDetail } from "@/lib/types";
@@ -18,9 +18,29 @@ export default function MaterialDetailPage() {
   const q = useMaterial(id);
   usePageTitle(q.data?.title ?? "Material");
   return (
-    <QueryState query={q} loading={<PageSpinner label="Loading material" />} errorTitle="Could not load this material" notFound={<NotFoundPage />}>
+    <QueryState query={q} loading={<MaterialSkeleton />} errorTitle="Could not load this material" notFound={<NotFoundPage />}>
       {(m) => <MaterialView material={m} />}
     </QueryState>
+  );
+}
+
+/** The material page's outline while it loads: the photo, the description, the buy box and the
+ * impact, where they will be (on a phone, photo first, then the buy box). */
+function MaterialSkeleton() {
+  return (
+    <SkeletonRegion label="Loading material" className="space-y-8">
+      <Skeleton className="h-5 w-72 max-w-full" />
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)] lg:gap-8">
+        <div className="space-y-6">
+          <Skeleton className="aspect-[4/3] w-full rounded-2xl" />
+          <Skeleton className="hidden h-64 rounded-2xl lg:block" />
+        </div>
+        <div className="space-y-6">
+          <Skeleton className="h-80 rounded-2xl" />
+          <Skeleton className="h-56 rounded-2xl" />
+        </div>
+      </div>
+    </SkeletonRegion>
   );
 }
 

@@ -84,11 +84,13 @@ export default function MaterialsPage() {
               {search.data ? `${search.data.total} material${search.data.total === 1 ? "" : "s"} found` : "Searching…"}
             </p>
             <div className="flex flex-wrap items-center gap-3">
-              {currencies.length > 0 && (
+              {/* While the rates load, the choice shows (disabled) where it will be. */}
+              {(fx.isPending || currencies.length > 0) && (
                 <label className="flex items-center gap-2 whitespace-nowrap text-sm text-stone-600">
                   Prices in
                   <select
                     className={controlClass(null, "w-auto py-1.5")}
+                    disabled={fx.isPending}
                     value={displayCurrency}
                     onChange={(e) => {
                       const code = e.target.value || null;
@@ -155,8 +157,8 @@ export default function MaterialsPage() {
               <>
                 <MixedUnits units={mixedPriceUnits(data.materials, sortValue)} onPick={(unit) => update({ unit })} />
                 <div className={`grid gap-5 sm:grid-cols-2 xl:grid-cols-3 ${search.isPlaceholderData ? "opacity-60" : ""}`}>
-                  {data.materials.map((m) => (
-                    <MaterialCard key={m.material_id} material={m} displayCurrency={data.display_currency ?? displayCurrency} />
+                  {data.materials.map((m, i) => (
+                    <MaterialCard key={m.material_id} material={m} displayCurrency={data.display_currency ?? displayCurrency} priority={i === 0} />
                   ))}
                 </div>
                 <Pagination

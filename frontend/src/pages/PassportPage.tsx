@@ -3,18 +3,41 @@ import { DataList } from "@/components/materials/DataList";
 import { ChangeLog } from "@/components/passports/ChangeLog";
 import { MetricsHistory } from "@/components/passports/MetricsHistory";
 import { CertificationList, ChemicalTable, CompositionBars, SupplyChainTimeline } from "@/components/passports/PassportSections";
-import { Badge, Card, CardBody, CardHeader, PageSpinner, QueryState, buttonClass } from "@/components/ui";
+import { Badge, Card, CardBody, CardHeader, QueryState, Skeleton, SkeletonRegion, buttonClass } from "@/components/ui";
 import { passportJsonUrl, passportQrUrl, usePassport } from "@/hooks/passports";
 import { countryName, formatDate, formatDateTime, formatNumber, humanize } from "@/lib/format";
 import NotFoundPage from "./NotFoundPage";
 import { usePageTitle } from "@/lib/usePageTitle";
+
+/** The passport's outline while it loads: the header with its QR code, then the cards. */
+function PassportSkeleton() {
+  return (
+    <SkeletonRegion label="Loading passport" className="space-y-6">
+      <div className="flex flex-col gap-6 rounded-2xl border border-brand-200 bg-gradient-to-br from-brand-50 to-white p-6 sm:flex-row sm:items-center sm:p-8">
+        <div className="min-w-0 flex-1 space-y-3">
+          <Skeleton className="h-5 w-48" />
+          <Skeleton className="h-8 w-3/4 sm:h-9" />
+          <Skeleton className="h-6 w-64 max-w-full" />
+          <Skeleton className="h-5 w-full max-w-md" />
+          <Skeleton className="h-9 w-72 max-w-full" />
+        </div>
+        <Skeleton className="size-40 shrink-0 self-center rounded-xl" />
+      </div>
+      <div className="grid gap-6 lg:grid-cols-2">
+        {Array.from({ length: 4 }, (_, i) => (
+          <Skeleton key={i} className="h-72 rounded-2xl" />
+        ))}
+      </div>
+    </SkeletonRegion>
+  );
+}
 
 export default function PassportPage() {
   const { materialId = "" } = useParams();
   const q = usePassport(materialId);
   usePageTitle(q.data ? `Passport — ${q.data.title}` : "Digital Product Passport");
 
-  if (q.status !== "success") return <QueryState query={q} loading={<PageSpinner label="Loading passport" />} errorTitle="Could not load this passport" notFound={<NotFoundPage />} />;
+  if (q.status !== "success") return <QueryState query={q} loading={<PassportSkeleton />} errorTitle="Could not load this passport" notFound={<NotFoundPage />} />;
   const p = q.data;
   const m = p.sustainability_metrics;
 
@@ -43,7 +66,7 @@ export default function PassportPage() {
             </div>
           </div>
           <figure className="shrink-0 self-center text-center">
-            <img src={passportQrUrl(p.material_id)} alt={`QR code linking to ${p.public_url}`} className="size-40 rounded-xl border border-stone-200 bg-white p-2" />
+            <img src={passportQrUrl(p.material_id)} alt={`QR code linking to ${p.public_url}`} width={160} height={160} className="size-40 rounded-xl border border-stone-200 bg-white p-2" />
             <figcaption className="mt-1 max-w-40 break-all text-[11px] text-stone-500">{p.public_url}</figcaption>
           </figure>
         </div>

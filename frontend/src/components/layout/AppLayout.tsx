@@ -1,6 +1,6 @@
 import { Suspense, useEffect, useRef } from "react";
 import { Link, Outlet, useLocation } from "react-router";
-import { PageSpinner } from "@/components/ui";
+import { PageSkeleton } from "@/components/ui";
 import { useLiveEvents } from "@/hooks/events";
 import { Header } from "./Header";
 
@@ -24,8 +24,10 @@ export function AppLayout() {
         Skip to content
       </a>
       <Header />
-      <main id="main" ref={main} tabIndex={-1} className="mx-auto w-full max-w-7xl flex-1 px-4 py-8 outline-none sm:px-6">
-        <Suspense fallback={<PageSpinner />}>
+      {/* At least a window high below the header: the footer starts out of sight, so a page
+          growing as its data arrives does not push it (a layout shift) across the screen. */}
+      <main id="main" ref={main} tabIndex={-1} className="mx-auto min-h-[calc(100dvh-4rem)] w-full max-w-7xl flex-1 px-4 py-8 outline-none sm:px-6">
+        <Suspense fallback={<PageSkeleton />}>
           <Outlet />
         </Suspense>
       </main>

@@ -12,7 +12,15 @@ export function ImageGallery({ images, title }: { images: MaterialDetail["images
   return (
     <div>
       <div className="relative overflow-hidden rounded-2xl border border-stone-200 bg-stone-100">
-        <img src={current.url} alt={`${title}, photo ${index + 1} of ${images.length}`} onClick={() => setZoomed(true)} className="aspect-[4/3] w-full cursor-zoom-in object-contain" />
+        <img
+          src={current.url}
+          alt={`${title}, photo ${index + 1} of ${images.length}`}
+          width={800}
+          height={600}
+          fetchPriority="high"
+          onClick={() => setZoomed(true)}
+          className="aspect-[4/3] w-full cursor-zoom-in object-contain"
+        />
         <button type="button" onClick={() => setZoomed(true)} className="absolute bottom-3 right-3 rounded-lg bg-white/90 px-2.5 py-1.5 text-sm font-medium text-stone-800 shadow-sm hover:bg-white">
           Enlarge photo
         </button>
@@ -29,7 +37,7 @@ export function ImageGallery({ images, title }: { images: MaterialDetail["images
                 aria-current={i === index || undefined}
                 className={cx("block size-16 overflow-hidden rounded-lg border-2 sm:size-20", i === index ? "border-brand-600" : "border-transparent opacity-80 hover:opacity-100")}
               >
-                <img src={img.thumbnail_url} alt="" className="size-full object-cover" />
+                <img src={img.thumbnail_url} alt="" width={80} height={80} className="size-full object-cover" />
               </button>
             </li>
           ))}

@@ -6,7 +6,9 @@ import type { MaterialSummary } from "@/lib/types";
 import { VerifiedBadge } from "./VerifiedBadge";
 import type { DisplayPrice } from "./searchParams";
 
-export function MaterialThumb({ src, alt, className = "" }: { src: string | null | undefined; alt: string; className?: string }) {
+/** A listing's photo in a 4:3 box (the width and height say so before it loads). `priority`:
+ * the first photo a page shows, fetched at once and first; the others wait until scrolled near. */
+export function MaterialThumb({ src, alt, className = "", priority = false }: { src: string | null | undefined; alt: string; className?: string; priority?: boolean }) {
   const [failed, setFailed] = useState(false);
   if (!src || failed) {
     return (
@@ -17,10 +19,30 @@ export function MaterialThumb({ src, alt, className = "" }: { src: string | null
       </div>
     );
   }
-  return <img src={src} alt={alt} loading="lazy" onError={() => setFailed(true)} className={`bg-stone-100 object-cover ${className}`} />;
+  return (
+    <img
+      src={src}
+      alt={alt}
+      width={400}
+      height={300}
+      loading={priority ? "eager" : "lazy"}
+      fetchPriority={priority ? "high" : "auto"}
+      onError={() => setFailed(true)}
+      className={`bg-stone-100 object-cover ${className}`}
+    />
+  );
 }
 
-export function MaterialCard({ material, displayCurrency }: { material: MaterialSummary & DisplayPrice & { origin_country?: string | null }; displayCurrency?: string }) {
+export function MaterialCard({
+  material,
+  displayCurrency,
+  priority = false,
+}: {
+  material: MaterialSummary & DisplayPrice & { origin_country?: string | null };
+  displayCurrency?: string;
+  /** The first card of a page: its photo loads first (MaterialThumb). */
+  priority?: boolean;
+}) {
   // Beside the listing's own price, its price converted for comparison (when the search sent it).
   const shownIn = material.display_currency ?? displayCurrency;
   const converted = material.display_price !== null && material.display_price !== undefined && shownIn && shownIn !== material.currency;
@@ -29,7 +51,7 @@ export function MaterialCard({ material, displayCurrency }: { material: Material
       to={`/materials/${material.material_id}`}
       className="group flex flex-col overflow-hidden rounded-2xl border border-stone-200 bg-white shadow-sm transition hover:-translate-y-0.5 hover:shadow-md"
     >
-      <MaterialThumb src={material.thumbnail_url} alt={material.title} className="aspect-[4/3] w-full" />
+      <MaterialThumb src={material.thumbnail_url} alt={material.title} priority={priority} className="aspect-[4/3] w-full" />
       <div className="flex flex-1 flex-col gap-2 p-4">
         <div className="flex flex-wrap gap-1.5">
           <Badge tone="brand">{humanize(material.material_type)}</Badge>

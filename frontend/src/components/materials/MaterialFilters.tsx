@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from "react";
-import { Button, CountryInput, Input, Select } from "@/components/ui";
+import { Button, CountryInput, Input, Select, Skeleton, SkeletonRegion } from "@/components/ui";
 import { useMaterialTypes } from "@/hooks/materials";
 import { useResettableState } from "@/hooks/useResettableState";
 import { countryName, humanize, unitsLabel } from "@/lib/format";
@@ -83,7 +83,12 @@ export function MaterialFilters({ params, facets = {}, approximate = false, onCh
       <fieldset>
         <legend className="mb-2 text-sm font-semibold text-stone-900">Material type</legend>
         {types.isPending ? (
-          <p className="text-sm text-stone-500">Loading…</p>
+          // As high as the list will be (at most h-64), so the fields below stay put.
+          <SkeletonRegion label="Loading material types" className="h-56 space-y-2.5 lg:h-64">
+            {Array.from({ length: 8 }, (_, i) => (
+              <Skeleton key={i} className="h-5 w-32" />
+            ))}
+          </SkeletonRegion>
         ) : (
           <div className="grid max-h-64 grid-cols-2 gap-x-3 gap-y-1.5 overflow-y-auto pr-1 lg:grid-cols-1">
             {(types.data?.material_types ?? []).map((t) => (

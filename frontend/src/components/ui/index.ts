@@ -11,6 +11,7 @@ export { Field, Input, Select, Textarea, controlClass } from "./Field";
 export { PageHeader } from "./PageHeader";
 export { Pagination } from "./Pagination";
 export { BlockSpinner, PageSpinner, Spinner } from "./Spinner";
+export { PageSkeleton, Skeleton, SkeletonRegion } from "./Skeleton";
 export { QueryState, type QueryLike } from "./QueryState";
 export { Stat } from "./Stat";
 export { ConfirmDialog } from "./ConfirmDialog";

@@ -11,7 +11,14 @@ export function PassportCard({ material: m }: { material: MaterialDetail }) {
     <Card>
       <CardHeader title="Digital Product Passport" description="Public, verifiable record of this material." />
       <CardBody className="flex items-center gap-4">
-        <img src={`/api/passports/${m.material_id}/qr.svg`} alt="QR code linking to the passport" className="size-24 rounded-lg border border-stone-200 bg-white p-1" />
+        <img
+          src={`/api/passports/${m.material_id}/qr.svg`}
+          alt="QR code linking to the passport"
+          width={96}
+          height={96}
+          loading="lazy"
+          className="size-24 rounded-lg border border-stone-200 bg-white p-1"
+        />
         <div className="space-y-2 text-sm">
           <p className="text-stone-600">Scan or open the passport to see composition, certifications, metrics history and supply chain.</p>
           <Link to={`/passport/${m.material_id}`} className="font-medium text-brand-700 hover:underline">
