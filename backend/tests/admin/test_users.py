@@ -1,5 +1,7 @@
 """The operator's accounts: list, detail, suspension (sign-in, tokens, listings) and back."""
 
+from decimal import Decimal
+
 from httpx import AsyncClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -7,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.audit.models import AdminAction
 from tests.factories import (
     DEFAULT_PASSWORD,
+    address,
     auth_headers,
     make_admin,
     make_material,
@@ -168,6 +171,58 @@ async def test_suspension_ends_sign_in_tokens_and_listings(
         )
     ).all()
     assert sorted(actions) == ["user.suspend", "user.unsuspend"]
+
+
+async def test_suspension_cancels_unpaid_orders_and_returns_stock(
+    client: AsyncClient, session: AsyncSession
+) -> None:
+    admin = await make_admin(session)
+    seller = await make_user(session)
+    buyer = await make_user(session, role="brand")
+    material = await make_material(session, seller, quantity=Decimal("50"))
+    ordered = await client.post(
+        "/api/transactions",
+        json={"material_id": str(material.id), "quantity": 20, "shipping_address": address()},
+        headers=auth_headers(buyer),
+    )
+    assert ordered.status_code == 201, ordered.text
+    order_id = ordered.json()["transaction_id"]
+    paid = await make_transaction(session, material, buyer, status="paid")
+    # The suspended account's own purchases from someone else are cancelled too.
+    other_seller = await make_user(session)
+    other_material = await make_material(session, other_seller)
+    as_buyer = await make_transaction(session, other_material, seller)
+    await session.commit()
+
+    response = await client.post(
+        f"/api/admin/users/{seller.id}/suspend",
+        json={"reason": "Ships nothing"},
+        headers=auth_headers(admin),
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["orders_cancelled"] == 2
+
+    order = await client.get(f"/api/transactions/{order_id}", headers=auth_headers(buyer))
+    assert order.json()["status"] == "cancelled"
+    for row in (paid, as_buyer):
+        await session.refresh(row)
+    assert (paid.status, as_buyer.status) == ("paid", "cancelled")  # paid orders stay
+    await session.refresh(material)
+    assert material.quantity == Decimal("50")  # the 20 reserved came back
+    told = await client.get("/api/notifications", headers=auth_headers(buyer))
+    assert any(n["link"].endswith(order_id) for n in told.json()["notifications"])
+    (details,) = (
+        await session.scalars(
+            select(AdminAction.details).where(
+                AdminAction.target_id == seller.id, AdminAction.action == "user.suspend"
+            )
+        )
+    ).all()
+    assert details == {"listings_withheld": 1, "orders_cancelled": 2}
+    restored = await client.post(
+        f"/api/admin/users/{seller.id}/unsuspend", json={}, headers=auth_headers(admin)
+    )
+    assert restored.json()["orders_cancelled"] == 0
 
 
 async def test_suspend_errors(client: AsyncClient, session: AsyncSession) -> None:

@@ -5885,6 +5885,12 @@ export interface components {
              * @description Listings withheld by a suspension, or returned by an unsuspension.
              */
             listings_changed: number;
+            /**
+             * Orders Cancelled
+             * @description Unpaid orders of the account (as buyer or seller) a suspension cancelled, their stock returned; 0 for an unsuspension.
+             * @default 0
+             */
+            orders_cancelled: number;
         };
         /** UserOut */
         UserOut: {

@@ -49,6 +49,11 @@ class UserModerated(BaseModel):
     listings_changed: int = Field(
         description="Listings withheld by a suspension, or returned by an unsuspension."
     )
+    orders_cancelled: int = Field(
+        default=0,
+        description="Unpaid orders of the account (as buyer or seller) a suspension cancelled, "
+        "their stock returned; 0 for an unsuspension.",
+    )
 
 
 class CurrencyFigures(BaseModel):

@@ -40,6 +40,7 @@ from fabricloop.ledger import service as ledger
 from fabricloop.materials import moderation as listings
 from fabricloop.reports import service as reports
 from fabricloop.reports.dates import parse_range, utc_bounds
+from fabricloop.transactions import service as transactions
 
 
 def _summary(user: User, has_company: bool) -> AdminUserSummary:
@@ -97,7 +98,9 @@ async def suspend(
     session: AsyncSession, cache: Cache, admin: User, user_id: uuid.UUID, reason: str
 ) -> UserModerated:
     """No sign-in (403 `account_suspended`), every token ends now, every listing withheld
-    (out of search and caches, 404 to others) until the unsuspension."""
+    (out of search and caches, 404 to others) until the unsuspension, and every unpaid order
+    of the account, bought or sold, cancelled with its stock returned: no one pays for goods
+    a suspended seller will not ship. Paid orders stay for the dispute and refund process."""
     if user_id == admin.id:
         raise CannotSuspendSelf()
     user = await _locked(session, user_id)
@@ -105,6 +108,7 @@ async def suspend(
         raise AlreadySuspended()
     await auth.suspend(session, user, reason)
     changed = await listings.withhold_seller(session, cache, user.id)
+    cancelled = await transactions.cancel_pending_of(session, cache, user.id)
     await audit.record(
         session,
         admin,
@@ -112,7 +116,7 @@ async def suspend(
         "user",
         user.id,
         reason=reason,
-        details={"listings_withheld": changed},
+        details={"listings_withheld": changed, "orders_cancelled": cancelled},
     )
     return UserModerated(
         user_id=user.id,
@@ -120,6 +124,7 @@ async def suspend(
         suspended_at=user.suspended_at,
         suspension_reason=user.suspension_reason,
         listings_changed=changed,
+        orders_cancelled=cancelled,
     )
 
 
