@@ -40,7 +40,7 @@ from fabricloop.core.openapi import install_openapi
 from fabricloop.core.prefetched import PrefetchedResponseMiddleware
 from fabricloop.core.queue import create_queue, use_queue
 from fabricloop.core.ratelimit import RateLimitMiddleware
-from fabricloop.core.redis import create_redis
+from fabricloop.core.redis import RedisServer, create_redis
 from fabricloop.core.replica import ReadReplica
 from fabricloop.core.spa import install_spa
 from fabricloop.core.storage import (
@@ -192,8 +192,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if settings.database_read_url
             else None
         )
-        app.state.redis = create_redis(settings.redis_url)
-        app.state.cache = Cache(app.state.redis)
+        redis_server = RedisServer()
+        app.state.redis = create_redis(settings.redis_url, redis_server)
+        app.state.cache = Cache(app.state.redis, redis_server)
         app.state.limiter = Limiter(app.state.cache)
         app.state.image_pool = ProcessingPool(settings.image_processing_slots, settings.image_queue)
         app.state.cache_epoch = CacheEpoch(app.state.engine, app.state.cache)

@@ -137,3 +137,30 @@ class TestPricesAfterARedisOutage:
             await app_of(client).state.cache_epoch.sync()
             assert await shown_prices(client, material) == (12.34, 12.34)
             assert await shown_prices(client, material) == (12.34, 12.34)
+
+    async def test_first_read_after_a_restart_is_current(
+        self, settings: Settings, own_redis: RedisProcess, listing: tuple[User, Material]
+    ) -> None:
+        """redis-py reconnects on its own: the first read on a new connection to a restarted
+        Redis must not serve what it brought back, before the epoch keeper's next tick."""
+        seller, material = listing
+        async with process(settings, own_redis.url) as client:
+            await app_of(client).state.cache_epoch.sync()
+            assert await shown_prices(client, material) == (10, 10)
+            await app_of(client).state.redis.save()
+            await change_price(client, seller, material)
+            own_redis.kill()
+            own_redis.start()  # the entries at 10 are back; no tick of the keeper since
+            # Only new connections from here on, as after redis-py's own retry: no error seen.
+            await app_of(client).state.redis.connection_pool.disconnect()
+            cache = app_of(client).state.cache
+            assert cache.trusted
+            assert await shown_prices(client, material) == (12.34, 12.34)
+            assert cache.server.restarts == 1
+            assert not cache.trusted
+            await app_of(client).state.cache_epoch.sync()  # moves the epoch on
+            assert cache.trusted
+            assert await shown_prices(client, material) == (12.34, 12.34)
+            raw = await app_of(client).state.redis.get(material_key(material.id))
+            assert raw is not None
+            assert raw.startswith(b"e%d\n" % cache.epoch)  # cached again

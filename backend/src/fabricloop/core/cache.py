@@ -16,6 +16,8 @@ from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 from starlette.types import Scope
 
+from fabricloop.core.redis import RedisServer
+
 log = structlog.get_logger(__name__)
 
 BACKOFF_SECONDS = 2.0
@@ -39,15 +41,22 @@ def prefetched(scope: Scope, key: str) -> Prefetched | None:
 
 
 class Cache:
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, server: RedisServer | None = None) -> None:
         self.redis = redis
+        # The server process Redis' connections reach (core.redis.create_redis reports it).
+        self.server = server or RedisServer()
         self._down_until = 0.0
         # Set by core.cache_epoch; None until it has been read.
         self.epoch: int | None = None
-        # Redis failures seen, and how many of them an epoch change has covered.
-        self.failures = 0
+        self._errors = 0
+        # How many failures an epoch change has covered.
         self.failures_covered = 0
         self._scripts: dict[str, AsyncScript] = {}
+
+    @property
+    def failures(self) -> int:
+        """Redis failures seen: errors, and restarts of the server (a new `run_id`)."""
+        return self._errors + self.server.restarts
 
     @property
     def available(self) -> bool:
@@ -63,7 +72,7 @@ class Cache:
         if self.available:  # once per outage, not once per request
             log.warning("redis unavailable", operation=operation, error=str(error))
         self._down_until = time.monotonic() + BACKOFF_SECONDS
-        self.failures += 1
+        self._errors += 1
 
     def stamp(self, epoch: int, value: bytes) -> bytes:
         """An entry as stored: its epoch, a newline, the value."""

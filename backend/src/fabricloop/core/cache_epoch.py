@@ -31,16 +31,14 @@ class CacheEpoch:
     def __init__(self, engine: AsyncEngine, cache: Cache) -> None:
         self.engine = engine
         self.cache = cache
-        self._redis_run_id: str | None = None
         self._move_on = True  # at start-up
         self._database_down = False
 
     async def sync(self) -> None:
         """Read the epoch, or move it on after a Redis failure or restart (or at start-up);
         on a database error the cache stays as trusted as it was, and the next call retries."""
+        await self._check_redis()
         failures = self.cache.failures
-        if await self._redis_restarted():
-            self._move_on = True
         move_on = self._move_on or failures != self.cache.failures_covered
         try:
             async with self.engine.connect() as connection:
@@ -59,19 +57,17 @@ class CacheEpoch:
             self.cache.failures_covered = failures
             log.info("cache epoch moved on", epoch=self.cache.epoch)
 
-    async def _redis_restarted(self) -> bool:
-        """Whether Redis is another server process than at the previous call."""
+    async def _check_redis(self) -> None:
+        """Ask Redis which server process it is: a restart the connections have not met yet
+        (no new connection since) counts as a failure (`Cache.server`), as an error does."""
         if not self.cache.available:
-            return False
+            return
         try:
             info = await self.cache.redis.info("server")
         except (RedisError, OSError) as error:
             self.cache.mark_failed("info", error)
-            return False
-        run_id = str(info.get("run_id", ""))
-        restarted = self._redis_run_id is not None and run_id != self._redis_run_id
-        self._redis_run_id = run_id
-        return restarted
+            return
+        self.cache.server.saw(str(info.get("run_id", "")).encode())
 
     async def run_forever(self, interval_seconds: float = REFRESH_SECONDS) -> None:
         while True:
