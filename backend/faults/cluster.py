@@ -180,11 +180,19 @@ class App:
             self.process = None
 
 
-def migrate(database_url: str, redis_url: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "fabricloop.cli", "migrate"],
+def cli(database_url: str, redis_url: str, *args: str) -> "subprocess.CompletedProcess[str]":
+    """A `fabricloop` command against the cluster's servers; its output captured."""
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "fabricloop.cli", *args],
         cwd=BACKEND,
         env={**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url},
-        check=True,
-        stdout=subprocess.DEVNULL,
+        check=False,
+        capture_output=True,
+        text=True,
     )
+
+
+def migrate(database_url: str, redis_url: str) -> None:
+    done = cli(database_url, redis_url, "migrate")
+    if done.returncode != 0:
+        raise RuntimeError(f"migrate failed: {done.stderr}")

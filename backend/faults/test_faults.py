@@ -5,7 +5,9 @@ in the middle of payments. After each, the invariants hold:
 - no cached price older than the database once Redis is back;
 - stock + reserved = listed, for every listing;
 - every succeeded payment belongs to a paid (or later) order;
-- nothing acknowledged is lost: every order and payment answered 201 is in the database.
+- nothing acknowledged is lost: every order and payment answered 201 is in the database;
+- the ledger balances for every order (`fabricloop reconcile`), and each order's refunded
+  amount is the sum of its refunds, after the app is SIGKILLed in the middle of refunds.
 
 Bounded in time: each scenario injects its faults on a fixed schedule of a few seconds."""
 
@@ -20,7 +22,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from faults.cluster import App
+from faults.cluster import App, cli
 from faults.conftest import Cluster
 
 PASSWORD = "Faults-Pa55word"
@@ -308,3 +310,86 @@ class TestAppKilledMidPayment:
         await assert_payments_belong_to_paid_orders(cluster)
         await assert_stock_balances(cluster, [material])
         await assert_acknowledged_kept(cluster, orders, paid)
+
+
+async def assert_refunds_recorded(cluster: Cluster) -> None:
+    """Each order's refunded amount is the sum of its refunds, never above its total, and the
+    ledger balances for every order."""
+    connection = await database(cluster)
+    try:
+        broken = await connection.fetch(
+            "SELECT t.id, t.refunded_amount, t.total, coalesce(sum(r.amount), 0) AS refunds"
+            " FROM transactions t LEFT JOIN refunds r ON r.transaction_id = t.id"
+            " GROUP BY t.id HAVING t.refunded_amount <> coalesce(sum(r.amount), 0)"
+            " OR t.refunded_amount > t.total"
+        )
+        assert broken == [], broken
+    finally:
+        await connection.close()
+    reconciled = cli(cluster.postgres.url, cluster.redis.url, "reconcile")
+    assert reconciled.returncode == 0, reconciled.stdout + reconciled.stderr
+
+
+class TestAppKilledMidRefund:
+    async def test_refunds_survive_a_sigkill(self, cluster: Cluster, apps: list[App]) -> None:
+        app = started(apps, cluster.app(SANDBOX_LATENCY_MS="300"))
+        answered: dict[str, int] = {}
+        async with httpx.AsyncClient(base_url=app.url, timeout=15) as http:
+            seller = await account(http, "manufacturer")
+            buyer = await account(http, "brand")
+            material = await listing(http, seller)
+            orders: list[str] = []
+            for _ in range(8):
+                response = await http.post("/api/transactions", json=order(material), headers=buyer)
+                assert response.status_code == 201
+                orders.append(response.json()["transaction_id"])
+
+            async def pay(transaction_id: str) -> None:
+                response = await http.post(
+                    "/api/payments",
+                    json={"transaction_id": transaction_id, "payment_method": "pm_card_visa"},
+                    headers={**buyer, "Idempotency-Key": str(uuid.uuid4())},
+                )
+                assert response.status_code == 201, response.text
+
+            await asyncio.gather(*(pay(t) for t in orders))
+
+            async def refund(transaction_id: str) -> None:
+                # All that is left: a retry after a lost answer refunds nothing twice.
+                with contextlib.suppress(httpx.TransportError):
+                    response = await http.post(
+                        f"/api/transactions/{transaction_id}/refunds",
+                        json={"reason": "Dye lot does not match the swatch"},
+                        headers=seller,
+                    )
+                    answered[transaction_id] = response.status_code
+
+            # Every refund is at the gateway (which answers after 300 ms) when the app dies.
+            refunds = asyncio.gather(*(refund(t) for t in orders))
+            await asyncio.sleep(0.15)
+            app.kill()
+            await refunds
+        assert len(answered) < len(orders)  # the kill did cut refunds off
+        await assert_refunds_recorded(cluster)
+        await assert_stock_balances(cluster, [material])
+
+        # The seller tries again against a new process: each order ends refunded exactly once.
+        app = started(apps, cluster.app(SANDBOX_LATENCY_MS="300"))
+        async with httpx.AsyncClient(base_url=app.url, timeout=15) as http:
+            await asyncio.gather(*(refund(t) for t in orders if answered.get(t) != 201))
+        await assert_refunds_recorded(cluster)
+        await assert_stock_balances(cluster, [material])
+        connection = await database(cluster)
+        try:
+            rows = await connection.fetch(
+                "SELECT t.status, t.refunded_amount, t.total, count(r.id) AS refunds"
+                " FROM transactions t JOIN refunds r ON r.transaction_id = t.id"
+                " WHERE t.id = ANY($1::uuid[]) GROUP BY t.id",
+                [uuid.UUID(t) for t in orders],
+            )
+        finally:
+            await connection.close()
+        assert len(rows) == len(orders)
+        for row in rows:
+            assert (row["status"], row["refunds"]) == ("cancelled", 1)
+            assert row["refunded_amount"] == row["total"]

@@ -67,7 +67,8 @@ class SandboxGateway:
         self, public_base_url: str = "http://127.0.0.1:8000", latency_seconds: float = 0.0
     ) -> None:
         self.public_base_url = public_base_url.rstrip("/")
-        # Answering as slowly as a real gateway: the fault suite kills the app mid-charge.
+        # Charges and refunds answer as slowly as a real gateway: the fault suite kills the
+        # app in the middle of either.
         self.latency_seconds = latency_seconds
         self._intents: dict[str, ChargeResult] = {}
         self._methods: dict[str, str] = {}
@@ -149,6 +150,8 @@ class SandboxGateway:
         return result
 
     async def refund(self, request: RefundRequest) -> RefundResult:
+        if self.latency_seconds:
+            await asyncio.sleep(self.latency_seconds)
         if request.idempotency_key in self._refunds:
             return self._refunds[request.idempotency_key]
         intent = self._intents.get(request.payment_reference)
