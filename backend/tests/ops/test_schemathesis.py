@@ -2,7 +2,8 @@
 may produce a server error or a response the schema does not describe.
 
 The app runs against a database of its own (schemathesis commits what it creates), with an
-account whose token authenticates every call, so the authenticated paths are exercised too."""
+account whose token authenticates every call, so the authenticated paths are exercised too;
+the operator's routes are fuzzed again with an admin's token, past their 403."""
 
 import asyncio
 import os
@@ -24,8 +25,10 @@ from schemathesis.specs.openapi.checks import (
 from sqlalchemy.engine import make_url
 
 from fabricloop.app import create_app
+from fabricloop.auth import service as auth
 from fabricloop.config import Settings
 from fabricloop.core import migrate
+from fabricloop.core.db import create_engine, create_sessionmaker
 from fabricloop.ops.pgtools import connect
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "15"))
@@ -63,6 +66,19 @@ def fuzz_app(settings: Settings) -> Any:
     return create_app(settings.model_copy(update={"database_url": url}))
 
 
+PASSWORD = "Fuzz1ngPassword"
+
+
+def _login(fuzz_app: Any, email: str) -> str:
+    with asgi.get_client(fuzz_app) as client:
+        login = client.post(
+            f"http://{asgi.HOST}/api/auth/login", json={"email": email, "password": PASSWORD}
+        )
+        assert login.status_code == 200, login.text
+        value: str = login.json()["token"]
+        return value
+
+
 @pytest.fixture(scope="module")
 def token(fuzz_app: Any) -> str:
     email = f"fuzz-{uuid.uuid4().hex[:10]}@example.com"
@@ -71,19 +87,32 @@ def token(fuzz_app: Any) -> str:
             f"http://{asgi.HOST}/api/auth/register",
             json={
                 "email": email,
-                "password": "Fuzz1ngPassword",
+                "password": PASSWORD,
                 "company_name": "Fuzz Mills",
                 "role": "manufacturer",
             },
         )
         assert registered.status_code == 201, registered.text
-        login = client.post(
-            f"http://{asgi.HOST}/api/auth/login",
-            json={"email": email, "password": "Fuzz1ngPassword"},
-        )
-        assert login.status_code == 200, login.text
-        value: str = login.json()["token"]
-        return value
+    return _login(fuzz_app, email)
+
+
+@pytest.fixture(scope="module")
+def admin_token(fuzz_app: Any) -> str:
+    """An operator, made the only way one can be: by the service behind `create-admin`."""
+    settings: Settings = fuzz_app.state.settings
+    email = f"fuzz-admin-{uuid.uuid4().hex[:10]}@example.com"
+
+    async def create() -> None:
+        engine = create_engine(settings)
+        try:
+            async with create_sessionmaker(engine)() as session:
+                await auth.create_admin(session, settings, email, PASSWORD, "Fuzz Operator")
+                await session.commit()
+        finally:
+            await engine.dispose()
+
+    _in_thread(create())
+    return _login(fuzz_app, email)
 
 
 @pytest.fixture(scope="module")
@@ -116,17 +145,28 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def test_api_matches_its_schema(api_schema: Any, token: str) -> None:
-    """Every operation, fuzzed in turn; the failures of all of them are reported together.
-    (schemathesis' own pytest loader does not work with pytest 9, hence the loop.)"""
+def _fuzz_all(api_schema: Any, token: str, prefix: str = "/") -> int:
+    """Every operation under `prefix`, fuzzed in turn; the failures of all of them are reported
+    together. (schemathesis' own pytest loader does not work with pytest 9, hence the loop.)"""
     failures = []
     operations = 0
     for result in api_schema.get_all_operations():
         operation = result.ok()
+        if not operation.path.startswith(prefix):
+            continue
         operations += 1
         try:
             _fuzz(operation, token)
         except (Exception, BaseExceptionGroup) as error:  # FailureGroup is a BaseExceptionGroup
             failures.append(f"{operation.method.upper()} {operation.path}:\n{_describe(error)}")
-    assert operations > 10
     assert not failures, "\n\n".join(failures)
+    return operations
+
+
+def test_api_matches_its_schema(api_schema: Any, token: str) -> None:
+    assert _fuzz_all(api_schema, token) > 10
+
+
+def test_admin_api_matches_its_schema(api_schema: Any, admin_token: str) -> None:
+    """The operator's routes with an operator's token: their validation, 404s and 409s."""
+    assert _fuzz_all(api_schema, admin_token, "/api/admin/") > 10
