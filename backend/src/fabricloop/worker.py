@@ -44,10 +44,12 @@ DEFAULT_SCHEDULE = "* * * * * 30"
 
 def schedules(settings: Settings) -> dict[str, str]:
     """cron (seconds as a sixth field) of the periodic jobs that don't run every minute; the
-    email and thumbnail sweeps retry what failed and do what an enqueue lost."""
+    sweeps of emails, thumbnails and invoice PDFs retry what failed and do what an enqueue
+    lost."""
     return {
         "send_emails": "* * * * * */15",
         "make_thumbnails": "* * * * * */15",
+        "render_documents": "* * * * * */15",
         "expire_unpaid_orders": f"* * * * * */{settings.expiry_check_seconds}",
         "purge_idempotency_keys": "17 * * * * 0",
         "purge_deleted_accounts": "23 * * * * 0",

@@ -2,11 +2,9 @@
 are paid at the same moment; downloaded by the parties once the order is paid."""
 
 import asyncio
-import io
 import uuid
 from decimal import Decimal
 
-import pypdf
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import select
@@ -17,27 +15,9 @@ from fabricloop.invoices.models import Document
 from fabricloop.materials.models import Material
 from tests.asserts import assert_error
 from tests.factories import auth_headers, make_material, make_transaction, make_user
+from tests.invoices.helpers import invoice_url, pdf_text
 from tests.refunds.helpers import paid_order, refunds_url
 from tests.transactions.helpers import TRANSACTIONS, buy, order
-
-
-@pytest.fixture
-async def seller(session: AsyncSession) -> User:
-    return await make_user(session, company_name="Tecelagem Ribeiro Lda")
-
-
-@pytest.fixture
-async def buyer(session: AsyncSession) -> User:
-    return await make_user(session, role="brand", company_name="Maison Éclat")
-
-
-@pytest.fixture
-async def material(session: AsyncSession, seller: User) -> Material:
-    return await make_material(session, seller, quantity=Decimal("100"))
-
-
-def invoice_url(transaction_id: uuid.UUID | str) -> str:
-    return f"{TRANSACTIONS}/{transaction_id}/invoice.pdf"
 
 
 async def numbers(session: AsyncSession, seller: User, kind: str) -> list[int]:
@@ -138,11 +118,6 @@ async def test_numbers_without_gaps_under_concurrency(
     assert sorted(r.status_code for r in responses) == [201] * 5 + [402]
     async with committed() as session:
         assert await numbers(session, seller, "invoice") == [1, 2, 3, 4, 5]
-
-
-def pdf_text(content: bytes) -> str:
-    reader = pypdf.PdfReader(io.BytesIO(content))
-    return "\n".join(page.extract_text() for page in reader.pages)
 
 
 async def test_lines_add_up_to_the_total(

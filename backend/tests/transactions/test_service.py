@@ -163,6 +163,7 @@ class TestExpiry:
             "match_saved_searches",
             "check_certificates",
             "refresh_facet_counts",
+            "render_documents",
         } == set(names)
         assert len({job.lock_id for job in jobs}) == len(names)
 

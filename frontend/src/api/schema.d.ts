@@ -1385,7 +1385,7 @@ export interface paths {
         };
         /**
          * Get Invoice
-         * @description The order's invoice, numbered per seller without gaps (`INV-000001`, ...; the number is given when the order is paid): seller and buyer, the buyer's address, the line, total and currency; the seller's copy also states the platform's commission. Not paid: 409 `not_paid`; anyone but the buyer and seller: 404.
+         * @description The order's invoice, numbered per seller without gaps (`INV-000001`, ...; the number is given when the order is paid): seller and buyer, the buyer's address, the line, total and currency; the seller's copy also states the platform's commission. It states what stood when it was issued: rendered once, by a background job or by the first download if that comes first, then served as stored. Not paid: 409 `not_paid`; anyone but the buyer and seller: 404.
          */
         get: operations["get_invoice_api_transactions__transaction_id__invoice_pdf_get"];
         put?: never;

@@ -10,6 +10,7 @@ from typing import Annotated, BinaryIO, Protocol
 from urllib.parse import urlsplit
 
 import obstore
+import obstore.exceptions
 from anyio import to_thread
 from fastapi import Depends, Request
 from obstore.store import S3Store
@@ -147,6 +148,14 @@ class S3Storage:
 
     def url(self, key: str) -> str:
         return f"{self.base_url}/{check_key(key)}"
+
+
+async def read_if_present(storage: Storage, key: str) -> bytes | None:
+    """The object at `key`, or None when there is none (on either implementation)."""
+    try:
+        return await storage.read(key)
+    except (FileNotFoundError, obstore.exceptions.NotFoundError):
+        return None
 
 
 def parse_storage_url(url: str) -> tuple[str, str]:

@@ -39,6 +39,11 @@ class Document(UUIDPrimaryKey, Base):
             postgresql_where=text("kind = 'invoice'"),
         ),
         Index("uq_invoice_documents_refund_id", "refund_id", unique=True),
+        Index(
+            "ix_invoice_documents_unrendered",
+            "issued_at",
+            postgresql_where=text("rendered_at IS NULL"),
+        ),
     )
 
     seller_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
@@ -58,4 +63,9 @@ class Document(UUIDPrimaryKey, Base):
     # numbers); null where the party had given no company details at the time.
     seller_party: Mapped[str | None] = mapped_column(String(1000))
     buyer_party: Mapped[str | None] = mapped_column(String(1000))
+    # An invoice's commission as it stood when issued (the seller's copy states it).
+    platform_fee: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     issued_at: Mapped[datetime]
+    # When its PDFs were rendered into the private storage (by the job, or by the first
+    # download if that came first); null until then.
+    rendered_at: Mapped[datetime | None]

@@ -42,6 +42,8 @@ def _address(address: dict[str, Any]) -> str:
 
 def render(sheet: Sheet) -> bytes:
     pdf = DocumentPdf(sheet.title)
+    # Dated when issued, not when rendered: rendering a document again gives the same bytes.
+    pdf.set_creation_date(sheet.issued_at)
     pdf.add_page()
     pdf.use_font(16, bold=True)
     pdf.cell(0, 10, pdf.safe(sheet.title), new_x="LMARGIN", new_y="NEXT")

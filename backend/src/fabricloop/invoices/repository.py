@@ -1,6 +1,7 @@
 import uuid
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,3 +36,24 @@ async def invoice_of(session: AsyncSession, transaction_id: uuid.UUID) -> Docume
 async def credit_note_of(session: AsyncSession, refund_id: uuid.UUID) -> Document | None:
     result = await session.execute(select(Document).where(Document.refund_id == refund_id))
     return result.scalar_one_or_none()
+
+
+async def lock_unrendered(session: AsyncSession, limit: int) -> list[Document]:
+    """Documents whose PDFs are not stored yet, oldest first, locked until the commit; rows
+    another run holds are skipped."""
+    result = await session.scalars(
+        select(Document)
+        .where(Document.rendered_at.is_(None))
+        .order_by(Document.issued_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(result.all())
+
+
+async def mark_rendered(session: AsyncSession, document_id: uuid.UUID, now: datetime) -> None:
+    await session.execute(
+        update(Document)
+        .where(Document.id == document_id, Document.rendered_at.is_(None))
+        .values(rendered_at=now)
+    )

@@ -1,18 +1,27 @@
 """Invoices and credit notes: each paid order gets an invoice number, each refund of it a
 credit note number, from per-seller series without gaps (a counter row locked until the
 commit, so concurrent orders of one seller queue for their numbers and a rolled-back one
-takes its number back)."""
+takes its number back).
+
+Their PDFs are rendered once into the private storage by a job (`render_documents`, enqueued
+by the issuing transaction's commit, and a sweep) and downloads read them from there; a
+download that comes before the job renders and stores them itself. A document states what
+stood when it was issued and is never rendered again."""
 
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import structlog
+from anyio import to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
 from fabricloop.companies import service as companies
 from fabricloop.companies.models import Company
+from fabricloop.core.queue import enqueue_after_commit
+from fabricloop.core.storage import Storage, read_if_present
 from fabricloop.invoices import pdf, repository
 from fabricloop.invoices.errors import CreditNoteNotFound, NotInvoiced
 from fabricloop.invoices.models import Document
@@ -20,7 +29,10 @@ from fabricloop.transactions import service as transactions
 from fabricloop.transactions.models import Transaction
 from fabricloop.transactions.service import TransactionView
 
+log = structlog.get_logger(__name__)
+
 PREFIXES = {"invoice": "INV", "credit_note": "CN"}
+RENDER_BATCH = 20
 
 
 def _now() -> datetime:
@@ -56,7 +68,7 @@ async def issue_invoice(session: AsyncSession, transaction: Transaction) -> Docu
     if existing is not None:
         return existing
     number = await repository.next_number(session, transaction.seller_id, "invoice")
-    return await repository.add(
+    document = await repository.add(
         session,
         Document(
             seller_id=transaction.seller_id,
@@ -65,10 +77,13 @@ async def issue_invoice(session: AsyncSession, transaction: Transaction) -> Docu
             transaction_id=transaction.id,
             amount=transaction.total,
             currency=transaction.currency,
+            platform_fee=transaction.platform_fee,
             issued_at=_now(),
             **await _parties(session, transaction),
         ),
     )
+    enqueue_after_commit(session, "render_documents")
+    return document
 
 
 async def issue_credit_note(
@@ -81,7 +96,7 @@ async def issue_credit_note(
     """A refund's credit note (its order's invoice is issued first if it has none)."""
     await issue_invoice(session, transaction)
     number = await repository.next_number(session, transaction.seller_id, "credit_note")
-    return await repository.add(
+    document = await repository.add(
         session,
         Document(
             seller_id=transaction.seller_id,
@@ -96,6 +111,8 @@ async def issue_credit_note(
             **await _parties(session, transaction),
         ),
     )
+    enqueue_after_commit(session, "render_documents")
+    return document
 
 
 @dataclass(frozen=True)
@@ -158,30 +175,97 @@ def _sheet(view: TransactionView, document: Document, title: str, notes: list[st
     )
 
 
-async def invoice_pdf(session: AsyncSession, user: User, transaction_id: uuid.UUID) -> File:
+def file_key(document: Document, copy: str) -> str:
+    """Where a copy of a document's PDF is kept in the private storage."""
+    if document.kind == "invoice":
+        return f"invoices/{document.id.hex}-{copy}.pdf"
+    return f"credit-notes/{document.id.hex}.pdf"
+
+
+async def _sheets(
+    session: AsyncSession, document: Document, view: TransactionView
+) -> dict[str, pdf.Sheet]:
+    """Its copies: an invoice has the buyer's and the seller's (which also states the
+    commission), a credit note one for both."""
+    t = view.transaction
+    number = document_number(document)
+    if document.kind == "invoice":
+        notes = [f"Order {t.id}"]
+        fee = document.platform_fee if document.platform_fee is not None else t.platform_fee
+        commission = (
+            f"For the seller: FabricLoop's commission on this order is "
+            f"{_money(fee or Decimal(0))} {document.currency}; refunds are credited by credit "
+            "notes."
+        )
+        title = f"Invoice {number}"
+        return {
+            "buyer": _sheet(view, document, title, notes),
+            "seller": _sheet(view, document, title, [*notes, commission]),
+        }
+    invoice = await issue_invoice(session, t)
+    notes = [f"Credits invoice {document_number(invoice)} of order {t.id}."]
+    return {"both": _sheet(view, document, f"Credit note {number}", notes)}
+
+
+async def _render(
+    session: AsyncSession, storage: Storage, document: Document, view: TransactionView
+) -> dict[str, bytes]:
+    """Render every copy of the document, store them and record it; the copies' bytes. Run
+    again (a job retried, a download racing the job) it writes the same files."""
+    files = {}
+    for copy, sheet in (await _sheets(session, document, view)).items():
+        files[copy] = await to_thread.run_sync(pdf.render, sheet)
+        await storage.save(file_key(document, copy), files[copy], "application/pdf")
+    await repository.mark_rendered(session, document.id, _now())
+    return files
+
+
+async def _pdf(
+    session: AsyncSession,
+    storage: Storage,
+    document: Document,
+    view: TransactionView,
+    copy: str,
+) -> bytes:
+    """The stored copy; rendered (and stored) now if the job has not run yet."""
+    if document.rendered_at is not None:
+        stored = await read_if_present(storage, file_key(document, copy))
+        if stored is not None:
+            return stored
+        log.warning("stored document missing: rendered again", document_id=str(document.id))
+    return (await _render(session, storage, document, view))[copy]
+
+
+async def render_pending(session: AsyncSession, storage: Storage) -> int:
+    """The job: render and store the PDFs of documents that have none yet (a batch, in the
+    job's transaction; rows another run holds are skipped); how many documents."""
+    documents = await repository.lock_unrendered(session, RENDER_BATCH)
+    for document in documents:
+        view = await transactions.get_for_operator(session, document.transaction_id)
+        await _render(session, storage, document, view)
+    return len(documents)
+
+
+async def invoice_pdf(
+    session: AsyncSession, storage: Storage, user: User, transaction_id: uuid.UUID
+) -> File:
     view = await _paid_view(session, user, transaction_id)
     document = await issue_invoice(session, view.transaction)
-    number = document_number(document)
-    notes = [f"Order {view.transaction.id}"]
-    if user.id == view.transaction.seller_id:
-        fee = view.transaction.platform_fee or Decimal(0)
-        notes.append(
-            f"For the seller: FabricLoop's commission on this order is {_money(fee)} "
-            f"{document.currency}; refunded so far {_money(view.transaction.refunded_amount)}."
-        )
-    sheet = _sheet(view, document, f"Invoice {number}", notes)
-    return File(f"{number}.pdf", pdf.render(sheet))
+    copy = "seller" if user.id == view.transaction.seller_id else "buyer"
+    content = await _pdf(session, storage, document, view, copy)
+    return File(f"{document_number(document)}.pdf", content)
 
 
 async def credit_note_pdf(
-    session: AsyncSession, user: User, transaction_id: uuid.UUID, refund_id: uuid.UUID
+    session: AsyncSession,
+    storage: Storage,
+    user: User,
+    transaction_id: uuid.UUID,
+    refund_id: uuid.UUID,
 ) -> File:
     view = await _paid_view(session, user, transaction_id)
     document = await repository.credit_note_of(session, refund_id)
     if document is None or document.transaction_id != transaction_id:
         raise CreditNoteNotFound()
-    invoice = await issue_invoice(session, view.transaction)
-    number = document_number(document)
-    notes = [f"Credits invoice {document_number(invoice)} of order {view.transaction.id}."]
-    sheet = _sheet(view, document, f"Credit note {number}", notes)
-    return File(f"{number}.pdf", pdf.render(sheet))
+    content = await _pdf(session, storage, document, view, "both")
+    return File(f"{document_number(document)}.pdf", content)
