@@ -40,9 +40,11 @@ DURATION_SECONDS = 2 if QUICK else 15
 EMAIL = "bench-writes-"
 SELLERS = 64
 LISTINGS_PER_SELLER = 16
-# Orders made beforehand for the payment scenario, per buyer: more than the app or pgbench pays
-# in the run (a client out of orders ends the scenario).
+# Orders made beforehand for the payment scenario, per buyer: more than the app pays in the run
+# (a client out of orders ends the scenario); and for pgbench's replay, in all: more than it
+# pays at 1,500/s (a client finding none aborts).
 ORDERS_PER_BUYER = 40 if QUICK else 250
+REPLAY_ORDERS = 1500 * DURATION_SECONDS
 # A listing as a seller fills the form in: the required fields plus a description,
 # composition, colour and origin.
 LISTING: dict[str, Any] = {
@@ -127,9 +129,9 @@ async def _listings(
 
 
 async def _pending_orders(
-    connection: asyncpg.Connection, parties: Parties
+    connection: asyncpg.Connection, parties: Parties, per_buyer: int = ORDERS_PER_BUYER
 ) -> list[list[uuid.UUID]]:
-    """ORDERS_PER_BUYER pending orders of one unit for each buyer, spread over every
+    """`per_buyer` pending orders of one unit for each buyer, spread over every
     seller's listings, as `POST /api/transactions` makes them (the stock taken from the
     listing)."""
     listings = [uuid.UUID(x) for per in parties.listings for x in per]
@@ -148,7 +150,7 @@ async def _pending_orders(
         "RETURNING id, buyer_id",
         parties.buyers,
         listings,
-        ORDERS_PER_BUYER,
+        per_buyer,
         json.dumps(address),
     )
     await connection.execute(
@@ -374,7 +376,7 @@ async def _refs(env: BenchEnv, parties: Parties) -> dict[str, int]:
     sequence. Returns the pgbench variables."""
     connection = await connect(env.database_url)
     try:
-        parties.orders = await _pending_orders(connection, parties)
+        parties.orders = await _pending_orders(connection, parties, REPLAY_ORDERS // CLIENTS)
         await connection.execute(
             "DROP TABLE IF EXISTS bench_write_refs, bench_pay_refs; "
             "DROP SEQUENCE IF EXISTS bench_pay_next; "
