@@ -2,7 +2,7 @@ import uuid
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, case, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.ledger.models import LedgerEntry
@@ -10,8 +10,25 @@ from fabricloop.transactions.models import Transaction
 
 
 async def add(session: AsyncSession, entries: Sequence[LedgerEntry]) -> None:
-    session.add_all(entries)
+    """One INSERT for every entry: the unit of work sent one per entry, each a round trip
+    (a paid order's charge and fee were two), and nothing reads the new rows back. The rows
+    get their `position` in the order given (VALUES are inserted in order). What the session
+    holds unflushed goes first, as the unit of work did (callers read it back after)."""
     await session.flush()
+    await session.execute(
+        insert(LedgerEntry).values(
+            [
+                {
+                    "transaction_id": entry.transaction_id,
+                    "kind": entry.kind,
+                    "amount": entry.amount,
+                    "currency": entry.currency,
+                    "reference": entry.reference,
+                }
+                for entry in entries
+            ]
+        )
+    )
 
 
 async def list_entries(session: AsyncSession, transaction_id: uuid.UUID) -> list[LedgerEntry]:
