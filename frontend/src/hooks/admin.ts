@@ -1,8 +1,8 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/api/client";
-import { call, requestJson } from "@/lib/api";
+import { call } from "@/lib/api";
 import { ApiError } from "@/lib/errors";
-import type { AdminCertificateList, AdminUserQuery, CertificateStatus, ReportQuery, ResolveBody } from "@/lib/trustTypes";
+import type { AdminUserQuery, CertificateStatus, ReportQuery, ResolveBody } from "@/lib/types";
 import type { AuditQuery } from "@/lib/types";
 import { materialKeys } from "./materials";
 import { transactionKeys } from "./transactions";
@@ -12,8 +12,6 @@ export const adminKeys = {
   audit: (q: AuditQuery) => ["admin", "audit", q] as const,
   certificates: (status: CertificateStatus | "", page: number) => ["admin", "certificates", status, page] as const,
 };
-
-const enc = encodeURIComponent;
 
 export function useAuditLog(query: AuditQuery) {
   return useQuery({
@@ -26,7 +24,7 @@ export function useAuditLog(query: AuditQuery) {
 export function useCertificateQueue(status: CertificateStatus | "", page = 1) {
   return useQuery({
     queryKey: adminKeys.certificates(status, page),
-    queryFn: () => requestJson<AdminCertificateList>("GET", "/api/admin/certificates", { query: { status: status || undefined, page, limit: 20 } }),
+    queryFn: () => call(() => api.GET("/api/admin/certificates", { params: { query: { status: status || undefined, page, limit: 20 } } })),
     placeholderData: keepPreviousData,
   });
 }
@@ -44,7 +42,9 @@ export function useReviewCertificate() {
   const done = useAfterAction();
   return useMutation({
     mutationFn: ({ id, decision, reason }: { id: string; decision: "approve" | "reject"; reason?: string }) =>
-      requestJson<unknown>("POST", `/api/admin/certificates/${enc(id)}/${decision}`, decision === "reject" ? { body: { reason } } : {}),
+      decision === "approve"
+        ? call(() => api.POST("/api/admin/certificates/{certificate_id}/approve", { params: { path: { certificate_id: id } } }))
+        : call(() => api.POST("/api/admin/certificates/{certificate_id}/reject", { params: { path: { certificate_id: id } }, body: { reason: reason ?? "" } })),
     onSuccess: done,
   });
 }

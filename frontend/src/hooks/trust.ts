@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/api/client";
-import { call, requestJson } from "@/lib/api";
+import { call } from "@/lib/api";
 import { ApiError } from "@/lib/errors";
-import type { CertificateBody, CertificateList, CompanyBody, DocumentUploaded, ReportBody } from "@/lib/trustTypes";
+import type { CertificateBody, CompanyBody, DocumentUploaded, ReportBody } from "@/lib/types";
 import { uploadFile } from "./images";
 
 export const trustKeys = {
@@ -14,7 +14,7 @@ export const trustKeys = {
 export function useMyCertificates(options: { enabled?: boolean } = {}) {
   return useQuery({
     queryKey: trustKeys.certificates,
-    queryFn: () => requestJson<CertificateList>("GET", "/api/certificates", { query: { limit: 100 } }),
+    queryFn: () => call(() => api.GET("/api/certificates", { params: { query: { limit: 100 } } })),
     enabled: options.enabled ?? true,
   });
 }
@@ -25,7 +25,7 @@ export function useSubmitCertificate() {
   return useMutation({
     mutationFn: async ({ file, body, onProgress }: { file: File; body: Omit<CertificateBody, "document_id">; onProgress?: (f: number) => void }) => {
       const doc = await uploadFile<DocumentUploaded>("/api/documents", file, onProgress);
-      return requestJson<{ certificate_id: string; status: "pending" }>("POST", "/api/certificates", { body: { ...body, document_id: doc.document_id } });
+      return call(() => api.POST("/api/certificates", { body: { ...body, document_id: doc.document_id } }));
     },
     onSuccess: () => qc.invalidateQueries({ queryKey: trustKeys.certificates }),
   });

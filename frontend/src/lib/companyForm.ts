@@ -1,6 +1,6 @@
 /** The company details form: its state, checks and request body. */
 import { countryName } from "./format";
-import type { Company, CompanyBody } from "./trustTypes";
+import type { Company, CompanyBody } from "./types";
 import { validateLength, type Errors } from "./validation";
 import { validateVat } from "./vat";
 

@@ -1,5 +1,5 @@
 /** Pure rules of the operator and trust pages: reasons, refunds, date ranges, certificates. */
-import type { DisputeOutcome, ReportReason } from "./trustTypes";
+import type { DisputeOutcome, ReportReason } from "./types";
 import { parseDecimal, type Errors } from "./validation";
 
 /** A certificate's rejection reason: 1-500 characters. */

@@ -107,5 +107,16 @@ export type ReportReason = ListingReport["reason"];
 export type ReportBody = Body<"/api/materials/{material_id}/reports", "post">;
 export type PlatformStats = Ok<"/api/admin/stats", "get">;
 
+export type DocumentUploaded = Ok<"/api/documents", "post", 201>;
+export type CertificateList = Ok<"/api/certificates", "get">;
+export type Certificate = CertificateList["certificates"][number];
+export type CertificateStatus = Certificate["status"];
+export type DocumentRef = Certificate["document"];
+export type CertificateBody = Body<"/api/certificates", "post">;
+export type AdminCertificateList = Ok<"/api/admin/certificates", "get">;
+export type AdminCertificate = AdminCertificateList["certificates"][number];
+export type ResolveBody = Body<"/api/admin/disputes/{dispute_id}/resolve", "post">;
+export type DisputeOutcome = ResolveBody["outcome"];
+
 export type DisputeCase = Ok<"/api/admin/disputes", "get">["disputes"][number];
 export type DisputedOrder = DisputeCase["order"];

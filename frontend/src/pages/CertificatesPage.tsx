@@ -6,7 +6,7 @@ import { DataList } from "@/components/materials/DataList";
 import { Card, CardBody, CardHeader, EmptyState, PageHeader, PageSpinner, QueryState } from "@/components/ui";
 import { useMyCertificates } from "@/hooks/trust";
 import { formatDate, formatDateTime } from "@/lib/format";
-import type { Certificate } from "@/lib/trustTypes";
+import type { Certificate } from "@/lib/types";
 import { usePageTitle } from "@/lib/usePageTitle";
 
 export default function CertificatesPage() {

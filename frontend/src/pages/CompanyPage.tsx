@@ -4,7 +4,7 @@ import { Badge, Button, Card, CardBody, CardHeader, CountrySelect, ErrorBanner, 
 import { useCompany, useSaveCompany } from "@/hooks/trust";
 import { companyBody, companyForm, validateCompanyForm, type CompanyForm } from "@/lib/companyForm";
 import { ApiError } from "@/lib/errors";
-import type { Company } from "@/lib/trustTypes";
+import type { Company } from "@/lib/types";
 import { usePageTitle } from "@/lib/usePageTitle";
 import { hasErrors, type Errors } from "@/lib/validation";
 import { vatHint } from "@/lib/vat";

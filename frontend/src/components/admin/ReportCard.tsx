@@ -5,7 +5,7 @@ import { Badge, Button, Card, CardBody } from "@/components/ui";
 import { useDismissReport } from "@/hooks/admin";
 import { formatDateTime, humanize } from "@/lib/format";
 import { reportReasonLabel } from "@/lib/trust";
-import type { ListingReport } from "@/lib/trustTypes";
+import type { ListingReport } from "@/lib/types";
 import { ConfirmAction } from "./ConfirmAction";
 import { ListingModeration } from "./ListingModeration";
 

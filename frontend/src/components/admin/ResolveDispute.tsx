@@ -3,7 +3,7 @@ import { Button, Dialog, ErrorBanner, Input } from "@/components/ui";
 import { useResolveDispute } from "@/hooks/admin";
 import { formatMoney } from "@/lib/format";
 import { OUTCOMES, parsePartialRefund } from "@/lib/trust";
-import type { DisputeOutcome, ResolveBody } from "@/lib/trustTypes";
+import type { DisputeOutcome, ResolveBody } from "@/lib/types";
 
 interface Props {
   disputeId: string;

@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui";
-import type { AdminUserSummary } from "@/lib/trustTypes";
+import type { AdminUserSummary } from "@/lib/types";
 
 /** Verified, suspended, or waiting: where an account stands with the operator. */
 export function UserBadges({ user: u }: { user: AdminUserSummary }) {

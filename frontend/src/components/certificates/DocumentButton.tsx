@@ -1,7 +1,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { Button, ErrorBanner } from "@/components/ui";
 import { downloadWithAuth } from "@/lib/download";
-import type { DocumentRef } from "@/lib/trustTypes";
+import type { DocumentRef } from "@/lib/types";
 
 /** Download a stored document (its owner's or the operator's token), e.g. a certificate's evidence. */
 export function DocumentButton({ document: d, label = "Download document" }: { document: DocumentRef; label?: string }) {

@@ -8,7 +8,7 @@ import { useAuth } from "@/hooks/auth";
 import { useAdminUser, useUserAction } from "@/hooks/admin";
 import { countryName, formatDate, formatDateTime, humanize } from "@/lib/format";
 import { MODERATION_REASON_MAX } from "@/lib/trust";
-import type { AdminUserDetail } from "@/lib/trustTypes";
+import type { AdminUserDetail } from "@/lib/types";
 import { usePageTitle } from "@/lib/usePageTitle";
 import NotFoundPage from "../NotFoundPage";
 

@@ -9,7 +9,7 @@ import { useCertificateQueue, useReviewCertificate } from "@/hooks/admin";
 import { pageParam, useParamsState } from "@/hooks/useParamsState";
 import { formatDate, formatDateTime } from "@/lib/format";
 import { isoDate } from "@/lib/trust";
-import type { AdminCertificate, CertificateStatus } from "@/lib/trustTypes";
+import type { AdminCertificate, CertificateStatus } from "@/lib/types";
 import { usePageTitle } from "@/lib/usePageTitle";
 
 const STATUSES: CertificateStatus[] = ["pending", "approved", "rejected", "expired"];

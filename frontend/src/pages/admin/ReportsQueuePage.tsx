@@ -3,7 +3,7 @@ import { EmptyState, PageHeader, Pagination, PageSpinner, QueryState, Select } f
 import { useReportQueue } from "@/hooks/admin";
 import { pageParam, useParamsState } from "@/hooks/useParamsState";
 import { REPORT_REASONS } from "@/lib/trust";
-import type { ReportStatus } from "@/lib/trustTypes";
+import type { ReportStatus } from "@/lib/types";
 import { usePageTitle } from "@/lib/usePageTitle";
 
 const STATUSES: ReportStatus[] = ["open", "actioned", "dismissed"];

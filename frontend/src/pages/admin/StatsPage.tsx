@@ -6,7 +6,7 @@ import { useParamsState } from "@/hooks/useParamsState";
 import { useResettableState } from "@/hooks/useResettableState";
 import { formatCo2, formatDate, formatKg, formatLitres, formatMoney, formatNumber } from "@/lib/format";
 import { countRows, lastDays, statusRows, validateDateRange } from "@/lib/trust";
-import type { PlatformStats } from "@/lib/trustTypes";
+import type { PlatformStats } from "@/lib/types";
 import { usePageTitle } from "@/lib/usePageTitle";
 
 export default function StatsPage() {

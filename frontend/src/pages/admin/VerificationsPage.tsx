@@ -6,7 +6,7 @@ import { useAdminUsers } from "@/hooks/admin";
 import { pageParam, useParamsState } from "@/hooks/useParamsState";
 import { useResettableState } from "@/hooks/useResettableState";
 import { formatDate, humanize } from "@/lib/format";
-import type { AdminUserQuery } from "@/lib/trustTypes";
+import type { AdminUserQuery } from "@/lib/types";
 import { usePageTitle } from "@/lib/usePageTitle";
 
 const VIEWS: Record<string, { label: string; query: AdminUserQuery; empty: string }> = {

@@ -3,7 +3,7 @@ import { Button, Dialog, ErrorBanner, SuccessBanner, Textarea } from "@/componen
 import { useReportListing } from "@/hooks/trust";
 import { ApiError } from "@/lib/errors";
 import { REPORT_DETAILS_MAX, REPORT_REASONS } from "@/lib/trust";
-import type { ReportReason } from "@/lib/trustTypes";
+import type { ReportReason } from "@/lib/types";
 
 /** "Report this listing": a signed-in user tells the operator what is wrong with it. */
 export function ReportListing({ materialId, title }: { materialId: string; title: string }) {
