@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
     max_header_bytes: int = Field(32 * 1024, ge=1024)
     body_read_timeout_seconds: float = Field(10.0, gt=0)
+    # A search counts its matches exactly up to this many; past it `total` is the bound and
+    # `total_approximate` true (an exact count at 1M listings took seconds).
+    search_count_limit: int = Field(10_000, ge=1)
     cors_origins: Annotated[list[str], NoDecode] = []
     trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = []
 

@@ -556,8 +556,10 @@ class TestSearch:
             "display_currency",
             "facets",
             "facets_approximate",
+            "total_approximate",
         }
-        assert body["total"] == 2  # the draft is not listed
+        assert body["total"] == 2
+        assert body["total_approximate"] is False  # the draft is not listed
         for item in body["materials"]:
             assert set(item) == SEARCH_ITEM
             assert is_uuid(item["material_id"])

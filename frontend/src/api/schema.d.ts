@@ -271,6 +271,8 @@ export interface paths {
          *     then compare converted prices), `sort` (`relevance`, the default with `q`; `newest`, the
          *     default without; `price_asc`; `price_desc`: per-unit prices, whatever the unit), `page`,
          *     `limit`. Ties are broken by id, so pages are stable.
+         *     `total` counts the matches exactly up to 10,000 (or to the end of the page asked for, if
+         *     further); past that it is that bound and `total_approximate` is true: there are more.
          *     `facets`: for `material_type`, `source_type`, `certification` and `origin_country`, the
          *     `{value, count}` of the matches of the query without that facet's own filter. Without `q` and
          *     with no filter but those four, they come from counts rebuilt every minute: they may lag the
@@ -3724,8 +3726,16 @@ export interface components {
         MaterialSearch: {
             /** Materials */
             materials: components["schemas"]["MaterialSummary"][];
-            /** Total */
+            /**
+             * Total
+             * @description The number of matches, counted exactly up to 10,000 (or up to the end of the page asked for, if further). When `total_approximate` is true there are more: `total` is then that bound, a lower bound of the matches.
+             */
             total: number;
+            /**
+             * Total Approximate
+             * @description True when the matches outnumber the bound: `total` is a lower bound, not their count (show it as `10,000+`). False: `total` is exact.
+             */
+            total_approximate: boolean;
             /** Page */
             page: number;
             /** Limit */

@@ -9,6 +9,7 @@ import {
   activeFilterCount,
   displayCurrencies,
   facetsApproximate,
+  resultsLabel,
   facetsOf,
   mixedPriceUnits,
   rememberDisplayCurrency,
@@ -81,7 +82,7 @@ export default function MaterialsPage() {
         <section id="results" tabIndex={-1} aria-label="Results" aria-busy={search.isFetching} className="scroll-mt-4 outline-none">
           <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
             <p className="text-sm text-stone-600" aria-live="polite">
-              {search.data ? `${search.data.total} material${search.data.total === 1 ? "" : "s"} found` : "Searching…"}
+              {search.data ? resultsLabel(search.data) : "Searching…"}
             </p>
             <div className="flex flex-wrap items-center gap-3">
               {/* While the rates load, the choice shows (disabled) where it will be. */}
@@ -165,6 +166,7 @@ export default function MaterialsPage() {
                   page={data.page}
                   limit={data.limit}
                   total={data.total}
+                  approximate={data.total_approximate}
                   onPageChange={(p) => {
                     update({ page: String(p) }, false);
                     window.scrollTo({ top: 0, behavior: "smooth" });

@@ -67,6 +67,7 @@ async def list_materials(
     replica: AppReplica,
     cache: AppCache,
     storage: AppStorage,
+    settings: AppSettings,
 ) -> Response:
     """Search active listings."""
     repeated = [n for n in SINGLE_VALUED if len(request.query_params.getlist(n)) > 1]
@@ -74,7 +75,9 @@ async def list_materials(
         raise InvalidSearch(
             details=[{"field": n, "message": "Give this parameter once."} for n in repeated]
         )
-    body = await search.search_json(session, replica, cache, storage.url, params.query())
+    body = await search.search_json(
+        session, replica, cache, storage.url, params.query(settings.search_count_limit)
+    )
     return Response(body, media_type=JSON)
 
 

@@ -667,7 +667,15 @@ class SearchFacets(BaseModel):
 
 class MaterialSearch(BaseModel):
     materials: list[MaterialSummary]
-    total: int
+    total: int = Field(
+        description="The number of matches, counted exactly up to 10,000 (or up to the end of "
+        "the page asked for, if further). When `total_approximate` is true there are more: "
+        "`total` is then that bound, a lower bound of the matches."
+    )
+    total_approximate: bool = Field(
+        description="True when the matches outnumber the bound: `total` is a lower bound, "
+        "not their count (show it as `10,000+`). False: `total` is exact."
+    )
     page: int
     limit: int
     display_currency: str | None = Field(

@@ -38,6 +38,8 @@ weight), `display_currency` (prices converted at the reference rates of `GET /ap
 then compare converted prices), `sort` (`relevance`, the default with `q`; `newest`, the
 default without; `price_asc`; `price_desc`: per-unit prices, whatever the unit), `page`,
 `limit`. Ties are broken by id, so pages are stable.
+`total` counts the matches exactly up to 10,000 (or to the end of the page asked for, if
+further); past that it is that bound and `total_approximate` is true: there are more.
 `facets`: for `material_type`, `source_type`, `certification` and `origin_country`, the
 `{value, count}` of the matches of the query without that facet's own filter. Without `q` and
 with no filter but those four, they come from counts rebuilt every minute: they may lag the
@@ -82,7 +84,7 @@ def _facets(found: search_repository.FacetCounts) -> CachedFacets:
 
 async def search_page(
     session: AsyncSession, query: SearchQuery, url_of: UrlOf
-) -> tuple[list[MaterialSummary], int]:
+) -> tuple[list[MaterialSummary], search_repository.Total]:
     """The listings of the page and the total of matches (no facets)."""
     rows, total = await search_repository.search_rows(session, query)
     summaries = [
@@ -116,10 +118,11 @@ async def run_search(
     """The page and its facets (`facets`: known already, from the cache)."""
     summaries, total = await search_page(session, query, url_of)
     if facets is None:
-        facets = _facets(await search_repository.facet_counts(session, query, total))
+        facets = _facets(await search_repository.facet_counts(session, query, total.count))
     return MaterialSearch(
         materials=summaries,
-        total=total,
+        total=total.count,
+        total_approximate=total.approximate,
         page=query.page,
         limit=query.limit,
         display_currency=query.display_currency,

@@ -22,6 +22,10 @@ MAX_QUANTITY = Decimal("99999999999.999")
 MAX_MEASURE = Decimal("999999.99")  # width_cm and weight_gsm: NUMERIC(8, 2)
 MAX_COLOR_LENGTH = 100
 PRICE_SORTS = ("price_asc", "price_desc")
+# Matches counted exactly before `total` stops at the bound (SEARCH_COUNT_LIMIT).
+DEFAULT_COUNT_LIMIT = 10_000
+# A count_limit no search reaches (LIMIT takes a bigint): the total is always exact.
+EXACT_COUNT = 2**62
 _SCHEMES = {s.casefold(): s for s in CERTIFICATION_SCHEMES}
 
 
@@ -52,6 +56,9 @@ class SearchQuery:
     # The reference rates the prices are converted with (units per 1 EUR, as strings), set by
     # the search once it has read them: part of the cache key, so new rates make a new result.
     rates: tuple[tuple[str, str], ...] = ()
+    # Matches counted exactly: past them `total` is this bound (or the page's end, if further)
+    # and `total_approximate` true. Set from SEARCH_COUNT_LIMIT; part of the cache key.
+    count_limit: int = DEFAULT_COUNT_LIMIT
 
     @property
     def offset(self) -> int:
@@ -278,7 +285,7 @@ class SearchParams(BaseModel):
             raise ValueError(f"Must be one of: {', '.join(CERTIFICATION_SCHEMES)}.")
         return scheme
 
-    def query(self) -> SearchQuery:
+    def query(self, count_limit: int = DEFAULT_COUNT_LIMIT) -> SearchQuery:
         """The normalised search (defaults applied, the page size clamped)."""
         return SearchQuery(
             q=self.q,
@@ -303,4 +310,5 @@ class SearchParams(BaseModel):
             display_currency=self.display_currency,
             verified_only=self.verified_only,
             unit=self.unit,
+            count_limit=count_limit,
         )

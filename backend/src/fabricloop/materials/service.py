@@ -43,7 +43,7 @@ from fabricloop.materials.schemas import (
     listing_problems,
     tiers_of,
 )
-from fabricloop.materials.search_query import SearchParams, SearchQuery
+from fabricloop.materials.search_query import EXACT_COUNT, SearchParams, SearchQuery
 from fabricloop.materials.terms import tiers_from_json, tiers_json
 from fabricloop.materials.views import UrlOf, detail_view
 
@@ -412,6 +412,8 @@ async def public_listings(
     session: AsyncSession, seller_id: uuid.UUID, page: Page, url_of: UrlOf
 ) -> tuple[list[MaterialSummary], int]:
     """A page of a seller's active listings as search shows them (newest first), and their
-    total (no facets: a storefront shows none)."""
+    total, exact (no facets: a storefront shows none; one seller's listings, counted through
+    the seller's index, have no bound)."""
     query = SearchParams(seller_id=seller_id, sort="newest", page=page.page, limit=page.limit)
-    return await search.search_page(session, query.query(), url_of)
+    summaries, total = await search.search_page(session, query.query(EXACT_COUNT), url_of)
+    return summaries, total.count

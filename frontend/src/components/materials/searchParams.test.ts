@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PAGE_SIZE, activeFilterCount, countLabel, displayCurrencies, facetsApproximate, facetsOf, mixedPriceUnits, toMaterialQuery, withCount } from "./searchParams";
+import { PAGE_SIZE, activeFilterCount, countLabel, displayCurrencies, facetsApproximate, facetsOf, mixedPriceUnits, resultsLabel, toMaterialQuery, withCount } from "./searchParams";
 
 const q = (s: string) => toMaterialQuery(new URLSearchParams(s));
 
@@ -114,6 +114,16 @@ describe("approximate facet counts", () => {
     const facets = facetsOf({ facets: { source_type: [{ value: "deadstock", count: 1187 }] } });
     expect(withCount("Deadstock", facets.source_type, "deadstock", true)).toBe("Deadstock (about 1,200)");
     expect(withCount("Deadstock", facets.source_type, "deadstock")).toBe("Deadstock (1,187)");
+  });
+});
+
+describe("the results line", () => {
+  it("counts exactly, or says the server stopped counting", () => {
+    expect(resultsLabel({ total: 1, total_approximate: false })).toBe("1 material found");
+    expect(resultsLabel({ total: 0, total_approximate: false })).toBe("0 materials found");
+    expect(resultsLabel({ total: 9876, total_approximate: false })).toBe("9,876 materials found");
+    expect(resultsLabel({ total: 10000, total_approximate: true })).toBe("10,000+ materials found");
+    expect(resultsLabel({ total: 3 })).toBe("3 materials found");
   });
 });
 

@@ -39,6 +39,14 @@ export function countLabel(count: number, approximate = false): string {
   return `about ${rounded.toLocaleString("en")}`;
 }
 
+/** The results line of a search: "1 material found", "1,234 materials found", or "10,000+
+ * materials found" when the server stopped counting at `total` (`total_approximate`). */
+export function resultsLabel(response: { total: number; total_approximate?: boolean }): string {
+  const count = response.total.toLocaleString("en");
+  if (response.total_approximate === true) return `${count}+ materials found`;
+  return `${count} material${response.total === 1 ? "" : "s"} found`;
+}
+
 /** "Deadstock (12)" when the facet has a count for the value ("Deadstock (about 1,200)" when
  * the counts are estimates); the plain label otherwise. */
 export function withCount(label: string, facet: Facets[FacetName], value: string, approximate = false): string {

@@ -391,17 +391,26 @@ def _fetch(query: SearchQuery) -> int:
     return max(RELEVANCE_WINDOW, needed) if ranked(query) else needed
 
 
+def count_bound(query: SearchQuery) -> int:
+    """How many matches a bounded count counts: the query's count_limit, or as many as reach
+    the end of the page asked for, if more."""
+    return max(query.count_limit, query.offset + query.limit)
+
+
 def count_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     """The number of matches, and for a text search of lexemes only `walked`: the live rows of
     the partitions a walk in sort order would go through (the planner's estimate, from the last
-    ANALYZE)."""
-    if not query.q:
-        where, params = plain_where(query)
-        sql = f"SELECT count(*) AS total, 0 AS walked FROM materials m WHERE {where}"  # noqa: S608
-        return sql, params
-    if not lexemes_only(query):
-        filtered, params = filtered_matches(query)
-        return f"SELECT count(*) AS total, 0 AS walked FROM ({filtered}) f", params  # noqa: S608
+    ANALYZE). Only that count, answered by the GIN index, is exact whatever the number: every
+    other counts at most count_bound + 1 matches (more means `total` is approximate), as a
+    filter no index holds (a country, a colour) would otherwise read every listing."""
+    if not query.q or not lexemes_only(query):
+        if query.q:
+            matches, params = filtered_matches(query)
+        else:
+            where, params = plain_where(query)
+            matches = f"SELECT 1 FROM materials m WHERE {where}"  # noqa: S608
+        sql = f"SELECT count(*) AS total, 0 AS walked FROM ({matches} LIMIT :bound) f"  # noqa: S608
+        return sql, {**params, "bound": count_bound(query) + 1}
     where, params = text_where(query, prune=False)
     partitions = [MATERIAL_SEARCH_PARTITION_PREFIX + t for t in query.material_types]
     sql = f"""
@@ -462,7 +471,14 @@ def total_from_page(query: SearchQuery, rows: Sequence[RowMapping]) -> int | Non
     return None
 
 
-async def page_rows(query: SearchQuery, execute: Execute) -> tuple[Sequence[RowMapping], int]:
+@dataclass(frozen=True)
+class Total:
+    # The number of matches; when `approximate`, a lower bound (count_bound): there are more.
+    count: int
+    approximate: bool
+
+
+async def page_rows(query: SearchQuery, execute: Execute) -> tuple[Sequence[RowMapping], Total]:
     """The rows of the page and the total, by the cheapest plan for this query."""
     await execute(SEARCH_SETTINGS, search_settings(query))
     counted = bool(query.q) and lexemes_only(query)
@@ -472,7 +488,7 @@ async def page_rows(query: SearchQuery, execute: Execute) -> tuple[Sequence[RowM
         (row,) = await execute(sql, params)
         total = int(row["total"])
         if total <= query.offset:
-            return [], total
+            return [], Total(total, approximate=False)
         await execute(PLAN_SETTINGS, plan_settings(walks(query, total, int(row["walked"]))))
     sql, params = page_sql(query, counted=counted)
     rows = await execute(sql, params)
@@ -481,7 +497,9 @@ async def page_rows(query: SearchQuery, execute: Execute) -> tuple[Sequence[RowM
     if total is None:
         sql, params = count_sql(query)
         total = int((await execute(sql, params))[0]["total"])
-    return rows, total
+        if total > count_bound(query):
+            return rows, Total(count_bound(query), approximate=True)
+    return rows, Total(total, approximate=False)
 
 
 def executor(session: AsyncSession) -> Execute:
@@ -493,7 +511,7 @@ def executor(session: AsyncSession) -> Execute:
 
 async def search_rows(
     session: AsyncSession, query: SearchQuery
-) -> tuple[Sequence[RowMapping], int]:
+) -> tuple[Sequence[RowMapping], Total]:
     """The rows of the page and the total (`page_rows` in the session)."""
     return await page_rows(query, executor(session))
 
