@@ -29,7 +29,7 @@ def test_bell_notifications_and_settings(page: Page, base_url: str, api: Api) ->
         "/api/messages",
         json={"recipient_id": seller["user_id"], "content": "Do you still have the navy twill?"},
     )
-    expect(bell).to_have_accessible_name("Notifications (1 unread)", timeout=PUSHED)
+    expect(bell).to_have_accessible_name("Notifications, 1 unread", timeout=PUSHED)
     expect(bell.get_by_test_id("notification-count")).to_have_text("1")
 
     bell.click()

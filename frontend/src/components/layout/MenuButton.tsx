@@ -19,7 +19,8 @@ export function MenuButton({ open, onToggle, onClose, signedIn }: { open: boolea
     document.addEventListener("keydown", onKeyDown);
     return () => document.removeEventListener("keydown", onKeyDown);
   }, [open, onClose]);
-  const label = open ? "Close menu" : count > 0 ? `Open menu, ${count} unread message${count === 1 ? "" : "s"}` : "Open menu";
+  const shown = count > 99 ? "99+" : String(count);
+  const label = open ? "Close menu" : count > 0 ? `Open menu, ${shown} unread message${count === 1 ? "" : "s"}` : "Open menu";
   return (
     <button
       ref={button}
@@ -35,7 +36,7 @@ export function MenuButton({ open, onToggle, onClose, signedIn }: { open: boolea
       </svg>
       {!open && count > 0 && (
         <span aria-hidden="true" className="absolute -right-0.5 -top-0.5 min-w-5 rounded-full bg-brand-700 px-1 text-center text-[11px] font-semibold leading-5 text-white">
-          {count > 99 ? "99+" : count}
+          {shown}
         </span>
       )}
     </button>

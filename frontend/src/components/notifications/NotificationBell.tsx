@@ -8,7 +8,9 @@ export function NotificationBell({ className }: { className?: string }) {
   const { data } = useNotifications(1, 1);
   const count = data?.unread_count ?? 0;
   const live = useLiveConnected();
-  const label = count > 0 ? `Notifications (${count} unread)` : "Notifications";
+  const shown = count > 99 ? "99+" : String(count);
+  // The name holds the badge's text as shown, so that it matches what a sighted user reads.
+  const label = count > 0 ? `Notifications, ${shown} unread` : "Notifications";
   return (
     <NavLink
       to="/notifications"
@@ -32,7 +34,7 @@ export function NotificationBell({ className }: { className?: string }) {
           aria-hidden="true"
           className="absolute -right-0.5 -top-0.5 inline-flex min-w-5 items-center justify-center rounded-full bg-red-600 px-1 text-[11px] font-semibold leading-5 text-white"
         >
-          {count > 99 ? "99+" : count}
+          {shown}
         </span>
       )}
     </NavLink>
