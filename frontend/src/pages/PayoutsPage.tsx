@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { StatusBadge } from "@/components/materials/StatusBadge";
-import { Button, Card, CardBody, CardHeader, EmptyState, ErrorBanner, PageHeader, Pagination, PageSpinner, QueryState } from "@/components/ui";
+import { Button, Card, CardBody, CardHeader, EmptyState, ErrorBanner, PageHeader, Pagination, PageSpinner, QueryState, ScrollRegion } from "@/components/ui";
 import { useAuth } from "@/hooks/auth";
 import { usePayoutAccount, usePayouts, useStartOnboarding } from "@/hooks/money";
 import { appPath } from "@/hooks/payments";
@@ -21,7 +21,12 @@ export default function PayoutsPage() {
   usePageTitle("Payouts");
   const { user } = useAuth();
   if (user && user.role !== "manufacturer") {
-    return <EmptyState title="Payouts are for sellers" description="Sellers receive payouts for their sales; buyers pay at checkout." action={<Link to="/transactions">Your orders</Link>} />;
+    return (
+      <div>
+        <PageHeader title="Payouts" />
+        <EmptyState title="Payouts are for sellers" description="Sellers receive payouts for their sales; buyers pay at checkout." action={<Link to="/transactions">Your orders</Link>} />
+      </div>
+    );
   }
   return (
     <div className="mx-auto max-w-4xl space-y-6">
@@ -80,7 +85,7 @@ function PayoutsCard() {
               {data.balances.length === 0 ? (
                 <p className="text-sm text-stone-600">No sales paid yet.</p>
               ) : (
-                <div className="overflow-x-auto">
+                <ScrollRegion label="Balances by currency">
                   <table className="w-full text-sm">
                     <caption className="sr-only">Balances by currency</caption>
                     <thead>
@@ -107,7 +112,7 @@ function PayoutsCard() {
                       ))}
                     </tbody>
                   </table>
-                </div>
+                </ScrollRegion>
               )}
             </CardBody>
           </Card>

@@ -1,3 +1,4 @@
+import { ScrollRegion } from "@/components/ui";
 import { formatDateTime, formatNumber } from "@/lib/format";
 import type { Passport } from "@/lib/types";
 
@@ -5,7 +6,7 @@ export function MetricsHistory({ history }: { history: Passport["metrics_history
   if (!history?.length) return <p className="text-sm text-stone-500">No metrics have been recorded.</p>;
   const rows = [...history].sort((a, b) => String(b.recorded_at ?? "").localeCompare(String(a.recorded_at ?? "")));
   return (
-    <div className="overflow-x-auto">
+    <ScrollRegion label="Metrics history">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Metrics history, newest first</caption>
         <thead className="text-xs uppercase tracking-wide text-stone-500">
@@ -35,6 +36,6 @@ export function MetricsHistory({ history }: { history: Passport["metrics_history
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

@@ -1,4 +1,4 @@
-import { Badge } from "@/components/ui";
+import { Badge, ScrollRegion } from "@/components/ui";
 import { countryName, formatDate, formatNumber, humanize } from "@/lib/format";
 import type { MaterialDetail } from "@/lib/types";
 
@@ -72,7 +72,7 @@ export function SupplyChainTimeline({ steps }: { steps: SupplyChain | null | und
 export function ChemicalTable({ chemicals }: { chemicals: Chemicals | null | undefined }) {
   if (!chemicals?.length) return <p className="text-sm text-stone-500">No chemical substances declared.</p>;
   return (
-    <div className="overflow-x-auto">
+    <ScrollRegion label="Chemical substances">
       <table className="w-full text-left text-sm">
         <thead className="text-xs uppercase tracking-wide text-stone-500">
           <tr>
@@ -91,6 +91,6 @@ export function ChemicalTable({ chemicals }: { chemicals: Chemicals | null | und
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { ScrollRegion } from "@/components/ui";
 import { humanize } from "@/lib/format";
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -13,11 +14,11 @@ function Scalar({ value }: { value: unknown }): ReactNode {
 }
 
 /** A table for a list of flat records (e.g. the factors used), else a list. */
-function ListView({ items }: { items: unknown[] }) {
+function ListView({ items, label }: { items: unknown[]; label: string }) {
   if (items.length && items.every(isRecord)) {
     const cols = Array.from(new Set(items.flatMap((r) => Object.keys(r))));
     return (
-      <div className="overflow-x-auto rounded-xl border border-stone-200">
+      <ScrollRegion label={label} className="rounded-xl border border-stone-200">
         <table className="w-full min-w-[48rem] text-left text-xs">
           <thead className="bg-stone-50 uppercase tracking-wide text-stone-500">
             <tr>
@@ -43,7 +44,7 @@ function ListView({ items }: { items: unknown[] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     );
   }
   return (
@@ -57,8 +58,8 @@ function ListView({ items }: { items: unknown[] }) {
   );
 }
 
-function Value({ value }: { value: unknown }): ReactNode {
-  if (Array.isArray(value)) return <ListView items={value} />;
+function Value({ value, label = "Methodology" }: { value: unknown; label?: string }): ReactNode {
+  if (Array.isArray(value)) return <ListView items={value} label={label} />;
   if (isRecord(value)) {
     return (
       <dl className="space-y-3">
@@ -66,7 +67,7 @@ function Value({ value }: { value: unknown }): ReactNode {
           <div key={k}>
             <dt className="text-xs font-semibold uppercase tracking-wide text-stone-500">{humanize(k)}</dt>
             <dd className="mt-1 text-sm text-stone-700">
-              <Value value={v} />
+              <Value value={v} label={humanize(k)} />
             </dd>
           </div>
         ))}

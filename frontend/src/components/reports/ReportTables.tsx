@@ -1,3 +1,4 @@
+import { ScrollRegion } from "@/components/ui";
 import type { ReactNode } from "react";
 import { formatCo2, formatKg, formatLitres, humanize } from "@/lib/format";
 import type { ReportMaterialType, ReportMonth } from "@/lib/types";
@@ -16,7 +17,7 @@ type Num = number | string | null | undefined;
 
 function Table({ caption, first, rows }: { caption: string; first: string; rows: Row[] }) {
   return (
-    <div className="overflow-x-auto">
+    <ScrollRegion label={caption}>
       <table className="w-full min-w-[36rem] whitespace-nowrap text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-stone-50 text-xs uppercase tracking-wide text-stone-500">
@@ -56,7 +57,7 @@ function Table({ caption, first, rows }: { caption: string; first: string; rows:
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 

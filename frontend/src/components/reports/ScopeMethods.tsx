@@ -1,3 +1,4 @@
+import { ScrollRegion } from "@/components/ui";
 import { formatCo2, formatDate, formatKg, formatLitres, formatPercent } from "@/lib/format";
 import type { ReportLine, ReportMethodShare } from "@/lib/types";
 
@@ -30,7 +31,7 @@ export function MethodShares({ shares }: { shares: ReportMethodShare[] }) {
 /** Every purchase (or sale) with the impact of the quantity actually bought. */
 export function PurchaseLines({ lines, sales = false }: { lines: ReportLine[]; sales?: boolean }) {
   return (
-    <div className="overflow-x-auto">
+    <ScrollRegion label={sales ? "Sales" : "Purchases"}>
       <table className="w-full min-w-[48rem] text-left text-sm">
         <caption className="sr-only">{sales ? "Sales" : "Purchases"}</caption>
         <thead className="bg-stone-50 text-xs uppercase tracking-wide text-stone-500">
@@ -75,6 +76,6 @@ export function PurchaseLines({ lines, sales = false }: { lines: ReportLine[]; s
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

@@ -15,3 +15,4 @@ export { PageSkeleton, Skeleton, SkeletonRegion } from "./Skeleton";
 export { QueryState, type QueryLike } from "./QueryState";
 export { Stat } from "./Stat";
 export { ConfirmDialog } from "./ConfirmDialog";
+export { ScrollRegion } from "./ScrollRegion";

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { CountChart } from "@/components/admin/StatsCharts";
-import { Button, Card, CardBody, CardHeader, Input, PageHeader, PageSpinner, QueryState, Stat } from "@/components/ui";
+import { Button, Card, CardBody, CardHeader, Input, PageHeader, PageSpinner, QueryState, Stat, ScrollRegion } from "@/components/ui";
 import { usePlatformStats } from "@/hooks/admin";
 import { useParamsState } from "@/hooks/useParamsState";
 import { useResettableState } from "@/hooks/useResettableState";
@@ -84,7 +84,7 @@ function StatsView({ stats: s, dim }: { stats: PlatformStats; dim: boolean }) {
             <p className="text-sm text-stone-600">No paid orders in this period.</p>
           </CardBody>
         ) : (
-          <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Money by currency">
+          <ScrollRegion label="Money by currency">
             <table className="w-full text-left text-sm">
               <thead className="bg-stone-50 text-xs uppercase tracking-wide text-stone-500">
                 <tr>
@@ -119,7 +119,7 @@ function StatsView({ stats: s, dim }: { stats: PlatformStats; dim: boolean }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         )}
       </Card>
       <div className="grid gap-6 lg:grid-cols-2">
