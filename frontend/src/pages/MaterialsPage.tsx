@@ -79,7 +79,10 @@ export default function MaterialsPage() {
             <MaterialFilters params={params} facets={facetsOf(search.data)} approximate={facetsApproximate(search.data)} onChange={update} onReset={() => setParams(query.q ? { q: query.q } : {})} />
           </div>
         </aside>
-        <section id="results" tabIndex={-1} aria-label="Results" aria-busy={search.isFetching} className="scroll-mt-4 outline-none">
+        <section id="results" tabIndex={-1} aria-labelledby="results-heading" aria-busy={search.isFetching} className="scroll-mt-4 outline-none">
+          <h2 id="results-heading" className="sr-only">
+            Results
+          </h2>
           <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
             <p className="text-sm text-stone-600" aria-live="polite">
               {search.data ? resultsLabel(search.data) : "Searching…"}

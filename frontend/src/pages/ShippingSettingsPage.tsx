@@ -9,7 +9,12 @@ export default function ShippingSettingsPage() {
   const profile = useShippingProfile();
   usePageTitle("Shipping settings");
   if (user && user.role !== "manufacturer") {
-    return <EmptyState title="For sellers only" description="Shipping profiles price the delivery of listings; brand accounts buy." />;
+    return (
+      <div>
+        <PageHeader title="Shipping settings" />
+        <EmptyState title="For sellers only" description="Shipping profiles price the delivery of listings; brand accounts buy." />
+      </div>
+    );
   }
   return (
     <div className="mx-auto max-w-4xl">
