@@ -19,7 +19,7 @@ export function ImpactPanel({ material }: { material: MaterialDetail }) {
             <dd className="mt-1 text-xl font-semibold text-stone-900">
               {t.value === null || t.value === undefined ? <span className="text-base text-stone-600">{NOT_KNOWN}</span> : formatNumber(t.value, 2)}
             </dd>
-            <dd className="text-xs text-stone-500">{t.unit}</dd>
+            <dd className="text-xs text-stone-600">{t.unit}</dd>
           </div>
         ))}
       </dl>

@@ -24,12 +24,12 @@ export function ConversationList() {
                 <div className="flex items-center justify-between gap-2">
                   <span className={cx("truncate text-sm", c.unread_count > 0 ? "font-semibold text-stone-900" : "font-medium text-stone-800")}>{c.company_name}</span>
                   <span className="flex shrink-0 items-center gap-2">
-                    <span className="text-xs text-stone-500">{formatRelative(c.last_message?.sent_at ?? c.updated_at)}</span>
+                    <span className="text-xs text-stone-600">{formatRelative(c.last_message?.sent_at ?? c.updated_at)}</span>
                     <CountBadge count={c.unread_count} label={`${c.unread_count} unread`} />
                   </span>
                 </div>
                 {c.last_message && (
-                  <p className={cx("mt-0.5 truncate text-sm", c.unread_count > 0 ? "text-stone-800" : "text-stone-500")}>
+                  <p className={cx("mt-0.5 truncate text-sm", c.unread_count > 0 ? "text-stone-800" : "text-stone-600")}>
                     {c.last_message.sender_id === user?.user_id ? "You: " : ""}
                     {c.last_message.content}
                   </p>

@@ -98,7 +98,7 @@ export function Thread({ userId }: { userId: string }) {
                         </Link>
                       )}
                       <p className="whitespace-pre-wrap break-words">{m.content}</p>
-                      <p className={cx("mt-1 text-[11px]", mine ? "text-brand-100" : "text-stone-400")}>
+                      <p className={cx("mt-1 text-[11px]", mine ? "text-brand-100" : "text-stone-600")}>
                         {formatDateTime(m.sent_at)}
                         {mine && m.read_at ? " · Read" : ""}
                       </p>

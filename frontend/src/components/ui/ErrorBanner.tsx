@@ -27,7 +27,7 @@ export function ErrorBanner({ error, title = "Something went wrong", onRetry, cl
         <div className="min-w-0 flex-1">
           <p className="font-semibold">{title}</p>
           <p className="mt-0.5 break-words">{errorMessage(error)}</p>
-          {requestId && <p className="mt-1 text-xs text-red-600/80">Reference: {requestId}</p>}
+          {requestId && <p className="mt-1 text-xs text-red-700">Reference: {requestId}</p>}
         </div>
         {onRetry && (
           <button type="button" onClick={onRetry} className="shrink-0 rounded-md px-2 py-1 font-medium text-red-800 underline-offset-2 hover:underline">
