@@ -162,7 +162,12 @@ class App:
             stdout=log,
             stderr=log,
         )
-        _wait(lambda: httpx.get(f"{self.url}/health", timeout=2).status_code == 200, "the app")
+        # Importing the app alone takes 30 s of wall time on a loaded 2-core host.
+        _wait(
+            lambda: httpx.get(f"{self.url}/health", timeout=2).status_code == 200,
+            "the app",
+            seconds=90,
+        )
 
     def kill(self) -> None:
         assert self.process is not None

@@ -174,8 +174,8 @@ async def under_load(
 
 
 def started(apps: list[App], app: App) -> App:
+    apps.append(app)  # first: an app that does not come up is still stopped after the test
     app.start()
-    apps.append(app)
     return app
 
 
