@@ -119,6 +119,10 @@ def test_report_without_purchases_says_so(page: Page, base_url: str, api: Api) -
     login_in_browser(page, base_url, brand)
     page.goto(f"{base_url}/reports")
     expect(page.get_by_text("No paid purchases in this period")).to_be_visible()
+    # The fields show the default range the report covers: the last 12 months, to today (UTC).
+    today = datetime.now(UTC).date()
+    expect(page.get_by_label("To")).to_have_value(today.isoformat())
+    expect(page.get_by_label("From")).not_to_have_value("")
     page.get_by_label("From").fill("2026-05-01")
     page.get_by_label("To").fill("2026-04-01")
     page.get_by_role("button", name="Update").click()

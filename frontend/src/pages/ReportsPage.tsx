@@ -31,18 +31,22 @@ export default function ReportsPage() {
   const [draft, setDraft] = useResettableState(`${start}/${end}`, () => ({ start, end }));
   const [rangeError, setRangeError] = useState<string | null>(null);
 
+  const r = report.data;
+  // The fields show the range the report covers, the default one included, and send it back.
+  const from = draft.start || r?.start_date || "";
+  const to = draft.end || r?.end_date || "";
+
   const apply = (e: FormEvent) => {
     e.preventDefault();
-    if (draft.start && draft.end && draft.start > draft.end) return setRangeError("The start date must be on or before the end date.");
+    if (from && to && from > to) return setRangeError("The start date must be on or before the end date.");
     setRangeError(null);
     const next = new URLSearchParams();
     if (seller) next.set("side", side);
-    if (draft.start) next.set("start_date", draft.start);
-    if (draft.end) next.set("end_date", draft.end);
+    if (from) next.set("start_date", from);
+    if (to) next.set("end_date", to);
     setParams(next);
   };
 
-  const r = report.data;
   return (
     <div className="space-y-6">
       <PageHeader
@@ -78,8 +82,8 @@ export default function ReportsPage() {
         </nav>
       )}
       <form onSubmit={apply} noValidate className="flex flex-wrap items-end gap-3 rounded-2xl border border-stone-200 bg-white p-4">
-        <Input label="From" type="date" value={draft.start} onChange={(e) => setDraft((d) => ({ ...d, start: e.target.value }))} wrapperClassName="w-44" />
-        <Input label="To" type="date" value={draft.end} onChange={(e) => setDraft((d) => ({ ...d, end: e.target.value }))} wrapperClassName="w-44" />
+        <Input label="From" type="date" value={from} onChange={(e) => setDraft((d) => ({ ...d, start: e.target.value }))} wrapperClassName="w-44" />
+        <Input label="To" type="date" value={to} onChange={(e) => setDraft((d) => ({ ...d, end: e.target.value }))} wrapperClassName="w-44" />
         <Button type="submit">Update</Button>
         {(start || end) && (
           <Button variant="ghost" onClick={() => setParams(seller ? { side } : {})}>
