@@ -139,6 +139,15 @@ class Material(UUIDPrimaryKey, Timestamps, Base):
             postgresql_where=text(LIVE),
         ),
         Index("ix_materials_live_created_at_id", "created_at", "id", postgresql_where=text(LIVE)),
+        # A country filter without text (migration 0025): its bounded count and its newest-first
+        # page read the matches from here instead of a pass over every listing.
+        Index(
+            "ix_materials_live_origin_country_created_at_id",
+            "origin_country",
+            "created_at",
+            "id",
+            postgresql_where=text(LIVE),
+        ),
         Index("ix_materials_live_price_id", "price", "id", postgresql_where=text(LIVE)),
         Index(
             "ix_materials_live_material_type_created_at_id",
