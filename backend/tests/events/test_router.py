@@ -86,6 +86,44 @@ class TestStream:
             assert notification["unread_count"] == 1
             assert notification["link"] == f"/messages/{writer.id}"
 
+    async def test_reading_tells_the_sender(
+        self,
+        live: str,
+        committed: async_sessionmaker[AsyncSession],
+        committed_client: AsyncClient,
+    ) -> None:
+        reader, writer = await users(committed, 2)
+        sent = await committed_client.post(
+            "/api/messages",
+            json={"recipient_id": str(reader.id), "content": "Swatch posted"},
+            headers=auth_headers(writer),
+        )
+        assert sent.status_code == 201
+        async with (
+            httpx.AsyncClient(base_url=live, timeout=10) as http,
+            http.stream("GET", EVENTS, headers=auth_headers(writer)) as response,
+        ):
+            events = read_events(response)
+            assert await next_event(events) == ("ready", {})
+            opened = await committed_client.get(
+                f"/api/messages/{writer.id}", headers=auth_headers(reader)
+            )
+            assert opened.status_code == 200
+            assert await next_event(events) == ("messages_read", {"reader_id": str(reader.id)})
+            # Opening it again reads nothing new and tells no one; the next event is a message.
+            again = await committed_client.get(
+                f"/api/messages/{writer.id}", headers=auth_headers(reader)
+            )
+            assert again.status_code == 200
+            reply = await committed_client.post(
+                "/api/messages",
+                json={"recipient_id": str(writer.id), "content": "Thanks"},
+                headers=auth_headers(reader),
+            )
+            assert reply.status_code == 201
+            name, _ = await next_event(events)
+            assert name == "message"
+
     async def test_ticket_opens_once(
         self,
         live: str,

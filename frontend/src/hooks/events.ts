@@ -41,6 +41,8 @@ export function useLiveEvents(): void {
         void qc.invalidateQueries({ queryKey: notificationKeys.all });
       });
       source.addEventListener("message", () => void qc.invalidateQueries({ queryKey: messageKeys.all }));
+      // The other party read the caller's messages: the open thread shows "Read".
+      source.addEventListener("messages_read", () => void qc.invalidateQueries({ queryKey: messageKeys.all }));
       source.addEventListener("notification", () => void qc.invalidateQueries({ queryKey: notificationKeys.all }));
       // The ticket is spent: reconnect with a new one rather than let EventSource retry with it.
       source.onerror = () => {

@@ -33,7 +33,8 @@ headers) with `?ticket=` from POST /api/events/ticket. Events:
 - `ready` once the stream is open (`{}`);
 - `notification`: a notification as GET /api/notifications lists it, plus `unread_count`;
 - `message`: a message sent to or by the caller (`message_id, sender_id, recipient_id,
-  content, material_id, sent_at`).
+  content, material_id, sent_at`);
+- `messages_read`: someone read the caller's messages to them (`reader_id`).
 
 A comment line is sent every 15 s to keep proxies from closing the stream. After a drop the
 client reconnects (the stream suggests `retry: 3000`) and catches up through the API."""

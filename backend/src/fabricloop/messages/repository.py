@@ -234,8 +234,9 @@ async def history(
     ]
 
 
-async def mark_read(session: AsyncSession, me: uuid.UUID, sender: uuid.UUID) -> None:
-    await session.execute(
+async def mark_read(session: AsyncSession, me: uuid.UUID, sender: uuid.UUID) -> int:
+    """Mark what `sender` sent to `me` as read; returns how many messages were unread."""
+    result = await session.execute(
         update(Message)
         .where(
             Message.recipient_id == me,
@@ -244,3 +245,4 @@ async def mark_read(session: AsyncSession, me: uuid.UUID, sender: uuid.UUID) -> 
         )
         .values(read_at=func.clock_timestamp())
     )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -142,7 +142,9 @@ async def history(
     if not await repository.user_exists(session, other_id):
         raise UserNotFound()
     cursor = await _cursor(session, user.id, other_id, before) if before is not None else None
-    await repository.mark_read(session, user.id, other_id)
+    if await repository.mark_read(session, user.id, other_id):
+        # The sender's open thread shows "Read" without polling (the live stream is up).
+        publish_after_commit(session, other_id, "messages_read", {"reader_id": str(user.id)})
     rows = await repository.history(session, user.id, other_id, limit + 1, cursor)
     has_more = len(rows) > limit
     rows = rows[:limit]
