@@ -20,7 +20,9 @@ export default function LoginPage() {
   const [password, setPassword] = useState("");
   const [errors, setErrors] = useState<Errors>({});
 
-  if (status === "authenticated" && !login.isPending && !notice) return <Navigate to={next} replace />;
+  // Already signed in on arrival: go on. After signing in here, onSuccess navigates instead, and
+  // the form stays (busy) until the next page has loaded rather than leaving an empty page.
+  if (status === "authenticated" && login.isIdle && !notice) return <Navigate to={next} replace />;
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -63,7 +65,7 @@ export default function LoginPage() {
         {err && <ErrorBanner error={message} title={title} />}
         <Input label="Email" type="email" name="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.email} required autoFocus />
         <Input label="Password" type="password" name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={errors.password} required />
-        <Button type="submit" className="w-full" size="lg" loading={login.isPending}>
+        <Button type="submit" className="w-full" size="lg" loading={login.isPending || login.isSuccess}>
           Sign in
         </Button>
       </form>

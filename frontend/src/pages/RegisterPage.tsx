@@ -25,7 +25,8 @@ export default function RegisterPage() {
   const [errors, setErrors] = useState<Errors>({});
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
 
-  if (status === "authenticated" && !register.isPending) return <Navigate to={next} replace />;
+  // As on the sign-in page: only someone already signed in on arrival is sent on from here.
+  if (status === "authenticated" && register.isIdle) return <Navigate to={next} replace />;
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -117,7 +118,7 @@ export default function RegisterPage() {
           required
         />
         <Input label="Phone (optional)" type="tel" name="phone" autoComplete="tel" value={form.phone} onChange={set("phone")} error={errors.phone} hint={PHONE_HINT} />
-        <Button type="submit" className="w-full" size="lg" loading={register.isPending}>
+        <Button type="submit" className="w-full" size="lg" loading={register.isPending || register.isSuccess}>
           Create account
         </Button>
       </form>
