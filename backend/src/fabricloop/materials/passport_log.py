@@ -51,10 +51,11 @@ async def list_metrics(
 async def create_passport(session: AsyncSession, material: Material) -> DigitalProductPassport:
     """The passport of a new material (idempotent), with a `created` change holding its
     initial values."""
-    existing = await passport_repository.get_passport(session, material.id)
-    if existing is not None:
-        return existing
     passport = await passport_repository.add_passport(session, material.id)
+    if passport is None:
+        existing = await passport_repository.get_passport(session, material.id)
+        assert existing is not None
+        return existing
     initial = {
         name: {"old": None, "new": value} for name, value in passport_values(material).items()
     }
@@ -82,7 +83,10 @@ async def record_change(
     `created`, `passport_updated`, `metrics_added`, `material_updated`..."""
     passport = await passport_repository.get_passport(session, material_id)
     if passport is None:
-        passport = await passport_repository.add_passport(session, material_id)
+        passport = await passport_repository.add_passport(
+            session, material_id
+        ) or await passport_repository.get_passport(session, material_id)
+        assert passport is not None
     change = await passport_repository.add_change(
         session,
         PassportChange(

@@ -377,7 +377,7 @@ async def update_material(
         )
     # The row changes even when only images or metrics do, so updated_at always moves.
     material.updated_at = datetime.now(UTC)
-    material = await repository.flush_material(session, material)
+    material = await repository.save_material(session, material)
     if passport_changes:
         await passport_log.record_change(
             session, material.id, user.id, "material_updated", passport_changes

@@ -64,13 +64,23 @@ async def lock_material(session: AsyncSession, material_id: uuid.UUID) -> Materi
 
 
 async def add_material(session: AsyncSession, material: Material) -> Material:
+    # The INSERT's RETURNING fills in what the database generates (id, timestamps, the
+    # search vector): every other column is what the service set.
     session.add(material)
     await session.flush()
-    await session.refresh(material)
+    return material
+
+
+async def save_material(session: AsyncSession, material: Material) -> Material:
+    """Write the changes to a locked material whose `updated_at` the caller set: the row is
+    then what the object holds, so nothing is read back."""
+    await session.flush()
     return material
 
 
 async def flush_material(session: AsyncSession, material: Material) -> Material:
+    """Write the changes and read the row back (server-side `updated_at`, or changes made
+    by statements the session did not track)."""
     await session.flush()
     await session.refresh(material)
     return material

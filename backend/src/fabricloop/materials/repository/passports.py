@@ -11,16 +11,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.materials.models import DigitalProductPassport, PassportChange, SustainabilityMetric
 
 
-async def add_passport(session: AsyncSession, material_id: uuid.UUID) -> DigitalProductPassport:
-    # ON CONFLICT: two requests may both find a (legacy) material without a passport.
-    await session.execute(
+async def add_passport(
+    session: AsyncSession, material_id: uuid.UUID
+) -> DigitalProductPassport | None:
+    """The material's new passport, read from the INSERT's RETURNING; None when it already
+    had one (ON CONFLICT: two requests may both find a legacy material without a passport)."""
+    result = await session.scalars(
         insert(DigitalProductPassport)
         .values(material_id=material_id)
         .on_conflict_do_nothing(index_elements=["material_id"])
+        .returning(DigitalProductPassport)
     )
-    passport = await get_passport(session, material_id)
-    assert passport is not None
-    return passport
+    return result.one_or_none()
 
 
 async def get_passport(
@@ -36,9 +38,9 @@ async def get_passport(
 
 
 async def add_change(session: AsyncSession, change: PassportChange) -> PassportChange:
+    # The INSERT's RETURNING fills in the id and changed_at.
     session.add(change)
     await session.flush()
-    await session.refresh(change)
     return change
 
 
