@@ -3,7 +3,7 @@ import { CertificateForm } from "@/components/certificates/CertificateForm";
 import { CertificateStatusBadge } from "@/components/certificates/CertificateStatus";
 import { DocumentButton } from "@/components/certificates/DocumentButton";
 import { DataList } from "@/components/materials/DataList";
-import { Card, CardBody, CardHeader, EmptyState, PageHeader, PageSpinner, QueryState } from "@/components/ui";
+import { Card, CardBody, CardHeader, EmptyState, ListSkeleton, PageHeader, QueryState } from "@/components/ui";
 import { useMyCertificates } from "@/hooks/trust";
 import { formatDate, formatDateTime } from "@/lib/format";
 import type { Certificate } from "@/lib/types";
@@ -28,7 +28,7 @@ export default function CertificatesPage() {
         </h2>
         <QueryState
           query={q}
-          loading={<PageSpinner label="Loading certificates" />}
+          loading={<ListSkeleton label="Loading certificates" />}
           errorTitle="Could not load your certificates"
           isEmpty={(d) => d.certificates.length === 0}
           empty={<EmptyState title="No certificates yet" description="Certificates you submit appear here with their review status." />}

@@ -1,6 +1,6 @@
 import { type FormEvent, useRef, useState } from "react";
 import { Link } from "react-router";
-import { Badge, Button, Card, CardBody, CardHeader, CountrySelect, ErrorBanner, Input, PageHeader, PageSpinner, QueryState, SuccessBanner, Textarea } from "@/components/ui";
+import { Badge, Button, Card, CardBody, CardHeader, CountrySelect, ErrorBanner, Input, PageHeader, PageSkeleton, QueryState, SuccessBanner, Textarea } from "@/components/ui";
 import { useCompany, useSaveCompany } from "@/hooks/trust";
 import { companyBody, companyForm, validateCompanyForm, type CompanyForm } from "@/lib/companyForm";
 import { ApiError } from "@/lib/errors";
@@ -24,7 +24,7 @@ export default function CompanyPage() {
         title="Company details"
         description="Your legal entity as registered. The FabricLoop operator checks it and marks your account verified; buyers see the verified badge beside your name."
       />
-      <QueryState query={q} loading={<PageSpinner label="Loading company details" />} errorTitle="Could not load your company details">
+      <QueryState query={q} loading={<PageSkeleton label="Loading company details" />} errorTitle="Could not load your company details">
         {(company) => <CompanyEditor company={company} />}
       </QueryState>
     </div>

@@ -2,7 +2,7 @@ import { type FormEvent, useState } from "react";
 import { Link, useParams } from "react-router";
 import { DataList } from "@/components/materials/DataList";
 import { StatusBadge } from "@/components/materials/StatusBadge";
-import { Button, Card, CardBody, CardHeader, PageHeader, PageSpinner, QueryState, Textarea, cx } from "@/components/ui";
+import { Button, Card, CardBody, CardHeader, cx, PageHeader, PageSkeleton, QueryState, Textarea } from "@/components/ui";
 import { useAuth } from "@/hooks/auth";
 import { useDispute, useDisputeMessage } from "@/hooks/money";
 import { useTransaction } from "@/hooks/transactions";
@@ -21,7 +21,7 @@ export default function DisputePage() {
   const q = useDispute(id);
   usePageTitle("Problem with an order");
   return (
-    <QueryState query={q} loading={<PageSpinner label="Loading the dispute" />} errorTitle="Could not load this dispute" notFound={<NotFoundPage />}>
+    <QueryState query={q} loading={<PageSkeleton label="Loading the dispute" />} errorTitle="Could not load this dispute" notFound={<NotFoundPage />}>
       {(d) => <DisputeView dispute={d} />}
     </QueryState>
   );

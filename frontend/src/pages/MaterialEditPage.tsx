@@ -2,7 +2,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useNavigate, useParams } from "react-router";
 import { MaterialForm } from "@/components/materials/form/MaterialForm";
 import { type MaterialFormState, buildBody, buildMetrics, formFromMaterial } from "@/components/materials/form/formState";
-import { ErrorBanner, PageHeader, PageSpinner, QueryState } from "@/components/ui";
+import { ErrorBanner, PageHeader, PageSkeleton, QueryState } from "@/components/ui";
 import { useAuth } from "@/hooks/auth";
 import { useMaterial, useUpdateMaterial } from "@/hooks/materials";
 import { useAddMetrics } from "@/hooks/passports";
@@ -30,7 +30,7 @@ export default function MaterialEditPage() {
     },
   });
 
-  if (q.status !== "success") return <QueryState query={q} loading={<PageSpinner label="Loading listing" />} errorTitle="Could not load this listing" notFound={<NotFoundPage />} />;
+  if (q.status !== "success") return <QueryState query={q} loading={<PageSkeleton label="Loading listing" />} errorTitle="Could not load this listing" notFound={<NotFoundPage />} />;
   if (user && q.data.seller.user_id !== user.user_id) {
     return <ErrorBanner error={new Error("Only the seller can edit this listing.")} title="Not your listing" />;
   }

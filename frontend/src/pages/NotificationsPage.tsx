@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useNavigate } from "react-router";
-import { Button, EmptyState, ErrorBanner, PageHeader, PageSpinner, Pagination, cx } from "@/components/ui";
+import { Button, cx, EmptyState, ErrorBanner, ListSkeleton, PageHeader, Pagination } from "@/components/ui";
 import { useMarkNotificationsRead, useNotifications } from "@/hooks/notifications";
 import { formatRelative } from "@/lib/format";
 import { usePageTitle } from "@/lib/usePageTitle";
@@ -29,7 +29,7 @@ export default function NotificationsPage() {
       {list.error && <ErrorBanner error={list.error} title="Could not load notifications" />}
       {markRead.error && <ErrorBanner error={markRead.error} title="Could not mark as read" />}
       {list.isPending ? (
-        <PageSpinner />
+        <ListSkeleton label="Loading notifications" />
       ) : list.data && list.data.notifications.length === 0 ? (
         <EmptyState title="No notifications yet" description="Messages, orders and other news about your account will appear here." />
       ) : (

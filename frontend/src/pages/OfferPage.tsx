@@ -2,7 +2,7 @@ import { type FormEvent, useState } from "react";
 import { Link, useParams } from "react-router";
 import { DataList } from "@/components/materials/DataList";
 import { StatusBadge } from "@/components/materials/StatusBadge";
-import { Button, ButtonLink, Card, CardBody, CardHeader, ConfirmDialog, ErrorBanner, Input, PageHeader, PageSpinner, QueryState, SuccessBanner } from "@/components/ui";
+import { Button, ButtonLink, Card, CardBody, CardHeader, ConfirmDialog, ErrorBanner, Input, PageHeader, PageSkeleton, QueryState, SuccessBanner } from "@/components/ui";
 import { type AddressForm, AddressFields, emptyAddress, toAddressBody, validateAddress } from "@/components/transactions/AddressFields";
 import { useAuth } from "@/hooks/auth";
 import { useMaterial } from "@/hooks/materials";
@@ -21,7 +21,7 @@ export default function OfferPage() {
   const q = useOffer(id);
   usePageTitle(q.data ? `Offer — ${q.data.material_title}` : "Offer");
   return (
-    <QueryState query={q} loading={<PageSpinner label="Loading offer" />} errorTitle="Could not load this offer" notFound={<NotFoundPage />}>
+    <QueryState query={q} loading={<PageSkeleton label="Loading offer" />} errorTitle="Could not load this offer" notFound={<NotFoundPage />}>
       {(offer) => <OfferView offer={offer} />}
     </QueryState>
   );

@@ -1,6 +1,6 @@
 import { Link } from "react-router";
 import { StatusBadge } from "@/components/materials/StatusBadge";
-import { ButtonLink, EmptyState, PageHeader, Pagination, PageSpinner, QueryState } from "@/components/ui";
+import { ButtonLink, EmptyState, ListSkeleton, PageHeader, Pagination, QueryState } from "@/components/ui";
 import { SegmentedToggle, StatusFilter, useListParams } from "@/components/ui/ListControls";
 import { useAuth } from "@/hooks/auth";
 import { useOffers } from "@/hooks/offers";
@@ -37,7 +37,7 @@ export default function OffersPage() {
       </div>
       <QueryState
         query={q}
-        loading={<PageSpinner label="Loading offers" />}
+        loading={<ListSkeleton label="Loading offers" />}
         errorTitle="Could not load offers"
         isEmpty={(d) => d.offers.length === 0}
         empty={

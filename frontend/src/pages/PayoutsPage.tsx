@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { StatusBadge } from "@/components/materials/StatusBadge";
-import { Button, Card, CardBody, CardHeader, EmptyState, ErrorBanner, PageHeader, Pagination, PageSpinner, QueryState, ScrollRegion } from "@/components/ui";
+import { Button, Card, CardBody, CardHeader, EmptyState, ErrorBanner, ListSkeleton, PageHeader, Pagination, QueryState, ScrollRegion } from "@/components/ui";
 import { useAuth } from "@/hooks/auth";
 import { usePayoutAccount, usePayouts, useStartOnboarding } from "@/hooks/money";
 import { appPath } from "@/hooks/payments";
@@ -54,7 +54,7 @@ function AccountCard() {
     <Card>
       <CardHeader title="Payout account" action={account.data && <StatusBadge status={account.data.status} />} />
       <CardBody className="space-y-3">
-        <QueryState query={account} loading={<PageSpinner label="Loading your payout account" />} errorTitle="Could not load your payout account">
+        <QueryState query={account} loading={<ListSkeleton label="Loading your payout account" rows={2} />} errorTitle="Could not load your payout account">
           {(a: PayoutAccount) => (
             <>
               <p className="text-sm text-stone-700">{ACCOUNT_TEXT[a.status] ?? a.status}</p>
@@ -76,7 +76,7 @@ function PayoutsCard() {
   const [page, setPage] = useState(1);
   const q = usePayouts(page);
   return (
-    <QueryState query={q} loading={<PageSpinner label="Loading payouts" />} errorTitle="Could not load your payouts">
+    <QueryState query={q} loading={<ListSkeleton label="Loading payouts" />} errorTitle="Could not load your payouts">
       {(data) => (
         <>
           <Card>

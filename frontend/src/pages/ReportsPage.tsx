@@ -4,7 +4,7 @@ import { Methodology } from "@/components/reports/Methodology";
 import { MaterialTypeTable, MonthTable } from "@/components/reports/ReportTables";
 import { Scope3Chart } from "@/components/reports/Scope3Chart";
 import { MethodShares, PurchaseLines } from "@/components/reports/ScopeMethods";
-import { Button, ButtonLink, Card, CardBody, CardHeader, EmptyState, ErrorBanner, Input, PageHeader, PageSpinner, QueryState, Stat } from "@/components/ui";
+import { Button, ButtonLink, Card, CardBody, CardHeader, EmptyState, ErrorBanner, FiguresSkeleton, Input, PageHeader, QueryState, Stat } from "@/components/ui";
 import { useAuth } from "@/hooks/auth";
 import { type ReportSide, useExportReport, useSustainabilityReport } from "@/hooks/reports";
 import { useResettableState } from "@/hooks/useResettableState";
@@ -102,7 +102,7 @@ export default function ReportsPage() {
         )}
       </form>
       {exporter.error && <ErrorBanner error={exporter.error} title="Export failed" />}
-      <QueryState query={report} loading={<PageSpinner label="Building report" />} errorTitle="Could not load the report">
+      <QueryState query={report} loading={<FiguresSkeleton label="Building report" />} errorTitle="Could not load the report">
         {(r) => (
           <div className={report.isPlaceholderData ? "space-y-6 opacity-60" : "space-y-6"}>
             <dl className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">

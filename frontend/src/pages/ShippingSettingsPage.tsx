@@ -1,5 +1,5 @@
 import { ProfileEditor } from "@/components/shipping/ProfileEditor";
-import { EmptyState, PageHeader, PageSpinner, QueryState } from "@/components/ui";
+import { EmptyState, PageHeader, PageSkeleton, QueryState } from "@/components/ui";
 import { useAuth } from "@/hooks/auth";
 import { useShippingProfile } from "@/hooks/shipping";
 import { usePageTitle } from "@/lib/usePageTitle";
@@ -19,7 +19,7 @@ export default function ShippingSettingsPage() {
   return (
     <div className="mx-auto max-w-4xl">
       <PageHeader title="Shipping settings" description="Buyers see delivered prices and times on your listings and pay them at checkout. Without a profile, you arrange shipping after each order." />
-      <QueryState query={profile} loading={<PageSpinner label="Loading shipping settings" />} errorTitle="Could not load your shipping profile">
+      <QueryState query={profile} loading={<PageSkeleton label="Loading shipping settings" />} errorTitle="Could not load your shipping profile">
         {(p) => <ProfileEditor profile={p} />}
       </QueryState>
     </div>

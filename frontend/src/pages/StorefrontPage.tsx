@@ -1,7 +1,7 @@
 import { useParams, useSearchParams } from "react-router";
 import { MaterialCard } from "@/components/materials/MaterialCard";
 import { VerifiedBadge } from "@/components/materials/VerifiedBadge";
-import { EmptyState, PageHeader, PageSpinner, Pagination, QueryState, Stat } from "@/components/ui";
+import { EmptyState, PageHeader, PageSkeleton, Pagination, QueryState, Stat } from "@/components/ui";
 import { STOREFRONT_PAGE_SIZE, useStorefront } from "@/hooks/sellers";
 import { countryName, formatCo2, formatDate, formatKg, formatLitres, formatNumber } from "@/lib/format";
 import { usePageTitle } from "@/lib/usePageTitle";
@@ -15,7 +15,7 @@ export default function StorefrontPage() {
   const q = useStorefront(id, page);
   usePageTitle(q.data?.company_name ?? "Seller");
   return (
-    <QueryState query={q} loading={<PageSpinner label="Loading the seller" />} errorTitle="Could not load this seller" notFound={<NotFoundPage />}>
+    <QueryState query={q} loading={<PageSkeleton label="Loading the seller" />} errorTitle="Could not load this seller" notFound={<NotFoundPage />}>
       {(s) => (
         <div className={q.isPlaceholderData ? "opacity-60" : undefined}>
           <PageHeader

@@ -4,7 +4,7 @@ import { StatusBadge } from "@/components/materials/StatusBadge";
 import { OrderMoneyCard } from "@/components/money/OrderMoney";
 import { carrierName, DeliveryCard } from "@/components/shipping/DeliveryCard";
 import { TransactionActions } from "@/components/transactions/TransactionActions";
-import { ButtonLink, Card, CardBody, CardHeader, PageHeader, PageSpinner, QueryState } from "@/components/ui";
+import { ButtonLink, Card, CardBody, CardHeader, PageHeader, PageSkeleton, QueryState } from "@/components/ui";
 import { useAuth } from "@/hooks/auth";
 import { useTransaction } from "@/hooks/transactions";
 import { countryName, formatDateTime, formatMoney, formatQuantity, humanize, unitLabel } from "@/lib/format";
@@ -17,7 +17,7 @@ export default function TransactionDetailPage() {
   const q = useTransaction(id);
   usePageTitle(q.data ? `Order — ${q.data.material_title}` : "Order");
 
-  if (q.status !== "success") return <QueryState query={q} loading={<PageSpinner label="Loading order" />} errorTitle="Could not load this order" notFound={<NotFoundPage />} />;
+  if (q.status !== "success") return <QueryState query={q} loading={<PageSkeleton label="Loading order" />} errorTitle="Could not load this order" notFound={<NotFoundPage />} />;
   const tx = q.data;
   const isBuyer = tx.buyer.user_id === user?.user_id;
   const other = isBuyer ? tx.seller : tx.buyer;

@@ -1,5 +1,5 @@
 import { TransactionTable } from "@/components/transactions/TransactionTable";
-import { ButtonLink, EmptyState, PageHeader, Pagination, PageSpinner, QueryState } from "@/components/ui";
+import { ButtonLink, EmptyState, ListSkeleton, PageHeader, Pagination, QueryState } from "@/components/ui";
 import { SegmentedToggle, StatusFilter, useListParams } from "@/components/ui/ListControls";
 import { useAuth } from "@/hooks/auth";
 import { useTransactions } from "@/hooks/transactions";
@@ -35,7 +35,7 @@ export default function TransactionsPage() {
       </div>
       <QueryState
         query={q}
-        loading={<PageSpinner label="Loading orders" />}
+        loading={<ListSkeleton label="Loading orders" />}
         errorTitle="Could not load orders"
         isEmpty={(d) => d.transactions.length === 0}
         empty={

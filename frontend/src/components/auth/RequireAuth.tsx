@@ -1,13 +1,13 @@
 import type { ReactNode } from "react";
 import { Navigate, useLocation } from "react-router";
-import { PageSpinner } from "@/components/ui";
+import { PageSkeleton } from "@/components/ui";
 import { useAuth } from "./auth-context";
 
 /** Render children for signed-in users; send others to /login and back here afterwards. */
 export function RequireAuth({ children }: { children: ReactNode }) {
   const { status, notice } = useAuth();
   const location = useLocation();
-  if (status === "loading") return <PageSpinner label="Restoring your session" />;
+  if (status === "loading") return <PageSkeleton label="Restoring your session" />;
   // Signed out on purpose (logout, deletion): to the sign-in page with the notice, not back here.
   if (status === "anonymous" && notice) return <Navigate to="/login" replace state={{ notice }} />;
   if (status === "anonymous") {

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { ApiError } from "@/lib/errors";
 import { ErrorBanner } from "./ErrorBanner";
-import { PageSpinner } from "./Spinner";
+import { ListSkeleton } from "./Skeleton";
 
 /** The part of a TanStack Query result that the four states depend on. */
 export interface QueryLike<T> {
@@ -13,7 +13,7 @@ export interface QueryLike<T> {
 
 interface Props<T> {
   query: QueryLike<T>;
-  /** What shows while the first response is on its way (default: a page spinner). */
+  /** What shows while the first response is on its way (default: a list skeleton). */
   loading?: ReactNode;
   /** The title of the error banner. */
   errorTitle?: string;
@@ -29,12 +29,12 @@ interface Props<T> {
 }
 
 /**
- * One place for the loading / error / empty / data states of a query: a spinner (or the
- * skeleton passed as `loading`), an error banner with Retry, an optional 404 and empty state,
+ * One place for the loading / error / empty / data states of a query: a skeleton (a list
+ * unless another is passed as `loading`), an error banner with Retry, an optional 404 and empty state,
  * then the data.
  */
 export function QueryState<T>({ query, loading, errorTitle, errorClassName, notFound, isEmpty, empty, children }: Props<T>) {
-  if (query.status === "pending") return <>{loading ?? <PageSpinner />}</>;
+  if (query.status === "pending") return <>{loading ?? <ListSkeleton />}</>;
   if (query.status === "error") {
     if (notFound !== undefined && query.error instanceof ApiError && query.error.status === 404) return <>{notFound}</>;
     return <ErrorBanner error={query.error} title={errorTitle} className={errorClassName} onRetry={() => void query.refetch()} />;

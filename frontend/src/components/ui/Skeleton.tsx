@@ -34,3 +34,28 @@ export function PageSkeleton({ label = "Loading page" }: { label?: string }) {
     </SkeletonRegion>
   );
 }
+
+/** A list on its way (orders, offers, queues): rows the height of the list's own. */
+export function ListSkeleton({ label = "Loading", rows = 4 }: { label?: string; rows?: number }) {
+  return (
+    <SkeletonRegion label={label} className="space-y-3">
+      {Array.from({ length: rows }, (_, i) => (
+        <Skeleton key={i} className="h-16 rounded-xl" />
+      ))}
+    </SkeletonRegion>
+  );
+}
+
+/** Figures on their way (a report, statistics, an account card): a row of figures and a panel. */
+export function FiguresSkeleton({ label = "Loading" }: { label?: string }) {
+  return (
+    <SkeletonRegion label={label} className="space-y-4">
+      <div className="grid gap-4 sm:grid-cols-3">
+        <Skeleton className="h-20 rounded-xl" />
+        <Skeleton className="h-20 rounded-xl" />
+        <Skeleton className="h-20 rounded-xl" />
+      </div>
+      <Skeleton className="h-40 rounded-2xl" />
+    </SkeletonRegion>
+  );
+}

@@ -19,11 +19,3 @@ export function BlockSpinner({ label = "Loading", className = "p-8" }: { label?:
     </div>
   );
 }
-
-export function PageSpinner({ label = "Loading" }: { label?: string }) {
-  return (
-    <div className="flex min-h-[40vh] items-center justify-center text-brand-700">
-      <Spinner label={label} className="scale-150" />
-    </div>
-  );
-}

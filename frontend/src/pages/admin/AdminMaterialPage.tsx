@@ -4,7 +4,7 @@ import { ReportCard } from "@/components/admin/ReportCard";
 import { DataList } from "@/components/materials/DataList";
 import { StatusBadge } from "@/components/materials/StatusBadge";
 import { VerifiedBadge } from "@/components/materials/VerifiedBadge";
-import { Card, CardBody, CardHeader, EmptyState, PageHeader, PageSpinner, QueryState } from "@/components/ui";
+import { Card, CardBody, CardHeader, EmptyState, ListSkeleton, PageHeader, PageSkeleton, QueryState } from "@/components/ui";
 import { useReportQueue } from "@/hooks/admin";
 import { useMaterial } from "@/hooks/materials";
 import { formatDateTime, formatMoney, formatQuantity, humanize } from "@/lib/format";
@@ -17,7 +17,7 @@ export default function AdminMaterialPage() {
   const q = useMaterial(id);
   usePageTitle(q.data ? `Moderate — ${q.data.title}` : "Listing");
   return (
-    <QueryState query={q} loading={<PageSpinner label="Loading listing" />} errorTitle="Could not load this listing" notFound={<NotFoundPage />}>
+    <QueryState query={q} loading={<PageSkeleton label="Loading listing" />} errorTitle="Could not load this listing" notFound={<NotFoundPage />}>
       {(m) => <Moderation material={m} />}
     </QueryState>
   );
@@ -83,7 +83,7 @@ function Moderation({ material: m }: { material: MaterialDetail }) {
         </h2>
         <QueryState
           query={reports}
-          loading={<PageSpinner label="Loading reports" />}
+          loading={<ListSkeleton label="Loading reports" />}
           errorTitle="Could not load reports"
           isEmpty={(d) => d.reports.length === 0}
           empty={<EmptyState title="No reports on this listing" />}

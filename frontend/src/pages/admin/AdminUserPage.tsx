@@ -3,7 +3,7 @@ import { Link, useParams } from "react-router";
 import { ConfirmAction } from "@/components/admin/ConfirmAction";
 import { UserBadges } from "@/components/admin/UserBadges";
 import { DataList } from "@/components/materials/DataList";
-import { Button, Card, CardBody, CardHeader, PageHeader, PageSpinner, QueryState, SuccessBanner } from "@/components/ui";
+import { Button, Card, CardBody, CardHeader, PageHeader, PageSkeleton, QueryState, SuccessBanner } from "@/components/ui";
 import { useAuth } from "@/hooks/auth";
 import { useAdminUser, useUserAction } from "@/hooks/admin";
 import { countryName, formatDate, formatDateTime, humanize } from "@/lib/format";
@@ -19,7 +19,7 @@ export default function AdminUserPage() {
   const q = useAdminUser(id);
   usePageTitle(q.data?.company_name ?? "Account");
   return (
-    <QueryState query={q} loading={<PageSpinner label="Loading account" />} errorTitle="Could not load this account" notFound={<NotFoundPage />}>
+    <QueryState query={q} loading={<PageSkeleton label="Loading account" />} errorTitle="Could not load this account" notFound={<NotFoundPage />}>
       {(u) => <UserView user={u} />}
     </QueryState>
   );

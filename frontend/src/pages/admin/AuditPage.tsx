@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { TargetLink } from "@/components/admin/links";
-import { Button, EmptyState, Input, PageHeader, Pagination, PageSpinner, QueryState, Select } from "@/components/ui";
+import { Button, EmptyState, Input, ListSkeleton, PageHeader, Pagination, QueryState, Select } from "@/components/ui";
 import { useAuditLog } from "@/hooks/admin";
 import { useResettableState } from "@/hooks/useResettableState";
 import { pageParam, useParamsState } from "@/hooks/useParamsState";
@@ -61,7 +61,7 @@ export default function AuditPage() {
       </form>
       <QueryState
         query={q}
-        loading={<PageSpinner label="Loading the audit log" />}
+        loading={<ListSkeleton label="Loading the audit log" />}
         errorTitle="Could not load the audit log"
         isEmpty={(d) => d.entries.length === 0}
         empty={<EmptyState title="No actions recorded" description="Operator actions matching these filters will appear here." />}

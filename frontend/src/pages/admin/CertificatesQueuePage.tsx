@@ -4,7 +4,7 @@ import { ConfirmAction } from "@/components/admin/ConfirmAction";
 import { CertificateStatusBadge } from "@/components/certificates/CertificateStatus";
 import { DocumentButton } from "@/components/certificates/DocumentButton";
 import { DataList } from "@/components/materials/DataList";
-import { Button, Card, CardBody, EmptyState, PageHeader, Pagination, PageSpinner, QueryState, Select, SuccessBanner } from "@/components/ui";
+import { Button, Card, CardBody, EmptyState, ListSkeleton, PageHeader, Pagination, QueryState, Select, SuccessBanner } from "@/components/ui";
 import { useCertificateQueue, useReviewCertificate } from "@/hooks/admin";
 import { pageParam, useParamsState } from "@/hooks/useParamsState";
 import { formatDate, formatDateTime } from "@/lib/format";
@@ -36,7 +36,7 @@ export default function CertificatesQueuePage() {
       {done && <SuccessBanner className="mb-4">{done}</SuccessBanner>}
       <QueryState
         query={q}
-        loading={<PageSpinner label="Loading certificates" />}
+        loading={<ListSkeleton label="Loading certificates" />}
         errorTitle="Could not load certificates"
         isEmpty={(d) => d.certificates.length === 0}
         empty={<EmptyState title={status === "pending" ? "No certificates waiting for review" : "No certificates"} description="Certificates sellers submit appear here." />}

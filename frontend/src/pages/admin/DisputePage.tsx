@@ -4,7 +4,7 @@ import { DisputeThread } from "@/components/admin/DisputeThread";
 import { ResolveDispute } from "@/components/admin/ResolveDispute";
 import { DataList } from "@/components/materials/DataList";
 import { StatusBadge } from "@/components/materials/StatusBadge";
-import { Card, CardBody, CardHeader, PageHeader, PageSpinner, QueryState, SuccessBanner } from "@/components/ui";
+import { Card, CardBody, CardHeader, PageHeader, PageSkeleton, QueryState, SuccessBanner } from "@/components/ui";
 import { useDispute } from "@/hooks/admin";
 import { formatDateTime, formatMoney, formatQuantity, humanize } from "@/lib/format";
 import { outcomeLabel } from "@/lib/trust";
@@ -17,7 +17,7 @@ export default function DisputePage() {
   const q = useDispute(id);
   usePageTitle("Dispute");
   return (
-    <QueryState query={q} loading={<PageSpinner label="Loading dispute" />} errorTitle="Could not load this dispute" notFound={<NotFoundPage />}>
+    <QueryState query={q} loading={<PageSkeleton label="Loading dispute" />} errorTitle="Could not load this dispute" notFound={<NotFoundPage />}>
       {(d) => <DisputeView dispute={d} />}
     </QueryState>
   );

@@ -1,6 +1,6 @@
 import { Link } from "react-router";
 import { StatusBadge } from "@/components/materials/StatusBadge";
-import { EmptyState, PageHeader, Pagination, PageSpinner, QueryState, Select } from "@/components/ui";
+import { EmptyState, ListSkeleton, PageHeader, Pagination, QueryState, Select } from "@/components/ui";
 import { useDisputeQueue } from "@/hooks/admin";
 import { pageParam, useParamsState } from "@/hooks/useParamsState";
 import { formatDateTime, formatRelative, humanize } from "@/lib/format";
@@ -31,7 +31,7 @@ export default function DisputesQueuePage() {
       </div>
       <QueryState
         query={q}
-        loading={<PageSpinner label="Loading disputes" />}
+        loading={<ListSkeleton label="Loading disputes" />}
         errorTitle="Could not load disputes"
         isEmpty={(d) => d.disputes.length === 0}
         empty={<EmptyState title={status === "open" ? "No open disputes" : "No disputes"} description="Disputes buyers open on shipped orders appear here." />}

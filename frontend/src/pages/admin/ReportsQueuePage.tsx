@@ -1,5 +1,5 @@
 import { ReportCard } from "@/components/admin/ReportCard";
-import { EmptyState, PageHeader, Pagination, PageSpinner, QueryState, Select } from "@/components/ui";
+import { EmptyState, ListSkeleton, PageHeader, Pagination, QueryState, Select } from "@/components/ui";
 import { useReportQueue } from "@/hooks/admin";
 import { pageParam, useParamsState } from "@/hooks/useParamsState";
 import { REPORT_REASONS } from "@/lib/trust";
@@ -37,7 +37,7 @@ export default function ReportsQueuePage() {
       </div>
       <QueryState
         query={q}
-        loading={<PageSpinner label="Loading reports" />}
+        loading={<ListSkeleton label="Loading reports" />}
         errorTitle="Could not load reports"
         isEmpty={(d) => d.reports.length === 0}
         empty={<EmptyState title={status === "open" ? "No open reports" : "No reports"} description="Reports users send about listings appear here." />}

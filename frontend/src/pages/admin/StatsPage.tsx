@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { CountChart } from "@/components/admin/StatsCharts";
-import { Button, Card, CardBody, CardHeader, Input, PageHeader, PageSpinner, QueryState, Stat, ScrollRegion } from "@/components/ui";
+import { Button, Card, CardBody, CardHeader, FiguresSkeleton, Input, PageHeader, QueryState, ScrollRegion, Stat } from "@/components/ui";
 import { usePlatformStats } from "@/hooks/admin";
 import { useParamsState } from "@/hooks/useParamsState";
 import { useResettableState } from "@/hooks/useResettableState";
@@ -50,7 +50,7 @@ export default function StatsPage() {
           </p>
         )}
       </form>
-      <QueryState query={q} loading={<PageSpinner label="Computing statistics" />} errorTitle="Could not load the statistics">
+      <QueryState query={q} loading={<FiguresSkeleton label="Computing statistics" />} errorTitle="Could not load the statistics">
         {(s) => <StatsView stats={s} dim={q.isPlaceholderData} />}
       </QueryState>
     </div>

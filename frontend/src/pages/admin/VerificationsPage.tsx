@@ -1,7 +1,7 @@
 import { type FormEvent } from "react";
 import { Link } from "react-router";
 import { UserBadges } from "@/components/admin/UserBadges";
-import { Button, EmptyState, Input, PageHeader, Pagination, PageSpinner, QueryState, Select } from "@/components/ui";
+import { Button, EmptyState, Input, ListSkeleton, PageHeader, Pagination, QueryState, Select } from "@/components/ui";
 import { useAdminUsers } from "@/hooks/admin";
 import { pageParam, useParamsState } from "@/hooks/useParamsState";
 import { useResettableState } from "@/hooks/useResettableState";
@@ -48,7 +48,7 @@ export default function VerificationsPage() {
       </div>
       <QueryState
         query={users}
-        loading={<PageSpinner label="Loading accounts" />}
+        loading={<ListSkeleton label="Loading accounts" />}
         errorTitle="Could not load accounts"
         isEmpty={(d) => d.users.length === 0}
         empty={<EmptyState title={view.empty} description={q ? `Nothing matches “${q}”.` : undefined} />}
