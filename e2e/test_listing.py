@@ -28,7 +28,7 @@ def test_manufacturer_lists_a_material_with_a_photo(page: Page, base_url: str, a
     title = f"Sage organic cotton poplin {uuid.uuid4().hex[:6]}"
     login_in_browser(page, base_url, seller)
 
-    page.get_by_role("link", name="+ List material").click()
+    page.get_by_role("banner").get_by_role("link", name="+ List material").click()
     expect(page).to_have_url(re.compile(r"/materials/new$"))
     expect(page.get_by_role("heading", name="List a material")).to_be_visible()
 
