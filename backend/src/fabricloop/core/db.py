@@ -3,11 +3,11 @@
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 import structlog
 from fastapi import Depends, Request
-from sqlalchemy import event, exc
+from sqlalchemy import CursorResult, Executable, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -72,6 +72,15 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
     )
     _check_connections(engine)
     return engine
+
+
+async def execute_rowcount(
+    session: AsyncSession, statement: Executable, params: dict[str, Any] | None = None
+) -> int:
+    """Run an UPDATE, DELETE or INSERT ... SELECT and return how many rows it touched (a DML
+    statement's result is a cursor result, which the session's signature does not say)."""
+    result = cast("CursorResult[Any]", await session.execute(statement, params))
+    return int(result.rowcount or 0)
 
 
 def _check_connections(engine: AsyncEngine) -> None:

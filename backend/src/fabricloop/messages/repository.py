@@ -14,6 +14,7 @@ from sqlalchemy import Select, func, insert, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
+from fabricloop.core.db import execute_rowcount
 from fabricloop.materials.models import Material
 from fabricloop.messages.models import Message
 from fabricloop.messages.schemas import PREVIEW_LENGTH
@@ -236,13 +237,13 @@ async def history(
 
 async def mark_read(session: AsyncSession, me: uuid.UUID, sender: uuid.UUID) -> int:
     """Mark what `sender` sent to `me` as read; returns how many messages were unread."""
-    result = await session.execute(
+    return await execute_rowcount(
+        session,
         update(Message)
         .where(
             Message.recipient_id == me,
             Message.sender_id == sender,
             Message.read_at.is_(None),
         )
-        .values(read_at=func.clock_timestamp())
+        .values(read_at=func.clock_timestamp()),
     )
-    return int(getattr(result, "rowcount", 0) or 0)

@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
+from fabricloop.core.db import execute_rowcount
 from fabricloop.notifications.models import Notification, NotificationSetting, OutboxEmail
 
 # One round trip for a notification: its row, its email in the outbox unless the user turned
@@ -113,13 +114,13 @@ async def mark_read(
     condition = and_(Notification.user_id == user_id, Notification.read_at.is_(None))
     if ids is not None:
         condition = and_(condition, Notification.id.in_(ids))
-    result = await session.execute(
+    return await execute_rowcount(
+        session,
         update(Notification)
         .where(condition)
         .values(read_at=now)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def email_settings(session: AsyncSession, user_id: uuid.UUID) -> dict[str, bool]:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from fabricloop.auth.models import User
+from fabricloop.core.db import execute_rowcount
 from fabricloop.materials.models import Material
 from fabricloop.offers.models import Offer
 
@@ -118,10 +119,10 @@ async def expire_due(session: AsyncSession, now: datetime) -> int:
     """Record every open offer past its expiry as `expired`; a conditional update, so a round
     or an answer racing it either lands first (and the offer is no longer due) or finds it
     expired."""
-    result = await session.execute(
+    return await execute_rowcount(
+        session,
         update(Offer)
         .where(Offer.status == "open", Offer.expires_at <= now)
         .values(status="expired", updated_at=now)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]

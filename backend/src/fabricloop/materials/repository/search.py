@@ -19,6 +19,7 @@ import orjson
 from sqlalchemy import RowMapping, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fabricloop.core.db import execute_rowcount
 from fabricloop.materials.models import FACET_COUNTS_ALL, MATERIAL_SEARCH_PARTITION_PREFIX
 from fabricloop.materials.search_query import SearchQuery
 
@@ -727,8 +728,7 @@ REBUILD_FACET_COUNTS = (
 async def rebuild_facet_counts(session: AsyncSession) -> int:
     """Rebuild material_facet_counts; the number of its rows."""
     await session.execute(text(REBUILD_FACET_COUNTS[0]))
-    result = await session.execute(text(REBUILD_FACET_COUNTS[1]), {"all": FACET_COUNTS_ALL})
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return await execute_rowcount(session, text(REBUILD_FACET_COUNTS[1]), {"all": FACET_COUNTS_ALL})
 
 
 async def matching_ids(
