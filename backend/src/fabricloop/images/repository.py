@@ -1,9 +1,10 @@
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fabricloop.core.leases import claim_due_rows
 from fabricloop.images.models import Image
 
 
@@ -41,18 +42,15 @@ async def claim_thumbnails(
     """Images whose thumbnail is due, each counted as one more attempt and put back `lease`
     later: a worker that dies mid-way leaves them to be made again then, and no other worker
     takes them meanwhile. Rows locked elsewhere (a listing attaching them) are skipped."""
-    due = (
-        select(Image.id)
-        .where(Image.thumbnail_status == "pending", Image.thumbnail_due_at <= now)
-        .order_by(Image.thumbnail_due_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-        .scalar_subquery()
-    )
     claimed = (
-        update(Image)
-        .where(Image.id.in_(due))
-        .values(thumbnail_attempts=Image.thumbnail_attempts + 1, thumbnail_due_at=now + lease)
+        claim_due_rows(
+            Image,
+            due=and_(Image.thumbnail_status == "pending", Image.thumbnail_due_at <= now),
+            due_at=Image.thumbnail_due_at,
+            attempts=Image.thumbnail_attempts,
+            limit=limit,
+            leased_until=now + lease,
+        )
         .returning(Image)
         .execution_options(populate_existing=True)
     )

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
 from fabricloop.core.db import execute_rowcount
+from fabricloop.core.leases import claim_due_rows
 from fabricloop.notifications.models import Notification, NotificationSetting, OutboxEmail
 
 # One round trip for a notification: its row, its email in the outbox unless the user turned
@@ -154,20 +155,14 @@ async def claim_due(
     """Due emails, each counted as one more attempt and put back `retry_after` later: a worker
     that dies mid-send leaves its emails to be tried again then (never lost), and no other
     worker takes them meanwhile. Rows locked by another worker are skipped."""
-    due = (
-        select(OutboxEmail.id)
-        .where(OutboxEmail.status == "pending", OutboxEmail.next_attempt_at <= now)
-        .order_by(OutboxEmail.next_attempt_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-        .scalar_subquery()
-    )
-    claimed = (
-        update(OutboxEmail)
-        .where(OutboxEmail.id.in_(due))
-        .values(attempts=OutboxEmail.attempts + 1, next_attempt_at=now + retry_after)
-        .returning(OutboxEmail.id)
-    )
+    claimed = claim_due_rows(
+        OutboxEmail,
+        due=and_(OutboxEmail.status == "pending", OutboxEmail.next_attempt_at <= now),
+        due_at=OutboxEmail.next_attempt_at,
+        attempts=OutboxEmail.attempts,
+        limit=limit,
+        leased_until=now + retry_after,
+    ).returning(OutboxEmail.id)
     ids = list((await session.scalars(claimed)).all())
     if not ids:
         return []
