@@ -128,6 +128,43 @@ class TestTokens:
             with pytest.raises(tokens.InvalidToken):
                 tokens.decode(SECRET, token, "access")
 
+    def test_unknown_type(self) -> None:
+        now = datetime.now(UTC)
+        claims = {"sub": str(uuid.uuid4()), "jti": str(uuid.uuid4()), "type": "other"}
+        token = jwt.encode(
+            {**claims, "iat": now, "exp": now + timedelta(minutes=5)}, SECRET, algorithm="HS256"
+        )
+        with pytest.raises(tokens.InvalidToken):
+            tokens.decode(SECRET, token, "access")
+
+    def test_a_token_checked_before_is_refused_once_expired(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        token, claims = tokens.issue(SECRET, uuid.uuid4(), "access", 60)
+        assert tokens.decode(SECRET, token, "access") == claims
+        later = claims.expires_at.timestamp()
+        monkeypatch.setattr(tokens, "_clock", lambda: later)
+        with pytest.raises(tokens.InvalidToken):
+            tokens.decode(SECRET, token, "access")
+        monkeypatch.setattr(tokens, "_clock", lambda: later - 1)
+        # Checked afresh (the signature again): still valid a second before.
+        assert tokens.decode(SECRET, token, "access") == claims
+
+    def test_a_token_checked_before_keeps_its_type_and_secret(self) -> None:
+        token, claims = tokens.issue(SECRET, uuid.uuid4(), "access", 60)
+        assert tokens.decode(SECRET, token, "access") == claims
+        with pytest.raises(tokens.InvalidToken):
+            tokens.decode(SECRET, token, "refresh")
+        with pytest.raises(tokens.InvalidToken):
+            tokens.decode("other-" + "k" * 40, token, "access")
+
+    def test_the_checked_tokens_are_bounded(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(tokens, "VERIFIED_LIMIT", 2)
+        issued = [tokens.issue(SECRET, uuid.uuid4(), "access", 60) for _ in range(5)]
+        for token, claims in issued:
+            assert tokens.decode(SECRET, token, "access") == claims
+            assert len(tokens._verified) <= 2
+
     @pytest.mark.parametrize(
         "header",
         [None, "", "Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "Bearer not.a.token"],

@@ -1,5 +1,6 @@
 """JWTs: HS256 only, with exp, iat, jti and type always required."""
 
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -9,6 +10,14 @@ import jwt
 
 ALGORITHM = "HS256"
 TokenType = Literal["access", "refresh"]
+# Tokens whose signature and claims were checked, by (secret, token): a client sends the same
+# access token with every request, and the rate limiter reads it before the route does, so
+# PyJWT's checks (HMAC, base64, JSON, claim validation) ran twice per request for the same
+# answer, costing more CPU than some requests' SQL. Only the expiry changes with time: it is
+# checked at every use. Bounded as core.metrics bounds its users.
+VERIFIED_LIMIT = 50_000
+_verified: dict[tuple[str, str], tuple["TokenClaims", float]] = {}
+_clock = time.time
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,24 @@ def issue(
 
 
 def decode(secret: str, token: str, expected_type: TokenType) -> TokenClaims:
+    known = _verified.get((secret, token))
+    if known is None:
+        claims = _decode(secret, token)
+        known = claims, claims.expires_at.timestamp()
+        if len(_verified) >= VERIFIED_LIMIT:
+            _verified.clear()
+        _verified[(secret, token)] = known
+    claims, expires = known
+    # PyJWT's rule (no leeway): expired from the second `exp` names.
+    if _clock() >= expires:
+        _verified.pop((secret, token), None)
+        raise InvalidToken("Signature has expired")
+    if claims.type != expected_type:
+        raise InvalidToken("wrong token type")
+    return claims
+
+
+def _decode(secret: str, token: str) -> TokenClaims:
     try:
         payload = jwt.decode(
             token,
@@ -64,13 +91,14 @@ def decode(secret: str, token: str, expected_type: TokenType) -> TokenClaims:
             algorithms=[ALGORITHM],
             options={"require": ["exp", "iat", "jti", "sub", "type"]},
         )
-        if payload["type"] != expected_type:
-            raise InvalidToken("wrong token type")
+        token_type = payload["type"]
+        if token_type not in ("access", "refresh"):
+            raise InvalidToken("unknown token type")
         family = payload.get("fam")
         return TokenClaims(
             user_id=uuid.UUID(payload["sub"]),
             jti=uuid.UUID(payload["jti"]),
-            type=expected_type,
+            type=token_type,
             issued_at=datetime.fromtimestamp(payload["iat"], UTC),
             expires_at=datetime.fromtimestamp(payload["exp"], UTC),
             family_id=uuid.UUID(family) if family else None,
