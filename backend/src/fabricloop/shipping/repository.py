@@ -3,25 +3,35 @@
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.shipping.models import ShippingProfile, ShippingZone
 
+# Built once: every order reads its seller's profile (most sellers have none, and then this
+# statement is the whole cost).
+_PROFILE = (
+    select(ShippingProfile)
+    .where(ShippingProfile.seller_id == bindparam("seller_id"))
+    .execution_options(populate_existing=True)
+)
+_ZONES = (
+    select(ShippingZone)
+    .where(ShippingZone.seller_id == bindparam("seller_id"))
+    .order_by(ShippingZone.position)
+    .execution_options(populate_existing=True)
+)
+
 
 async def get_profile(
     session: AsyncSession, seller_id: uuid.UUID
 ) -> tuple[ShippingProfile, list[ShippingZone]] | None:
-    profile = await session.get(ShippingProfile, seller_id, populate_existing=True)
+    seller = {"seller_id": seller_id}
+    profile = (await session.scalars(_PROFILE, seller)).one_or_none()
     if profile is None:
         return None
-    zones = await session.scalars(
-        select(ShippingZone)
-        .where(ShippingZone.seller_id == seller_id)
-        .order_by(ShippingZone.position)
-        .execution_options(populate_existing=True)
-    )
+    zones = await session.scalars(_ZONES, seller)
     return profile, list(zones)
 
 

@@ -61,8 +61,12 @@ _COLUMNS = (
 )
 
 
+# Built once (as _RESERVE below): every purchase reads its listing with it.
+_GET_LISTING = select(*_COLUMNS).where(Material.id == bindparam("material_id"))
+
+
 async def get_listing(session: AsyncSession, material_id: uuid.UUID) -> Listing | None:
-    row = (await session.execute(select(*_COLUMNS).where(Material.id == material_id))).first()
+    row = (await session.execute(_GET_LISTING, {"material_id": material_id})).first()
     if row is None:
         return None
     values = list(row)
