@@ -123,6 +123,8 @@ def names(data: dict[str, Any]) -> list[str]:
         ({"color": "red", "min_width_cm": "140"}, {"B"}),
         ({"color": "navy", "min_weight_gsm": "100"}, {"C"}),  # A has no lots to weigh
         ({"color": "%"}, set()),  # a wildcard is a character
+        ({"color": "re"}, {"B"}),  # shorter than a trigram
+        ({"color": "avy bl"}, {"A"}),
         ({"color": "blue", "sample_available": "true", "material_type": "cotton"}, {"A"}),
         ({"unit": "m"}, {"B"}),
         ({"unit": "kg"}, {"A", "C", "D"}),
@@ -175,6 +177,32 @@ async def test_display_currency_converts_sorts_and_bounds(
     newest = await search(client, display_currency="GBP", **q)
     assert set(names(newest)) == {"A", "B", "C", "D"}
     assert {m["title"]: m["display_price"] for m in newest["materials"]}["Fabric A"] == 8.0
+
+
+@pytest.mark.parametrize(
+    ("color", "expected"),
+    [
+        ("navy", {"A", "C"}),
+        ("red", {"B"}),
+        ("NAVY BLUE", {"A"}),
+        ("avy", {"A", "C"}),
+        ("xyz", set()),
+    ],
+)
+@pytest.mark.usefixtures("stock")
+async def test_colour_candidates_find_what_walking_finds(
+    session: AsyncSession, color: str, expected: set[str]
+) -> None:
+    """A page by colour reads the listings in order (dense matches) or the candidates of the
+    trigram indexes (sparse ones): both find the same listings, lots' colours included."""
+    query = SearchParams(color=color).query()
+    for candidates in (False, True):
+        sql, params = search_repository.page_sql(query, counted=False, candidates=candidates)
+        assert ("material_color_grams" in sql) == candidates
+        rows = (await session.execute(text(sql), params)).mappings().all()
+        assert {r["title"].removeprefix("Fabric ") for r in rows} == expected, candidates
+    sql, params = search_repository.count_sql(query)
+    assert (await session.execute(text(sql), params)).mappings().one()["total"] == len(expected)
 
 
 @pytest.mark.usefixtures("stock")

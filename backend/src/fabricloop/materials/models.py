@@ -149,6 +149,14 @@ class Material(UUIDPrimaryKey, Timestamps, Base):
             postgresql_where=text(LIVE),
         ),
         Index("ix_materials_live_price_id", "price", "id", postgresql_where=text(LIVE)),
+        # The colour filter's candidates (migration 0026): the listings whose colour has every
+        # trigram of the searched text.
+        Index(
+            "ix_materials_live_color_grams",
+            text("material_color_grams(color)"),
+            postgresql_using="gin",
+            postgresql_where=text(LIVE),
+        ),
         Index(
             "ix_materials_live_material_type_created_at_id",
             "material_type",
@@ -237,6 +245,11 @@ class MaterialLot(UUIDPrimaryKey, Base):
         CheckConstraint("width_cm IS NULL OR width_cm > 0", name="width_positive"),
         CheckConstraint("weight_gsm IS NULL OR weight_gsm > 0", name="weight_positive"),
         Index("uq_material_lots_material_id_lot_code", "material_id", "lot_code", unique=True),
+        Index(
+            "ix_material_lots_color_grams",
+            text("material_color_grams(color)"),
+            postgresql_using="gin",
+        ),
     )
 
     material_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("materials.id", ondelete="CASCADE"))

@@ -122,11 +122,34 @@ def _like(value: str) -> str:
     return f"%{escaped}%"
 
 
-def _listing_clauses(query: SearchQuery, clauses: list[str], params: dict[str, Any]) -> None:
+# Searched colours this long or longer have trigrams (migration 0026) to find candidates by.
+COLOR_GRAM = 3
+# The listings that may match a colour: those whose own colour, or a lot's with stock left,
+# holds every trigram of the searched text (a superset of the matches: a lot without a colour
+# takes the listing's). Both sides are GIN indexes of migration 0026, ORed in one bitmap.
+COLOR_CANDIDATES = (
+    "(material_color_grams(m.color) @> material_color_grams(CAST(:color_text AS text)) "
+    "OR m.id = ANY(ARRAY(SELECT l.material_id FROM material_lots l "
+    "WHERE material_color_grams(l.color) @> material_color_grams(CAST(:color_text AS text)) "
+    "AND l.quantity > 0)))"
+)
+
+
+def finds_colour_candidates(query: SearchQuery) -> bool:
+    """Whether a search without text has a colour long enough for its trigram indexes: it is
+    counted first, and the count decides how the page finds its rows."""
+    return not query.q and query.color is not None and len(query.color) >= COLOR_GRAM
+
+
+def _listing_clauses(
+    query: SearchQuery, clauses: list[str], params: dict[str, Any], *, candidates: bool = False
+) -> None:
     """The filters on a listing's own row (alias m) and its lots, which the search table does
     not hold. Width, weight and colour are lot-level: one lot with stock left must match them
     all (its colour, else the listing's); a listing without lots matches on its own colour and
-    never on width or weight."""
+    never on width or weight. `candidates`: the colour also narrows the listings through its
+    trigram indexes (a search without text, which would otherwise read listings in order and
+    probe each one's lots)."""
     if query.unit is not None:
         clauses.append("m.unit = :unit")
         params["unit"] = query.unit
@@ -152,6 +175,9 @@ def _listing_clauses(query: SearchQuery, clauses: list[str], params: dict[str, A
     if query.color:
         lot.append("coalesce(l.color, m.color) ILIKE :color")
         params["color"] = _like(query.color)
+        if candidates and len(query.color) >= COLOR_GRAM:
+            clauses.append(COLOR_CANDIDATES)
+            params["color_text"] = query.color
     matching_lot = f"EXISTS (SELECT 1 FROM material_lots l WHERE {' AND '.join(lot)})"  # noqa: S608
     if query.filters_lots:
         clauses.append(matching_lot)
@@ -236,8 +262,10 @@ def filtered_matches(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     return sql, params
 
 
-def plain_where(query: SearchQuery) -> tuple[str, dict[str, Any]]:
-    """The WHERE of a search without text over the live rows of materials (alias m)."""
+def plain_where(query: SearchQuery, *, candidates: bool = False) -> tuple[str, dict[str, Any]]:
+    """The WHERE of a search without text over the live rows of materials (alias m).
+    `candidates`: a colour also narrows the rows through its trigram indexes (for a count,
+    or a page whose matches are too sparse to find by walking listings in order)."""
     clauses = ["m.status = 'active'", "m.deleted_at IS NULL"]  # LIVE: the partial indexes
     params: dict[str, Any] = {}
     if len(query.material_types) == 1:
@@ -259,7 +287,7 @@ def plain_where(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     if query.certification:
         clauses.append("m.certifications @> CAST(:certification AS jsonb)")
         params["certification"] = orjson.dumps([{"scheme": query.certification}]).decode()
-    _listing_clauses(query, clauses, params)
+    _listing_clauses(query, clauses, params, candidates=candidates)
     _column_clauses(query, "m", clauses, params, price_sql(query, "m"))
     params |= display_params(query) if query.converts_prices else {}
     return " AND ".join(clauses), params
@@ -324,10 +352,12 @@ def _ranked_window(query: SearchQuery, *, counted: bool) -> tuple[str, dict[str,
     return sql, params
 
 
-def _sorted_ids(query: SearchQuery, *, counted: bool) -> tuple[str, dict[str, Any]]:
+def _sorted_ids(
+    query: SearchQuery, *, counted: bool, candidates: bool = False
+) -> tuple[str, dict[str, Any]]:
     """Ids of a page sorted by date or price."""
     if not query.q:
-        where, params = plain_where(query)
+        where, params = plain_where(query, candidates=candidates)
         sql = f"""
             SELECT m.id, NULL::bigint AS n, NULL::bigint AS total, NULL::real AS rank
             FROM materials m WHERE {where}
@@ -351,10 +381,12 @@ def _sorted_ids(query: SearchQuery, *, counted: bool) -> tuple[str, dict[str, An
     return sql, params
 
 
-def page_sql(query: SearchQuery, *, counted: bool) -> tuple[str, dict[str, Any]]:
+def page_sql(
+    query: SearchQuery, *, counted: bool, candidates: bool = False
+) -> tuple[str, dict[str, Any]]:
     """The page's rows in order. `counted`: the total is known already (a text search whose
     conditions are all lexemes is counted first); otherwise a text page counts its matches in
-    the same pass."""
+    the same pass. `candidates`: see plain_where."""
     if counted and query.q and not lexemes_only(query):
         raise ValueError("only a search the GIN index answers exactly is counted first")
     if ranked(query):
@@ -362,7 +394,7 @@ def page_sql(query: SearchQuery, *, counted: bool) -> tuple[str, dict[str, Any]]
         params |= {"window": RELEVANCE_WINDOW, "fetch": _fetch(query)}
         outer_order = RANKED_ORDER.format(p="p")
     else:
-        ids, params = _sorted_ids(query, counted=counted)
+        ids, params = _sorted_ids(query, counted=counted, candidates=candidates)
         outer_order = _sort(query, "m", "id")
     params |= {"limit": query.limit, "offset": query.offset} | display_params(query)
     display = DISPLAY_PRICE_SQL.format(m="m") if query.display_currency else "NULL::numeric"
@@ -398,19 +430,27 @@ def count_bound(query: SearchQuery) -> int:
     return max(query.count_limit, query.offset + query.limit)
 
 
+LISTINGS_ESTIMATE = (
+    "(SELECT greatest(c.reltuples, 0)::bigint FROM pg_class c WHERE c.oid = 'materials'::regclass)"
+)
+
+
 def count_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
-    """The number of matches, and for a text search of lexemes only `walked`: the live rows of
-    the partitions a walk in sort order would go through (the planner's estimate, from the last
-    ANALYZE). Only that count, answered by the GIN index, is exact whatever the number: every
-    other counts at most count_bound + 1 matches (more means `total` is approximate), as a
-    filter no index holds (a country, a colour) would otherwise read every listing."""
+    """The number of matches, and `walked`: the live rows of the partitions a walk in sort
+    order would go through for a text search of lexemes only, the listings for a search without
+    text, 0 for another (the planner's estimate, from the last ANALYZE). Only the count of the
+    first, answered by the GIN index, is exact whatever the number: every other counts at
+    most count_bound + 1 matches (more means `total` is approximate), as a filter no index
+    holds (a country, a colour) would otherwise read every listing."""
     if not query.q or not lexemes_only(query):
+        walked = "0"
         if query.q:
             matches, params = filtered_matches(query)
         else:
-            where, params = plain_where(query)
+            where, params = plain_where(query, candidates=True)
+            walked = LISTINGS_ESTIMATE
             matches = f"SELECT 1 FROM materials m WHERE {where}"  # noqa: S608
-        sql = f"SELECT count(*) AS total, 0 AS walked FROM ({matches} LIMIT :bound) f"  # noqa: S608
+        sql = f"SELECT count(*) AS total, {walked} AS walked FROM ({matches} LIMIT :bound) f"  # noqa: S608
         return sql, {**params, "bound": count_bound(query) + 1}
     where, params = text_where(query, prune=False)
     partitions = [MATERIAL_SEARCH_PARTITION_PREFIX + t for t in query.material_types]
@@ -427,9 +467,10 @@ def count_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
 
 
 def walks(query: SearchQuery, total: int, walked: int) -> bool:
-    """Whether a counted text page walks a B-tree in its order, or reads every match from the
-    GIN index and sorts them. The walk reads about fetch x walked / total rows before it has
-    the page (matches spread evenly), the GIN index `total`: the smaller wins."""
+    """Whether a counted page walks a B-tree in its order, or reads every match from the
+    index of its words (or its colour) and sorts them. The walk reads about fetch x walked /
+    total rows before it has the page (matches spread evenly), the GIN index `total`: the
+    smaller wins."""
     return total * total > _fetch(query) * walked
 
 
@@ -484,22 +525,31 @@ async def page_rows(query: SearchQuery, execute: Execute) -> tuple[Sequence[RowM
     await execute(SEARCH_SETTINGS, search_settings(query))
     counted = bool(query.q) and lexemes_only(query)
     total: int | None = None
-    if counted:
+    candidates = False
+    if counted or finds_colour_candidates(query):
         sql, params = count_sql(query)
         (row,) = await execute(sql, params)
         total = int(row["total"])
         if total <= query.offset:
             return [], Total(total, approximate=False)
-        await execute(PLAN_SETTINGS, plan_settings(walks(query, total, int(row["walked"]))))
-    sql, params = page_sql(query, counted=counted)
+        walk = walks(query, total, int(row["walked"]))
+        if counted:
+            await execute(PLAN_SETTINGS, plan_settings(walk))
+        else:
+            # Dense matches are found walking the listings in order; sparse ones from the
+            # colour's candidates, then sorted.
+            candidates = not walk
+    sql, params = page_sql(query, counted=counted, candidates=candidates)
     rows = await execute(sql, params)
+    bounded = total is not None and not counted  # counted first, to the bound
     if total is None:
         total = total_from_page(query, rows)
     if total is None:
         sql, params = count_sql(query)
         total = int((await execute(sql, params))[0]["total"])
-        if total > count_bound(query):
-            return rows, Total(count_bound(query), approximate=True)
+        bounded = True
+    if bounded and total > count_bound(query):
+        return rows, Total(count_bound(query), approximate=True)
     return rows, Total(total, approximate=False)
 
 
@@ -571,7 +621,7 @@ def facets_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     if query.currency:
         clauses.append("m.currency = :currency")
         params["currency"] = query.currency
-    _listing_clauses(query, clauses, params)
+    _listing_clauses(query, clauses, params, candidates=not query.q)
     _column_clauses(query, "m", clauses, params, price_sql(query, "m"))
     if query.converts_prices:
         params |= display_params(query)
