@@ -1,6 +1,7 @@
 """Search by trade terms (samples, lots' width, weight and colour), in a display currency, and
 its facets."""
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -177,6 +178,72 @@ async def test_display_currency_converts_sorts_and_bounds(
     newest = await search(client, display_currency="GBP", **q)
     assert set(names(newest)) == {"A", "B", "C", "D"}
     assert {m["title"]: m["display_price"] for m in newest["materials"]}["Fabric A"] == 8.0
+
+
+# (currency, price) of each listing, in the order of their ids. Rounding to the cent makes
+# ties: 10.02 and 10.03 USD are both 8.02 EUR, 13.77 and 13.78 USD both 11.02 EUR, and among
+# them the id decides; here in favour of the one that is not among the cheapest (resp. the
+# dearest) listings of its currency. Cross-currency ties at 8.03 and 8.06 EUR, none above
+# 11.02, none below 8.00.
+SORTED_STOCK = [
+    ("USD", "10.03"),
+    ("USD", "10.02"),
+    ("USD", "13.78"),
+    ("GBP", "6.42"),  # 8.025 EUR: 8.03, half-up
+    ("USD", "10.04"),
+    ("EUR", "8.03"),
+    ("USD", "10.01"),
+    ("GBP", "6.45"),
+    ("EUR", "8.06"),
+    ("USD", "10.00"),
+    ("CHF", "1.00"),  # no rate: last
+    ("USD", "12.51"),
+    ("EUR", "10.00"),
+    ("CHF", "2.00"),
+    ("GBP", "8.00"),
+    ("USD", "13.77"),
+]
+
+
+@pytest.mark.parametrize("sort", ["price_asc", "price_desc"])
+@pytest.mark.parametrize("text", [None, "fabric"])
+async def test_display_currency_sort_pages_are_slices_of_every_listing_sorted(
+    client: AsyncClient, session: AsyncSession, seller: User, sort: str, text: str | None
+) -> None:
+    """Every page of a converted price sort, at every page size, is the slice of all the
+    matching listings sorted by converted price and then id: ties made by rounding, listings
+    without a rate after the others (a page may hold both)."""
+    rates = {code: Decimal(rate) for code, rate in (("EUR", "1"), ("USD", "1.25"), ("GBP", "0.8"))}
+    await fx.import_rates(session, RATES)
+    listings = []
+    for n, (currency, price) in enumerate(SORTED_STOCK, start=1):
+        material = await make_material(
+            session,
+            seller,
+            id=uuid.UUID(int=n),
+            title=f"Fabric {currency} {price}",
+            price=Decimal(price),
+            currency=currency,
+        )
+        converted = fx.convert(material.price, currency, "EUR", rates)
+        listings.append((converted, material.id))
+    descending = sort == "price_desc"
+    priced = sorted((c, i) for c, i in listings if c is not None)
+    unpriced = sorted(i for c, i in listings if c is None)
+    if descending:
+        priced.reverse()
+        unpriced.reverse()
+    expected = [i for _, i in priced] + unpriced
+    q = {"q": text} if text else {}
+    for limit in range(1, 6):
+        shown = []
+        for page in range(1, len(expected) // limit + 2):
+            data = await search(
+                client, display_currency="EUR", sort=sort, limit=limit, page=page, **q
+            )
+            assert data["total"] == len(expected)
+            shown += [uuid.UUID(m["material_id"]) for m in data["materials"]]
+        assert shown == expected, limit
 
 
 @pytest.mark.parametrize(

@@ -149,6 +149,15 @@ class Material(UUIDPrimaryKey, Timestamps, Base):
             postgresql_where=text(LIVE),
         ),
         Index("ix_materials_live_price_id", "price", "id", postgresql_where=text(LIVE)),
+        # A price sort in a display currency walks each currency's listings in price order
+        # (migration 0027).
+        Index(
+            "ix_materials_live_currency_price_id",
+            "currency",
+            "price",
+            "id",
+            postgresql_where=text(LIVE),
+        ),
         # The colour filter's candidates (migration 0026): the listings whose colour has every
         # trigram of the searched text.
         Index(

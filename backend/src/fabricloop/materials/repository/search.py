@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.core.db import execute_rowcount
 from fabricloop.materials.models import FACET_COUNTS_ALL, MATERIAL_SEARCH_PARTITION_PREFIX
-from fabricloop.materials.search_query import SearchQuery
+from fabricloop.materials.search_query import PRICE_SORTS, SearchQuery
 
 RELEVANCE_WINDOW = 1_000
 # Prices with a term in the GIN index of material_search (migration 0006): `le_T` for a listing
@@ -352,10 +352,80 @@ def _ranked_window(query: SearchQuery, *, counted: bool) -> tuple[str, dict[str,
     return sql, params
 
 
+# A converted price sort without text merges the listings of each currency (below) for pages
+# ending within this many matches; deeper pages sort every match.
+MERGED_FETCH = 1_000
+
+
+def merges_currencies(query: SearchQuery) -> bool:
+    return (
+        not query.q
+        and query.converts_prices
+        and query.sort in PRICE_SORTS
+        and query.offset + query.limit <= MERGED_FETCH
+    )
+
+
+def _merged_ids(query: SearchQuery) -> tuple[str, dict[str, Any]]:
+    """Ids of a page sorted by converted price, without text. Converting is monotonic within
+    one currency, so each currency's listings come from the (currency, price, id) index of
+    migration 0027 already in converted order (OFFSET 0: a range scan per currency, never
+    one join over every match): the first :fetch of each, plus those whose
+    converted price ties with the last of them (rounding to the cent makes ties: 10.02 and
+    10.03 USD are both 8.02 EUR), are all a page can hold; they are merged by converted price
+    and id. Listings in a currency without a rate (no converted price, last) are read only
+    when the others do not fill the page."""
+    where, params = plain_where(query)
+    params |= display_params(query)
+    params["currencies"] = [code for code, _ in query.rates]
+    params["fetch"] = query.offset + query.limit
+    converted = DISPLAY_PRICE_SQL.format(m="m")
+    ascending = query.sort == "price_asc"
+    way, edge, beyond, widen = (
+        ("ASC", "max", "<=", "+") if ascending else ("DESC", "min", ">=", "-")
+    )
+    # Prices whose converted price may tie with the edge's: within a cent of it once
+    # converted (and a cent more for the division's rounding).
+    slack = (
+        "(0.01 * CAST(CAST(:fx_rates AS jsonb) ->> c.code AS numeric) "
+        "/ CAST(:display_rate AS numeric) + 0.01)"
+    )
+    sql = f"""
+        WITH rated AS MATERIALIZED (
+            SELECT x.id, x.price FROM unnest(CAST(:currencies AS text[])) AS c(code)
+            CROSS JOIN LATERAL (
+                SELECT {edge}(k.price) AS price, {edge}(k.converted) AS converted FROM (
+                    SELECT m.price, {converted} AS converted FROM materials m
+                    WHERE {where} AND m.currency = c.code
+                    ORDER BY m.price {way}, m.id {way} LIMIT :fetch
+                ) k
+            ) e
+            CROSS JOIN LATERAL (
+                SELECT m.id, {converted} AS price FROM materials m
+                WHERE {where} AND m.currency = c.code
+                  AND m.price {beyond} e.price {widen} {slack}
+                OFFSET 0
+            ) x
+            WHERE x.price {beyond} e.converted
+        )
+        SELECT r.id, NULL::bigint AS n, NULL::bigint AS total, NULL::real AS rank FROM (
+            SELECT rated.id, rated.price FROM rated
+            UNION ALL
+            (SELECT m.id, NULL::numeric FROM materials m
+             WHERE {where} AND m.currency <> ALL(CAST(:currencies AS text[]))
+               AND (SELECT count(*) FROM rated) < :fetch
+             ORDER BY m.id {way} LIMIT :fetch)
+        ) r
+        ORDER BY r.price {way} NULLS LAST, r.id {way} LIMIT :limit OFFSET :offset"""  # noqa: S608
+    return sql, params
+
+
 def _sorted_ids(
     query: SearchQuery, *, counted: bool, candidates: bool = False
 ) -> tuple[str, dict[str, Any]]:
     """Ids of a page sorted by date or price."""
+    if merges_currencies(query):
+        return _merged_ids(query)
     if not query.q:
         where, params = plain_where(query, candidates=candidates)
         sql = f"""
