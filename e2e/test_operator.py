@@ -136,6 +136,10 @@ def test_operator_resolves_a_dispute_with_a_partial_refund(
     page.get_by_role("link", name=re.compile(rf"Damaged.*{order_id[:8]}")).click()
     expect(page.get_by_text("Two of the ten metres arrived with water stains.")).to_be_visible()
     expect(page.get_by_role("heading", level=1, name=re.compile(material["title"]))).to_be_visible()
+    ledger = page.get_by_role("region", name="Ledger entries")
+    expect(ledger.get_by_role("row")).to_have_count(3)  # header, charge, fee
+    expect(ledger.get_by_role("row", name=re.compile("Buyer charged.*€40.00"))).to_be_visible()
+    expect(page.get_by_text("Balanced", exact=True)).to_be_visible()
 
     page.get_by_label("Partial refund").check()
     amount = page.get_by_label("Refund amount (EUR)")
@@ -150,6 +154,9 @@ def test_operator_resolves_a_dispute_with_a_partial_refund(
     expect(page.get_by_text("The dispute is resolved")).to_be_visible()
     expect(page.get_by_text("Partial refund", exact=True)).to_be_visible()
     expect(page.get_by_text("€8.50").first).to_be_visible()
+    # The refund and the lower fee it brings are in the ledger, which still balances.
+    expect(ledger.get_by_role("row", name=re.compile("Refund to buyer.*€8.50"))).to_be_visible()
+    expect(page.get_by_text("Balanced", exact=True)).to_be_visible()
 
     seen_by_buyer = api.get(buyer, f"/api/transactions/{order_id}").json()
     assert seen_by_buyer["refunded_amount"] == 8.5

@@ -11,7 +11,16 @@ export const adminKeys = {
   all: ["admin"] as const,
   audit: (q: AuditQuery) => ["admin", "audit", q] as const,
   certificates: (status: CertificateStatus | "", page: number) => ["admin", "certificates", status, page] as const,
+  ledger: (transactionId: string) => ["admin", "ledger", transactionId] as const,
 };
+
+/** An order's money ledger: its entries and whether they agree with the order. */
+export function useOrderLedger(transactionId: string) {
+  return useQuery({
+    queryKey: adminKeys.ledger(transactionId),
+    queryFn: () => call(() => api.GET("/api/admin/ledger", { params: { query: { transaction_id: transactionId } } })),
+  });
+}
 
 export function useAuditLog(query: AuditQuery) {
   return useQuery({

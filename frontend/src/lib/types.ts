@@ -120,3 +120,4 @@ export type DisputeOutcome = ResolveBody["outcome"];
 
 export type DisputeCase = Ok<"/api/admin/disputes", "get">["disputes"][number];
 export type DisputedOrder = DisputeCase["order"];
+export type OrderLedger = Ok<"/api/admin/ledger", "get">;

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { DisputeThread } from "@/components/admin/DisputeThread";
+import { OrderLedger } from "@/components/admin/OrderLedger";
 import { ResolveDispute } from "@/components/admin/ResolveDispute";
 import { DataList } from "@/components/materials/DataList";
 import { StatusBadge } from "@/components/materials/StatusBadge";
@@ -64,6 +65,7 @@ function DisputeView({ dispute: d }: { dispute: DisputeCase }) {
               <OrderFacts tx={tx} />
             </CardBody>
           </Card>
+          <OrderLedger transactionId={tx.transaction_id} />
           <Card>
             <CardHeader title="Resolution" />
             <CardBody>
