@@ -182,10 +182,10 @@ def _listing_clauses(
     if query.filters_lots:
         clauses.append(matching_lot)
     else:
-        clauses.append(
-            f"({matching_lot} OR (m.color ILIKE :color AND NOT EXISTS "  # noqa: S608
-            "(SELECT 1 FROM material_lots l WHERE l.material_id = m.id)))"
-        )
+        # The listing's own colour first: a listing without lots is then decided without
+        # probing its lots.
+        no_lots = "NOT EXISTS (SELECT 1 FROM material_lots l WHERE l.material_id = m.id)"
+        clauses.append(f"((m.color ILIKE :color AND {no_lots}) OR {matching_lot})")
 
 
 def _column_clauses(
