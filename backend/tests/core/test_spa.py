@@ -79,3 +79,48 @@ class TestSpa:
             response = await http.get("/materials")
         assert response.status_code == 503
         assert "make run" in response.text
+
+
+SHELL = (
+    "<!doctype html><div id=root><header>FabricLoop</header><div>"
+    "<!-- The page: outline --><p role=status>Loading</p><!-- /The page -->"
+    "</div></div>"
+)
+
+
+class TestFirstPaint:
+    """A page's first paint replaces the app shell's page outline when the build has one."""
+
+    @pytest.fixture
+    async def shell(
+        self,
+        settings: Settings,
+        migrated: str,  # noqa: ARG002
+        dist: Path,
+    ) -> AsyncIterator[AsyncClient]:
+        (dist / "index.html").write_text(SHELL)
+        (dist / "first-paint").mkdir()
+        (dist / "first-paint" / "index.html").write_text("<h1>Surplus fabric</h1>\n")
+        (dist / "first-paint" / "methodology.html").write_text("<h1>How</h1>")
+        async with running(settings, web_dist_dir=dist) as (_, http):
+            yield http
+
+    async def test_a_page_with_a_first_paint_gets_it(self, shell: AsyncClient) -> None:
+        response = await shell.get("/")
+        assert response.status_code == 200
+        assert response.text == (
+            "<!doctype html><div id=root><header>FabricLoop</header><div>"
+            "<h1>Surplus fabric</h1></div></div>"
+        )
+        assert response.headers["cache-control"] == "no-cache"
+        methodology = await shell.get("/methodology?from=footer")
+        assert "<h1>How</h1>" in methodology.text
+        assert "Loading" not in methodology.text
+
+    @pytest.mark.parametrize(
+        "path", ["/materials", "/materials/3f0c", "/first-paint/index", "/index", "/Methodology"]
+    )
+    async def test_other_pages_keep_the_outline(self, shell: AsyncClient, path: str) -> None:
+        response = await shell.get(path)
+        assert response.status_code == 200
+        assert response.text == SHELL

@@ -1,7 +1,9 @@
 """Serves the built single-page app: real files as they are, every other path as
 index.html so that deep links survive a reload, with that page's own title, description and
 Open Graph tags in its head when a `page_head` provider knows them (a shared link previews the
-listing, not the app)."""
+listing, not the app), and the page's first paint in place of the app shell's page outline when
+the web app has one for it (first-paint/<page>.html, the page as React renders it before any
+data: what a phone shows before the scripts have run)."""
 
 import html
 import re
@@ -22,6 +24,12 @@ OTHER_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
 _DEFAULT_HEAD = re.compile(
     r'<title>[^<]*</title>|<meta name="description"[^>]*>', flags=re.IGNORECASE
 )
+
+
+# The app shell's page outline in index.html, replaced by a page's first paint.
+_PAGE_OUTLINE = re.compile(r"<!-- The page:.*?<!-- /The page -->", flags=re.DOTALL)
+# Pages with a first paint: first-paint/<name>.html for the path /<name> ("index" for /).
+_FIRST_PAINT_PATH = re.compile(r"^/(?!index$)([a-z][a-z-]*)?$")
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,20 @@ def with_head(index_html: str, head: PageHead) -> str:
         return rendered
 
     return _DEFAULT_HEAD.sub(first_only, index_html)
+
+
+def first_paint(root: Path, path: str) -> str | None:
+    """The first paint of the page at `path`, when the web app has one."""
+    match = _FIRST_PAINT_PATH.match(path)
+    if match is None:
+        return None
+    file = root / "first-paint" / f"{match.group(1) or 'index'}.html"
+    return file.read_text() if file.is_file() else None
+
+
+def with_first_paint(index_html: str, body: str) -> str:
+    """index.html with the app shell's page outline replaced by a page's first paint."""
+    return _PAGE_OUTLINE.sub(lambda _: body.strip(), index_html, count=1)
 
 
 def _allowed_methods(request: Request) -> set[str]:
@@ -128,8 +150,12 @@ def install_spa(app: FastAPI, dist: Path, page_head: PageHeadProvider | None = N
             headers = {"Cache-Control": "public, max-age=31536000, immutable"} if immutable else {}
             return FileResponse(candidate, headers=headers)
         head = await page_head(request, "/" + path) if page_head is not None else None
-        if head is None:
+        body = first_paint(root, "/" + path)
+        if head is None and body is None:
             return FileResponse(index, headers={"Cache-Control": "no-cache"})
-        return HTMLResponse(
-            with_head(index.read_text(), head), headers={"Cache-Control": "no-cache"}
-        )
+        page = index.read_text()
+        if head is not None:
+            page = with_head(page, head)
+        if body is not None:
+            page = with_first_paint(page, body)
+        return HTMLResponse(page, headers={"Cache-Control": "no-cache"})

@@ -8,13 +8,15 @@ export function SearchBox({ initial = "", onSearch, size = "md", autoFocus }: { 
     e.preventDefault();
     onSearch(q.trim());
   };
+  // A plain search of /materials until the web app runs (in the first paint the server sends).
   return (
-    <form role="search" onSubmit={submit} className="flex w-full gap-2">
+    <form role="search" action="/materials" onSubmit={submit} className="flex w-full gap-2">
       <label htmlFor="material-search" className="sr-only">
         Search materials
       </label>
       <input
         id="material-search"
+        name="q"
         type="search"
         value={q}
         onChange={(e) => setQ(e.target.value)}
