@@ -19,18 +19,39 @@ const CODES = `
   .trim()
   .split(/\s+/);
 
-const names = new Intl.DisplayNames(["en"], { type: "region" });
-
 export interface Country {
   code: string;
   name: string;
 }
 
-/** Every country, sorted by name. */
-export const COUNTRIES: Country[] = CODES.map((code) => ({ code, name: names.of(code) ?? code })).sort((a, b) => a.name.localeCompare(b.name));
+interface Table {
+  sorted: Country[];
+  byName: Map<string, string>;
+  byCode: Map<string, string>;
+}
 
-const byName = new Map(COUNTRIES.map((c) => [c.name.toLocaleLowerCase("en"), c.code]));
-const byCode = new Map(COUNTRIES.map((c) => [c.code, c.name]));
+let table: Table | null = null;
+
+/** The names, made on first use: Intl.DisplayNames takes tens of milliseconds to start, on the
+ * main thread, and no page needs a country name for its first paint. */
+function countries(): Table {
+  if (!table) {
+    const names = new Intl.DisplayNames(["en"], { type: "region" });
+    const collator = new Intl.Collator("en");
+    const sorted = CODES.map((code) => ({ code, name: names.of(code) ?? code })).sort((a, b) => collator.compare(a.name, b.name));
+    table = {
+      sorted,
+      byName: new Map(sorted.map((c) => [c.name.toLocaleLowerCase("en"), c.code])),
+      byCode: new Map(sorted.map((c) => [c.code, c.name])),
+    };
+  }
+  return table;
+}
+
+/** Every country, sorted by name. */
+export function allCountries(): readonly Country[] {
+  return countries().sorted;
+}
 
 /**
  * The ISO code of what was typed or picked: a country's full name (any case), or a code typed
@@ -39,6 +60,7 @@ const byCode = new Map(COUNTRIES.map((c) => [c.code, c.name]));
 export function countryCode(text: string): string | null {
   const typed = text.trim();
   if (!typed) return null;
+  const { byCode, byName } = countries();
   if (byCode.has(typed)) return typed;
   return byName.get(typed.toLocaleLowerCase("en")) ?? null;
 }
@@ -46,7 +68,7 @@ export function countryCode(text: string): string | null {
 /** The name shown for a code ("" for none; the code itself if unknown). */
 export function countryLabel(code: string | null | undefined): string {
   if (!code) return "";
-  return byCode.get(code.toUpperCase()) ?? code;
+  return countries().byCode.get(code.toUpperCase()) ?? code;
 }
 
 /** The codes, for the test that keeps them equal to the server's. */
@@ -54,7 +76,7 @@ export const COUNTRY_CODES: readonly string[] = CODES;
 
 /** Every country as a select option, by name. */
 export function countryOptions(): Array<{ value: string; label: string }> {
-  return COUNTRIES.map((c) => ({ value: c.code, label: c.name }));
+  return allCountries().map((c) => ({ value: c.code, label: c.name }));
 }
 
 const REMEMBERED = "fabricloop.deliveryCountry";
@@ -63,7 +85,7 @@ const REMEMBERED = "fabricloop.deliveryCountry";
 export function rememberedCountry(): string | null {
   try {
     const code = localStorage.getItem(REMEMBERED);
-    return code && byCode.has(code) ? code : null;
+    return code && countries().byCode.has(code) ? code : null;
   } catch {
     return null;
   }

@@ -1,5 +1,5 @@
 import { type ReactNode, useId, useState } from "react";
-import { COUNTRIES, countryCode, countryLabel } from "@/lib/countries";
+import { allCountries, countryCode, countryLabel } from "@/lib/countries";
 import { Input } from "./Field";
 
 interface Props {
@@ -45,7 +45,7 @@ export function CountryInput({ value, onChange, onBlur, error, placeholder = "St
         error={error ?? (unknown ? "Choose a country from the list." : null)}
       />
       <datalist id={listId}>
-        {COUNTRIES.map((c) => (
+        {allCountries().map((c) => (
           <option key={c.code} value={c.name} />
         ))}
       </datalist>
