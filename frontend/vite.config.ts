@@ -22,5 +22,7 @@ export default defineConfig({
     outDir: "dist",
     emptyOutDir: true,
     sourcemap: false,
+    // .vite/manifest.json: the server preloads the chunks of the page a URL opens (core/spa.py).
+    manifest: true,
   },
 });

@@ -3,6 +3,7 @@ and public passports, and each page's own title, description and Open Graph tags
 the server sends."""
 
 import html
+import json
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 
 from fabricloop.config import Settings
 from fabricloop.images.models import Image
+from fabricloop.seo import service
 from tests.core.apps import running
 from tests.factories import make_material, make_user
 
@@ -29,6 +31,18 @@ INDEX = """<!doctype html>
   </head>
   <body><div id="root"></div></body>
 </html>"""
+# The build's manifest: the entry (in index.html) and two pages sharing a chunk with it.
+MANIFEST = {
+    "index.html": {"file": "assets/app-1.js", "isEntry": True, "imports": ["_ui-3.js"]},
+    "_ui-3.js": {"file": "assets/ui-3.js"},
+    "src/pages/MaterialDetailPage.tsx": {
+        "file": "assets/MaterialDetailPage-4.js",
+        "imports": ["index.html", "_ui-3.js", "_gallery-5.js"],
+        "isDynamicEntry": True,
+    },
+    "_gallery-5.js": {"file": "assets/gallery-5.js", "imports": ["_ui-3.js"]},
+    "src/pages/PassportPage.tsx": {"file": "assets/PassportPage-6.js"},
+}
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 BASE = "https://fabricloop.example"
 
@@ -47,6 +61,8 @@ async def site(
     connection: AsyncConnection,
 ) -> AsyncIterator[Site]:
     (tmp_path / "index.html").write_text(INDEX)
+    (tmp_path / ".vite").mkdir()
+    (tmp_path / ".vite" / "manifest.json").write_text(json.dumps(MANIFEST))
     async with running(settings, web_dist_dir=tmp_path, public_base_url=BASE) as (app, http):
         # The app's sessions share the test's transaction (rolled back at the end).
         maker = async_sessionmaker(
@@ -64,6 +80,16 @@ def meta(page: str, attribute: str, name: str) -> list[str]:
 
 def title(page: str) -> list[str]:
     return [html.unescape(t) for t in re.findall(r"<title>([^<]*)</title>", page)]
+
+
+def preloads(page: str) -> list[str]:
+    return re.findall(
+        r'<link rel="preload" as="image" href="([^"]*)" fetchpriority="high" />', page
+    )
+
+
+def modulepreloads(page: str) -> list[str]:
+    return re.findall(r'<link rel="modulepreload" crossorigin href="([^"]*)" />', page)
 
 
 class TestRobots:
@@ -145,6 +171,14 @@ class TestPageHeads:
         assert "<Verde>" not in page
         assert '<script type="module" src="/assets/app-1.js"></script>' in page
         assert 'name="robots"' not in page
+        # What the page paints first comes with the HTML: the gallery's first photo, and the
+        # page's code with the chunks it needs that index.html does not load already.
+        assert preloads(page) == ["/media/a/cover.webp"]
+        assert modulepreloads(page) == [
+            "/assets/MaterialDetailPage-4.js",
+            "/assets/ui-3.js",
+            "/assets/gallery-5.js",
+        ]
 
     async def test_passport_page(self, site: Site) -> None:
         seller = await make_user(site.session, company_name="Northwind Mills")
@@ -156,6 +190,8 @@ class TestPageHeads:
         assert "Northwind Mills" in meta(page, "property", "og:description")[0]
         assert meta(page, "property", "og:image") == []
         assert meta(page, "name", "twitter:card") == ["summary"]
+        assert preloads(page) == [f"/api/passports/{material.id}/qr.svg"]
+        assert modulepreloads(page) == ["/assets/PassportPage-6.js"]
 
     async def test_pages_have_their_own_titles(self, site: Site) -> None:
         titles = {
@@ -182,6 +218,7 @@ class TestPageHeads:
             assert "Secret draft" not in page
             assert title(page) == ["FabricLoop"]
             assert meta(page, "name", "robots") == ["noindex"]
+            assert preloads(page) == modulepreloads(page) == []
 
     @pytest.mark.parametrize("path", ["/materials/not-a-uuid", "/passport/1"])
     async def test_malformed_ids_are_the_plain_app(self, site: Site, path: str) -> None:
@@ -193,3 +230,10 @@ class TestPageHeads:
         response = await site.http.get("/materials/%00")
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "not_found"
+
+
+def test_the_page_modules_are_the_web_apps() -> None:
+    """The modules the server preloads are pages of the web app (as Vite's manifest names them)."""
+    frontend = Path(__file__).resolve().parents[3] / "frontend"
+    for page in service.PAGE_MODULES:
+        assert (frontend / service.page_module(page)).is_file(), page

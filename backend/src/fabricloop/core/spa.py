@@ -6,6 +6,7 @@ the web app has one for it (first-paint/<page>.html, the page as React renders i
 data: what a phone shows before the scripts have run)."""
 
 import html
+import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -40,6 +41,11 @@ class PageHead:
     image: str | None = None
     type: str = "website"
     noindex: bool = False
+    # What the page paints first: its largest image, fetched with the HTML rather than once
+    # the scripts have asked for it, and its code (the web app's module, as Vite's manifest
+    # names it, e.g. src/pages/PassportPage.tsx), fetched beside the main bundle.
+    preload_image: str | None = None
+    module: str | None = None
 
     def render(self) -> str:
         def attr(value: str) -> str:
@@ -61,6 +67,11 @@ class PageHead:
         tags.append(f'<meta name="twitter:card" content="{card}" />')
         if self.noindex:
             tags.append('<meta name="robots" content="noindex" />')
+        if self.preload_image:
+            tags.append(
+                f'<link rel="preload" as="image" href="{attr(self.preload_image)}" '
+                'fetchpriority="high" />'
+            )
         return "\n    ".join(tags)
 
 
@@ -79,6 +90,31 @@ def with_head(index_html: str, head: PageHead) -> str:
         return rendered
 
     return _DEFAULT_HEAD.sub(first_only, index_html)
+
+
+def module_preloads(root: Path, module: str, index_html: str) -> str:
+    """modulepreload links for a module of the web app and the chunks it imports (from the
+    build's manifest), but those index.html already loads."""
+    try:
+        manifest = json.loads((root / ".vite" / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return ""
+    files: list[str] = []
+
+    def visit(key: str) -> None:
+        entry = manifest.get(key)
+        if not isinstance(entry, dict) or entry.get("file") in files:
+            return
+        files.append(entry["file"])
+        for imported in entry.get("imports", []):
+            visit(imported)
+
+    visit(module)
+    return "".join(
+        f'  <link rel="modulepreload" crossorigin href="/{html.escape(file)}" />\n  '
+        for file in files
+        if f"/{file}" not in index_html
+    )
 
 
 def first_paint(root: Path, path: str) -> str | None:
@@ -156,6 +192,9 @@ def install_spa(app: FastAPI, dist: Path, page_head: PageHeadProvider | None = N
         page = index.read_text()
         if head is not None:
             page = with_head(page, head)
+            if head.module:
+                preloads = module_preloads(root, head.module, page)
+                page = page.replace("</head>", f"{preloads}</head>", 1) if preloads else page
         if body is not None:
             page = with_first_paint(page, body)
         return HTMLResponse(page, headers={"Cache-Control": "no-cache"})

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
@@ -22,16 +22,17 @@ class ListingSummary:
     status: str
     seller: str
     thumbnail_key: str | None
+    cover_key: str | None
     deleted: bool
 
 
 async def listing_summary(session: AsyncSession, material_id: uuid.UUID) -> ListingSummary | None:
-    cover = (
-        select(Image.thumbnail_key)
-        .where(Image.material_id == Material.id)
-        .order_by(Image.position, Image.created_at)
+    first = (
+        select(Image.thumbnail_key, Image.storage_key)
+        .where(Image.material_id == material_id)
+        .order_by(Image.position, Image.created_at, Image.id)  # the gallery's order
         .limit(1)
-        .scalar_subquery()
+        .subquery()
     )
     result = await session.execute(
         select(
@@ -40,10 +41,12 @@ async def listing_summary(session: AsyncSession, material_id: uuid.UUID) -> List
             Material.description,
             Material.status,
             User.company_name,
-            cover,
+            first.c.thumbnail_key,
             Material.deleted_at,
+            first.c.storage_key,
         )
         .join(User, User.id == Material.seller_id)
+        .outerjoin(first, true())
         .where(Material.id == material_id)
     )
     row = result.first()
@@ -56,6 +59,7 @@ async def listing_summary(session: AsyncSession, material_id: uuid.UUID) -> List
         status=row[3],
         seller=row[4],
         thumbnail_key=row[5],
+        cover_key=row[7],
         deleted=row[6] is not None,
     )
 

@@ -50,6 +50,16 @@ STATIC_PAGES: dict[str, tuple[str, str]] = {
         "brand buying it.",
     ),
 }
+# The web app's module of each public page (fetched with the HTML, see core.spa).
+PAGE_MODULES = {
+    "/": "LandingPage",
+    "/materials": "MaterialsPage",
+    "/methodology": "MethodologyPage",
+    "/login": "LoginPage",
+    "/register": "RegisterPage",
+    "listing": "MaterialDetailPage",
+    "passport": "PassportPage",
+}
 # Signed-in and transactional pages: never indexed.
 PRIVATE_PREFIXES = (
     "/account",
@@ -65,6 +75,10 @@ PRIVATE_PREFIXES = (
 )
 LISTING = re.compile(r"^/materials/([0-9a-fA-F-]{36})/?$")
 PASSPORT = re.compile(r"^/passport/([0-9a-fA-F-]{36})/?$")
+
+
+def page_module(page: str) -> str:
+    return f"src/pages/{PAGE_MODULES[page]}.tsx"
 
 
 def robots_txt(base_url: str) -> str:
@@ -120,7 +134,9 @@ async def page_head(
     url = base_url + path
     if path in STATIC_PAGES:
         title, description = STATIC_PAGES[path]
-        return PageHead(title=f"{title} · {SITE}", description=description, url=url)
+        return PageHead(
+            title=f"{title} · {SITE}", description=description, url=url, module=page_module(path)
+        )
     if path.startswith(PRIVATE_PREFIXES) or path.endswith("/edit"):
         return PageHead(title=SITE, description=DEFAULT_DESCRIPTION, url=url, noindex=True)
     listing_id = _material_id(LISTING, path)
@@ -146,6 +162,9 @@ async def page_head(
             url=url,
             image=image,
             type="product",
+            # The gallery's first photo, the largest paint of the page.
+            preload_image=media_url(listing.cover_key) if listing.cover_key else None,
+            module=page_module("listing"),
         )
     if listing.status == "draft":
         return PageHead(title=SITE, description=DEFAULT_DESCRIPTION, url=url, noindex=True)
@@ -157,4 +176,7 @@ async def page_head(
         ),
         url=url,
         image=image,
+        # The QR code, the largest paint of the page on a phone.
+        preload_image=f"/api/passports/{material_id}/qr.svg",
+        module=page_module("passport"),
     )
