@@ -11,6 +11,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
+from fabricloop.materials.repository import search as search_repository
 from tests.factories import make_material
 from tests.materials.helpers import search
 
@@ -76,3 +77,24 @@ async def test_text_searches_stay_exact(client: AsyncClient, count_limit: int) -
     assert count_limit < 5
     assert total(await search(client, limit=2, q="fabric")) == (5, False)
     assert total(await search(client, limit=2, q="fabric", quantity="1")) == (5, False)
+
+
+@pytest.mark.usefixtures("five")
+async def test_total_from_the_facets_pass(
+    client: AsyncClient, count_limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without text nor facet filter, when the facets' sample stops where the count does, the
+    total comes from the facets' pass over the same rows: exact below the bound, the bound
+    past it, the page as before."""
+    monkeypatch.setattr(search_repository, "FACET_SAMPLE", count_limit)
+    navy = await search(client, limit=2, color="navy")
+    assert total(navy) == (count_limit, True)
+    assert navy["facets_approximate"] is True
+    assert [m["title"] for m in navy["materials"]] == ["Fabric 0", "Fabric 1"]
+    cheap = await search(client, limit=2, max_price="13", sort="price_desc")
+    assert total(cheap) == (3, False)
+    assert cheap["facets_approximate"] is False
+    assert cheap["facets"]["origin_country"] == [{"value": "PT", "count": 3}]
+    assert [m["title"] for m in cheap["materials"]] == ["Fabric 2", "Fabric 1"]
+    assert total(await search(client, limit=2, page=2, max_price="13")) == (3, False)
+    assert total(await search(client, limit=2, page=3, max_price="12")) == (2, False)

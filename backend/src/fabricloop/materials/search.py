@@ -83,10 +83,14 @@ def _facets(found: search_repository.FacetCounts) -> CachedFacets:
 
 
 async def search_page(
-    session: AsyncSession, query: SearchQuery, url_of: UrlOf
+    session: AsyncSession,
+    query: SearchQuery,
+    url_of: UrlOf,
+    known: search_repository.Total | None = None,
 ) -> tuple[list[MaterialSummary], search_repository.Total]:
-    """The listings of the page and the total of matches (no facets)."""
-    rows, total = await search_repository.search_rows(session, query)
+    """The listings of the page and the total of matches (no facets); `known`: the total,
+    counted already."""
+    rows, total = await search_repository.search_rows(session, query, known)
     summaries = [
         MaterialSummary(
             material_id=r["id"],
@@ -116,9 +120,16 @@ async def run_search(
     session: AsyncSession, query: SearchQuery, url_of: UrlOf, facets: CachedFacets | None = None
 ) -> tuple[MaterialSearch, CachedFacets]:
     """The page and its facets (`facets`: known already, from the cache)."""
-    summaries, total = await search_page(session, query, url_of)
+    found = known = None
+    if facets is None and search_repository.shares_facet_rows(query):
+        # The facets first: their pass over the matches counts them too.
+        bound = search_repository.count_bound(query)
+        found = await search_repository.facet_counts(session, query, bound)
+        known = search_repository.total_of(found, query)
+    summaries, total = await search_page(session, query, url_of, known)
     if facets is None:
-        facets = _facets(await search_repository.facet_counts(session, query, total.count))
+        found = found or await search_repository.facet_counts(session, query, total.count)
+        facets = _facets(found)
     return MaterialSearch(
         materials=summaries,
         total=total.count,

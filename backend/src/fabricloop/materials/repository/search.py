@@ -590,9 +590,19 @@ class Total:
     approximate: bool
 
 
-async def page_rows(query: SearchQuery, execute: Execute) -> tuple[Sequence[RowMapping], Total]:
-    """The rows of the page and the total, by the cheapest plan for this query."""
+async def page_rows(
+    query: SearchQuery, execute: Execute, known: Total | None = None
+) -> tuple[Sequence[RowMapping], Total]:
+    """The rows of the page and the total, by the cheapest plan for this query. `known`: the
+    total, counted already (for a search without text, see shares_facet_rows)."""
     await execute(SEARCH_SETTINGS, search_settings(query))
+    if known is not None and not query.q:
+        if known.count <= query.offset:
+            return [], known
+        # As below: sparse colour matches come from the candidates, dense ones from a walk.
+        candidates = finds_colour_candidates(query) and not known.approximate
+        sql, params = page_sql(query, counted=False, candidates=candidates)
+        return await execute(sql, params), known
     counted = bool(query.q) and lexemes_only(query)
     total: int | None = None
     candidates = False
@@ -631,10 +641,10 @@ def executor(session: AsyncSession) -> Execute:
 
 
 async def search_rows(
-    session: AsyncSession, query: SearchQuery
+    session: AsyncSession, query: SearchQuery, known: Total | None = None
 ) -> tuple[Sequence[RowMapping], Total]:
     """The rows of the page and the total (`page_rows` in the session)."""
-    return await page_rows(query, executor(session))
+    return await page_rows(query, executor(session), known)
 
 
 FACETS = ("material_type", "source_type", "certification", "origin_country")
@@ -795,6 +805,8 @@ class FacetCounts:
     approximate: bool
     # Summed from material_facet_counts (as of its last rebuild).
     aggregated: bool
+    # The matches among the candidate rows read (None: summed, nothing read).
+    matched: int | None = None
 
 
 def by_facet(rows: Sequence[Any], scale: float = 1.0) -> dict[str, list[tuple[str, int]]]:
@@ -823,10 +835,36 @@ async def facet_counts(session: AsyncSession, query: SearchQuery, total: int) ->
     sql, params = facets_sql(query)
     rows = (await session.execute(text(sql), params)).all()
     sizes = {facet: int(count) for facet, _, count in rows if facet.startswith("_")}
+    matched = sizes["_matched"]
     if sizes["_read"] <= FACET_SAMPLE:
-        return FacetCounts(by_facet(rows), approximate=False, aggregated=False)
-    scale = total / sizes["_matched"] if sizes["_matched"] else 1.0
-    return FacetCounts(by_facet(rows, max(scale, 1.0)), approximate=True, aggregated=False)
+        return FacetCounts(by_facet(rows), approximate=False, aggregated=False, matched=matched)
+    scale = total / matched if matched else 1.0
+    counts = by_facet(rows, max(scale, 1.0))
+    return FacetCounts(counts, approximate=True, aggregated=False, matched=matched)
+
+
+def shares_facet_rows(query: SearchQuery) -> bool:
+    """Whether the candidate rows of the facets are those the bounded count reads: a search
+    without text nor facet filter, whose facets are counted from its rows (another filter),
+    and whose count stops where the facets' sample does. Its total then comes from the facets'
+    pass, and one pass over those rows is saved (the colour's or a price bound's 10,001)."""
+    return (
+        not query.q
+        and not aggregated(query)
+        and not (
+            query.material_types or query.source_type or query.origin_country or query.certification
+        )
+        and count_bound(query) == FACET_SAMPLE
+    )
+
+
+def total_of(found: FacetCounts, query: SearchQuery) -> Total:
+    """The total of a query that shares_facet_rows, from its facets' pass."""
+    if found.matched is None:
+        raise ValueError("the facets were not counted from the query's rows")
+    if found.matched > count_bound(query):
+        return Total(count_bound(query), approximate=True)
+    return Total(found.matched, approximate=False)
 
 
 FACET_COUNTS_BUILT = "SELECT EXISTS (SELECT 1 FROM material_facet_counts)"
