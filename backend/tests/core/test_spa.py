@@ -1,5 +1,6 @@
 """The single-page app fallback over a temporary build."""
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -124,3 +125,22 @@ class TestFirstPaint:
         response = await shell.get(path)
         assert response.status_code == 200
         assert response.text == SHELL
+
+
+def test_a_build_file_is_read_once_until_it_changes(tmp_path: Path) -> None:
+    from fabricloop.core.spa import build_text
+
+    page = tmp_path / "index.html"
+    page.write_text("<p>build A</p>")
+    first = page.stat()
+    assert build_text(page) == "<p>build A</p>"
+    # Same size and modification time: the same build, so the text is not read again.
+    page.write_text("<p>build B</p>")
+    os.utime(page, ns=(first.st_atime_ns, first.st_mtime_ns))
+    assert build_text(page) == "<p>build A</p>"
+    # A new build (another size or time) is read.
+    page.write_text("<p>the next build</p>")
+    assert build_text(page) == "<p>the next build</p>"
+    page.unlink()
+    with pytest.raises(FileNotFoundError):
+        build_text(page)

@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -78,6 +79,25 @@ class PageHead:
 PageHeadProvider = Callable[[Request, str], Awaitable[PageHead | None]]
 
 
+@lru_cache(maxsize=64)
+def _file_text(path: Path, version: tuple[int, int]) -> str:  # noqa: ARG001 (the cache key)
+    """A build file's text, read once per version (modification time and size)."""
+    return path.read_text()
+
+
+def build_text(path: Path) -> str:
+    """The text of a file of the built web app without reading it on every page request; a new
+    build (another modification time or size) is read again. OSError when it is missing."""
+    stat = path.stat()
+    return _file_text(path, (stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=8)
+def _manifest(text: str) -> dict[str, object]:
+    parsed = json.loads(text)
+    return parsed if isinstance(parsed, dict) else {}
+
+
 def with_head(index_html: str, head: PageHead) -> str:
     """index.html with its default title and description replaced by the page's head."""
     rendered = head.render()
@@ -96,7 +116,7 @@ def module_preloads(root: Path, module: str, index_html: str) -> str:
     """modulepreload links for a module of the web app and the chunks it imports (from the
     build's manifest), but those index.html already loads."""
     try:
-        manifest = json.loads((root / ".vite" / "manifest.json").read_text())
+        manifest = _manifest(build_text(root / ".vite" / "manifest.json"))
     except (OSError, ValueError):
         return ""
     files: list[str] = []
@@ -123,7 +143,10 @@ def first_paint(root: Path, path: str) -> str | None:
     if match is None:
         return None
     file = root / "first-paint" / f"{match.group(1) or 'index'}.html"
-    return file.read_text() if file.is_file() else None
+    try:
+        return build_text(file)
+    except OSError:
+        return None
 
 
 def with_first_paint(index_html: str, body: str) -> str:
@@ -189,7 +212,7 @@ def install_spa(app: FastAPI, dist: Path, page_head: PageHeadProvider | None = N
         body = first_paint(root, "/" + path)
         if head is None and body is None:
             return FileResponse(index, headers={"Cache-Control": "no-cache"})
-        page = index.read_text()
+        page = build_text(index)
         if head is not None:
             page = with_head(page, head)
             if head.module:
