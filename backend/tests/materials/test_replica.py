@@ -158,3 +158,17 @@ async def test_a_primary_counts_as_caught_up(app: FastAPI, session: AsyncSession
     assert await replica.run(position, answer) == 42
     assert await replica.run(None, answer) is None
     assert await replica.run(NO_SERVER_HAS_REPLAYED_THIS_FAR, answer) is None
+
+
+async def test_without_a_replica_a_listing_change_records_no_log_position(
+    client: AsyncClient, session: AsyncSession, redis: Redis, seller: User
+) -> None:
+    # No replica is read, so nothing needs the position: the change does not ask for it, and
+    # removes an older one (a replica configured later is read only after a change records one).
+    material = await make_material(session, seller, title="Wool")
+    await redis.set(LISTINGS_WAL_KEY, 0)
+    response = await client.put(
+        f"{MATERIALS}/{material.id}", json={"quantity": 7}, headers=auth_headers(seller)
+    )
+    assert response.status_code == 200
+    assert await redis.get(LISTINGS_WAL_KEY) is None

@@ -27,6 +27,10 @@ log = structlog.get_logger(__name__)
 # socket, which costs nothing (see _check_on_checkout).
 PING_IDLE_SECONDS = 10.0
 
+# session.info: False when no read replica is in use, so a listing change need not record the
+# primary's log position after its commit (core.replica; a round trip per change). Absent: True.
+READS_REPLICA = "reads_replica"
+
 AfterCommit = Callable[[], Awaitable[None]]
 A = TypeVar("A", bound=AfterCommit)
 
@@ -145,6 +149,7 @@ async def run_after_commit(session: AsyncSession) -> None:
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with sessionmaker() as session:
+        session.info[READS_REPLICA] = getattr(request.app.state, "replica", None) is not None
         try:
             yield session
             await session.commit()

@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.core.cache import Cache
-from fabricloop.core.db import pending_after_commit
+from fabricloop.core.db import READS_REPLICA, pending_after_commit
 from fabricloop.core.replica import wal_position
 from fabricloop.materials import listing_cache
 from fabricloop.materials.listing_cache import Generations
@@ -42,17 +42,23 @@ class _ListingChanges:
         self.stock: set[uuid.UUID] = set()
 
     async def __call__(self) -> None:
-        try:
-            position: int | None = await wal_position(self.session)
-        except (SQLAlchemyError, OSError) as error:
-            # The change is committed and the caches must go regardless.
-            log.warning("log position unknown after a listing change", error=str(error))
-            position = None
+        position = await self._log_position()
         if self.listings:
             await listing_cache.listings_changed(self.cache, self.listings, position)
         # A listing whose status changed too is already covered by the bigger invalidation.
         if stock_only := self.stock - self.listings:
             await listing_cache.listings_changed(self.cache, stock_only, position, stock_only=True)
+
+    async def _log_position(self) -> int | None:
+        """Where the primary's log ended after the commit, if a replica is read; else None."""
+        if not self.session.info.get(READS_REPLICA, True):
+            return None
+        try:
+            return await wal_position(self.session)
+        except (SQLAlchemyError, OSError) as error:
+            # The change is committed and the caches must go regardless.
+            log.warning("log position unknown after a listing change", error=str(error))
+            return None
 
 
 def invalidate_after_commit(

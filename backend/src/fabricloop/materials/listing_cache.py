@@ -21,11 +21,14 @@ LISTINGS_WAL_KEY = "listings:wal"
 # A change to listings, atomically. KEYS[1] moves on: the listings generation (retiring every
 # cached search) or the stock generation (retiring the searches that filter on quantity);
 # KEYS[2] holds the log position a replica must have replayed before searches read it (ARGV[2];
-# empty when unknown); then, per listing, its cached detail and the set of the search entries
-# that show it (KEYS[3..], in pairs): the detail goes, and with ARGV[1] 'stock' the entries too.
+# empty when unknown, which removes it: until the next change, searches read the primary);
+# then, per listing, its cached detail and the set of the search entries that show it
+# (KEYS[3..], in pairs): the detail goes, and with ARGV[1] 'stock' the entries too.
 _LISTINGS_CHANGED = """
 redis.call('INCR', KEYS[1])
-if ARGV[2] ~= '' and tonumber(ARGV[2]) > tonumber(redis.call('GET', KEYS[2]) or '0') then
+if ARGV[2] == '' then
+  redis.call('DEL', KEYS[2])
+elseif tonumber(ARGV[2]) > tonumber(redis.call('GET', KEYS[2]) or '0') then
   redis.call('SET', KEYS[2], ARGV[2])
 end
 for i = 3, #KEYS, 2 do
@@ -148,7 +151,8 @@ async def listings_changed(
     """After a change to listings has committed: drop their cached details and the cached
     searches it can affect (all of them; for a change of quantity alone, those that show
     one of the listings or filter on quantity), so no client sees the old state once the
-    change has returned; with the primary's log position after it, hold replicas to it."""
+    change has returned; with the primary's log position after it, hold replicas to it
+    (None, unknown or not read: no replica is read until the next change records one)."""
     generation = SEARCH_STOCK_GENERATION_KEY if stock_only else SEARCH_GENERATION_KEY
     per_listing = [key for m in material_ids for key in (material_key(m), shows_key(m))]
     try:
