@@ -110,6 +110,24 @@ def test_operator_verifies_a_seller_and_approves_a_certificate(
     expect(page.get_by_text("user.verify")).to_be_visible()
     expect(page.get_by_text("certificate.approve")).to_be_visible()
 
+    # The date range is checked before it filters: an inverted one is refused, one that ended
+    # before today hides today's actions, and an open one shows them again.
+    page.get_by_label("From", exact=True).fill("2026-05-02")
+    page.get_by_label("To", exact=True).fill("2026-05-01")
+    page.get_by_role("button", name="Apply dates").click()
+    expect(page.get_by_role("alert")).to_have_text(
+        "The start date must be on or before the end date."
+    )
+    page.get_by_label("From", exact=True).fill("2020-01-01")
+    page.get_by_label("To", exact=True).fill("2020-01-31")
+    page.get_by_role("button", name="Apply dates").click()
+    expect(page).to_have_url(re.compile(r"start_date=2020-01-01.*end_date=2020-01-31"))
+    expect(page.get_by_text("No actions recorded")).to_be_visible()
+    page.get_by_label("From", exact=True).fill("")
+    page.get_by_label("To", exact=True).fill("")
+    page.get_by_role("button", name="Apply dates").click()
+    expect(page.get_by_text("certificate.approve")).to_be_visible()
+
 
 def test_operator_resolves_a_dispute_with_a_partial_refund(
     page: Page, base_url: str, api: Api

@@ -1,13 +1,11 @@
-import { type FormEvent, useState } from "react";
 import { useSearchParams } from "react-router";
 import { Methodology } from "@/components/reports/Methodology";
 import { MaterialTypeTable, MonthTable } from "@/components/reports/ReportTables";
 import { Scope3Chart } from "@/components/reports/Scope3Chart";
 import { MethodShares, PurchaseLines } from "@/components/reports/ScopeMethods";
-import { Button, ButtonLink, Card, CardBody, CardHeader, EmptyState, ErrorBanner, FiguresSkeleton, Input, PageHeader, QueryState, Stat } from "@/components/ui";
+import { Button, ButtonLink, Card, CardBody, CardHeader, type DateRange, DateRangeForm, EmptyState, ErrorBanner, FiguresSkeleton, PageHeader, QueryState, Stat } from "@/components/ui";
 import { useAuth } from "@/hooks/auth";
 import { type ReportSide, useExportReport, useSustainabilityReport } from "@/hooks/reports";
-import { useResettableState } from "@/hooks/useResettableState";
 import { formatCo2, formatDate, formatKg, formatLitres, formatPercent } from "@/lib/format";
 import { knownTotal, linesWithout, savedHint } from "@/lib/reportTotals";
 import { usePageTitle } from "@/lib/usePageTitle";
@@ -28,22 +26,13 @@ export default function ReportsPage() {
   const exporter = useExportReport();
   const title = sales ? "Impact of your sales" : "Sustainability report";
   usePageTitle(title);
-  const [draft, setDraft] = useResettableState(`${start}/${end}`, () => ({ start, end }));
-  const [rangeError, setRangeError] = useState<string | null>(null);
-
   const r = report.data;
   // The fields show the range the report covers, the default one included, and send it back.
-  const from = draft.start || r?.start_date || "";
-  const to = draft.end || r?.end_date || "";
-
-  const apply = (e: FormEvent) => {
-    e.preventDefault();
-    if (from && to && from > to) return setRangeError("The start date must be on or before the end date.");
-    setRangeError(null);
+  const apply = (chosen: DateRange) => {
     const next = new URLSearchParams();
     if (seller) next.set("side", side);
-    if (from) next.set("start_date", from);
-    if (to) next.set("end_date", to);
+    if (chosen.start) next.set("start_date", chosen.start);
+    if (chosen.end) next.set("end_date", chosen.end);
     setParams(next);
   };
 
@@ -81,26 +70,25 @@ export default function ReportsPage() {
           ))}
         </nav>
       )}
-      <form onSubmit={apply} noValidate className="flex flex-wrap items-end gap-3 rounded-2xl border border-stone-200 bg-white p-4">
-        <Input label="From" type="date" value={from} onChange={(e) => setDraft((d) => ({ ...d, start: e.target.value }))} wrapperClassName="w-44" />
-        <Input label="To" type="date" value={to} onChange={(e) => setDraft((d) => ({ ...d, end: e.target.value }))} wrapperClassName="w-44" />
-        <Button type="submit">Update</Button>
-        {(start || end) && (
-          <Button variant="ghost" onClick={() => setParams(seller ? { side } : {})}>
-            Last 12 months
-          </Button>
-        )}
-        {rangeError && (
-          <p role="alert" className="w-full text-sm font-medium text-red-600">
-            {rangeError}
-          </p>
-        )}
-        {r && (
-          <p className="w-full text-xs text-stone-500">
-            Showing {sales ? "sales" : "purchases"} paid {formatDate(r.start_date)} – {formatDate(r.end_date)} (inclusive, UTC).
-          </p>
-        )}
-      </form>
+      <DateRangeForm
+        start={start || r?.start_date || ""}
+        end={end || r?.end_date || ""}
+        onApply={apply}
+        after={
+          <>
+            {(start || end) && (
+              <Button variant="ghost" onClick={() => setParams(seller ? { side } : {})}>
+                Last 12 months
+              </Button>
+            )}
+            {r && (
+              <p className="order-last w-full text-xs text-stone-500">
+                Showing {sales ? "sales" : "purchases"} paid {formatDate(r.start_date)} – {formatDate(r.end_date)} (inclusive, UTC).
+              </p>
+            )}
+          </>
+        }
+      />
       {exporter.error && <ErrorBanner error={exporter.error} title="Export failed" />}
       <QueryState query={report} loading={<FiguresSkeleton label="Building report" />} errorTitle="Could not load the report">
         {(r) => (

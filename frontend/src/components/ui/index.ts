@@ -15,4 +15,5 @@ export { FiguresSkeleton, ListSkeleton, PageSkeleton, Skeleton, SkeletonRegion }
 export { QueryState, type QueryLike } from "./QueryState";
 export { Stat } from "./Stat";
 export { ConfirmDialog } from "./ConfirmDialog";
+export { type DateRange, DateRangeForm } from "./DateRangeForm";
 export { ScrollRegion } from "./ScrollRegion";

@@ -1,11 +1,8 @@
-import { type FormEvent, useState } from "react";
 import { TargetLink } from "@/components/admin/links";
-import { Button, EmptyState, Input, ListSkeleton, PageHeader, Pagination, QueryState, Select } from "@/components/ui";
+import { DateRangeForm, EmptyState, ListSkeleton, PageHeader, Pagination, QueryState, Select } from "@/components/ui";
 import { useAuditLog } from "@/hooks/admin";
-import { useResettableState } from "@/hooks/useResettableState";
 import { pageParam, useParamsState } from "@/hooks/useParamsState";
 import { formatDateTime, humanize } from "@/lib/format";
-import { validateDateRange } from "@/lib/trust";
 import type { AuditEntry } from "@/lib/types";
 import { usePageTitle } from "@/lib/usePageTitle";
 
@@ -26,39 +23,27 @@ export default function AuditPage() {
   const targetId = params.get("target_id") ?? "";
   const q = useAuditLog({ page, limit: 50, target_type: target || undefined, target_id: targetId || undefined, start_date: start || undefined, end_date: end || undefined });
   usePageTitle("Audit log");
-  const [draft, setDraft] = useResettableState(`${start}/${end}`, () => ({ start, end }));
-  const [rangeError, setRangeError] = useState<string | null>(null);
-
-  const apply = (e: FormEvent) => {
-    e.preventDefault();
-    const problem = validateDateRange(draft.start, draft.end);
-    setRangeError(problem);
-    if (!problem) set({ start_date: draft.start || null, end_date: draft.end || null });
-  };
-
   return (
     <div>
       <PageHeader title="Audit log" description="Every operator action: who did what, to which record, when and why." />
-      <form onSubmit={apply} noValidate className="mb-5 flex flex-wrap items-end gap-3 rounded-2xl border border-stone-200 bg-white p-4">
-        <Select
-          label="Record type"
-          value={target}
-          onChange={(e) => set({ target_type: e.target.value || null })}
-          options={TARGETS.map((t) => ({ value: t, label: humanize(t) }))}
-          placeholder="All records"
-          wrapperClassName="w-44"
-        />
-        <Input label="From" type="date" value={draft.start} onChange={(e) => setDraft((d) => ({ ...d, start: e.target.value }))} wrapperClassName="w-44" />
-        <Input label="To" type="date" value={draft.end} onChange={(e) => setDraft((d) => ({ ...d, end: e.target.value }))} wrapperClassName="w-44" />
-        <Button type="submit" variant="secondary">
-          Apply dates
-        </Button>
-        {rangeError && (
-          <p role="alert" className="w-full text-sm font-medium text-red-600">
-            {rangeError}
-          </p>
-        )}
-      </form>
+      <DateRangeForm
+        start={start}
+        end={end}
+        onApply={(r) => set({ start_date: r.start || null, end_date: r.end || null })}
+        submitLabel="Apply dates"
+        submitVariant="secondary"
+        className="mb-5"
+        before={
+          <Select
+            label="Record type"
+            value={target}
+            onChange={(e) => set({ target_type: e.target.value || null })}
+            options={TARGETS.map((t) => ({ value: t, label: humanize(t) }))}
+            placeholder="All records"
+            wrapperClassName="w-44"
+          />
+        }
+      />
       <QueryState
         query={q}
         loading={<ListSkeleton label="Loading the audit log" />}

@@ -1,11 +1,9 @@
-import { type FormEvent, useState } from "react";
 import { CountChart } from "@/components/admin/StatsCharts";
-import { Button, Card, CardBody, CardHeader, FiguresSkeleton, Input, PageHeader, QueryState, ScrollRegion, Stat } from "@/components/ui";
+import { Button, Card, CardBody, CardHeader, DateRangeForm, FiguresSkeleton, PageHeader, QueryState, ScrollRegion, Stat } from "@/components/ui";
 import { usePlatformStats } from "@/hooks/admin";
 import { useParamsState } from "@/hooks/useParamsState";
-import { useResettableState } from "@/hooks/useResettableState";
 import { formatCo2, formatDate, formatKg, formatLitres, formatMoney, formatNumber } from "@/lib/format";
-import { countRows, lastDays, statusRows, validateDateRange } from "@/lib/trust";
+import { countRows, lastDays, statusRows } from "@/lib/trust";
 import type { PlatformStats } from "@/lib/types";
 import { usePageTitle } from "@/lib/usePageTitle";
 
@@ -16,22 +14,14 @@ export default function StatsPage() {
   const end = params.get("end_date") ?? fallback.end;
   const q = usePlatformStats({ start_date: start, end_date: end });
   usePageTitle("Statistics");
-  const [draft, setDraft] = useResettableState(`${start}/${end}`, () => ({ start, end }));
-  const [rangeError, setRangeError] = useState<string | null>(null);
-  const apply = (e: FormEvent) => {
-    e.preventDefault();
-    const problem = validateDateRange(draft.start, draft.end);
-    setRangeError(problem);
-    if (!problem) set({ start_date: draft.start || null, end_date: draft.end || null });
-  };
   return (
     <div className="space-y-6">
       <PageHeader title="Statistics" description="How the marketplace did over a period: money by currency, orders, disputes, new accounts and the impact of what was bought." />
-      <form onSubmit={apply} noValidate className="flex flex-wrap items-end gap-3 rounded-2xl border border-stone-200 bg-white p-4">
-        <Input label="From" type="date" value={draft.start} onChange={(e) => setDraft((d) => ({ ...d, start: e.target.value }))} wrapperClassName="w-44" />
-        <Input label="To" type="date" value={draft.end} onChange={(e) => setDraft((d) => ({ ...d, end: e.target.value }))} wrapperClassName="w-44" />
-        <Button type="submit">Update</Button>
-        {[7, 30, 90, 365].map((days) => (
+      <DateRangeForm
+        start={start}
+        end={end}
+        onApply={(r) => set({ start_date: r.start || null, end_date: r.end || null })}
+        after={[7, 30, 90, 365].map((days) => (
           <Button
             key={days}
             variant="ghost"
@@ -44,12 +34,7 @@ export default function StatsPage() {
             Last {days} days
           </Button>
         ))}
-        {rangeError && (
-          <p role="alert" className="w-full text-sm font-medium text-red-600">
-            {rangeError}
-          </p>
-        )}
-      </form>
+      />
       <QueryState query={q} loading={<FiguresSkeleton label="Computing statistics" />} errorTitle="Could not load the statistics">
         {(s) => <StatsView stats={s} dim={q.isPlaceholderData} />}
       </QueryState>
