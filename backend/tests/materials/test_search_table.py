@@ -67,6 +67,27 @@ class TestSearchTable:
         words = await lexemes(session, material.id)
         assert {"navi", "denim", "type_organic_cotton", "source_surplus", "currency_USD"} <= words
         assert {"country_PT", "cert_GOTS", "cert_Cradle to Cradle"} <= words
+        assert (row["source_type"], row["currency"], row["origin_country"]) == (
+            "surplus",
+            "USD",
+            "PT",
+        )
+        assert row["schemes"] == ["Cradle to Cradle", "GOTS"]
+
+    async def test_schemes_are_each_scheme_once(self, session: AsyncSession, seller: User) -> None:
+        await make_material(
+            session,
+            seller,
+            certifications=[
+                {"scheme": "OCS", "certificate_id": "O-1"},
+                {"scheme": "GOTS", "certificate_id": "G-1"},
+                {"scheme": "OCS", "certificate_id": "O-2"},
+                {"certificate_id": "no scheme"},
+            ],
+        )
+        await make_material(session, seller, certifications=[])
+        schemes = [row["schemes"] for row in await assert_in_step(session)]
+        assert sorted(schemes) == [[], ["GOTS", "OCS"]]
 
     async def test_only_live_listings(self, session: AsyncSession, seller: User) -> None:
         await make_material(session, seller, title="Live")
@@ -91,6 +112,9 @@ class TestSearchTable:
         assert "cert_OCS" in await lexemes(session, material.id)
         await change(session, material, origin_country=None)
         assert "country_" in await lexemes(session, material.id)
+        await change(session, material, source_type="surplus", currency="GBP")
+        (row,) = await assert_in_step(session)
+        assert (row["source_type"], row["currency"], row["schemes"]) == ("surplus", "GBP", ["OCS"])
         await change(session, material, quantity=Decimal("0"), status="sold_out")
         assert await assert_in_step(session) == []
         await change(session, material, quantity=Decimal("5"), status="active")

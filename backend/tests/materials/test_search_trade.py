@@ -1,6 +1,7 @@
 """Search by trade terms (samples, lots' width, weight and colour), in a display currency, and
 its facets."""
 
+import dataclasses
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -383,6 +384,42 @@ async def live_facets(session: AsyncSession, query: SearchQuery) -> dict[str, An
     sql, params = search_repository.facets_sql(query)
     rows = (await session.execute(text(sql), params)).all()
     return search_repository.by_facet(rows)
+
+
+# Filters whose facets a text search counts from material_search's own columns (migration
+# 0028), joined to the listing only for a filter that just the listing holds (samples, colour).
+COMPARED: tuple[dict[str, Any], ...] = (
+    {},
+    {"material_type": ["cotton"]},
+    {"material_type": ["cotton"], "origin_country": "FR"},
+    {"certification": "GOTS", "source_type": "recycled"},
+    {"certification": "GRS", "origin_country": "PT", "material_type": ["wool"]},
+    {"currency": "USD"},
+    {"max_price": "9.5"},
+    {"display_currency": "EUR", "max_price": "10"},
+    {"display_currency": "USD", "min_price": "12", "material_type": ["cotton", "linen"]},
+    {"sample_available": True, "certification": "GOTS"},
+    {"color": "navy", "origin_country": "PT"},
+)
+STOCK_RATES = (("EUR", "1"), ("GBP", "0.8"), ("USD", "1.25"))
+
+
+@pytest.mark.usefixtures("stock")
+@pytest.mark.parametrize("values", COMPARED)
+async def test_text_facets_from_the_search_table_are_the_listings(
+    session: AsyncSession, values: dict[str, Any]
+) -> None:
+    """`fabric` matches every listing, so the facets of a text search (from material_search)
+    are those of the same filters without text (from materials), converted prices included."""
+    with_text, without = (
+        dataclasses.replace(SearchParams(**values, **q).query(), rates=STOCK_RATES)
+        for q in ({"q": "fabric"}, {})
+    )
+    sql, _ = search_repository.facets_sql(with_text)
+    assert ("JOIN materials" in sql) == with_text.filters_listing_row
+    counted = await live_facets(session, with_text)
+    assert any(counted.values())
+    assert counted == await live_facets(session, without)
 
 
 @pytest.mark.usefixtures("stock")

@@ -18,7 +18,7 @@ from sqlalchemy import (
     Text,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fabricloop.core.models import Base, Timestamps, UUIDPrimaryKey, in_list
@@ -46,8 +46,10 @@ PREVIOUS_RELEASE_SEARCHABLE_SQL = (
 # search vector plus a lexeme per categorical filter: type_<type>, source_<source>,
 # currency_<code>, country_<code> and cert_<scheme> (the text parser splits words at '_', so no
 # query text can produce one). Its GIN index also holds the price's terms (le_T: at most T,
-# ge_T: at least T, for the thresholds of search_sql.PRICE_TERMS). Searches read only this
-# table, then the page's rows from `materials`.
+# ge_T: at least T, for the thresholds of search_sql.PRICE_TERMS). The facets' columns
+# (source_type, currency, origin_country, and `schemes`: the certification schemes, once each;
+# migration 0028) let text facets and converted prices read this table alone. Searches read
+# only this table, then the page's rows from `materials`.
 MATERIAL_SEARCH_PARTITION_PREFIX = "material_search_"
 material_search = Table(
     "material_search",
@@ -59,6 +61,10 @@ material_search = Table(
     Column("quantity", Numeric(14, 3), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("document", TSVECTOR, nullable=False),
+    Column("source_type", String(32)),
+    Column("currency", String(3)),
+    Column("origin_country", String(2)),
+    Column("schemes", ARRAY(Text)),
     Index(
         "ix_material_search_document_price_terms",
         "document",
@@ -90,10 +96,12 @@ material_facet_counts = Table(
 # matches then reads adjacent pages.
 MATERIAL_SEARCH_FILL_SQL = f"""
     INSERT INTO material_search
-        (material_id, material_type, seller_id, price, quantity, created_at, document)
+        (material_id, material_type, seller_id, price, quantity, created_at, document,
+         source_type, currency, origin_country, schemes)
     SELECT id, material_type, seller_id, price, quantity, created_at,
            material_search_document(search_vector, material_type, source_type, currency,
-                                    origin_country, certifications)
+                                    origin_country, certifications),
+           source_type, currency, origin_country, material_search_schemes(certifications)
     FROM materials WHERE {LIVE} ORDER BY created_at, id
     ON CONFLICT (material_id, material_type) DO NOTHING"""  # noqa: S608 - a constant
 

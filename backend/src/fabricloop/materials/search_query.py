@@ -86,18 +86,23 @@ class SearchQuery:
         )
 
     @property
-    def filters_listing_columns(self) -> bool:
-        """Whether a filter needs the listing's own row (none of them is in the search
-        table): samples, lots, colour, prices converted to the display currency, verified
-        sellers, the unit."""
+    def filters_listing_row(self) -> bool:
+        """Whether a filter needs the listing's own row or its lots (none of them is in the
+        search table): samples, lots, colour, verified sellers, the unit."""
         return (
             self.sample_available is not None
             or self.unit is not None
             or self.filters_lots
             or self.color is not None
-            or self.converts_prices
             or self.verified_only
         )
+
+    @property
+    def filters_listing_columns(self) -> bool:
+        """Whether a filter is no lexeme nor price term of the search table's index: those of
+        filters_listing_row, and prices converted to the display currency (computed from the
+        search table's price and currency)."""
+        return self.filters_listing_row or self.converts_prices
 
     def facets_key(self) -> str:
         """The normalised query without what facets don't depend on (the page, its size, the

@@ -110,7 +110,8 @@ def display_params(query: SearchQuery) -> dict[str, Any]:
 
 def price_sql(query: SearchQuery, alias: str) -> str:
     """The price a search compares: converted to the display currency when it converts
-    (alias: a row of materials, which has the currency), else the listing's own."""
+    (alias: a row with the price and currency, of materials or material_search), else the
+    listing's own."""
     if query.converts_prices:
         return DISPLAY_PRICE_SQL.format(m=alias)
     return f"{alias}.price"
@@ -239,7 +240,7 @@ def text_where(query: SearchQuery, *, prune: bool) -> tuple[str, dict[str, Any]]
 
 def filtered_matches(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     """The matches of a text search with column filters (a price between the terms, quantity,
-    seller; and through the listing's row: samples, lots, colour, converted prices), as rows
+    seller, converted prices; and through the listing's row: samples, lots, colour), as rows
     (material_id, created_at, price, document), `price` being the compared one: the rows the
     GIN index finds, then filtered. The OFFSET 0 fence keeps the planner from ANDing the GIN
     bitmap with the price B-tree, which reads hundreds of thousands of index entries to save
@@ -247,16 +248,18 @@ def filtered_matches(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     where, params = text_where(query, prune=True)
     columns: list[str] = []
     join = ""
-    price = "t.price"
-    if query.filters_listing_columns:
+    # A converted price from the search table's own price and currency (migration 0028).
+    price = price_sql(query, "t")
+    if query.filters_listing_row:
         join = "JOIN materials m ON m.id = t.material_id"
-        price = price_sql(query, "m")
         _listing_clauses(query, columns, params)
+    if query.converts_prices:
         params |= display_params(query)
     _column_clauses(query, "t", columns, params, price)
     sql = f"""
         SELECT t.material_id, t.created_at, {price} AS price, t.document FROM (
-            SELECT s.material_id, s.created_at, s.price, s.quantity, s.seller_id, s.document
+            SELECT s.material_id, s.created_at, s.price, s.currency, s.quantity, s.seller_id,
+                   s.document
             FROM material_search s WHERE {where} OFFSET 0
         ) t {join} WHERE {" AND ".join(columns) or "true"}"""  # noqa: S608 - fixed fragments; values are bound
     return sql, params
@@ -656,19 +659,23 @@ _SCHEMES_OF = """
     WHERE jsonb_typeof(c) = 'object' AND c ->> 'scheme' IS NOT NULL"""
 
 
-def _facet_conditions(query: SearchQuery, params: dict[str, Any]) -> dict[str, str]:
-    """Each facet's own filter over a row of materials (m), never NULL; `true` when unset."""
+def _facet_conditions(query: SearchQuery, params: dict[str, Any], alias: str) -> dict[str, str]:
+    """Each facet's own filter over a row of materials (alias m) or of material_search (alias
+    s: its schemes instead of the certifications), never NULL; `true` when unset."""
     conditions = dict.fromkeys(FACETS, "true")
     if query.material_types:
-        conditions["material_type"] = "m.material_type = ANY(:material_types)"
+        conditions["material_type"] = f"{alias}.material_type = ANY(:material_types)"
         params["material_types"] = list(query.material_types)
     if query.source_type:
-        conditions["source_type"] = "m.source_type = :source_type"
+        conditions["source_type"] = f"{alias}.source_type = :source_type"
         params["source_type"] = query.source_type
     if query.origin_country:
-        conditions["origin_country"] = "coalesce(m.origin_country = :origin_country, false)"
+        conditions["origin_country"] = f"coalesce({alias}.origin_country = :origin_country, false)"
         params["origin_country"] = query.origin_country
-    if query.certification:
+    if query.certification and alias == "s":
+        conditions["certification"] = "coalesce(:scheme = ANY(s.schemes), false)"
+        params["scheme"] = query.certification
+    elif query.certification:
         conditions["certification"] = "m.certifications @> CAST(:certification AS jsonb)"
         params["certification"] = orjson.dumps([{"scheme": query.certification}]).decode()
     return conditions
@@ -688,24 +695,30 @@ def facets_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     params: dict[str, Any] = {"sample": FACET_SAMPLE + 1}
     clauses: list[str] = []
     if query.q:
-        source = "material_search s JOIN materials m ON m.id = s.material_id"
+        # The search table holds every facet's value and the price's currency (migration
+        # 0028): the listing's row is read only for a filter that only it holds.
+        alias, source = "s", "material_search s"
+        if query.filters_listing_row:
+            source += " JOIN materials m ON m.id = s.material_id"
         clauses += [f"s.document @@ {TS_QUERY}", f"numnode({TS_QUERY}) > 0"]
         params["q"] = query.q
         prices, _ = price_terms(query)
         if prices:
             clauses.append(f"{PRICE_TERMS_SQL} @@ CAST(:price_terms AS tsquery)")
             params["price_terms"] = prices
+        schemes, schemes_of = "s.schemes", "SELECT unnest(b.schemes) AS scheme"
     else:
-        source = "materials m"
+        alias, source = "m", "materials m"
         clauses += ["m.status = 'active'", "m.deleted_at IS NULL"]
+        schemes, schemes_of = "m.certifications", _SCHEMES_OF
     if query.currency:
-        clauses.append("m.currency = :currency")
+        clauses.append(f"{alias}.currency = :currency")
         params["currency"] = query.currency
     _listing_clauses(query, clauses, params, candidates=not query.q)
-    _column_clauses(query, "m", clauses, params, price_sql(query, "m"))
+    _column_clauses(query, alias, clauses, params, price_sql(query, alias))
     if query.converts_prices:
         params |= display_params(query)
-    flag = _facet_conditions(query, params)
+    flag = _facet_conditions(query, params, alias)
     filtered = [f for f in FACETS if flag[f] != "true"]
     if len(filtered) > 1:  # rows failing two facet filters count for no facet
         clauses.append(
@@ -717,8 +730,8 @@ def facets_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
 
     sql = f"""
         WITH base AS MATERIALIZED (
-            SELECT m.material_type, m.source_type, m.origin_country, m.certifications,
-                   {", ".join(f"{flag[f]} AS {f}_ok" for f in FACETS)}
+            SELECT {alias}.material_type, {alias}.source_type, {alias}.origin_country,
+                   {schemes}, {", ".join(f"{flag[f]} AS {f}_ok" for f in FACETS)}
             FROM {source} WHERE {" AND ".join(clauses)} LIMIT :sample
         )
         SELECT 'material_type' AS facet, b.material_type AS value, count(*) AS count
@@ -732,7 +745,7 @@ def facets_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
         GROUP BY b.origin_country
         UNION ALL
         SELECT 'certification', x.scheme, count(*)
-        FROM base b CROSS JOIN LATERAL ({_SCHEMES_OF}) x
+        FROM base b CROSS JOIN LATERAL ({schemes_of}) x
         WHERE {others("certification")} GROUP BY x.scheme
         UNION ALL
         SELECT '_read', NULL, count(*) FROM base b
