@@ -707,10 +707,12 @@ def facets_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
             clauses.append(f"{PRICE_TERMS_SQL} @@ CAST(:price_terms AS tsquery)")
             params["price_terms"] = prices
         schemes, schemes_of = "s.schemes", "SELECT unnest(b.schemes) AS scheme"
+        certified = "cardinality(b.schemes) > 0"
     else:
         alias, source = "m", "materials m"
         clauses += ["m.status = 'active'", "m.deleted_at IS NULL"]
         schemes, schemes_of = "m.certifications", _SCHEMES_OF
+        certified = "b.certifications <> '[]'::jsonb"
     if query.currency:
         clauses.append(f"{alias}.currency = :currency")
         params["currency"] = query.currency
@@ -725,6 +727,8 @@ def facets_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
             " + ".join(f"({flag[f]})::int" for f in filtered) + f" >= {len(filtered) - 1}"
         )
 
+    # Most listings have no certificate: their schemes are not looked for (a third of the
+    # pass over 10,001 rows went into reading each one's empty list).
     def others(facet: str) -> str:
         return " AND ".join(f"b.{f}_ok" for f in FACETS if f != facet)
 
@@ -746,7 +750,7 @@ def facets_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
         UNION ALL
         SELECT 'certification', x.scheme, count(*)
         FROM base b CROSS JOIN LATERAL ({schemes_of}) x
-        WHERE {others("certification")} GROUP BY x.scheme
+        WHERE {certified} AND {others("certification")} GROUP BY x.scheme
         UNION ALL
         SELECT '_read', NULL, count(*) FROM base b
         UNION ALL
