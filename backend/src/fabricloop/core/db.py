@@ -31,6 +31,12 @@ PING_IDLE_SECONDS = 10.0
 # primary's log position after its commit (core.replica; a round trip per change). Absent: True.
 READS_REPLICA = "reads_replica"
 
+
+def reads_replica(session: AsyncSession) -> bool:
+    """Whether the session's request may read a replica (unknown: True, the safe answer)."""
+    return bool(session.info.get(READS_REPLICA, True))
+
+
 AfterCommit = Callable[[], Awaitable[None]]
 A = TypeVar("A", bound=AfterCommit)
 

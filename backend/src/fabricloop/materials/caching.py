@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.core.cache import Cache
-from fabricloop.core.db import READS_REPLICA, pending_after_commit
+from fabricloop.core.db import pending_after_commit, reads_replica
 from fabricloop.core.replica import wal_position
 from fabricloop.materials import listing_cache
 from fabricloop.materials.listing_cache import Generations
@@ -51,7 +51,7 @@ class _ListingChanges:
 
     async def _log_position(self) -> int | None:
         """Where the primary's log ended after the commit, if a replica is read; else None."""
-        if not self.session.info.get(READS_REPLICA, True):
+        if not reads_replica(self.session):
             return None
         try:
             return await wal_position(self.session)
