@@ -317,6 +317,46 @@ class TestGetConversation:
         theirs = await client.get(UNREAD, headers=auth_headers(other))
         assert theirs.json() == {"unread_count": 1}
 
+    @pytest.mark.parametrize(
+        ("status", "deleted"), [("hidden", False), ("draft", False), ("active", True)]
+    )
+    async def test_a_listing_no_longer_visible_is_not_named(
+        self, client: AsyncClient, session: AsyncSession, status: str, deleted: bool
+    ) -> None:
+        seller = await make_user(session)
+        buyer = await make_user(session, role="brand")
+        other = await make_material(session, seller, title="Still listed")
+        gone = await make_material(
+            session,
+            seller,
+            title="Taken down",
+            status=status,
+            deleted_at=datetime.now(UTC) if deleted else None,
+        )
+        base = datetime.now(UTC) - timedelta(hours=1)
+        await make_message(session, buyer, seller, "about it", created_at=base, material_id=gone.id)
+        await make_message(
+            session,
+            buyer,
+            seller,
+            "and this",
+            created_at=base + timedelta(seconds=1),
+            material_id=other.id,
+        )
+
+        def named(body: dict[str, list[dict[str, object]]]) -> list[object]:
+            return [m["material"] for m in body["messages"]]
+
+        as_buyer = await client.get(f"{MESSAGES}/{seller.id}", headers=auth_headers(buyer))
+        assert as_buyer.status_code == 200
+        assert [m["content"] for m in as_buyer.json()["messages"]] == ["about it", "and this"]
+        still = {"material_id": str(other.id), "title": "Still listed"}
+        assert named(as_buyer.json()) == [None, still]
+        # Its seller still sees the listing named, unless it was deleted.
+        as_seller = await client.get(f"{MESSAGES}/{buyer.id}", headers=auth_headers(seller))
+        mine = None if deleted else {"material_id": str(gone.id), "title": "Taken down"}
+        assert named(as_seller.json()) == [mine, still]
+
     async def test_paginates_backwards(self, client: AsyncClient, session: AsyncSession) -> None:
         me = await make_user(session)
         other = await make_user(session)

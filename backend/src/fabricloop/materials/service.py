@@ -178,6 +178,18 @@ async def _visible(session: AsyncSession, material: Material, viewer: User | Non
     return await repository.is_transaction_party(session, material.id, viewer.id)
 
 
+async def titles_visible_to(
+    session: AsyncSession, material_ids: set[uuid.UUID], viewer: User
+) -> dict[uuid.UUID, str]:
+    """The titles of those listings `viewer` may see, by the rule of `_visible` (a listing
+    deleted, hidden or made a draft since is left out)."""
+    if not material_ids:
+        return {}
+    return await repository.titles_visible_to(
+        session, list(material_ids), viewer.id, PUBLIC_STATUSES, viewer.role == ADMIN_ROLE
+    )
+
+
 async def visible_listing(
     session: AsyncSession, material_id: uuid.UUID, viewer: User | None
 ) -> Material:

@@ -37,7 +37,6 @@ class HistoryRow:
     recipient_id: uuid.UUID
     content: str
     material_id: uuid.UUID | None
-    material_title: str | None
     created_at: datetime
     read_at: datetime | None
 
@@ -213,12 +212,7 @@ async def history(
         return query.order_by(Message.created_at.desc(), Message.id.desc()).limit(limit)
 
     both = direction(me, other).union_all(direction(other, me)).subquery()
-    query = (
-        select(both, Material.title.label("material_title"))
-        .outerjoin(Material, Material.id == both.c.material_id)
-        .order_by(both.c.created_at.desc(), both.c.id.desc())
-        .limit(limit)
-    )
+    query = select(both).order_by(both.c.created_at.desc(), both.c.id.desc()).limit(limit)
     rows = (await session.execute(query)).all()
     return [
         HistoryRow(
@@ -227,7 +221,6 @@ async def history(
             recipient_id=r.recipient_id,
             content=r.content,
             material_id=r.material_id,
-            material_title=r.material_title,
             created_at=r.created_at,
             read_at=r.read_at,
         )

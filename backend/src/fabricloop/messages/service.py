@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.auth.models import User
 from fabricloop.core.events import publish_after_commit
 from fabricloop.core.pagination import Page
+from fabricloop.materials import service as materials_service
 from fabricloop.materials.errors import MaterialNotFound
 from fabricloop.messages import repository
 from fabricloop.messages.errors import (
@@ -149,6 +150,10 @@ async def history(
     has_more = len(rows) > limit
     rows = rows[:limit]
     rows.reverse()
+    # Named only while the caller may still see the listing (the message keeps its text).
+    titles = await materials_service.titles_visible_to(
+        session, {row.material_id for row in rows if row.material_id is not None}, user
+    )
     return MessageHistory(
         messages=[
             MessageOut(
@@ -157,8 +162,8 @@ async def history(
                 recipient_id=row.recipient_id,
                 content=row.content,
                 material=(
-                    MaterialRef(material_id=row.material_id, title=row.material_title)
-                    if row.material_id is not None and row.material_title is not None
+                    MaterialRef(material_id=row.material_id, title=titles[row.material_id])
+                    if row.material_id in titles
                     else None
                 ),
                 sent_at=row.created_at,

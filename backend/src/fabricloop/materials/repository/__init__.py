@@ -98,6 +98,33 @@ async def is_transaction_party(
     return bool(await session.scalar(query))
 
 
+async def titles_visible_to(
+    session: AsyncSession,
+    material_ids: Sequence[uuid.UUID],
+    viewer_id: uuid.UUID,
+    public_statuses: Sequence[str],
+    everything: bool,
+) -> dict[uuid.UUID, str]:
+    """(id -> title) of the listings among `material_ids` that are not deleted and are public,
+    the viewer's own, or one of the viewer's transactions (all of them when `everything`)."""
+    query = select(Material.id, Material.title).where(
+        Material.id.in_(material_ids), Material.deleted_at.is_(None)
+    )
+    if not everything:
+        query = query.where(
+            or_(
+                Material.status.in_(public_statuses),
+                Material.seller_id == viewer_id,
+                exists().where(
+                    _transactions.c.material_id == Material.id,
+                    (_transactions.c.buyer_id == viewer_id)
+                    | (_transactions.c.seller_id == viewer_id),
+                ),
+            )
+        )
+    return {row.id: row.title for row in await session.execute(query)}
+
+
 async def latest_metric(
     session: AsyncSession, material_id: uuid.UUID
 ) -> SustainabilityMetric | None:
