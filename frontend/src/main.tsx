@@ -3,7 +3,8 @@ import { StrictMode, startTransition } from "react";
 import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router/dom";
 import { ApiError } from "@/lib/errors";
-import { router } from "./routes";
+import { seedQueries } from "@/lib/seed";
+import { preloadPage, router } from "./routes";
 import "./index.css";
 
 const queryClient = new QueryClient({
@@ -21,13 +22,19 @@ const queryClient = new QueryClient({
   },
 });
 
+seedQueries(queryClient);
+
 const root = createRoot(document.getElementById("root")!);
-startTransition(() =>
-  root.render(
-    <StrictMode>
-      <QueryClientProvider client={queryClient}>
-        <RouterProvider router={router} />
-      </QueryClientProvider>
-    </StrictMode>,
-  ),
-);
+// The page's code first (the server preloads it with the HTML), so React's first render is the
+// page itself: the server's first paint stays until then, with no placeholder in between.
+const render = () =>
+  startTransition(() =>
+    root.render(
+      <StrictMode>
+        <QueryClientProvider client={queryClient}>
+          <RouterProvider router={router} />
+        </QueryClientProvider>
+      </StrictMode>,
+    ),
+  );
+preloadPage(window.location.pathname).then(render, render);

@@ -1,5 +1,5 @@
-import { lazy, type ReactNode } from "react";
-import { createBrowserRouter, Outlet, ScrollRestoration } from "react-router";
+import { type ComponentType, isValidElement, lazy, type ReactNode } from "react";
+import { createBrowserRouter, matchRoutes, Outlet, ScrollRestoration } from "react-router";
 import { AuthProvider } from "@/components/auth/AuthProvider";
 import { RequireAdmin } from "@/components/auth/RequireAdmin";
 import { RequireAuth } from "@/components/auth/RequireAuth";
@@ -7,45 +7,58 @@ import { AdminLayout } from "@/components/admin/AdminLayout";
 import { AppLayout } from "@/components/layout/AppLayout";
 import ErrorPage from "@/pages/ErrorPage";
 
-const LandingPage = lazy(() => import("@/pages/LandingPage"));
-const LoginPage = lazy(() => import("@/pages/LoginPage"));
-const RegisterPage = lazy(() => import("@/pages/RegisterPage"));
-const NotFoundPage = lazy(() => import("@/pages/NotFoundPage"));
-const MaterialsPage = lazy(() => import("@/pages/MaterialsPage"));
-const MaterialDetailPage = lazy(() => import("@/pages/MaterialDetailPage"));
-const StorefrontPage = lazy(() => import("@/pages/StorefrontPage"));
-const MaterialNewPage = lazy(() => import("@/pages/MaterialNewPage"));
-const MaterialEditPage = lazy(() => import("@/pages/MaterialEditPage"));
-const CheckoutPage = lazy(() => import("@/pages/CheckoutPage"));
-const TransactionsPage = lazy(() => import("@/pages/TransactionsPage"));
-const TransactionDetailPage = lazy(() => import("@/pages/TransactionDetailPage"));
-const MessagesPage = lazy(() => import("@/pages/MessagesPage"));
-const ConversationPage = lazy(() => import("@/pages/ConversationPage"));
-const ReportsPage = lazy(() => import("@/pages/ReportsPage"));
-const MethodologyPage = lazy(() => import("@/pages/MethodologyPage"));
-const PassportPage = lazy(() => import("@/pages/PassportPage"));
-const DashboardPage = lazy(() => import("@/pages/DashboardPage"));
-const AccountPage = lazy(() => import("@/pages/AccountPage"));
-const SandboxThreeDSPage = lazy(() => import("@/pages/SandboxThreeDSPage"));
-const SandboxOnboardingPage = lazy(() => import("@/pages/SandboxOnboardingPage"));
-const ShippingSettingsPage = lazy(() => import("@/pages/ShippingSettingsPage"));
-const NotificationsPage = lazy(() => import("@/pages/NotificationsPage"));
-const CompanyPage = lazy(() => import("@/pages/CompanyPage"));
-const CertificatesPage = lazy(() => import("@/pages/CertificatesPage"));
-const AdminHomePage = lazy(() => import("@/pages/admin/AdminHomePage"));
-const CertificatesQueuePage = lazy(() => import("@/pages/admin/CertificatesQueuePage"));
-const AuditPage = lazy(() => import("@/pages/admin/AuditPage"));
-const DisputesQueuePage = lazy(() => import("@/pages/admin/DisputesQueuePage"));
-const DisputePage = lazy(() => import("@/pages/admin/DisputePage"));
-const OffersPage = lazy(() => import("@/pages/OffersPage"));
-const OfferPage = lazy(() => import("@/pages/OfferPage"));
-const PayoutsPage = lazy(() => import("@/pages/PayoutsPage"));
-const PartyDisputePage = lazy(() => import("@/pages/DisputePage"));
-const VerificationsPage = lazy(() => import("@/pages/admin/VerificationsPage"));
-const AdminUserPage = lazy(() => import("@/pages/admin/AdminUserPage"));
-const ReportsQueuePage = lazy(() => import("@/pages/admin/ReportsQueuePage"));
-const AdminMaterialPage = lazy(() => import("@/pages/admin/AdminMaterialPage"));
-const StatsPage = lazy(() => import("@/pages/admin/StatsPage"));
+type PageModule = { default: ComponentType };
+
+/** React.lazy whose module can be loaded ahead (`preload`): once it is loaded, React renders
+ * the page at once (a thenable that resolves synchronously) instead of suspending into the
+ * Suspense fallback for a frame, which would replace the server's first paint with a
+ * placeholder before the page. */
+function page(load: () => Promise<PageModule>) {
+  let loaded: PageModule | undefined;
+  const preload = () => load().then((module) => (loaded = module));
+  const Page = lazy(() => (loaded ? ({ then: (resolve: (m: PageModule) => void) => resolve(loaded!) } as unknown as Promise<PageModule>) : preload()));
+  return Object.assign(Page, { preload });
+}
+
+const LandingPage = page(() => import("@/pages/LandingPage"));
+const LoginPage = page(() => import("@/pages/LoginPage"));
+const RegisterPage = page(() => import("@/pages/RegisterPage"));
+const NotFoundPage = page(() => import("@/pages/NotFoundPage"));
+const MaterialsPage = page(() => import("@/pages/MaterialsPage"));
+const MaterialDetailPage = page(() => import("@/pages/MaterialDetailPage"));
+const StorefrontPage = page(() => import("@/pages/StorefrontPage"));
+const MaterialNewPage = page(() => import("@/pages/MaterialNewPage"));
+const MaterialEditPage = page(() => import("@/pages/MaterialEditPage"));
+const CheckoutPage = page(() => import("@/pages/CheckoutPage"));
+const TransactionsPage = page(() => import("@/pages/TransactionsPage"));
+const TransactionDetailPage = page(() => import("@/pages/TransactionDetailPage"));
+const MessagesPage = page(() => import("@/pages/MessagesPage"));
+const ConversationPage = page(() => import("@/pages/ConversationPage"));
+const ReportsPage = page(() => import("@/pages/ReportsPage"));
+const MethodologyPage = page(() => import("@/pages/MethodologyPage"));
+const PassportPage = page(() => import("@/pages/PassportPage"));
+const DashboardPage = page(() => import("@/pages/DashboardPage"));
+const AccountPage = page(() => import("@/pages/AccountPage"));
+const SandboxThreeDSPage = page(() => import("@/pages/SandboxThreeDSPage"));
+const SandboxOnboardingPage = page(() => import("@/pages/SandboxOnboardingPage"));
+const ShippingSettingsPage = page(() => import("@/pages/ShippingSettingsPage"));
+const NotificationsPage = page(() => import("@/pages/NotificationsPage"));
+const CompanyPage = page(() => import("@/pages/CompanyPage"));
+const CertificatesPage = page(() => import("@/pages/CertificatesPage"));
+const AdminHomePage = page(() => import("@/pages/admin/AdminHomePage"));
+const CertificatesQueuePage = page(() => import("@/pages/admin/CertificatesQueuePage"));
+const AuditPage = page(() => import("@/pages/admin/AuditPage"));
+const DisputesQueuePage = page(() => import("@/pages/admin/DisputesQueuePage"));
+const DisputePage = page(() => import("@/pages/admin/DisputePage"));
+const OffersPage = page(() => import("@/pages/OffersPage"));
+const OfferPage = page(() => import("@/pages/OfferPage"));
+const PayoutsPage = page(() => import("@/pages/PayoutsPage"));
+const PartyDisputePage = page(() => import("@/pages/DisputePage"));
+const VerificationsPage = page(() => import("@/pages/admin/VerificationsPage"));
+const AdminUserPage = page(() => import("@/pages/admin/AdminUserPage"));
+const ReportsQueuePage = page(() => import("@/pages/admin/ReportsQueuePage"));
+const AdminMaterialPage = page(() => import("@/pages/admin/AdminMaterialPage"));
+const StatsPage = page(() => import("@/pages/admin/StatsPage"));
 
 function Root() {
   return (
@@ -54,6 +67,16 @@ function Root() {
       <Outlet />
     </AuthProvider>
   );
+}
+
+/** Loads the code of the page at `pathname` (its own route's page, not a protected one's), so
+ * that the first render shows it rather than the route's fallback. */
+export async function preloadPage(pathname: string): Promise<void> {
+  const element = matchRoutes(router.routes, pathname)?.at(-1)?.route.element;
+  const type: unknown = isValidElement(element) ? element.type : undefined;
+  if (type && typeof type === "object" && "preload" in type && typeof type.preload === "function") {
+    await (type.preload as () => Promise<unknown>)();
+  }
 }
 
 const protect = (el: ReactNode) => <RequireAuth>{el}</RequireAuth>;

@@ -47,6 +47,10 @@ class PageHead:
     # names it, e.g. src/pages/PassportPage.tsx), fetched beside the main bundle.
     preload_image: str | None = None
     module: str | None = None
+    # The page's first paint made from its data (in place of first-paint/<page>.html), and the
+    # script element carrying that data for the web app's query cache.
+    body: str | None = None
+    seed: str | None = None
 
     def render(self) -> str:
         def attr(value: str) -> str:
@@ -209,7 +213,7 @@ def install_spa(app: FastAPI, dist: Path, page_head: PageHeadProvider | None = N
             headers = {"Cache-Control": "public, max-age=31536000, immutable"} if immutable else {}
             return FileResponse(candidate, headers=headers)
         head = await page_head(request, "/" + path) if page_head is not None else None
-        body = first_paint(root, "/" + path)
+        body = head.body if head is not None and head.body else first_paint(root, "/" + path)
         if head is None and body is None:
             return FileResponse(index, headers={"Cache-Control": "no-cache"})
         page = build_text(index)
@@ -220,4 +224,6 @@ def install_spa(app: FastAPI, dist: Path, page_head: PageHeadProvider | None = N
                 page = page.replace("</head>", f"{preloads}</head>", 1) if preloads else page
         if body is not None:
             page = with_first_paint(page, body)
+        if head is not None and head.seed:
+            page = page.replace("</body>", f"{head.seed}\n  </body>", 1)
         return HTMLResponse(page, headers={"Cache-Control": "no-cache"})

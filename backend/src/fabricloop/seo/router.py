@@ -38,4 +38,5 @@ async def page_head(request: Request, path: str) -> PageHead | None:
         settings.public_base_url.rstrip("/"),
         request.app.state.storage.url,
         path,
+        getattr(request.app.state, "cache", None),
     )

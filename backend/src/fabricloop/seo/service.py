@@ -2,6 +2,7 @@
 title, description and Open Graph tags in the HTML the server sends (the web app sets the same
 title once it runs)."""
 
+import json
 import re
 import uuid
 from collections.abc import Callable
@@ -10,8 +11,13 @@ from xml.sax.saxutils import escape
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fabricloop.core.cache import Cache
+from fabricloop.core.errors import NotFound
 from fabricloop.core.spa import PageHead
+from fabricloop.materials import service as materials
+from fabricloop.passports import service as passports
 from fabricloop.seo import repository
+from fabricloop.seo.first_paint import material_first_paint, passport_first_paint, seed_script
 
 SessionOpener = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 MediaUrl = Callable[[str], str]
@@ -125,12 +131,22 @@ def _material_id(pattern: re.Pattern[str], path: str) -> uuid.UUID | None:
         return None
 
 
+async def _anonymous() -> None:
+    return None
+
+
 async def page_head(
-    open_session: SessionOpener, base_url: str, media_url: MediaUrl, path: str
+    open_session: SessionOpener,
+    base_url: str,
+    media_url: MediaUrl,
+    path: str,
+    cache: Cache | None = None,
 ) -> PageHead | None:
     """The head of the page at `path`, or None for the web app's default one. A listing or a
     passport that does not exist (or is not public) gets the default head and noindex: the web
-    app then shows its "not found" page."""
+    app then shows its "not found" page. A public listing's and passport's head carries the
+    page's first paint and its data, as anyone may see them (the API's answer to an anonymous
+    request: the same for everyone, as the page is public)."""
     url = base_url + path
     if path in STATIC_PAGES:
         title, description = STATIC_PAGES[path]
@@ -144,8 +160,11 @@ async def page_head(
     material_id = listing_id or passport_id
     if material_id is None:
         return None
+    data: dict[str, object] | None = None
     async with open_session() as session:
         listing = await repository.listing_summary(session, material_id)
+        if listing is not None and cache is not None:
+            data = await _page_data(session, cache, base_url, media_url, material_id, listing_id)
     if listing is None:
         return PageHead(title=SITE, description=DEFAULT_DESCRIPTION, url=url, noindex=True)
     image = None
@@ -165,6 +184,8 @@ async def page_head(
             # The gallery's first photo, the largest paint of the page.
             preload_image=media_url(listing.cover_key) if listing.cover_key else None,
             module=page_module("listing"),
+            body=material_first_paint(data) if data else None,
+            seed=seed_script([(["materials", "detail", str(material_id)], data)]) if data else None,
         )
     if listing.status == "draft":
         return PageHead(title=SITE, description=DEFAULT_DESCRIPTION, url=url, noindex=True)
@@ -179,4 +200,30 @@ async def page_head(
         # The QR code, the largest paint of the page on a phone.
         preload_image=f"/api/passports/{material_id}/qr.svg",
         module=page_module("passport"),
+        body=passport_first_paint(data) if data else None,
+        seed=seed_script([(["passports", str(material_id)], data)]) if data else None,
     )
+
+
+async def _page_data(
+    session: AsyncSession,
+    cache: Cache,
+    base_url: str,
+    media_url: MediaUrl,
+    material_id: uuid.UUID,
+    listing_id: uuid.UUID | None,
+) -> dict[str, object] | None:
+    """What the API answers an anonymous request for the listing (listing_id set) or its
+    passport with, as JSON values; None when it answers 404."""
+    try:
+        if listing_id is not None:
+            cached = await materials.cached_detail(cache, material_id, None)
+            body = cached or await materials.material_detail(
+                session, cache, media_url, material_id, _anonymous
+            )
+            detail: dict[str, object] = json.loads(body)
+            return detail
+        passport = await passports.get_passport(session, base_url, material_id, None)
+        return passport.model_dump(mode="json")
+    except NotFound:
+        return None
