@@ -7,11 +7,30 @@ export function toNumber(v: Numeric): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+// Intl formatters are slow to make (a page of figures spent most of its render making them):
+// each kind is made once and reused.
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function numberFormat(options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = JSON.stringify(options);
+  let format = numberFormats.get(key);
+  if (!format) numberFormats.set(key, (format = new Intl.NumberFormat(undefined, options)));
+  return format;
+}
+
+function dateFormat(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = JSON.stringify(options);
+  let format = dateFormats.get(key);
+  if (!format) dateFormats.set(key, (format = new Intl.DateTimeFormat(undefined, options)));
+  return format;
+}
+
 export function formatMoney(amount: Numeric, currency: string): string {
   const n = toNumber(amount);
   if (n === null) return "—";
   try {
-    return new Intl.NumberFormat(undefined, { style: "currency", currency }).format(n);
+    return numberFormat({ style: "currency", currency }).format(n);
   } catch {
     return `${n.toFixed(2)} ${currency}`;
   }
@@ -20,7 +39,7 @@ export function formatMoney(amount: Numeric, currency: string): string {
 export function formatNumber(v: Numeric, maxFractionDigits = 2): string {
   const n = toNumber(v);
   if (n === null) return "—";
-  return new Intl.NumberFormat(undefined, { maximumFractionDigits: maxFractionDigits }).format(n);
+  return numberFormat({ maximumFractionDigits: maxFractionDigits }).format(n);
 }
 
 /** "120 kg", "1 roll", "28 rolls" (counted units take a plural; measures don't). */
@@ -42,14 +61,14 @@ export function formatDate(v: string | null | undefined): string {
   if (!v) return "—";
   const d = new Date(v.length === 10 ? `${v}T00:00:00Z` : v);
   if (Number.isNaN(d.getTime())) return v;
-  return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeZone: v.length === 10 ? "UTC" : undefined }).format(d);
+  return dateFormat(v.length === 10 ? { dateStyle: "medium", timeZone: "UTC" } : { dateStyle: "medium" }).format(d);
 }
 
 export function formatDateTime(v: string | null | undefined): string {
   if (!v) return "—";
   const d = new Date(v);
   if (Number.isNaN(d.getTime())) return v;
-  return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(d);
+  return dateFormat({ dateStyle: "medium", timeStyle: "short" }).format(d);
 }
 
 export function formatRelative(v: string | null | undefined): string {
@@ -76,10 +95,13 @@ export function humanize(v: string | null | undefined): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+let regionNames: Intl.DisplayNames | undefined;
+
 export function countryName(code: string | null | undefined): string {
   if (!code) return "—";
   try {
-    return new Intl.DisplayNames(undefined, { type: "region" }).of(code.toUpperCase()) ?? code;
+    regionNames ??= new Intl.DisplayNames(undefined, { type: "region" });
+    return regionNames.of(code.toUpperCase()) ?? code;
   } catch {
     return code;
   }
@@ -108,5 +130,5 @@ export function formatLitres(v: Numeric): string {
 export function formatPercent(share: Numeric): string {
   const n = toNumber(share);
   if (n === null) return "—";
-  return new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 1 }).format(n);
+  return numberFormat({ style: "percent", maximumFractionDigits: 1 }).format(n);
 }
