@@ -29,7 +29,9 @@ function restoreSession(): Promise<Me | null> {
 }
 
 export function AuthProvider({ children }: { children: ReactNode }) {
-  const [status, setStatus] = useState<AuthStatus>("loading");
+  // A visitor who has never signed in here is anonymous from the first render: no second
+  // render of every page once the (immediate) restore says so.
+  const [status, setStatus] = useState<AuthStatus>(() => (mayHaveSession() ? "loading" : "anonymous"));
   const [user, setUser] = useState<Me | null>(null);
   const queryClient = useQueryClient();
   const navigate = useNavigate();
