@@ -183,7 +183,10 @@ async def page_head(
             type="product",
             # The gallery's first photo, the largest paint of the page.
             preload_image=media_url(listing.cover_key) if listing.cover_key else None,
-            module=page_module("listing"),
+            # Painted from its data, the page needs no code to show its photo: on a phone the
+            # route's modules would share the connection with the photo and delay it (mobile
+            # Lighthouse LCP 2.4-2.9 s with them, 2.3-2.4 s without: docs/ux-audit.md).
+            module=None if data else page_module("listing"),
             body=material_first_paint(data) if data else None,
             seed=seed_script([(["materials", "detail", str(material_id)], data)]) if data else None,
         )
