@@ -6,18 +6,16 @@ import html
 import json
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from httpx import AsyncClient
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from fabricloop.config import Settings
 from fabricloop.images.models import Image
 from fabricloop.seo.first_paint import seed_script
-from tests.core.apps import running
 from tests.factories import make_material, make_user
+from tests.seo.site import Site, serving
 
 # index.html as the build writes it: the app shell's page outline, which a first paint replaces.
 INDEX = """<!doctype html>
@@ -34,15 +32,8 @@ INDEX = """<!doctype html>
     </main></div>
   </body>
 </html>"""
-BASE = "https://fabricloop.example"
 HOSTILE = '</script><script>alert("x")</script><img src=x onerror=alert(1)> & "quotes"'
 SEED = re.compile(r'<script type="application/json" id="fl-seed">(.*?)</script>', re.DOTALL)
-
-
-@dataclass
-class Site:
-    http: AsyncClient
-    session: AsyncSession
 
 
 @pytest.fixture
@@ -53,13 +44,8 @@ async def site(
     connection: AsyncConnection,
 ) -> AsyncIterator[Site]:
     (tmp_path / "index.html").write_text(INDEX)
-    async with running(settings, web_dist_dir=tmp_path, public_base_url=BASE) as (app, http):
-        maker = async_sessionmaker(
-            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
-        )
-        app.state.sessionmaker = maker
-        async with maker() as session:
-            yield Site(http, session)
+    async with serving(settings, connection, tmp_path) as site:
+        yield site
 
 
 def seeds(page: str) -> list[dict[str, object]]:

@@ -7,19 +7,17 @@ import json
 import re
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import defusedxml.ElementTree
 import pytest
-from httpx import AsyncClient
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from fabricloop.config import Settings
 from fabricloop.images.models import Image
 from fabricloop.seo import service
-from tests.core.apps import running
 from tests.factories import make_material, make_user
+from tests.seo.site import BASE, Site, serving
 
 INDEX = """<!doctype html>
 <html lang="en">
@@ -44,13 +42,6 @@ MANIFEST = {
     "src/pages/PassportPage.tsx": {"file": "assets/PassportPage-6.js"},
 }
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-BASE = "https://fabricloop.example"
-
-
-@dataclass
-class Site:
-    http: AsyncClient
-    session: AsyncSession
 
 
 @pytest.fixture
@@ -63,14 +54,8 @@ async def site(
     (tmp_path / "index.html").write_text(INDEX)
     (tmp_path / ".vite").mkdir()
     (tmp_path / ".vite" / "manifest.json").write_text(json.dumps(MANIFEST))
-    async with running(settings, web_dist_dir=tmp_path, public_base_url=BASE) as (app, http):
-        # The app's sessions share the test's transaction (rolled back at the end).
-        maker = async_sessionmaker(
-            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
-        )
-        app.state.sessionmaker = maker
-        async with maker() as session:
-            yield Site(http, session)
+    async with serving(settings, connection, tmp_path) as site:
+        yield site
 
 
 def meta(page: str, attribute: str, name: str) -> list[str]:
