@@ -3,6 +3,7 @@
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Annotated, Any, TypeVar, cast
 
 import structlog
@@ -15,7 +16,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection, QueuePool
 
 from fabricloop.config import Settings
 from fabricloop.core.errors import AppError
@@ -125,6 +126,23 @@ def _unique_statement_name() -> str:
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+@asynccontextmanager
+async def sibling(session: AsyncSession) -> AsyncIterator[AsyncSession | None]:
+    """A second session on the engine of `session` (its own connection from the pool), for a
+    read that runs at the same time as the session's own statements; its transaction is
+    rolled back on exit. None when `session` is bound to one connection, which cannot run two
+    statements at once, or when the pool has no room below its size: requests that each held
+    one connection while waiting for a second could take the whole pool and wait on each
+    other. The caller then reads in `session`, one statement after the other."""
+    pool = session.bind.sync_engine.pool if isinstance(session.bind, AsyncEngine) else None
+    if not isinstance(pool, QueuePool) or pool.checkedout() >= pool.size():
+        yield None
+        return
+    async with AsyncSession(session.bind, expire_on_commit=False, autoflush=False) as other:
+        other.info[READS_REPLICA] = reads_replica(session)
+        yield other
 
 
 def after_commit(session: AsyncSession, action: AfterCommit) -> None:

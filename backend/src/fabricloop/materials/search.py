@@ -1,11 +1,13 @@
 """Listing search: run the SQL of repository/search.py for a checked query, and keep its
 result for two minutes under the normalised query (materials.caching says what retires it)."""
 
+import asyncio
 import dataclasses
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fabricloop.core import db
 from fabricloop.core.cache import Cache
 from fabricloop.core.metrics import record_search_read
 from fabricloop.core.replica import ReadReplica
@@ -126,10 +128,43 @@ async def run_search(
         bound = search_repository.count_bound(query)
         found = await search_repository.facet_counts(session, query, bound)
         known = search_repository.total_of(found, query)
+    elif facets is None and not search_repository.aggregated(query):
+        beside = await _page_beside_facets(session, query, url_of)
+        if beside is not None:
+            summaries, total, found = beside
+            facets = _facets(found)
+            return _result(query, summaries, total, facets), facets
     summaries, total = await search_page(session, query, url_of, known)
     if facets is None:
         found = found or await search_repository.facet_counts(session, query, total.count)
         facets = _facets(found)
+    return _result(query, summaries, total, facets), facets
+
+
+async def _page_beside_facets(
+    session: AsyncSession, query: SearchQuery, url_of: UrlOf
+) -> tuple[list[MaterialSummary], search_repository.Total, search_repository.FacetCounts] | None:
+    """The page in `session` and, at the same time, the facets' pass over the candidate rows
+    in a second session on the same database: neither waits for the other, and a search whose
+    page reads every match (a converted price sort) takes the longer of the two, not their
+    sum. The facets need the total only to scale a sample, which is done once both are in.
+    None when no second session can be had (a session bound to one connection)."""
+    async with db.sibling(session) as other:
+        if other is None:
+            return None
+        async with asyncio.TaskGroup() as both:
+            page = both.create_task(search_page(session, query, url_of))
+            rows = both.create_task(search_repository.facet_rows(other, query))
+    summaries, total = page.result()
+    return summaries, total, search_repository.sampled_facets(rows.result(), total.count)
+
+
+def _result(
+    query: SearchQuery,
+    summaries: list[MaterialSummary],
+    total: search_repository.Total,
+    facets: CachedFacets,
+) -> MaterialSearch:
     return MaterialSearch(
         materials=summaries,
         total=total.count,
@@ -139,7 +174,7 @@ async def run_search(
         display_currency=query.display_currency,
         facets=facets.facets,
         facets_approximate=facets.approximate,
-    ), facets
+    )
 
 
 async def with_rates(session: AsyncSession, query: SearchQuery) -> SearchQuery:

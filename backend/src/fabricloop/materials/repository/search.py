@@ -846,11 +846,22 @@ async def facet_counts(session: AsyncSession, query: SearchQuery, total: int) ->
         rows = (await session.execute(text(sql), params)).all()
         if rows or await session.scalar(text(FACET_COUNTS_BUILT)):
             return FacetCounts(by_facet(rows), approximate=False, aggregated=True)
+    return sampled_facets(await facet_rows(session, query), total)
+
+
+async def facet_rows(session: AsyncSession, query: SearchQuery) -> Sequence[Any]:
+    """The rows of facets_sql: the counts of the candidate rows read (at most FACET_SAMPLE + 1
+    of them), in a session of its own or after the page's statements in the same one."""
     await session.execute(text(SEARCH_SETTINGS), search_settings(query))
     # The page's plan choice (PLAN_SETTINGS) holds to the end of the transaction: undo it.
     await session.execute(text(PLAN_SETTINGS), {"bitmap": "on", "index": "on"})
     sql, params = facets_sql(query)
-    rows = (await session.execute(text(sql), params)).all()
+    return (await session.execute(text(sql), params)).all()
+
+
+def sampled_facets(rows: Sequence[Any], total: int) -> FacetCounts:
+    """The facets from facet_rows of a query whose matches number `total`: exact when every
+    candidate row was read, else each count scaled by total / the matches among them."""
     sizes = {facet: int(count) for facet, _, count in rows if facet.startswith("_")}
     matched = sizes["_matched"]
     if sizes["_read"] <= FACET_SAMPLE:
