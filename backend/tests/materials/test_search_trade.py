@@ -492,3 +492,43 @@ async def test_facets_past_the_sample_are_estimated_and_flagged(
     counts = [v["count"] for v in estimated["facets"]["material_type"]]
     # Scaled from the 3 rows read (all matching) to the 4 matches, each rounded.
     assert abs(sum(counts) - 4) <= len(counts) / 2
+
+
+async def test_a_sample_of_text_matches_spreads_over_every_material_type(
+    client: AsyncClient, session: AsyncSession, seller: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the sample, each partition (material type) with matches gives its share of the
+    rows read: the partitions are no longer read in order until the sample is full, which
+    left out every type after the first ones (`denim` at 1M: 7 of 18 types missing)."""
+    for material_type, listings in (("cotton", 4), ("silk", 1), ("wool", 4)):
+        for n in range(listings):
+            await make_material(
+                session,
+                seller,
+                title=f"Spread twill {material_type} {n}",
+                material_type=material_type,
+                origin_country="PT" if n % 2 else "IT",
+            )
+    monkeypatch.setattr(search_repository, "FACET_SAMPLE", 4)
+    data = await search(client, q="spread twill")
+    assert data["total"] == 9
+    assert data["facets_approximate"] is True
+    types = {v["value"]: v["count"] for v in data["facets"]["material_type"]}
+    # silk read whole (1 of its limit 1 + 1); cotton and wool cut at 2 + 1 of 4 each, their
+    # 6 rows read scaled to the 8 matches left to them.
+    assert types == {"cotton": 4, "wool": 4, "silk": 1}
+    countries = {v["value"]: v["count"] for v in data["facets"]["origin_country"]}
+    assert sum(countries.values()) == 9
+    assert set(countries) == {"PT", "IT"}
+
+
+def test_partition_limits_share_the_sample_by_matches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_repository, "FACET_SAMPLE", 100)
+    limits = search_repository.partition_limits
+    assert limits({"a": 60, "b": 40}) is None  # every candidate is read
+    assert limits({"a": 0, "b": 0}) is None
+    assert limits({"a": 900, "b": 99, "c": 1, "d": 0}) == {"a": 90, "b": 10, "c": 1}
+    shared = limits({f"p{n}": 7 * n + 1 for n in range(19)})
+    assert shared is not None
+    assert all(limit >= 1 for limit in shared.values())
+    assert 100 <= sum(shared.values()) <= 100 + 19

@@ -11,7 +11,8 @@ Relevance ranks the newest RELEVANCE_WINDOW matches (all of them when there are 
 by how common the words are (docs/decisions/materials-search-table.md).
 """
 
-from collections.abc import Awaitable, Callable, Sequence
+import math
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -686,20 +687,25 @@ def _facet_conditions(query: SearchQuery, params: dict[str, Any], alias: str) ->
 FACET_SAMPLE = 10_000
 
 
-def facets_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
-    """Rows (facet, value, count): for each facet of FACETS, the matches of the query without
-    that facet's own filter, counted by value. One pass: the rows that fail at most one facet
-    filter are read once (the first FACET_SAMPLE + 1 of them, in whatever order the plan reads
-    them), with a flag per filter; each facet counts those whose other flags hold. Two more
-    rows: `_read`, the rows read, and `_matched`, those of them that match the query."""
+def facets_sql(
+    query: SearchQuery, limits: Mapping[str, int] | None = None
+) -> tuple[str, dict[str, Any]]:
+    """Rows (facet, value, count, part): for each facet of FACETS, the matches of the query
+    without that facet's own filter, counted by value. One pass: the rows that fail at most one
+    facet filter are read once, with a flag per filter; each facet counts those whose other
+    flags hold. Which rows: the first FACET_SAMPLE + 1, in whatever order the plan reads them
+    (`part` NULL); or, with `limits` (a text search, see partition_limits), from each partition
+    of material_search its limit + 1 (`part`: the partition), so that a sample of a text search
+    spreads over every material type its matches have. Two more rows per part: `_read`, the
+    rows read, and `_matched`, those of them that match the query."""
     params: dict[str, Any] = {"sample": FACET_SAMPLE + 1}
     clauses: list[str] = []
     if query.q:
         # The search table holds every facet's value and the price's currency (migration
         # 0028): the listing's row is read only for a filter that only it holds.
         alias, source = "s", "material_search s"
-        if query.filters_listing_row:
-            source += " JOIN materials m ON m.id = s.material_id"
+        join = " JOIN materials m ON m.id = s.material_id" if query.filters_listing_row else ""
+        source += join
         clauses += [f"s.document @@ {TS_QUERY}", f"numnode({TS_QUERY}) > 0"]
         params["q"] = query.q
         prices, _ = price_terms(query)
@@ -732,31 +738,75 @@ def facets_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     def others(facet: str) -> str:
         return " AND ".join(f"b.{f}_ok" for f in FACETS if f != facet)
 
+    columns = (
+        f"{alias}.material_type, {alias}.source_type, {alias}.origin_country, {schemes}, "
+        + ", ".join(f"{flag[f]} AS {f}_ok" for f in FACETS)
+    )
+    where = " AND ".join(clauses)
+    if query.q and limits:
+        branches = []
+        for n, (partition, limit) in enumerate(sorted(limits.items())):
+            branches.append(
+                f"(SELECT CAST(:part_{n} AS text) AS part, {columns} "  # noqa: S608
+                f'FROM "{partition}" s{join} WHERE {where} LIMIT :limit_{n})'
+            )
+            params |= {f"part_{n}": partition, f"limit_{n}": limit + 1}
+        rows = "\n            UNION ALL\n            ".join(branches)
+    else:
+        rows = f"SELECT NULL::text AS part, {columns} FROM {source} WHERE {where} LIMIT :sample"  # noqa: S608
     sql = f"""
         WITH base AS MATERIALIZED (
-            SELECT {alias}.material_type, {alias}.source_type, {alias}.origin_country,
-                   {schemes}, {", ".join(f"{flag[f]} AS {f}_ok" for f in FACETS)}
-            FROM {source} WHERE {" AND ".join(clauses)} LIMIT :sample
+            {rows}
         )
-        SELECT 'material_type' AS facet, b.material_type AS value, count(*) AS count
-        FROM base b WHERE {others("material_type")} GROUP BY b.material_type
+        SELECT 'material_type' AS facet, b.material_type AS value, count(*) AS count, b.part
+        FROM base b WHERE {others("material_type")} GROUP BY b.material_type, b.part
         UNION ALL
-        SELECT 'source_type', b.source_type, count(*)
-        FROM base b WHERE {others("source_type")} GROUP BY b.source_type
+        SELECT 'source_type', b.source_type, count(*), b.part
+        FROM base b WHERE {others("source_type")} GROUP BY b.source_type, b.part
         UNION ALL
-        SELECT 'origin_country', b.origin_country, count(*)
+        SELECT 'origin_country', b.origin_country, count(*), b.part
         FROM base b WHERE {others("origin_country")} AND b.origin_country IS NOT NULL
-        GROUP BY b.origin_country
+        GROUP BY b.origin_country, b.part
         UNION ALL
-        SELECT 'certification', x.scheme, count(*)
+        SELECT 'certification', x.scheme, count(*), b.part
         FROM base b CROSS JOIN LATERAL ({schemes_of}) x
-        WHERE {certified} AND {others("certification")} GROUP BY x.scheme
+        WHERE {certified} AND {others("certification")} GROUP BY x.scheme, b.part
         UNION ALL
-        SELECT '_read', NULL, count(*) FROM base b
+        SELECT '_read', NULL, count(*), b.part FROM base b GROUP BY b.part
         UNION ALL
-        SELECT '_matched', NULL, count(*) FROM base b
-        WHERE {" AND ".join(f"b.{f}_ok" for f in FACETS)}"""  # noqa: S608 - fixed fragments; values are bound
+        SELECT '_matched', NULL, count(*), b.part FROM base b
+        WHERE {" AND ".join(f"b.{f}_ok" for f in FACETS)} GROUP BY b.part"""  # noqa: S608 - fixed fragments; values are bound
     return sql, params
+
+
+# The partitions of material_search, by name (one per material type, and the default).
+PARTITIONS_SQL = """
+    SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+    WHERE i.inhparent = 'material_search'::regclass ORDER BY c.relname"""
+
+
+def partition_counts_sql(partitions: Sequence[str]) -> tuple[str, dict[str, Any]]:
+    """The text matches of each partition, from its GIN index and visibility map alone (no
+    column is read, so the heap is not): (part, matches)."""
+    params: dict[str, Any] = {}
+    branches = []
+    for n, partition in enumerate(partitions):
+        branches.append(
+            f"SELECT CAST(:part_{n} AS text) AS part, count(*) AS matches "  # noqa: S608
+            f'FROM "{partition}" s WHERE s.document @@ {TS_QUERY} AND numnode({TS_QUERY}) > 0'
+        )
+        params[f"part_{n}"] = partition
+    return "\n    UNION ALL\n    ".join(branches), params
+
+
+def partition_limits(matches: Mapping[str, int]) -> dict[str, int] | None:
+    """How many candidate rows the facets of a text search read from each partition: None
+    (every one) when its text matches, a bound of the candidates, are at most FACET_SAMPLE;
+    else FACET_SAMPLE shared by the partitions' matches, at least one each."""
+    total = sum(matches.values())
+    if total <= FACET_SAMPLE:
+        return None
+    return {p: max(1, math.ceil(FACET_SAMPLE * n / total)) for p, n in matches.items() if n}
 
 
 def aggregated(query: SearchQuery) -> bool:
@@ -826,14 +876,33 @@ class FacetCounts:
     matched: int | None = None
 
 
-def by_facet(rows: Sequence[Any], scale: float = 1.0) -> dict[str, list[tuple[str, int]]]:
-    counts: dict[str, list[tuple[str, int]]] = {f: [] for f in FACETS}
-    for facet, value, count in rows:
-        if facet in counts:
-            counts[facet].append((value, round(int(count) * scale)))
-    for values in counts.values():
-        values.sort(key=lambda vc: (-vc[1], vc[0]))
+def by_facet(
+    rows: Sequence[Any], scales: Mapping[str | None, float] | None = None
+) -> dict[str, list[tuple[str, int]]]:
+    """Each facet's values with their counts, from rows (facet, value, count[, part]), the
+    counts of a part multiplied by its scale (1 when it has none), summed over the parts."""
+    scales = scales or {}
+    sums: dict[str, dict[str, float]] = {f: {} for f in FACETS}
+    for row in rows:
+        facet, value, count = row[0], row[1], row[2]
+        if facet in sums:
+            part = row[3] if len(row) > 3 else None
+            sums[facet][value] = sums[facet].get(value, 0.0) + int(count) * scales.get(part, 1.0)
+    counts: dict[str, list[tuple[str, int]]] = {}
+    for facet, values in sums.items():
+        counts[facet] = sorted(((v, round(c)) for v, c in values.items()), key=_most_first)
     return counts
+
+
+def _most_first(value_count: tuple[str, int]) -> tuple[int, str]:
+    return -value_count[1], value_count[0]
+
+
+@dataclass(frozen=True)
+class FacetSample:
+    # The rows of facets_sql, and the limits per partition it read with (None: one LIMIT).
+    rows: Sequence[Any]
+    limits: Mapping[str, int] | None
 
 
 async def facet_counts(session: AsyncSession, query: SearchQuery, total: int) -> FacetCounts:
@@ -849,26 +918,47 @@ async def facet_counts(session: AsyncSession, query: SearchQuery, total: int) ->
     return sampled_facets(await facet_rows(session, query), total)
 
 
-async def facet_rows(session: AsyncSession, query: SearchQuery) -> Sequence[Any]:
-    """The rows of facets_sql: the counts of the candidate rows read (at most FACET_SAMPLE + 1
-    of them), in a session of its own or after the page's statements in the same one."""
+async def facet_rows(session: AsyncSession, query: SearchQuery) -> FacetSample:
+    """The candidate rows' counts of facets_sql (a text search's spread over the partitions
+    its matches are in), in a session of its own or after the page's statements in the same
+    one."""
     await session.execute(text(SEARCH_SETTINGS), search_settings(query))
     # The page's plan choice (PLAN_SETTINGS) holds to the end of the transaction: undo it.
     await session.execute(text(PLAN_SETTINGS), {"bitmap": "on", "index": "on"})
-    sql, params = facets_sql(query)
-    return (await session.execute(text(sql), params)).all()
+    limits = None
+    if query.q:
+        partitions = (await session.execute(text(PARTITIONS_SQL))).scalars().all()
+        sql, params = partition_counts_sql(partitions)
+        counted = await session.execute(text(sql), params | {"q": query.q})
+        limits = partition_limits({part: int(n) for part, n in counted.all()})
+    sql, params = facets_sql(query, limits)
+    return FacetSample((await session.execute(text(sql), params)).all(), limits)
 
 
-def sampled_facets(rows: Sequence[Any], total: int) -> FacetCounts:
+def sampled_facets(sample: FacetSample, total: int) -> FacetCounts:
     """The facets from facet_rows of a query whose matches number `total`: exact when every
-    candidate row was read, else each count scaled by total / the matches among them."""
-    sizes = {facet: int(count) for facet, _, count in rows if facet.startswith("_")}
-    matched = sizes["_matched"]
-    if sizes["_read"] <= FACET_SAMPLE:
-        return FacetCounts(by_facet(rows), approximate=False, aggregated=False, matched=matched)
-    scale = total / matched if matched else 1.0
-    counts = by_facet(rows, max(scale, 1.0))
-    return FacetCounts(counts, approximate=True, aggregated=False, matched=matched)
+    candidate row was read. Else the parts read whole count as they are, and the counts of
+    the parts cut at their limit are scaled by the matches left to them (total minus those of
+    the whole parts) / their matches among the rows read."""
+    read: dict[str | None, int] = {}
+    matched: dict[str | None, int] = {}
+    for facet, _, count, part in sample.rows:
+        if facet in ("_read", "_matched"):
+            sizes = read if facet == "_read" else matched
+            sizes[part] = sizes.get(part, 0) + int(count)
+    all_matched = sum(matched.values())
+    cut: set[str | None]
+    if sample.limits is None:
+        cut = {None} if read.get(None, 0) > FACET_SAMPLE else set()
+    else:
+        cut = {p for p, limit in sample.limits.items() if read.get(p, 0) > limit}
+    if not cut:
+        counts = by_facet(sample.rows)
+        return FacetCounts(counts, approximate=False, aggregated=False, matched=all_matched)
+    of_cut = sum(matched.get(p, 0) for p in cut)
+    scale = (total - (all_matched - of_cut)) / of_cut if of_cut else 1.0
+    counts = by_facet(sample.rows, dict.fromkeys(cut, max(scale, 1.0)))
+    return FacetCounts(counts, approximate=True, aggregated=False, matched=all_matched)
 
 
 def shares_facet_rows(query: SearchQuery) -> bool:
