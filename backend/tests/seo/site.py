@@ -10,6 +10,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from fabricloop.config import Settings
+from fabricloop.images.models import Image
 from tests.core.apps import running
 
 BASE = "https://fabricloop.example"
@@ -33,3 +34,18 @@ async def serving(
         app.state.sessionmaker = maker
         async with maker() as session:
             yield Site(http, session)
+
+
+def cover_photo(owner_id: object, material_id: object) -> Image:
+    """A listing's first photo (a row only: no file is read)."""
+    return Image(
+        owner_id=owner_id,
+        material_id=material_id,
+        position=0,
+        storage_key="a/cover.webp",
+        thumbnail_key="a/cover-thumb.webp",
+        width=800,
+        height=600,
+        content_type="image/webp",
+        size_bytes=1000,
+    )

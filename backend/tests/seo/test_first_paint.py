@@ -1,21 +1,26 @@
-"""The first paint of a listing's and a passport's page, sent by the server in the HTML: made
-from the data the API returns for the page (embedded for the web app's query cache), with
-everything a seller typed escaped."""
+"""The first paint of a listing's, a passport's and the search page, sent by the server in the
+HTML: made from the data the API returns for the page (embedded for the web app's query cache,
+under the keys the page asks for), with everything a seller typed or a URL says escaped."""
 
 import html
 import json
 import re
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from fabricloop.config import Settings
-from fabricloop.images.models import Image
+from fabricloop.config import REPO_ROOT, Settings
+from fabricloop.fx import service as fx
 from fabricloop.seo.first_paint import seed_script
+from fabricloop.seo.search_paint import page_query
 from tests.factories import make_material, make_user
-from tests.seo.site import Site, serving
+from tests.seo.site import Site, cover_photo, serving
 
 # index.html as the build writes it: the app shell's page outline, which a first paint replaces.
 INDEX = """<!doctype html>
@@ -42,6 +47,7 @@ async def site(
     migrated: str,  # noqa: ARG001
     tmp_path: Path,
     connection: AsyncConnection,
+    redis: Redis,  # noqa: ARG001 (emptied: no search cached by an earlier test)
 ) -> AsyncIterator[Site]:
     (tmp_path / "index.html").write_text(INDEX)
     async with serving(settings, connection, tmp_path) as site:
@@ -62,19 +68,7 @@ def page_of(page: str) -> str:
 async def listing_with_photo(site: Site, title: str) -> str:
     seller = await make_user(site.session, company_name=HOSTILE)
     material = await make_material(site.session, seller, title=title)
-    site.session.add(
-        Image(
-            owner_id=seller.id,
-            material_id=material.id,
-            position=0,
-            storage_key="a/cover.webp",
-            thumbnail_key="a/cover-thumb.webp",
-            width=800,
-            height=600,
-            content_type="image/webp",
-            size_bytes=1000,
-        )
-    )
+    site.session.add(cover_photo(seller.id, material.id))
     await site.session.flush()
     return str(material.id)
 
@@ -139,3 +133,150 @@ def test_the_seed_cannot_close_its_element() -> None:
     for character in "<>&\u2028":
         assert character not in inner.group(1)
     assert json.loads(inner.group(1)) == [{"key": ["k"], "data": {"t": "</script><!-- \u2028 & >"}}]
+
+
+RATES = "Date, USD, GBP, \n04 December 2026, 1.2500, 0.8000, \n"
+# The cases the web app's own test checks toMaterialQuery against (searchParams.test.ts).
+KEY_CASES = REPO_ROOT / "frontend" / "src" / "components" / "materials" / "searchParams.cases.json"
+
+
+async def listings(site: Site, *titles: str, company: str = "Northwind Mills") -> list[str]:
+    """Listings by one seller, the first with a photo (the newest last)."""
+    seller = await make_user(site.session, company_name=company, verified_at=datetime.now(UTC))
+    made = []
+    for n, title in enumerate(titles):
+        material = await make_material(site.session, seller, title=title)
+        if n == 0:
+            site.session.add(cover_photo(seller.id, material.id))
+        made.append(str(material.id))
+    await site.session.flush()
+    return made
+
+
+def seed_of(page: str, *key: str) -> dict[str, Any]:
+    """The seed entry whose query key starts with `key`."""
+    (entry,) = [s for s in seeds(page) if s["key"][: len(key)] == list(key)]  # type: ignore[index]
+    return entry
+
+
+@pytest.mark.parametrize("case", json.loads(KEY_CASES.read_text()), ids=lambda c: c["url"])
+def test_the_search_is_read_from_the_url_as_the_web_app_reads_it(case: dict[str, object]) -> None:
+    url = case["url"]
+    assert isinstance(url, str)
+    params = parse_qsl(url, keep_blank_values=True)
+    assert page_query(params, case["available"]) == case["key"]  # type: ignore[arg-type]
+
+
+async def test_the_first_page_of_results_is_painted_with_its_data(site: Site) -> None:
+    await fx.import_rates(site.session, RATES)
+    made = await listings(site, "Linen twill deadstock", "Linen canvas", "Wool melton")
+    query = "q=+linen+&sort=newest&display_currency=USD&material_type=organic_cotton&page=1"
+    page = (await site.http.get(f"/materials?{query}")).text
+    key = {
+        "q": "linen",
+        "sort": "newest",
+        "display_currency": "USD",
+        "material_type": ["organic_cotton"],
+        "page": 1,
+        "limit": 12,
+    }
+    # What the page sends the API (openapi-fetch), and the rates it reads the currency list from.
+    api = [("material_type", "organic_cotton")] + [
+        (k, str(v)) for k, v in key.items() if k != "material_type"
+    ]
+    search = (await site.http.get(f"/api/materials?{urlencode(api)}")).json()
+    rates = (await site.http.get("/api/fx-rates")).json()
+    types = (await site.http.get("/api/materials/types")).json()
+    assert seeds(page) == [
+        {"key": ["fx-rates"], "data": rates},
+        {"key": ["materials", "types"], "data": types},
+        {"key": ["materials", "search", key], "data": search},
+    ]
+    assert {m["title"] for m in search["materials"]} == {"Linen canvas", "Linen twill deadstock"}
+    body = page_of(page)
+    assert ">outline<" not in body
+    assert body.count('<a href="/materials/') == 2
+    assert f'<a href="/materials/{made[1]}"' in body
+    assert f'<a href="/materials/{made[2]}"' not in body
+    assert body.count("<img ") == 1  # one of them has a photo
+    assert '<input id="material-search" name="q" type="search" value="linen"' in body
+    assert ">2 materials found</p>" in body
+    assert '<option value="USD" selected>USD</option>' in body
+    assert ">Organic cotton<span" in body  # the active filter's chip
+    assert "Verified" in body
+    assert "€8.50" in body
+    assert "≈ $10.63 / kg" in body
+    head = page.split("</head>", 1)[0]
+    assert "modulepreload" not in head
+
+
+async def test_the_first_photo_is_fetched_first(site: Site) -> None:
+    await listings(site, "Linen twill deadstock")
+    page = (await site.http.get("/materials")).text
+    seed_search = seed_of(page, "materials", "search")
+    assert seed_search["key"] == ["materials", "search", {"page": 1, "limit": 12}]
+    photo = seed_search["data"]["materials"][0]["thumbnail_url"]
+    assert (
+        f'<img src="{photo}" alt="Linen twill deadstock" width="400" height="300" '
+        'loading="eager" fetchpriority="high"'
+    ) in page_of(page)
+    assert f'<link rel="preload" as="image" href="{photo}" fetchpriority="high" />' in page
+
+
+async def test_what_sellers_and_urls_say_stays_text(site: Site) -> None:
+    await listings(site, HOSTILE, company=HOSTILE)
+    hostile_url = urlencode([("q", HOSTILE), ("color", HOSTILE)])
+    for path in ("/materials", f"/materials?{hostile_url}"):
+        page = (await site.http.get(path)).text
+        assert "<script>alert" not in page
+        assert "<img src=x" not in page
+        assert page.count("</script>") == page.count("<script")
+        if path == "/materials":
+            body = page_of(page)
+            assert html.escape(HOSTILE, quote=True) in body
+            search = seed_of(page, "materials", "search")
+            assert search["data"]["materials"][0]["title"] == HOSTILE
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "material_type=silk",  # not a material type
+        "source_type=stolen",
+        "currency=XXX",
+        "certification=made-up",
+        "origin_country=ZZ",
+        "q=linen%00twill",
+        "color=navy%00",
+        "min_price=10&max_price=5",
+        "q=" + "x" * 201,
+        "q=" + "x" * 5000,
+        "unit=metre&" + "&".join(["material_type=cotton"] * 500),
+        "q=%ff%fe",  # not UTF-8: no match, the shell
+    ],
+)
+async def test_a_search_the_api_refuses_gets_the_app_shell(site: Site, query: str) -> None:
+    await listings(site, "Linen twill deadstock")
+    response = await site.http.get(f"/materials?{query}")
+    assert response.status_code == 200
+    assert seeds(response.text) == []
+    assert ">outline<" in page_of(response.text)
+    assert "<title>Browse materials · FabricLoop</title>" in response.text
+
+
+async def test_a_search_that_finds_nothing_is_painted_by_the_web_app(site: Site) -> None:
+    await listings(site, "Linen twill deadstock")
+    page = (await site.http.get("/materials?q=velvet")).text
+    assert seeds(page) == []
+    assert ">outline<" in page_of(page)
+
+
+async def test_a_display_currency_without_a_rate_is_left_out_as_the_web_app_does(
+    site: Site,
+) -> None:
+    await listings(site, "Linen twill deadstock")
+    page = (await site.http.get("/materials?display_currency=USD")).text
+    rates, search = seed_of(page, "fx-rates"), seed_of(page, "materials", "search")
+    assert rates["data"]["rates"] == []
+    assert search["key"] == ["materials", "search", {"page": 1, "limit": 12}]
+    assert "Prices in" not in page_of(page)

@@ -14,10 +14,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from fabricloop.config import Settings
-from fabricloop.images.models import Image
 from fabricloop.seo import service
 from tests.factories import make_material, make_user
-from tests.seo.site import BASE, Site, serving
+from tests.seo.site import BASE, Site, cover_photo, serving
 
 INDEX = """<!doctype html>
 <html lang="en">
@@ -122,19 +121,7 @@ class TestPageHeads:
             title='Deadstock "linen" twill',
             description="Heavy linen twill. " * 20,
         )
-        site.session.add(
-            Image(
-                owner_id=seller.id,
-                material_id=material.id,
-                position=0,
-                storage_key="a/cover.webp",
-                thumbnail_key="a/cover-thumb.webp",
-                width=800,
-                height=600,
-                content_type="image/webp",
-                size_bytes=1000,
-            )
-        )
+        site.session.add(cover_photo(seller.id, material.id))
         await site.session.flush()
         response = await site.http.get(f"/materials/{material.id}")
         assert response.status_code == 200

@@ -2,7 +2,7 @@ from fastapi import APIRouter
 
 from fabricloop.core.db import DbSession
 from fabricloop.fx import service
-from fabricloop.fx.schemas import FxRateOut, FxRates
+from fabricloop.fx.schemas import FxRates
 
 router = APIRouter(prefix="/api/fx-rates", tags=["fx"])
 
@@ -15,12 +15,4 @@ router = APIRouter(prefix="/api/fx-rates", tags=["fx"])
 )
 async def get_fx_rates(session: DbSession) -> FxRates:
     """Reference exchange rates (per 1 EUR)."""
-    day = await service.latest(session)
-    return FxRates(
-        base="EUR",
-        date=day.day if day else None,
-        rates=[
-            FxRateOut(currency=c, rate=r) for c, r in sorted((day.rates if day else {}).items())
-        ],
-        source=service.SOURCE,
-    )
+    return await service.latest_rates(session)

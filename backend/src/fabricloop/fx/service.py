@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.fx import repository
 from fabricloop.fx.errors import InvalidRatesFile
+from fabricloop.fx.schemas import FxRateOut, FxRates
 
 BASE = "EUR"
 SOURCE = "European Central Bank euro foreign exchange reference rates (CSV format)"
@@ -112,6 +113,20 @@ async def latest(session: AsyncSession) -> DayRates | None:
     if day is None:
         return None
     return DayRates(day, {BASE: Decimal(1), **rates})
+
+
+async def latest_rates(session: AsyncSession) -> FxRates:
+    """The newest day's rates as `GET /api/fx-rates` answers (no day and no rates before any
+    import)."""
+    day = await latest(session)
+    return FxRates(
+        base="EUR",
+        date=day.day if day else None,
+        rates=[
+            FxRateOut(currency=c, rate=r) for c, r in sorted((day.rates if day else {}).items())
+        ],
+        source=SOURCE,
+    )
 
 
 def convert(amount: Decimal, currency: str, to: str, rates: dict[str, Decimal]) -> Decimal | None:

@@ -8,7 +8,6 @@ from starlette.types import Scope
 from fabricloop.auth.deps import CurrentUser, OptionalCredentials, get_current_user
 from fabricloop.auth.errors import InvalidSession
 from fabricloop.auth.models import User
-from fabricloop.core import vocabulary
 from fabricloop.core.cache import prefetched
 from fabricloop.core.db import DbSession
 from fabricloop.core.deps import AppCache, AppReplica, AppSettings
@@ -44,14 +43,7 @@ JSON = "application/json"
 @router.get("/types")
 async def list_material_types() -> MaterialTypes:
     """The closed vocabularies of listings."""
-    return MaterialTypes(
-        material_types=list(vocabulary.MATERIAL_TYPES),
-        source_types=list(vocabulary.SOURCE_TYPES),
-        units=list(vocabulary.UNITS),
-        currencies=list(vocabulary.CURRENCIES),
-        certification_schemes=list(vocabulary.CERTIFICATION_SCHEMES),
-        supply_chain_stages=list(vocabulary.SUPPLY_CHAIN_STAGES),
-    )
+    return service.material_types()
 
 
 @router.get(

@@ -6,12 +6,15 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
+from fabricloop.core import vocabulary
 from fabricloop.core.cache import Cache, Prefetched
 from fabricloop.core.pagination import Page
 from fabricloop.core.queue import enqueue_after_commit
+from fabricloop.core.replica import ReadReplica
 from fabricloop.core.vocabulary import ADMIN_ROLE
 from fabricloop.impact.service import impact_out, per_kg_impact
 from fabricloop.materials import (
@@ -26,6 +29,7 @@ from fabricloop.materials import (
 from fabricloop.materials.errors import (
     ImageNotFound,
     InvalidMaterial,
+    InvalidSearch,
     ListingHidden,
     ListingNotAllowed,
     MaterialNotFound,
@@ -38,6 +42,7 @@ from fabricloop.materials.schemas import (
     MaterialCreate,
     MaterialDetail,
     MaterialSummary,
+    MaterialTypes,
     MaterialUpdate,
     created_quantity,
     listing_problems,
@@ -429,3 +434,36 @@ async def public_listings(
     query = SearchParams(seller_id=seller_id, sort="newest", page=page.page, limit=page.limit)
     summaries, total = await search.search_page(session, query.query(EXACT_COUNT), url_of)
     return summaries, total.count
+
+
+async def search_listings_json(
+    session: AsyncSession,
+    replica: ReadReplica | None,
+    cache: Cache,
+    url_of: UrlOf,
+    values: dict[str, object],
+    count_limit: int,
+) -> bytes:
+    """What `GET /api/materials` answers the search `values` (its query parameters, each given
+    once) with, from the search's cache like the API; InvalidSearch where the API says 400."""
+    try:
+        params = SearchParams.model_validate(values)
+    except ValidationError as error:
+        details = [
+            {"field": ".".join(str(part) for part in problem["loc"]), "message": problem["msg"]}
+            for problem in error.errors()
+        ]
+        raise InvalidSearch(details=details) from error
+    return await search.search_json(session, replica, cache, url_of, params.query(count_limit))
+
+
+def material_types() -> MaterialTypes:
+    """The closed vocabularies of listings (`GET /api/materials/types`)."""
+    return MaterialTypes(
+        material_types=list(vocabulary.MATERIAL_TYPES),
+        source_types=list(vocabulary.SOURCE_TYPES),
+        units=list(vocabulary.UNITS),
+        currencies=list(vocabulary.CURRENCIES),
+        certification_schemes=list(vocabulary.CERTIFICATION_SCHEMES),
+        supply_chain_stages=list(vocabulary.SUPPLY_CHAIN_STAGES),
+    )

@@ -15,7 +15,7 @@ from typing import Any
 # The web app's placeholder block (components/ui/Skeleton.tsx).
 _SKELETON = '<div aria-hidden="true" class="animate-pulse rounded-lg bg-stone-200/60 {}"></div>'
 # The badges of components/ui/Badge.tsx.
-_BADGE = (
+BADGE = (
     '<span class="inline-flex items-center gap-1 rounded-full px-2.5 py-0.5 text-xs font-medium '
     'ring-1 ring-inset {}">{}</span>'
 )
@@ -30,21 +30,22 @@ _SECONDARY = _BUTTON.format(
     "focus-visible:outline-brand-700"
 )
 _GHOST = _BUTTON.format("text-stone-700 hover:bg-stone-100 focus-visible:outline-brand-700")
-_BRAND = "bg-brand-50 text-brand-800 ring-brand-200"
-_NEUTRAL = "bg-stone-100 text-stone-700 ring-stone-200"
+BRAND = "bg-brand-50 text-brand-800 ring-brand-200"
+NEUTRAL = "bg-stone-100 text-stone-700 ring-stone-200"
 # What the web app reads its query cache's first data from (main.tsx).
 SEED_ID = "fl-seed"
 
 
-def _text(value: object) -> str:
+def text(value: object) -> str:
+    """Escaped for an element's text and an attribute's value."""
     return escape(str(value), quote=True)
 
 
-def _skeleton(classes: str) -> str:
+def skeleton(classes: str) -> str:
     return _SKELETON.format(classes)
 
 
-def _humanize(value: str | None) -> str:
+def humanize(value: str | None) -> str:
     """lib/format.ts humanize: underscores to spaces, the first letter upper case."""
     if not value:
         return "—"
@@ -62,30 +63,30 @@ def material_first_paint(detail: dict[str, Any]) -> str:
             '<div class="relative overflow-hidden rounded-2xl border border-stone-200 '
             'bg-stone-100"><img src="{}" alt="{}, photo 1 of {}" width="800" height="600" '
             'fetchpriority="high" class="aspect-[4/3] w-full object-contain"/></div>'
-        ).format(_text(images[0]["url"]), _text(title), len(images))
+        ).format(text(images[0]["url"]), text(title), len(images))
     else:
-        photo = _skeleton("aspect-[4/3] w-full rounded-2xl")
+        photo = skeleton("aspect-[4/3] w-full rounded-2xl")
     return (
         '<div role="status" aria-label="Loading material" class="space-y-8">'
         '<nav aria-label="Breadcrumb" class="text-sm text-stone-500">'
         '<a href="/materials" class="hover:text-stone-800">Materials</a> / '
-        f'<span class="text-stone-700">{_text(title)}</span></nav>'
+        f'<span class="text-stone-700">{text(title)}</span></nav>'
         '<div class="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)] lg:gap-8">'
-        f'<div class="space-y-6">{photo}{_skeleton("hidden h-64 rounded-2xl lg:block")}</div>'
-        f'<div class="space-y-6">{_skeleton("h-80 rounded-2xl")}'
-        f"{_skeleton('h-56 rounded-2xl')}</div>"
+        f'<div class="space-y-6">{photo}{skeleton("hidden h-64 rounded-2xl lg:block")}</div>'
+        f'<div class="space-y-6">{skeleton("h-80 rounded-2xl")}'
+        f"{skeleton('h-56 rounded-2xl')}</div>"
         "</div></div>"
     )
 
 
 def passport_first_paint(passport: dict[str, Any]) -> str:
     """PassportPage's header (title, kind, issuer, QR code) and its cards' outline."""
-    material_id = _text(passport["material_id"])
-    public_url = _text(passport.get("public_url", ""))
+    material_id = text(passport["material_id"])
+    public_url = text(passport.get("public_url", ""))
     issuer = (passport.get("issuer") or {}).get("company_name", "")
-    badges = _BADGE.format(_BRAND, _text(_humanize(passport.get("material_type"))))
-    badges += _BADGE.format(_NEUTRAL, _text(_humanize(passport.get("source_type"))))
-    cards = "".join(_skeleton("h-72 rounded-2xl") for _ in range(4))
+    badges = BADGE.format(BRAND, text(humanize(passport.get("material_type"))))
+    badges += BADGE.format(NEUTRAL, text(humanize(passport.get("source_type"))))
+    cards = "".join(skeleton("h-72 rounded-2xl") for _ in range(4))
     return (
         '<div role="status" aria-label="Loading passport" class="space-y-6">'
         '<section class="overflow-hidden rounded-2xl border border-brand-200 bg-gradient-to-br '
@@ -94,11 +95,11 @@ def passport_first_paint(passport: dict[str, Any]) -> str:
         '<p class="text-sm font-semibold uppercase tracking-wide text-brand-700">'
         "Digital Product Passport</p>"
         '<h1 class="mt-1 text-2xl font-semibold tracking-tight text-stone-900 sm:text-3xl">'
-        f"{_text(passport.get('title', ''))}</h1>"
+        f"{text(passport.get('title', ''))}</h1>"
         f'<div class="mt-3 flex flex-wrap gap-2">{badges}</div>'
         '<p class="mt-3 text-sm text-stone-600">Issued by '
-        f'<strong class="font-medium text-stone-900">{_text(issuer)}</strong> · Passport ID '
-        f'<span class="font-mono text-xs">{_text(passport.get("passport_id", ""))}</span></p>'
+        f'<strong class="font-medium text-stone-900">{text(issuer)}</strong> · Passport ID '
+        f'<span class="font-mono text-xs">{text(passport.get("passport_id", ""))}</span></p>'
         '<div class="mt-4 flex flex-wrap gap-2">'
         f'<a href="/api/passports/{material_id}/untp.json" class="{_SECONDARY}" '
         'type="application/json">Machine-readable (UNTP JSON)</a>'
@@ -112,7 +113,7 @@ def passport_first_paint(passport: dict[str, Any]) -> str:
     )
 
 
-def seed_script(entries: list[tuple[list[str], Any]]) -> str:
+def seed_script(entries: list[tuple[list[Any], Any]]) -> str:
     """The data the page was painted from, as the web app's query cache entries (key, data),
     in a JSON script element that no text in the data can close."""
     payload = json.dumps(

@@ -39,4 +39,9 @@ async def page_head(request: Request, path: str) -> PageHead | None:
         request.app.state.storage.url,
         path,
         getattr(request.app.state, "cache", None),
+        service.SearchContext(
+            params=request.query_params.multi_items(),
+            replica=getattr(request.app.state, "replica", None),
+            count_limit=settings.search_count_limit,
+        ),
     )

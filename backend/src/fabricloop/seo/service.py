@@ -7,20 +7,41 @@ import re
 import uuid
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.core.cache import Cache
-from fabricloop.core.errors import NotFound
+from fabricloop.core.errors import InvalidQuery, NotFound
+from fabricloop.core.replica import ReadReplica
 from fabricloop.core.spa import PageHead
+from fabricloop.fx import service as fx
 from fabricloop.materials import service as materials
 from fabricloop.passports import service as passports
 from fabricloop.seo import repository
 from fabricloop.seo.first_paint import material_first_paint, passport_first_paint, seed_script
+from fabricloop.seo.search_paint import (
+    Params,
+    api_values,
+    display_currencies,
+    page_query,
+    search_first_paint,
+)
 
 SessionOpener = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 MediaUrl = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class SearchContext:
+    """What the search page's first paint needs besides the cache: the URL's query parameters
+    (in order, repeated ones repeated), the read replica and the search's count bound."""
+
+    params: Params
+    replica: ReadReplica | None
+    count_limit: int
+
 
 SITE = "FabricLoop"
 DEFAULT_DESCRIPTION = (
@@ -31,6 +52,8 @@ DEFAULT_DESCRIPTION = (
 SITEMAP_LISTINGS = 25_000
 PUBLIC_STATUSES = ("active", "sold_out")
 DESCRIPTION_LENGTH = 160
+# A search URL longer than this is painted by the web app alone (no search filters that much).
+MAX_SEARCH_QUERY = 2_000
 
 # Pages anyone may open, with the title and description a crawler should see.
 STATIC_PAGES: dict[str, tuple[str, str]] = {
@@ -141,6 +164,7 @@ async def page_head(
     media_url: MediaUrl,
     path: str,
     cache: Cache | None = None,
+    search: SearchContext | None = None,
 ) -> PageHead | None:
     """The head of the page at `path`, or None for the web app's default one. A listing or a
     passport that does not exist (or is not public) gets the default head and noindex: the web
@@ -148,6 +172,21 @@ async def page_head(
     page's first paint and its data, as anyone may see them (the API's answer to an anonymous
     request: the same for everyone, as the page is public)."""
     url = base_url + path
+    if path == "/materials" and cache is not None and search is not None:
+        painted = await _search_page(open_session, cache, media_url, search)
+        if painted is not None:
+            body, seed, photo = painted
+            title, description = STATIC_PAGES[path]
+            return PageHead(
+                title=f"{title} · {SITE}",
+                description=description,
+                url=url,
+                # The first result's photo, the largest paint of the page on a phone; no
+                # module preloads beside it, as for a listing's page (see page_head below).
+                preload_image=photo,
+                body=body,
+                seed=seed,
+            )
     if path in STATIC_PAGES:
         title, description = STATIC_PAGES[path]
         return PageHead(
@@ -230,3 +269,36 @@ async def _page_data(
         return passport.model_dump(mode="json")
     except NotFound:
         return None
+
+
+async def _search_page(
+    open_session: SessionOpener, cache: Cache, media_url: MediaUrl, search: SearchContext
+) -> tuple[str, str, str | None] | None:
+    """The search page's first paint, its data (the rates and the search under the web app's
+    query keys) and its first photo; None when the web app paints it alone: a search the API
+    refuses (an unknown filter value, a NUL, a currency without a rate...) or that finds
+    nothing."""
+    if sum(len(k) + len(v) + 2 for k, v in search.params) > MAX_SEARCH_QUERY:
+        return None
+    async with open_session() as session:
+        rates = (await fx.latest_rates(session)).model_dump(mode="json")
+        query = page_query(search.params, display_currencies(rates))
+        try:
+            body = await materials.search_listings_json(
+                session, search.replica, cache, media_url, api_values(query), search.count_limit
+            )
+        except InvalidQuery:
+            return None
+    data = json.loads(body)
+    if not data.get("materials"):
+        return None
+    paint = search_first_paint(search.params, query, data, display_currencies(rates))
+    seed = seed_script(
+        [
+            (["fx-rates"], rates),
+            # The filters' vocabulary, so that the filter panel is complete at once too.
+            (["materials", "types"], materials.material_types().model_dump(mode="json")),
+            (["materials", "search", query], data),
+        ]
+    )
+    return paint, seed, data["materials"][0].get("thumbnail_url")

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PAGE_SIZE, activeFilterCount, countLabel, displayCurrencies, facetsApproximate, facetsOf, mixedPriceUnits, resultsLabel, toMaterialQuery, withCount } from "./searchParams";
+import keyCases from "./searchParams.cases.json";
 
 const q = (s: string) => toMaterialQuery(new URLSearchParams(s));
 
@@ -139,5 +140,15 @@ describe("mixed units under a price sort", () => {
     expect(mixedPriceUnits([], "price_asc")).toBeNull();
     expect(mixedPriceUnits(page, "newest")).toBeNull();
     expect(mixedPriceUnits(page, undefined)).toBeNull();
+  });
+});
+
+// The server derives the same query from a search URL for the page's first paint and sends the
+// results under this query key (backend seo/search_paint.py page_query reads these cases too):
+// the page then makes no second search request.
+
+describe("toMaterialQuery, as the server derives it for the first paint", () => {
+  it.each(keyCases)("?$url", ({ url, available, key }) => {
+    expect(toMaterialQuery(new URLSearchParams(url), null, available)).toStrictEqual(key);
   });
 });
