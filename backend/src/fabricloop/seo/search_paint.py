@@ -409,7 +409,9 @@ def search_first_paint(
 ) -> str:
     """MaterialsPage as React renders it with `data` (the search's answer to `query`, the
     query of `params`) and the rates' `currencies`, for a visitor not signed in. The filter
-    panel is an outline: the web app fills it in place."""
+    panel is an outline: the web app fills it in place. Its controls are look-alikes until
+    the web app runs (a search typed there is a plain GET of /materials): the outline says
+    `aria-disabled`, so assistive technology (and Playwright) wait for the real ones."""
     materials: list[dict[str, Any]] = data.get("materials") or []
     display = data.get("display_currency") or query.get("display_currency") or ""
     sort = query.get("sort") or ("relevance" if query.get("q") else "newest")
@@ -425,9 +427,10 @@ def search_first_paint(
     sorts = [(v, label) for v, label in SORTS if v != "relevance" or query.get("q")]
     cards = "".join(_card(m, display, i == 0) for i, m in enumerate(materials))
     return (
-        '<div role="status" aria-label="Loading search"><div class="mb-6 flex flex-wrap items-end '
-        'justify-between gap-4"><div class="min-w-0"><h1 class="text-2xl font-semibold '
-        'tracking-tight text-stone-900 sm:text-3xl">Browse materials</h1><p class="mt-1 '
+        '<div role="status" aria-label="Loading search" aria-disabled="true">'
+        '<div class="mb-6 flex flex-wrap items-end justify-between gap-4"><div class="min-w-0">'
+        '<h1 class="text-2xl font-semibold tracking-tight text-stone-900 sm:text-3xl">'
+        'Browse materials</h1><p class="mt-1 '
         'max-w-2xl text-sm text-stone-600 sm:text-base">Deadstock, surplus and recycled '
         "textiles from verified manufacturers.</p></div></div>"
         '<div class="mb-6 max-w-2xl"><form role="search" action="/materials" class="flex w-full '
@@ -442,7 +445,8 @@ def search_first_paint(
         f'text-stone-900">Filters {badge}</summary></details>'
         '<div class="hidden rounded-2xl border border-stone-200 bg-white p-5 lg:block">'
         f"{skeleton('h-80 rounded-2xl')}</div></aside>"
-        '<section id="results" aria-labelledby="results-heading" class="scroll-mt-4 '
+        '<section id="results" tabindex="-1" aria-labelledby="results-heading" '
+        'class="scroll-mt-4 '
         'outline-none"><h2 id="results-heading" class="sr-only">Results</h2>'
         '<div class="mb-4 flex flex-wrap items-center justify-between gap-3">'
         f'<p class="text-sm text-stone-600">{text(results_label(data))}</p>'
