@@ -43,7 +43,7 @@ def test_modes(image: Image.Image, kind: str, stored_mode: str) -> None:
     assert stored.format == kind
     assert stored.mode == stored_mode
     assert (result.width, result.height) == (60, 40)
-    thumbnail = samples.opened(processing.thumbnail(result.data))
+    thumbnail = samples.opened(processing.variants(result.data).thumbnail)
     assert thumbnail.format == "WEBP"
     assert thumbnail.mode in ("RGB", "RGBA")
 
@@ -131,12 +131,78 @@ def test_thumbnail_of_the_stored_image(size: tuple[int, int], expected: tuple[in
     """Made from the stored file (what the thumbnail job reads): longest side 400, smaller
     images not enlarged."""
     stored = run(samples.jpeg(size)).data
-    assert samples.opened(processing.thumbnail(stored)).size == expected
+    assert samples.opened(processing.variants(stored).thumbnail).size == expected
+
+
+def test_display_image_of_a_3000_px_photo_is_a_1200_px_webp() -> None:
+    stored = run(samples.jpeg((3000, 2000))).data
+    display = processing.variants(stored).display
+    assert display is not None
+    opened = samples.opened(display)
+    assert (opened.format, opened.size) == ("WEBP", (1200, 800))
+    # The point of it: a fraction of the stored photo's bytes.
+    assert len(display) < len(stored) / 3
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [((900, 3000), (360, 1200)), ((1201, 1201), (1200, 1200)), ((1200, 1000), None)],
+)
+def test_display_image_longest_side_1200(
+    size: tuple[int, int], expected: tuple[int, int] | None
+) -> None:
+    """Portrait photos too; an image of at most 1200 px has none (it is its own)."""
+    made = processing.variants(run(samples.png(size)).data)
+    assert (samples.opened(made.display).size if made.display else None) == expected
+
+
+def test_a_small_original_is_not_enlarged() -> None:
+    made = processing.variants(run(samples.jpeg((800, 600))).data)
+    assert made.display is None
+    assert samples.opened(made.thumbnail).size == (400, 300)
+
+
+def corner_colours(image: Image.Image) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The top-left and bottom-right pixels of a picture made by `marked`."""
+    rgb = image.convert("RGB")
+    return bands(rgb, (2, 2)), bands(rgb, (rgb.width - 3, rgb.height - 3))
+
+
+def marked(size: tuple[int, int]) -> Image.Image:
+    """Grey with a red top-left quarter: where it ends up shows which way is up."""
+    image = Image.new("RGB", size, (128, 128, 128))
+    image.paste((255, 0, 0), (0, 0, size[0] // 2, size[1] // 2))
+    return image
+
+
+def near(colour: tuple[int, ...], expected: tuple[int, int, int]) -> bool:
+    return all(abs(a - b) < 40 for a, b in zip(colour, expected, strict=True))
+
+
+@pytest.mark.parametrize("through_upload", [True, False])
+def test_display_image_respects_exif_orientation(through_upload: bool) -> None:
+    """A phone photo taken sideways (orientation 6: turn 90 degrees clockwise) is upright in
+    its display image and thumbnail, whether the upload turned it (as stored) or the file
+    still carries the tag."""
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    data = samples.encode(marked((3000, 2000)), "JPEG", quality=90, exif=exif)
+    stored = run(data).data if through_upload else data
+    made = processing.variants(stored)
+    assert made.display is not None
+    display, thumbnail = samples.opened(made.display), samples.opened(made.thumbnail)
+    assert (display.size, thumbnail.size) == ((800, 1200), (267, 400))
+    for image in (display, thumbnail):
+        # Turned clockwise, the red top-left quarter is now the top-right one.
+        top_left, bottom_right = corner_colours(image)
+        assert near(top_left, (128, 128, 128))
+        assert near(bottom_right, (128, 128, 128))
+        assert near(bands(image.convert("RGB"), (image.width - 3, 2)), (255, 0, 0))
 
 
 @pytest.mark.parametrize(
     "damaged", [b"", b"\xff\xd8\xff\xe0 truncated", samples.jpeg((300, 200))[:300], b"%PDF-1.7"]
 )
-def test_thumbnail_of_damaged_bytes_is_invalid(damaged: bytes) -> None:
+def test_variants_of_damaged_bytes_are_invalid(damaged: bytes) -> None:
     with pytest.raises(InvalidImage):
-        processing.thumbnail(damaged)
+        processing.variants(damaged)

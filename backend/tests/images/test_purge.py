@@ -22,7 +22,12 @@ async def uploaded(
     session: AsyncSession, storage: Storage, owner_id: uuid.UUID, age: timedelta
 ) -> Image:
     image = await service.upload(
-        session, storage, service.ProcessingPool(1, 0), owner_id, io.BytesIO(samples.png())
+        session,
+        storage,
+        service.ProcessingPool(1, 0),
+        owner_id,
+        # Larger than a display image: the job writes one.
+        io.BytesIO(samples.jpeg((1600, 1200))),
     )
     await session.execute(
         update(Image).where(Image.id == image.id).values(created_at=datetime.now(UTC) - age)
@@ -71,9 +76,11 @@ async def test_deletes_old_unattached_uploads_with_their_files(
     assert left == {fresh.id, on_listing.id}
     assert not await exists(storage, abandoned.storage_key)
     assert not await exists(storage, service.thumbnail_key_of(abandoned.storage_key))
+    assert not await exists(storage, service.display_key_of(abandoned.storage_key))
     for kept in (fresh, on_listing):
         assert await exists(storage, kept.storage_key)
         assert await exists(storage, service.thumbnail_key_of(kept.storage_key))
+        assert await exists(storage, service.display_key_of(kept.storage_key))
     assert await run_job(committed, job) == 0
 
 

@@ -1,6 +1,6 @@
-"""The thumbnail job: an upload is served as its own thumbnail until the job has made one;
-the job is idempotent, retries what failed for a passing reason and gives up on a damaged
-stored image without failing the run."""
+"""The thumbnail job: an upload is served as its own thumbnail and display image until the job
+has made them; the job is idempotent, retries what failed for a passing reason and gives up
+on a damaged stored image without failing the run."""
 
 import io
 from datetime import UTC, datetime, timedelta
@@ -146,3 +146,87 @@ async def test_given_up_after_the_last_attempt(
         service.MAX_THUMBNAIL_ATTEMPTS,
     )
     assert row.thumbnail_key == row.storage_key
+
+
+async def run_at(app: FastAPI, storage: Storage, now: datetime) -> int:
+    return await service.make_thumbnails(
+        app.state.sessionmaker, storage, caching.invalidator(app.state.cache), now=now
+    )
+
+
+async def test_the_job_makes_the_display_image_beside_the_thumbnail(
+    app: FastAPI, session: AsyncSession, storage: Storage
+) -> None:
+    image = await uploaded(session, storage, samples.jpeg((3000, 2000)))
+    # Until the job has run, the original is served in its place.
+    assert image.display_key is None
+    assert service.display_url(storage, image) == service.url(storage, image)
+
+    assert await run_thumbnail_job(app) == 1
+    made = await stored_row(session, image.id)
+    assert made.display_key == service.display_key_of(image.storage_key)
+    assert service.display_url(storage, made) == storage.url(made.display_key)
+    display = await storage.read(made.display_key)
+    opened = samples.opened(display)
+    assert (opened.format, opened.size) == ("WEBP", (1200, 800))
+    assert samples.opened(await storage.read(made.thumbnail_key)).size == (400, 267)
+
+    # Idempotent: again, nothing; after a crash between writing and recording, the same
+    # files under the same keys.
+    assert await run_thumbnail_job(app) == 0
+    later = datetime.now(UTC) + service.THUMBNAIL_LEASE
+    await session.execute(
+        update(Image)
+        .where(Image.id == image.id)
+        .values(thumbnail_status="pending", display_key=None, thumbnail_due_at=later)
+    )
+    await session.commit()
+    assert await run_at(app, storage, later) == 1
+    redone = await stored_row(session, image.id)
+    assert (redone.thumbnail_status, redone.display_key) == ("ready", made.display_key)
+    assert await storage.read(made.display_key) == display
+
+
+async def test_a_small_image_is_its_own_display_image(
+    app: FastAPI, session: AsyncSession, storage: Storage
+) -> None:
+    image = await uploaded(session, storage, samples.jpeg((800, 600)))
+    assert await run_thumbnail_job(app) == 1
+    made = await stored_row(session, image.id)
+    assert made.display_key == made.storage_key
+    assert service.display_url(storage, made) == service.url(storage, made)
+    with pytest.raises(FileNotFoundError):
+        await storage.read(service.display_key_of(image.storage_key))
+
+
+async def test_images_stored_before_display_images_get_one_in_batches(
+    app: FastAPI, session: AsyncSession, storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Migration 0029 makes every image whose thumbnail was made pending again: the job makes
+    the display images a batch at a time, the thumbnail served meanwhile stays."""
+    images = [await uploaded(session, storage, samples.jpeg((1600, 1200))) for _ in range(3)]
+    assert await run_thumbnail_job(app) == 3
+    ids = [i.id for i in images]
+    # As they were before 0029, then what its upgrade does.
+    await session.execute(update(Image).where(Image.id.in_(ids)).values(display_key=None))
+    for image in images:
+        await storage.delete(service.display_key_of(image.storage_key))
+    await session.execute(
+        update(Image)
+        .where(Image.id.in_(ids), Image.thumbnail_status == "ready")
+        .values(
+            thumbnail_status="pending", thumbnail_attempts=0, thumbnail_due_at=datetime.now(UTC)
+        )
+    )
+    await session.commit()
+    before = await stored_row(session, ids[0])
+    assert before.thumbnail_key == service.thumbnail_key_of(before.storage_key)
+    assert service.display_url(storage, before) == service.url(storage, before)
+
+    monkeypatch.setattr(service, "THUMBNAIL_BATCH", 2)
+    assert await run_thumbnail_job(app) == 3  # two batches in one run
+    for image_id in ids:
+        row = await stored_row(session, image_id)
+        assert row.thumbnail_status == "ready"
+        assert row.display_key == service.display_key_of(row.storage_key)
+        assert samples.opened(await storage.read(row.display_key)).size == (1200, 900)

@@ -262,6 +262,8 @@ class DemoSeeder:
                     position=position,
                     storage_key=key,
                     thumbnail_key=thumb_key,
+                    # A swatch is smaller than a display image: its own.
+                    display_key=key,
                     content_type="image/jpeg",
                     width=picture.width,
                     height=picture.height,

@@ -6,9 +6,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from fabricloop.core.models import Base, CreatedAt, UUIDPrimaryKey, in_list
 
-# pending: the thumbnail job has not made it yet (`thumbnail_key` is the original's key);
-# ready: made; failed: the stored image could not be decoded, or every attempt failed (the
-# original stays the thumbnail).
+# The state of the image's variants (thumbnail and display image), both made by the thumbnail
+# job at once. pending: not made yet (`thumbnail_key` is the original's key, unless an earlier
+# run made the thumbnail: images stored before display images existed are pending again);
+# ready: made; failed: the stored image could not be decoded, or every attempt failed (what
+# was not made is served by the original).
 THUMBNAIL_STATES = ("pending", "ready", "failed")
 
 
@@ -37,6 +39,9 @@ class Image(UUIDPrimaryKey, CreatedAt, Base):
     storage_key: Mapped[str] = mapped_column(String(200))
     # The key thumbnail_url serves: the original's until the thumbnail job has made one.
     thumbnail_key: Mapped[str] = mapped_column(String(200))
+    # The key display_url serves: None (the original served) until the job has made it; the
+    # original's own key when the original is no larger than the display size.
+    display_key: Mapped[str | None] = mapped_column(String(200))
     thumbnail_status: Mapped[str] = mapped_column(
         String(10), default="ready", server_default="ready"
     )

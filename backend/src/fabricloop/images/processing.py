@@ -1,7 +1,8 @@
 """Pillow work on an untrusted upload: decide what it is by decoding it, refuse bombs before
 any pixel is decoded, and re-encode it (orientation applied, every metadata block dropped, at
-most MAX_SIDE pixels on its longest side); later, the thumbnail job makes a WebP thumbnail of
-the stored image. Synchronous and CPU-bound: callers run it in a thread."""
+most MAX_SIDE pixels on its longest side); later, the thumbnail job makes the WebP variants of
+the stored image: a thumbnail (THUMBNAIL_SIDE) and the display image the pages show
+(DISPLAY_SIDE). Synchronous and CPU-bound: callers run it in a thread."""
 
 import io
 import warnings
@@ -18,9 +19,13 @@ MAX_PIXELS = 40_000_000
 # a quarter of the memory and time; every format is then resized down to it.
 MAX_SIDE = 3000
 THUMBNAIL_SIDE = 400
+# The photo of a listing's page: about its largest slot (720 CSS px on a desktop, ~1,100
+# device pixels on a phone); a stored image no larger than this is its own display image.
+DISPLAY_SIDE = 1200
 JPEG_QUALITY = 85
 WEBP_QUALITY = 85
 THUMBNAIL_QUALITY = 80
+DISPLAY_QUALITY = 80
 
 # Pillow's own guard: it warns above this and raises above twice this; both become a 422.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -137,30 +142,45 @@ def _encode(image: Image.Image, output: str) -> bytes:
     return buffer.getvalue()
 
 
-def _thumbnail(image: Image.Image) -> bytes:
-    # RGB(A) before resizing: palette images would otherwise be resized by nearest neighbour.
+@dataclass(frozen=True)
+class Variants:
+    thumbnail: bytes
+    # None when the stored image is no larger than DISPLAY_SIDE: it is its own display image.
+    display: bytes | None
+
+
+def _webp(image: Image.Image, side: int, quality: int) -> bytes:
     # resize() makes only the small image (thumbnail() would need a full-size copy first).
-    source = image if image.mode in ("RGB", "RGBA") else _prepare(image.copy(), "WEBP")
-    thumb = source.resize(
-        _fitted(source.size, THUMBNAIL_SIDE), Image.Resampling.LANCZOS, reducing_gap=3.0
-    )
+    small = image.resize(_fitted(image.size, side), Image.Resampling.LANCZOS, reducing_gap=3.0)
     buffer = io.BytesIO()
-    thumb.save(buffer, "WEBP", quality=THUMBNAIL_QUALITY)
+    small.save(buffer, "WEBP", quality=quality)
     return buffer.getvalue()
 
 
-def thumbnail(stored: bytes) -> bytes:
-    """The WebP thumbnail (longest side THUMBNAIL_SIDE) of an image this module stored;
-    InvalidImage when it does not decode (damaged in storage)."""
+def variants(stored: bytes) -> Variants:
+    """The WebP thumbnail (longest side THUMBNAIL_SIDE) and display image (DISPLAY_SIDE, never
+    enlarged) of an image this module stored, from one decode; InvalidImage when it does not
+    decode (damaged in storage)."""
     try:
         with Image.open(io.BytesIO(stored), formats=DECODERS) as image:
             if max(image.size) > MAX_SIDE:
                 raise InvalidImage()  # never stored by process(): not one of ours
+            needs_display = max(image.size) > DISPLAY_SIDE
             if image.format == "JPEG":
-                # Decoded at 1/2, 1/4 or 1/8 of its size when that still covers the thumbnail.
-                image.draft(None, _fitted(image.size, THUMBNAIL_SIDE))
+                # Decoded at 1/2, 1/4 or 1/8 of its size when that still covers the largest
+                # variant: a 3000 px photo is decoded at 1500 px for its 1200 px display image.
+                side = DISPLAY_SIDE if needs_display else THUMBNAIL_SIDE
+                image.draft(None, _fitted(image.size, side))
             image.load()
-            return _thumbnail(image)
+            # Stored images carry no EXIF (process() applied it); one that does is turned too.
+            ImageOps.exif_transpose(image, in_place=True)
+            # RGB(A) before resizing: palette images would otherwise be resized by nearest
+            # neighbour.
+            source = image if image.mode in ("RGB", "RGBA") else _prepare(image.copy(), "WEBP")
+            return Variants(
+                thumbnail=_webp(source, THUMBNAIL_SIDE, THUMBNAIL_QUALITY),
+                display=_webp(source, DISPLAY_SIDE, DISPLAY_QUALITY) if needs_display else None,
+            )
     except InvalidImage:
         raise
     except Exception as error:  # decoders fail in many ways on damaged bytes

@@ -17,10 +17,10 @@ async def add_image(session: AsyncSession, image: Image) -> Image:
 
 async def delete_unattached(
     session: AsyncSession, created_before: datetime, limit: int
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, str, str | None]]:
     """Delete up to `limit` images that belong to no listing and were uploaded before
-    `created_before`; their (storage_key, thumbnail_key). Rows a listing is attaching right now
-    are locked by it and skipped."""
+    `created_before`; their (storage_key, thumbnail_key, display_key). Rows a listing is
+    attaching right now are locked by it and skipped."""
     candidates = (
         select(Image.id)
         .where(Image.material_id.is_(None), Image.created_at < created_before)
@@ -31,9 +31,9 @@ async def delete_unattached(
     result = await session.execute(
         delete(Image)
         .where(Image.id.in_(candidates.scalar_subquery()), Image.material_id.is_(None))
-        .returning(Image.storage_key, Image.thumbnail_key)
+        .returning(Image.storage_key, Image.thumbnail_key, Image.display_key)
     )
-    return [(row.storage_key, row.thumbnail_key) for row in result]
+    return [(row.storage_key, row.thumbnail_key, row.display_key) for row in result]
 
 
 async def claim_thumbnails(
@@ -58,14 +58,20 @@ async def claim_thumbnails(
 
 
 async def thumbnail_made(
-    session: AsyncSession, image_id: uuid.UUID, thumbnail_key: str
+    session: AsyncSession, image_id: uuid.UUID, thumbnail_key: str, display_key: str
 ) -> tuple[str, uuid.UUID | None]:
-    """Record an image's thumbnail: ("recorded", its listing) if it was pending, ("already",
-    None) if it no longer was, ("gone", None) if the image was deleted meanwhile."""
+    """Record an image's thumbnail and display image: ("recorded", its listing) if it was
+    pending, ("already", None) if it no longer was, ("gone", None) if the image was deleted
+    meanwhile."""
     result = await session.execute(
         update(Image)
         .where(Image.id == image_id, Image.thumbnail_status == "pending")
-        .values(thumbnail_status="ready", thumbnail_key=thumbnail_key, thumbnail_due_at=None)
+        .values(
+            thumbnail_status="ready",
+            thumbnail_key=thumbnail_key,
+            display_key=display_key,
+            thumbnail_due_at=None,
+        )
         .returning(Image.material_id)
     )
     row = result.one_or_none()
@@ -79,7 +85,7 @@ async def thumbnail_not_made(
     session: AsyncSession, image_id: uuid.UUID, retry_at: datetime | None
 ) -> None:
     """A failed attempt: tried again at `retry_at`, or given up (the original stays the
-    thumbnail) when it is None."""
+    thumbnail and display image, unless an earlier run made them) when it is None."""
     values: dict[str, object] = (
         {"thumbnail_due_at": retry_at}
         if retry_at is not None

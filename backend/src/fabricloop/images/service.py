@@ -1,6 +1,6 @@
 """Image uploads: process off the event loop, store under server-chosen keys, record the row;
-the thumbnail is made afterwards by a job (make_thumbnails), the original serving as the
-thumbnail until then."""
+the thumbnail and the display image are made afterwards by a job (make_thumbnails), the
+original serving as both until then."""
 
 import secrets
 import uuid
@@ -74,6 +74,17 @@ def thumbnail_key_of(storage_key: str) -> str:
     return f"{storage_key.rsplit('.', 1)[0]}-thumb.webp"
 
 
+def display_key_of(storage_key: str) -> str:
+    """Where the display image of the image stored at `storage_key` goes (when it is larger
+    than the display size): one key per image, like the thumbnail's."""
+    return f"{storage_key.rsplit('.', 1)[0]}-display.webp"
+
+
+def variant_keys(storage_key: str) -> set[str]:
+    """Every file the job may write for the image stored at `storage_key`."""
+    return {thumbnail_key_of(storage_key), display_key_of(storage_key)}
+
+
 async def allow_upload(limiter: Limiter, settings: Settings, owner_id: uuid.UUID) -> None:
     """Uploads per account, refilled over a minute: each one costs a decode."""
     decision = await limiter.take(f"upload:{owner_id}", Rate(settings.uploads_per_minute, 60))
@@ -124,15 +135,20 @@ MAX_THUMBNAIL_ATTEMPTS = 6
 FIRST_THUMBNAIL_RETRY = timedelta(seconds=30)
 
 
-async def _make_one(storage: Storage, image: Image) -> str:
-    """Make and store the thumbnail of a claimed image; its key. InvalidImage when the stored
-    file does not decode; storage errors propagate (tried again later)."""
+async def _make_one(storage: Storage, image: Image) -> tuple[str, str]:
+    """Make and store the thumbnail and display image of a claimed image; their keys (the
+    display image's is the original's when the original is small enough). InvalidImage when
+    the stored file does not decode; storage errors propagate (tried again later)."""
     stored = await storage.read(image.storage_key)
     async with THUMBNAIL_SLOTS:
-        thumbnail = await to_thread.run_sync(processing.thumbnail, stored)
+        made = await to_thread.run_sync(processing.variants, stored)
     key = thumbnail_key_of(image.storage_key)
-    await storage.save(key, thumbnail, "image/webp")
-    return key
+    await storage.save(key, made.thumbnail, "image/webp")
+    display_key = image.storage_key
+    if made.display is not None:
+        display_key = display_key_of(image.storage_key)
+        await storage.save(display_key, made.display, "image/webp")
+    return key, display_key
 
 
 async def make_thumbnails(
@@ -141,9 +157,11 @@ async def make_thumbnails(
     listings_changed: ListingsChanged,
     now: datetime | None = None,
 ) -> int:
-    """The job: make the thumbnails that are due, a batch at a time until none is left; how
-    many were made. Idempotent: an image is claimed before its thumbnail is made, a made one
-    is never made again, and a run repeated after a crash writes the same file, same key."""
+    """The job: make the thumbnails and display images that are due, a batch at a time until
+    none is left; for how many images. Idempotent: an image is claimed before its variants are
+    made, made ones are never made again, and a run repeated after a crash writes the same
+    files, same keys. Images stored before display images existed are pending again
+    (migration 0029) and are made here, a batch at a time, like new ones."""
     made = 0
     while True:
         claimed, done = await _thumbnail_batch(sessionmaker, storage, listings_changed, now)
@@ -165,7 +183,7 @@ async def _thumbnail_batch(
     made = 0
     for image in claimed:
         try:
-            key = await _make_one(storage, image)
+            key, display_key = await _make_one(storage, image)
         except InvalidImage:
             # Damaged in storage: no attempt can succeed; the original stays the thumbnail.
             log.warning("thumbnail not made: stored image damaged", image_id=str(image.id))
@@ -192,7 +210,9 @@ async def _thumbnail_batch(
                 await session.commit()
             continue
         async with sessionmaker() as session:
-            outcome, material_id = await repository.thumbnail_made(session, image.id, key)
+            outcome, material_id = await repository.thumbnail_made(
+                session, image.id, key, display_key
+            )
             if material_id is not None:
                 # Its listing's cached detail and searches show the original: retired.
                 listings_changed(session, [material_id])
@@ -201,8 +221,9 @@ async def _thumbnail_batch(
         if outcome == "recorded":
             made += 1
         elif outcome == "gone":
-            # Deleted meanwhile (the purge of unattached images): the file goes too.
-            await storage.delete(key)
+            # Deleted meanwhile (the purge of unattached images): the files go too.
+            for written in variant_keys(image.storage_key):
+                await storage.delete(written)
     return len(claimed), made
 
 
@@ -214,6 +235,10 @@ def thumbnail_url(storage: Storage, image: Image) -> str:
     return storage.url(image.thumbnail_key)
 
 
+def display_url(storage: Storage, image: Image) -> str:
+    return storage.url(image.display_key or image.storage_key)
+
+
 def unattached_purge(storage: Storage) -> Callable[[AsyncSession], Awaitable[int]]:
     """The periodic job (app.py) deleting images no listing uses: the rows in the job's
     transaction, the files once it has committed."""
@@ -223,9 +248,10 @@ def unattached_purge(storage: Storage) -> Callable[[AsyncSession], Awaitable[int
         keys = await repository.delete_unattached(session, cutoff, PURGE_BATCH)
 
         async def delete_files() -> None:
-            for storage_key, thumbnail_key in keys:
-                # A pending image's thumbnail may have been written without being recorded.
-                for key in {storage_key, thumbnail_key, thumbnail_key_of(storage_key)}:
+            for storage_key, thumbnail_key, display_key in keys:
+                # A pending image's variants may have been written without being recorded.
+                recorded = {storage_key, thumbnail_key, display_key or storage_key}
+                for key in recorded | variant_keys(storage_key):
                     await storage.delete(key)
 
         after_commit(session, delete_files)
