@@ -21,7 +21,7 @@ from tests.contract.helpers import (
     upload_image,
 )
 from tests.images import samples
-from tests.images.jobs import thumbnail_after_job
+from tests.images.jobs import run_thumbnail_job, thumbnail_after_job
 
 TYPES = [
     "cotton",
@@ -83,6 +83,7 @@ class TestImages:
             "image_id",
             "url",
             "thumbnail_url",
+            "display_url",
             "width",
             "height",
             "content_type",
@@ -99,6 +100,7 @@ class TestImages:
         assert stored.status_code == 200
         # The original until the thumbnail job has run, then the thumbnail.
         assert data["thumbnail_url"] == data["url"]
+        assert data["display_url"] == data["url"]
         thumb = await client.get(await thumbnail_after_job(app, session, data))
         assert thumb.status_code == 200
         import io
@@ -351,6 +353,9 @@ class TestDetail:
                 "image_id": image["image_id"],
                 "url": image["url"],
                 "thumbnail_url": image["thumbnail_url"],
+                "display_url": image["display_url"],
+                "width": 800,
+                "height": 600,
             }
         ]
         metrics = data["sustainability_metrics"]
@@ -723,3 +728,42 @@ class TestUpdateEveryListingField:
         detail = (await client.get(path)).json()
         assert [i["image_id"] for i in detail["images"]] == [image["image_id"]]
         assert detail["sustainability_metrics"]["carbon_footprint"] == 0.9
+
+
+async def test_a_listing_photo_is_served_at_display_size_once_the_job_ran(
+    app: FastAPI, client: AsyncClient, session: AsyncSession
+) -> None:
+    """A 3000 px photo: `display_url` is the original until the job has run, then a 1200 px
+    WebP; `url` stays the original (what a zoom shows) and `width`/`height` are its own."""
+    import io
+
+    from PIL import Image
+
+    _, owner = await make_party(session)
+    upload = await client.post(
+        "/api/images",
+        files={"file": ("photo.jpg", samples.jpeg((3000, 2000)), "image/jpeg")},
+        headers=owner,
+    )
+    assert upload.status_code == 201, upload.text
+    image = upload.json()
+    assert image["display_url"] == image["url"]
+    created = await create_material(client, owner, images=[image["image_id"]])
+    path = f"/api/materials/{created['material_id']}"
+    [before] = (await client.get(path)).json()["images"]
+    assert before["display_url"] == before["url"] == image["url"]
+    assert (before["width"], before["height"]) == (3000, 2000)
+
+    await run_thumbnail_job(app)
+    [after] = (await client.get(path)).json()["images"]  # the cached detail was retired
+    assert after["url"] == image["url"]
+    assert after["display_url"] != after["url"]
+    assert after["display_url"].endswith("-display.webp")
+    served = await client.get(after["display_url"])
+    assert served.status_code == 200
+    assert served.headers["content-type"] == "image/webp"
+    display = Image.open(io.BytesIO(served.content))
+    assert (display.format, display.size) == ("WEBP", (1200, 800))
+    original = await client.get(after["url"])
+    assert Image.open(io.BytesIO(original.content)).size == (3000, 2000)
+    assert len(served.content) < len(original.content) / 3

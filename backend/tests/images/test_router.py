@@ -61,6 +61,7 @@ class TestCreateImage:
             "image_id",
             "url",
             "thumbnail_url",
+            "display_url",
             "width",
             "height",
             "content_type",
@@ -77,6 +78,7 @@ class TestCreateImage:
         # Until the thumbnail job has run, the original is the thumbnail.
         assert row.thumbnail_status == "pending"
         assert data["thumbnail_url"] == data["url"]
+        assert data["display_url"] == data["url"]
 
     @pytest.mark.parametrize(
         ("payload", "content_type", "extension"),

@@ -38,6 +38,7 @@ async def make_image(session: AsyncSession, owner: User, **overrides: Any) -> Im
         "owner_id": owner.id,
         "storage_key": f"images/{name[:2]}/{name}.jpg",
         "thumbnail_key": f"images/{name[:2]}/{name}-thumb.webp",
+        "display_key": f"images/{name[:2]}/{name}-display.webp",
         "content_type": "image/jpeg",
         "width": 800,
         "height": 600,

@@ -124,6 +124,11 @@ class TestCreateMaterial:
         assert [i["image_id"] for i in data["images"]] == [str(images[1].id), str(images[0].id)]
         assert data["images"][0]["url"] == f"/media/{images[1].storage_key}"
         assert data["images"][0]["thumbnail_url"] == f"/media/{images[1].thumbnail_key}"
+        assert data["images"][0]["display_url"] == f"/media/{images[1].display_key}"
+        assert (data["images"][0]["width"], data["images"][0]["height"]) == (
+            images[1].width,
+            images[1].height,
+        )
         metrics = data["sustainability_metrics"]
         assert metrics["carbon_footprint"] == 2.5
         assert metrics["water_usage"] == 120.25

@@ -214,9 +214,11 @@ export interface paths {
          *     than 3000 px on its longest side is scaled down to it (`width` and `height` are those stored).
          *     It is stored under
          *     a random server-chosen name; a background job then makes its WebP thumbnail, whose longest
-         *     side is 400 px (smaller images are not enlarged). Until the thumbnail exists, `thumbnail_url`
-         *     (here and in listings) is the image itself. `url` and `thumbnail_url` are public paths under
-         *     `/media/`, served with a one-year immutable cache lifetime.
+         *     side is 400 px, and its WebP display image, whose longest side is 1200 px (smaller images are
+         *     not enlarged: an image of at most 1200 px is its own display image). Until the job has made
+         *     them, `thumbnail_url` and `display_url` (here and in listings) are the image itself. `url`,
+         *     `thumbnail_url` and `display_url` are public paths under `/media/`, served with a one-year
+         *     immutable cache lifetime.
          *
          *     An image that no listing uses 24 hours after its upload (never attached, or removed from its
          *     listing by an edit) is deleted, files included.
@@ -3210,6 +3212,11 @@ export interface components {
              * @description WebP thumbnail, longest side 400 px, under /media/. Made by a background job moments after the upload; until then it is the image itself (`url`).
              */
             thumbnail_url: string;
+            /**
+             * Display Url
+             * @description WebP display image, longest side 1200 px, under /media/: the size a listing's page shows. Made by the same background job as the thumbnail; until then, and for an image of at most 1200 px, it is the image itself (`url`).
+             */
+            display_url: string;
             /** Width */
             width: number;
             /** Height */
@@ -3708,10 +3715,31 @@ export interface components {
              * Format: uuid
              */
             image_id: string;
-            /** Url */
+            /**
+             * Url
+             * @description The stored image (up to 3000 px), for a zoomed view.
+             */
             url: string;
-            /** Thumbnail Url */
+            /**
+             * Thumbnail Url
+             * @description WebP thumbnail, longest side 400 px; the image itself (`url`) until the background job has made it.
+             */
             thumbnail_url: string;
+            /**
+             * Display Url
+             * @description WebP display image, longest side 1200 px, the size the listing's page shows; the image itself (`url`) until the background job has made it, and for an image of at most 1200 px.
+             */
+            display_url: string;
+            /**
+             * Width
+             * @description Width of the stored image (`url`), in pixels.
+             */
+            width: number;
+            /**
+             * Height
+             * @description Height of the stored image (`url`), in pixels.
+             */
+            height: number;
         };
         /** MaterialRef */
         MaterialRef: {

@@ -36,9 +36,11 @@ comments, text) removed; of an animation only the first frame is kept. An image 
 than 3000 px on its longest side is scaled down to it (`width` and `height` are those stored).
 It is stored under
 a random server-chosen name; a background job then makes its WebP thumbnail, whose longest
-side is 400 px (smaller images are not enlarged). Until the thumbnail exists, `thumbnail_url`
-(here and in listings) is the image itself. `url` and `thumbnail_url` are public paths under
-`/media/`, served with a one-year immutable cache lifetime.
+side is 400 px, and its WebP display image, whose longest side is 1200 px (smaller images are
+not enlarged: an image of at most 1200 px is its own display image). Until the job has made
+them, `thumbnail_url` and `display_url` (here and in listings) are the image itself. `url`,
+`thumbnail_url` and `display_url` are public paths under `/media/`, served with a one-year
+immutable cache lifetime.
 
 An image that no listing uses 24 hours after its upload (never attached, or removed from its
 listing by an edit) is deleted, files included."""
@@ -84,6 +86,7 @@ async def create_image(
         image_id=image.id,
         url=service.url(storage, image),
         thumbnail_url=service.thumbnail_url(storage, image),
+        display_url=service.display_url(storage, image),
         width=image.width,
         height=image.height,
         content_type=image.content_type,

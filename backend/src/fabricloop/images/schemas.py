@@ -13,6 +13,11 @@ class ImageOut(BaseModel):
         description="WebP thumbnail, longest side 400 px, under /media/. Made by a background "
         "job moments after the upload; until then it is the image itself (`url`)."
     )
+    display_url: str = Field(
+        description="WebP display image, longest side 1200 px, under /media/: the size a "
+        "listing's page shows. Made by the same background job as the thumbnail; until then, "
+        "and for an image of at most 1200 px, it is the image itself (`url`)."
+    )
     width: int
     height: int
     content_type: Literal["image/jpeg", "image/png", "image/webp"]

@@ -513,8 +513,18 @@ class Party(BaseModel):
 
 class MaterialImage(BaseModel):
     image_id: uuid.UUID
-    url: str
-    thumbnail_url: str
+    url: str = Field(description="The stored image (up to 3000 px), for a zoomed view.")
+    thumbnail_url: str = Field(
+        description="WebP thumbnail, longest side 400 px; the image itself (`url`) until the "
+        "background job has made it."
+    )
+    display_url: str = Field(
+        description="WebP display image, longest side 1200 px, the size the listing's page "
+        "shows; the image itself (`url`) until the background job has made it, and for an "
+        "image of at most 1200 px."
+    )
+    width: int = Field(description="Width of the stored image (`url`), in pixels.")
+    height: int = Field(description="Height of the stored image (`url`), in pixels.")
 
 
 class CompositionOut(BaseModel):

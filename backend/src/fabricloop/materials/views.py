@@ -103,6 +103,9 @@ def detail_view(
                 image_id=i.id,
                 url=url_of(i.storage_key),
                 thumbnail_url=url_of(i.thumbnail_key),
+                display_url=url_of(i.display_key or i.storage_key),
+                width=i.width,
+                height=i.height,
             )
             for i in images
         ],
