@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from fabricloop.config import REPO_ROOT, Settings
 from fabricloop.fx import service as fx
-from fabricloop.seo.first_paint import seed_script
+from fabricloop.images.models import Image
+from fabricloop.seo.first_paint import PHOTO_SIZES, photo_srcset, seed_script
 from fabricloop.seo.search_paint import page_query
 from tests.factories import make_material, make_user
 from tests.seo.site import Site, cover_photo, serving
@@ -82,9 +83,51 @@ async def test_a_listing_page_is_painted_from_the_apis_data(site: Site) -> None:
     body = page_of(page)
     assert "outline" not in body
     assert '<span class="text-stone-700">Deadstock linen twill</span>' in body
-    photo = detail["images"][0]["url"]
-    assert f'<img src="{photo}" alt="Deadstock linen twill, photo 1 of 1"' in body
+    photo = detail["images"][0]["display_url"]
+    assert f'<img src="{photo}" srcset="' in body
+    assert ' alt="Deadstock linen twill, photo 1 of 1"' in body
     assert 'fetchpriority="high"' in body
+
+
+async def test_the_listing_photo_is_painted_at_display_size(site: Site) -> None:
+    """The first paint's photo is the display image, with the srcset and sizes the web app
+    gives it (lib/photos.ts), so the browser downloads one file for both; the preload too."""
+    seller = await make_user(site.session)
+    material = await make_material(site.session, seller, title="Melton")
+    site.session.add(
+        Image(
+            owner_id=seller.id,
+            material_id=material.id,
+            storage_key="a/big.jpg",
+            thumbnail_key="a/big-thumb.webp",
+            display_key="a/big-display.webp",
+            width=2000,
+            height=3000,
+            content_type="image/jpeg",
+            size_bytes=2_000_000,
+        )
+    )
+    await site.session.flush()
+    page = (await site.http.get(f"/materials/{material.id}")).text
+    srcset = "/media/a/big-thumb.webp 267w, /media/a/big-display.webp 800w, /media/a/big.jpg 2000w"
+    assert (
+        f'<img src="/media/a/big-display.webp" srcset="{srcset}" sizes="{PHOTO_SIZES}" '
+        'alt="Melton, photo 1 of 1" width="800" height="600" fetchpriority="high" '
+        'class="aspect-[4/3] w-full object-contain"/>'
+    ) in page_of(page)
+    assert (
+        '<link rel="preload" as="image" href="/media/a/big-display.webp" fetchpriority="high" '
+        f'imagesrcset="{srcset}" imagesizes="{PHOTO_SIZES}" />'
+    ) in page
+
+
+# The cases the web app's own test checks photoSrcSet against (lib/photos.test.ts).
+PHOTO_CASES = REPO_ROOT / "frontend" / "src" / "lib" / "photos.cases.json"
+
+
+@pytest.mark.parametrize("case", json.loads(PHOTO_CASES.read_text()), ids=lambda c: c["name"])
+def test_the_photo_srcset_is_the_web_apps(case: dict[str, Any]) -> None:
+    assert photo_srcset(case["image"]) == case["srcset"]
 
 
 async def test_a_passport_page_is_painted_from_the_apis_data(site: Site) -> None:

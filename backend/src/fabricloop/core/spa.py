@@ -46,6 +46,10 @@ class PageHead:
     # the scripts have asked for it, and its code (the web app's module, as Vite's manifest
     # names it, e.g. src/pages/PassportPage.tsx), fetched beside the main bundle.
     preload_image: str | None = None
+    # The image's candidates and slot when it has a srcset: the browser preloads the one its
+    # <img> will pick (the same srcset and sizes), not `preload_image` too.
+    preload_srcset: str | None = None
+    preload_sizes: str | None = None
     module: str | None = None
     # The page's first paint made from its data (in place of first-paint/<page>.html), and the
     # script element carrying that data for the web app's query cache.
@@ -73,9 +77,15 @@ class PageHead:
         if self.noindex:
             tags.append('<meta name="robots" content="noindex" />')
         if self.preload_image:
+            sources = ""
+            if self.preload_srcset and self.preload_sizes:
+                sources = (
+                    f' imagesrcset="{attr(self.preload_srcset)}" '
+                    f'imagesizes="{attr(self.preload_sizes)}"'
+                )
             tags.append(
                 f'<link rel="preload" as="image" href="{attr(self.preload_image)}" '
-                'fetchpriority="high" />'
+                f'fetchpriority="high"{sources} />'
             )
         return "\n    ".join(tags)
 

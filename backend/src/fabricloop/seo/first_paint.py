@@ -53,17 +53,52 @@ def humanize(value: str | None) -> str:
     return spaced[:1].upper() + spaced[1:]
 
 
+# The photo's slot in MaterialDetailPage (lib/photos.ts PHOTO_SIZES, the same string): the
+# page's first column (3/5 beside the buy box from lg, max-w-7xl less padding) or its width.
+PHOTO_SIZES = (
+    "(min-width: 1280px) 720px, (min-width: 1024px) calc(60vw - 48px), "
+    "(min-width: 640px) calc(100vw - 48px), calc(100vw - 32px)"
+)
+# The variants' longest sides (images/processing.py THUMBNAIL_SIDE, DISPLAY_SIDE).
+_VARIANT_SIDES = (("display_url", 1200), ("thumbnail_url", 400))
+
+
+def photo_srcset(image: dict[str, Any]) -> str | None:
+    """lib/photos.ts photoSrcSet: the image's files (thumbnail, display image, original) with
+    their widths, smallest first, each file once (a variant not made yet is the original);
+    None without the original's size."""
+    width, height = image.get("width"), image.get("height")
+    if not width or not height:
+        return None
+    longest = max(width, height)
+    widths = {image["url"]: width}
+    for field, side in _VARIANT_SIDES:
+        url = image.get(field)
+        if url and url not in widths:
+            # Math.round's half-up, as the web app computes it.
+            widths[url] = max(1, int(width * min(1, side / longest) + 0.5))
+    return ", ".join(f"{url} {w}w" for url, w in sorted(widths.items(), key=lambda kv: kv[1]))
+
+
+def photo_sources(image: dict[str, Any]) -> tuple[str, str | None]:
+    """The main photo's src (the display image) and srcset, as ImageGallery gives them."""
+    return image.get("display_url") or image["url"], photo_srcset(image)
+
+
 def material_first_paint(detail: dict[str, Any]) -> str:
     """MaterialDetailPage's outline with the breadcrumb's title and the gallery's first photo
     where the page shows them (on a phone the photo comes first)."""
     title = str(detail.get("title", ""))
     images = detail.get("images") or []
     if images:
+        src, srcset = photo_sources(images[0])
+        sources = f' srcset="{text(srcset)}" sizes="{PHOTO_SIZES}"' if srcset else ""
         photo = (
             '<div class="relative overflow-hidden rounded-2xl border border-stone-200 '
-            'bg-stone-100"><img src="{}" alt="{}, photo 1 of {}" width="800" height="600" '
+            f'bg-stone-100"><img src="{text(src)}"{sources} '
+            f'alt="{text(title)}, photo 1 of {len(images)}" width="800" height="600" '
             'fetchpriority="high" class="aspect-[4/3] w-full object-contain"/></div>'
-        ).format(text(images[0]["url"]), text(title), len(images))
+        )
     else:
         photo = skeleton("aspect-[4/3] w-full rounded-2xl")
     return (

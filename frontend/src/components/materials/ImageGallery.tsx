@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { cx } from "@/components/ui";
+import { PHOTO_SIZES, photoSrcSet } from "@/lib/photos";
 import type { MaterialDetail } from "@/lib/types";
 import { Lightbox } from "./Lightbox";
 import { MaterialThumb } from "./MaterialCard";
@@ -9,11 +10,16 @@ export function ImageGallery({ images, title }: { images: MaterialDetail["images
   const [zoomed, setZoomed] = useState(false);
   const current = images[index] ?? images[0];
   if (!current) return <MaterialThumb src={null} alt={title} className="aspect-[4/3] w-full rounded-2xl" />;
+  const srcSet = photoSrcSet(current);
   return (
     <div>
       <div className="relative overflow-hidden rounded-2xl border border-stone-200 bg-stone-100">
+        {/* The display image (1200 px) or the variant the slot needs; the original only in the
+            lightbox. The server paints the first photo with the same src, srcset and sizes. */}
         <img
-          src={current.url}
+          src={current.display_url}
+          srcSet={srcSet}
+          sizes={srcSet && PHOTO_SIZES}
           alt={`${title}, photo ${index + 1} of ${images.length}`}
           width={800}
           height={600}
