@@ -15,9 +15,10 @@ export function ImageGallery({ images, title }: { images: MaterialDetail["images
     <div>
       <div className="relative overflow-hidden rounded-2xl border border-stone-200 bg-stone-100">
         {/* The display image (1200 px) or the variant the slot needs; the original only in the
-            lightbox. The server paints the first photo with the same src, srcset and sizes. */}
+            lightbox (a detail cached before display images existed has no display_url). The
+            server paints the first photo with the same src, srcset and sizes. */}
         <img
-          src={current.display_url}
+          src={current.display_url || current.url}
           srcSet={srcSet}
           sizes={srcSet && PHOTO_SIZES}
           alt={`${title}, photo ${index + 1} of ${images.length}`}
