@@ -36,16 +36,19 @@ async def serving(
             yield Site(http, session)
 
 
-def cover_photo(owner_id: object, material_id: object) -> Image:
-    """A listing's first photo (a row only: no file is read)."""
+def cover_photo(owner_id: object, material_id: object, **values: object) -> Image:
+    """A listing's first photo (a row only: no file is read); `values` replace the defaults."""
     return Image(
-        owner_id=owner_id,
-        material_id=material_id,
-        position=0,
-        storage_key="a/cover.webp",
-        thumbnail_key="a/cover-thumb.webp",
-        width=800,
-        height=600,
-        content_type="image/webp",
-        size_bytes=1000,
+        **{
+            "owner_id": owner_id,
+            "material_id": material_id,
+            "position": 0,
+            "storage_key": "a/cover.webp",
+            "thumbnail_key": "a/cover-thumb.webp",
+            "width": 800,
+            "height": 600,
+            "content_type": "image/webp",
+            "size_bytes": 1000,
+            **values,
+        }
     )

@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from fabricloop.config import REPO_ROOT, Settings
 from fabricloop.fx import service as fx
-from fabricloop.images.models import Image
 from fabricloop.seo.first_paint import PHOTO_SIZES, photo_srcset, seed_script
 from fabricloop.seo.search_paint import page_query
 from tests.factories import make_material, make_user
@@ -95,16 +94,14 @@ async def test_the_listing_photo_is_painted_at_display_size(site: Site) -> None:
     seller = await make_user(site.session)
     material = await make_material(site.session, seller, title="Melton")
     site.session.add(
-        Image(
-            owner_id=seller.id,
-            material_id=material.id,
+        cover_photo(
+            seller.id,
+            material.id,
             storage_key="a/big.jpg",
             thumbnail_key="a/big-thumb.webp",
             display_key="a/big-display.webp",
             width=2000,
             height=3000,
-            content_type="image/jpeg",
-            size_bytes=2_000_000,
         )
     )
     await site.session.flush()
