@@ -78,3 +78,26 @@ def test_seller_pages_fit_a_phone(phone: Page, base_url: str, api: Api) -> None:
         "/transactions?role=seller",
     ):
         assert_fits(phone, base_url, path)
+
+
+def test_search_results_are_dense_on_a_phone(phone: Page, base_url: str, api: Api) -> None:
+    """A result card on a phone puts its photo beside the text: a screen holds four results,
+    where a card with the photo across the top took most of it."""
+    seller = api.register("manufacturer")
+    for n in range(5):
+        api.create_material(seller, title=f"Dense card herringbone {n}")
+    phone.goto(base_url + "/materials?q=dense+card+herringbone")
+    cards = phone.locator("main a[href^='/materials/']").filter(has_text="Dense card herringbone")
+    expect(cards).to_have_count(5)
+    boxes = [cards.nth(n).bounding_box() for n in range(5)]
+    first, second = boxes[0], boxes[1]
+    assert first is not None
+    assert second is not None
+    assert first["height"] <= 220, first
+    assert second["y"] >= first["y"] + first["height"]  # one column, one card under the other
+    photo = cards.first.locator(":scope > *").first.bounding_box()  # a photo, or its stand-in
+    assert photo is not None
+    assert photo["width"] < first["width"] / 2  # beside the text, not across the card
+    # A screen's height of results shows four whole cards (a card 450 px tall showed one).
+    screen = first["y"] + PHONE["height"]
+    assert len([b for b in boxes if b is not None and b["y"] + b["height"] <= screen]) >= 4, boxes

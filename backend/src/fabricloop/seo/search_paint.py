@@ -265,9 +265,11 @@ _VERIFIED = (
     '0-1.06 1.061l2.5 2.5a.75.75 0 0 0 1.137-.089l4-5.5Z" clip-rule="evenodd"></path></svg>'
     'Verified<span class="sr-only"> seller</span></span>'
 )
+# MaterialCard's CARD_PHOTO: beside the text on a phone, across the top from `sm` up.
+_CARD_PHOTO = "w-28 shrink-0 self-stretch sm:aspect-[4/3] sm:w-full sm:self-auto"
 _NO_PHOTO = (
     '<div class="flex items-center justify-center bg-gradient-to-br from-brand-50 to-stone-100 '
-    'text-brand-300 aspect-[4/3] w-full" aria-hidden="true"><svg viewBox="0 0 24 24" '
+    f'text-brand-300 {_CARD_PHOTO}" aria-hidden="true"><svg viewBox="0 0 24 24" '
     'class="size-10" fill="none" stroke="currentColor" stroke-width="1.5"><path d="M4 6c4 0 4 3 '
     '8 3s4-3 8-3M4 12c4 0 4 3 8 3s4-3 8-3M4 18c4 0 4 3 8 3s4-3 8-3" stroke-linecap="round">'
     "</path></svg></div>"
@@ -322,7 +324,7 @@ def _card(material: dict[str, Any], display_currency: str, priority: bool) -> st
             f'<img src="{text(thumbnail)}" alt="{title}" width="400" height="300" '
             f'loading="{"eager" if priority else "lazy"}" '
             f'fetchpriority="{"high" if priority else "auto"}" '
-            'class="bg-stone-100 object-cover aspect-[4/3] w-full"/>'
+            f'class="bg-stone-100 object-cover {_CARD_PHOTO}"/>'
         )
     else:
         photo = _NO_PHOTO
@@ -350,9 +352,10 @@ def _card(material: dict[str, Any], display_currency: str, priority: bool) -> st
         )
     return (
         f'<a href="/materials/{text(material.get("material_id", ""))}" class="group flex '
-        "flex-col overflow-hidden rounded-2xl border border-stone-200 bg-white shadow-sm "
-        'transition hover:-translate-y-0.5 hover:shadow-md">'
-        f'{photo}<div class="flex flex-1 flex-col gap-2 p-4"><div class="flex flex-wrap gap-1.5">'
+        "overflow-hidden rounded-2xl border border-stone-200 bg-white shadow-sm "
+        'transition hover:-translate-y-0.5 hover:shadow-md sm:flex-col">'
+        f'{photo}<div class="flex min-w-0 flex-1 flex-col gap-1.5 p-3 sm:gap-2 sm:p-4">'
+        '<div class="flex flex-wrap gap-1.5">'
         + BADGE.format(BRAND, text(humanize(material.get("material_type"))))
         + BADGE.format(NEUTRAL, text(humanize(material.get("source_type"))))
         + "</div>"
@@ -360,8 +363,8 @@ def _card(material: dict[str, Any], display_currency: str, priority: bool) -> st
         f"{title}</h3>"
         '<p class="flex min-w-0 items-center gap-1.5 text-sm text-stone-500">'
         f'<span class="truncate">{where}</span>{verified}</p>'
-        '<div class="mt-auto flex items-end justify-between gap-2 pt-2"><div>'
-        '<p class="text-lg font-semibold text-stone-900">'
+        '<div class="mt-auto flex items-end justify-between gap-2 pt-1 sm:pt-2"><div>'
+        '<p class="font-semibold text-stone-900 sm:text-lg">'
         f"{text(format_money(material.get('price'), currency))}"
         f'<span class="text-sm font-normal text-stone-500"> / {text(unit_label(unit))}</span>'
         f"</p>{converted}"

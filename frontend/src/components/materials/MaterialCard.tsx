@@ -33,6 +33,10 @@ export function MaterialThumb({ src, alt, className = "", priority = false }: { 
   );
 }
 
+/** A card's photo: on a phone a narrow column beside the text, so that several results fit on
+ * one screen; from `sm` up, a 4:3 photo across the top of the card. */
+const CARD_PHOTO = "w-28 shrink-0 self-stretch sm:aspect-[4/3] sm:w-full sm:self-auto";
+
 export function MaterialCard({
   material,
   displayCurrency,
@@ -49,10 +53,10 @@ export function MaterialCard({
   return (
     <Link
       to={`/materials/${material.material_id}`}
-      className="group flex flex-col overflow-hidden rounded-2xl border border-stone-200 bg-white shadow-sm transition hover:-translate-y-0.5 hover:shadow-md"
+      className="group flex overflow-hidden rounded-2xl border border-stone-200 bg-white shadow-sm transition hover:-translate-y-0.5 hover:shadow-md sm:flex-col"
     >
-      <MaterialThumb src={material.thumbnail_url} alt={material.title} priority={priority} className="aspect-[4/3] w-full" />
-      <div className="flex flex-1 flex-col gap-2 p-4">
+      <MaterialThumb src={material.thumbnail_url} alt={material.title} priority={priority} className={CARD_PHOTO} />
+      <div className="flex min-w-0 flex-1 flex-col gap-1.5 p-3 sm:gap-2 sm:p-4">
         <div className="flex flex-wrap gap-1.5">
           <Badge tone="brand">{humanize(material.material_type)}</Badge>
           <Badge>{humanize(material.source_type)}</Badge>
@@ -65,9 +69,9 @@ export function MaterialCard({
           </span>
           <VerifiedBadge seller={material.seller} className="shrink-0" />
         </p>
-        <div className="mt-auto flex items-end justify-between gap-2 pt-2">
+        <div className="mt-auto flex items-end justify-between gap-2 pt-1 sm:pt-2">
           <div>
-            <p className="text-lg font-semibold text-stone-900">
+            <p className="font-semibold text-stone-900 sm:text-lg">
               {formatMoney(material.price, material.currency)}
               <span className="text-sm font-normal text-stone-500"> / {unitLabel(material.unit)}</span>
             </p>
@@ -103,9 +107,9 @@ export function MaterialCardSkeletons({ count, className }: { count: number; cla
 
 export function MaterialCardSkeleton() {
   return (
-    <div className="overflow-hidden rounded-2xl border border-stone-200 bg-white" aria-hidden="true">
-      <div className="aspect-[4/3] animate-pulse bg-stone-100" />
-      <div className="space-y-2 p-4">
+    <div className="flex overflow-hidden rounded-2xl border border-stone-200 bg-white sm:block" aria-hidden="true">
+      <div className={`animate-pulse bg-stone-100 ${CARD_PHOTO}`} />
+      <div className="flex-1 space-y-2 p-3 sm:p-4">
         <div className="h-4 w-1/3 animate-pulse rounded bg-stone-100" />
         <div className="h-5 w-3/4 animate-pulse rounded bg-stone-100" />
         <div className="h-4 w-1/2 animate-pulse rounded bg-stone-100" />
