@@ -13,9 +13,10 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from fabricloop.core.vocabulary import UNITS
 from fabricloop.seo.first_paint import BADGE, BRAND, NEUTRAL, humanize, skeleton, text
 
-# searchParams.ts: SORTS, PAGE_SIZE, UNITS, FILTER_KEYS.
+# searchParams.ts: SORTS, PAGE_SIZE, FILTER_KEYS (its UNITS are the vocabulary's).
 SORTS = (
     ("relevance", "Best match"),
     ("newest", "Newest"),
@@ -23,7 +24,6 @@ SORTS = (
     ("price_desc", "Price: high to low"),
 )
 PAGE_SIZE = 12
-UNITS = ("kg", "m", "m2", "yd", "roll", "piece")
 FILTER_KEYS = (
     "material_type",
     "source_type",
