@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fabricloop.core import db
@@ -153,3 +154,19 @@ async def test_no_sibling_when_the_pool_is_at_its_size(app: FastAPI) -> None:
             await connection.close()
     async with AsyncSession(engine) as session, db.sibling(session) as other:
         assert other is not None
+
+
+@pytest.mark.usefixtures("listed")
+async def test_a_failing_statement_is_raised_as_itself(
+    committed: async_sessionmaker[AsyncSession],
+) -> None:
+    """A database error of one of the two reads reaches the caller as that error (the replica
+    falls back to the primary on it), not wrapped in an exception group."""
+    async with committed() as session:
+        query = await query_of(session, {"q": "fabric"})
+        with pytest.raises(DBAPIError):
+            await session.execute(text("SELECT 1 / 0"))
+        # The session's transaction is aborted: the page's first statement fails.
+        with pytest.raises(DBAPIError, match="aborted"):
+            await search._page_beside_facets(session, query, url_of)
+        await session.rollback()

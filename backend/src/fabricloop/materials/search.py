@@ -152,9 +152,15 @@ async def _page_beside_facets(
     async with db.sibling(session) as other:
         if other is None:
             return None
-        async with asyncio.TaskGroup() as both:
-            page = both.create_task(search_page(session, query, url_of))
-            rows = both.create_task(search_repository.facet_rows(other, query))
+        try:
+            async with asyncio.TaskGroup() as both:
+                page = both.create_task(search_page(session, query, url_of))
+                rows = both.create_task(search_repository.facet_rows(other, query))
+        except BaseExceptionGroup as failed:
+            # Raised as the search one statement after the other raises it, not in a group:
+            # callers act on the error itself (the replica falls back to the primary on a
+            # database error; the app's handlers answer it).
+            raise failed.exceptions[0] from None
     summaries, total = page.result()
     return summaries, total, search_repository.sampled_facets(rows.result(), total.count)
 
