@@ -169,21 +169,54 @@ class TestExpiry:
 
 
 class TestReservation:
-    async def test_only_on_the_terms_read(self, session: AsyncSession) -> None:
+    @staticmethod
+    async def _place(
+        app: FastAPI,
+        session: AsyncSession,
+        buyer_id: uuid.UUID,
+        listing: stock.Listing,
+        quantity: str,
+    ) -> Transaction:
+        order = service.Order(Decimal(quantity), listing.price, None, listing.quantity)
+        state = app.state
+        return await service.place_order(
+            session, state.settings, state.cache, buyer_id, listing, order, None
+        )
+
+    async def test_only_on_the_terms_read(self, app: FastAPI, session: AsyncSession) -> None:
         seller = await make_user(session)
+        buyer = await make_user(session)
         material = await make_material(session, seller, quantity=Decimal("5"))
+        listed_at = material.created_at
         listing = await stock.get_listing(session, material.id)
         assert listing is not None
         material.price = Decimal("9.00")  # the seller edits the price meanwhile
         await session.flush()
-        assert await stock.reserve(session, listing, Decimal("1")) is None
         with pytest.raises(ListingChanged):
-            await service._refused(session, listing, Decimal("1"))
+            await self._place(app, session, buyer.id, listing, "1")
+        # Nothing taken, nothing recorded.
+        assert (
+            await session.scalar(select(Transaction.id).where(Transaction.buyer_id == buyer.id))
+            is None
+        )
         fresh = await stock.get_listing(session, material.id)
         assert fresh is not None
-        assert await stock.reserve(session, fresh, Decimal("5")) == "sold_out"  # all 5 taken
+        placed = await self._place(app, session, buyer.id, fresh, "5")  # all 5 taken
+        assert (placed.status, placed.quantity, placed.refunded_amount) == (
+            "pending",
+            Decimal("5.000"),
+            Decimal("0.00"),
+        )
         await session.refresh(material)
         assert (material.quantity, material.status) == (Decimal("0"), "sold_out")
+        # The listing's other columns are as they were (the order's values share some of their
+        # names): only quantity and status moved.
+        assert (material.seller_id, material.price, material.unit, material.created_at) == (
+            seller.id,
+            Decimal("9.00"),
+            fresh.unit,
+            listed_at,
+        )
         with pytest.raises(InsufficientQuantity):
             await service._refused(session, fresh, Decimal("1"))
         material.deleted_at = datetime.now(UTC)

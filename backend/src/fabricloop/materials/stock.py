@@ -2,14 +2,25 @@
 reservation and release of its quantity (the statements are in repository/stock.py)."""
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.materials.repository import stock as repository
-from fabricloop.materials.repository.stock import PURCHASABLE, Listing
+from fabricloop.materials.repository.stock import PURCHASABLE, Listing, Reservation
 
-__all__ = ["PURCHASABLE", "Listing", "get_listing", "lot_quantity", "release", "reserve"]
+__all__ = [
+    "PURCHASABLE",
+    "Listing",
+    "Reservation",
+    "bounded_waits",
+    "get_listing",
+    "lot_quantity",
+    "release",
+    "reservation",
+]
 
 
 async def get_listing(session: AsyncSession, material_id: uuid.UUID) -> Listing | None:
@@ -23,14 +34,18 @@ async def lot_quantity(
     return await repository.lot_quantity(session, material_id, lot_code)
 
 
-async def reserve(
-    session: AsyncSession, listing: Listing, quantity: Decimal, lot_code: str | None = None
-) -> str | None:
-    """Take `quantity` (of the lot `lot_code`, if given) on the terms the buyer read
-    (`repository.stock.reserve`); the listing's status after it, or None when it can't
-    supply it on those terms. Raises ListingBusy (nothing taken) when the listing's row
-    stayed locked too long."""
-    return await repository.reserve(session, listing, quantity, lot_code)
+def reservation(listing: Listing, quantity: Decimal, lot_code: str | None = None) -> Reservation:
+    """Take `quantity` (of the lot `lot_code`, if given) on the terms the buyer read, in the
+    statement that records the order (`repository.stock.reservation`)."""
+    return repository.reservation(listing, quantity, lot_code)
+
+
+@contextmanager
+def bounded_waits() -> Iterator[None]:
+    """Around the statement that takes a reservation: ListingBusy (503, nothing taken) when
+    the listing's row stayed locked too long."""
+    with repository.bounded_waits():
+        yield
 
 
 async def release(

@@ -2,15 +2,28 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 from typing import Literal
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, insert, literal_column, or_, select
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Select,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, make_transient_to_detached
 
 from fabricloop.auth.models import User
 from fabricloop.materials.models import Material
+from fabricloop.materials.stock import Reservation
 from fabricloop.transactions.models import Transaction
 
 Buyer = aliased(User, name="buyer")
@@ -46,27 +59,58 @@ def _view_query() -> Select[Transaction, str, str, str, bool, bool]:
 # What the database fills in for a new order; the service sets every other column.
 _GENERATED = ("id", "refunded_amount", "payout_status")
 _SET_BY_SERVICE = tuple(c.key for c in Transaction.__table__.columns if c.key not in _GENERATED)
-# Built once, as the purchase path's other statements are (materials.repository.stock): the
-# unit of work's flush of one new object cost the app more CPU than the INSERT itself.
-_INSERT = (
-    insert(Transaction)
-    .values({key: bindparam(key) for key in _SET_BY_SERVICE})
-    .returning(*(Transaction.__table__.c[key] for key in _GENERATED))
-)
+# Built once per kind of reservation (_insert_reserving), as the purchase path's other
+# statements are: the unit of work's flush of one new object cost the app more CPU than the
+# INSERT itself.
 
 
-async def add(session: AsyncSession, transaction: Transaction) -> Transaction:
-    """Insert a new order (every column but the generated ones set on `transaction`) in one
-    statement, then make the object persistent in the session as if it had been loaded: a
-    later change to it is flushed as an UPDATE."""
+# The order's values are named apart from every column: an UPDATE (the reservation's) takes an
+# execution parameter named as one of its table's columns as a value to SET.
+_PREFIX = "order_"
+
+
+@cache
+def _insert_reserving(reserved: CTE) -> Select[uuid.UUID, Decimal, str, str]:
+    """INSERT the order only if `reserved` took its stock, in one statement (built once per
+    kind of reservation): its id and generated columns, and the listing's status after it."""
+    values = select(
+        *(
+            bindparam(f"{_PREFIX}{key}", type_=Transaction.__table__.c[key].type)
+            for key in _SET_BY_SERVICE
+        )
+    ).select_from(reserved)
+    inserted = (
+        insert(Transaction)
+        .from_select(list(_SET_BY_SERVICE), values)
+        .returning(*(Transaction.__table__.c[key] for key in _GENERATED))
+        .cte("inserted")
+    )
+    return select(*(inserted.c[key] for key in _GENERATED), reserved.c.status).join_from(
+        inserted, reserved, true()
+    )
+
+
+async def add_reserving(
+    session: AsyncSession, transaction: Transaction, reservation: Reservation
+) -> str | None:
+    """Take `reservation` and insert the new order (every column but the generated ones set
+    on `transaction`) in one statement; the listing's status after it, or None when the
+    reservation could take nothing, and then nothing was inserted either. The object is then
+    persistent in the session as if it had been loaded: a later change is flushed as an
+    UPDATE."""
     values = {key: getattr(transaction, key) for key in _SET_BY_SERVICE}
-    row = (await session.execute(_INSERT, values)).one()
+    params = {f"{_PREFIX}{key}": value for key, value in values.items()}
+    statement = _insert_reserving(reservation.cte)
+    row = (await session.execute(statement, {**reservation.params, **params})).first()
+    if row is None:
+        return None
     # Every column gets its value (None for those left unset), so none is left expired.
-    for key, value in [*values.items(), *zip(_GENERATED, row, strict=True)]:
+    for key, value in [*values.items(), *zip(_GENERATED, row[:-1], strict=True)]:
         setattr(transaction, key, value)
     make_transient_to_detached(transaction)
     session.add(transaction)
-    return transaction
+    status: str = row[-1]
+    return status
 
 
 async def add_sample(session: AsyncSession, transaction: Transaction) -> bool:

@@ -278,38 +278,38 @@ async def place_order(
     if listing.status != stock.PURCHASABLE or order.available < quantity:
         raise _insufficient(listing, order.lot_code, order.available)
     now = _now()
-    transaction = await repository.add(
-        session,
-        Transaction(
-            material_id=listing.id,
-            buyer_id=buyer_id,
-            seller_id=listing.seller_id,
-            kind="order",
-            lot_code=order.lot_code,
-            quantity=quantity,
-            unit=listing.unit,
-            quantity_kg=quantity_in_kg(quantity, listing.unit, listing.kg_per_unit),
-            unit_price=order.unit_price,
-            total=order_total(order.unit_price, quantity) + delivery.price,
-            shipping_price=delivery.price,
-            shipping_method=delivery.method,
-            incoterm=delivery.incoterm,
-            delivery_days_min=delivery.days_min,
-            delivery_days_max=delivery.days_max,
-            currency=listing.currency,
-            status="pending",
-            shipping_address=shipping_address,
-            purchase_order_reference=purchase_order_reference,
-            status_history=[{"status": "pending", "at": rfc3339(now)}],
-            expires_at=now + timedelta(minutes=settings.order_expiry_minutes),
-            created_at=now,
-            updated_at=now,
-        ),
+    transaction = Transaction(
+        material_id=listing.id,
+        buyer_id=buyer_id,
+        seller_id=listing.seller_id,
+        kind="order",
+        lot_code=order.lot_code,
+        quantity=quantity,
+        unit=listing.unit,
+        quantity_kg=quantity_in_kg(quantity, listing.unit, listing.kg_per_unit),
+        unit_price=order.unit_price,
+        total=order_total(order.unit_price, quantity) + delivery.price,
+        shipping_price=delivery.price,
+        shipping_method=delivery.method,
+        incoterm=delivery.incoterm,
+        delivery_days_min=delivery.days_min,
+        delivery_days_max=delivery.days_max,
+        currency=listing.currency,
+        status="pending",
+        shipping_address=shipping_address,
+        purchase_order_reference=purchase_order_reference,
+        status_history=[{"status": "pending", "at": rfc3339(now)}],
+        expires_at=now + timedelta(minutes=settings.order_expiry_minutes),
+        created_at=now,
+        updated_at=now,
     )
-    # The reservation comes last: the listing's row is locked from here to the commit only,
-    # so buyers of one listing queue behind each other as briefly as possible. If it takes
-    # nothing, the request fails and its rollback removes the transaction above.
-    status = await stock.reserve(session, listing, quantity, order.lot_code)
+    # One statement takes the stock (of its lot, if any) and records the order, and the
+    # commit follows it: the listing's row is locked for that long only, so buyers of one
+    # listing queue behind each other as briefly as possible. If it takes nothing, it records
+    # nothing either.
+    reservation = stock.reservation(listing, quantity, order.lot_code)
+    with stock.bounded_waits():
+        status = await repository.add_reserving(session, transaction, reservation)
     if status is None:
         await _refused(session, listing, quantity, order.lot_code)
     # A listing still on sale changed its quantity only: searches that don't show it stay
