@@ -133,6 +133,35 @@ class TestSearchTable:
         assert after == before
         await assert_in_step(session)
 
+    async def test_a_change_of_stock_alone_updates_the_quantity_alone(
+        self, session: AsyncSession, seller: User
+    ) -> None:
+        """An order or a restock (migration 0030): the row keeps its document, as built, and
+        takes the new quantity; a change of stock with anything else rebuilds the row."""
+        material = await make_material(session, seller, title="Navy denim", quantity=Decimal(9))
+        other = await make_material(session, seller, title="Ecru twill", quantity=Decimal(4))
+        # A document the trigger would never build: kept only if the row is not rebuilt.
+        await session.execute(
+            text("UPDATE material_search SET document = 'kept'::tsvector WHERE material_id = :id"),
+            {"id": material.id},
+        )
+        await change(session, material, quantity=Decimal("8.5"))
+        assert await lexemes(session, material.id) == {"kept"}
+        found = await session.execute(
+            text("SELECT quantity FROM material_search WHERE material_id = :id"),
+            {"id": material.id},
+        )
+        assert found.scalar_one() == Decimal("8.500")
+        await change(session, material, quantity=Decimal(7), title="Indigo denim")
+        assert "indigo" in await lexemes(session, material.id)
+        # A live listing whose row is missing gets it back with its first change of stock.
+        await session.execute(
+            text("DELETE FROM material_search WHERE material_id = :id"), {"id": other.id}
+        )
+        await change(session, other, quantity=Decimal(3))
+        (row, _) = sorted(await assert_in_step(session), key=lambda r: r["quantity"])
+        assert (row["material_id"], row["quantity"]) == (other.id, Decimal("3.000"))
+
     async def test_a_deleted_row_goes(self, session: AsyncSession, seller: User) -> None:
         material = await make_material(session, seller)
         await session.execute(
