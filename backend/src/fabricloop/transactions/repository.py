@@ -1,4 +1,5 @@
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -15,16 +16,17 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    text,
     true,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, make_transient_to_detached
 
 from fabricloop.auth.models import User
 from fabricloop.materials.models import Material
 from fabricloop.materials.stock import Reservation
-from fabricloop.transactions.models import Transaction
+from fabricloop.transactions.models import OPEN_SAMPLE, Transaction
 
 Buyer = aliased(User, name="buyer")
 Seller = aliased(User, name="seller")
@@ -90,40 +92,59 @@ def _insert_reserving(reserved: CTE) -> Select[uuid.UUID, Decimal, str, str]:
     )
 
 
+def _loaded(
+    session: AsyncSession,
+    transaction: Transaction,
+    values: dict[str, object],
+    generated: Sequence[object],
+) -> None:
+    """Make the just-inserted `transaction` persistent in the session as if it had been loaded,
+    so a later change is flushed as an UPDATE. Every column gets its value (None for those left
+    unset), so none is left expired."""
+    for key, value in [*values.items(), *zip(_GENERATED, generated, strict=True)]:
+        setattr(transaction, key, value)
+    make_transient_to_detached(transaction)
+    session.add(transaction)
+
+
 async def add_reserving(
     session: AsyncSession, transaction: Transaction, reservation: Reservation
 ) -> str | None:
     """Take `reservation` and insert the new order (every column but the generated ones set
     on `transaction`) in one statement; the listing's status after it, or None when the
-    reservation could take nothing, and then nothing was inserted either. The object is then
-    persistent in the session as if it had been loaded: a later change is flushed as an
-    UPDATE."""
+    reservation could take nothing, and then nothing was inserted either."""
     values = {key: getattr(transaction, key) for key in _SET_BY_SERVICE}
     params = {f"{_PREFIX}{key}": value for key, value in values.items()}
     statement = _insert_reserving(reservation.cte)
     row = (await session.execute(statement, {**reservation.params, **params})).first()
     if row is None:
         return None
-    # Every column gets its value (None for those left unset), so none is left expired.
-    for key, value in [*values.items(), *zip(_GENERATED, row[:-1], strict=True)]:
-        setattr(transaction, key, value)
-    make_transient_to_detached(transaction)
-    session.add(transaction)
+    _loaded(session, transaction, values, row[:-1])
     status: str = row[-1]
     return status
 
 
+# One open sample order per buyer and listing: the partial unique index decides, so two at
+# once can't both pass; the second inserts nothing.
+_INSERT_SAMPLE = (
+    pg_insert(Transaction)
+    .values({key: bindparam(key) for key in _SET_BY_SERVICE})
+    .on_conflict_do_nothing(
+        index_elements=["buyer_id", "material_id"],
+        index_where=text(f"kind = 'sample' AND {OPEN_SAMPLE}"),
+    )
+    .returning(*(Transaction.__table__.c[key] for key in _GENERATED))
+)
+
+
 async def add_sample(session: AsyncSession, transaction: Transaction) -> bool:
-    """Insert a sample order; False when the buyer already has an open sample order of the
-    listing (the partial unique index decides, so two at once can't both pass)."""
-    try:
-        async with session.begin_nested():
-            session.add(transaction)
-            await session.flush()
-    except IntegrityError as error:
-        if "uq_transactions_open_sample" in str(error.orig):
-            return False
-        raise
+    """Insert a sample order in one statement; False (nothing inserted) when the buyer
+    already has an open sample order of the listing."""
+    values = {key: getattr(transaction, key) for key in _SET_BY_SERVICE}
+    row = (await session.execute(_INSERT_SAMPLE, values)).first()
+    if row is None:
+        return False
+    _loaded(session, transaction, values, row)
     return True
 
 

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, status
 
 from fabricloop.auth.deps import CurrentUser
-from fabricloop.core.db import DbSession
+from fabricloop.core.db import DbSession, one_statement
 from fabricloop.core.deps import AppCache, AppSettings
 from fabricloop.core.errors import InvalidQuery, Unauthorized, Unprocessable, responses
 from fabricloop.core.pagination import Pagination
@@ -117,6 +117,7 @@ def _summary_fields(view: TransactionView) -> dict[str, object]:
         ListingBusy,
     ),
 )
+@one_statement  # the order (or sample) and its stock: one INSERT, nothing else written
 async def create_transaction(
     data: TransactionCreate,
     user: CurrentUser,

@@ -359,6 +359,9 @@ async def _create_sample(
         quantity_kg=Decimal(0),
         unit_price=price,
         total=price,
+        # The seller sends it at the sample's price: no delivery charge, no terms.
+        shipping_price=ARRANGED_BY_SELLER.price,
+        shipping_method=ARRANGED_BY_SELLER.method,
         currency=listing.currency,
         status="paid" if free else "pending",
         shipping_address=data.shipping_address.model_dump(mode="json"),

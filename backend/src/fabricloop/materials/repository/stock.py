@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import CTE, bindparam, case, exists, select, update
+from sqlalchemy import CTE, ColumnElement, bindparam, case, exists, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -63,7 +63,7 @@ _COLUMNS = (
 )
 
 
-# Built once (as _RESERVE below): every purchase reads its listing with it.
+# Built once (as the reservations below): every purchase reads its listing with it.
 _GET_LISTING = select(*_COLUMNS).where(Material.id == bindparam("material_id"))
 
 
@@ -89,52 +89,64 @@ async def lot_quantity(
 
 
 _TAKEN = bindparam("taken", type_=Material.quantity.type)
-# Built once: the statement is the same for every purchase, only its values change (`read_*`:
-# the listing's terms as the buyer read them). Building it and its cache key per call cost more
-# CPU than running it.
-_RESERVE = (
-    update(Material)
-    .where(
-        Material.id == bindparam("listing_id"),
-        Material.status == PURCHASABLE,
-        Material.deleted_at.is_(None),
-        Material.quantity >= _TAKEN,
-        Material.price == bindparam("read_price"),
-        Material.currency == bindparam("read_currency"),
-        Material.unit == bindparam("read_unit"),
-        Material.kg_per_unit.is_not_distinct_from(bindparam("read_kg_per_unit")),
-        Material.min_order_quantity.is_not_distinct_from(bindparam("read_min_order_quantity")),
-        Material.order_increment.is_not_distinct_from(bindparam("read_order_increment")),
-        Material.price_tiers == bindparam("read_price_tiers"),
-    )
-    .values(
-        quantity=Material.quantity - _TAKEN,
-        status=case((Material.quantity - _TAKEN == 0, "sold_out"), else_=Material.status),
-    )
-    .returning(Material.status)
-    .execution_options(synchronize_session=False)
+# The listing can supply the quantity on the terms the buyer read (`read_*`).
+_ON_TERMS = (
+    Material.id == bindparam("listing_id"),
+    Material.status == PURCHASABLE,
+    Material.deleted_at.is_(None),
+    Material.quantity >= _TAKEN,
+    Material.price == bindparam("read_price"),
+    Material.currency == bindparam("read_currency"),
+    Material.unit == bindparam("read_unit"),
+    Material.kg_per_unit.is_not_distinct_from(bindparam("read_kg_per_unit")),
+    Material.min_order_quantity.is_not_distinct_from(bindparam("read_min_order_quantity")),
+    Material.order_increment.is_not_distinct_from(bindparam("read_order_increment")),
+    Material.price_tiers == bindparam("read_price_tiers"),
 )
 
 
-# The same reservation as the first CTE of a statement that also records what it is for (the
-# order: transactions' repository). A statement's CTEs run in the order they are read, so the
-# listing's row is taken before the lot's, as every writer of a listing locks them.
-_LISTING_RESERVED = _RESERVE.cte("listing_reserved")
+def _take_from_listing(*conditions: ColumnElement[bool]) -> CTE:
+    """The listing's UPDATE, as the CTE `listing_reserved` (its status after it)."""
+    return (
+        update(Material)
+        .where(*conditions)
+        .values(
+            quantity=Material.quantity - _TAKEN,
+            status=case((Material.quantity - _TAKEN == 0, "sold_out"), else_=Material.status),
+        )
+        .returning(Material.status)
+        .execution_options(synchronize_session=False)
+        .cte("listing_reserved")
+    )
+
+
+# Built once (the statement is the same for every purchase, only its values change: building
+# it and its cache key per call cost more CPU than running it), as CTEs of the statement that
+# also records the order (transactions' repository).
+# Without a lot: one conditional UPDATE.
+_LISTING_RESERVED = _take_from_listing(*_ON_TERMS)
+# From a lot, all or nothing in one statement (which may run in autocommit: nothing can roll a
+# half back). The listing's row is locked first (as every writer of a listing locks it, then
+# its lot's), if it can supply on the terms read; then the lot gives the quantity if it has
+# it; then, only if it did, the listing. A CTE runs when first read, so they run in this order.
+_LISTING_LOCKED = (
+    select(Material.id).where(*_ON_TERMS).with_for_update(key_share=True).cte("listing_locked")
+)
 _LOT_RESERVED = (
     update(MaterialLot)
     .where(
         MaterialLot.material_id == bindparam("listing_id"),
         MaterialLot.lot_code == bindparam("read_lot_code"),
         MaterialLot.quantity >= _TAKEN,
-        exists(select(_LISTING_RESERVED.c.status)),
+        exists(select(_LISTING_LOCKED.c.id)),
     )
     .values(quantity=MaterialLot.quantity - _TAKEN)
     .returning(MaterialLot.id)
     .execution_options(synchronize_session=False)
     .cte("lot_reserved")
 )
-_FROM_LOT_RESERVED = (
-    select(_LISTING_RESERVED.c.status).where(exists(select(_LOT_RESERVED.c.id))).cte("reserved")
+_LOT_AND_LISTING_RESERVED = _take_from_listing(
+    Material.id == bindparam("listing_id"), exists(select(_LOT_RESERVED.c.id))
 )
 
 
@@ -152,9 +164,9 @@ class Reservation:
 
 
 def reservation(listing: Listing, quantity: Decimal, lot_code: str | None = None) -> Reservation:
-    """One conditional UPDATE of the listing's row (and, with a lot, of the lot's), so
-    concurrent buyers can never together take more than listed, and only on the terms the
-    order was made on (price, tiers, steps, currency, unit, mass per unit as read).
+    """Conditional UPDATEs of the listing's row (and, with a lot, of the lot's), so concurrent
+    buyers can never together take more than listed, and only on the terms the order was
+    made on (price, tiers, steps, currency, unit, mass per unit as read).
 
     Why it is a CTE of the order's INSERT rather than a statement after it: the order's
     foreign key takes a KEY SHARE lock on the listing's row. Taken before the reservation's
@@ -175,7 +187,7 @@ def reservation(listing: Listing, quantity: Decimal, lot_code: str | None = None
     }
     if lot_code is None:
         return Reservation(_LISTING_RESERVED, params)
-    return Reservation(_FROM_LOT_RESERVED, {**params, "read_lot_code": lot_code})
+    return Reservation(_LOT_AND_LISTING_RESERVED, {**params, "read_lot_code": lot_code})
 
 
 @contextmanager
