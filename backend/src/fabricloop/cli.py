@@ -1,13 +1,16 @@
 """The `fabricloop` command."""
 
 import argparse
+import contextlib
 import json
 import logging
 import os
 import signal
+import socket
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from typing import Any
 
 from fabricloop.config import Settings, get_settings
 
@@ -97,8 +100,6 @@ def _mail_sink(settings: Settings) -> Iterator[None]:
     """The development SMTP server the worker sends to when SMTP_URL is unset. When its port
     is taken (another checkout's server), any free one: the worker reads it from
     SMTP_SINK_PORT, which it inherits."""
-    import socket
-
     from fabricloop.core.mailsink import start_sink
 
     port = settings.smtp_sink_port
@@ -139,10 +140,40 @@ def _worker_process() -> Iterator[None]:
             worker.kill()
 
 
+class _ListeningAddress(socket.socket):
+    """The server's address for several worker processes: bound here in the supervisor, so a
+    port in use fails at once, but never listened on here. Handed to a worker (pickled), it
+    becomes a socket of the worker's own on the same address (_own_socket), and the kernel
+    spreads new connections evenly across the workers' sockets (SO_REUSEPORT). One socket
+    shared by every worker, as uvicorn binds it, goes to whichever worker wakes first: 64
+    connections opened at once all went to one of two workers, which then served alone."""
+
+    def __reduce__(self) -> tuple[Callable[[int, Any], socket.socket], tuple[int, Any]]:
+        return _own_socket, (int(self.family), self.getsockname())
+
+
+def _own_socket(family: int, address: Any) -> socket.socket:
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(address)
+    return sock
+
+
+def _listening_address(host: str, port: int) -> _ListeningAddress:
+    family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = _ListeningAddress(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(address)
+    return sock
+
+
 def _serve(settings: Settings) -> None:
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
-    uvicorn.run(
+    config = uvicorn.Config(
         "fabricloop.app:create_configured_app",
         factory=True,
         host=settings.host,
@@ -156,6 +187,19 @@ def _serve(settings: Settings) -> None:
         server_header=False,
         timeout_graceful_shutdown=10,
     )
+    if config.workers == 1 or not hasattr(socket, "SO_REUSEPORT"):
+        server = uvicorn.Server(config)
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: it has shut down (as uvicorn.run)
+            server.run()
+        if not server.started:
+            raise SystemExit(3)  # uvicorn's exit status for a failed start
+        return
+    try:
+        address = _listening_address(settings.host, settings.port)
+    except OSError as error:
+        raise SystemExit(f"Cannot listen on {settings.host}:{settings.port}: {error}") from error
+    with address, contextlib.suppress(KeyboardInterrupt):
+        Multiprocess(config, sockets=[address]).run()
 
 
 def cmd_worker(_args: argparse.Namespace) -> int:

@@ -113,3 +113,48 @@ def test_the_worker_never_outlives_its_server(
             server.communicate()
     if stop == signal.SIGTERM:
         assert server.returncode == 128 + signal.SIGTERM
+
+
+def test_several_workers_each_listen_on_their_own_socket(
+    tmp_path: Path, service_urls: tuple[str, str]
+) -> None:
+    """`serve --workers 2`: each worker process listens on a socket of its own on the port
+    (the kernel spreads connections over them), the supervisor on none, and Ctrl-C stops all."""
+    port = _free_port()
+    env = {**os.environ, "VAR_DIR": str(tmp_path / "var"), "PORT": str(port), "LOG_LEVEL": "warn"}
+    env["DATABASE_URL"], env["REDIS_URL"] = service_urls
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "fabricloop.cli",
+            "serve",
+            "--no-seed",
+            "--no-worker",
+            "--workers=2",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        _wait_healthy(f"http://127.0.0.1:{port}", server, 120)
+        listening: dict[int, set[int]] = {}
+        for process in [psutil.Process(server.pid), *psutil.Process(server.pid).children()]:
+            sockets = {
+                c.fd
+                for c in process.net_connections("tcp")
+                if c.laddr.port == port
+                if c.status == psutil.CONN_LISTEN
+            }
+            listening[process.pid] = sockets
+        assert listening.pop(server.pid) == set()
+        listeners = [sockets for sockets in listening.values() if sockets]
+        assert [len(sockets) for sockets in listeners] == [1, 1]  # two workers, one socket each
+        for _ in range(20):
+            assert httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).status_code == 200
+    finally:
+        server.send_signal(signal.SIGINT)
+        output, _ = server.communicate(timeout=60)
+    assert server.returncode == 0, output[-3000:]
