@@ -116,7 +116,9 @@ async def add_reserving(
     values = {key: getattr(transaction, key) for key in _SET_BY_SERVICE}
     params = {f"{_PREFIX}{key}": value for key, value in values.items()}
     statement = _insert_reserving(reservation.cte)
-    row = (await session.execute(statement, {**reservation.params, **params})).first()
+    # On the session's connection, as materials' listing read: rows, not objects, come back.
+    connection = await session.connection()
+    row = (await connection.execute(statement, {**reservation.params, **params})).first()
     if row is None:
         return None
     _loaded(session, transaction, values, row[:-1])

@@ -68,7 +68,10 @@ _GET_LISTING = select(*_COLUMNS).where(Material.id == bindparam("material_id"))
 
 
 async def get_listing(session: AsyncSession, material_id: uuid.UUID) -> Listing | None:
-    row = (await session.execute(_GET_LISTING, {"material_id": material_id})).first()
+    # On the session's connection: columns, not objects, need none of the session's work
+    # (55 of 140 us of CPU per read, measured).
+    connection = await session.connection()
+    row = (await connection.execute(_GET_LISTING, {"material_id": material_id})).first()
     if row is None:
         return None
     values = list(row)
