@@ -1,4 +1,5 @@
-"""Engine, sessions, and the one-transaction-per-request session dependency."""
+"""Engine, sessions, and the one-transaction-per-request session dependency (autocommit for
+an endpoint that writes with one statement: one_statement)."""
 
 import time
 import uuid
