@@ -10,7 +10,7 @@ import socket
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from fabricloop.config import Settings, get_settings
 
@@ -152,21 +152,23 @@ class _ListeningAddress(socket.socket):
         return _own_socket, (int(self.family), self.getsockname())
 
 
-def _own_socket(family: int, address: Any) -> socket.socket:
-    sock = socket.socket(family, socket.SOCK_STREAM)
+S = TypeVar("S", bound=socket.socket)
+
+
+def _bind_sharing_port(sock: S, address: Any) -> S:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind(address)
     return sock
+
+
+def _own_socket(family: int, address: Any) -> socket.socket:
+    return _bind_sharing_port(socket.socket(family, socket.SOCK_STREAM), address)
 
 
 def _listening_address(host: str, port: int) -> _ListeningAddress:
     family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-    sock = _ListeningAddress(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind(address)
-    return sock
+    return _bind_sharing_port(_ListeningAddress(family, socket.SOCK_STREAM), address)
 
 
 def _serve(settings: Settings) -> None:

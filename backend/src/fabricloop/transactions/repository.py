@@ -68,7 +68,7 @@ _SET_BY_SERVICE = tuple(c.key for c in Transaction.__table__.columns if c.key no
 
 # The order's values are named apart from every column: an UPDATE (the reservation's) takes an
 # execution parameter named as one of its table's columns as a value to SET.
-_PREFIX = "order_"
+_PREFIX = "order__"  # no column name has a double underscore
 
 
 @cache
