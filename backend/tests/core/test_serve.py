@@ -85,22 +85,30 @@ def _gone(process: psutil.Process, seconds: float) -> bool:
     return True
 
 
+def _serve_on(
+    tmp_path: Path, service_urls: tuple[str, str], *options: str
+) -> tuple[subprocess.Popen[str], int]:
+    """`fabricloop serve --no-seed *options` on the test database and Redis, on a free port."""
+    port = _free_port()
+    env = {**os.environ, "VAR_DIR": str(tmp_path / "var"), "PORT": str(port), "LOG_LEVEL": "warn"}
+    env["DATABASE_URL"], env["REDIS_URL"] = service_urls
+    server = subprocess.Popen(  # noqa: S603 (the options are this test's own)
+        [sys.executable, "-m", "fabricloop.cli", "serve", "--no-seed", *options],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    return server, port
+
+
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL])
 def test_the_worker_never_outlives_its_server(
     tmp_path: Path, stop: signal.Signals, service_urls: tuple[str, str]
 ) -> None:
     """SIGTERM (a supervisor, a test harness) stops the worker with the server; even a
     SIGKILLed server takes its worker down (no orphan holding database connections)."""
-    port = _free_port()
-    env = {**os.environ, "VAR_DIR": str(tmp_path / "var"), "PORT": str(port), "LOG_LEVEL": "warn"}
-    env["DATABASE_URL"], env["REDIS_URL"] = service_urls
-    server = subprocess.Popen(
-        [sys.executable, "-m", "fabricloop.cli", "serve", "--no-seed"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    server, port = _serve_on(tmp_path, service_urls)
     try:
         _wait_healthy(f"http://127.0.0.1:{port}", server, 120)
         worker = _worker_of(server)
@@ -120,24 +128,7 @@ def test_several_workers_each_listen_on_their_own_socket(
 ) -> None:
     """`serve --workers 2`: each worker process listens on a socket of its own on the port
     (the kernel spreads connections over them), the supervisor on none, and Ctrl-C stops all."""
-    port = _free_port()
-    env = {**os.environ, "VAR_DIR": str(tmp_path / "var"), "PORT": str(port), "LOG_LEVEL": "warn"}
-    env["DATABASE_URL"], env["REDIS_URL"] = service_urls
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "fabricloop.cli",
-            "serve",
-            "--no-seed",
-            "--no-worker",
-            "--workers=2",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    server, port = _serve_on(tmp_path, service_urls, "--no-worker", "--workers=2")
     try:
         _wait_healthy(f"http://127.0.0.1:{port}", server, 120)
         listening: dict[int, set[int]] = {}

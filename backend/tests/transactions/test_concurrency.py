@@ -143,3 +143,8 @@ async def test_a_reservation_that_waits_too_long_is_503_not_500(
         await session.close()
         await holder.rollback()
     assert await stock(committed, material) == (Decimal("5"), "active")
+    async with committed() as check:  # the statement failed whole: no order either
+        assert (
+            await check.scalar(select(Transaction.id).where(Transaction.buyer_id == buyer.id))
+            is None
+        )

@@ -2,8 +2,6 @@
 reservation and release of its quantity (the statements are in repository/stock.py)."""
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,12 +38,9 @@ def reservation(listing: Listing, quantity: Decimal, lot_code: str | None = None
     return repository.reservation(listing, quantity, lot_code)
 
 
-@contextmanager
-def bounded_waits() -> Iterator[None]:
-    """Around the statement that takes a reservation: ListingBusy (503, nothing taken) when
-    the listing's row stayed locked too long."""
-    with repository.bounded_waits():
-        yield
+# Around the statement that takes a reservation: ListingBusy (503, nothing taken) when the
+# listing's row stayed locked too long.
+bounded_waits = repository.bounded_waits
 
 
 async def release(
