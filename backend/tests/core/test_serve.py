@@ -123,6 +123,19 @@ def test_the_worker_never_outlives_its_server(
         assert server.returncode == 128 + signal.SIGTERM
 
 
+def _listening(pid: int, port: int) -> dict[int, set[int]]:
+    """The listening sockets on `port` of the process and of each of its children, by pid."""
+    listening: dict[int, set[int]] = {}
+    for process in [psutil.Process(pid), *psutil.Process(pid).children()]:
+        listening[process.pid] = {
+            c.fd
+            for c in process.net_connections("tcp")
+            if c.laddr.port == port
+            if c.status == psutil.CONN_LISTEN
+        }
+    return listening
+
+
 def test_several_workers_each_listen_on_their_own_socket(
     tmp_path: Path, service_urls: tuple[str, str]
 ) -> None:
@@ -131,15 +144,14 @@ def test_several_workers_each_listen_on_their_own_socket(
     server, port = _serve_on(tmp_path, service_urls, "--no-worker", "--workers=2")
     try:
         _wait_healthy(f"http://127.0.0.1:{port}", server, 120)
-        listening: dict[int, set[int]] = {}
-        for process in [psutil.Process(server.pid), *psutil.Process(server.pid).children()]:
-            sockets = {
-                c.fd
-                for c in process.net_connections("tcp")
-                if c.laddr.port == port
-                if c.status == psutil.CONN_LISTEN
-            }
-            listening[process.pid] = sockets
+        # One worker answering is not both listening: the second may still be starting.
+        deadline = time.monotonic() + 60
+        while True:
+            listening = _listening(server.pid, port)
+            if sum(1 for sockets in listening.values() if sockets) >= 2:
+                break
+            assert time.monotonic() < deadline, listening
+            time.sleep(0.2)
         assert listening.pop(server.pid) == set()
         listeners = [sockets for sockets in listening.values() if sockets]
         assert [len(sockets) for sockets in listeners] == [1, 1]  # two workers, one socket each
