@@ -1,6 +1,7 @@
 """The job queue with real saq workers on the test Redis: a committed event's email is queued
 after the commit and sent by a worker; periodic jobs are scheduled once across workers."""
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -12,8 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fabricloop.config import Settings
+from fabricloop.core.db import run_after_commit
 from fabricloop.core.mailsink import kept_mails, start_sink
-from fabricloop.core.queue import create_queue, use_queue
+from fabricloop.core.queue import COALESCE_SECONDS, create_queue, enqueue_after_commit, use_queue
 from fabricloop.images.models import Image
 from fabricloop.images.service import thumbnail_key_of
 from fabricloop.notifications.models import OutboxEmail
@@ -162,3 +164,28 @@ async def test_periodic_jobs_are_scheduled_once_across_workers(
         assert set(schedules(settings)) <= set(first.functions)
     finally:
         await other.disconnect()
+
+
+async def test_a_burst_of_commits_enqueues_a_job_at_once_and_once_after_them(
+    committed: async_sessionmaker[AsyncSession], queue: Queue
+) -> None:
+    async def commit_asking_for(function: str) -> None:
+        async with committed() as session:
+            enqueue_after_commit(session, function)
+            await session.commit()
+            await run_after_commit(session)
+
+    for _ in range(10):
+        await commit_asking_for("send_emails")
+    # The first is enqueued at once; the nine after it share one enqueue after the window,
+    # which comes after each of their commits.
+    assert await queue.count("queued") == 1
+    await commit_asking_for("render_documents")  # another job has a window of its own
+    assert await queue.count("queued") == 2
+    await asyncio.sleep(COALESCE_SECONDS * 4)
+    assert await queue.count("queued") == 3
+    # Nobody asked during the second window: nothing more; a later commit enqueues at once.
+    await asyncio.sleep(COALESCE_SECONDS * 4)
+    assert await queue.count("queued") == 3
+    await commit_asking_for("send_emails")
+    assert await queue.count("queued") == 4
