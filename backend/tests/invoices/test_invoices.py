@@ -11,8 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fabricloop.auth.models import User
+from fabricloop.invoices import service as invoices
 from fabricloop.invoices.models import Document
 from fabricloop.materials.models import Material
+from fabricloop.transactions.models import Transaction
 from tests.asserts import assert_error
 from tests.factories import auth_headers, make_material, make_transaction, make_user
 from tests.invoices.helpers import invoice_url, pdf_text
@@ -91,6 +93,26 @@ async def test_credit_note_per_refund(
     other = await paid_order(client, buyer, material, 1)
     crossed = f"{TRANSACTIONS}/{other}/credit-notes/{refund_ids[0]}.pdf"
     assert (await client.get(crossed, headers=auth_headers(buyer))).status_code == 404
+
+
+async def test_a_document_issued_again_takes_no_number(
+    client: AsyncClient, session: AsyncSession, buyer: User, seller: User, material: Material
+) -> None:
+    paid = await paid_order(client, buyer, material, 10)
+    transaction = await session.get(Transaction, paid)
+    assert transaction is not None
+    await invoices.number_invoice(session, transaction)
+    issued = await invoices.issue_invoice(session, transaction)
+    assert issued.number == 1
+    refund_id = (
+        await client.post(
+            refunds_url(paid), json={"amount": 5, "reason": "Short"}, headers=auth_headers(seller)
+        )
+    ).json()["refund_id"]
+    await invoices.issue_credit_note(session, transaction, refund_id, Decimal(5), "Again")
+    await paid_order(client, buyer, material, 1)
+    assert await numbers(session, seller, "invoice") == [1, 2]
+    assert await numbers(session, seller, "credit_note") == [1]
 
 
 @pytest.mark.concurrency

@@ -1,27 +1,61 @@
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import TextClause, bindparam, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fabricloop.invoices.models import Document, DocumentCounter
+from fabricloop.invoices.models import Document
 
 
-async def next_number(session: AsyncSession, seller_id: uuid.UUID, kind: str) -> int:
-    """The seller's next number of this kind; the counter row stays locked until the commit."""
-    first = insert(DocumentCounter).values(seller_id=seller_id, kind=kind, last_number=1)
-    statement = first.on_conflict_do_update(
-        index_elements=[DocumentCounter.seller_id, DocumentCounter.kind],
-        set_={"last_number": DocumentCounter.last_number + 1},
-    ).returning(DocumentCounter.last_number)
-    return int((await session.execute(statement)).scalar_one())
+def _issue(issued: str) -> TextClause:
+    """One statement: unless a document matching `issued` exists, take the seller's next
+    number of the kind (its counter row stays locked until the commit) and insert the
+    document with it. Nothing is numbered, so no number is lost, when it exists."""
+    columns = {
+        "seller_id": Document.seller_id,
+        "kind": Document.kind,
+        "transaction_id": Document.transaction_id,
+        "refund_id": Document.refund_id,
+        "amount": Document.amount,
+        "currency": Document.currency,
+        "reason": Document.reason,
+        "seller_party": Document.seller_party,
+        "buyer_party": Document.buyer_party,
+        "platform_fee": Document.platform_fee,
+        "issued_at": Document.issued_at,
+    }
+    names = ", ".join(columns)
+    values = ", ".join(f":{name}" for name in columns)
+    return text(
+        f"""
+        WITH counter AS (
+            INSERT INTO document_counters (seller_id, kind, last_number)
+            SELECT :seller_id, :kind, 1
+            WHERE NOT EXISTS (SELECT 1 FROM invoice_documents WHERE {issued})
+            ON CONFLICT (seller_id, kind)
+            DO UPDATE SET last_number = document_counters.last_number + 1
+            RETURNING last_number
+        )
+        INSERT INTO invoice_documents (number, {names})
+        SELECT counter.last_number, {values} FROM counter
+        RETURNING id
+        """  # noqa: S608 - fixed fragments of this module; values are bound
+    ).bindparams(*(bindparam(name, type_=column.type) for name, column in columns.items()))
 
 
-async def add(session: AsyncSession, document: Document) -> Document:
-    session.add(document)
-    await session.flush()
-    return document
+_ISSUE = {
+    "invoice": _issue("transaction_id = :transaction_id AND kind = 'invoice'"),
+    "credit_note": _issue("refund_id = :refund_id"),
+}
+
+
+async def issue(session: AsyncSession, values: dict[str, Any]) -> uuid.UUID | None:
+    """Number and store a document (`values`: its columns but the number); None when the
+    order's invoice, or the refund's credit note, was issued before."""
+    connection = await session.connection()
+    result = await connection.execute(_ISSUE[values["kind"]], values)
+    return result.scalar_one_or_none()
 
 
 async def invoice_of(session: AsyncSession, transaction_id: uuid.UUID) -> Document | None:

@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import structlog
 from anyio import to_thread
@@ -62,28 +63,48 @@ async def _parties(session: AsyncSession, transaction: Transaction) -> dict[str,
     }
 
 
-async def issue_invoice(session: AsyncSession, transaction: Transaction) -> Document:
-    """The order's invoice, numbered now if it has none yet (called when it is paid)."""
-    existing = await repository.invoice_of(session, transaction.id)
-    if existing is not None:
-        return existing
-    number = await repository.next_number(session, transaction.seller_id, "invoice")
-    document = await repository.add(
+async def _issue(session: AsyncSession, transaction: Transaction, **values: Any) -> bool:
+    """Number and store a document of the order unless it exists; True when it was issued
+    now (its PDFs are then rendered by the job once this transaction commits)."""
+    issued = await repository.issue(
         session,
-        Document(
-            seller_id=transaction.seller_id,
-            kind="invoice",
-            number=number,
-            transaction_id=transaction.id,
-            amount=transaction.total,
-            currency=transaction.currency,
-            platform_fee=transaction.platform_fee,
-            issued_at=_now(),
+        {
+            "seller_id": transaction.seller_id,
+            "transaction_id": transaction.id,
+            "currency": transaction.currency,
+            "refund_id": None,
+            "reason": None,
+            "platform_fee": None,
+            "issued_at": _now(),
+            **values,
             **await _parties(session, transaction),
-        ),
+        },
     )
+    if issued is None:
+        return False
     enqueue_after_commit(session, "render_documents")
-    return document
+    return True
+
+
+async def number_invoice(session: AsyncSession, transaction: Transaction) -> None:
+    """Issue the order's invoice, numbered now, unless it has one (called when it is paid)."""
+    await _issue(
+        session,
+        transaction,
+        kind="invoice",
+        amount=transaction.total,
+        platform_fee=transaction.platform_fee,
+    )
+
+
+async def issue_invoice(session: AsyncSession, transaction: Transaction) -> Document:
+    """The order's invoice, numbered now if it has none yet."""
+    existing = await repository.invoice_of(session, transaction.id)
+    if existing is None:
+        await number_invoice(session, transaction)
+        existing = await repository.invoice_of(session, transaction.id)
+    assert existing is not None  # issued above, in this transaction
+    return existing
 
 
 async def issue_credit_note(
@@ -92,27 +113,17 @@ async def issue_credit_note(
     refund_id: uuid.UUID,
     amount: Decimal,
     reason: str,
-) -> Document:
+) -> None:
     """A refund's credit note (its order's invoice is issued first if it has none)."""
-    await issue_invoice(session, transaction)
-    number = await repository.next_number(session, transaction.seller_id, "credit_note")
-    document = await repository.add(
+    await number_invoice(session, transaction)
+    await _issue(
         session,
-        Document(
-            seller_id=transaction.seller_id,
-            kind="credit_note",
-            number=number,
-            transaction_id=transaction.id,
-            refund_id=refund_id,
-            amount=amount,
-            currency=transaction.currency,
-            reason=reason[:500],
-            issued_at=_now(),
-            **await _parties(session, transaction),
-        ),
+        transaction,
+        kind="credit_note",
+        refund_id=refund_id,
+        amount=amount,
+        reason=reason[:500],
     )
-    enqueue_after_commit(session, "render_documents")
-    return document
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,26 @@
+import functools
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, insert, select
+from sqlalchemy import ColumnElement, Insert, bindparam, case, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.ledger.models import LedgerEntry
 from fabricloop.transactions.models import Transaction
+
+_COLUMNS = ("transaction_id", "kind", "amount", "currency", "reference")
+
+
+@functools.cache
+def _insert(count: int) -> Insert:
+    """One INSERT of `count` entries, its values named `<column>_<i>`: built once per count
+    (a paid order writes two), so a request neither builds nor compiles it again."""
+    rows: list[dict[str, Any]] = [
+        {name: bindparam(f"{name}_{i}") for name in _COLUMNS} for i in range(count)
+    ]
+    return insert(LedgerEntry).values(rows)
 
 
 async def add(session: AsyncSession, entries: Sequence[LedgerEntry]) -> None:
@@ -15,20 +29,11 @@ async def add(session: AsyncSession, entries: Sequence[LedgerEntry]) -> None:
     get their `position` in the order given (VALUES are inserted in order). What the session
     holds unflushed goes first, as the unit of work did (callers read it back after)."""
     await session.flush()
-    await session.execute(
-        insert(LedgerEntry).values(
-            [
-                {
-                    "transaction_id": entry.transaction_id,
-                    "kind": entry.kind,
-                    "amount": entry.amount,
-                    "currency": entry.currency,
-                    "reference": entry.reference,
-                }
-                for entry in entries
-            ]
-        )
-    )
+    values = {
+        f"{name}_{i}": getattr(entry, name) for i, entry in enumerate(entries) for name in _COLUMNS
+    }
+    connection = await session.connection()
+    await connection.execute(_insert(len(entries)), values)
 
 
 async def list_entries(session: AsyncSession, transaction_id: uuid.UUID) -> list[LedgerEntry]:

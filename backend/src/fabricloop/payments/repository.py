@@ -3,13 +3,42 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Row, bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.payments.models import IdempotencyKey, Payment, WebhookEvent
 
 IDEMPOTENCY_LOCK_NAMESPACE = b"fabricloop:idempotency:"
+
+# A payment runs these on every request: built once, run on the session's connection (the
+# ORM's execute and a statement built per call cost more CPU than the database's work).
+_COUNT_ATTEMPTS = (
+    select(func.count())
+    .select_from(Payment)
+    .where(Payment.transaction_id == bindparam("transaction_id"))
+)
+_TRY_LOCK = select(func.pg_try_advisory_xact_lock(bindparam("lock_id")))
+_keys = IdempotencyKey.__table__.c
+_STORED = select(_keys.request_hash, _keys.response_status, _keys.response_body).where(
+    _keys.user_id == bindparam("user_id"),
+    _keys.key == bindparam("key"),
+    _keys.expires_at > bindparam("now"),
+)
+_REPLACED = (
+    "request_hash",
+    "state",
+    "response_status",
+    "response_body",
+    "created_at",
+    "expires_at",
+)
+_new_key = insert(IdempotencyKey)
+# An expired row of the same key is replaced; a live one can't exist (checked under lock).
+_SAVE_KEY = _new_key.on_conflict_do_update(
+    index_elements=[_keys.user_id, _keys.key],
+    set_={name: _new_key.excluded[name] for name in _REPLACED},
+)
 
 
 async def add_payment(session: AsyncSession, payment: Payment) -> Payment:
@@ -23,10 +52,9 @@ async def get_payment(session: AsyncSession, payment_id: uuid.UUID) -> Payment |
 
 
 async def count_attempts(session: AsyncSession, transaction_id: uuid.UUID) -> int:
-    query = (
-        select(func.count()).select_from(Payment).where(Payment.transaction_id == transaction_id)
-    )
-    return int(await session.scalar(query) or 0)
+    connection = await session.connection()
+    result = await connection.execute(_COUNT_ATTEMPTS, {"transaction_id": transaction_id})
+    return int(result.scalar_one())
 
 
 async def has_success(session: AsyncSession, transaction_id: uuid.UUID) -> bool:
@@ -74,20 +102,17 @@ async def try_lock_idempotency_key(session: AsyncSession, user_id: uuid.UUID, ke
     its connection, so a key is never stuck."""
     digest = hashlib.sha256(IDEMPOTENCY_LOCK_NAMESPACE + f"{user_id}:{key}".encode()).digest()
     lock_id = int.from_bytes(digest[:8], "big", signed=True)
-    return bool(await session.scalar(select(func.pg_try_advisory_xact_lock(lock_id))))
+    connection = await session.connection()
+    return bool((await connection.execute(_TRY_LOCK, {"lock_id": lock_id})).scalar_one())
 
 
 async def get_idempotency_key(
     session: AsyncSession, user_id: uuid.UUID, key: str, now: datetime
-) -> IdempotencyKey | None:
-    result = await session.execute(
-        select(IdempotencyKey).where(
-            IdempotencyKey.user_id == user_id,
-            IdempotencyKey.key == key,
-            IdempotencyKey.expires_at > now,
-        )
-    )
-    return result.scalar_one_or_none()
+) -> Row[tuple[str, int | None, dict[str, Any] | None]] | None:
+    """The live key's request_hash, response_status and response_body, if it is stored."""
+    connection = await session.connection()
+    parameters = {"user_id": user_id, "key": key, "now": now}
+    return (await connection.execute(_STORED, parameters)).first()  # type: ignore[return-value]
 
 
 async def save_idempotency_key(
@@ -111,13 +136,8 @@ async def save_idempotency_key(
         "created_at": now,
         "expires_at": expires_at,
     }
-    statement = insert(IdempotencyKey).values(values)
-    # An expired row of the same key is replaced; a live one can't exist (checked under lock).
-    statement = statement.on_conflict_do_update(
-        index_elements=[IdempotencyKey.user_id, IdempotencyKey.key],
-        set_={k: statement.excluded[k] for k in values if k not in ("user_id", "key")},
-    )
-    await session.execute(statement)
+    connection = await session.connection()
+    await connection.execute(_SAVE_KEY, values)
 
 
 async def purge_idempotency_keys(session: AsyncSession, now: datetime) -> int:

@@ -199,7 +199,7 @@ async def settle(
         ("charge", transaction.total, payment.gateway_reference),
         ("fee", fee, None),
     )
-    await invoices.issue_invoice(session, transaction)
+    await invoices.number_invoice(session, transaction)
     return True
 
 
