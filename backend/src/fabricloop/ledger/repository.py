@@ -1,39 +1,27 @@
-import functools
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import ColumnElement, Insert, bindparam, case, func, insert, select
+from sqlalchemy import ColumnElement, case, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.ledger.models import LedgerEntry
 from fabricloop.transactions.models import Transaction
 
 _COLUMNS = ("transaction_id", "kind", "amount", "currency", "reference")
-
-
-@functools.cache
-def _insert(count: int) -> Insert:
-    """One INSERT of `count` entries, its values named `<column>_<i>`: built once per count
-    (a paid order writes two), so a request neither builds nor compiles it again."""
-    rows: list[dict[str, Any]] = [
-        {name: bindparam(f"{name}_{i}") for name in _COLUMNS} for i in range(count)
-    ]
-    return insert(LedgerEntry).values(rows)
+# Built once: run with a list of rows, the driver sends every row's INSERT in one round trip.
+_INSERT = insert(LedgerEntry)
 
 
 async def add(session: AsyncSession, entries: Sequence[LedgerEntry]) -> None:
-    """One INSERT for every entry: the unit of work sent one per entry, each a round trip
-    (a paid order's charge and fee were two), and nothing reads the new rows back. The rows
-    get their `position` in the order given (VALUES are inserted in order). What the session
-    holds unflushed goes first, as the unit of work did (callers read it back after)."""
+    """Every entry in one round trip (the unit of work sent one per entry, and a statement of
+    several VALUES can't be cached), nothing read back. The rows get their `position` in the
+    order given (the INSERTs run in order). What the session holds unflushed goes first, as
+    the unit of work did (callers read it back after)."""
     await session.flush()
-    values = {
-        f"{name}_{i}": getattr(entry, name) for i, entry in enumerate(entries) for name in _COLUMNS
-    }
+    rows = [{name: getattr(entry, name) for name in _COLUMNS} for entry in entries]
     connection = await session.connection()
-    await connection.execute(_insert(len(entries)), values)
+    await connection.execute(_INSERT, rows)
 
 
 async def list_entries(session: AsyncSession, transaction_id: uuid.UUID) -> list[LedgerEntry]:
