@@ -97,7 +97,7 @@ async def create_payment(
         if replay is not None:
             return replay
     try:
-        outcome = await _pay(session, settings, cache, gateway, user, data)
+        outcome, succeeded = await _pay(session, settings, cache, gateway, user, data)
     except AppError as error:
         # Remembered like a success (a decline above all), except a gateway outage: nothing
         # happened, and a retry with the same key should try again.
@@ -117,6 +117,10 @@ async def create_payment(
             _STORED_STATUS[outcome.pending],
             outcome.body,
         )
+    if succeeded is not None:
+        # Last before the commit: the invoice's number locks the seller's counter row until
+        # then, and every payment to that seller waits for it.
+        await settle(session, settings, *succeeded)
     return outcome
 
 
@@ -294,8 +298,10 @@ async def _pay(
     gateway: PaymentGateway,
     user: User,
     data: PaymentCreate,
-) -> Outcome:
-    # Locked until commit: of two concurrent payments the second sees the first's result.
+) -> tuple[Outcome, tuple[Transaction, Payment] | None]:
+    """The payment's answer, and the order and payment to settle when it succeeded (the
+    caller settles them, in this database transaction). Locked until commit: of two
+    concurrent payments of an order the second sees the first's result."""
     transaction = await transactions.lock_for_payment(session, user, data.transaction_id)
     if transaction.status in PAID_STATUSES:
         raise AlreadyPaid()
@@ -349,8 +355,8 @@ async def _pay(
         "currency": transaction.currency,
     }
     if status == "succeeded":
-        await settle(session, settings, transaction, payment)
-        return Outcome(PaymentOut.model_validate(fields).model_dump(mode="json"), pending=False)
+        body = PaymentOut.model_validate(fields).model_dump(mode="json")
+        return Outcome(body, pending=False), (transaction, payment)
     if status in ("requires_action", "processing"):
         challenge = (
             gateway.challenge_url(payment.id)
@@ -360,7 +366,7 @@ async def _pay(
         pending = PaymentPending.model_validate(
             {**fields, "client_secret": result.client_secret, "next_action_url": challenge}
         )
-        return Outcome(pending.model_dump(mode="json"), pending=True)
+        return Outcome(pending.model_dump(mode="json"), pending=True), None
     raise PaymentDeclined(
         message or PaymentDeclined.message,
         extra={"decline_code": decline_code or "generic_decline", "payment_id": str(payment.id)},
