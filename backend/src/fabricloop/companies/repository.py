@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
@@ -14,8 +14,12 @@ async def get(session: AsyncSession, user_id: uuid.UUID) -> Company | None:
     return await session.get(Company, user_id)
 
 
+# Built once: every paid order's invoice names its parties.
+_OF_USERS = select(Company).where(Company.user_id.in_(bindparam("user_ids", expanding=True)))
+
+
 async def get_many(session: AsyncSession, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, Company]:
-    result = await session.scalars(select(Company).where(Company.user_id.in_(user_ids)))
+    result = await session.scalars(_OF_USERS, {"user_ids": user_ids})
     return {company.user_id: company for company in result}
 
 

@@ -183,15 +183,19 @@ async def list_views(
     return [TransactionView(*r) for r in rows], total or 0
 
 
+_LOCK = (
+    select(Transaction)
+    .where(Transaction.id == bindparam("transaction_id"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+
+
 async def lock(session: AsyncSession, transaction_id: uuid.UUID) -> Transaction | None:
     """The transaction, locked until the end of the database transaction: status changes are
-    serialised, so of two concurrent changes the second sees the first's result."""
-    result = await session.execute(
-        select(Transaction)
-        .where(Transaction.id == transaction_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    serialised, so of two concurrent changes the second sees the first's result. (Built
+    once: every payment runs it.)"""
+    result = await session.execute(_LOCK, {"transaction_id": transaction_id})
     return result.scalar_one_or_none()
 
 
