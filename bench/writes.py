@@ -134,7 +134,8 @@ async def _pending_orders(
 ) -> list[list[uuid.UUID]]:
     """`per_buyer` pending orders of one unit for each buyer, spread over every
     seller's listings, as `POST /api/transactions` makes them (the stock taken from the
-    listing)."""
+    listing; a listing with less left than its orders take is restocked to that first: the
+    replay's 60,000 orders take more than the update scenario left some of them)."""
     listings = [uuid.UUID(x) for per in parties.listings for x in per]
     address = {**ADDRESS, "line2": None, "region": None}
     rows = await connection.fetch(
@@ -155,7 +156,8 @@ async def _pending_orders(
         json.dumps(address),
     )
     await connection.execute(
-        "UPDATE materials m SET quantity = m.quantity - t.n FROM (SELECT material_id, count(*) "
+        "UPDATE materials m SET quantity = greatest(m.quantity, t.n) - t.n FROM "
+        "(SELECT material_id, count(*) "
         "AS n FROM transactions WHERE id = ANY($1::uuid[]) GROUP BY material_id) t "
         "WHERE m.id = t.material_id",
         [r["id"] for r in rows],
