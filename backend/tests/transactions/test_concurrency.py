@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fabricloop.auth.models import User
 from fabricloop.config import Settings
+from fabricloop.materials import stock as stock_turns
 from fabricloop.materials.errors import ListingBusy
 from fabricloop.materials.models import Material
 from fabricloop.transactions import service
@@ -144,6 +145,29 @@ async def test_a_reservation_that_waits_too_long_is_503_not_500(
         await holder.rollback()
     assert await stock(committed, material) == (Decimal("5"), "active")
     async with committed() as check:  # the statement failed whole: no order either
+        assert (
+            await check.scalar(select(Transaction.id).where(Transaction.buyer_id == buyer.id))
+            is None
+        )
+
+
+async def test_a_turn_at_a_busy_listing_that_waits_too_long_is_503(
+    app: FastAPI, committed: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    """This process's buyers of one listing take turns; a turn that doesn't come within the
+    statement timeout is a 503 with Retry-After, and nothing is taken or recorded."""
+    material, (buyer,) = await setup(committed, 1, Decimal("5"))
+    data = TransactionCreate(
+        material_id=material.id, quantity=Decimal(1), shipping_address=ShippingAddress(**ADDRESS)
+    )
+    hurried = settings.model_copy(update={"db_statement_timeout_ms": 100})
+    # Another buyer's turn, not ending.
+    async with stock_turns.in_turn(material.id, 5), committed() as session:
+        with pytest.raises(ListingBusy) as caught:
+            await service.create_transaction(session, hurried, app.state.cache, buyer, data)
+    assert caught.value.headers == {"Retry-After": "1"}
+    assert await stock(committed, material) == (Decimal("5"), "active")
+    async with committed() as check:
         assert (
             await check.scalar(select(Transaction.id).where(Transaction.buyer_id == buyer.id))
             is None

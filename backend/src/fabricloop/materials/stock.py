@@ -2,10 +2,14 @@
 reservation and release of its quantity (the statements are in repository/stock.py)."""
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fabricloop.core.gate import KeyedGate
+from fabricloop.materials.errors import ListingBusy
 from fabricloop.materials.repository import stock as repository
 from fabricloop.materials.repository.stock import PURCHASABLE, Listing, Reservation
 
@@ -15,6 +19,7 @@ __all__ = [
     "Reservation",
     "bounded_waits",
     "get_listing",
+    "in_turn",
     "lot_quantity",
     "release",
     "reservation",
@@ -49,3 +54,18 @@ async def release(
     """Give `quantity` back (to its lot, if given), once: the caller's status change
     guarantees it. Returns whether the listing's status changed."""
     return await repository.release(session, material_id, quantity, lot_code)
+
+
+_TURNS = KeyedGate()
+
+
+@asynccontextmanager
+async def in_turn(material_id: uuid.UUID, wait_seconds: float) -> AsyncIterator[None]:
+    """Around the statement that takes a listing's stock: this process's buyers of one listing
+    take turns, in the order they came, so at most one of them waits for its row at the
+    database. ListingBusy (503, nothing taken) when the turn takes longer than `wait_seconds`."""
+    try:
+        async with _TURNS.hold(material_id, wait_seconds):
+            yield
+    except TimeoutError as error:
+        raise ListingBusy(headers={"Retry-After": "1"}) from error

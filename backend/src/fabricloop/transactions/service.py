@@ -308,8 +308,9 @@ async def place_order(
     # listing queue behind each other as briefly as possible. If it takes nothing, it records
     # nothing either.
     reservation = stock.reservation(listing, quantity, order.lot_code)
-    with stock.bounded_waits():
-        status = await repository.add_reserving(session, transaction, reservation)
+    async with stock.in_turn(listing.id, settings.db_statement_timeout_ms / 1000):
+        with stock.bounded_waits():
+            status = await repository.add_reserving(session, transaction, reservation)
     if status is None:
         await _refused(session, listing, quantity, order.lot_code)
     # A listing still on sale changed its quantity only: searches that don't show it stay
