@@ -19,19 +19,18 @@ class _Entry:
 
 class KeyedGate:
     def __init__(self) -> None:
-        # By event loop too: a lock belongs to the loop it first waited on.
-        self._entries: dict[tuple[int, Hashable], _Entry] = {}
+        # A key's entry lives while it is held or waited for, and goes with its last user.
+        self._entries: dict[Hashable, _Entry] = {}
 
     def __len__(self) -> int:
-        """Keys held or waited for now (an entry lives only that long)."""
+        """Keys held or waited for now."""
         return len(self._entries)
 
     @asynccontextmanager
     async def hold(self, key: Hashable, wait_seconds: float) -> AsyncIterator[None]:
         """Run the body as the key's only holder; TimeoutError when the turn takes longer
         than `wait_seconds` to come (the body is not run)."""
-        slot = (id(asyncio.get_running_loop()), key)
-        entry = self._entries.setdefault(slot, _Entry())
+        entry = self._entries.setdefault(key, _Entry())
         entry.users += 1
         try:
             async with asyncio.timeout(wait_seconds):
@@ -43,4 +42,4 @@ class KeyedGate:
         finally:
             entry.users -= 1
             if entry.users == 0:
-                del self._entries[slot]
+                del self._entries[key]

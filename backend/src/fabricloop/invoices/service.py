@@ -63,9 +63,14 @@ async def _parties(session: AsyncSession, transaction: Transaction) -> dict[str,
     }
 
 
-async def _issue(session: AsyncSession, transaction: Transaction, **values: Any) -> bool:
-    """Number and store a document of the order unless it exists; True when it was issued
-    now (its PDFs are then rendered by the job once this transaction commits)."""
+async def _issue(
+    session: AsyncSession,
+    transaction: Transaction,
+    parties: dict[str, str | None],
+    **values: Any,
+) -> None:
+    """Number and store a document of the order unless it exists; its PDFs are rendered by
+    the job once this transaction commits."""
     issued = await repository.issue(
         session,
         {
@@ -77,20 +82,23 @@ async def _issue(session: AsyncSession, transaction: Transaction, **values: Any)
             "platform_fee": None,
             "issued_at": _now(),
             **values,
-            **await _parties(session, transaction),
+            **parties,
         },
     )
-    if issued is None:
-        return False
-    enqueue_after_commit(session, "render_documents")
-    return True
+    if issued is not None:
+        enqueue_after_commit(session, "render_documents")
 
 
-async def number_invoice(session: AsyncSession, transaction: Transaction) -> None:
+async def number_invoice(
+    session: AsyncSession,
+    transaction: Transaction,
+    parties: dict[str, str | None] | None = None,
+) -> None:
     """Issue the order's invoice, numbered now, unless it has one (called when it is paid)."""
     await _issue(
         session,
         transaction,
+        parties or await _parties(session, transaction),
         kind="invoice",
         amount=transaction.total,
         platform_fee=transaction.platform_fee,
@@ -114,11 +122,14 @@ async def issue_credit_note(
     amount: Decimal,
     reason: str,
 ) -> None:
-    """A refund's credit note (its order's invoice is issued first if it has none)."""
-    await number_invoice(session, transaction)
+    """A refund's credit note (its order's invoice is issued first if it has none); the
+    parties are read once for both."""
+    parties = await _parties(session, transaction)
+    await number_invoice(session, transaction, parties)
     await _issue(
         session,
         transaction,
+        parties,
         kind="credit_note",
         refund_id=refund_id,
         amount=amount,

@@ -17,7 +17,6 @@ __all__ = [
     "PURCHASABLE",
     "Listing",
     "Reservation",
-    "bounded_waits",
     "get_listing",
     "in_turn",
     "lot_quantity",
@@ -43,11 +42,6 @@ def reservation(listing: Listing, quantity: Decimal, lot_code: str | None = None
     return repository.reservation(listing, quantity, lot_code)
 
 
-# Around the statement that takes a reservation: ListingBusy (503, nothing taken) when the
-# listing's row stayed locked too long.
-bounded_waits = repository.bounded_waits
-
-
 async def release(
     session: AsyncSession, material_id: uuid.UUID, quantity: Decimal, lot_code: str | None = None
 ) -> bool:
@@ -63,9 +57,11 @@ _TURNS = KeyedGate()
 async def in_turn(material_id: uuid.UUID, wait_seconds: float) -> AsyncIterator[None]:
     """Around the statement that takes a listing's stock: this process's buyers of one listing
     take turns, in the order they came, so at most one of them waits for its row at the
-    database. ListingBusy (503, nothing taken) when the turn takes longer than `wait_seconds`."""
+    database. ListingBusy (503, nothing taken) when the turn takes longer than `wait_seconds`,
+    or the statement gives up waiting for the row (the database's lock or statement timeout)."""
     try:
         async with _TURNS.hold(material_id, wait_seconds):
-            yield
+            with repository.bounded_waits():
+                yield
     except TimeoutError as error:
         raise ListingBusy(headers={"Retry-After": "1"}) from error

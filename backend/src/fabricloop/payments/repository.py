@@ -108,11 +108,11 @@ async def try_lock_idempotency_key(session: AsyncSession, user_id: uuid.UUID, ke
 
 async def get_idempotency_key(
     session: AsyncSession, user_id: uuid.UUID, key: str, now: datetime
-) -> Row[tuple[str, int | None, dict[str, Any] | None]] | None:
+) -> Row[Any, Any, Any] | None:
     """The live key's request_hash, response_status and response_body, if it is stored."""
     connection = await session.connection()
     parameters = {"user_id": user_id, "key": key, "now": now}
-    return (await connection.execute(_STORED, parameters)).first()  # type: ignore[return-value]
+    return (await connection.execute(_STORED, parameters)).first()
 
 
 async def save_idempotency_key(

@@ -309,8 +309,7 @@ async def place_order(
     # nothing either.
     reservation = stock.reservation(listing, quantity, order.lot_code)
     async with stock.in_turn(listing.id, settings.db_statement_timeout_ms / 1000):
-        with stock.bounded_waits():
-            status = await repository.add_reserving(session, transaction, reservation)
+        status = await repository.add_reserving(session, transaction, reservation)
     if status is None:
         await _refused(session, listing, quantity, order.lot_code)
     # A listing still on sale changed its quantity only: searches that don't show it stay
