@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.core.logging import flush_logs
+from fabricloop.core.logwriter import LINGER_SECONDS, LineWriter
 from tests.factories import auth_headers, make_user
 from tests.logs import entries, logging_to
 
@@ -122,3 +124,35 @@ class TestLogFile:
             entries_ = [json.loads(line) for line in lines]  # a torn line would not parse
             assert len(entries_) == 6000
             assert {(e["worker"], e["n"]) for e in entries_} == expected
+
+    def test_lines_a_moment_apart_go_out_in_one_write(self, tmp_path: Path) -> None:
+        """The writer waits a moment after a line for the next ones: under load some fifty
+        writes a second, not one per request, and the thread seldom takes the GIL."""
+        writer = LineWriter(tmp_path / "batched.log")
+        counted = _CountedOutput()
+        writer.outputs.append(counted)  # type: ignore[arg-type]
+        try:
+            for n in range(10):
+                writer.put(f"line {n}")
+                time.sleep(LINGER_SECONDS / 20)
+            writer.flush()
+        finally:
+            writer.stop()
+        assert "".join(counted.writes).splitlines() == [f"line {n}" for n in range(10)]
+        assert len(counted.writes) <= 3
+        assert (tmp_path / "batched.log").read_text().splitlines() == [
+            f"line {n}" for n in range(10)
+        ]
+
+
+class _CountedOutput:
+    """An output of the writer's that keeps each write it is given."""
+
+    def __init__(self) -> None:
+        self.writes: list[str] = []
+
+    def write(self, text: str) -> None:
+        self.writes.append(text)
+
+    def close(self) -> None:
+        pass
