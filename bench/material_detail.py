@@ -3,17 +3,21 @@
 64 connections with wrk, in the same run."""
 
 import asyncio
+import contextlib
+import os
 import re
 import shutil
 import subprocess
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 from fabricloop.ops.pgtools import connect
 
-from bench.env import QUICK, SERVER_LOGS, BenchEnv, server
+from bench.env import QUICK, SERVER_LOGS, BenchEnv, cpu_calibration, server
 from bench.usage import server_rss
 
 NAME = "material_detail"
@@ -28,6 +32,11 @@ if QUICK:  # each server takes 20-40 s to start on a loaded machine: the product
     SERVERS = (("uvicorn", 2),)
 
 SERVERS_USED = [(kind, workers, 0) for kind, workers in SERVERS]
+# The production server once more while the CPU is slow: a busy loop pinned to each core, at the
+# server's priority, takes about half of every core as a noisy neighbour in a slow spell does.
+# The p99 should then grow with the CPU check (the same work on a slower CPU), not with queues.
+SLOWED = ("uvicorn", 2)
+HOG = "import os, sys\nos.sched_setaffinity(0, {int(sys.argv[1])})\nwhile True:\n    pass\n"
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -87,7 +96,25 @@ def _redis_timeouts(log: Path, since: int) -> int:
         return handle.read().count(b'"event": "redis unavailable"')
 
 
-def _one_server(env: BenchEnv, kind: str, workers: int, material_id: str) -> dict[str, Any]:
+@contextlib.contextmanager
+def cpu_hog() -> Iterator[None]:
+    """One busy loop per core the bench may use, each pinned to its core, until the block ends."""
+    hogs = [
+        subprocess.Popen([sys.executable, "-c", HOG, str(cpu)])
+        for cpu in sorted(os.sched_getaffinity(0))
+    ]
+    try:
+        time.sleep(1)  # the loops running before anything is measured
+        yield
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+
+
+def _one_server(
+    env: BenchEnv, kind: str, workers: int, material_id: str, *, slowed: bool = False
+) -> dict[str, Any]:
     with server(env, server_kind=kind, workers=workers) as base:
         log = SERVER_LOGS[base]
         log_start = _log_size(log)
@@ -98,13 +125,17 @@ def _one_server(env: BenchEnv, kind: str, workers: int, material_id: str) -> dic
             warm_up = f"-d{1 if QUICK else 2}s"
             subprocess.run(["wrk", "-t1", "-c8", warm_up, url], check=True, capture_output=True)
         time.sleep(1)
-        trivial_result = _wrk(trivial)
-        detail_result = _wrk(detail)
+        with cpu_hog() if slowed else contextlib.nullcontext():
+            cpu_check = cpu_calibration() if slowed else None
+            trivial_result = _wrk(trivial)
+            detail_result = _wrk(detail)
         rss = server_rss(base)
     ratio = detail_result["requests_per_second"] / max(1, trivial_result["requests_per_second"])
     return {
         "server": kind,
         "workers": workers,
+        "cpu_hog": slowed,
+        "cpu_check_during": cpu_check,
         "trivial": trivial_result,
         "cached_detail": detail_result,
         "ratio": round(ratio, 3),
@@ -117,11 +148,13 @@ def run(env: BenchEnv) -> dict[str, Any]:
     if shutil.which("wrk") is None:
         return {"skipped": "wrk is not installed (apt-get install -y wrk)"}
     material_id = asyncio.run(_some_material(env))
+    runs = [_one_server(env, kind, workers, material_id) for kind, workers in SERVERS]
+    runs.append(_one_server(env, *SLOWED, material_id, slowed=True))
     return {
         "connections": CONNECTIONS,
         "threads": THREADS,
         "duration_seconds": DURATION_SECONDS,
-        "runs": [_one_server(env, kind, workers, material_id) for kind, workers in SERVERS],
+        "runs": runs,
     }
 
 
@@ -138,6 +171,7 @@ def report(result: dict[str, Any]) -> str:
         "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for run_ in result["runs"]:
+        name = run_["server"] + (", CPU hog" if run_.get("cpu_hog") else "")
         for key, label in (
             ("trivial", "GET /api/materials/types"),
             ("cached_detail", "GET /api/materials/{id} (cached)"),
@@ -145,7 +179,7 @@ def report(result: dict[str, Any]) -> str:
             r = run_[key]
             ratio = f"{run_['ratio']:.0%}" if key == "cached_detail" else ""
             lines.append(
-                f"| {run_['server']} | {run_.get('workers', 1)} | {label} | "
+                f"| {name} | {run_.get('workers', 1)} | {label} | "
                 f"{r['requests_per_second']} | {r['p50_ms']} | {r['p90_ms']} | {r['p99_ms']} | "
                 f"{r['non_2xx']} | {ratio} |"
             )
@@ -164,4 +198,14 @@ def report(result: dict[str, Any]) -> str:
         f"starts the cache's 2 s back-off, when reads go to PostgreSQL): {failures}. "
         f"RSS of each app process after its run (MB): {rss}.",
     ]
+    for run_ in result["runs"]:
+        check = run_.get("cpu_check_during")
+        if check:
+            lines += [
+                "",
+                f"CPU hog: a busy loop pinned to each core during the {run_['server']} "
+                f"x{run_['workers']} run, at the "
+                f"server's priority; the CPU check during it: {check['loop_ms']} ms, CPU "
+                f"pressure {check['cpu_pressure_avg10']}%.",
+            ]
     return "\n".join(lines)
