@@ -7,6 +7,7 @@ between scrapes."""
 
 import time
 import uuid
+from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram
 from prometheus_client import generate_latest as _generate_latest
@@ -61,10 +62,22 @@ ACTIVE_WRITE_INTERVAL_SECONDS = 60.0
 _last_written: dict[uuid.UUID, float] = {}
 
 
+# Each (method, route template, status) seen, with its two series: `labels()` checks and
+# converts its values under a lock on every call. The keys are few (templates, not paths).
+_request_series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
-    labels = (method, route, str(status))
-    REQUEST_DURATION.labels(*labels).observe(seconds)
-    REQUESTS.labels(*labels).inc()
+    key = (method, route, status)
+    series = _request_series.get(key)
+    if series is None:
+        labels = (method, route, str(status))
+        series = _request_series[key] = (
+            REQUEST_DURATION.labels(*labels),
+            REQUESTS.labels(*labels),
+        )
+    series[0].observe(seconds)
+    series[1].inc()
 
 
 def record_transaction(outcome: str) -> None:
