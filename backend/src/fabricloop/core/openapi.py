@@ -4,7 +4,8 @@ error body, a body that is not JSON a 400 `bad_request`, a bad query a 400 `inva
 and a bad path id a 404 `not_found`. Also: `servers`, public operations marked
 `security: []` (or the token as optional), and no validator internals in the schemas."""
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI
@@ -98,12 +99,25 @@ def describe_errors_as_answered(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def install_openapi(app: FastAPI) -> None:
+# A route's parameter with its convertor ("{lot_code:path}"), as the document names it.
+_CONVERTOR = re.compile(r"\{(\w+):\w+\}")
+
+
+def install_openapi(app: FastAPI, path_order: Sequence[str] = ()) -> None:
+    """`path_order`: the paths in the order the document lists them, whatever the order the
+    routes are matched in (paths it leaves out follow, as generated)."""
     generate: Callable[[], dict[str, Any]] = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = describe_errors_as_answered(generate())
+            schema = describe_errors_as_answered(generate())
+            documented = (_CONVERTOR.sub(r"{\1}", path) for path in path_order)
+            rank = {path: index for index, path in enumerate(dict.fromkeys(documented))}
+            paths = schema.get("paths", {})
+            schema["paths"] = dict(
+                sorted(paths.items(), key=lambda item: rank.get(item[0], len(rank)))
+            )
+            app.openapi_schema = schema
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
