@@ -1,10 +1,11 @@
 -- The SQL of POST /api/payments with the sandbox gateway and an Idempotency-Key, statement
 -- for statement as the app sends it (captured with bench.pgbench.capture), appended by
 -- bench.purchases to order.sql: the order it pays is the one order.sql just created
--- (:transaction_id). The order is settled last, after the idempotency record, and its
--- invoice (existence check, number, row) is one statement, so the seller's counter row is
--- locked from it to the COMMIT. The app sends the ledger's two entries as one executemany
--- (one round trip); pgbench sends them as one INSERT of two rows.
+-- (:transaction_id). The order is settled last, after the idempotency record; its invoice
+-- (existence check, number, row: one statement) follows the COMMIT in autocommit, as the
+-- app issues it, so the seller's counter row is locked for that statement only. The app
+-- sends the ledger's two entries as one executemany (one round trip); pgbench sends them as
+-- one INSERT of two rows.
 BEGIN;
 SELECT users.email, users.password_hash, users.company_name, users.role, users.phone, users.is_active, users.deleted_at, users.delete_after, users.anonymised_at, users.verified_at, users.suspended_at, users.suspension_reason, users.id, users.updated_at, users.created_at FROM users WHERE users.id = :buyer_id AND (EXISTS (SELECT refresh_tokens.jti FROM refresh_tokens WHERE refresh_tokens.user_id = :buyer_id AND refresh_tokens.family_id = :family_id AND refresh_tokens.revoked_at IS NULL AND refresh_tokens.expires_at > now()));
 SELECT pg_try_advisory_xact_lock(hashtextextended(:transaction_id::text, 0));
@@ -16,6 +17,6 @@ INSERT INTO idempotency_keys (user_id, key, request_hash, state, response_status
 UPDATE transactions SET status='paid', status_history='[{"at": "2026-12-04T12:00:00Z", "status": "pending"}, {"status": "paid", "at": "2026-12-04T12:00:01Z"}]', paid_at=now(), platform_fee=0.22, payout_status='held', updated_at=now() WHERE transactions.id = :transaction_id;
 WITH notification AS (INSERT INTO notifications (user_id, kind, title, body, link) VALUES (:seller_id, 'order_paid', 'Order paid', 'An order of 1 piece (4.35 EUR) is paid: ship it when it is ready.', '/transactions/' || :transaction_id) RETURNING id, created_at), address AS (SELECT users.email FROM users WHERE users.id = :seller_id AND users.is_active AND users.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM notification_settings AS chosen WHERE chosen.user_id = :seller_id AND chosen.kind = 'order_paid' AND chosen.email IS false)), outbox AS (INSERT INTO email_outbox (notification_id, to_address) SELECT notification.id, address.email FROM notification, address ON CONFLICT (notification_id) DO NOTHING) SELECT notification.id, notification.created_at, (SELECT address.email FROM address) AS email, (SELECT count(*) FROM notifications WHERE notifications.user_id = :seller_id AND notifications.read_at IS NULL) + 1 AS unread_count FROM notification;
 INSERT INTO ledger_entries (transaction_id, kind, amount, currency, reference) VALUES (:transaction_id, 'charge', 4.35, 'EUR', 'pi_sandbox_' || md5(:transaction_id::text)), (:transaction_id, 'fee', 0.22, 'EUR', NULL);
+COMMIT;
 SELECT companies.user_id, companies.legal_name, companies.registration_number, companies.vat_number, companies.country, companies.address, companies.updated_at, companies.created_at FROM companies WHERE companies.user_id IN (:seller_id, :buyer_id);
 WITH counter AS (INSERT INTO document_counters (seller_id, kind, last_number) SELECT :seller_id, 'invoice', 1 WHERE NOT EXISTS (SELECT 1 FROM invoice_documents WHERE transaction_id = :transaction_id AND kind = 'invoice') ON CONFLICT (seller_id, kind) DO UPDATE SET last_number = document_counters.last_number + 1 RETURNING last_number) INSERT INTO invoice_documents (number, seller_id, kind, transaction_id, refund_id, amount, currency, reason, seller_party, buyer_party, platform_fee, issued_at) SELECT counter.last_number, :seller_id, 'invoice', :transaction_id, NULL, 4.35, 'EUR', NULL, NULL, NULL, 0.22, now() FROM counter RETURNING id;
-COMMIT;

@@ -4,6 +4,7 @@ is what stood when they were issued."""
 
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -201,3 +202,46 @@ async def test_credit_notes_rendered_and_the_invoice_states_what_stood_when_issu
     assert note.status_code == 200
     assert note.content == await files.stored(credit_note, "both")
     assert "Credits invoice INV-000001" in pdf_text(note.content)
+
+
+async def test_the_job_issues_the_invoices_a_stopped_payment_left_out(
+    client: AsyncClient,
+    session: AsyncSession,
+    buyer: User,
+    material: Material,
+    files: Files,
+) -> None:
+    """A process that stops between a payment's commit and its invoice leaves a paid order
+    without one: the job issues it (the next number) and renders it, once the paying request
+    has had its minute; not orders paid long ago, nor a free sample (issued on download)."""
+    issued = await paid_order(client, buyer, material, 1)
+    now = datetime.now(UTC)
+    fee = {"platform_fee": Decimal("0.50")}
+    left_out = await make_transaction(
+        session, material, buyer, status="paid", paid_at=now - timedelta(minutes=2), **fee
+    )
+    in_flight = await make_transaction(
+        session, material, buyer, status="paid", paid_at=now - timedelta(seconds=5), **fee
+    )
+    long_ago = await make_transaction(
+        session, material, buyer, status="paid", paid_at=now - timedelta(days=30), **fee
+    )
+    free = await make_transaction(
+        session,
+        material,
+        buyer,
+        status="paid",
+        paid_at=now - timedelta(minutes=2),
+        total=Decimal(0),
+        unit_price=Decimal(0),
+        platform_fee=Decimal(0),
+    )
+    assert [d.number for d in await files.of(issued)] == [1]
+
+    assert await files.render() == 2  # the paid order's invoice and the one issued now
+    [invoice] = await files.of(left_out.id)
+    assert (invoice.kind, invoice.number, invoice.amount) == ("invoice", 2, left_out.total)
+    assert invoice.rendered_at is not None
+    for other in (in_flight, long_ago, free):
+        assert await files.of(other.id) == []
+    assert await files.render() == 0

@@ -6,8 +6,9 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from fastapi import FastAPI
 from httpx import AsyncClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fabricloop.auth.models import User
@@ -258,3 +259,47 @@ async def test_bad_purchase_order_reference(
     )
     assert response.status_code == 422
     assert_error(response.json(), "validation_error")
+
+
+@pytest.mark.concurrency
+async def test_a_payment_commits_while_its_sellers_counter_is_held(
+    app: FastAPI,
+    committed_client: AsyncClient,
+    committed: async_sessionmaker[AsyncSession],
+) -> None:
+    """The invoice is numbered after the payment commits, in a statement of its own: a
+    payment never waits for the seller's counter row (other payments of the seller hold it
+    only while their own invoice statement runs), and the invoice follows once it is free."""
+    async with committed() as session:
+        seller = await make_user(session)
+        buyer = await make_user(session, role="brand")
+        material = await make_material(session, seller, quantity=Decimal("100"))
+        await session.commit()
+    first = await buy(committed_client, auth_headers(buyer), material.id, 1)
+    second = await buy(committed_client, auth_headers(buyer), material.id, 1)
+    payment = {"transaction_id": first["transaction_id"], "payment_method": "pm_card_visa"}
+    paid = await committed_client.post("/api/payments", json=payment, headers=auth_headers(buyer))
+    assert paid.status_code == 201
+    async with app.state.engine.connect() as holder:
+        await holder.execute(
+            text("SELECT 1 FROM document_counters WHERE seller_id = :s FOR UPDATE"),
+            {"s": seller.id},
+        )
+        payment["transaction_id"] = second["transaction_id"]
+        paying = asyncio.create_task(
+            committed_client.post("/api/payments", json=payment, headers=auth_headers(buyer))
+        )
+        status = None
+        for _ in range(200):  # the order is paid, for everyone, while the counter is held
+            async with committed() as session:
+                order = await session.get(Transaction, uuid.UUID(second["transaction_id"]))
+                status = order.status if order is not None else None
+            if status == "paid":
+                break
+            await asyncio.sleep(0.05)
+        assert status == "paid"
+        assert not paying.done()  # its invoice waits for the counter
+        await holder.rollback()
+    assert (await asyncio.wait_for(paying, 30)).status_code == 201
+    async with committed() as session:
+        assert await numbers(session, seller, "invoice") == [1, 2]

@@ -201,12 +201,23 @@ def pending_after_commit(session: AsyncSession, kind: type[A], make: Callable[[]
 
 
 async def run_after_commit(session: AsyncSession) -> None:
-    actions: list[AfterCommit] = session.info.pop("after_commit", [])
-    for action in actions:
-        try:
-            await action()
-        except Exception:
-            log.exception("after-commit action failed")
+    """Run the actions waiting for the commit, then those they added in turn (an action that
+    writes in `autocommit_from_now` has committed, and asks for what follows it)."""
+    while actions := session.info.pop("after_commit", []):
+        for action in actions:
+            try:
+                await action()
+            except Exception:
+                log.exception("after-commit action failed")
+
+
+async def autocommit_from_now(session: AsyncSession) -> None:
+    """Between two transactions (an after-commit action): each statement of the session from
+    now on commits as it ends, no BEGIN and no COMMIT, so a row it locks is held for that
+    statement only. Not a session bound to one connection (the tests' rolled-back sessions):
+    it keeps that connection's transaction."""
+    if isinstance(session.bind, AsyncEngine) and not session.in_transaction():
+        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:

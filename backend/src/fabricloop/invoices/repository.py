@@ -6,6 +6,7 @@ from sqlalchemy import TextClause, bindparam, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.invoices.models import Document
+from fabricloop.transactions.models import Transaction
 
 
 def _issue(issued: str) -> TextClause:
@@ -91,3 +92,29 @@ async def mark_rendered(session: AsyncSession, document_id: uuid.UUID, now: date
         .where(Document.id == document_id, Document.rendered_at.is_(None))
         .values(rendered_at=now)
     )
+
+
+async def lock_uninvoiced(
+    session: AsyncSession, since: datetime, until: datetime, limit: int
+) -> list[uuid.UUID]:
+    """Orders paid with a charge between `since` and `until` that have no invoice, oldest
+    first, locked until the commit; rows another run holds are skipped."""
+    invoiced = (
+        select(Document.id)
+        .where(Document.transaction_id == Transaction.id, Document.kind == "invoice")
+        .exists()
+    )
+    result = await session.scalars(
+        select(Transaction.id)
+        .where(
+            Transaction.platform_fee.is_not(None),
+            Transaction.total > 0,
+            Transaction.paid_at >= since,
+            Transaction.paid_at < until,
+            ~invoiced,
+        )
+        .order_by(Transaction.paid_at)
+        .limit(limit)
+        .with_for_update(of=Transaction, skip_locked=True)
+    )
+    return list(result.all())

@@ -3,6 +3,12 @@ credit note number, from per-seller series without gaps (a counter row locked un
 commit, so concurrent orders of one seller queue for their numbers and a rolled-back one
 takes its number back).
 
+A payment's invoice is issued once the payment has committed, in a statement of its own that
+commits as it ends (`invoice_once_committed`): the seller's counter row is then locked for
+that statement only, not from the payment to its commit, so a seller's payments at the same
+moment do not queue behind each other's round trips. Should the process stop in between, the
+render job's sweep issues it a minute later (`issue_due`); a download issues it at once.
+
 Their PDFs are rendered once into the private storage by a job (`render_documents`, enqueued
 by the issuing transaction's commit, and a sweep) and downloads read them from there; a
 download that comes before the job renders and stores them itself. A document states what
@@ -10,7 +16,7 @@ stood when it was issued and is never rendered again."""
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.auth.models import User
 from fabricloop.companies import service as companies
 from fabricloop.companies.models import Company
+from fabricloop.core.db import after_commit, autocommit_from_now
 from fabricloop.core.queue import enqueue_after_commit
 from fabricloop.core.storage import Storage, read_if_present
 from fabricloop.invoices import pdf, repository
@@ -34,6 +41,10 @@ log = structlog.get_logger(__name__)
 
 PREFIXES = {"invoice": "INV", "credit_note": "CN"}
 RENDER_BATCH = 20
+# The sweep issues the invoices of orders paid at least DUE_AFTER ago (sooner, it would race
+# the paying request's own issue) and at most DUE_WITHIN ago (older ones: on download).
+DUE_AFTER = timedelta(minutes=1)
+DUE_WITHIN = timedelta(days=7)
 
 
 def _now() -> datetime:
@@ -103,6 +114,35 @@ async def number_invoice(
         amount=transaction.total,
         platform_fee=transaction.platform_fee,
     )
+
+
+@dataclass(frozen=True)
+class _IssueInvoice:
+    session: AsyncSession
+    transaction: Transaction
+
+    async def __call__(self) -> None:
+        await autocommit_from_now(self.session)
+        await number_invoice(self.session, self.transaction)
+        # Nothing left to send in autocommit; a session that kept its connection's transaction
+        # (the tests') commits its savepoint.
+        await self.session.commit()
+
+
+def invoice_once_committed(session: AsyncSession, transaction: Transaction) -> None:
+    """Issue the order's invoice once this transaction (which pays it) has committed."""
+    after_commit(session, _IssueInvoice(session, transaction))
+
+
+async def issue_due(session: AsyncSession, now: datetime | None = None) -> int:
+    """The sweep: invoices of paid orders that none was issued for (the process paying them
+    stopped before it issued it), a batch, in the job's transaction; how many."""
+    now = now or _now()
+    due = await repository.lock_uninvoiced(session, now - DUE_WITHIN, now - DUE_AFTER, RENDER_BATCH)
+    for transaction_id in due:
+        view = await transactions.get_for_operator(session, transaction_id)
+        await number_invoice(session, view.transaction)
+    return len(due)
 
 
 async def issue_invoice(session: AsyncSession, transaction: Transaction) -> Document:
@@ -259,8 +299,10 @@ async def _pdf(
 
 
 async def render_pending(session: AsyncSession, storage: Storage) -> int:
-    """The job: render and store the PDFs of documents that have none yet (a batch, in the
-    job's transaction; rows another run holds are skipped); how many documents."""
+    """The job: issue the invoices that are due (`issue_due`), then render and store the PDFs
+    of documents that have none yet (a batch, in the job's transaction; rows another run holds
+    are skipped); how many documents."""
+    await issue_due(session)
     documents = await repository.lock_unrendered(session, RENDER_BATCH)
     for document in documents:
         view = await transactions.get_for_operator(session, document.transaction_id)

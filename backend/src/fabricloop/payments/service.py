@@ -192,8 +192,8 @@ async def settle(
     session: AsyncSession, settings: Settings, transaction: Transaction, payment: Payment
 ) -> bool:
     """A successful payment makes its locked order paid: the platform's commission and the
-    charge go into the ledger, the seller's share is held. False when the order is no longer
-    pending (the caller gives the money back)."""
+    charge go into the ledger, the seller's share is held, and the invoice is issued once this
+    commits. False when the order is no longer pending (the caller gives the money back)."""
     fee = ledger.platform_fee(transaction.total, settings.platform_fee_percent)
     if not await transactions.mark_paid(session, transaction, fee):
         return False
@@ -203,7 +203,7 @@ async def settle(
         ("charge", transaction.total, payment.gateway_reference),
         ("fee", fee, None),
     )
-    await invoices.number_invoice(session, transaction)
+    invoices.invoice_once_committed(session, transaction)
     return True
 
 

@@ -49,6 +49,12 @@ class Transaction(UUIDPrimaryKey, Timestamps, Base):
         Index("ix_transactions_seller_id_created_at", "seller_id", "created_at"),
         Index("ix_transactions_material_id", "material_id"),
         Index("ix_transactions_buyer_id_paid_at", "buyer_id", "paid_at"),
+        # Orders paid with a charge, for the sweep that issues invoices a crash left out.
+        Index(
+            "ix_transactions_charged_paid_at",
+            "paid_at",
+            postgresql_where=text("platform_fee IS NOT NULL AND total > 0"),
+        ),
         Index(
             "ix_transactions_pending_expires_at",
             "expires_at",
