@@ -122,11 +122,16 @@ class _IssueInvoice:
     transaction: Transaction
 
     async def __call__(self) -> None:
-        await autocommit_from_now(self.session)
-        await number_invoice(self.session, self.transaction)
-        # Nothing left to send in autocommit; a session that kept its connection's transaction
-        # (the tests') commits its savepoint.
-        await self.session.commit()
+        try:
+            await autocommit_from_now(self.session)
+            await number_invoice(self.session, self.transaction)
+            # Nothing left to send in autocommit; a session that kept its connection's
+            # transaction (the tests') commits its savepoint.
+            await self.session.commit()
+        except BaseException:
+            # Left usable for the actions after this one; the sweep issues the invoice.
+            await self.session.rollback()
+            raise
 
 
 def invoice_once_committed(session: AsyncSession, transaction: Transaction) -> None:
