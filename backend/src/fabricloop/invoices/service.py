@@ -307,7 +307,8 @@ async def render_pending(session: AsyncSession, storage: Storage) -> int:
     """The job: issue the invoices that are due (`issue_due`), then render and store the PDFs
     of documents that have none yet (a batch, in the job's transaction; rows another run holds
     are skipped); how many documents."""
-    await issue_due(session)
+    if await issue_due(session):
+        await session.commit()  # the sellers' counter rows free before the rendering
     documents = await repository.lock_unrendered(session, RENDER_BATCH)
     for document in documents:
         view = await transactions.get_for_operator(session, document.transaction_id)
