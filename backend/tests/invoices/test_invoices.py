@@ -303,3 +303,62 @@ async def test_a_payment_commits_while_its_sellers_counter_is_held(
     assert (await asyncio.wait_for(paying, 30)).status_code == 201
     async with committed() as session:
         assert await numbers(session, seller, "invoice") == [1, 2]
+
+
+async def _sessions_waiting_on_a_lock(committed: async_sessionmaker[AsyncSession]) -> int:
+    async with committed() as session:
+        waiting = await session.scalar(
+            text(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+        )
+    return int(waiting or 0)
+
+
+@pytest.mark.concurrency
+async def test_a_download_while_the_payment_numbers_its_invoice(
+    app: FastAPI,
+    committed_client: AsyncClient,
+    committed: async_sessionmaker[AsyncSession],
+) -> None:
+    """The seller downloads the invoice in the moment between the payment's commit and its
+    invoice: both wait for the counter row; the payment's statement numbers the invoice, the
+    download's then meets it on the unique index and reads it. One invoice, no number lost."""
+    async with committed() as session:
+        seller = await make_user(session)
+        buyer = await make_user(session, role="brand")
+        material = await make_material(session, seller, quantity=Decimal("100"))
+        await session.commit()
+    await paid_order(committed_client, buyer, material, 1)
+    second = await buy(committed_client, auth_headers(buyer), material.id, 1)
+    payment = {"transaction_id": second["transaction_id"], "payment_method": "pm_card_visa"}
+    async with app.state.engine.connect() as holder:
+        await holder.execute(
+            text("SELECT 1 FROM document_counters WHERE seller_id = :s FOR UPDATE"),
+            {"s": seller.id},
+        )
+        paying = asyncio.create_task(
+            committed_client.post("/api/payments", json=payment, headers=auth_headers(buyer))
+        )
+        for _ in range(200):  # the payment committed; its invoice waits for the row
+            if await _sessions_waiting_on_a_lock(committed) == 1:
+                break
+            await asyncio.sleep(0.05)
+        downloading = asyncio.create_task(
+            committed_client.get(
+                invoice_url(second["transaction_id"]), headers=auth_headers(seller)
+            )
+        )
+        for _ in range(200):  # the download waits behind it
+            if await _sessions_waiting_on_a_lock(committed) == 2:
+                break
+            await asyncio.sleep(0.05)
+        assert await _sessions_waiting_on_a_lock(committed) == 2
+        await holder.rollback()
+    assert (await asyncio.wait_for(paying, 30)).status_code == 201
+    download = await asyncio.wait_for(downloading, 30)
+    assert download.status_code == 200, download.text
+    assert 'filename="INV-000002.pdf"' in download.headers["content-disposition"]
+    async with committed() as session:
+        assert await numbers(session, seller, "invoice") == [1, 2]

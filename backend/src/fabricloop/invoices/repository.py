@@ -3,6 +3,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import TextClause, bindparam, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.invoices.models import Document
@@ -57,6 +58,19 @@ async def issue(session: AsyncSession, values: dict[str, Any]) -> uuid.UUID | No
     connection = await session.connection()
     result = await connection.execute(_ISSUE[values["kind"]], values)
     return result.scalar_one_or_none()
+
+
+async def issue_apart(session: AsyncSession, values: dict[str, Any]) -> uuid.UUID | None:
+    """`issue` in a savepoint: an order's invoice issued by another session at the same moment
+    (the statement waited for the counter row, then met that invoice on the unique index)
+    leaves this transaction usable and its number unused, and gives None."""
+    try:
+        async with session.begin_nested():
+            return await issue(session, values)
+    except IntegrityError as error:
+        if "uq_invoice_documents_one_invoice" not in str(error.orig):
+            raise
+        return None
 
 
 async def invoice_of(session: AsyncSession, transaction_id: uuid.UUID) -> Document | None:

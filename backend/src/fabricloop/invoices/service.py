@@ -78,25 +78,26 @@ async def _issue(
     session: AsyncSession,
     transaction: Transaction,
     parties: dict[str, str | None],
+    *,
+    apart: bool = False,
     **values: Any,
 ) -> None:
     """Number and store a document of the order unless it exists; its PDFs are rendered by
-    the job once this transaction commits."""
-    issued = await repository.issue(
-        session,
-        {
-            "seller_id": transaction.seller_id,
-            "transaction_id": transaction.id,
-            "currency": transaction.currency,
-            "refund_id": None,
-            "reason": None,
-            "platform_fee": None,
-            "issued_at": _now(),
-            **values,
-            **parties,
-        },
-    )
-    if issued is not None:
+    the job once this transaction commits. `apart`: in a savepoint, as a download issues an
+    invoice (`repository.issue_apart`)."""
+    document = {
+        "seller_id": transaction.seller_id,
+        "transaction_id": transaction.id,
+        "currency": transaction.currency,
+        "refund_id": None,
+        "reason": None,
+        "platform_fee": None,
+        "issued_at": _now(),
+        **values,
+        **parties,
+    }
+    issue = repository.issue_apart if apart else repository.issue
+    if await issue(session, document) is not None:
         enqueue_after_commit(session, "render_documents")
 
 
@@ -104,12 +105,15 @@ async def number_invoice(
     session: AsyncSession,
     transaction: Transaction,
     parties: dict[str, str | None] | None = None,
+    *,
+    apart: bool = False,
 ) -> None:
     """Issue the order's invoice, numbered now, unless it has one (called when it is paid)."""
     await _issue(
         session,
         transaction,
         parties or await _parties(session, transaction),
+        apart=apart,
         kind="invoice",
         amount=transaction.total,
         platform_fee=transaction.platform_fee,
@@ -151,10 +155,11 @@ async def issue_due(session: AsyncSession, now: datetime | None = None) -> int:
 
 
 async def issue_invoice(session: AsyncSession, transaction: Transaction) -> Document:
-    """The order's invoice, numbered now if it has none yet."""
+    """The order's invoice, numbered now if it has none yet (in a savepoint: the payment's own
+    issue, right after its commit, may be numbering it at the same moment)."""
     existing = await repository.invoice_of(session, transaction.id)
     if existing is None:
-        await number_invoice(session, transaction)
+        await number_invoice(session, transaction, apart=True)
         existing = await repository.invoice_of(session, transaction.id)
     assert existing is not None  # issued above, in this transaction
     return existing
