@@ -58,7 +58,7 @@ from fabricloop.health.router import router as health_router
 from fabricloop.images.router import router as images_router
 from fabricloop.images.service import ProcessingPool, unattached_purge
 from fabricloop.invoices.router import router as invoices_router
-from fabricloop.invoices.service import render_pending
+from fabricloop.invoices.service import issue_due, render_pending
 from fabricloop.materials.router import DETAIL_ENDPOINT, detail_key_of
 from fabricloop.materials.router import router as materials_router
 from fabricloop.materials.search import refresh_facet_counts
@@ -174,6 +174,7 @@ def periodic_jobs(
         Job("purge_unattached_images", unattached_purge(storage)),
         Job("check_certificates", partial(check_expiry, cache=cache)),
         Job("render_documents", partial(render_pending, storage=create_private_storage(settings))),
+        Job("issue_due_invoices", issue_due),
     ]
 
 

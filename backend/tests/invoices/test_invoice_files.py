@@ -34,6 +34,7 @@ class Files:
     app: FastAPI
     session: AsyncSession
     job: Job
+    issue_job: Job
 
     @property
     def storage(self) -> Storage:
@@ -43,6 +44,10 @@ class Files:
     async def render(self) -> int | None:
         """One run of the job, as the worker runs it."""
         return await run_job(self.app.state.sessionmaker, self.job)
+
+    async def issue_due(self) -> int | None:
+        """One run of the job that issues the invoices a stopped payment left out."""
+        return await run_job(self.app.state.sessionmaker, self.issue_job)
 
     async def of(self, transaction_id: uuid.UUID) -> list[Document]:
         result = await self.session.scalars(
@@ -61,14 +66,13 @@ class Files:
 
 @pytest.fixture
 def files(app: FastAPI, session: AsyncSession) -> Files:
-    [job] = [
-        j
+    jobs = {
+        j.name: j
         for j in periodic_jobs(
             app.state.cache, app.state.storage, app.state.payment_gateway, app.state.settings
         )
-        if j.name == "render_documents"
-    ]
-    return Files(app, session, job)
+    }
+    return Files(app, session, jobs["render_documents"], jobs["issue_due_invoices"])
 
 
 async def test_rendered_by_the_job_once_then_downloaded_as_stored(
@@ -212,8 +216,9 @@ async def test_the_job_issues_the_invoices_a_stopped_payment_left_out(
     files: Files,
 ) -> None:
     """A process that stops between a payment's commit and its invoice leaves a paid order
-    without one: the job issues it (the next number) and renders it, once the paying request
-    has had its minute; not orders paid long ago, nor a free sample (issued on download)."""
+    without one: the job issues it (the next number), once the paying request has had its
+    minute, and the render job renders it; not orders paid long ago, nor a free sample (issued
+    on download)."""
     issued = await paid_order(client, buyer, material, 1)
     now = datetime.now(UTC)
     fee = {"platform_fee": Decimal("0.50")}
@@ -238,10 +243,12 @@ async def test_the_job_issues_the_invoices_a_stopped_payment_left_out(
     )
     assert [d.number for d in await files.of(issued)] == [1]
 
+    assert await files.issue_due() == 1
     assert await files.render() == 2  # the paid order's invoice and the one issued now
     [invoice] = await files.of(left_out.id)
     assert (invoice.kind, invoice.number, invoice.amount) == ("invoice", 2, left_out.total)
     assert invoice.rendered_at is not None
     for other in (in_flight, long_ago, free):
         assert await files.of(other.id) == []
+    assert await files.issue_due() == 0
     assert await files.render() == 0

@@ -164,6 +164,7 @@ class TestExpiry:
             "check_certificates",
             "refresh_facet_counts",
             "render_documents",
+            "issue_due_invoices",
         } == set(names)
         assert len({job.lock_id for job in jobs}) == len(names)
 

@@ -12,6 +12,7 @@ from fastapi import Depends, Request
 from sqlalchemy import CursorResult, Executable, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -66,9 +67,9 @@ def one_statement(endpoint: E) -> E:
 async def _autocommit(session: AsyncSession) -> None:
     """Put `session` in autocommit, with the guard of one_statement. Not a session bound to a
     connection already in a transaction (the tests' rolled-back sessions): it keeps that."""
-    if not isinstance(session.bind, AsyncEngine):
+    connection = await autocommit_from_now(session)
+    if connection is None:
         return
-    connection = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     writes = 0
 
     def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
@@ -211,13 +212,14 @@ async def run_after_commit(session: AsyncSession) -> None:
                 log.exception("after-commit action failed")
 
 
-async def autocommit_from_now(session: AsyncSession) -> None:
-    """Between two transactions (an after-commit action): each statement of the session from
-    now on commits as it ends, no BEGIN and no COMMIT, so a row it locks is held for that
-    statement only. Not a session bound to one connection (the tests' rolled-back sessions):
-    it keeps that connection's transaction."""
-    if isinstance(session.bind, AsyncEngine) and not session.in_transaction():
-        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+async def autocommit_from_now(session: AsyncSession) -> AsyncConnection | None:
+    """Between two transactions (a new session, an after-commit action): each statement of the
+    session from now on commits as it ends, no BEGIN and no COMMIT, so a row it locks is held
+    for that statement only; its connection. None for a session bound to one connection (the
+    tests' rolled-back sessions): it keeps that connection's transaction."""
+    if not isinstance(session.bind, AsyncEngine) or session.in_transaction():
+        return None
+    return await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:

@@ -6,8 +6,8 @@ takes its number back).
 A payment's invoice is issued once the payment has committed, in a statement of its own that
 commits as it ends (`invoice_once_committed`): the seller's counter row is then locked for
 that statement only, not from the payment to its commit, so a seller's payments at the same
-moment do not queue behind each other's round trips. Should the process stop in between, the
-render job's sweep issues it a minute later (`issue_due`); a download issues it at once.
+moment do not queue behind each other's round trips. Should the process stop in between, a
+periodic job issues it a minute or two later (`issue_due`); a download issues it at once.
 
 Their PDFs are rendered once into the private storage by a job (`render_documents`, enqueued
 by the issuing transaction's commit, and a sweep) and downloads read them from there; a
@@ -144,8 +144,9 @@ def invoice_once_committed(session: AsyncSession, transaction: Transaction) -> N
 
 
 async def issue_due(session: AsyncSession, now: datetime | None = None) -> int:
-    """The sweep: invoices of paid orders that none was issued for (the process paying them
-    stopped before it issued it), a batch, in the job's transaction; how many."""
+    """The job (every minute, not with each rendering: it reads a week of paid orders): the
+    invoices of paid orders that none was issued for (the process paying them stopped before
+    it issued it), a batch, in the job's transaction; how many. Rendered by the render job."""
     now = now or _now()
     due = await repository.lock_uninvoiced(session, now - DUE_WITHIN, now - DUE_AFTER, RENDER_BATCH)
     for transaction_id in due:
@@ -309,11 +310,8 @@ async def _pdf(
 
 
 async def render_pending(session: AsyncSession, storage: Storage) -> int:
-    """The job: issue the invoices that are due (`issue_due`), then render and store the PDFs
-    of documents that have none yet (a batch, in the job's transaction; rows another run holds
-    are skipped); how many documents."""
-    if await issue_due(session):
-        await session.commit()  # the sellers' counter rows free before the rendering
+    """The job: render and store the PDFs of documents that have none yet (a batch, in the
+    job's transaction; rows another run holds are skipped); how many documents."""
     documents = await repository.lock_unrendered(session, RENDER_BATCH)
     for document in documents:
         view = await transactions.get_for_operator(session, document.transaction_id)
