@@ -7,7 +7,8 @@ in the middle of payments. After each, the invariants hold:
 - every succeeded payment belongs to a paid (or later) order;
 - nothing acknowledged is lost: every order and payment answered 201 is in the database;
 - the ledger balances for every order (`fabricloop reconcile`), and each order's refunded
-  amount is the sum of its refunds, after the app is SIGKILLed in the middle of refunds.
+  amount is the sum of its refunds, after the app is SIGKILLed in the middle of refunds;
+- an invoice a payment killed after its commit left out is issued by the sweep, numbered next.
 
 Bounded in time: each scenario injects its faults on a fixed schedule of a few seconds."""
 
@@ -15,13 +16,16 @@ import asyncio
 import contextlib
 import signal
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import asyncpg
 import httpx
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
+from fabricloop.invoices import service as invoices
 from faults.cluster import App, cli
 from faults.conftest import Cluster
 
@@ -396,3 +400,134 @@ class TestAppKilledMidRefund:
         for row in rows:
             assert (row["status"], row["refunds"]) == ("cancelled", 1)
             assert row["refunded_amount"] == row["total"]
+
+
+async def invoice_numbers(cluster: Cluster, material_id: str) -> dict[str, int]:
+    """The seller's invoices: order id -> number."""
+    connection = await database(cluster)
+    try:
+        rows = await connection.fetch(
+            "SELECT d.transaction_id, d.number FROM invoice_documents d"
+            " JOIN materials m ON m.seller_id = d.seller_id"
+            " WHERE m.id = $1 AND d.kind = 'invoice'",
+            uuid.UUID(material_id),
+        )
+    finally:
+        await connection.close()
+    return {str(r["transaction_id"]): r["number"] for r in rows}
+
+
+WAITING_ON_THE_COUNTER = (
+    "SELECT count(*) FROM pg_stat_activity"
+    " WHERE wait_event_type = 'Lock' AND query LIKE '%INTO document_counters%'"
+)
+
+
+@contextlib.asynccontextmanager
+async def dead_clients_noticed(cluster: Cluster) -> AsyncIterator[None]:
+    """PostgreSQL checks every 50 ms that the client of a running statement is still there,
+    and abandons the statement when it is not (`client_connection_check_interval`)."""
+    connection = await database(cluster)
+    try:
+        await connection.execute("ALTER SYSTEM SET client_connection_check_interval = '50ms'")
+        await connection.execute("SELECT pg_reload_conf()")
+        yield
+    finally:
+        await connection.execute("ALTER SYSTEM RESET client_connection_check_interval")
+        await connection.execute("SELECT pg_reload_conf()")
+        await connection.close()
+
+
+class TestAppKilledBetweenPaymentAndInvoice:
+    async def test_the_sweep_issues_the_invoice_a_killed_payment_left_out(
+        self, cluster: Cluster, apps: list[App]
+    ) -> None:
+        """The payment commits, then its invoice statement waits for the seller's counter row
+        (held here); the app is SIGKILLed at that moment. The order stays paid without an
+        invoice, a retry with the same key answers the same payment, and the sweep job issues
+        the invoice with the next number: none lost, none twice."""
+        async with dead_clients_noticed(cluster):
+            await self._killed_while_the_counter_is_held(cluster, apps)
+
+    async def _killed_while_the_counter_is_held(self, cluster: Cluster, apps: list[App]) -> None:
+        app = started(apps, cluster.app())
+        async with httpx.AsyncClient(base_url=app.url, timeout=15) as http:
+            seller = await account(http, "manufacturer")
+            buyer = await account(http, "brand")
+            material = await listing(http, seller)
+            orders = []
+            for _ in range(2):
+                response = await http.post("/api/transactions", json=order(material), headers=buyer)
+                assert response.status_code == 201
+                orders.append(response.json()["transaction_id"])
+            first, second = orders
+
+            async def pay(transaction_id: str, key: str) -> httpx.Response:
+                return await http.post(
+                    "/api/payments",
+                    json={"transaction_id": transaction_id, "payment_method": "pm_card_visa"},
+                    headers={**buyer, "Idempotency-Key": key},
+                )
+
+            assert (await pay(first, str(uuid.uuid4()))).status_code == 201
+            assert await invoice_numbers(cluster, material) == {first: 1}
+
+            holder = await database(cluster)
+            try:
+                transaction = holder.transaction()
+                await transaction.start()
+                await holder.execute(
+                    "SELECT 1 FROM document_counters c JOIN materials m"
+                    " ON m.seller_id = c.seller_id WHERE m.id = $1 FOR UPDATE OF c",
+                    uuid.UUID(material),
+                )
+                key = str(uuid.uuid4())
+                paying = asyncio.create_task(pay(second, key))
+                for _ in range(200):  # paid, and its invoice waiting for the counter row
+                    status = await holder.fetchval(
+                        "SELECT status FROM transactions WHERE id = $1", uuid.UUID(second)
+                    )
+                    waiting = await holder.fetchval(WAITING_ON_THE_COUNTER)
+                    if status == "paid" and waiting:
+                        break
+                    await asyncio.sleep(0.05)
+                assert (status, waiting) == ("paid", 1)
+                app.kill()
+                with contextlib.suppress(httpx.TransportError):
+                    await paying
+                assert paying.exception() is not None or paying.result().status_code != 201
+                # The server notices its client is gone and abandons the statement (else it
+                # would number the invoice once the row is free: no harm, and no test).
+                for _ in range(200):
+                    waiting = await holder.fetchval(WAITING_ON_THE_COUNTER)
+                    if not waiting:
+                        break
+                    await asyncio.sleep(0.05)
+                assert waiting == 0
+            finally:
+                await holder.close()  # its transaction rolled back: the counter row is free
+        assert await invoice_numbers(cluster, material) == {first: 1}
+        await assert_payments_belong_to_paid_orders(cluster)
+
+        app = started(apps, cluster.app())
+        async with httpx.AsyncClient(base_url=app.url, timeout=15) as http:
+            retried = await pay(second, key)
+            assert retried.status_code == 201, retried.text
+            assert retried.json()["transaction_id"] == second
+        assert await invoice_numbers(cluster, material) == {first: 1}
+
+        # The sweep, as the worker runs it a minute or more after the payment.
+        engine = create_async_engine(
+            cluster.postgres.url.replace("postgresql://", "postgresql+asyncpg://")
+        )
+        try:
+            async with AsyncSession(engine, expire_on_commit=False) as session:
+                later = datetime.now(UTC) + timedelta(minutes=2)
+                assert await invoices.issue_due(session, later) == 1
+                await session.commit()
+                assert await invoices.issue_due(session, later) == 0
+        finally:
+            await engine.dispose()
+        assert await invoice_numbers(cluster, material) == {first: 1, second: 2}
+        reconciled = cli(cluster.postgres.url, cluster.redis.url, "reconcile")
+        assert reconciled.returncode == 0, reconciled.stdout + reconciled.stderr

@@ -2,12 +2,17 @@
 are paid at the same moment; downloaded by the parties once the order is paid."""
 
 import asyncio
+import contextlib
 import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
-from httpx import AsyncClient
+from httpx import AsyncClient, Response
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -19,6 +24,7 @@ from fabricloop.transactions.models import Transaction
 from tests.asserts import assert_error
 from tests.factories import auth_headers, make_material, make_transaction, make_user
 from tests.invoices.helpers import invoice_url, pdf_text
+from tests.logs import entries
 from tests.refunds.helpers import paid_order, refunds_url
 from tests.transactions.helpers import TRANSACTIONS, buy, order
 
@@ -262,6 +268,44 @@ async def test_bad_purchase_order_reference(
 
 
 @pytest.mark.concurrency
+@dataclass
+class Paying:
+    """A seller's second payment, in flight while the test holds the seller's counter row."""
+
+    seller: User
+    order_id: uuid.UUID
+    task: asyncio.Task[Response]
+
+
+@contextlib.asynccontextmanager
+async def paying_while_the_counter_is_held(
+    app: FastAPI, client: AsyncClient, committed: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[Paying]:
+    """A seller with one paid order (invoice 1), and the payment of a second started while
+    the seller's counter row is held; released as the block ends."""
+    async with committed() as session:
+        seller = await make_user(session)
+        buyer = await make_user(session, role="brand")
+        material = await make_material(session, seller, quantity=Decimal("100"))
+        await session.commit()
+    first = await buy(client, auth_headers(buyer), material.id, 1)
+    second = await buy(client, auth_headers(buyer), material.id, 1)
+    payment = {"transaction_id": first["transaction_id"], "payment_method": "pm_card_visa"}
+    paid = await client.post("/api/payments", json=payment, headers=auth_headers(buyer))
+    assert paid.status_code == 201
+    async with app.state.engine.connect() as holder:
+        await holder.execute(
+            text("SELECT 1 FROM document_counters WHERE seller_id = :s FOR UPDATE"),
+            {"s": seller.id},
+        )
+        payment["transaction_id"] = second["transaction_id"]
+        task = asyncio.create_task(
+            client.post("/api/payments", json=payment, headers=auth_headers(buyer))
+        )
+        yield Paying(seller, uuid.UUID(second["transaction_id"]), task)
+        await holder.rollback()
+
+
 async def test_a_payment_commits_while_its_sellers_counter_is_held(
     app: FastAPI,
     committed_client: AsyncClient,
@@ -270,39 +314,60 @@ async def test_a_payment_commits_while_its_sellers_counter_is_held(
     """The invoice is numbered after the payment commits, in a statement of its own: a
     payment never waits for the seller's counter row (other payments of the seller hold it
     only while their own invoice statement runs), and the invoice follows once it is free."""
-    async with committed() as session:
-        seller = await make_user(session)
-        buyer = await make_user(session, role="brand")
-        material = await make_material(session, seller, quantity=Decimal("100"))
-        await session.commit()
-    first = await buy(committed_client, auth_headers(buyer), material.id, 1)
-    second = await buy(committed_client, auth_headers(buyer), material.id, 1)
-    payment = {"transaction_id": first["transaction_id"], "payment_method": "pm_card_visa"}
-    paid = await committed_client.post("/api/payments", json=payment, headers=auth_headers(buyer))
-    assert paid.status_code == 201
-    async with app.state.engine.connect() as holder:
-        await holder.execute(
-            text("SELECT 1 FROM document_counters WHERE seller_id = :s FOR UPDATE"),
-            {"s": seller.id},
-        )
-        payment["transaction_id"] = second["transaction_id"]
-        paying = asyncio.create_task(
-            committed_client.post("/api/payments", json=payment, headers=auth_headers(buyer))
-        )
+    async with paying_while_the_counter_is_held(app, committed_client, committed) as paying:
         status = None
         for _ in range(200):  # the order is paid, for everyone, while the counter is held
             async with committed() as session:
-                order = await session.get(Transaction, uuid.UUID(second["transaction_id"]))
+                order = await session.get(Transaction, paying.order_id)
                 status = order.status if order is not None else None
             if status == "paid":
                 break
             await asyncio.sleep(0.05)
         assert status == "paid"
-        assert not paying.done()  # its invoice waits for the counter
-        await holder.rollback()
-    assert (await asyncio.wait_for(paying, 30)).status_code == 201
+        assert not paying.task.done()  # its invoice waits for the counter
+    assert (await asyncio.wait_for(paying.task, 30)).status_code == 201
     async with committed() as session:
-        assert await numbers(session, seller, "invoice") == [1, 2]
+        assert await numbers(session, paying.seller, "invoice") == [1, 2]
+
+
+async def test_an_invoice_statement_that_fails_after_the_commit_is_left_to_the_sweep(
+    app: FastAPI,
+    committed_client: AsyncClient,
+    committed: async_sessionmaker[AsyncSession],
+    log_file: Path,
+) -> None:
+    """The payment has committed when its invoice statement fails (cancelled here while it
+    waits for the counter row): the buyer is answered 201, the failure is logged, no number
+    is taken, and the sweep issues the invoice with the next number."""
+    async with paying_while_the_counter_is_held(app, committed_client, committed) as paying:
+        cancelled = False
+        for _ in range(200):
+            async with committed() as session:
+                cancelled = bool(
+                    await session.scalar(
+                        text(
+                            "SELECT bool_or(pg_cancel_backend(pid)) FROM pg_stat_activity"
+                            " WHERE wait_event_type = 'Lock'"
+                            " AND query LIKE '%INTO document_counters%'"
+                        )
+                    )
+                )
+            if cancelled:
+                break
+            await asyncio.sleep(0.05)
+        assert cancelled
+        response = await asyncio.wait_for(paying.task, 30)
+    assert response.status_code == 201
+    logged = entries(log_file, response.headers["x-request-id"])
+    assert "after-commit action failed" in [e["event"] for e in logged]
+    async with committed() as session:
+        order = await session.get(Transaction, paying.order_id)
+        assert order is not None
+        assert order.status == "paid"
+        assert await numbers(session, paying.seller, "invoice") == [1]
+        assert await invoices.issue_due(session, datetime.now(UTC) + timedelta(minutes=2)) == 1
+        await session.commit()
+        assert await numbers(session, paying.seller, "invoice") == [1, 2]
 
 
 async def _sessions_waiting_on_a_lock(committed: async_sessionmaker[AsyncSession]) -> int:
