@@ -38,6 +38,7 @@ BENCHMARKS = [
     "bench.writes",
     "bench.money",
     "bench.live_updates",
+    "bench.roundtrip",
 ]
 # A quick run's figures are a check, not a record: kept out of bench/results/.
 RESULTS = ROOT / "var" / "bench" / "quick-results" if QUICK else ROOT / "bench" / "results"
