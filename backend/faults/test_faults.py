@@ -514,6 +514,14 @@ class TestAppKilledBetweenPaymentAndInvoice:
             retried = await pay(second, key)
             assert retried.status_code == 201, retried.text
             assert retried.json()["transaction_id"] == second
+        connection = await database(cluster)
+        try:
+            payments = await connection.fetch(
+                "SELECT id FROM payments WHERE transaction_id = $1", uuid.UUID(second)
+            )
+        finally:
+            await connection.close()
+        assert [str(p["id"]) for p in payments] == [retried.json()["payment_id"]]  # charged once
         assert await invoice_numbers(cluster, material) == {first: 1}
 
         # The sweep, as the worker runs it a minute or more after the payment.
