@@ -3,8 +3,8 @@
 A payment's invoice is now issued after the payment commits, in a statement of its own, so the
 seller's invoice counter is locked for that statement only (a hot seller's payments had queued
 for it: on average 26 of 64 database sessions waiting, docs/performance.md). A process that
-stops between the two leaves a paid order without its invoice; the render job's sweep finds
-those among the orders paid in the last days, by this index.
+stops between the two leaves a paid order without its invoice; the `issue_due_invoices` job
+finds those among the orders paid in the last days, by this index.
 
 Revision ID: 0031_charged_paid_at
 Revises: 0030_search_stock_update

@@ -381,6 +381,16 @@ async def _sessions_waiting_on_a_lock(committed: async_sessionmaker[AsyncSession
     return int(waiting or 0)
 
 
+async def _until_waiting_on_a_lock(
+    committed: async_sessionmaker[AsyncSession], sessions: int
+) -> None:
+    for _ in range(200):
+        if await _sessions_waiting_on_a_lock(committed) == sessions:
+            return
+        await asyncio.sleep(0.05)
+    assert await _sessions_waiting_on_a_lock(committed) == sessions
+
+
 @pytest.mark.concurrency
 async def test_a_download_while_the_payment_numbers_its_invoice(
     app: FastAPI,
@@ -390,40 +400,43 @@ async def test_a_download_while_the_payment_numbers_its_invoice(
     """The seller downloads the invoice in the moment between the payment's commit and its
     invoice: both wait for the counter row; the payment's statement numbers the invoice, the
     download's then meets it on the unique index and reads it. One invoice, no number lost."""
-    async with committed() as session:
-        seller = await make_user(session)
-        buyer = await make_user(session, role="brand")
-        material = await make_material(session, seller, quantity=Decimal("100"))
-        await session.commit()
-    await paid_order(committed_client, buyer, material, 1)
-    second = await buy(committed_client, auth_headers(buyer), material.id, 1)
-    payment = {"transaction_id": second["transaction_id"], "payment_method": "pm_card_visa"}
-    async with app.state.engine.connect() as holder:
-        await holder.execute(
-            text("SELECT 1 FROM document_counters WHERE seller_id = :s FOR UPDATE"),
-            {"s": seller.id},
-        )
-        paying = asyncio.create_task(
-            committed_client.post("/api/payments", json=payment, headers=auth_headers(buyer))
-        )
-        for _ in range(200):  # the payment committed; its invoice waits for the row
-            if await _sessions_waiting_on_a_lock(committed) == 1:
-                break
-            await asyncio.sleep(0.05)
+    async with paying_while_the_counter_is_held(app, committed_client, committed) as paying:
+        await _until_waiting_on_a_lock(committed, 1)  # the payment's invoice statement
         downloading = asyncio.create_task(
-            committed_client.get(
-                invoice_url(second["transaction_id"]), headers=auth_headers(seller)
-            )
+            committed_client.get(invoice_url(paying.order_id), headers=auth_headers(paying.seller))
         )
-        for _ in range(200):  # the download waits behind it
-            if await _sessions_waiting_on_a_lock(committed) == 2:
-                break
-            await asyncio.sleep(0.05)
-        assert await _sessions_waiting_on_a_lock(committed) == 2
-        await holder.rollback()
-    assert (await asyncio.wait_for(paying, 30)).status_code == 201
+        await _until_waiting_on_a_lock(committed, 2)  # the download waits behind it
+    assert (await asyncio.wait_for(paying.task, 30)).status_code == 201
     download = await asyncio.wait_for(downloading, 30)
     assert download.status_code == 200, download.text
     assert 'filename="INV-000002.pdf"' in download.headers["content-disposition"]
     async with committed() as session:
-        assert await numbers(session, seller, "invoice") == [1, 2]
+        assert await numbers(session, paying.seller, "invoice") == [1, 2]
+
+
+@pytest.mark.concurrency
+async def test_the_sweep_meeting_a_late_invoice_goes_on_without_it(
+    app: FastAPI,
+    committed_client: AsyncClient,
+    committed: async_sessionmaker[AsyncSession],
+) -> None:
+    """A payment's invoice statement still waits for the counter row when the sweep comes
+    (as if it had waited a minute): the sweep's statement queues behind it, then meets its
+    invoice on the unique index. The sweep's savepoint gives that one up, its number unused,
+    and the job's transaction commits. One invoice, no number lost."""
+    async with paying_while_the_counter_is_held(app, committed_client, committed) as paying:
+        await _until_waiting_on_a_lock(committed, 1)  # the payment's invoice statement
+
+        async def sweep() -> int:
+            async with committed() as session:
+                later = datetime.now(UTC) + timedelta(minutes=2)
+                issued = await invoices.issue_due(session, later)
+                await session.commit()
+                return issued
+
+        sweeping = asyncio.create_task(sweep())
+        await _until_waiting_on_a_lock(committed, 2)  # the sweep's statement behind it
+    assert (await asyncio.wait_for(paying.task, 30)).status_code == 201
+    assert await asyncio.wait_for(sweeping, 30) == 0
+    async with committed() as session:
+        assert await numbers(session, paying.seller, "invoice") == [1, 2]

@@ -112,7 +112,10 @@ async def lock_uninvoiced(
     session: AsyncSession, since: datetime, until: datetime, limit: int
 ) -> list[uuid.UUID]:
     """Orders paid with a charge between `since` and `until` that have no invoice, oldest
-    first, locked until the commit; rows another run holds are skipped."""
+    first, locked until the commit; rows another run holds are skipped. FOR NO KEY UPDATE,
+    not FOR UPDATE: an invoice inserted meanwhile by another session (a payment's own, late)
+    takes a KEY SHARE lock on its order for the foreign key while holding the seller's
+    counter row, which this run then waits for: FOR UPDATE would deadlock the two."""
     invoiced = (
         select(Document.id)
         .where(Document.transaction_id == Transaction.id, Document.kind == "invoice")
@@ -129,6 +132,6 @@ async def lock_uninvoiced(
         )
         .order_by(Transaction.paid_at)
         .limit(limit)
-        .with_for_update(of=Transaction, skip_locked=True)
+        .with_for_update(of=Transaction, skip_locked=True, key_share=True)
     )
     return list(result.all())

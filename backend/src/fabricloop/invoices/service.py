@@ -81,10 +81,10 @@ async def _issue(
     *,
     apart: bool = False,
     **values: Any,
-) -> None:
-    """Number and store a document of the order unless it exists; its PDFs are rendered by
-    the job once this transaction commits. `apart`: in a savepoint, as a download issues an
-    invoice (`repository.issue_apart`)."""
+) -> bool:
+    """Number and store a document of the order unless it exists (whether it did); its PDFs
+    are rendered by the job once this transaction commits. `apart`: in a savepoint, where
+    another session may be issuing the same invoice (`repository.issue_apart`)."""
     document = {
         "seller_id": transaction.seller_id,
         "transaction_id": transaction.id,
@@ -97,8 +97,10 @@ async def _issue(
         **parties,
     }
     issue = repository.issue_apart if apart else repository.issue
-    if await issue(session, document) is not None:
-        enqueue_after_commit(session, "render_documents")
+    if await issue(session, document) is None:
+        return False
+    enqueue_after_commit(session, "render_documents")
+    return True
 
 
 async def number_invoice(
@@ -107,9 +109,10 @@ async def number_invoice(
     parties: dict[str, str | None] | None = None,
     *,
     apart: bool = False,
-) -> None:
-    """Issue the order's invoice, numbered now, unless it has one (called when it is paid)."""
-    await _issue(
+) -> bool:
+    """Issue the order's invoice, numbered now, unless it has one (called when it is paid);
+    whether it did."""
+    return await _issue(
         session,
         transaction,
         parties or await _parties(session, transaction),
@@ -146,13 +149,16 @@ def invoice_once_committed(session: AsyncSession, transaction: Transaction) -> N
 async def issue_due(session: AsyncSession, now: datetime | None = None) -> int:
     """The job (every minute, not with each rendering: it reads a week of paid orders): the
     invoices of paid orders that none was issued for (the process paying them stopped before
-    it issued it), a batch, in the job's transaction; how many. Rendered by the render job."""
+    it issued it), a batch, in the job's transaction; how many. Rendered by the render job.
+    Each in a savepoint: a payment's own issue, late (its statement waited for the counter
+    row), may number one at the same moment; the batch goes on without it."""
     now = now or _now()
     due = await repository.lock_uninvoiced(session, now - DUE_WITHIN, now - DUE_AFTER, RENDER_BATCH)
+    issued = 0
     for transaction_id in due:
         view = await transactions.get_for_operator(session, transaction_id)
-        await number_invoice(session, view.transaction)
-    return len(due)
+        issued += await number_invoice(session, view.transaction, apart=True)
+    return issued
 
 
 async def issue_invoice(session: AsyncSession, transaction: Transaction) -> Document:
