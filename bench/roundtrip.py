@@ -1,9 +1,9 @@
 """What one round trip to PostgreSQL (and one to Redis) costs the app's process in CPU, by
-the layer it goes through: asyncpg alone, SQLAlchemy Core, the ORM loading a listing as the
-app does, and redis-py. One client, one call at a time, against the bench's own servers;
-CPU of this process (`time.process_time`) per call, and wall time. A request's app CPU is
-mostly these, once per statement: the figures tell how far fewer statements, or a thinner
-layer, could take it."""
+the layer it goes through: asyncpg alone, SQLAlchemy Core, the ORM loading a listing, the
+app's core.db.Direct against Core on a session's connection, and redis-py. One client, one
+call at a time, against the bench's own servers; CPU of this process (`time.process_time`)
+per call, and wall time. A request's app CPU is mostly these, once per statement: the
+figures tell how far fewer statements, or a thinner layer, could take it."""
 
 import asyncio
 import time
@@ -13,8 +13,9 @@ from typing import Any
 
 import asyncpg
 import redis.asyncio as aioredis
+from fabricloop.core.db import Direct
 from fabricloop.materials.models import Material
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from bench.env import QUICK, BenchEnv
@@ -23,6 +24,16 @@ NAME = "roundtrip"
 CALLS = 300 if QUICK else 3000
 WARM_UP = 100
 QUERY = "SELECT * FROM materials WHERE id = $1"
+LISTING_COLUMNS = (
+    Material.id,
+    Material.seller_id,
+    Material.status,
+    Material.quantity,
+    Material.unit,
+    Material.price,
+    Material.currency,
+    Material.price_tiers,
+)
 
 
 async def _measure(call: Callable[[], Awaitable[object]]) -> dict[str, float]:
@@ -62,6 +73,18 @@ async def _run(env: BenchEnv) -> dict[str, Any]:
             statement = text(QUERY.replace("$1", ":id"))
             figures["SQLAlchemy Core: text(), first row"] = await _measure(
                 lambda: _first(core.execute(statement, {"id": material_id}))
+            )
+        async with AsyncSession(engine, expire_on_commit=False) as session:
+            # As the app reads a listing's terms for an order: a Core select of its columns,
+            # on the session's connection, then the same through core.db.Direct.
+            columns = select(*LISTING_COLUMNS).where(Material.id == bindparam("id"))
+            direct = Direct(columns)
+            on_session = await session.connection()
+            figures["SQLAlchemy Core: select on a session's connection"] = await _measure(
+                lambda: _first(on_session.execute(columns, {"id": material_id}))
+            )
+            figures["fabricloop core.db.Direct: the same select"] = await _measure(
+                lambda: direct.first(session, {"id": material_id})
             )
         async with AsyncSession(engine, expire_on_commit=False) as session:
             # As the app loads a listing: an ORM object, loaded afresh on every call.
@@ -104,6 +127,8 @@ def report(result: dict[str, Any]) -> str:
     lines = [
         f"One client, one call at a time, {result['calls']} calls each after a warm-up: the "
         f"same one-row read (`{QUERY}`, a listing's row) through each layer the app can use, "
+        "then a Core select of a listing's terms on a session's connection and the same through "
+        "core.db.Direct (as orders and payments send their hot statements), "
         "and a Redis GET of 200 bytes. CPU of the calling process per call (what a worker "
         "spends), wall time per call, and the CPU above asyncpg's own.",
         "",

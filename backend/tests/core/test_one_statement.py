@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import text
 
-from fabricloop.core.db import DbSession, SecondWrite, one_statement
+from fabricloop.core.db import DbSession, Direct, SecondWrite, one_statement
 
 pytestmark = pytest.mark.concurrency
 
@@ -42,6 +42,17 @@ def _routes() -> FastAPI:
             return f"refused: {refused}"
         return "sent"
 
+    @routes.post("/marked/direct-then-twice")
+    @one_statement
+    async def direct_then_twice(session: DbSession) -> str:
+        # A write sent through asyncpg itself counts as the request's one write.
+        await Direct(text("SET statement_timeout = '5s'")).fetch(session, {})
+        try:
+            await session.execute(text("SET statement_timeout = '6s'"))
+        except SecondWrite:
+            return "refused"
+        return "sent"
+
     return routes
 
 
@@ -68,3 +79,7 @@ async def test_a_second_write_is_refused_before_it_is_sent(client: AsyncClient) 
     answer = (await client.post("/marked/twice")).json()
     assert answer.startswith("refused: ")
     assert "SET" in answer
+
+
+async def test_a_write_through_asyncpg_itself_counts_as_the_one(client: AsyncClient) -> None:
+    assert (await client.post("/marked/direct-then-twice")).json() == "refused"

@@ -6,6 +6,7 @@ from sqlalchemy import TextClause, bindparam, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fabricloop.core.db import Direct
 from fabricloop.invoices.models import Document
 from fabricloop.transactions.models import Transaction
 
@@ -46,18 +47,21 @@ def _issue(issued: str) -> TextClause:
     ).bindparams(*(bindparam(name, type_=column.type) for name, column in columns.items()))
 
 
+# Sent through asyncpg itself (core.db.Direct): every payment issues an invoice.
 _ISSUE = {
-    "invoice": _issue("transaction_id = :transaction_id AND kind = 'invoice'"),
-    "credit_note": _issue("refund_id = :refund_id"),
+    "invoice": Direct(_issue("transaction_id = :transaction_id AND kind = 'invoice'")),
+    "credit_note": Direct(_issue("refund_id = :refund_id")),
 }
 
 
 async def issue(session: AsyncSession, values: dict[str, Any]) -> uuid.UUID | None:
     """Number and store a document (`values`: its columns but the number); None when the
     order's invoice, or the refund's credit note, was issued before."""
-    connection = await session.connection()
-    result = await connection.execute(_ISSUE[values["kind"]], values)
-    return result.scalar_one_or_none()
+    row = await _ISSUE[values["kind"]].first(session, values)
+    if row is None:
+        return None
+    issued: uuid.UUID = row["id"]
+    return issued
 
 
 async def issue_apart(session: AsyncSession, values: dict[str, Any]) -> uuid.UUID | None:

@@ -1,29 +1,33 @@
 import hashlib
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Row, bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fabricloop.core.db import Direct
 from fabricloop.payments.models import IdempotencyKey, Payment, WebhookEvent
 
 IDEMPOTENCY_LOCK_NAMESPACE = b"fabricloop:idempotency:"
 
-# A payment runs these on every request: built once, run on the session's connection (the
-# ORM's execute and a statement built per call cost more CPU than the database's work).
-_COUNT_ATTEMPTS = (
+# A payment runs these on every request: built once, sent through asyncpg itself
+# (core.db.Direct: the ORM's execute, or a statement built per call, cost more CPU than the
+# database's work).
+_COUNT_ATTEMPTS = Direct(
     select(func.count())
     .select_from(Payment)
     .where(Payment.transaction_id == bindparam("transaction_id"))
 )
-_TRY_LOCK = select(func.pg_try_advisory_xact_lock(bindparam("lock_id")))
+_TRY_LOCK = Direct(select(func.pg_try_advisory_xact_lock(bindparam("lock_id"))))
 _keys = IdempotencyKey.__table__.c
-_STORED = select(_keys.request_hash, _keys.response_status, _keys.response_body).where(
-    _keys.user_id == bindparam("user_id"),
-    _keys.key == bindparam("key"),
-    _keys.expires_at > bindparam("now"),
+_STORED = Direct(
+    select(_keys.request_hash, _keys.response_status, _keys.response_body).where(
+        _keys.user_id == bindparam("user_id"),
+        _keys.key == bindparam("key"),
+        _keys.expires_at > bindparam("now"),
+    )
 )
 _REPLACED = (
     "request_hash",
@@ -33,12 +37,22 @@ _REPLACED = (
     "created_at",
     "expires_at",
 )
-_new_key = insert(IdempotencyKey)
-# An expired row of the same key is replaced; a live one can't exist (checked under lock).
-_SAVE_KEY = _new_key.on_conflict_do_update(
-    index_elements=[_keys.user_id, _keys.key],
-    set_={name: _new_key.excluded[name] for name in _REPLACED},
+_new_key = insert(IdempotencyKey).values(
+    {name: bindparam(name, type_=_keys[name].type) for name in ("user_id", "key", *_REPLACED)}
 )
+# An expired row of the same key is replaced; a live one can't exist (checked under lock).
+_SAVE_KEY = Direct(
+    _new_key.on_conflict_do_update(
+        index_elements=[_keys.user_id, _keys.key],
+        set_={name: _new_key.excluded[name] for name in _REPLACED},
+    )
+)
+
+
+class StoredKey(NamedTuple):
+    request_hash: str
+    response_status: int | None
+    response_body: dict[str, Any] | None
 
 
 async def add_payment(session: AsyncSession, payment: Payment) -> Payment:
@@ -52,9 +66,9 @@ async def get_payment(session: AsyncSession, payment_id: uuid.UUID) -> Payment |
 
 
 async def count_attempts(session: AsyncSession, transaction_id: uuid.UUID) -> int:
-    connection = await session.connection()
-    result = await connection.execute(_COUNT_ATTEMPTS, {"transaction_id": transaction_id})
-    return int(result.scalar_one())
+    row = await _COUNT_ATTEMPTS.first(session, {"transaction_id": transaction_id})
+    assert row is not None  # a count always has its row
+    return int(row[0])
 
 
 async def has_success(session: AsyncSession, transaction_id: uuid.UUID) -> bool:
@@ -102,17 +116,16 @@ async def try_lock_idempotency_key(session: AsyncSession, user_id: uuid.UUID, ke
     its connection, so a key is never stuck."""
     digest = hashlib.sha256(IDEMPOTENCY_LOCK_NAMESPACE + f"{user_id}:{key}".encode()).digest()
     lock_id = int.from_bytes(digest[:8], "big", signed=True)
-    connection = await session.connection()
-    return bool((await connection.execute(_TRY_LOCK, {"lock_id": lock_id})).scalar_one())
+    row = await _TRY_LOCK.first(session, {"lock_id": lock_id})
+    return row is not None and bool(row[0])
 
 
 async def get_idempotency_key(
     session: AsyncSession, user_id: uuid.UUID, key: str, now: datetime
-) -> Row[Any, Any, Any] | None:
+) -> StoredKey | None:
     """The live key's request_hash, response_status and response_body, if it is stored."""
-    connection = await session.connection()
-    parameters = {"user_id": user_id, "key": key, "now": now}
-    return (await connection.execute(_STORED, parameters)).first()
+    row = await _STORED.first(session, {"user_id": user_id, "key": key, "now": now})
+    return None if row is None else StoredKey(*row)
 
 
 async def save_idempotency_key(
@@ -136,8 +149,7 @@ async def save_idempotency_key(
         "created_at": now,
         "expires_at": expires_at,
     }
-    connection = await session.connection()
-    await connection.execute(_SAVE_KEY, values)
+    await _SAVE_KEY.fetch(session, values)
 
 
 async def purge_idempotency_keys(session: AsyncSession, now: datetime) -> int:

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, make_transient_to_detached
 
 from fabricloop.auth.models import User
+from fabricloop.core.db import Direct
 from fabricloop.materials.models import Material
 from fabricloop.materials.stock import Reservation
 from fabricloop.transactions.models import OPEN_SAMPLE, Transaction
@@ -92,6 +93,11 @@ def _insert_reserving(reserved: CTE) -> Select[uuid.UUID, Decimal, str, str]:
     )
 
 
+@cache
+def _direct_reserving(reserved: CTE) -> Direct:
+    return Direct(_insert_reserving(reserved))
+
+
 def _loaded(
     session: AsyncSession,
     transaction: Transaction,
@@ -115,10 +121,8 @@ async def add_reserving(
     reservation could take nothing, and then nothing was inserted either."""
     values = {key: getattr(transaction, key) for key in _SET_BY_SERVICE}
     params = {f"{_PREFIX}{key}": value for key, value in values.items()}
-    statement = _insert_reserving(reservation.cte)
-    # On the session's connection, as materials' listing read: rows, not objects, come back.
-    connection = await session.connection()
-    row = (await connection.execute(statement, {**reservation.params, **params})).first()
+    # Through asyncpg itself, as materials' listing read: rows, not objects, come back.
+    row = await _direct_reserving(reservation.cte).first(session, {**reservation.params, **params})
     if row is None:
         return None
     _loaded(session, transaction, values, row[:-1])

@@ -1,0 +1,144 @@
+"""core.db.Direct: a Core statement sent through asyncpg itself, on the session's connection
+and in its transaction, with SQLAlchemy's errors; against the real database."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import bindparam, select, text, update
+from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from fabricloop.auth.models import User
+from fabricloop.core.db import Direct, autocommit_from_now
+from fabricloop.materials.models import Material
+from tests.factories import make_material, make_user
+
+TRANSACTION_ID = Direct(text("SELECT txid_current() AS id"))
+LISTING = select(
+    Material.id,
+    Material.seller_id,
+    Material.title,
+    Material.quantity,
+    Material.price_tiers,
+    Material.kg_per_unit,
+    Material.deleted_at,
+    Material.created_at,
+).where(Material.id == bindparam("material_id"))
+RENAME = Direct(
+    update(Material)
+    .where(Material.id == bindparam("material_id"))
+    .values(title=bindparam("title"))
+    .returning(Material.title)
+)
+
+
+async def test_rows_are_those_sqlalchemy_reads(session: AsyncSession, material: Material) -> None:
+    material.price_tiers = [{"min_quantity": "100", "unit_price": "4.50"}]
+    await session.flush()
+    params = {"material_id": material.id}
+    expected = (await session.execute(LISTING, params)).one()
+    row = await Direct(LISTING).first(session, params)
+    assert row is not None
+    assert tuple(row) == tuple(expected)
+    assert row["title"] == material.title  # by name too
+    assert isinstance(row["quantity"], Decimal)
+    assert row["price_tiers"] == [{"min_quantity": "100", "unit_price": "4.50"}]
+    assert await Direct(LISTING).first(session, {"material_id": uuid.uuid4()}) is None
+
+
+async def test_parameters_go_through_their_types(session: AsyncSession, material: Material) -> None:
+    # A JSON parameter is serialised as SQLAlchemy would (the column's bind processing).
+    statement = Direct(
+        update(Material)
+        .where(Material.id == bindparam("material_id"))
+        .values(price_tiers=bindparam("tiers", type_=Material.price_tiers.type))
+        .returning(Material.price_tiers)
+    )
+    tiers = [{"min_quantity": "10", "unit_price": "9.99", "note": "größe ✓"}]
+    row = await statement.first(session, {"material_id": material.id, "tiers": tiers})
+    assert row is not None
+    assert row[0] == tiers
+    await session.refresh(material)
+    assert material.price_tiers == tiers
+
+
+async def test_a_statement_with_an_in_list_is_refused(session: AsyncSession) -> None:
+    statement = Direct(select(User.id).where(User.id.in_(bindparam("ids", expanding=True))))
+    with pytest.raises(ValueError, match="IN lists"):
+        await statement.fetch(session, {"ids": [uuid.uuid4()]})
+
+
+async def test_it_runs_in_the_session_s_transaction(
+    committed: async_sessionmaker[AsyncSession],
+) -> None:
+    async with committed() as session:
+        # The first statement of a new session: it begins the session's transaction.
+        first = await TRANSACTION_ID.first(session, {})
+        second = await session.scalar(text("SELECT txid_current()"))
+        third = await TRANSACTION_ID.first(session, {})
+        assert first is not None
+        assert third is not None
+        assert first["id"] == second == third["id"]
+        await session.rollback()
+
+
+async def test_in_autocommit_each_statement_is_its_own(
+    committed: async_sessionmaker[AsyncSession],
+) -> None:
+    async with committed() as session:
+        await autocommit_from_now(session)
+        first = await TRANSACTION_ID.first(session, {})
+        second = await TRANSACTION_ID.first(session, {})
+        assert first is not None
+        assert second is not None
+        assert first["id"] != second["id"]
+
+
+async def test_a_rollback_undoes_it(committed: async_sessionmaker[AsyncSession]) -> None:
+    async with committed() as session:
+        material = await make_material(session, await make_user(session))
+        await session.commit()
+        material_id, original = material.id, material.title
+        row = await RENAME.first(session, {"material_id": material_id, "title": "Renamed ✓"})
+        assert row is not None
+        assert row["title"] == "Renamed ✓"
+        await session.rollback()
+    async with committed() as session:
+        title = await session.scalar(select(Material.title).where(Material.id == material_id))
+        assert title == original
+        # And a commit keeps it.
+        await RENAME.first(session, {"material_id": material_id, "title": "Kept"})
+        await session.commit()
+    async with committed() as session:
+        title = await session.scalar(select(Material.title).where(Material.id == material_id))
+        assert title == "Kept"
+
+
+async def test_errors_are_sqlalchemy_s(session: AsyncSession, seller: User) -> None:
+    duplicate = Direct(
+        text(
+            "INSERT INTO users (email, password_hash, company_name, role) "
+            "VALUES (:e, '!', 'x', 'manufacturer')"
+        )
+    )
+    with pytest.raises(IntegrityError) as refused:
+        async with session.begin_nested():
+            await duplicate.fetch(session, {"e": seller.email})
+    assert getattr(refused.value.orig, "sqlstate", None) == "23505"  # unique_violation
+    # The savepoint rolled back: the session goes on.
+    assert await session.scalar(select(User.email).where(User.id == seller.id)) == seller.email
+    with pytest.raises(DBAPIError) as raised:
+        await Direct(text("SELECT 1 / 0")).fetch(session, {})
+    assert getattr(raised.value.orig, "sqlstate", None) == "22012"  # division_by_zero
+
+
+async def test_nul_text_is_the_error_the_handlers_know(session: AsyncSession) -> None:
+    with pytest.raises(StatementError) as raised:
+        await Direct(text("SELECT CAST(:t AS text)")).fetch(session, {"t": "a\x00b"})
+    seen: BaseException | None = raised.value
+    names = []
+    while seen is not None:
+        names.append(type(seen).__name__)
+        seen = seen.__cause__ or getattr(seen, "orig", None)
+    assert "CharacterNotInRepertoireError" in names or "UnicodeEncodeError" in names
