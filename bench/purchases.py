@@ -23,7 +23,7 @@ from fabricloop.ops.pgtools import connect
 from bench import loadgen
 from bench.env import JWT_SECRET, QUICK, SERVER_PIDS, BenchEnv, percentile, server
 from bench.pgbench import delete_bench_users, replay
-from bench.usage import Meter
+from bench.usage import Meter, app_processes, cpu_ms
 
 NAME = "purchases"
 # A quick run: fewer buyers, so that a scenario lasts its duration, not the time 64 queued
@@ -36,7 +36,7 @@ MANY_LISTINGS = 1000
 MANY_SELLERS = 50  # the many listings belong to this many sellers (invoice numbers per seller)
 HOT_STOCK = 1_000_000
 SELL_OUT_STOCK = 100 if QUICK else 500
-SEQUENTIAL_REQUESTS = 10 if QUICK else 50
+SEQUENTIAL_REQUESTS = 10 if QUICK else 300
 ADDRESS = {
     "recipient_name": "Bench dock",
     "line1": "1 Loopback Road",
@@ -188,25 +188,42 @@ async def _load(
 
 async def _sequential(base: str, headers: dict[str, str], listing: str) -> dict[str, Any]:
     """One client, one request at a time: a purchase without queueing, beside the cheapest
-    endpoint of the same app (same middleware, no database)."""
+    endpoint of the same app (same middleware, no database); SEQUENTIAL_REQUESTS of each kind
+    in a row, and the app workers' CPU per request of that kind. With nothing else running,
+    that CPU is the figure a change to a request's work moves: throughput under load moves
+    with the host's speed too (a noisy host: +-10 % between runs)."""
     tally = loadgen.Tally()
     connection = loadgen.Connection(*_host_port(base))
+    workers = app_processes(SERVER_PIDS[base])
     body = {"material_id": listing, "quantity": 1, "shipping_address": ADDRESS}
+    cpu: dict[str, float] = {}
     try:
+        started = sum(cpu_ms(p) for p in workers)
         for _ in range(SEQUENTIAL_REQUESTS):
             await tally.send("types", connection, "GET", "/api/materials/types", {})
-        for _ in range(SEQUENTIAL_REQUESTS):
-            order = await tally.send(
-                "order", connection, "POST", "/api/transactions", headers, body
-            )
-            payment = {"transaction_id": order.json()["transaction_id"]}
-            payment["payment_method"] = "pm_card_visa"
+        cpu["types"] = sum(cpu_ms(p) for p in workers) - started
+        started += cpu["types"]
+        orders = [
+            (
+                await tally.send("order", connection, "POST", "/api/transactions", headers, body)
+            ).json()["transaction_id"]
+            for _ in range(SEQUENTIAL_REQUESTS)
+        ]
+        cpu["order"] = sum(cpu_ms(p) for p in workers) - started
+        started += cpu["order"]
+        for order in orders:
+            payment = {"transaction_id": order, "payment_method": "pm_card_visa"}
             keyed = {**headers, "Idempotency-Key": secrets.token_hex(16)}
             await tally.send("pay", connection, "POST", "/api/payments", keyed, payment)
+        cpu["pay"] = sum(cpu_ms(p) for p in workers) - started
     finally:
         await connection.close()
     return {
-        kind: {"p50_ms": percentile(v, 0.5), "p99_ms": percentile(v, 0.99)}
+        kind: {
+            "p50_ms": percentile(v, 0.5),
+            "p99_ms": percentile(v, 0.99),
+            "app_cpu_ms": round(cpu[kind] / SEQUENTIAL_REQUESTS, 2),
+        }
         for kind, v in tally.latencies.items()
     }
 
@@ -335,9 +352,12 @@ def report(result: dict[str, Any]) -> str:
             "",
             f"One client, one request at a time ({SEQUENTIAL_REQUESTS} each): "
             + ", ".join(
-                f"{kind} p50 {v['p50_ms']} ms (p99 {v['p99_ms']})" for kind, v in sequential.items()
+                f"{kind} p50 {v['p50_ms']} ms (p99 {v['p99_ms']}; app CPU {v.get('app_cpu_ms')} "
+                "ms per request)"
+                for kind, v in sequential.items()
             )
-            + " (`types`: `GET /api/materials/types`, no database).",
+            + " (`types`: `GET /api/materials/types`, no database; the CPU: both workers', "
+            "from /proc, over each kind's requests in a row).",
         ]
     if pgbench:
         lines += [
