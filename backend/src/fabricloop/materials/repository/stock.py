@@ -69,8 +69,8 @@ _GET_LISTING = Direct(select(*_COLUMNS).where(Material.id == bindparam("material
 
 
 async def get_listing(session: AsyncSession, material_id: uuid.UUID) -> Listing | None:
-    # Read by every order and payment: columns, not objects, sent through asyncpg itself
-    # (core.db.Direct: 60 us of CPU per read where SQLAlchemy's Core took 170).
+    # Read by every order (and offer, and delivery quote): columns, not objects, sent through
+    # asyncpg itself (core.db.Direct: 60 us of CPU per read where SQLAlchemy's Core took 170).
     row = await _GET_LISTING.first(session, {"material_id": material_id})
     if row is None:
         return None
