@@ -1,10 +1,12 @@
 """core.db.Direct: a Core statement sent through asyncpg itself, on the session's connection
 and in its transaction, with SQLAlchemy's errors; against the real database."""
 
+import inspect
 import uuid
 from decimal import Decimal
 
 import pytest
+from fastapi import FastAPI, Request
 from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -142,3 +144,27 @@ async def test_nul_text_is_the_error_the_handlers_know(session: AsyncSession) ->
         names.append(type(seen).__name__)
         seen = seen.__cause__ or getattr(seen, "orig", None)
     assert "CharacterNotInRepertoireError" in names or "UnicodeEncodeError" in names
+
+
+async def test_a_lost_connection_is_the_error_the_503_handler_knows(
+    app: FastAPI, committed: async_sessionmaker[AsyncSession]
+) -> None:
+    async with committed() as session:
+        await autocommit_from_now(session)
+        backend = await Direct(text("SELECT pg_backend_pid() AS pid")).first(session, {})
+        assert backend is not None
+        async with app.state.engine.connect() as other:
+            await other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend["pid"]})
+        with pytest.raises(StatementError) as raised:
+            await TRANSACTION_ID.fetch(session, {})
+        # The app's handler for SQLAlchemy's statement errors answers it as the database
+        # being unavailable: 503 with Retry-After, not a 500.
+        handler = app.exception_handlers[StatementError]
+        request = Request({"type": "http", "method": "POST", "headers": []})
+        answered = handler(request, raised.value)
+        response = await answered if inspect.isawaitable(answered) else answered
+        assert response.status_code == 503
+        assert response.headers["Retry-After"] == "5"
+    # The pool replaces the dead connection: the next session works.
+    async with committed() as session:
+        assert await TRANSACTION_ID.first(session, {}) is not None
