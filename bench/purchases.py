@@ -197,25 +197,31 @@ async def _sequential(base: str, headers: dict[str, str], listing: str) -> dict[
     workers = app_processes(SERVER_PIDS[base])
     body = {"material_id": listing, "quantity": 1, "shipping_address": ADDRESS}
     cpu: dict[str, float] = {}
+    last = sum(cpu_ms(p) for p in workers)
+
+    def lap() -> float:
+        """The workers' CPU (ms) since the last lap."""
+        nonlocal last
+        now = sum(cpu_ms(p) for p in workers)
+        spent, last = now - last, now
+        return spent
+
     try:
-        started = sum(cpu_ms(p) for p in workers)
         for _ in range(SEQUENTIAL_REQUESTS):
             await tally.send("types", connection, "GET", "/api/materials/types", {})
-        cpu["types"] = sum(cpu_ms(p) for p in workers) - started
-        started += cpu["types"]
+        cpu["types"] = lap()
         orders = [
             (
                 await tally.send("order", connection, "POST", "/api/transactions", headers, body)
             ).json()["transaction_id"]
             for _ in range(SEQUENTIAL_REQUESTS)
         ]
-        cpu["order"] = sum(cpu_ms(p) for p in workers) - started
-        started += cpu["order"]
+        cpu["order"] = lap()
         for order in orders:
             payment = {"transaction_id": order, "payment_method": "pm_card_visa"}
             keyed = {**headers, "Idempotency-Key": secrets.token_hex(16)}
             await tally.send("pay", connection, "POST", "/api/payments", keyed, payment)
-        cpu["pay"] = sum(cpu_ms(p) for p in workers) - started
+        cpu["pay"] = lap()
     finally:
         await connection.close()
     return {
