@@ -1,6 +1,7 @@
 """core.db.Direct: a Core statement sent through asyncpg itself, on the session's connection
 and in its transaction, with SQLAlchemy's errors; against the real database."""
 
+import asyncio
 import inspect
 import uuid
 from decimal import Decimal
@@ -146,25 +147,59 @@ async def test_nul_text_is_the_error_the_handlers_know(session: AsyncSession) ->
     assert "CharacterNotInRepertoireError" in names or "UnicodeEncodeError" in names
 
 
-async def test_a_lost_connection_is_the_error_the_503_handler_knows(
-    app: FastAPI, committed: async_sessionmaker[AsyncSession]
+@pytest.mark.parametrize("when", ["between statements", "under a statement"])
+async def test_a_lost_connection_is_invalidated_and_answered_503(
+    app: FastAPI, committed: async_sessionmaker[AsyncSession], when: str
 ) -> None:
     async with committed() as session:
         await autocommit_from_now(session)
         backend = await Direct(text("SELECT pg_backend_pid() AS pid")).first(session, {})
         assert backend is not None
-        async with app.state.engine.connect() as other:
-            await other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend["pid"]})
+        driver = (await (await session.connection()).get_raw_connection()).driver_connection
+        assert driver is not None
+
+        async def end_backend() -> None:
+            async with app.state.engine.connect() as other:
+                await other.execute(
+                    text("SELECT pg_terminate_backend(:pid)"), {"pid": backend["pid"]}
+                )
+
+        if when == "between statements":
+            # asyncpg has seen the socket close: it refuses before sending (InterfaceError,
+            # "connection is closed").
+            await end_backend()
+            for _ in range(200):
+                if driver.is_closed():
+                    break
+                await asyncio.sleep(0.01)
+            assert driver.is_closed()
+            statement = asyncio.ensure_future(TRANSACTION_ID.fetch(session, {}))
+        else:
+            # The backend ends while the statement runs (ConnectionDoesNotExistError).
+            statement = asyncio.ensure_future(
+                Direct(text("SELECT pg_sleep(30)")).fetch(session, {})
+            )
+            await asyncio.sleep(0.2)
+            await end_backend()
         with pytest.raises(StatementError) as raised:
-            await TRANSACTION_ID.fetch(session, {})
-        # The app's handler for SQLAlchemy's statement errors answers it as the database
-        # being unavailable: 503 with Retry-After, not a 500.
-        handler = app.exception_handlers[StatementError]
+            await asyncio.wait_for(statement, 10)
+        assert isinstance(raised.value, DBAPIError)
+        assert raised.value.connection_invalidated
+        # The app answers it as the database being unavailable (503 with Retry-After, not a
+        # 500), by whichever handler Starlette picks for its class.
         request = Request({"type": "http", "method": "POST", "headers": []})
-        answered = handler(request, raised.value)
-        response = await answered if inspect.isawaitable(answered) else answered
-        assert response.status_code == 503
-        assert response.headers["Retry-After"] == "5"
-    # The pool replaces the dead connection: the next session works.
+        for handled in (StatementError, type(raised.value)):
+            handler = app.exception_handlers.get(handled)
+            if handler is None:
+                continue
+            answered = handler(request, raised.value)
+            response = await answered if inspect.isawaitable(answered) else answered
+            assert response.status_code == 503
+            assert response.headers["Retry-After"] == "5"
+        # The session's connection was invalidated, as SQLAlchemy does for its own statements:
+        # rolling back is clean and the session goes on with a new connection.
+        await session.rollback()
+        assert await TRANSACTION_ID.first(session, {}) is not None
+    # The pool replaced the dead connection: the next session works.
     async with committed() as session:
         assert await TRANSACTION_ID.first(session, {}) is not None

@@ -305,8 +305,12 @@ class Direct:
                     await adapted._start_transaction()  # the session's BEGIN, if it has one
                 rows: list[Any] = await driver.fetch(sql, *args)
             except Exception as error:
-                raise _translated(dialect, sql, args, adapted, error) from error
-        return rows
+                translated = _translated(dialect, sql, args, adapted, error)
+                failed = error
+            else:
+                return rows
+        _invalidate_if_lost(connection, pooled, translated)
+        raise translated from failed
 
     async def first(self, session: AsyncSession, params: dict[str, Any]) -> Any | None:
         rows = await self.fetch(session, params)
@@ -326,6 +330,23 @@ async def _driver_connection(session: AsyncSession) -> tuple[Connection, PoolPro
     pooled = await asynchronous.get_raw_connection()
     assert asynchronous.sync_connection is not None
     return asynchronous.sync_connection, pooled
+
+
+def _invalidate_if_lost(
+    connection: Connection, pooled: PoolProxiedConnection, error: BaseException
+) -> None:
+    """As SQLAlchemy does for its own statements: a connection that died (PostgreSQL ended the
+    backend, or restarted) is invalidated, with every pooled connection older than it, and the
+    error says so (`connection_invalidated`), which the app answers as a 503."""
+    dialect = connection.dialect
+    if not isinstance(error, exc.DBAPIError) or not dialect.is_disconnect(
+        cast("Any", error.orig), pooled.dbapi_connection, None
+    ):
+        return
+    error.connection_invalidated = True
+    if not connection.invalidated:
+        connection.engine.pool._invalidate(pooled, error.orig)
+        connection.invalidate(error.orig)
 
 
 def _translated(
