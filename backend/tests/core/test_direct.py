@@ -9,8 +9,12 @@ from decimal import Decimal
 import pytest
 from fastapi import FastAPI, Request
 from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import String, TypeDecorator
 
 from fabricloop.auth.models import User
 from fabricloop.core.db import Direct, autocommit_from_now
@@ -145,6 +149,98 @@ async def test_nul_text_is_the_error_the_handlers_know(session: AsyncSession) ->
         names.append(type(seen).__name__)
         seen = seen.__cause__ or getattr(seen, "orig", None)
     assert "CharacterNotInRepertoireError" in names or "UnicodeEncodeError" in names
+
+
+USER = Direct(select(User).where(User.id == bindparam("user_id")))
+
+
+def _columns(user: User) -> dict[str, object]:
+    return {prop.key: getattr(user, prop.key) for prop in sa_inspect(User).column_attrs}
+
+
+async def test_load_gives_a_persistent_object_as_the_orm_does(session: AsyncSession) -> None:
+    user = await make_user(session, company_name="Łódź Weavers \u2014 ☃")
+    expected = _columns(user)
+    session.expunge_all()
+    loaded = await USER.load(session, User, {"user_id": user.id})
+    assert loaded is not None
+    assert loaded is not user
+    state = sa_inspect(loaded)
+    assert state.persistent
+    assert not state.modified
+    assert not session.dirty
+    assert _columns(loaded) == expected
+    # A change to it is an UPDATE of that row, with the ORM's onupdate.
+    loaded.company_name = "Renamed Mills"
+    await session.flush()
+    stored = (
+        await session.execute(select(User.company_name, User.updated_at).where(User.id == user.id))
+    ).one()
+    assert stored.company_name == "Renamed Mills"
+    # The server's new updated_at is expired on the object, as on one the ORM loaded.
+    assert "updated_at" in sa_inspect(loaded).expired_attributes
+    await session.refresh(loaded)
+    assert loaded.updated_at == stored.updated_at
+    # The ORM finds it in the identity map: one object per row.
+    assert await session.get(User, user.id) is loaded
+
+
+async def test_load_gives_the_object_the_session_holds(session: AsyncSession) -> None:
+    user = await make_user(session, company_name="Before")
+    await session.execute(
+        update(User).where(User.id == user.id).values(company_name="After"),
+        execution_options={"synchronize_session": False},
+    )
+    assert user.company_name == "Before"  # held, not expired: as an ORM load keeps it
+    assert await USER.load(session, User, {"user_id": user.id}) is user
+    assert user.company_name == "Before"
+    # Expired attributes are taken from the row (no lazy load, which async would refuse).
+    session.expire(user, ["company_name"])
+    assert await USER.load(session, User, {"user_id": user.id}) is user
+    assert user.company_name == "After"
+    assert not session.is_modified(user)
+
+
+async def test_load_populate_existing_takes_the_row_over_what_the_session_holds(
+    session: AsyncSession,
+) -> None:
+    user = await make_user(session, company_name="Before", phone=None)
+    await session.execute(
+        update(User).where(User.id == user.id).values(company_name="After", phone="+351 1"),
+        execution_options={"synchronize_session": False},
+    )
+    user.phone = "+44 pending"  # a change not flushed: a locked read discards it
+    locked = Direct(select(User).where(User.id == bindparam("user_id")).with_for_update())
+    assert await locked.load(session, User, {"user_id": user.id}, populate_existing=True) is user
+    assert (user.company_name, user.phone) == ("After", "+351 1")
+    assert not session.is_modified(user)
+
+
+async def test_load_gives_none_for_no_row(session: AsyncSession) -> None:
+    assert await USER.load(session, User, {"user_id": uuid.uuid4()}) is None
+
+
+class _Other(DeclarativeBase):
+    pass
+
+
+class _Converted(TypeDecorator[str]):
+    impl = String
+    cache_ok = True
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:  # noqa: ARG002
+        return None if value is None else value.upper()
+
+
+class _Odd(_Other):
+    __tablename__ = "direct_load_odd"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shouted: Mapped[str] = mapped_column(_Converted)
+
+
+async def test_load_refuses_a_type_that_converts_what_it_reads(session: AsyncSession) -> None:
+    with pytest.raises(ValueError, match=r"_Odd\.shouted"):
+        await Direct(text("SELECT 1 AS id WHERE false")).load(session, _Odd, {})
 
 
 @pytest.mark.parametrize("when", ["between statements", "under a statement"])

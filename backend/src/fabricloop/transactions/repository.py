@@ -187,11 +187,8 @@ async def list_views(
     return [TransactionView(*r) for r in rows], total or 0
 
 
-_LOCK = (
-    select(Transaction)
-    .where(Transaction.id == bindparam("transaction_id"))
-    .with_for_update()
-    .execution_options(populate_existing=True)
+_LOCK = Direct(
+    select(Transaction).where(Transaction.id == bindparam("transaction_id")).with_for_update()
 )
 
 
@@ -199,8 +196,9 @@ async def lock(session: AsyncSession, transaction_id: uuid.UUID) -> Transaction 
     """The transaction, locked until the end of the database transaction: status changes are
     serialised, so of two concurrent changes the second sees the first's result. (Built
     once: every payment runs it.)"""
-    result = await session.execute(_LOCK, {"transaction_id": transaction_id})
-    return result.scalar_one_or_none()
+    return await _LOCK.load(
+        session, Transaction, {"transaction_id": transaction_id}, populate_existing=True
+    )
 
 
 async def lock_overdue(session: AsyncSession, now: datetime, limit: int) -> list[Transaction]:
