@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fabricloop.core.db import Direct
 from fabricloop.shipping.models import ShippingProfile, ShippingZone
 
 # Built once: every order reads its seller's profile (most sellers have none, and then this
@@ -22,6 +23,40 @@ _ZONES = (
     .order_by(ShippingZone.position)
     .execution_options(populate_existing=True)
 )
+
+
+# The terms an order is priced by, through asyncpg (core.db.Direct): every order reads them,
+# and most sellers have no profile, so the first statement is usually the whole cost.
+_TERMS = Direct(
+    select(
+        ShippingProfile.ships_from,
+        ShippingProfile.handling_days,
+        ShippingProfile.incoterm,
+        ShippingProfile.pickup_available,
+    ).where(ShippingProfile.seller_id == bindparam("seller_id"))
+)
+_ZONE_TERMS = Direct(
+    select(
+        ShippingZone.name,
+        ShippingZone.countries,
+        ShippingZone.base_price,
+        ShippingZone.price_per_kg,
+        ShippingZone.free_over,
+        ShippingZone.transit_days_min,
+        ShippingZone.transit_days_max,
+    )
+    .where(ShippingZone.seller_id == bindparam("seller_id"))
+    .order_by(ShippingZone.position)
+)
+
+
+async def get_terms(session: AsyncSession, seller_id: uuid.UUID) -> tuple[Any, list[Any]] | None:
+    """The seller's profile terms and its zones' in order (rows by column name), or None."""
+    seller = {"seller_id": seller_id}
+    terms = await _TERMS.first(session, seller)
+    if terms is None:
+        return None
+    return terms, await _ZONE_TERMS.fetch(session, seller)
 
 
 async def get_profile(

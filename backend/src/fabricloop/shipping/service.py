@@ -27,19 +27,6 @@ class StoredProfile:
     profile: ShippingProfile
     zones: list[ShippingZone]
 
-    def rules(self) -> pricing.Profile:
-        p = self.profile
-        return pricing.Profile(
-            ships_from=p.ships_from,
-            handling_days=p.handling_days,
-            incoterm=p.incoterm,
-            pickup_available=p.pickup_available,
-            zones=tuple(
-                pricing.Zone(**{f.name: getattr(z, f.name) for f in fields(pricing.Zone)})
-                for z in self.zones
-            ),
-        )
-
 
 def _seller(user: User) -> None:
     if user.role != PROFILE_ROLE:
@@ -96,8 +83,21 @@ async def put_profile(
 
 
 async def rules_of(session: AsyncSession, seller_id: uuid.UUID) -> pricing.Profile | None:
-    found = await repository.get_profile(session, seller_id)
-    return None if found is None else StoredProfile(*found).rules()
+    found = await repository.get_terms(session, seller_id)
+    if found is None:
+        return None
+    terms, zones = found
+    return pricing.Profile(
+        ships_from=terms["ships_from"],
+        handling_days=terms["handling_days"],
+        incoterm=terms["incoterm"],
+        pickup_available=terms["pickup_available"],
+        zones=tuple(
+            # Rows by column name: the zone's columns are named as its fields.
+            pricing.Zone(**{f.name: z[f.name] for f in fields(pricing.Zone)})
+            for z in zones
+        ),
+    )
 
 
 async def order_charge(
