@@ -9,15 +9,17 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
-from fabricloop.core.db import execute_rowcount
+from fabricloop.core.db import Direct, execute_rowcount
 from fabricloop.core.leases import claim_due_rows
 from fabricloop.notifications.models import Notification, NotificationSetting, OutboxEmail
 
 # One round trip for a notification: its row, its email in the outbox unless the user turned
 # the kind off (or the account is closed), and the user's unread count. The count's snapshot
 # is taken before the INSERT of the same statement, hence the + 1 for the new (unread) row.
-_RECORD = text(
-    """
+# Sent through asyncpg (core.db.Direct): every order, payment and message records one or two.
+_RECORD = Direct(
+    text(
+        """
     WITH notification AS (
         INSERT INTO notifications (user_id, kind, title, body, link)
         VALUES (:user_id, :kind, :title, :body, :link)
@@ -41,6 +43,7 @@ _RECORD = text(
            AS unread_count
     FROM notification
     """
+    )
 )
 
 
@@ -50,26 +53,23 @@ async def record(
     """Store a notification and queue its email in one statement: (the notification, the
     address emailed or None, the user's unread count with it)."""
     await session.flush()  # the caller's pending rows first, as an ORM insert would
-    row = (
-        await session.execute(
-            _RECORD,
-            {"user_id": user_id, "kind": kind, "title": title, "body": body, "link": link},
-        )
-    ).one()
+    (row,) = await _RECORD.fetch(
+        session, {"user_id": user_id, "kind": kind, "title": title, "body": body, "link": link}
+    )
     notification = Notification(
-        id=row.id,
+        id=row["id"],
         user_id=user_id,
         kind=kind,
         title=title,
         body=body,
         link=link,
-        created_at=row.created_at,
+        created_at=row["created_at"],
         read_at=None,
     )
     # Stored already: attached to the session as if loaded by a query (no second INSERT).
     make_transient_to_detached(notification)
     session.add(notification)
-    return notification, row.email, int(row.unread_count)
+    return notification, row["email"], int(row["unread_count"])
 
 
 async def page(
