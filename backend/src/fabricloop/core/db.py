@@ -347,8 +347,8 @@ class Direct:
         )
         held = session.sync_session.identity_map.get(identity)
         if held is not None:
-            stale = fields.keys() if populate_existing else sa_inspect(held).expired_attributes
-            for name in stale & fields.keys():
+            expired = sa_inspect(held).expired_attributes
+            for name in fields.keys() if populate_existing else expired & fields.keys():
                 set_committed_value(held, name, row[fields[name]])
             return cast("Entity", held)
         instance = entity(**{name: row[column] for name, column in fields.items()})

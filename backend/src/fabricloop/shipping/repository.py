@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.core.db import Direct
 from fabricloop.shipping.models import ShippingProfile, ShippingZone
 
-# Built once: every order reads its seller's profile (most sellers have none, and then this
-# statement is the whole cost).
+# The profile and zones as objects, for the seller's own page and its replacement (orders read
+# the terms as rows: get_terms).
 _PROFILE = (
     select(ShippingProfile)
     .where(ShippingProfile.seller_id == bindparam("seller_id"))
