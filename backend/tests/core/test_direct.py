@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from fastapi import FastAPI, Request
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
@@ -17,9 +17,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import String, TypeDecorator
 
 from fabricloop.auth.models import User
-from fabricloop.core.db import Direct, autocommit_from_now
+from fabricloop.core.db import Direct, autocommit_from_now, flush_pending
 from fabricloop.materials.models import Material
 from tests.factories import make_material, make_user
+from tests.statements import statements_sent
 
 TRANSACTION_ID = Direct(text("SELECT txid_current() AS id"))
 LISTING = select(
@@ -214,6 +215,83 @@ async def test_load_populate_existing_takes_the_row_over_what_the_session_holds(
     assert await locked.load(session, User, {"user_id": user.id}, populate_existing=True) is user
     assert (user.company_name, user.phone) == ("After", "+351 1")
     assert not session.is_modified(user)
+
+
+async def test_flush_pending_writes_what_the_session_holds_and_nothing_else(
+    session: AsyncSession,
+) -> None:
+    user = await make_user(session, company_name="Before")
+    async with statements_sent(session) as sent:
+        await flush_pending(session)
+    assert sent == []  # a clean session: nothing sent
+    user.company_name = "Changed"
+    other = User(
+        email=f"flush-{uuid.uuid4().hex}@example.com",
+        password_hash=user.password_hash,
+        role="brand",
+        company_name="Pending Mills",
+    )
+    session.add(other)
+    async with statements_sent(session) as sent:
+        await flush_pending(session)
+    assert sorted(statement.split()[0] for statement in sent) == ["INSERT", "UPDATE"]
+    assert not session.new
+    assert not session.dirty
+    name = Direct(select(User.company_name).where(User.id == bindparam("user_id")))
+    for who, expected in ((user, "Changed"), (other, "Pending Mills")):
+        assert await name.first(session, {"user_id": who.id}) == (expected,)
+
+
+async def test_load_of_an_insert_returning_is_the_row_stored(session: AsyncSession) -> None:
+    template = await make_user(session)
+    columns = User.__table__.c
+    given = {"email", "password_hash", "role", "company_name"}
+    add = Direct(
+        insert(User)
+        .values({name: bindparam(name, type_=columns[name].type) for name in given})
+        .returning(*columns)
+    )
+    params = {name: getattr(template, name) for name in given}
+    params |= {"email": f"direct-{uuid.uuid4().hex}@example.com", "company_name": "Ünïcode ☃"}
+    async with statements_sent(session) as sent:
+        added = await add.load(session, User, params)
+        assert added is not None
+        # Persistent with the server's defaults, nothing pending: no second INSERT follows.
+        assert sa_inspect(added).persistent
+        assert added.id is not None
+        assert added.created_at is not None
+        assert not session.new
+        assert not session.dirty
+        await session.flush()
+    assert len(sent) == 1
+    assert await session.get(User, added.id) is added
+    stored = (await session.execute(select(User.company_name).where(User.id == added.id))).one()
+    assert stored.company_name == "Ünïcode ☃"
+
+
+async def test_load_of_an_update_returning_refreshes_the_held_object(
+    session: AsyncSession,
+) -> None:
+    user = await make_user(session, company_name="Before")
+    rename = Direct(
+        update(User)
+        .where(User.id == bindparam("user_id"))
+        .values(company_name=bindparam("new_name"))
+        .returning(*User.__table__.c)
+    )
+    async with statements_sent(session) as sent:
+        written = await rename.load(
+            session, User, {"user_id": user.id, "new_name": "After"}, populate_existing=True
+        )
+        await session.flush()
+    assert written is user
+    assert user.company_name == "After"
+    stored = Direct(select(User.updated_at).where(User.id == bindparam("user_id")))
+    row = await stored.first(session, {"user_id": user.id})
+    assert row is not None
+    assert user.updated_at == row[0]  # the column's onupdate, read back
+    assert not session.is_modified(user)
+    assert len(sent) == 1  # the UPDATE; the flush had nothing to write
 
 
 async def test_load_gives_none_for_no_row(session: AsyncSession) -> None:

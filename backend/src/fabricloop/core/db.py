@@ -254,6 +254,14 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         await run_after_commit(session)
 
 
+async def flush_pending(session: AsyncSession) -> None:
+    """The session's pending changes written now, if it has any: what the ORM would flush
+    before a statement of its own, before a `Direct` one (which does not autoflush). A clean
+    session costs no greenlet switch."""
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
+
+
 class Direct:
     """A Core statement (built once, at import) that a hot request sends through asyncpg
     itself, on the session's own connection and in its transaction: SQLAlchemy compiles it
@@ -333,10 +341,12 @@ class Direct:
         """The first row as a persistent `entity` of the session, as `session.execute` of
         `select(entity)` gives it: the object the session already holds for that primary key
         (its expired attributes taken from the row; all of them, pending changes discarded,
-        with `populate_existing`, as for a row just locked), else a new one holding the row,
-        with no change pending; a change to it is flushed as an UPDATE. The statement selects
-        every column of the entity. No ORM load event fires (the app listens to none). A
-        user's one-row read costs 130 us less CPU this way than through the ORM."""
+        with `populate_existing`, as for a row just locked or written), else a new one holding
+        the row, with no change pending; a change to it is flushed as an UPDATE. The statement
+        returns every column of the entity: a SELECT, or an INSERT or UPDATE ... RETURNING (a
+        row written without the unit of work, as the ORM's flush would have left it). No ORM
+        event fires (the app listens to none). A user's one-row read costs 130 us less CPU
+        this way than through the ORM."""
         mapper = sa_inspect(entity)
         fields = _fields(mapper)
         row = await self.first(session, params)

@@ -5,6 +5,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, case, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fabricloop.core.db import flush_pending
 from fabricloop.ledger.models import LedgerEntry
 from fabricloop.transactions.models import Transaction
 
@@ -18,7 +19,7 @@ async def add(session: AsyncSession, entries: Sequence[LedgerEntry]) -> None:
     several VALUES can't be cached), nothing read back. The rows get their `position` in the
     order given (the INSERTs run in order). What the session holds unflushed goes first, as
     the unit of work did (callers read it back after)."""
-    await session.flush()
+    await flush_pending(session)
     rows = [{name: getattr(entry, name) for name in _COLUMNS} for entry in entries]
     connection = await session.connection()
     await connection.execute(_INSERT, rows)

@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
-from fabricloop.core.db import Direct, execute_rowcount
+from fabricloop.core.db import Direct, execute_rowcount, flush_pending
 from fabricloop.core.leases import claim_due_rows
 from fabricloop.notifications.models import Notification, NotificationSetting, OutboxEmail
 
@@ -52,7 +52,7 @@ async def record(
 ) -> tuple[Notification, str | None, int]:
     """Store a notification and queue its email in one statement: (the notification, the
     address emailed or None, the user's unread count with it)."""
-    await session.flush()  # the caller's pending rows first, as an ORM insert would
+    await flush_pending(session)  # the caller's pending rows first, as an ORM insert would
     (row,) = await _RECORD.fetch(
         session, {"user_id": user_id, "kind": kind, "title": title, "body": body, "link": link}
     )

@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fabricloop.core.db import Direct
+from fabricloop.core.db import Direct, flush_pending
 from fabricloop.payments.models import IdempotencyKey, Payment, WebhookEvent
 
 IDEMPOTENCY_LOCK_NAMESPACE = b"fabricloop:idempotency:"
@@ -19,6 +19,14 @@ _COUNT_ATTEMPTS = Direct(
     select(func.count())
     .select_from(Payment)
     .where(Payment.transaction_id == bindparam("transaction_id"))
+)
+_payments = Payment.__table__.c
+# What a new payment is given; the server gives the rest (its id, its timestamps).
+_GIVEN = tuple(column.name for column in _payments if column.server_default is None)
+_ADD_PAYMENT = Direct(
+    insert(Payment)
+    .values({name: bindparam(name, type_=_payments[name].type) for name in _GIVEN})
+    .returning(*_payments)
 )
 _TRY_LOCK = Direct(select(func.pg_try_advisory_xact_lock(bindparam("lock_id"))))
 _keys = IdempotencyKey.__table__.c
@@ -56,9 +64,15 @@ class StoredKey(NamedTuple):
 
 
 async def add_payment(session: AsyncSession, payment: Payment) -> Payment:
-    session.add(payment)
-    await session.flush()  # the server's defaults come back with the INSERT's RETURNING
-    return payment
+    """`payment` stored with one INSERT ... RETURNING: the stored row, as the session's
+    persistent object (with the server's id and timestamps; `payment` itself stays out of
+    the session). The session's pending changes are written first, as a flush would."""
+    await flush_pending(session)
+    stored = await _ADD_PAYMENT.load(
+        session, Payment, {name: getattr(payment, name) for name in _GIVEN}
+    )
+    assert stored is not None  # an INSERT ... RETURNING returns its row
+    return stored
 
 
 async def get_payment(session: AsyncSession, payment_id: uuid.UUID) -> Payment | None:

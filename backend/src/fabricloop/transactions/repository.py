@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import (
     CTE,
@@ -18,13 +18,14 @@ from sqlalchemy import (
     select,
     text,
     true,
+    update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, make_transient_to_detached
 
 from fabricloop.auth.models import User
-from fabricloop.core.db import Direct
+from fabricloop.core.db import Direct, flush_pending
 from fabricloop.materials.models import Material
 from fabricloop.materials.stock import Reservation
 from fabricloop.transactions.models import OPEN_SAMPLE, Transaction
@@ -229,6 +230,35 @@ async def lock_pending_of(session: AsyncSession, user_id: uuid.UUID) -> list[Tra
         .execution_options(populate_existing=True)
     )
     return list(result.scalars())
+
+
+_transactions = Transaction.__table__.c
+
+
+@cache
+def _update_of(names: frozenset[str]) -> Direct:
+    """One transaction's UPDATE of those columns, returning its row (built once per set; the
+    columns' onupdate, `updated_at`'s now(), where not given)."""
+    return Direct(
+        update(Transaction)
+        .where(Transaction.id == bindparam("transaction_id"))
+        .values({name: bindparam(f"new_{name}", type_=_transactions[name].type) for name in names})
+        .returning(*_transactions)
+    )
+
+
+async def write(session: AsyncSession, transaction: Transaction, changes: dict[str, Any]) -> None:
+    """`changes` written to the transaction's row with one UPDATE ... RETURNING, and the
+    object refreshed from it: as setting them and flushing, without the unit of work (a paid
+    order's status). The session's pending changes are written first."""
+    await flush_pending(session)
+    written = await _update_of(frozenset(changes)).load(
+        session,
+        Transaction,
+        {"transaction_id": transaction.id, **{f"new_{k}": v for k, v in changes.items()}},
+        populate_existing=True,
+    )
+    assert written is transaction  # the session's object, its row written
 
 
 async def flush(session: AsyncSession) -> None:

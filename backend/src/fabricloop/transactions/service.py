@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -446,15 +446,21 @@ def seller_payout(transaction: Transaction) -> Decimal | None:
     return transaction.total - transaction.platform_fee - transaction.refunded_amount
 
 
-def _apply(transaction: Transaction, target: str, now: datetime) -> None:
-    transaction.status = target
-    transaction.updated_at = now
-    transaction.status_history = [
-        *transaction.status_history,
-        {"status": target, "at": rfc3339(now)},
-    ]
+def _status_change(transaction: Transaction, target: str, now: datetime) -> dict[str, Any]:
+    """The columns a move to `target` sets."""
+    change: dict[str, Any] = {
+        "status": target,
+        "updated_at": now,
+        "status_history": [*transaction.status_history, {"status": target, "at": rfc3339(now)}],
+    }
     if target == "paid":
-        transaction.paid_at = now
+        change["paid_at"] = now
+    return change
+
+
+def _apply(transaction: Transaction, target: str, now: datetime) -> None:
+    for name, value in _status_change(transaction, target, now).items():
+        setattr(transaction, name, value)
 
 
 async def _tell(
@@ -567,12 +573,12 @@ async def mark_paid(session: AsyncSession, transaction: Transaction, platform_fe
     its seller's payout is held until it completes. Never moves it backwards."""
     if judge(transaction.status, "paid", Actor.SYSTEM) is not Verdict.ALLOWED:
         return False
-    _apply(transaction, "paid", _now())
-    transaction.platform_fee = platform_fee
-    transaction.payout_status = "held"
+    # One UPDATE ... RETURNING, not the unit of work's flush: every payment runs it.
+    change = _status_change(transaction, "paid", _now())
+    change |= {"platform_fee": platform_fee, "payout_status": "held"}
+    await repository.write(session, transaction, change)
     _count(session, "paid")
     await _tell(session, transaction, [transaction.seller_id])
-    await repository.flush(session)
     return True
 
 

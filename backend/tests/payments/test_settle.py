@@ -1,0 +1,99 @@
+"""A payment's own writes, without the unit of work: the payment's INSERT ... RETURNING and the
+paid order's UPDATE ... RETURNING leave the session's objects as a flush would have, and
+nothing pending for the commit to write again."""
+
+from decimal import Decimal
+
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fabricloop.auth.models import User
+from fabricloop.materials.models import Material
+from fabricloop.payments import repository
+from fabricloop.payments.models import Payment
+from fabricloop.transactions import service as transactions
+from fabricloop.transactions.models import Transaction
+from tests.factories import make_transaction
+from tests.statements import statements_sent
+
+
+def _columns(row: Transaction | Payment) -> dict[str, object]:
+    return {prop.key: getattr(row, prop.key) for prop in row.__mapper__.column_attrs}
+
+
+async def _stored(session: AsyncSession, row: Transaction | Payment) -> dict[str, object]:
+    """The row as the ORM reads it afresh (into the same object)."""
+    await session.refresh(row)
+    return _columns(row)
+
+
+async def test_a_paid_order_is_one_update_and_nothing_pending(
+    session: AsyncSession, material: Material, buyer: User
+) -> None:
+    order = await make_transaction(session, material, buyer)
+    locked = await transactions.lock_by_id(session, order.id)
+    assert locked is order
+    async with statements_sent(session) as sent:
+        assert await transactions.mark_paid(session, order, Decimal("1.25"))
+        await session.flush()
+    # The order's UPDATE, then the seller's notification; the flush has nothing left.
+    assert [statement.split()[0] for statement in sent] == ["UPDATE", "WITH"]
+    assert not session.is_modified(order)
+    assert (order.status, order.payout_status, order.platform_fee) == (
+        "paid",
+        "held",
+        Decimal("1.25"),
+    )
+    assert order.paid_at is not None
+    assert [step["status"] for step in order.status_history] == ["pending", "paid"]
+    seen = _columns(order)
+    assert await _stored(session, order) == seen
+    # Paid once: a second settlement changes nothing and sends nothing.
+    async with statements_sent(session) as sent:
+        assert not await transactions.mark_paid(session, order, Decimal("9.99"))
+    assert sent == []
+
+
+async def test_a_change_pending_on_the_order_is_kept(
+    session: AsyncSession, material: Material, buyer: User
+) -> None:
+    order = await make_transaction(session, material, buyer)
+    order.purchase_order_reference = "PO-Ünïcode-7"  # set, not flushed, before it is paid
+    assert await transactions.mark_paid(session, order, Decimal("0.50"))
+    assert not session.is_modified(order)
+    stored = await _stored(session, order)
+    assert stored["purchase_order_reference"] == "PO-Ünïcode-7"
+    assert stored["status"] == "paid"
+
+
+async def test_a_payment_is_stored_with_one_insert(
+    session: AsyncSession, material: Material, buyer: User
+) -> None:
+    order = await make_transaction(session, material, buyer)
+    given = Payment(
+        transaction_id=order.id,
+        payer_id=buyer.id,
+        amount=order.total,
+        currency=order.currency,
+        status="succeeded",
+        gateway="sandbox",
+        gateway_reference="pi_settle_test",
+        payment_method="pm_card_visa",
+        decline_code=None,
+        failure_message=None,
+    )
+    async with statements_sent(session) as sent:
+        payment = await repository.add_payment(session, given)
+        await session.flush()
+    assert len(sent) == 1
+    assert sent[0].startswith("INSERT INTO payments")
+    assert payment is not given
+    assert given not in session
+    state = sa_inspect(payment)
+    assert state.persistent
+    assert not session.is_modified(payment)
+    assert payment.id is not None
+    assert payment.created_at is not None
+    assert await session.get(Payment, payment.id) is payment
+    seen = _columns(payment)
+    assert await _stored(session, payment) == seen
