@@ -8,6 +8,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
+from fabricloop.ledger import service as ledger
 from fabricloop.materials.models import Material
 from fabricloop.payments import repository
 from fabricloop.payments.models import Payment
@@ -97,3 +98,35 @@ async def test_a_payment_is_stored_with_one_insert(
     assert await session.get(Payment, payment.id) is payment
     seen = _columns(payment)
     assert await _stored(session, payment) == seen
+
+
+async def test_ledger_entries_are_one_statement_in_the_order_given(
+    session: AsyncSession, material: Material, buyer: User
+) -> None:
+    order = await make_transaction(session, material, buyer, status="paid")
+    order.tracking_number = "TRK-1"  # pending: written before the entries, as a flush would
+    movements = [
+        ("charge", Decimal("120.50"), "pi_Ünïcode_☃"),
+        ("fee", Decimal("0.00"), None),  # a zero fee change is left out
+        ("fee", Decimal("6.03"), None),
+        ("refund", Decimal("20.00"), "re_1"),
+        ("fee", Decimal("-1.00"), None),
+        ("transfer", Decimal("93.47"), "tr_1"),
+    ]
+    async with statements_sent(session) as sent:
+        await ledger.record(session, order, *movements)
+    assert [statement.split()[0] for statement in sent] == ["UPDATE", "INSERT"]
+    entries = await ledger.entries(session, order.id)
+    assert [(e.kind, e.amount, e.reference) for e in entries] == [
+        m for m in movements if m[1] != Decimal(0)
+    ]
+    assert {(e.transaction_id, e.currency) for e in entries} == {(order.id, order.currency)}
+    positions = [e.position for e in entries]
+    assert positions == sorted(positions)
+    assert len(set(positions)) == len(positions)
+    balance = await ledger.balance(session, order.id)
+    assert (balance.charges, balance.refunds, balance.fees) == (
+        Decimal("120.50"),
+        Decimal("20.00"),
+        Decimal("5.03"),
+    )

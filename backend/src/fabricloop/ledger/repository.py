@@ -2,27 +2,60 @@ import uuid
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, case, func, insert, select
+from sqlalchemy import ColumnElement, bindparam, case, func, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fabricloop.core.db import flush_pending
+from fabricloop.core.db import Direct, flush_pending
 from fabricloop.ledger.models import LedgerEntry
 from fabricloop.transactions.models import Transaction
 
-_COLUMNS = ("transaction_id", "kind", "amount", "currency", "reference")
-# Built once: run with a list of rows, the driver sends every row's INSERT in one round trip.
-_INSERT = insert(LedgerEntry)
+# One statement for every entry of a movement, whatever their number (a statement of several
+# VALUES would be a new one per count): their values as arrays, inserted in the order given, so
+# the rows' `position` follows it. Sent through asyncpg itself (core.db.Direct): every payment
+# records two.
+_INSERT = Direct(
+    text(
+        """
+        INSERT INTO ledger_entries (transaction_id, kind, amount, currency, reference)
+        SELECT CAST(:transaction_id AS uuid), entry.kind, entry.amount,
+               CAST(:currency AS varchar), entry.reference
+        FROM unnest(CAST(:kinds AS varchar[]), CAST(:amounts AS numeric[]),
+                    CAST(:references AS varchar[])) WITH ORDINALITY
+             AS entry(kind, amount, reference, n)
+        ORDER BY entry.n
+        """
+    ).bindparams(
+        bindparam("transaction_id", type_=LedgerEntry.transaction_id.type),
+        bindparam("currency", type_=LedgerEntry.currency.type),
+        bindparam("kinds", type_=ARRAY(LedgerEntry.kind.type)),
+        bindparam("amounts", type_=ARRAY(LedgerEntry.amount.type)),
+        bindparam("references", type_=ARRAY(LedgerEntry.reference.type)),
+    )
+)
 
 
-async def add(session: AsyncSession, entries: Sequence[LedgerEntry]) -> None:
-    """Every entry in one round trip (the unit of work sent one per entry, and a statement of
-    several VALUES can't be cached), nothing read back. The rows get their `position` in the
-    order given (the INSERTs run in order). What the session holds unflushed goes first, as
-    the unit of work did (callers read it back after)."""
+async def add(
+    session: AsyncSession,
+    transaction_id: uuid.UUID,
+    currency: str,
+    movements: Sequence[tuple[str, Decimal, str | None]],
+) -> None:
+    """The order's entries (kind, amount, gateway reference), in one statement, nothing read
+    back; their `position` in the order given. What the session holds unflushed goes first,
+    as the unit of work did (callers read it back after)."""
     await flush_pending(session)
-    rows = [{name: getattr(entry, name) for name in _COLUMNS} for entry in entries]
-    connection = await session.connection()
-    await connection.execute(_INSERT, rows)
+    kinds, amounts, references = zip(*movements, strict=True)
+    await _INSERT.fetch(
+        session,
+        {
+            "transaction_id": transaction_id,
+            "currency": currency,
+            "kinds": list(kinds),
+            "amounts": list(amounts),
+            "references": list(references),
+        },
+    )
 
 
 async def list_entries(session: AsyncSession, transaction_id: uuid.UUID) -> list[LedgerEntry]:

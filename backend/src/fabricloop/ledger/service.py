@@ -49,19 +49,9 @@ async def record(
     *movements: tuple[str, Decimal, str | None],
 ) -> None:
     """Append (kind, amount, gateway reference) entries; a zero fee change is left out."""
-    entries = [
-        LedgerEntry(
-            transaction_id=transaction.id,
-            kind=kind,
-            amount=amount,
-            currency=transaction.currency,
-            reference=reference,
-        )
-        for kind, amount, reference in movements
-        if amount != ZERO
-    ]
-    if entries:
-        await repository.add(session, entries)
+    kept = [movement for movement in movements if movement[1] != ZERO]
+    if kept:
+        await repository.add(session, transaction.id, transaction.currency, kept)
 
 
 async def balance(session: AsyncSession, transaction_id: uuid.UUID) -> Balance:
