@@ -218,12 +218,23 @@ async def test_load_populate_existing_takes_the_row_over_what_the_session_holds(
 
 
 async def test_flush_pending_writes_what_the_session_holds_and_nothing_else(
-    session: AsyncSession,
+    session: AsyncSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     user = await make_user(session, company_name="Before")
+    flushes: list[None] = []
+    flush = session.flush
+
+    async def counted_flush() -> None:
+        flushes.append(None)
+        await flush()
+
+    # SQLAlchemy's own flush, counted: a clean session is not flushed at all (no greenlet
+    # switch), a session holding changes once.
+    monkeypatch.setattr(session, "flush", counted_flush)
     async with statements_sent(session) as sent:
         await flush_pending(session)
-    assert sent == []  # a clean session: nothing sent
+    assert sent == []
+    assert flushes == []
     user.company_name = "Changed"
     other = User(
         email=f"flush-{uuid.uuid4().hex}@example.com",
@@ -235,6 +246,7 @@ async def test_flush_pending_writes_what_the_session_holds_and_nothing_else(
     async with statements_sent(session) as sent:
         await flush_pending(session)
     assert sorted(statement.split()[0] for statement in sent) == ["INSERT", "UPDATE"]
+    assert len(flushes) == 1
     assert not session.new
     assert not session.dirty
     name = Direct(select(User.company_name).where(User.id == bindparam("user_id")))

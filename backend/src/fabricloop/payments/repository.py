@@ -1,9 +1,9 @@
 import hashlib
 import uuid
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import Table, bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,9 +20,21 @@ _COUNT_ATTEMPTS = Direct(
     .select_from(Payment)
     .where(Payment.transaction_id == bindparam("transaction_id"))
 )
+
+
+def given_columns(table: Table) -> tuple[str, ...]:
+    """The columns a new row is given; the server gives the rest (an id, timestamps). A
+    default of the ORM's own would not apply to a Direct INSERT: refused, not left NULL."""
+    given = tuple(column.name for column in table.c if column.server_default is None)
+    if defaulted := [name for name in given if table.c[name].default is not None]:
+        raise ValueError(
+            f"{table.name}: an INSERT through Direct skips the defaults of {defaulted}"
+        )
+    return given
+
+
 _payments = Payment.__table__.c
-# What a new payment is given; the server gives the rest (its id, its timestamps).
-_GIVEN = tuple(column.name for column in _payments if column.server_default is None)
+_GIVEN = given_columns(cast("Table", Payment.__table__))
 _ADD_PAYMENT = Direct(
     insert(Payment)
     .values({name: bindparam(name, type_=_payments[name].type) for name in _GIVEN})
