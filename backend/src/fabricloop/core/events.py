@@ -26,6 +26,8 @@ CHANNEL = "fabricloop:events"
 # and catches up through the API).
 STREAM_BACKLOG = 256
 RECONNECT_SECONDS = 1.0
+# How long one read of the subscription waits for a message before it looks at the stop flag.
+READ_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -113,8 +115,12 @@ class EventHub:
                 async with self.redis.pubsub() as pubsub:
                     await pubsub.subscribe(CHANNEL)
                     self.subscribed.set()
-                    async for message in pubsub.listen():
-                        if message["type"] == "message":
+                    # Not `listen()`: a cancellation that reaches the client while it
+                    # subscribes can be lost in it, and a read without end would then hold the
+                    # shutdown for its whole timeout; a read that ends every second sees the flag.
+                    while not self.stopping:
+                        message = await pubsub.get_message(timeout=READ_SECONDS)
+                        if message is not None and message["type"] == "message":
                             self._dispatch(message["data"])
             except asyncio.CancelledError:
                 raise
