@@ -16,7 +16,7 @@ from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 from starlette.types import Scope
 
-from fabricloop.core.redis import RedisServer
+from fabricloop.core.redis import AutoPipeline, RedisServer
 
 log = structlog.get_logger(__name__)
 
@@ -43,6 +43,8 @@ def prefetched(scope: Scope, key: str) -> Prefetched | None:
 class Cache:
     def __init__(self, redis: Redis, server: RedisServer | None = None) -> None:
         self.redis = redis
+        # The hot reads and the rate limiter's script, batched per turn of the event loop.
+        self.batch = AutoPipeline(redis)
         # The server process Redis' connections reach (core.redis.create_redis reports it).
         self.server = server or RedisServer()
         self._down_until = 0.0
@@ -102,7 +104,7 @@ class Cache:
         if not self.available:
             return None
         try:
-            return as_bytes(await self.redis.get(key))
+            return as_bytes(await self.batch.execute("GET", key))
         except (RedisError, OSError) as error:
             self.mark_failed("get", error)
             return None

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 
 from fabricloop.core.cache import Cache, Prefetched
 
@@ -117,10 +117,14 @@ class Limiter:
         now = self.clock()
         if self.cache.available:
             keys = (f"rl:{key}",) if read is None else (f"rl:{key}", read)
+            args = (rate.capacity, rate.per_second, now, cost)
             try:
-                reply = await self._take(
-                    keys=keys, args=(rate.capacity, rate.per_second, now, cost)
-                )
+                try:
+                    reply = await self.cache.batch.execute(
+                        "EVALSHA", self._take.sha, len(keys), *keys, *args
+                    )
+                except NoScriptError:  # Redis restarted, or its scripts were flushed
+                    reply = await self._take(keys=keys, args=args)
             except (RedisError, OSError) as error:
                 self.cache.mark_failed("ratelimit", error)
             else:

@@ -1,8 +1,13 @@
 """The shared Redis client. Redis only holds caches and counters: when it is down, callers
 degrade (cache misses, rate limits open) instead of failing the request."""
 
+import asyncio
+from typing import Any
+
 from redis.asyncio import Redis
 from redis.asyncio.connection import AbstractConnection
+from redis.exceptions import ResponseError
+from redis.typing import EncodableT
 
 REDIS_SOCKET_TIMEOUT = 0.5
 
@@ -48,3 +53,82 @@ def create_redis(url: str, server: RedisServer | None = None) -> "Redis":
         decode_responses=False,
         redis_connect_func=None if server is None else server.on_connect,
     )
+
+
+# A command waiting for its turn's batch, and where its reply goes.
+Pending = tuple[tuple[EncodableT, ...], "asyncio.Future[Any]"]
+
+
+class AutoPipeline:
+    """Redis commands issued in the same turn of the event loop, sent as one pipeline.
+
+    Every /api request makes one round trip to Redis on its way in (the rate limiter's script,
+    core.limiter), and a cached read may make another. With 32 requests in flight in a process,
+    each alone costs a write, a read and a wake-up: about 55 µs of CPU per command, measured;
+    the commands of one turn sent together share them: about 23 µs each. A command alone goes
+    as it is, without a pipeline's bookkeeping.
+
+    Each caller gets its own reply, or its own error (a command's `ResponseError` is its own);
+    a failure of the connection fails every command of the batch, as it would have failed each
+    sent alone. A caller that stopped waiting (its request cancelled) before the batch left is
+    not sent."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+        self._pending: list[Pending] = []
+        self._sending: set[asyncio.Task[None]] = set()
+        # Counters, for tests and benchmarks: round trips made and commands they carried.
+        self.round_trips = 0
+        self.commands = 0
+
+    def execute(self, *args: EncodableT) -> "asyncio.Future[Any]":
+        """The reply of one command (`args` as for `Redis.execute_command`), once its turn's
+        batch has been answered."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        if not self._pending:
+            loop.call_soon(self._flush)
+        self._pending.append((args, future))
+        return future
+
+    def _flush(self) -> None:
+        batch = [(args, future) for args, future in self._pending if not future.done()]
+        self._pending = []
+        if batch:
+            task = asyncio.create_task(self._send(batch))
+            self._sending.add(task)  # the loop keeps only a weak reference to a task
+            task.add_done_callback(self._sending.discard)
+
+    async def _send(self, batch: list[Pending]) -> None:
+        self.round_trips += 1
+        self.commands += len(batch)
+        try:
+            if len(batch) == 1:
+                replies: list[Any] = [await self._one(batch[0][0])]
+            else:
+                pipeline = self.redis.pipeline(transaction=False)
+                for args, _ in batch:
+                    pipeline.execute_command(*args)
+                replies = await pipeline.execute(raise_on_error=False)
+        except asyncio.CancelledError:
+            for _, future in batch:
+                future.cancel()
+            raise
+        except Exception as error:
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(error)
+            return
+        for (_, future), reply in zip(batch, replies, strict=True):
+            if future.done():
+                continue
+            if isinstance(reply, Exception):
+                future.set_exception(reply)
+            else:
+                future.set_result(reply)
+
+    async def _one(self, args: tuple[EncodableT, ...]) -> Any:
+        try:
+            return await self.redis.execute_command(*args)  # type: ignore[no-untyped-call]
+        except ResponseError as error:
+            return error
