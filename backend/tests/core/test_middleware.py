@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
+from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
 from fabricloop.config import Settings
@@ -33,6 +34,19 @@ def add_test_routes(app: FastAPI) -> None:
     @app.get("/api/test/large")
     async def large() -> dict[str, list[str]]:
         return LARGE
+
+    @app.get("/api/test/own-headers")
+    async def own_headers() -> Response:
+        # Mixed case, as a handler may write them: its own values stand.
+        return Response(
+            b"{}",
+            media_type="application/json",
+            headers={
+                "X-Frame-Options": "SAMEORIGIN",
+                "Content-Security-Policy": "default-src 'none'",
+                "X-Request-ID": "made-up-by-the-handler",
+            },
+        )
 
 
 @pytest.fixture
@@ -188,6 +202,17 @@ class TestSecurityHeaders:
         assert directives["frame-src"] == "https://js.stripe.com https://hooks.stripe.com"
         assert directives["connect-src"] == "'self' https://api.stripe.com"
         assert directives["frame-ancestors"] == "'none'"
+
+    async def test_a_responses_own_headers_stand_but_not_its_request_id(
+        self, client: AsyncClient
+    ) -> None:
+        response = await client.get("/api/test/own-headers", headers={"X-Request-ID": "req-1"})
+        assert response.headers.get_list("x-frame-options") == ["SAMEORIGIN"]
+        assert response.headers.get_list("content-security-policy") == ["default-src 'none'"]
+        assert response.headers.get_list("x-request-id") == ["req-1"]
+        # The defaults it did not set are added, once each.
+        assert response.headers.get_list("x-content-type-options") == ["nosniff"]
+        assert response.headers.get_list("cross-origin-opener-policy") == ["same-origin"]
 
     async def test_docs_page_has_no_app_csp(self, client: AsyncClient) -> None:
         response = await client.get("/api/docs")

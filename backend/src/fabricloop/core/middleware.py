@@ -4,11 +4,10 @@ handler that turns any unexpected exception into a plain 500 without leaking a t
 import os
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import orjson
 import structlog
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fabricloop.core import metrics
@@ -72,13 +71,30 @@ def route_template(scope: Scope) -> str:
     return "/media/*" if scope["path"].startswith("/media/") else "unmatched"
 
 
+def with_headers(
+    headers: Iterable[tuple[bytes, bytes]],
+    replace: tuple[bytes, bytes],
+    defaults: list[tuple[bytes, bytes]],
+) -> list[tuple[bytes, bytes]]:
+    """A response's raw headers with `replace` set (any of its name removed) and each of
+    `defaults` (lower-case names) added unless the response has one of that name."""
+    result = [(n, v) for n, v in headers if n.lower() != replace[0]]
+    present = {name.lower() for name, _ in result}
+    result.append(replace)
+    result.extend(header for header in defaults if header[0] not in present)
+    return result
+
+
 class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, *, hsts: bool = False, csp: str = APP_CSP) -> None:
         self.app = app
-        self.csp = csp
         self.headers = dict(SECURITY_HEADERS)
         if hsts:
             self.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+        # Encoded once: every response gets them, unless it set its own. The API's interactive
+        # docs load their own scripts and styles, so they get no Content-Security-Policy.
+        self.docs_headers = [(k.lower().encode(), v.encode()) for k, v in self.headers.items()]
+        self.raw_headers = [*self.docs_headers, (b"content-security-policy", csp.encode())]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -98,12 +114,11 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 response_started = True
                 status = message["status"]
-                headers = MutableHeaders(scope=message)
-                headers["X-Request-ID"] = request_id
-                for name, value in self.headers.items():
-                    headers.setdefault(name, value)
-                if not path.startswith(DOCS_PREFIX):
-                    headers.setdefault("Content-Security-Policy", self.csp)
+                message["headers"] = with_headers(
+                    message.get("headers", ()),
+                    (b"x-request-id", request_id.encode("latin-1")),
+                    self.docs_headers if path.startswith(DOCS_PREFIX) else self.raw_headers,
+                )
             await send(message)
 
         try:
