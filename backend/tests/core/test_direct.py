@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from fastapi import FastAPI, Request
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import Column, Integer, MetaData, Table, bindparam, insert, select, text, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
@@ -17,7 +17,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import String, TypeDecorator
 
 from fabricloop.auth.models import User
-from fabricloop.core.db import Direct, autocommit_from_now, flush_pending
+from fabricloop.core.db import Direct, autocommit_from_now, flush_pending, given_columns
 from fabricloop.materials.models import Material
 from tests.factories import make_material, make_user
 from tests.statements import statements_sent
@@ -392,3 +392,17 @@ async def test_a_lost_connection_is_invalidated_and_answered_503(
     # The pool replaced the dead connection: the next session works.
     async with committed() as session:
         assert await TRANSACTION_ID.first(session, {}) is not None
+
+
+def test_a_column_the_orm_defaults_is_refused_for_a_direct_insert() -> None:
+    table = Table(
+        "direct_insert_probe",
+        MetaData(),
+        Column("id", Integer, primary_key=True, server_default=text("1")),
+        Column("status", String(20), default="new"),
+        Column("note", String(20)),
+    )
+    with pytest.raises(ValueError, match=r"\['status'\]"):
+        given_columns(table)
+    table.c.status.default = None
+    assert given_columns(table) == ("status", "note")

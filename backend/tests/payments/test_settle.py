@@ -4,8 +4,6 @@ nothing pending for the commit to write again."""
 
 from decimal import Decimal
 
-import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -132,17 +130,3 @@ async def test_ledger_entries_are_one_statement_in_the_order_given(
         Decimal("20.00"),
         Decimal("5.03"),
     )
-
-
-def test_a_column_the_orm_defaults_is_refused_for_a_direct_insert() -> None:
-    table = Table(
-        "direct_insert_probe",
-        MetaData(),
-        Column("id", Integer, primary_key=True, server_default=text("1")),
-        Column("status", String(20), default="new"),
-        Column("note", String(20)),
-    )
-    with pytest.raises(ValueError, match=r"\['status'\]"):
-        repository.given_columns(table)
-    table.c.status.default = None
-    assert repository.given_columns(table) == ("status", "note")

@@ -10,7 +10,7 @@ from typing import Annotated, Any, TypeVar, cast
 
 import structlog
 from fastapi import Depends, Request
-from sqlalchemy import CursorResult, Executable, event, exc
+from sqlalchemy import CursorResult, Executable, Table, event, exc
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.ext.asyncio import (
@@ -260,6 +260,17 @@ async def flush_pending(session: AsyncSession) -> None:
     session costs no greenlet switch."""
     if session.new or session.dirty or session.deleted:
         await session.flush()
+
+
+def given_columns(table: Table) -> tuple[str, ...]:
+    """The columns a new row is given; the server gives the rest (an id, timestamps). A
+    default of the ORM's own would not apply to a Direct INSERT: refused, not left NULL."""
+    given = tuple(column.name for column in table.c if column.server_default is None)
+    if defaulted := [name for name in given if table.c[name].default is not None]:
+        raise ValueError(
+            f"{table.name}: an INSERT through Direct skips the defaults of {defaulted}"
+        )
+    return given
 
 
 class Direct:

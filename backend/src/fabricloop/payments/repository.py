@@ -7,7 +7,7 @@ from sqlalchemy import Table, bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fabricloop.core.db import Direct, flush_pending
+from fabricloop.core.db import Direct, flush_pending, given_columns
 from fabricloop.payments.models import IdempotencyKey, Payment, WebhookEvent
 
 IDEMPOTENCY_LOCK_NAMESPACE = b"fabricloop:idempotency:"
@@ -20,17 +20,6 @@ _COUNT_ATTEMPTS = Direct(
     .select_from(Payment)
     .where(Payment.transaction_id == bindparam("transaction_id"))
 )
-
-
-def given_columns(table: Table) -> tuple[str, ...]:
-    """The columns a new row is given; the server gives the rest (an id, timestamps). A
-    default of the ORM's own would not apply to a Direct INSERT: refused, not left NULL."""
-    given = tuple(column.name for column in table.c if column.server_default is None)
-    if defaulted := [name for name in given if table.c[name].default is not None]:
-        raise ValueError(
-            f"{table.name}: an INSERT through Direct skips the defaults of {defaulted}"
-        )
-    return given
 
 
 _payments = Payment.__table__.c
