@@ -3,6 +3,7 @@ against the real Redis: each caller's own reply or error, one write for the turn
 the rate limiter and the cache make of it."""
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -122,6 +123,9 @@ class TestAutoPipeline:
         assert await client.exists("ap:cancelled") == 0
 
 
+STALL_MS = 1500
+
+
 @pytest.fixture
 async def limiter(client: Redis) -> AsyncIterator[Limiter]:
     cache = Cache(client)
@@ -161,6 +165,29 @@ class TestLimiterThroughTheBatch:
         assert float(redis_bytes(await client.hget("rl:ap:one", "tokens"))) == pytest.approx(
             4, abs=0.01
         )
+
+    async def test_a_stalled_redis_fails_the_batch_and_the_limiter_goes_local(
+        self, limiter: Limiter, settings: Settings
+    ) -> None:
+        rate = Rate(5, 60)
+        assert (await limiter.take("ap:one", rate)).allowed  # a connection made, 4 left
+        pauser = create_redis(str(settings.redis_url))
+        try:
+            # Redis itself stops answering every client for 1.5 s: a stall, not a refusal.
+            await pauser.execute_command("CLIENT", "PAUSE", STALL_MS, "ALL")  # type: ignore[no-untyped-call]
+            stalled = time.monotonic()
+            takes = asyncio.gather(*(limiter.take("ap:one", rate) for _ in range(3)))
+            decisions = await asyncio.wait_for(takes, 10)  # none left waiting for ever
+            # Each caller degraded after the socket's timeout, in one failed round trip: the
+            # process's own bucket (full) answered.
+            assert [d.allowed for d in decisions] == [True] * 3
+            assert not limiter.cache.available
+            assert limiter.cache.batch.round_trips == 2
+            await asyncio.sleep(max(0.0, STALL_MS / 1000 + 0.1 - (time.monotonic() - stalled)))
+        finally:
+            await pauser.aclose()
+        # Redis answers again: the batch reconnects.
+        assert await limiter.cache.batch.execute("PING") is True
 
     async def test_the_cache_reads_through_the_batch(self, limiter: Limiter, client: Redis) -> None:
         cache = limiter.cache

@@ -77,7 +77,7 @@ class AutoPipeline:
         self.redis = redis
         self._pending: list[Pending] = []
         self._sending: set[asyncio.Task[None]] = set()
-        # Counters, for tests and benchmarks: round trips made and commands they carried.
+        # Round trips made and the commands they carried: how much a turn batches (tests read them).
         self.round_trips = 0
         self.commands = 0
 
