@@ -6,6 +6,7 @@ from functools import partial
 
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
+from fastapi.telemetry import TelemetryConfig
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import Scope
@@ -154,6 +155,12 @@ def _rate_limit_user(secret: str, scope: Scope) -> str | None:
     return None
 
 
+def _telemetry(enabled: bool) -> TelemetryConfig | None:
+    """FastAPI's OpenTelemetry instrumentation: its defaults when enabled; otherwise off, so a
+    request skips its check for configured providers."""
+    return None if enabled else {"tracing": False, "metrics": False, "logs": False}
+
+
 def periodic_jobs(
     cache: Cache, storage: Storage, gateway: PaymentGateway, settings: Settings
 ) -> list[Job]:
@@ -250,6 +257,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
         docs_url="/api/docs",
         redoc_url=None,
+        telemetry=_telemetry(settings.otel_enabled),
     )
     app.state.settings = settings
     install_error_handlers(app)

@@ -2,10 +2,12 @@
 
 import gzip
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
+from opentelemetry import trace
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
@@ -318,3 +320,40 @@ async def test_a_client_that_leaves_before_the_answer_is_not_a_server_error() ->
     await middleware(scope, receive, send)
     assert seen == []
     assert REQUESTS.labels("GET", "unmatched", "499")._value.get() == before + 1
+
+
+class _RecordingTracer(trace.NoOpTracer):
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+
+    def start_span(self, name: str, *args: Any, **kwargs: Any) -> trace.Span:
+        self.names.append(name)
+        return super().start_span(name, *args, **kwargs)
+
+
+class _RecordingTracerProvider(trace.TracerProvider):
+    """A configured provider, as an OpenTelemetry SDK beside the app would install."""
+
+    def __init__(self) -> None:
+        self.spans: list[str] = []
+
+    def get_tracer(self, *_: Any, **__: Any) -> trace.Tracer:
+        return _RecordingTracer(self.spans)
+
+
+@pytest.mark.parametrize("enabled", [False, True])
+async def test_fastapi_traces_requests_only_when_otel_is_enabled(
+    settings: Settings,
+    migrated: str,  # noqa: ARG001
+    monkeypatch: pytest.MonkeyPatch,
+    enabled: bool,
+) -> None:
+    provider = _RecordingTracerProvider()
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: provider)
+    async with running(settings, routes=add_test_routes, otel_enabled=enabled) as (_, http):
+        response = await http.get("/api/test/small")
+    assert response.status_code == 200
+    assert response.json() == SMALL
+    # Off (the default), a request never asks for a tracer: no span at all.
+    # On, FastAPI opens the request's span (and its operations' spans inside it).
+    assert provider.spans[:1] == (["GET"] if enabled else [])
