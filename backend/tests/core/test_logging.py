@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ import structlog
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fabricloop.core.logging import flush_logs
+from fabricloop.core.logging import UtcTimestamp, flush_logs
 from fabricloop.core.logwriter import LINGER_SECONDS, LineWriter
 from tests.factories import auth_headers, make_user
 from tests.logs import entries, logging_to
@@ -156,3 +156,26 @@ class _CountedOutput:
 
     def close(self) -> None:
         pass
+
+
+class TestTimestamp:
+    @pytest.mark.parametrize(
+        "now",
+        [1_800_000_000.5, 1_800_000_000.000001, 1_800_000_000.999999, 1_800_000_001.0, 0.25],
+    )
+    def test_as_structlogs_iso_utc_stamp(self, now: float) -> None:
+        stamp = UtcTimestamp(clock=lambda: now)(None, "info", {})["timestamp"]
+        expected = datetime.fromtimestamp(now, UTC)
+        assert stamp.endswith("Z")
+        assert len(stamp) == len("2027-01-15T08:00:00.500000Z")  # microseconds always written
+        assert datetime.fromisoformat(stamp) == expected
+
+    def test_the_second_moves_on(self) -> None:
+        times = iter([1_800_000_000.75, 1_800_000_001.25, 1_800_000_061.5])
+        stamper = UtcTimestamp(clock=lambda: next(times))
+        stamps = [stamper(None, "info", {})["timestamp"] for _ in range(3)]
+        assert stamps == [
+            "2027-01-15T08:00:00.750000Z",
+            "2027-01-15T08:00:01.250000Z",
+            "2027-01-15T08:01:01.500000Z",
+        ]

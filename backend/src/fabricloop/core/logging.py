@@ -6,7 +6,8 @@ pipe) never stalls the event loop."""
 
 import atexit
 import logging
-from collections.abc import MutableMapping
+import time
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,28 @@ def _warn_not_warning(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
     return event
 
 
+class UtcTimestamp:
+    """The `timestamp` of a record, as structlog's `TimeStamper(fmt="iso", utc=True)` writes it
+    (`2026-12-06T00:41:58.123456Z`, always with its microseconds), with the date and time of
+    the second formatted once a second: formatted per record it took 2.5 % of a cached read's
+    CPU, each request writing its access line."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        # (second, its text): replaced whole, so a thread never sees one without the other.
+        self._second: tuple[int, str] = (-1, "")
+
+    def __call__(self, _: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+        # Rounded to the microsecond as datetime.fromtimestamp rounds it.
+        second, micro = divmod(round(self.clock() * 1_000_000), 1_000_000)
+        cached = self._second
+        if cached[0] != second:
+            text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+            cached = self._second = (second, text)
+        event["timestamp"] = f"{cached[1]}.{micro:06d}Z"
+        return event
+
+
 def configure_logging(level: str, log_file: Path | None) -> None:
     global _level
     _level = LEVELS[level]
@@ -43,7 +66,7 @@ def configure_logging(level: str, log_file: Path | None) -> None:
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
-        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        UtcTimestamp(),
         _add_request_context,
         _warn_not_warning,
     ]
