@@ -126,6 +126,17 @@ class TestCacheControl:
         written = await client.post("/api/auth/login", json={})
         assert written.headers["cache-control"] == "no-store"
 
+    async def test_a_routes_own_stands_alone(
+        self, client: AsyncClient, session: AsyncSession, seller: User
+    ) -> None:
+        material = await make_material(session, seller)
+        # A public read's family would say "public, no-cache"; the QR code sets its own.
+        qr = await client.get(f"/api/passports/{material.id}/qr.svg")
+        assert qr.status_code == 200
+        assert qr.headers.get_list("cache-control") == ["public, max-age=3600"]
+        head = await client.head(f"/api/passports/{material.id}/qr.svg")
+        assert head.headers.get_list("cache-control") == ["public, max-age=3600"]
+
 
 class TestBodyNotJson:
     @pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe{}", b'{"email": "a@b.c",'])

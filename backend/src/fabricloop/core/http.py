@@ -11,7 +11,6 @@
 import hashlib
 import re
 
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Answers that may be revalidated with an ETag: small JSON bodies, built per request or from
@@ -54,6 +53,28 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
     return any(tag.strip().removeprefix("W/") == opaque for tag in if_none_match.split(","))
 
 
+def _request_headers(scope: Scope) -> tuple[bool, str | None]:
+    """Whether the request carries Authorization, and its If-None-Match: one pass over the raw
+    headers (names arrive lower-cased)."""
+    authorised = False
+    if_none_match = None
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            authorised = True
+        elif name == b"if-none-match":
+            if_none_match = value.decode("latin-1")
+    return authorised, if_none_match
+
+
+def _with_cache_control(message: Message, policy: str | None) -> list[tuple[bytes, bytes]]:
+    """The raw headers of a response start, with `policy` as its Cache-Control unless it set
+    its own."""
+    headers = list(message.get("headers", ()))
+    if policy and not any(name.lower() == b"cache-control" for name, _ in headers):
+        headers.append((b"cache-control", policy.encode("latin-1")))
+    return headers
+
+
 class HttpSemanticsMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -67,21 +88,19 @@ class HttpSemanticsMiddleware:
             scope = {**scope, "method": "GET"}
         method: str = scope["method"]
         path: str = scope["path"]
-        headers = Headers(scope=scope)
-        policy = cache_control(method, path, "authorization" in headers)
+        authorised, if_none_match = _request_headers(scope)
+        policy = cache_control(method, path, authorised)
         etagged = method == "GET" and ETAG_PATHS.match(path) and path not in NOT_ETAGGED
         if not (head or policy or etagged):
             await self.app(scope, receive, send)
             return
         if etagged:
-            await self._with_etag(scope, receive, send, head, policy, headers)
+            await self._with_etag(scope, receive, send, head, policy, if_none_match)
             return
 
         async def send_plain(message: Message) -> None:
             if message["type"] == "http.response.start" and policy:
-                response_headers = MutableHeaders(scope=message)
-                if "cache-control" not in response_headers:
-                    response_headers["Cache-Control"] = policy
+                message["headers"] = _with_cache_control(message, policy)
             elif message["type"] == "http.response.body" and head:
                 if message.get("more_body", False):
                     return
@@ -97,7 +116,7 @@ class HttpSemanticsMiddleware:
         send: Send,
         head: bool,
         policy: str | None,
-        request_headers: Headers,
+        if_none_match: str | None,
     ) -> None:
         """Holds the answer until its body is complete (small JSON), to tag it."""
         start: Message | None = None
@@ -115,20 +134,18 @@ class HttpSemanticsMiddleware:
             if message.get("more_body", False):
                 return
             assert start is not None
-            body = b"".join(chunks)
-            response_headers = MutableHeaders(scope=start)
-            if policy and "cache-control" not in response_headers:
-                response_headers["Cache-Control"] = policy
+            body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            headers = start["headers"] = _with_cache_control(start, policy)
             if start["status"] != 200:
                 await send(start)
                 await send({"type": "http.response.body", "body": b"" if head else body})
                 return
             etag = _etag(body)
-            response_headers["ETag"] = etag
-            if _matches(request_headers.get("if-none-match"), etag):
+            headers.append((b"etag", etag.encode("latin-1")))
+            if _matches(if_none_match, etag):
                 kept = [
                     (name, value)
-                    for name, value in start["headers"]
+                    for name, value in headers
                     if name.lower() not in (b"content-length", b"content-type")
                 ]
                 await send({"type": "http.response.start", "status": 304, "headers": kept})
