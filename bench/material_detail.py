@@ -48,9 +48,22 @@ def _ms(value: str) -> float:
     return round(float(match.group(1)) * _UNITS[match.group(2)], 2)
 
 
-def _wrk(url: str) -> dict[str, Any]:
+# A browser asks for compressed answers: the production server's detail once more, so.
+GZIPPED = ("uvicorn", 2)
+
+
+def _wrk(url: str, *headers: str) -> dict[str, Any]:
+    extra = [option for header in headers for option in ("-H", header)]
     output = subprocess.run(
-        ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION_SECONDS}s", "--latency", url],
+        [
+            "wrk",
+            f"-t{THREADS}",
+            f"-c{CONNECTIONS}",
+            f"-d{DURATION_SECONDS}s",
+            "--latency",
+            *extra,
+            url,
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -129,6 +142,11 @@ def _one_server(
             cpu_check = cpu_calibration() if slowed else None
             trivial_result = _wrk(trivial)
             detail_result = _wrk(detail)
+            gzipped = (
+                _wrk(detail, "Accept-Encoding: gzip, deflate, br")
+                if (kind, workers) == GZIPPED and not slowed
+                else None
+            )
         rss = server_rss(base)
     ratio = detail_result["requests_per_second"] / max(1, trivial_result["requests_per_second"])
     return {
@@ -138,6 +156,7 @@ def _one_server(
         "cpu_check_during": cpu_check,
         "trivial": trivial_result,
         "cached_detail": detail_result,
+        **({"cached_detail_gzip": gzipped} if gzipped else {}),
         "ratio": round(ratio, 3),
         "redis_failures_logged": _redis_timeouts(log, log_start),
         "app_rss_mb": rss,
@@ -175,7 +194,10 @@ def report(result: dict[str, Any]) -> str:
         for key, label in (
             ("trivial", "GET /api/materials/types"),
             ("cached_detail", "GET /api/materials/{id} (cached)"),
+            ("cached_detail_gzip", "the same, Accept-Encoding: gzip"),
         ):
+            if key not in run_:
+                continue
             r = run_[key]
             ratio = f"{run_['ratio']:.0%}" if key == "cached_detail" else ""
             lines.append(
