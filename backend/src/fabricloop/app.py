@@ -237,7 +237,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             if epoch is not None:
-                await stop_epoch(epoch)
+                await stop_epoch(app.state.cache_epoch, epoch)
             use_publisher(previous_publisher)
             await app.state.events.stop()
             use_queue(previous_queue)
