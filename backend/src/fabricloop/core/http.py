@@ -13,6 +13,8 @@ import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from fabricloop.core.asgi import RawHeaders, with_headers
+
 # Answers that may be revalidated with an ETag: small JSON bodies, built per request or from
 # the cache, public (a draft is shown to its owner only, and never stored by a shared cache).
 ETAG_PATHS = re.compile(
@@ -66,13 +68,11 @@ def _request_headers(scope: Scope) -> tuple[bool, str | None]:
     return authorised, if_none_match
 
 
-def _with_cache_control(message: Message, policy: str | None) -> list[tuple[bytes, bytes]]:
+def _with_cache_control(message: Message, policy: str | None) -> RawHeaders:
     """The raw headers of a response start, with `policy` as its Cache-Control unless it set
     its own."""
-    headers = list(message.get("headers", ()))
-    if policy and not any(name.lower() == b"cache-control" for name, _ in headers):
-        headers.append((b"cache-control", policy.encode("latin-1")))
-    return headers
+    defaults = [(b"cache-control", policy.encode("latin-1"))] if policy else []
+    return with_headers(message.get("headers", ()), defaults)
 
 
 class HttpSemanticsMiddleware:

@@ -4,14 +4,14 @@ handler that turns any unexpected exception into a plain 500 without leaking a t
 import os
 import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import orjson
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fabricloop.core import metrics
-from fabricloop.core.asgi import send_json
+from fabricloop.core.asgi import send_json, with_headers
 from fabricloop.core.context import request_id_var, user_id_var
 from fabricloop.core.errors import error_body
 from fabricloop.core.logging import LEVELS
@@ -71,20 +71,6 @@ def route_template(scope: Scope) -> str:
     return "/media/*" if scope["path"].startswith("/media/") else "unmatched"
 
 
-def with_headers(
-    headers: Iterable[tuple[bytes, bytes]],
-    replace: tuple[bytes, bytes],
-    defaults: list[tuple[bytes, bytes]],
-) -> list[tuple[bytes, bytes]]:
-    """A response's raw headers with `replace` set (any of its name removed) and each of
-    `defaults` (lower-case names) added unless the response has one of that name."""
-    result = [(n, v) for n, v in headers if n.lower() != replace[0]]
-    present = {name.lower() for name, _ in result}
-    result.append(replace)
-    result.extend(header for header in defaults if header[0] not in present)
-    return result
-
-
 class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, *, hsts: bool = False, csp: str = APP_CSP) -> None:
         self.app = app
@@ -116,8 +102,8 @@ class RequestContextMiddleware:
                 status = message["status"]
                 message["headers"] = with_headers(
                     message.get("headers", ()),
-                    (b"x-request-id", request_id.encode("latin-1")),
                     self.docs_headers if path.startswith(DOCS_PREFIX) else self.raw_headers,
+                    replace=(b"x-request-id", request_id.encode("latin-1")),
                 )
             await send(message)
 
