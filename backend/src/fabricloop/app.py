@@ -231,7 +231,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.events = EventHub(settings.redis_url)
         await app.state.events.start()
         # Both restored on the way out: another app in the process (a test's) keeps its own.
-        previous_publisher = use_publisher(app.state.redis)
+        previous_publisher = use_publisher(app.state.cache.batch)
         freeze_startup_heap()
         try:
             yield

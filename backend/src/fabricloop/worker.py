@@ -20,7 +20,7 @@ from fabricloop.core.events import use_publisher
 from fabricloop.core.jobs import OUTAGE_ERRORS, Job, Outage, run_job
 from fabricloop.core.mail import SmtpTarget
 from fabricloop.core.queue import create_queue, use_queue
-from fabricloop.core.redis import create_redis
+from fabricloop.core.redis import AutoPipeline, create_redis
 from fabricloop.core.storage import create_storage
 from fabricloop.images import service as images
 from fabricloop.materials import caching
@@ -122,7 +122,7 @@ def build_worker(settings: Settings, queue: Queue, **options: Any) -> Worker[Wor
         periodic(job, outage) for job in periodic_jobs(Cache(redis), storage, gateway, settings)
     ]
     cron = schedules(settings)
-    replaced: list[tuple[Queue | None, Redis | None]] = []
+    replaced: list[tuple[Queue | None, AutoPipeline | None]] = []
 
     async def make_thumbnails(ctx: WorkerContext) -> int:
         return await images.make_thumbnails(
@@ -143,7 +143,7 @@ def build_worker(settings: Settings, queue: Queue, **options: Any) -> Worker[Wor
         ctx["sessionmaker"] = create_sessionmaker(engine)
         ctx["redis"] = redis
         ctx["smtp"] = smtp_target(settings)
-        replaced.append((use_queue(queue), use_publisher(ctx["redis"])))
+        replaced.append((use_queue(queue), use_publisher(AutoPipeline(redis))))
 
     async def shutdown(ctx: WorkerContext) -> None:
         # Put back what the process had (a worker started inside another process's tests).

@@ -4,8 +4,10 @@ the rate limiter and the cache make of it."""
 
 import asyncio
 import time
+import uuid
 from collections.abc import AsyncIterator
 
+import orjson
 import pytest
 from redis.asyncio import Redis
 from redis.asyncio.connection import AbstractConnection
@@ -14,6 +16,7 @@ from redis.exceptions import ResponseError
 
 from fabricloop.config import Settings
 from fabricloop.core.cache import Cache
+from fabricloop.core.events import CHANNEL, Event, publish
 from fabricloop.core.limiter import _TAKE as TAKE_SCRIPT
 from fabricloop.core.limiter import Limiter, Rate
 from fabricloop.core.redis import AutoPipeline, create_redis
@@ -121,6 +124,86 @@ class TestAutoPipeline:
         assert writes == [1]
         assert batch.commands == 1
         assert await client.exists("ap:cancelled") == 0
+
+
+# A script of the test's own: sets KEYS[1] to ARGV[1] and answers the value it replaced.
+SWAP = "local old = redis.call('GET', KEYS[1]); redis.call('SET', KEYS[1], ARGV[1]); return old"
+
+
+class TestScriptsAndEvents:
+    async def test_a_script_rides_in_the_turns_batch(
+        self, client: Redis, writes: list[int]
+    ) -> None:
+        cache = Cache(client)
+        await client.script_load(SWAP)  # as after the script's first run
+        await client.set("ap:a", "before")
+        await client.set("ap:b", "ünï")
+        writes.clear()
+        replies = await asyncio.gather(
+            cache.run_script(SWAP, keys=("ap:a",), args=("after",)),
+            cache.run_script(SWAP, keys=("ap:b",), args=("b",)),
+            cache.get_raw("ap:s"),
+        )
+        assert list(replies) == [b"before", "ünï".encode(), None]
+        assert writes == [3]
+        assert await client.mget("ap:a", "ap:b") == [b"after", b"b"]
+        assert cache.batch.round_trips == 1
+
+    async def test_a_script_redis_lost_is_loaded_again(self, client: Redis) -> None:
+        cache = Cache(client)
+        await client.script_flush()
+        await client.set("ap:a", "before")
+        assert await cache.run_script(SWAP, keys=("ap:a",), args=("after",)) == b"before"
+        assert await client.get("ap:a") == b"after"
+        # Loaded again: the next run is one EVALSHA in the batch.
+        assert await cache.run_script(SWAP, keys=("ap:a",), args=("last",)) == b"after"
+        assert (cache.batch.round_trips, cache.batch.commands) == (2, 2)
+
+    async def test_a_scripts_error_is_its_own(self, client: Redis) -> None:
+        cache = Cache(client)
+        await client.script_load(SWAP)
+        await client.hset("ap:s", "field", "1")  # GET of a hash: WRONGTYPE
+        results = await asyncio.gather(
+            cache.run_script(SWAP, keys=("ap:s",), args=("x",)),
+            cache.batch.execute("INCR", "ap:n"),
+            return_exceptions=True,
+        )
+        assert isinstance(results[0], ResponseError)
+        assert results[1] == 1
+
+    async def test_events_are_published_in_order_in_the_turns_batch(
+        self, client: Redis, writes: list[int]
+    ) -> None:
+        batch = AutoPipeline(client)
+        pubsub = client.pubsub()
+        await pubsub.subscribe(CHANNEL)  # on a connection of its own
+        try:
+            await batch.execute("PING")  # a connection for the batch made, as in a process
+            writes.clear()
+            first, second = Event(uuid.uuid4(), "a", {"n": 1}), Event(uuid.uuid4(), "b", {})
+
+            async def count() -> int:  # another request's command, in the same turn
+                return int(await batch.execute("INCR", "ap:n"))
+
+            await asyncio.gather(publish(batch, [first, second]), count())
+            assert writes == [3]
+            received: list[str] = []
+            deadline = time.monotonic() + 10
+            while len(received) < 2 and time.monotonic() < deadline:
+                message = await pubsub.get_message(timeout=1)
+                if message is not None and message["type"] == "message":
+                    received.append(orjson.loads(message["data"])["name"])
+            assert received == ["a", "b"]
+        finally:
+            await pubsub.aclose()  # type: ignore[no-untyped-call]
+
+    async def test_a_failed_publish_raises(self) -> None:
+        redis = create_redis(DOWN_REDIS)
+        try:
+            with pytest.raises(RedisConnectionError):
+                await publish(AutoPipeline(redis), [Event(uuid.uuid4(), "a", {})])
+        finally:
+            await redis.aclose()
 
 
 STALL_MS = 1500

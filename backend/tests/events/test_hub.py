@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 
 from fabricloop.config import Settings
 from fabricloop.core.events import READ_SECONDS, Event, EventHub, publish
+from fabricloop.core.redis import AutoPipeline
 
 
 @pytest.fixture
@@ -27,7 +28,9 @@ async def hub(settings: Settings) -> AsyncIterator[EventHub]:
 async def test_a_published_event_reaches_its_users_stream(hub: EventHub) -> None:
     reader, other = uuid.uuid4(), uuid.uuid4()
     async with hub.subscribe(reader) as events:
-        await publish(hub.redis, [Event(other, "x", {}), Event(reader, "message", {"n": "é"})])
+        await publish(
+            AutoPipeline(hub.redis), [Event(other, "x", {}), Event(reader, "message", {"n": "é"})]
+        )
         event = await asyncio.wait_for(anext(events), 10)
     assert event == Event(reader, "message", {"n": "é"})
     assert hub.open_streams == 0

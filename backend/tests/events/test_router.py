@@ -153,8 +153,8 @@ class TestLifespan:
         as it found it: when it set None, the streams above never got another event."""
         async with running(settings):
             pass
-        publisher = use_publisher(app.state.redis)
-        assert publisher is app.state.redis
+        publisher = use_publisher(app.state.cache.batch)
+        assert publisher is app.state.cache.batch
 
 
 class TestTicket:

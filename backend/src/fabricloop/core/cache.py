@@ -8,12 +8,15 @@ one the process serves nothing from the cache until the epoch has moved on, whic
 entry written before, in every process."""
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
 from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
+from redis.typing import EncodableT, KeyT
 from starlette.types import Scope
 
 from fabricloop.core.redis import AutoPipeline, RedisServer
@@ -99,6 +102,14 @@ class Cache:
         if script is None:
             script = self._scripts[source] = self.redis.register_script(source)
         return script
+
+    async def run_script(
+        self, source: str, *, keys: Sequence[KeyT], args: Sequence[EncodableT]
+    ) -> Any:
+        """A Lua script's reply, sent in the turn's batch with the other commands of the
+        process (core.redis.AutoPipeline). Errors propagate: the caller decides what a failure
+        means (mark_failed)."""
+        return await self.batch.script(self.script(source), keys, args)
 
     async def get_raw(self, key: str) -> bytes | None:
         if not self.available:

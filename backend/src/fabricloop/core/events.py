@@ -18,6 +18,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.core.db import pending_after_commit
+from fabricloop.core.redis import AutoPipeline
 
 log = structlog.get_logger(__name__)
 
@@ -37,14 +38,16 @@ class Event:
     data: dict[str, Any]
 
 
-# The process's publishing client (the app's and the worker's); None: events are dropped.
-_publisher: Redis | None = None
+# The process's publisher (the app's and the worker's): its PUBLISHes leave in the batch of
+# their turn of the event loop, with the other Redis commands of the process; None: events are
+# dropped.
+_publisher: AutoPipeline | None = None
 
 
-def use_publisher(redis: Redis | None) -> Redis | None:
-    """Set the process's publishing client; returns the one it replaces."""
+def use_publisher(publisher: AutoPipeline | None) -> AutoPipeline | None:
+    """Set the process's publisher; returns the one it replaces."""
     global _publisher
-    previous, _publisher = _publisher, redis
+    previous, _publisher = _publisher, publisher
     return previous
 
 
@@ -52,13 +55,15 @@ def _encode(event: Event) -> bytes:
     return orjson.dumps({"user_id": str(event.user_id), "name": event.name, "data": event.data})
 
 
-async def publish(redis: Redis, events: list[Event]) -> None:
-    if not events:
-        return
-    async with redis.pipeline(transaction=False) as pipe:
-        for event in events:
-            pipe.publish(CHANNEL, _encode(event))
-        await pipe.execute()
+async def publish(publisher: AutoPipeline, events: list[Event]) -> None:
+    """Publish `events` in their order (one batch: one round trip); the first error raised."""
+    replies = await asyncio.gather(
+        *(publisher.execute("PUBLISH", CHANNEL, _encode(event)) for event in events),
+        return_exceptions=True,
+    )
+    for reply in replies:
+        if isinstance(reply, BaseException):
+            raise reply
 
 
 @dataclass
@@ -66,11 +71,11 @@ class _PublishAfterCommit:
     events: list[Event] = field(default_factory=list)
 
     async def __call__(self) -> None:
-        redis = _publisher
-        if redis is None:
+        publisher = _publisher
+        if publisher is None:
             return
         try:
-            await publish(redis, self.events)
+            await publish(publisher, self.events)
         except Exception as error:  # live updates are best effort: the API has the truth
             log.warning("events not published", count=len(self.events), error=str(error)[:200])
 

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from redis.exceptions import NoScriptError, RedisError
+from redis.exceptions import RedisError
 
 from fabricloop.core.cache import Cache, Prefetched
 
@@ -119,12 +119,7 @@ class Limiter:
             keys = (f"rl:{key}",) if read is None else (f"rl:{key}", read)
             args = (rate.capacity, rate.per_second, now, cost)
             try:
-                try:
-                    reply = await self.cache.batch.execute(
-                        "EVALSHA", self._take.sha, len(keys), *keys, *args
-                    )
-                except NoScriptError:  # Redis restarted, or its scripts were flushed
-                    reply = await self._take(keys=keys, args=args)
+                reply = await self.cache.batch.script(self._take, keys, args)
             except (RedisError, OSError) as error:
                 self.cache.mark_failed("ratelimit", error)
             else:

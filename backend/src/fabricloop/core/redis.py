@@ -2,12 +2,14 @@
 degrade (cache misses, rate limits open) instead of failing the request."""
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any
 
 from redis.asyncio import Redis
 from redis.asyncio.connection import AbstractConnection
-from redis.exceptions import ResponseError
-from redis.typing import EncodableT
+from redis.commands.core import AsyncScript
+from redis.exceptions import NoScriptError, ResponseError
+from redis.typing import EncodableT, KeyT
 
 REDIS_SOCKET_TIMEOUT = 0.5
 
@@ -90,6 +92,17 @@ class AutoPipeline:
             loop.call_soon(self._flush)
         self._pending.append((args, future))
         return future
+
+    async def script(
+        self, script: AsyncScript, keys: Sequence[KeyT], args: Sequence[EncodableT]
+    ) -> Any:
+        """A Lua script's reply, its EVALSHA sent in the turn's batch. A script Redis does not
+        know (restarted, or its scripts flushed) goes again through redis-py's own call, which
+        loads it."""
+        try:
+            return await self.execute("EVALSHA", script.sha, len(keys), *keys, *args)
+        except NoScriptError:
+            return await script(keys=keys, args=args)
 
     def _flush(self) -> None:
         batch = [(args, future) for args, future in self._pending if not future.done()]

@@ -126,7 +126,8 @@ async def store_if_unchanged(
     if seen.epoch is None or seen.epoch != cache.epoch or not cache.trusted:
         return False
     try:
-        stored = await cache.script(_STORE_IF_UNCHANGED)(
+        stored = await cache.run_script(
+            _STORE_IF_UNCHANGED,
             keys=(
                 SEARCH_GENERATION_KEY,
                 SEARCH_STOCK_GENERATION_KEY,
@@ -156,7 +157,8 @@ async def listings_changed(
     generation = SEARCH_STOCK_GENERATION_KEY if stock_only else SEARCH_GENERATION_KEY
     per_listing = [key for m in material_ids for key in (material_key(m), shows_key(m))]
     try:
-        await cache.script(_LISTINGS_CHANGED)(
+        await cache.run_script(
+            _LISTINGS_CHANGED,
             keys=(generation, LISTINGS_WAL_KEY, *per_listing),
             args=(
                 "stock" if stock_only else "listings",

@@ -66,7 +66,8 @@ async def store(cache: Cache, seen: Seen, key: str, body: bytes) -> None:
     if not cache.available:
         return
     try:
-        await cache.script(_STORE_IF_COUNTERS)(
+        await cache.run_script(
+            _STORE_IF_COUNTERS,
             keys=(*COUNTERS, key),
             args=(*seen, _stamp(seen) + b"\n" + body, QUOTE_TTL_SECONDS),
         )
