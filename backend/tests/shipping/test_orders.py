@@ -6,11 +6,15 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient
-from sqlalchemy import func, select
+from redis.asyncio import Redis
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
 from fabricloop.materials.models import Material
+from fabricloop.shipping import caching
+from fabricloop.shipping.models import ShippingZone
+from fabricloop.shipping.pricing import Profile, Zone
 from fabricloop.transactions.models import Transaction
 from tests.asserts import assert_error
 from tests.factories import (
@@ -414,3 +418,104 @@ class TestTracking:
         transaction = await self.paid_order(session, denim, buyer)
         response = await self.ship(client, buyer, transaction, carrier="dhl", tracking_number="1")
         assert response.status_code == 403
+
+
+class TestRulesCache:
+    """Orders read the seller's rules from the cache (shipping.caching): what they read, what
+    retires it, and what never gets stored."""
+
+    async def test_orders_are_priced_from_the_cached_rules(
+        self,
+        client: AsyncClient,
+        session: AsyncSession,
+        redis: Redis,
+        seller: User,
+        buyer: User,
+        denim: Material,
+    ) -> None:
+        await put_profile(client, auth_headers(seller))
+        # 100 m weigh 45 kg: 25 + 0.8 x 45 = 61.
+        assert (await place(client, buyer, to_munich(denim, 100)))["shipping_price"] == 61
+        assert await redis.exists(caching.rules_key(seller.id)) == 1
+        # A change behind the application's back is not seen: the rules are the cached ones.
+        await session.execute(
+            update(ShippingZone)
+            .where(ShippingZone.seller_id == seller.id)
+            .values(base_price=Decimal("99"))
+        )
+        assert (await place(client, buyer, to_munich(denim, 100)))["shipping_price"] == 61
+        # A change through the API retires them before it answers: 30 + 36 = 66.
+        await put_profile(client, auth_headers(seller), zones=[zone(base_price=30)])
+        assert (await place(client, buyer, to_munich(denim, 100)))["shipping_price"] == 66
+
+    async def test_a_seller_without_a_profile_is_cached_as_none(
+        self, client: AsyncClient, redis: Redis, seller: User, buyer: User, denim: Material
+    ) -> None:
+        created = await place(client, buyer, to_munich(denim))
+        assert created["shipping_method"] == "arranged_by_seller"
+        assert await redis.exists(caching.rules_key(seller.id)) == 1
+        await put_profile(client, auth_headers(seller))
+        assert (await place(client, buyer, to_munich(denim)))["shipping_price"] == 169
+
+    async def test_a_read_that_raced_a_profile_change_stores_nothing(
+        self, app: Any, redis: Redis, seller: User
+    ) -> None:
+        cache = app.state.cache
+        seen, rules, hit = await caching.read_rules(cache, seller.id)
+        assert seen is not None
+        assert (rules, hit) == (None, False)
+        await redis.incr(caching.SHIPPING_GENERATION_KEY)  # a profile change committed meanwhile
+        await caching.store_rules(cache, seen, seller.id, None)
+        assert await redis.exists(caching.rules_key(seller.id)) == 0
+        # Read afresh, the same store is kept.
+        seen, _, _ = await caching.read_rules(cache, seller.id)
+        assert seen is not None
+        await caching.store_rules(cache, seen, seller.id, None)
+        assert await caching.read_rules(cache, seller.id) == (seen, None, True)
+
+    async def test_rules_come_back_exact_and_of_their_epoch_only(
+        self, app: Any, seller: User
+    ) -> None:
+        cache = app.state.cache
+        rules = Profile(
+            ships_from="PT",
+            handling_days=2,
+            incoterm="DAP",
+            pickup_available=True,
+            zones=(
+                Zone("EU ünï", ("DE", "FR"), Decimal("25.10"), Decimal("0.8"), None, 2, 5),
+                Zone("UK", ("GB",), Decimal("45"), Decimal("1.333"), Decimal("2000.00"), 3, 7),
+            ),
+        )
+        seen, _, _ = await caching.read_rules(cache, seller.id)
+        assert seen is not None
+        await caching.store_rules(cache, seen, seller.id, rules)
+        _, cached, hit = await caching.read_rules(cache, seller.id)
+        assert hit
+        assert cached == rules
+        assert cached is not None
+        assert str(cached.zones[0].base_price) == "25.10"
+        # Stamped with the epoch it was read in: after the epoch moves, a miss.
+        epoch = cache.epoch
+        cache.epoch = epoch + 1
+        try:
+            assert (await caching.read_rules(cache, seller.id))[2] is False
+        finally:
+            cache.epoch = epoch
+
+    async def test_redis_down_orders_are_priced_from_the_database(
+        self,
+        client: AsyncClient,
+        app: Any,
+        redis: Redis,
+        seller: User,
+        buyer: User,
+        denim: Material,
+    ) -> None:
+        await put_profile(client, auth_headers(seller))
+        app.state.cache._down_until = float("inf")
+        try:
+            assert (await place(client, buyer, to_munich(denim)))["shipping_price"] == 169
+        finally:
+            app.state.cache._down_until = 0.0
+        assert await redis.exists(caching.rules_key(seller.id)) == 0

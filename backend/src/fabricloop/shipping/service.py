@@ -100,8 +100,23 @@ async def rules_of(session: AsyncSession, seller_id: uuid.UUID) -> pricing.Profi
     )
 
 
+async def current_rules(
+    session: AsyncSession, cache: Cache, seller_id: uuid.UUID
+) -> pricing.Profile | None:
+    """The seller's rules from the cache (a command in the turn's Redis batch), else from the
+    database, then cached (shipping.caching: a profile change retires them before it returns)."""
+    seen, cached, hit = await caching.read_rules(cache, seller_id)
+    if hit:
+        return cached
+    rules = await rules_of(session, seller_id)
+    if seen is not None:
+        await caching.store_rules(cache, seen, seller_id, rules)
+    return rules
+
+
 async def order_charge(
     session: AsyncSession,
+    cache: Cache,
     seller_id: uuid.UUID,
     country: str | None,
     weight_kg: Decimal,
@@ -112,7 +127,7 @@ async def order_charge(
     """The delivery of an order at the seller's current rules; the caller keeps it on the
     order, so a later profile change never alters a placed order. Raises NotShippedToCountry
     or PickupUnavailable."""
-    rules = await rules_of(session, seller_id)
+    rules = await current_rules(session, cache, seller_id)
     return pricing.charge(rules, country, weight_kg, goods_total, pickup=pickup)
 
 

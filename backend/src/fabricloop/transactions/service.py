@@ -169,6 +169,7 @@ def _price_changed(unit_price: Decimal, currency: str) -> PriceChanged:
 
 async def delivery_of(
     session: AsyncSession,
+    cache: Cache,
     listing: stock.Listing,
     order: "Order",
     address: dict[str, object] | None,
@@ -185,7 +186,7 @@ async def delivery_of(
     weight = quantity_in_kg(order.quantity, listing.unit, listing.kg_per_unit)
     country = None if address is None else str(address["country"])
     delivery = await shipping.order_charge(
-        session, listing.seller_id, country, weight, goods, pickup=pickup
+        session, cache, listing.seller_id, country, weight, goods, pickup=pickup
     )
     if goods + delivery.price > MAX_TOTAL:
         raise field_error("quantity", "The order total is too large.")
@@ -226,7 +227,7 @@ async def create_transaction(
         raise field_error("shipping_address", "Required unless pickup is true.")
     sent_to = data.shipping_address
     address = None if sent_to is None else sent_to.model_dump(mode="json")
-    delivery = await delivery_of(session, listing, order, address, pickup=data.pickup)
+    delivery = await delivery_of(session, cache, listing, order, address, pickup=data.pickup)
     reference = data.purchase_order_reference
     return await place_order(
         session, settings, cache, buyer.id, listing, order, address, delivery, reference
@@ -273,7 +274,7 @@ async def place_order(
     the address, see delivery_of), and reserve its stock (of its lot, if any). An order made
     from an offer may have no address yet (null): the seller then arranges delivery."""
     if delivery is None:
-        delivery = await delivery_of(session, listing, order, shipping_address, pickup=False)
+        delivery = await delivery_of(session, cache, listing, order, shipping_address, pickup=False)
     quantity = order.quantity
     if listing.status != stock.PURCHASABLE or order.available < quantity:
         raise _insufficient(listing, order.lot_code, order.available)
