@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
 from fabricloop.materials.models import Material
+from fabricloop.shipping import caching
 from fabricloop.shipping.models import ShippingZone
 from tests.asserts import assert_error
 from tests.factories import auth_headers, make_lots, make_material
@@ -219,7 +220,12 @@ class TestTradeTerms:
 
 class TestQuoteCache:
     async def test_served_from_the_cache(
-        self, client: AsyncClient, session: AsyncSession, seller: User, denim: Material
+        self,
+        client: AsyncClient,
+        session: AsyncSession,
+        redis: Redis,
+        seller: User,
+        denim: Material,
     ) -> None:
         await put_profile(client, auth_headers(seller))
         first = await quote(client, denim.id, country="DE", quantity=400)
@@ -230,10 +236,15 @@ class TestQuoteCache:
             .values(base_price=Decimal("99"))
         )
         assert await quote(client, denim.id, country="DE", quantity=400) == first
-        # Another quantity is another entry, computed afresh.
+        # Another quantity is another entry, computed afresh from the seller's cached rules
+        # (the orders' own): 401 x 0.45 = 180.45 kg; 25 + 0.8 x 180.45 = 169.36.
         fresh = await quote(client, denim.id, country="DE", quantity=401)
-        # 401 x 0.45 = 180.45 kg; 99 + 0.8 x 180.45 = 243.36
-        assert fresh["shipping_price"] == 243.36
+        assert fresh["shipping_price"] == 169.36
+        # Without them, from the database: 99 + 0.8 x 180.45 = 243.36.
+        await redis.delete(caching.rules_key(seller.id))
+        fresh = await quote(client, denim.id, country="DE", quantity=402)
+        # 402 x 0.45 = 180.9 kg; 99 + 0.8 x 180.9 = 243.72
+        assert fresh["shipping_price"] == 243.72
 
     async def test_profile_change_retires_quotes(
         self, client: AsyncClient, seller: User, denim: Material

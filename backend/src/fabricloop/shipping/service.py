@@ -180,7 +180,7 @@ async def quote(
     # The unit price an order of this quantity pays (its price tier): `free_over` compares it.
     goods = order_total(terms.unit_price(listing.price, listing.price_tiers, quantity), quantity)
     weight = quantity_in_kg(quantity, listing.unit, listing.kg_per_unit)
-    rules = await rules_of(session, listing.seller_id)
+    rules = await current_rules(session, cache, listing.seller_id)
     charge = pricing.charge(rules, country, weight, goods, pickup=pickup)
     days = charge.days_min, charge.days_max
     body = (
