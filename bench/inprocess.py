@@ -1,0 +1,211 @@
+"""The app's own CPU per purchase, in process: 32 tasks call the ASGI app directly (no HTTP
+parsing, no load generator beside it) against the bench database and Redis, and the process's
+CPU time is divided by the purchases made. Throughput on a shared 2-core host moves +-10 %
+between runs with the host's speed; this figure moves less, and alternating two versions of
+the code in the same minutes shows what a change does to a purchase's CPU.
+
+    python -m bench.inprocess [--pay] [--purchases N]
+    python -m bench.inprocess --against /path/to/other/backend/src --pairs 4 [--pay]
+
+The second form runs the code at that path (a `git worktree` of the commit to compare, its
+`backend/src`) and this checkout's alternately, each in a process of its own, and prints
+each run and the medians. Figures are printed, never asserted."""
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+
+TASKS = 32
+WARM_UP_PER_TASK = 20
+SELLERS = 20
+LISTINGS = 200
+
+
+def _configure() -> None:
+    """The app's settings, as bench.env gives its servers (set before the app is built)."""
+    from fabricloop.config import get_settings
+
+    from bench.env import JWT_SECRET, SERVER_SETTINGS, bench_env
+
+    env = bench_env()
+    os.environ.update(
+        {
+            "DATABASE_URL": env.database_url,
+            "REDIS_URL": env.redis_url,
+            "RATE_LIMIT_PER_MINUTE": "1000000000",
+            "RATE_LIMIT_PER_USER_PER_MINUTE": "1000000000",
+            "LOG_LEVEL": "info",
+            "LOG_FILE": "/dev/null",
+            "SEED_DEMO": "false",
+            **SERVER_SETTINGS,
+            "JWT_SECRET": JWT_SECRET,
+        }
+    )
+    get_settings.cache_clear()
+
+
+async def _call(app: Any, path: str, headers: dict[str, str], body: dict[str, Any]) -> Any:
+    """POST `body` to the ASGI app; (status, parsed JSON body)."""
+    raw = json.dumps(body).encode()
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"127.0.0.1"),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(raw)).encode()),
+            *((k.lower().encode(), v.encode()) for k, v in headers.items()),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+        "state": {},
+    }
+    delivered = False
+    response: dict[str, Any] = {"status": None, "body": b""}
+
+    async def receive() -> dict[str, Any]:
+        nonlocal delivered
+        if delivered:
+            await asyncio.Event().wait()  # a client that never disconnects
+        delivered = True
+        return {"type": "http.request", "body": raw, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            response["status"] = message["status"]
+        elif message["type"] == "http.response.body":
+            response["body"] += message.get("body", b"")
+
+    await app(scope, receive, send)
+    return response["status"], json.loads(response["body"] or b"null")
+
+
+async def _measure(purchases: int, pay: bool) -> dict[str, Any]:
+    _configure()
+    import fabricloop
+    from fabricloop.app import create_configured_app
+    from fabricloop.auth import tokens
+    from fabricloop.ops.pgtools import connect
+
+    from bench.env import JWT_SECRET, bench_env
+    from bench.pgbench import delete_bench_users
+    from bench.purchases import ADDRESS, EMAIL, _listings, _logins, _users
+
+    app = create_configured_app()
+    connection = await connect(bench_env().database_url)
+    statuses: dict[str, int] = {}
+    try:
+        async with app.router.lifespan_context(app):
+            sellers = await _users(connection, SELLERS, "manufacturer")
+            buyers = await _users(connection, TASKS, "brand")
+            families = await _logins(connection, buyers)
+            headers = [
+                {
+                    "Authorization": "Bearer "
+                    + tokens.issue(JWT_SECRET, b, "access", 7200, family_id=f)[0]
+                }
+                for b, f in zip(buyers, families, strict=True)
+            ]
+            listings = [str(i) for i in await _listings(connection, sellers, LISTINGS, 1_000_000)]
+
+            async def buy(task: int, count: int) -> None:
+                rng = random.Random(task)
+                for _ in range(count):
+                    body = {"material_id": rng.choice(listings), "quantity": 1}
+                    status, order = await _call(
+                        app,
+                        "/api/transactions",
+                        headers[task],
+                        {**body, "shipping_address": ADDRESS},
+                    )
+                    statuses[f"order {status}"] = statuses.get(f"order {status}", 0) + 1
+                    if pay and status == 201:
+                        keyed = {**headers[task], "Idempotency-Key": secrets.token_hex(16)}
+                        payment = {
+                            "transaction_id": order["transaction_id"],
+                            "payment_method": "pm_card_visa",
+                        }
+                        status, _ = await _call(app, "/api/payments", keyed, payment)
+                        statuses[f"pay {status}"] = statuses.get(f"pay {status}", 0) + 1
+
+            await asyncio.gather(*(buy(t, WARM_UP_PER_TASK) for t in range(TASKS)))
+            statuses.clear()
+            each = max(1, purchases // TASKS)
+            cpu, wall = time.process_time(), time.perf_counter()
+            await asyncio.gather(*(buy(t, each) for t in range(TASKS)))
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    finally:
+        await delete_bench_users(connection, EMAIL)
+        await connection.close()
+    made = each * TASKS
+    return {
+        "code": os.path.dirname(fabricloop.__file__),
+        "purchases": made,
+        "app_cpu_us_per_purchase": round(cpu / made * 1e6),
+        "purchases_per_second": round(made / wall, 1),
+        "statuses": statuses,
+    }
+
+
+def _alternate(other_src: str, pairs: int, arguments: list[str]) -> None:
+    runs: dict[str, list[int]] = {"against": [], "this": []}
+    for pair in range(pairs):
+        for which in ("against", "this"):
+            environment = {**os.environ}
+            if which == "against":
+                environment["PYTHONPATH"] = other_src
+            output = (
+                subprocess.run(
+                    [sys.executable, "-m", "bench.inprocess", *arguments],
+                    env=environment,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                .stdout.strip()
+                .splitlines()[-1]
+            )
+            figures = json.loads(output)
+            runs[which].append(figures["app_cpu_us_per_purchase"])
+            print(f"{time.strftime('%H:%M:%S')} pair {pair + 1} {which}: {output}", flush=True)
+    medians = {which: statistics.median(values) for which, values in runs.items()}
+    change = (medians["this"] - medians["against"]) / medians["against"] * 100
+    print(
+        f"median app CPU per purchase (µs): against {medians['against']}, "
+        f"this {medians['this']} ({change:+.1f} %)"
+    )
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.inprocess", description=__doc__)
+    parser.add_argument("--pay", action="store_true", help="pay each order at once")
+    parser.add_argument("--purchases", type=int, default=1500)
+    parser.add_argument("--against", help="another backend/src to alternate with this one")
+    parser.add_argument("--pairs", type=int, default=4)
+    options = parser.parse_args(argv)
+    if options.against:
+        arguments = ["--purchases", str(options.purchases)] + (["--pay"] if options.pay else [])
+        _alternate(options.against, options.pairs, arguments)
+        return
+    import uvloop
+
+    print(json.dumps(uvloop.run(_measure(options.purchases, options.pay))))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
