@@ -519,3 +519,24 @@ class TestRulesCache:
         finally:
             app.state.cache._down_until = 0.0
         assert await redis.exists(caching.rules_key(seller.id)) == 0
+
+    async def test_rules_another_version_wrote_are_read_afresh(
+        self,
+        client: AsyncClient,
+        app: Any,
+        redis: Redis,
+        seller: User,
+        buyer: User,
+        denim: Material,
+    ) -> None:
+        await put_profile(client, auth_headers(seller))
+        cache = app.state.cache
+        seen, _, _ = await caching.read_rules(cache, seller.id)
+        assert seen is not None
+        epoch, generation = seen
+        key = caching.rules_key(seller.id)
+        for unreadable in (b'{"ships_from": "PT"}', b"[1, 2]", b"not json", b'{"zones": [{}]}'):
+            await redis.set(key, cache.stamp(epoch, b"%d\n%b" % (generation, unreadable)))
+            assert (await place(client, buyer, to_munich(denim, 100)))["shipping_price"] == 61
+            # Stored anew by the order that read them afresh.
+            assert (await caching.read_rules(cache, seller.id))[2] is True

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 import orjson
+import structlog
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +26,8 @@ from fabricloop.core.cache import Cache, as_bytes
 from fabricloop.core.db import after_commit
 from fabricloop.materials.listing_cache import SEARCH_GENERATION_KEY
 from fabricloop.shipping.pricing import Profile, Zone
+
+log = structlog.get_logger(__name__)
 
 QUOTE_TTL_SECONDS = 300
 RULES_TTL_SECONDS = 300
@@ -129,7 +132,12 @@ async def read_rules(
     stamp, _, rules = body.partition(b"\n")
     if stamp != b"%d" % seen[1]:
         return seen, None, False
-    return seen, _decode_rules(orjson.loads(rules)), True
+    try:
+        return seen, _decode_rules(orjson.loads(rules)), True
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, ArithmeticError):
+        # Written by another version of this code (a deploy under way): a miss, stored anew.
+        log.warning("cached shipping rules unreadable", seller_id=str(seller_id))
+        return seen, None, False
 
 
 async def store_rules(
