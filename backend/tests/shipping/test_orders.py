@@ -11,12 +11,15 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
+from fabricloop.core.cache import Cache
+from fabricloop.core.redis import create_redis
 from fabricloop.materials.models import Material
 from fabricloop.shipping import caching
 from fabricloop.shipping.models import ShippingZone
 from fabricloop.shipping.pricing import Profile, Zone
 from fabricloop.transactions.models import Transaction
 from tests.asserts import assert_error
+from tests.core.apps import DOWN_REDIS
 from tests.factories import (
     address,
     auth_headers,
@@ -540,3 +543,17 @@ class TestRulesCache:
             assert (await place(client, buyer, to_munich(denim, 100)))["shipping_price"] == 61
             # Stored anew by the order that read them afresh.
             assert (await caching.read_rules(cache, seller.id))[2] is True
+
+    async def test_an_unreachable_redis_is_a_miss_and_stores_nothing(self, seller: User) -> None:
+        redis = create_redis(DOWN_REDIS)
+        cache = Cache(redis)
+        cache.epoch = 1
+        try:
+            assert await caching.read_rules(cache, seller.id) == (None, None, False)
+            assert not cache.available  # left alone for a while: no timeout per order
+            cache._down_until = 0.0
+            cache.failures_covered = cache.failures  # as if the epoch had moved on
+            await caching.store_rules(cache, (1, 0), seller.id, None)  # never raises
+            assert not cache.available
+        finally:
+            await redis.aclose()

@@ -164,25 +164,23 @@ def _encode_rules(rules: Profile | None) -> dict[str, Any] | None:
     return None if rules is None else asdict(rules)
 
 
+# A zone's money, cached as its exact text.
+_MONEY = ("base_price", "price_per_kg", "free_over")
+
+
 def _decode_rules(value: dict[str, Any] | None) -> Profile | None:
+    """The rules `_encode_rules` wrote; a field this version does not know, or lacks, raises
+    TypeError (the caller's miss)."""
     if value is None:
         return None
     zones = tuple(
         Zone(
-            name=zone["name"],
-            countries=tuple(zone["countries"]),
-            base_price=Decimal(zone["base_price"]),
-            price_per_kg=Decimal(zone["price_per_kg"]),
-            free_over=None if zone["free_over"] is None else Decimal(zone["free_over"]),
-            transit_days_min=zone["transit_days_min"],
-            transit_days_max=zone["transit_days_max"],
+            **{
+                **zone,
+                "countries": tuple(zone["countries"]),
+                **{name: None if zone[name] is None else Decimal(zone[name]) for name in _MONEY},
+            }
         )
         for zone in value["zones"]
     )
-    return Profile(
-        ships_from=value["ships_from"],
-        handling_days=value["handling_days"],
-        incoterm=value["incoterm"],
-        pickup_available=value["pickup_available"],
-        zones=zones,
-    )
+    return Profile(**{**value, "zones": zones})
