@@ -39,6 +39,7 @@ BENCHMARKS = [
     "bench.money",
     "bench.live_updates",
     "bench.roundtrip",
+    "bench.notify",
 ]
 # A quick run's figures are a check, not a record: kept out of bench/results/.
 RESULTS = ROOT / "var" / "bench" / "quick-results" if QUICK else ROOT / "bench" / "results"

@@ -2,6 +2,7 @@
 transport buffers whole responses), fed through Redis pub/sub."""
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 
 import httpx
 import pytest
@@ -11,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fabricloop.config import Settings
 from fabricloop.core.events import use_publisher
+from fabricloop.notifications.models import Notification
+from fabricloop.notifications.service import LIVE_UNREAD_CAP
 from tests.core.apps import running
 from tests.events.helpers import next_event, read_events, users
 from tests.factories import auth_headers, make_user
@@ -85,6 +88,59 @@ class TestStream:
             assert notification["kind"] == "message_received"
             assert notification["unread_count"] == 1
             assert notification["link"] == f"/messages/{writer.id}"
+
+    @pytest.mark.parametrize(
+        ("unread_before", "shown"),
+        [
+            (LIVE_UNREAD_CAP - 2, LIVE_UNREAD_CAP - 1),
+            (LIVE_UNREAD_CAP - 1, LIVE_UNREAD_CAP),
+            (LIVE_UNREAD_CAP + 50, LIVE_UNREAD_CAP),
+        ],
+    )
+    async def test_unread_count_stops_at_the_cap(
+        self,
+        live: str,
+        committed: async_sessionmaker[AsyncSession],
+        committed_client: AsyncClient,
+        unread_before: int,
+        shown: int,
+    ) -> None:
+        """The live count is exact below the cap and the cap above it (not every unread row is
+        counted for each notification); the list still counts them all, read ones aside."""
+        reader, writer = await users(committed, 2)
+        async with committed() as session:
+            for read_at in (None, "2026-01-01T00:00:00Z"):
+                session.add_all(
+                    Notification(
+                        user_id=reader.id,
+                        kind="order_paid",
+                        title=f"Order {n} paid",
+                        body="Ship it",
+                        read_at=None if read_at is None else datetime.fromisoformat(read_at),
+                    )
+                    for n in range(unread_before if read_at is None else 5)
+                )
+            await session.commit()
+        async with (
+            httpx.AsyncClient(base_url=live, timeout=10) as http,
+            http.stream("GET", EVENTS, headers=auth_headers(reader)) as response,
+        ):
+            events = read_events(response)
+            assert await next_event(events) == ("ready", {})
+            sent = await committed_client.post(
+                "/api/messages",
+                json={"recipient_id": str(reader.id), "content": "Samples shipped"},
+                headers=auth_headers(writer),
+            )
+            assert sent.status_code == 201
+            assert (await next_event(events))[0] == "message"
+            name, notification = await next_event(events)
+            assert name == "notification"
+            assert notification["unread_count"] == shown
+        listed = await committed_client.get(
+            "/api/notifications?limit=1", headers=auth_headers(reader)
+        )
+        assert listed.json()["unread_count"] == unread_before + 1
 
     async def test_reading_tells_the_sender(
         self,

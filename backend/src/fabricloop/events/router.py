@@ -31,7 +31,9 @@ messages. Authenticate with the `Authorization: Bearer` header, or (EventSource 
 headers) with `?ticket=` from POST /api/events/ticket. Events:
 
 - `ready` once the stream is open (`{}`);
-- `notification`: a notification as GET /api/notifications lists it, plus `unread_count`;
+- `notification`: a notification as GET /api/notifications lists it, plus `unread_count`
+  (the caller's unread notifications with it, counted up to 100: 100 means 100 or more;
+  GET /api/notifications gives the exact count);
 - `message`: a message sent to or by the caller (`message_id, sender_id, recipient_id,
   content, material_id, sent_at`);
 - `messages_read`: someone read the caller's messages to them (`reader_id`).

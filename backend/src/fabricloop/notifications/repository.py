@@ -14,9 +14,12 @@ from fabricloop.core.leases import claim_due_rows
 from fabricloop.notifications.models import Notification, NotificationSetting, OutboxEmail
 
 # One round trip for a notification: its row, its email in the outbox unless the user turned
-# the kind off (or the account is closed), and the user's unread count. The count's snapshot
-# is taken before the INSERT of the same statement, hence the + 1 for the new (unread) row.
-# Sent through asyncpg (core.db.Direct): every order, payment and message records one or two.
+# the kind off (or the account is closed), and the user's unread count up to :cap. The count's
+# snapshot is taken before the INSERT of the same statement, hence the + 1 for the new (unread)
+# row. It stops at :cap - 1 rows read: counting them all made every order, payment and message
+# to a user cost O(their unread notifications) inside its transaction (0.3 ms at 1,000, 13 ms
+# at 100,000). Sent through asyncpg (core.db.Direct): every order, payment and message records
+# one or two.
 _RECORD = Direct(
     text(
         """
@@ -38,9 +41,11 @@ _RECORD = Direct(
     )
     SELECT notification.id, notification.created_at,
            (SELECT address.email FROM address) AS email,
-           (SELECT count(*) FROM notifications
-            WHERE notifications.user_id = :user_id AND notifications.read_at IS NULL) + 1
-           AS unread_count
+           (SELECT count(*) FROM (
+                SELECT FROM notifications
+                WHERE notifications.user_id = :user_id AND notifications.read_at IS NULL
+                LIMIT :cap - 1
+            ) AS unread) + 1 AS unread_count
     FROM notification
     """
     )
@@ -48,13 +53,27 @@ _RECORD = Direct(
 
 
 async def record(
-    session: AsyncSession, user_id: uuid.UUID, kind: str, title: str, body: str, link: str | None
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    kind: str,
+    title: str,
+    body: str,
+    link: str | None,
+    count_up_to: int,
 ) -> tuple[Notification, str | None, int]:
     """Store a notification and queue its email in one statement: (the notification, the
-    address emailed or None, the user's unread count with it)."""
+    address emailed or None, the user's unread count with it, at most `count_up_to`)."""
     await flush_pending(session)  # the caller's pending rows first, as an ORM insert would
     (row,) = await _RECORD.fetch(
-        session, {"user_id": user_id, "kind": kind, "title": title, "body": body, "link": link}
+        session,
+        {
+            "user_id": user_id,
+            "kind": kind,
+            "title": title,
+            "body": body,
+            "link": link,
+            "cap": count_up_to,
+        },
     )
     notification = Notification(
         id=row["id"],

@@ -29,6 +29,10 @@ from fabricloop.notifications.schemas import (
 SEND_EMAILS = "send_emails"
 MAX_TITLE = 200
 MAX_BODY = 2000
+# A live notification carries the user's unread count up to this (more reads as this): enough
+# for a badge ("99+"), and a user who never opens the list doesn't make every notification sent
+# to them slower. GET /api/notifications counts them all.
+LIVE_UNREAD_CAP = 100
 
 
 def _now() -> datetime:
@@ -53,7 +57,13 @@ async def notify(
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}: add it to notifications.kinds")
     notification, address, unread = await repository.record(
-        session, user_id, kind, _clip(title, MAX_TITLE), _clip(body, MAX_BODY), link
+        session,
+        user_id,
+        kind,
+        _clip(title, MAX_TITLE),
+        _clip(body, MAX_BODY),
+        link,
+        count_up_to=LIVE_UNREAD_CAP,
     )
     if address is not None:
         enqueue_after_commit(session, SEND_EMAILS)
