@@ -4,8 +4,11 @@ CPU time is divided by the purchases made. Throughput on a shared 2-core host mo
 between runs with the host's speed; this figure moves less, and alternating two versions of
 the code in the same minutes shows what a change does to a purchase's CPU.
 
-    python -m bench.inprocess [--pay] [--purchases N]
-    python -m bench.inprocess --against /path/to/other/backend/src --pairs 4 [--pay]
+    python -m bench.inprocess [--pay | --message] [--purchases N]
+    python -m bench.inprocess --against /path/to/other/backend/src --pairs 4 [--pay | --message]
+
+`--message` sends messages (a buyer to the seller of a listing, about it) instead of orders:
+the CPU per message.
 
 The second form runs the code at that path (a `git worktree` of the commit to compare, its
 `backend/src`) and this checkout's alternately, each in a process of its own, and prints
@@ -95,7 +98,7 @@ async def _call(app: Any, path: str, headers: dict[str, str], body: dict[str, An
     return response["status"], json.loads(response["body"] or b"null")
 
 
-async def _measure(purchases: int, pay: bool) -> dict[str, Any]:
+async def _measure(purchases: int, pay: bool, message: bool) -> dict[str, Any]:
     _configure()
     import fabricloop
     from fabricloop.app import create_configured_app
@@ -122,10 +125,26 @@ async def _measure(purchases: int, pay: bool) -> dict[str, Any]:
                 for b, f in zip(buyers, families, strict=True)
             ]
             listings = [str(i) for i in await _listings(connection, sellers, LISTINGS, 1_000_000)]
+            seller_of = {
+                str(row["id"]): str(row["seller_id"])
+                for row in await connection.fetch(
+                    "SELECT id, seller_id FROM materials WHERE id = ANY($1::uuid[])", listings
+                )
+            }
 
             async def buy(task: int, count: int) -> None:
                 rng = random.Random(task)
                 for _ in range(count):
+                    if message:
+                        listing = rng.choice(listings)
+                        note = {
+                            "recipient_id": seller_of[listing],
+                            "material_id": listing,
+                            "content": "Is the jersey still available? A swatch, please.",
+                        }
+                        status, _ = await _call(app, "/api/messages", headers[task], note)
+                        statuses[f"message {status}"] = statuses.get(f"message {status}", 0) + 1
+                        continue
                     body = {"material_id": rng.choice(listings), "quantity": 1}
                     status, order = await _call(
                         app,
@@ -194,17 +213,20 @@ def _alternate(other_src: str, pairs: int, arguments: list[str]) -> None:
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.inprocess", description=__doc__)
     parser.add_argument("--pay", action="store_true", help="pay each order at once")
+    parser.add_argument("--message", action="store_true", help="send messages, not orders")
     parser.add_argument("--purchases", type=int, default=1500)
     parser.add_argument("--against", help="another backend/src to alternate with this one")
     parser.add_argument("--pairs", type=int, default=4)
     options = parser.parse_args(argv)
     if options.against:
-        arguments = ["--purchases", str(options.purchases)] + (["--pay"] if options.pay else [])
+        arguments = ["--purchases", str(options.purchases)]
+        arguments += ["--pay"] if options.pay else []
+        arguments += ["--message"] if options.message else []
         _alternate(options.against, options.pairs, arguments)
         return
     import uvloop
 
-    print(json.dumps(uvloop.run(_measure(options.purchases, options.pay))))
+    print(json.dumps(uvloop.run(_measure(options.purchases, options.pay, options.message))))
 
 
 if __name__ == "__main__":

@@ -10,11 +10,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, insert, select, text, tuple_, update
+from sqlalchemy import Select, Text, Uuid, bindparam, func, insert, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
-from fabricloop.core.db import execute_rowcount
+from fabricloop.core.db import Direct, execute_rowcount
 from fabricloop.materials.models import Material
 from fabricloop.messages.models import Message
 from fabricloop.messages.schemas import PREVIEW_LENGTH
@@ -67,27 +67,56 @@ async def material_visible_to(
     return result.first() is not None
 
 
+# A message stored only if its recipient's account is active and the listing it is about (if
+# any) is one the sender may see, in one round trip; the service asks why when no row comes
+# back. clock_timestamp(), not now(): two messages in one transaction still get an order.
+_SEND = Direct(
+    insert(Message)
+    .from_select(
+        ["sender_id", "recipient_id", "material_id", "content", "created_at"],
+        select(
+            bindparam("sender_id", type_=Uuid),
+            bindparam("recipient_id", type_=Uuid),
+            bindparam("material_id", type_=Uuid),
+            bindparam("content", type_=Text),
+            func.clock_timestamp(),
+        ).where(
+            select(User.id)
+            .where(User.id == bindparam("recipient_id"), User.is_active.is_(True))
+            .exists(),
+            bindparam("material_id").is_(None)
+            | select(Material.id)
+            .where(
+                Material.id == bindparam("material_id"),
+                Material.deleted_at.is_(None),
+                (Material.status != "draft") | (Material.seller_id == bindparam("sender_id")),
+            )
+            .exists(),
+        ),
+    )
+    .returning(Message.id, Message.created_at)
+)
+
+
 async def add_message(
     session: AsyncSession,
     sender_id: uuid.UUID,
     recipient_id: uuid.UUID,
     material_id: uuid.UUID | None,
     content: str,
-) -> tuple[uuid.UUID, datetime]:
-    # clock_timestamp(), not now(): two messages in one transaction still get an order.
-    result = await session.execute(
-        insert(Message)
-        .values(
-            sender_id=sender_id,
-            recipient_id=recipient_id,
-            material_id=material_id,
-            content=content,
-            created_at=func.clock_timestamp(),
-        )
-        .returning(Message.id, Message.created_at)
+) -> tuple[uuid.UUID, datetime] | None:
+    """The new message's (id, sent at), or None when the recipient isn't an active account or
+    the listing isn't one the sender may see (nothing stored)."""
+    row = await _SEND.first(
+        session,
+        {
+            "sender_id": sender_id,
+            "recipient_id": recipient_id,
+            "material_id": material_id,
+            "content": content,
+        },
     )
-    row = result.one()
-    return row.id, row.created_at
+    return None if row is None else (row["id"], row["created_at"])
 
 
 async def unread_count(session: AsyncSession, user_id: uuid.UUID) -> int:
