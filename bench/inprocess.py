@@ -4,11 +4,12 @@ CPU time is divided by the purchases made. Throughput on a shared 2-core host mo
 between runs with the host's speed; this figure moves less, and alternating two versions of
 the code in the same minutes shows what a change does to a purchase's CPU.
 
-    python -m bench.inprocess [--pay | --message] [--purchases N]
-    python -m bench.inprocess --against /path/to/other/backend/src --pairs 4 [--pay | --message]
+    python -m bench.inprocess [--request KIND] [--purchases N]
+    python -m bench.inprocess --against /path/to/other/backend/src --pairs 4 [--request KIND]
 
-`--message` sends messages (a buyer to the seller of a listing, about it) instead of orders:
-the CPU per message.
+KIND: `order` (the default), `pay` (each order paid at once), `message` (a buyer to the seller
+of a listing, about it), `create_listing`, `update_listing` (a seller reprices and restocks
+one of theirs), as bench.writes sends them: the CPU per order, purchase or request.
 
 The second form runs the code at that path (a `git worktree` of the commit to compare, its
 `backend/src`) and this checkout's alternately, each in a process of its own, and prints
@@ -30,6 +31,7 @@ TASKS = 32
 WARM_UP_PER_TASK = 20
 SELLERS = 20
 LISTINGS = 200
+REQUESTS = ("order", "pay", "message", "create_listing", "update_listing")
 
 
 def _configure() -> None:
@@ -55,14 +57,16 @@ def _configure() -> None:
     get_settings.cache_clear()
 
 
-async def _call(app: Any, path: str, headers: dict[str, str], body: dict[str, Any]) -> Any:
-    """POST `body` to the ASGI app; (status, parsed JSON body)."""
+async def _call(
+    app: Any, path: str, headers: dict[str, str], body: dict[str, Any], method: str = "POST"
+) -> Any:
+    """Send `body` to the ASGI app; (status, parsed JSON body)."""
     raw = json.dumps(body).encode()
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
-        "method": "POST",
+        "method": method,
         "scheme": "http",
         "path": path,
         "raw_path": path.encode(),
@@ -98,7 +102,7 @@ async def _call(app: Any, path: str, headers: dict[str, str], body: dict[str, An
     return response["status"], json.loads(response["body"] or b"null")
 
 
-async def _measure(purchases: int, pay: bool, message: bool) -> dict[str, Any]:
+async def _measure(purchases: int, request: str) -> dict[str, Any]:
     _configure()
     import fabricloop
     from fabricloop.app import create_configured_app
@@ -108,6 +112,7 @@ async def _measure(purchases: int, pay: bool, message: bool) -> dict[str, Any]:
     from bench.env import JWT_SECRET, bench_env
     from bench.pgbench import delete_bench_users
     from bench.purchases import ADDRESS, EMAIL, _listings, _logins, _users
+    from bench.writes import LISTING, update_body
 
     app = create_configured_app()
     connection = await connect(bench_env().database_url)
@@ -116,13 +121,15 @@ async def _measure(purchases: int, pay: bool, message: bool) -> dict[str, Any]:
         async with app.router.lifespan_context(app):
             sellers = await _users(connection, SELLERS, "manufacturer")
             buyers = await _users(connection, TASKS, "brand")
-            families = await _logins(connection, buyers)
+            selling = request in ("create_listing", "update_listing")
+            users = [sellers[t % SELLERS] for t in range(TASKS)] if selling else buyers
+            families = await _logins(connection, users)
             headers = [
                 {
                     "Authorization": "Bearer "
-                    + tokens.issue(JWT_SECRET, b, "access", 7200, family_id=f)[0]
+                    + tokens.issue(JWT_SECRET, u, "access", 7200, family_id=f)[0]
                 }
-                for b, f in zip(buyers, families, strict=True)
+                for u, f in zip(users, families, strict=True)
             ]
             listings = [str(i) for i in await _listings(connection, sellers, LISTINGS, 1_000_000)]
             seller_of = {
@@ -131,11 +138,22 @@ async def _measure(purchases: int, pay: bool, message: bool) -> dict[str, Any]:
                     "SELECT id, seller_id FROM materials WHERE id = ANY($1::uuid[])", listings
                 )
             }
+            own = [[i for i in listings if seller_of[i] == str(users[t])] for t in range(TASKS)]
 
             async def buy(task: int, count: int) -> None:
                 rng = random.Random(task)
                 for _ in range(count):
-                    if message:
+                    if request == "create_listing":
+                        status, _ = await _call(app, "/api/materials", headers[task], LISTING)
+                        statuses[f"create {status}"] = statuses.get(f"create {status}", 0) + 1
+                        continue
+                    if request == "update_listing":
+                        path = f"/api/materials/{rng.choice(own[task])}"
+                        change = update_body(rng.randrange(1 << 30))
+                        status, _ = await _call(app, path, headers[task], change, "PUT")
+                        statuses[f"update {status}"] = statuses.get(f"update {status}", 0) + 1
+                        continue
+                    if request == "message":
                         listing = rng.choice(listings)
                         note = {
                             "recipient_id": seller_of[listing],
@@ -153,7 +171,7 @@ async def _measure(purchases: int, pay: bool, message: bool) -> dict[str, Any]:
                         {**body, "shipping_address": ADDRESS},
                     )
                     statuses[f"order {status}"] = statuses.get(f"order {status}", 0) + 1
-                    if pay and status == 201:
+                    if request == "pay" and status == 201:
                         keyed = {**headers[task], "Idempotency-Key": secrets.token_hex(16)}
                         payment = {
                             "transaction_id": order["transaction_id"],
@@ -212,21 +230,18 @@ def _alternate(other_src: str, pairs: int, arguments: list[str]) -> None:
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.inprocess", description=__doc__)
-    parser.add_argument("--pay", action="store_true", help="pay each order at once")
-    parser.add_argument("--message", action="store_true", help="send messages, not orders")
+    parser.add_argument("--request", choices=REQUESTS, default="order")
     parser.add_argument("--purchases", type=int, default=1500)
     parser.add_argument("--against", help="another backend/src to alternate with this one")
     parser.add_argument("--pairs", type=int, default=4)
     options = parser.parse_args(argv)
     if options.against:
-        arguments = ["--purchases", str(options.purchases)]
-        arguments += ["--pay"] if options.pay else []
-        arguments += ["--message"] if options.message else []
+        arguments = ["--purchases", str(options.purchases), "--request", options.request]
         _alternate(options.against, options.pairs, arguments)
         return
     import uvloop
 
-    print(json.dumps(uvloop.run(_measure(options.purchases, options.pay, options.message))))
+    print(json.dumps(uvloop.run(_measure(options.purchases, options.request))))
 
 
 if __name__ == "__main__":

@@ -186,6 +186,27 @@ async def test_load_gives_a_persistent_object_as_the_orm_does(session: AsyncSess
     assert await session.get(User, user.id) is loaded
 
 
+async def test_load_leaves_a_deferred_column_unloaded_as_the_orm_does(
+    session: AsyncSession, material: Material
+) -> None:
+    """A listing's search vector is deferred: the ORM's select(Material) leaves it out, and
+    so does load; every other column is what the ORM reads."""
+    loaded_by_orm = [p.key for p in sa_inspect(Material).column_attrs if not p.deferred]
+    await session.refresh(material)
+    expected = {key: getattr(material, key) for key in loaded_by_orm}
+    session.expunge_all()
+    lock = Direct(select(Material).where(Material.id == bindparam("material_id")).with_for_update())
+    loaded = await lock.load(session, Material, {"material_id": material.id})
+    assert loaded is not None
+    assert "search_vector" in sa_inspect(loaded).unloaded
+    assert {key: getattr(loaded, key) for key in loaded_by_orm} == expected
+    loaded.title = "Renamed jersey"
+    await session.flush()
+    assert await session.scalar(select(Material.title).where(Material.id == material.id)) == (
+        "Renamed jersey"
+    )
+
+
 async def test_load_gives_the_object_the_session_holds(session: AsyncSession) -> None:
     user = await make_user(session, company_name="Before")
     await session.execute(

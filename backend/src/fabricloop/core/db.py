@@ -380,11 +380,14 @@ class Direct:
 
 @functools.cache
 def _fields(mapper: Mapper[Any]) -> dict[str, str]:
-    """Each column attribute of a mapped class: its name on the object -> its column's. A
+    """Each column attribute of a mapped class the ORM loads with it: its name on the object
+    -> its column's. A deferred one is left out (unloaded, as `select(entity)` leaves it). A
     column of a type that converts what it reads (a TypeDecorator) is refused: asyncpg's value
     would not be what the ORM gives."""
     fields = {}
     for prop in mapper.column_attrs:
+        if prop.deferred:
+            continue
         column = prop.columns[0]
         if isinstance(column.type, TypeDecorator):
             raise ValueError(f"Direct.load cannot convert {mapper.class_.__name__}.{prop.key}")

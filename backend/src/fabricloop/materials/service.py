@@ -335,10 +335,10 @@ async def _lot_quantities(
     the lots change. A listing sold by lot takes its quantity from the lots only."""
     sent = data.model_fields_set
     if data.lots is None:
-        current = await repository.material_lots(session, material.id)
+        current = await repository.lot_quantities(session, material.id)
         if current and "quantity" in sent:
             _raise_problems([("quantity", "This listing is sold by lot: change the lots.")])
-        return [lot.quantity for lot in current]
+        return current
     if data.lots and "quantity" in sent:
         _raise_problems([("quantity", "Follows the lots: leave it out when sending lots.")])
     if data.lots:

@@ -4,12 +4,14 @@ listing's stock)."""
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
-from sqlalchemy import column, delete, exists, func, or_, select, table, update
+from sqlalchemy import bindparam, column, delete, exists, func, or_, select, table, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
+from fabricloop.core.db import Direct
 from fabricloop.images.models import Image
 from fabricloop.materials.models import (
     DigitalProductPassport,
@@ -52,15 +54,13 @@ async def get_material_row(session: AsyncSession, material_id: uuid.UUID) -> Mat
     )
 
 
+# Built once and sent through asyncpg (core.db.Direct): every edit of a listing locks it.
+_LOCK = Direct(select(Material).where(Material.id == bindparam("material_id")).with_for_update())
+
+
 async def lock_material(session: AsyncSession, material_id: uuid.UUID) -> Material | None:
     """The material row locked for this transaction, so stock changes queue behind an edit."""
-    result = await session.execute(
-        select(Material)
-        .where(Material.id == material_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return result.scalar_one_or_none()
+    return await _LOCK.load(session, Material, {"material_id": material_id}, populate_existing=True)
 
 
 async def add_material(session: AsyncSession, material: Material) -> Material:
@@ -180,13 +180,29 @@ async def set_images(
         )
 
 
+_LOTS = (
+    select(MaterialLot)
+    .where(MaterialLot.material_id == bindparam("material_id"))
+    .order_by(MaterialLot.position, MaterialLot.lot_code)
+)
+_LOT_QUANTITIES = Direct(
+    select(MaterialLot.quantity)
+    .where(MaterialLot.material_id == bindparam("material_id"))
+    .order_by(MaterialLot.position, MaterialLot.lot_code)
+)
+
+
 async def material_lots(session: AsyncSession, material_id: uuid.UUID) -> list[MaterialLot]:
-    result = await session.execute(
-        select(MaterialLot)
-        .where(MaterialLot.material_id == material_id)
-        .order_by(MaterialLot.position, MaterialLot.lot_code)
-    )
+    result = await session.execute(_LOTS, {"material_id": material_id})
     return list(result.scalars())
+
+
+async def lot_quantities(session: AsyncSession, material_id: uuid.UUID) -> list[Decimal]:
+    """The quantity of each of the listing's lots (none: not sold by lot), in their order."""
+    return [
+        row["quantity"]
+        for row in await _LOT_QUANTITIES.fetch(session, {"material_id": material_id})
+    ]
 
 
 async def replace_lots(
@@ -216,13 +232,16 @@ async def replace_lots(
     )
 
 
+_ADD_PUBLICATION = Direct(
+    insert(MaterialPublication)
+    .values(material_id=bindparam("material_id"))
+    .on_conflict_do_nothing(index_elements=[MaterialPublication.material_id])
+)
+
+
 async def add_publication(session: AsyncSession, material_id: uuid.UUID) -> None:
     """Queue a newly published listing for the saved-search alerts (once while queued)."""
-    await session.execute(
-        insert(MaterialPublication)
-        .values(material_id=material_id)
-        .on_conflict_do_nothing(index_elements=[MaterialPublication.material_id])
-    )
+    await _ADD_PUBLICATION.fetch(session, {"material_id": material_id})
 
 
 async def take_publications(session: AsyncSession, limit: int) -> list[uuid.UUID]:

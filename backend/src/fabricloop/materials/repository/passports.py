@@ -4,11 +4,19 @@ listing, and its log of changes (materials.passport_log writes them)."""
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.materials.models import DigitalProductPassport, PassportChange, SustainabilityMetric
+
+# Built once: every new listing sends it.
+_ADD_PASSPORT = (
+    insert(DigitalProductPassport)
+    .values(material_id=bindparam("material_id"))
+    .on_conflict_do_nothing(index_elements=["material_id"])
+    .returning(DigitalProductPassport)
+)
 
 
 async def add_passport(
@@ -16,12 +24,7 @@ async def add_passport(
 ) -> DigitalProductPassport | None:
     """The material's new passport, read from the INSERT's RETURNING; None when it already
     had one (ON CONFLICT: two requests may both find a legacy material without a passport)."""
-    result = await session.scalars(
-        insert(DigitalProductPassport)
-        .values(material_id=material_id)
-        .on_conflict_do_nothing(index_elements=["material_id"])
-        .returning(DigitalProductPassport)
-    )
+    result = await session.scalars(_ADD_PASSPORT, {"material_id": material_id})
     return result.one_or_none()
 
 
