@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import pytest
 from httpx import AsyncClient
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,6 +45,40 @@ async def test_reports_an_order_that_breaks_it(
     assert [d.transaction_id for d in found] == [bad]
     assert any("charges - refunds" in problem for problem in found[0].problems)
     assert good not in [d.transaction_id for d in found]
+
+
+async def test_an_order_with_entries_but_no_fee_is_checked(
+    session: AsyncSession, seller: User, buyer: User
+) -> None:
+    """Money recorded against an order never settled: checked (and wrong), though the order
+    alone looks untouched."""
+    material = await make_material(session, seller, quantity=Decimal("50"))
+    order = await make_transaction(session, material, buyer)
+    await ledger.record(session, order, ("charge", Decimal("4.35"), "pi_stray"))
+    checked, found = await ledger.reconcile(session)
+    assert checked == 1
+    assert [d.transaction_id for d in found] == [order.id]
+
+
+async def test_every_order_is_checked_once_across_batches(
+    client: AsyncClient,
+    session: AsyncSession,
+    seller: User,
+    buyer: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(ledger, "RECONCILE_BATCH", 2)
+    material = await make_material(session, seller, quantity=Decimal("50"))
+    orders = [await paid_order(client, buyer, material, 1) for _ in range(5)]
+    for _ in range(3):
+        await make_transaction(session, material, buyer)  # pending: not checked
+    bad = sorted(orders)[2]
+    await session.execute(
+        update(Transaction).where(Transaction.id == bad).values(refunded_amount=Decimal("1.00"))
+    )
+    checked, found = await ledger.reconcile(session)
+    assert checked == 5
+    assert [d.transaction_id for d in found] == [bad]
 
 
 class TestProblems:
