@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.materials import passport_log
 from fabricloop.materials.models import DigitalProductPassport, Material, PassportChange
 from tests.factories import make_material, make_user
+from tests.statements import statements_sent
 
 
 async def _bare_material(session: AsyncSession) -> Material:
@@ -50,6 +51,20 @@ class TestCreatePassport:
         assert changes[0].changed_by == material.seller_id
         assert changes[0].changes["origin"] == {"old": None, "new": "IT"}
         assert changes[0].changes["manufacture_date"]["new"] == "2025-03-01"
+
+    async def test_a_new_passport_and_its_change_are_one_statement(
+        self, session: AsyncSession
+    ) -> None:
+        material = await _bare_material(session)
+        async with statements_sent(session) as sent:
+            passport = await passport_log.create_passport(session, material)
+        assert [statement.split()[0] for statement in sent] == ["WITH"]
+        stored = await session.scalar(
+            select(DigitalProductPassport.created_at).where(
+                DigitalProductPassport.id == passport.id
+            )
+        )
+        assert (passport.material_id, passport.created_at) == (material.id, stored)
 
 
 class TestRecordChange:

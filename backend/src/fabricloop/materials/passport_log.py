@@ -51,23 +51,16 @@ async def list_metrics(
 async def create_passport(session: AsyncSession, material: Material) -> DigitalProductPassport:
     """The passport of a new material (idempotent), with a `created` change holding its
     initial values."""
-    passport = await passport_repository.add_passport(session, material.id)
+    initial = {
+        name: {"old": None, "new": value} for name, value in passport_values(material).items()
+    }
+    passport = await passport_repository.add_passport_created(
+        session, material.id, material.seller_id, jsonable_encoder(initial)
+    )
     if passport is None:
         existing = await passport_repository.get_passport(session, material.id)
         assert existing is not None
         return existing
-    initial = {
-        name: {"old": None, "new": value} for name, value in passport_values(material).items()
-    }
-    await passport_repository.add_change(
-        session,
-        PassportChange(
-            passport_id=passport.id,
-            changed_by=material.seller_id,
-            kind="created",
-            changes=jsonable_encoder(initial),
-        ),
-    )
     return passport
 
 

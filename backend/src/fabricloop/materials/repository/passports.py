@@ -3,11 +3,13 @@ listing, and its log of changes (materials.passport_log writes them)."""
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import String, Uuid, bindparam, func, literal, select, update
+from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fabricloop.core.db import Direct, flush_pending
 from fabricloop.materials.models import DigitalProductPassport, PassportChange, SustainabilityMetric
 
 # Built once: every new listing sends it.
@@ -26,6 +28,47 @@ async def add_passport(
     had one (ON CONFLICT: two requests may both find a legacy material without a passport)."""
     result = await session.scalars(_ADD_PASSPORT, {"material_id": material_id})
     return result.one_or_none()
+
+
+# A new listing's passport and its `created` change in one round trip (the change only when
+# the passport is new: ON CONFLICT leaves the CTE empty). Built once, sent through asyncpg.
+_NEW_PASSPORT = (
+    insert(DigitalProductPassport)
+    .values(material_id=bindparam("material_id", type_=Uuid))
+    .on_conflict_do_nothing(index_elements=["material_id"])
+    .returning(*DigitalProductPassport.__table__.columns)
+    .cte("passport")
+)
+_CREATED = (
+    insert(PassportChange)
+    .from_select(
+        ["passport_id", "changed_by", "kind", "changes"],
+        select(
+            _NEW_PASSPORT.c.id,
+            bindparam("changed_by", type_=Uuid),
+            literal("created", String),
+            bindparam("changes", type_=JSONB),
+        ),
+    )
+    .cte("created")
+)
+_ADD_PASSPORT_CREATED = Direct(select(_NEW_PASSPORT).add_cte(_CREATED))
+
+
+async def add_passport_created(
+    session: AsyncSession,
+    material_id: uuid.UUID,
+    changed_by: uuid.UUID | None,
+    changes: dict[str, Any],
+) -> DigitalProductPassport | None:
+    """The material's new passport with its `created` change holding `changes` (JSON-ready);
+    None, and no change, when it had one already."""
+    await flush_pending(session)  # the material's row first, as an ORM insert would
+    return await _ADD_PASSPORT_CREATED.load(
+        session,
+        DigitalProductPassport,
+        {"material_id": material_id, "changed_by": changed_by, "changes": changes},
+    )
 
 
 async def get_passport(
