@@ -41,10 +41,21 @@ class HistoryRow:
     read_at: datetime | None
 
 
+# Who may be written to, and which listing a message may be about: the INSERT below checks
+# both, and the service asks them again, one at a time, to say why it stored nothing.
+_ACTIVE_RECIPIENT = select(User.id).where(
+    User.id == bindparam("recipient_id", type_=Uuid), User.is_active.is_(True)
+)
+_VISIBLE_LISTING = select(Material.id).where(
+    Material.id == bindparam("material_id", type_=Uuid),
+    Material.deleted_at.is_(None),
+    # Anyone's live listing, or the sender's own draft.
+    (Material.status != "draft") | (Material.seller_id == bindparam("sender_id", type_=Uuid)),
+)
+
+
 async def active_user_exists(session: AsyncSession, user_id: uuid.UUID) -> bool:
-    result = await session.execute(
-        select(User.id).where(User.id == user_id, User.is_active.is_(True))
-    )
+    result = await session.execute(_ACTIVE_RECIPIENT, {"recipient_id": user_id})
     return result.first() is not None
 
 
@@ -58,11 +69,7 @@ async def material_visible_to(
 ) -> bool:
     """A listing anyone may see (not deleted, not someone else's draft)."""
     result = await session.execute(
-        select(Material.id).where(
-            Material.id == material_id,
-            Material.deleted_at.is_(None),
-            (Material.status != "draft") | (Material.seller_id == user_id),
-        )
+        _VISIBLE_LISTING, {"material_id": material_id, "sender_id": user_id}
     )
     return result.first() is not None
 
@@ -81,17 +88,8 @@ _SEND = Direct(
             bindparam("content", type_=Text),
             func.clock_timestamp(),
         ).where(
-            select(User.id)
-            .where(User.id == bindparam("recipient_id"), User.is_active.is_(True))
-            .exists(),
-            bindparam("material_id").is_(None)
-            | select(Material.id)
-            .where(
-                Material.id == bindparam("material_id"),
-                Material.deleted_at.is_(None),
-                (Material.status != "draft") | (Material.seller_id == bindparam("sender_id")),
-            )
-            .exists(),
+            _ACTIVE_RECIPIENT.exists(),
+            bindparam("material_id").is_(None) | _VISIBLE_LISTING.exists(),
         ),
     )
     .returning(Message.id, Message.created_at)

@@ -185,11 +185,7 @@ _LOTS = (
     .where(MaterialLot.material_id == bindparam("material_id"))
     .order_by(MaterialLot.position, MaterialLot.lot_code)
 )
-_LOT_QUANTITIES = Direct(
-    select(MaterialLot.quantity)
-    .where(MaterialLot.material_id == bindparam("material_id"))
-    .order_by(MaterialLot.position, MaterialLot.lot_code)
-)
+_LOT_QUANTITIES = Direct(_LOTS.with_only_columns(MaterialLot.quantity))
 
 
 async def material_lots(session: AsyncSession, material_id: uuid.UUID) -> list[MaterialLot]:

@@ -12,13 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.core.db import Direct, flush_pending
 from fabricloop.materials.models import DigitalProductPassport, PassportChange, SustainabilityMetric
 
-# Built once: every new listing sends it.
-_ADD_PASSPORT = (
+# A material's passport unless it has one (two requests may both find a legacy material
+# without one); built once.
+_INSERT_PASSPORT = (
     insert(DigitalProductPassport)
-    .values(material_id=bindparam("material_id"))
+    .values(material_id=bindparam("material_id", type_=Uuid))
     .on_conflict_do_nothing(index_elements=["material_id"])
-    .returning(DigitalProductPassport)
 )
+_ADD_PASSPORT = _INSERT_PASSPORT.returning(DigitalProductPassport)
 
 
 async def add_passport(
@@ -32,12 +33,8 @@ async def add_passport(
 
 # A new listing's passport and its `created` change in one round trip (the change only when
 # the passport is new: ON CONFLICT leaves the CTE empty). Built once, sent through asyncpg.
-_NEW_PASSPORT = (
-    insert(DigitalProductPassport)
-    .values(material_id=bindparam("material_id", type_=Uuid))
-    .on_conflict_do_nothing(index_elements=["material_id"])
-    .returning(*DigitalProductPassport.__table__.columns)
-    .cte("passport")
+_NEW_PASSPORT = _INSERT_PASSPORT.returning(*DigitalProductPassport.__table__.columns).cte(
+    "passport"
 )
 _CREATED = (
     insert(PassportChange)
