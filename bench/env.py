@@ -75,7 +75,7 @@ TUNED_POSTGRES = {
     "shared_buffers": "2GB",
     "effective_cache_size": "8GB",
     "random_page_cost": "1.1",
-    # The servers a run shares stay up, each holding its pool's connections (up to 30 per app
+    # The servers a run shares stay up, each holding its pool's connections (up to 40 per app
     # process), while pgbench opens 64 more: the default 100 is not enough.
     "max_connections": "400",
 }

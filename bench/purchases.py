@@ -325,11 +325,13 @@ def report(result: dict[str, Any]) -> str:
         "checked: listed = left + held by orders, never negative, and every 201 is stored. "
         "CPU per purchase: the app's worker processes, the PostgreSQL server (all its "
         "processes: the bench's own server, nothing else uses it) and the load generator "
-        "(/proc counters); RSS of each app worker after the scenario.",
+        "(/proc counters); RSS of each app worker after the scenario; PostgreSQL sessions "
+        "opened during it (`pg_stat_database`): the app's pools keep their connections, so "
+        "more than a few means connections closed and opened again under load.",
         "",
         "| scenario | purchases/s | request | p50 ms | p90 ms | p99 ms | statuses "
-        "| CPU ms/purchase app, db, client | RSS MB | oversold |",
-        "| --- | ---: | --- | ---: | ---: | ---: | --- | --- | --- | --- |",
+        "| CPU ms/purchase app, db, client | RSS MB | sessions | oversold |",
+        "| --- | ---: | --- | ---: | ---: | ---: | --- | --- | --- | ---: | --- |",
     ]
     for name, *_ in SCENARIOS:
         figures = result.get(name)
@@ -347,9 +349,10 @@ def report(result: dict[str, Any]) -> str:
                     f"{usage['app_cpu_ms_per_request']}, {usage['db_cpu_ms_per_request']}, "
                     f"{usage['client_cpu_ms_per_request']} | "
                     f"{', '.join(str(x) for x in usage['app_rss_mb'])} | "
+                    f"{usage.get('db_sessions_opened', '')} | "
                     f"{oversold} ({check['units_sold']} units) |"
                     if first
-                    else "| | |"
+                    else "| | | |"
                 )
             )
     sequential = result.get("sequential")

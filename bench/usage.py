@@ -4,6 +4,7 @@ from the kernel's counters (/proc/<pid>/stat); and the memory (RSS) of each app 
 shared machine throughput depends on the neighbours; the CPU each request costs much less so,
 which makes it the figure to compare runs by."""
 
+import asyncio
 import contextlib
 import os
 import time
@@ -102,18 +103,31 @@ class Meter:
     async def start(self) -> None:
         self._app = {p: cpu_ms(p) for p in [self.server_pid, *descendants(self.server_pid)]}
         self._db = server_cpu_ms(await postgres_pids(self.connection))
+        self._sessions = await self._sessions_so_far()
         self._me = time.process_time()
+
+    async def _sessions_so_far(self) -> int:
+        """Sessions PostgreSQL has opened on the bench database since its statistics were
+        reset: a pool that closes connections under load and opens new ones shows here."""
+        sessions: int = await self.connection.fetchval(
+            "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+        )
+        return sessions
 
     async def stop(self, requests: int) -> dict[str, float | list[float]]:
         """CPU per request since start(), RSS of each app process and the load average now."""
         me = (time.process_time() - self._me) * 1000
         app = sum(cpu_ms(p) - self._app.get(p, 0.0) for p in self._app)
         db = server_cpu_ms(await postgres_pids(self.connection)) - self._db
+        # The statistics collector lags its backends by up to a second.
+        await asyncio.sleep(1.1)
+        sessions = await self._sessions_so_far() - self._sessions
         per = max(1, requests)
         return {
             "app_cpu_ms_per_request": round(app / per, 2),
             "db_cpu_ms_per_request": round(db / per, 2),
             "client_cpu_ms_per_request": round(me / per, 2),
+            "db_sessions_opened": sessions,
             "app_rss_mb": [rss_mb(p) for p in app_processes(self.server_pid)],
             "load_average": [round(x, 2) for x in os.getloadavg()],
         }

@@ -471,11 +471,13 @@ def report(result: dict[str, Any]) -> str:
         "answers. pgbench then replays each endpoint's SQL (bench/pgbench/, `-M prepared`, "
         "the same clients): app / database is the share of the database's ceiling the app "
         "reaches. CPU per request: the app's workers, PostgreSQL, the load generator; RSS of "
-        "each app worker after the scenario; load average (1, 5, 15 min) at its end.",
+        "each app worker after the scenario; PostgreSQL sessions opened during it "
+        "(`pg_stat_database`); load average (1, 5, 15 min) at its end.",
         "",
         "| endpoint | app req/s | p50 ms | p99 ms | errors | stored as answered "
-        "| pgbench tx/s | app / database | CPU ms/request app, db, client | RSS MB | load |",
-        "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- | --- | --- |",
+        "| pgbench tx/s | app / database | CPU ms/request app, db, client | RSS MB | sessions "
+        "| load |",
+        "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- | --- | ---: | --- |",
     ]
     pgbench = result.get("pgbench", {})
     for name, figures in result["scenarios"].items():
@@ -491,6 +493,7 @@ def report(result: dict[str, Any]) -> str:
             f"{ratio} | {usage['app_cpu_ms_per_request']}, {usage['db_cpu_ms_per_request']}, "
             f"{usage['client_cpu_ms_per_request']} | "
             f"{', '.join(str(x) for x in usage['app_rss_mb'])} | "
+            f"{usage.get('db_sessions_opened', '')} | "
             f"{', '.join(str(x) for x in usage['load_average'])} |"
         )
     checks = [

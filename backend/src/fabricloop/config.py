@@ -31,7 +31,11 @@ class Settings(BaseSettings):
     # A streaming replica for searches; used only once it has replayed every listing change
     database_read_url: str | None = None
     redis_url: str | None = None
-    db_pool_size: int = Field(20, ge=1, le=200)
+    # Connections the pool keeps open: as many as one process's requests use at once. A
+    # connection returned while this many are idle is closed (SQLAlchemy's QueuePool), and the
+    # next burst opens a new one: a PostgreSQL backend started and every statement prepared
+    # again (docs/performance.md, fifteenth round).
+    db_pool_size: int = Field(30, ge=1, le=200)
     db_max_overflow: int = Field(10, ge=0, le=200)
     db_pool_timeout_seconds: float = Field(5.0, gt=0)
     db_statement_timeout_ms: int = Field(15000, ge=100)
