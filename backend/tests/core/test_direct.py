@@ -8,8 +8,21 @@ from decimal import Decimal
 
 import pytest
 from fastapi import FastAPI, Request
-from sqlalchemy import Column, Integer, MetaData, Table, bindparam, insert, select, text, update
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    Table,
+    Uuid,
+    any_,
+    bindparam,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -221,6 +234,32 @@ async def test_load_gives_the_object_the_session_holds(session: AsyncSession) ->
     assert await USER.load(session, User, {"user_id": user.id}) is user
     assert user.company_name == "After"
     assert not session.is_modified(user)
+
+
+USERS_OF = (
+    select(User).where(User.id == any_(bindparam("user_ids", type_=ARRAY(Uuid)))).order_by(User.id)
+)
+USERS = Direct(USERS_OF)
+
+
+async def test_load_all_gives_every_row_as_the_orm_does(session: AsyncSession) -> None:
+    held = await make_user(session, company_name="Held")
+    other = await make_user(session, company_name="Sofia Textil \u00e9 ☃")
+    expected = _columns(other)
+    session.expunge(other)
+    ids = [held.id, other.id, uuid.uuid4()]
+    loaded = await USERS.load_all(session, User, {"user_ids": ids})
+    by_orm = (await session.scalars(USERS_OF, {"user_ids": ids})).all()
+    assert loaded == by_orm  # the same objects, in the statement's order
+    assert {user.id for user in loaded} == {held.id, other.id}
+    # The object the session held is the one given; the other is new, persistent, clean.
+    assert held in loaded
+    fresh = next(user for user in loaded if user.id == other.id)
+    assert fresh is not other
+    assert sa_inspect(fresh).persistent
+    assert not session.dirty
+    assert _columns(fresh) == expected
+    assert await USERS.load_all(session, User, {"user_ids": [uuid.uuid4()]}) == []
 
 
 async def test_load_populate_existing_takes_the_row_over_what_the_session_holds(

@@ -3,24 +3,29 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Uuid, any_, bindparam, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
 from fabricloop.companies.models import Company
+from fabricloop.core.db import Direct
 
 
 async def get(session: AsyncSession, user_id: uuid.UUID) -> Company | None:
     return await session.get(Company, user_id)
 
 
-# Built once: every paid order's invoice names its parties.
-_OF_USERS = select(Company).where(Company.user_id.in_(bindparam("user_ids", expanding=True)))
+# Every paid order's invoice names its parties: built once, sent through asyncpg (`Direct`),
+# the users as one array parameter (`Direct` expands no IN list).
+_OF_USERS = Direct(
+    select(Company).where(Company.user_id == any_(bindparam("user_ids", type_=ARRAY(Uuid))))
+)
 
 
 async def get_many(session: AsyncSession, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, Company]:
-    result = await session.scalars(_OF_USERS, {"user_ids": user_ids})
-    return {company.user_id: company for company in result}
+    found = await _OF_USERS.load_all(session, Company, {"user_ids": user_ids})
+    return {company.user_id: company for company in found}
 
 
 async def lock(session: AsyncSession, user_id: uuid.UUID) -> Company | None:

@@ -358,24 +358,45 @@ class Direct:
         row written without the unit of work, as the ORM's flush would have left it). No ORM
         event fires (the app listens to none). A user's one-row read costs 130 us less CPU
         this way than through the ORM."""
-        mapper = sa_inspect(entity)
+        mapper: Mapper[Entity] = sa_inspect(entity)
         fields = _fields(mapper)
         row = await self.first(session, params)
         if row is None:
             return None
-        identity = mapper.identity_key_from_primary_key(
-            [row[column.name] for column in mapper.primary_key]
-        )
-        held = session.sync_session.identity_map.get(identity)
-        if held is not None:
-            expired = sa_inspect(held).expired_attributes
-            for name in fields.keys() if populate_existing else expired & fields.keys():
-                set_committed_value(held, name, row[fields[name]])
-            return cast("Entity", held)
-        instance = entity(**{name: row[column] for name, column in fields.items()})
-        make_transient_to_detached(instance)
-        session.add(instance)
-        return instance
+        return _persistent(session, mapper, fields, row, populate_existing)
+
+    async def load_all(
+        self, session: AsyncSession, entity: type[Entity], params: dict[str, Any]
+    ) -> list[Entity]:
+        """Every row as a persistent `entity`, each as `load` gives the first (without
+        `populate_existing`): what `session.scalars(select(entity))` gives."""
+        mapper: Mapper[Entity] = sa_inspect(entity)
+        fields = _fields(mapper)
+        rows = await self.fetch(session, params)
+        return [_persistent(session, mapper, fields, row, False) for row in rows]
+
+
+def _persistent(
+    session: AsyncSession,
+    mapper: Mapper[Entity],
+    fields: dict[str, str],
+    row: Any,
+    populate_existing: bool,
+) -> Entity:
+    """The object of the session for `row` (Direct.load)."""
+    identity = mapper.identity_key_from_primary_key(
+        tuple(row[column.name] for column in mapper.primary_key)
+    )
+    held = session.sync_session.identity_map.get(identity)
+    if held is not None:
+        expired = sa_inspect(held).expired_attributes
+        for name in fields.keys() if populate_existing else expired & fields.keys():
+            set_committed_value(held, name, row[fields[name]])
+        return held
+    instance: Entity = mapper.class_(**{name: row[column] for name, column in fields.items()})
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
 
 
 @functools.cache
