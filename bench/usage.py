@@ -119,7 +119,7 @@ class Meter:
         me = (time.process_time() - self._me) * 1000
         app = sum(cpu_ms(p) - self._app.get(p, 0.0) for p in self._app)
         db = server_cpu_ms(await postgres_pids(self.connection)) - self._db
-        # The statistics collector lags its backends by up to a second.
+        # A backend reports its statistics when it goes idle, at most once a second.
         await asyncio.sleep(1.1)
         sessions = await self._sessions_so_far() - self._sessions
         per = max(1, requests)
