@@ -383,7 +383,8 @@ def _persistent(
     row: Any,
     populate_existing: bool,
 ) -> Entity:
-    """The object of the session for `row` (Direct.load)."""
+    """The session's object for `row` (Direct.load and load_all): the one it holds, its
+    expired attributes (all, with `populate_existing`) taken from the row, else a new one."""
     identity = mapper.identity_key_from_primary_key(
         tuple(row[column.name] for column in mapper.primary_key)
     )
