@@ -182,7 +182,8 @@ def _serve(settings: Settings) -> None:
         port=settings.port,
         workers=settings.workers,
         loop="uvloop",
-        http="httptools",
+        # httptools, a response's head and body sent in one write (core/httpwrites.py).
+        http="fabricloop.core.httpwrites:CoalescingHttpToolsProtocol",
         log_config=None,
         # X-Forwarded-For is judged by our own middleware against TRUSTED_PROXIES.
         proxy_headers=False,

@@ -2,8 +2,10 @@
 empty database, the API answering, and Ctrl-C stopping everything it started."""
 
 import os
+import re
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -161,3 +163,45 @@ def test_several_workers_each_listen_on_their_own_socket(
         server.send_signal(signal.SIGINT)
         output, _ = server.communicate(timeout=60)
     assert server.returncode == 0, output[-3000:]
+
+
+def test_the_app_answers_each_request_in_one_segment(
+    tmp_path: Path, service_urls: tuple[str, str]
+) -> None:
+    """`serve` runs uvicorn with the protocol that sends a response's head and body in one
+    write (core/httpwrites.py): each answer of a keep-alive connection, a JSON one and an
+    error, arrives in one TCP segment, by the kernel's count (tcpi_data_segs_in, TCP_INFO)."""
+    server, port = _serve_on(tmp_path, service_urls, "--no-worker")
+    try:
+        _wait_healthy(f"http://127.0.0.1:{port}", server, 120)
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            sock.settimeout(10)
+            for path, status in [("/api/materials/types", b"200"), ("/api/nowhere", b"404")] * 3:
+                before = _data_segments_in(sock)
+                sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+                answer = _one_response(sock)
+                time.sleep(0.05)  # anything more the server sent would have arrived
+                assert answer.startswith(b"HTTP/1.1 " + status)
+                assert _data_segments_in(sock) - before == 1
+    finally:
+        server.send_signal(signal.SIGINT)
+        output, _ = server.communicate(timeout=60)
+    assert server.returncode == 0, output[-3000:]
+
+
+def _data_segments_in(sock: socket.socket) -> int:
+    """struct tcp_info (linux/tcp.h): tcpi_data_segs_in, the segments received holding data."""
+    info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 256)
+    return int(struct.unpack_from("I", info, 152)[0])
+
+
+def _one_response(sock: socket.socket) -> bytes:
+    """One response with a Content-Length, read whole."""
+    received = b""
+    while b"\r\n\r\n" not in received:
+        received += sock.recv(65536)
+    head, _, body = received.partition(b"\r\n\r\n")
+    length = int(re.search(rb"(?im)^content-length: *(\d+)", head).group(1))  # type: ignore[union-attr]
+    while len(body) < length:
+        body += sock.recv(65536)
+    return received
