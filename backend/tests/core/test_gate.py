@@ -1,6 +1,6 @@
-"""The keyed gate: one holder per key, turns in arrival order, other keys independent, a turn
-that takes too long refused without running the body, and nothing kept once nobody holds or
-waits for a key."""
+"""The keyed gate: one holder per key (or as many as it is made for), turns in arrival order,
+other keys independent, a turn that takes too long refused without running the body, and
+nothing kept once nobody holds or waits for a key."""
 
 import asyncio
 
@@ -30,6 +30,42 @@ async def test_one_holder_per_key_in_arrival_order() -> None:
     await asyncio.gather(*tasks)
     assert order == list(range(20))
     assert len(gate) == 0
+
+
+@pytest.mark.parametrize("holders", [2, 3])
+async def test_several_holders_at_once_in_arrival_order(holders: int) -> None:
+    gate = KeyedGate(holders=holders)
+    entered: list[int] = []
+    inside = 0
+    most_inside = 0
+    all_in = asyncio.Event()
+
+    async def buyer(number: int) -> None:
+        nonlocal inside, most_inside
+        async with gate.hold("listing", wait_seconds=5):
+            inside += 1
+            most_inside = max(most_inside, inside)
+            entered.append(number)
+            if number == holders - 1:
+                all_in.set()  # the first `holders` are in together, none waiting for another
+            await all_in.wait()
+            await asyncio.sleep(0.001)
+            inside -= 1
+
+    tasks = []
+    for number in range(20):
+        tasks.append(asyncio.create_task(buyer(number)))
+        await asyncio.sleep(0)  # each one arrives after the one before it
+    async with asyncio.timeout(5):
+        await asyncio.gather(*tasks)
+    assert entered == list(range(20))
+    assert most_inside == holders
+    assert len(gate) == 0
+
+
+def test_a_gate_lets_someone_through() -> None:
+    with pytest.raises(ValueError, match="at least one holder"):
+        KeyedGate(holders=0)
 
 
 async def test_other_keys_do_not_wait() -> None:

@@ -1,6 +1,7 @@
 """Races against real PostgreSQL: every request commits on its own connection."""
 
 import asyncio
+import contextlib
 from decimal import Decimal
 
 import pytest
@@ -161,8 +162,10 @@ async def test_a_turn_at_a_busy_listing_that_waits_too_long_is_503(
         material_id=material.id, quantity=Decimal(1), shipping_address=ShippingAddress(**ADDRESS)
     )
     hurried = settings.model_copy(update={"db_statement_timeout_ms": 100})
-    # Another buyer's turn, not ending.
-    async with stock_turns.in_turn(material.id, 5), committed() as session:
+    # Other buyers' turns, as many as are let through at once, not ending.
+    async with contextlib.AsyncExitStack() as turns, committed() as session:
+        for _ in range(stock_turns.BUYERS_AT_THE_ROW):
+            await turns.enter_async_context(stock_turns.in_turn(material.id, 5))
         with pytest.raises(ListingBusy) as caught:
             await service.create_transaction(session, hurried, app.state.cache, buyer, data)
     assert caught.value.headers == {"Retry-After": "1"}
