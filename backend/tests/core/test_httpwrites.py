@@ -84,16 +84,22 @@ def _read_until(sock: socket.socket, end: bytes, seconds: float) -> bytes:
 
 def test_a_whole_response_arrives_in_one_segment(served: tuple[str, int]) -> None:
     protocol, port = served
+    segments = []
     with socket.create_connection(("127.0.0.1", port)) as sock:
         for _ in range(5):  # keep-alive: each response of the connection, not only the first
             before = _data_segments_in(sock)
             sock.sendall(b"GET /whole HTTP/1.1\r\nHost: test\r\n\r\n")
             response = _read_until(sock, b"}", 5)
             time.sleep(0.05)  # anything more the server sent would have arrived
-            segments = _data_segments_in(sock) - before
+            segments.append(_data_segments_in(sock) - before)
             assert response.startswith(b"HTTP/1.1 200 OK\r\n")
             assert response.endswith(b'\r\n\r\n{"ok": "\xc3\xa9t\xc3\xa9"}')
-            assert segments == (1 if protocol == OURS else 2)
+    if protocol == OURS:
+        assert segments == [1] * 5
+    else:
+        # Two writes: two segments, unless the kernel corked the second onto a first still
+        # queued (tcp_autocorking, on a loaded machine); not for every response.
+        assert 2 in segments
 
 
 def test_streamed_output_is_not_held_for_the_next_write(served: tuple[str, int]) -> None:
