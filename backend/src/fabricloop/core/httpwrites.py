@@ -10,7 +10,7 @@ chunk) goes out at the end of the current turn of the loop: late by the time the
 to run what is already ready, never later. Closing sends what is held first; once the
 transport is aborted or its connection lost, what is held is dropped, as its own buffer is.
 Measured with wrk on the cached listing detail (64 connections, two workers, alternated):
-250-270 us of the workers' CPU per request instead of 275-290, 5-14 % more requests a second.
+247-269 us of the workers' CPU per request instead of 276-292, 5-14 % more requests a second.
 
 Selected in `fabricloop serve` as uvicorn's `http` protocol class (a documented option)."""
 
