@@ -2,11 +2,22 @@
 
 import asyncio
 import socket
+import struct
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import uvicorn
 from fastapi import FastAPI
+
+# struct tcp_info (linux/tcp.h): the offset of tcpi_data_segs_in.
+_DATA_SEGS_IN = 152
+
+
+def data_segments_in(sock: socket.socket) -> int:
+    """The TCP segments holding data that `sock` has received so far, by the kernel's count
+    (TCP_INFO): how many pieces the peer's writes arrived in."""
+    info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 256)
+    return int(struct.unpack_from("I", info, _DATA_SEGS_IN)[0])
 
 
 def free_port() -> int:

@@ -8,7 +8,6 @@ segment count is not one by chance."""
 import asyncio
 import contextlib
 import socket
-import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -19,11 +18,10 @@ import uvicorn
 import uvloop
 
 from fabricloop.core.httpwrites import CoalescingTransport
+from tests.http_servers import data_segments_in
 
 OURS = "fabricloop.core.httpwrites:CoalescingHttpToolsProtocol"
 UVICORNS = "httptools"
-# struct tcp_info (linux/tcp.h): tcpi_data_segs_in, the segments received that held data.
-DATA_SEGS_IN = 152
 SECOND_CHUNK_AFTER = 1.0
 
 
@@ -66,11 +64,6 @@ def served(request: pytest.FixtureRequest) -> Iterator[tuple[str, int]]:
         thread.join(10)
 
 
-def _data_segments_in(sock: socket.socket) -> int:
-    info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 256)
-    return int(struct.unpack_from("I", info, DATA_SEGS_IN)[0])
-
-
 def _read_until(sock: socket.socket, end: bytes, seconds: float) -> bytes:
     sock.settimeout(seconds)
     received = b""
@@ -87,11 +80,11 @@ def test_a_whole_response_arrives_in_one_segment(served: tuple[str, int]) -> Non
     segments = []
     with socket.create_connection(("127.0.0.1", port)) as sock:
         for _ in range(5):  # keep-alive: each response of the connection, not only the first
-            before = _data_segments_in(sock)
+            before = data_segments_in(sock)
             sock.sendall(b"GET /whole HTTP/1.1\r\nHost: test\r\n\r\n")
             response = _read_until(sock, b"}", 5)
             time.sleep(0.05)  # anything more the server sent would have arrived
-            segments.append(_data_segments_in(sock) - before)
+            segments.append(data_segments_in(sock) - before)
             assert response.startswith(b"HTTP/1.1 200 OK\r\n")
             assert response.endswith(b'\r\n\r\n{"ok": "\xc3\xa9t\xc3\xa9"}')
     if protocol == OURS:

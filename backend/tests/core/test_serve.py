@@ -5,7 +5,6 @@ import os
 import re
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
+
+from tests.http_servers import data_segments_in
 
 
 def _free_port() -> int:
@@ -177,22 +178,16 @@ def test_the_app_answers_each_request_in_one_segment(
         with socket.create_connection(("127.0.0.1", port)) as sock:
             sock.settimeout(10)
             for path, status in [("/api/materials/types", b"200"), ("/api/nowhere", b"404")] * 3:
-                before = _data_segments_in(sock)
+                before = data_segments_in(sock)
                 sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
                 answer = _one_response(sock)
                 time.sleep(0.05)  # anything more the server sent would have arrived
                 assert answer.startswith(b"HTTP/1.1 " + status)
-                assert _data_segments_in(sock) - before == 1
+                assert data_segments_in(sock) - before == 1
     finally:
         server.send_signal(signal.SIGINT)
         output, _ = server.communicate(timeout=60)
     assert server.returncode == 0, output[-3000:]
-
-
-def _data_segments_in(sock: socket.socket) -> int:
-    """struct tcp_info (linux/tcp.h): tcpi_data_segs_in, the segments received holding data."""
-    info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 256)
-    return int(struct.unpack_from("I", info, 152)[0])
 
 
 def _one_response(sock: socket.socket) -> bytes:
@@ -204,4 +199,4 @@ def _one_response(sock: socket.socket) -> bytes:
     length = int(re.search(rb"(?im)^content-length: *(\d+)", head).group(1))  # type: ignore[union-attr]
     while len(body) < length:
         body += sock.recv(65536)
-    return received
+    return head + b"\r\n\r\n" + body

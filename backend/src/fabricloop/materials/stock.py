@@ -55,7 +55,7 @@ async def release(
 # next waits for it there and takes it the moment the first commits, instead of after this
 # process's event loop comes round to it. With one, the hot listing's row stood idle between
 # turns: 345-371 -> 414-424 orders/s and p99 402-424 -> 327-341 ms in two alternated runs of
-# `python -m bench purchases` (three: 402 orders/s, the row's queue longer for nothing).
+# `python -m bench purchases` (three at a time: 402 orders/s, no better than two).
 BUYERS_AT_THE_ROW = 2
 _TURNS = KeyedGate(holders=BUYERS_AT_THE_ROW)
 
