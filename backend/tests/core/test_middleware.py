@@ -297,6 +297,21 @@ class TestCors:
     async def test_no_origins_configured(self, client: AsyncClient) -> None:
         response = await client.get("/health", headers={"Origin": self.ALLOWED})
         assert "access-control-allow-origin" not in response.headers
+        # The same answer whatever the Origin: nothing for a cache to keep apart.
+        assert "Origin" not in response.headers.get("vary", "")
+        preflight = await client.options(
+            "/api/auth/login",
+            headers={"Origin": self.ALLOWED, "Access-Control-Request-Method": "POST"},
+        )
+        assert preflight.status_code == 405
+        assert preflight.json()["error"]["code"] == "method_not_allowed"
+        assert not any(name.startswith("access-control-") for name in preflight.headers)
+
+    async def test_configured_origins_make_answers_vary_by_origin(
+        self, cors_client: AsyncClient
+    ) -> None:
+        response = await cors_client.get("/health", headers={"Origin": "https://evil.example"})
+        assert "Origin" in response.headers["vary"]
 
 
 @pytest.mark.usefixtures("settings")
