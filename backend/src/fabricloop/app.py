@@ -39,7 +39,7 @@ from fabricloop.core.logging import configure_logging
 from fabricloop.core.mailsink import install_dev_mail
 from fabricloop.core.middleware import RequestContextMiddleware, content_security_policy
 from fabricloop.core.openapi import install_openapi
-from fabricloop.core.prefetched import PrefetchedResponseMiddleware
+from fabricloop.core.prefetched import Compression, PrefetchedResponseMiddleware
 from fabricloop.core.queue import create_queue, use_queue
 from fabricloop.core.ratelimit import RateLimitMiddleware
 from fabricloop.core.redis import RedisServer, create_redis
@@ -138,6 +138,9 @@ HOT_ROUTERS: list[APIRouter] = [
     events_router,
     notifications_router,
 ]
+
+# Responses of 500 bytes and more are compressed for clients that accept gzip.
+COMPRESSION = Compression(minimum_size=500, level=9)
 
 # Stripe.js (cards, 3-D Secure) with the Stripe gateway: its script, its frames, its API.
 STRIPE_JS_SOURCES = {
@@ -276,8 +279,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Added innermost first: the request context wraps everything, so every response (a 429
     # or a 500 included) carries its request id and security headers.
-    app.add_middleware(PrefetchedResponseMiddleware, endpoint=DETAIL_ENDPOINT)
-    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(
+        PrefetchedResponseMiddleware, endpoint=DETAIL_ENDPOINT, compression=COMPRESSION
+    )
+    app.add_middleware(
+        GZipMiddleware, minimum_size=COMPRESSION.minimum_size, compresslevel=COMPRESSION.level
+    )
     # Outside compression, so a HEAD carries GET's headers and an ETag names the bytes sent.
     app.add_middleware(HttpSemanticsMiddleware)
     if settings.cors_origins:

@@ -1,5 +1,6 @@
 """The listing caches, observed through Redis itself."""
 
+import gzip
 import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -10,7 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 from fastapi import FastAPI
-from httpx import ASGITransport, AsyncClient
+from httpx import ASGITransport, AsyncClient, Headers
 from redis.asyncio import Redis
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
@@ -20,6 +21,7 @@ from fabricloop.auth.models import User
 from fabricloop.config import Settings
 from fabricloop.core.cache import PREFETCHED_SCOPE_KEY, Cache, Prefetched, prefetched
 from fabricloop.core.db import run_after_commit
+from fabricloop.core.prefetched import Compression, gzipped
 from fabricloop.materials import caching, listing_cache
 from fabricloop.materials.listing_cache import (
     LISTINGS_WAL_KEY,
@@ -476,6 +478,54 @@ class TestCachedDetailBeforeRouting:
         assert entry["endpoint"] == "/api/materials/{material_id}"
         assert entry["status_code"] == 200
 
+    @staticmethod
+    async def raw_get(client: AsyncClient, url: str, **headers: str) -> tuple[Headers, bytes]:
+        """The response's headers and its body as sent (not decompressed)."""
+        async with client.stream("GET", url, headers=headers) as response:
+            return response.headers, b"".join([chunk async for chunk in response.aiter_raw()])
+
+    @pytest.mark.usefixtures("redis")
+    async def test_gzip_hit_sent_as_the_route_compresses_it(
+        self, client: AsyncClient, session: AsyncSession, seller: User
+    ) -> None:
+        material = await make_material(
+            session, seller, description="Undyed organic cotton jersey. " * 40
+        )
+        url = f"{MATERIALS}/{material.id}"
+        built_headers, built = await self.raw_get(client, url, **{"Accept-Encoding": "gzip"})
+        await sneak_quantity(session, material, "7")
+        reused = gzipped.cache_info().hits
+        for _ in range(2):  # compressed, then from the process's compressed bodies
+            served_headers, served = await self.raw_get(
+                client, url, **{"Accept-Encoding": "gzip, deflate, br"}
+            )
+            assert served == built
+            assert gzip.decompress(served).startswith(b'{"material_id"')
+            assert set(served_headers) == set(built_headers)
+            for name in ("content-type", "content-length", "content-encoding", "vary", "etag"):
+                assert served_headers[name] == built_headers[name]
+        assert orjson.loads(gzip.decompress(served))["quantity"] == 100  # the cached body
+        assert gzipped.cache_info().hits == reused + 1
+
+    @pytest.mark.usefixtures("redis")
+    async def test_hit_compressed_only_when_asked(
+        self, client: AsyncClient, session: AsyncSession, seller: User
+    ) -> None:
+        large = await make_material(session, seller, description="Organic jersey. " * 80)
+        url = f"{MATERIALS}/{large.id}"
+        await client.get(url)
+        for accept in ("identity", "br, deflate"):
+            headers, body = await self.raw_get(client, url, **{"Accept-Encoding": accept})
+            assert "content-encoding" not in headers
+            assert orjson.loads(body)["material_id"] == str(large.id)
+            assert headers["vary"] == "Accept-Encoding"
+        request = client.build_request("GET", url)
+        del request.headers["accept-encoding"]  # none at all
+        response = await client.send(request)
+        assert "accept-encoding" not in response.request.headers
+        assert "content-encoding" not in response.headers
+        assert response.json()["material_id"] == str(large.id)
+
     @pytest.mark.usefixtures("redis")
     async def test_id_the_route_refuses_is_not_served_from_cache(
         self, client: AsyncClient, session: AsyncSession, seller: User
@@ -487,6 +537,28 @@ class TestCachedDetailBeforeRouting:
         response = await client.get(f"{MATERIALS}/{odd}")
         assert response.status_code == 404
         assert (await client.get(f"{MATERIALS}/{hex_id}")).status_code == 200
+
+
+class TestCompression:
+    """When a cached hit goes out compressed: as the app's GZipMiddleware decides."""
+
+    @staticmethod
+    def scope(*headers: tuple[bytes, bytes]) -> dict[str, object]:
+        return {"type": "http", "headers": list(headers)}
+
+    def test_large_enough_and_asked_for(self) -> None:
+        compression = Compression(minimum_size=500, level=9)
+        gzip_ok = self.scope((b"host", b"x"), (b"accept-encoding", b"deflate, gzip;q=0.8"))
+        assert compression.wanted(gzip_ok, b"x" * 500)
+        assert not compression.wanted(gzip_ok, b"x" * 499)
+        assert not compression.wanted(self.scope((b"accept-encoding", b"br")), b"x" * 900)
+        assert not compression.wanted(self.scope(), b"x" * 900)
+
+    def test_bytes_as_the_middleware_writes_them(self) -> None:
+        body = orjson.dumps({"description": "Undyed organic cotton jersey. " * 40})
+        assert gzip.decompress(gzipped(body, 9)) == body
+        assert gzipped(body, 9) == gzipped(bytes(bytearray(body)), 9)
+        assert gzipped(body, 9) != gzipped(body, 1)
 
 
 class TestDetailKeyOf:

@@ -1,8 +1,17 @@
 """Answers a request from the cache before routing, when the rate limiter has already read its
 cached JSON on the way in (`core.ratelimit`, `prefetch`). The hottest public read then skips the
-router, the dependency solver and the handler; CORS and compression, which sit outside this
-layer, still apply. The route stays the source of truth: it documents the endpoint, builds and
-caches the body on a miss, and answers everything this layer lets through."""
+router, the dependency solver and the handler; CORS and the ETag, which sit outside this layer,
+still apply. The route stays the source of truth: it documents the endpoint, builds and caches
+the body on a miss, and answers everything this layer lets through.
+
+A browser asks for gzip on every request: a hit it would have compressed is sent compressed
+from here, with the bytes and headers the app's compression gives (`Compression`), the bytes
+kept per process for the bodies served most recently, so a popular listing is compressed once
+per change instead of on every view."""
+
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -11,12 +20,40 @@ from fabricloop.core.cache import PREFETCHED_SCOPE_KEY, Prefetched
 
 # The route template a request answered here is logged and counted under.
 ENDPOINT_SCOPE_KEY = "fabricloop.endpoint"
+# Compressed bodies kept per process (the body and its compressed bytes: about 2 KB each).
+GZIPPED_KEPT = 1024
+
+
+@dataclass(frozen=True)
+class Compression:
+    """How the app compresses a response (its GZipMiddleware's settings): from `minimum_size`
+    bytes, at `level`, for a request whose Accept-Encoding names gzip."""
+
+    minimum_size: int = 500
+    level: int = 9
+
+    def wanted(self, scope: Scope, body: bytes) -> bool:
+        if len(body) < self.minimum_size:
+            return False
+        for name, value in scope["headers"]:
+            if name == b"accept-encoding":
+                # As Starlette's GZipMiddleware decides, so both layers agree on every request.
+                return b"gzip" in value
+        return False
+
+
+@lru_cache(maxsize=GZIPPED_KEPT)
+def gzipped(body: bytes, level: int) -> bytes:
+    """`body` in a gzip container, byte for byte as GZipMiddleware compresses a whole body."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    return compressor.compress(body) + compressor.flush()
 
 
 class PrefetchedResponseMiddleware:
-    def __init__(self, app: ASGIApp, *, endpoint: str) -> None:
+    def __init__(self, app: ASGIApp, *, endpoint: str, compression: Compression) -> None:
         self.app = app
         self.endpoint = endpoint
+        self.compression = compression
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         entry: Prefetched | None = scope.get(PREFETCHED_SCOPE_KEY)
@@ -24,4 +61,20 @@ class PrefetchedResponseMiddleware:
             await self.app(scope, receive, send)
             return
         scope[ENDPOINT_SCOPE_KEY] = self.endpoint
-        await send_json(send, 200, entry.value)
+        if not self.compression.wanted(scope, entry.value):
+            await send_json(send, 200, entry.value)
+            return
+        body = gzipped(entry.value, self.compression.level)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"vary", b"Accept-Encoding"),
+                    (b"content-encoding", b"gzip"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
