@@ -280,10 +280,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added innermost first: the request context wraps everything, so every response (a 429
     # or a 500 included) carries its request id and security headers.
     app.add_middleware(
-        PrefetchedResponseMiddleware, endpoint=DETAIL_ENDPOINT, compression=COMPRESSION
-    )
-    app.add_middleware(
         GZipMiddleware, minimum_size=COMPRESSION.minimum_size, compresslevel=COMPRESSION.level
+    )
+    # Outside compression: a hit is sent as compression would send it, compressed or not.
+    app.add_middleware(
+        PrefetchedResponseMiddleware, endpoint=DETAIL_ENDPOINT, compression=COMPRESSION
     )
     # Outside compression, so a HEAD carries GET's headers and an ETag names the bytes sent.
     app.add_middleware(HttpSemanticsMiddleware)

@@ -15,13 +15,14 @@ from httpx import ASGITransport, AsyncClient, Headers
 from redis.asyncio import Redis
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+from starlette.types import Message
 
 from fabricloop.app import create_app
 from fabricloop.auth.models import User
 from fabricloop.config import Settings
 from fabricloop.core.cache import PREFETCHED_SCOPE_KEY, Cache, Prefetched, prefetched
 from fabricloop.core.db import run_after_commit
-from fabricloop.core.prefetched import Compression, gzipped
+from fabricloop.core.prefetched import Compression, PrefetchedResponseMiddleware, gzipped
 from fabricloop.materials import caching, listing_cache
 from fabricloop.materials.listing_cache import (
     LISTINGS_WAL_KEY,
@@ -513,18 +514,21 @@ class TestCachedDetailBeforeRouting:
     ) -> None:
         large = await make_material(session, seller, description="Organic jersey. " * 80)
         url = f"{MATERIALS}/{large.id}"
-        await client.get(url)
+        built_headers, built = await self.raw_get(client, url, **{"Accept-Encoding": "identity"})
+        assert "content-encoding" not in built_headers
+        await sneak_quantity(session, large, "7")
         for accept in ("identity", "br, deflate"):
             headers, body = await self.raw_get(client, url, **{"Accept-Encoding": accept})
-            assert "content-encoding" not in headers
-            assert orjson.loads(body)["material_id"] == str(large.id)
-            assert headers["vary"] == "Accept-Encoding"
+            assert body == built
+            assert set(headers) == set(built_headers)
+            for name in ("content-type", "content-length", "vary", "etag"):
+                assert headers[name] == built_headers[name]
         request = client.build_request("GET", url)
         del request.headers["accept-encoding"]  # none at all
         response = await client.send(request)
         assert "accept-encoding" not in response.request.headers
         assert "content-encoding" not in response.headers
-        assert response.json()["material_id"] == str(large.id)
+        assert response.content == built
 
     @pytest.mark.usefixtures("redis")
     async def test_id_the_route_refuses_is_not_served_from_cache(
@@ -543,16 +547,51 @@ class TestCompression:
     """When a cached hit goes out compressed: as the app's GZipMiddleware decides."""
 
     @staticmethod
-    def scope(*headers: tuple[bytes, bytes]) -> dict[str, object]:
-        return {"type": "http", "headers": list(headers)}
+    async def answer(value: bytes, *headers: tuple[bytes, bytes]) -> list[Message]:
+        """What the layer sends for a hit of `value` (it answers without calling the app)."""
+        scope = {
+            "type": "http",
+            "headers": list(headers),
+            PREFETCHED_SCOPE_KEY: Prefetched("material:x", value),
+        }
+        sent: list[Message] = []
 
-    def test_large_enough_and_asked_for(self) -> None:
-        compression = Compression(minimum_size=500, level=9)
-        gzip_ok = self.scope((b"host", b"x"), (b"accept-encoding", b"deflate, gzip;q=0.8"))
-        assert compression.wanted(gzip_ok, b"x" * 500)
-        assert not compression.wanted(gzip_ok, b"x" * 499)
-        assert not compression.wanted(self.scope((b"accept-encoding", b"br")), b"x" * 900)
-        assert not compression.wanted(self.scope(), b"x" * 900)
+        async def send(message: Message) -> None:
+            sent.append(message)
+
+        layer = PrefetchedResponseMiddleware(
+            None,  # type: ignore[arg-type]
+            endpoint="/api/materials/{material_id}",
+            compression=Compression(minimum_size=500, level=9),
+        )
+        await layer(scope, None, send)  # type: ignore[arg-type]
+        return sent
+
+    def test_asked_as_the_middleware_reads_it(self) -> None:
+        for value, asked in [(b"deflate, gzip;q=0.8", True), (b"gzip", True), (b"br", False)]:
+            scope = {"headers": [(b"host", b"x"), (b"accept-encoding", value)]}
+            assert Compression.asked(scope) is asked
+        assert not Compression.asked({"headers": [(b"host", b"x")]})
+
+    async def test_small_body_neither_compressed_nor_varied(self) -> None:
+        start, body = await self.answer(b"x" * 499, (b"accept-encoding", b"gzip"))
+        assert dict(start["headers"]) == {
+            b"content-type": b"application/json",
+            b"content-length": b"499",
+        }
+        assert body["body"] == b"x" * 499
+
+    async def test_large_body_varied_and_compressed_when_asked(self) -> None:
+        start, body = await self.answer(b"x" * 500, (b"accept-encoding", b"gzip"))
+        headers = dict(start["headers"])
+        assert headers[b"vary"] == b"Accept-Encoding"
+        assert headers[b"content-encoding"] == b"gzip"
+        assert gzip.decompress(body["body"]) == b"x" * 500
+        assert headers[b"content-length"] == str(len(body["body"])).encode()
+        start, body = await self.answer(b"x" * 500, (b"accept-encoding", b"br"))
+        assert dict(start["headers"])[b"vary"] == b"Accept-Encoding"
+        assert b"content-encoding" not in dict(start["headers"])
+        assert body["body"] == b"x" * 500
 
     def test_bytes_as_the_middleware_writes_them(self) -> None:
         body = orjson.dumps({"description": "Undyed organic cotton jersey. " * 40})

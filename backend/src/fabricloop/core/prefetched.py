@@ -1,8 +1,9 @@
 """Answers a request from the cache before routing, when the rate limiter has already read its
 cached JSON on the way in (`core.ratelimit`, `prefetch`). The hottest public read then skips the
 router, the dependency solver and the handler; CORS and the ETag, which sit outside this layer,
-still apply. The route stays the source of truth: it documents the endpoint, builds and caches
-the body on a miss, and answers everything this layer lets through.
+still apply; compression, inside it, is done here as it would be done there. The route stays
+the source of truth: it documents the endpoint, builds and caches the body on a miss, and
+answers everything this layer lets through.
 
 A browser asks for gzip on every request: a hit it would have compressed is sent compressed
 from here, with the bytes and headers the app's compression gives (`Compression`), the bytes
@@ -15,11 +16,12 @@ from functools import lru_cache
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from fabricloop.core.asgi import send_json
 from fabricloop.core.cache import PREFETCHED_SCOPE_KEY, Prefetched
 
 # The route template a request answered here is logged and counted under.
 ENDPOINT_SCOPE_KEY = "fabricloop.endpoint"
+VARY = (b"vary", b"Accept-Encoding")
+GZIP = (b"content-encoding", b"gzip")
 # Compressed bodies kept per process (the body and its compressed bytes: about 2 KB each).
 GZIPPED_KEPT = 1024
 
@@ -32,9 +34,8 @@ class Compression:
     minimum_size: int = 500
     level: int = 9
 
-    def wanted(self, scope: Scope, body: bytes) -> bool:
-        if len(body) < self.minimum_size:
-            return False
+    @staticmethod
+    def asked(scope: Scope) -> bool:
         for name, value in scope["headers"]:
             if name == b"accept-encoding":
                 # As Starlette's GZipMiddleware decides, so both layers agree on every request.
@@ -61,20 +62,14 @@ class PrefetchedResponseMiddleware:
             await self.app(scope, receive, send)
             return
         scope[ENDPOINT_SCOPE_KEY] = self.endpoint
-        if not self.compression.wanted(scope, entry.value):
-            await send_json(send, 200, entry.value)
-            return
-        body = gzipped(entry.value, self.compression.level)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"vary", b"Accept-Encoding"),
-                    (b"content-encoding", b"gzip"),
-                ],
-            }
-        )
+        body = entry.value
+        headers = [(b"content-type", b"application/json")]
+        if len(body) >= self.compression.minimum_size:
+            # Compressed or not, the answer depends on the request's Accept-Encoding.
+            headers.append(VARY)
+            if self.compression.asked(scope):
+                body = gzipped(body, self.compression.level)
+                headers.append(GZIP)
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
