@@ -7,13 +7,15 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 import structlog
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fabricloop.core.logging import UtcTimestamp, flush_logs
+from fabricloop.core.context import request_id_var, user_id_var
+from fabricloop.core.logging import LEVELS, UtcTimestamp, flush_logs, write_record
 from fabricloop.core.logwriter import LINGER_SECONDS, LineWriter
 from tests.factories import auth_headers, make_user
 from tests.logs import entries, logging_to
@@ -179,3 +181,49 @@ class TestTimestamp:
             "2027-01-15T08:00:01.250000Z",
             "2027-01-15T08:01:01.500000Z",
         ]
+
+
+class TestWriteRecord:
+    """The access line skips structlog's bound logger, not its processors: the same line."""
+
+    FIELDS: ClassVar[dict[str, object]] = {
+        "method": "GET",
+        "endpoint": "/api/materials/{material_id}",
+        "path": "/api/materials/é\"\x00'; DROP TABLE users;--",
+        "status_code": 404,
+        "duration_ms": 1.25,
+        "user_id": None,
+    }
+
+    @pytest.mark.parametrize("method", ["info", "warning", "error"])
+    def test_the_line_structlog_writes(self, tmp_path: Path, method: str) -> None:
+        log = tmp_path / "app.log"
+        with logging_to(log):
+            request = request_id_var.set("write-record-1")
+            user = user_id_var.set("user-1")
+            structlog.contextvars.bind_contextvars(tenant="t-1")
+            try:
+                structlog.get_logger("fabricloop.access").log(
+                    LEVELS[method], "request", **self.FIELDS
+                )
+                write_record("fabricloop.access", method, "request", dict(self.FIELDS))
+            finally:
+                structlog.contextvars.clear_contextvars()
+                request_id_var.reset(request)
+                user_id_var.reset(user)
+            flush_logs()
+        by_structlog, direct = [json.loads(line) for line in log.read_text().splitlines()]
+        assert by_structlog.pop("timestamp") <= direct.pop("timestamp")
+        assert list(direct.items()) == list(by_structlog.items())  # the same keys, in order
+        assert direct["level"] == ("warn" if method == "warning" else method)
+        assert (direct["tenant"], direct["request_id"]) == ("t-1", "write-record-1")
+        assert direct["user_id"] is None  # the field given, not the context's
+
+    def test_below_the_level_nothing(self, tmp_path: Path) -> None:
+        log = tmp_path / "app.log"
+        with logging_to(log, level="warning"):
+            write_record("fabricloop.access", "info", "request", dict(self.FIELDS))
+            write_record("fabricloop.access", "warning", "request", dict(self.FIELDS))
+            flush_logs()
+        [line] = log.read_text().splitlines()
+        assert json.loads(line)["level"] == "warn"

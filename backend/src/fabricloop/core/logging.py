@@ -99,6 +99,8 @@ def configure_logging(level: str, log_file: Path | None) -> None:
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
 
+    global _processors
+    _processors = (*shared, *render)
     # Ours go straight from structlog to the writer: no stdlib LogRecord, no handler lock.
     structlog.configure(
         processors=[_drop_below_level, *shared, *render],
@@ -109,6 +111,23 @@ def configure_logging(level: str, log_file: Path | None) -> None:
 
 
 _level = logging.INFO
+# The processors of a record (after the level check), as configured.
+_processors: tuple[Any, ...] = ()
+_loggers: dict[str, "_WriterLogger"] = {}
+
+
+def write_record(logger: str, method: str, event: str, fields: dict[str, Any]) -> None:
+    """Writes the line `structlog.get_logger(logger).<method>(event, **fields)` writes: the
+    same level check, the same processors on the same record, to the same writer, without the
+    bound logger's own work around them (its context copy and dispatch: about 3.5 of the 9 µs
+    a line took). For the access line, written on every request."""
+    if LEVELS[method] < _level or _writer is None:
+        return
+    named = _loggers.get(logger) or _loggers.setdefault(logger, _WriterLogger(logger))
+    record: Any = {**fields, "event": event}
+    for processor in _processors:
+        record = processor(named, method, record)
+    _writer.put(record)
 
 
 def _drop_below_level(

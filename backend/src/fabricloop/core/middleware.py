@@ -14,10 +14,11 @@ from fabricloop.core import metrics
 from fabricloop.core.asgi import send_json, with_headers
 from fabricloop.core.context import request_id_var, user_id_var
 from fabricloop.core.errors import error_body
-from fabricloop.core.logging import LEVELS
+from fabricloop.core.logging import write_record
 from fabricloop.core.prefetched import ENDPOINT_SCOPE_KEY
 
-log = structlog.get_logger("fabricloop.access")
+ACCESS_LOGGER = "fabricloop.access"
+log = structlog.get_logger(ACCESS_LOGGER)
 
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 SECURITY_HEADERS = {
@@ -126,15 +127,18 @@ class RequestContextMiddleware:
             endpoint = route_template(scope)
             metrics.observe_request(scope["method"], endpoint, status, duration_ms / 1000)
             level = "error" if 500 <= status < 600 else "warning" if status >= 400 else "info"
-            log.log(
-                LEVELS[level],
+            write_record(
+                ACCESS_LOGGER,
+                level,
                 "request",
-                method=scope["method"],
-                endpoint=endpoint,
-                path=path,
-                status_code=status,
-                duration_ms=duration_ms,
-                user_id=user_id_var.get(),
+                {
+                    "method": scope["method"],
+                    "endpoint": endpoint,
+                    "path": path,
+                    "status_code": status,
+                    "duration_ms": duration_ms,
+                    "user_id": user_id_var.get(),
+                },
             )
             request_id_var.reset(request_token)
             user_id_var.reset(user_token)
