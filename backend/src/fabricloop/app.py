@@ -282,12 +282,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         GZipMiddleware, minimum_size=COMPRESSION.minimum_size, compresslevel=COMPRESSION.level
     )
-    # Outside compression: a hit is sent as compression would send it, compressed or not.
+    # Outside compression, so a HEAD carries GET's headers and an ETag names the bytes sent.
+    app.add_middleware(HttpSemanticsMiddleware)
+    # Outside both: a hit is sent as they would send it (compressed or not, tagged, a 304).
     app.add_middleware(
         PrefetchedResponseMiddleware, endpoint=DETAIL_ENDPOINT, compression=COMPRESSION
     )
-    # Outside compression, so a HEAD carries GET's headers and an ETag names the bytes sent.
-    app.add_middleware(HttpSemanticsMiddleware)
     if settings.cors_origins:
         # Only with origins to allow: without any, every response is the same whatever the
         # Origin, and the middleware would only add `Vary: Origin` to each (127 instead of 136

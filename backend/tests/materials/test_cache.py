@@ -455,7 +455,7 @@ class TestCachedDetailBeforeRouting:
         assert served.content == built.content
         assert served.json()["quantity"] == 100  # from the cache, not the database
         assert set(served.headers) == set(built.headers)
-        for name in ("content-type", "content-length", "x-content-type-options"):
+        for name in ("content-type", "content-length", "etag", "cache-control", "vary"):
             assert served.headers[name] == built.headers[name]
         assert served.headers["x-request-id"] != built.headers["x-request-id"]
 
@@ -503,7 +503,14 @@ class TestCachedDetailBeforeRouting:
             assert served == built
             assert gzip.decompress(served).startswith(b'{"material_id"')
             assert set(served_headers) == set(built_headers)
-            for name in ("content-type", "content-length", "content-encoding", "vary", "etag"):
+            for name in (
+                "content-type",
+                "content-length",
+                "content-encoding",
+                "vary",
+                "etag",
+                "cache-control",
+            ):
                 assert served_headers[name] == built_headers[name]
         assert orjson.loads(gzip.decompress(served))["quantity"] == 100  # the cached body
         assert gzipped.cache_info().hits == reused + 1
@@ -521,7 +528,7 @@ class TestCachedDetailBeforeRouting:
             headers, body = await self.raw_get(client, url, **{"Accept-Encoding": accept})
             assert body == built
             assert set(headers) == set(built_headers)
-            for name in ("content-type", "content-length", "vary", "etag"):
+            for name in ("content-type", "content-length", "vary", "etag", "cache-control"):
                 assert headers[name] == built_headers[name]
         request = client.build_request("GET", url)
         del request.headers["accept-encoding"]  # none at all
@@ -529,6 +536,56 @@ class TestCachedDetailBeforeRouting:
         assert "accept-encoding" not in response.request.headers
         assert "content-encoding" not in response.headers
         assert response.content == built
+
+    @pytest.mark.usefixtures("redis")
+    async def test_hit_revalidated_as_the_route_revalidates(
+        self, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User
+    ) -> None:
+        material = await make_material(session, seller)
+        url = f"{MATERIALS}/{material.id}"
+        etag = (await client.get(url)).headers["etag"]
+        await redis.delete(material_key(material.id))
+        by_route = await client.get(url, headers={"If-None-Match": etag})  # a miss: the route
+        assert await redis.exists(material_key(material.id)) == 1
+        for if_none_match in (etag, f'"other", {etag.removeprefix("W/")}', "*"):
+            hit = await client.get(url, headers={"If-None-Match": if_none_match})
+            assert hit.status_code == by_route.status_code == 304
+            assert hit.content == by_route.content == b""
+            assert set(hit.headers) == set(by_route.headers)
+            for name in ("etag", "cache-control", "vary", "content-encoding"):
+                assert hit.headers.get(name) == by_route.headers.get(name)
+        stale = await client.get(url, headers={"If-None-Match": 'W/"0"'})
+        assert stale.status_code == 200
+        assert stale.headers["etag"] == etag
+
+    @pytest.mark.usefixtures("redis")
+    async def test_hit_for_a_signed_in_user_is_private(
+        self, client: AsyncClient, session: AsyncSession, redis: Redis, seller: User
+    ) -> None:
+        material = await make_material(session, seller)
+        buyer = await make_user(session, role="brand")
+        url = f"{MATERIALS}/{material.id}"
+        signed_in = auth_headers(buyer)
+        built = await client.get(url, headers=signed_in)
+        assert await redis.exists(material_key(material.id)) == 1
+        served = await client.get(url, headers=signed_in)
+        assert served.headers["cache-control"] == built.headers["cache-control"]
+        assert served.headers["cache-control"] == "private, no-cache"
+        assert (await client.get(url)).headers["cache-control"] == "public, no-cache"
+
+    @pytest.mark.usefixtures("redis")
+    async def test_head_of_a_cached_listing_as_its_get(
+        self, client: AsyncClient, session: AsyncSession, seller: User
+    ) -> None:
+        material = await make_material(session, seller)
+        url = f"{MATERIALS}/{material.id}"
+        await client.get(url)
+        get = await client.get(url)
+        head = await client.head(url)
+        assert head.status_code == 200
+        assert head.content == b""
+        for name in ("etag", "cache-control", "content-length", "content-type", "vary"):
+            assert head.headers.get(name) == get.headers.get(name)
 
     @pytest.mark.usefixtures("redis")
     async def test_id_the_route_refuses_is_not_served_from_cache(
@@ -551,6 +608,8 @@ class TestCompression:
         """What the layer sends for a hit of `value` (it answers without calling the app)."""
         scope = {
             "type": "http",
+            "method": "GET",
+            "path": f"{MATERIALS}/{uuid.uuid4()}",
             "headers": list(headers),
             PREFETCHED_SCOPE_KEY: Prefetched("material:x", value),
         }
@@ -575,10 +634,10 @@ class TestCompression:
 
     async def test_small_body_neither_compressed_nor_varied(self) -> None:
         start, body = await self.answer(b"x" * 499, (b"accept-encoding", b"gzip"))
-        assert dict(start["headers"]) == {
-            b"content-type": b"application/json",
-            b"content-length": b"499",
-        }
+        headers = dict(start["headers"])
+        assert b"vary" not in headers
+        assert b"content-encoding" not in headers
+        assert headers[b"content-length"] == b"499"
         assert body["body"] == b"x" * 499
 
     async def test_large_body_varied_and_compressed_when_asked(self) -> None:

@@ -42,11 +42,12 @@ def cache_control(method: str, path: str, authorised: bool) -> str | None:
     return "private, no-store"
 
 
-def _etag(body: bytes) -> str:
+def etag_of(body: bytes) -> str:
     return f'W/"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
 
 
-def _matches(if_none_match: str | None, etag: str) -> bool:
+def revalidated(if_none_match: str | None, etag: str) -> bool:
+    """Whether a GET's If-None-Match names `etag` (weak comparison): the answer is a 304."""
     if not if_none_match:
         return False
     if if_none_match.strip() == "*":
@@ -55,7 +56,7 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
     return any(tag.strip().removeprefix("W/") == opaque for tag in if_none_match.split(","))
 
 
-def _request_headers(scope: Scope) -> tuple[bool, str | None]:
+def request_headers(scope: Scope) -> tuple[bool, str | None]:
     """Whether the request carries Authorization, and its If-None-Match: one pass over the raw
     headers (names arrive lower-cased)."""
     authorised = False
@@ -75,6 +76,17 @@ def _with_cache_control(message: Message, policy: str | None) -> RawHeaders:
     return with_headers(message.get("headers", ()), defaults)
 
 
+async def send_not_modified(send: Send, headers: RawHeaders) -> None:
+    """The 304 of a revalidated GET: the 200's headers without its body's type and length."""
+    kept = [
+        (name, value)
+        for name, value in headers
+        if name.lower() not in (b"content-length", b"content-type")
+    ]
+    await send({"type": "http.response.start", "status": 304, "headers": kept})
+    await send({"type": "http.response.body", "body": b""})
+
+
 class HttpSemanticsMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -88,7 +100,7 @@ class HttpSemanticsMiddleware:
             scope = {**scope, "method": "GET"}
         method: str = scope["method"]
         path: str = scope["path"]
-        authorised, if_none_match = _request_headers(scope)
+        authorised, if_none_match = request_headers(scope)
         policy = cache_control(method, path, authorised)
         etagged = method == "GET" and ETAG_PATHS.match(path) and path not in NOT_ETAGGED
         if not (head or policy or etagged):
@@ -140,16 +152,10 @@ class HttpSemanticsMiddleware:
                 await send(start)
                 await send({"type": "http.response.body", "body": b"" if head else body})
                 return
-            etag = _etag(body)
+            etag = etag_of(body)
             headers.append((b"etag", etag.encode("latin-1")))
-            if _matches(if_none_match, etag):
-                kept = [
-                    (name, value)
-                    for name, value in headers
-                    if name.lower() not in (b"content-length", b"content-type")
-                ]
-                await send({"type": "http.response.start", "status": 304, "headers": kept})
-                await send({"type": "http.response.body", "body": b""})
+            if revalidated(if_none_match, etag):
+                await send_not_modified(send, headers)
                 return
             await send(start)
             await send({"type": "http.response.body", "body": b"" if head else body})

@@ -1,14 +1,16 @@
 """Answers a request from the cache before routing, when the rate limiter has already read its
 cached JSON on the way in (`core.ratelimit`, `prefetch`). The hottest public read then skips the
-router, the dependency solver and the handler; CORS and the ETag, which sit outside this layer,
-still apply; compression, inside it, is done here as it would be done there. The route stays
+router, the dependency solver and the handler, and the layers between: CORS, outside this
+layer, still applies; what the layers inside would do to the answer is done here, with their
+own rules: compression's (`Compression`: Vary from its minimum size, gzip when asked, the same
+bytes) and the HTTP semantics' (`core.http`: its Cache-Control, its ETag, a 304 when
+If-None-Match names it). Only a GET is prefetched, so a HEAD takes the route. The route stays
 the source of truth: it documents the endpoint, builds and caches the body on a miss, and
 answers everything this layer lets through.
 
-A browser asks for gzip on every request: a hit it would have compressed is sent compressed
-from here, with the bytes and headers the app's compression gives (`Compression`), the bytes
-kept per process for the bodies served most recently, so a popular listing is compressed once
-per change instead of on every view."""
+A browser asks for gzip on every request: a hit it would have compressed is sent compressed,
+the bytes kept per process for the bodies served most recently, so a popular listing is
+compressed once per change instead of on every view."""
 
 import zlib
 from dataclasses import dataclass
@@ -17,6 +19,13 @@ from functools import lru_cache
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from fabricloop.core.cache import PREFETCHED_SCOPE_KEY, Prefetched
+from fabricloop.core.http import (
+    cache_control,
+    etag_of,
+    request_headers,
+    revalidated,
+    send_not_modified,
+)
 
 # The route template a request answered here is logged and counted under.
 ENDPOINT_SCOPE_KEY = "fabricloop.endpoint"
@@ -71,5 +80,14 @@ class PrefetchedResponseMiddleware:
                 body = gzipped(body, self.compression.level)
                 headers.append(GZIP)
         headers.append((b"content-length", str(len(body)).encode()))
+        authorised, if_none_match = request_headers(scope)
+        policy = cache_control("GET", scope["path"], authorised)
+        if policy is not None:
+            headers.append((b"cache-control", policy.encode("latin-1")))
+        etag = etag_of(body)
+        headers.append((b"etag", etag.encode("latin-1")))
+        if revalidated(if_none_match, etag):
+            await send_not_modified(send, headers)
+            return
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
