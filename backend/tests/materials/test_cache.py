@@ -22,7 +22,13 @@ from fabricloop.auth.models import User
 from fabricloop.config import Settings
 from fabricloop.core.cache import PREFETCHED_SCOPE_KEY, Cache, Prefetched, prefetched
 from fabricloop.core.db import run_after_commit
-from fabricloop.core.prefetched import Compression, PrefetchedResponseMiddleware, gzipped
+from fabricloop.core.prefetched import (
+    KEPT_BODY_BYTES,
+    Compression,
+    PrefetchedResponseMiddleware,
+    _kept_gzip,
+    gzipped,
+)
 from fabricloop.materials import caching, listing_cache
 from fabricloop.materials.listing_cache import (
     LISTINGS_WAL_KEY,
@@ -495,7 +501,7 @@ class TestCachedDetailBeforeRouting:
         url = f"{MATERIALS}/{material.id}"
         built_headers, built = await self.raw_get(client, url, **{"Accept-Encoding": "gzip"})
         await sneak_quantity(session, material, "7")
-        reused = gzipped.cache_info().hits
+        reused = _kept_gzip.cache_info().hits
         for _ in range(2):  # compressed, then from the process's compressed bodies
             served_headers, served = await self.raw_get(
                 client, url, **{"Accept-Encoding": "gzip, deflate, br"}
@@ -513,7 +519,7 @@ class TestCachedDetailBeforeRouting:
             ):
                 assert served_headers[name] == built_headers[name]
         assert orjson.loads(gzip.decompress(served))["quantity"] == 100  # the cached body
-        assert gzipped.cache_info().hits == reused + 1
+        assert _kept_gzip.cache_info().hits == reused + 1
 
     @pytest.mark.usefixtures("redis")
     async def test_hit_compressed_only_when_asked(
@@ -657,6 +663,15 @@ class TestCompression:
         assert gzip.decompress(gzipped(body, 9)) == body
         assert gzipped(body, 9) == gzipped(bytes(bytearray(body)), 9)
         assert gzipped(body, 9) != gzipped(body, 1)
+
+    def test_only_bodies_up_to_the_limit_are_kept(self) -> None:
+        _kept_gzip.cache_clear()
+        small = b'{"description": "' + b"jersey " * 100 + b'"}'
+        large = b'{"description": "' + "é ".encode() * KEPT_BODY_BYTES + b'"}'
+        for body in (small, large, small, large):
+            assert gzip.decompress(gzipped(body, 9)) == body
+        info = _kept_gzip.cache_info()
+        assert (info.currsize, info.hits) == (1, 1)  # the small one, kept and reused
 
 
 class TestDetailKeyOf:

@@ -31,8 +31,11 @@ from fabricloop.core.http import (
 ENDPOINT_SCOPE_KEY = "fabricloop.endpoint"
 VARY = (b"vary", b"Accept-Encoding")
 GZIP = (b"content-encoding", b"gzip")
-# Compressed bodies kept per process (the body and its compressed bytes: about 2 KB each).
+# Compressed bodies kept per process, each with its body: 2 KB for a typical listing. A
+# listing can be far larger (its chemicals, supply chain, lots): a body over KEPT_BODY_BYTES is
+# compressed on each request instead, so what is kept stays under about 20 MB.
 GZIPPED_KEPT = 1024
+KEPT_BODY_BYTES = 16 * 1024
 
 
 @dataclass(frozen=True)
@@ -40,8 +43,8 @@ class Compression:
     """How the app compresses a response (its GZipMiddleware's settings): from `minimum_size`
     bytes, at `level`, for a request whose Accept-Encoding names gzip."""
 
-    minimum_size: int = 500
-    level: int = 9
+    minimum_size: int
+    level: int
 
     @staticmethod
     def asked(scope: Scope) -> bool:
@@ -52,11 +55,20 @@ class Compression:
         return False
 
 
-@lru_cache(maxsize=GZIPPED_KEPT)
 def gzipped(body: bytes, level: int) -> bytes:
-    """`body` in a gzip container, byte for byte as GZipMiddleware compresses a whole body."""
+    """`body` in a gzip container, byte for byte as GZipMiddleware compresses a whole body;
+    kept for the next request when it is no larger than KEPT_BODY_BYTES."""
+    if len(body) > KEPT_BODY_BYTES:
+        return _gzip(body, level)
+    return _kept_gzip(body, level)
+
+
+def _gzip(body: bytes, level: int) -> bytes:
     compressor = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
     return compressor.compress(body) + compressor.flush()
+
+
+_kept_gzip = lru_cache(maxsize=GZIPPED_KEPT)(_gzip)
 
 
 class PrefetchedResponseMiddleware:
