@@ -78,25 +78,31 @@ async def _prepare(url: str, clients: int, kind: str) -> int:
             "INSERT INTO materials (seller_id, title, material_type, quantity, unit, "
             "kg_per_unit, price, currency, status) SELECT ($1::uuid[])[1 + n % "
             "cardinality($1::uuid[])], 'Bench pgbench listing', 'recycled_cotton', $2, 'piece', "
-            "0.5, 4.35, 'EUR', 'active' FROM generate_series(0, $3 - 1) AS n RETURNING id",
+            "0.5, 4.35, 'EUR', 'active' FROM generate_series(0, $3 - 1) AS n "
+            "RETURNING id, seller_id",
             sellers,
             Decimal(STOCK),
             LISTINGS if kind == "many" else 1,
         )
         await connection.execute(
             "CREATE TABLE IF NOT EXISTS bench_purchase_refs (n int PRIMARY KEY, listing_id uuid, "
-            "buyer_id uuid, family_id uuid)"
+            "buyer_id uuid, family_id uuid, seller_id uuid)"
+        )
+        # An older run's table, made before the seller was one of its columns.
+        await connection.execute(
+            "ALTER TABLE bench_purchase_refs ADD COLUMN IF NOT EXISTS seller_id uuid"
         )
         await connection.execute("TRUNCATE bench_purchase_refs")
         refs = max(len(listings), clients)
         await connection.executemany(
-            "INSERT INTO bench_purchase_refs VALUES ($1, $2, $3, $4)",
+            "INSERT INTO bench_purchase_refs VALUES ($1, $2, $3, $4, $5)",
             [
                 (
                     n + 1,
                     listings[n % len(listings)]["id"],
                     buyers[n % clients],
                     families[n % clients],
+                    listings[n % len(listings)]["seller_id"],
                 )
                 for n in range(refs)
             ],

@@ -30,7 +30,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import String, TypeDecorator
 
 from fabricloop.auth.models import User
-from fabricloop.core.db import Direct, autocommit_from_now, flush_pending, given_columns
+from fabricloop.core.db import Direct, autocommit_from_now, flush_pending, given_columns, unsaved
 from fabricloop.materials.models import Material
 from tests.factories import make_material, make_user
 from tests.statements import statements_sent
@@ -466,3 +466,18 @@ def test_a_column_the_orm_defaults_is_refused_for_a_direct_insert() -> None:
         given_columns(table)
     table.c.status.default = None
     assert given_columns(table) == ("status", "note")
+
+
+async def test_unsaved_holds_its_values_as_the_constructor_would(session: AsyncSession) -> None:
+    values = {"email": f"unsaved-{uuid.uuid4()}@example.com", "company_name": "Ünsaved ☃"}
+    made = unsaved(User, {**values, "password_hash": "!", "role": "brand"})
+    built = User(**values, password_hash="!", role="brand")
+    state = sa_inspect(made)
+    assert state.transient
+    assert made.email == built.email
+    assert made.company_name == built.company_name
+    assert made.phone is None  # not given: None, as on a constructed one
+    # Nothing pending on it: the unit of work has no history to write.
+    assert not state.modified
+    with pytest.raises(ValueError, match="no column attribute"):
+        unsaved(User, {"emial": "typo@example.com"})

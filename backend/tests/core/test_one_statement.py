@@ -7,8 +7,10 @@ import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fabricloop.core.db import DbSession, Direct, SecondWrite, one_statement
+from tests.factories import make_user
 
 pytestmark = pytest.mark.concurrency
 
@@ -53,6 +55,20 @@ def _routes() -> FastAPI:
             return "refused"
         return "sent"
 
+    # A conditional write: a row back for each row it changed.
+    matching = "UPDATE users SET updated_at = updated_at WHERE email = :email RETURNING id"
+
+    @routes.post("/marked/conditional-then-again")
+    @one_statement
+    async def conditional_then_again(session: DbSession, email: str, conditional: bool) -> str:
+        written = Direct(text(matching), conditional_write=conditional)
+        rows = await written.fetch(session, {"email": email})
+        try:
+            await session.execute(text("SET statement_timeout = '6s'"))
+        except SecondWrite:
+            return f"{len(rows)} written, then refused"
+        return f"{len(rows)} written, then sent"
+
     return routes
 
 
@@ -83,3 +99,26 @@ async def test_a_second_write_is_refused_before_it_is_sent(client: AsyncClient) 
 
 async def test_a_write_through_asyncpg_itself_counts_as_the_one(client: AsyncClient) -> None:
     assert (await client.post("/marked/direct-then-twice")).json() == "refused"
+
+
+async def test_a_conditional_write_that_wrote_nothing_leaves_the_one_write(
+    client: AsyncClient,
+) -> None:
+    nobody = {"email": "nobody@example.invalid", "conditional": "true"}
+    answer = await client.post("/marked/conditional-then-again", params=nobody)
+    assert answer.json() == "0 written, then sent"
+    # Not marked conditional, the same statement counts even when it matched nothing.
+    unmarked = {**nobody, "conditional": "false"}
+    answer = await client.post("/marked/conditional-then-again", params=unmarked)
+    assert answer.json() == "0 written, then refused"
+
+
+async def test_a_conditional_write_that_wrote_is_the_one_write(
+    client: AsyncClient, committed: async_sessionmaker[AsyncSession]
+) -> None:
+    async with committed() as session:
+        user = await make_user(session)
+        await session.commit()
+    someone = {"email": user.email, "conditional": "true"}
+    answer = await client.post("/marked/conditional-then-again", params=someone)
+    assert answer.json() == "1 written, then refused"

@@ -50,12 +50,13 @@ def on_step(quantity: Decimal, minimum: Decimal | None, increment: Decimal | Non
 def quantity_problem(
     quantity: Decimal,
     *,
-    available: Decimal,
+    available: Decimal | None,
     minimum: Decimal | None,
     increment: Decimal | None,
 ) -> QuantityProblem | None:
     """Why an order of `quantity` breaks the terms, or None. Taking all that is left (of the
-    listing, or of the lot) is always allowed: the last remnant need not fit the steps."""
+    listing, or of the lot) is always allowed: the last remnant need not fit the steps.
+    `available` None: what is left is not known, so no order is taken for the remnant."""
     if quantity == available:
         return None
     if minimum is not None and quantity < minimum:

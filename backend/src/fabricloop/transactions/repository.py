@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_state
 
 from fabricloop.auth.models import User
 from fabricloop.core.db import Direct, flush_pending
@@ -96,7 +97,8 @@ def _insert_reserving(reserved: CTE) -> Select[uuid.UUID, Decimal, str, str]:
 
 @cache
 def _direct_reserving(reserved: CTE) -> Direct:
-    return Direct(_insert_reserving(reserved))
+    # A reservation that took nothing inserted nothing either: it wrote nothing.
+    return Direct(_insert_reserving(reserved), conditional_write=True)
 
 
 def _loaded(
@@ -107,9 +109,11 @@ def _loaded(
 ) -> None:
     """Make the just-inserted `transaction` persistent in the session as if it had been loaded,
     so a later change is flushed as an UPDATE. Every column gets its value (None for those left
-    unset), so none is left expired."""
-    for key, value in [*values.items(), *zip(_GENERATED, generated, strict=True)]:
-        setattr(transaction, key, value)
+    unset), so none is left expired: in its state's dict, without an attribute event each (its
+    history is reset next)."""
+    held = instance_state(transaction).dict
+    held.update(values)
+    held.update(zip(_GENERATED, generated, strict=True))
     make_transient_to_detached(transaction)
     session.add(transaction)
 

@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.auth.models import User
 from fabricloop.config import Settings
 from fabricloop.core.cache import Cache
-from fabricloop.core.db import after_commit
-from fabricloop.core.errors import field_error
+from fabricloop.core.db import after_commit, unsaved
+from fabricloop.core.errors import AppError, field_error
 from fabricloop.core.metrics import record_transaction
 from fabricloop.core.pagination import Page
 from fabricloop.core.vocabulary import WHOLE_UNITS
@@ -100,11 +100,11 @@ def rfc3339(at: datetime) -> str:
 
 
 def _check_order(
-    listing: stock.Listing, buyer_id: uuid.UUID, quantity: Decimal, available: Decimal
+    listing: stock.Listing, buyer_id: uuid.UUID, quantity: Decimal, available: Decimal | None
 ) -> Decimal:
     """Every rule that doesn't depend on the stock reserved, in the order a buyer fixes them;
     returns the unit price (the tier the quantity reaches). `available`: what is left of the
-    listing, or of the lot ordered from."""
+    listing, or of the lot ordered from (None: not known, see terms.quantity_problem)."""
     if listing.seller_id == buyer_id:
         raise CannotBuyOwnMaterial()
     if listing.unit in WHOLE_UNITS and quantity != quantity.to_integral_value():
@@ -215,6 +215,11 @@ async def listing_for(
 async def create_transaction(
     session: AsyncSession, settings: Settings, cache: Cache, buyer: User, data: TransactionCreate
 ) -> Transaction:
+    remembered = stock.remembered_listing(data.material_id)
+    if remembered is not None and data.kind == "order":
+        placed = await _order_on_terms_read(session, settings, cache, buyer, data, remembered)
+        if placed is not None:
+            return placed
     listing = await listing_for(session, buyer.id, data.material_id)
     if data.kind == "sample":
         return await _create_sample(session, settings, buyer, listing, data)
@@ -225,13 +230,61 @@ async def create_transaction(
         raise _price_changed(order.unit_price, listing.currency)
     if data.shipping_address is None and not data.pickup:
         raise field_error("shipping_address", "Required unless pickup is true.")
-    sent_to = data.shipping_address
-    address = None if sent_to is None else sent_to.model_dump(mode="json")
+    address = _address(data)
     delivery = await delivery_of(session, cache, listing, order, address, pickup=data.pickup)
     reference = data.purchase_order_reference
     return await place_order(
         session, settings, cache, buyer.id, listing, order, address, delivery, reference
     )
+
+
+def _address(data: TransactionCreate) -> dict[str, object] | None:
+    sent_to = data.shipping_address
+    return None if sent_to is None else sent_to.model_dump(mode="json")
+
+
+async def _order_on_terms_read(
+    session: AsyncSession,
+    settings: Settings,
+    cache: Cache,
+    buyer: User,
+    data: TransactionCreate,
+    listing: stock.Listing,
+) -> Transaction | None:
+    """The order placed on the terms this process last read of its listing, without reading
+    it again: one statement fewer for most orders. None when those terms don't make the order
+    (any check fails on them; or it takes the remnant, which they can't tell) or the listing
+    has changed since (the reservation took nothing and wrote nothing): the caller then
+    decides on the listing as it is now, with whatever answer that gives."""
+    quantity = data.quantity
+    if (
+        quantity is None
+        or listing.status != stock.PURCHASABLE
+        or listing.deleted
+        or listing.sold_by_lot
+        or data.lot_code is not None
+        or (data.shipping_address is None and not data.pickup)
+    ):
+        return None
+    quantity = quantity.quantize(MILLI)
+    address = _address(data)
+    try:
+        unit_price = _check_order(listing, buyer.id, quantity, None)
+        # What is left is not known here: the reservation alone checks it.
+        order = Order(quantity, unit_price, None, available=quantity)
+        if data.expected_unit_price is not None and data.expected_unit_price != order.unit_price:
+            return None
+        delivery = await delivery_of(session, cache, listing, order, address, pickup=data.pickup)
+    except AppError:
+        return None
+    transaction = _new_order(
+        settings, buyer.id, listing, order, address, delivery, data.purchase_order_reference
+    )
+    status = await _reserve(session, settings, listing, order, transaction)
+    if status is None:
+        return None
+    _placed(session, cache, listing, status)
+    return transaction
 
 
 async def check_order(
@@ -278,47 +331,81 @@ async def place_order(
     quantity = order.quantity
     if listing.status != stock.PURCHASABLE or order.available < quantity:
         raise _insufficient(listing, order.lot_code, order.available)
-    now = _now()
-    transaction = Transaction(
-        material_id=listing.id,
-        buyer_id=buyer_id,
-        seller_id=listing.seller_id,
-        kind="order",
-        lot_code=order.lot_code,
-        quantity=quantity,
-        unit=listing.unit,
-        quantity_kg=quantity_in_kg(quantity, listing.unit, listing.kg_per_unit),
-        unit_price=order.unit_price,
-        total=order_total(order.unit_price, quantity) + delivery.price,
-        shipping_price=delivery.price,
-        shipping_method=delivery.method,
-        incoterm=delivery.incoterm,
-        delivery_days_min=delivery.days_min,
-        delivery_days_max=delivery.days_max,
-        currency=listing.currency,
-        status="pending",
-        shipping_address=shipping_address,
-        purchase_order_reference=purchase_order_reference,
-        status_history=[{"status": "pending", "at": rfc3339(now)}],
-        expires_at=now + timedelta(minutes=settings.order_expiry_minutes),
-        created_at=now,
-        updated_at=now,
+    transaction = _new_order(
+        settings, buyer_id, listing, order, shipping_address, delivery, purchase_order_reference
     )
-    # One statement takes the stock (of its lot, if any) and records the order, and the
-    # commit follows it: the listing's row is locked for that long only, so buyers of one
-    # listing queue behind each other as briefly as possible. If it takes nothing, it records
-    # nothing either.
-    reservation = stock.reservation(listing, quantity, order.lot_code)
-    async with stock.in_turn(listing.id, settings.db_statement_timeout_ms / 1000):
-        status = await repository.add_reserving(session, transaction, reservation)
+    status = await _reserve(session, settings, listing, order, transaction)
     if status is None:
         await _refused(session, listing, quantity, order.lot_code)
+    _placed(session, cache, listing, status)
+    return transaction
+
+
+def _new_order(
+    settings: Settings,
+    buyer_id: uuid.UUID,
+    listing: stock.Listing,
+    order: Order,
+    shipping_address: dict[str, object] | None,
+    delivery: Charge,
+    purchase_order_reference: str | None,
+) -> Transaction:
+    """The pending order, priced, not yet recorded (made without the ORM's constructor: a
+    statement of its own records it)."""
+    quantity = order.quantity
+    now = _now()
+    return unsaved(
+        Transaction,
+        {
+            "material_id": listing.id,
+            "buyer_id": buyer_id,
+            "seller_id": listing.seller_id,
+            "kind": "order",
+            "lot_code": order.lot_code,
+            "quantity": quantity,
+            "unit": listing.unit,
+            "quantity_kg": quantity_in_kg(quantity, listing.unit, listing.kg_per_unit),
+            "unit_price": order.unit_price,
+            "total": order_total(order.unit_price, quantity) + delivery.price,
+            "shipping_price": delivery.price,
+            "shipping_method": delivery.method,
+            "incoterm": delivery.incoterm,
+            "delivery_days_min": delivery.days_min,
+            "delivery_days_max": delivery.days_max,
+            "currency": listing.currency,
+            "status": "pending",
+            "shipping_address": shipping_address,
+            "purchase_order_reference": purchase_order_reference,
+            "status_history": [{"status": "pending", "at": rfc3339(now)}],
+            "expires_at": now + timedelta(minutes=settings.order_expiry_minutes),
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+
+
+async def _reserve(
+    session: AsyncSession,
+    settings: Settings,
+    listing: stock.Listing,
+    order: Order,
+    transaction: Transaction,
+) -> str | None:
+    """One statement takes the stock (of its lot, if any) on the terms of `listing` and records
+    the order, and the commit follows it: the listing's row is locked for that long only, so
+    buyers of one listing queue behind each other as briefly as possible. If it takes nothing,
+    it records nothing either (None); else the listing's status after it."""
+    reservation = stock.reservation(listing, order.quantity, order.lot_code)
+    async with stock.in_turn(listing.id, settings.db_statement_timeout_ms / 1000):
+        return await repository.add_reserving(session, transaction, reservation)
+
+
+def _placed(session: AsyncSession, cache: Cache, listing: stock.Listing, status: str) -> None:
     # A listing still on sale changed its quantity only: searches that don't show it stay
     # cached. Selling out takes it out of every search.
     stock_only = status == stock.PURCHASABLE
     caching.invalidate_after_commit(session, cache, [listing.id], stock_only=stock_only)
     _count(session, "pending")
-    return transaction
 
 
 async def _create_sample(

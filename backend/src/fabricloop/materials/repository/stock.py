@@ -126,8 +126,12 @@ def _take_from_listing(*conditions: ColumnElement[bool]) -> CTE:
 # Built once (the statement is the same for every purchase, only its values change: building
 # it and its cache key per call cost more CPU than running it), as CTEs of the statement that
 # also records the order (transactions' repository).
-# Without a lot: one conditional UPDATE.
-_LISTING_RESERVED = _take_from_listing(*_ON_TERMS)
+# Without a lot: one conditional UPDATE, of a listing that has no lot (sold by lot since it
+# was read: nothing is taken from it without one).
+_LISTING_RESERVED = _take_from_listing(
+    *_ON_TERMS,
+    ~exists(select(MaterialLot.id).where(MaterialLot.material_id == bindparam("listing_id"))),
+)
 # From a lot, all or nothing in one statement (which may run in autocommit: nothing can roll a
 # half back). The listing's row is locked first (as every writer of a listing locks it, then
 # its lot's), if it can supply on the terms read; then the lot gives the quantity if it has
