@@ -468,7 +468,7 @@ def test_a_column_the_orm_defaults_is_refused_for_a_direct_insert() -> None:
     assert given_columns(table) == ("status", "note")
 
 
-async def test_unsaved_holds_its_values_as_the_constructor_would(session: AsyncSession) -> None:
+def test_unsaved_holds_its_values_as_the_constructor_would() -> None:
     values = {"email": f"unsaved-{uuid.uuid4()}@example.com", "company_name": "Ünsaved ☃"}
     made = unsaved(User, {**values, "password_hash": "!", "role": "brand"})
     built = User(**values, password_hash="!", role="brand")

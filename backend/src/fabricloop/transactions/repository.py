@@ -101,6 +101,14 @@ def _direct_reserving(reserved: CTE) -> Direct:
     return Direct(_insert_reserving(reserved), conditional_write=True)
 
 
+def _given(transaction: Transaction) -> dict[str, object]:
+    """Every column the service sets, as set on the new `transaction` (None where unset), read
+    from its state's dict: without the attribute machinery a `getattr` of an unset column
+    runs (27 columns, about 40 us)."""
+    held = instance_state(transaction).dict
+    return {key: held.get(key) for key in _SET_BY_SERVICE}
+
+
 def _loaded(
     session: AsyncSession,
     transaction: Transaction,
@@ -124,7 +132,7 @@ async def add_reserving(
     """Take `reservation` and insert the new order (every column but the generated ones set
     on `transaction`) in one statement; the listing's status after it, or None when the
     reservation could take nothing, and then nothing was inserted either."""
-    values = {key: getattr(transaction, key) for key in _SET_BY_SERVICE}
+    values = _given(transaction)
     params = {f"{_PREFIX}{key}": value for key, value in values.items()}
     # Through asyncpg itself, as materials' listing read: rows, not objects, come back.
     row = await _direct_reserving(reservation.cte).first(session, {**reservation.params, **params})
@@ -151,7 +159,7 @@ _INSERT_SAMPLE = (
 async def add_sample(session: AsyncSession, transaction: Transaction) -> bool:
     """Insert a sample order in one statement; False (nothing inserted) when the buyer
     already has an open sample order of the listing."""
-    values = {key: getattr(transaction, key) for key in _SET_BY_SERVICE}
+    values = _given(transaction)
     row = (await session.execute(_INSERT_SAMPLE, values)).first()
     if row is None:
         return False
