@@ -30,8 +30,9 @@ __all__ = [
 # The listings this process read last (the oldest read forgotten first past the bound), for an
 # order placed on the terms it read without reading them again: the statement that takes the
 # stock takes it only on those terms (`reservation`), so a listing changed since costs its
-# buyer one more read, never another price or an oversell. 10,000 listings: about 10 MB.
-LISTINGS_REMEMBERED = 10_000
+# buyer one more read, never another price or an oversell. 5,000 listings: about 9 MB (with
+# long titles and two price tiers each; tracemalloc), against the 250 MB a process may take.
+LISTINGS_REMEMBERED = 5_000
 _remembered: dict[uuid.UUID, Listing] = {}
 
 
