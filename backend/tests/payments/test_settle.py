@@ -2,6 +2,8 @@
 paid order's UPDATE ... RETURNING leave the session's objects as a flush would have, and
 nothing pending for the commit to write again."""
 
+import uuid
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import inspect as sa_inspect
@@ -26,6 +28,24 @@ async def _stored(session: AsyncSession, row: Transaction | Payment) -> dict[str
     """The row as the ORM reads it afresh (into the same object)."""
     await session.refresh(row)
     return _columns(row)
+
+
+def _payment(order: Transaction, buyer: User, **changes: object) -> Payment:
+    """A new payment of `order`, its id given (as the payment service gives it)."""
+    values: dict[str, object] = {
+        "id": uuid.uuid4(),
+        "transaction_id": order.id,
+        "payer_id": buyer.id,
+        "amount": order.total,
+        "currency": order.currency,
+        "status": "succeeded",
+        "gateway": "sandbox",
+        "gateway_reference": "pi_settle_test",
+        "payment_method": "pm_card_visa",
+        "decline_code": None,
+        "failure_message": None,
+    }
+    return Payment(**(values | changes))
 
 
 async def test_a_paid_order_is_one_update_and_nothing_pending(
@@ -71,18 +91,7 @@ async def test_a_payment_is_stored_with_one_insert(
     session: AsyncSession, material: Material, buyer: User
 ) -> None:
     order = await make_transaction(session, material, buyer)
-    given = Payment(
-        transaction_id=order.id,
-        payer_id=buyer.id,
-        amount=order.total,
-        currency=order.currency,
-        status="succeeded",
-        gateway="sandbox",
-        gateway_reference="pi_settle_test",
-        payment_method="pm_card_visa",
-        decline_code=None,
-        failure_message=None,
-    )
+    given = _payment(order, buyer)
     async with statements_sent(session) as sent:
         payment = await repository.add_payment(session, given)
         await session.flush()
@@ -98,6 +107,37 @@ async def test_a_payment_is_stored_with_one_insert(
     assert await session.get(Payment, payment.id) is payment
     seen = _columns(payment)
     assert await _stored(session, payment) == seen
+
+
+async def test_a_payment_and_its_keys_answer_are_one_statement(
+    session: AsyncSession, material: Material, buyer: User
+) -> None:
+    order = await make_transaction(session, material, buyer)
+    given = _payment(
+        order,
+        buyer,
+        status="failed",
+        payment_method="pm_card_chargeDeclined",
+        decline_code="card_declined",
+        failure_message="Declined ☃",
+    )
+    now = datetime.now(UTC)
+    body = {"code": "payment_declined", "payment_id": str(given.id), "note": "Ünïcode ☃"}
+    answer = repository.KeyAnswer(
+        buyer.id, "key-Ü-1", "a" * 64, 402, body, now, now + timedelta(hours=1)
+    )
+    async with statements_sent(session) as sent:
+        payment = await repository.add_payment(session, given, answer)
+    assert len(sent) == 1
+    assert payment.id == given.id
+    assert sa_inspect(payment).persistent
+    assert not session.is_modified(payment)
+    assert await _stored(session, payment) == _columns(payment)
+    stored = await repository.get_idempotency_key(session, buyer.id, "key-Ü-1", now)
+    assert stored == repository.StoredKey("a" * 64, 402, body)
+    # The key's expiry is the answer's: not live any more after it.
+    expired = now + timedelta(hours=2)
+    assert await repository.get_idempotency_key(session, buyer.id, "key-Ü-1", expired) is None
 
 
 async def test_ledger_entries_are_one_statement_in_the_order_given(

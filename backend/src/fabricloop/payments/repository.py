@@ -23,12 +23,14 @@ _COUNT_ATTEMPTS = Direct(
 
 
 _payments = Payment.__table__.c
-_GIVEN = given_columns(cast("Table", Payment.__table__))
-_ADD_PAYMENT = Direct(
+# The id is given too: a payment's answer names it, and is stored with it (below).
+_GIVEN = ("id", *given_columns(cast("Table", Payment.__table__)))
+_new_payment = (
     insert(Payment)
     .values({name: bindparam(name, type_=_payments[name].type) for name in _GIVEN})
     .returning(*_payments)
 )
+_ADD_PAYMENT = Direct(_new_payment)
 _TRY_LOCK = Direct(select(func.pg_try_advisory_xact_lock(bindparam("lock_id"))))
 _keys = IdempotencyKey.__table__.c
 _STORED = Direct(
@@ -46,15 +48,21 @@ _REPLACED = (
     "created_at",
     "expires_at",
 )
+_KEY_GIVEN = ("user_id", "key", *_REPLACED)
 _new_key = insert(IdempotencyKey).values(
-    {name: bindparam(name, type_=_keys[name].type) for name in ("user_id", "key", *_REPLACED)}
+    {name: bindparam(name, type_=_keys[name].type) for name in _KEY_GIVEN}
 )
 # An expired row of the same key is replaced; a live one can't exist (checked under lock).
-_SAVE_KEY = Direct(
-    _new_key.on_conflict_do_update(
-        index_elements=[_keys.user_id, _keys.key],
-        set_={name: _new_key.excluded[name] for name in _REPLACED},
-    )
+_key_saved = _new_key.on_conflict_do_update(
+    index_elements=[_keys.user_id, _keys.key],
+    set_={name: _new_key.excluded[name] for name in _REPLACED},
+)
+_SAVE_KEY = Direct(_key_saved)
+# A payment and the answer its key replays, in one statement (one round trip, not two); the
+# two rows' parameters are their columns, and no column is in both.
+assert not set(_GIVEN) & set(_KEY_GIVEN)
+_ADD_PAYMENT_KEYED = Direct(
+    select(_new_payment.cte("payment")).add_cte(_key_saved.cte("saved_key"))
 )
 
 
@@ -64,16 +72,47 @@ class StoredKey(NamedTuple):
     response_body: dict[str, Any] | None
 
 
-async def add_payment(session: AsyncSession, payment: Payment) -> Payment:
-    """`payment` stored with one INSERT ... RETURNING: the stored row, as the session's
-    persistent object (with the server's id and timestamps; `payment` itself stays out of
+class KeyAnswer(NamedTuple):
+    """What an Idempotency-Key replays: stored with the payment it answered."""
+
+    user_id: uuid.UUID
+    key: str
+    request_hash: str
+    status: int
+    body: dict[str, Any]
+    now: datetime
+    expires_at: datetime
+
+
+async def add_payment(
+    session: AsyncSession, payment: Payment, answer: KeyAnswer | None = None
+) -> Payment:
+    """`payment` (its id given) stored with one INSERT ... RETURNING, and with `answer`, the
+    response its request's key replays, in the same statement: the stored row, as the
+    session's persistent object (with the server's timestamps; `payment` itself stays out of
     the session). The session's pending changes are written first, as a flush would."""
     await flush_pending(session)
-    stored = await _ADD_PAYMENT.load(
-        session, Payment, {name: getattr(payment, name) for name in _GIVEN}
-    )
+    values = {name: getattr(payment, name) for name in _GIVEN}
+    if answer is None:
+        stored = await _ADD_PAYMENT.load(session, Payment, values)
+    else:
+        values |= _key_values(answer)
+        stored = await _ADD_PAYMENT_KEYED.load(session, Payment, values)
     assert stored is not None  # an INSERT ... RETURNING returns its row
     return stored
+
+
+def _key_values(answer: KeyAnswer) -> dict[str, Any]:
+    return {
+        "user_id": answer.user_id,
+        "key": answer.key,
+        "request_hash": answer.request_hash,
+        "state": "completed",
+        "response_status": answer.status,
+        "response_body": answer.body,
+        "created_at": answer.now,
+        "expires_at": answer.expires_at,
+    }
 
 
 async def get_payment(session: AsyncSession, payment_id: uuid.UUID) -> Payment | None:
@@ -143,28 +182,9 @@ async def get_idempotency_key(
     return None if row is None else StoredKey(*row)
 
 
-async def save_idempotency_key(
-    session: AsyncSession,
-    *,
-    user_id: uuid.UUID,
-    key: str,
-    request_hash: str,
-    status: int,
-    body: dict[str, Any],
-    now: datetime,
-    expires_at: datetime,
-) -> None:
-    values = {
-        "user_id": user_id,
-        "key": key,
-        "request_hash": request_hash,
-        "state": "completed",
-        "response_status": status,
-        "response_body": body,
-        "created_at": now,
-        "expires_at": expires_at,
-    }
-    await _SAVE_KEY.fetch(session, values)
+async def save_idempotency_key(session: AsyncSession, answer: KeyAnswer) -> None:
+    """The response a key replays, for a request that stored no payment."""
+    await _SAVE_KEY.fetch(session, _key_values(answer))
 
 
 async def purge_idempotency_keys(session: AsyncSession, now: datetime) -> int:

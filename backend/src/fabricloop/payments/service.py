@@ -81,6 +81,22 @@ def count_after_commit(session: AsyncSession, outcome: str) -> None:
     after_commit(session, record)
 
 
+@dataclass(frozen=True)
+class _Key:
+    """A request's Idempotency-Key: what it replays is stored with the request's writes."""
+
+    user_id: uuid.UUID
+    key: str
+    request_hash: str
+    ttl: timedelta
+
+    def answer(self, status: int, body: dict[str, Any]) -> repository.KeyAnswer:
+        now = _now()
+        return repository.KeyAnswer(
+            self.user_id, self.key, self.request_hash, status, body, now, now + self.ttl
+        )
+
+
 async def create_payment(
     session: AsyncSession,
     settings: Settings,
@@ -91,35 +107,27 @@ async def create_payment(
     idempotency_key: str | None,
 ) -> Outcome:
     now = _now()
-    request_hash = fingerprint(data)
+    key = None
     if idempotency_key is not None:
+        request_hash = fingerprint(data)
         replay = await _replay(session, user, idempotency_key, request_hash, now)
         if replay is not None:
             return replay
+        ttl = timedelta(hours=settings.idempotency_ttl_hours)
+        key = _Key(user.id, idempotency_key, request_hash, ttl)
     try:
-        outcome, succeeded = await _pay(session, settings, cache, gateway, user, data)
+        outcome, succeeded = await _pay(session, settings, cache, gateway, user, data, key)
+    except PaymentDeclined:
+        raise  # its answer is stored with its payment
     except AppError as error:
         # Remembered like a success (a decline above all), except a gateway outage: nothing
         # happened, and a retry with the same key should try again.
-        if idempotency_key is None or isinstance(error, ServiceUnavailable):
+        if key is None or isinstance(error, ServiceUnavailable):
             raise
-        body = error_body(error.code, error.message, error.details, error.extra)
-        await _remember(session, settings, user, idempotency_key, request_hash, error.status, body)
+        await repository.save_idempotency_key(session, key.answer(error.status, _body_of(error)))
         error.commit_changes = True
         raise
-    if idempotency_key is not None:
-        await _remember(
-            session,
-            settings,
-            user,
-            idempotency_key,
-            request_hash,
-            _STORED_STATUS[outcome.pending],
-            outcome.body,
-        )
     if succeeded is not None:
-        # Last before the commit: the invoice's number locks the seller's counter row until
-        # then, and every payment to that seller waits for it.
         await settle(session, settings, *succeeded)
     return outcome
 
@@ -139,28 +147,6 @@ async def _replay(
     if stored.response_status not in _STORED_STATUS.values():
         raise ReplayedFailure(stored.response_status, stored.response_body)
     return Outcome(stored.response_body, pending=stored.response_status == _STORED_STATUS[True])
-
-
-async def _remember(
-    session: AsyncSession,
-    settings: Settings,
-    user: User,
-    key: str,
-    request_hash: str,
-    status: int,
-    body: dict[str, Any],
-) -> None:
-    now = _now()
-    await repository.save_idempotency_key(
-        session,
-        user_id=user.id,
-        key=key,
-        request_hash=request_hash,
-        status=status,
-        body=body,
-        now=now,
-        expires_at=now + timedelta(hours=settings.idempotency_ttl_hours),
-    )
 
 
 async def _charge(
@@ -298,10 +284,12 @@ async def _pay(
     gateway: PaymentGateway,
     user: User,
     data: PaymentCreate,
+    key: _Key | None,
 ) -> tuple[Outcome, tuple[Transaction, Payment] | None]:
-    """The payment's answer, and the order and payment to settle when it succeeded (the
-    caller settles them, in this database transaction). Locked until commit: of two
-    concurrent payments of an order the second sees the first's result."""
+    """The payment's answer (stored for `key` with the payment, in one statement), and the
+    order and payment to settle when it succeeded (the caller settles them, in this database
+    transaction). Locked until commit: of two concurrent payments of an order the second sees
+    the first's result."""
     transaction = await transactions.lock_for_payment(session, user, data.transaction_id)
     if transaction.status in PAID_STATUSES:
         raise AlreadyPaid()
@@ -331,47 +319,61 @@ async def _pay(
         status, decline_code = "failed", "amount_mismatch"
         message = "The amount charged did not match the order; it will be refunded."
     failed = status == "failed"
-    payment = await repository.add_payment(
-        session,
-        Payment(
-            transaction_id=transaction.id,
-            payer_id=user.id,
-            amount=transaction.total,
-            currency=transaction.currency,
-            status=status,
-            gateway=gateway.name,
-            gateway_reference=result.reference,
-            payment_method=data.payment_method,
-            decline_code=(decline_code or "generic_decline") if failed else None,
-            failure_message=(message or PaymentDeclined.message)[:500] if failed else None,
-        ),
+    given = Payment(
+        id=uuid.uuid4(),
+        transaction_id=transaction.id,
+        payer_id=user.id,
+        amount=transaction.total,
+        currency=transaction.currency,
+        status=status,
+        gateway=gateway.name,
+        gateway_reference=result.reference,
+        payment_method=data.payment_method,
+        decline_code=(decline_code or "generic_decline") if failed else None,
+        failure_message=(message or PaymentDeclined.message)[:500] if failed else None,
     )
-    count_after_commit(session, status)
     fields = {
-        "payment_id": payment.id,
+        "payment_id": given.id,
         "status": status,
         "transaction_id": transaction.id,
         "amount": transaction.total,
         "currency": transaction.currency,
     }
+    declined = None
     if status == "succeeded":
-        body = PaymentOut.model_validate(fields).model_dump(mode="json")
-        return Outcome(body, pending=False), (transaction, payment)
-    if status in ("requires_action", "processing"):
+        outcome = Outcome(PaymentOut.model_validate(fields).model_dump(mode="json"), False)
+    elif status in ("requires_action", "processing"):
         challenge = (
-            gateway.challenge_url(payment.id)
+            gateway.challenge_url(given.id)
             if status == "requires_action" and isinstance(gateway, SandboxGateway)
             else None
         )
         pending = PaymentPending.model_validate(
             {**fields, "client_secret": result.client_secret, "next_action_url": challenge}
         )
-        return Outcome(pending.model_dump(mode="json"), pending=True), None
-    raise PaymentDeclined(
-        message or PaymentDeclined.message,
-        extra={"decline_code": decline_code or "generic_decline", "payment_id": str(payment.id)},
-        commit_changes=True,
-    )
+        outcome = Outcome(pending.model_dump(mode="json"), pending=True)
+    else:
+        declined = PaymentDeclined(
+            message or PaymentDeclined.message,
+            extra={"decline_code": decline_code or "generic_decline", "payment_id": str(given.id)},
+            commit_changes=True,
+        )
+    answer = None
+    if key is not None:
+        answer = (
+            key.answer(_STORED_STATUS[outcome.pending], outcome.body)
+            if declined is None
+            else key.answer(declined.status, _body_of(declined))
+        )
+    payment = await repository.add_payment(session, given, answer)
+    count_after_commit(session, status)
+    if declined is not None:
+        raise declined
+    return outcome, (transaction, payment) if status == "succeeded" else None
+
+
+def _body_of(error: AppError) -> dict[str, Any]:
+    return error_body(error.code, error.message, error.details, error.extra)
 
 
 async def lock_for_authentication(
