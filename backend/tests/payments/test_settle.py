@@ -75,6 +75,39 @@ async def test_a_paid_order_is_one_update_and_nothing_pending(
     assert sent == []
 
 
+async def test_the_ledger_entries_ride_in_the_update_that_makes_it_paid(
+    session: AsyncSession, material: Material, buyer: User
+) -> None:
+    order = await make_transaction(session, material, buyer)
+    await transactions.lock_by_id(session, order.id)
+    movements = [
+        ("charge", order.total, "pi_Ünïcode_☃"),
+        ("fee", Decimal("0.00"), None),  # a zero fee change is left out
+        ("fee", Decimal("1.25"), None),
+    ]
+    entries = ledger.recording(order, *movements)
+    async with statements_sent(session) as sent:
+        assert await transactions.mark_paid(session, order, Decimal("1.25"), entries)
+    # One statement for the order's change and its entries, then the seller's notification.
+    assert [statement.split()[0] for statement in sent] == ["WITH", "WITH"]
+    assert "UPDATE transactions" in sent[0]
+    assert order.status == "paid"
+    assert not session.is_modified(order)
+    stored = await ledger.entries(session, order.id)
+    assert [(e.kind, e.amount, e.reference, e.currency) for e in stored] == [
+        ("charge", order.total, "pi_Ünïcode_☃", order.currency),
+        ("fee", Decimal("1.25"), None, order.currency),
+    ]
+    assert stored[0].position < stored[1].position
+    # Not paid again: the entries are not written either.
+    again = ledger.recording(order, ("charge", order.total, "pi_again"))
+    async with statements_sent(session) as sent:
+        assert not await transactions.mark_paid(session, order, Decimal("1.25"), again)
+    assert sent == []
+    assert len(await ledger.entries(session, order.id)) == 2
+    assert ledger.recording(order, ("fee", Decimal("0.00"), None)) is None
+
+
 async def test_a_change_pending_on_the_order_is_kept(
     session: AsyncSession, material: Material, buyer: User
 ) -> None:

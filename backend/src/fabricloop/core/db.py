@@ -6,6 +6,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar, cast
 
 import structlog
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Mapper, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection, QueuePool
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.expression import ClauseElement
+from sqlalchemy.sql.expression import CTE, ClauseElement
 from sqlalchemy.types import TypeDecorator
 
 from fabricloop.config import Settings
@@ -296,6 +297,18 @@ def given_columns(table: Table) -> tuple[str, ...]:
             f"{table.name}: an INSERT through Direct skips the defaults of {defaulted}"
         )
     return given
+
+
+@dataclass(frozen=True)
+class Companion:
+    """A write of one domain's sent inside a statement of another's, as a WITH clause: one
+    round trip for both, and both or neither. `cte` is the same object for every write of its
+    kind (the statement built around it is built once); `params` are its parameters, named
+    apart from the statement's. Its domain's repository builds it, its service hands it out,
+    and the other domain's repository adds it to its statement."""
+
+    cte: CTE
+    params: dict[str, Any]
 
 
 class Direct:

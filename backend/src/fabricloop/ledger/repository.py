@@ -1,38 +1,56 @@
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, case, func, select, text, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fabricloop.core.db import Direct, flush_pending
+from fabricloop.core.db import Companion, Direct, flush_pending
 from fabricloop.ledger.models import LedgerEntry
 from fabricloop.transactions.models import Transaction
 
 # One statement for every entry of a movement, whatever their number (a statement of several
 # VALUES would be a new one per count): their values as arrays, inserted in the order given, so
-# the rows' `position` follows it. Sent through asyncpg itself (core.db.Direct): every payment
-# records two.
-_INSERT = Direct(
-    text(
-        """
-        INSERT INTO ledger_entries (transaction_id, kind, amount, currency, reference)
-        SELECT CAST(:transaction_id AS uuid), entry.kind, entry.amount,
-               CAST(:currency AS varchar), entry.reference
-        FROM unnest(CAST(:kinds AS varchar[]), CAST(:amounts AS numeric[]),
-                    CAST(:references AS varchar[])) WITH ORDINALITY
-             AS entry(kind, amount, reference, n)
-        ORDER BY entry.n
-        """
-    ).bindparams(
-        bindparam("transaction_id", type_=LedgerEntry.transaction_id.type),
-        bindparam("currency", type_=LedgerEntry.currency.type),
-        bindparam("kinds", type_=ARRAY(LedgerEntry.kind.type)),
-        bindparam("amounts", type_=ARRAY(LedgerEntry.amount.type)),
-        bindparam("references", type_=ARRAY(LedgerEntry.reference.type)),
-    )
+# the rows' `position` follows it. Sent through asyncpg itself (core.db.Direct), or inside the
+# statement that makes an order paid (`recording`): every payment records two.
+_ENTRIES = """
+    INSERT INTO ledger_entries (transaction_id, kind, amount, currency, reference)
+    SELECT CAST(:entry_transaction_id AS uuid), entry.kind, entry.amount,
+           CAST(:entry_currency AS varchar), entry.reference
+    FROM unnest(CAST(:entry_kinds AS varchar[]), CAST(:entry_amounts AS numeric[]),
+                CAST(:entry_references AS varchar[])) WITH ORDINALITY
+         AS entry(kind, amount, reference, n)
+    ORDER BY entry.n
+"""
+_PARAMS = (
+    bindparam("entry_transaction_id", type_=LedgerEntry.transaction_id.type),
+    bindparam("entry_currency", type_=LedgerEntry.currency.type),
+    bindparam("entry_kinds", type_=ARRAY(LedgerEntry.kind.type)),
+    bindparam("entry_amounts", type_=ARRAY(LedgerEntry.amount.type)),
+    bindparam("entry_references", type_=ARRAY(LedgerEntry.reference.type)),
 )
+_INSERT = Direct(text(_ENTRIES).bindparams(*_PARAMS))
+_ALONGSIDE = (
+    text(_ENTRIES + "RETURNING position")
+    .bindparams(*_PARAMS)
+    .columns(LedgerEntry.position)
+    .cte("ledger_entries_added")
+)
+
+
+def _values(
+    transaction_id: uuid.UUID, currency: str, movements: Sequence[tuple[str, Decimal, str | None]]
+) -> dict[str, Any]:
+    kinds, amounts, references = zip(*movements, strict=True)
+    return {
+        "entry_transaction_id": transaction_id,
+        "entry_currency": currency,
+        "entry_kinds": list(kinds),
+        "entry_amounts": list(amounts),
+        "entry_references": list(references),
+    }
 
 
 async def add(
@@ -45,17 +63,15 @@ async def add(
     back; their `position` in the order given. What the session holds unflushed goes first,
     as the unit of work did (callers read it back after)."""
     await flush_pending(session)
-    kinds, amounts, references = zip(*movements, strict=True)
-    await _INSERT.fetch(
-        session,
-        {
-            "transaction_id": transaction_id,
-            "currency": currency,
-            "kinds": list(kinds),
-            "amounts": list(amounts),
-            "references": list(references),
-        },
-    )
+    await _INSERT.fetch(session, _values(transaction_id, currency, movements))
+
+
+def recording(
+    transaction_id: uuid.UUID, currency: str, movements: Sequence[tuple[str, Decimal, str | None]]
+) -> Companion:
+    """The same entries, to be written by another statement of the transaction's, as `add`
+    writes them."""
+    return Companion(_ALONGSIDE, _values(transaction_id, currency, movements))
 
 
 async def list_entries(session: AsyncSession, transaction_id: uuid.UUID) -> list[LedgerEntry]:

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.config import Settings
-from fabricloop.core.db import create_engine, create_sessionmaker
+from fabricloop.core.db import Companion, create_engine, create_sessionmaker
 from fabricloop.ledger import repository
 from fabricloop.ledger.models import LedgerEntry
 from fabricloop.transactions import service as transactions
@@ -52,6 +52,15 @@ async def record(
     kept = [movement for movement in movements if movement[1] != ZERO]
     if kept:
         await repository.add(session, transaction.id, transaction.currency, kept)
+
+
+def recording(
+    transaction: Transaction, *movements: tuple[str, Decimal, str | None]
+) -> Companion | None:
+    """The same entries as `record` appends, for the statement that writes the order's change
+    to carry (`transactions.mark_paid`); None when there are none."""
+    kept = [movement for movement in movements if movement[1] != ZERO]
+    return repository.recording(transaction.id, transaction.currency, kept) if kept else None
 
 
 async def balance(session: AsyncSession, transaction_id: uuid.UUID) -> Balance:

@@ -181,14 +181,12 @@ async def settle(
     charge go into the ledger, the seller's share is held, and the invoice is issued once this
     commits. False when the order is no longer pending (the caller gives the money back)."""
     fee = ledger.platform_fee(transaction.total, settings.platform_fee_percent)
-    if not await transactions.mark_paid(session, transaction, fee):
-        return False
-    await ledger.record(
-        session,
-        transaction,
-        ("charge", transaction.total, payment.gateway_reference),
-        ("fee", fee, None),
+    # The charge and the commission go into the ledger in the statement that makes it paid.
+    entries = ledger.recording(
+        transaction, ("charge", transaction.total, payment.gateway_reference), ("fee", fee, None)
     )
+    if not await transactions.mark_paid(session, transaction, fee, entries):
+        return False
     invoices.invoice_once_committed(session, transaction)
     return True
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.auth.models import User
 from fabricloop.config import Settings
 from fabricloop.core.cache import Cache
-from fabricloop.core.db import after_commit, unsaved
+from fabricloop.core.db import Companion, after_commit, unsaved
 from fabricloop.core.errors import AppError, field_error
 from fabricloop.core.metrics import record_transaction
 from fabricloop.core.pagination import Page
@@ -656,15 +656,21 @@ async def lock_by_id(session: AsyncSession, transaction_id: uuid.UUID) -> Transa
     return await repository.lock(session, transaction_id)
 
 
-async def mark_paid(session: AsyncSession, transaction: Transaction, platform_fee: Decimal) -> bool:
+async def mark_paid(
+    session: AsyncSession,
+    transaction: Transaction,
+    platform_fee: Decimal,
+    companion: Companion | None = None,
+) -> bool:
     """Make a locked transaction paid if it is still pending, with the platform's commission;
-    its seller's payout is held until it completes. Never moves it backwards."""
+    its seller's payout is held until it completes. Never moves it backwards. `companion`
+    (the payment's ledger entries) is written with the change, only if it is made."""
     if judge(transaction.status, "paid", Actor.SYSTEM) is not Verdict.ALLOWED:
         return False
     # One UPDATE ... RETURNING, not the unit of work's flush: every payment runs it.
     change = _status_change(transaction, "paid", _now())
     change |= {"platform_fee": platform_fee, "payout_status": "held"}
-    await repository.write(session, transaction, change)
+    await repository.write(session, transaction, change, companion)
     _count(session, "paid")
     await _tell(session, transaction, [transaction.seller_id])
     return True
