@@ -26,6 +26,7 @@ from tests.factories import auth_headers, make_material, make_transaction, make_
 from tests.invoices.helpers import invoice_url, pdf_text
 from tests.logs import entries
 from tests.refunds.helpers import paid_order, refunds_url
+from tests.statements import statements_sent
 from tests.transactions.helpers import TRANSACTIONS, buy, order
 
 
@@ -252,6 +253,50 @@ async def test_parties_as_they_were_when_issued(
     ):
         assert expected in text, expected
     assert "Renamed" not in text
+
+
+async def test_the_parties_are_named_by_the_statement_that_issues_it(
+    client: AsyncClient, session: AsyncSession, buyer: User, seller: User, material: Material
+) -> None:
+    """The issuing statement reads the companies itself: one statement, each party a line per
+    detail, the VAT line only with a VAT number, and none for a party without details."""
+    await put_company(
+        client,
+        seller,
+        legal_name="Tecelagem Ribeiro, Lda. 'O'; DROP TABLE companies;--",
+        registration_number="PT-503 123 456",
+        vat_number="PT501964843",
+        country="PT",
+        address="Rua do Ouro 12\n4000-001 Porto ☃",
+    )
+    await put_company(
+        client,
+        buyer,
+        legal_name="Maison Éclat SAS",
+        registration_number="RCS Paris 123 456 789",
+        country="FR",
+        address="12 rue de Rivoli, 75004 Paris",
+    )
+    paid = await make_transaction(session, material, buyer, status="paid")
+    stranger = await make_user(session, role="brand")
+    unknown = await make_transaction(session, material, stranger, status="paid")
+    async with statements_sent(session) as sent:
+        assert await invoices.number_invoice(session, paid)
+    assert len(sent) == 1
+    await invoices.number_invoice(session, unknown)
+    issued = await invoices.issue_invoice(session, paid)
+    assert issued.seller_party == (
+        "Tecelagem Ribeiro, Lda. 'O'; DROP TABLE companies;--\n"
+        "Rua do Ouro 12\n4000-001 Porto ☃\nPT\nRegistration no. PT-503 123 456\n"
+        "VAT no. PT501964843"
+    )
+    assert issued.buyer_party == (
+        "Maison Éclat SAS\n12 rue de Rivoli, 75004 Paris\nFR\n"
+        "Registration no. RCS Paris 123 456 789"
+    )
+    other = await invoices.issue_invoice(session, unknown)
+    assert other.seller_party == issued.seller_party
+    assert other.buyer_party is None
 
 
 @pytest.mark.parametrize("reference", ["x" * 65, "PO\x001", "PO\n1", 42])

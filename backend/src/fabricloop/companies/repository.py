@@ -3,29 +3,27 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Uuid, any_, bindparam, select, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
 from fabricloop.companies.models import Company
-from fabricloop.core.db import Direct
 
 
 async def get(session: AsyncSession, user_id: uuid.UUID) -> Company | None:
     return await session.get(Company, user_id)
 
 
-# Every paid order's invoice names its parties: built once, sent through asyncpg (`Direct`),
-# the users as one array parameter (`Direct` expands no IN list).
-_OF_USERS = Direct(
-    select(Company).where(Company.user_id == any_(bindparam("user_ids", type_=ARRAY(Uuid))))
-)
-
-
-async def get_many(session: AsyncSession, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, Company]:
-    found = await _OF_USERS.load_all(session, Company, {"user_ids": user_ids})
-    return {company.user_id: company for company in found}
+def party_of(user_param: str) -> str:
+    """SQL of a scalar subquery: the party an invoice names, from the company details of the
+    user bound to `:<user_param>` (NULL when they gave none): its legal name, address,
+    country, registration number and, if it has one, VAT number, a line each."""
+    return f"""(
+        SELECT concat_ws(E'\\n', c.legal_name, c.address, c.country,
+                         'Registration no. ' || c.registration_number,
+                         'VAT no. ' || NULLIF(c.vat_number, ''))
+        FROM companies AS c WHERE c.user_id = :{user_param}
+    )"""  # noqa: S608 - a fixed fragment; the user is bound
 
 
 async def lock(session: AsyncSession, user_id: uuid.UUID) -> Company | None:

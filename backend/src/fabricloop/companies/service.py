@@ -49,11 +49,10 @@ async def company_of(session: AsyncSession, user_id: uuid.UUID) -> Company | Non
     return await repository.get(session, user_id)
 
 
-async def companies_of(
-    session: AsyncSession, user_ids: list[uuid.UUID]
-) -> dict[uuid.UUID, Company]:
-    """The companies of those of `user_ids` who gave their details, in one query."""
-    return await repository.get_many(session, user_ids)
+def party_of(user_param: str) -> str:
+    """The party an invoice names for the user bound to `:<user_param>`, as a scalar subquery
+    for the statement that issues it (NULL for a user without company details)."""
+    return repository.party_of(user_param)
 
 
 async def get_company(session: AsyncSession, user: User) -> CompanyOut:

@@ -6,6 +6,7 @@ from sqlalchemy import TextClause, bindparam, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fabricloop.companies import service as companies
 from fabricloop.core.db import Direct
 from fabricloop.invoices.models import Document
 from fabricloop.transactions.models import Transaction
@@ -14,7 +15,8 @@ from fabricloop.transactions.models import Transaction
 def _issue(issued: str) -> TextClause:
     """One statement: unless a document matching `issued` exists, take the seller's next
     number of the kind (its counter row stays locked until the commit) and insert the
-    document with it. Nothing is numbered, so no number is lost, when it exists."""
+    document with it, naming its parties from their company details as they are now (read
+    by the same statement). Nothing is numbered, so no number is lost, when it exists."""
     columns = {
         "seller_id": Document.seller_id,
         "kind": Document.kind,
@@ -23,13 +25,15 @@ def _issue(issued: str) -> TextClause:
         "amount": Document.amount,
         "currency": Document.currency,
         "reason": Document.reason,
-        "seller_party": Document.seller_party,
-        "buyer_party": Document.buyer_party,
         "platform_fee": Document.platform_fee,
         "issued_at": Document.issued_at,
     }
-    names = ", ".join(columns)
-    values = ", ".join(f":{name}" for name in columns)
+    parties = {
+        "seller_party": companies.party_of("seller_id"),
+        "buyer_party": companies.party_of("buyer_id"),
+    }
+    names = ", ".join([*columns, *parties])
+    values = ", ".join([*(f":{name}" for name in columns), *parties.values()])
     return text(
         f"""
         WITH counter AS (
@@ -44,7 +48,10 @@ def _issue(issued: str) -> TextClause:
         SELECT counter.last_number, {values} FROM counter
         RETURNING id
         """  # noqa: S608 - fixed fragments of this module; values are bound
-    ).bindparams(*(bindparam(name, type_=column.type) for name, column in columns.items()))
+    ).bindparams(
+        *(bindparam(name, type_=column.type) for name, column in columns.items()),
+        bindparam("buyer_id", type_=Transaction.buyer_id.type),
+    )
 
 
 # Sent through asyncpg itself (core.db.Direct): every payment issues an invoice.

@@ -25,8 +25,6 @@ from anyio import to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
-from fabricloop.companies import service as companies
-from fabricloop.companies.models import Company
 from fabricloop.core.db import after_commit, autocommit_from_now
 from fabricloop.core.queue import enqueue_after_commit
 from fabricloop.core.storage import Storage, read_if_present
@@ -55,38 +53,16 @@ def document_number(document: Document) -> str:
     return f"{PREFIXES[document.kind]}-{document.number:06d}"
 
 
-def party(company: Company | None) -> str | None:
-    """A party as an invoice names it, from the company details it gave (None without)."""
-    if company is None:
-        return None
-    lines = [company.legal_name, company.address, company.country]
-    lines.append(f"Registration no. {company.registration_number}")
-    if company.vat_number:
-        lines.append(f"VAT no. {company.vat_number}")
-    return "\n".join(lines)
-
-
-async def _parties(session: AsyncSession, transaction: Transaction) -> dict[str, str | None]:
-    found = await companies.companies_of(session, [transaction.seller_id, transaction.buyer_id])
-    return {
-        "seller_party": party(found.get(transaction.seller_id)),
-        "buyer_party": party(found.get(transaction.buyer_id)),
-    }
-
-
 async def _issue(
-    session: AsyncSession,
-    transaction: Transaction,
-    parties: dict[str, str | None],
-    *,
-    apart: bool = False,
-    **values: Any,
+    session: AsyncSession, transaction: Transaction, *, apart: bool = False, **values: Any
 ) -> bool:
-    """Number and store a document of the order unless it exists (whether it did); its PDFs
-    are rendered by the job once this transaction commits. `apart`: in a savepoint, where
-    another session may be issuing the same invoice (`repository.issue_apart`)."""
+    """Number and store a document of the order unless it exists (whether it did), naming
+    its parties as their company details stand; its PDFs are rendered by the job once this
+    transaction commits. `apart`: in a savepoint, where another session may be issuing the
+    same invoice (`repository.issue_apart`)."""
     document = {
         "seller_id": transaction.seller_id,
+        "buyer_id": transaction.buyer_id,
         "transaction_id": transaction.id,
         "currency": transaction.currency,
         "refund_id": None,
@@ -94,7 +70,6 @@ async def _issue(
         "platform_fee": None,
         "issued_at": _now(),
         **values,
-        **parties,
     }
     issue = repository.issue_apart if apart else repository.issue
     if await issue(session, document) is None:
@@ -104,18 +79,13 @@ async def _issue(
 
 
 async def number_invoice(
-    session: AsyncSession,
-    transaction: Transaction,
-    parties: dict[str, str | None] | None = None,
-    *,
-    apart: bool = False,
+    session: AsyncSession, transaction: Transaction, *, apart: bool = False
 ) -> bool:
     """Issue the order's invoice, numbered now, unless it has one (called when it is paid);
     whether it did."""
     return await _issue(
         session,
         transaction,
-        parties or await _parties(session, transaction),
         apart=apart,
         kind="invoice",
         amount=transaction.total,
@@ -179,14 +149,11 @@ async def issue_credit_note(
     amount: Decimal,
     reason: str,
 ) -> None:
-    """A refund's credit note (its order's invoice is issued first if it has none); the
-    parties are read once for both."""
-    parties = await _parties(session, transaction)
-    await number_invoice(session, transaction, parties)
+    """A refund's credit note (its order's invoice is issued first if it has none)."""
+    await number_invoice(session, transaction)
     await _issue(
         session,
         transaction,
-        parties,
         kind="credit_note",
         refund_id=refund_id,
         amount=amount,
