@@ -49,8 +49,7 @@ async def record(
     *movements: tuple[str, Decimal, str | None],
 ) -> None:
     """Append (kind, amount, gateway reference) entries; a zero fee change is left out."""
-    kept = [movement for movement in movements if movement[1] != ZERO]
-    if kept:
+    if kept := _kept(movements):
         await repository.add(session, transaction.id, transaction.currency, kept)
 
 
@@ -59,8 +58,15 @@ def recording(
 ) -> Companion | None:
     """The same entries as `record` appends, for the statement that writes the order's change
     to carry (`transactions.mark_paid`); None when there are none."""
-    kept = [movement for movement in movements if movement[1] != ZERO]
-    return repository.recording(transaction.id, transaction.currency, kept) if kept else None
+    if kept := _kept(movements):
+        return repository.recording(transaction.id, transaction.currency, kept)
+    return None
+
+
+def _kept(
+    movements: tuple[tuple[str, Decimal, str | None], ...],
+) -> list[tuple[str, Decimal, str | None]]:
+    return [movement for movement in movements if movement[1] != ZERO]
 
 
 async def balance(session: AsyncSession, transaction_id: uuid.UUID) -> Balance:
