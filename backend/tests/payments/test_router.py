@@ -257,16 +257,29 @@ class TestIdempotency:
         assert first.json() == second.json()
         assert len(await payments_of(session, pending.id)) == 1
 
-    async def test_decline_replayed(
-        self, client: AsyncClient, session: AsyncSession, buyer: User, pending: Transaction
+    @pytest.mark.parametrize(
+        ("method", "status"),
+        [("pm_card_visa_chargeDeclined", 402), ("pm_card_authenticationRequired", 202)],
+    )
+    async def test_decline_and_pending_replayed(
+        self,
+        client: AsyncClient,
+        session: AsyncSession,
+        buyer: User,
+        pending: Transaction,
+        method: str,
+        status: int,
     ) -> None:
-        headers = {**auth_headers(buyer), "Idempotency-Key": "k-decline"}
-        body = pay_body(pending, "pm_card_visa_chargeDeclined")
+        """A decline and a payment awaiting 3-D Secure are stored with their answers: the
+        same key answers the same again, and no second attempt reaches the gateway."""
+        headers = {**auth_headers(buyer), "Idempotency-Key": f"k-{status}"}
+        body = pay_body(pending, method)
         first = await client.post(PAYMENTS, json=body, headers=headers)
         second = await client.post(PAYMENTS, json=body, headers=headers)
-        assert first.status_code == second.status_code == 402
+        assert first.status_code == second.status_code == status
         assert first.json() == second.json()
         assert len(await payments_of(session, pending.id)) == 1
+        assert (await reload(session, pending)).status == "pending"
 
     async def test_other_body_is_422(
         self, client: AsyncClient, session: AsyncSession, buyer: User, pending: Transaction

@@ -337,9 +337,12 @@ async def _pay(
         "amount": transaction.total,
         "currency": transaction.currency,
     }
+    # The answer, and what the key replays: a success or a pending payment as answered, a
+    # decline as its error.
     declined = None
     if status == "succeeded":
         outcome = Outcome(PaymentOut.model_validate(fields).model_dump(mode="json"), False)
+        replayed = (_STORED_STATUS[False], outcome.body)
     elif status in ("requires_action", "processing"):
         challenge = (
             gateway.challenge_url(given.id)
@@ -350,19 +353,15 @@ async def _pay(
             {**fields, "client_secret": result.client_secret, "next_action_url": challenge}
         )
         outcome = Outcome(pending.model_dump(mode="json"), pending=True)
+        replayed = (_STORED_STATUS[True], outcome.body)
     else:
         declined = PaymentDeclined(
             message or PaymentDeclined.message,
             extra={"decline_code": decline_code or "generic_decline", "payment_id": str(given.id)},
             commit_changes=True,
         )
-    answer = None
-    if key is not None:
-        answer = (
-            key.answer(_STORED_STATUS[outcome.pending], outcome.body)
-            if declined is None
-            else key.answer(declined.status, _body_of(declined))
-        )
+        replayed = (declined.status, _body_of(declined))
+    answer = None if key is None else key.answer(*replayed)
     payment = await repository.add_payment(session, given, answer)
     count_after_commit(session, status)
     if declined is not None:
