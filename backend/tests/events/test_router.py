@@ -3,6 +3,7 @@ transport buffers whole responses), fed through Redis pub/sub."""
 
 from collections.abc import AsyncIterator
 from datetime import datetime
+from decimal import Decimal
 
 import httpx
 import pytest
@@ -16,8 +17,9 @@ from fabricloop.notifications.models import Notification
 from fabricloop.notifications.service import LIVE_UNREAD_CAP
 from tests.core.apps import running
 from tests.events.helpers import next_event, read_events, users
-from tests.factories import auth_headers, make_user
+from tests.factories import auth_headers, make_material, make_user
 from tests.http_servers import serving
+from tests.transactions.helpers import buy
 
 pytestmark = pytest.mark.concurrency
 
@@ -141,6 +143,43 @@ class TestStream:
             "/api/notifications?limit=1", headers=auth_headers(reader)
         )
         assert listed.json()["unread_count"] == unread_before + 1
+
+    async def test_a_paid_order_tells_its_seller(
+        self,
+        live: str,
+        committed: async_sessionmaker[AsyncSession],
+        committed_client: AsyncClient,
+    ) -> None:
+        """The seller's notification rides in the statement that makes the order paid; its
+        live event says what the list says, with the unread count."""
+        async with committed() as session:
+            seller = await make_user(session, company_name="Filature ☃")
+            buyer = await make_user(session, role="brand")
+            material = await make_material(
+                session, seller, quantity=Decimal("50"), price=Decimal("4.35")
+            )
+            session.add(Notification(user_id=seller.id, kind="order_shipped", title="t", body="b"))
+            await session.commit()
+        async with (
+            httpx.AsyncClient(base_url=live, timeout=10) as http,
+            http.stream("GET", EVENTS, headers=auth_headers(seller)) as response,
+        ):
+            events = read_events(response)
+            assert await next_event(events) == ("ready", {})
+            order = await buy(committed_client, auth_headers(buyer), material.id, 3)
+            paid = await committed_client.post(
+                "/api/payments",
+                json={"transaction_id": order["transaction_id"], "payment_method": "pm_card_visa"},
+                headers={**auth_headers(buyer), "Idempotency-Key": "live-1"},
+            )
+            assert paid.status_code == 201, paid.text
+            name, notification = await next_event(events)
+        assert name == "notification"
+        listed = await committed_client.get("/api/notifications", headers=auth_headers(seller))
+        newest = next(n for n in listed.json()["notifications"] if n["kind"] == "order_paid")
+        assert notification == {**newest, "unread_count": 2}
+        assert newest["link"] == f"/transactions/{order['transaction_id']}"
+        assert newest["body"].startswith("An order of 3 ")
 
     async def test_reading_tells_the_sender(
         self,

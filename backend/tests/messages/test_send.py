@@ -1,35 +1,82 @@
-"""What sending a message costs the database: its checks ride in the INSERT."""
+"""What sending a message costs the database: its checks and its recipient's notification ride
+in the message's INSERT, and a message refused stores neither."""
 
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fabricloop.materials.errors import MaterialNotFound
 from fabricloop.messages import service as messages
 from fabricloop.messages.errors import RecipientNotFound
-from fabricloop.messages.schemas import SendMessageRequest
+from fabricloop.messages.models import Message
+from fabricloop.messages.schemas import PREVIEW_LENGTH, SendMessageRequest
+from fabricloop.notifications.models import Notification, NotificationSetting, OutboxEmail
 from tests.factories import make_material, make_user
+from tests.notifications.stored import emailed, notifications_of
 from tests.statements import statements_sent
 
 
-async def test_a_message_is_one_insert_and_its_notification(session: AsyncSession) -> None:
+async def _stored(session: AsyncSession) -> tuple[int, int, int]:
+    """How many messages, notifications and outbox emails are stored."""
+    counts = [
+        await session.scalar(select(func.count()).select_from(table))
+        for table in (Message, Notification, OutboxEmail)
+    ]
+    return counts[0] or 0, counts[1] or 0, counts[2] or 0
+
+
+@pytest.mark.parametrize("email", [True, False])
+async def test_a_message_and_its_notification_are_one_statement(
+    session: AsyncSession, email: bool
+) -> None:
     seller = await make_user(session)
-    buyer = await make_user(session, role="brand")
+    buyer = await make_user(session, role="brand", company_name="Tissus Ünïs ☃")
     material = await make_material(session, seller)
+    if not email:
+        session.add(NotificationSetting(user_id=seller.id, kind="message_received", email=False))
     await session.flush()
-    request = SendMessageRequest(
-        recipient_id=seller.id, material_id=material.id, content="Swatch of the jersey?"
-    )
+    content = "Swatch of the jersey? ☃ " + "x" * 400
+    request = SendMessageRequest(recipient_id=seller.id, material_id=material.id, content=content)
     async with statements_sent(session) as sent:
-        await messages.send(session, buyer, request)
-    # The message (its recipient and listing checked in it), then the seller's notification.
-    assert [statement.split()[0] for statement in sent] == ["INSERT", "WITH"]
+        answer = await messages.send(session, buyer, request)
+    # The message (its recipient and listing checked in it) and the seller's notification.
+    assert [statement.split()[0] for statement in sent] == ["WITH"]
+    message = await session.get(Message, answer.message_id)
+    assert message is not None
+    assert (message.content, message.created_at) == (content, answer.sent_at)
+    (told,) = await notifications_of(session, seller.id)
+    assert (told.kind, told.title, told.body, told.link, told.read_at) == (
+        "message_received",
+        "New message from Tissus Ünïs ☃",
+        content[:PREVIEW_LENGTH],
+        f"/messages/{buyer.id}",
+        None,
+    )
+    assert await notifications_of(session, buyer.id) == []
+    assert await emailed(session, seller.id) == ([seller.email] if email else [])
 
 
 async def test_a_refused_message_asks_why_after_storing_nothing(session: AsyncSession) -> None:
     seller = await make_user(session, is_active=False)
     buyer = await make_user(session, role="brand")
     await session.flush()
+    before = await _stored(session)
     request = SendMessageRequest(recipient_id=seller.id, content="Still trading?")
     async with statements_sent(session) as sent:
         with pytest.raises(RecipientNotFound):
             await messages.send(session, buyer, request)
-    assert [statement.split()[0] for statement in sent] == ["INSERT", "SELECT"]
+    assert [statement.split()[0] for statement in sent] == ["WITH", "SELECT"]
+    assert await _stored(session) == before
+
+
+async def test_a_message_about_a_hidden_listing_stores_nothing(session: AsyncSession) -> None:
+    seller = await make_user(session)
+    draft = await make_material(session, seller, status="draft")
+    buyer = await make_user(session, role="brand")
+    await session.flush()
+    before = await _stored(session)
+    request = SendMessageRequest(recipient_id=seller.id, material_id=draft.id, content="Hello")
+    with pytest.raises(MaterialNotFound):
+        await messages.send(session, buyer, request)
+    assert await _stored(session) == before
+    assert await notifications_of(session, seller.id) == []

@@ -6,17 +6,20 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
 from fabricloop.ledger import service as ledger
 from fabricloop.materials.models import Material
+from fabricloop.notifications.models import NotificationSetting
 from fabricloop.payments import repository
 from fabricloop.payments.models import Payment
 from fabricloop.transactions import service as transactions
 from fabricloop.transactions.models import Transaction
 from tests.factories import make_transaction
+from tests.notifications.stored import emailed, notifications_of
 from tests.statements import statements_sent
 
 
@@ -57,8 +60,9 @@ async def test_a_paid_order_is_one_update_and_nothing_pending(
     async with statements_sent(session) as sent:
         assert await transactions.mark_paid(session, order, Decimal("1.25"))
         await session.flush()
-    # The order's UPDATE, then the seller's notification; the flush has nothing left.
-    assert [statement.split()[0] for statement in sent] == ["UPDATE", "WITH"]
+    # The order's UPDATE carrying the seller's notification; the flush has nothing left.
+    assert [statement.split()[0] for statement in sent] == ["WITH"]
+    assert "UPDATE transactions" in sent[0]
     assert not session.is_modified(order)
     assert (order.status, order.payout_status, order.platform_fee) == (
         "paid",
@@ -88,9 +92,10 @@ async def test_the_ledger_entries_ride_in_the_update_that_makes_it_paid(
     entries = ledger.recording(order, *movements)
     async with statements_sent(session) as sent:
         assert await transactions.mark_paid(session, order, Decimal("1.25"), entries)
-    # One statement for the order's change and its entries, then the seller's notification.
-    assert [statement.split()[0] for statement in sent] == ["WITH", "WITH"]
+    # One statement for the order's change, its entries and the seller's notification.
+    assert [statement.split()[0] for statement in sent] == ["WITH"]
     assert "UPDATE transactions" in sent[0]
+    assert [n.kind for n in await notifications_of(session, order.seller_id)] == ["order_paid"]
     assert order.status == "paid"
     assert not session.is_modified(order)
     stored = await ledger.entries(session, order.id)
@@ -106,6 +111,34 @@ async def test_the_ledger_entries_ride_in_the_update_that_makes_it_paid(
     assert sent == []
     assert len(await ledger.entries(session, order.id)) == 2
     assert ledger.recording(order, ("fee", Decimal("0.00"), None)) is None
+
+
+@pytest.mark.parametrize("email", [True, False])
+async def test_the_sellers_notification_rides_in_the_update_that_makes_it_paid(
+    session: AsyncSession, material: Material, buyer: User, email: bool
+) -> None:
+    seller = await session.get(User, material.seller_id)
+    assert seller is not None
+    if not email:
+        session.add(NotificationSetting(user_id=seller.id, kind="order_paid", email=False))
+    order = await make_transaction(session, material, buyer, quantity=Decimal("2.5"))
+    await transactions.lock_by_id(session, order.id)
+    entries = ledger.recording(order, ("charge", order.total, "pi_1"))
+    async with statements_sent(session) as sent:
+        assert await transactions.mark_paid(session, order, Decimal("0.10"), entries)
+    assert len(sent) == 1
+    (told,) = await notifications_of(session, seller.id)
+    quantity = format(order.quantity.normalize(), "f")
+    assert (told.kind, told.title, told.body, told.link, told.read_at) == (
+        "order_paid",
+        "Order paid",
+        f"An order of {quantity} {order.unit} ({order.total} {order.currency}) is paid: "
+        "ship it when it is ready.",
+        f"/transactions/{order.id}",
+        None,
+    )
+    assert await notifications_of(session, buyer.id) == []
+    assert await emailed(session, seller.id) == ([seller.email] if email else [])
 
 
 async def test_a_change_pending_on_the_order_is_kept(

@@ -9,12 +9,14 @@ partial unread index. Its cost grows with the caller's own messages, not with th
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
 from sqlalchemy import Select, Text, Uuid, bindparam, func, insert, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
-from fabricloop.core.db import Direct, execute_rowcount
+from fabricloop.core.db import Clause, Companion, Direct, execute_rowcount, with_companions
 from fabricloop.materials.models import Material
 from fabricloop.messages.models import Message
 from fabricloop.messages.schemas import PREVIEW_LENGTH
@@ -75,9 +77,10 @@ async def material_visible_to(
 
 
 # A message stored only if its recipient's account is active and the listing it is about (if
-# any) is one the sender may see, in one round trip; the service asks why when no row comes
-# back. clock_timestamp(), not now(): two messages in one transaction still get an order.
-_SEND = Direct(
+# any) is one the sender may see, in one round trip with its recipient's notification (written
+# only with it); the service asks why when no row comes back. clock_timestamp(), not now():
+# two messages in one transaction still get an order.
+SENT = (
     insert(Message)
     .from_select(
         ["sender_id", "recipient_id", "material_id", "content", "created_at"],
@@ -93,7 +96,15 @@ _SEND = Direct(
         ),
     )
     .returning(Message.id, Message.created_at)
+    .cte("message")
 )
+
+
+@cache
+def _send(notice: Clause) -> Direct:
+    """The message's INSERT carrying `notice` (built once); a row only when it stored one."""
+    statement = select(SENT.c.id, SENT.c.created_at)
+    return Direct(with_companions(statement, (notice,)), conditional_write=True)
 
 
 async def add_message(
@@ -102,19 +113,18 @@ async def add_message(
     recipient_id: uuid.UUID,
     material_id: uuid.UUID | None,
     content: str,
-) -> tuple[uuid.UUID, datetime] | None:
-    """The new message's (id, sent at), or None when the recipient isn't an active account or
-    the listing isn't one the sender may see (nothing stored)."""
-    row = await _SEND.first(
-        session,
-        {
-            "sender_id": sender_id,
-            "recipient_id": recipient_id,
-            "material_id": material_id,
-            "content": content,
-        },
-    )
-    return None if row is None else (row["id"], row["created_at"])
+    notice: Companion,
+) -> Any | None:
+    """The new message's row (its `id`, `created_at`, and what `notice`, a write anchored on
+    `SENT`, gave back), or None when the recipient isn't an active account or the listing
+    isn't one the sender may see (nothing stored, `notice` neither)."""
+    params = {
+        "sender_id": sender_id,
+        "recipient_id": recipient_id,
+        "material_id": material_id,
+        "content": content,
+    }
+    return await _send(notice.clause).first(session, params | notice.params)
 
 
 async def unread_count(session: AsyncSession, user_id: uuid.UUID) -> int:

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query, status
 
 from fabricloop.auth.deps import CurrentUser
 from fabricloop.auth.errors import InvalidSession
-from fabricloop.core.db import DbSession
+from fabricloop.core.db import DbSession, one_statement
 from fabricloop.core.errors import InvalidQuery, Unprocessable, responses
 from fabricloop.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Pagination
 from fabricloop.materials.errors import MaterialNotFound
@@ -46,6 +46,7 @@ Limit = Annotated[
     status_code=status.HTTP_201_CREATED,
     responses=responses(InvalidSession, RecipientNotFound, MaterialNotFound, Unprocessable),
 )
+@one_statement  # the message and its recipient's notification: one statement, nothing else
 async def create_message(
     data: SendMessageRequest, user: CurrentUser, session: DbSession
 ) -> SentMessage:

@@ -3,10 +3,12 @@
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
+from fabricloop.core.db import Companion
 from fabricloop.core.events import publish_after_commit
 from fabricloop.core.pagination import Page
 from fabricloop.materials import service as materials_service
@@ -29,7 +31,7 @@ from fabricloop.messages.schemas import (
     SendMessageRequest,
     SentMessage,
 )
-from fabricloop.notifications.service import notify
+from fabricloop.notifications import service as notifications
 
 # A timestamp cursor sorts after no message of its instant: (t, the smallest UUID).
 _SMALLEST_ID = uuid.UUID(int=0)
@@ -50,7 +52,21 @@ async def send(
 ) -> SentMessage:
     if data.recipient_id == sender.id:
         raise message_to_self()
-    message_id, sent_at = await _store(session, sender, data)
+    if notice is None:
+        notice = Notice(
+            "message_received", f"New message from {sender.company_name}", f"/messages/{sender.id}"
+        )
+    # The recipient's notification is written by the message's statement, only with it.
+    told = notifications.recording(
+        data.recipient_id,
+        notice.kind,
+        notice.title,
+        data.content[:PREVIEW_LENGTH],
+        notice.link,
+        anchor=repository.SENT,
+    )
+    sent = await _store(session, sender, data, told)
+    message_id, sent_at = sent["id"], sent["created_at"]
     live = {
         "message_id": str(message_id),
         "sender_id": str(sender.id),
@@ -63,30 +79,19 @@ async def send(
     }
     for party in (data.recipient_id, sender.id):
         publish_after_commit(session, party, "message", live)
-    if notice is None:
-        notice = Notice(
-            "message_received", f"New message from {sender.company_name}", f"/messages/{sender.id}"
-        )
-    await notify(
-        session,
-        data.recipient_id,
-        notice.kind,
-        notice.title,
-        data.content[:PREVIEW_LENGTH],
-        notice.link,
-    )
+    notifications.announce(session, told, sent)
     return SentMessage(message_id=message_id, sent_at=sent_at)
 
 
 async def _store(
-    session: AsyncSession, sender: User, data: SendMessageRequest
-) -> tuple[uuid.UUID, datetime]:
-    """The message stored, its recipient and listing checked in the same statement; when it
-    stores nothing, why (in a later snapshot: a listing published or an account restored in
-    between is tried once more)."""
+    session: AsyncSession, sender: User, data: SendMessageRequest, notice: Companion
+) -> Any:
+    """The message stored (with `notice`), its recipient and listing checked in the same
+    statement: the statement's row. When it stores nothing, why (in a later snapshot: a
+    listing published or an account restored in between is tried once more)."""
     for _ in range(2):
         sent = await repository.add_message(
-            session, sender.id, data.recipient_id, data.material_id, data.content
+            session, sender.id, data.recipient_id, data.material_id, data.content, notice
         )
         if sent is not None:
             return sent

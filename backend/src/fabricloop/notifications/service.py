@@ -1,13 +1,17 @@
 """Notifications: recorded in the transaction of the event that causes them, with the email
 written to the outbox in that same transaction (nothing for a change rolled back, nothing lost
-when a process dies). Other domains call `notify`."""
+when a process dies). Other domains call `notify`, or have their own statement write one
+(`recording`, then `announce`)."""
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.expression import CTE
 
 from fabricloop.auth.models import User
+from fabricloop.core.db import Companion
 from fabricloop.core.events import publish_after_commit
 from fabricloop.core.pagination import Page
 from fabricloop.core.queue import enqueue_after_commit
@@ -44,6 +48,47 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def recording(
+    user_id: uuid.UUID,
+    kind: str,
+    title: str,
+    body: str,
+    link: str | None = None,
+    anchor: CTE | None = None,
+) -> Companion:
+    """A notification for `user_id` that another domain's statement writes (a `Companion`), once
+    for each row its WITH clause `anchor` gives (none: once); its email is queued with it
+    unless the user turned `kind` off. `link` is a path of the web app. Its writer hands the
+    row its statement returned to `announce`."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}: add it to notifications.kinds")
+    return repository.recording(
+        user_id,
+        kind,
+        _clip(title, MAX_TITLE),
+        _clip(body, MAX_BODY),
+        link,
+        count_up_to=LIVE_UNREAD_CAP,
+        anchor=anchor,
+    )
+
+
+def announce(session: AsyncSession, companion: Companion, row: Any) -> None:
+    """Once the statement that wrote `companion` returned `row`: its email sent and its live
+    event published after the commit."""
+    _announce(session, *repository.recorded(companion, row))
+
+
+def _announce(
+    session: AsyncSession, notification: Notification, address: str | None, unread: int
+) -> None:
+    if address is not None:
+        enqueue_after_commit(session, SEND_EMAILS)
+    live = _out(notification).model_dump(mode="json")
+    live["unread_count"] = unread
+    publish_after_commit(session, notification.user_id, "notification", live)
+
+
 async def notify(
     session: AsyncSession,
     user_id: uuid.UUID,
@@ -53,23 +98,16 @@ async def notify(
     link: str | None = None,
 ) -> Notification:
     """Record a notification for `user_id` in the caller's transaction and queue its email
-    unless the user turned `kind` off. `link` is a path of the web app."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown notification kind {kind!r}: add it to notifications.kinds")
-    notification, address, unread = await repository.record(
-        session,
-        user_id,
-        kind,
-        _clip(title, MAX_TITLE),
-        _clip(body, MAX_BODY),
-        link,
-        count_up_to=LIVE_UNREAD_CAP,
-    )
-    if address is not None:
-        enqueue_after_commit(session, SEND_EMAILS)
-    live = _out(notification).model_dump(mode="json")
-    live["unread_count"] = unread
-    publish_after_commit(session, user_id, "notification", live)
+    unless the user turned `kind` off, in one statement of its own. `link` is a path of the
+    web app."""
+    return await record(session, recording(user_id, kind, title, body, link))
+
+
+async def record(session: AsyncSession, companion: Companion) -> Notification:
+    """`recording`'s notification (without an anchor) written by a statement of its own, as
+    `notify` writes one."""
+    notification, address, unread = await repository.record(session, companion)
+    _announce(session, notification, address, unread)
     return notification
 
 

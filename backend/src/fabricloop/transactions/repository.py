@@ -26,7 +26,15 @@ from sqlalchemy.orm import aliased, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state
 
 from fabricloop.auth.models import User
-from fabricloop.core.db import Companion, Direct, flush_pending
+from fabricloop.core.db import (
+    Clauses,
+    Companion,
+    Direct,
+    companion_params,
+    flush_pending,
+    loaded,
+    with_companions,
+)
 from fabricloop.materials.models import Material
 from fabricloop.materials.stock import Reservation
 from fabricloop.transactions.models import OPEN_SAMPLE, Transaction
@@ -248,37 +256,37 @@ _transactions = Transaction.__table__.c
 
 
 @cache
-def _update_of(names: frozenset[str], companion: CTE | None) -> Direct:
+def _update_of(names: frozenset[str], companions: Clauses) -> Direct:
     """One transaction's UPDATE of those columns, returning its row (built once per set and
-    companion; the columns' onupdate, `updated_at`'s now(), where not given), with the
-    companion's write in its WITH clause."""
+    companions; the columns' onupdate, `updated_at`'s now(), where not given), carrying the
+    companions' writes in its WITH clause and what they give back after its columns."""
     statement = (
         update(Transaction)
         .where(Transaction.id == bindparam("transaction_id"))
         .values({name: bindparam(f"new_{name}", type_=_transactions[name].type) for name in names})
         .returning(*_transactions)
     )
-    return Direct(statement if companion is None else statement.add_cte(companion))
+    return Direct(with_companions(statement, companions))
 
 
 async def write(
     session: AsyncSession,
     transaction: Transaction,
     changes: dict[str, Any],
-    companion: Companion | None = None,
-) -> None:
+    companions: Sequence[Companion] = (),
+) -> Any:
     """`changes` written to the transaction's row with one UPDATE ... RETURNING, and the
     object refreshed from it: as setting them and flushing, without the unit of work (a paid
-    order's status). `companion` is written by the same statement. The session's pending
-    changes are written first."""
+    order's status). `companions` are written by the same statement; the row it returned, for
+    what they give back. The session's pending changes are written first."""
     await flush_pending(session)
     params = {"transaction_id": transaction.id, **{f"new_{k}": v for k, v in changes.items()}}
-    if companion is not None:
-        params |= companion.params
-    written = await _update_of(frozenset(changes), companion and companion.cte).load(
-        session, Transaction, params, populate_existing=True
-    )
+    params |= companion_params(companions)
+    clauses = tuple(companion.clause for companion in companions)
+    row = await _update_of(frozenset(changes), clauses).first(session, params)
+    written = loaded(session, Transaction, row, populate_existing=True)
     assert written is transaction  # the session's object, its row written
+    return row
 
 
 async def flush(session: AsyncSession) -> None:

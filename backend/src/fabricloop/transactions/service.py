@@ -21,7 +21,7 @@ from fabricloop.core.vocabulary import WHOLE_UNITS
 from fabricloop.materials import caching, stock, terms
 from fabricloop.materials.errors import MaterialNotFound
 from fabricloop.materials.terms import order_total, quantity_in_kg
-from fabricloop.notifications.service import notify
+from fabricloop.notifications import service as notifications
 from fabricloop.shipping import service as shipping
 from fabricloop.shipping.pricing import ARRANGED_BY_SELLER, Charge
 from fabricloop.transactions import repository
@@ -551,18 +551,25 @@ def _apply(transaction: Transaction, target: str, now: datetime) -> None:
         setattr(transaction, name, value)
 
 
-async def _tell(
-    session: AsyncSession, transaction: Transaction, recipients: list[uuid.UUID]
-) -> None:
-    """Notify `recipients` (parties of the order) of its new status."""
-    kind, title, body = NOTICES[transaction.status]
+def _notice(transaction: Transaction, user_id: uuid.UUID, status: str | None = None) -> Companion:
+    """`user_id`'s notification (a party of the order) of its new status (or `status`, the
+    one it is being given)."""
+    kind, title, body = NOTICES[status or transaction.status]
     text = body.format(
         quantity=format(transaction.quantity.normalize(), "f"),
         unit=transaction.unit,
         total=f"{transaction.total} {transaction.currency}",
     )
+    link = f"/transactions/{transaction.id}"
+    return notifications.recording(user_id, kind, title, text, link)
+
+
+async def _tell(
+    session: AsyncSession, transaction: Transaction, recipients: list[uuid.UUID]
+) -> None:
+    """Notify `recipients` (parties of the order) of its new status."""
     for user_id in recipients:
-        await notify(session, user_id, kind, title, text, f"/transactions/{transaction.id}")
+        await notifications.record(session, _notice(transaction, user_id))
 
 
 def _other_party(transaction: Transaction, user_id: uuid.UUID) -> uuid.UUID:
@@ -664,15 +671,19 @@ async def mark_paid(
 ) -> bool:
     """Make a locked transaction paid if it is still pending, with the platform's commission;
     its seller's payout is held until it completes. Never moves it backwards. `companion`
-    (the payment's ledger entries) is written with the change, only if it is made."""
+    (the payment's ledger entries) and the seller's notification are written with the change,
+    by its statement, only if it is made."""
     if judge(transaction.status, "paid", Actor.SYSTEM) is not Verdict.ALLOWED:
         return False
     # One UPDATE ... RETURNING, not the unit of work's flush: every payment runs it.
     change = _status_change(transaction, "paid", _now())
     change |= {"platform_fee": platform_fee, "payout_status": "held"}
-    await repository.write(session, transaction, change, companion)
+    # The seller's notification rides in the same statement.
+    notice = _notice(transaction, transaction.seller_id, "paid")
+    companions = (notice,) if companion is None else (companion, notice)
+    row = await repository.write(session, transaction, change, companions)
+    notifications.announce(session, notice, row)
     _count(session, "paid")
-    await _tell(session, transaction, [transaction.seller_id])
     return True
 
 
