@@ -284,6 +284,7 @@ async def write(
     params |= companion_params(companions)
     clauses = tuple(companion.clause for companion in companions)
     row = await _update_of(frozenset(changes), clauses).first(session, params)
+    assert row is not None  # the caller holds the row's lock
     written = loaded(session, Transaction, row, populate_existing=True)
     assert written is transaction  # the session's object, its row written
     return row
