@@ -11,7 +11,7 @@ from typing import Annotated, Any, TypeVar, cast
 
 import structlog
 from fastapi import Depends, Request
-from sqlalchemy import CursorResult, Executable, Insert, Select, Table, Update, event, exc
+from sqlalchemy import CursorResult, Executable, Select, Table, Update, event, exc
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.ext.asyncio import (
@@ -326,7 +326,7 @@ class Companion:
         return self.cte, self.returns
 
 
-Carrier = TypeVar("Carrier", Select[Any], Update, Insert)
+Carrier = TypeVar("Carrier", Select[Any], Update)
 
 
 def with_companions(statement: Carrier, clauses: Clauses) -> Carrier:
