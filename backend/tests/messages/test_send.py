@@ -1,9 +1,13 @@
 """What sending a message costs the database: its checks and its recipient's notification ride
 in the message's INSERT, and a message refused stores neither."""
 
+import uuid
+
 import pytest
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from fastapi import FastAPI
+from httpx import AsyncClient
+from sqlalchemy import event, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fabricloop.materials.errors import MaterialNotFound
 from fabricloop.messages import service as messages
@@ -11,7 +15,7 @@ from fabricloop.messages.errors import RecipientNotFound
 from fabricloop.messages.models import Message
 from fabricloop.messages.schemas import PREVIEW_LENGTH, SendMessageRequest
 from fabricloop.notifications.models import Notification, NotificationSetting, OutboxEmail
-from tests.factories import make_material, make_user
+from tests.factories import auth_headers, make_material, make_user
 from tests.notifications.stored import emailed, notifications_of
 from tests.statements import statements_sent
 
@@ -80,3 +84,43 @@ async def test_a_message_about_a_hidden_listing_stores_nothing(session: AsyncSes
         await messages.send(session, buyer, request)
     assert await _stored(session) == before
     assert await notifications_of(session, seller.id) == []
+
+
+@pytest.mark.concurrency
+async def test_a_recipient_restored_meanwhile_is_written_to_on_the_second_try(
+    app: FastAPI,
+    committed: async_sessionmaker[AsyncSession],
+    committed_client: AsyncClient,
+) -> None:
+    """POST /api/messages runs in autocommit with one write allowed: a first try that stored
+    nothing (here its recipient unknown to it, as if restored just after) leaves the second
+    try its write, and the message and its notification are stored once."""
+    async with committed() as session:
+        seller = await make_user(session)
+        buyer = await make_user(session, role="brand")
+        await session.commit()
+    tries: list[str] = []
+
+    def first_misses(_conn: object, _cursor: object, sql: str, args: object, *_: object) -> None:
+        if not sql.lstrip().startswith("WITH message"):
+            return
+        tries.append(sql)
+        if len(tries) == 1 and isinstance(args, list):
+            args[:] = [uuid.uuid4() if value == seller.id else value for value in args]
+
+    engine = app.state.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", first_misses)
+    try:
+        response = await committed_client.post(
+            "/api/messages",
+            json={"recipient_id": str(seller.id), "content": "Still trading? ☃"},
+            headers=auth_headers(buyer),
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", first_misses)
+    assert response.status_code == 201, response.text
+    assert len(tries) == 2
+    async with committed() as session:
+        stored = await session.scalars(select(Message).where(Message.sender_id == buyer.id))
+        assert [m.id for m in stored] == [uuid.UUID(response.json()["message_id"])]
+        assert [n.kind for n in await notifications_of(session, seller.id)] == ["message_received"]
