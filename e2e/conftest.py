@@ -438,3 +438,16 @@ def overflowing(page: Page) -> list[str]:
     """The elements that stick out to the right of the viewport (a sideways-scrolling page),
     innermost first and a few at most; empty when the page fits its width."""
     return list(page.evaluate(OVERFLOW_JS))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Each rerun journey's failed first try, in full: the rerun passed, so the suite does, but
+    the race it hit is a bug to fix (docs/decisions/browser-test-reruns.md), and the summary
+    line alone ("1 rerun") doesn't say which journey or why."""
+    reruns = terminalreporter.stats.get("rerun", [])
+    if not reruns:
+        return
+    terminalreporter.section("first tries of the rerun journeys", sep="=")
+    for report in reruns:
+        terminalreporter.section(report.nodeid, sep="-")
+        terminalreporter.line(report.longreprtext)
