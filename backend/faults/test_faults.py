@@ -473,6 +473,10 @@ class TestAppKilledBetweenPaymentAndInvoice:
             assert await invoice_numbers(cluster, material) == {first: 1}
 
             holder = await database(cluster)
+            # Watched from a connection of its own, outside the holder's transaction: a
+            # backend reads pg_stat_activity once per transaction and answers that copy until
+            # the transaction ends, so the holder would never see the invoice start waiting.
+            watcher = await database(cluster)
             try:
                 transaction = holder.transaction()
                 await transaction.start()
@@ -484,10 +488,10 @@ class TestAppKilledBetweenPaymentAndInvoice:
                 key = str(uuid.uuid4())
                 paying = asyncio.create_task(pay(second, key))
                 for _ in range(200):  # paid, and its invoice waiting for the counter row
-                    status = await holder.fetchval(
+                    status = await watcher.fetchval(
                         "SELECT status FROM transactions WHERE id = $1", uuid.UUID(second)
                     )
-                    waiting = await holder.fetchval(WAITING_ON_THE_COUNTER)
+                    waiting = await watcher.fetchval(WAITING_ON_THE_COUNTER)
                     if status == "paid" and waiting:
                         break
                     await asyncio.sleep(0.05)
@@ -499,12 +503,13 @@ class TestAppKilledBetweenPaymentAndInvoice:
                 # The server notices its client is gone and abandons the statement (else it
                 # would number the invoice once the row is free: no harm, and no test).
                 for _ in range(200):
-                    waiting = await holder.fetchval(WAITING_ON_THE_COUNTER)
+                    waiting = await watcher.fetchval(WAITING_ON_THE_COUNTER)
                     if not waiting:
                         break
                     await asyncio.sleep(0.05)
                 assert waiting == 0
             finally:
+                await watcher.close()
                 await holder.close()  # its transaction rolled back: the counter row is free
         assert await invoice_numbers(cluster, material) == {first: 1}
         await assert_payments_belong_to_paid_orders(cluster)
