@@ -1,8 +1,12 @@
 """The app's own CPU per purchase, in process: 32 tasks call the ASGI app directly (no HTTP
 parsing, no load generator beside it) against the bench database and Redis, and the process's
-CPU time is divided by the purchases made. Throughput on a shared 2-core host moves +-10 %
-between runs with the host's speed; this figure moves less, and alternating two versions of
-the code in the same minutes shows what a change does to a purchase's CPU.
+CPU time is divided by the purchases made; so is the bench PostgreSQL server's CPU (all its
+processes, when it runs on this machine; apart, the part of it used by those that ended during
+the run: autovacuum's workers, sessions closed) and what it counted for the bench database
+(`pg_stat_database`: transactions, tuples, buffer hits, sessions), to set beside pgbench's
+replay of the same SQL. Throughput on a shared 2-core host moves +-10 % between runs with
+the host's speed; this figure moves less, and alternating two versions of the code in the
+same minutes shows what a change does to a purchase's CPU.
 
     python -m bench.inprocess [--request KIND] [--purchases N]
     python -m bench.inprocess --against /path/to/other/backend/src --pairs 4 [--request KIND]
@@ -55,6 +59,27 @@ def _configure() -> None:
         }
     )
     get_settings.cache_clear()
+
+
+# What PostgreSQL counts for the bench database (pg_stat_database), per purchase in the output.
+# A backend reports its counts at most once a second, so both ends of the run lag by about
+# that much; over a run of several seconds in a steady state the lags cancel.
+DATABASE_STATS = (
+    "xact_commit",
+    "xact_rollback",
+    "tup_returned",
+    "tup_fetched",
+    "blks_hit",
+    "sessions",
+)
+
+
+async def _database_stats(connection: Any) -> dict[str, int]:
+    row = await connection.fetchrow(
+        f"SELECT {', '.join(DATABASE_STATS)} FROM pg_stat_database "
+        "WHERE datname = current_database()"
+    )
+    return {name: int(row[name]) for name in DATABASE_STATS}
 
 
 async def _call(
@@ -112,6 +137,7 @@ async def _measure(purchases: int, request: str) -> dict[str, Any]:
     from bench.env import JWT_SECRET, bench_env
     from bench.pgbench import delete_bench_users
     from bench.purchases import ADDRESS, EMAIL, _listings, _logins, _users
+    from bench.usage import ServerCpu, postgres_pids
     from bench.writes import LISTING, update_body
 
     app = create_configured_app()
@@ -183,9 +209,13 @@ async def _measure(purchases: int, request: str) -> dict[str, Any]:
             await asyncio.gather(*(buy(t, WARM_UP_PER_TASK) for t in range(TASKS)))
             statuses.clear()
             each = max(1, purchases // TASKS)
+            db_before = ServerCpu.read(await postgres_pids(connection))
+            db_stats = await _database_stats(connection)
             cpu, wall = time.process_time(), time.perf_counter()
             await asyncio.gather(*(buy(t, each) for t in range(TASKS)))
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            db_cpu, db_ended = ServerCpu.read(await postgres_pids(connection)).since(db_before)
+            db_stats = {k: v - db_stats[k] for k, v in (await _database_stats(connection)).items()}
     finally:
         await delete_bench_users(connection, EMAIL)
         await connection.close()
@@ -194,7 +224,10 @@ async def _measure(purchases: int, request: str) -> dict[str, Any]:
         "code": os.path.dirname(fabricloop.__file__),
         "purchases": made,
         "app_cpu_us_per_purchase": round(cpu / made * 1e6),
+        "db_cpu_us_per_purchase": round(db_cpu / made * 1e3) if db_before.live else None,
+        "db_ended_cpu_us_per_purchase": round(db_ended / made * 1e3) if db_before.live else None,
         "purchases_per_second": round(made / wall, 1),
+        "database_per_purchase": {k: round(v / made, 2) for k, v in db_stats.items()},
         "statuses": statuses,
     }
 

@@ -23,7 +23,7 @@ from fabricloop.ops.pgtools import connect
 from bench import loadgen
 from bench.env import JWT_SECRET, QUICK, SERVER_PIDS, BenchEnv, percentile, server
 from bench.pgbench import delete_bench_users, replay
-from bench.usage import Meter, app_processes, cpu_ms
+from bench.usage import Meter, app_processes, cpu_cell, cpu_ms, sessions_cell
 
 NAME = "purchases"
 # A quick run: fewer buyers, so that a scenario lasts its duration, not the time 64 queued
@@ -324,13 +324,16 @@ def report(result: dict[str, Any]) -> str:
         f"{SELL_OUT_STOCK} units bought until it answers 409. After each, the database is "
         "checked: listed = left + held by orders, never negative, and every 201 is stored. "
         "CPU per purchase: the app's worker processes, the PostgreSQL server (all its "
-        "processes: the bench's own server, nothing else uses it) and the load generator "
-        "(/proc counters); RSS of each app worker after the scenario; PostgreSQL sessions "
-        "opened during it (`pg_stat_database`): the app's pools keep their connections, so "
-        "more than a few means connections closed and opened again under load.",
+        "processes: the bench's own server, nothing else uses it; in brackets the part used by "
+        "its processes that ended during the scenario, autovacuum's workers and closed "
+        "sessions) and the load generator (/proc counters); RSS of each app worker after the "
+        "scenario; PostgreSQL sessions opened during it (`pg_stat_database`): the app's pools "
+        "keep their connections, so more than a few means connections closed and opened "
+        "again under load; and the rows its statements read per purchase (`tup_returned`): "
+        "a plan gone to sequential scans shows there.",
         "",
         "| scenario | purchases/s | request | p50 ms | p90 ms | p99 ms | statuses "
-        "| CPU ms/purchase app, db, client | RSS MB | sessions | oversold |",
+        "| CPU ms/purchase app, db (ended), client | RSS MB | sessions, rows read | oversold |",
         "| --- | ---: | --- | ---: | ---: | ---: | --- | --- | --- | ---: | --- |",
     ]
     for name, *_ in SCENARIOS:
@@ -346,10 +349,9 @@ def report(result: dict[str, Any]) -> str:
                 f"| {kind} | {r['p50_ms']} | {r['p90_ms']} | {r['p99_ms']} | "
                 f"{loadgen.statuses_text(r['statuses'])} | "
                 + (
-                    f"{usage['app_cpu_ms_per_request']}, {usage['db_cpu_ms_per_request']}, "
-                    f"{usage['client_cpu_ms_per_request']} | "
+                    f"{cpu_cell(usage)} | "
                     f"{', '.join(str(x) for x in usage['app_rss_mb'])} | "
-                    f"{usage.get('db_sessions_opened', '')} | "
+                    f"{sessions_cell(usage)} | "
                     f"{oversold} ({check['units_sold']} units) |"
                     if first
                     else "| | | |"

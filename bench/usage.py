@@ -10,6 +10,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 
@@ -74,16 +75,48 @@ async def postgres_pids(connection: asyncpg.Connection) -> list[int]:
     return []
 
 
-def server_cpu_ms(pids: list[int]) -> float:
-    """CPU of the postmaster and its live children, plus what its exited children used (a
-    pool's overflow connections close during a run: their backends' CPU counts too)."""
-    if not pids:
-        return 0.0
-    total = sum(cpu_ms(p) for p in pids)
-    with contextlib.suppress(OSError, IndexError, ValueError):
-        fields = Path(f"/proc/{pids[0]}/stat").read_text().rsplit(")", 1)[1].split()
-        total += (int(fields[13]) + int(fields[14])) * 1000 / TICKS
-    return total
+@dataclass(frozen=True)
+class ServerCpu:
+    """The PostgreSQL server's CPU so far: each of its live processes' (the postmaster and its
+    children), and what its children that have exited used (a pool's overflow connections
+    close during a run, autovacuum's workers end: their CPU counts too)."""
+
+    live: dict[int, float]
+    exited: float
+
+    @classmethod
+    def read(cls, pids: list[int]) -> "ServerCpu":
+        exited = 0.0
+        if pids:
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                fields = Path(f"/proc/{pids[0]}/stat").read_text().rsplit(")", 1)[1].split()
+                exited = (int(fields[13]) + int(fields[14])) * 1000 / TICKS
+        return cls({p: cpu_ms(p) for p in pids}, exited)
+
+    def since(self, earlier: "ServerCpu") -> tuple[float, float]:
+        """CPU used since `earlier`: in all, and the part of it used by the processes that
+        ended in between (autovacuum's workers, sessions closed), which a benchmark's own
+        statements don't explain."""
+        total = sum(self.live.values()) + self.exited - sum(earlier.live.values())
+        total -= earlier.exited
+        gone = sum(cpu for pid, cpu in earlier.live.items() if pid not in self.live)
+        return total, self.exited - earlier.exited - gone
+
+
+def cpu_cell(usage: dict[str, Any]) -> str:
+    """A report's CPU per request: the app, PostgreSQL (in brackets, the part of it used by
+    its processes that ended during the run: autovacuum's workers, sessions closed) and the
+    load generator."""
+    ended = usage.get("db_ended_cpu_ms_per_request")
+    db = f"{usage['db_cpu_ms_per_request']}" + (f" ({ended})" if ended else "")
+    return f"{usage['app_cpu_ms_per_request']}, {db}, {usage['client_cpu_ms_per_request']}"
+
+
+def sessions_cell(usage: dict[str, Any]) -> str:
+    """A report's PostgreSQL sessions opened during the run and rows its statements read per
+    request (`pg_stat_database`)."""
+    rows = usage.get("db_rows_read_per_request")
+    return f"{usage.get('db_sessions_opened', '')}" + ("" if rows is None else f", {rows}")
 
 
 def server_rss(base: str) -> list[float]:
@@ -102,32 +135,37 @@ class Meter:
 
     async def start(self) -> None:
         self._app = {p: cpu_ms(p) for p in [self.server_pid, *descendants(self.server_pid)]}
-        self._db = server_cpu_ms(await postgres_pids(self.connection))
-        self._sessions = await self._sessions_so_far()
+        self._db = ServerCpu.read(await postgres_pids(self.connection))
+        self._counts = await self._database_counts()
         self._me = time.process_time()
 
-    async def _sessions_so_far(self) -> int:
+    async def _database_counts(self) -> tuple[int, int]:
         """Sessions PostgreSQL has opened on the bench database since its statistics were
-        reset: a pool that closes connections under load and opens new ones shows here."""
-        sessions: int = await self.connection.fetchval(
-            "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+        reset (a pool that closes connections under load and opens new ones shows here), and
+        the rows its statements have read (a plan gone to sequential scans shows here)."""
+        row = await self.connection.fetchrow(
+            "SELECT sessions, tup_returned FROM pg_stat_database WHERE datname = current_database()"
         )
-        return sessions
+        return int(row["sessions"]), int(row["tup_returned"])
 
     async def stop(self, requests: int) -> dict[str, float | list[float]]:
         """CPU per request since start(), RSS of each app process and the load average now."""
         me = (time.process_time() - self._me) * 1000
         app = sum(cpu_ms(p) - self._app.get(p, 0.0) for p in self._app)
-        db = server_cpu_ms(await postgres_pids(self.connection)) - self._db
+        db, db_ended = ServerCpu.read(await postgres_pids(self.connection)).since(self._db)
         # A backend reports its statistics when it goes idle, at most once a second.
         await asyncio.sleep(1.1)
-        sessions = await self._sessions_so_far() - self._sessions
+        sessions, rows = await self._database_counts()
+        sessions, rows = sessions - self._counts[0], rows - self._counts[1]
         per = max(1, requests)
         return {
             "app_cpu_ms_per_request": round(app / per, 2),
             "db_cpu_ms_per_request": round(db / per, 2),
+            # Of which the processes that ended during the run: autovacuum, sessions closed.
+            "db_ended_cpu_ms_per_request": round(db_ended / per, 2),
             "client_cpu_ms_per_request": round(me / per, 2),
             "db_sessions_opened": sessions,
+            "db_rows_read_per_request": round(rows / per, 1),
             "app_rss_mb": [rss_mb(p) for p in app_processes(self.server_pid)],
             "load_average": [round(x, 2) for x in os.getloadavg()],
         }

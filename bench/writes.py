@@ -28,7 +28,7 @@ from bench import loadgen
 from bench.env import JWT_SECRET, QUICK, SERVER_PIDS, BenchEnv, percentile, server
 from bench.pgbench import bench_users, delete_bench_users, pgbench_binary, run_script
 from bench.purchases import ADDRESS
-from bench.usage import Meter
+from bench.usage import Meter, cpu_cell, sessions_cell
 
 NAME = "writes"
 # A quick run: fewer buyers, so that a scenario lasts its duration, not the time 64 queued
@@ -470,13 +470,15 @@ def report(result: dict[str, Any]) -> str:
         "(sandbox gateway, Idempotency-Key). After each, the database is checked against the "
         "answers. pgbench then replays each endpoint's SQL (bench/pgbench/, `-M prepared`, "
         "the same clients): app / database is the share of the database's ceiling the app "
-        "reaches. CPU per request: the app's workers, PostgreSQL, the load generator; RSS of "
-        "each app worker after the scenario; PostgreSQL sessions opened during it "
-        "(`pg_stat_database`); load average (1, 5, 15 min) at its end.",
+        "reaches. CPU per request: the app's workers, PostgreSQL (in brackets the part used by "
+        "its processes that ended during the run: autovacuum's workers, closed sessions), the "
+        "load generator; RSS of each app worker after the scenario; PostgreSQL sessions "
+        "opened during it and rows its statements read per request (`pg_stat_database`); "
+        "load average (1, 5, 15 min) at its end.",
         "",
         "| endpoint | app req/s | p50 ms | p99 ms | errors | stored as answered "
-        "| pgbench tx/s | app / database | CPU ms/request app, db, client | RSS MB | sessions "
-        "| load |",
+        "| pgbench tx/s | app / database | CPU ms/request app, db (ended), client | RSS MB "
+        "| sessions, rows read | load |",
         "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- | --- | ---: | --- |",
     ]
     pgbench = result.get("pgbench", {})
@@ -490,10 +492,9 @@ def report(result: dict[str, Any]) -> str:
             f"{figures['p99_ms']} | {figures['errors']} | "
             f"{'yes' if figures['check']['consistent'] else 'NO'} | "
             f"{tps if tps is not None else replayed.get('error', replayed.get('skipped'))} | "
-            f"{ratio} | {usage['app_cpu_ms_per_request']}, {usage['db_cpu_ms_per_request']}, "
-            f"{usage['client_cpu_ms_per_request']} | "
+            f"{ratio} | {cpu_cell(usage)} | "
             f"{', '.join(str(x) for x in usage['app_rss_mb'])} | "
-            f"{usage.get('db_sessions_opened', '')} | "
+            f"{sessions_cell(usage)} | "
             f"{', '.join(str(x) for x in usage['load_average'])} |"
         )
     checks = [
