@@ -135,7 +135,7 @@ async def _measure(purchases: int, request: str) -> dict[str, Any]:
     from fabricloop.ops.pgtools import connect
 
     from bench.env import JWT_SECRET, bench_env
-    from bench.pgbench import delete_bench_users
+    from bench.pgbench import delete_bench_users, seed_history
     from bench.purchases import ADDRESS, EMAIL, _listings, _logins, _users
     from bench.usage import ServerCpu, postgres_pids
     from bench.writes import LISTING, update_body
@@ -206,6 +206,7 @@ async def _measure(purchases: int, request: str) -> dict[str, Any]:
                         status, _ = await _call(app, "/api/payments", keyed, payment)
                         statuses[f"pay {status}"] = statuses.get(f"pay {status}", 0) + 1
 
+            await seed_history(connection, EMAIL)
             await asyncio.gather(*(buy(t, WARM_UP_PER_TASK) for t in range(TASKS)))
             statuses.clear()
             each = max(1, purchases // TASKS)

@@ -22,7 +22,7 @@ from fabricloop.ops.pgtools import connect
 
 from bench import loadgen
 from bench.env import JWT_SECRET, QUICK, SERVER_PIDS, BenchEnv, percentile, server
-from bench.pgbench import delete_bench_users, replay
+from bench.pgbench import delete_bench_users, replay, seed_history
 from bench.usage import Meter, app_processes, cpu_cell, cpu_ms, sessions_cell
 
 NAME = "purchases"
@@ -254,6 +254,7 @@ async def _scenarios(env: BenchEnv, base: str, secret: str) -> dict[str, Any]:
             "many": await _listings(connection, sellers, MANY_LISTINGS, HOT_STOCK),
             "small": await _listings(connection, sellers[:1], 1, SELL_OUT_STOCK),
         }
+        await seed_history(connection, EMAIL)
         warm_up = await _listings(connection, sellers, 10, HOT_STOCK)
         # Warm-up on listings of its own: connections, caches, the first queries' plans.
         await _load(base, headers, warm_up, pays=True, duration=2)

@@ -24,7 +24,7 @@ from fabricloop.ops.pgtools import connect
 from bench import env as bench_env_module
 from bench import loadgen
 from bench.env import JWT_SECRET, SERVER_PIDS, SERVER_SETTINGS, BenchEnv, prepare_data
-from bench.pgbench import delete_bench_users
+from bench.pgbench import delete_bench_users, seed_history
 from bench.purchases import (
     CLIENTS,
     EMAIL,
@@ -67,6 +67,7 @@ async def _rounds(env: BenchEnv, servers: dict[str, str], options: argparse.Name
             }
             for b, f in zip(buyers, families, strict=True)
         ]
+        await seed_history(connection, EMAIL)
         for base in servers.values():  # connections, caches, the first queries' plans
             warm_up = await _listings(connection, sellers, 10, HOT_STOCK)
             await _load(base, headers, warm_up, pays=True, duration=3)

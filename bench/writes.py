@@ -26,7 +26,13 @@ from fabricloop.ops.pgtools import connect
 
 from bench import loadgen
 from bench.env import JWT_SECRET, QUICK, SERVER_PIDS, BenchEnv, percentile, server
-from bench.pgbench import bench_users, delete_bench_users, pgbench_binary, run_script
+from bench.pgbench import (
+    bench_users,
+    delete_bench_users,
+    pgbench_binary,
+    run_script,
+    seed_history,
+)
 from bench.purchases import ADDRESS
 from bench.usage import Meter, cpu_cell, sessions_cell
 
@@ -311,6 +317,7 @@ async def _scenarios(env: BenchEnv, base: str, secret: str) -> dict[str, Any]:
     try:
         parties = await _parties(connection, secret)
         scenarios = Scenarios(parties)
+        await seed_history(connection, EMAIL)
         # Warm-up: every endpoint, briefly (connections, caches, the first queries' plans).
         for _, _, step in scenarios.steps().values():
             await loadgen.closed_loop(base, CLIENTS, 1, step)
