@@ -62,8 +62,8 @@ def _configure() -> None:
 
 
 # What PostgreSQL counts for the bench database (pg_stat_database), per purchase in the output.
-# A backend reports its counts at most once a second, so both ends of the run lag by about
-# that much; over a run of several seconds in a steady state the lags cancel.
+# Both ends of the run lag by up to a second (bench.usage.database_counts); over a run of
+# several seconds in a steady state the lags cancel.
 DATABASE_STATS = (
     "xact_commit",
     "xact_rollback",
@@ -72,14 +72,6 @@ DATABASE_STATS = (
     "blks_hit",
     "sessions",
 )
-
-
-async def _database_stats(connection: Any) -> dict[str, int]:
-    row = await connection.fetchrow(
-        f"SELECT {', '.join(DATABASE_STATS)} FROM pg_stat_database "
-        "WHERE datname = current_database()"
-    )
-    return {name: int(row[name]) for name in DATABASE_STATS}
 
 
 async def _call(
@@ -137,7 +129,7 @@ async def _measure(purchases: int, request: str) -> dict[str, Any]:
     from bench.env import JWT_SECRET, bench_env
     from bench.pgbench import delete_bench_users, seed_history
     from bench.purchases import ADDRESS, EMAIL, _listings, _logins, _users
-    from bench.usage import ServerCpu, postgres_pids
+    from bench.usage import ServerCpu, database_counts, postgres_pids
     from bench.writes import LISTING, update_body
 
     app = create_configured_app()
@@ -211,12 +203,13 @@ async def _measure(purchases: int, request: str) -> dict[str, Any]:
             statuses.clear()
             each = max(1, purchases // TASKS)
             db_before = ServerCpu.read(await postgres_pids(connection))
-            db_stats = await _database_stats(connection)
+            db_stats = await database_counts(connection, DATABASE_STATS)
             cpu, wall = time.process_time(), time.perf_counter()
             await asyncio.gather(*(buy(t, each) for t in range(TASKS)))
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
             db_cpu, db_ended = ServerCpu.read(await postgres_pids(connection)).since(db_before)
-            db_stats = {k: v - db_stats[k] for k, v in (await _database_stats(connection)).items()}
+            after = await database_counts(connection, DATABASE_STATS)
+            db_stats = {k: v - db_stats[k] for k, v in after.items()}
     finally:
         await delete_bench_users(connection, EMAIL)
         await connection.close()

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,16 @@ def server_rss(base: str) -> list[float]:
     return [rss_mb(p) for p in app_processes(SERVER_PIDS[base])]
 
 
+async def database_counts(connection: asyncpg.Connection, columns: Sequence[str]) -> dict[str, int]:
+    """`columns` of `pg_stat_database` for the bench database, as PostgreSQL has counted them
+    since its statistics were reset. A backend reports its counts at most once a second, so
+    a reading lags by up to that much."""
+    row = await connection.fetchrow(
+        f"SELECT {', '.join(columns)} FROM pg_stat_database WHERE datname = current_database()"
+    )
+    return {name: int(row[name]) for name in columns}
+
+
 @dataclass
 class Meter:
     """CPU used between start() and stop(), by the app, PostgreSQL and this process. The app's
@@ -143,10 +154,8 @@ class Meter:
         """Sessions PostgreSQL has opened on the bench database since its statistics were
         reset (a pool that closes connections under load and opens new ones shows here), and
         the rows its statements have read (a plan gone to sequential scans shows here)."""
-        row = await self.connection.fetchrow(
-            "SELECT sessions, tup_returned FROM pg_stat_database WHERE datname = current_database()"
-        )
-        return int(row["sessions"]), int(row["tup_returned"])
+        counts = await database_counts(self.connection, ("sessions", "tup_returned"))
+        return counts["sessions"], counts["tup_returned"]
 
     async def stop(self, requests: int) -> dict[str, float | list[float]]:
         """CPU per request since start(), RSS of each app process and the load average now."""
