@@ -15,6 +15,7 @@ from fabricloop.payments.models import IdempotencyKey, Payment
 from fabricloop.transactions.models import Transaction
 from tests.asserts import assert_error
 from tests.factories import auth_headers, make_material, make_transaction, make_user
+from tests.statements import statements_sent
 from tests.transactions.helpers import buy
 
 PAYMENTS = "/api/payments"
@@ -28,6 +29,12 @@ async def material(session: AsyncSession, seller: User) -> Material:
 @pytest.fixture
 async def pending(session: AsyncSession, material: Material, buyer: User) -> Transaction:
     return await make_transaction(session, material, buyer, quantity=Decimal("3"))
+
+
+@pytest.fixture
+async def theirs(session: AsyncSession, material: Material) -> Transaction:
+    """A pending order of another buyer's."""
+    return await make_transaction(session, material, await make_user(session, role="brand"))
 
 
 async def payments_of(session: AsyncSession, transaction_id: uuid.UUID) -> list[Payment]:
@@ -300,11 +307,11 @@ class TestIdempotency:
         client: AsyncClient,
         session: AsyncSession,
         buyer: User,
-        material: Material,
         pending: Transaction,
+        theirs: Transaction,
     ) -> None:
-        other = await make_user(session, role="brand")
-        theirs = await make_transaction(session, material, other)
+        other = await session.get(User, theirs.buyer_id)
+        assert other is not None
         key = {"Idempotency-Key": "shared-key"}
         mine = await client.post(
             PAYMENTS, json=pay_body(pending), headers={**auth_headers(buyer), **key}
@@ -350,6 +357,43 @@ class TestIdempotency:
         headers = {**auth_headers(buyer), "Idempotency-Key": "k" * 255}
         response = await client.post(PAYMENTS, json=pay_body(pending), headers=headers)
         assert response.status_code == 201
+
+    async def test_a_key_reused_on_an_order_not_yours_is_422(
+        self,
+        client: AsyncClient,
+        session: AsyncSession,
+        buyer: User,
+        pending: Transaction,
+        theirs: Transaction,
+    ) -> None:
+        """The answer stored for the key comes first, as for an order of the buyer's: the
+        other order is neither found nor paid."""
+        headers = {**auth_headers(buyer), "Idempotency-Key": "k-theirs"}
+        first = await client.post(PAYMENTS, json=pay_body(pending), headers=headers)
+        assert first.status_code == 201
+        for transaction_id in (theirs.id, uuid.uuid4()):
+            second = await client.post(PAYMENTS, json=pay_body(transaction_id), headers=headers)
+            assert second.status_code == 422
+            assert_error(second.json(), "idempotency_key_reused")
+        assert (await reload(session, theirs)).status == "pending"
+        assert await payments_of(session, theirs.id) == []
+
+    async def test_not_found_is_replayed(
+        self, client: AsyncClient, session: AsyncSession, buyer: User, pending: Transaction
+    ) -> None:
+        """An order not found is remembered for the key like any answer: the same request
+        answers 404 again, another one 422."""
+        headers = {**auth_headers(buyer), "Idempotency-Key": "k-missing"}
+        missing = pay_body(uuid.uuid4())
+        first = await client.post(PAYMENTS, json=missing, headers=headers)
+        second = await client.post(PAYMENTS, json=missing, headers=headers)
+        assert first.status_code == second.status_code == 404
+        assert first.json() == second.json()
+        stored = (await session.execute(select(IdempotencyKey))).scalar_one()
+        assert stored.response_status == 404
+        third = await client.post(PAYMENTS, json=pay_body(pending), headers=headers)
+        assert third.status_code == 422
+        assert (await reload(session, pending)).status == "pending"
 
 
 class TestGetPayment:
@@ -416,3 +460,59 @@ class TestPaymentConfig:
         response = await client.get("/api/payments/config")
         assert response.json() == {"gateway": "stripe", "stripe_publishable_key": "pk_test_public"}
         assert "secret" not in response.text
+
+
+class TestStatements:
+    @staticmethod
+    def _sent(sent: list[str]) -> list[str]:
+        """Each statement's beginning, the test's savepoints left out."""
+        words = [" ".join(statement.split()[:3]) for statement in sent]
+        return [w for w in words if not w.startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+
+    async def test_a_keyed_payment_is_five_statements(
+        self, client: AsyncClient, session: AsyncSession, buyer: User, pending: Transaction
+    ) -> None:
+        """Who asks; the key's lock; the order's lock; its attempts with the key's stored
+        answer; and the statement that makes it paid, writing the payment, the key's answer,
+        the ledger entries and the seller's notification. Then the invoice, committed apart."""
+        headers = {**auth_headers(buyer), "Idempotency-Key": "k-statements"}
+        async with statements_sent(session) as sent:
+            response = await client.post(PAYMENTS, json=pay_body(pending), headers=headers)
+        assert response.status_code == 201, response.text
+        assert self._sent(sent) == [
+            "SELECT users.email, users.password_hash,",
+            "SELECT pg_try_advisory_xact_lock($1) AS",
+            "SELECT transactions.material_id, transactions.buyer_id,",
+            "SELECT attempts.attempts, idempotency_keys.request_hash,",
+            "WITH payment_added AS",
+            "WITH counter AS",
+        ]
+        (payment,) = await payments_of(session, pending.id)
+        assert (payment.id, payment.status) == (
+            uuid.UUID(response.json()["payment_id"]),
+            "succeeded",
+        )
+        assert (await reload(session, pending)).status == "paid"
+        # Its replay: the locks and the stored answer, nothing written.
+        async with statements_sent(session) as sent:
+            again = await client.post(PAYMENTS, json=pay_body(pending), headers=headers)
+        assert (again.status_code, again.json()) == (201, response.json())
+        assert self._sent(sent) == [
+            "SELECT users.email, users.password_hash,",
+            "SELECT pg_try_advisory_xact_lock($1) AS",
+            "SELECT transactions.material_id, transactions.buyer_id,",
+            "SELECT attempts.attempts, idempotency_keys.request_hash,",
+        ]
+
+    async def test_a_declined_payment_is_stored_with_its_answer(
+        self, client: AsyncClient, session: AsyncSession, buyer: User, pending: Transaction
+    ) -> None:
+        headers = {**auth_headers(buyer), "Idempotency-Key": "k-declined"}
+        body = pay_body(pending, "pm_card_visa_chargeDeclined")
+        async with statements_sent(session) as sent:
+            response = await client.post(PAYMENTS, json=body, headers=headers)
+        assert response.status_code == 402
+        assert self._sent(sent)[-1] == "WITH saved_key AS"
+        (payment,) = await payments_of(session, pending.id)
+        assert payment.status == "failed"
+        assert (await reload(session, pending)).status == "pending"

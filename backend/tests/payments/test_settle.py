@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
@@ -15,7 +16,7 @@ from fabricloop.ledger import service as ledger
 from fabricloop.materials.models import Material
 from fabricloop.notifications.models import NotificationSetting
 from fabricloop.payments import repository
-from fabricloop.payments.models import Payment
+from fabricloop.payments.models import IdempotencyKey, Payment
 from fabricloop.transactions import service as transactions
 from fabricloop.transactions.models import Transaction
 from tests.factories import make_transaction
@@ -90,8 +91,9 @@ async def test_the_ledger_entries_ride_in_the_update_that_makes_it_paid(
         ("fee", Decimal("1.25"), None),
     ]
     entries = ledger.recording(order, *movements)
+    assert entries is not None
     async with statements_sent(session) as sent:
-        assert await transactions.mark_paid(session, order, Decimal("1.25"), entries)
+        assert await transactions.mark_paid(session, order, Decimal("1.25"), (entries,))
     # One statement for the order's change, its entries and the seller's notification.
     assert [statement.split()[0] for statement in sent] == ["WITH"]
     assert "UPDATE transactions" in sent[0]
@@ -106,8 +108,9 @@ async def test_the_ledger_entries_ride_in_the_update_that_makes_it_paid(
     assert stored[0].position < stored[1].position
     # Not paid again: the entries are not written either.
     again = ledger.recording(order, ("charge", order.total, "pi_again"))
+    assert again is not None
     async with statements_sent(session) as sent:
-        assert not await transactions.mark_paid(session, order, Decimal("1.25"), again)
+        assert not await transactions.mark_paid(session, order, Decimal("1.25"), (again,))
     assert sent == []
     assert len(await ledger.entries(session, order.id)) == 2
     assert ledger.recording(order, ("fee", Decimal("0.00"), None)) is None
@@ -124,8 +127,9 @@ async def test_the_sellers_notification_rides_in_the_update_that_makes_it_paid(
     order = await make_transaction(session, material, buyer, quantity=Decimal("2.5"))
     await transactions.lock_by_id(session, order.id)
     entries = ledger.recording(order, ("charge", order.total, "pi_1"))
+    assert entries is not None
     async with statements_sent(session) as sent:
-        assert await transactions.mark_paid(session, order, Decimal("0.10"), entries)
+        assert await transactions.mark_paid(session, order, Decimal("0.10"), (entries,))
     assert len(sent) == 1
     (told,) = await notifications_of(session, seller.id)
     quantity = format(order.quantity.normalize(), "f")
@@ -235,4 +239,109 @@ async def test_ledger_entries_are_one_statement_in_the_order_given(
         Decimal("120.50"),
         Decimal("20.00"),
         Decimal("5.03"),
+    )
+
+
+async def test_a_new_payment_and_its_keys_answer_ride_in_the_update_that_makes_it_paid(
+    session: AsyncSession, material: Material, buyer: User
+) -> None:
+    order = await make_transaction(session, material, buyer)
+    await transactions.lock_by_id(session, order.id)
+    given = _payment(order, buyer, gateway_reference="pi_Ünïcode_☃")
+    now = datetime.now(UTC)
+    body = {"payment_id": str(given.id), "status": "succeeded", "note": "Ünïcode ☃"}
+    answer = repository.KeyAnswer(
+        buyer.id, "key-Ü-paid", "b" * 64, 201, body, now, now + timedelta(hours=1)
+    )
+    entries = ledger.recording(order, ("charge", order.total, given.gateway_reference))
+    assert entries is not None
+    recorded = repository.recording(given, answer)
+    async with statements_sent(session) as sent:
+        assert await transactions.mark_paid(session, order, Decimal("0.10"), (*recorded, entries))
+    # The payment, its key's answer, the ledger entries, the seller's notification and the
+    # order's change: one statement.
+    assert len(sent) == 1
+    assert "UPDATE transactions" in sent[0]
+    assert "INSERT INTO payments" in sent[0]
+    assert "INSERT INTO idempotency_keys" in sent[0]
+    assert given not in session
+    stored = await session.get(Payment, given.id)
+    assert stored is not None
+    assert stored.created_at is not None
+    assert _columns(stored) | {"created_at": None, "updated_at": None} == _columns(given) | {
+        "created_at": None,
+        "updated_at": None,
+    }
+    assert await repository.get_idempotency_key(
+        session, buyer.id, "key-Ü-paid", now
+    ) == repository.StoredKey("b" * 64, 201, body)
+    assert [e.kind for e in await ledger.entries(session, order.id)] == ["charge"]
+    assert order.status == "paid"
+    # Not paid again: nothing the companions carry is written either.
+    again = _payment(order, buyer, gateway_reference="pi_again")
+    async with statements_sent(session) as sent:
+        assert not await transactions.mark_paid(
+            session, order, Decimal("0.10"), repository.recording(again)
+        )
+    assert sent == []
+    assert await session.get(Payment, again.id) is None
+
+
+async def test_a_payment_without_a_key_rides_alone(
+    session: AsyncSession, material: Material, buyer: User
+) -> None:
+    order = await make_transaction(session, material, buyer)
+    await transactions.lock_by_id(session, order.id)
+    given = _payment(order, buyer)
+    recorded = repository.recording(given)
+    assert len(recorded) == 1
+    assert await transactions.mark_paid(session, order, Decimal("0.10"), recorded)
+    assert await repository.count_attempts(session, order.id) == 1
+    assert (await session.execute(select(IdempotencyKey))).first() is None
+
+
+async def test_attempts_and_the_stored_answer_are_one_statement(
+    session: AsyncSession, material: Material, buyer: User
+) -> None:
+    order = await make_transaction(session, material, buyer)
+    other = await make_transaction(session, material, buyer)
+    now = datetime.now(UTC)
+    async with statements_sent(session) as sent:
+        assert await repository.attempts_and_stored(session, order.id, buyer.id, "k-Ü", now) == (
+            0,
+            None,
+        )
+    assert len(sent) == 1
+    for n in range(2):
+        declined = _payment(order, buyer, status="failed", gateway_reference=f"pi_{n}")
+        await repository.add_payment(session, declined)
+    await repository.add_payment(session, _payment(other, buyer, gateway_reference="pi_o"))
+    body = {"code": "payment_declined", "note": "'; DROP TABLE payments; --"}
+    answer = repository.KeyAnswer(
+        buyer.id, "k-Ü", "c" * 64, 402, body, now, now + timedelta(hours=1)
+    )
+    await repository.save_idempotency_key(session, answer)
+    stored = repository.StoredKey("c" * 64, 402, body)
+    assert await repository.attempts_and_stored(session, order.id, buyer.id, "k-Ü", now) == (
+        2,
+        stored,
+    )
+    # Another order's attempts, another user's key, another key, an expired answer.
+    assert await repository.attempts_and_stored(session, other.id, buyer.id, "k-Ü", now) == (
+        1,
+        stored,
+    )
+    stranger = uuid.uuid4()
+    assert await repository.attempts_and_stored(session, order.id, stranger, "k-Ü", now) == (
+        2,
+        None,
+    )
+    assert await repository.attempts_and_stored(session, order.id, buyer.id, "k-u", now) == (
+        2,
+        None,
+    )
+    later = now + timedelta(hours=2)
+    assert await repository.attempts_and_stored(session, order.id, buyer.id, "k-Ü", later) == (
+        2,
+        None,
     )

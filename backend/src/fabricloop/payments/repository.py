@@ -3,11 +3,11 @@ import uuid
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, bindparam, delete, func, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Table, and_, bindparam, delete, func, select
+from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fabricloop.core.db import Direct, flush_pending, given_columns
+from fabricloop.core.db import Companion, Direct, flush_pending, given_columns
 from fabricloop.payments.models import IdempotencyKey, Payment, WebhookEvent
 
 IDEMPOTENCY_LOCK_NAMESPACE = b"fabricloop:idempotency:"
@@ -25,11 +25,16 @@ _COUNT_ATTEMPTS = Direct(
 _payments = Payment.__table__.c
 # The id is given too: a payment's answer names it, and is stored with it (below).
 _GIVEN = ("id", *given_columns(cast("Table", Payment.__table__)))
-_new_payment = (
-    insert(Payment)
-    .values({name: bindparam(name, type_=_payments[name].type) for name in _GIVEN})
-    .returning(*_payments)
-)
+
+
+def _payment_insert(prefix: str = "") -> Insert:
+    """A payment's INSERT, its columns' parameters named `prefix` + column."""
+    return insert(Payment).values(
+        {name: bindparam(prefix + name, type_=_payments[name].type) for name in _GIVEN}
+    )
+
+
+_new_payment = _payment_insert().returning(*_payments)
 _ADD_PAYMENT = Direct(_new_payment)
 _TRY_LOCK = Direct(select(func.pg_try_advisory_xact_lock(bindparam("lock_id"))))
 _keys = IdempotencyKey.__table__.c
@@ -49,20 +54,55 @@ _REPLACED = (
     "expires_at",
 )
 _KEY_GIVEN = ("user_id", "key", *_REPLACED)
-_new_key = insert(IdempotencyKey).values(
-    {name: bindparam(name, type_=_keys[name].type) for name in _KEY_GIVEN}
-)
-# An expired row of the same key is replaced; a live one can't exist (checked under lock).
-_key_saved = _new_key.on_conflict_do_update(
-    index_elements=[_keys.user_id, _keys.key],
-    set_={name: _new_key.excluded[name] for name in _REPLACED},
-)
+
+
+def _key_saving(prefix: str = "") -> Insert:
+    """A key's answer stored, its columns' parameters named `prefix` + column. An expired row
+    of the same key is replaced; a live one can't exist (checked under lock)."""
+    new = insert(IdempotencyKey).values(
+        {name: bindparam(prefix + name, type_=_keys[name].type) for name in _KEY_GIVEN}
+    )
+    return new.on_conflict_do_update(
+        index_elements=[_keys.user_id, _keys.key],
+        set_={name: new.excluded[name] for name in _REPLACED},
+    )
+
+
+_key_saved = _key_saving()
 _SAVE_KEY = Direct(_key_saved)
 # A payment and the answer its key replays, in one statement (one round trip, not two); the
 # two rows' parameters are their columns, and no column is in both.
 assert not set(_GIVEN) & set(_KEY_GIVEN)
 _ADD_PAYMENT_KEYED = Direct(
     select(_new_payment.cte("payment")).add_cte(_key_saved.cte("saved_key"))
+)
+# The same two rows written by another domain's statement (`recording`): a successful
+# payment's, by the UPDATE that makes its order paid. Their parameters are named apart from
+# that statement's and from each other's.
+_PAYMENT_PREFIX, _KEY_PREFIX = "payment_", "answer_"
+_PAYMENT_ALONGSIDE = _payment_insert(_PAYMENT_PREFIX).cte("payment_added")
+_KEY_ALONGSIDE = _key_saving(_KEY_PREFIX).cte("answer_saved")
+
+# The order's payment attempts so far and, in the same statement, the live answer stored for
+# the request's key (none: NULLs): read once the order is locked.
+_attempts = (
+    select(func.count().label("attempts"))
+    .where(Payment.transaction_id == bindparam("transaction_id"))
+    .subquery("attempts")
+)
+_ATTEMPTS_AND_STORED = Direct(
+    select(
+        _attempts.c.attempts, _keys.request_hash, _keys.response_status, _keys.response_body
+    ).select_from(
+        _attempts.outerjoin(
+            IdempotencyKey,
+            and_(
+                _keys.user_id == bindparam("user_id"),
+                _keys.key == bindparam("key"),
+                _keys.expires_at > bindparam("now"),
+            ),
+        )
+    )
 )
 
 
@@ -102,6 +142,20 @@ async def add_payment(
     return stored
 
 
+def recording(payment: Payment, answer: KeyAnswer | None = None) -> tuple[Companion, ...]:
+    """`payment` (its id given) and `answer`, the response its request's key replays, as
+    `add_payment` stores them, to be written by another domain's statement: nothing read
+    back."""
+    written = Companion(
+        _PAYMENT_ALONGSIDE,
+        {_PAYMENT_PREFIX + name: getattr(payment, name) for name in _GIVEN},
+    )
+    if answer is None:
+        return (written,)
+    values = _key_values(answer)
+    return written, Companion(_KEY_ALONGSIDE, {_KEY_PREFIX + k: v for k, v in values.items()})
+
+
 def _key_values(answer: KeyAnswer) -> dict[str, Any]:
     return {
         "user_id": answer.user_id,
@@ -123,6 +177,18 @@ async def count_attempts(session: AsyncSession, transaction_id: uuid.UUID) -> in
     row = await _COUNT_ATTEMPTS.first(session, {"transaction_id": transaction_id})
     assert row is not None  # a count always has its row
     return int(row[0])
+
+
+async def attempts_and_stored(
+    session: AsyncSession, transaction_id: uuid.UUID, user_id: uuid.UUID, key: str, now: datetime
+) -> tuple[int, StoredKey | None]:
+    """The order's payment attempts so far, and the live answer stored for the user's key if
+    there is one: one statement."""
+    params = {"transaction_id": transaction_id, "user_id": user_id, "key": key, "now": now}
+    row = await _ATTEMPTS_AND_STORED.first(session, params)
+    assert row is not None  # a count always has its row
+    stored = None if row[1] is None else StoredKey(row[1], row[2], row[3])
+    return int(row[0]), stored
 
 
 async def has_success(session: AsyncSession, transaction_id: uuid.UUID) -> bool:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fabricloop.auth.models import User
 from fabricloop.config import Settings
 from fabricloop.core.cache import Cache
-from fabricloop.core.db import after_commit
+from fabricloop.core.db import Companion, after_commit
 from fabricloop.core.errors import AppError, ServiceUnavailable, error_body, field_error
 from fabricloop.core.metrics import record_payment
 from fabricloop.invoices import service as invoices
@@ -109,16 +109,17 @@ async def create_payment(
     now = _now()
     key = None
     if idempotency_key is not None:
-        request_hash = fingerprint(data)
-        replay = await _replay(session, user, idempotency_key, request_hash, now)
-        if replay is not None:
-            return replay
+        if not await repository.try_lock_idempotency_key(session, user.id, idempotency_key):
+            raise IdempotencyKeyInUse()
         ttl = timedelta(hours=settings.idempotency_ttl_hours)
-        key = _Key(user.id, idempotency_key, request_hash, ttl)
+        key = _Key(user.id, idempotency_key, fingerprint(data), ttl)
     try:
-        outcome, succeeded = await _pay(session, settings, cache, gateway, user, data, key)
-    except PaymentDeclined:
-        raise  # its answer is stored with its payment
+        locked = await _lock(session, user, data, key, now)
+        if isinstance(locked, Outcome):
+            return locked
+        outcome, succeeded = await _pay(session, settings, cache, gateway, user, data, key, locked)
+    except (PaymentDeclined, IdempotencyKeyReused, IdempotencyKeyInUse, ReplayedFailure):
+        raise  # a decline's answer is stored with its payment; the others are the key's own
     except AppError as error:
         # Remembered like a success (a decline above all), except a gateway outage: nothing
         # happened, and a retry with the same key should try again.
@@ -128,16 +129,38 @@ async def create_payment(
         error.commit_changes = True
         raise
     if succeeded is not None:
-        await settle(session, settings, *succeeded)
+        await _settle_new(session, settings, succeeded)
     return outcome
 
 
-async def _replay(
-    session: AsyncSession, user: User, key: str, request_hash: str, now: datetime
-) -> Outcome | None:
-    if not await repository.try_lock_idempotency_key(session, user.id, key):
-        raise IdempotencyKeyInUse()
-    stored = await repository.get_idempotency_key(session, user.id, key, now)
+async def _lock(
+    session: AsyncSession, user: User, data: PaymentCreate, key: _Key | None, now: datetime
+) -> tuple[Transaction, int] | Outcome:
+    """The buyer's order, locked until commit (of two concurrent payments of it the second
+    sees the first's result), and its payment attempts so far; or the answer stored for the
+    request's key. The key's answer is read once the order is locked, in the statement that
+    counts the attempts (its lock is held already: what it reads is final)."""
+    try:
+        transaction = await transactions.lock_for_payment(session, user, data.transaction_id)
+    except TransactionNotFound:
+        # A stored answer comes first, as for an order of the buyer's.
+        if key is not None:
+            stored = await repository.get_idempotency_key(session, user.id, key.key, now)
+            if (replay := _replayed(stored, key.request_hash)) is not None:
+                return replay
+        raise
+    if key is None:
+        return transaction, await repository.count_attempts(session, transaction.id)
+    attempts, stored = await repository.attempts_and_stored(
+        session, transaction.id, user.id, key.key, now
+    )
+    if (replay := _replayed(stored, key.request_hash)) is not None:
+        return replay
+    return transaction, attempts
+
+
+def _replayed(stored: repository.StoredKey | None, request_hash: str) -> Outcome | None:
+    """The answer stored for a key, if any, to give again (a failure raised as it was)."""
     if stored is None:
         return None
     if stored.request_hash != request_hash:
@@ -175,17 +198,24 @@ async def _charge(
 
 
 async def settle(
-    session: AsyncSession, settings: Settings, transaction: Transaction, payment: Payment
+    session: AsyncSession,
+    settings: Settings,
+    transaction: Transaction,
+    payment: Payment,
+    recorded: tuple[Companion, ...] = (),
 ) -> bool:
     """A successful payment makes its locked order paid: the platform's commission and the
     charge go into the ledger, the seller's share is held, and the invoice is issued once this
-    commits. False when the order is no longer pending (the caller gives the money back)."""
+    commits. False when the order is no longer pending (the caller gives the money back).
+    `recorded`: the payment's own writes (`repository.recording`), made by the same statement
+    when it is paid, and only then."""
     fee = ledger.platform_fee(transaction.total, settings.platform_fee_percent)
     # The charge and the commission go into the ledger in the statement that makes it paid.
     entries = ledger.recording(
         transaction, ("charge", transaction.total, payment.gateway_reference), ("fee", fee, None)
     )
-    if not await transactions.mark_paid(session, transaction, fee, entries):
+    companions = recorded if entries is None else (*recorded, entries)
+    if not await transactions.mark_paid(session, transaction, fee, companions):
         return False
     invoices.invoice_once_committed(session, transaction)
     return True
@@ -275,6 +305,25 @@ async def succeeded_payment(session: AsyncSession, transaction_id: uuid.UUID) ->
     return await repository.succeeded_payment(session, transaction_id)
 
 
+@dataclass(frozen=True)
+class _Succeeded:
+    """A new successful payment, not stored yet, and its order to make paid."""
+
+    transaction: Transaction
+    payment: Payment
+    answer: repository.KeyAnswer | None
+
+
+async def _settle_new(session: AsyncSession, settings: Settings, new: _Succeeded) -> None:
+    """A new successful payment stored, and its order made paid, in one statement: the
+    payment's row and its key's answer ride in the order's UPDATE. The order is locked and was
+    pending, so it is paid; were it not, the payment is stored all the same."""
+    recorded = repository.recording(new.payment, new.answer)
+    if not await settle(session, settings, new.transaction, new.payment, recorded):
+        log.error("a locked pending order was not paid", transaction_id=str(new.transaction.id))
+        await repository.add_payment(session, new.payment, new.answer)
+
+
 async def _pay(
     session: AsyncSession,
     settings: Settings,
@@ -283,12 +332,12 @@ async def _pay(
     user: User,
     data: PaymentCreate,
     key: _Key | None,
-) -> tuple[Outcome, tuple[Transaction, Payment] | None]:
-    """The payment's answer (stored for `key` with the payment, in one statement), and the
-    order and payment to settle when it succeeded (the caller settles them, in this database
-    transaction). Locked until commit: of two concurrent payments of an order the second sees
-    the first's result."""
-    transaction = await transactions.lock_for_payment(session, user, data.transaction_id)
+    locked: tuple[Transaction, int],
+) -> tuple[Outcome, _Succeeded | None]:
+    """The payment's answer (stored for `key` with the payment, in one statement) of the
+    locked order, given its attempts so far; and when it succeeded, what the caller settles
+    (in this database transaction, writing the payment then)."""
+    transaction, attempts = locked
     if transaction.status in PAID_STATUSES:
         raise AlreadyPaid()
     if transaction.status != "pending":
@@ -301,8 +350,7 @@ async def _pay(
             raise GatewayDown() from error
         await transactions.expire(session, cache, transaction)
         raise NotPayable("The order expired unpaid and was cancelled.", commit_changes=True)
-    attempt = await repository.count_attempts(session, transaction.id) + 1
-    result = await _charge(gateway, transaction, data.payment_method, attempt)
+    result = await _charge(gateway, transaction, data.payment_method, attempts + 1)
     status, decline_code, message = result.status, result.decline_code, result.message
     if status == "succeeded" and (
         result.amount != transaction.total or result.currency != transaction.currency
@@ -362,11 +410,13 @@ async def _pay(
         )
         replayed = (declined.status, _body_of(declined))
     answer = None if key is None else key.answer(*replayed)
-    payment = await repository.add_payment(session, given, answer)
     count_after_commit(session, status)
+    if status == "succeeded":
+        return outcome, _Succeeded(transaction, given, answer)
+    await repository.add_payment(session, given, answer)
     if declined is not None:
         raise declined
-    return outcome, (transaction, payment) if status == "succeeded" else None
+    return outcome, None
 
 
 def _body_of(error: AppError) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 state machine, and expire unpaid orders."""
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -667,12 +667,12 @@ async def mark_paid(
     session: AsyncSession,
     transaction: Transaction,
     platform_fee: Decimal,
-    companion: Companion | None = None,
+    companions: Sequence[Companion] = (),
 ) -> bool:
     """Make a locked transaction paid if it is still pending, with the platform's commission;
-    its seller's payout is held until it completes. Never moves it backwards. `companion`
-    (the payment's ledger entries) and the seller's notification are written with the change,
-    by its statement, only if it is made."""
+    its seller's payout is held until it completes. Never moves it backwards. `companions`
+    (the payment's ledger entries, the payment itself) and the seller's notification are
+    written with the change, by its statement, only if it is made."""
     if judge(transaction.status, "paid", Actor.SYSTEM) is not Verdict.ALLOWED:
         return False
     # One UPDATE ... RETURNING, not the unit of work's flush: every payment runs it.
@@ -680,8 +680,7 @@ async def mark_paid(
     change |= {"platform_fee": platform_fee, "payout_status": "held"}
     # The seller's notification rides in the same statement.
     notice = _notice(transaction, transaction.seller_id, "paid")
-    companions = (notice,) if companion is None else (companion, notice)
-    row = await repository.write(session, transaction, change, companions)
+    row = await repository.write(session, transaction, change, (*companions, notice))
     notifications.announce(session, notice, row)
     _count(session, "paid")
     return True
