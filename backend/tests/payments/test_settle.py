@@ -12,10 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fabricloop.auth.models import User
+from fabricloop.config import Settings
 from fabricloop.ledger import service as ledger
 from fabricloop.materials.models import Material
 from fabricloop.notifications.models import NotificationSetting
 from fabricloop.payments import repository
+from fabricloop.payments import service as payments
 from fabricloop.payments.models import IdempotencyKey, Payment
 from fabricloop.transactions import service as transactions
 from fabricloop.transactions.models import Transaction
@@ -345,3 +347,30 @@ async def test_attempts_and_the_stored_answer_are_one_statement(
         2,
         None,
     )
+
+
+async def test_a_success_on_an_order_no_longer_pending_is_stored_all_the_same(
+    session: AsyncSession, material: Material, buyer: User, settings: Settings
+) -> None:
+    """Never while the order is locked pending, as a payment holds it; were the order not
+    made paid, the money taken is still on record: the payment and its key's answer are
+    stored on their own, and the order, its ledger and its seller's notifications are left."""
+    order = await make_transaction(session, material, buyer, status="cancelled")
+    await transactions.lock_by_id(session, order.id)
+    given = _payment(order, buyer, gateway_reference="pi_late")
+    now = datetime.now(UTC)
+    body = {"payment_id": str(given.id), "status": "succeeded"}
+    answer = repository.KeyAnswer(
+        buyer.id, "k-late", "d" * 64, 201, body, now, now + timedelta(hours=1)
+    )
+    await payments._settle_new(session, settings, payments._Succeeded(order, given, answer))
+    stored = await session.get(Payment, given.id)
+    assert stored is not None
+    assert (stored.status, stored.gateway_reference) == ("succeeded", "pi_late")
+    assert await repository.get_idempotency_key(
+        session, buyer.id, "k-late", now
+    ) == repository.StoredKey("d" * 64, 201, body)
+    await session.refresh(order)
+    assert order.status == "cancelled"
+    assert await ledger.entries(session, order.id) == []
+    assert await notifications_of(session, order.seller_id) == []
