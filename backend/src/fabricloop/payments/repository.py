@@ -15,11 +15,12 @@ IDEMPOTENCY_LOCK_NAMESPACE = b"fabricloop:idempotency:"
 # A payment runs these on every request: built once, sent through asyncpg itself
 # (core.db.Direct: the ORM's execute, or a statement built per call, cost more CPU than the
 # database's work).
-_COUNT_ATTEMPTS = Direct(
-    select(func.count())
+_attempts = (
+    select(func.count().label("attempts"))
     .select_from(Payment)
     .where(Payment.transaction_id == bindparam("transaction_id"))
 )
+_COUNT_ATTEMPTS = Direct(_attempts)
 
 
 _payments = Payment.__table__.c
@@ -38,13 +39,14 @@ _new_payment = _payment_insert().returning(*_payments)
 _ADD_PAYMENT = Direct(_new_payment)
 _TRY_LOCK = Direct(select(func.pg_try_advisory_xact_lock(bindparam("lock_id"))))
 _keys = IdempotencyKey.__table__.c
-_STORED = Direct(
-    select(_keys.request_hash, _keys.response_status, _keys.response_body).where(
-        _keys.user_id == bindparam("user_id"),
-        _keys.key == bindparam("key"),
-        _keys.expires_at > bindparam("now"),
-    )
+# The user's key, if its answer is still live.
+_live_key = and_(
+    _keys.user_id == bindparam("user_id"),
+    _keys.key == bindparam("key"),
+    _keys.expires_at > bindparam("now"),
 )
+_stored_columns = (_keys.request_hash, _keys.response_status, _keys.response_body)
+_STORED = Direct(select(*_stored_columns).where(_live_key))
 _REPLACED = (
     "request_hash",
     "state",
@@ -85,23 +87,10 @@ _KEY_ALONGSIDE = _key_saving(_KEY_PREFIX).cte("answer_saved")
 
 # The order's payment attempts so far and, in the same statement, the live answer stored for
 # the request's key (none: NULLs): read once the order is locked.
-_attempts = (
-    select(func.count().label("attempts"))
-    .where(Payment.transaction_id == bindparam("transaction_id"))
-    .subquery("attempts")
-)
+_counted = _attempts.subquery("attempts")
 _ATTEMPTS_AND_STORED = Direct(
-    select(
-        _attempts.c.attempts, _keys.request_hash, _keys.response_status, _keys.response_body
-    ).select_from(
-        _attempts.outerjoin(
-            IdempotencyKey,
-            and_(
-                _keys.user_id == bindparam("user_id"),
-                _keys.key == bindparam("key"),
-                _keys.expires_at > bindparam("now"),
-            ),
-        )
+    select(_counted.c.attempts, *_stored_columns).select_from(
+        _counted.outerjoin(IdempotencyKey, _live_key)
     )
 )
 
