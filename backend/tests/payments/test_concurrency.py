@@ -112,6 +112,29 @@ async def test_retry_while_first_is_running_is_409_then_replayed(
     assert len(await payments(committed)) == 1
 
 
+async def test_a_replay_waits_for_the_orders_lock_then_answers_the_same(
+    committed_client: AsyncClient, committed: async_sessionmaker[AsyncSession]
+) -> None:
+    """The key's stored answer is read once the order's lock is held: while another
+    transaction holds the order, a replay waits, and answers as the first time after."""
+    transaction, buyer = await setup(committed)
+    body = {"transaction_id": str(transaction.id), "payment_method": "pm_card_visa"}
+    headers = {**auth_headers(buyer), "Idempotency-Key": "checkout-locked"}
+    original = await committed_client.post(PAYMENTS, json=body, headers=headers)
+    assert original.status_code == 201
+    async with committed() as holder:
+        await holder.execute(
+            select(Transaction.id).where(Transaction.id == transaction.id).with_for_update()
+        )
+        replay = asyncio.create_task(committed_client.post(PAYMENTS, json=body, headers=headers))
+        done, _ = await asyncio.wait({replay}, timeout=0.5)
+        assert not done  # waiting for the order's row
+        await holder.commit()
+    answered = await asyncio.wait_for(replay, 10)
+    assert (answered.status_code, answered.json()) == (201, original.json())
+    assert len(await payments(committed)) == 1
+
+
 async def test_same_event_delivered_twice_at_once_is_applied_once(
     committed_client: AsyncClient,
     committed: async_sessionmaker[AsyncSession],
