@@ -17,7 +17,14 @@ one of theirs), as bench.writes sends them: the CPU per order, purchase or reque
 
 The second form runs the code at that path (a `git worktree` of the commit to compare, its
 `backend/src`) and this checkout's alternately, each in a process of its own, and prints
-each run and the medians. Figures are printed, never asserted."""
+each run and the medians. Figures are printed, never asserted.
+
+    python -m bench.inprocess --instructions [--against ... --pairs N] [--request KIND]
+
+counts the instructions the app executes per purchase instead (under Valgrind's callgrind,
+bench.instructions): some 50 times slower, so a few hundred purchases (`--purchases 320`), but
+a figure the host's speed and its neighbours do not move, for a change smaller than the noise
+of the CPU time. The database's work is not in it."""
 
 import argparse
 import asyncio
@@ -28,8 +35,12 @@ import secrets
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
+
+from bench import instructions
 
 TASKS = 32
 WARM_UP_PER_TASK = 20
@@ -204,9 +215,13 @@ async def _measure(purchases: int, request: str) -> dict[str, Any]:
             each = max(1, purchases // TASKS)
             db_before = ServerCpu.read(await postgres_pids(connection))
             db_stats = await database_counts(connection, DATABASE_STATS)
+            if instructions.measuring():
+                instructions.start()
             cpu, wall = time.process_time(), time.perf_counter()
             await asyncio.gather(*(buy(t, each) for t in range(TASKS)))
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            if instructions.measuring():
+                instructions.stop()
             db_cpu, db_ended = ServerCpu.read(await postgres_pids(connection)).since(db_before)
             after = await database_counts(connection, DATABASE_STATS)
             db_stats = {k: v - db_stats[k] for k, v in after.items()}
@@ -226,33 +241,63 @@ async def _measure(purchases: int, request: str) -> dict[str, Any]:
     }
 
 
-def _alternate(other_src: str, pairs: int, arguments: list[str]) -> None:
+def _timed(arguments: list[str], code: str | None) -> dict[str, Any]:
+    """One run of this module in a process of its own (the code at `code`, or this
+    checkout's): its figures."""
+    environment = {**os.environ}
+    if code is not None:
+        environment["PYTHONPATH"] = code
+    command = [sys.executable, "-m", "bench.inprocess", *arguments]
+    run = subprocess.run(command, env=environment, check=True, capture_output=True, text=True)
+    figures: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def _alternate(other_src: str, pairs: int, arguments: list[str], counted: bool) -> None:
+    measure, figure = (
+        (_counted, "app_instructions_per_purchase")
+        if counted
+        else (_timed, "app_cpu_us_per_purchase")
+    )
     runs: dict[str, list[int]] = {"against": [], "this": []}
     for pair in range(pairs):
         for which in ("against", "this"):
-            environment = {**os.environ}
-            if which == "against":
-                environment["PYTHONPATH"] = other_src
-            output = (
-                subprocess.run(
-                    [sys.executable, "-m", "bench.inprocess", *arguments],
-                    env=environment,
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                )
-                .stdout.strip()
-                .splitlines()[-1]
+            figures = measure(arguments, other_src if which == "against" else None)
+            runs[which].append(figures[figure])
+            print(
+                f"{time.strftime('%H:%M:%S')} pair {pair + 1} {which}: {json.dumps(figures)}",
+                flush=True,
             )
-            figures = json.loads(output)
-            runs[which].append(figures["app_cpu_us_per_purchase"])
-            print(f"{time.strftime('%H:%M:%S')} pair {pair + 1} {which}: {output}", flush=True)
     medians = {which: statistics.median(values) for which, values in runs.items()}
     change = (medians["this"] - medians["against"]) / medians["against"] * 100
     print(
-        f"median app CPU per purchase (µs): against {medians['against']}, "
-        f"this {medians['this']} ({change:+.1f} %)"
+        f"median {figure}: against {medians['against']}, this {medians['this']} ({change:+.1f} %)"
     )
+
+
+def _counted(arguments: list[str], code: str | None) -> dict[str, Any]:
+    """One run of this module under callgrind (the code at `code`, or this checkout's): its
+    figures, and the instructions the app executed per purchase in the measured window."""
+    with tempfile.TemporaryDirectory(prefix="bench-callgrind-") as out_dir:
+        command, environment = instructions.callgrind(
+            [sys.executable, "-m", "bench.inprocess", *arguments], Path(out_dir)
+        )
+        if code is not None:
+            environment["PYTHONPATH"] = code
+        run = subprocess.run(command, env=environment, check=True, capture_output=True, text=True)
+        figures: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
+        total = instructions.window_total(Path(out_dir))
+    figures["app_instructions_per_purchase"] = round(total / figures["purchases"])
+    # Under callgrind the process runs some 50 times slower: its times say nothing, nor the
+    # database's CPU at that pace.
+    for slowed in (
+        "app_cpu_us_per_purchase",
+        "purchases_per_second",
+        "db_cpu_us_per_purchase",
+        "db_ended_cpu_us_per_purchase",
+    ):
+        figures.pop(slowed)
+    return figures
 
 
 def main(argv: list[str]) -> None:
@@ -261,10 +306,20 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--purchases", type=int, default=1500)
     parser.add_argument("--against", help="another backend/src to alternate with this one")
     parser.add_argument("--pairs", type=int, default=4)
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count the instructions the app executes per purchase under Valgrind's callgrind "
+        "(bench.instructions) instead of timing its CPU: some 50 times slower, so a few "
+        "hundred purchases, and a figure the host's speed does not move",
+    )
     options = parser.parse_args(argv)
+    arguments = ["--purchases", str(options.purchases), "--request", options.request]
     if options.against:
-        arguments = ["--purchases", str(options.purchases), "--request", options.request]
-        _alternate(options.against, options.pairs, arguments)
+        _alternate(options.against, options.pairs, arguments, options.instructions)
+        return
+    if options.instructions:
+        print(json.dumps(_counted(arguments, None)))
         return
     import uvloop
 
