@@ -40,6 +40,7 @@ BENCHMARKS = [
     "bench.live_updates",
     "bench.roundtrip",
     "bench.notify",
+    "bench.app_instructions",
 ]
 # A quick run's figures are a check, not a record: kept out of bench/results/.
 RESULTS = ROOT / "var" / "bench" / "quick-results" if QUICK else ROOT / "bench" / "results"

@@ -241,6 +241,14 @@ async def _measure(purchases: int, request: str) -> dict[str, Any]:
     }
 
 
+def _output(command: list[str], environment: dict[str, str]) -> str:
+    """The last line a run printed (its figures); its error output if it failed."""
+    run = subprocess.run(command, env=environment, capture_output=True, text=True)
+    if run.returncode != 0:
+        raise RuntimeError(f"{command} exited with {run.returncode}:\n{run.stderr[-4000:]}")
+    return run.stdout.strip().splitlines()[-1]
+
+
 def _timed(arguments: list[str], code: str | None) -> dict[str, Any]:
     """One run of this module in a process of its own (the code at `code`, or this
     checkout's): its figures."""
@@ -248,15 +256,14 @@ def _timed(arguments: list[str], code: str | None) -> dict[str, Any]:
     if code is not None:
         environment["PYTHONPATH"] = code
     command = [sys.executable, "-m", "bench.inprocess", *arguments]
-    run = subprocess.run(command, env=environment, check=True, capture_output=True, text=True)
-    figures: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
+    figures: dict[str, Any] = json.loads(_output(command, environment))
     return figures
 
 
-def _alternate(other_src: str, pairs: int, arguments: list[str], counted: bool) -> None:
+def _alternate(other_src: str, pairs: int, arguments: list[str], by_instructions: bool) -> None:
     measure, figure = (
-        (_counted, "app_instructions_per_purchase")
-        if counted
+        (counted, "app_instructions_per_purchase")
+        if by_instructions
         else (_timed, "app_cpu_us_per_purchase")
     )
     runs: dict[str, list[int]] = {"against": [], "this": []}
@@ -275,7 +282,7 @@ def _alternate(other_src: str, pairs: int, arguments: list[str], counted: bool) 
     )
 
 
-def _counted(arguments: list[str], code: str | None) -> dict[str, Any]:
+def counted(arguments: list[str], code: str | None) -> dict[str, Any]:
     """One run of this module under callgrind (the code at `code`, or this checkout's): its
     figures, and the instructions the app executed per purchase in the measured window."""
     with tempfile.TemporaryDirectory(prefix="bench-callgrind-") as out_dir:
@@ -284,8 +291,7 @@ def _counted(arguments: list[str], code: str | None) -> dict[str, Any]:
         )
         if code is not None:
             environment["PYTHONPATH"] = code
-        run = subprocess.run(command, env=environment, check=True, capture_output=True, text=True)
-        figures: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
+        figures: dict[str, Any] = json.loads(_output(command, environment))
         total = instructions.window_total(Path(out_dir))
     figures["app_instructions_per_purchase"] = round(total / figures["purchases"])
     # Under callgrind the process runs some 50 times slower: its times say nothing, nor the
@@ -319,7 +325,7 @@ def main(argv: list[str]) -> None:
         _alternate(options.against, options.pairs, arguments, options.instructions)
         return
     if options.instructions:
-        print(json.dumps(_counted(arguments, None)))
+        print(json.dumps(counted(arguments, None)))
         return
     import uvloop
 
