@@ -11,10 +11,9 @@ from typing import Any
 
 from bench import instructions
 from bench.env import QUICK, BenchEnv
-from bench.inprocess import REQUESTS, counted
+from bench.inprocess import COUNTED_PURCHASES, REQUESTS, counted
 
 NAME = "app_instructions"
-PURCHASES = 320
 DATABASE = ("xact_commit", "tup_returned", "blks_hit")
 
 
@@ -26,7 +25,7 @@ def run(env: BenchEnv) -> dict[str, Any]:
         return {"skipped": "Valgrind (callgrind_control included) is not installed"}
     rows = []
     for request in REQUESTS:
-        figures = counted(["--purchases", str(PURCHASES), "--request", request], None)
+        figures = counted(["--purchases", str(COUNTED_PURCHASES), "--request", request], None)
         rows.append(
             {
                 "request": request,

@@ -46,6 +46,8 @@ TASKS = 32
 WARM_UP_PER_TASK = 20
 SELLERS = 20
 LISTINGS = 200
+# Under callgrind: 10 per task, about 1.5 minutes for orders and 3 for paid purchases.
+COUNTED_PURCHASES = 320
 REQUESTS = ("order", "pay", "message", "create_listing", "update_listing")
 
 
@@ -249,14 +251,18 @@ def _output(command: list[str], environment: dict[str, str]) -> str:
     return run.stdout.strip().splitlines()[-1]
 
 
-def _timed(arguments: list[str], code: str | None) -> dict[str, Any]:
-    """One run of this module in a process of its own (the code at `code`, or this
-    checkout's): its figures."""
+def _child(arguments: list[str], code: str | None) -> tuple[list[str], dict[str, str]]:
+    """The command and environment of one run of this module in a process of its own, on the
+    code at `code` (another checkout's `backend/src`) or this checkout's."""
     environment = {**os.environ}
     if code is not None:
         environment["PYTHONPATH"] = code
-    command = [sys.executable, "-m", "bench.inprocess", *arguments]
-    figures: dict[str, Any] = json.loads(_output(command, environment))
+    return [sys.executable, "-m", "bench.inprocess", *arguments], environment
+
+
+def _timed(arguments: list[str], code: str | None) -> dict[str, Any]:
+    """One run of this module in a process of its own: its figures."""
+    figures: dict[str, Any] = json.loads(_output(*_child(arguments, code)))
     return figures
 
 
@@ -286,11 +292,7 @@ def counted(arguments: list[str], code: str | None) -> dict[str, Any]:
     """One run of this module under callgrind (the code at `code`, or this checkout's): its
     figures, and the instructions the app executed per purchase in the measured window."""
     with tempfile.TemporaryDirectory(prefix="bench-callgrind-") as out_dir:
-        command, environment = instructions.callgrind(
-            [sys.executable, "-m", "bench.inprocess", *arguments], Path(out_dir)
-        )
-        if code is not None:
-            environment["PYTHONPATH"] = code
+        command, environment = instructions.callgrind(*_child(arguments, code), Path(out_dir))
         figures: dict[str, Any] = json.loads(_output(command, environment))
         total = instructions.window_total(Path(out_dir))
     figures["app_instructions_per_purchase"] = round(total / figures["purchases"])
@@ -309,7 +311,9 @@ def counted(arguments: list[str], code: str | None) -> dict[str, Any]:
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.inprocess", description=__doc__)
     parser.add_argument("--request", choices=REQUESTS, default="order")
-    parser.add_argument("--purchases", type=int, default=1500)
+    parser.add_argument(
+        "--purchases", type=int, help="purchases counted: 1500, or 320 with --instructions"
+    )
     parser.add_argument("--against", help="another backend/src to alternate with this one")
     parser.add_argument("--pairs", type=int, default=4)
     parser.add_argument(
@@ -320,7 +324,10 @@ def main(argv: list[str]) -> None:
         "hundred purchases, and a figure the host's speed does not move",
     )
     options = parser.parse_args(argv)
-    arguments = ["--purchases", str(options.purchases), "--request", options.request]
+    if options.instructions and not instructions.available():
+        parser.error("--instructions needs Valgrind (valgrind and callgrind_control)")
+    purchases = options.purchases or (COUNTED_PURCHASES if options.instructions else 1500)
+    arguments = ["--purchases", str(purchases), "--request", options.request]
     if options.against:
         _alternate(options.against, options.pairs, arguments, options.instructions)
         return
@@ -329,7 +336,7 @@ def main(argv: list[str]) -> None:
         return
     import uvloop
 
-    print(json.dumps(uvloop.run(_measure(options.purchases, options.request))))
+    print(json.dumps(uvloop.run(_measure(purchases, options.request))))
 
 
 if __name__ == "__main__":

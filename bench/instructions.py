@@ -21,10 +21,12 @@ def available() -> bool:
     return shutil.which("valgrind") is not None and shutil.which("callgrind_control") is not None
 
 
-def callgrind(command: list[str], out_dir: Path) -> tuple[list[str], dict[str, str]]:
+def callgrind(
+    command: list[str], environment: dict[str, str], out_dir: Path
+) -> tuple[list[str], dict[str, str]]:
     """`command` under callgrind, counting nothing until the process calls `start()`
     (uninstrumented until then, so its start-up and warm-up run some 5 times slower, not
-    50), and the environment that tells it so."""
+    50), and `environment` with what tells it so."""
     out_dir.mkdir(parents=True, exist_ok=True)
     wrapped = [
         "valgrind",
@@ -34,7 +36,7 @@ def callgrind(command: list[str], out_dir: Path) -> tuple[list[str], dict[str, s
         f"--callgrind-out-file={out_dir / 'callgrind.%p'}",
         *command,
     ]
-    return wrapped, {**os.environ, ENV: str(out_dir)}
+    return wrapped, {**environment, ENV: str(out_dir)}
 
 
 def measuring() -> bool:

@@ -2,6 +2,7 @@
 marks is counted, its count follows the work done in it, and the same work counts the same
 whatever else the host is doing. Real Valgrind, a real Python process."""
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -39,9 +40,10 @@ SCRIPT = textwrap.dedent(
 def _window(tmp_path: Path, name: str, before: int, inside: int) -> int:
     out_dir = tmp_path / name
     command, environment = instructions.callgrind(
-        [sys.executable, "-c", SCRIPT, str(before), str(inside)], out_dir
+        [sys.executable, "-c", SCRIPT, str(before), str(inside)],
+        {**os.environ, "PYTHONPATH": str(Path(instructions.__file__).parents[1])},
+        out_dir,
     )
-    environment["PYTHONPATH"] = str(Path(instructions.__file__).parents[1])
     assert environment[instructions.ENV] == str(out_dir)
     subprocess.run(  # noqa: S603 - valgrind, our own interpreter and script
         command, env=environment, check=True, capture_output=True, timeout=300
