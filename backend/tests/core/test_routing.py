@@ -5,11 +5,16 @@ import re
 import uuid
 
 from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, APIRouter
 from starlette.routing import BaseRoute, Match
 
 from fabricloop.app import HOT_ROUTERS, ROUTERS, create_app
+from fabricloop.auth.deps import bearer, get_current_user
 from fabricloop.config import Settings
+from fabricloop.core.db import get_session
+from fabricloop.core.deps import get_app_settings
+from fabricloop.payments.router import router as payments_router
 
 PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")
 
@@ -73,3 +78,47 @@ class TestMatchOrder:
         )
         paths = list(create_app(settings).openapi()["paths"])
         assert paths[: len(documented)] == documented
+
+
+# The writes users make most often (docs/performance.md): each dependency FastAPI solves for a
+# request costs it some 50,000 instructions, so these take the app's settings, cache and
+# gateway off the request (core.deps.settings_of) rather than as dependencies.
+HOT_WRITES = [
+    ("POST", "/api/transactions"),
+    ("POST", "/api/payments"),
+    ("POST", "/api/messages"),
+    ("POST", "/api/materials"),
+    ("PUT", "/api/materials/{material_id}"),
+]
+
+
+def _dependency_calls(dependant: Dependant) -> list[object]:
+    calls: list[object] = []
+    for sub in dependant.dependencies:
+        calls += [sub.call, *_dependency_calls(sub)]
+    return calls
+
+
+class TestHotWriteDependencies:
+    def test_the_hot_writes_solve_only_the_user_and_the_session(self) -> None:
+        routes = {
+            (method, route.path): route
+            for router in HOT_ROUTERS
+            for route in router.routes
+            if isinstance(route, APIRoute)
+            for method in route.methods or ()
+        }
+        for key in HOT_WRITES:
+            calls = _dependency_calls(routes[key].dependant)
+            # The user (its session and its token), then the route's own session (FastAPI
+            # solves it once and hands both the same one).
+            assert calls == [get_current_user, get_session, bearer, get_session], key
+
+    def test_a_route_that_takes_the_settings_solves_a_dependency_for_them(self) -> None:
+        """The check above sees a dependency that reads the app's state, where one is left."""
+        route = next(
+            r
+            for r in payments_router.routes
+            if isinstance(r, APIRoute) and r.path == "/api/payments/config"
+        )
+        assert get_app_settings in _dependency_calls(route.dependant)

@@ -11,7 +11,7 @@ from fabricloop.auth.models import User
 from fabricloop.core import metrics
 from fabricloop.core.context import user_id_var
 from fabricloop.core.db import DbSession
-from fabricloop.core.deps import AppCache, AppSettings
+from fabricloop.core.deps import cache_of, settings_of
 from fabricloop.core.vocabulary import ADMIN_ROLE
 
 bearer = HTTPBearer(auto_error=False, description="The access token from login or refresh.")
@@ -33,32 +33,25 @@ def bearer_present(credentials: Credentials) -> None:
         raise InvalidSession()
 
 
-async def get_current_user(
-    request: Request,
-    session: DbSession,
-    settings: AppSettings,
-    cache: AppCache,
-    credentials: Credentials,
-) -> User:
+async def get_current_user(request: Request, session: DbSession, credentials: Credentials) -> User:
+    """The signed-in user of a valid access token; 401 `invalid_session` without one. Every
+    signed-in request solves it: the settings and the cache are not dependencies of its own
+    (core.deps.settings_of)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise InvalidSession()
-    user = await auth_service.authenticate(session, settings, credentials.credentials)
+    user = await auth_service.authenticate(session, settings_of(request), credentials.credentials)
     user_id_var.set(str(user.id))
     request.state.user_id = user.id
-    await metrics.note_active_user(cache, user.id)
+    await metrics.note_active_user(cache_of(request), user.id)
     return user
 
 
 async def get_optional_user(
-    request: Request,
-    session: DbSession,
-    settings: AppSettings,
-    cache: AppCache,
-    credentials: OptionalCredentials,
+    request: Request, session: DbSession, credentials: OptionalCredentials
 ) -> User | None:
     if credentials is None:
         return None
-    return await get_current_user(request, session, settings, cache, credentials)
+    return await get_current_user(request, session, credentials)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

@@ -10,7 +10,7 @@ from fabricloop.auth.errors import InvalidSession
 from fabricloop.auth.models import User
 from fabricloop.core.cache import prefetched
 from fabricloop.core.db import DbSession
-from fabricloop.core.deps import AppCache, AppReplica, AppSettings
+from fabricloop.core.deps import AppCache, AppReplica, AppSettings, cache_of
 from fabricloop.core.errors import Unprocessable, responses
 from fabricloop.core.storage import AppStorage
 from fabricloop.materials import search, service
@@ -81,10 +81,10 @@ async def list_materials(
     "The listing is created `active`, with its Digital Product Passport.",
 )
 async def create_material(
-    data: MaterialCreate, user: CurrentUser, session: DbSession, cache: AppCache
+    data: MaterialCreate, user: CurrentUser, session: DbSession, request: Request
 ) -> MaterialCreated:
     """List a material."""
-    material = await service.create_material(session, cache, user, data)
+    material = await service.create_material(session, cache_of(request), user, data)
     return MaterialCreated(
         material_id=material.id,
         title=material.title,
@@ -109,7 +109,6 @@ async def get_material(
     request: Request,
     session: DbSession,
     cache: AppCache,
-    settings: AppSettings,
     storage: AppStorage,
     credentials: OptionalCredentials,
 ) -> Response:
@@ -124,7 +123,7 @@ async def get_material(
         # Only a non-public listing needs to know who asks; a bad token then is a 401.
         if credentials is None:
             return None
-        return await get_current_user(request, session, settings, cache, credentials)
+        return await get_current_user(request, session, credentials)
 
     body = await service.material_detail(session, cache, storage.url, material_id, viewer)
     return Response(body, media_type=JSON)
@@ -148,10 +147,10 @@ async def update_material(
     data: MaterialUpdate,
     user: CurrentUser,
     session: DbSession,
-    cache: AppCache,
+    request: Request,
 ) -> MaterialUpdated:
     """Change some fields of your listing."""
-    material = await service.update_material(session, cache, user, material_id, data)
+    material = await service.update_material(session, cache_of(request), user, material_id, data)
     return MaterialUpdated(material_id=material.id, updated_at=material.updated_at)
 
 

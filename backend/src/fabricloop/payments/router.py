@@ -1,15 +1,15 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, status
+from fastapi import APIRouter, Header, Request, status
 from fastapi.responses import JSONResponse
 
 from fabricloop.auth.deps import CurrentUser
 from fabricloop.core.db import DbSession
-from fabricloop.core.deps import AppCache, AppSettings
+from fabricloop.core.deps import AppSettings, cache_of, settings_of
 from fabricloop.core.errors import BadRequest, Unauthorized, Unprocessable, responses
 from fabricloop.payments import service
-from fabricloop.payments.deps import AppGateway
+from fabricloop.payments.deps import gateway_of
 from fabricloop.payments.errors import (
     AlreadyPaid,
     GatewayDown,
@@ -69,15 +69,19 @@ async def create_payment(
     data: PaymentCreate,
     user: CurrentUser,
     session: DbSession,
-    settings: AppSettings,
-    cache: AppCache,
-    gateway: AppGateway,
+    request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Pay a pending transaction of yours; on success it becomes paid."""
     try:
         outcome = await service.create_payment(
-            session, settings, cache, gateway, user, data, idempotency_key
+            session,
+            settings_of(request),
+            cache_of(request),
+            gateway_of(request),
+            user,
+            data,
+            idempotency_key,
         )
     except ReplayedFailure as replay:
         return JSONResponse(replay.body, status_code=replay.status)

@@ -1,11 +1,11 @@
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 
 from fabricloop.auth.deps import CurrentUser
 from fabricloop.core.db import DbSession, one_statement
-from fabricloop.core.deps import AppCache, AppSettings
+from fabricloop.core.deps import AppCache, AppSettings, cache_of, settings_of
 from fabricloop.core.errors import InvalidQuery, Unauthorized, Unprocessable, responses
 from fabricloop.core.pagination import Pagination
 from fabricloop.materials.errors import ListingBusy, MaterialNotFound
@@ -119,14 +119,12 @@ def _summary_fields(view: TransactionView) -> dict[str, object]:
 )
 @one_statement  # the order (or sample) and its stock: one INSERT, nothing else written
 async def create_transaction(
-    data: TransactionCreate,
-    user: CurrentUser,
-    session: DbSession,
-    settings: AppSettings,
-    cache: AppCache,
+    data: TransactionCreate, user: CurrentUser, session: DbSession, request: Request
 ) -> TransactionCreated:
     """Buy a quantity of a listing: reserves the stock; pay within the expiry or it is released."""
-    t = await service.create_transaction(session, settings, cache, user, data)
+    t = await service.create_transaction(
+        session, settings_of(request), cache_of(request), user, data
+    )
     return TransactionCreated(
         transaction_id=t.id,
         status=t.status,
