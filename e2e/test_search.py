@@ -50,6 +50,13 @@ def test_brand_searches_filters_and_views_a_material(page: Page, base_url: str, 
     expect(results.get_by_role("link", name=re.compile("Ecru cotton canvas"))).to_be_visible()
 
     filters = page.get_by_role("form", name="Filters").filter(visible=True)
+    # A type the search would find nothing of reads lighter than one it would find.
+    cotton = filters.locator("label", has_text=re.compile(r"^Cotton \(1\)$"))
+    polyester = filters.locator("label", has_text=re.compile(r"^Polyester \(0\)$"))
+    expect(cotton).to_be_visible()
+    expect(polyester).to_be_visible()
+    colour = "e => getComputedStyle(e).color"
+    assert polyester.evaluate(colour) != cotton.evaluate(colour)
     # A controlled checkbox that follows the URL: click, then wait for the new state.
     filters.get_by_label("Recycled wool").click()
     expect(filters.get_by_label("Recycled wool")).to_be_checked()

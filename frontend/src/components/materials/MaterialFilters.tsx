@@ -3,7 +3,7 @@ import { Button, CountryInput, Input, Select, Skeleton, SkeletonRegion } from "@
 import { useMaterialTypes } from "@/hooks/materials";
 import { useResettableState } from "@/hooks/useResettableState";
 import { countryName, humanize, unitsLabel } from "@/lib/format";
-import { type Facets, countLabel, withCount } from "./searchParams";
+import { type Facets, countLabel, findsNone, withCount } from "./searchParams";
 
 interface Props {
   params: URLSearchParams;
@@ -92,7 +92,7 @@ export function MaterialFilters({ params, facets = {}, approximate = false, onCh
         ) : (
           <div className="grid max-h-64 grid-cols-2 gap-x-3 gap-y-1.5 overflow-y-auto pr-1 lg:grid-cols-1">
             {(types.data?.material_types ?? []).map((t) => (
-              <label key={t} className="flex items-center gap-2 text-sm text-stone-700">
+              <label key={t} className={`flex items-center gap-2 text-sm ${findsNone(facets.material_type, t) && !selected.includes(t) ? "text-stone-500" : "text-stone-700"}`}>
                 <input type="checkbox" className="size-4 rounded accent-brand-700" checked={selected.includes(t)} onChange={() => toggleType(t)} />
                 {withCount(humanize(t), facets.material_type, t, approximate)}
               </label>

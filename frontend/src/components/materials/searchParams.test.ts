@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PAGE_SIZE, activeFilterCount, countLabel, displayCurrencies, facetsApproximate, facetsOf, mixedPriceUnits, resultsLabel, toMaterialQuery, withCount } from "./searchParams";
+import { PAGE_SIZE, activeFilterCount, countLabel, displayCurrencies, facetsApproximate, facetsOf, findsNone, mixedPriceUnits, resultsLabel, toMaterialQuery, withCount } from "./searchParams";
 import keyCases from "./searchParams.cases.json";
 
 const q = (s: string) => toMaterialQuery(new URLSearchParams(s));
@@ -69,6 +69,21 @@ describe("display currency and facets", () => {
     expect(withCount("Cotton", facets.material_type, "cotton")).toBe("Cotton");
     expect(facetsOf({ materials: [] })).toEqual({});
     expect(facetsOf(undefined)).toEqual({});
+  });
+
+  it("tells a value that would find nothing only when the facet has counts", () => {
+    const facets = facetsOf({
+      facets: {
+        material_type: [
+          { value: "cotton", count: 8 },
+          { value: "nylon", count: 0 },
+        ],
+      },
+    });
+    expect(findsNone(facets.material_type, "cotton")).toBe(false);
+    expect(findsNone(facets.material_type, "nylon")).toBe(true);
+    expect(findsNone(facets.material_type, "hemp")).toBe(true);
+    expect(findsNone(facets.source_type, "deadstock")).toBe(false);
   });
 });
 

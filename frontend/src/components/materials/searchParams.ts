@@ -55,6 +55,12 @@ export function withCount(label: string, facet: Facets[FacetName], value: string
   return `${label} (${countLabel(count, approximate)})`;
 }
 
+/** Whether choosing the value would find nothing: the facet has counts and none for it (the
+ * counts leave out the facet's own filter, so choosing another value adds its matches). */
+export function findsNone(facet: Facets[FacetName], value: string): boolean {
+  return facet !== undefined && !facet.some((f) => f.value === value && f.count > 0);
+}
+
 export const UNITS = ["kg", "m", "m2", "yd", "roll", "piece"] as const;
 export type Unit = (typeof UNITS)[number];
 
