@@ -50,15 +50,20 @@ export function resultsLabel(response: { total: number; total_approximate?: bool
 /** "Deadstock (12)" when the facet has a count for the value ("Deadstock (about 1,200)" when
  * the counts are estimates); the plain label otherwise. */
 export function withCount(label: string, facet: Facets[FacetName], value: string, approximate = false): string {
-  if (!facet) return label;
-  const count = facet.find((f) => f.value === value)?.count ?? 0;
-  return `${label} (${countLabel(count, approximate)})`;
+  const count = facetCount(facet, value);
+  return count === null ? label : `${label} (${countLabel(count, approximate)})`;
 }
 
 /** Whether choosing the value would find nothing: the facet has counts and none for it (the
  * counts leave out the facet's own filter, so choosing another value adds its matches). */
 export function findsNone(facet: Facets[FacetName], value: string): boolean {
-  return facet !== undefined && !facet.some((f) => f.value === value && f.count > 0);
+  return facetCount(facet, value) === 0;
+}
+
+/** The value's count in the facet (0 when the facet leaves it out); null without the facet. */
+function facetCount(facet: Facets[FacetName], value: string): number | null {
+  if (!facet) return null;
+  return facet.find((f) => f.value === value)?.count ?? 0;
 }
 
 export const UNITS = ["kg", "m", "m2", "yd", "roll", "piece"] as const;
