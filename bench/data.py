@@ -481,12 +481,22 @@ async def _secondary_indexes(connection: asyncpg.Connection) -> list[tuple[str, 
     return [(r["indexname"], r["indexdef"].replace(" ON ONLY ", " ON ", 1)) for r in rows]
 
 
+def _seed_after(seed: int, present: int) -> int:
+    """The seed of rows added to `present` rows: `seed` itself into an empty table."""
+    return seed if present == 0 else random.Random(f"{seed}:{present}").getrandbits(40)
+
+
 async def generate(dsn: str, materials: int, *, seed: int = 1, workers: int = 2) -> dict[str, Any]:
     """Add `materials` active listings (plus 2% in other states), their sellers, metrics and
-    passports. Returns timings."""
+    passports. Returns timings. Into an empty table the rows are `seed`'s, the same on every
+    run; added to rows already there (the bench tops its database up from 20,000 listings to a
+    million), they are drawn from `seed` and the number of rows present, so that they never
+    repeat the ids of the earlier ones."""
     started = time.perf_counter()
     connection = await connect(dsn)
     try:
+        present = int(await connection.fetchval("SELECT count(*) FROM materials"))
+        seed = _seed_after(seed, present)
         sellers = await _make_sellers(connection, max(10, materials // 1000), seed)
         indexes = await _secondary_indexes(connection) if materials > REBUILD_INDEXES_ABOVE else []
         for name, _ in indexes:
@@ -530,6 +540,8 @@ async def generate(dsn: str, materials: int, *, seed: int = 1, workers: int = 2)
     return {
         "materials": materials,
         "other_states": extra,
+        "present_before": present,
+        "seed": seed,
         "sellers": len(sellers),
         "load_seconds": round(loaded - started, 1),
         "search_table_seconds": round(filled - loaded, 1),

@@ -133,7 +133,7 @@ def prepare_data(env: BenchEnv) -> dict[str, object]:
     result: dict[str, object] = {"present_before": present, "generated": max(0, missing)}
     if missing > 0:
         started = time.perf_counter()
-        output = subprocess.run(
+        generator = subprocess.run(
             [
                 sys.executable,
                 "-m",
@@ -143,12 +143,15 @@ def prepare_data(env: BenchEnv) -> dict[str, object]:
                 "--database-url",
                 env.database_url,
             ],
-            check=True,
             capture_output=True,
             text=True,
             cwd=ROOT,
-        ).stdout
-        result["generator"] = output.strip().splitlines()[-1]
+        )
+        if generator.returncode != 0:
+            raise RuntimeError(
+                f"bench.data exited with {generator.returncode}:\n{generator.stderr[-4000:]}"
+            )
+        result["generator"] = generator.stdout.strip().splitlines()[-1]
         result["generate_seconds"] = round(time.perf_counter() - started, 1)
     return result
 

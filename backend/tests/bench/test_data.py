@@ -16,6 +16,12 @@ from fabricloop.materials.models import DigitalProductPassport, Material, Sustai
 
 pytestmark = pytest.mark.concurrency
 
+LIVE = (
+    select(func.count())
+    .select_from(Material)
+    .where(Material.status == "active", Material.deleted_at.is_(None))
+)
+
 
 async def _count(maker: async_sessionmaker[AsyncSession], statement: object) -> int:
     async with maker() as session:
@@ -47,12 +53,7 @@ class TestBenchData:
         assert timings["materials"] == 120
         assert timings["other_states"] == 2
 
-        live = (
-            select(func.count())
-            .select_from(Material)
-            .where(Material.status == "active", Material.deleted_at.is_(None))
-        )
-        assert await _count(committed, live) == 120
+        assert await _count(committed, LIVE) == 120
         assert await _count(committed, select(func.count()).select_from(Material)) == 122
         deleted = select(func.count()).select_from(Material).where(Material.deleted_at.is_not(None))
         assert await _count(committed, deleted) <= 1
@@ -77,6 +78,31 @@ class TestBenchData:
         words = page["materials"][0]["title"].split()[1]
         found = (await committed_client.get("/api/materials", params={"q": words})).json()
         assert found["total"] >= 1
+
+    async def test_adds_to_listings_already_there(
+        self,
+        committed: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        """The bench tops its database up (20,000 listings, then a million): a second run
+        with the same seed adds new rows instead of repeating the first run's ids."""
+        assert settings.database_url is not None
+        url = make_url(settings.database_url).set(drivername="postgresql")
+        argv = ["--materials", "50", "--seed", "7", "--workers", "1", "--database-url"]
+        argv.append(url.render_as_string(hide_password=False))
+        runs = []
+        for _ in range(2):
+            assert await to_thread.run_sync(data.main, argv) == 0
+            runs.append(json.loads(capsys.readouterr().out.strip().splitlines()[-1]))
+        assert [run["present_before"] for run in runs] == [0, 51]
+        assert runs[0]["seed"] == 7
+        assert runs[1]["seed"] != 7
+
+        assert await _count(committed, LIVE) == 100
+        assert await _count(committed, select(func.count()).select_from(Material)) == 102
+        passports = select(func.count()).select_from(DigitalProductPassport)
+        assert await _count(committed, passports) == 102
 
     def test_refused_in_production(
         self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
