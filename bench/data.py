@@ -3,9 +3,10 @@
 
 Rows go in with COPY (binary, through asyncpg) from two worker processes, one per core.
 For large loads the secondary indexes of `materials` and `material_search` are dropped first and
-rebuilt after the load (one sorted build is many times faster than a million index insertions);
-the search table is filled from the loaded rows in one statement, then the tables are vacuumed
-and analysed so the planner sees the real distribution."""
+rebuilt after the load (one sorted build is many times faster than a million index insertions;
+each is recorded before it is dropped, so that a load that dies leaves them to the next run to
+build); the search table is filled from the loaded rows in one statement, then the tables are
+vacuumed and analysed so the planner sees the real distribution."""
 
 import argparse
 import asyncio
@@ -34,6 +35,8 @@ from sqlalchemy.engine import make_url
 
 BATCH = 20_000
 REBUILD_INDEXES_ABOVE = 50_000
+# The indexes a large load dropped and has yet to build again (_drop_secondary_indexes).
+DROPPED_INDEXES = "bench_dropped_indexes"
 MATERIAL_COLUMNS = (
     "id",
     "seller_id",
@@ -481,6 +484,37 @@ async def _secondary_indexes(connection: asyncpg.Connection) -> list[tuple[str, 
     return [(r["indexname"], r["indexdef"].replace(" ON ONLY ", " ON ", 1)) for r in rows]
 
 
+async def _drop_secondary_indexes(connection: asyncpg.Connection) -> None:
+    """Drop the secondary indexes before a large load (built once at its end, not kept up row
+    by row), each recorded in bench_dropped_indexes in the same transaction: a load that dies
+    part-way leaves its record, and the next run builds them again."""
+    async with connection.transaction():
+        await connection.execute(
+            f"CREATE TABLE IF NOT EXISTS {DROPPED_INDEXES}"
+            " (name text PRIMARY KEY, definition text NOT NULL)"
+        )
+        for name, definition in await _secondary_indexes(connection):
+            await connection.execute(
+                f"INSERT INTO {DROPPED_INDEXES} VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                name,
+                definition,
+            )
+            await connection.execute(f'DROP INDEX "{name}"')
+
+
+async def _build_dropped_indexes(connection: asyncpg.Connection) -> int:
+    """Build every index bench_dropped_indexes records, each with its record's removal in one
+    transaction; how many."""
+    if not await connection.fetchval(f"SELECT to_regclass('{DROPPED_INDEXES}') IS NOT NULL"):
+        return 0
+    rows = await connection.fetch(f"SELECT name, definition FROM {DROPPED_INDEXES} ORDER BY name")
+    for row in rows:
+        async with connection.transaction():
+            await connection.execute(row["definition"])
+            await connection.execute(f"DELETE FROM {DROPPED_INDEXES} WHERE name = $1", row["name"])
+    return len(rows)
+
+
 def _seed_after(seed: int, present: int) -> int:
     """The seed of rows added to `present` rows: `seed` itself into an empty table."""
     return seed if present == 0 else random.Random(f"{seed}:{present}").getrandbits(40)
@@ -498,9 +532,11 @@ async def generate(dsn: str, materials: int, *, seed: int = 1, workers: int = 2)
         present = int(await connection.fetchval("SELECT count(*) FROM materials"))
         seed = _seed_after(seed, present)
         sellers = await _make_sellers(connection, max(10, materials // 1000), seed)
-        indexes = await _secondary_indexes(connection) if materials > REBUILD_INDEXES_ABOVE else []
-        for name, _ in indexes:
-            await connection.execute(f'DROP INDEX "{name}"')
+        rebuilt = 0
+        if materials > REBUILD_INDEXES_ABOVE:
+            await _drop_secondary_indexes(connection)
+        else:
+            rebuilt = await _build_dropped_indexes(connection)  # an interrupted load's
     finally:
         await connection.close()
 
@@ -523,8 +559,7 @@ async def generate(dsn: str, materials: int, *, seed: int = 1, workers: int = 2)
         # The load skipped the triggers (session_replication_role), the search table's one too.
         await connection.execute(MATERIAL_SEARCH_FILL_SQL)
         filled = time.perf_counter()
-        for _, definition in indexes:
-            await connection.execute(definition)
+        rebuilt += await _build_dropped_indexes(connection)
         indexed = time.perf_counter()
         for table in (
             "users",
@@ -545,6 +580,7 @@ async def generate(dsn: str, materials: int, *, seed: int = 1, workers: int = 2)
         "sellers": len(sellers),
         "load_seconds": round(loaded - started, 1),
         "search_table_seconds": round(filled - loaded, 1),
+        "indexes_rebuilt": rebuilt,
         "index_seconds": round(indexed - filled, 1),
         "vacuum_seconds": round(done - indexed, 1),
         "total_seconds": round(done - started, 1),

@@ -2,6 +2,7 @@
 
 import json
 
+import asyncpg
 import pytest
 from anyio import to_thread
 from bench import data
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from fabricloop.auth.models import User
 from fabricloop.config import Settings
 from fabricloop.materials.models import DigitalProductPassport, Material, SustainabilityMetric
+from fabricloop.ops.pgtools import connect
 
 pytestmark = pytest.mark.concurrency
 
@@ -21,6 +23,15 @@ LIVE = (
     .select_from(Material)
     .where(Material.status == "active", Material.deleted_at.is_(None))
 )
+
+
+async def _index_names(connection: asyncpg.Connection) -> set[str]:
+    rows = await connection.fetch(
+        "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND"
+        " (tablename IN ('materials', 'sustainability_metrics', 'digital_product_passports')"
+        " OR tablename LIKE 'material_search%')"
+    )
+    return {row["indexname"] for row in rows}
 
 
 async def _count(maker: async_sessionmaker[AsyncSession], statement: object) -> int:
@@ -103,6 +114,41 @@ class TestBenchData:
         assert await _count(committed, select(func.count()).select_from(Material)) == 102
         passports = select(func.count()).select_from(DigitalProductPassport)
         assert await _count(committed, passports) == 102
+
+    async def test_builds_again_the_indexes_an_interrupted_load_dropped(
+        self,
+        committed: async_sessionmaker[AsyncSession],  # noqa: ARG002 - tables emptied after
+        settings: Settings,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        """A large load drops the secondary indexes and builds them at its end; one that dies
+        in between (killed, a failed COPY) leaves them recorded, and the next run builds them
+        again, whatever its size."""
+        assert settings.database_url is not None
+        dsn = make_url(settings.database_url).set(drivername="postgresql")
+        dsn_text = dsn.render_as_string(hide_password=False)
+        connection = await connect(dsn_text)
+        try:
+            before = await _index_names(connection)
+            await data._drop_secondary_indexes(connection)  # a large load's start; it dies
+            dropped = before - await _index_names(connection)
+            assert {
+                "ix_materials_seller_id_created_at",
+                "ix_material_search_price_material_id",
+            } <= dropped
+
+            argv = ["--materials", "20", "--workers", "1", "--database-url", dsn_text]
+            assert await to_thread.run_sync(data.main, argv) == 0
+            timings = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+            assert timings["indexes_rebuilt"] == len(
+                [name for name in dropped if not name.startswith("material_search_")]
+            )
+            assert await _index_names(connection) == before
+            assert await connection.fetchval(f"SELECT count(*) FROM {data.DROPPED_INDEXES}") == 0
+        finally:
+            await data._build_dropped_indexes(connection)
+            await connection.execute(f"DROP TABLE IF EXISTS {data.DROPPED_INDEXES}")
+            await connection.close()
 
     def test_refused_in_production(
         self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
