@@ -53,7 +53,7 @@ def main(argv: list[str]) -> int:
     data = prepare_data(env)
     context: dict[str, Any] = {
         "machine": machine(),
-        "materials": env.materials,
+        "materials": data["active_listings"],
         "data": data,
         "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }

@@ -6,6 +6,7 @@ import asyncpg
 import pytest
 from anyio import to_thread
 from bench import data
+from bench.env import BenchEnv, prepare_data
 from httpx import AsyncClient
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
@@ -114,6 +115,26 @@ class TestBenchData:
         assert await _count(committed, select(func.count()).select_from(Material)) == 102
         passports = select(func.count()).select_from(DigitalProductPassport)
         assert await _count(committed, passports) == 102
+
+    async def test_prepare_data_fills_up_to_the_size_asked_and_says_what_is_there(
+        self,
+        committed: async_sessionmaker[AsyncSession],
+        settings: Settings,
+    ) -> None:
+        """What `python -m bench` does before its benchmarks: the listings missing up to
+        BENCH_MATERIALS are generated (in a subprocess, as a run does); a smaller size adds
+        none, and the run's figures name the listings really there."""
+        assert settings.database_url is not None
+        assert settings.redis_url is not None
+        url = make_url(settings.database_url).set(drivername="postgresql")
+        url_text = url.render_as_string(hide_password=False)
+        first = await to_thread.run_sync(prepare_data, BenchEnv(url_text, settings.redis_url, 30))
+        assert first["present_before"] == 0
+        assert first["generated"] == 30
+        assert first["active_listings"] == 30
+        again = await to_thread.run_sync(prepare_data, BenchEnv(url_text, settings.redis_url, 10))
+        assert again == {"present_before": 30, "generated": 0, "active_listings": 30}
+        assert await _count(committed, LIVE) == 30
 
     async def test_builds_again_the_indexes_an_interrupted_load_dropped(
         self,
