@@ -17,6 +17,7 @@ from fabricloop.core import migrate
 from fabricloop.ops.pgtools import connect
 
 from bench.env import JWT_SECRET, QUICK, BenchEnv, percentile, server
+from bench.pgbench import delete_bench_users
 
 NAME = "money"
 SERVERS_USED = [("uvicorn", 1, 0)]
@@ -231,8 +232,17 @@ async def _run(env: BenchEnv, base: str, secret: str) -> dict[str, Any]:
         buyer, seller, listing = await _parties(connection)
     finally:
         await connection.close()
-    result = await _scenario(base, secret, buyer, seller, listing)
-    result["check"] = await _check(env, seller)
+    try:
+        result = await _scenario(base, secret, buyer, seller, listing)
+        result["check"] = await _check(env, seller)
+    finally:
+        # This run's parties and their rows (and any an interrupted run left), so that the
+        # next run's reconciliation checks its own orders, not every earlier run's.
+        connection = await connect(env.database_url)
+        try:
+            await delete_bench_users(connection, EMAIL)
+        finally:
+            await connection.close()
     return result
 
 

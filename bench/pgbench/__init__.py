@@ -163,11 +163,11 @@ async def seed_history(
 
 async def delete_bench_users(connection: asyncpg.Connection, email_prefix: str) -> None:
     """Every row a benchmark made for its users (emails starting with `email_prefix`): their
-    listings, orders, payments, ledger entries, invoices, messages, notifications, logins. The
-    ledger refuses deletes (a trigger): the bench database is scratch, so its triggers are off
-    for that one statement. Then the database is vacuumed, so that the next benchmark's CPU
-    doesn't include autovacuum's work on these rows (each run seeds its history and analyses
-    those tables again first: seed_history)."""
+    listings, orders, payments, refunds, payouts, ledger entries, invoices and credit notes,
+    messages, notifications, logins. The ledger refuses deletes (a trigger): the bench
+    database is scratch, so its triggers are off for that one statement. Then the database is
+    vacuumed, so that the next benchmark's CPU doesn't include autovacuum's work on these rows
+    (each run seeds its history and analyses those tables again first: seed_history)."""
     users = f"SELECT id FROM users WHERE email LIKE '{email_prefix}%'"
     listings = f"SELECT id FROM materials WHERE seller_id IN ({users})"
     orders = f"SELECT id FROM transactions WHERE material_id IN ({listings})"
@@ -177,6 +177,8 @@ async def delete_bench_users(connection: asyncpg.Connection, email_prefix: str) 
     for statement in (
         f"DELETE FROM invoice_documents WHERE transaction_id IN ({orders}) "
         f"OR seller_id IN ({users})",
+        f"DELETE FROM refunds WHERE transaction_id IN ({orders})",
+        f"DELETE FROM payouts WHERE transaction_id IN ({orders}) OR seller_id IN ({users})",
         f"DELETE FROM payments WHERE transaction_id IN ({orders})",
         f"DELETE FROM transactions WHERE material_id IN ({listings})",
         f"DELETE FROM messages WHERE sender_id IN ({users}) OR recipient_id IN ({users})",
