@@ -107,3 +107,75 @@ class TestSeededHistory:
             assert kept == 1
         finally:
             await connection.close()
+
+    async def test_removes_an_order_with_its_payment_refund_and_payout(
+        self, settings: Settings
+    ) -> None:
+        """The money benchmark's rows: its clean-up must take refunds and payouts too, or the
+        order they reference could not be deleted."""
+        assert settings.database_url is not None
+        url = make_url(settings.database_url).set(drivername="postgresql")
+        connection = await connect(url.render_as_string(hide_password=False))
+        try:
+            seller, buyer = (
+                row["id"]
+                for row in await connection.fetch(
+                    "INSERT INTO users (email, password_hash, company_name, role) "
+                    f"SELECT '{PREFIX}' || n || '@example.com', '!', 'Bench ' || n, "
+                    "CASE WHEN n = 0 THEN 'manufacturer' ELSE 'brand' END "
+                    "FROM generate_series(0, 1) AS n ORDER BY n RETURNING id"
+                )
+            )
+            listing = await connection.fetchval(
+                "INSERT INTO materials (seller_id, title, material_type, quantity, unit, "
+                "kg_per_unit, price, currency, status) VALUES ($1, 'Bench listing', "
+                "'recycled_cotton', 10, 'piece', 0.5, 4.35, 'EUR', 'active') RETURNING id",
+                seller,
+            )
+            order = await connection.fetchval(
+                "INSERT INTO transactions (material_id, buyer_id, seller_id, quantity, unit, "
+                "quantity_kg, unit_price, total, currency, shipping_address, expires_at) "
+                "VALUES ($1, $2, $3, 1, 'piece', 0.5, 4.35, 4.35, 'EUR', '{}', now()) "
+                "RETURNING id",
+                listing,
+                buyer,
+                seller,
+            )
+            await connection.execute(
+                "INSERT INTO payments (transaction_id, payer_id, amount, currency, status, "
+                "gateway, payment_method) VALUES ($1, $2, 4.35, 'EUR', 'succeeded', 'sandbox', "
+                "'pm_card_visa')",
+                order,
+                buyer,
+            )
+            await connection.execute(
+                "INSERT INTO refunds (transaction_id, amount, currency, reason, status) "
+                "VALUES ($1, 1.00, 'EUR', 'Bench', 'succeeded')",
+                order,
+            )
+            await connection.execute(
+                "INSERT INTO payouts (transaction_id, seller_id, amount, currency, reference) "
+                "VALUES ($1, $2, 3.00, 'EUR', 'po_bench')",
+                order,
+                seller,
+            )
+
+            await delete_bench_users(connection, PREFIX)
+
+            for table in ("payments", "refunds", "payouts"):
+                left = await connection.fetchval(
+                    f"SELECT count(*) FROM {table} WHERE transaction_id = $1", order
+                )
+                assert left == 0, table
+            assert (
+                await connection.fetchval("SELECT count(*) FROM transactions WHERE id = $1", order)
+                == 0
+            )
+            assert (
+                await connection.fetchval(
+                    "SELECT count(*) FROM users WHERE id = ANY($1::uuid[])", [seller, buyer]
+                )
+                == 0
+            )
+        finally:
+            await connection.close()
