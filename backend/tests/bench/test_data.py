@@ -26,6 +26,13 @@ LIVE = (
 )
 
 
+def _libpq_url(settings: Settings) -> str:
+    """The test database's URL as the generator and asyncpg take it."""
+    assert settings.database_url is not None
+    url = make_url(settings.database_url).set(drivername="postgresql")
+    return url.render_as_string(hide_password=False)
+
+
 async def _index_names(connection: asyncpg.Connection) -> set[str]:
     rows = await connection.fetch(
         "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND"
@@ -48,8 +55,6 @@ class TestBenchData:
         settings: Settings,
         capsys: pytest.CaptureFixture[str],
     ) -> None:
-        assert settings.database_url is not None
-        url = make_url(settings.database_url).set(drivername="postgresql")
         argv = [
             "--materials",
             "120",
@@ -58,7 +63,7 @@ class TestBenchData:
             "--workers",
             "1",
             "--database-url",
-            url.render_as_string(hide_password=False),
+            _libpq_url(settings),
         ]
         assert await to_thread.run_sync(data.main, argv) == 0
         timings = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
@@ -99,10 +104,8 @@ class TestBenchData:
     ) -> None:
         """The bench tops its database up (20,000 listings, then a million): a second run
         with the same seed adds new rows instead of repeating the first run's ids."""
-        assert settings.database_url is not None
-        url = make_url(settings.database_url).set(drivername="postgresql")
         argv = ["--materials", "50", "--seed", "7", "--workers", "1", "--database-url"]
-        argv.append(url.render_as_string(hide_password=False))
+        argv.append(_libpq_url(settings))
         runs = []
         for _ in range(2):
             assert await to_thread.run_sync(data.main, argv) == 0
@@ -124,10 +127,8 @@ class TestBenchData:
         """What `python -m bench` does before its benchmarks: the listings missing up to
         BENCH_MATERIALS are generated (in a subprocess, as a run does); a smaller size adds
         none, and the run's figures name the listings really there."""
-        assert settings.database_url is not None
         assert settings.redis_url is not None
-        url = make_url(settings.database_url).set(drivername="postgresql")
-        url_text = url.render_as_string(hide_password=False)
+        url_text = _libpq_url(settings)
         first = await to_thread.run_sync(prepare_data, BenchEnv(url_text, settings.redis_url, 30))
         assert first["present_before"] == 0
         assert first["generated"] == 30
@@ -145,9 +146,7 @@ class TestBenchData:
         """A large load drops the secondary indexes and builds them at its end; one that dies
         in between (killed, a failed COPY) leaves them recorded, and the next run builds them
         again, whatever its size."""
-        assert settings.database_url is not None
-        dsn = make_url(settings.database_url).set(drivername="postgresql")
-        dsn_text = dsn.render_as_string(hide_password=False)
+        dsn_text = _libpq_url(settings)
         connection = await connect(dsn_text)
         try:
             before = await _index_names(connection)
