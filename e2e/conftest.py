@@ -102,6 +102,8 @@ def _server_env(var_dir: Path, port: int, db_suffix: str, seed: bool) -> dict[st
         REGISTER_MAX_PER_IP="100000",
         PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
         LOG_LEVEL="warn",
+        # Its own job queue: its worker takes no job of another server on the same Redis.
+        JOB_QUEUE=f"fabricloop-e2e-{os.getpid()}-{db_suffix}",
         WEB_DIST_DIR=str(snapshot_web_app(var_dir / "web")),
     )
     test_db = os.environ.get("TEST_DATABASE_URL")

@@ -90,6 +90,9 @@ def settings(service_urls: tuple[str, str], tmp_path_factory: pytest.TempPathFac
         media_dir=var_dir / "media",
         public_base_url="http://testserver",
         seed_demo=False,
+        # A queue of this run's own: a worker of another process on the same Redis database
+        # (a second test run, a dev server) never takes this run's jobs.
+        job_queue=f"fabricloop-test-{os.getpid()}",
     )
 
 

@@ -229,7 +229,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         epoch = start_epoch(app.state.cache_epoch) if settings.env != "test" else None
         # Jobs run in `fabricloop worker` processes; this process only enqueues (never under
         # ENV=test, where tests run the jobs directly).
-        app.state.queue = create_queue(settings.redis_url) if settings.env != "test" else None
+        app.state.queue = (
+            create_queue(settings.redis_url, settings.job_queue) if settings.env != "test" else None
+        )
         previous_queue = use_queue(app.state.queue)
         app.state.events = EventHub(settings.redis_url)
         await app.state.events.start()

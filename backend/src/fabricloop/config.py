@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     # A streaming replica for searches; used only once it has replayed every listing change
     database_read_url: str | None = None
     redis_url: str | None = None
+    # The job queue's name in Redis: the app enqueues on it and `fabricloop worker` takes from
+    # it. Two deployments sharing one Redis database give theirs different names.
+    job_queue: str = Field("fabricloop", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
     # Connections the pool keeps open: as many as one process's requests use at once. A
     # connection returned while this many are idle is closed (SQLAlchemy's QueuePool), and the
     # next burst opens a new one: a PostgreSQL backend started and every statement prepared

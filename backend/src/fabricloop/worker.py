@@ -170,7 +170,7 @@ def build_worker(settings: Settings, queue: Queue, **options: Any) -> Worker[Wor
 
 async def run_worker(settings: Settings) -> None:
     assert settings.redis_url is not None
-    queue = create_queue(settings.redis_url)
+    queue = create_queue(settings.redis_url, settings.job_queue)
     worker = build_worker(settings, queue)
     try:
         await worker.start()

@@ -76,6 +76,12 @@ class TestProductionSettings:
         assert {"DATABASE_URL", "REDIS_URL", "JWT_SECRET", "PUBLIC_BASE_URL"} <= names
 
 
+@pytest.mark.parametrize("name", ["", "fabric loop", "q" * 65, "queue\x00", "a:b", "é"])
+def test_job_queue_name_refused(tmp_path: Path, name: str) -> None:
+    with pytest.raises(ValidationError, match="job_queue"):
+        Settings(_env_file=None, var_dir=tmp_path, job_queue=name)
+
+
 class TestPgBouncerMode:
     async def test_engine_prepares_nothing_it_would_reuse(
         self, settings: Settings, migrated: str

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.concurrency
 @pytest.fixture
 async def queue(settings: Settings, redis: Redis) -> AsyncIterator[Queue]:  # noqa: ARG001
     assert settings.redis_url is not None
-    queue = create_queue(settings.redis_url)
+    queue = create_queue(settings.redis_url, settings.job_queue)
     await queue.connect()
     use_queue(queue)
     try:
@@ -73,6 +73,13 @@ async def test_message_email_is_sent_by_a_worker(
     assert response.status_code == 201
     # The commit enqueued the send; one worker in burst mode runs what is queued, then stops.
     assert await queue.count("queued") == 1
+    # The queue of another deployment on the same Redis database (JOB_QUEUE) holds none of it.
+    assert worker_settings.redis_url is not None
+    other = create_queue(worker_settings.redis_url, f"{worker_settings.job_queue}-other")
+    try:
+        assert await other.count("queued") == 0
+    finally:
+        await other.disconnect()
     worker = build_worker(worker_settings, queue, burst=True, dequeue_timeout=1)
     await worker.start()
     [mail] = kept_mails(directory)
@@ -152,7 +159,7 @@ async def test_periodic_jobs_are_scheduled_once_across_workers(
     settings: Settings, queue: Queue
 ) -> None:
     assert settings.redis_url is not None
-    other = create_queue(settings.redis_url)
+    other = create_queue(settings.redis_url, settings.job_queue)
     await other.connect()
     try:
         first = build_worker(settings, queue)

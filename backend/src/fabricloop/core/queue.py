@@ -23,8 +23,6 @@ from fabricloop.core.db import pending_after_commit
 
 log = structlog.get_logger(__name__)
 
-QUEUE_NAME = "fabricloop"
-
 COALESCE_SECONDS = 0.05
 
 
@@ -79,10 +77,10 @@ _queue: Queue | None = None
 _nudges: _Nudges | None = None
 
 
-def create_queue(redis_url: str) -> Queue:
+def create_queue(redis_url: str, name: str) -> Queue:
     # Its own client: the worker blocks on Redis for jobs, longer than the app's short
     # socket timeout allows.
-    return RedisQueue(Redis.from_url(redis_url), name=QUEUE_NAME)
+    return RedisQueue(Redis.from_url(redis_url), name=name)
 
 
 def use_queue(queue: Queue | None) -> Queue | None:
