@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     database_read_url: str | None = None
     redis_url: str | None = None
     # The job queue's name in Redis: the app enqueues on it and `fabricloop worker` takes from
-    # it. Two deployments sharing one Redis database give theirs different names.
+    # it. Servers on one Redis database but different PostgreSQL ones each need their own.
     job_queue: str = Field("fabricloop", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
     # Connections the pool keeps open: as many as one process's requests use at once. A
     # connection returned while this many are idle is closed (SQLAlchemy's QueuePool), and the
