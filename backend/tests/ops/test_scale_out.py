@@ -7,6 +7,7 @@ once."""
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -139,7 +140,9 @@ async def cluster(
         try:
             yield {
                 "apps": [url for url, _, _ in apps],
+                "app_logs": [log for _, _, log in apps],
                 "worker_logs": workers,
+                "queue": settings.job_queue,
                 "mail": tmp_path / "mail",
             }
         finally:
@@ -203,6 +206,22 @@ async def test_processes_behave_as_one(
                 break
             await asyncio.sleep(0.1)
         assert about_the_message() == [seller.email]
+
+        # The app enqueued that send on the cluster's queue (JOB_QUEUE, passed to all four
+        # processes), and a worker took that very job from it.
+        enqueued = re.search(
+            rf"Enqueuing Job<function: send_emails, queue: {re.escape(cluster['queue'])}, "
+            r"key: ([0-9a-f-]{36}),",
+            text_of(cluster["app_logs"][0]),
+        )
+        assert enqueued is not None
+        taken = f"Processing Job<function: send_emails, queue: {cluster['queue']}, "
+        taken += f"key: {enqueued[1]},"
+        for _ in range(300):
+            if any(taken in text_of(log) for log in cluster["worker_logs"]):
+                break
+            await asyncio.sleep(0.1)
+        assert any(taken in text_of(log) for log in cluster["worker_logs"])
 
         # 4. The expiry job, run by the workers every 2 s, cancels the overdue order once.
         for _ in range(300):

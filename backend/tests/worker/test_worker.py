@@ -73,7 +73,7 @@ async def test_message_email_is_sent_by_a_worker(
     assert response.status_code == 201
     # The commit enqueued the send; one worker in burst mode runs what is queued, then stops.
     assert await queue.count("queued") == 1
-    # The queue of another deployment on the same Redis database (JOB_QUEUE) holds none of it.
+    # The queue of another server on the same Redis database (JOB_QUEUE) holds none of it.
     assert worker_settings.redis_url is not None
     other = create_queue(worker_settings.redis_url, f"{worker_settings.job_queue}-other")
     try:
